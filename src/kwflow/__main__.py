@@ -1,0 +1,5 @@
+import sys
+
+from kwflow.cli import main
+
+sys.exit(main())

@@ -1,0 +1,132 @@
+"""`kwflow check`: check process files and report every problem.
+
+Exit status: 0 when no file has an error (warnings alone are fine, unless
+``--strict``), 1 when some file has a problem, 2 for a usage error (a path
+that does not exist, no process files found).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import argparse
+
+DEFAULT_PATH = "processes"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help=f"process files or directories of *.yaml/*.yml files (default: {DEFAULT_PATH}/)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("human", "json"),
+        default="human",
+        help="human-readable lines (file:line:column: ...) or one JSON document for tools",
+    )
+    parser.add_argument("--strict", action="store_true", help="treat warnings as problems (exit 1)")
+
+
+def run(args: argparse.Namespace) -> int:
+    # Imports stay here: `kwflow --help` and other subcommands need none of this.
+    import json
+    from pathlib import Path
+
+    from kwflow.cli._main import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
+    from kwflow.definition import check_process, parse_process_file, process_files
+    from kwflow.exceptions import DefinitionError, Problem
+
+    paths = [Path(p) for p in (args.paths or [DEFAULT_PATH])]
+    files: list[Path] = []
+    for path in paths:
+        try:
+            found = process_files(path)
+        except FileNotFoundError:
+            print(f"kwflow check: no such file or directory: {path}", file=sys.stderr)
+            return EXIT_USAGE
+        if not found:
+            print(f"kwflow check: no process files (*.yaml, *.yml) in {path}", file=sys.stderr)
+            return EXIT_USAGE
+        files.extend(f for f in found if f not in files)
+
+    results: dict[str, list[Problem]] = {}
+    processes: dict[str, dict[str, object]] = {}
+    first_of: dict[tuple[str, int], tuple[str, int | None]] = {}
+    for file in files:
+        name = str(file)
+        try:
+            loaded = parse_process_file(file)
+        except DefinitionError as exc:
+            results[name] = list(exc.problems)
+            continue
+        problems = check_process(loaded)
+        process = loaded.process
+        processes[name] = {
+            "id": process.id,
+            "version": process.version,
+            "content_hash": process.content_hash,
+        }
+        (line, column), _ = loaded.source.locate(("id",))
+        if process.key in first_of:
+            other, other_line = first_of[process.key]
+            problems.insert(
+                0,
+                Problem(
+                    file=name,
+                    line=line,
+                    column=column,
+                    path="id",
+                    message=f"process {process.id!r} version {process.version} is defined "
+                    f"twice: here and in {other}:{other_line}",
+                    rule="duplicate-process",
+                    hint="raise the version of the newer file",
+                ),
+            )
+        else:
+            first_of[process.key] = (name, line)
+        results[name] = problems
+
+    def failing(problem: Problem) -> bool:
+        return problem.severity == "error" or bool(args.strict)
+
+    every = [p for problems in results.values() for p in problems]
+    errors = sum(p.severity == "error" for p in every)
+    warnings = len(every) - errors
+    ok = not any(failing(p) for p in every)
+
+    if args.format == "json":
+        document = {
+            "ok": ok,
+            "files": [
+                {
+                    "file": name,
+                    "ok": not any(failing(p) for p in problems),
+                    "process": processes.get(name),
+                    "errors": sum(p.severity == "error" for p in problems),
+                    "warnings": sum(p.severity != "error" for p in problems),
+                }
+                for name, problems in results.items()
+            ],
+            "problems": [p.as_dict() for p in every],
+            "summary": {"files": len(results), "errors": errors, "warnings": warnings},
+        }
+        print(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        for name, problems in results.items():
+            if not problems:
+                print(f"{name}: ok")
+                continue
+            for problem in problems:
+                print(problem)
+            print()
+        bad = sum(any(failing(p) for p in problems) for problems in results.values())
+        print(
+            f"{len(results)} file(s) checked, {bad} with problems: "
+            f"{errors} error(s), {warnings} warning(s)"
+        )
+    return EXIT_OK if ok else EXIT_PROBLEMS

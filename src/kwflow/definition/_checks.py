@@ -1,0 +1,1151 @@
+"""Static checks of a process: one function per rule, all in `RULES`.
+
+The models check the *shape* of a file; these rules check that it means
+something: every name refers to something declared, every phase can be
+reached and left, someone is present to take every action, required documents
+can be written before they are needed, deadlines can be met. Each rule is a
+function registered with `_rule` under a stable id, which appears in
+every problem it reports and heads its section in ``docs/checks.md`` (a test
+keeps the two in step). Rules tolerate broken references: a name that does
+not resolve is reported once, by the ``unknown-*`` rule of its kind, and the
+other rules skip it.
+
+The reachability rules work on *leaf* phases (a case is always in one):
+entering a compound phase enters its initial sub-phase, and an action from a
+compound phase may be taken in every phase inside it.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import deque
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from kwflow.exceptions import Problem
+
+from ._loader import LoadedProcess
+from ._models import (
+    Action,
+    ActionOnlyAfter,
+    Artifact,
+    ArtifactField,
+    ArtifactPresentOnEntry,
+    EnumField,
+    Label,
+    ListField,
+    PersonField,
+    Phase,
+    PhaseEnteredAtMostOnce,
+    Process,
+    RoleNeverActsIn,
+)
+from ._yaml import DocPath, format_path
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator, Mapping
+
+__all__ = ["RULES", "CheckContext", "Rule", "check_process"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A static check: its stable id, severity, one-line summary and function."""
+
+    id: str
+    severity: str
+    summary: str
+    check: Callable[[CheckContext], Iterable[Problem]]
+
+
+RULES: dict[str, Rule] = {}
+"""Every rule by id, in the order they run (and are documented)."""
+
+
+def _rule(
+    rule_id: str, severity: str, summary: str
+) -> Callable[
+    [Callable[[CheckContext], Iterable[Problem]]], Callable[[CheckContext], Iterable[Problem]]
+]:
+    def register(
+        function: Callable[[CheckContext], Iterable[Problem]],
+    ) -> Callable[[CheckContext], Iterable[Problem]]:
+        assert rule_id not in RULES, rule_id
+        RULES[rule_id] = Rule(rule_id, severity, summary, function)
+        return function
+
+    return register
+
+
+def check_process(
+    process: LoadedProcess | Process, *, rules: Iterable[str] | None = None
+) -> list[Problem]:
+    """Run the static checks and return every problem, sorted by position.
+
+    Give a `LoadedProcess` (from `parse_process`) for problems
+    with lines and columns; a bare `Process` is checked too, with
+    positions left empty. ``rules`` limits the run to some rule ids.
+    """
+    context = CheckContext(process)
+    selected = RULES.values() if rules is None else [RULES[r] for r in rules]
+    problems = [p for rule in selected for p in rule.check(context)]
+    order = {rule_id: index for index, rule_id in enumerate(RULES)}
+    problems.sort(key=lambda p: (p.line or 0, p.column or 0, order.get(p.rule, 0)))
+    return problems
+
+
+# ----------------------------------------------------------------- context
+
+
+@dataclass(frozen=True)
+class _PhaseEntry:
+    phase: Phase
+    parents: tuple[Phase, ...]
+    path: DocPath
+
+
+@dataclass(frozen=True)
+class _Reference:
+    kind: str  # role, phase, artifact, action, guard
+    name: str
+    path: DocPath
+    uses: bool  # whether the reference counts as using the target (unused-* rules)
+
+
+class CheckContext:
+    """What the rules share: the process, positions, and derived indexes.
+
+    Indexes are computed once and tolerate duplicate ids (the first wins) and
+    unknown names (they are left out).
+    """
+
+    def __init__(self, process: LoadedProcess | Process) -> None:
+        if isinstance(process, LoadedProcess):
+            self.process = process.process
+            self.loaded: LoadedProcess | None = process
+        else:
+            self.process = process
+            self.loaded = None
+
+    # -- problems
+
+    def problem(
+        self,
+        rule: str,
+        path: DocPath,
+        message: str,
+        *,
+        key: bool = False,
+        expected: str | None = None,
+        found: str | None = None,
+        hint: str | None = None,
+    ) -> Problem:
+        """A problem of ``rule`` at ``path``, with the rule's severity."""
+        severity = RULES[rule].severity
+        if self.loaded is None:
+            return Problem(
+                file=f"<process {self.process.id}>",
+                line=None,
+                column=None,
+                path=format_path(path),
+                message=message,
+                severity=severity,
+                rule=rule,
+                expected=expected,
+                found=found,
+                hint=hint,
+            )
+        return self.loaded.source.problem(
+            path,
+            message,
+            key=key,
+            severity=severity,
+            rule=rule,
+            expected=expected,
+            found=found,
+            hint=hint,
+        )
+
+    def position_text(self, path: DocPath) -> str:
+        """``line 12`` for hints that point at another place, or the path."""
+        if self.loaded is None:
+            return format_path(path)
+        (line, _), _ = self.loaded.source.locate(path)
+        return f"line {line}"
+
+    # -- names
+
+    @cached_property
+    def phase_entries(self) -> tuple[_PhaseEntry, ...]:
+        """Every phase, depth first, with its parents and document path."""
+        entries: list[_PhaseEntry] = []
+
+        def walk(phases: tuple[Phase, ...], parents: tuple[Phase, ...], path: DocPath) -> None:
+            for index, phase in enumerate(phases):
+                here = (*path, "phases", index)
+                entries.append(_PhaseEntry(phase, parents, here))
+                walk(phase.phases, (*parents, phase), here)
+
+        walk(self.process.phases, (), ())
+        return tuple(entries)
+
+    @cached_property
+    def phases(self) -> dict[str, _PhaseEntry]:
+        """Phase id -> the phase with its parents and path (first of duplicates)."""
+        found: dict[str, _PhaseEntry] = {}
+        for entry in self.phase_entries:
+            found.setdefault(entry.phase.id, entry)
+        return found
+
+    @cached_property
+    def roles(self) -> dict[str, int]:
+        """Role id -> index in ``roles``."""
+        return _first_index(r.id for r in self.process.roles)
+
+    @cached_property
+    def artifacts(self) -> dict[str, int]:
+        """Artifact id -> index in ``artifacts``."""
+        return _first_index(a.id for a in self.process.artifacts)
+
+    @cached_property
+    def actions(self) -> dict[str, int]:
+        """Action id -> index in ``actions``."""
+        return _first_index(a.id for a in self.process.actions)
+
+    @cached_property
+    def guards(self) -> dict[str, int]:
+        """Guard id -> index in ``guards``."""
+        return _first_index(g.id for g in self.process.guards)
+
+    def artifact(self, artifact_id: str) -> Artifact | None:
+        """The first artifact with this id, if any."""
+        index = self.artifacts.get(artifact_id)
+        return None if index is None else self.process.artifacts[index]
+
+    def action(self, action_id: str) -> Action | None:
+        """The first action with this id, if any."""
+        index = self.actions.get(action_id)
+        return None if index is None else self.process.actions[index]
+
+    def known(self, kind: str) -> Mapping[str, object]:
+        """The declared ids of one kind of name."""
+        known: dict[str, Mapping[str, object]] = {
+            "role": self.roles,
+            "phase": self.phases,
+            "artifact": self.artifacts,
+            "action": self.actions,
+            "guard": self.guards,
+        }
+        return known[kind]
+
+    @cached_property
+    def references(self) -> tuple[_Reference, ...]:
+        """Every name the file uses to refer to a role, phase, artifact, action or guard."""
+        p = self.process
+        refs: list[_Reference] = [_Reference("role", p.opener, ("opener",), uses=True)]
+
+        def add(kind: str, names: Iterable[str], path: DocPath, *, uses: bool = True) -> None:
+            refs.extend(_Reference(kind, n, (*path, i), uses) for i, n in enumerate(names))
+
+        def one(kind: str, name: str | None, path: DocPath) -> None:
+            if name is not None:
+                refs.append(_Reference(kind, name, path, uses=True))
+
+        for i, role in enumerate(p.roles):
+            here = ("roles", i)
+            # Naming a role as exclusive does not make it part of the process.
+            add("role", role.exclusive_with, (*here, "exclusive_with"), uses=False)
+            add("role", role.assigned_by, (*here, "assigned_by"))
+        for i, artifact in enumerate(p.artifacts):
+            here = ("artifacts", i)
+            add("role", artifact.write, (*here, "write"))
+            add("role", artifact.read, (*here, "read"))
+            for field, field_path in _walk_fields(artifact.fields, (*here, "fields")):
+                if isinstance(field, PersonField):
+                    add("role", field.roles, (*field_path, "roles"))
+        for entry in self.phase_entries:
+            phase = entry.phase
+            add("role", phase.present or (), (*entry.path, "present"))
+            add("role", phase.on_call, (*entry.path, "on_call"))
+            add("artifact", phase.artifacts or (), (*entry.path, "artifacts"))
+        for i, action in enumerate(p.actions):
+            here = ("actions", i)
+            add("phase", action.from_, (*here, "from"))
+            one("phase", action.to, (*here, "to"))
+            add("role", action.by, (*here, "by"))
+            add("artifact", action.requires.artifacts, (*here, "requires", "artifacts"))
+            for j, condition in enumerate(action.requires.fields):
+                one("artifact", condition.artifact, (*here, "requires", "fields", j, "artifact"))
+            add("role", action.requires.roles, (*here, "requires", "roles"))
+            add("guard", action.requires.guards, (*here, "requires", "guards"))
+            one("artifact", action.records, (*here, "records"))
+        for i, deadline in enumerate(p.deadlines):
+            here = ("deadlines", i)
+            one("action", deadline.anchor.action, (*here, "anchor", "action"))
+            if deadline.anchor.field is not None:
+                one(
+                    "artifact",
+                    deadline.anchor.field.artifact,
+                    (*here, "anchor", "field", "artifact"),
+                )
+            add("action", deadline.satisfied_by, (*here, "satisfied_by"))
+            one("role", deadline.responsible, (*here, "responsible"))
+            add("phase", deadline.phases, (*here, "phases"))
+        for i, invariant in enumerate(p.invariants):
+            here = ("invariants", i)
+            if isinstance(invariant, ActionOnlyAfter):
+                one("action", invariant.action, (*here, "action"))
+                one("action", invariant.after, (*here, "after"))
+            elif isinstance(invariant, RoleNeverActsIn):
+                one("role", invariant.role, (*here, "role"))
+                one("phase", invariant.phase, (*here, "phase"))
+            elif isinstance(invariant, ArtifactPresentOnEntry):
+                one("artifact", invariant.artifact, (*here, "artifact"))
+                one("phase", invariant.phase, (*here, "phase"))
+            elif isinstance(invariant, PhaseEnteredAtMostOnce):
+                one("phase", invariant.phase, (*here, "phase"))
+        return tuple(refs)
+
+    # -- phases and presence
+
+    def leaves_under(self, phase_id: str) -> frozenset[str]:
+        """The leaf phases inside a phase (the phase itself if it is a leaf)."""
+        entry = self.phases.get(phase_id)
+        if entry is None:
+            return frozenset()
+        return self._leaves(entry.phase)
+
+    def _leaves(self, phase: Phase) -> frozenset[str]:
+        if not phase.phases:
+            return frozenset({phase.id})
+        return frozenset().union(*(self._leaves(sub) for sub in phase.phases))
+
+    def entry_leaves(self, phase_id: str) -> frozenset[str]:
+        """The leaf a case is in after entering the phase."""
+        entry = self.phases.get(phase_id)
+        return frozenset() if entry is None else self._entry(entry.phase)
+
+    def _entry(self, phase: Phase) -> frozenset[str]:
+        if not phase.phases:
+            return frozenset({phase.id})
+        # With no (or several) initial sub-phases, which another rule
+        # reports, assume the first (or every marked one) to avoid a cascade.
+        initial = [sub for sub in phase.phases if sub.initial] or [phase.phases[0]]
+        return frozenset().union(*(self._entry(sub) for sub in initial))
+
+    @cached_property
+    def start_leaves(self) -> frozenset[str]:
+        """Where a new case is."""
+        initial = [p for p in self.process.phases if p.initial] or [self.process.phases[0]]
+        return frozenset().union(*(self._entry(p) for p in initial))
+
+    def is_terminal(self, phase_id: str) -> bool:
+        """Whether the case ends in the phase (or in a phase around it)."""
+        entry = self.phases.get(phase_id)
+        if entry is None:
+            return False
+        return any(p.terminal for p in (*entry.parents, entry.phase))
+
+    def present_in(self, phase_id: str) -> frozenset[str]:
+        """Roles present in a phase: the nearest ``present`` up the tree, or every role."""
+        entry = self.phases[phase_id]
+        for phase in (entry.phase, *reversed(entry.parents)):
+            if phase.present is not None:
+                return frozenset(phase.present)
+        return frozenset(self.roles)
+
+    def may_be_present_in(self, phase_id: str) -> frozenset[str]:
+        """Roles present in a phase, or on call there (or in a phase around it)."""
+        entry = self.phases[phase_id]
+        on_call = {role for phase in (*entry.parents, entry.phase) for role in phase.on_call}
+        return self.present_in(phase_id) | on_call
+
+    def writable_in(self, phase_id: str) -> frozenset[str] | None:
+        """Artifacts that may be written in a phase; ``None`` means any."""
+        entry = self.phases[phase_id]
+        for phase in (entry.phase, *reversed(entry.parents)):
+            if phase.artifacts is not None:
+                return frozenset(phase.artifacts)
+        return None
+
+    def action_leaves(self, action: Action) -> frozenset[str]:
+        """The non-terminal leaves an action may be taken in."""
+        leaves = frozenset().union(*(self.leaves_under(f) for f in action.from_))
+        return frozenset(leaf for leaf in leaves if not self.is_terminal(leaf))
+
+    def after_action(self, action: Action) -> frozenset[str]:
+        """The leaves a case is in right after the action."""
+        if action.to is None:
+            return self.action_leaves(action)
+        return self.entry_leaves(action.to)
+
+    @cached_property
+    def edges(self) -> dict[str, set[str]]:
+        """Leaf -> leaves one action away; terminal phases have no way out."""
+        graph: dict[str, set[str]] = {}
+        for action in self.process.actions:
+            if action.to is None:
+                continue
+            targets = self.entry_leaves(action.to)
+            for leaf in self.action_leaves(action):
+                graph.setdefault(leaf, set()).update(targets)
+        return graph
+
+    def reachable_from(self, leaves: Iterable[str]) -> frozenset[str]:
+        """Leaves reachable from ``leaves`` (including them) by taking actions."""
+        seen = set(leaves)
+        queue = deque(seen)
+        while queue:
+            for target in self.edges.get(queue.popleft(), ()):
+                if target not in seen:
+                    seen.add(target)
+                    queue.append(target)
+        return frozenset(seen)
+
+    @cached_property
+    def reachable(self) -> frozenset[str]:
+        """Leaves a new case can reach."""
+        return self.reachable_from(self.start_leaves)
+
+    def written_in(self, artifact_id: str) -> frozenset[str]:
+        """Leaves where some writer of the artifact may be present and may write it."""
+        artifact = self.artifact(artifact_id)
+        if artifact is None:
+            return frozenset()
+        writers = set(artifact.write)
+        found = set()
+        for entry in self.phase_entries:
+            phase = entry.phase
+            if phase.phases or self.is_terminal(phase.id):
+                continue
+            allowed = self.writable_in(phase.id)
+            if allowed is not None and artifact_id not in allowed:
+                continue
+            if writers & self.may_be_present_in(phase.id):
+                found.add(phase.id)
+        return frozenset(found)
+
+    def available_after(
+        self, artifact_id: str, *, excluding: Action | None = None
+    ) -> frozenset[str]:
+        """Leaves where the artifact can have a version: written there or recorded on the way."""
+        sources = set(self.written_in(artifact_id))
+        for action in self.process.actions:
+            if action.records == artifact_id and action is not excluding:
+                sources |= self.after_action(action)
+        return self.reachable_from(sources)
+
+
+def _first_index(ids: Iterable[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for index, name in enumerate(ids):
+        found.setdefault(name, index)
+    return found
+
+
+def _walk_fields(
+    fields: tuple[ArtifactField, ...], path: DocPath
+) -> Iterator[tuple[ArtifactField, DocPath]]:
+    for index, field in enumerate(fields):
+        here = (*path, index)
+        yield field, here
+        if isinstance(field, ListField):
+            yield from _walk_fields(field.fields, (*here, "fields"))
+
+
+def _walk_models(model: BaseModel, path: DocPath) -> Iterator[tuple[BaseModel, DocPath]]:
+    """Every model object in the tree under ``model``, with its document path."""
+    yield model, path
+    for name, info in type(model).model_fields.items():
+        value = getattr(model, name)
+        key = info.alias or name
+        if isinstance(value, BaseModel):
+            yield from _walk_models(value, (*path, key))
+        elif isinstance(value, tuple):
+            for index, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    yield from _walk_models(item, (*path, key, index))
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
+
+
+def _listing(names: Iterable[str]) -> str:
+    ordered = sorted(set(names))
+    return ", ".join(ordered) if ordered else "none"
+
+
+def _suggest(name: str, known: Iterable[str], kind: str) -> str:
+    known = sorted(set(known))
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean {close[0]!r}?"
+    if not known:
+        return f"the process declares no {kind}s"
+    shown = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")
+    return f"known {kind}s: {shown}"
+
+
+# ------------------------------------------------------------------ rules
+# Each rule's docstring says why it exists; docs/checks.md has an example
+# of each that the test suite runs.
+
+
+def _unknown(context: CheckContext, kind: str, rule: str) -> Iterator[Problem]:
+    known = context.known(kind)
+    for ref in context.references:
+        if ref.kind == kind and ref.name not in known:
+            yield context.problem(
+                rule,
+                ref.path,
+                f"unknown {kind} {ref.name!r}",
+                expected=f"{_article(kind)} {kind} declared in the file",
+                found=repr(ref.name),
+                hint=_suggest(ref.name, known, kind),
+            )
+
+
+@_rule("duplicate-id", "error", "ids are unique within their kind; phase ids across the whole tree")
+def check_duplicate_ids(context: CheckContext) -> Iterator[Problem]:
+    """Every reference names one thing; two roles or phases with one id make it ambiguous.
+
+    Phase ids are unique across the whole tree because actions name
+    sub-phases directly. Field ids are unique within their artifact (or list
+    field), enum values within their field.
+    """
+    p = context.process
+    groups: list[tuple[str, list[tuple[str, DocPath]]]] = [
+        ("role", [(r.id, ("roles", i, "id")) for i, r in enumerate(p.roles)]),
+        ("artifact", [(a.id, ("artifacts", i, "id")) for i, a in enumerate(p.artifacts)]),
+        ("phase", [(e.phase.id, (*e.path, "id")) for e in context.phase_entries]),
+        ("action", [(a.id, ("actions", i, "id")) for i, a in enumerate(p.actions)]),
+        ("deadline", [(d.id, ("deadlines", i, "id")) for i, d in enumerate(p.deadlines)]),
+        ("guard", [(g.id, ("guards", i, "id")) for i, g in enumerate(p.guards)]),
+        ("invariant", [(v.id, ("invariants", i, "id")) for i, v in enumerate(p.invariants)]),
+    ]
+    for i, artifact in enumerate(p.artifacts):
+        groups.append(_field_ids(artifact.fields, ("artifacts", i, "fields")))
+        for field, path in _walk_fields(artifact.fields, ("artifacts", i, "fields")):
+            if isinstance(field, ListField):
+                groups.append(_field_ids(field.fields, (*path, "fields")))
+            if isinstance(field, EnumField):
+                values = [(v.id, (*path, "values", j, "id")) for j, v in enumerate(field.values)]
+                groups.append(("enum value", values))
+    for kind, items in groups:
+        first: dict[str, DocPath] = {}
+        for name, path in items:
+            if name in first:
+                yield context.problem(
+                    "duplicate-id",
+                    path,
+                    f"the {kind} id {name!r} is used twice",
+                    hint=f"the first is at {context.position_text(first[name])}; "
+                    "give each a different id",
+                )
+            else:
+                first[name] = path
+
+
+def _field_ids(
+    fields: tuple[ArtifactField, ...], path: DocPath
+) -> tuple[str, list[tuple[str, DocPath]]]:
+    return ("field", [(f.id, (*path, j, "id")) for j, f in enumerate(fields)])
+
+
+@_rule("unknown-role", "error", "every role named anywhere is declared in roles")
+def check_unknown_roles(context: CheckContext) -> Iterator[Problem]:
+    """A misspelt role would silently grant nobody (or the wrong people) a right."""
+    return _unknown(context, "role", "unknown-role")
+
+
+@_rule("unknown-phase", "error", "every phase named in actions, deadlines and invariants exists")
+def check_unknown_phases(context: CheckContext) -> Iterator[Problem]:
+    """An action to a phase that does not exist could never be taken."""
+    return _unknown(context, "phase", "unknown-phase")
+
+
+@_rule("unknown-artifact", "error", "every artifact named anywhere is declared in artifacts")
+def check_unknown_artifacts(context: CheckContext) -> Iterator[Problem]:
+    """A requirement on an undeclared document could never be met."""
+    return _unknown(context, "artifact", "unknown-artifact")
+
+
+@_rule("unknown-action", "error", "every action named by deadlines and invariants exists")
+def check_unknown_actions(context: CheckContext) -> Iterator[Problem]:
+    """A deadline met by an undeclared action could never be met."""
+    return _unknown(context, "action", "unknown-action")
+
+
+@_rule("unknown-guard", "error", "every guard an action requires is declared in guards")
+def check_unknown_guards(context: CheckContext) -> Iterator[Problem]:
+    """Guards are code the host registers; declaring them lets the checks and
+    the host agree on the names before a case ever runs."""
+    return _unknown(context, "guard", "unknown-guard")
+
+
+def _field_refs(context: CheckContext) -> Iterator[tuple[str, str, DocPath]]:
+    """(artifact, field, path of the field name) of every condition and anchor."""
+    for i, action in enumerate(context.process.actions):
+        for j, condition in enumerate(action.requires.fields):
+            path: DocPath = ("actions", i, "requires", "fields", j, "field")
+            yield condition.artifact, condition.field, path
+    for i, deadline in enumerate(context.process.deadlines):
+        if deadline.anchor.field is not None:
+            ref = deadline.anchor.field
+            yield ref.artifact, ref.field, ("deadlines", i, "anchor", "field", "field")
+
+
+@_rule(
+    "unknown-field", "error", "every field named in a condition or anchor exists in its artifact"
+)
+def check_unknown_fields(context: CheckContext) -> Iterator[Problem]:
+    """A condition on a field the artifact lacks could never hold."""
+    for artifact_id, field_id, path in _field_refs(context):
+        artifact = context.artifact(artifact_id)
+        if artifact is not None and artifact.field(field_id) is None:
+            known = [f.id for f in artifact.fields]
+            yield context.problem(
+                "unknown-field",
+                path,
+                f"the artifact {artifact_id!r} has no field {field_id!r}",
+                found=repr(field_id),
+                hint=_suggest(field_id, known, "field"),
+            )
+
+
+@_rule("anchor-field-type", "error", "a deadline anchored on a field anchors on a date or datetime")
+def check_anchor_field_types(context: CheckContext) -> Iterator[Problem]:
+    """A period can only be counted from a point in time."""
+    for i, deadline in enumerate(context.process.deadlines):
+        ref = deadline.anchor.field
+        artifact = None if ref is None else context.artifact(ref.artifact)
+        field = None if ref is None or artifact is None else artifact.field(ref.field)
+        if field is not None and field.type not in ("date", "datetime"):
+            yield context.problem(
+                "anchor-field-type",
+                ("deadlines", i, "anchor", "field", "field"),
+                f"a deadline cannot count from the {field.type} field {field.id!r}",
+                expected="a date or datetime field",
+                found=f"a {field.type} field",
+            )
+
+
+@_rule("condition-type", "error", "a field condition fits the type of its field")
+def check_condition_types(context: CheckContext) -> Iterator[Problem]:
+    """A condition that can never hold (``equals: 3`` on a text field, an enum
+    value that is not among the field's values) blocks its action for good."""
+    for i, action in enumerate(context.process.actions):
+        for j, condition in enumerate(action.requires.fields):
+            artifact = context.artifact(condition.artifact)
+            field = None if artifact is None else artifact.field(condition.field)
+            if field is None:
+                continue
+            here = ("actions", i, "requires", "fields", j)
+            if condition.min_count is not None and not isinstance(field, ListField):
+                yield context.problem(
+                    "condition-type",
+                    (*here, "min_count"),
+                    f"min_count counts the records of a list field; {field.id!r} is not one",
+                    expected="a list field",
+                    found=f"a {field.type} field",
+                )
+            if condition.non_empty is not None and field.type not in ("text", "list"):
+                yield context.problem(
+                    "condition-type",
+                    (*here, "non_empty"),
+                    f"non_empty applies to text and list fields; {field.id!r} is neither",
+                    expected="a text or list field",
+                    found=f"a {field.type} field",
+                    hint="use 'present: true' to require a value",
+                )
+            values: list[tuple[Any, DocPath]] = []
+            if condition.equals is not None:
+                values.append((condition.equals, (*here, "equals")))
+            for k, value in enumerate(condition.one_of or ()):
+                values.append((value, (*here, "one_of", k)))
+            for value, path in values:
+                reason = _misfit(field, value)
+                if reason is not None:
+                    yield context.problem(
+                        "condition-type",
+                        path,
+                        f"the value {value!r} cannot be in the {field.type} field {field.id!r}",
+                        expected=reason,
+                        found=repr(value),
+                    )
+
+
+def _misfit(field: ArtifactField, value: Any) -> str | None:
+    """What the field would need, if ``value`` does not fit it."""
+    kind = field.type
+    if kind in ("text", "person"):
+        return None if isinstance(value, str) else "text"
+    if kind == "bool":
+        return None if isinstance(value, bool) else "true or false"
+    if kind in ("int", "money"):
+        return None if isinstance(value, int) and not isinstance(value, bool) else "a number"
+    if kind == "date":
+        fits = isinstance(value, date) and not isinstance(value, datetime)
+        return None if fits or _parses(value, date) else "a date (2026-10-27)"
+    if kind == "datetime":
+        fits = isinstance(value, datetime)
+        return None if fits or _parses(value, datetime) else "a date and time"
+    if isinstance(field, EnumField):
+        ids = [v.id for v in field.values]
+        return None if value in ids else "one of " + ", ".join(ids)
+    return "no single value: compare a list with min_count or non_empty"
+
+
+def _parses(value: Any, kind: type[date]) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        kind.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+@_rule("one-initial-phase", "error", "exactly one top-level phase is initial")
+def check_one_initial_phase(context: CheckContext) -> Iterator[Problem]:
+    """A new case has to start somewhere, and in one place only."""
+    phases = context.process.phases
+    initial = [i for i, p in enumerate(phases) if p.initial]
+    if not initial:
+        yield context.problem(
+            "one-initial-phase",
+            ("phases",),
+            "no top-level phase is marked 'initial: true'",
+            expected="exactly one initial top-level phase",
+            hint=f"mark the phase a case starts in, probably {phases[0].id!r}",
+            key=True,
+        )
+    for index in initial[1:]:
+        yield context.problem(
+            "one-initial-phase",
+            ("phases", index, "initial"),
+            f"the phase {phases[index].id!r} is a second initial top-level phase",
+            expected="exactly one initial top-level phase",
+            hint=f"{phases[initial[0]].id!r} is initial already",
+        )
+
+
+@_rule("one-initial-subphase", "error", "each compound phase has exactly one initial sub-phase")
+def check_one_initial_subphase(context: CheckContext) -> Iterator[Problem]:
+    """Entering a compound phase enters its initial sub-phase; it must be unambiguous."""
+    for entry in context.phase_entries:
+        subs = entry.phase.phases
+        if not subs:
+            continue
+        initial = [i for i, p in enumerate(subs) if p.initial]
+        if not initial:
+            yield context.problem(
+                "one-initial-subphase",
+                (*entry.path, "phases"),
+                f"no sub-phase of {entry.phase.id!r} is marked 'initial: true'",
+                expected="exactly one initial sub-phase",
+                hint=f"mark the part the phase starts with, probably {subs[0].id!r}",
+                key=True,
+            )
+        for index in initial[1:]:
+            yield context.problem(
+                "one-initial-subphase",
+                (*entry.path, "phases", index, "initial"),
+                f"{subs[index].id!r} is a second initial sub-phase of {entry.phase.id!r}",
+                expected="exactly one initial sub-phase",
+            )
+
+
+@_rule("terminal-has-subphases", "error", "a terminal phase (with an outcome) has no sub-phases")
+def check_terminal_subphases(context: CheckContext) -> Iterator[Problem]:
+    """A case ends in a terminal phase; there is nothing inside it to move through."""
+    for entry in context.phase_entries:
+        if entry.phase.terminal and entry.phase.phases:
+            yield context.problem(
+                "terminal-has-subphases",
+                (*entry.path, "phases"),
+                f"the terminal phase {entry.phase.id!r} has sub-phases",
+                hint="remove the sub-phases, or the outcome",
+                key=True,
+            )
+
+
+@_rule("terminal-has-action", "error", "no action leaves a terminal phase")
+def check_terminal_actions(context: CheckContext) -> Iterator[Problem]:
+    """Outcomes are final: nothing can happen to a closed case. An action
+    from a compound phase counts for every phase inside it, terminal ones too."""
+    for i, action in enumerate(context.process.actions):
+        for j, phase_id in enumerate(action.from_):
+            if phase_id not in context.phases:
+                continue
+            terminal = sorted(
+                leaf for leaf in context.leaves_under(phase_id) if context.is_terminal(leaf)
+            )
+            if terminal:
+                inside = (
+                    f"the terminal phase {phase_id!r}"
+                    if context.is_terminal(phase_id)
+                    else f"{phase_id!r}, which holds the terminal phase(s) {_listing(terminal)}"
+                )
+                yield context.problem(
+                    "terminal-has-action",
+                    ("actions", i, "from", j),
+                    f"the action {action.id!r} may be taken in {inside}",
+                    hint="a case that reached an outcome is closed; take the action from "
+                    "the phases before it",
+                )
+
+
+@_rule("unreachable-phase", "error", "every phase can be reached from the initial phase")
+def check_unreachable_phases(context: CheckContext) -> Iterator[Problem]:
+    """A phase no action leads to is dead text, or a missing action."""
+    reachable = context.reachable
+    for entry in context.phase_entries:
+        if context._leaves(entry.phase) & reachable:
+            continue
+        # Report the outermost unreachable phase only.
+        if entry.parents and not (context._leaves(entry.parents[-1]) & reachable):
+            continue
+        yield context.problem(
+            "unreachable-phase",
+            (*entry.path, "id"),
+            f"no sequence of actions leads from the initial phase to {entry.phase.id!r}",
+            hint="add an action with 'to: " + entry.phase.id + "', or remove the phase",
+        )
+
+
+@_rule("dead-end-phase", "error", "from every reachable phase some terminal phase can be reached")
+def check_dead_ends(context: CheckContext) -> Iterator[Problem]:
+    """A case must always be able to end: with a plan, a withdrawal, an intervention..."""
+    terminals = {e.phase.id for e in context.phase_entries if context.is_terminal(e.phase.id)}
+    if not terminals:
+        yield context.problem(
+            "dead-end-phase",
+            ("phases",),
+            "no phase has an outcome, so no case can ever end",
+            hint="give the final phases an 'outcome'",
+            key=True,
+        )
+        return
+    for entry in context.phase_entries:
+        phase = entry.phase
+        if phase.phases or context.is_terminal(phase.id) or phase.id not in context.reachable:
+            continue
+        if context.phases[phase.id] is not entry:
+            continue  # a duplicate id, reported by duplicate-id
+        if not (context.reachable_from([phase.id]) & terminals):
+            yield context.problem(
+                "dead-end-phase",
+                (*entry.path, "id"),
+                f"a case in {phase.id!r} can never reach an outcome",
+                hint="add an action from it (or a phase around it) that leads on",
+            )
+
+
+@_rule(
+    "action-nobody-present", "error", "someone who may take an action is present where it is taken"
+)
+def check_action_presence(context: CheckContext) -> Iterator[Problem]:
+    """Only present people act; an action whose roles are all absent wherever
+    it may be taken can never happen (``on_call`` roles count: they can be called in)."""
+    for i, action in enumerate(context.process.actions):
+        by = {r for r in action.by if r in context.roles}
+        if not by or not action.requires_presence:
+            continue
+        for j, phase_id in enumerate(action.from_):
+            leaves = [
+                leaf for leaf in context.leaves_under(phase_id) if not context.is_terminal(leaf)
+            ]
+            if not leaves:
+                continue
+            if any(by & context.may_be_present_in(leaf) for leaf in leaves):
+                continue
+            present = set().union(*(context.may_be_present_in(leaf) for leaf in leaves))
+            yield context.problem(
+                "action-nobody-present",
+                ("actions", i, "from", j),
+                f"none of the roles that may take {action.id!r} ({_listing(by)}) is present "
+                f"in {phase_id!r}",
+                expected=f"{'one of ' if len(by) > 1 else ''}{_listing(by)} present or on call",
+                found=f"present: {_listing(present)}",
+            )
+
+
+@_rule("opener-not-present", "error", "the opener is present in the phase a case starts in")
+def check_opener_present(context: CheckContext) -> Iterator[Problem]:
+    """When a case opens its only participant is the opener; if the opener is
+    not present in the initial phase nobody can act or assign anyone, ever."""
+    opener = context.process.opener
+    if opener not in context.roles:
+        return
+    for leaf in sorted(context.start_leaves):
+        # On call is not enough: nobody is there yet to call the opener in.
+        if opener not in context.present_in(leaf):
+            yield context.problem(
+                "opener-not-present",
+                ("opener",),
+                f"the opener role {opener!r} is not present in the initial phase {leaf!r}",
+                expected=f"{opener!r} among the roles present in {leaf!r}",
+                found=f"present: {_listing(context.present_in(leaf))}",
+            )
+
+
+@_rule("on-call-and-present", "error", "a role is not both on call and present in one phase")
+def check_on_call_present(context: CheckContext) -> Iterator[Problem]:
+    """On call means absent until called in; a role cannot be both, and the
+    author surely meant one of them (private family time depends on it)."""
+    for entry in context.phase_entries:
+        present = context.present_in(entry.phase.id)
+        for k, role in enumerate(entry.phase.on_call):
+            if role in present:
+                inherited = entry.phase.present is None
+                yield context.problem(
+                    "on-call-and-present",
+                    (*entry.path, "on_call", k),
+                    f"the role {role!r} is on call in {entry.phase.id!r} but also present there",
+                    hint=(
+                        "the phase has no 'present' of its own, so it inherits one (or every "
+                        "role is present): list the present roles explicitly"
+                        if inherited
+                        else f"remove {role!r} from 'present' or from 'on_call'"
+                    ),
+                )
+
+
+@_rule("artifact-unavailable", "error", "what an action requires can be written before it")
+def check_artifacts_available(context: CheckContext) -> Iterator[Problem]:
+    """An action that requires a document nobody can write in any phase on the
+    way to it (or that no earlier action records) can never be taken. Writing
+    needs a writer present (or on call) in a phase whose ``artifacts`` allow it."""
+    for i, action in enumerate(context.process.actions):
+        leaves = context.action_leaves(action)
+        if not leaves:
+            continue
+        needed: list[tuple[str, DocPath]] = [
+            (a, ("actions", i, "requires", "artifacts", k))
+            for k, a in enumerate(action.requires.artifacts)
+        ]
+        needed += [
+            (c.artifact, ("actions", i, "requires", "fields", k, "artifact"))
+            for k, c in enumerate(action.requires.fields)
+        ]
+        done: set[str] = set()
+        for artifact_id, path in needed:
+            if artifact_id in done or context.artifact(artifact_id) is None:
+                continue
+            done.add(artifact_id)
+            if context.available_after(artifact_id, excluding=action) & leaves:
+                continue
+            writers = context.artifact(artifact_id)
+            assert writers is not None
+            yield context.problem(
+                "artifact-unavailable",
+                path,
+                f"the action {action.id!r} requires {artifact_id!r}, but it cannot be written "
+                "or recorded in any phase before the action",
+                hint=f"writers: {_listing(writers.write)}; make one of them present in a phase "
+                "before it (and allow the artifact there), or record it by an earlier action",
+            )
+
+
+@_rule("deadline-unsatisfiable", "error", "a deadline's satisfying action can follow its anchor")
+def check_deadlines_satisfiable(context: CheckContext) -> Iterator[Problem]:
+    """A deadline that no action can meet after its anchor would always be
+    breached. When the deadline lists ``phases``, the satisfying action must
+    be taken inside them, since leaving them cancels the deadline."""
+    for i, deadline in enumerate(context.process.deadlines):
+        anchor_leaves = _anchor_leaves(context, deadline.anchor.action, deadline.anchor.field)
+        if anchor_leaves is None or not anchor_leaves:
+            continue
+        satisfying = [a for a in map(context.action, deadline.satisfied_by) if a is not None]
+        if not satisfying:
+            continue
+        after = context.reachable_from(anchor_leaves)
+        allowed = None
+        if deadline.phases and all(p in context.phases for p in deadline.phases):
+            allowed = frozenset().union(*(context.leaves_under(p) for p in deadline.phases))
+        ok = False
+        for action in satisfying:
+            leaves = context.action_leaves(action) & after
+            if allowed is not None:
+                leaves &= allowed
+            ok = ok or bool(leaves)
+        if not ok:
+            within = " inside the deadline's phases" if allowed is not None else ""
+            yield context.problem(
+                "deadline-unsatisfiable",
+                ("deadlines", i, "satisfied_by"),
+                f"no action that meets the deadline {deadline.id!r} can be taken{within} "
+                "after its anchor",
+                expected="an action in satisfied_by that can follow the anchor",
+                key=True,
+            )
+
+
+def _anchor_leaves(
+    context: CheckContext, action_id: str | None, field: Any
+) -> frozenset[str] | None:
+    """Where a case can be right after the anchor happens; None if it is unknown."""
+    if action_id is not None:
+        action = context.action(action_id)
+        return None if action is None else context.after_action(action)
+    artifact = context.artifact(field.artifact)
+    if artifact is None or artifact.field(field.field) is None:
+        return None
+    leaves = set(context.written_in(artifact.id))
+    for action in context.process.actions:
+        if action.records == artifact.id:
+            leaves |= context.after_action(action)
+    return frozenset(leaves)
+
+
+@_rule("deadline-never-runs", "warning", "a deadline's anchor can happen in a reachable phase")
+def check_deadlines_run(context: CheckContext) -> Iterator[Problem]:
+    """A deadline whose anchor never happens never starts: neither its target
+    nor its limit is ever reached, which is probably not what was meant."""
+    for i, deadline in enumerate(context.process.deadlines):
+        anchor_leaves = _anchor_leaves(context, deadline.anchor.action, deadline.anchor.field)
+        if anchor_leaves is None:
+            continue
+        if anchor_leaves & context.reachable:
+            continue
+        yield context.problem(
+            "deadline-never-runs",
+            ("deadlines", i, "anchor"),
+            f"the anchor of the deadline {deadline.id!r} can never happen, so the deadline "
+            "never starts",
+            key=True,
+        )
+
+
+@_rule("exclusive-self", "error", "no role is exclusive with itself")
+def check_exclusive_self(context: CheckContext) -> Iterator[Problem]:
+    """A role exclusive with itself reads as a typo for another role."""
+    for i, role in enumerate(context.process.roles):
+        for k, other in enumerate(role.exclusive_with):
+            if other == role.id:
+                yield context.problem(
+                    "exclusive-self",
+                    ("roles", i, "exclusive_with", k),
+                    f"the role {role.id!r} is exclusive with itself",
+                    hint="name the other role the same person may not hold",
+                )
+
+
+@_rule("exclusive-asymmetric", "error", "exclusivity is declared on both roles")
+def check_exclusive_symmetric(context: CheckContext) -> Iterator[Problem]:
+    """Exclusivity is symmetric; saying it on one side only suggests the author
+    forgot the other, and a reader of the other role would not see it."""
+    roles = context.process.roles
+    for i, role in enumerate(roles):
+        for k, other_id in enumerate(role.exclusive_with):
+            index = context.roles.get(other_id)
+            if index is None or other_id == role.id:
+                continue
+            other = roles[index]
+            if role.id not in other.exclusive_with:
+                yield context.problem(
+                    "exclusive-asymmetric",
+                    ("roles", i, "exclusive_with", k),
+                    f"{role.id!r} is exclusive with {other_id!r}, but {other_id!r} does not "
+                    f"list {role.id!r}",
+                    hint=f"add {role.id!r} to the exclusive_with of {other_id!r} "
+                    f"({context.position_text(('roles', index))})",
+                )
+
+
+@_rule("role-unassignable", "warning", "every role can be assigned, starting from the opener")
+def check_roles_assignable(context: CheckContext) -> Iterator[Problem]:
+    """People get roles from holders of the roles in ``assigned_by``; starting
+    from the opener, a role no chain of assigners reaches can never be held.
+    (Exclusivity never makes a cardinality impossible, since any number of
+    people may take part, so it needs no rule of its own.)"""
+    roles = context.process.roles
+    if context.process.opener not in context.roles:
+        return  # unknown-role reports the opener; every role would follow here
+    holdable = {context.process.opener}
+    changed = True
+    while changed:
+        changed = False
+        for role in roles:
+            if role.id not in holdable and holdable & set(role.assigned_by):
+                holdable.add(role.id)
+                changed = True
+    for i, role in enumerate(roles):
+        if role.id in holdable or context.roles.get(role.id) != i:
+            continue
+        yield context.problem(
+            "role-unassignable",
+            ("roles", i, "id"),
+            f"nobody can ever be assigned the role {role.id!r}",
+            hint=(
+                "list in 'assigned_by' a role that can be held (such as the opener, "
+                f"{context.process.opener!r})"
+                if role.assigned_by
+                else "it has no 'assigned_by'; name the roles whose holders assign it"
+            ),
+        )
+
+
+@_rule("missing-translation", "warning", "every label has both cs and en")
+def check_translations(context: CheckContext) -> Iterator[Problem]:
+    """Processes are read in Czech and in English; a missing text falls back
+    to the other language, which a reader may not understand."""
+    for model, path in _walk_models(context.process, ()):
+        if isinstance(model, Label):
+            for lang, text in (("cs", model.cs), ("en", model.en)):
+                if text is None:
+                    language = "Czech" if lang == "cs" else "English"
+                    yield context.problem(
+                        "missing-translation",
+                        path,
+                        f"this label has no {language} text",
+                        expected=f"{_article(language.lower())} {language} text under '{lang}'",
+                    )
+
+
+@_rule("unused-role", "warning", "every role is used somewhere")
+def check_unused_roles(context: CheckContext) -> Iterator[Problem]:
+    """A role that is never present, never acts, writes, reads or assigns has
+    no part in the process: a leftover, or a reference spelt differently."""
+    used = {r.name for r in context.references if r.kind == "role" and r.uses}
+    for i, role in enumerate(context.process.roles):
+        if role.id not in used:
+            yield context.problem(
+                "unused-role",
+                ("roles", i, "id"),
+                f"the role {role.id!r} is not used anywhere",
+                hint="remove it, or name it where it takes part",
+            )
+
+
+@_rule("unused-artifact", "warning", "every artifact is used somewhere")
+def check_unused_artifacts(context: CheckContext) -> Iterator[Problem]:
+    """An artifact that no action requires or records, no deadline, phase or
+    invariant names, has no effect on any case."""
+    used = {r.name for r in context.references if r.kind == "artifact"}
+    for i, artifact in enumerate(context.process.artifacts):
+        if artifact.id not in used:
+            yield context.problem(
+                "unused-artifact",
+                ("artifacts", i, "id"),
+                f"the artifact {artifact.id!r} is not used by any action, deadline or phase",
+            )
+
+
+@_rule("unused-guard", "warning", "every declared guard is required by some action")
+def check_unused_guards(context: CheckContext) -> Iterator[Problem]:
+    """A declared guard that nothing requires means the host registers code that never runs."""
+    used = {r.name for r in context.references if r.kind == "guard"}
+    for i, guard in enumerate(context.process.guards):
+        if guard.id not in used:
+            yield context.problem(
+                "unused-guard",
+                ("guards", i, "id"),
+                f"the guard {guard.id!r} is not required by any action",
+            )

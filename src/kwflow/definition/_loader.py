@@ -1,0 +1,476 @@
+"""Loading process files: YAML text to a checked `Process`.
+
+Loading happens in three stages, each reporting every problem it finds at
+once: the YAML is read into plain data with a source map (``_yaml``), the data
+is validated against the models (pydantic errors are translated here into
+problems a methodologist can act on, each with its line and column), and the
+static checks run (``_checks``). A later stage runs only when the earlier one
+found no error, because a check of a half-read file would report nonsense.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+import types
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ValidationError
+
+from kwflow.exceptions import DefinitionError, Problem
+
+from ._models import Process
+from ._yaml import DocPath, SourceMap, describe, format_path, parse_yaml
+
+if typing.TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
+
+__all__ = [
+    "LoadedProcess",
+    "language_keys",
+    "load_process",
+    "load_process_text",
+    "model_keys",
+    "parse_process",
+    "parse_process_file",
+]
+
+
+@dataclass(frozen=True)
+class LoadedProcess:
+    """A process together with where it came from, as the checks need it.
+
+    ``source`` maps every place in the document to its line and column, so
+    a check can point at the exact reference that is wrong.
+    """
+
+    process: Process
+    source: SourceMap
+    file: str
+
+
+def parse_process(text: str | bytes, filename: str = "<string>") -> LoadedProcess:
+    """Read and validate a process file's text, without running the static checks.
+
+    Raises `DefinitionError` with every YAML or schema problem found.
+    """
+    data, source = parse_yaml(text, filename)
+    try:
+        process = Process.model_validate(data)
+    except ValidationError as exc:
+        raise DefinitionError(translate_errors(exc.errors(), data, source)) from None
+    return LoadedProcess(process, source, filename)
+
+
+def parse_process_file(path: str | Path) -> LoadedProcess:
+    """Read and validate one process file, without running the static checks."""
+    name = str(path)
+    try:
+        text = Path(path).read_bytes()
+    except OSError as exc:
+        raise DefinitionError(
+            [
+                Problem(
+                    file=name,
+                    line=None,
+                    column=None,
+                    path="",
+                    message=f"the file cannot be read: {exc.strerror or exc}",
+                    rule="file",
+                )
+            ]
+        ) from None
+    return parse_process(text, name)
+
+
+def load_process_text(
+    text: str | bytes, filename: str = "<string>", *, check: bool = True
+) -> Process:
+    """Load a process from YAML text.
+
+    With ``check=True`` (the default) the static checks run too, and any
+    problem of severity ``error`` raises `DefinitionError` (carrying
+    the warnings as well); warnings alone do not raise. ``filename`` is only
+    used in problem positions.
+    """
+    loaded = parse_process(text, filename)
+    if check:
+        _raise_on_check_errors(loaded)
+    return loaded.process
+
+
+def load_process(path: str | Path, *, check: bool = True) -> Process:
+    """Load a process file; see `load_process_text` for ``check``."""
+    loaded = parse_process_file(path)
+    if check:
+        _raise_on_check_errors(loaded)
+    return loaded.process
+
+
+def _raise_on_check_errors(loaded: LoadedProcess) -> None:
+    from ._checks import check_process
+
+    problems = check_process(loaded)
+    if any(p.severity == "error" for p in problems):
+        raise DefinitionError(problems)
+
+
+# ------------------------------------------------------- error translation
+
+_IDENTIFIER_PATTERN = r"^[a-z][a-z0-9_]*$"
+_CURRENCY_PATTERN = r"^[A-Z]{3}$"
+
+_WRONG_TYPE = "this value has the wrong type"
+
+_SCALAR_NAMES = {
+    "bool": "true or false",
+    "int": "a whole number",
+    "str": "text",
+    "date": "a date (2026-10-27)",
+    "datetime": "a date and time (2026-10-27T09:00:00+01:00)",
+    "float": "a number",
+}
+
+
+@dataclass
+class _Located:
+    """Where a pydantic error ``loc`` lands in the document."""
+
+    doc: DocPath  # the part of loc that exists in the document
+    logical: DocPath  # loc without union tags: what the author would call the place
+    owner: type[BaseModel] | None  # the model whose keys apply at the last mapping
+    final: Any  # the annotation expected at the end of loc
+    scalar_union: bool  # loc went through a plain (undiscriminated) union
+
+
+def translate_errors(errors: list[ErrorDetails], data: Any, source: SourceMap) -> list[Problem]:
+    """Turn pydantic errors into positioned, author-friendly problems.
+
+    Errors are deduplicated (a plain union reports once per member type) and
+    sorted by position.
+    """
+    problems: list[Problem] = []
+    seen: set[tuple[str, str]] = set()
+    for error in errors:
+        if _is_spurious(error):
+            continue
+        located = _locate(error["loc"], data)
+        problem = _problem(error, located, source)
+        marker = (problem.path, problem.message)
+        if marker in seen:
+            continue
+        seen.add(marker)
+        problems.append(problem)
+    problems.sort(key=lambda p: (p.line or 0, p.column or 0))
+    return problems
+
+
+def _is_spurious(error: ErrorDetails) -> bool:
+    # A tuple with a minimum length is checked after its items: when items
+    # fail, pydantic also says the tuple is too short, which is not true of
+    # the file and would only confuse its author.
+    if error["type"] != "too_short":
+        return False
+    ctx = error.get("ctx") or {}
+    given = error.get("input")
+    return isinstance(given, list | tuple) and ctx.get("actual_length", 0) < len(given)
+
+
+def _problem(error: ErrorDetails, at: _Located, source: SourceMap) -> Problem:
+    kind = error["type"]
+    ctx: dict[str, Any] = dict(error.get("ctx") or {})
+    given = error.get("input")
+    path = at.logical
+    found: str | None = describe(given)
+    expected: str | None = None
+    hint: str | None = None
+    key = False
+    position_path = at.doc
+
+    if at.scalar_union:
+        message = _WRONG_TYPE
+        expected = "a single value: text, a whole number, true or false, or a date"
+    elif kind == "missing":
+        name = str(at.logical[-1]) if at.logical else "?"
+        message = f"the key {name!r} is missing"
+        description = _field_description(at.owner, name)
+        hint = f"{name}: {description}" if description else None
+        found = None
+    elif kind == "extra_forbidden":
+        name = str(at.doc[-1]) if at.doc else "?"
+        allowed = model_keys(at.owner) if at.owner else ()
+        message = f"unknown key {name!r}"
+        expected = "one of " + ", ".join(allowed) if allowed else None
+        hint = _did_you_mean(name, allowed)
+        found = None
+        key = True
+    elif kind in ("union_tag_invalid", "union_tag_not_found"):
+        discriminator = str(ctx.get("discriminator", "type")).strip("'")
+        tags = _union_tags(at.final)
+        expected = "one of " + ", ".join(tags)
+        if kind == "union_tag_invalid":
+            tag = str(ctx.get("tag"))
+            message = f"unknown {discriminator} {tag!r}"
+            found = repr(tag)
+            hint = _did_you_mean(tag, tags, fallback=False)
+            position_path = (*at.doc, discriminator)
+            path = (*at.logical, discriminator)
+        else:
+            message = f"the key {discriminator!r} is missing"
+            found = None
+    elif kind in ("model_type", "model_attributes_type", "dict_type"):
+        if ctx.get("class_name") == "Label":
+            message = "a label must be a mapping of languages to texts"
+            expected = "a mapping like {cs: ..., en: ...}"
+        else:
+            message = _WRONG_TYPE
+            expected = "a mapping of keys to values"
+    elif kind in ("tuple_type", "list_type"):
+        message = _WRONG_TYPE
+        expected = "a list"
+        if isinstance(given, str):
+            hint = f"write [{given}] for a list of one"
+    elif kind == "string_pattern_mismatch":
+        pattern = ctx.get("pattern")
+        if pattern == _IDENTIFIER_PATTERN:
+            message = f"{given!r} is not a valid identifier"
+            expected = "lower-case letters, digits and underscores, starting with a letter"
+            suggestion = _as_identifier(given)
+            hint = f"for example {suggestion!r}" if suggestion else None
+        elif pattern == _CURRENCY_PATTERN:
+            message = f"{given!r} is not a currency code"
+            expected = "three capital letters (an ISO 4217 code such as CZK or EUR)"
+        else:
+            message = "the text does not have the expected form"
+            expected = f"text matching {pattern}"
+    elif kind in ("literal_error", "enum"):
+        choices = _choices(str(ctx.get("expected", "")))
+        message = "this value is not one of the allowed choices"
+        expected = "one of " + ", ".join(choices)
+        hint = _did_you_mean(str(given), choices, fallback=False)
+    elif kind in ("value_error", "assertion_error"):
+        message = str(error["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        if isinstance(given, dict):
+            found = None  # the message already says what is wrong with the mapping
+    elif kind == "string_too_short":
+        message = "this text must not be empty"
+        expected = "some text"
+    elif kind == "string_too_long":
+        message = f"this text is longer than {ctx.get('max_length')} characters"
+    elif kind == "too_short":
+        least = ctx.get("min_length", 1)
+        message = f"this list needs at least {least} item{'s' if least != 1 else ''}"
+        expected = f"at least {least} item{'s' if least != 1 else ''}"
+        found = f"{len(given)}" if isinstance(given, list | tuple) else found
+    elif kind == "too_long":
+        message = f"this list has more than {ctx.get('max_length')} items"
+    elif kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        bound = {
+            "greater_than_equal": f"at least {ctx.get('ge')}",
+            "greater_than": f"more than {ctx.get('gt')}",
+            "less_than_equal": f"at most {ctx.get('le')}",
+            "less_than": f"less than {ctx.get('lt')}",
+        }[kind]
+        message = f"this number must be {bound}"
+        expected = f"a number {bound}"
+    elif kind in ("int_type", "int_parsing", "int_from_float"):
+        message = _WRONG_TYPE
+        expected = "a whole number"
+    elif kind in ("bool_type", "bool_parsing"):
+        message = _WRONG_TYPE
+        expected = "true or false"
+    elif kind in ("string_type", "string_unicode"):
+        message = _WRONG_TYPE
+        expected = "text"
+        if isinstance(given, bool):
+            hint = "quote it ('yes', 'no', 'true') to keep it as text"
+        elif given is not None and not isinstance(given, dict | list):
+            hint = "quote it to keep it as text"
+    elif kind.startswith(("date_", "datetime_")):
+        message = _WRONG_TYPE
+        expected = _SCALAR_NAMES["date" if kind.startswith("date_") else "datetime"]
+    else:
+        message = str(error["msg"])
+
+    (line, column), _ = source.locate(position_path, key=key)
+    return Problem(
+        file=source.file,
+        line=line,
+        column=column,
+        path=format_path(path),
+        message=message,
+        rule="schema",
+        expected=expected,
+        found=found,
+        hint=hint,
+    )
+
+
+def _locate(loc: tuple[int | str, ...], data: Any) -> _Located:
+    annotation: Any = Process
+    node: Any = data
+    doc: list[str | int] = []
+    logical: list[str | int] = []
+    owner: type[BaseModel] | None = Process
+    in_document = True
+    scalar_union = False
+    for segment in loc:
+        annotation = _unwrap(annotation)
+        members = _union_members(annotation)
+        if members:
+            chosen = _union_member(members, segment)
+            if chosen is not None:
+                # A union tag is pydantic's bookkeeping, not a place in the file.
+                if not _is_model(chosen):
+                    scalar_union = True
+                annotation = chosen
+                continue
+        if _is_model(annotation):
+            owner = annotation
+        if in_document and _has(node, segment):
+            node = node[segment]
+            doc.append(segment)
+        else:
+            in_document = False
+        logical.append(segment)
+        annotation = _step(annotation, segment)
+    return _Located(tuple(doc), tuple(logical), owner, _unwrap(annotation), scalar_union)
+
+
+def _has(node: Any, segment: str | int) -> bool:
+    if isinstance(node, dict):
+        return isinstance(segment, str) and segment in node
+    if isinstance(node, list):
+        return isinstance(segment, int) and 0 <= segment < len(node)
+    return False
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip ``Annotated`` and ``None`` from an annotation."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is Annotated:
+            annotation = typing.get_args(annotation)[0]
+            continue
+        if origin in (Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            if len(args) == 1:
+                annotation = args[0]
+                continue
+        return annotation
+
+
+def _union_members(annotation: Any) -> tuple[Any, ...]:
+    if typing.get_origin(annotation) in (Union, types.UnionType):
+        return tuple(a for a in typing.get_args(annotation) if a is not type(None))
+    return ()
+
+
+def _union_member(members: tuple[Any, ...], segment: str | int) -> Any:
+    if not isinstance(segment, str):
+        return None
+    for member in members:
+        if _is_model(member) and segment in _literal_tags(member):
+            return member
+        if getattr(member, "__name__", None) == segment:
+            return member
+    return None
+
+
+def _literal_tags(model: type[BaseModel]) -> tuple[str, ...]:
+    tags: list[str] = []
+    for name in ("type", "kind"):
+        info = model.model_fields.get(name)
+        if info is not None and typing.get_origin(info.annotation) is Literal:
+            tags.extend(str(a) for a in typing.get_args(info.annotation))
+    return tuple(tags)
+
+
+def _union_tags(annotation: Any) -> tuple[str, ...]:
+    tags: list[str] = []
+    for member in _union_members(_unwrap(annotation)):
+        if _is_model(member):
+            tags.extend(_literal_tags(member))
+    return tuple(tags)
+
+
+def _step(annotation: Any, segment: str | int) -> Any:
+    """The annotation one step down: a model's field, or a tuple's item."""
+    if isinstance(segment, int):
+        if typing.get_origin(annotation) is tuple:
+            return typing.get_args(annotation)[0]
+        return Any
+    if _is_model(annotation):
+        for name, info in annotation.model_fields.items():
+            if segment in (name, info.alias):
+                return info.annotation
+    return Any
+
+
+def _is_model(annotation: Any) -> typing.TypeGuard[type[BaseModel]]:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
+def model_keys(model: type[BaseModel]) -> tuple[str, ...]:
+    """The keys a process file may use in a mapping of this model."""
+    return tuple(info.alias or name for name, info in model.model_fields.items())
+
+
+@functools.cache
+def language_keys() -> tuple[str, ...]:
+    """Every key used anywhere in the process-file language."""
+    found: dict[str, None] = {}
+    pending: list[Any] = [Process]
+    done: set[Any] = set()
+    while pending:
+        annotation = _unwrap(pending.pop())
+        if annotation in done:
+            continue
+        done.add(annotation)
+        members = _union_members(annotation)
+        if members:
+            pending.extend(members)
+        elif typing.get_origin(annotation) is tuple:
+            pending.append(typing.get_args(annotation)[0])
+        elif _is_model(annotation):
+            for key in model_keys(annotation):
+                found[key] = None
+            pending.extend(info.annotation for info in annotation.model_fields.values())
+    return tuple(found)
+
+
+def _field_description(model: type[BaseModel] | None, key: str) -> str | None:
+    if model is None:
+        return None
+    for name, info in model.model_fields.items():
+        if key in (name, info.alias):
+            return info.description
+    return None
+
+
+def _did_you_mean(word: str, allowed: tuple[str, ...], *, fallback: bool = True) -> str | None:
+    close = difflib.get_close_matches(word, allowed, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean {close[0]!r}?"
+    if fallback:
+        elsewhere = difflib.get_close_matches(word, language_keys(), n=1, cutoff=0.75)
+        if elsewhere:
+            return f"did you mean {elsewhere[0]!r}? (that key belongs in another kind of mapping)"
+    return None
+
+
+def _choices(expected: str) -> tuple[str, ...]:
+    # pydantic lists choices as "'a', 'b' or 'c'"
+    return tuple(re.findall(r"'([^']*)'", expected)) or (expected,)
+
+
+def _as_identifier(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None
+    candidate = re.sub(r"[^a-z0-9_]+", "_", value.strip().lower()).strip("_")
+    candidate = candidate[:64]
+    return candidate if re.fullmatch(_IDENTIFIER_PATTERN, candidate) else None

@@ -1,0 +1,659 @@
+"""The process-file language: one pydantic model per construct.
+
+Models are frozen and forbid unknown keys, so a typo in a process file is an
+error, never a silently ignored setting. The models check the *shape* of a
+file; whether references resolve and the process is sound is the job of the
+static checks in ``_checks.py``, which can report every problem at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zoneinfo
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+LANGUAGE_VERSION = 1
+"""Version of the process-file language these models read."""
+
+Identifier = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z][a-z0-9_]*$",
+        max_length=64,
+        description="lower-case letters, digits and underscores, starting with a letter",
+    ),
+]
+
+
+class Model(BaseModel):
+    """Base of every model of the language: frozen, no unknown keys."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class Label(Model):
+    """A human text in Czech and English; a missing language is a warning."""
+
+    cs: str | None = Field(default=None, min_length=1, description="the text in Czech")
+    en: str | None = Field(default=None, min_length=1, description="the text in English")
+
+    @model_validator(mode="after")
+    def _one_language_at_least(self) -> Label:
+        if self.cs is None and self.en is None:
+            raise ValueError("a label needs at least one of 'cs' and 'en'")
+        return self
+
+    def text(self, lang: str) -> str:
+        """The text in ``lang``, falling back to the other language."""
+        first, second = (self.cs, self.en) if lang == "cs" else (self.en, self.cs)
+        return first or second or ""
+
+
+# --------------------------------------------------------------------------- roles
+
+
+class RoleKind(StrEnum):
+    """What kind of participant holds a role."""
+
+    FAMILY = "family"
+    CHILD = "child"
+    SUPPORT = "support"
+    PROFESSIONAL = "professional"
+    AUTHORITY = "authority"
+    INDEPENDENT = "independent"
+
+
+class Role(Model):
+    """A role people take in a case, with its cardinality per case."""
+
+    id: Identifier = Field(description="the role's id, used wherever the file names the role")
+    label: Label = Field(description="the role's name as people read it")
+    description: Label | None = Field(default=None, description="what the role does, for people")
+    kind: RoleKind = Field(description="what kind of participant holds the role")
+    min: int = Field(default=0, ge=0, description="fewest holders per case")
+    max: int | None = Field(default=None, ge=1, description="most holders per case; none = any")
+    exclusive_with: tuple[Identifier, ...] = Field(
+        default=(), description="roles one person may not hold together with this one in a case"
+    )
+    assigned_by: tuple[Identifier, ...] = Field(
+        default=(), description="roles whose holders may assign people to this role"
+    )
+
+    @model_validator(mode="after")
+    def _min_not_above_max(self) -> Role:
+        if self.max is not None and self.min > self.max:
+            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+        return self
+
+
+# ----------------------------------------------------------------------- artifacts
+
+
+class EnumValue(Model):
+    """One choice of an ``enum`` field."""
+
+    id: Identifier = Field(description="the value stored when this choice is made")
+    label: Label = Field(description="the choice as people read it")
+
+
+class _FieldBase(Model):
+    """What every field of an artifact has, whatever its type."""
+
+    id: Identifier = Field(description="the field's id, unique within its artifact or list")
+    label: Label = Field(description="the field's name as people read it")
+    description: Label | None = Field(default=None, description="what to write, for people")
+    required: bool = Field(default=True, description="whether every version must have a value")
+
+
+class TextField(_FieldBase):
+    """Free text. A required text must not be blank (empty or only white space)."""
+
+    type: Literal["text"] = Field(description="the field type")
+    max_length: int | None = Field(default=None, ge=1, description="most characters allowed")
+
+
+class BoolField(_FieldBase):
+    """Yes or no."""
+
+    type: Literal["bool"] = Field(description="the field type")
+
+
+class IntField(_FieldBase):
+    """A whole number, optionally bounded."""
+
+    type: Literal["int"] = Field(description="the field type")
+    min: int | None = Field(default=None, description="smallest value allowed")
+    max: int | None = Field(default=None, description="largest value allowed")
+
+
+class DateField(_FieldBase):
+    """A calendar date, without a time."""
+
+    type: Literal["date"] = Field(description="the field type")
+
+
+class DateTimeField(_FieldBase):
+    """A moment: a date and a time with its timezone."""
+
+    type: Literal["datetime"] = Field(description="the field type")
+
+
+class MoneyField(_FieldBase):
+    """An amount of money in one currency."""
+
+    type: Literal["money"] = Field(description="the field type")
+    currency: str = Field(
+        default="CZK", pattern=r"^[A-Z]{3}$", description="ISO 4217 currency code"
+    )
+
+
+class EnumField(_FieldBase):
+    """One of a fixed list of choices."""
+
+    type: Literal["enum"] = Field(description="the field type")
+    values: tuple[EnumValue, ...] = Field(min_length=1, description="the allowed choices")
+
+
+class PersonField(_FieldBase):
+    """A reference to a person taking part in the case (a participant id)."""
+
+    type: Literal["person"] = Field(description="the field type")
+    roles: tuple[Identifier, ...] = Field(
+        default=(), description="if given, the person must hold one of these roles"
+    )
+
+
+class ListField(_FieldBase):
+    """A list of records, each with its own fields."""
+
+    type: Literal["list"] = Field(description="the field type")
+    fields: tuple[ArtifactField, ...] = Field(min_length=1, description="the fields of each record")
+    min_items: int = Field(default=0, ge=0, description="fewest records allowed")
+
+
+ArtifactField = Annotated[
+    TextField
+    | BoolField
+    | IntField
+    | DateField
+    | DateTimeField
+    | MoneyField
+    | EnumField
+    | PersonField
+    | ListField,
+    Field(discriminator="type"),
+]
+
+FIELD_TYPES: tuple[str, ...] = (
+    "text",
+    "bool",
+    "int",
+    "date",
+    "datetime",
+    "money",
+    "enum",
+    "person",
+    "list",
+)
+
+
+class Artifact(Model):
+    """A document with a schema that roles write and read."""
+
+    id: Identifier = Field(description="the artifact's id, used wherever the file names it")
+    label: Label = Field(description="the document's name as people read it")
+    description: Label | None = Field(default=None, description="what the document is for")
+    fields: tuple[ArtifactField, ...] = Field(min_length=1, description="the document's fields")
+    write: tuple[Identifier, ...] = Field(min_length=1, description="roles that may write it")
+    read: tuple[Identifier, ...] = Field(
+        default=(), description="roles that may read it (writers always may)"
+    )
+
+    def field(self, field_id: str) -> ArtifactField | None:
+        """The top-level field with this id, if there is one."""
+        return next((f for f in self.fields if f.id == field_id), None)
+
+
+# -------------------------------------------------------------------------- phases
+
+
+class Phase(Model):
+    """A phase of the process; it may hold sub-phases (a compound phase).
+
+    ``present`` lists the roles present in the phase, who alone may act in
+    it; when it is left out, a sub-phase inherits its parent's and a top-level
+    phase has every role present. ``on_call`` lists roles that wait outside
+    and may be called in by someone present (the coordinator during private
+    family time). ``artifacts`` limits what may be written while the case is
+    in the phase (only the plan during private family time); left out, a
+    sub-phase inherits its parent's and a top-level phase allows any. A phase
+    with an ``outcome`` is terminal.
+    """
+
+    id: Identifier = Field(description="the phase's id, unique across all phases of the file")
+    label: Label = Field(description="the phase's name as people read it")
+    description: Label | None = Field(default=None, description="what happens in the phase")
+    initial: bool = Field(
+        default=False, description="the case starts here (among siblings: entered first)"
+    )
+    present: tuple[Identifier, ...] | None = Field(
+        default=None,
+        description="roles present, who alone may act; left out = inherit, or every role",
+    )
+    on_call: tuple[Identifier, ...] = Field(
+        default=(), description="roles absent but waiting nearby, who may be called in"
+    )
+    artifacts: tuple[Identifier, ...] | None = Field(
+        default=None,
+        description="artifacts that may be written in this phase; left out = inherit, or any",
+    )
+    outcome: Identifier | None = Field(
+        default=None, description="the outcome code; a phase with one is terminal"
+    )
+    phases: tuple[Phase, ...] = Field(default=(), description="sub-phases (a compound phase)")
+
+    @property
+    def terminal(self) -> bool:
+        """Whether the case ends in this phase."""
+        return self.outcome is not None
+
+
+# ------------------------------------------------------------------------- actions
+
+
+Scalar = bool | int | str | date | datetime
+
+
+class FieldCondition(Model):
+    """A declarative condition on one field of an artifact's latest version.
+
+    Exactly one of ``equals``, ``one_of``, ``present``, ``non_empty``,
+    ``min_count`` must be given.
+    """
+
+    artifact: Identifier = Field(description="the artifact whose latest version is looked at")
+    field: Identifier = Field(description="the field of that artifact")
+    equals: Scalar | None = Field(default=None, description="the field has exactly this value")
+    one_of: tuple[Scalar, ...] | None = Field(
+        default=None, description="the field has one of these values"
+    )
+    present: bool | None = Field(
+        default=None, description="true: the field has a value; false: it has none"
+    )
+    non_empty: bool | None = Field(default=None, description="the text or list field is not empty")
+    min_count: int | None = Field(
+        default=None, ge=0, description="the list field has at least this many records"
+    )
+
+    @model_validator(mode="after")
+    def _exactly_one_operator(self) -> FieldCondition:
+        given = [
+            name
+            for name in ("equals", "one_of", "present", "non_empty", "min_count")
+            if getattr(self, name) is not None
+        ]
+        if len(given) != 1:
+            raise ValueError(
+                "a field condition needs exactly one of equals, one_of, present, "
+                f"non_empty, min_count; found {', '.join(given) or 'none'}"
+            )
+        return self
+
+
+class Requirements(Model):
+    """What must hold before an action may be taken."""
+
+    artifacts: tuple[Identifier, ...] = Field(default=(), description="artifacts present")
+    fields: tuple[FieldCondition, ...] = Field(
+        default=(), description="conditions on fields of artifacts' latest versions"
+    )
+    roles: tuple[Identifier, ...] = Field(
+        default=(), description="roles assigned to at least max(1, min) people"
+    )
+    guards: tuple[Identifier, ...] = Field(
+        default=(), description="named guards the host registers in Python"
+    )
+
+
+class Action(Model):
+    """A step a role takes; it moves the case from one phase to another.
+
+    ``from`` names phases; a compound phase stands for all its sub-phases.
+    Without ``to`` the action keeps the case in its phase (it records
+    something, such as an arrival). ``records`` names an artifact whose data
+    is submitted together with the action, in the same step.
+    """
+
+    id: Identifier = Field(description="the action's id, used wherever the file names it")
+    label: Label = Field(description="the step's name as people read it")
+    description: Label | None = Field(default=None, description="what the step means")
+    from_: tuple[Identifier, ...] = Field(
+        alias="from",
+        min_length=1,
+        description="phases it may be taken in; a compound phase stands for its sub-phases",
+    )
+    to: Identifier | None = Field(
+        default=None, description="the phase it leads to; left out = the case stays"
+    )
+    by: tuple[Identifier, ...] = Field(min_length=1, description="roles that may take it")
+    requires: Requirements = Field(
+        default=Requirements(), description="what must hold before it may be taken"
+    )
+    records: Identifier | None = Field(
+        default=None, description="an artifact whose data is submitted with the action"
+    )
+    once: bool = Field(default=True, description="an action without 'to' may be taken once")
+    requires_presence: bool = Field(
+        default=True,
+        description=(
+            "whether the person must be present in the phase to take it; false only for "
+            "emergency steps (a child-safety intervention during private family time)"
+        ),
+    )
+
+
+class Guard(Model):
+    """A named guard that the host registers in Python; declared for checks and docs."""
+
+    id: Identifier = Field(description="the name the host registers the guard under")
+    label: Label = Field(description="what the guard checks, as people read it")
+    description: Label | None = Field(default=None, description="more about the check")
+
+
+# ----------------------------------------------------------------------- deadlines
+
+
+class PeriodUnit(StrEnum):
+    """The units a period may be counted in."""
+
+    MINUTES = "minutes"
+    HOURS = "hours"
+    DAYS = "days"
+    WEEKS = "weeks"
+    MONTHS = "months"
+    WORKING_DAYS = "working_days"
+
+
+class Period(Model):
+    """A typed period: ``{weeks: 3}``, ``{working_days: 5}``, ``{minutes: 30}``.
+
+    Minutes and hours are elapsed time. Days, weeks and months are calendar
+    periods in the process timezone. Working days skip weekends and the
+    public holidays of the process calendar.
+    """
+
+    minutes: int | None = Field(default=None, ge=0, description="elapsed minutes")
+    hours: int | None = Field(default=None, ge=0, description="elapsed hours")
+    days: int | None = Field(default=None, ge=0, description="calendar days")
+    weeks: int | None = Field(default=None, ge=0, description="calendar weeks")
+    months: int | None = Field(default=None, ge=0, description="calendar months")
+    working_days: int | None = Field(
+        default=None, ge=0, description="working days of the process calendar"
+    )
+
+    @model_validator(mode="after")
+    def _exactly_one_unit(self) -> Period:
+        given = [u.value for u in PeriodUnit if getattr(self, u.value) is not None]
+        if len(given) != 1:
+            units = ", ".join(u.value for u in PeriodUnit)
+            raise ValueError(
+                f"a period needs exactly one of {units}; found {', '.join(given) or 'none'}"
+            )
+        return self
+
+    # Deadline arithmetic asks for unit and amount on every command: read the
+    # instance dict through a precomputed tuple (walking the enum and pydantic
+    # private attributes both cost microseconds).
+    @property
+    def unit(self) -> PeriodUnit:
+        """The one unit given."""
+        values = self.__dict__
+        return next(unit for name, unit in _PERIOD_UNITS if values[name] is not None)
+
+    @property
+    def amount(self) -> int:
+        """How many of `unit`."""
+        values = self.__dict__
+        amount: int = next(values[name] for name, _ in _PERIOD_UNITS if values[name] is not None)
+        return amount
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.unit.value.replace('_', ' ')}"
+
+
+_PERIOD_UNITS: tuple[tuple[str, PeriodUnit], ...] = tuple((u.value, u) for u in PeriodUnit)
+
+
+class FieldRef(Model):
+    """A field of an artifact, named by both ids."""
+
+    artifact: Identifier = Field(description="the artifact")
+    field: Identifier = Field(description="the field of that artifact")
+
+
+class Anchor(Model):
+    """What a deadline counts from: an action taken, or a datetime/date field."""
+
+    action: Identifier | None = Field(default=None, description="counted from this action")
+    field: FieldRef | None = Field(
+        default=None, description="counted from the date or datetime in this field"
+    )
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Anchor:
+        if (self.action is None) == (self.field is None):
+            raise ValueError("an anchor needs exactly one of 'action' and 'field'")
+        return self
+
+
+class Deadline(Model):
+    """A time rule: something must happen within a period of an anchor.
+
+    ``target`` is what practice aims for, ``limit`` what it must not pass;
+    give either or both. The deadline is met by any action in
+    ``satisfied_by``; it runs while the case is in one of ``phases`` (all
+    non-terminal phases when left out) and is cancelled when the case leaves
+    them unmet. ``roll_to_working_day`` moves a calendar-day period that ends
+    on a non-working day to the next working day (the previous one for
+    ``before``).
+    """
+
+    id: Identifier = Field(description="the deadline's id")
+    label: Label = Field(description="the rule as people read it")
+    description: Label | None = Field(default=None, description="where the rule comes from")
+    anchor: Anchor = Field(description="what the period is counted from")
+    direction: Literal["after", "before"] = Field(
+        default="after", description="whether the period runs after or before the anchor"
+    )
+    target: Period | None = Field(default=None, description="what practice aims for")
+    limit: Period | None = Field(default=None, description="what must not be passed")
+    satisfied_by: tuple[Identifier, ...] = Field(
+        min_length=1, description="actions any of which meets the deadline"
+    )
+    responsible: Identifier = Field(description="the role responsible for meeting it")
+    phases: tuple[Identifier, ...] = Field(
+        default=(), description="phases it runs in; left out = every non-terminal phase"
+    )
+    roll_to_working_day: bool = Field(
+        default=False, description="a calendar period ending on a non-working day moves"
+    )
+    breach: Label = Field(description="what a breach means and what follows")
+
+    @model_validator(mode="after")
+    def _target_or_limit(self) -> Deadline:
+        if self.target is None and self.limit is None:
+            raise ValueError("a deadline needs a 'target', a 'limit' or both")
+        return self
+
+
+# ---------------------------------------------------------------------- invariants
+
+
+class _InvariantBase(Model):
+    """What every invariant has, whatever its kind."""
+
+    id: Identifier = Field(description="the invariant's id")
+    label: Label = Field(description="the property as people read it")
+
+
+class ActionOnlyAfter(_InvariantBase):
+    """Action ``action`` is taken only after action ``after`` was taken."""
+
+    kind: Literal["action_only_after"] = Field(description="the kind of invariant")
+    action: Identifier = Field(description="the action that comes later")
+    after: Identifier = Field(description="the action that must have been taken first")
+
+
+class RoleNeverActsIn(_InvariantBase):
+    """Nobody in role ``role`` takes any step while the case is in ``phase``."""
+
+    kind: Literal["role_never_acts_in"] = Field(description="the kind of invariant")
+    role: Identifier = Field(description="the role that never acts")
+    phase: Identifier = Field(description="the phase it never acts in")
+
+
+class ArtifactPresentOnEntry(_InvariantBase):
+    """Artifact ``artifact`` exists whenever the case enters ``phase``."""
+
+    kind: Literal["artifact_present_on_entry"] = Field(description="the kind of invariant")
+    artifact: Identifier = Field(description="the artifact that must exist")
+    phase: Identifier = Field(description="the phase whose entry needs it")
+
+
+class PhaseEnteredAtMostOnce(_InvariantBase):
+    """The case never enters ``phase`` a second time."""
+
+    kind: Literal["phase_entered_at_most_once"] = Field(description="the kind of invariant")
+    phase: Identifier = Field(description="the phase entered at most once")
+
+
+Invariant = Annotated[
+    ActionOnlyAfter | RoleNeverActsIn | ArtifactPresentOnEntry | PhaseEnteredAtMostOnce,
+    Field(discriminator="kind"),
+]
+
+
+# ------------------------------------------------------------------------- process
+
+
+class Process(Model):
+    """One process file: a versioned, declarative case process."""
+
+    language: Literal[1] = Field(default=1, description="version of the process-file language")
+    id: Identifier = Field(description="the process id; with the version it names the file")
+    version: int = Field(ge=1, description="the version of this process; raise it on change")
+    title: Label = Field(description="the process name as people read it")
+    description: Label | None = Field(default=None, description="what the process is for")
+    timezone: str = Field(default="Europe/Prague", description="IANA timezone of deadlines")
+    calendar: Identifier = Field(default="cz", description="working-day calendar id")
+    opener: Identifier = Field(description="the role of the person who opens a case")
+    roles: tuple[Role, ...] = Field(min_length=1, description="the roles people take in a case")
+    artifacts: tuple[Artifact, ...] = Field(
+        default=(), description="the documents of a case, each with its fields"
+    )
+    phases: tuple[Phase, ...] = Field(min_length=1, description="the phases, in order")
+    actions: tuple[Action, ...] = Field(min_length=1, description="the steps that move a case")
+    deadlines: tuple[Deadline, ...] = Field(default=(), description="the time rules")
+    guards: tuple[Guard, ...] = Field(
+        default=(), description="named checks the host registers in Python"
+    )
+    invariants: tuple[Invariant, ...] = Field(
+        default=(), description="properties that hold in every case, checked by tests"
+    )
+
+    _hash: str = PrivateAttr(default="")
+    _phases: dict[str, PhaseInfo] = PrivateAttr(default_factory=dict)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        # "Europe" names a directory of the tz database: ZoneInfo raises an
+        # OSError (IsADirectoryError) for it, not ZoneInfoNotFoundError.
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError) as exc:
+            raise ValueError(f"{value!r} is not an IANA timezone name") from exc
+        return value
+
+    def model_post_init(self, context: Any, /) -> None:  # noqa: ARG002 (pydantic's hook)
+        canonical = json.dumps(
+            self.model_dump(mode="json", by_alias=True),
+            sort_keys=True,
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
+        self._hash = hashlib.sha256(canonical.encode()).hexdigest()
+        self._phases = {info.phase.id: info for info in _walk_phases(self.phases, ())}
+
+    # -- lookups the engine and checks share; they tolerate broken references,
+    #    which the checks report.
+
+    @property
+    def content_hash(self) -> str:
+        """SHA-256 of the canonical form; a case pins it."""
+        return self._hash
+
+    @property
+    def key(self) -> tuple[str, int]:
+        """``(id, version)``: how a registry addresses the process."""
+        return (self.id, self.version)
+
+    def phase_info(self, phase_id: str) -> PhaseInfo | None:
+        """The phase with this id and its place in the tree, if there is one."""
+        return self._phases.get(phase_id)
+
+    def all_phases(self) -> tuple[PhaseInfo, ...]:
+        """Every phase, depth first, with its parents."""
+        return tuple(self._phases.values())
+
+    def role(self, role_id: str) -> Role | None:
+        """The role with this id, if there is one."""
+        return next((r for r in self.roles if r.id == role_id), None)
+
+    def artifact(self, artifact_id: str) -> Artifact | None:
+        """The artifact with this id, if there is one."""
+        return next((a for a in self.artifacts if a.id == artifact_id), None)
+
+    def action(self, action_id: str) -> Action | None:
+        """The action with this id, if there is one."""
+        return next((a for a in self.actions if a.id == action_id), None)
+
+    def deadline(self, deadline_id: str) -> Deadline | None:
+        """The deadline with this id, if there is one."""
+        return next((d for d in self.deadlines if d.id == deadline_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseInfo:
+    """A phase with its place in the tree; computed once per process."""
+
+    phase: Phase
+    parents: tuple[str, ...]
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        """Ids from the top-level phase down to this one."""
+        return (*self.parents, self.phase.id)
+
+    def __repr__(self) -> str:
+        return f"PhaseInfo({'/'.join(self.path)})"
+
+
+def _walk_phases(phases: tuple[Phase, ...], parents: tuple[str, ...]) -> Iterator[PhaseInfo]:
+    for phase in phases:
+        yield PhaseInfo(phase, parents)
+        yield from _walk_phases(phase.phases, (*parents, phase.id))
+
+
+ListField.model_rebuild()
+Phase.model_rebuild()
+Process.model_rebuild()

@@ -1,0 +1,278 @@
+"""The registry: every loaded process, addressed by ``(id, version)``.
+
+Several versions of one process coexist, because a case stays on the version
+it was opened with. Loading is all or nothing: when any file of a load has a
+problem, the registry is left as it was and one `DefinitionError`
+reports the problems of every file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kwflow.exceptions import DefinitionError, Problem, ProcessNotFound
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from ._models import Process
+
+__all__ = ["ENTRY_POINT_GROUP", "PROCESS_SUFFIXES", "Registry", "shipped_processes_dir"]
+
+ENTRY_POINT_GROUP = "kwflow.processes"
+"""Entry point group through which packages ship process files.
+
+Each entry point names a zero-argument callable returning a path, or an
+iterable of paths, to process files or directories of them.
+"""
+
+PROCESS_SUFFIXES = (".yaml", ".yml")
+"""File name endings of process files in a directory."""
+
+
+def shipped_processes_dir() -> Path:
+    """The directory of the process files kwflow itself ships.
+
+    In an installed wheel they are the package data ``kwflow/_processes``; in
+    a source checkout (or an editable install) they are ``processes/`` at the
+    root of the repository.
+    """
+    package = Path(__file__).resolve().parent.parent
+    installed = package / "_processes"
+    if installed.is_dir():
+        return installed
+    checkout = package.parent.parent / "processes"
+    if checkout.is_dir():
+        return checkout
+    raise FileNotFoundError(
+        f"kwflow's process files are missing: neither {installed} nor {checkout} exists; "
+        "reinstall kwflow"
+    )
+
+
+def process_files(path: str | Path) -> list[Path]:
+    """The process files at ``path``: the file itself, or a directory's ``*.yaml``/``*.yml``.
+
+    Directories are read one level deep, in name order, so that loading is
+    deterministic. Raises `FileNotFoundError` for a missing path.
+    """
+    path = Path(path)
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.suffix in PROCESS_SUFFIXES and p.is_file())
+    if path.exists():
+        return [path]
+    raise FileNotFoundError(f"no such file or directory: {path}")
+
+
+@dataclass(frozen=True)
+class _Entry:
+    process: Process
+    source: str | None
+    line: int | None
+    column: int | None
+
+
+class Registry:
+    """Processes addressed by ``(id, version)``; iterate it for all of them.
+
+    >>> registry = Registry()
+    >>> len(registry)
+    0
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[str, int], _Entry] = {}
+
+    # -- building
+
+    def add(self, process: Process, *, source: str | None = None) -> None:
+        """Register a process; ``source`` (a file name) is used in error messages.
+
+        Raises `DefinitionError` if its ``(id, version)`` is taken.
+        """
+        problem = self._duplicate(process, source, None, None)
+        if problem is not None:
+            raise DefinitionError([problem])
+        self._entries[process.key] = _Entry(process, source, None, None)
+
+    def load_path(self, path: str | Path, *, check: bool = True) -> list[Process]:
+        """Load a process file, or every ``*.yaml``/``*.yml`` file in a directory.
+
+        Returns the processes added. All files are read before any is added:
+        problems of every file, and every duplicate ``(id, version)``, are
+        raised together in one `DefinitionError`. With ``check=True``
+        (the default) the static checks run and their errors count as problems.
+        """
+        return self.load_paths([path], check=check)
+
+    def load_paths(self, paths: Iterable[str | Path], *, check: bool = True) -> list[Process]:
+        """Load several files or directories at once; see `load_path`."""
+        from ._checks import check_process
+        from ._loader import parse_process_file
+
+        problems: list[Problem] = []
+        loaded: list[_Entry] = []
+        files: list[Path] = []
+        for path in paths:
+            try:
+                files.extend(process_files(path))
+            except FileNotFoundError as exc:
+                problems.append(_file_problem(str(path), str(exc)))
+        # A file named twice (itself and through its directory) is one file.
+        unique = {file.resolve(): file for file in reversed(files)}
+        files = [file for file in files if unique.get(file.resolve()) is file]
+        for file in files:
+            try:
+                result = parse_process_file(file)
+            except DefinitionError as exc:
+                problems.extend(exc.problems)
+                continue
+            if check:
+                found = check_process(result)
+                if any(p.severity == "error" for p in found):
+                    problems.extend(found)
+                    continue
+            (line, column), _ = result.source.locate(("id",))
+            loaded.append(_Entry(result.process, str(file), line, column))
+        pending: dict[tuple[str, int], _Entry] = {}
+        for entry in loaded:
+            problem = self._duplicate(entry.process, entry.source, entry.line, entry.column)
+            first = pending.get(entry.process.key)
+            if problem is None and first is not None:
+                problem = _duplicate_problem(entry, first)
+            if problem is not None:
+                problems.append(problem)
+            else:
+                pending[entry.process.key] = entry
+        if problems:
+            raise DefinitionError(problems)
+        self._entries.update(pending)
+        return [entry.process for entry in pending.values()]
+
+    def _duplicate(
+        self, process: Process, source: str | None, line: int | None, column: int | None
+    ) -> Problem | None:
+        existing = self._entries.get(process.key)
+        if existing is None:
+            return None
+        return _duplicate_problem(_Entry(process, source, line, column), existing)
+
+    @classmethod
+    def from_paths(cls, *paths: str | Path, check: bool = True) -> Registry:
+        """A registry of the process files at ``paths`` (files or directories)."""
+        registry = cls()
+        registry.load_paths(paths, check=check)
+        return registry
+
+    @classmethod
+    def from_entry_points(cls, group: str = ENTRY_POINT_GROUP, *, check: bool = True) -> Registry:
+        """A registry of every process installed packages ship through ``group``.
+
+        Each entry point's object is called without arguments and returns a
+        path, or an iterable of paths, of process files or directories.
+        """
+        problems: list[Problem] = []
+        paths: list[Path] = []
+        for point in sorted(entry_points(group=group), key=lambda p: (p.name, p.value)):
+            where = f"entry point {point.name!r} ({point.value}) in group {group!r}"
+            try:
+                provider = point.load()
+                result = provider()
+            except Exception as exc:  # noqa: BLE001 - any failure of foreign code is reported
+                problems.append(_file_problem(where, f"it failed: {exc!r}"))
+                continue
+            if isinstance(result, str | Path):
+                paths.append(Path(result))
+            elif isinstance(result, Iterable):
+                paths.extend(Path(item) for item in result)
+            else:
+                problems.append(
+                    _file_problem(where, f"it returned {result!r}, not a path or paths")
+                )
+        registry = cls()
+        try:
+            registry.load_paths(paths, check=check)
+        except DefinitionError as exc:
+            problems.extend(exc.problems)
+        if problems:
+            raise DefinitionError(problems)
+        return registry
+
+    @classmethod
+    def shipped(cls, *, check: bool = True) -> Registry:
+        """A registry of the processes kwflow ships (``family_conference``, ``case_conference``)."""
+        return cls.from_paths(shipped_processes_dir(), check=check)
+
+    # -- reading
+
+    def get(self, process_id: str, version: int | None = None) -> Process:
+        """The process with this id and version; without a version, the highest.
+
+        Raises `ProcessNotFound`.
+        """
+        if version is not None:
+            entry = self._entries.get((process_id, version))
+            if entry is None:
+                raise ProcessNotFound(process_id, version)
+            return entry.process
+        versions = self.versions(process_id)
+        if not versions:
+            raise ProcessNotFound(process_id)
+        return self._entries[(process_id, versions[-1])].process
+
+    def versions(self, process_id: str) -> tuple[int, ...]:
+        """The registered versions of a process, lowest first."""
+        return tuple(sorted(v for (pid, v) in self._entries if pid == process_id))
+
+    def source(self, process_id: str, version: int) -> str | None:
+        """The file a process was loaded from, if it came from one."""
+        entry = self._entries.get((process_id, version))
+        if entry is None:
+            raise ProcessNotFound(process_id, version)
+        return entry.source
+
+    def ids(self) -> tuple[str, ...]:
+        """The registered process ids, sorted."""
+        return tuple(sorted({pid for pid, _ in self._entries}))
+
+    def __iter__(self) -> Iterator[Process]:
+        """Every process, ordered by id and version."""
+        return iter([self._entries[key].process for key in sorted(self._entries)])
+
+    def __len__(self) -> int:
+        """How many (id, version) pairs are registered."""
+        return len(self._entries)
+
+    def __contains__(self, key: object) -> bool:
+        """``"id" in registry`` or ``("id", 2) in registry``."""
+        if isinstance(key, str):
+            return any(pid == key for pid, _ in self._entries)
+        return key in self._entries
+
+    def __repr__(self) -> str:
+        listed = ", ".join(f"{pid} v{v}" for pid, v in sorted(self._entries))
+        return f"Registry({listed})"
+
+
+def _file_problem(file: str, message: str) -> Problem:
+    return Problem(file=file, line=None, column=None, path="", message=message, rule="file")
+
+
+def _duplicate_problem(entry: _Entry, first: _Entry) -> Problem:
+    pid, version = entry.process.key
+    first_place = first.source or "a process added in code"
+    if first.line is not None:
+        first_place += f":{first.line}"
+    return Problem(
+        file=entry.source or "<added in code>",
+        line=entry.line,
+        column=entry.column,
+        path="id",
+        message=f"process {pid!r} version {version} is defined twice: here and in {first_place}",
+        rule="duplicate-process",
+        hint="raise the version of the newer file",
+    )

@@ -1,0 +1,576 @@
+"""Reading YAML safely into plain data, remembering where every value came from.
+
+PyYAML's composer gives a node tree with a position on every node; this module
+builds plain Python data from that tree itself instead of using PyYAML's
+constructor, so that it can (a) record ``path -> (line, column)`` for every
+mapping key, value and sequence item, (b) refuse what PyYAML silently accepts
+(a duplicate key keeps the last value; ``!!python/...`` tags build objects),
+and (c) bound the work an alias can cause. Whatever the input, the only
+exception that leaves this module is `DefinitionError`.
+
+Scalars are resolved with the YAML 1.2 core schema, the one editors and the
+JSON Schema speak: ``yes``, ``no``, ``on`` and ``off`` are text, not booleans
+(an enum value ``no`` stays ``"no"``), and ``010`` is ten, not eight. Dates and
+timestamps (``2026-10-27``) are read as dates, which field conditions use.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from kwflow.exceptions import DefinitionError, Problem
+
+__all__ = [
+    "MAX_NODES",
+    "DocPath",
+    "Position",
+    "SourceMap",
+    "format_path",
+    "parse_yaml",
+]
+
+Position = tuple[int, int]
+"""A 1-based ``(line, column)`` in the source text."""
+
+DocPath = tuple[str | int, ...]
+"""A location inside the document: mapping keys and sequence indexes."""
+
+MAX_NODES = 200_000
+"""Most values one document may expand to, counting every use of an alias.
+
+A real process file has a few thousand; the limit stops an alias bomb
+("billion laughs") from eating memory, while leaving room for honest reuse.
+"""
+
+_MAX_DEPTH = 100
+"""Deepest nesting accepted; process files nest a handful of levels."""
+
+_TAG = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = frozenset(
+    _TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+)
+
+
+def format_path(path: DocPath) -> str:
+    """Render a document path as ``actions[3].requires.artifacts[0]``."""
+    text = ""
+    for segment in path:
+        if isinstance(segment, int):
+            text += f"[{segment}]"
+        else:
+            text += f".{segment}" if text else segment
+    return text
+
+
+@dataclass(frozen=True)
+class SourceMap:
+    """Where each part of a document is in its file.
+
+    ``values`` maps a document path to the start of the value there (for the
+    root, ``()``, the start of the top-level mapping); ``keys`` maps the path
+    of a mapping entry to the start of its key. Positions are 1-based.
+    """
+
+    file: str
+    values: Mapping[DocPath, Position] = field(default_factory=dict)
+    keys: Mapping[DocPath, Position] = field(default_factory=dict)
+
+    def locate(self, path: DocPath, *, key: bool = False) -> tuple[Position, DocPath]:
+        """The position of ``path``, or of its nearest ancestor in the document.
+
+        With ``key=True`` a mapping entry is located at its key (where an
+        unknown or misplaced key is best pointed at) rather than its value.
+        Returns the position and the path it belongs to; a path outside any
+        document falls back to line 1, column 1.
+        """
+        for end in range(len(path), -1, -1):
+            prefix = path[:end]
+            if key and prefix in self.keys:
+                return self.keys[prefix], prefix
+            if prefix in self.values:
+                return self.values[prefix], prefix
+        return (1, 1), ()
+
+    def problem(
+        self,
+        path: DocPath,
+        message: str,
+        *,
+        key: bool = False,
+        severity: str = "error",
+        rule: str = "schema",
+        expected: str | None = None,
+        found: str | None = None,
+        hint: str | None = None,
+    ) -> Problem:
+        """A `Problem` about ``path``, positioned through this map."""
+        (line, column), _ = self.locate(path, key=key)
+        return Problem(
+            file=self.file,
+            line=line,
+            column=column,
+            path=format_path(path),
+            message=message,
+            severity=severity,
+            rule=rule,
+            expected=expected,
+            found=found,
+            hint=hint,
+        )
+
+
+def parse_yaml(text: str | bytes, filename: str = "<string>") -> tuple[dict[str, Any], SourceMap]:
+    """Parse one YAML document into plain data and its source map.
+
+    The top level must be a mapping. Raises `DefinitionError` listing
+    every duplicate key and unsupported tag at once; a syntax error stops
+    reading, so it is reported alone.
+    """
+    decoded = _decode(text, filename)
+    try:
+        root = _compose(decoded)
+    except yaml.MarkedYAMLError as exc:
+        raise DefinitionError([_syntax_problem(exc, filename)]) from None
+    except yaml.reader.ReaderError as exc:
+        line, column = _position_of(decoded, exc.position)
+        raise DefinitionError(
+            [
+                Problem(
+                    file=filename,
+                    line=line,
+                    column=column,
+                    path="",
+                    message=f"the file contains a character YAML does not allow "
+                    f"(code point {exc.character!r})",
+                    rule="yaml",
+                    hint="remove control characters; save the file as UTF-8 text",
+                )
+            ]
+        ) from None
+    except (yaml.YAMLError, RecursionError) as exc:
+        # The composer recurses once per nesting level; absurd nesting ends
+        # here rather than as a crash.
+        raise DefinitionError(
+            [
+                Problem(
+                    file=filename,
+                    line=1,
+                    column=1,
+                    path="",
+                    message=f"the file cannot be read as YAML: {_first_line(exc)}",
+                    rule="yaml",
+                )
+            ]
+        ) from None
+    # "---" alone composes to a null document: as empty as no text at all.
+    if root is None or (isinstance(root, ScalarNode) and root.tag == _TAG + "null"):
+        raise DefinitionError(
+            [
+                Problem(
+                    file=filename,
+                    line=1,
+                    column=1,
+                    path="",
+                    message="the file is empty",
+                    rule="yaml",
+                    expected="a process: a mapping with 'id', 'version', 'title'...",
+                )
+            ]
+        )
+    builder = _Builder(filename)
+    data = builder.build(root)
+    if not isinstance(data, dict) and not builder.problems:
+        line, column = _mark(root)
+        builder.problems.append(
+            Problem(
+                file=filename,
+                line=line,
+                column=column,
+                path="",
+                message="the top level of a process file must be a mapping of keys to values",
+                rule="yaml",
+                expected="a mapping (id: ..., version: ...)",
+                found=describe(data),
+            )
+        )
+    if builder.problems:
+        raise DefinitionError(builder.problems)
+    assert isinstance(data, dict)
+    return data, SourceMap(filename, builder.values, builder.keys)
+
+
+def describe(value: object) -> str:
+    """How a value reads to a process author: ``a mapping``, ``'abc'``, ``true``."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return repr(shown)
+    if isinstance(value, datetime):
+        return f"the timestamp {value.isoformat()}"
+    if isinstance(value, date):
+        return f"the date {value.isoformat()}"
+    return str(value)
+
+
+# ------------------------------------------------------------------- internals
+
+
+class _Loader(yaml.SafeLoader):
+    """A safe loader whose implicit types follow the YAML 1.2 core schema."""
+
+
+# Replace (not extend) the YAML 1.1 resolvers inherited from SafeLoader.
+_Loader.yaml_implicit_resolvers = {}
+_Loader.add_implicit_resolver(
+    _TAG + "bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+_Loader.add_implicit_resolver(
+    _TAG + "int",
+    re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
+    list("-+0123456789"),
+)
+_Loader.add_implicit_resolver(
+    _TAG + "float",
+    re.compile(
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+    list("-+.0123456789"),
+)
+_Loader.add_implicit_resolver(
+    _TAG + "null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
+_Loader.add_implicit_resolver(
+    _TAG + "timestamp",
+    re.compile(
+        r"^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}"
+        r"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}"
+        r"(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)$"
+    ),
+    list("0123456789"),
+)
+# The merge key '<<' is left unresolved on purpose: it reads as an ordinary
+# (unknown) key instead of copying entries whose positions would mislead.
+
+
+# libyaml composes about ten times faster than the pure-Python reader (16 ms
+# against 150 ms for a shipped process), with the same marks, tags and values
+# (a test compares them). But it recurses in C: about 100,000 nested brackets
+# crash the interpreter. So it is used only when the nesting depth is surely
+# small, and any failure is read again by the pure-Python reader, whose
+# messages are the ones the documentation shows.
+_FAST_DEPTH_LIMIT = 2_000
+
+if yaml.__with_libyaml__:
+
+    class _FastLoader(yaml.CSafeLoader):
+        """libyaml's safe loader with the same YAML 1.2 core resolvers."""
+
+    _FastLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+    _FAST: type[yaml.CSafeLoader] | None = _FastLoader
+else:  # pragma: no cover - PyYAML built without libyaml
+    _FAST = None
+
+
+def _nesting_bound(text: str) -> int:
+    """An upper bound of how deeply ``text`` can nest collections.
+
+    A block collection nested in another is indented further or starts
+    after a ``- `` on the same line, so block nesting is at most twice the
+    longest line; each flow level needs its own bracket.
+    """
+    longest = max((len(line) for line in text.splitlines()), default=0)
+    return 2 * (longest + 1) + text.count("[") + text.count("{")
+
+
+def _compose(text: str) -> Node | None:
+    if _FAST is not None and _nesting_bound(text) <= _FAST_DEPTH_LIMIT:
+        try:
+            root: Node | None = yaml.compose(text, Loader=_FAST)
+        except Exception:  # noqa: BLE001, S110 - the reference reader below reports it
+            pass
+        else:
+            return root
+    return yaml.compose(text, Loader=_Loader)
+
+
+class _TooBigError(Exception):
+    """Raised inside the builder when the expansion limit is passed."""
+
+
+class _Builder:
+    """Turns a composed node tree into plain data, collecting problems."""
+
+    def __init__(self, filename: str) -> None:
+        self.filename = filename
+        self.values: dict[DocPath, Position] = {}
+        self.keys: dict[DocPath, Position] = {}
+        self.problems: list[Problem] = []
+        self._count = 0
+        self._active: set[int] = set()
+        # Used only for timestamps, whose parsing rules it already implements.
+        self._constructor = SafeConstructor()
+
+    def build(self, root: Node) -> Any:
+        try:
+            return self._node(root, ())
+        except _TooBigError:
+            self.problems.append(
+                self._problem(
+                    root,
+                    (),
+                    f"the document expands to more than {MAX_NODES} values "
+                    "(aliases repeat what they point to)",
+                    hint="write the repeated parts out, or use fewer nested aliases",
+                )
+            )
+            return None
+        except RecursionError:
+            self.problems.append(self._problem(root, (), "the document is nested too deeply"))
+            return None
+
+    def _problem(
+        self,
+        node: Node,
+        path: DocPath,
+        message: str,
+        *,
+        rule: str = "yaml",
+        hint: str | None = None,
+        expected: str | None = None,
+        found: str | None = None,
+    ) -> Problem:
+        line, column = _mark(node)
+        return Problem(
+            file=self.filename,
+            line=line,
+            column=column,
+            path=format_path(path),
+            message=message,
+            rule=rule,
+            hint=hint,
+            expected=expected,
+            found=found,
+        )
+
+    def _node(self, node: Node, path: DocPath) -> Any:
+        self._count += 1
+        if self._count > MAX_NODES:
+            raise _TooBigError
+        if len(path) > _MAX_DEPTH:
+            self.problems.append(self._problem(node, path, "the document is nested too deeply"))
+            return None
+        self.values.setdefault(path, _mark(node))
+        if node.tag not in _ALLOWED_TAGS:
+            self.problems.append(
+                self._problem(
+                    node,
+                    path,
+                    f"the tag {_show_tag(node.tag)} is not allowed in a process file",
+                    rule="yaml-tag",
+                    hint="process files hold plain data only: remove the tag",
+                )
+            )
+            return None
+        # A node that contains itself (`&a [*a]`) would expand forever.
+        if id(node) in self._active:
+            self.problems.append(
+                self._problem(node, path, "an alias refers to a value that contains it")
+            )
+            return None
+        if isinstance(node, ScalarNode):
+            return self._scalar(node, path)
+        self._active.add(id(node))
+        try:
+            if isinstance(node, SequenceNode):
+                return [self._node(item, (*path, i)) for i, item in enumerate(node.value)]
+            assert isinstance(node, MappingNode)
+            return self._mapping(node, path)
+        finally:
+            self._active.discard(id(node))
+
+    def _mapping(self, node: MappingNode, path: DocPath) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_seen: dict[str, Node] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                self.problems.append(
+                    self._problem(key_node, path, "a key must be plain text, not a list or mapping")
+                )
+                continue
+            if key_node.tag not in _ALLOWED_TAGS:
+                self.problems.append(
+                    self._problem(
+                        key_node,
+                        path,
+                        f"the tag {_show_tag(key_node.tag)} is not allowed in a process file",
+                        rule="yaml-tag",
+                        hint="process files hold plain data only: remove the tag",
+                    )
+                )
+                continue
+            # Keys are names; `1:` or `true:` are read as the text they show.
+            key = str(key_node.value)
+            child = (*path, key)
+            if key in first_seen:
+                line, column = _mark(first_seen[key])
+                self.problems.append(
+                    self._problem(
+                        key_node,
+                        child,
+                        f"the key {key!r} is given twice in this mapping",
+                        rule="duplicate-key",
+                        hint=f"it was first given at line {line}, column {column}; "
+                        "YAML would silently keep only the last one: remove one",
+                    )
+                )
+                continue
+            first_seen[key] = key_node
+            self.keys[child] = _mark(key_node)
+            result[key] = self._node(value_node, child)
+        return result
+
+    def _scalar(self, node: ScalarNode, path: DocPath) -> Any:
+        try:
+            return _scalar_value(node, self._constructor)
+        except (ValueError, TypeError, OverflowError, AttributeError, ConstructorError):
+            text = str(node.value)
+            self.problems.append(
+                self._problem(
+                    node,
+                    path,
+                    f"{text!r} is not a valid {_show_tag(node.tag)} value",
+                    found=repr(text),
+                )
+            )
+            return None
+
+
+def _scalar_value(node: ScalarNode, constructor: SafeConstructor) -> Any:
+    """The value of a scalar whose tag is allowed; raises ValueError if it does not fit."""
+    text: str = node.value
+    tag = node.tag.removeprefix(_TAG)
+    if tag == "str":
+        return text
+    if tag == "null":
+        if text not in ("", "~", "null", "Null", "NULL"):
+            raise ValueError(text)
+        return None
+    if tag == "bool":
+        if text.lower() not in ("true", "false"):
+            raise ValueError(text)
+        return text.lower() == "true"
+    if tag == "int":
+        return _int(text)
+    if tag == "float":
+        return _float(text)
+    value = constructor.construct_yaml_timestamp(node)
+    if not isinstance(value, date):
+        raise TypeError(text)
+    return value
+
+
+def _int(text: str) -> int:
+    cleaned = text.replace("_", "")
+    sign = -1 if cleaned.startswith("-") else 1
+    digits = cleaned.lstrip("+-")
+    # The core schema reads 010 as ten; only an explicit 0o or 0x changes the base.
+    base = 0 if digits[:2] in ("0o", "0x") else 10
+    return sign * int(digits, base)
+
+
+def _float(text: str) -> float:
+    lowered = text.lower()
+    if lowered.endswith(".inf"):
+        return -math.inf if lowered.startswith("-") else math.inf
+    if lowered == ".nan":
+        return math.nan
+    return float(text)
+
+
+def _show_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
+
+
+def _mark(node: Node) -> Position:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _decode(text: str | bytes, filename: str) -> str:
+    if isinstance(text, str):
+        return text.removeprefix("\ufeff")
+    try:
+        return text.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = text[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise DefinitionError(
+            [
+                Problem(
+                    file=filename,
+                    line=line,
+                    column=column,
+                    path="",
+                    message=f"the file is not UTF-8 text (byte 0x{text[exc.start]:02x} "
+                    f"at offset {exc.start})",
+                    rule="yaml",
+                    expected="UTF-8 text",
+                    hint="save the file as UTF-8",
+                )
+            ]
+        ) from None
+
+
+def _position_of(text: str, offset: int) -> Position:
+    before = text[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0]
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, filename: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    parts = [p for p in (exc.context, exc.problem) if p]
+    message = "YAML syntax error: " + ("; ".join(parts) if parts else _first_line(exc))
+    hint = None
+    if exc.problem and "found character '\\t'" in exc.problem:
+        hint = "indent with spaces, not tabs"
+    elif exc.problem and "mapping values are not allowed" in exc.problem:
+        hint = "a value containing ': ' must be quoted"
+    elif "expected a single document" in message:
+        hint = "a process file holds one document: remove the '---' separator"
+    context = exc.context_mark
+    if context is not None and mark is not None and context.line != mark.line:
+        # The parser notices late: an unclosed bracket is found lines later.
+        started = f"it began at line {context.line + 1}, column {context.column + 1}"
+        hint = f"{started}; {hint}" if hint else started
+    return Problem(
+        file=filename,
+        line=line,
+        column=column,
+        path="",
+        message=message,
+        rule="yaml",
+        hint=hint,
+    )
