@@ -1,0 +1,24 @@
+"""Persistence: the ``CaseStore`` protocol and its backends.
+
+``MemoryStore`` keeps cases in process memory (tests, demos); ``SqliteStore``
+is the embedded default (one file); ``PostgresStore`` serves several app
+servers. All three pass the same contract tests; see ``docs/storage.md``.
+"""
+
+from ._memory import MemoryStore
+from ._migrations import SCHEMA_VERSION
+from ._postgres import PostgresStore
+from ._protocol import CaseStore, DeadlineEntry, Snapshot, StoredCase
+from ._sqlite import SqliteStore, default_sqlite_path
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "CaseStore",
+    "DeadlineEntry",
+    "MemoryStore",
+    "PostgresStore",
+    "Snapshot",
+    "SqliteStore",
+    "StoredCase",
+    "default_sqlite_path",
+]

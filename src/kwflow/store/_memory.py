@@ -1,0 +1,321 @@
+"""``MemoryStore``: cases in a dict, for tests, demos and single-process tools."""
+
+from __future__ import annotations
+
+import heapq
+import threading
+from typing import TYPE_CHECKING, Self
+
+import attrs
+
+from kwflow.exceptions import CaseNotFound, StorageError
+from kwflow.history import GENESIS_HASH, Event
+
+from ._checks import (
+    check_chain,
+    check_request,
+    check_snapshot,
+    check_version,
+    encode_snapshot,
+    utc,
+)
+from ._codec import snapshot_from_text
+from ._loading import snapshot_usable, verify_tail
+from ._protocol import DeadlineEntry, Snapshot, StoredCase
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+    from datetime import datetime, timedelta
+    from types import TracebackType
+
+
+@attrs.define
+class _Deadline:
+    due_at: datetime
+    claimed_by: str | None = None
+    lease_until: datetime | None = None
+
+
+@attrs.define
+class _StoredSnapshot:
+    version: int
+    last_hash: str
+    state_text: str
+    checksum: str
+
+
+@attrs.define
+class _Case:
+    # The head (version and hash of the last event) is kept apart from the
+    # event list, as the SQL backends keep it in their ``cases`` table, so a
+    # history cut short through the test hook is noticed the same way.
+    head_version: int
+    head_hash: str
+    events: list[Event]
+    snapshot: _StoredSnapshot | None = None
+    deadlines: dict[str, _Deadline] = attrs.Factory(dict)
+
+
+class MemoryStore:
+    """A ``CaseStore`` in process memory; everything is lost when it is dropped.
+
+    Thread-safe: one lock guards every read and write, so it behaves like the
+    database backends under concurrent use (one writer per case version wins,
+    each due deadline is claimed once). Snapshots are kept as JSON text, as
+    the other backends keep them, so a caller never shares mutable state with
+    the store.
+
+    Test hook: ``_replace_events(case_id, events)`` swaps the stored event
+    list (not the recorded head) so tests can show that a modified, removed
+    or inserted event is detected, as they do with SQL on the other backends.
+    """
+
+    def __init__(self, *, verify: bool = True) -> None:
+        """``verify=False`` skips hash-chain verification on reads."""
+        self._verify = verify
+        self._lock = threading.RLock()
+        self._cases: dict[str, _Case] = {}
+        self._closed = False
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StorageError("the store is closed")
+
+    # -- writing ----------------------------------------------------------
+
+    def append(
+        self,
+        case_id: str,
+        expected_version: int,
+        events: Sequence[Event],
+        *,
+        deadlines: Sequence[DeadlineEntry] | None = None,
+        snapshot: Snapshot | None = None,
+    ) -> None:
+        """Append ``events`` if the case is still at ``expected_version``; see ``CaseStore``."""
+        events = tuple(events)
+        check_request(case_id, expected_version, events, deadlines, snapshot)
+        snapshot_row = None
+        encoded = encode_snapshot(case_id, snapshot)
+        if snapshot is not None and encoded is not None:
+            snapshot_row = _StoredSnapshot(snapshot.version, snapshot.last_hash, *encoded)
+        with self._lock:
+            self._check_open()
+            case = self._cases.get(case_id)
+            actual = case.head_version if case is not None else 0
+            check_version(case_id, expected_version, actual)
+            head_hash = case.head_hash if case is not None else GENESIS_HASH
+            check_chain(case_id, expected_version, events, head_hash)
+            if snapshot is not None:
+                stored = case.events if case is not None else []
+                check_snapshot(
+                    case_id,
+                    snapshot,
+                    events,
+                    lambda seq: stored[seq - 1].hash if 0 < seq <= len(stored) else None,
+                )
+            # Every check passed: from here on nothing can fail half-way.
+            if case is None:
+                case = _Case(head_version=0, head_hash=GENESIS_HASH, events=[])
+                self._cases[case_id] = case
+            case.events.extend(events)
+            if events:
+                case.head_version = events[-1].sequence
+                case.head_hash = events[-1].hash
+            if deadlines is not None:
+                case.deadlines = _replace_deadlines(case.deadlines, deadlines)
+            if snapshot_row is not None and (
+                case.snapshot is None or snapshot_row.version >= case.snapshot.version
+            ):
+                case.snapshot = snapshot_row
+
+    def delete_snapshots(self, case_id: str | None = None) -> None:
+        """Drop snapshots (of one case, or all): only speed may change."""
+        with self._lock:
+            self._check_open()
+            targets = (
+                self._cases.values()
+                if case_id is None
+                else [c for c in (self._cases.get(case_id),) if c is not None]
+            )
+            for case in targets:
+                case.snapshot = None
+
+    def _replace_events(self, case_id: str, events: Sequence[Event]) -> None:
+        """Test hook: overwrite the stored events of a case, bypassing every check."""
+        with self._lock:
+            self._cases[case_id].events = list(events)
+
+    # -- reading ----------------------------------------------------------
+
+    def load(self, case_id: str, *, use_snapshot: bool = True) -> StoredCase:
+        """The case's newest usable snapshot and the (verified) events after it."""
+        with self._lock:
+            self._check_open()
+            case = self._cases.get(case_id)
+            if case is None:
+                raise CaseNotFound(case_id)
+            events = list(case.events)
+            head_version, head_hash = case.head_version, case.head_hash
+            stored_snapshot = case.snapshot if use_snapshot else None
+        snapshot = None
+        if stored_snapshot is not None:
+            snapshot = snapshot_from_text(
+                case_id,
+                stored_snapshot.version,
+                stored_snapshot.last_hash,
+                stored_snapshot.state_text,
+                stored_snapshot.checksum,
+            )
+        if snapshot is not None:
+            index = snapshot.version - 1
+            anchor = events[index] if 0 <= index < len(events) else None
+            if not snapshot_usable(snapshot, anchor, head_version):
+                snapshot = None
+        if snapshot is None:
+            tail = events
+            start, prev = 1, GENESIS_HASH
+        else:
+            tail = [e for e in events if e.sequence > snapshot.version]
+            start, prev = snapshot.version + 1, snapshot.last_hash
+        if self._verify:
+            verify_tail(
+                case_id,
+                tail,
+                start_sequence=start,
+                prev_hash=prev,
+                head_version=head_version,
+                head_hash=head_hash,
+            )
+        return StoredCase(case_id=case_id, snapshot=snapshot, events=tuple(tail))
+
+    def events(self, case_id: str, *, after: int = 0) -> tuple[Event, ...]:
+        """Every event with a sequence greater than ``after`` (verified); () for no case."""
+        with self._lock:
+            self._check_open()
+            case = self._cases.get(case_id)
+            if case is None:
+                return ()
+            events = list(case.events)
+            head_version, head_hash = case.head_version, case.head_hash
+        if self._verify:
+            # Verifying a slice needs the whole chain up to it: a memory
+            # store's histories are short enough that this costs nothing.
+            verify_tail(
+                case_id,
+                events,
+                start_sequence=1,
+                prev_hash=GENESIS_HASH,
+                head_version=head_version,
+                head_hash=head_hash,
+            )
+        return tuple(e for e in events if e.sequence > after)
+
+    def version(self, case_id: str) -> int:
+        """The case's current version (0 when it does not exist)."""
+        with self._lock:
+            self._check_open()
+            case = self._cases.get(case_id)
+            return case.head_version if case is not None else 0
+
+    def case_ids(self) -> Iterator[str]:
+        """Ids of every stored case, sorted."""
+        with self._lock:
+            self._check_open()
+            ids = sorted(self._cases)
+        return iter(ids)
+
+    # -- deadlines ----------------------------------------------------------
+
+    def _due_items(self, before: datetime) -> list[tuple[datetime, str, str, _Deadline]]:
+        limit_at = utc(before)
+        return [
+            (deadline.due_at, case_id, deadline_id, deadline)
+            for case_id, case in self._cases.items()
+            for deadline_id, deadline in case.deadlines.items()
+            if deadline.due_at <= limit_at
+        ]
+
+    def due(self, before: datetime, *, limit: int | None = None) -> list[DeadlineEntry]:
+        """Open deadlines due at or before ``before``, earliest first."""
+        with self._lock:
+            self._check_open()
+            items = self._due_items(before)
+        chosen = _earliest(items, limit)
+        return [DeadlineEntry(case_id=c, deadline_id=d, due_at=at) for at, c, d, _ in chosen]
+
+    def claim_due(
+        self,
+        before: datetime,
+        *,
+        worker: str,
+        lease: timedelta,
+        now: datetime,
+        limit: int | None = None,
+    ) -> list[DeadlineEntry]:
+        """Due entries nobody holds a lease on at ``now``, leased to ``worker``.
+
+        Each returned entry is leased until ``now + lease``; no other claim
+        returns it before then.
+        """
+        now_utc = utc(now)
+        with self._lock:
+            self._check_open()
+            items = [
+                item
+                for item in self._due_items(before)
+                if item[3].lease_until is None or item[3].lease_until <= now_utc
+            ]
+            chosen = _earliest(items, limit)
+            for _, _, _, deadline in chosen:
+                deadline.claimed_by = worker
+                deadline.lease_until = now_utc + lease
+        return [DeadlineEntry(case_id=c, deadline_id=d, due_at=at) for at, c, d, _ in chosen]
+
+    def close(self) -> None:
+        """Forget nothing, but refuse further use (as the other backends do)."""
+        with self._lock:
+            self._closed = True
+
+
+def _earliest(
+    items: list[tuple[datetime, str, str, _Deadline]], limit: int | None
+) -> list[tuple[datetime, str, str, _Deadline]]:
+    key = _order_key
+    if limit is None:
+        return sorted(items, key=key)
+    return heapq.nsmallest(max(limit, 0), items, key=key)
+
+
+def _order_key(item: tuple[datetime, str, str, _Deadline]) -> tuple[datetime, str, str]:
+    return item[0], item[1], item[2]
+
+
+def _replace_deadlines(
+    old: dict[str, _Deadline], entries: Sequence[DeadlineEntry]
+) -> dict[str, _Deadline]:
+    """The new index of a case; a claim survives while its deadline is unchanged.
+
+    Another command on the case must not free a deadline a worker is busy
+    breaching; a deadline that moved is a new fact and starts unclaimed.
+    """
+    new: dict[str, _Deadline] = {}
+    for entry in entries:
+        due_at = utc(entry.due_at)
+        previous = old.get(entry.deadline_id)
+        if previous is not None and previous.due_at == due_at:
+            new[entry.deadline_id] = _Deadline(due_at, previous.claimed_by, previous.lease_until)
+        else:
+            new[entry.deadline_id] = _Deadline(due_at)
+    return new

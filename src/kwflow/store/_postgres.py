@@ -1,0 +1,253 @@
+"""``PostgresStore``: cases in PostgreSQL, for several app servers at once.
+
+psycopg 3 with a ``psycopg_pool.ConnectionPool``. Writes run at READ
+COMMITTED and lock the case's head row (``SELECT ... FOR UPDATE``), so two
+writers of one case queue up and the second sees the first one's version;
+the unique ``(case_id, sequence)`` key catches the one race a lock cannot
+(two creators of the same new case). Reads run at REPEATABLE READ so the
+head, snapshot and events they read belong to one state. Claims use
+``FOR UPDATE SKIP LOCKED`` so concurrent workers pass over each other.
+"""
+
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from kwflow.exceptions import SchemaTooNew, StorageError
+
+from ._codec import EVENT_COLUMNS, event_to_row
+from ._migrations import SCHEMA_VERSION, pending
+from ._sql import DuplicateRow, SqlStore, make_queries
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Sequence
+    from contextlib import AbstractContextManager
+
+    import psycopg
+
+    from kwflow.history import Event
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
+_READ = False
+_WRITE = True
+
+
+def _quote(name: str) -> str:
+    if not _IDENTIFIER.fullmatch(name):
+        raise ValueError(
+            f"schema name {name!r} is not a plain identifier (letters, digits, underscore)"
+        )
+    return f'"{name}"'
+
+
+def _safe_dsn(dsn: str) -> str:
+    """The DSN without its password, for error messages."""
+    try:
+        from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+        parts = conninfo_to_dict(dsn)
+    except Exception:  # noqa: BLE001 - an unparsable DSN is reported by connect itself
+        return "(the given DSN)"
+    parts.pop("password", None)
+    return make_conninfo("", **{k: str(v) for k, v in parts.items() if v is not None})
+
+
+class _PgTx:
+    def __init__(self, cur: psycopg.Cursor[Any]) -> None:
+        self._cur = cur
+
+    def one(self, sql: str, params: Sequence[object] = ()) -> tuple[Any, ...] | None:
+        self._cur.execute(sql, params)
+        row: tuple[Any, ...] | None = self._cur.fetchone()
+        return row
+
+    def all(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        self._cur.execute(sql, params)
+        return self._cur.fetchall()
+
+    def run(self, sql: str, params: Sequence[object] = ()) -> None:
+        self._cur.execute(sql, params)
+
+    def many(self, sql: str, rows: Iterable[Sequence[object]]) -> None:
+        self._cur.executemany(sql, rows)
+
+
+class PostgresStore(SqlStore):
+    """A ``CaseStore`` in PostgreSQL, shared safely by many processes and hosts.
+
+    ``dsn`` is a libpq connection string or URI. ``schema`` names the
+    PostgreSQL schema holding kwflow's tables (created if missing; default:
+    the connection's current schema, normally ``public``), so kwflow can
+    share a database with the host's own tables. ``pool_size`` is the most
+    connections this store opens; ``timeout`` is how long, in seconds, a call
+    waits for a connection. ``verify=False`` skips hash-chain verification
+    on reads. The schema is created or migrated when the store opens.
+    """
+
+    _no_limit = None
+
+    def __init__(
+        self,
+        dsn: str,
+        *,
+        schema: str | None = None,
+        pool_size: int = 4,
+        verify: bool = True,
+        timeout: float = 30.0,
+    ) -> None:
+        super().__init__(verify=verify)
+        import psycopg
+        from psycopg_pool import ConnectionPool, PoolTimeout
+
+        self._psycopg = psycopg
+        self._pool_timeout = PoolTimeout
+        self._where = _safe_dsn(dsn)
+        if schema is not None:
+            _quote(schema)
+        self._pool: ConnectionPool[psycopg.Connection[tuple[Any, ...]]] = ConnectionPool(
+            dsn,
+            min_size=1,
+            max_size=max(pool_size, 1),
+            timeout=timeout,
+            open=False,
+            name="kwflow",
+        )
+        try:
+            self._pool.open(wait=True, timeout=timeout)
+        except PoolTimeout as exc:
+            self._pool.close()
+            raise StorageError(
+                f"cannot connect to PostgreSQL at {self._where} within {timeout:g} s"
+            ) from exc
+        try:
+            self.schema = schema if schema is not None else self._current_schema()
+            prefix = f"{_quote(self.schema)}."
+            self._prefix = prefix
+            self._queries = make_queries(
+                prefix,
+                placeholder="%s",
+                for_update="FOR UPDATE",
+                skip_locked="FOR UPDATE SKIP LOCKED",
+            )
+            self._migrate()
+        except BaseException:
+            self._pool.close()
+            raise
+
+    def _current_schema(self) -> str:
+        with self._transaction(_READ, None) as tx:
+            row = tx.one("SELECT current_schema()")
+        if row is None or row[0] is None:
+            raise StorageError(f"{self._where}: the connection has no current schema")
+        return str(row[0])
+
+    def _migrate(self) -> None:
+        """Create or migrate the schema; one opener at a time per schema."""
+        # A current schema needs no write (so a read-only server still opens).
+        with self._transaction(_READ, None) as tx:
+            current = schema_version_pg(tx, self.schema)
+        if current == SCHEMA_VERSION:
+            return
+        with self._transaction(_WRITE, None) as tx:
+            # Concurrent openers of a fresh schema wait here for the first.
+            tx.run("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"kwflow:{self.schema}",))
+            tx.run(f"CREATE SCHEMA IF NOT EXISTS {self._prefix[:-1]}")
+            current = schema_version_pg(tx, self.schema)
+            if current > SCHEMA_VERSION:
+                raise SchemaTooNew(
+                    f"the PostgreSQL schema {self.schema!r}", current, SCHEMA_VERSION
+                )
+            for migration in pending(current):
+                for statement in migration.postgres:
+                    tx.run(statement.replace("{s}", self._prefix))
+                tx.run(
+                    f"INSERT INTO {self._prefix}schema_version (version, description) "  # noqa: S608
+                    "VALUES (%s, %s)",
+                    (migration.version, migration.description),
+                )
+
+    @contextmanager
+    def _transaction(self, write: bool, case_id: str | None) -> Iterator[_PgTx]:
+        psycopg = self._psycopg
+        try:
+            # The pool commits when the block ends normally and rolls back
+            # when it raises; a broken connection is replaced, not reused.
+            with self._pool.connection() as conn:
+                # Set per use, so the host's server defaults never decide
+                # them; psycopg puts them into its BEGIN (no extra round trip).
+                conn.isolation_level = (
+                    psycopg.IsolationLevel.READ_COMMITTED
+                    if write
+                    else psycopg.IsolationLevel.REPEATABLE_READ
+                )
+                # Writes keep the server's default: a database made read-only
+                # (default_transaction_read_only) stays so for kwflow too.
+                conn.read_only = None if write else True
+                # Pipeline mode sends statements whose results nobody reads
+                # (the writes) together: a command costs a few round trips,
+                # not one per statement. Errors still surface inside here.
+                with conn.pipeline(), conn.cursor() as cur:
+                    yield _PgTx(cur)
+        except psycopg.errors.UniqueViolation as exc:
+            raise DuplicateRow from exc
+        except psycopg.Error as exc:
+            raise StorageError(
+                f"PostgreSQL at {self._where}: {_describe(exc)}", case_id=case_id
+            ) from exc
+        except self._pool_timeout as exc:
+            raise StorageError(
+                f"PostgreSQL at {self._where}: no connection free in time "
+                "(raise pool_size or timeout)",
+                case_id=case_id,
+            ) from exc
+
+    def _read(self) -> AbstractContextManager[_PgTx]:
+        return self._transaction(_READ, None)
+
+    def _write(self, case_id: str | None) -> AbstractContextManager[_PgTx]:
+        return self._transaction(_WRITE, case_id)
+
+    def _time_param(self, value: datetime) -> object:
+        return value
+
+    def _time_value(self, raw: Any) -> datetime:
+        if not isinstance(raw, datetime):
+            raise StorageError(f"a stored time is not a timestamp: {raw!r}")
+        return raw.astimezone(UTC)
+
+    def _event_params(self, event: Event) -> Sequence[object]:
+        row: list[object] = list(event_to_row(event))
+        # timestamptz holds microseconds, exactly what the hashed ISO text holds.
+        row[EVENT_COLUMNS.index("at")] = event.at
+        return row
+
+    def close(self) -> None:
+        """Close the pool and all its connections."""
+        self._pool.close()
+
+
+def schema_version_pg(tx: _PgTx, schema: str) -> int:
+    """The schema version recorded in ``schema``'s ``schema_version`` table (0: none)."""
+    row = tx.one("SELECT to_regclass(%s)", (f"{_quote(schema)}.schema_version",))
+    if row is None or row[0] is None:
+        return 0
+    found = tx.one(f"SELECT max(version) FROM {_quote(schema)}.schema_version")  # noqa: S608
+    return int(found[0]) if found is not None and found[0] is not None else 0
+
+
+def _describe(exc: Exception) -> str:
+    sqlstate = getattr(exc, "sqlstate", None) or ""
+    if sqlstate == "53100":
+        return "the disk is full; nothing was written"
+    if sqlstate == "25006":
+        return "the database is read-only; nothing was written"
+    if sqlstate.startswith("08") or (not sqlstate and exc.__class__.__name__ == "OperationalError"):
+        # A connection lost during COMMIT leaves its outcome unknown here.
+        return (
+            f"the connection failed ({exc}); if this was a write, reload the case "
+            "to see whether it was stored"
+        )
+    return f"{exc.__class__.__name__} [{sqlstate}]: {exc}".strip()

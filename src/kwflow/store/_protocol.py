@@ -1,0 +1,141 @@
+"""What the engine needs from a store: the ``CaseStore`` protocol and its records.
+
+A store keeps three things per case: the event log (the truth), an optional
+snapshot (a cache of the folded case, never the truth) and the index of its
+open deadlines (so ``due()`` needs no case loading). The engine hands the
+store all three in one ``append`` call, which a backend writes in one
+transaction.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+import attrs
+
+if TYPE_CHECKING:
+    # attrs reads these annotations as strings only; nothing needs them at run time.
+    from collections.abc import Iterator, Mapping, Sequence
+    from datetime import datetime, timedelta
+
+    from kwflow.history import Event
+
+
+@attrs.frozen(kw_only=True)
+class Snapshot:
+    """The folded state of a case after event ``version``, as JSON data.
+
+    ``state`` is opaque to the store; ``last_hash`` is the hash of event
+    ``version``, so the events after it can be verified from there.
+    """
+
+    case_id: str
+    version: int
+    last_hash: str
+    state: Mapping[str, Any]
+
+
+@attrs.frozen(kw_only=True)
+class DeadlineEntry:
+    """One open deadline of a case and the next time something falls due."""
+
+    case_id: str
+    deadline_id: str
+    due_at: datetime
+
+
+@attrs.frozen(kw_only=True)
+class StoredCase:
+    """What ``load`` returns: the newest snapshot (if any) and the events after it."""
+
+    case_id: str
+    snapshot: Snapshot | None
+    events: tuple[Event, ...]
+
+    @property
+    def version(self) -> int:
+        """The version of the case: its last event's sequence."""
+        if self.events:
+            return self.events[-1].sequence
+        return self.snapshot.version if self.snapshot is not None else 0
+
+
+@runtime_checkable
+class CaseStore(Protocol):
+    """Persistence for cases. Every backend passes the same contract tests."""
+
+    def append(
+        self,
+        case_id: str,
+        expected_version: int,
+        events: Sequence[Event],
+        *,
+        deadlines: Sequence[DeadlineEntry] | None = None,
+        snapshot: Snapshot | None = None,
+    ) -> None:
+        """Append ``events`` if the case is still at ``expected_version``.
+
+        All or nothing, in one transaction. ``expected_version`` 0 creates the
+        case. A stale version raises ``ConcurrencyConflict`` and writes
+        nothing. ``deadlines``, when given, replaces the case's open-deadline
+        index; ``snapshot``, when given, is stored alongside.
+        """
+        ...
+
+    def load(self, case_id: str, *, use_snapshot: bool = True) -> StoredCase:
+        """The case's newest snapshot and the events after it.
+
+        Raises ``CaseNotFound``. Backends verify the hash chain of what they
+        return unless built with verification off, and raise
+        ``TamperedHistory`` naming the first bad event.
+        """
+        ...
+
+    def events(self, case_id: str, *, after: int = 0) -> tuple[Event, ...]:
+        """Every event of the case with a sequence greater than ``after``.
+
+        An unknown case has no events (``()``). Verified like ``load``.
+        """
+        ...
+
+    def version(self, case_id: str) -> int:
+        """The case's current version (0 when it does not exist)."""
+        ...
+
+    def case_ids(self) -> Iterator[str]:
+        """Ids of every stored case."""
+        ...
+
+    def due(self, before: datetime, *, limit: int | None = None) -> list[DeadlineEntry]:
+        """Open deadlines due at or before ``before``, earliest first.
+
+        Ties are ordered by case id, then deadline id. Claims do not hide
+        entries here: ``due`` is the index as it stands.
+        """
+        ...
+
+    def claim_due(
+        self,
+        before: datetime,
+        *,
+        worker: str,
+        lease: timedelta,
+        now: datetime,
+        limit: int | None = None,
+    ) -> list[DeadlineEntry]:
+        """Like ``due`` but each entry goes to one worker only until its lease ends.
+
+        Returns due entries that hold no unexpired lease at ``now`` and leases
+        them to ``worker`` until ``now + lease``. A lease survives appends that
+        keep the deadline's due time; it ends when the lease runs out or the
+        deadline is replaced (removed or moved) by an append.
+        """
+        ...
+
+    def delete_snapshots(self, case_id: str | None = None) -> None:
+        """Drop snapshots (of one case, or all): only speed may change."""
+        ...
+
+    def close(self) -> None:
+        """Release connections and files."""
+        ...

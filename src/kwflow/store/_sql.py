@@ -1,0 +1,473 @@
+"""The ``CaseStore`` logic both SQL backends share, over a minimal transaction API.
+
+SQLite and PostgreSQL differ in how they connect, lock and encode times;
+they do not differ in what an append checks and writes or in how a load is
+verified. Keeping that here, once, means a tampered row or a stale writer is
+treated the same way on both.
+"""
+
+# S608: the only text put into these statements is a table prefix that the
+# backends build from a validated identifier; every value is a parameter.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import TYPE_CHECKING, Any, Protocol, Self
+
+import attrs
+
+from kwflow.exceptions import (
+    CaseNotFound,
+    ConcurrencyConflict,
+    MalformedEvent,
+    SchemaTooNew,
+    TamperedHistory,
+)
+from kwflow.history import GENESIS_HASH, Event, compute_hash
+
+from ._checks import (
+    check_chain,
+    check_request,
+    check_snapshot,
+    check_version,
+    encode_snapshot,
+    utc,
+)
+from ._codec import EVENT_COLUMNS, event_from_row, snapshot_from_text
+from ._loading import snapshot_usable, verify_tail
+from ._protocol import DeadlineEntry, Snapshot, StoredCase
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Sequence
+    from contextlib import AbstractContextManager
+    from datetime import datetime, timedelta
+    from types import TracebackType
+
+_PAGE = 1000
+
+
+class Tx(Protocol):
+    """One open transaction, as the shared logic uses it."""
+
+    def one(self, sql: str, params: Sequence[object] = ()) -> tuple[Any, ...] | None:
+        """Run a query and return its first row."""
+        ...
+
+    def all(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        """Run a query and return every row."""
+        ...
+
+    def run(self, sql: str, params: Sequence[object] = ()) -> None:
+        """Run a statement."""
+        ...
+
+    def many(self, sql: str, rows: Iterable[Sequence[object]]) -> None:
+        """Run a statement once per row of parameters."""
+        ...
+
+
+class DuplicateRow(Exception):
+    """A backend's unique key refused a row: another writer got there first."""
+
+
+@attrs.frozen(kw_only=True)
+class Queries:
+    """The statements of one backend (``?`` placeholders, tables qualified)."""
+
+    head: str
+    head_snapshot: str
+    head_for_update: str
+    insert_case: str
+    update_case: str
+    insert_event: str
+    hash_at: str
+    events_from: str
+    upsert_snapshot: str
+    delete_snapshot: str
+    delete_all_snapshots: str
+    deadlines_of: str
+    delete_deadlines: str
+    insert_deadline: str
+    due: str
+    claimable: str
+    claim: str
+    case_ids_page: str
+    case_version: str
+
+
+def make_queries(prefix: str, *, placeholder: str, for_update: str, skip_locked: str) -> Queries:
+    """Queries with tables prefixed by ``prefix`` and ``?`` replaced by ``placeholder``.
+
+    ``for_update`` locks the case's head row for the rest of the transaction
+    (PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` already holds the write lock).
+    ``skip_locked`` lets concurrent claimers pass over each other's rows.
+    """
+    columns = ", ".join(EVENT_COLUMNS)
+    marks = ", ".join("?" * len(EVENT_COLUMNS))
+    p = prefix
+
+    def q(sql: str) -> str:
+        return sql.replace("?", placeholder)
+
+    return Queries(
+        head=q(f"SELECT version, last_hash FROM {p}cases WHERE case_id = ?"),
+        # One statement for what every load needs first.
+        head_snapshot=q(
+            "SELECT c.version, c.last_hash, s.version, s.last_hash, s.state, s.checksum "
+            f"FROM {p}cases c LEFT JOIN {p}snapshots s ON s.case_id = c.case_id "
+            "WHERE c.case_id = ?"
+        ),
+        head_for_update=q(
+            f"SELECT version, last_hash FROM {p}cases WHERE case_id = ? {for_update}"
+        ),
+        insert_case=q(f"INSERT INTO {p}cases (case_id, version, last_hash) VALUES (?, ?, ?)"),
+        update_case=q(
+            f"UPDATE {p}cases SET version = ?, last_hash = ?, updated_at = CURRENT_TIMESTAMP "
+            "WHERE case_id = ?"
+        ),
+        insert_event=q(f"INSERT INTO {p}events ({columns}) VALUES ({marks})"),
+        hash_at=q(f"SELECT hash FROM {p}events WHERE case_id = ? AND sequence = ?"),
+        events_from=q(
+            f"SELECT {columns} FROM {p}events WHERE case_id = ? AND sequence >= ? ORDER BY sequence"
+        ),
+        # Keep the newest snapshot: an older one arriving late must not win.
+        upsert_snapshot=q(
+            f"INSERT INTO {p}snapshots (case_id, version, last_hash, state, checksum) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (case_id) DO UPDATE SET "
+            "version = excluded.version, last_hash = excluded.last_hash, "
+            "state = excluded.state, checksum = excluded.checksum, "
+            "created_at = CURRENT_TIMESTAMP WHERE excluded.version >= snapshots.version"
+        ),
+        delete_snapshot=q(f"DELETE FROM {p}snapshots WHERE case_id = ?"),
+        delete_all_snapshots=f"DELETE FROM {p}snapshots",
+        deadlines_of=q(
+            f"SELECT deadline_id, due_at, claimed_by, lease_until FROM {p}deadlines "
+            "WHERE case_id = ?"
+        ),
+        delete_deadlines=q(f"DELETE FROM {p}deadlines WHERE case_id = ?"),
+        insert_deadline=q(
+            f"INSERT INTO {p}deadlines (case_id, deadline_id, due_at, claimed_by, lease_until) "
+            "VALUES (?, ?, ?, ?, ?)"
+        ),
+        due=q(
+            f"SELECT case_id, deadline_id, due_at FROM {p}deadlines WHERE due_at <= ? "
+            "ORDER BY due_at, case_id, deadline_id LIMIT ?"
+        ),
+        claimable=q(
+            f"SELECT case_id, deadline_id, due_at FROM {p}deadlines WHERE due_at <= ? "
+            "AND (lease_until IS NULL OR lease_until <= ?) "
+            f"ORDER BY due_at, case_id, deadline_id LIMIT ? {skip_locked}"
+        ),
+        claim=q(
+            f"UPDATE {p}deadlines SET claimed_by = ?, lease_until = ? "
+            "WHERE case_id = ? AND deadline_id = ?"
+        ),
+        case_ids_page=q(f"SELECT case_id FROM {p}cases WHERE case_id > ? ORDER BY case_id LIMIT ?"),
+        case_version=q(f"SELECT version FROM {p}cases WHERE case_id = ?"),
+    )
+
+
+def _head(case_id: str, row: tuple[Any, ...]) -> tuple[int, str]:
+    version, last_hash = row
+    if not (
+        isinstance(version, int) and not isinstance(version, bool) and isinstance(last_hash, str)
+    ):
+        raise MalformedEvent(case_id, 0, "the case's head row (table cases) is malformed")
+    return version, last_hash
+
+
+class SqlStore(ABC):
+    """A ``CaseStore`` over SQL; subclasses supply connections and encodings."""
+
+    _queries: Queries
+    _no_limit: object
+    """What ``LIMIT ?`` takes to mean "no limit"."""
+
+    def __init__(self, *, verify: bool) -> None:
+        self._verify = verify
+
+    # -- what a backend supplies ------------------------------------------------
+
+    @abstractmethod
+    def _read(self) -> AbstractContextManager[Tx]:
+        """A read-only transaction that sees one consistent state."""
+
+    @abstractmethod
+    def _write(self, case_id: str | None) -> AbstractContextManager[Tx]:
+        """A write transaction; driver errors become ``StorageError`` or ``DuplicateRow``."""
+
+    @abstractmethod
+    def _time_param(self, value: datetime) -> object:
+        """A UTC time as the backend stores it."""
+
+    @abstractmethod
+    def _time_value(self, raw: Any) -> datetime:
+        """The aware UTC time a stored value encodes."""
+
+    @abstractmethod
+    def _event_params(self, event: Event) -> Sequence[object]:
+        """The column values of ``event`` in ``EVENT_COLUMNS`` order."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release connections and files."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- writing ----------------------------------------------------------------
+
+    def append(
+        self,
+        case_id: str,
+        expected_version: int,
+        events: Sequence[Event],
+        *,
+        deadlines: Sequence[DeadlineEntry] | None = None,
+        snapshot: Snapshot | None = None,
+    ) -> None:
+        """Append ``events`` if the case is still at ``expected_version``; see ``CaseStore``."""
+        events = tuple(events)
+        check_request(case_id, expected_version, events, deadlines, snapshot)
+        snapshot_text = encode_snapshot(case_id, snapshot)
+        try:
+            with self._write(case_id) as tx:
+                self._append_in(
+                    tx,
+                    case_id=case_id,
+                    expected_version=expected_version,
+                    events=events,
+                    deadlines=deadlines,
+                    snapshot=snapshot,
+                    snapshot_text=snapshot_text,
+                )
+        except DuplicateRow:
+            # The unique (case_id, sequence) key is the last line of defence
+            # against a racing writer the version check could not see yet
+            # (two creators of one new case); the transaction was rolled back.
+            raise ConcurrencyConflict(case_id, expected_version, self.version(case_id)) from None
+
+    def _append_in(
+        self,
+        tx: Tx,
+        *,
+        case_id: str,
+        expected_version: int,
+        events: tuple[Event, ...],
+        deadlines: Sequence[DeadlineEntry] | None,
+        snapshot: Snapshot | None,
+        snapshot_text: tuple[str, str] | None,
+    ) -> None:
+        q = self._queries
+        row = tx.one(q.head_for_update, (case_id,))
+        actual, head_hash = _head(case_id, row) if row is not None else (0, GENESIS_HASH)
+        check_version(case_id, expected_version, actual)
+        check_chain(case_id, expected_version, events, head_hash)
+        if snapshot is not None:
+            check_snapshot(case_id, snapshot, events, lambda seq: self._hash_at(tx, case_id, seq))
+        if events:
+            last = events[-1]
+            if row is None:
+                tx.run(q.insert_case, (case_id, last.sequence, last.hash))
+            else:
+                tx.run(q.update_case, (last.sequence, last.hash, case_id))
+            tx.many(q.insert_event, [self._event_params(e) for e in events])
+        if deadlines is not None:
+            self._replace_deadlines(tx, case_id, deadlines)
+        if snapshot is not None and snapshot_text is not None:
+            state_text, checksum = snapshot_text
+            tx.run(
+                q.upsert_snapshot,
+                (case_id, snapshot.version, snapshot.last_hash, state_text, checksum),
+            )
+
+    def _hash_at(self, tx: Tx, case_id: str, sequence: int) -> str | None:
+        row = tx.one(self._queries.hash_at, (case_id, sequence))
+        return None if row is None else str(row[0])
+
+    def _replace_deadlines(self, tx: Tx, case_id: str, deadlines: Sequence[DeadlineEntry]) -> None:
+        # A claim survives while its deadline is unchanged: another command
+        # on the case must not free a deadline a worker is busy breaching.
+        q = self._queries
+        old = {row[0]: row[1:] for row in tx.all(q.deadlines_of, (case_id,))}
+        tx.run(q.delete_deadlines, (case_id,))
+        rows: list[tuple[object, ...]] = []
+        for entry in deadlines:
+            due_at = self._time_param(utc(entry.due_at))
+            claimed_by, lease_until = None, None
+            previous = old.get(entry.deadline_id)
+            if previous is not None and previous[0] == due_at:
+                claimed_by, lease_until = previous[1], previous[2]
+            rows.append((case_id, entry.deadline_id, due_at, claimed_by, lease_until))
+        if rows:
+            tx.many(q.insert_deadline, rows)
+
+    def delete_snapshots(self, case_id: str | None = None) -> None:
+        """Drop snapshots (of one case, or all): only speed may change."""
+        with self._write(case_id) as tx:
+            if case_id is None:
+                tx.run(self._queries.delete_all_snapshots)
+            else:
+                tx.run(self._queries.delete_snapshot, (case_id,))
+
+    # -- reading ----------------------------------------------------------------
+
+    def load(self, case_id: str, *, use_snapshot: bool = True) -> StoredCase:
+        """The case's newest usable snapshot and the (verified) events after it.
+
+        A snapshot that is damaged, does not match the event it follows, or
+        is newer than the case is ignored and the case is read from its
+        first event: a snapshot can make a load faster, never different.
+        """
+        q = self._queries
+        with self._read() as tx:
+            row = tx.one(q.head_snapshot if use_snapshot else q.head, (case_id,))
+            if row is None:
+                raise CaseNotFound(case_id)
+            head_row, snap_row = row[:2], row[2:]
+            snapshot = None
+            if snap_row and snap_row[0] is not None:
+                snapshot = snapshot_from_text(case_id, *snap_row)
+            start = snapshot.version if snapshot is not None else 1
+            rows = tx.all(q.events_from, (case_id, start))
+        head_version, head_hash = _head(case_id, head_row)
+        if snapshot is not None:
+            try:
+                anchor = event_from_row(case_id, start, rows[0]) if rows else None
+            except (MalformedEvent, SchemaTooNew):
+                anchor = None
+            if not snapshot_usable(snapshot, anchor, head_version):
+                return self.load(case_id, use_snapshot=False)
+            assert anchor is not None  # snapshot_usable checked it
+            rows = rows[1:]
+            start, prev_hash = snapshot.version + 1, anchor.hash
+        else:
+            prev_hash = GENESIS_HASH
+        events = [event_from_row(case_id, start + i, row) for i, row in enumerate(rows)]
+        if self._verify:
+            verify_tail(
+                case_id,
+                events,
+                start_sequence=start,
+                prev_hash=prev_hash,
+                head_version=head_version,
+                head_hash=head_hash,
+            )
+        return StoredCase(case_id=case_id, snapshot=snapshot, events=tuple(events))
+
+    def events(self, case_id: str, *, after: int = 0) -> tuple[Event, ...]:
+        """Every event with a sequence greater than ``after``; () for an unknown case.
+
+        Verified (when the store verifies) from event ``after`` on: that
+        event's own hash, the chain after it and the case's recorded head.
+        """
+        after = max(after, 0)
+        with self._read() as tx:
+            head_row = tx.one(self._queries.head, (case_id,))
+            if head_row is None:
+                return ()
+            rows = tx.all(self._queries.events_from, (case_id, max(after, 1)))
+        head_version, head_hash = _head(case_id, head_row)
+        if after > head_version:
+            return ()
+        start = max(after, 1)
+        events = [event_from_row(case_id, start + i, row) for i, row in enumerate(rows)]
+        if after == 0:
+            tail, prev_hash = events, GENESIS_HASH
+        else:
+            if not events or events[0].sequence != after:
+                raise TamperedHistory(case_id, after, "the event is missing")
+            anchor, tail, prev_hash = events[0], events[1:], events[0].hash
+            if self._verify and compute_hash(anchor) != anchor.hash:
+                raise TamperedHistory(case_id, after, "content does not match its hash")
+        if self._verify:
+            verify_tail(
+                case_id,
+                tail,
+                start_sequence=after + 1,
+                prev_hash=prev_hash,
+                head_version=head_version,
+                head_hash=head_hash,
+            )
+        return tuple(tail)
+
+    def version(self, case_id: str) -> int:
+        """The case's current version (0 when it does not exist)."""
+        with self._read() as tx:
+            row = tx.one(self._queries.case_version, (case_id,))
+        if row is None:
+            return 0
+        version, _ = _head(case_id, (row[0], ""))
+        return version
+
+    def case_ids(self) -> Iterator[str]:
+        """Ids of every stored case, sorted; read a page at a time."""
+        last = ""
+        while True:
+            with self._read() as tx:
+                rows = tx.all(self._queries.case_ids_page, (last, _PAGE))
+            for (case_id,) in rows:
+                yield case_id
+            if len(rows) < _PAGE:
+                return
+            last = rows[-1][0]
+
+    # -- deadlines ----------------------------------------------------------------
+
+    def due(self, before: datetime, *, limit: int | None = None) -> list[DeadlineEntry]:
+        """Open deadlines due at or before ``before``, earliest first."""
+        if limit is not None and limit <= 0:
+            return []
+        with self._read() as tx:
+            rows = tx.all(
+                self._queries.due,
+                (self._time_param(utc(before)), self._no_limit if limit is None else limit),
+            )
+        return [
+            DeadlineEntry(case_id=c, deadline_id=d, due_at=self._time_value(at))
+            for c, d, at in rows
+        ]
+
+    def claim_due(
+        self,
+        before: datetime,
+        *,
+        worker: str,
+        lease: timedelta,
+        now: datetime,
+        limit: int | None = None,
+    ) -> list[DeadlineEntry]:
+        """Due entries nobody holds a lease on at ``now``, leased to ``worker``.
+
+        Each returned entry is leased until ``now + lease``; no other claim
+        returns it before then.
+        """
+        if limit is not None and limit <= 0:
+            return []
+        now_utc = utc(now)
+        until = self._time_param(now_utc + lease)
+        q = self._queries
+        with self._write(None) as tx:
+            rows = tx.all(
+                q.claimable,
+                (
+                    self._time_param(utc(before)),
+                    self._time_param(now_utc),
+                    self._no_limit if limit is None else limit,
+                ),
+            )
+            if rows:
+                tx.many(q.claim, [(worker, until, c, d) for c, d, _ in rows])
+        return [
+            DeadlineEntry(case_id=c, deadline_id=d, due_at=self._time_value(at))
+            for c, d, at in rows
+        ]
