@@ -1,0 +1,246 @@
+"""Who may do what, now: presence, roles, requirements and guards as reasons.
+
+Every check returns `Reason` records rather than raising, so that
+``available_actions`` can report every reason at once and a refused command
+can raise the one error that names them. The rules are those of
+docs/concepts.md ("Presence", "Action"):
+
+- a person acts through a role they hold that is present in the current
+  leaf phase (inherited ``present``, or an on-call role called in);
+- an action needs the case open, its phase inside a ``from`` phase, an
+  acting role in ``by``, and each requirement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from kwflow.exceptions import ActionNotAllowed, NotPermitted
+
+from ._frozen import EMPTY, FrozenMap
+from ._records import GuardContext, Reason, ReasonCode
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from ._compiled import CompiledAction, CompiledProcess, LeafPhase
+    from ._records import Case
+
+__all__ = [
+    "Guard",
+    "action_reasons",
+    "closed_reason",
+    "listing",
+    "permission_reason",
+    "present_roles",
+    "raise_refusal",
+]
+
+Guard = Callable[[GuardContext], "bool | str"]
+"""A host's check: ``True`` to allow, or a refusal (a reason string, or ``False``)."""
+
+
+def listing(names: Iterable[str]) -> str:
+    """Names for a message: ``a, b, c`` (sorted), or ``none``."""
+    return ", ".join(sorted(names)) or "none"
+
+
+def present_roles(leaf: LeafPhase, case: Case) -> frozenset[str]:
+    """Roles present in the case's leaf phase now: its ``present`` and those called in."""
+    if case.called_in:
+        return leaf.present | frozenset(case.called_in)
+    return leaf.present
+
+
+def closed_reason(case: Case) -> Reason | None:
+    """A reason when the case has ended; every command is refused then."""
+    if case.outcome is None:
+        return None
+    return Reason(
+        ReasonCode.CLOSED,
+        f"the case is closed with the outcome {case.outcome!r}; nothing more can happen",
+    )
+
+
+def permission_reason(
+    leaf: LeafPhase,
+    case: Case,
+    person: str,
+    roles: frozenset[str],
+    *,
+    check_presence: bool = True,
+) -> Reason | None:
+    """Why ``person`` may not act through one of ``roles`` now, or ``None`` if they may.
+
+    ``check_presence`` is false only for actions that declare
+    ``requires_presence: false``: OSPOD protects a child at any moment, even
+    while it is (rightly) absent from private family time.
+    """
+    held = case.participants.get(person, ())
+    acting = [role for role in held if role in roles]
+    if not acting:
+        return Reason(
+            ReasonCode.LACKS_ROLE,
+            f"it needs one of the roles {listing(roles)}; {person!r} holds {listing(held)}",
+        )
+    if not check_presence:
+        return None
+    present = present_roles(leaf, case)
+    if not any(role in present for role in acting):
+        waiting = [role for role in acting if role in leaf.on_call]
+        hint = f" ({listing(waiting)} must be called in first)" if waiting else ""
+        return Reason(
+            ReasonCode.NOT_PRESENT,
+            f"{person!r} is not present in the phase {leaf.id!r} as {listing(acting)}{hint}",
+            role=acting[0],
+        )
+    return None
+
+
+def action_reasons(
+    compiled: CompiledProcess,
+    case: Case,
+    action: CompiledAction,
+    person: str,
+    guards: Mapping[str, Guard],
+    *,
+    now: datetime,
+    data: FrozenMap[str, Any] = EMPTY,
+    run_guards: bool = True,
+) -> list[Reason]:
+    """Every reason ``person`` may not take ``action`` now (empty: allowed).
+
+    Guards run last, and only when ``run_guards`` is true; a guard the host
+    never registered is a reason, not a crash.
+    """
+    closed = closed_reason(case)
+    if closed is not None:
+        return [closed]
+    leaf = compiled.leaves[case.phase.id]
+    reasons: list[Reason] = []
+    if leaf.id not in action.leaves:
+        reasons.append(
+            Reason(
+                ReasonCode.WRONG_PHASE,
+                f"it is taken in {listing(action.action.from_)}; the case is in "
+                f"{'/'.join(case.phase.path)!r}",
+            )
+        )
+    permission = permission_reason(
+        leaf, case, person, action.by, check_presence=action.action.requires_presence
+    )
+    if permission is not None:
+        reasons.append(permission)
+    if action.stays and action.action.once and action.id in case.taken_in_phase:
+        reasons.append(
+            Reason(
+                ReasonCode.ALREADY_TAKEN,
+                f"it was already taken in the phase {leaf.id!r} and may be taken once there",
+            )
+        )
+    artifacts = case.artifacts
+    reasons.extend(
+        Reason(
+            ReasonCode.MISSING_ARTIFACT,
+            f"the artifact {artifact_id!r} is missing",
+            artifact=artifact_id,
+        )
+        for artifact_id in action.required_artifacts
+        if not artifacts.get(artifact_id)
+    )
+    for condition in action.conditions:
+        versions = artifacts.get(condition.artifact)
+        latest = versions[-1].data if versions else None
+        if not condition.holds(latest):
+            suffix = "" if versions else f" (the artifact {condition.artifact!r} has no version)"
+            reasons.append(
+                Reason(
+                    ReasonCode.FIELD_CONDITION,
+                    condition.message + suffix,
+                    artifact=condition.artifact,
+                    field=condition.field,
+                )
+            )
+    roles = case.roles
+    for role, needed in action.required_roles:
+        if len(roles.get(role, ())) < needed:
+            people = "person" if needed == 1 else "people"
+            reasons.append(
+                Reason(
+                    ReasonCode.ROLE_NOT_ASSIGNED,
+                    f"the role {role!r} needs at least {needed} {people} assigned",
+                    role=role,
+                )
+            )
+    if action.guards and run_guards:
+        reasons.extend(
+            _guard_reasons(compiled, case, action, person=person, guards=guards, now=now, data=data)
+        )
+    return reasons
+
+
+def _guard_reasons(
+    compiled: CompiledProcess,
+    case: Case,
+    action: CompiledAction,
+    *,
+    person: str,
+    guards: Mapping[str, Guard],
+    now: datetime,
+    data: FrozenMap[str, Any],
+) -> Iterable[Reason]:
+    context: GuardContext | None = None
+    for name in action.guards:
+        guard = guards.get(name)
+        if guard is None:
+            yield Reason(
+                ReasonCode.GUARD_NOT_REGISTERED,
+                f"the guard {name!r} is not registered by the host application",
+                guard=name,
+            )
+            continue
+        if context is None:
+            context = GuardContext(
+                case=case,
+                action=action.id,
+                actor=person,
+                process=compiled.process,
+                data=data,
+                now=now,
+            )
+        result = guard(context)
+        if result is True:
+            continue
+        if isinstance(result, str):
+            message = f"the guard {name!r} refused: {result}"
+        elif result is False or result is None:
+            message = f"the guard {name!r} refused"
+        else:
+            raise TypeError(
+                f"the guard {name!r} returned {result!r}; a guard returns True or a reason string"
+            )
+        yield Reason(ReasonCode.GUARD_REFUSED, message, guard=name)
+
+
+def raise_refusal(command: str, doing: str, actor: str, reasons: list[Reason]) -> None:
+    """Raise the error that fits ``reasons``; do nothing when there are none.
+
+    ``command`` names the refused command in `ActionNotAllowed` (an action
+    id, ``"assign"``); ``doing`` says it for `NotPermitted` ("take the
+    action 'approve_plan'").
+
+    A closed case or a wrong phase is `ActionNotAllowed` (nobody could do it
+    now); otherwise a missing role or presence is `NotPermitted` (listing
+    only those reasons, so a stranger learns nothing about the case's
+    documents); otherwise `ActionNotAllowed` with every reason.
+    """
+    if not reasons:
+        return
+    codes = {reason.code for reason in reasons}
+    situational = {ReasonCode.CLOSED, ReasonCode.WRONG_PHASE}
+    if codes.isdisjoint(situational):
+        denied = [reason.message for reason in reasons if reason.code.permission]
+        if denied:
+            raise NotPermitted(actor, doing, denied)
+    raise ActionNotAllowed(command, [reason.message for reason in reasons])

@@ -1,0 +1,236 @@
+"""A process compiled for the engine: everything a command needs, worked out once.
+
+Compiling runs the static checks (the engine never runs a process they
+refuse), builds the phase machine and the artifact schemas, and turns the
+file's tree of phases, roles and actions into flat lookups: who is present
+in each leaf phase, which actions can be taken there, which deadlines care
+about which action or artifact. A compiled process is immutable and shared by
+every engine and thread; it is cached by (id, version, content hash).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+import attrs
+
+from kwflow.calendars import get_calendar
+from kwflow.definition import CheckContext, check_process
+from kwflow.exceptions import DefinitionError
+
+from ._artifacts import ArtifactSchema, compile_artifact
+from ._conditions import CompiledCondition, compile_condition
+from ._machine import PhaseMachine
+
+if TYPE_CHECKING:
+    from kwflow.calendars import WorkingDayCalendar
+    from kwflow.definition import Action, Deadline, Period, Process, Role
+
+__all__ = [
+    "CompiledAction",
+    "CompiledDeadline",
+    "CompiledProcess",
+    "LeafPhase",
+    "compiled",
+]
+
+
+@attrs.frozen
+class LeafPhase:
+    """A leaf phase with what its place in the tree implies."""
+
+    id: str
+    path: tuple[str, ...]
+    present: frozenset[str]
+    on_call: frozenset[str]
+    writable: frozenset[str] | None
+    outcome: str | None
+    actions: tuple[str, ...]
+
+
+@attrs.frozen
+class CompiledAction:
+    """An action with its requirements in the form the engine checks them."""
+
+    action: Action
+    leaves: frozenset[str]
+    by: frozenset[str]
+    required_artifacts: tuple[str, ...]
+    conditions: tuple[CompiledCondition, ...]
+    required_roles: tuple[tuple[str, int], ...]
+    guards: tuple[str, ...]
+    stays: bool
+
+    @property
+    def id(self) -> str:
+        """The action's id."""
+        return self.action.id
+
+
+@attrs.frozen
+class CompiledDeadline:
+    """A deadline with the leaf phases it runs in."""
+
+    deadline: Deadline
+    leaves: frozenset[str]
+    satisfied_by: frozenset[str]
+
+    @property
+    def id(self) -> str:
+        """The deadline's id."""
+        return self.deadline.id
+
+    @property
+    def anchor_action(self) -> str | None:
+        """The action the period counts from, if it counts from one."""
+        return self.deadline.anchor.action
+
+    @property
+    def anchor_artifact(self) -> str | None:
+        """The artifact whose field the period counts from, if it counts from one."""
+        field = self.deadline.anchor.field
+        return None if field is None else field.artifact
+
+    @property
+    def anchor_field(self) -> str | None:
+        """The field the period counts from, if it counts from one."""
+        field = self.deadline.anchor.field
+        return None if field is None else field.field
+
+    @property
+    def periods(self) -> tuple[Period | None, Period | None]:
+        """``(target, limit)``."""
+        return self.deadline.target, self.deadline.limit
+
+
+class CompiledProcess:
+    """Everything the engine needs about one process, computed once."""
+
+    def __init__(self, process: Process) -> None:
+        """Compile ``process``; raises `DefinitionError` if the static checks find errors."""
+        errors = [p for p in check_process(process) if p.severity == "error"]
+        if errors:
+            raise DefinitionError(errors)
+        self.process = process
+        self.key = (process.id, process.version, process.content_hash)
+        context = CheckContext(process)
+        self.roles: dict[str, Role] = {role.id: role for role in process.roles}
+        self.exclusive: dict[str, frozenset[str]] = {
+            role.id: frozenset(role.exclusive_with)
+            | frozenset(other.id for other in process.roles if role.id in other.exclusive_with)
+            for role in process.roles
+        }
+        self.assigners: dict[str, frozenset[str]] = {
+            role.id: frozenset(role.assigned_by) for role in process.roles
+        }
+        self.artifacts: dict[str, ArtifactSchema] = {
+            artifact.id: compile_artifact(artifact, process.id) for artifact in process.artifacts
+        }
+        self.actions: dict[str, CompiledAction] = {
+            action.id: self._compile_action(action, context) for action in process.actions
+        }
+        self.leaves: dict[str, LeafPhase] = {}
+        for info in process.all_phases():
+            if info.phase.phases:
+                continue
+            leaf = info.phase.id
+            on_call = frozenset(
+                role for pid in info.path for role in context.phases[pid].phase.on_call
+            )
+            self.leaves[leaf] = LeafPhase(
+                id=leaf,
+                path=info.path,
+                present=context.present_in(leaf),
+                on_call=on_call,
+                writable=context.writable_in(leaf),
+                # The checks refuse terminal phases with sub-phases: outcomes sit on leaves.
+                outcome=info.phase.outcome,
+                actions=tuple(a.id for a in self.actions.values() if leaf in a.leaves),
+            )
+        self.initial_path = _initial_path(process)
+        self.deadlines: tuple[CompiledDeadline, ...] = tuple(
+            self._compile_deadline(deadline, context) for deadline in process.deadlines
+        )
+        self.deadlines_by_id = {d.id: d for d in self.deadlines}
+        self.deadlines_satisfied_by: dict[str, tuple[CompiledDeadline, ...]] = {}
+        self.deadlines_anchored_on_action: dict[str, tuple[CompiledDeadline, ...]] = {}
+        self.deadlines_anchored_on_artifact: dict[str, tuple[CompiledDeadline, ...]] = {}
+        for deadline in self.deadlines:
+            for action_id in deadline.satisfied_by:
+                _add(self.deadlines_satisfied_by, action_id, deadline)
+            if deadline.anchor_action is not None:
+                _add(self.deadlines_anchored_on_action, deadline.anchor_action, deadline)
+            if deadline.anchor_artifact is not None:
+                _add(self.deadlines_anchored_on_artifact, deadline.anchor_artifact, deadline)
+        self.machine = PhaseMachine(process)
+        self._calendar: WorkingDayCalendar | None = None
+
+    @property
+    def calendar(self) -> WorkingDayCalendar:
+        """The process's working-day calendar (looked up on first use)."""
+        if self._calendar is None:
+            self._calendar = get_calendar(self.process.calendar)
+        return self._calendar
+
+    def _compile_action(self, action: Action, context: CheckContext) -> CompiledAction:
+        requires = action.requires
+        return CompiledAction(
+            action=action,
+            leaves=context.action_leaves(action),
+            by=frozenset(action.by),
+            required_artifacts=requires.artifacts,
+            conditions=tuple(compile_condition(c) for c in requires.fields),
+            required_roles=tuple((role, max(1, self.roles[role].min)) for role in requires.roles),
+            guards=requires.guards,
+            stays=action.to is None,
+        )
+
+    def _compile_deadline(self, deadline: Deadline, context: CheckContext) -> CompiledDeadline:
+        if deadline.phases:
+            leaves = frozenset().union(*(context.leaves_under(p) for p in deadline.phases))
+        else:
+            leaves = frozenset(self.leaves)
+        return CompiledDeadline(
+            deadline=deadline,
+            # A deadline never runs in a terminal phase: reaching an outcome ends it.
+            leaves=frozenset(leaf for leaf in leaves if self.leaves[leaf].outcome is None),
+            satisfied_by=frozenset(deadline.satisfied_by),
+        )
+
+
+def _add(
+    index: dict[str, tuple[CompiledDeadline, ...]], key: str, deadline: CompiledDeadline
+) -> None:
+    index[key] = (*index.get(key, ()), deadline)
+
+
+def _initial_path(process: Process) -> tuple[str, ...]:
+    phases = process.phases
+    path: list[str] = []
+    while phases:
+        phase = next((p for p in phases if p.initial), phases[0])
+        path.append(phase.id)
+        phases = phase.phases
+    return tuple(path)
+
+
+_CACHE: dict[tuple[str, int, str], CompiledProcess] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def compiled(process: Process) -> CompiledProcess:
+    """The compiled form of ``process``, built on first use and shared after.
+
+    Keyed by (id, version, content hash): two equal files share one compiled
+    process (and one machine); a changed file is compiled anew.
+    """
+    key = (process.id, process.version, process.content_hash)
+    found = _CACHE.get(key)
+    if found is not None:
+        return found
+    with _CACHE_LOCK:
+        found = _CACHE.get(key)
+        if found is None:
+            found = _CACHE[key] = CompiledProcess(process)
+        return found

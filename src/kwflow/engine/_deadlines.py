@@ -1,0 +1,221 @@
+"""Deadlines at decide time: what a step starts, re-anchors, meets, cancels or breaches.
+
+Only here does calendar arithmetic run; its results (target and limit in
+UTC) are written into the event, so replay reads them back and never counts
+days again. The rules (docs/concepts.md, "Deadline"):
+
+- a deadline runs while the case is in one of its phases, once its anchor
+  has happened: an action taken, or a date/datetime field with a value;
+- it starts when the anchor happens inside its phases, or when the case
+  enters its phases after the anchor happened; a field anchor resubmitted
+  with a new value while the deadline runs moves it (re-anchoring), and a
+  new value after it was met or breached starts it again;
+- any action in ``satisfied_by`` taken while it runs (or after it was
+  breached) meets it: on time when at or before its due moment (the limit,
+  or the target without a limit), late otherwise;
+- it is cancelled when the case leaves its phases unmet, or reaches an
+  outcome; a breached deadline stays breached;
+- it is breached when its due moment passes unmet: the engine records a
+  ``deadline_breached`` event when told the time (before any command on the
+  case, and in `Engine.record_breaches`).
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import date, datetime, time
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from kwflow.calendars import due_at
+from kwflow.definition import PeriodUnit
+
+from ._clock import aware_utc
+from ._records import DeadlineStatus
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from kwflow.definition import Deadline, Period
+
+    from ._compiled import CompiledDeadline, CompiledProcess
+    from ._records import Case, DeadlineState
+
+__all__ = ["breaches_due", "deadline_changes", "open_deadlines"]
+
+PENDING = DeadlineStatus.PENDING
+_RUNNING_OR_BREACHED = (DeadlineStatus.PENDING, DeadlineStatus.BREACHED)
+
+
+@lru_cache(maxsize=64)
+def _zone(name: str) -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(name)
+
+
+def deadline_changes(
+    compiled: CompiledProcess,
+    case: Case,
+    *,
+    now: datetime,
+    sequence: int,
+    new_leaf: str,
+    entered: bool,
+    outcome: str | None,
+    action: str | None = None,
+    artifact: str | None = None,
+    artifact_data: Mapping[str, Any] | None = None,
+) -> list[dict[str, Any]]:
+    """The deadline changes one step makes, in the form its event records.
+
+    ``case`` is the case before the step; ``sequence`` the step's event;
+    ``new_leaf`` where the case is after it, ``entered`` whether it
+    (re-)entered that leaf; ``action`` the action taken, ``artifact`` and
+    ``artifact_data`` an artifact version written, if any.
+    """
+    if not compiled.deadlines:
+        return []
+    changes: list[dict[str, Any]] = []
+    old_leaf = case.phase.id
+    states = case.deadlines
+    for deadline in compiled.deadlines:
+        state = states[deadline.id]
+        status = state.status
+        if (
+            action is not None
+            and action in deadline.satisfied_by
+            and status in _RUNNING_OR_BREACHED
+        ):
+            due = state.due
+            late = due is not None and now > due
+            status = DeadlineStatus.MET_LATE if late else DeadlineStatus.MET_ON_TIME
+            changes.append({"id": deadline.id, "status": status.value})
+        inside = outcome is None and new_leaf in deadline.leaves
+        if status is PENDING and not inside:
+            status = DeadlineStatus.CANCELLED
+            changes.append({"id": deadline.id, "status": status.value})
+        if not inside:
+            continue
+        touched = (
+            (action is not None and action == deadline.anchor_action)
+            or (artifact is not None and artifact == deadline.anchor_artifact)
+            or (entered and old_leaf not in deadline.leaves)
+        )
+        if not touched:
+            continue
+        anchor = _anchor(
+            deadline,
+            case,
+            now=now,
+            sequence=sequence,
+            action=action,
+            artifact=artifact,
+            artifact_data=artifact_data,
+        )
+        if anchor is None:
+            if status is PENDING:
+                # The anchor field was cleared: the period has nothing to count from.
+                changes.append({"id": deadline.id, "status": DeadlineStatus.CANCELLED.value})
+            continue
+        key, moment = anchor
+        restart = (
+            status in (DeadlineStatus.NOT_STARTED, DeadlineStatus.CANCELLED)
+            or key != state.anchor_key
+        )
+        if restart:
+            changes.append(_started(compiled, deadline, key, moment))
+    return changes
+
+
+def _anchor(
+    deadline: CompiledDeadline,
+    case: Case,
+    *,
+    now: datetime,
+    sequence: int,
+    action: str | None,
+    artifact: str | None,
+    artifact_data: Mapping[str, Any] | None,
+) -> tuple[str, datetime | date] | None:
+    """The anchor occurrence now: a key that identifies it, and its moment or date."""
+    anchor_action = deadline.anchor_action
+    if anchor_action is not None:
+        if action == anchor_action:
+            return f"#{sequence}", now
+        for taken in reversed(case.actions):
+            if taken.action == anchor_action:
+                return f"#{taken.sequence}", taken.at
+        return None
+    if artifact is not None and artifact == deadline.anchor_artifact:
+        data = artifact_data
+    else:
+        latest = case.latest(deadline.anchor_artifact or "")
+        data = latest.data if latest is not None else None
+    value = None if data is None else data.get(deadline.anchor_field or "")
+    if not isinstance(value, str):
+        return None
+    # Artifact data keeps dates as "YYYY-MM-DD" and moments as full ISO text.
+    moment: datetime | date = (
+        date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
+    )
+    return value, moment
+
+
+def _started(
+    compiled: CompiledProcess, deadline: CompiledDeadline, key: str, anchor: datetime | date
+) -> dict[str, Any]:
+    definition = deadline.deadline
+    zone = compiled.process.timezone
+    if isinstance(anchor, datetime):
+        moment = anchor
+    else:
+        # A date anchors at the start of that day, local time.
+        moment = datetime.combine(anchor, time(), tzinfo=_zone(zone))
+    target, limit = deadline.periods
+    return {
+        "id": deadline.id,
+        "status": PENDING.value,
+        "anchor": aware_utc(moment).isoformat(),
+        "key": key,
+        "target": _due(compiled, definition, anchor, moment, target),
+        "limit": _due(compiled, definition, anchor, moment, limit),
+    }
+
+
+def _due(
+    compiled: CompiledProcess,
+    definition: Deadline,
+    anchor: datetime | date,
+    moment: datetime,
+    period: Period | None,
+) -> str | None:
+    """When ``period`` from the anchor runs out, as UTC ISO text (``None`` without a period)."""
+    if period is None:
+        return None
+    # Elapsed periods need a moment; calendar periods count from the local
+    # date, which a date anchor gives as it is.
+    elapsed = period.unit in (PeriodUnit.MINUTES, PeriodUnit.HOURS)
+    value = due_at(
+        moment if elapsed or isinstance(anchor, datetime) else anchor,
+        period,
+        direction=definition.direction,
+        timezone=compiled.process.timezone,
+        calendar=compiled.calendar,
+        roll_to_working_day=definition.roll_to_working_day,
+    )
+    return aware_utc(value).isoformat()
+
+
+def breaches_due(case: Case, now: datetime) -> list[DeadlineState]:
+    """Running deadlines whose due moment has passed by ``now``, earliest first."""
+    late = [state for state in case.deadlines.values() if state.overdue(now)]
+    late.sort(key=lambda state: (state.due, state.id))
+    return late
+
+
+def open_deadlines(case: Case) -> list[tuple[str, datetime]]:
+    """``(deadline id, due moment)`` of every running deadline, for the store's index."""
+    return [
+        (state.id, state.due)
+        for state in case.deadlines.values()
+        if state.status is PENDING and state.due is not None
+    ]

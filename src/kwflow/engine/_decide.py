@@ -1,0 +1,363 @@
+"""Decide: a command on a case becomes the events it leads to, or an error.
+
+Pure functions of the compiled process, the case and the time: nothing is
+read from a store and nothing is written. Each returns event drafts
+``(type, actor, payload)`` that record everything the step led to (the new
+phase, the outcome, deadline times), so that evolve never has to work any
+of it out again. A refused command raises and returns nothing.
+
+Payloads (all JSON; times are UTC ISO-8601 text):
+
+- ``case_opened``: ``{"process": {"id", "version", "hash"}, "phase": [path], "role": opener role}``
+- ``role_assigned`` / ``role_unassigned``: ``{"person", "role"}``
+- ``artifact_submitted``: ``{"artifact", "version", "data", "deadlines"?}``
+- ``action_taken``: ``{"action", "phase"?: [path entered], "outcome"?,
+  "records"?: {"artifact", "version", "data"}, "deadlines"?}``; without
+  ``phase`` the case stayed in its leaf phase
+- ``called_in`` / ``dismissed``: ``{"role"}``
+- ``deadline_breached``: ``{"deadline", "due"}``, by the system actor
+
+A ``deadlines`` list holds changes in order: ``{"id", "status": "pending",
+"anchor", "key", "target", "limit"}`` when a deadline starts or moves,
+``{"id", "status": "met_on_time" | "met_late" | "cancelled"}`` otherwise.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from kwflow.exceptions import ActionNotAllowed, ArtifactInvalid, NotPermitted, UnknownName
+from kwflow.history import EventType
+
+from ._authorization import (
+    action_reasons,
+    closed_reason,
+    listing,
+    permission_reason,
+    present_roles,
+    raise_refusal,
+)
+from ._deadlines import breaches_due, deadline_changes
+from ._frozen import EMPTY
+from ._machine import MoveRefused
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from datetime import datetime
+
+    from ._authorization import Guard
+    from ._compiled import CompiledProcess
+    from ._records import Case, Reason
+
+__all__ = [
+    "SYSTEM_ACTOR",
+    "Draft",
+    "decide_act",
+    "decide_assign",
+    "decide_breaches",
+    "decide_call_in",
+    "decide_dismiss",
+    "decide_open",
+    "decide_submit",
+    "decide_unassign",
+]
+
+SYSTEM_ACTOR = "kwflow"
+"""The actor of events nobody caused: a deadline breached by the passing of time."""
+
+Draft = tuple[str, str, dict[str, Any]]
+"""An event before it is numbered and hashed: ``(type, actor, payload)``."""
+
+_OPENED = EventType.CASE_OPENED.value
+_ASSIGNED = EventType.ROLE_ASSIGNED.value
+_UNASSIGNED = EventType.ROLE_UNASSIGNED.value
+_SUBMITTED = EventType.ARTIFACT_SUBMITTED.value
+_ACTED = EventType.ACTION_TAKEN.value
+_CALLED_IN = EventType.CALLED_IN.value
+_DISMISSED = EventType.DISMISSED.value
+_BREACHED = EventType.DEADLINE_BREACHED.value
+
+
+def _refuse_if_closed(case: Case, command: str) -> None:
+    closed = closed_reason(case)
+    if closed is not None:
+        raise ActionNotAllowed(command, [closed.message])
+
+
+def _role(compiled: CompiledProcess, role: str) -> None:
+    if role not in compiled.roles:
+        raise UnknownName("role", role, list(compiled.roles))
+
+
+def decide_open(compiled: CompiledProcess, *, by: str) -> list[Draft]:
+    """Open a case: the opener takes the process's ``opener`` role."""
+    process = compiled.process
+    return [
+        (
+            _OPENED,
+            by,
+            {
+                "process": {
+                    "id": process.id,
+                    "version": process.version,
+                    "hash": process.content_hash,
+                },
+                "phase": list(compiled.initial_path),
+                "role": process.opener,
+            },
+        )
+    ]
+
+
+def decide_assign(
+    compiled: CompiledProcess, case: Case, person: str, role: str, *, by: str
+) -> list[Draft]:
+    """Assign ``person`` to ``role``: cardinality (``max``) and exclusivity hold."""
+    _role(compiled, role)
+    command = f"assign {person!r} as {role}"
+    _refuse_if_closed(case, command)
+    leaf = compiled.leaves[case.phase.id]
+    denied = permission_reason(leaf, case, by, compiled.assigners[role])
+    if denied is not None:
+        raise_refusal(command, f"assign people to {role!r}", by, [denied])
+    held = case.participants.get(person, ())
+    reasons: list[str] = []
+    if role in held:
+        reasons.append(f"{person!r} already holds the role {role!r}")
+    maximum = compiled.roles[role].max
+    holders = case.roles.get(role, ())
+    if maximum is not None and len(holders) >= maximum and role not in held:
+        reasons.append(
+            f"the role {role!r} takes at most {maximum} "
+            f"{'person' if maximum == 1 else 'people'} and is held by {listing(holders)}"
+        )
+    clashing = [other for other in held if other in compiled.exclusive[role]]
+    if clashing:
+        reasons.append(
+            f"{person!r} holds {listing(clashing)}, which may not be held together with {role!r}"
+        )
+    if reasons:
+        raise ActionNotAllowed(command, reasons)
+    return [(_ASSIGNED, by, {"person": person, "role": role})]
+
+
+def decide_unassign(
+    compiled: CompiledProcess, case: Case, person: str, role: str, *, by: str
+) -> list[Draft]:
+    """Take ``role`` from ``person``; the role keeps at least its ``min`` holders."""
+    _role(compiled, role)
+    command = f"unassign {person!r} from {role}"
+    _refuse_if_closed(case, command)
+    leaf = compiled.leaves[case.phase.id]
+    denied = permission_reason(leaf, case, by, compiled.assigners[role])
+    if denied is not None:
+        raise_refusal(command, f"unassign people from {role!r}", by, [denied])
+    holders = case.roles.get(role, ())
+    if person not in holders:
+        raise ActionNotAllowed(command, [f"{person!r} does not hold the role {role!r}"])
+    minimum = compiled.roles[role].min
+    if len(holders) - 1 < minimum:
+        raise ActionNotAllowed(
+            command,
+            [
+                (
+                    f"the role {role!r} needs at least {minimum} "
+                    f"{'person' if minimum == 1 else 'people'}; assign someone else first"
+                )
+            ],
+        )
+    return [(_UNASSIGNED, by, {"person": person, "role": role})]
+
+
+def decide_submit(
+    compiled: CompiledProcess,
+    case: Case,
+    artifact: str,
+    data: object,
+    *,
+    by: str,
+    now: datetime,
+) -> list[Draft]:
+    """Submit a new version of ``artifact``, validated, by a present writer."""
+    schema = compiled.artifacts.get(artifact)
+    if schema is None:
+        raise UnknownName("artifact", artifact, list(compiled.artifacts))
+    command = f"submit {artifact}"
+    _refuse_if_closed(case, command)
+    leaf = compiled.leaves[case.phase.id]
+    denied = permission_reason(leaf, case, by, schema.writers)
+    if denied is not None:
+        raise_refusal(command, f"write {artifact!r}", by, [denied])
+    if leaf.writable is not None and artifact not in leaf.writable:
+        raise ActionNotAllowed(
+            command,
+            [
+                (
+                    f"the phase {leaf.id!r} does not allow writing {artifact!r}; "
+                    f"it allows {listing(leaf.writable)}"
+                )
+            ],
+        )
+    values = schema.validate(data)
+    problems = schema.people_problems(values, case)
+    if problems:
+        raise ArtifactInvalid(artifact, problems)
+    payload: dict[str, Any] = {
+        "artifact": artifact,
+        "version": len(case.artifacts.get(artifact, ())) + 1,
+        "data": values,
+    }
+    changes = deadline_changes(
+        compiled,
+        case,
+        now=now,
+        sequence=case.version + 1,
+        new_leaf=leaf.id,
+        entered=False,
+        outcome=None,
+        artifact=artifact,
+        artifact_data=values,
+    )
+    if changes:
+        payload["deadlines"] = changes
+    return [(_SUBMITTED, by, payload)]
+
+
+def decide_act(
+    compiled: CompiledProcess,
+    case: Case,
+    action: str,
+    *,
+    by: str,
+    data: object | None,
+    now: datetime,
+    guards: Mapping[str, Guard],
+) -> list[Draft]:
+    """Take ``action``: allowed for ``by`` now, its data valid; returns its event."""
+    compiled_action = compiled.actions.get(action)
+    if compiled_action is None:
+        raise UnknownName("action", action, list(compiled.actions))
+    doing = f"take the action {action!r}"
+    # Guards are host code: run them only once everything else holds.
+    reasons: list[Reason] = action_reasons(
+        compiled, case, compiled_action, by, guards, now=now, run_guards=False
+    )
+    raise_refusal(action, doing, by, reasons)
+    records = compiled_action.action.records
+    values = EMPTY
+    if records is None:
+        if data is not None:
+            raise ActionNotAllowed(
+                action, ["it records no artifact, so it takes no data (give data=None)"]
+            )
+    else:
+        schema = compiled.artifacts[records]
+        values = schema.validate({} if data is None else data)
+        problems = schema.people_problems(values, case)
+        if problems:
+            raise ArtifactInvalid(records, problems)
+    if compiled_action.guards:
+        reasons = action_reasons(compiled, case, compiled_action, by, guards, now=now, data=values)
+        raise_refusal(action, doing, by, reasons)
+    payload: dict[str, Any] = {"action": action}
+    leaf_id = case.phase.id
+    entered = not compiled_action.stays
+    if entered:
+        try:
+            path = compiled.machine.destination(case.phase.path, action)
+        except MoveRefused:
+            # The compiled tables said the action may be taken here; a
+            # machine that disagrees is a bug, reported without its internals.
+            raise ActionNotAllowed(
+                action, [f"the process has no move {action!r} from {leaf_id!r}"]
+            ) from None
+        payload["phase"] = list(path)
+        leaf_id = path[-1]
+    outcome = compiled.leaves[leaf_id].outcome
+    if outcome is not None:
+        payload["outcome"] = outcome
+    if records is not None:
+        payload["records"] = {
+            "artifact": records,
+            "version": len(case.artifacts.get(records, ())) + 1,
+            "data": values,
+        }
+    changes = deadline_changes(
+        compiled,
+        case,
+        now=now,
+        sequence=case.version + 1,
+        new_leaf=leaf_id,
+        entered=entered,
+        outcome=outcome,
+        action=action,
+        artifact=records,
+        artifact_data=values if records is not None else None,
+    )
+    if changes:
+        payload["deadlines"] = changes
+    return [(_ACTED, by, payload)]
+
+
+def _on_call_check(compiled: CompiledProcess, case: Case, role: str, command: str) -> None:
+    leaf = compiled.leaves[case.phase.id]
+    if role not in leaf.on_call:
+        raise ActionNotAllowed(
+            command,
+            [
+                (
+                    f"the role {role!r} is not on call in the phase {leaf.id!r}; "
+                    f"on call there: {listing(leaf.on_call)}"
+                )
+            ],
+        )
+
+
+def _present_participant(compiled: CompiledProcess, case: Case, by: str, command: str) -> None:
+    leaf = compiled.leaves[case.phase.id]
+    present = present_roles(leaf, case)
+    held = case.participants.get(by, ())
+    if not any(role in present for role in held):
+        raise NotPermitted(
+            by,
+            command,
+            [
+                (
+                    f"{by!r} is not present in the phase {leaf.id!r} (as {listing(held)}); "
+                    f"present: {listing(present)}"
+                )
+            ],
+        )
+
+
+def decide_call_in(compiled: CompiledProcess, case: Case, role: str, *, by: str) -> list[Draft]:
+    """Call an on-call role in: a present participant asks, someone holds the role."""
+    _role(compiled, role)
+    command = f"call in {role}"
+    _refuse_if_closed(case, command)
+    _on_call_check(compiled, case, role, command)
+    _present_participant(compiled, case, by, command)
+    if role in case.called_in:
+        raise ActionNotAllowed(command, [f"the role {role!r} is already called in"])
+    if not case.roles.get(role):
+        raise ActionNotAllowed(command, [f"nobody holds the role {role!r} in this case"])
+    return [(_CALLED_IN, by, {"role": role})]
+
+
+def decide_dismiss(compiled: CompiledProcess, case: Case, role: str, *, by: str) -> list[Draft]:
+    """Send a called-in role out again; anyone present (the role too) may."""
+    _role(compiled, role)
+    command = f"dismiss {role}"
+    _refuse_if_closed(case, command)
+    if role not in case.called_in:
+        raise ActionNotAllowed(command, [f"the role {role!r} is not called in"])
+    _present_participant(compiled, case, by, command)
+    return [(_DISMISSED, by, {"role": role})]
+
+
+def decide_breaches(case: Case, now: datetime) -> list[Draft]:
+    """A ``deadline_breached`` event for each running deadline due before ``now``."""
+    return [
+        (_BREACHED, SYSTEM_ACTOR, {"deadline": state.id, "due": state.due.isoformat()})  # type: ignore[union-attr]
+        for state in breaches_due(case, now)
+    ]

@@ -1,0 +1,626 @@
+"""The `Engine`: the imperative shell around decide and evolve.
+
+Every command runs the same loop (design.md, "The core loop"):
+
+1. find the case: the store's version, then the engine's cached `Case` if
+   it is that version, else the store's snapshot and events, folded;
+2. note the time once, from the clock;
+3. record, first, the breaches of the case's deadlines that passed by now;
+4. decide the command (pure; a refusal raises and nothing is written), and
+   record the breach of any deadline it started that is overdue already;
+5. number and hash the events and append them, with the case's open
+   deadlines and every so often a snapshot, in one ``store.append`` that
+   checks the case is still at the version read;
+6. evolve the case by the new events and cache it.
+
+Commands on one case are serialized inside the engine (one lock per stripe
+of case ids), so threads of one host never race each other; engines in
+other processes may, and lose with `ConcurrencyConflict` (``retries`` reads
+the case again and decides anew).
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from kwflow.exceptions import (
+    CaseExists,
+    CaseNotFound,
+    ConcurrencyConflict,
+    MalformedEvent,
+    ProcessChanged,
+)
+from kwflow.history import GENESIS_HASH, EventType, new_event, verify_history
+from kwflow.store import DeadlineEntry, Snapshot, SqliteStore, default_sqlite_path
+
+from ._authorization import action_reasons
+from ._clock import Clock, SystemClock, aware_utc
+from ._compiled import CompiledProcess, compiled
+from ._deadlines import open_deadlines
+from ._decide import (
+    decide_act,
+    decide_assign,
+    decide_breaches,
+    decide_call_in,
+    decide_dismiss,
+    decide_open,
+    decide_submit,
+    decide_unassign,
+)
+from ._evolve import evolve, fold
+from ._frozen import FrozenMap
+from ._records import ActionOption, Case, CaseView, DeadlineState, ProcessRef
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Mapping, Sequence
+    from datetime import datetime
+
+    from kwflow.definition import Process, Registry
+    from kwflow.history import Event
+    from kwflow.store import CaseStore
+
+    from ._authorization import Guard
+    from ._decide import Draft
+
+__all__ = ["Engine"]
+
+_STRIPES = 64
+_OPENED = EventType.CASE_OPENED.value
+
+
+def default_store() -> CaseStore:
+    """The store an `Engine` uses when none is given: SQLite at the default path.
+
+    The path is ``$KWFLOW_DB`` when set, else
+    ``$XDG_DATA_HOME/kwflow/cases.sqlite3`` (``~/.local/share/...``); see
+    ``kwflow.store.default_sqlite_path``. Cases outlive the process by
+    default: a host that wants memory only passes ``MemoryStore()``.
+    """
+    return SqliteStore(default_sqlite_path())
+
+
+def _person(value: object, what: str) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{what} is a person id (a string), not {type(value).__name__}")
+    if not value:
+        raise ValueError(f"{what} is a person id and may not be empty")
+    return value
+
+
+class Engine:
+    """Runs cases of the processes in a registry, keeping them in a store.
+
+    Args:
+        registry: the processes cases may run (a `kwflow.definition.Registry`).
+        store: where cases are kept; an in-memory store when left out.
+        clock: where "now" comes from; the system clock when left out.
+        guards: the host's named guards, name -> function of a `GuardContext`
+            returning ``True`` or a refusal reason.
+        snapshot_every: store a snapshot of the case every this many events
+            (0: never), so loading a long case does not replay it all.
+        cache_size: how many cases to keep folded in memory.
+
+    Thread-safe: hosts may call one engine from many threads.
+    """
+
+    def __init__(
+        self,
+        registry: Registry,
+        *,
+        store: CaseStore | None = None,
+        clock: Clock | None = None,
+        guards: Mapping[str, Guard] | None = None,
+        snapshot_every: int = 50,
+        cache_size: int = 10_000,
+    ) -> None:
+        """Make an engine; every process in ``registry`` is compiled (and checked) now."""
+        if snapshot_every < 0:
+            raise ValueError("snapshot_every is a number of events, 0 or more")
+        self._registry = registry
+        self._store = store if store is not None else default_store()
+        self._clock: Clock = clock if clock is not None else SystemClock()
+        self._guards: dict[str, Guard] = dict(guards or {})
+        self._snapshot_every = snapshot_every
+        self._cache_size = max(cache_size, 0)
+        self._cache: dict[str, Case] = {}
+        self._cache_lock = threading.Lock()
+        self._stripes = tuple(threading.Lock() for _ in range(_STRIPES))
+        self._compiled: dict[ProcessRef, CompiledProcess] = {}
+        for process in registry:
+            compiled(process)
+
+    # ------------------------------------------------------------ properties
+
+    @property
+    def registry(self) -> Registry:
+        """The processes this engine runs."""
+        return self._registry
+
+    @property
+    def store(self) -> CaseStore:
+        """Where the cases are kept."""
+        return self._store
+
+    @property
+    def clock(self) -> Clock:
+        """Where "now" comes from."""
+        return self._clock
+
+    def register_guard(self, name: str, guard: Guard) -> None:
+        """Register (or replace) the host's guard called ``name``."""
+        if not callable(guard):
+            raise TypeError(f"the guard {name!r} must be callable")
+        # Copy on write: a command reading the mapping never sees it change.
+        self._guards = {**self._guards, name: guard}
+
+    # -------------------------------------------------------------- commands
+
+    def open_case(
+        self,
+        process_id: str,
+        *,
+        by: str,
+        version: int | None = None,
+        case_id: str | None = None,
+    ) -> Case:
+        """Open a case of a registered process; ``by`` gets the process's opener role.
+
+        Without ``version`` the newest registered version is used; without
+        ``case_id`` a random id is made. Raises `ProcessNotFound`, or
+        `CaseExists` when ``case_id`` is taken.
+        """
+        by = _person(by, "by")
+        process = self._registry.get(process_id, version)
+        compiled_process = compiled(process)
+        if case_id is None:
+            case_id = uuid.uuid4().hex
+        elif not isinstance(case_id, str) or not case_id:
+            raise ValueError("a case id is a non-empty string")
+        with self._lock_for(case_id):
+            if self._store.version(case_id) != 0:
+                raise CaseExists(case_id)
+            now = self._now()
+            events = _chain(case_id, 0, GENESIS_HASH, decide_open(compiled_process, by=by), now)
+            case = fold(process, events)
+            try:
+                self._store.append(case_id, 0, events, deadlines=[])
+            except ConcurrencyConflict:
+                raise CaseExists(case_id) from None
+            self._remember(case)
+            return case
+
+    def assign(
+        self,
+        case_id: str,
+        person: str,
+        role: str,
+        *,
+        by: str,
+        expected_version: int | None = None,
+        retries: int = 0,
+    ) -> Case:
+        """Give ``person`` the ``role``; ``by`` holds a role in its ``assigned_by``."""
+        person = _person(person, "person")
+        by = _person(by, "by")
+        return self._run(
+            case_id,
+            lambda c, case, _now: decide_assign(c, case, person, role, by=by),
+            expected_version,
+            retries,
+        )
+
+    def unassign(
+        self,
+        case_id: str,
+        person: str,
+        role: str,
+        *,
+        by: str,
+        expected_version: int | None = None,
+        retries: int = 0,
+    ) -> Case:
+        """Take the ``role`` from ``person``; ``by`` holds a role in its ``assigned_by``."""
+        person = _person(person, "person")
+        by = _person(by, "by")
+        return self._run(
+            case_id,
+            lambda c, case, _now: decide_unassign(c, case, person, role, by=by),
+            expected_version,
+            retries,
+        )
+
+    def submit(
+        self,
+        case_id: str,
+        artifact: str,
+        data: Mapping[str, Any],
+        *,
+        by: str,
+        expected_version: int | None = None,
+        retries: int = 0,
+    ) -> Case:
+        """Submit a new version of ``artifact``; raises `ArtifactInvalid` for bad data."""
+        by = _person(by, "by")
+        return self._run(
+            case_id,
+            lambda c, case, now: decide_submit(c, case, artifact, data, by=by, now=now),
+            expected_version,
+            retries,
+        )
+
+    def act(
+        self,
+        case_id: str,
+        action: str,
+        *,
+        by: str,
+        data: Mapping[str, Any] | None = None,
+        expected_version: int | None = None,
+        retries: int = 0,
+    ) -> Case:
+        """Take ``action``; ``data`` is the artifact it ``records``, if it records one.
+
+        With ``expected_version`` the command is refused with
+        `ConcurrencyConflict` unless the case is at that version. Without it,
+        a conflict with a writer elsewhere is retried up to ``retries`` times
+        (reading the case again and deciding anew).
+        """
+        by = _person(by, "by")
+        guards = self._guards
+        return self._run(
+            case_id,
+            lambda c, case, now: decide_act(
+                c, case, action, by=by, data=data, now=now, guards=guards
+            ),
+            expected_version,
+            retries,
+        )
+
+    def call_in(
+        self,
+        case_id: str,
+        role: str,
+        *,
+        by: str,
+        expected_version: int | None = None,
+        retries: int = 0,
+    ) -> Case:
+        """Call an on-call ``role`` into the current phase; ``by`` is present."""
+        by = _person(by, "by")
+        return self._run(
+            case_id,
+            lambda c, case, _now: decide_call_in(c, case, role, by=by),
+            expected_version,
+            retries,
+        )
+
+    def dismiss(
+        self,
+        case_id: str,
+        role: str,
+        *,
+        by: str,
+        expected_version: int | None = None,
+        retries: int = 0,
+    ) -> Case:
+        """Send a called-in ``role`` out again; ``by`` is present."""
+        by = _person(by, "by")
+        return self._run(
+            case_id,
+            lambda c, case, _now: decide_dismiss(c, case, role, by=by),
+            expected_version,
+            retries,
+        )
+
+    # ---------------------------------------------------------------- reading
+
+    def get(self, case_id: str) -> Case:
+        """The case as it stands; raises `CaseNotFound`."""
+        return self._current(case_id)[0]
+
+    def history(self, case_id: str) -> tuple[Event, ...]:
+        """Every event of the case, oldest first; raises `CaseNotFound`.
+
+        Unfiltered: the events hold the data of every artifact. Show people
+        `view` instead, which leaves out what they may not read.
+        """
+        events = self._store.events(case_id)
+        if not events:
+            raise CaseNotFound(case_id)
+        return events
+
+    def process_of(self, case_id: str) -> Process:
+        """The process (exact version) the case runs."""
+        return self._current(case_id)[1].process
+
+    def view(self, case_id: str, person: str) -> CaseView:
+        """The case as ``person`` may see it: artifacts they may not read are absent."""
+        case, compiled_process = self._current(case_id)
+        roles = case.participants.get(person, ())
+        visible: dict[str, Any] = {}
+        hidden: list[str] = []
+        for artifact_id, versions in case.artifacts.items():
+            readers = compiled_process.artifacts[artifact_id].readers
+            if any(role in readers for role in roles):
+                visible[artifact_id] = versions
+            else:
+                hidden.append(artifact_id)
+        return CaseView(
+            id=case.id,
+            process=case.process,
+            person=person,
+            person_roles=roles,
+            phase=case.phase,
+            participants=case.participants,
+            roles=case.roles,
+            called_in=case.called_in,
+            artifacts=FrozenMap(visible),
+            hidden=tuple(hidden),
+            deadlines=case.deadlines,
+            actions=case.actions,
+            outcome=case.outcome,
+            opened_at=case.opened_at,
+            opened_by=case.opened_by,
+            version=case.version,
+        )
+
+    def available_actions(self, case_id: str, person: str) -> list[ActionOption]:
+        """Every action of the current phase, whether ``person`` may take it, and why not.
+
+        Reasons are complete: each missing artifact, unmet field condition,
+        unassigned role, missing role or presence, and each guard that
+        refuses (guards are run). A closed case has no actions.
+        """
+        case, compiled_process = self._current(case_id)
+        leaf = compiled_process.leaves[case.phase.id]
+        now = self._now()
+        guards = self._guards
+        options = []
+        for action_id in leaf.actions:
+            action = compiled_process.actions[action_id]
+            reasons = action_reasons(compiled_process, case, action, person, guards, now=now)
+            options.append(
+                ActionOption(
+                    action=action_id,
+                    label=action.action.label,
+                    allowed=not reasons,
+                    reasons=tuple(reasons),
+                    to=action.action.to,
+                    records=action.action.records,
+                )
+            )
+        return options
+
+    def deadlines(self, case_id: str) -> list[DeadlineState]:
+        """The case's deadlines with their status, in the order of the process file."""
+        return list(self._current(case_id)[0].deadlines.values())
+
+    def due(
+        self, before: datetime | None = None, *, limit: int | None = None
+    ) -> list[DeadlineEntry]:
+        """Running deadlines of every case due at or before ``before`` (default: now)."""
+        moment = self._now() if before is None else aware_utc(before)
+        return self._store.due(moment, limit=limit)
+
+    def record_breaches(
+        self, now: datetime | None = None, *, limit: int | None = None
+    ) -> list[Event]:
+        """Record a ``deadline_breached`` event for every deadline past due, in every case.
+
+        ``now`` defaults to the clock. Returns the events recorded. A host
+        calls this from a scheduler; commands on a case record its own
+        breaches anyway.
+        """
+        moment = self._now() if now is None else aware_utc(now)
+        entries = self._store.due(moment, limit=limit)
+        recorded: list[Event] = []
+        for case_id in dict.fromkeys(e.case_id for e in entries if e.due_at < moment):
+            recorded.extend(self.record_case_breaches(case_id, now=moment))
+        return recorded
+
+    def record_case_breaches(
+        self, case_id: str, *, now: datetime | None = None
+    ) -> tuple[Event, ...]:
+        """Record the breaches of one case's deadlines past due by ``now`` (default: the clock)."""
+        conflict: ConcurrencyConflict | None = None
+        with self._lock_for(case_id):
+            for _ in range(3):
+                case, compiled_process = self._current(case_id)
+                moment = self._now() if now is None else aware_utc(now)
+                drafts = decide_breaches(case, moment)
+                if not drafts:
+                    return ()
+                events = _chain(case_id, case.version, case.last_hash, drafts, moment)
+                new_case = evolve(compiled_process.process, case, events)
+                try:
+                    self._append(case, new_case, events)
+                except ConcurrencyConflict as exc:
+                    conflict = exc
+                    self._forget(case_id)
+                    continue
+                self._remember(new_case)
+                return tuple(events)
+        assert conflict is not None
+        raise conflict
+
+    def replay(self, case_id: str) -> Case:
+        """The case folded from its whole history, ignoring snapshots and caches."""
+        events = self.history(case_id)
+        process = self._compiled_for(case_id, _process_ref(events[0])).process
+        return fold(process, events)
+
+    def verify(self, case_id: str) -> None:
+        """Check the case's history: the hash chain, and that it folds.
+
+        Raises `TamperedHistory` naming the first event that does not match.
+        """
+        events = self.history(case_id)
+        verify_history(events, case_id=case_id)
+        process = self._compiled_for(case_id, _process_ref(events[0])).process
+        fold(process, events)
+
+    # ------------------------------------------------------------- internals
+
+    def _now(self) -> datetime:
+        return aware_utc(self._clock.now())
+
+    def _lock_for(self, case_id: str) -> threading.Lock:
+        return self._stripes[hash(case_id) % _STRIPES]
+
+    def _run(
+        self,
+        case_id: str,
+        decide: Callable[[CompiledProcess, Case, datetime], list[Draft]],
+        expected_version: int | None,
+        retries: int,
+    ) -> Case:
+        attempt = 0
+        with self._lock_for(case_id):
+            while True:
+                case, compiled_process = self._current(case_id)
+                if expected_version is not None and case.version != expected_version:
+                    raise ConcurrencyConflict(case_id, expected_version, case.version)
+                now = self._now()
+                process = compiled_process.process
+                events: list[Event] = []
+                base = case
+                breaches = decide_breaches(case, now)
+                if breaches:
+                    events = _chain(case_id, case.version, case.last_hash, breaches, now)
+                    base = evolve(process, case, events)
+                drafts = decide(compiled_process, base, now)
+                new_events = _chain(case_id, base.version, base.last_hash, drafts, now)
+                new_case = evolve(process, base, new_events)
+                events.extend(new_events)
+                # A deadline the command started (or moved) may be overdue
+                # already: it is breached in the same append, never left pending.
+                late = decide_breaches(new_case, now)
+                if late:
+                    late_events = _chain(case_id, new_case.version, new_case.last_hash, late, now)
+                    new_case = evolve(process, new_case, late_events)
+                    events.extend(late_events)
+                try:
+                    self._append(case, new_case, events)
+                except ConcurrencyConflict:
+                    if expected_version is not None or attempt >= retries:
+                        raise
+                    attempt += 1
+                    self._forget(case_id)
+                    continue
+                self._remember(new_case)
+                return new_case
+
+    def _append(self, old: Case, new: Case, events: Sequence[Event]) -> None:
+        before = open_deadlines(old)
+        after = open_deadlines(new)
+        entries = None
+        if after != before:
+            entries = [
+                DeadlineEntry(case_id=new.id, deadline_id=deadline_id, due_at=due)
+                for deadline_id, due in after
+            ]
+        snapshot = None
+        every = self._snapshot_every
+        if every and old.version // every != new.version // every:
+            snapshot = Snapshot(
+                case_id=new.id, version=new.version, last_hash=new.last_hash, state=new.to_dict()
+            )
+        self._store.append(new.id, old.version, events, deadlines=entries, snapshot=snapshot)
+
+    def _current(self, case_id: str) -> tuple[Case, CompiledProcess]:
+        version = self._store.version(case_id)
+        if version == 0:
+            raise CaseNotFound(case_id)
+        case = self._cache.get(case_id)
+        if case is None or case.version != version:
+            case = self._load(case_id)
+            self._remember(case)
+        return case, self._compiled_for(case_id, case.process)
+
+    def _load(self, case_id: str) -> Case:
+        stored = self._store.load(case_id)
+        start = None
+        if stored.snapshot is not None:
+            try:
+                start = Case.from_dict(stored.snapshot.state)
+            except ValueError:
+                start = None
+            if start is not None and (
+                start.version != stored.snapshot.version
+                or start.last_hash != stored.snapshot.last_hash
+                or start.id != case_id
+            ):
+                start = None
+            if start is None:
+                # A snapshot this kwflow cannot use is only a lost shortcut.
+                stored = self._store.load(case_id, use_snapshot=False)
+        if start is not None:
+            ref = start.process
+        elif stored.events:
+            ref = _process_ref(stored.events[0])
+        else:
+            raise CaseNotFound(case_id)
+        process = self._compiled_for(case_id, ref).process
+        return fold(process, stored.events, start=start)
+
+    def _compiled_for(self, case_id: str, ref: ProcessRef) -> CompiledProcess:
+        found = self._compiled.get(ref)
+        if found is not None:
+            return found
+        process = self._registry.get(ref.id, ref.version)
+        if process.content_hash != ref.content_hash:
+            raise ProcessChanged(
+                case_id, ref.id, ref.version, ref.content_hash, process.content_hash
+            )
+        found = compiled(process)
+        self._compiled[ref] = found
+        return found
+
+    def _remember(self, case: Case) -> None:
+        if not self._cache_size:
+            return
+        with self._cache_lock:
+            cached = self._cache.get(case.id)
+            if cached is not None and cached.version > case.version:
+                return
+            if cached is None and len(self._cache) >= self._cache_size:
+                # Drop the oldest entry: a plain dict keeps insertion order.
+                del self._cache[next(iter(self._cache))]
+            self._cache[case.id] = case
+
+    def _forget(self, case_id: str) -> None:
+        with self._cache_lock:
+            self._cache.pop(case_id, None)
+
+
+def _process_ref(first: Event) -> ProcessRef:
+    if first.type != _OPENED or first.sequence != 1:
+        raise MalformedEvent(first.case_id, first.sequence, "a history starts with case_opened")
+    try:
+        ref = first.payload["process"]
+        return ProcessRef(ref["id"], ref["version"], ref["hash"])
+    except (KeyError, TypeError) as exc:
+        raise MalformedEvent(first.case_id, 1, f"case_opened names no process: {exc!r}") from exc
+
+
+def _chain(
+    case_id: str, version: int, last_hash: str, drafts: Iterable[Draft], now: datetime
+) -> list[Event]:
+    """Number and hash event drafts after event ``version`` (whose hash is ``last_hash``)."""
+    events = []
+    for type_, actor, payload in drafts:
+        version += 1
+        event = new_event(
+            case_id=case_id,
+            sequence=version,
+            type=type_,
+            at=now,
+            actor=actor,
+            payload=payload,
+            prev_hash=last_hash,
+        )
+        last_hash = event.hash
+        events.append(event)
+    return events

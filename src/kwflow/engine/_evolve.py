@@ -1,0 +1,361 @@
+"""Evolve: a case is the plain fold of its events.
+
+Every event says what it led to (the phase entered, the outcome, the
+artifact version, each deadline's new status with its computed times), so
+the fold only copies facts into place: it never runs `transitions`, a
+guard or calendar arithmetic, and it gives the same `Case` every time.
+
+The fold works on a mutable draft and freezes it once at the end; maps the
+events leave alone are reused as they are, so applying one event to a large
+case copies only what that event changes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from kwflow.exceptions import MalformedEvent
+from kwflow.history import GENESIS_HASH, EventType
+
+from ._frozen import EMPTY, FrozenMap, freeze
+from ._records import (
+    ArtifactVersion,
+    Case,
+    CasePhase,
+    DeadlineState,
+    DeadlineStatus,
+    ProcessRef,
+    TakenAction,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Mapping
+
+    from kwflow.definition import Process
+    from kwflow.history import Event
+
+__all__ = ["evolve", "fold"]
+
+_STATUS = {status.value: status for status in DeadlineStatus}
+_fromiso = datetime.fromisoformat
+
+# Phases are shared: a case enters the same few phases again and again, and
+# an immutable CasePhase can stand for every entry.
+_PHASES: dict[tuple[str, ...], CasePhase] = {}
+
+
+# A named tuple's own __new__ is a Python-level wrapper around this.
+_new_tuple = tuple.__new__
+
+
+def _phase(path: Any) -> CasePhase:
+    key = tuple(path)
+    phase = _PHASES.get(key)
+    if phase is None:
+        phase = _PHASES.setdefault(key, CasePhase(key[-1], key))
+    return phase
+
+
+def _when(value: str | None) -> datetime | None:
+    return None if value is None else _fromiso(value)
+
+
+class _Draft:
+    """A case being folded: plain dicts and lists, frozen by `build`."""
+
+    __slots__ = (
+        "actions",
+        "artifacts",
+        "called_in",
+        "case_id",
+        "deadlines",
+        "last_hash",
+        "opened_at",
+        "opened_by",
+        "outcome",
+        "participants",
+        "phase",
+        "process",
+        "process_ref",
+        "roles",
+        "start",
+        "taken_in_phase",
+        "version",
+    )
+
+    def __init__(self, process: Process, start: Case | None) -> None:
+        self.process = process
+        self.start = start
+        # Maps start as the frozen originals and are copied on first change.
+        if start is None:
+            self.case_id: str = ""
+            self.process_ref: ProcessRef | None = None
+            self.phase: CasePhase | None = None
+            self.participants: Any = EMPTY
+            self.roles: Any = EMPTY
+            self.called_in: Any = ()
+            self.artifacts: Any = EMPTY
+            self.deadlines: Any = EMPTY
+            self.actions: Any = ()
+            self.taken_in_phase: Any = ()
+            self.outcome: str | None = None
+            self.opened_at: datetime | None = None
+            self.opened_by = ""
+            self.version = 0
+            self.last_hash = GENESIS_HASH
+        else:
+            self.case_id = start.id
+            self.process_ref = start.process
+            self.phase = start.phase
+            self.participants = start.participants
+            self.roles = start.roles
+            self.called_in = start.called_in
+            self.artifacts = start.artifacts
+            self.deadlines = start.deadlines
+            self.actions = start.actions
+            self.taken_in_phase = start.taken_in_phase
+            self.outcome = start.outcome
+            self.opened_at = start.opened_at
+            self.opened_by = start.opened_by
+            self.version = start.version
+            self.last_hash = start.last_hash
+
+    # -- copy on first write
+
+    def _participants(self) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+        if type(self.participants) is not dict:
+            self.participants = dict(self.participants)
+            self.roles = dict(self.roles)
+        return self.participants, self.roles
+
+    def _artifacts(self) -> dict[str, tuple[ArtifactVersion, ...]]:
+        if type(self.artifacts) is not dict:
+            self.artifacts = dict(self.artifacts)
+        return self.artifacts
+
+    def _deadlines(self) -> dict[str, DeadlineState]:
+        if type(self.deadlines) is not dict:
+            self.deadlines = dict(self.deadlines)
+        return self.deadlines
+
+    # -- events
+
+    def apply_all(self, events: Iterable[Event]) -> None:
+        """Apply ``events`` in order; `MalformedEvent` names one that cannot be read."""
+        # One loop with no call per event but the handler's: replay runs this
+        # for every event of a case, and a method call each would be a third
+        # of its cost.
+        handlers = _HANDLERS
+        event = None
+        try:
+            for event in events:
+                handlers[event.type](self, event, event.payload)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            assert event is not None
+            if event.type not in handlers:
+                reason = f"unknown event type {event.type!r}"
+            else:
+                reason = f"{event.type} payload cannot be read: {exc!r}"
+            raise MalformedEvent(event.case_id, event.sequence, reason) from exc
+        if event is not None:
+            self.version = event.sequence
+            self.last_hash = event.hash
+
+    def opened(self, event: Event, payload: Mapping[str, Any]) -> None:
+        ref = payload["process"]
+        self.case_id = event.case_id
+        self.process_ref = ProcessRef(ref["id"], ref["version"], ref["hash"])
+        self.phase = _phase(payload["phase"])
+        role = payload["role"]
+        self.participants = {event.actor: (role,)}
+        self.roles = {role: (event.actor,)}
+        self.opened_at = event.at
+        self.opened_by = event.actor
+        self.deadlines = {
+            deadline.id: DeadlineState(
+                deadline.id, DeadlineStatus.NOT_STARTED, deadline.responsible
+            )
+            for deadline in self.process.deadlines
+        }
+
+    def assigned(self, event: Event, payload: Mapping[str, Any]) -> None:  # noqa: ARG002
+        person, role = payload["person"], payload["role"]
+        participants, roles = self._participants()
+        participants[person] = (*participants.get(person, ()), role)
+        roles[role] = (*roles.get(role, ()), person)
+
+    def unassigned(self, event: Event, payload: Mapping[str, Any]) -> None:  # noqa: ARG002
+        person, role = payload["person"], payload["role"]
+        participants, roles = self._participants()
+        held = tuple(r for r in participants.get(person, ()) if r != role)
+        if held:
+            participants[person] = held
+        else:
+            participants.pop(person, None)
+        people = tuple(p for p in roles.get(role, ()) if p != person)
+        if people:
+            roles[role] = people
+        else:
+            roles.pop(role, None)
+
+    def submitted(self, event: Event, payload: Mapping[str, Any]) -> None:
+        self._add_version(event, payload)
+        changes = payload.get("deadlines")
+        if changes:
+            self._deadline_changes(event, changes)
+
+    def acted(self, event: Event, payload: Mapping[str, Any]) -> None:
+        # The hottest handler of replay (most events are actions): written
+        # for speed, with the optional keys looked up once each.
+        phase = self.phase
+        assert phase is not None
+        action = payload["action"]
+        actions = self.actions
+        if type(actions) is not list:
+            actions = self.actions = list(actions)
+        actions.append(
+            _new_tuple(TakenAction, (action, event.actor, event.at, event.sequence, phase.id))
+        )
+        get = payload.get
+        records = get("records")
+        if records is not None:
+            self._add_version(event, records)
+        path = get("phase")
+        if path is None:
+            self.taken_in_phase = (*self.taken_in_phase, action)
+        else:
+            self.phase = _PHASES.get(tuple(path)) or _phase(path)
+            if self.called_in:
+                self.called_in = ()
+            if self.taken_in_phase:
+                self.taken_in_phase = ()
+        outcome = get("outcome")
+        if outcome is not None:
+            self.outcome = outcome
+        changes = get("deadlines")
+        if changes:
+            self._deadline_changes(event, changes)
+
+    def called(self, event: Event, payload: Mapping[str, Any]) -> None:  # noqa: ARG002
+        self.called_in = (*self.called_in, payload["role"])
+
+    def dismissed(self, event: Event, payload: Mapping[str, Any]) -> None:  # noqa: ARG002
+        role = payload["role"]
+        self.called_in = tuple(r for r in self.called_in if r != role)
+
+    def breached(self, event: Event, payload: Mapping[str, Any]) -> None:
+        deadlines = self._deadlines()
+        deadline_id = payload["deadline"]
+        deadlines[deadline_id] = _evolve_state(
+            deadlines[deadline_id], status=DeadlineStatus.BREACHED, breached_at=event.at
+        )
+
+    # -- shared steps
+
+    def _add_version(self, event: Event, payload: Mapping[str, Any]) -> None:
+        artifacts = self._artifacts()
+        artifact_id = payload["artifact"]
+        version = ArtifactVersion(
+            payload["version"], freeze(payload["data"]), event.actor, event.at, event.sequence
+        )
+        artifacts[artifact_id] = (*artifacts.get(artifact_id, ()), version)
+
+    def _deadline_changes(self, event: Event, changes: Iterable[Mapping[str, Any]]) -> None:
+        deadlines = self._deadlines()
+        for change in changes:
+            deadline_id = change["id"]
+            old = deadlines[deadline_id]
+            status = _STATUS[change["status"]]
+            if status is DeadlineStatus.PENDING:
+                deadlines[deadline_id] = DeadlineState(
+                    deadline_id,
+                    status,
+                    old.responsible,
+                    anchor_at=_fromiso(change["anchor"]),
+                    anchor_key=change["key"],
+                    target=_when(change["target"]),
+                    limit=_when(change["limit"]),
+                )
+            elif status is DeadlineStatus.CANCELLED:
+                deadlines[deadline_id] = _evolve_state(old, status=status, cancelled_at=event.at)
+            else:
+                deadlines[deadline_id] = _evolve_state(old, status=status, met_at=event.at)
+
+    def build(self) -> Case:
+        if self.process_ref is None or self.phase is None or self.opened_at is None:
+            raise ValueError("a case's history starts with its case_opened event")
+        return Case(
+            id=self.case_id,
+            process=self.process_ref,
+            phase=self.phase,
+            participants=_frozen(self.participants),
+            roles=_frozen(self.roles),
+            called_in=self.called_in,
+            artifacts=_frozen(self.artifacts),
+            deadlines=_frozen(self.deadlines),
+            actions=self.actions if type(self.actions) is tuple else tuple(self.actions),
+            taken_in_phase=self.taken_in_phase,
+            outcome=self.outcome,
+            opened_at=self.opened_at,
+            opened_by=self.opened_by,
+            version=self.version,
+            last_hash=self.last_hash,
+        )
+
+
+def _frozen(value: Any) -> Any:
+    return value if isinstance(value, FrozenMap) else FrozenMap(value)
+
+
+def _evolve_state(
+    state: DeadlineState,
+    *,
+    status: DeadlineStatus,
+    met_at: datetime | None = None,
+    breached_at: datetime | None = None,
+    cancelled_at: datetime | None = None,
+) -> DeadlineState:
+    # Written out rather than attrs.evolve: this runs once per deadline
+    # change during replay, and evolve's generic path costs several times more.
+    return DeadlineState(
+        state.id,
+        status,
+        state.responsible,
+        anchor_at=state.anchor_at,
+        anchor_key=state.anchor_key,
+        target=state.target,
+        limit=state.limit,
+        met_at=met_at or state.met_at,
+        breached_at=breached_at or state.breached_at,
+        cancelled_at=cancelled_at or state.cancelled_at,
+    )
+
+
+_HANDLERS: dict[str, Callable[[_Draft, Event, Mapping[str, Any]], None]] = {
+    EventType.CASE_OPENED.value: _Draft.opened,
+    EventType.ROLE_ASSIGNED.value: _Draft.assigned,
+    EventType.ROLE_UNASSIGNED.value: _Draft.unassigned,
+    EventType.ARTIFACT_SUBMITTED.value: _Draft.submitted,
+    EventType.ACTION_TAKEN.value: _Draft.acted,
+    EventType.CALLED_IN.value: _Draft.called,
+    EventType.DISMISSED.value: _Draft.dismissed,
+    EventType.DEADLINE_BREACHED.value: _Draft.breached,
+}
+
+
+def fold(process: Process, events: Iterable[Event], *, start: Case | None = None) -> Case:
+    """The case ``events`` describe, from its first event (or after ``start``).
+
+    ``process`` supplies the deadlines a new case starts with (all
+    ``not_started``); nothing else of it is consulted. Raises
+    `MalformedEvent` for an event this kwflow cannot read.
+    """
+    draft = _Draft(process, start)
+    draft.apply_all(events)
+    return draft.build()
+
+
+def evolve(process: Process, case: Case, events: Iterable[Event]) -> Case:
+    """``case`` after ``events`` (the events a command just produced)."""
+    return fold(process, events, start=case)

@@ -1,0 +1,105 @@
+"""The phase machine: a process's phases and moves as one `transitions` machine.
+
+One `HierarchicalMachine` per process (id, version, content), built once,
+with no model (``model=None``) and no ``to_*`` shortcuts
+(``auto_transitions=False``). To learn where an action leads, the engine
+fires the action's trigger on a throw-away cursor that holds only the
+current leaf's path, reads the cursor's new state and drops it: no case is
+ever registered on the machine, and nothing of `transitions` is kept in a
+case or seen by a host.
+
+`transitions` keeps the scope of a running trigger on the machine object
+itself (``HierarchicalMachine.__call__`` and ``__enter__``), so one trigger
+at a time may run per machine: `PhaseMachine` serializes them with a lock.
+The trigger is the only part of a command that holds that lock.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any
+
+from transitions import MachineError
+from transitions.extensions.nesting import HierarchicalMachine, NestedState
+
+if TYPE_CHECKING:
+    from kwflow.definition import Phase, Process
+
+__all__ = ["SEPARATOR", "MoveRefused", "PhaseMachine"]
+
+SEPARATOR = "."
+"""Joins nested phase ids in state names; ids are ``[a-z0-9_]`` and never contain it."""
+
+
+class _PhaseState(NestedState):
+    # A subclass rather than setting NestedState.separator: that is global
+    # state shared with every other user of transitions in the process.
+    separator = SEPARATOR
+
+
+class _Machine(HierarchicalMachine):
+    state_cls = _PhaseState
+
+
+class _Cursor:
+    """The throw-away model a trigger moves: it holds only a state name."""
+
+    __slots__ = ("state",)
+
+    def __init__(self, state: str) -> None:
+        self.state = state
+
+
+def _state_config(phase: Phase) -> Any:
+    if not phase.phases:
+        return phase.id
+    initial = next((sub for sub in phase.phases if sub.initial), phase.phases[0])
+    return {
+        "name": phase.id,
+        "children": [_state_config(sub) for sub in phase.phases],
+        "initial": initial.id,
+    }
+
+
+class MoveRefused(Exception):
+    """The machine has no move for this trigger from this phase (never reaches a host)."""
+
+
+class PhaseMachine:
+    """Where each action leads, asked of one shared `transitions` machine."""
+
+    def __init__(self, process: Process) -> None:
+        """Build the machine of ``process``'s phases and its actions that have a ``to``."""
+        paths = {info.phase.id: SEPARATOR.join(info.path) for info in process.all_phases()}
+        transitions = [
+            {"trigger": action.id, "source": paths[source], "dest": paths[action.to]}
+            for action in process.actions
+            if action.to is not None
+            for source in action.from_
+        ]
+        initial = next((p for p in process.phases if p.initial), process.phases[0])
+        self._machine = _Machine(
+            model=None,
+            states=[_state_config(phase) for phase in process.phases],
+            transitions=transitions,
+            initial=initial.id,
+            auto_transitions=False,
+            send_event=False,
+        )
+        self._lock = threading.Lock()
+
+    def destination(self, leaf_path: tuple[str, ...], action_id: str) -> tuple[str, ...]:
+        """The leaf path the case is in after ``action_id`` from ``leaf_path``.
+
+        Entering a compound phase enters its initial sub-phase (recursively).
+        Raises `MoveRefused` when the machine has no such move.
+        """
+        cursor = _Cursor(SEPARATOR.join(leaf_path))
+        try:
+            with self._lock:
+                moved = self._machine.trigger_event(cursor, action_id)
+        except (MachineError, AttributeError, ValueError) as exc:
+            raise MoveRefused(str(exc)) from None
+        if not moved:
+            raise MoveRefused(f"no move {action_id!r} from {cursor.state!r}")
+        return tuple(cursor.state.split(SEPARATOR))

@@ -1,0 +1,132 @@
+"""Helpers shared by the engine tests (imported by name, like the other packages' support)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Self
+
+from kwflow import Case, Engine, Registry, SimulatedClock
+from kwflow.definition import Process, load_process
+from kwflow.store import MemoryStore
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from kwflow.engine import Guard
+    from kwflow.store import CaseStore
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+START = datetime(2026, 10, 5, 8, 0, tzinfo=UTC)
+"""Monday 5 October 2026, 10:00 in Prague: where simulated clocks start."""
+
+FAR_FUTURE = datetime(2100, 1, 1, tzinfo=UTC)
+
+LEAD, MEMBER, HELPER, GUEST = "lena", "max", "hana", "gus"
+
+INTAKE: dict[str, Any] = {
+    "title": "Family A",
+    "urgent": True,
+    "score": 5,
+    "received": date(2026, 10, 5),
+    "kind": "a",
+    "notes": [{"text": "first call", "by": MEMBER}],
+}
+"""Intake data that meets every condition of the rules fixture's ``begin``."""
+
+PLAN: dict[str, Any] = {"items": [{"task": "call school", "owner": MEMBER}]}
+
+
+@cache
+def fixture_process(name: str) -> Process:
+    """A process of ``tests/engine/fixtures`` (checked)."""
+    return load_process(FIXTURES / f"{name}.yaml")
+
+
+def registry(*names: str) -> Registry:
+    """A registry of fixture processes."""
+    found = Registry()
+    for name in names:
+        found.add(fixture_process(name), source=str(FIXTURES / f"{name}.yaml"))
+    return found
+
+
+def make_engine(
+    *names: str,
+    clock: SimulatedClock | None = None,
+    guards: Mapping[str, Guard] | None = None,
+    store: CaseStore | None = None,
+    **options: Any,
+) -> Engine:
+    """An engine over fixture processes, a memory store and a simulated clock."""
+    return Engine(
+        registry(*names),
+        store=store if store is not None else MemoryStore(),
+        clock=clock if clock is not None else SimulatedClock(START),
+        guards=guards,
+        **options,
+    )
+
+
+def store_state(store: CaseStore) -> tuple[Any, ...]:
+    """Everything a store holds that a command could change: events and the deadline index."""
+    cases = tuple((case_id, store.events(case_id)) for case_id in store.case_ids())
+    return cases, tuple(store.due(FAR_FUTURE))
+
+
+def check_case(engine: Engine, case: Case) -> None:
+    """The invariants after every step: replay and JSON round-trip give the same case."""
+    assert engine.get(case.id) == case
+    assert engine.replay(case.id) == case
+    again = Case.from_dict(json.loads(json.dumps(case.to_dict())))
+    assert again == case
+    assert hash(again) == hash(case)
+    engine.verify(case.id)
+
+
+def open_rules(engine: Engine, case_id: str = "r1") -> Case:
+    """A rules case with its member, helper and guest assigned, in ``intake``."""
+    engine.open_case("rules", by=LEAD, case_id=case_id)
+    engine.assign(case_id, MEMBER, "member", by=LEAD)
+    engine.assign(case_id, HELPER, "helper", by=LEAD)
+    return engine.assign(case_id, GUEST, "guest", by=LEAD)
+
+
+def rules_in_private(engine: Engine, case_id: str = "r1") -> Case:
+    """A rules case that has begun and gone into private time."""
+    open_rules(engine, case_id)
+    engine.submit(case_id, "intake", INTAKE, by=LEAD)
+    engine.act(case_id, "begin", by=LEAD)
+    return engine.act(case_id, "go_private", by=HELPER)
+
+
+def rules_in_review(engine: Engine, case_id: str = "r1") -> Case:
+    """A rules case whose plan is written and which is in review."""
+    rules_in_private(engine, case_id)
+    engine.submit(case_id, "plan", PLAN, by=MEMBER)
+    return engine.act(case_id, "back", by=MEMBER)
+
+
+class Unchanged:
+    """Asserts, on leaving the block, that the store and the case did not change.
+
+    >>> with Unchanged(engine, "r1"), pytest.raises(NotPermitted): ...
+    """
+
+    def __init__(self, engine: Engine, case_id: str | None = None) -> None:
+        self.engine = engine
+        self.case_id = case_id
+
+    def __enter__(self) -> Self:
+        self.before = store_state(self.engine.store)
+        self.case = self.engine.get(self.case_id) if self.case_id else None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        assert store_state(self.engine.store) == self.before
+        if self.case_id:
+            assert self.engine.get(self.case_id) == self.case
+            assert self.engine.replay(self.case_id) == self.case

@@ -1,0 +1,153 @@
+"""Records, frozen maps, clocks and the public surface."""
+
+from __future__ import annotations
+
+import copy
+import inspect
+import json
+import pickle
+from datetime import UTC, datetime, timedelta, timezone
+from typing import TYPE_CHECKING
+
+import pendulum
+import pytest
+from runtime_support import START, check_case, rules_in_review
+
+import kwflow
+import kwflow.engine as engine_api
+from kwflow import Case, SimulatedClock, SystemClock
+from kwflow.engine import CASE_FORMAT, FrozenMap
+from kwflow.engine._frozen import freeze, thaw
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+
+def test_frozen_map_refuses_every_change() -> None:
+    frozen: FrozenMap[str, int] = FrozenMap({"a": 1})
+    changes: list[Callable[[], object]] = [
+        lambda: frozen.__setitem__("b", 2),
+        lambda: frozen.__delitem__("a"),
+        frozen.clear,
+        lambda: frozen.pop("a"),
+        frozen.popitem,
+        lambda: frozen.setdefault("b", 2),
+        lambda: frozen.update(b=2),
+    ]
+    for change in changes:
+        with pytest.raises(TypeError):
+            change()
+    with pytest.raises(TypeError):
+        frozen |= {"b": 2}
+    assert frozen == {"a": 1}
+
+
+def test_frozen_map_compares_hashes_copies_and_pickles() -> None:
+    frozen = freeze({"a": [1, {"b": 2}], "c": None})
+    assert frozen == {"a": (1, {"b": 2}), "c": None}
+    assert hash(frozen) == hash(freeze({"c": None, "a": [1, {"b": 2}]}))
+    assert copy.copy(frozen) is frozen
+    assert copy.deepcopy(frozen) is frozen
+    assert pickle.loads(pickle.dumps(frozen)) == frozen
+    assert json.loads(json.dumps(frozen)) == thaw(frozen) == {"a": [1, {"b": 2}], "c": None}
+    assert freeze(frozen) is frozen
+    assert repr(FrozenMap({"a": 1})) == "FrozenMap({'a': 1})"
+
+
+def test_case_is_frozen_hashable_and_round_trips(rules: kwflow.Engine) -> None:
+    case = rules_in_review(rules)
+    with pytest.raises(AttributeError):
+        case.version = 3  # type: ignore[misc]
+    data = case.to_dict()
+    assert data["format"] == CASE_FORMAT
+    text = json.dumps(data)
+    assert Case.from_dict(json.loads(text)) == case
+    assert {case: 1}[Case.from_dict(json.loads(text))] == 1
+    assert pickle.loads(pickle.dumps(case)) == case
+    check_case(rules, case)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda d: d.pop("phase"),
+        lambda d: d.update(format=99),
+        lambda d: d.update(opened_at="yesterday"),
+        lambda d: d.update(opened_at="2026-10-05T08:00:00"),
+        lambda d: d.update(actions=[["x"]]),
+    ],
+)
+def test_a_broken_case_dict_is_a_value_error(rules: kwflow.Engine, damage: object) -> None:
+    data = rules_in_review(rules).to_dict()
+    damage(data)  # type: ignore[operator]
+    with pytest.raises(ValueError):
+        Case.from_dict(data)
+
+
+def test_simulated_clock() -> None:
+    clock = SimulatedClock(START)
+    assert clock.now() == START
+    assert clock.advance(hours=2) == START + timedelta(hours=2)
+    assert clock.advance(timedelta(days=1), minutes=30) == START + timedelta(
+        days=1, hours=2, minutes=30
+    )
+    assert clock.set(datetime(2026, 1, 1, 12, tzinfo=timezone(timedelta(hours=1)))) == datetime(
+        2026, 1, 1, 11, tzinfo=UTC
+    )
+    # pendulum moments become plain stdlib datetimes in UTC
+    moment = clock.set(pendulum.datetime(2026, 3, 29, 3, 0, tz="Europe/Prague"))
+    assert type(moment) is datetime
+    assert moment == datetime(2026, 3, 29, 1, 0, tzinfo=UTC)
+    with pytest.raises(ValueError, match="no timezone"):
+        clock.set(datetime(2026, 1, 1))  # noqa: DTZ001
+    with pytest.raises(ValueError, match="no timezone"):
+        SimulatedClock(datetime(2026, 1, 1))  # noqa: DTZ001
+    assert "2026" in repr(clock)
+    assert SimulatedClock().now().tzinfo is not None
+
+
+def test_system_clock() -> None:
+    now = SystemClock().now()
+    assert now.tzinfo is UTC
+    assert abs(now - datetime.now(UTC)) < timedelta(minutes=1)
+    assert isinstance(SystemClock(), kwflow.Clock)
+
+
+def test_a_naive_clock_is_refused(rules: kwflow.Engine) -> None:
+    class Naive:
+        def now(self) -> datetime:
+            return datetime(2026, 1, 1)  # noqa: DTZ001
+
+    engine = kwflow.Engine(rules.registry, clock=Naive())
+    with pytest.raises(ValueError, match="no timezone"):
+        engine.open_case("rules", by="x")
+
+
+def test_public_api() -> None:
+    assert kwflow.__version__
+    for name in kwflow.__all__:
+        assert getattr(kwflow, name) is not None
+    assert {"Engine", "Case", "Clock", "SimulatedClock", "SystemClock", "Registry"} <= set(
+        kwflow.__all__
+    )
+    for name in engine_api.__all__:
+        obj = getattr(engine_api, name)
+        if inspect.isclass(obj) or inspect.isfunction(obj):
+            assert obj.__doc__, name
+
+
+def test_default_store_is_sqlite_at_kwflow_db(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kwflow.store import SqliteStore
+
+    monkeypatch.setenv("KWFLOW_DB", str(tmp_path / "here.sqlite3"))
+    engine = kwflow.Engine(kwflow.Registry())
+    assert isinstance(engine.store, SqliteStore)
+    assert (tmp_path / "here.sqlite3").exists()
+    assert isinstance(engine.clock, SystemClock)
+    with pytest.raises(ValueError, match="snapshot_every"):
+        kwflow.Engine(kwflow.Registry(), snapshot_every=-1)
+    with pytest.raises(TypeError, match="callable"):
+        engine.register_guard("x", 3)  # type: ignore[arg-type]

@@ -1,0 +1,731 @@
+"""Walking the shipped processes through the public API, checked after every step.
+
+`CaseWalk` gives one command at a time to a real `kwflow.Engine` (memory
+store, simulated clock) and, after every accepted step, checks what must
+always hold: replaying the history gives the live case, the case survives a
+JSON round trip, and the history verifies. A refused step is checked to
+change nothing at all.
+
+`FamilyConference` and `CaseConference` name the steps of practice (the
+referrer refers, the family consents, the recorder delivers the minutes...)
+with realistic data, so that a test reads like the case it describes. The
+people are pseudonymous; times are Prague wall-clock times.
+"""
+
+from __future__ import annotations
+
+import calendar
+import functools
+import json
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from kwflow import Case, DeadlineStatus, Engine, GuardContext, Registry, SimulatedClock
+from kwflow.engine import fold
+from kwflow.exceptions import ActionNotAllowed, KwflowError
+from kwflow.store import MemoryStore
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from kwflow.definition import Process
+    from kwflow.history import Event
+
+PRAGUE = ZoneInfo("Europe/Prague")
+FAR_FUTURE = datetime(2100, 1, 1, tzinfo=UTC)
+
+E = TypeVar("E", bound=KwflowError)
+
+
+def local(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:
+    """A Prague wall-clock moment (aware)."""
+    return datetime(year, month, day, hour, minute, tzinfo=PRAGUE)
+
+
+def end_of_local_day(day: date) -> datetime:
+    """The last microsecond of ``day`` in Prague, where working-day deadlines end."""
+    return datetime.combine(day, time(23, 59, 59, 999_999), tzinfo=PRAGUE)
+
+
+# ------------------------------------------------------------ host guards
+
+
+def _add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def child_safe_to_attend(context: GuardContext) -> bool | str:
+    """The host's guard: every child assigned may safely attend, as the referrer judged."""
+    if not context.case.people_in("child"):
+        return True
+    referral = context.case.latest("referral")
+    if referral is None:
+        return "the referral does not say whether the child may attend"
+    if referral.data["child_attendance"] == "not_safe":
+        return "the referrer judged that attending is not safe for the child"
+    return True
+
+
+def review_date_within_period(context: GuardContext) -> bool | str:
+    """The host's guard: the agreed review is within 6 months (child under 7) or 12."""
+    case = context.case
+    if context.action == "approve_plan":
+        decision = case.latest("approval_decision")
+        agreed = decision.data.get("review_on") if decision is not None else None
+    else:
+        record = case.latest("review_record")
+        agreed = record.data.get("next_review_on") if record is not None else None
+    referral = case.latest("referral")
+    if agreed is None or referral is None or context.now is None:
+        return "no review date is agreed"
+    months = 6 if referral.data["child_age_band"] == "under_seven" else 12
+    today = context.now.astimezone(PRAGUE).date()
+    if date.fromisoformat(agreed) > _add_months(today, months):
+        return f"the review on {agreed} is more than {months} months away"
+    return True
+
+
+HOST_GUARDS = {
+    "child_safe_to_attend": child_safe_to_attend,
+    "review_date_within_period": review_date_within_period,
+}
+
+
+# -------------------------------------------------------------- the walk
+
+
+@functools.cache
+def _shipped() -> Registry:
+    # Loading and checking the shipped files once is enough: a registry is
+    # only read, and a fresh engine (store, clock) is made for every walk.
+    return Registry.shipped()
+
+
+def check_case(engine: Engine, case_id: str) -> Case:
+    """What holds after every step: replay, JSON round trip and verification agree."""
+    case = engine.get(case_id)
+    process = engine.process_of(case_id)
+    assert fold(process, engine.history(case_id)) == case
+    again = Case.from_dict(json.loads(json.dumps(case.to_dict())))
+    assert again == case
+    engine.verify(case_id)
+    return case
+
+
+def store_state(engine: Engine) -> tuple[Any, ...]:
+    """Everything in the store a command could change: every event and the deadline index."""
+    store = engine.store
+    histories = tuple((case_id, store.events(case_id)) for case_id in store.case_ids())
+    return histories, tuple(store.due(FAR_FUTURE))
+
+
+class CaseWalk:
+    """One case, walked command by command; every accepted step is checked."""
+
+    process_id = ""
+
+    def __init__(
+        self,
+        opener: str,
+        *,
+        start: datetime,
+        case_id: str = "case-1",
+    ) -> None:
+        self.clock = SimulatedClock(start)
+        self.engine = Engine(_shipped(), store=MemoryStore(), clock=self.clock, guards=HOST_GUARDS)
+        self.case_id = case_id
+        self.accepted(self.engine.open_case(self.process_id, by=opener, case_id=case_id))
+
+    # -- time
+
+    def at(self, moment: datetime) -> None:
+        """Move the clock forward to ``moment``."""
+        assert moment >= self.clock.now(), "a walk only moves forward in time"
+        self.clock.set(moment)
+
+    def later(self, **amount: float) -> None:
+        """Move the clock forward by ``days=``, ``hours=``, ``minutes=``."""
+        self.clock.advance(**amount)
+
+    # -- reading
+
+    @property
+    def case(self) -> Case:
+        """The case as it stands."""
+        return self.engine.get(self.case_id)
+
+    @property
+    def process(self) -> Process:
+        """The exact process version the case runs."""
+        return self.engine.process_of(self.case_id)
+
+    @property
+    def phase(self) -> str:
+        """The case's leaf phase."""
+        return self.case.phase.id
+
+    def status(self, deadline: str) -> DeadlineStatus:
+        """The status of one deadline of the case."""
+        return self.case.deadlines[deadline].status
+
+    def events_of_type(self, type_: str) -> list[Event]:
+        """The recorded events of one type, oldest first."""
+        return [event for event in self.engine.history(self.case_id) if event.type == type_]
+
+    # -- commands (each checked)
+
+    def accepted(self, case: Case) -> Case:
+        """Check the case a command returned against the engine's and its history."""
+        assert case == check_case(self.engine, self.case_id)
+        return case
+
+    def assign(self, person: str, role: str, *, by: str) -> Case:
+        """Give ``person`` the ``role``."""
+        return self.accepted(self.engine.assign(self.case_id, person, role, by=by))
+
+    def unassign(self, person: str, role: str, *, by: str) -> Case:
+        """Take the ``role`` from ``person``."""
+        return self.accepted(self.engine.unassign(self.case_id, person, role, by=by))
+
+    def submit(self, artifact: str, data: Mapping[str, Any], *, by: str) -> Case:
+        """Submit a version of a document."""
+        return self.accepted(self.engine.submit(self.case_id, artifact, data, by=by))
+
+    def act(self, action: str, *, by: str, data: Mapping[str, Any] | None = None) -> Case:
+        """Take an action."""
+        return self.accepted(self.engine.act(self.case_id, action, by=by, data=data))
+
+    def call_in(self, role: str, *, by: str) -> Case:
+        """Call an on-call role into the room."""
+        return self.accepted(self.engine.call_in(self.case_id, role, by=by))
+
+    def dismiss(self, role: str, *, by: str) -> Case:
+        """Send a called-in role out again."""
+        return self.accepted(self.engine.dismiss(self.case_id, role, by=by))
+
+    def sweep(self) -> tuple[Event, ...]:
+        """What a host's background job does: record the breaches due by now."""
+        events = self.engine.record_case_breaches(self.case_id)
+        check_case(self.engine, self.case_id)
+        return events
+
+    def refused(self, error: type[E]) -> Refusal[E]:
+        """The same commands, each expected to be refused with ``error`` and change nothing."""
+        return Refusal(self, error)
+
+    def allowed(self, person: str) -> set[str]:
+        """The actions ``person`` may take now."""
+        return {
+            option.action
+            for option in self.engine.available_actions(self.case_id, person)
+            if option.allowed
+        }
+
+    # -- the end
+
+    def assert_closed_for_good(self, outcome: str) -> None:
+        """The case has ``outcome`` and every further command is refused, changing nothing."""
+        case = self.case
+        assert case.outcome == outcome
+        assert case.closed
+        assert self.engine.available_actions(self.case_id, case.opened_by) == []
+        process = self.process
+        people = list(case.participants)
+        refuse = self.refused(ActionNotAllowed)
+        closed = f"closed with the outcome {outcome!r}"
+        for action in process.actions:
+            for person in people:
+                error = refuse.act(action.id, by=person)
+                assert any(closed in reason for reason in error.reasons), error
+        for artifact in process.artifacts:
+            error = refuse.submit(artifact.id, {}, by=case.opened_by)
+            assert any(closed in reason for reason in error.reasons), error
+        for role in process.roles:
+            error = refuse.assign("someone-new", role.id, by=case.opened_by)
+            assert any(closed in reason for reason in error.reasons), error
+        for person, roles in case.participants.items():
+            error = refuse.unassign(person, roles[0], by=case.opened_by)
+            assert any(closed in reason for reason in error.reasons), error
+        for role in process.roles:
+            for command in (refuse.call_in, refuse.dismiss):
+                error = command(role.id, by=case.opened_by)
+                assert any(closed in reason for reason in error.reasons), error
+        assert self.case == case
+        assert self.engine.record_case_breaches(self.case_id, now=FAR_FUTURE) == ()
+        assert self.case == case
+
+
+class Refusal(Generic[E]):
+    """Commands on a walk that must be refused with one error type and change nothing."""
+
+    def __init__(self, walk: CaseWalk, error: type[E]) -> None:
+        self.walk = walk
+        self.error = error
+
+    def _attempt(self, command: str, *args: Any, **kwargs: Any) -> E:
+        engine = self.walk.engine
+        before_store = store_state(engine)
+        before_case = engine.get(self.walk.case_id)
+        with pytest.raises(self.error) as caught:
+            getattr(engine, command)(self.walk.case_id, *args, **kwargs)
+        assert store_state(engine) == before_store, f"a refused {command} changed the store"
+        assert engine.get(self.walk.case_id) == before_case
+        check_case(engine, self.walk.case_id)
+        return caught.value
+
+    def assign(self, person: str, role: str, *, by: str) -> E:
+        """Assigning must be refused."""
+        return self._attempt("assign", person, role, by=by)
+
+    def unassign(self, person: str, role: str, *, by: str) -> E:
+        """Unassigning must be refused."""
+        return self._attempt("unassign", person, role, by=by)
+
+    def submit(self, artifact: str, data: Mapping[str, Any], *, by: str) -> E:
+        """Submitting must be refused."""
+        return self._attempt("submit", artifact, data, by=by)
+
+    def act(self, action: str, *, by: str, data: Mapping[str, Any] | None = None) -> E:
+        """Taking the action must be refused."""
+        return self._attempt("act", action, by=by, data=data)
+
+    def call_in(self, role: str, *, by: str) -> E:
+        """Calling in must be refused."""
+        return self._attempt("call_in", role, by=by)
+
+    def dismiss(self, role: str, *, by: str) -> E:
+        """Dismissing must be refused."""
+        return self._attempt("dismiss", role, by=by)
+
+
+# ------------------------------------------------------ family conference
+
+# The people of a family conference (pseudonymous).
+REFERRER = "novakova"  # Mgr. Nováková, OSPOD social worker
+COORDINATOR = "svoboda"  # Bc. Svoboda, independent coordinator
+MOTHER = "jana"  # Jana, the mother
+GRANDFATHER = "josef"  # Josef, the grandfather
+CHILD = "eliska"  # Eliška, 6
+SUPPORT = "vera"  # Věra, Eliška's godmother and support person
+TEACHER = "dvorak"  # Mgr. Dvořák, Eliška's teacher (professional)
+
+FAMILY_PLAN: dict[str, Any] = {
+    "items": [
+        {"task": "Take Eliška to school every morning", "owner": "Josef", "due": date(2027, 2, 1)},
+        {"task": "Start parenting counselling", "owner": "Jana", "due": date(2027, 2, 15)},
+    ],
+    "help_needed": [{"help": "Counselling appointments", "provided_by": "Family counselling"}],
+    "monitoring": "Věra calls the family every Sunday; the network meets monthly.",
+}
+"""A plan that meets every requirement: owner, task and date on each item."""
+
+
+_PHASE_ORDER_FC = (
+    "referral",
+    "preparation",
+    "information_sharing",
+    "private_family_time",
+    "plan_presentation",
+    "implementation",
+    "review",
+)
+
+
+class FamilyConference(CaseWalk):
+    """A family conference, from the referral on (opened by the OSPOD referrer)."""
+
+    process_id = "family_conference"
+
+    def __init__(self, *, start: datetime | None = None, case_id: str = "fc-1") -> None:
+        super().__init__(REFERRER, start=start or local(2026, 11, 23), case_id=case_id)
+
+    def refer(self, *, child_age_band: str = "under_seven", attendance: str = "in_part") -> None:
+        """The referrer names the family network and writes the referral."""
+        self.assign(MOTHER, "family_member", by=REFERRER)
+        self.assign(GRANDFATHER, "family_member", by=REFERRER)
+        self.assign(CHILD, "child", by=REFERRER)
+        self.submit(
+            "referral",
+            {
+                "referred_on": self.clock.now().astimezone(PRAGUE).date(),
+                "concerns": "Eliška often misses school and is left alone in the evenings.",
+                "question": "How will the family make sure Eliška is safe and goes to school?",
+                "bottom_lines": [{"condition": "Eliška is never left alone overnight."}],
+                "child_age_band": child_age_band,
+                "child_attendance": attendance,
+            },
+            by=REFERRER,
+        )
+
+    def family_decides(self, decision: str, *, by: str = MOTHER) -> None:
+        """The family gives or refuses consent (recorded by ``by``)."""
+        self.submit(
+            "consent",
+            {"decision": decision, "decided_by": MOTHER, "decided_at": self.clock.now()},
+            by=by,
+        )
+
+    def hand_over(self) -> None:
+        """The referrer starts the preparation and assigns the coordinator."""
+        self.act("start_preparation", by=REFERRER)
+        self.assign(COORDINATOR, "coordinator", by=REFERRER)
+
+    def prepare(self, *, starts_at: datetime | None = None) -> None:
+        """The coordinator meets everyone; the family invites its network; place and time."""
+        self.later(days=3)
+        self.assign(SUPPORT, "support_person", by=COORDINATOR)
+        self.assign(TEACHER, "professional", by=COORDINATOR)
+        self.submit(
+            "coordinator_notes",
+            {
+                "conversations": [
+                    {
+                        "held_on": self.clock.now().astimezone(PRAGUE).date(),
+                        "with_whom": "Jana and Josef",
+                        "notes": "Both want the grandparents to help with mornings.",
+                    }
+                ]
+            },
+            by=COORDINATOR,
+        )
+        self.submit(
+            "invitation_list",
+            {
+                "invitees": [
+                    {"name": "Jana", "role": "family_member", "confirmed": True},
+                    {
+                        "name": "Josef",
+                        "relationship": "grandfather",
+                        "role": "family_member",
+                        "confirmed": True,
+                    },
+                    {"name": "Věra", "role": "support_person", "confirmed": True},
+                    {"name": "Mgr. Dvořák", "role": "professional", "confirmed": True},
+                ]
+            },
+            by=MOTHER,
+        )
+        self.submit(
+            "arrangements",
+            {
+                "place": "The grandparents' house",
+                "starts_at": starts_at or local(2027, 1, 9, 10),
+                "practicalities": "Lunch by the family; childcare for the youngest.",
+            },
+            by=COORDINATOR,
+        )
+
+    def open_conference(self) -> None:
+        """The coordinator opens the conference: information sharing."""
+        arrangements = self.case.latest("arrangements")
+        assert arrangements is not None
+        self.at(datetime.fromisoformat(arrangements.data["starts_at"]))
+        self.act("open_conference", by=COORDINATOR)
+
+    def leave_family_alone(self) -> None:
+        """Information shared; professionals, referrer and coordinator leave the room."""
+        self.later(hours=1)
+        self.act("start_private_time", by=COORDINATOR)
+
+    def family_writes_plan(self, plan: Mapping[str, Any] = FAMILY_PLAN) -> None:
+        """The family writes its plan in private."""
+        self.later(hours=1)
+        self.submit("family_plan", plan, by=MOTHER)
+
+    def present_plan(self) -> None:
+        """The family asks everyone back in."""
+        self.later(minutes=15)
+        self.act("end_private_time", by=MOTHER)
+
+    def decide(
+        self, decision: str, *, reasons: str | None = None, review_on: date | None = None
+    ) -> None:
+        """The referrer records the decision on the plan."""
+        data: dict[str, Any] = {"decision": decision, "decided_at": self.clock.now()}
+        if reasons is not None:
+            data["reasons"] = reasons
+        if review_on is not None:
+            data["review_on"] = review_on
+        self.submit("approval_decision", data, by=REFERRER)
+
+    def reject_for_amendment(self, reasons: str) -> None:
+        """The referrer rejects the plan with reasons; the family goes back to amend it."""
+        self.decide("rejected", reasons=reasons)
+        self.act("reject_plan", by=REFERRER)
+
+    def approve(self, review_on: date = date(2027, 6, 30)) -> None:
+        """The referrer approves the plan and the review date is agreed."""
+        self.decide("approved", review_on=review_on)
+        self.act("approve_plan", by=REFERRER)
+
+    def review(self, decision: str, *, next_review_on: date | None = None) -> None:
+        """The review meeting: what was done and what next."""
+        self.act("start_review", by=COORDINATOR)
+        data: dict[str, Any] = {
+            "held_on": self.clock.now().astimezone(PRAGUE).date(),
+            "done": "Eliška has missed no school day; counselling started.",
+            "decision": decision,
+        }
+        if next_review_on is not None:
+            data["next_review_on"] = next_review_on
+        self.submit("review_record", data, by=COORDINATOR)
+
+    def intervene(self, by: str = REFERRER) -> None:
+        """OSPOD intervenes for the child's safety."""
+        self.act(
+            "intervene",
+            by=by,
+            data={
+                "reason": "Eliška was found alone at night with a fever.",
+                "measure": "Placed with the grandparents by a preliminary measure.",
+                "decided_at": self.clock.now(),
+            },
+        )
+
+    # -- walking to a phase
+
+    def to(self, phase: str) -> FamilyConference:
+        """Walk the realistic path to ``phase`` (a leaf phase of an open case)."""
+        reached = _PHASE_ORDER_FC.index(phase)
+        self.refer()
+        if reached >= 1:
+            self.family_decides("given")
+            self.hand_over()
+        if reached >= 2:
+            self.prepare()
+            self.open_conference()
+        if reached >= 3:
+            self.leave_family_alone()
+        if reached >= 4:
+            self.family_writes_plan()
+            self.present_plan()
+        if reached >= 5:
+            self.approve()
+        if reached >= 6:
+            self.at(local(2027, 6, 30, 16))
+            self.act("start_review", by=COORDINATOR)
+        assert self.phase == phase
+        return self
+
+
+# --------------------------------------------------------- case conference
+
+# The people of a case conference (pseudonymous).
+CONVENER = "kralova"  # Mgr. Králová, OSPOD: convener, and the OSPOD worker of the case
+ORGANIZER = "petra"  # Petra, NGO worker organizing the conference
+PROVIDER = "pavel"  # Pavel, the facilitation provider
+FACILITATOR = "filip"  # Filip, trained facilitator
+RECORDER = "zuzana"  # Zuzana, recorder
+PARENT = "marie"  # Marie, the mother
+PROFESSIONAL = "skola"  # the class teacher of ZŠ Lipová
+
+MEETING_AT = local(2026, 10, 27, 14)
+"""Tuesday 27 October 2026, 14:00; the next day, 28 October, is a public holiday."""
+
+MINUTES: dict[str, Any] = {
+    "held_on": date(2026, 10, 27),
+    "place": "Community centre, Lipová 12",
+    "attendees": [
+        {"name": "Marie", "role": "parent"},
+        {"name": "Mgr. Králová", "role": "ospod_worker"},
+        {"name": "ZŠ Lipová", "role": "professional"},
+    ],
+    "risks": "Tomáš misses school; his mother is overloaded.",
+    "tasks": [
+        {"task": "Walk Tomáš to school", "owner": "grandmother", "due": date(2026, 11, 30)},
+        {"task": "Offer a school counsellor", "owner": "ZŠ Lipová", "due": date(2026, 11, 13)},
+    ],
+    "next_steps": "OSPOD checks attendance with the school in four weeks.",
+}
+
+ALL_PRESENT: dict[str, Any] = {
+    "family_present": True,
+    "ospod_worker_present": True,
+    "attendees": [
+        {"name": "Marie", "role": "parent", "present": True},
+        {"name": "ZŠ Lipová", "role": "professional", "present": True},
+    ],
+    "absence_decision": "nobody_absent",
+}
+
+
+_PHASE_ORDER_CC = ("request", "scheduling", "preparation", "meeting", "minutes")
+
+
+class CaseConference(CaseWalk):
+    """A case conference, from the request on (opened by the OSPOD convener)."""
+
+    process_id = "case_conference"
+
+    def __init__(self, *, start: datetime | None = None, case_id: str = "cc-1") -> None:
+        super().__init__(CONVENER, start=start or local(2026, 10, 5), case_id=case_id)
+
+    def request(self) -> None:
+        """The convener names the organizer and provider and fills in the request form."""
+        self.assign(CONVENER, "ospod_worker", by=CONVENER)
+        self.assign(ORGANIZER, "organizer", by=CONVENER)
+        self.assign(PROVIDER, "provider", by=CONVENER)
+        self.submit(
+            "request_form",
+            {
+                "requested_on": self.clock.now().astimezone(PRAGUE).date(),
+                "initiated_by": "ospod",
+                "reason": "Tomáš misses school repeatedly; worries about his care.",
+                "goal": "Agree concrete tasks for the family, the school and OSPOD.",
+                "court_measure_considered": False,
+                "proposed_participants": [
+                    {"name": "Marie", "role": "parent"},
+                    {"name": "ZŠ Lipová", "role": "professional"},
+                ],
+                "convener": CONVENER,
+                "organizer": ORGANIZER,
+            },
+            by=CONVENER,
+        )
+
+    def assess(self, *, suitable: bool, recommended_tool: str | None = None) -> None:
+        """The provider judges whether a conference suits the situation."""
+        self.later(days=1)
+        data: dict[str, Any] = {
+            "suitable": suitable,
+            "reasoning": "The family cooperates and the professionals are willing to meet."
+            if suitable
+            else "The conflict is between the parents; a conference would not help Tomáš.",
+        }
+        if recommended_tool is not None:
+            data["recommended_tool"] = recommended_tool
+        self.submit("suitability", data, by=PROVIDER)
+
+    def accept(self) -> None:
+        """The provider accepts the request: scheduling starts."""
+        self.act("accept_request", by=PROVIDER)
+
+    def agree_date(self, starts_at: datetime = MEETING_AT) -> None:
+        """The provider names the facilitator; the organizer agrees the date."""
+        self.later(days=1)
+        self.assign(FACILITATOR, "facilitator", by=PROVIDER)
+        self.later(days=5)
+        self.submit(
+            "schedule",
+            {"starts_at": starts_at, "place": "Community centre, Lipová 12", "length_minutes": 120},
+            by=ORGANIZER,
+        )
+        self.act("agree_date", by=ORGANIZER)
+
+    def prepare(self) -> None:
+        """The recorder, the family and the school are brought in; invitations, room."""
+        self.later(hours=1)
+        self.assign(RECORDER, "recorder", by=FACILITATOR)
+        self.assign(PARENT, "parent", by=ORGANIZER)
+        self.assign(PROFESSIONAL, "professional", by=ORGANIZER)
+        self.later(days=1)
+        sent_on = self.clock.now().astimezone(PRAGUE).date()
+        self.submit(
+            "invitations",
+            {
+                "purpose": "Name the risks together and agree tasks.",
+                "goal": "Tomáš goes to school regularly and is cared for.",
+                "length_minutes": 120,
+                "format": "One facilitated session of at most two hours.",
+                "invitees": [
+                    {
+                        "name": "Marie",
+                        "role": "parent",
+                        "sent_on": sent_on,
+                        "informed": True,
+                        "confirmed": True,
+                    },
+                    {
+                        "name": "ZŠ Lipová",
+                        "role": "professional",
+                        "sent_on": sent_on,
+                        "informed": True,
+                        "confirmed": True,
+                    },
+                ],
+            },
+            by=ORGANIZER,
+        )
+        self.submit(
+            "arrangements",
+            {
+                "room_ready": True,
+                "flipchart": True,
+                "refreshments": True,
+                "child_preparation": "not_attending",
+            },
+            by=ORGANIZER,
+        )
+
+    def arrive(
+        self, *, facilitator_at: datetime | None = None, recorder_at: datetime | None = None
+    ) -> None:
+        """The facilitator and the recorder arrive before the start (default: 40 minutes)."""
+        facilitator_at = facilitator_at or MEETING_AT - timedelta(minutes=40)
+        recorder_at = recorder_at or MEETING_AT - timedelta(minutes=35)
+        for who, action, moment in sorted(
+            [
+                (FACILITATOR, "facilitator_arrived", facilitator_at),
+                (RECORDER, "recorder_arrived", recorder_at),
+            ],
+            key=lambda step: step[2],
+        ):
+            self.at(moment)
+            self.act(action, by=who)
+
+    def record_attendance(self, attendance: Mapping[str, Any] = ALL_PRESENT) -> None:
+        """The organizer records who came (and decides about absentees)."""
+        self.at(max(self.clock.now(), MEETING_AT - timedelta(minutes=5)))
+        self.submit("attendance", attendance, by=ORGANIZER)
+
+    def start_meeting(self) -> None:
+        """The facilitator starts the meeting."""
+        self.at(max(self.clock.now(), MEETING_AT))
+        self.act("start_meeting", by=FACILITATOR)
+
+    def end_meeting(self, *, after: timedelta = timedelta(hours=1, minutes=50)) -> None:
+        """The facilitator ends the meeting ``after`` its start."""
+        self.at(MEETING_AT + after)
+        self.act("end_meeting", by=FACILITATOR)
+
+    def deliver_minutes(self, at: datetime) -> None:
+        """The recorder writes the minutes and delivers them."""
+        self.at(at)
+        self.submit("minutes", MINUTES, by=RECORDER)
+        self.act("deliver_minutes", by=RECORDER)
+
+    def intervene(self) -> None:
+        """The OSPOD worker intervenes for the child's safety."""
+        self.act(
+            "intervene",
+            by=CONVENER,
+            data={
+                "reason": "Tomáš came to school with injuries.",
+                "measure": "Urgent placement with his grandmother.",
+                "decided_at": self.clock.now(),
+            },
+        )
+
+    def to(self, phase: str) -> CaseConference:
+        """Walk the realistic path to ``phase`` (a non-terminal phase)."""
+        reached = _PHASE_ORDER_CC.index(phase)
+        self.request()
+        if reached >= 1:
+            self.assess(suitable=True)
+            self.accept()
+        if reached >= 2:
+            self.agree_date()
+            self.prepare()
+        if reached >= 3:
+            self.arrive()
+            self.record_attendance()
+            self.start_meeting()
+        if reached >= 4:
+            self.end_meeting()
+        assert self.phase == phase
+        return self

@@ -1,0 +1,350 @@
+"""Every outcome of the family conference, each reached the way practice reaches it.
+
+One test per outcome (and per realistic way to it), through the public API
+only. After every accepted step the walk checks replay, the JSON round trip
+and the hash chain; every refused step is checked to change nothing; each
+test ends by checking that the outcome is absorbing.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from outcomes_support import (
+    CHILD,
+    COORDINATOR,
+    FAMILY_PLAN,
+    GRANDFATHER,
+    MOTHER,
+    REFERRER,
+    TEACHER,
+    FamilyConference,
+    local,
+)
+
+from kwflow import DeadlineStatus, ReasonCode
+from kwflow.exceptions import ActionNotAllowed, ArtifactInvalid, NotPermitted
+
+# ---------------------------------------------------------------- declined
+
+
+def test_family_declines_the_offer(fc: FamilyConference) -> None:
+    fc.refer()
+    fc.later(days=2)
+    fc.family_decides("refused")
+    # Without consent there is no preparation.
+    error = fc.refused(ActionNotAllowed).act("start_preparation", by=REFERRER)
+    assert any("consent.decision must equal" in reason for reason in error.reasons)
+
+    fc.act("decline", by=MOTHER)
+
+    assert fc.phase == "declined"
+    # The conference target stops with the case: nothing is left running.
+    assert fc.status("conference_in_time") is DeadlineStatus.CANCELLED
+    fc.assert_closed_for_good("declined")
+
+
+def test_referrer_records_the_familys_refusal(fc: FamilyConference) -> None:
+    fc.refer()
+    fc.family_decides("refused", by=REFERRER)
+    fc.act("decline", by=REFERRER)
+    fc.assert_closed_for_good("declined")
+
+
+def test_declining_needs_the_recorded_refusal(fc: FamilyConference) -> None:
+    fc.refer()
+    error = fc.refused(ActionNotAllowed).act("decline", by=MOTHER)
+    assert "consent.decision must equal 'refused'" in str(error)
+    fc.family_decides("given")
+    fc.refused(ActionNotAllowed).act("decline", by=MOTHER)
+    assert fc.phase == "referral"
+
+
+# ---------------------------------------------------------------- withdrawn
+
+
+@pytest.mark.parametrize(
+    ("phase", "who"),
+    [
+        ("preparation", MOTHER),
+        ("preparation", REFERRER),  # the referrer records it for the family
+        ("information_sharing", GRANDFATHER),
+        ("private_family_time", MOTHER),  # the family may withdraw in private too
+        ("plan_presentation", REFERRER),
+    ],
+)
+def test_family_withdraws_consent_before_approval(
+    fc: FamilyConference, phase: str, who: str
+) -> None:
+    fc.to(phase)
+    fc.later(hours=1)
+    fc.act("withdraw_consent", by=who)
+    assert fc.phase == "withdrawn"
+    fc.assert_closed_for_good("withdrawn")
+
+
+def test_consent_cannot_be_withdrawn_once_the_plan_is_approved(fc: FamilyConference) -> None:
+    fc.to("implementation")
+    error = fc.refused(ActionNotAllowed).act("withdraw_consent", by=MOTHER)
+    assert "withdraw_consent" in str(error)
+    assert fc.phase == "implementation"
+
+
+# ------------------------------------------------------------------ no plan
+
+
+def test_family_agrees_no_plan(fc: FamilyConference) -> None:
+    fc.to("private_family_time")
+    fc.later(hours=2)
+    # The family comes back without a plan: a legitimate outcome.
+    fc.act("end_private_time", by=MOTHER)
+    assert fc.case.latest("family_plan") is None
+    # Nothing to approve.
+    fc.decide("approved", review_on=date(2027, 6, 30))
+    error = fc.refused(ActionNotAllowed).act("approve_plan", by=REFERRER)
+    assert "the artifact 'family_plan' is missing" in error.reasons
+
+    fc.act("record_no_plan", by=COORDINATOR)
+
+    fc.assert_closed_for_good("no_plan")
+
+
+def test_no_plan_can_be_recorded_by_the_family(fc: FamilyConference) -> None:
+    fc.to("plan_presentation")
+    fc.act("record_no_plan", by=GRANDFATHER)
+    fc.assert_closed_for_good("no_plan")
+
+
+def test_a_conference_without_a_plan_may_be_reconvened(fc: FamilyConference) -> None:
+    fc.to("private_family_time")
+    fc.act("end_private_time", by=MOTHER)
+    fc.act("reconvene", by=COORDINATOR)
+    assert fc.phase == "preparation"
+    # A second meeting is prepared and held; this time the family agrees a plan.
+    fc.submit(
+        "arrangements",
+        {"place": "Community centre", "starts_at": local(2027, 1, 23, 10)},
+        by=COORDINATOR,
+    )
+    fc.open_conference()
+    fc.leave_family_alone()
+    fc.family_writes_plan()
+    fc.present_plan()
+    fc.approve()
+    assert fc.phase == "implementation"
+    assert [taken.action for taken in fc.case.actions].count("open_conference") == 2
+
+
+# ------------------------------------------------------------ plan rejected
+
+
+def test_unsafe_plan_rejected_twice_ends_the_process(fc: FamilyConference) -> None:
+    fc.to("plan_presentation")
+    fc.reject_for_amendment("Nobody is with Eliška in the evenings on weekdays.")
+    assert fc.phase == "private_family_time"
+    amended = {**FAMILY_PLAN, "monitoring": "The family will see how it goes."}
+    fc.family_writes_plan(amended)
+    fc.present_plan()
+    assert len(fc.case.artifacts["family_plan"]) == 2
+
+    fc.decide("rejected", reasons="Evenings are still not covered; monitoring is vague.")
+    fc.act("end_rejected", by=REFERRER)
+
+    assert fc.phase == "plan_rejected"
+    decisions = fc.case.artifacts["approval_decision"]
+    assert [version.data["decision"] for version in decisions] == ["rejected", "rejected"]
+    fc.assert_closed_for_good("plan_rejected")
+
+
+def test_a_rejection_without_reasons_is_refused(fc: FamilyConference) -> None:
+    fc.to("plan_presentation")
+    fc.decide("rejected")
+    for action in ("reject_plan", "end_rejected"):
+        error = fc.refused(ActionNotAllowed).act(action, by=REFERRER)
+        assert error.reasons == ("approval_decision.reasons must not be empty",)
+    assert fc.phase == "plan_presentation"
+
+
+@pytest.mark.parametrize("blank", ["", "   ", "\n\t"])
+def test_a_rejection_with_blank_reasons_is_refused(fc: FamilyConference, blank: str) -> None:
+    # domain.md 5.6: a rejection has reasons; white space is not a reason.
+    fc.to("plan_presentation")
+    fc.decide("rejected", reasons=blank)
+    for action in ("reject_plan", "end_rejected"):
+        fc.refused(ActionNotAllowed).act(action, by=REFERRER)
+    assert fc.phase == "plan_presentation"
+
+
+def test_amended_plan_is_approved(fc: FamilyConference) -> None:
+    fc.to("plan_presentation")
+    fc.reject_for_amendment("Who takes Eliška to school when Josef works early shifts?")
+    # Back in private time: the referrer has left the room again.
+    fc.refused(NotPermitted).act("withdraw_consent", by=REFERRER)
+    fc.refused(ActionNotAllowed).act("approve_plan", by=REFERRER)
+    plan = {
+        **FAMILY_PLAN,
+        "items": [
+            *FAMILY_PLAN["items"],
+            {"task": "Cover Josef's early shifts", "owner": "Věra", "due": date(2027, 1, 31)},
+        ],
+    }
+    fc.family_writes_plan(plan)
+    fc.present_plan()
+
+    fc.approve(review_on=date(2027, 6, 30))
+
+    assert fc.phase == "implementation"
+    latest_plan = fc.case.latest("family_plan")
+    assert latest_plan is not None
+    assert latest_plan.number == 2
+    assert len(latest_plan.data["items"]) == 3
+    assert fc.status("first_review") is DeadlineStatus.PENDING
+
+
+# ---------------------------------------------------------------- completed
+
+
+def test_approved_plan_is_carried_out_reviewed_and_closed(fc: FamilyConference) -> None:
+    fc.refer()
+    fc.later(days=3)
+    fc.family_decides("given")
+    fc.hand_over()
+    fc.prepare(starts_at=local(2027, 1, 9, 10))  # a Saturday after the New Year
+    fc.open_conference()
+    # Eight weeks from the referral on 23 November: met over Christmas.
+    assert fc.status("conference_in_time") is DeadlineStatus.MET_ON_TIME
+    fc.leave_family_alone()
+    fc.family_writes_plan()
+    fc.present_plan()
+    fc.approve(review_on=date(2027, 6, 30))
+    first_review = fc.case.deadlines["first_review"]
+    assert first_review.status is DeadlineStatus.PENDING
+    assert first_review.target is not None
+    assert first_review.target.astimezone(local(2027, 7, 9).tzinfo).date() == date(2027, 7, 9)
+
+    # Implementation: the family carries out its plan; the first review in June.
+    fc.at(local(2027, 6, 30, 16))
+    fc.review("continue", next_review_on=date(2027, 12, 1))
+    assert fc.status("first_review") is DeadlineStatus.MET_ON_TIME
+    fc.act("continue_plan", by=COORDINATOR)
+    assert fc.phase == "implementation"
+    assert fc.status("next_review") is DeadlineStatus.PENDING
+
+    # The second review closes the case.
+    fc.at(local(2027, 12, 1, 16))
+    fc.review("close")
+    assert fc.status("next_review") is DeadlineStatus.MET_ON_TIME
+    fc.act("close_case", by=REFERRER)
+
+    assert fc.phase == "completed"
+    assert [taken.action for taken in fc.case.actions] == [
+        "start_preparation",
+        "open_conference",
+        "start_private_time",
+        "end_private_time",
+        "approve_plan",
+        "start_review",
+        "continue_plan",
+        "start_review",
+        "close_case",
+    ]
+    fc.assert_closed_for_good("completed")
+
+
+def test_review_date_beyond_the_period_is_refused_by_the_hosts_guard(
+    fc: FamilyConference,
+) -> None:
+    fc.to("plan_presentation")
+    fc.decide("approved", review_on=date(2027, 12, 1))  # 11 months, for a child under 7
+    error = fc.refused(ActionNotAllowed).act("approve_plan", by=REFERRER)
+    assert "more than 6 months away" in str(error)
+    options = {o.action: o for o in fc.engine.available_actions(fc.case_id, REFERRER)}
+    assert [r.code for r in options["approve_plan"].reasons] == [ReasonCode.GUARD_REFUSED]
+
+
+def test_a_review_can_call_a_new_conference(fc: FamilyConference) -> None:
+    fc.to("review")
+    fc.refused(ActionNotAllowed).act("reconvene_after_review", by=COORDINATOR)
+    fc.submit(
+        "review_record",
+        {"held_on": date(2027, 6, 30), "done": "Little.", "decision": "new_conference"},
+        by=MOTHER,
+    )
+    fc.act("reconvene_after_review", by=REFERRER)
+    assert fc.phase == "preparation"
+
+
+def test_first_review_missed_is_recorded_as_a_breach(fc: FamilyConference) -> None:
+    fc.to("implementation")
+    approved_at = fc.clock.now()
+    limit = fc.case.deadlines["first_review"].limit
+    assert limit is not None
+    fc.at(local(2028, 1, 10))  # 12 months passed with no review
+    (breach,) = fc.sweep()
+    assert breach.type == "deadline_breached"
+    assert breach.payload["deadline"] == "first_review"
+    assert fc.status("first_review") is DeadlineStatus.BREACHED
+    assert approved_at < limit < fc.clock.now()
+    # The late review is still held, and recorded as late.
+    fc.act("start_review", by=COORDINATOR)
+    assert fc.status("first_review") is DeadlineStatus.MET_LATE
+    assert len(fc.events_of_type("deadline_breached")) == 1
+
+
+# ------------------------------------------------------ safety intervention
+
+
+@pytest.mark.parametrize(
+    "phase",
+    [
+        "referral",
+        "preparation",
+        "information_sharing",
+        "private_family_time",  # out of the room: the step does not require presence
+        "plan_presentation",
+        "implementation",
+        "review",
+    ],
+)
+def test_ospod_intervenes_for_the_childs_safety(fc: FamilyConference, phase: str) -> None:
+    fc.to(phase)
+    fc.later(hours=2)
+    # Only the referrer intervenes; the coordinator or the family cannot.
+    for other in (MOTHER, COORDINATOR, TEACHER):
+        if other in fc.case.participants:
+            fc.refused(NotPermitted).act(
+                "intervene",
+                by=other,
+                data={"reason": "x", "measure": "y", "decided_at": fc.clock.now()},
+            )
+
+    fc.intervene()
+
+    assert fc.phase == "safety_intervention"
+    # Only the referrer reads the record of the intervention.
+    assert fc.engine.view(fc.case_id, REFERRER).latest("intervention") is not None
+    for person in (MOTHER, CHILD, COORDINATOR, TEACHER):
+        assert "intervention" in fc.engine.view(fc.case_id, person).hidden
+    fc.assert_closed_for_good("safety_intervention")
+
+
+def test_intervention_needs_its_record(fc: FamilyConference) -> None:
+    fc.refer()
+    error = fc.refused(ArtifactInvalid).act("intervene", by=REFERRER, data={"reason": ""})
+    assert error.artifact == "intervention"
+    assert {problem.path for problem in error.errors} >= {"measure", "decided_at"}
+
+
+def test_intervening_from_outside_the_room_gives_the_referrer_nothing_else(
+    fc: FamilyConference,
+) -> None:
+    # The process lets the referrer intervene without being present; every
+    # other step of private family time stays closed to the referrer.
+    fc.to("private_family_time")
+    options = {o.action: o for o in fc.engine.available_actions(fc.case_id, REFERRER)}
+    assert {action for action, option in options.items() if option.allowed} == {"intervene"}
+    error = fc.refused(NotPermitted).act("withdraw_consent", by=REFERRER)
+    assert "not present in the phase 'private_family_time'" in str(error)
+    fc.intervene()
+    fc.assert_closed_for_good("safety_intervention")
