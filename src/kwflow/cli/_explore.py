@@ -1,0 +1,92 @@
+"""`kwflow explore`: explore every reachable state of a process and report what is wrong.
+
+Exit status: 0 when the exploration was exhaustive and found no problem, 1
+when it found a problem, stopped at a bound before covering every state, or
+the file does not load; 2 for a usage error (no such file, a bad option).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import argparse
+
+
+def _positive(text: str) -> int:
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, found {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 1, found {value}")
+    return value
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FILE", help="the process file to explore")
+    parser.add_argument(
+        "--depth",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="explore sequences of at most N steps (default: no bound)",
+    )
+    parser.add_argument(
+        "--max-states",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="stop after N abstract states (default: 500000)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("human", "json"),
+        default="human",
+        help="a readable report, or one JSON document for tools",
+    )
+    parser.add_argument(
+        "--no-traces", action="store_true", help="leave the step-by-step traces out of the report"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    # Imports stay here: `kwflow --help` and other subcommands need none of this.
+    import json
+    from pathlib import Path
+
+    from kwflow.cli._main import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
+    from kwflow.definition import load_process
+    from kwflow.exceptions import DefinitionError
+    from kwflow.testing import DEFAULT_MAX_STATES, explore
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"kwflow explore: no such file: {path}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        process = load_process(path)
+    except DefinitionError as exc:
+        print(f"kwflow explore: {path} does not load, so it cannot be explored:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    report = explore(
+        process,
+        depth=args.depth,
+        max_states=args.max_states if args.max_states is not None else DEFAULT_MAX_STATES,
+    )
+    if args.format == "json":
+        document = {"file": str(path), **report.to_dict()}
+        print(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        print(f"{path}:")
+        print(report.to_text(traces=not args.no_traces))
+        if report.ok:
+            print("sound: every reachable state was explored and no problem was found")
+        elif not report.exhaustive and not report.problems:
+            print("not proven: raise --depth or --max-states to explore every state")
+    return EXIT_OK if report.ok else EXIT_PROBLEMS

@@ -1,0 +1,64 @@
+"""Test tools for any process: hypothesis strategies, a stateful test, a bounded explorer.
+
+Strategies draw the data of a case (people, assignments, artifact data,
+commands) and whole process definitions; ``explore(process)`` visits every
+reachable abstract state of a process and reports dead ends and broken
+invariants with shortest traces. See ``docs/testing.md``.
+"""
+
+from ._commands import (
+    Act,
+    AdvanceClock,
+    Assign,
+    CallIn,
+    Command,
+    Dismiss,
+    OpenCase,
+    Submit,
+    Unassign,
+    commands,
+)
+from ._definitions import process_definitions
+from ._explorer import DEFAULT_MAX_STATES, explore
+from ._history import InvariantViolation, invariant_violations
+from ._report import ExplorationReport, Finding, Step, Violation
+from ._stateful import START, ProcessMachine, process_state_machine
+from ._strategies import (
+    InvalidArtifactData,
+    artifact_data,
+    assignments,
+    fillable,
+    invalid_artifact_data,
+    people,
+)
+
+__all__ = [
+    "DEFAULT_MAX_STATES",
+    "START",
+    "Act",
+    "AdvanceClock",
+    "Assign",
+    "CallIn",
+    "Command",
+    "Dismiss",
+    "ExplorationReport",
+    "Finding",
+    "InvalidArtifactData",
+    "InvariantViolation",
+    "OpenCase",
+    "ProcessMachine",
+    "Step",
+    "Submit",
+    "Unassign",
+    "Violation",
+    "artifact_data",
+    "assignments",
+    "commands",
+    "explore",
+    "fillable",
+    "invalid_artifact_data",
+    "invariant_violations",
+    "people",
+    "process_definitions",
+    "process_state_machine",
+]

@@ -1,0 +1,159 @@
+"""The declared invariants of a process, checked step by step.
+
+One monitor serves both test tools: the explorer feeds it abstract steps,
+the stateful test feeds it the steps read back from a real history. A step is
+an :class:`Observation` (who, where, what, which phases it entered, which
+artifacts exist afterwards); the monitor's memory between steps is a small
+integer (which phases were entered, which "after" actions were taken), so
+the explorer can keep it inside its states.
+
+Meaning of each kind (``docs/testing.md`` has the same list):
+
+- ``action_only_after``: every time ``action`` is taken, ``after`` has been
+  taken before, earlier in the case.
+- ``role_never_acts_in``: nobody who holds ``role`` takes any step (action,
+  submission, assignment, calling in or dismissing) while the case is in
+  ``phase`` or a phase inside it, whichever of their roles they act in.
+- ``artifact_present_on_entry``: whenever a step enters ``phase`` (opening
+  the case enters the initial phases), ``artifact`` has a version right after
+  that step; an artifact recorded by the entering action counts.
+- ``phase_entered_at_most_once``: no step enters ``phase`` a second time; an
+  action whose target is the phase the case is already in re-enters it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import attrs
+
+from kwflow.definition import (
+    ActionOnlyAfter,
+    ArtifactPresentOnEntry,
+    PhaseEnteredAtMostOnce,
+    RoleNeverActsIn,
+)
+
+from ._phases import shape_of
+
+if TYPE_CHECKING:
+    from kwflow.definition import Invariant, Process
+
+__all__ = ["STEP_KINDS", "InvariantMonitor", "Observation"]
+
+STEP_KINDS = ("open", "assign", "unassign", "submit", "act", "call_in", "dismiss", "breach")
+"""Every kind of step; all but ``breach`` (time passing) are taken by a person."""
+
+
+@attrs.frozen
+class Observation:
+    """One step of a case as the monitor sees it.
+
+    ``phase`` is the leaf the case was in before the step (``None`` for
+    opening); ``entered`` the phases the step entered, outermost first;
+    ``artifacts`` the artifacts that have a version after the step.
+    """
+
+    kind: str
+    actor_roles: frozenset[str]
+    phase: str | None
+    action: str | None
+    entered: tuple[str, ...]
+    artifacts: frozenset[str]
+
+
+class InvariantMonitor:
+    """Checks the declared invariants of one process, one step at a time.
+
+    Each invariant is filed under what can break it (an action, a leaf, a
+    phase entered), so a step costs a few dictionary lookups however many
+    invariants the process declares.
+    """
+
+    start: int = 0
+    """The memory before a case is opened."""
+
+    def __init__(self, process: Process) -> None:
+        self.process = process
+        self.invariants: tuple[Invariant, ...] = process.invariants
+        shape = shape_of(process)
+        bits: dict[tuple[str, str], int] = {}
+
+        def bit(kind: str, name: str) -> int:
+            return bits.setdefault((kind, name), 1 << len(bits))
+
+        self._after_bit: dict[str, int] = {}
+        self._entered_bit: dict[str, int] = {}
+        # action -> [(invariant, bit of the action it needs first)]
+        self._only_after: dict[str, list[tuple[Invariant, int, str]]] = {}
+        # leaf -> [(invariant, role that must not act there)]
+        self._never_acts: dict[str, list[tuple[Invariant, str]]] = {}
+        # phase -> [(invariant, artifact that must exist on entry)]
+        self._on_entry: dict[str, list[tuple[Invariant, str]]] = {}
+        # phase -> [invariant]
+        self._at_most_once: dict[str, list[Invariant]] = {}
+        for invariant in self.invariants:
+            if isinstance(invariant, ActionOnlyAfter):
+                needed = self._after_bit[invariant.after] = bit("after", invariant.after)
+                self._only_after.setdefault(invariant.action, []).append(
+                    (invariant, needed, invariant.after)
+                )
+            elif isinstance(invariant, PhaseEnteredAtMostOnce):
+                self._entered_bit[invariant.phase] = bit("entered", invariant.phase)
+                self._at_most_once.setdefault(invariant.phase, []).append(invariant)
+            elif isinstance(invariant, RoleNeverActsIn):
+                if process.phase_info(invariant.phase) is not None:
+                    for leaf in shape.leaves_under(invariant.phase):
+                        self._never_acts.setdefault(leaf, []).append((invariant, invariant.role))
+            elif isinstance(invariant, ArtifactPresentOnEntry):
+                self._on_entry.setdefault(invariant.phase, []).append(
+                    (invariant, invariant.artifact)
+                )
+
+    def after_bits(self) -> dict[str, int]:
+        """The memory bit of each action whose taking the monitor remembers."""
+        return dict(self._after_bit)
+
+    def entered_bits(self) -> dict[str, int]:
+        """The memory bit of each phase whose entering the monitor remembers."""
+        return dict(self._entered_bit)
+
+    def watches(self, *, phase: str | None, action: str | None, entered: tuple[str, ...]) -> bool:
+        """Whether a step in ``phase``, taking ``action``, entering ``entered`` may matter."""
+        return bool(
+            (action is not None and (action in self._only_after or action in self._after_bit))
+            or (phase is not None and phase in self._never_acts)
+            or any(p in self._on_entry or p in self._entered_bit for p in entered)
+        )
+
+    def observe(self, memory: int, step: Observation) -> tuple[int, list[tuple[Invariant, str]]]:
+        """The memory after ``step``, and every invariant it breaks with a reason."""
+        broken: list[tuple[Invariant, str]] = []
+        action = step.action
+        if action is not None:
+            for invariant, needed, after in self._only_after.get(action, ()):
+                if not memory & needed:
+                    broken.append((invariant, f"{action!r} was taken before {after!r} ever was"))
+            memory |= self._after_bit.get(action, 0)
+        if step.kind != "breach" and step.phase is not None:
+            for invariant, role in self._never_acts.get(step.phase, ()):
+                if role in step.actor_roles:
+                    roles = ", ".join(sorted(step.actor_roles))
+                    reason = (
+                        f"someone holding {role!r} (roles: {roles}) took a step "
+                        f"({step.kind}) in {step.phase!r}"
+                    )
+                    broken.append((invariant, reason))
+        for phase in step.entered:
+            for invariant, artifact in self._on_entry.get(phase, ()):
+                if artifact not in step.artifacts:
+                    broken.append((invariant, f"{phase!r} was entered without {artifact!r}"))
+            once = self._entered_bit.get(phase, 0)
+            if once:
+                if memory & once:
+                    broken.extend(
+                        (invariant, f"{phase!r} was entered a second time")
+                        for invariant in self._at_most_once[phase]
+                    )
+                memory |= once
+        return memory, broken

@@ -1,0 +1,763 @@
+"""``process_state_machine(process)``: a ready hypothesis state machine for any process.
+
+Each run opens one case on a real :class:`~kwflow.Engine` with a simulated
+clock and sends it commands: assignments, valid and invalid artifacts,
+actions that are allowed and actions that are not, calling in and
+dismissing, time passing. Rules steer toward progress (taking allowed
+actions, and removing what blocks one) so that deep phases are reached.
+
+After every step the case is checked against the rules of
+``docs/concepts.md``, independently of how the engine implements them:
+
+- the case is in a leaf phase of the process, with the right path;
+- a refused command changed nothing (the case and its history are as before);
+- replaying the history, and a JSON round trip, give the live case;
+- the history's hash chain verifies;
+- an outcome, once reached, never changes and nothing more happens;
+- no deadline falls due before its anchor (after it, for ``before``
+  deadlines), and none stays pending past its due time once the engine was
+  told the time;
+- reading the history event by event: every step was taken by someone
+  holding a role that permits it and present in the phase (or called in),
+  in a phase where it may be taken, and each action led to the phase the
+  process says;
+- the process's declared invariants hold.
+"""
+
+from __future__ import annotations
+
+import json
+import types
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any, cast
+
+from hypothesis import currently_in_test_context, note
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+
+from kwflow.definition import Registry
+from kwflow.engine import SYSTEM_ACTOR, Case, Engine, ReasonCode, SimulatedClock, fold
+from kwflow.exceptions import ArtifactInvalid, KwflowError
+from kwflow.history import verify_history
+from kwflow.store import MemoryStore
+
+from ._commands import (
+    Act,
+    AdvanceClock,
+    Assign,
+    CallIn,
+    Command,
+    Dismiss,
+    OpenCase,
+    Submit,
+    Unassign,
+    commands,
+)
+from ._conditions import artifact_classes, concrete, process_conditions
+from ._history import KINDS, InvariantViolation, observation, read_events
+from ._invariants import InvariantMonitor, Observation
+from ._phases import shape_of
+from ._strategies import artifact_data, fillable, invalid_artifact_data, people
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, Sequence
+
+    from kwflow.definition import Action, Process
+    from kwflow.engine import ActionOption, GuardContext, Reason
+    from kwflow.history import Event
+    from kwflow.store import CaseStore
+
+__all__ = ["START", "ProcessMachine", "process_state_machine"]
+
+START = datetime(2026, 10, 26, 8, 0, tzinfo=UTC)
+"""When every simulated case opens: a Monday, two days before a Czech public holiday."""
+
+ENDING_WEIGHTS = (0, 0, 0, 1, 2)
+"""How readily a run's progress rules end the case: most runs never choose to."""
+
+_JUMPS = (
+    timedelta(minutes=31),
+    timedelta(hours=2, minutes=1),
+    timedelta(days=1),
+    timedelta(days=6),
+    timedelta(days=22),
+    timedelta(days=32),
+    timedelta(days=190),
+)
+
+
+class ProcessMachine(RuleBasedStateMachine):
+    """The rules and checks of :func:`process_state_machine`, for one case of one process.
+
+    A subclass opens the case in its ``initialize`` rule by calling
+    :meth:`start`; everything else works from ``self.process``.
+    """
+
+    host_guards: Mapping[str, Callable[[GuardContext], bool | str]] | None = None
+    store_factory: Callable[[], CaseStore] = MemoryStore
+    """Makes the store of each run: in memory by default, never the host's real database."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.started = False
+
+    # ------------------------------------------------------------ set-up
+
+    def start(self, process: Process, opener: str, *, ending: int = 1) -> None:
+        """Build an engine for ``process`` and open the case, ``opener`` opening it.
+
+        ``ending`` weighs how readily the progress rules pursue an action
+        that ends the case (0: never; moving on weighs 6): runs that never
+        end early are the ones that reach deep phases.
+        """
+        self.process = process
+        self.ending = ending
+        self.shape = shape_of(process)
+        self.monitor = InvariantMonitor(process)
+        self.memory = self.monitor.start
+        self.clock = SimulatedClock(START)
+        names = {g.id for g in process.guards} | {
+            g for a in process.actions for g in a.requires.guards
+        }
+        # Guards the host did not give are switches the rules flip, so both
+        # a passing and a refusing guard are tried.
+        self.guard_open = dict.fromkeys(sorted(names), True)
+        guards: dict[str, Callable[[GuardContext], bool | str]] = {
+            name: self._switch(name) for name in self.guard_open
+        }
+        if self.host_guards is not None:
+            guards.update(self.host_guards)
+            for name in self.host_guards:
+                self.guard_open.pop(name, None)
+        registry = Registry()
+        registry.add(process)
+        self.store = type(self).store_factory()
+        self.engine = Engine(registry, store=self.store, clock=self.clock, guards=guards)
+        case = self.engine.open_case(process.id, by=opener, version=process.version)
+        self.case_id = case.id
+        self.seen = 0  # events of the history already read by the checks
+        self.folded: Case | None = None  # the case after those events
+        self.closed: Case | None = None
+        self.started = True
+        _note(f"opened {process.id} by {opener!r}")
+
+    def _switch(self, name: str) -> Callable[[GuardContext], bool | str]:
+        def guard(_: GuardContext) -> bool | str:
+            return True if self.guard_open.get(name, True) else f"switched off by the test ({name})"
+
+        return guard
+
+    # ------------------------------------------------------------ helpers
+
+    @property
+    def case(self) -> Case:
+        return self.engine.get(self.case_id)
+
+    def _present(self, case: Case) -> frozenset[str]:
+        return self.shape.present(case.phase.id) | frozenset(case.called_in)
+
+    def _people_acting(self, case: Case, roles: Sequence[str]) -> list[str]:
+        """Participants who may act through one of ``roles`` now (they hold it, it is present)."""
+        present = self._present(case)
+        return sorted(
+            person for person, held in case.participants.items() if set(held) & set(roles) & present
+        )
+
+    def _anyone(self, case: Case) -> st.SearchStrategy[str]:
+        """A participant, mostly; now and then someone from outside the case."""
+        if not case.participants:
+            return people()
+        return st.sampled_from(sorted(case.participants)) | people()
+
+    def _participants(self, case: Case) -> dict[str, tuple[str, ...]]:
+        return {person: tuple(held) for person, held in case.participants.items()}
+
+    def _send(
+        self,
+        what: str,
+        call: Callable[[], object],
+        *,
+        must_succeed: bool = False,
+        refused_with: type[KwflowError] | None = None,
+    ) -> bool:
+        """Send one command; a refusal must change nothing. Returns whether it was carried out."""
+        before = self.engine.get(self.case_id)
+        history = self.engine.history(self.case_id)
+        try:
+            call()
+        except KwflowError as exc:
+            assert self.engine.get(self.case_id) == before, f"refused {what} changed the case"
+            assert self.engine.history(self.case_id) == history, (
+                f"refused {what} changed the history"
+            )
+            if must_succeed:
+                raise AssertionError(f"{what} should have been carried out: {exc}") from exc
+            if refused_with is not None and not isinstance(exc, refused_with):
+                raise AssertionError(
+                    f"{what} was refused with {type(exc).__name__}, expected "
+                    f"{refused_with.__name__}: {exc}"
+                ) from exc
+            _note(f"refused: {what}: {exc}")
+            return False
+        if refused_with is not None:
+            raise AssertionError(f"{what} should have been refused with {refused_with.__name__}")
+        _note(f"done: {what}")
+        return True
+
+    def _options(self, case: Case) -> list[tuple[str, ActionOption]]:
+        """(person, option) for every participant and every action of the current phase."""
+        return [
+            (person, option)
+            for person in sorted(case.participants)
+            for option in self.engine.available_actions(self.case_id, person)
+        ]
+
+    def _action(self, action_id: str | None) -> Action:
+        action = self.process.action(action_id or "")
+        assert action is not None, f"the process has no action {action_id!r}"
+        return action
+
+    def _ends(self, action_id: str) -> bool:
+        action = self.process.action(action_id)
+        if action is None or action.to is None:
+            return False
+        return self.shape.outcome(self.shape.entry_leaf(action.to)) is not None
+
+    def _data_for(self, data: st.DataObject, artifact_id: str, case: Case) -> Any:
+        participants = self._participants(case)
+        if not fillable(self.process, artifact_id, participants):
+            return None
+        return data.draw(artifact_data(self.process, artifact_id, participants=participants))
+
+    # ------------------------------------------------------------ rules
+
+    # Progress has four rules of its own, so that about a third of all steps
+    # push the case on and deep phases are reached within a run.
+
+    @rule(data=st.data())
+    def progress(self, data: st.DataObject) -> None:
+        """Pursue an action of the current phase: take it if allowed, else remove a blocker."""
+        self._progress(data)
+
+    @rule(data=st.data())
+    def progress_again(self, data: st.DataObject) -> None:
+        """The same as ``progress`` (a second rule, to weight progress)."""
+        self._progress(data)
+
+    @rule(data=st.data())
+    def progress_more(self, data: st.DataObject) -> None:
+        """The same as ``progress`` (a third rule, to weight progress)."""
+        self._progress(data)
+
+    @rule(data=st.data())
+    def progress_still(self, data: st.DataObject) -> None:
+        """The same as ``progress`` (a fourth rule, to weight progress)."""
+        self._progress(data)
+
+    def _progress(self, data: st.DataObject) -> None:
+        case = self.case
+        if case.closed:
+            return
+        options = self._options(case)
+        by_action: dict[str, list[tuple[str, ActionOption]]] = {}
+        for person, option in options:
+            by_action.setdefault(option.action, []).append((person, option))
+        if not by_action:
+            self._bring_in(data, case)
+            return
+        # Moving on is likelier than staying, and ending the case likelier
+        # still never, so that cases live long enough to reach deep phases.
+        weighted = [
+            action_id
+            for action_id, pairs in sorted(by_action.items())
+            for _ in range(
+                self.ending if self._ends(action_id) else 2 if pairs[0][1].to is None else 6
+            )
+        ]
+        if not weighted:
+            return
+        target = data.draw(st.sampled_from(weighted))
+        allowed = [(p, o) for p, o in by_action[target] if o.allowed]
+        if allowed:
+            person, option = data.draw(st.sampled_from(allowed))
+            self._take(data, case, person, option)
+            return
+        self._unblock(data, case, target, by_action[target])
+
+    def _take(self, data: st.DataObject, case: Case, person: str, option: ActionOption) -> None:
+        payload = None
+        if option.records is not None:
+            payload = self._data_for(data, option.records, case)
+            if payload is None:
+                return
+        self._send(
+            f"{person!r} takes {option.action}",
+            lambda: self.engine.act(self.case_id, option.action, by=person, data=payload),
+            must_succeed=True,
+        )
+
+    def _unblock(
+        self,
+        data: st.DataObject,
+        case: Case,
+        action_id: str,
+        options: Sequence[tuple[str, ActionOption]],
+    ) -> None:
+        """Remove the reasons ``action_id`` is refused, for the participant closest to taking it.
+
+        Each fix is one command, checked like any other; a fix that is
+        refused (someone who may assign is absent) leaves the reason for later.
+        """
+        action = self.process.action(action_id)
+        assert action is not None
+
+        def distance(pair: tuple[str, ActionOption]) -> tuple[int, int, str]:
+            permission = sum(r.code.permission for r in pair[1].reasons)
+            return (permission, len(pair[1].reasons), pair[0])
+
+        _, option = min(options, key=distance)
+        fixable = [
+            r
+            for r in option.reasons
+            if r.code not in (ReasonCode.CLOSED, ReasonCode.WRONG_PHASE, ReasonCode.ALREADY_TAKEN)
+        ]
+        # Permission first: once someone suitable is present, the rest follows.
+        for reason in sorted(fixable, key=lambda r: not r.code.permission):
+            self._fix(data, case, action, reason)
+            case = self.case
+
+    def _fix(self, data: st.DataObject, case: Case, action: Action, reason: Reason) -> None:
+        code = reason.code
+        if code is ReasonCode.ROLE_NOT_ASSIGNED and reason.role is not None:
+            self._assign(data, case, data.draw(people()), reason.role)
+        elif code is ReasonCode.LACKS_ROLE:
+            # Nobody suitable takes part yet: bring in someone holding a role
+            # that may take the action, present if possible.
+            present = self._present(case) | self.shape.on_call(case.phase.id)
+            roles = [r for r in action.by if r in present] or list(action.by)
+            self._assign(data, case, data.draw(people()), data.draw(st.sampled_from(roles)))
+        elif code is ReasonCode.NOT_PRESENT and reason.role in self.shape.on_call(case.phase.id):
+            self._call_in(data, case, reason.role)
+        elif code in (ReasonCode.MISSING_ARTIFACT, ReasonCode.FIELD_CONDITION):
+            assert reason.artifact is not None
+            self._meet(data, case, action, reason.artifact)
+        elif code is ReasonCode.GUARD_REFUSED and reason.guard in self.guard_open:
+            self.guard_open[reason.guard] = True
+            _note(f"guard {reason.guard} switched on")
+
+    def _bring_in(self, data: st.DataObject, case: Case) -> None:
+        """No action here at all (a phase with none): assign someone, so that others can act."""
+        roles = sorted(self.shape.present(case.phase.id))
+        if roles:
+            self._assign(data, case, data.draw(people()), data.draw(st.sampled_from(roles)))
+
+    def _assign(self, data: st.DataObject, case: Case, person: str, role: str) -> None:
+        definition = self.process.role(role)
+        if definition is None:
+            return
+        assigners = self._people_acting(case, definition.assigned_by)
+        if not assigners:
+            return
+        by = data.draw(st.sampled_from(assigners))
+        self._send(
+            f"{by!r} assigns {person!r} as {role}",
+            lambda: self.engine.assign(self.case_id, person, role, by=by),
+        )
+
+    def _meet(self, data: st.DataObject, case: Case, action: Action, artifact_id: str) -> None:
+        """Submit a version of ``artifact_id`` that meets ``action``'s conditions on it."""
+        artifact = self.process.artifact(artifact_id)
+        if artifact is None:
+            return
+        writable = self.shape.writable(case.phase.id)
+        if writable is not None and artifact_id not in writable:
+            return
+        writers = self._people_acting(case, artifact.write)
+        if not writers:
+            return
+        classes = artifact_classes(artifact, process_conditions(self.process).get(artifact_id, []))
+        wanted = frozenset(range(len(classes.classes)))
+        for condition in action.requires.fields:
+            if condition.artifact == artifact_id and condition in classes.conditions:
+                wanted &= classes.holding(condition)
+        if not wanted:
+            return
+        kind = classes.classes[data.draw(st.sampled_from(sorted(wanted)))]
+        values = concrete(dict(kind.data), self._participants(case))
+        if values is None:
+            return
+        by = data.draw(st.sampled_from(writers))
+        self._send(
+            f"{by!r} submits {artifact_id} meeting {action.id}'s conditions",
+            lambda: self.engine.submit(self.case_id, artifact_id, values, by=by),
+        )
+
+    def _call_in(self, data: st.DataObject, case: Case, role: str) -> None:
+        callers = self._people_acting(case, sorted(self._present(case)))
+        if not callers:
+            return
+        by = data.draw(st.sampled_from(callers))
+        self._send(
+            f"{by!r} calls in {role}",
+            lambda: self.engine.call_in(self.case_id, role, by=by),
+        )
+
+    @rule(data=st.data())
+    def assign(self, data: st.DataObject) -> None:
+        """Someone (usually allowed to) assigns a new or existing person a role."""
+        case = self.case
+        role = data.draw(st.sampled_from([r.id for r in self.process.roles]))
+        person = data.draw(people() | st.sampled_from(sorted(case.participants)))
+        definition = self.process.role(role)
+        assert definition is not None
+        assigners = self._people_acting(case, definition.assigned_by)
+        by = data.draw(st.sampled_from(assigners) if assigners else people())
+        self._send(
+            f"{by!r} assigns {person!r} as {role}",
+            lambda: self.engine.assign(self.case_id, person, role, by=by),
+        )
+
+    @rule(data=st.data())
+    def unassign(self, data: st.DataObject) -> None:
+        """Someone takes a role away from a participant."""
+        case = self.case
+        held = [(person, role) for person, roles in case.participants.items() for role in roles]
+        if not held:
+            return
+        person, role = data.draw(st.sampled_from(sorted(held)))
+        definition = self.process.role(role)
+        assert definition is not None
+        assigners = self._people_acting(case, definition.assigned_by)
+        by = data.draw(st.sampled_from(assigners) if assigners else st.sampled_from([person]))
+        self._send(
+            f"{by!r} unassigns {person!r} from {role}",
+            lambda: self.engine.unassign(self.case_id, person, role, by=by),
+        )
+
+    @rule(data=st.data())
+    def submit(self, data: st.DataObject) -> None:
+        """A writer submits valid data: kept whenever they are present and the phase allows it."""
+        if not self.process.artifacts:
+            return
+        case = self.case
+        artifact = data.draw(st.sampled_from(self.process.artifacts))
+        values = self._data_for(data, artifact.id, case)
+        if values is None:
+            return
+        writers = self._people_acting(case, artifact.write)
+        by = data.draw(st.sampled_from(writers) if writers else self._anyone(case))
+        writable = self.shape.writable(case.phase.id)
+        expected = (
+            not case.closed and by in writers and (writable is None or artifact.id in writable)
+        )
+        self._send(
+            f"{by!r} submits {artifact.id}",
+            lambda: self.engine.submit(self.case_id, artifact.id, values, by=by),
+            must_succeed=expected,
+        )
+
+    @rule(data=st.data())
+    def submit_invalid(self, data: st.DataObject) -> None:
+        """A writer submits data with one thing wrong: it is refused, naming that field."""
+        if not self.process.artifacts:
+            return
+        case = self.case
+        artifact = data.draw(st.sampled_from(self.process.artifacts))
+        participants = self._participants(case)
+        if not fillable(self.process, artifact.id, participants):
+            return
+        invalid = data.draw(
+            invalid_artifact_data(self.process, artifact.id, participants=participants)
+        )
+        writers = self._people_acting(case, artifact.write)
+        writable = self.shape.writable(case.phase.id)
+        permitted = (
+            not case.closed and bool(writers) and (writable is None or artifact.id in writable)
+        )
+        by = data.draw(st.sampled_from(writers) if writers else self._anyone(case))
+        error: KwflowError | None = None
+        try:
+            self.engine.submit(self.case_id, artifact.id, invalid.data, by=by)
+        except KwflowError as exc:
+            error = exc
+        if error is None:
+            raise AssertionError(f"invalid data was accepted: {invalid.reason}: {invalid.data!r}")
+        assert self.engine.get(self.case_id) == case, "refused data changed the case"
+        if isinstance(error, ArtifactInvalid):
+            top = invalid.field.split("[")[0].split(".")[0]
+            paths = [problem.path for problem in error.errors]
+            assert any(path.split("[")[0].split(".")[0] == top for path in paths), (
+                f"{invalid.reason}: the error names {paths}, not {invalid.field!r}"
+            )
+            _note(f"refused as expected: {invalid.reason}")
+        else:
+            # Refused before the data was read: only when the writer may not write now.
+            assert not permitted, f"{invalid.reason}: refused with {type(error).__name__}: {error}"
+
+    @rule(data=st.data())
+    def act_anyhow(self, data: st.DataObject) -> None:
+        """Anyone tries any action of the process: it succeeds exactly when it is allowed."""
+        case = self.case
+        action = data.draw(st.sampled_from(self.process.actions))
+        person = data.draw(self._anyone(case))
+        options = {o.action: o for o in self.engine.available_actions(self.case_id, person)}
+        option = options.get(action.id)
+        allowed = option is not None and option.allowed
+        payload = None
+        if action.records is not None:
+            payload = self._data_for(data, action.records, case)
+            if payload is None:
+                return
+        done = self._send(
+            f"{person!r} tries {action.id}",
+            lambda: self.engine.act(self.case_id, action.id, by=person, data=payload),
+            must_succeed=allowed,
+        )
+        assert not done or allowed, f"{action.id} was taken by {person!r} though not allowed"
+
+    @rule(data=st.data())
+    def call_in_or_dismiss(self, data: st.DataObject) -> None:
+        """A participant calls in, or dismisses, a role on call in this phase (or any role)."""
+        case = self.case
+        on_call = sorted(self.shape.on_call(case.phase.id))
+        role = data.draw(
+            st.sampled_from(on_call) if on_call else st.sampled_from(self.shape.role_ids)
+        )
+        by = data.draw(self._anyone(case))
+        if data.draw(st.booleans()):
+            self._send(
+                f"{by!r} calls in {role}", lambda: self.engine.call_in(self.case_id, role, by=by)
+            )
+        else:
+            self._send(
+                f"{by!r} dismisses {role}", lambda: self.engine.dismiss(self.case_id, role, by=by)
+            )
+
+    @rule(delta=st.sampled_from(_JUMPS))
+    def time_passes(self, delta: timedelta) -> None:
+        """The clock moves on, and the host's scheduler records what fell due."""
+        now = self.clock.advance(delta)
+        _note(f"time passes: {delta} (now {now.isoformat()})")
+        self.engine.record_case_breaches(self.case_id)
+        for state in self.case.deadlines.values():
+            assert not (state.open and state.due is not None and state.due < now), (
+                f"deadline {state.id} is still pending at {now.isoformat()}, "
+                f"past its due time {state.due.isoformat()}"
+            )
+
+    @rule(data=st.data())
+    def flip_guard(self, data: st.DataObject) -> None:
+        """A host guard (one the test plays) changes its mind."""
+        if not self.guard_open:
+            return
+        name = data.draw(st.sampled_from(sorted(self.guard_open)))
+        self.guard_open[name] = not self.guard_open[name]
+        _note(f"guard {name} {'passes' if self.guard_open[name] else 'refuses'} now")
+
+    @rule(data=st.data())
+    def any_command(self, data: st.DataObject) -> None:
+        """Any command a host could send, any names and data: carried out or refused cleanly."""
+        case = self.case
+        who = self._anyone(case)
+        command: Command = data.draw(commands(self.process, who=who))
+        self._send(repr(command), self._call_for(command))
+
+    def _call_for(self, command: Command) -> Callable[[], object]:
+        engine, case_id = self.engine, self.case_id
+        if isinstance(command, Assign):
+            return lambda: engine.assign(case_id, command.person, command.role, by=command.by)
+        if isinstance(command, Unassign):
+            return lambda: engine.unassign(case_id, command.person, command.role, by=command.by)
+        if isinstance(command, Submit):
+            return lambda: engine.submit(case_id, command.artifact, command.data, by=command.by)
+        if isinstance(command, Act):
+            return lambda: engine.act(case_id, command.action, by=command.by, data=command.data)
+        if isinstance(command, CallIn):
+            return lambda: engine.call_in(case_id, command.role, by=command.by)
+        if isinstance(command, Dismiss):
+            return lambda: engine.dismiss(case_id, command.role, by=command.by)
+        if isinstance(command, AdvanceClock):
+            return lambda: self.clock.advance(command.delta)
+        assert isinstance(command, OpenCase)
+        # Another case of the same process: it must not disturb this one.
+        return lambda: engine.open_case(
+            self.process.id, by=command.by, version=self.process.version
+        )
+
+    # ------------------------------------------------------------ checks
+
+    @invariant()
+    def sound(self) -> None:
+        """Everything ``docs/testing.md`` lists under "What the stateful test checks"."""
+        if not self.started:
+            return
+        broken = self.check()
+        assert not broken, "; ".join(broken)
+
+    def check(self) -> list[str]:
+        """Check the case now; return the declared invariants broken since the last check.
+
+        Every other check raises ``AssertionError`` at once.
+        """
+        case = self.case
+        history = self.engine.history(self.case_id)
+        process = self.process
+        info = process.phase_info(case.phase.id)
+        assert info is not None, f"{case.phase.id!r} is not a phase of the process"
+        assert not info.phase.phases, f"{case.phase.id!r} is not a leaf phase"
+        assert case.phase.path == info.path, f"{case.phase.path} is not the path of the phase"
+        verify_history(history, case_id=self.case_id)
+        assert fold(process, history) == case, "replaying the history gives another case"
+        as_json = json.loads(json.dumps(case.to_dict()))
+        assert Case.from_dict(as_json) == case, "the case does not survive a JSON round trip"
+        if self.closed is not None:
+            assert case == self.closed, "something happened to a case that had ended"
+        if case.outcome is not None:
+            assert case.outcome == self.shape.outcome(case.phase.id)
+            self.closed = case
+        self._check_deadlines(case)
+        return self._read_history(history)
+
+    def _check_deadlines(self, case: Case) -> None:
+        for state in case.deadlines.values():
+            definition = self.process.deadline(state.id)
+            assert definition is not None
+            if state.anchor_at is None:
+                continue
+            for due in (state.target, state.limit):
+                if due is None:
+                    continue
+                if definition.direction == "after":
+                    assert due >= state.anchor_at, (
+                        f"deadline {state.id} falls due at {due.isoformat()}, before its "
+                        f"anchor {state.anchor_at.isoformat()}"
+                    )
+                else:
+                    assert due <= state.anchor_at, (
+                        f"deadline {state.id} counts back from {state.anchor_at.isoformat()} "
+                        f"but falls due after it, at {due.isoformat()}"
+                    )
+            if state.breached_at is not None and state.due is not None:
+                assert state.breached_at > state.due, f"deadline {state.id} breached before due"
+
+    def _read_history(self, history: Sequence[Event]) -> list[str]:
+        """Check the events not read yet, one by one, against the case before each."""
+        found: list[str] = []
+        for before, event, after in read_events(
+            self.process, history[self.seen :], before=self.folded
+        ):
+            step = observation(self.shape, before, event, after)
+            self._check_step(before, event, after, step)
+            self.memory, broken = self.monitor.observe(self.memory, step)
+            found += [
+                str(InvariantViolation(invariant.id, event.sequence, reason))
+                for invariant, reason in broken
+            ]
+            self.folded = after
+        self.seen = len(history)
+        return found
+
+    def _check_step(
+        self, before: Case | None, event: Event, after: Case, step: Observation
+    ) -> None:
+        """``event`` was taken by someone permitted and present, where it may be taken."""
+        kind = KINDS[event.type]
+        if kind == "open":
+            assert before is None, "a case was opened twice"
+            return
+        assert before is not None, f"event {event.sequence} comes before the case was opened"
+        if kind == "breach":
+            assert event.actor == SYSTEM_ACTOR, f"a breach recorded by {event.actor!r}"
+            return
+        assert before.outcome is None, f"event {event.sequence} happened after the case ended"
+        payload = event.payload
+        leaf = before.phase.id
+        present = self.shape.present(leaf) | frozenset(before.called_in)
+        emergency = False
+        if kind == "act":
+            action = self._action(str(payload["action"]))
+            assert leaf in self.shape.action_leaves(action), (
+                f"{action.id} was taken in {leaf!r}, outside its phases"
+            )
+            allowed = frozenset(action.by)
+            emergency = not action.requires_presence
+            new_leaf, _ = self.shape.transition(leaf, action)
+            assert after.phase.id == new_leaf, (
+                f"{action.id} from {leaf!r} led to {after.phase.id!r}, not {new_leaf!r}"
+            )
+        elif kind == "submit":
+            artifact = self.process.artifact(str(payload["artifact"]))
+            assert artifact is not None
+            allowed = frozenset(artifact.write)
+            writable = self.shape.writable(leaf)
+            assert writable is None or artifact.id in writable, (
+                f"{artifact.id} was written in {leaf!r}, which does not allow it"
+            )
+        elif kind in ("assign", "unassign"):
+            role = self.process.role(str(payload["role"]))
+            assert role is not None
+            allowed = frozenset(role.assigned_by)
+        else:  # call_in, dismiss
+            allowed = present | self.shape.on_call(leaf)
+            if kind == "call_in":
+                assert payload["role"] in self.shape.on_call(leaf), (
+                    f"{payload['role']} was called in to {leaf!r}, where it is not on call"
+                )
+        acting = step.actor_roles & allowed
+        assert acting, (
+            f"{event.actor!r} ({', '.join(sorted(step.actor_roles)) or 'no role'}) took a "
+            f"step ({event.type}) that needs one of {', '.join(sorted(allowed))}"
+        )
+        assert emergency or acting & present, (
+            f"{event.actor!r} took a step ({event.type}) as {', '.join(sorted(acting))}, "
+            f"absent from {leaf!r}"
+        )
+
+
+def _note(text: str) -> None:
+    """Say what a step did, in hypothesis's report of a failing run (outside one: nothing)."""
+    if currently_in_test_context():
+        note(text)
+
+
+def process_state_machine(
+    process: Process,
+    *,
+    guards: Mapping[str, Callable[[GuardContext], bool | str]] | None = None,
+    base: type[ProcessMachine] = ProcessMachine,
+    store: Callable[[], CaseStore] | None = None,
+) -> type[ProcessMachine]:
+    """A hypothesis state machine that runs cases of ``process`` and checks them after every step.
+
+    ``guards`` are the host's named guards; those not given are played by
+    the test, passing or refusing as its rules decide. ``base`` is a
+    subclass of :class:`ProcessMachine` with rules or checks of your own
+    (override ``check`` and call ``super().check()``). ``store`` makes the
+    store of each run (default: a fresh ``MemoryStore``); give one to run
+    the same checks on SQLite or PostgreSQL. Run it with pytest::
+
+        TestMyProcess = process_state_machine(load_process("my.yaml")).TestCase
+
+    or with ``hypothesis.stateful.run_state_machine_as_test``.
+    """
+    given_guards = dict(guards) if guards is not None else None
+
+    @initialize(opener=people(), ending=st.sampled_from(ENDING_WEIGHTS))
+    def open_case(self: ProcessMachine, opener: str, ending: int) -> None:
+        self.start(process, opener, ending=ending)
+
+    def body(namespace: dict[str, Any]) -> None:
+        namespace["host_guards"] = given_guards
+        if store is not None:
+            namespace["store_factory"] = staticmethod(store)
+        namespace["open_case"] = open_case
+        namespace["__doc__"] = f"Cases of the process {process.id!r} version {process.version}."
+
+    # types.new_class, not a class statement: ``base`` is a parameter, and
+    # hypothesis's machinery must see an ordinary subclass.
+    machine = types.new_class(f"{_camel(process.id)}Machine", (base,), exec_body=body)
+    return cast("type[ProcessMachine]", machine)
+
+
+def _camel(name: str) -> str:
+    return "".join(part.capitalize() for part in name.split("_")) or "Process"
