@@ -1,0 +1,65 @@
+"""Tools for process authors: diagrams, scenario files and process pages."""
+
+from ._diagram import (
+    DIAGRAM_FORMATS,
+    LANGUAGES,
+    GraphvizNotFound,
+    dot_diagram,
+    draw_diagram,
+    mermaid_diagram,
+)
+from ._process_page import (
+    PAGE_LANGUAGES,
+    process_page_name,
+    render_process_page,
+    write_process_pages,
+)
+from ._scenario import (
+    Expectation,
+    LoadedScenario,
+    Person,
+    ProcessRef,
+    RelativeTime,
+    Scenario,
+    Step,
+    load_scenario,
+    load_scenario_text,
+)
+from ._simulation import (
+    DeadlineView,
+    ScenarioResult,
+    StepFailure,
+    TimelineEntry,
+    format_timeline,
+    run_scenario,
+    scenario_process,
+)
+
+__all__ = [
+    "DIAGRAM_FORMATS",
+    "LANGUAGES",
+    "PAGE_LANGUAGES",
+    "DeadlineView",
+    "Expectation",
+    "GraphvizNotFound",
+    "LoadedScenario",
+    "Person",
+    "ProcessRef",
+    "RelativeTime",
+    "Scenario",
+    "ScenarioResult",
+    "Step",
+    "StepFailure",
+    "TimelineEntry",
+    "dot_diagram",
+    "draw_diagram",
+    "format_timeline",
+    "load_scenario",
+    "load_scenario_text",
+    "mermaid_diagram",
+    "process_page_name",
+    "render_process_page",
+    "run_scenario",
+    "scenario_process",
+    "write_process_pages",
+]

@@ -1,0 +1,884 @@
+"""A process's documentation page: Markdown tables in Czech and English.
+
+The page is made from the :class:`~kwflow.definition.Process` alone, so the
+documentation of a shipped process cannot disagree with the file the engine
+runs. It is written for a methodologist: labels rather than ids wherever
+something is referred to (ids appear once, where a thing is defined, so the
+page can be read side by side with the file), presence and writable
+documents resolved through the phase tree, requirements and invariants
+spelt out in sentences.
+
+One page holds both languages, each in its own section (``## Česky``,
+``## English``), so that each reads naturally instead of mixing languages in
+every cell; ``lang`` renders one language alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from kwflow.definition import (
+    ActionOnlyAfter,
+    ArtifactPresentOnEntry,
+    BoolField,
+    DateField,
+    DateTimeField,
+    EnumField,
+    IntField,
+    ListField,
+    MoneyField,
+    PersonField,
+    PhaseEnteredAtMostOnce,
+    RoleNeverActsIn,
+    TextField,
+    load_process,
+    process_files,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+    from pathlib import Path
+
+    from kwflow.definition import (
+        Action,
+        Artifact,
+        ArtifactField,
+        Deadline,
+        FieldCondition,
+        Invariant,
+        Label,
+        Period,
+        Phase,
+        Process,
+        Role,
+    )
+
+__all__ = ["PAGE_LANGUAGES", "process_page_name", "render_process_page", "write_process_pages"]
+
+PageLanguage = Literal["cs", "en"]
+
+PAGE_LANGUAGES: tuple[PageLanguage, ...] = ("cs", "en")
+"""The languages of a process page, in the order they appear."""
+
+
+# ----------------------------------------------------------------------- wording
+
+_WORDS: dict[str, tuple[str, str]] = {
+    # key: (Czech, English)
+    "section": ("Česky", "English"),
+    "generated": (
+        "Tato stránka je vytvořena automaticky ze souboru procesu; neupravujte ji ručně.",
+        "This page is generated from the process file; do not edit it by hand.",
+    ),
+    "process": ("Proces", "Process"),
+    "version": ("verze", "version"),
+    "timezone": ("časové pásmo", "timezone"),
+    "calendar": ("pracovní kalendář", "working-day calendar"),
+    "opener": ("případ zakládá", "a case is opened by"),
+    "opens_case": ("zakládá případ", "opens the case"),
+    "roles": ("Role", "Roles"),
+    "roles_intro": (
+        (
+            "Kdo se na případu podílí. Tentýž člověk nesmí v jednom případu zastávat role, "
+            "které se vylučují; lidi do role přidělují držitelé rolí ve sloupci „Přiděluje“."
+        ),
+        (
+            "Who takes part in a case. One person may not hold two roles that exclude each "
+            "other in the same case; people are given a role by holders of the roles under "
+            "“Assigned by”."
+        ),
+    ),
+    "role": ("Role", "Role"),
+    "kind": ("Druh", "Kind"),
+    "how_many": ("Počet v případu", "Holders per case"),
+    "exclusive": ("Vylučuje se s", "Exclusive with"),
+    "assigned_by": ("Přiděluje", "Assigned by"),
+    "description": ("Popis", "Description"),
+    "phases": ("Fáze", "Phases"),
+    "phases_intro": (
+        (
+            "Fáze v pořadí, jak jimi případ prochází; vnořené části mají číslo nadřazené fáze. "
+            "Jednat (udělat krok, zapsat dokument, přidělit roli) smějí jen přítomné role; "
+            "role na zavolání čekají venku, dokud je někdo přítomný nepřivolá. "
+            "Ve fázi lze zapisovat jen uvedené dokumenty."
+        ),
+        (
+            "The phases in the order a case goes through them; parts of a phase carry its "
+            "number. Only the roles present may act (take a step, write a document, assign "
+            "someone); roles on call wait outside until someone present calls them in. Only "
+            "the documents listed may be written in the phase."
+        ),
+    ),
+    "number": ("#", "#"),
+    "phase": ("Fáze", "Phase"),
+    "present": ("Přítomni", "Present"),
+    "on_call": ("Na zavolání", "On call"),
+    "writable": ("Lze zapisovat", "May be written"),
+    "starts_here": ("případ začíná zde", "a case starts here"),
+    "entered_first": ("vstupuje se sem", "entered first"),
+    "every_role": ("všechny role", "every role"),
+    "as_parent": ("jako v nadřazené fázi", "as in the enclosing phase"),
+    "any_document": ("kterýkoli dokument", "any document"),
+    "see_parts": ("podle částí", "as set by its parts"),
+    "nothing": ("nic", "nothing"),
+    "nobody": ("nikdo", "nobody"),
+    "outcomes": ("Výsledky", "Outcomes"),
+    "outcomes_intro": (
+        "Fáze, ve kterých případ končí. Výsledek je konečný: z něj už žádný krok nevede.",
+        "The phases where a case ends. An outcome is final: no step leads out of it.",
+    ),
+    "outcome": ("Výsledek", "Outcome"),
+    "code": ("Kód", "Code"),
+    "reached_by": ("Vede sem", "Reached by"),
+    "actions": ("Kroky", "Steps"),
+    "actions_intro": (
+        (
+            "Kroky, které případ posouvají. Krok smí udělat jen přítomný držitel uvedené role "
+            "a jen tehdy, když platí všechny podmínky. Krok bez cílové fáze jen zaznamená, "
+            "co se stalo."
+        ),
+        (
+            "The steps that move a case on. A step may be taken only by a present holder of "
+            "one of its roles, and only when every condition holds. A step without a target "
+            "phase only records what happened."
+        ),
+    ),
+    "step": ("Krok", "Step"),
+    "from_to": ("Odkud → kam", "From → to"),
+    "by": ("Kdo", "By"),
+    "conditions": ("Podmínky", "Conditions"),
+    "records": ("Zaznamená", "Records"),
+    "stays": ("zůstává ve fázi", "stays in the phase"),
+    "once": ("jednou za pobyt ve fázi", "once per stay in the phase"),
+    "repeatable": ("lze opakovat", "may be repeated"),
+    "documents": ("Dokumenty", "Documents"),
+    "roles_assigned": ("Přidělené role", "Roles assigned"),
+    "host_checks": ("Kontrola hostitele", "Host's check"),
+    "artifacts": ("Dokumenty", "Documents"),
+    "artifacts_intro": (
+        (
+            "Dokumenty případu s jejich poli. Dokument čtou jen role, které jej zapisují, "
+            "a role výslovně uvedené; nikdo jiný jej nevidí. Každý zápis je nová verze."
+        ),
+        (
+            "The case's documents and their fields. A document is read only by the roles "
+            "that write it and the roles listed as readers; nobody else sees it. Every "
+            "submission is a new version."
+        ),
+    ),
+    "write": ("Zapisují", "Written by"),
+    "read": ("Čtou také", "Also read by"),
+    "nobody_else": ("nikdo další", "nobody else"),
+    "field": ("Pole", "Field"),
+    "type": ("Typ", "Type"),
+    "required": ("Povinné", "Required"),
+    "yes": ("ano", "yes"),
+    "no": ("ne", "no"),
+    "deadlines": ("Lhůty", "Deadlines"),
+    "deadlines_intro": (
+        (
+            "Časová pravidla. Cíl je to, oč praxe usiluje, limit to, co se nesmí překročit; "
+            "překročení limitu se zaznamená, nikdy se tiše nepřejde. Minuty a hodiny jsou "
+            "skutečný čas, dny, týdny a měsíce kalendářní, pracovní dny vynechávají víkendy "
+            "a svátky a den, od kterého se počítá."
+        ),
+        (
+            "Time rules. The target is what practice aims for, the limit what must not be "
+            "passed; a breach of the limit is recorded, never silently dropped. Minutes and "
+            "hours are real time, days, weeks and months are calendar periods, working days "
+            "skip weekends, public holidays and the day counted from."
+        ),
+    ),
+    "deadline": ("Lhůta", "Deadline"),
+    "anchor": ("Počítá se od", "Counted from"),
+    "target": ("Cíl", "Target"),
+    "limit": ("Limit", "Limit"),
+    "satisfied_by": ("Splní krok", "Met by"),
+    "responsible": ("Odpovídá", "Responsible"),
+    "runs_in": ("Běží ve fázích", "Runs in"),
+    "breach": ("Při porušení", "On breach"),
+    "every_open_phase": ("všechny fáze před výsledkem", "every phase before an outcome"),
+    "step_ref": ("krok", "the step"),
+    "field_ref": ("pole", "the field"),
+    "counted_back": ("počítá se zpět, před ním", "counted back, before it"),
+    "rolled": (
+        "konec ve dni volna se posouvá na pracovní den",
+        "an end on a day off moves to a working day",
+    ),
+    "rolled_back": (
+        "konec ve dni volna se posouvá na předchozí pracovní den",
+        "an end on a day off moves to the previous working day",
+    ),
+    "guards": ("Kontroly hostitele", "Host's checks"),
+    "guards_intro": (
+        (
+            "Kontroly, které nejdou zapsat v souboru a které hostitelská aplikace "
+            "zaregistruje v Pythonu pod uvedeným názvem."
+        ),
+        (
+            "Checks that cannot be written in the file, which the host application "
+            "registers in Python under the name shown."
+        ),
+    ),
+    "guard": ("Kontrola", "Check"),
+    "checks": ("Co ověřuje", "What it checks"),
+    "used_by": ("Používá krok", "Used by"),
+    "invariants": ("Vlastnosti každého případu", "Properties of every case"),
+    "invariants_intro": (
+        (
+            "Pravidla, která platí v každém případu; testy je ověřují ve všech dosažitelných "
+            "stavech procesu."
+        ),
+        (
+            "Rules that hold in every case; the tests check them in every reachable state "
+            "of the process."
+        ),
+    ),
+    "property": ("Vlastnost", "Property"),
+    "meaning": ("Co přesně platí", "What exactly holds"),
+}
+
+_KINDS: dict[str, tuple[str, str]] = {
+    "family": ("rodina", "family"),
+    "child": ("dítě", "child"),
+    "support": ("podpora", "support"),
+    "professional": ("odborník", "professional"),
+    "authority": ("úřad", "authority"),
+    "independent": ("nezávislý", "independent"),
+}
+
+_RANGE = "\u2013"  # an en dash, as ranges are written in both languages
+_FIELD_OF = " \u203a "  # "document > field", with a single angle quotation mark
+
+# Czech counts take three forms: 1, 2-4, and 0 or 5 and more.
+_CS_UNITS: dict[str, tuple[str, str, str]] = {
+    "minutes": ("minuta", "minuty", "minut"),
+    "hours": ("hodina", "hodiny", "hodin"),
+    "days": ("den", "dny", "dní"),
+    "weeks": ("týden", "týdny", "týdnů"),
+    "months": ("měsíc", "měsíce", "měsíců"),
+    "working_days": ("pracovní den", "pracovní dny", "pracovních dní"),
+}
+_EN_UNITS: dict[str, tuple[str, str]] = {
+    "minutes": ("minute", "minutes"),
+    "hours": ("hour", "hours"),
+    "days": ("day", "days"),
+    "weeks": ("week", "weeks"),
+    "months": ("month", "months"),
+    "working_days": ("working day", "working days"),
+}
+_CS_RECORDS = ("záznam", "záznamy", "záznamů")
+
+
+def _cs_count(amount: int, forms: tuple[str, str, str]) -> str:
+    one, few, many = forms
+    return f"{amount} {one if amount == 1 else few if 2 <= amount <= 4 else many}"
+
+
+@dataclass(frozen=True)
+class _Writer:
+    """The page being written in one language."""
+
+    process: Process
+    lang: PageLanguage
+    level: int  # the Markdown level of the language section's own headings
+
+    # -- words
+
+    def word(self, key: str) -> str:
+        cs, en = _WORDS[key]
+        return cs if self.lang == "cs" else en
+
+    def text(self, label: Label | None) -> str:
+        return _inline(label.text(self.lang)) if label is not None else ""
+
+    def quoted(self, label: Label) -> str:
+        text = self.text(label)
+        return f"„{text}“" if self.lang == "cs" else f"“{text}”"
+
+    def period(self, period: Period) -> str:
+        unit = period.unit.value
+        if self.lang == "cs":
+            return _cs_count(period.amount, _CS_UNITS[unit])
+        single, plural = _EN_UNITS[unit]
+        return f"{period.amount} {single if period.amount == 1 else plural}"
+
+    def listing(self, names: Iterable[str], empty: str = "—") -> str:
+        names = list(names)
+        return ", ".join(names) if names else empty
+
+    def role(self, role_id: str) -> str:
+        role = self.process.role(role_id)
+        return self.text(role.label) if role is not None else f"`{role_id}`"
+
+    def roles(self, role_ids: Iterable[str], empty: str = "—") -> str:
+        return self.listing((self.role(r) for r in role_ids), empty)
+
+    def phase(self, phase_id: str) -> str:
+        info = self.process.phase_info(phase_id)
+        return self.text(info.phase.label) if info is not None else f"`{phase_id}`"
+
+    def action(self, action_id: str) -> str:
+        action = self.process.action(action_id)
+        return self.quoted(action.label) if action is not None else f"`{action_id}`"
+
+    def artifact(self, artifact_id: str) -> str:
+        artifact = self.process.artifact(artifact_id)
+        return self.text(artifact.label) if artifact is not None else f"`{artifact_id}`"
+
+    def field_name(self, artifact_id: str, field_id: str) -> str:
+        artifact = self.process.artifact(artifact_id)
+        field = artifact.field(field_id) if artifact is not None else None
+        field_text = self.text(field.label) if field is not None else f"`{field_id}`"
+        return f"{self.artifact(artifact_id)}{_FIELD_OF}{field_text}"
+
+    def heading(self, depth: int, text: str) -> str:
+        return f"{'#' * (self.level + depth)} {text}"
+
+    # -- the sections
+
+    def section(self) -> Iterator[str]:
+        process = self.process
+        yield (
+            f"{self.word('process')} `{process.id}`, {self.word('version')} {process.version}"
+            f" · {self.word('timezone')} {process.timezone}"
+            f" · {self.word('calendar')} `{process.calendar}`"
+            f" · {self.word('opener')}: {self.role(process.opener)}"
+        )
+        yield ""
+        yield from self.roles_section()
+        yield from self.phases_section()
+        yield from self.outcomes_section()
+        yield from self.actions_section()
+        yield from self.artifacts_section()
+        if process.deadlines:
+            yield from self.deadlines_section()
+        if process.guards:
+            yield from self.guards_section()
+        if process.invariants:
+            yield from self.invariants_section()
+
+    def roles_section(self) -> Iterator[str]:
+        yield self.heading(0, self.word("roles"))
+        yield ""
+        yield self.word("roles_intro")
+        yield ""
+        yield from _table(
+            [
+                self.word("role"),
+                self.word("kind"),
+                self.word("how_many"),
+                self.word("exclusive"),
+                self.word("assigned_by"),
+                self.word("description"),
+            ],
+            [self.role_row(role) for role in self.process.roles],
+        )
+
+    def role_row(self, role: Role) -> list[str]:
+        cs, en = _KINDS.get(role.kind.value, (role.kind.value, role.kind.value))
+        assigned = [self.role(r) for r in role.assigned_by]
+        if role.id == self.process.opener:
+            assigned.insert(0, self.word("opens_case"))
+        return [
+            f"{self.text(role.label)} (`{role.id}`)",
+            cs if self.lang == "cs" else en,
+            self.cardinality(role.min, role.max),
+            self.roles(role.exclusive_with),
+            self.listing(assigned),
+            self.text(role.description),
+        ]
+
+    def cardinality(self, low: int, high: int | None) -> str:
+        cs = self.lang == "cs"
+        if high is None:
+            if low == 0:
+                return "libovolně" if cs else "any number"
+            return f"alespoň {low}" if cs else f"at least {low}"
+        if low == high:
+            return f"právě {low}" if cs else f"exactly {low}"
+        return f"{low}{_RANGE}{high}"
+
+    def phases_section(self) -> Iterator[str]:
+        yield self.heading(0, self.word("phases"))
+        yield ""
+        yield self.word("phases_intro")
+        yield ""
+        rows = [
+            self.phase_row(number, phase, parent_present, parent_artifacts)
+            for number, phase, parent_present, parent_artifacts in _numbered(self.process.phases)
+        ]
+        yield from _table(
+            [
+                self.word("number"),
+                self.word("phase"),
+                self.word("present"),
+                self.word("on_call"),
+                self.word("writable"),
+                self.word("description"),
+            ],
+            rows,
+        )
+
+    def phase_row(
+        self,
+        number: str,
+        phase: Phase,
+        parent_present: tuple[str, ...] | None,
+        parent_artifacts: tuple[str, ...] | None,
+    ) -> list[str]:
+        name = f"{self.text(phase.label)} (`{phase.id}`)"
+        if phase.initial:
+            top = "." not in number
+            name += f", {self.word('starts_here' if top else 'entered_first')}"
+        if phase.present is not None:
+            present = self.roles(phase.present, self.word("nobody"))
+        elif parent_present is not None:
+            present = (
+                f"{self.roles(parent_present, self.word('nobody'))} ({self.word('as_parent')})"
+            )
+        else:
+            present = self.word("every_role")
+        if phase.phases and phase.artifacts is None:
+            writable = self.word("see_parts")
+        elif phase.artifacts is not None:
+            writable = self.listing(
+                (self.artifact(a) for a in phase.artifacts), self.word("nothing")
+            )
+        elif parent_artifacts is not None:
+            inherited = self.listing(
+                (self.artifact(a) for a in parent_artifacts), self.word("nothing")
+            )
+            writable = f"{inherited} ({self.word('as_parent')})"
+        else:
+            writable = self.word("any_document")
+        return [
+            number,
+            name,
+            present,
+            self.roles(phase.on_call),
+            writable,
+            self.text(phase.description),
+        ]
+
+    def outcomes_section(self) -> Iterator[str]:
+        terminals = [info.phase for info in self.process.all_phases() if info.phase.outcome]
+        if not terminals:
+            return
+        yield self.heading(0, self.word("outcomes"))
+        yield ""
+        yield self.word("outcomes_intro")
+        yield ""
+        rows = []
+        for phase in terminals:
+            leading = [self.action(a.id) for a in self.process.actions if a.to == phase.id]
+            rows.append(
+                [
+                    f"{self.text(phase.label)} (`{phase.id}`)",
+                    f"`{phase.outcome}`",
+                    self.listing(leading),
+                    self.text(phase.description),
+                ]
+            )
+        yield from _table(
+            [
+                self.word("outcome"),
+                self.word("code"),
+                self.word("reached_by"),
+                self.word("description"),
+            ],
+            rows,
+        )
+
+    def actions_section(self) -> Iterator[str]:
+        yield self.heading(0, self.word("actions"))
+        yield ""
+        yield self.word("actions_intro")
+        yield ""
+        yield from _table(
+            [
+                self.word("step"),
+                self.word("from_to"),
+                self.word("by"),
+                self.word("conditions"),
+                self.word("records"),
+                self.word("description"),
+            ],
+            [self.action_row(action) for action in self.process.actions],
+        )
+
+    def action_row(self, action: Action) -> list[str]:
+        sources = self.listing(self.phase(p) for p in action.from_)
+        if action.to is not None:
+            route = f"{sources} → {self.phase(action.to)}"
+        else:
+            repeat = self.word("once" if action.once else "repeatable")
+            route = f"{sources} ({self.word('stays')}; {repeat})"
+        return [
+            f"{self.text(action.label)} (`{action.id}`)",
+            route,
+            self.roles(action.by),
+            "<br>".join(self.requirements(action)) or "—",
+            self.artifact(action.records) if action.records is not None else "—",
+            self.text(action.description),
+        ]
+
+    def requirements(self, action: Action) -> Iterator[str]:
+        needs = action.requires
+        if needs.artifacts:
+            documents = self.listing(self.artifact(a) for a in needs.artifacts)
+            yield f"{self.word('documents')}: {documents}"
+        for condition in needs.fields:
+            yield self.condition(condition)
+        if needs.roles:
+            yield f"{self.word('roles_assigned')}: {self.roles(needs.roles)}"
+        for guard_id in needs.guards:
+            guard = next((g for g in self.process.guards if g.id == guard_id), None)
+            what = f" ({self.text(guard.label)})" if guard is not None else ""
+            yield f"{self.word('host_checks')}: `{guard_id}`{what}"
+
+    def condition(self, condition: FieldCondition) -> str:
+        cs = self.lang == "cs"
+        name = self.field_name(condition.artifact, condition.field)
+        artifact = self.process.artifact(condition.artifact)
+        field = artifact.field(condition.field) if artifact is not None else None
+        if condition.equals is not None:
+            return f"{name} = {self.value(field, condition.equals)}"
+        if condition.one_of is not None:
+            values = ", ".join(self.value(field, v) for v in condition.one_of)
+            return f"{name}: {'jedna z hodnot' if cs else 'one of'} {values}"
+        if condition.present is not None:
+            if condition.present:
+                return f"{name}: {'vyplněno' if cs else 'filled in'}"
+            return f"{name}: {'nevyplněno' if cs else 'not filled in'}"
+        if condition.non_empty is not None:
+            if condition.non_empty:
+                return f"{name}: {'neprázdné' if cs else 'not empty'}"
+            return f"{name}: {'prázdné' if cs else 'empty'}"
+        count = condition.min_count or 0
+        if cs:
+            return f"{name}: alespoň {_cs_count(count, _CS_RECORDS)}"
+        return f"{name}: at least {count} record{'' if count == 1 else 's'}"
+
+    def value(self, field: ArtifactField | None, value: object) -> str:
+        if isinstance(value, bool):
+            return self.word("yes" if value else "no")
+        if isinstance(field, EnumField):
+            chosen = next((v for v in field.values if v.id == value), None)
+            if chosen is not None:
+                return self.quoted(chosen.label)
+        return f"`{value}`"
+
+    def artifacts_section(self) -> Iterator[str]:
+        if not self.process.artifacts:
+            return
+        yield self.heading(0, self.word("artifacts"))
+        yield ""
+        yield self.word("artifacts_intro")
+        yield ""
+        for artifact in self.process.artifacts:
+            yield from self.artifact_block(artifact)
+
+    def artifact_block(self, artifact: Artifact) -> Iterator[str]:
+        yield self.heading(1, f"{self.text(artifact.label)} (`{artifact.id}`)")
+        yield ""
+        if artifact.description is not None:
+            yield _paragraph(artifact.description.text(self.lang))
+            yield ""
+        readers = [r for r in artifact.read if r not in artifact.write]
+        yield (
+            f"{self.word('write')}: {self.roles(artifact.write)}. "
+            f"{self.word('read')}: {self.roles(readers, self.word('nobody_else'))}."
+        )
+        yield ""
+        yield from _table(
+            [
+                self.word("field"),
+                self.word("type"),
+                self.word("required"),
+                self.word("description"),
+            ],
+            list(self.field_rows(artifact.fields, depth=0)),
+        )
+
+    def field_rows(self, fields: Iterable[ArtifactField], depth: int) -> Iterator[list[str]]:
+        for field in fields:
+            indent = "&nbsp;&nbsp;" * depth + ("↳ " if depth else "")
+            yield [
+                f"{indent}{self.text(field.label)} (`{field.id}`)",
+                self.field_type(field),
+                self.word("yes" if field.required else "no"),
+                self.text(field.description),
+            ]
+            if isinstance(field, ListField):
+                yield from self.field_rows(field.fields, depth + 1)
+
+    def field_type(self, field: ArtifactField) -> str:
+        cs = self.lang == "cs"
+        if isinstance(field, TextField):
+            if field.max_length is None:
+                return "text"
+            return (
+                f"text (max. {field.max_length} znaků)"
+                if cs
+                else (f"text (up to {field.max_length} characters)")
+            )
+        if isinstance(field, BoolField):
+            return "ano/ne" if cs else "yes/no"
+        if isinstance(field, IntField):
+            bounds = _bounds(field.min, field.max)
+            return ("celé číslo" if cs else "whole number") + (f" ({bounds})" if bounds else "")
+        if isinstance(field, DateField):
+            return "datum" if cs else "date"
+        if isinstance(field, DateTimeField):
+            return "datum a čas" if cs else "date and time"
+        if isinstance(field, MoneyField):
+            return f"{'částka' if cs else 'amount'} ({field.currency})"
+        if isinstance(field, EnumField):
+            values = ", ".join(self.quoted(v.label) for v in field.values)
+            return f"{'výběr' if cs else 'one of'}: {values}"
+        if isinstance(field, PersonField):
+            who = "osoba v případu" if cs else "a person in the case"
+            if field.roles:
+                return f"{who} ({self.roles(field.roles)})"
+            return who
+        assert isinstance(field, ListField)
+        kind = "seznam záznamů" if cs else "list of records"
+        if field.min_items:
+            if cs:
+                return f"{kind} (alespoň {_cs_count(field.min_items, _CS_RECORDS)})"
+            return f"{kind} (at least {field.min_items})"
+        return kind
+
+    def deadlines_section(self) -> Iterator[str]:
+        yield self.heading(0, self.word("deadlines"))
+        yield ""
+        yield self.word("deadlines_intro")
+        yield ""
+        yield from _table(
+            [
+                self.word("deadline"),
+                self.word("anchor"),
+                self.word("target"),
+                self.word("limit"),
+                self.word("satisfied_by"),
+                self.word("responsible"),
+                self.word("runs_in"),
+                self.word("breach"),
+            ],
+            [self.deadline_row(deadline) for deadline in self.process.deadlines],
+        )
+        explained = [d for d in self.process.deadlines if d.description is not None]
+        for deadline in explained:
+            yield f"- **{self.text(deadline.label)}**: {self.text(deadline.description)}"
+        if explained:
+            yield ""
+
+    def deadline_row(self, deadline: Deadline) -> list[str]:
+        anchor = deadline.anchor
+        if anchor.action is not None:
+            start = f"{self.word('step_ref')} {self.action(anchor.action)}"
+        else:
+            assert anchor.field is not None
+            name = self.field_name(anchor.field.artifact, anchor.field.field)
+            start = f"{self.word('field_ref')} {name}"
+        if deadline.direction == "before":
+            start += f" ({self.word('counted_back')})"
+        roll = ""
+        if deadline.roll_to_working_day:
+            roll = f", {self.word('rolled_back' if deadline.direction == 'before' else 'rolled')}"
+        phases = (
+            self.listing(self.phase(p) for p in deadline.phases)
+            if deadline.phases
+            else self.word("every_open_phase")
+        )
+        return [
+            f"{self.text(deadline.label)} (`{deadline.id}`)",
+            start,
+            self.period(deadline.target) + roll if deadline.target is not None else "—",
+            self.period(deadline.limit) + roll if deadline.limit is not None else "—",
+            self.listing(self.action(a) for a in deadline.satisfied_by),
+            self.role(deadline.responsible),
+            phases,
+            self.text(deadline.breach),
+        ]
+
+    def guards_section(self) -> Iterator[str]:
+        yield self.heading(0, self.word("guards"))
+        yield ""
+        yield self.word("guards_intro")
+        yield ""
+        rows = []
+        for guard in self.process.guards:
+            users = [
+                self.action(a.id) for a in self.process.actions if guard.id in a.requires.guards
+            ]
+            rows.append(
+                [
+                    f"`{guard.id}`",
+                    self.text(guard.label),
+                    self.listing(users),
+                    self.text(guard.description),
+                ]
+            )
+        yield from _table(
+            [
+                self.word("guard"),
+                self.word("checks"),
+                self.word("used_by"),
+                self.word("description"),
+            ],
+            rows,
+        )
+
+    def invariants_section(self) -> Iterator[str]:
+        yield self.heading(0, self.word("invariants"))
+        yield ""
+        yield self.word("invariants_intro")
+        yield ""
+        yield from _table(
+            [self.word("property"), self.word("meaning")],
+            [
+                [f"{self.text(invariant.label)} (`{invariant.id}`)", self.invariant(invariant)]
+                for invariant in self.process.invariants
+            ],
+        )
+
+    def invariant(self, invariant: Invariant) -> str:
+        cs = self.lang == "cs"
+        if isinstance(invariant, ActionOnlyAfter):
+            later, first = self.action(invariant.action), self.action(invariant.after)
+            if cs:
+                return f"Krok {later} se udělá jen tehdy, když už byl udělán krok {first}."
+            return f"The step {later} is taken only after the step {first}."
+        if isinstance(invariant, RoleNeverActsIn):
+            role, phase = self.role(invariant.role), self.phase(invariant.phase)
+            if cs:
+                return f"Role {role} ve fázi {phase} nikdy nejedná."
+            return f"The role {role} never acts in the phase {phase}."
+        if isinstance(invariant, ArtifactPresentOnEntry):
+            artifact, phase = self.artifact(invariant.artifact), self.phase(invariant.phase)
+            if cs:
+                return f"Když případ vstupuje do fáze {phase}, dokument {artifact} už existuje."
+            return f"When a case enters the phase {phase}, the document {artifact} exists."
+        assert isinstance(invariant, PhaseEnteredAtMostOnce)
+        phase = self.phase(invariant.phase)
+        if cs:
+            return f"Do fáze {phase} případ vstoupí nejvýše jednou."
+        return f"A case enters the phase {phase} at most once."
+
+
+def _numbered(
+    phases: tuple[Phase, ...],
+    prefix: str = "",
+    parent_present: tuple[str, ...] | None = None,
+    parent_artifacts: tuple[str, ...] | None = None,
+) -> Iterator[tuple[str, Phase, tuple[str, ...] | None, tuple[str, ...] | None]]:
+    """Non-terminal phases depth first, numbered ``1``, ``3.2``..., with what they inherit."""
+    number = 0
+    for phase in phases:
+        if phase.outcome is not None:
+            continue
+        number += 1
+        label = f"{prefix}{number}"
+        yield label, phase, parent_present, parent_artifacts
+        present = phase.present if phase.present is not None else parent_present
+        artifacts = phase.artifacts if phase.artifacts is not None else parent_artifacts
+        yield from _numbered(phase.phases, f"{label}.", present, artifacts)
+
+
+def _bounds(low: int | None, high: int | None) -> str:
+    if low is not None and high is not None:
+        return f"{low}{_RANGE}{high}"
+    if low is not None:
+        return f"≥ {low}"
+    if high is not None:
+        return f"≤ {high}"
+    return ""
+
+
+# Characters Markdown would read as syntax; Markdown has no escape for '<', '>'
+# and '&' (an entity) that every renderer honours, so those become entities.
+_SPECIAL = re.compile(r"([\\`*_\[\]|])")
+_ENTITIES = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+
+
+def _inline(text: str) -> str:
+    """Text for one line or one table cell: whitespace collapsed, syntax escaped."""
+    escaped = _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    return re.sub(r"[<>&]", lambda match: _ENTITIES[match.group()], escaped)
+
+
+def _paragraph(text: str) -> str:
+    """Text as a paragraph: escaped, and not mistaken for a heading, list or quote."""
+    line = _inline(text)
+    return re.sub(r"^(\d+)\.(\s)", r"\1\\.\2", re.sub(r"^([#+\-=])", r"\\\1", line))
+
+
+def _table(header: list[str], rows: list[list[str]]) -> Iterator[str]:
+    yield "| " + " | ".join(header) + " |"
+    yield "|" + "---|" * len(header)
+    for row in rows:
+        yield "| " + " | ".join(cell or " " for cell in row) + " |"
+    yield ""
+
+
+def render_process_page(process: Process, *, lang: PageLanguage | None = None) -> str:
+    """The Markdown documentation page of ``process``.
+
+    With ``lang`` left out the page holds both languages, Czech first, each in
+    its own section; with ``lang="cs"`` or ``lang="en"`` it holds that one.
+    Everything on the page comes from ``process``: title and description,
+    roles, phases (with presence, on-call roles and writable documents
+    resolved through the phase tree), outcomes, steps with their conditions,
+    documents with their fields, deadlines, the host's checks and invariants.
+    """
+    languages: tuple[PageLanguage, ...] = PAGE_LANGUAGES if lang is None else (lang,)
+    both = len(languages) > 1
+    titles = [process.title.text(code) for code in languages]
+    distinct_titles = list(dict.fromkeys(titles))
+    lines = [f"# {_inline(' / '.join(distinct_titles))}", ""]
+    lines.append(
+        "<!-- "
+        + " ".join(_WORDS["generated"][0 if code == "cs" else 1] for code in languages)
+        + " -->"
+    )
+    lines.append("")
+    if process.description is not None:
+        for code in languages:
+            lines += [_paragraph(process.description.text(code)), ""]
+    for code in languages:
+        writer = _Writer(process, code, level=3 if both else 2)
+        if both:
+            lines += [f"## {writer.word('section')}", ""]
+        lines += writer.section()
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def process_page_name(process: Process) -> str:
+    """The file name of ``process``'s page: ``<id>.md``."""
+    return f"{process.id}.md"
+
+
+def write_process_pages(processes_dir: Path, pages_dir: Path, *, check: bool = False) -> list[Path]:
+    """Render the page of every process file in ``processes_dir`` into ``pages_dir``.
+
+    Returns the pages that were out of date (written, or with ``check=True``
+    only reported). Each file is loaded with its static checks, so a file
+    with errors raises :class:`~kwflow.exceptions.DefinitionError`.
+    """
+    stale = []
+    for path in process_files(processes_dir):
+        process = load_process(path)
+        page = pages_dir / process_page_name(process)
+        content = render_process_page(process)
+        current = page.read_text(encoding="utf-8") if page.exists() else None
+        if current == content:
+            continue
+        stale.append(page)
+        if not check:
+            page.parent.mkdir(parents=True, exist_ok=True)
+            page.write_text(content, encoding="utf-8", newline="\n")
+    return stale

@@ -1,0 +1,448 @@
+"""Scenario files: a realistic case played through a process, step by step.
+
+A scenario names the process, the people taking part and their roles, a
+start time, and the steps: when, who, which command, with what data, and
+what the author expects to see after it (the phase, the outcome, deadline
+statuses, or that the step is refused with a given kind of error). Running
+it drives the real engine, with an in-memory store and a simulated clock,
+and gives a timeline a methodologist can read.
+
+This module holds the file's models and loading; ``_simulation`` runs it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from kwflow.definition._yaml import DocPath, SourceMap, describe, parse_yaml
+from kwflow.exceptions import DefinitionError, Problem
+
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
+
+__all__ = [
+    "COMMANDS",
+    "DEADLINE_STATUSES",
+    "REFUSAL_KINDS",
+    "Expectation",
+    "LoadedScenario",
+    "Person",
+    "ProcessRef",
+    "RelativeTime",
+    "Scenario",
+    "Step",
+    "load_scenario",
+    "load_scenario_text",
+]
+
+COMMANDS: tuple[str, ...] = (
+    "act",
+    "submit",
+    "assign",
+    "unassign",
+    "call_in",
+    "dismiss",
+    "check_deadlines",
+)
+"""The commands a step may give, one per step."""
+
+REFUSAL_KINDS: tuple[str, ...] = (
+    "ActionNotAllowed",
+    "NotPermitted",
+    "ArtifactInvalid",
+    "UnknownName",
+)
+"""Kinds of refusal a step may expect: the names of the errors in `kwflow.exceptions`."""
+
+DEADLINE_STATUSES: tuple[str, ...] = (
+    "not_started",
+    "pending",
+    "met_on_time",
+    "met_late",
+    "breached",
+    "cancelled",
+)
+"""Statuses a deadline can have (see Concepts, Deadline)."""
+
+RefusalKind = Literal["ActionNotAllowed", "NotPermitted", "ArtifactInvalid", "UnknownName"]
+DeadlineStatus = Literal[
+    "not_started", "pending", "met_on_time", "met_late", "breached", "cancelled"
+]
+
+_IDENTIFIER = r"^[a-z][a-z0-9_]*$"
+# Person ids are the host's; in a scenario they are short names a reader
+# follows through the timeline.
+_PERSON = r"^[A-Za-z0-9][A-Za-z0-9_.@-]*$"
+_RELATIVE = re.compile(r"^\+(?:\d+[wdhm])+$")
+_CLOCK = r"^(?:[01]\d|2[0-3]):[0-5]\d$"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ProcessRef(_Model):
+    """A registered process named by id and, optionally, version (the newest otherwise)."""
+
+    id: str = Field(pattern=_IDENTIFIER)
+    version: int | None = Field(default=None, ge=1)
+
+
+class Person(_Model):
+    """Someone taking part in the scenario's case, with the roles they will hold.
+
+    ``roles`` lets an ``assign`` step leave out the role when the person has
+    one; it does not assign anything by itself (assigning is a step, with an
+    actor, as in a real case).
+    """
+
+    name: str | None = Field(default=None, description="how the timeline shows the person")
+    roles: tuple[str, ...] = Field(default=(), description="roles this person will hold")
+
+
+class RelativeTime(_Model):
+    """Time after the previous step: one of ``minutes``, ``hours``, ``days``,
+    ``weeks``, ``working_days``, optionally at a local ``time`` of day.
+
+    Minutes and hours are elapsed time; days and weeks keep the local time
+    of day (across a daylight-saving change too); working days skip
+    weekends and the public holidays of the process's calendar.
+    """
+
+    minutes: int | None = Field(default=None, ge=0)
+    hours: int | None = Field(default=None, ge=0)
+    days: int | None = Field(default=None, ge=0)
+    weeks: int | None = Field(default=None, ge=0)
+    working_days: int | None = Field(default=None, ge=0)
+    time: str | None = Field(default=None, pattern=_CLOCK, description="local time, HH:MM")
+
+    @model_validator(mode="after")
+    def _one_unit(self) -> RelativeTime:
+        given = [
+            u for u in ("minutes", "hours", "days", "weeks", "working_days") if getattr(self, u)
+        ]
+        if len(given) > 1:
+            raise ValueError(
+                f"give one of minutes, hours, days, weeks, working_days; found {', '.join(given)}"
+            )
+        if not given and self.time is None:
+            raise ValueError("give a period (days: 2) or a time of day (time: '09:00'), or both")
+        return self
+
+
+When = datetime | str | RelativeTime
+
+
+def _local_time(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(
+            f"{text!r} is not a time: write '+2d', '+1d2h' or '+30m' (after the previous "
+            "step), a date and time '2026-10-05 09:00' (local time of the process), "
+            "or {working_days: 3, time: '09:00'}"
+        ) from None
+
+
+class Expectation(_Model):
+    """What a step (or the whole scenario) expects to see.
+
+    ``phase`` matches the case's leaf phase or any phase it is inside.
+    ``refused`` expects the step to be refused with that kind of error, and
+    ``reason`` a text the refusal's message must contain.
+    """
+
+    phase: str | None = Field(default=None, pattern=_IDENTIFIER)
+    outcome: str | None = Field(default=None, pattern=_IDENTIFIER)
+    deadlines: dict[str, DeadlineStatus] = Field(default_factory=dict)
+    refused: RefusalKind | None = None
+    reason: str | None = Field(default=None, min_length=1)
+
+    @model_validator(mode="after")
+    def _reason_needs_refused(self) -> Expectation:
+        if self.reason is not None and self.refused is None:
+            raise ValueError("'reason' needs 'refused': the kind of error the step is refused with")
+        return self
+
+
+class Step(_Model):
+    """One command given at one time by one person.
+
+    Exactly one command: ``act`` (an action id), ``submit`` (an artifact
+    id, with ``data``), ``assign`` / ``unassign`` (a person, with ``role``
+    unless the person has one role), ``call_in`` / ``dismiss`` (a role
+    waiting on call, such as the coordinator during private family time), or
+    ``check_deadlines: true`` (tell the engine the time, so it records
+    breaches).
+    """
+
+    when: When | None = Field(
+        default=None,
+        description="absolute ('2026-10-05 09:00', local time), relative ('+2d', '+1d2h', "
+        "'+30m') or {working_days: 3, time: '09:00'}; left out = the previous step's time",
+    )
+    who: str | None = Field(default=None, pattern=_PERSON)
+    note: str | None = Field(default=None, description="what this step is, in words")
+    act: str | None = Field(default=None, pattern=_IDENTIFIER)
+    submit: str | None = Field(default=None, pattern=_IDENTIFIER)
+    assign: str | None = Field(default=None, pattern=_PERSON)
+    unassign: str | None = Field(default=None, pattern=_PERSON)
+    call_in: str | None = Field(default=None, pattern=_IDENTIFIER)
+    dismiss: str | None = Field(default=None, pattern=_IDENTIFIER)
+    check_deadlines: bool | None = None
+    role: str | None = Field(default=None, pattern=_IDENTIFIER)
+    data: dict[str, Any] | None = None
+    expect: Expectation | None = None
+
+    @field_validator("when")
+    @classmethod
+    def _time_text(cls, value: When | None) -> When | None:
+        if isinstance(value, str) and not _RELATIVE.match(value):
+            _local_time(value)
+        return value
+
+    @model_validator(mode="after")
+    def _one_command(self) -> Step:
+        given = [c for c in COMMANDS if getattr(self, c) not in (None, False)]
+        if len(given) != 1:
+            raise ValueError(
+                "a step needs exactly one command of "
+                + ", ".join(COMMANDS)
+                + f"; found {', '.join(given) or 'none'}"
+            )
+        if self.command != "check_deadlines" and self.who is None:
+            raise ValueError(f"a step with '{self.command}' needs 'who': the person giving it")
+        if self.role is not None and self.command not in ("assign", "unassign"):
+            raise ValueError("'role' belongs to an 'assign' or 'unassign' step")
+        if self.data is not None and self.command not in ("act", "submit"):
+            raise ValueError("'data' belongs to an 'act' or 'submit' step")
+        refused = self.expect is not None and self.expect.refused is not None
+        if self.command == "submit" and self.data is None and not refused:
+            raise ValueError("a 'submit' step needs 'data': the artifact's fields")
+        return self
+
+    @property
+    def command(self) -> str:
+        """Which command the step gives."""
+        return next(c for c in COMMANDS if getattr(self, c) not in (None, False))
+
+    @property
+    def target(self) -> str | None:
+        """What the command is about: an action, an artifact, a person or a role."""
+        value = getattr(self, self.command)
+        return value if isinstance(value, str) else None
+
+
+class Scenario(_Model):
+    """A scenario file: a case played through a process with expectations.
+
+    ``process`` is a path relative to the scenario file, or ``{id, version}``
+    of a registered process. ``start`` is when the case is opened (local
+    time of the process unless it carries an offset), by ``opened_by``.
+    ``guards`` says how each named guard of the process answers: in a real
+    host they are Python functions, in a scenario fixed answers.
+    """
+
+    title: str = Field(min_length=1)
+    description: str | None = None
+    process: str | ProcessRef
+    start: datetime | str
+    opened_by: str = Field(pattern=_PERSON)
+    people: dict[str, Person] = Field(min_length=1)
+    guards: dict[str, bool] = Field(
+        default_factory=dict,
+        description="how the host's named guards answer in this scenario: {guard_id: true}",
+    )
+    steps: tuple[Step, ...] = Field(min_length=1)
+    expect: Expectation | None = Field(default=None, description="what holds after the last step")
+
+    @field_validator("start")
+    @classmethod
+    def _start_text(cls, value: datetime | str) -> datetime | str:
+        if isinstance(value, str):
+            _local_time(value)
+        return value
+
+    @model_validator(mode="after")
+    def _people_known(self) -> Scenario:
+        bad = [name for name in self.people if not re.match(_PERSON, name)]
+        if bad:
+            raise ValueError(
+                f"person ids are letters, digits and _ . @ -; found {', '.join(map(repr, bad))}"
+            )
+        if self.opened_by not in self.people:
+            raise ValueError(f"'opened_by' names {self.opened_by!r}, who is not among 'people'")
+        return self
+
+
+@dataclass(frozen=True)
+class LoadedScenario:
+    """A scenario with where it came from, so problems can name a line and column."""
+
+    scenario: Scenario
+    source: SourceMap
+    file: Path | None
+
+
+# ------------------------------------------------------------------ loading
+
+
+def load_scenario(path: str | Path) -> LoadedScenario:
+    """Read a scenario file; raises `DefinitionError` listing every problem at once."""
+    file = Path(path)
+    try:
+        text = file.read_bytes()
+    except OSError as exc:
+        raise DefinitionError(
+            [
+                Problem(
+                    file=str(file),
+                    line=None,
+                    column=None,
+                    path="",
+                    message=f"the file cannot be read: {exc.strerror or exc}",
+                    rule="file",
+                )
+            ]
+        ) from None
+    loaded = load_scenario_text(text, str(file))
+    return LoadedScenario(loaded.scenario, loaded.source, file)
+
+
+def load_scenario_text(text: str | bytes, filename: str = "<string>") -> LoadedScenario:
+    """Read a scenario from YAML text; ``filename`` is used in problem positions only."""
+    data, source = parse_yaml(text, filename)
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise DefinitionError(_problems(exc.errors(), data, source)) from None
+    return LoadedScenario(scenario, source, None)
+
+
+def _problems(errors: list[ErrorDetails], data: Any, source: SourceMap) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: set[tuple[str, str]] = set()
+    located = [(error, _document_path(error["loc"], data)) for error in errors]
+    for error, path in located:
+        if _union_noise(error, path, located) or _too_short_because_items_failed(error):
+            continue
+        kind = error["type"]
+        key = False
+        hint: str | None = None
+        found: str | None = describe(error.get("input"))
+        if kind == "extra_forbidden":
+            name = str(path[-1]) if path else "?"
+            allowed = _keys_at(path[:-1])
+            message = f"unknown key {name!r}"
+            close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}?" if close else None
+            found = None
+            key = True
+        elif kind == "missing":
+            name = str(error["loc"][-1])
+            message = f"the key {name!r} is missing"
+            found = None
+        else:
+            message = str(error["msg"]).removeprefix("Value error, ")
+            if kind == "value_error":
+                found = None
+        problem = source.problem(path, message, key=key, found=found, hint=hint, rule="scenario")
+        marker = (problem.path, problem.message)
+        if marker not in seen:
+            seen.add(marker)
+            problems.append(problem)
+    problems.sort(key=lambda p: (p.line or 0, p.column or 0))
+    return problems
+
+
+def _too_short_because_items_failed(error: ErrorDetails) -> bool:
+    # pydantic checks a tuple's minimum length after its items, and counts
+    # only the items that passed: a list of one broken step is "too short".
+    if error["type"] != "too_short":
+        return False
+    given = error.get("input")
+    actual = (error.get("ctx") or {}).get("actual_length", 0)
+    return isinstance(given, list | tuple) and actual < len(given)
+
+
+_UNION_MEMBERS = frozenset({"str", "datetime", "RelativeTime", "ProcessRef"})
+_SCALAR_MEMBERS = frozenset({"str", "int", "bool", "datetime"})
+
+
+def _union_noise(
+    error: ErrorDetails, path: DocPath, located: list[tuple[ErrorDetails, DocPath]]
+) -> bool:
+    """A union member's type error, when another member explains the value better.
+
+    For ``when: {wokring_days: 2}`` pydantic reports that the mapping is not
+    text, not a datetime, and has an unknown key; only the last helps.
+    """
+    if not any(segment in _UNION_MEMBERS for segment in error["loc"]):
+        return False
+    if not error["type"].endswith(("_type", "_parsing")):
+        return False
+    others = [
+        p
+        for e, p in located
+        if e is not error
+        and p[: len(path)] == path
+        and not e["type"].endswith(("_type", "_parsing"))
+    ]
+    if others:
+        return True
+    # Every member refused the value's type: keep the first report only.
+    first = next(e for e, p in located if p == path)
+    return first is not error
+
+
+def _document_path(loc: tuple[int | str, ...], data: Any) -> DocPath:
+    # pydantic's loc mixes places in the document with names of union
+    # members ('str', 'RelativeTime'); keep only the steps that exist.
+    path: list[str | int] = []
+    node = data
+    for segment in loc:
+        in_mapping = isinstance(node, Mapping) and segment in node
+        in_list = isinstance(node, list) and isinstance(segment, int) and 0 <= segment < len(node)
+        if in_mapping or in_list:
+            node = node[segment]
+            path.append(segment)
+        elif isinstance(segment, str) and (
+            segment[:1].isupper() or "[" in segment or segment in _SCALAR_MEMBERS
+        ):
+            continue
+        else:
+            path.append(segment)
+            break
+    return tuple(path)
+
+
+def _keys_at(path: DocPath) -> tuple[str, ...]:
+    """The keys allowed in the mapping at ``path``, for "did you mean"."""
+    names = [p for p in path if isinstance(p, str)]
+    model: type[BaseModel] = Scenario
+    if names[-1:] == ["expect"]:
+        model = Expectation
+    elif names[-1:] == ["when"]:
+        model = RelativeTime
+    elif names[:1] == ["steps"] and len(path) == 2:
+        model = Step
+    elif names[:1] == ["people"] and len(path) == 2:
+        model = Person
+    elif names[-1:] == ["process"]:
+        model = ProcessRef
+    return tuple(model.model_fields)

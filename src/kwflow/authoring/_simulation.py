@@ -1,0 +1,722 @@
+"""Running a scenario: its steps through the real engine, on a simulated clock.
+
+The engine is the one a host embeds, with an in-memory store and a clock the
+scenario moves forward step by step. Nothing is mocked: what a scenario
+shows is what the engine does with the process file. Every step's result
+(accepted, or refused with the engine's own message) becomes a timeline
+entry; the first step that is refused unexpectedly, or after which an
+expectation does not hold, ends the run and is named in the result.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+from zoneinfo import ZoneInfo
+
+from kwflow.exceptions import DefinitionError, KwflowError, Problem
+
+from ._scenario import Expectation, LoadedScenario, ProcessRef, RelativeTime, Scenario, Step
+
+if TYPE_CHECKING:
+    from kwflow.definition import Process, Registry
+
+__all__ = [
+    "DeadlineView",
+    "ScenarioResult",
+    "StepFailure",
+    "TimelineEntry",
+    "format_timeline",
+    "run_scenario",
+    "scenario_process",
+]
+
+Language = Literal["cs", "en"]
+
+_RELATIVE_PART = re.compile(r"(\d+)([wdhm])")
+
+
+# ------------------------------------------------------------------ results
+
+
+@dataclass(frozen=True)
+class DeadlineView:
+    """A deadline of the case as the timeline shows it (times are local)."""
+
+    id: str
+    label: str
+    status: str
+    target_at: datetime | None
+    limit_at: datetime | None
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One step of the run: what was done, and the case right after it.
+
+    ``number`` counts the scenario's steps from 1; ``0`` is the opening of
+    the case. ``refused`` holds the engine's message when the step was
+    refused, and ``refusal_expected`` whether the scenario said it would be.
+    ``changed`` names the deadlines whose status or times the step changed.
+    """
+
+    number: int
+    at: datetime
+    who: str | None
+    what: str
+    note: str | None
+    phase: str
+    phase_label: str
+    outcome: str | None
+    refused: str | None
+    deadlines: tuple[DeadlineView, ...]
+    changed: tuple[str, ...]
+    refusal_expected: bool = False
+
+
+@dataclass(frozen=True)
+class StepFailure:
+    """The step at which the scenario failed, and every way it failed.
+
+    ``number`` is the step's number (from 1), or ``-1`` for the scenario's
+    final expectations; ``problems`` are worded in ``lang``.
+    """
+
+    number: int
+    note: str | None
+    problems: tuple[str, ...]
+    lang: Language = "en"
+
+    def __str__(self) -> str:
+        words = {key: value[self.lang] for key, value in _UNMET.items()}
+        name = words["final"] if self.number < 0 else words["step"].format(number=self.number)
+        if self.note:
+            name += f" ({self.note})"
+        return f"{name}: " + "; ".join(self.problems)
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    """What running a scenario gave: the timeline and, if it failed, where."""
+
+    title: str
+    file: Path | None
+    process: Process
+    entries: tuple[TimelineEntry, ...]
+    failure: StepFailure | None
+
+    @property
+    def ok(self) -> bool:
+        """Whether every step ran as the scenario expected."""
+        return self.failure is None
+
+
+# ---------------------------------------------------------------- resolving
+
+
+def scenario_process(loaded: LoadedScenario, registry: Registry | None = None) -> Process:
+    """The process a scenario plays, loaded and checked.
+
+    A path is relative to the scenario file; ``{id, version}`` is looked up
+    in ``registry`` (kwflow's shipped processes when it is ``None``).
+    Raises `DefinitionError` when the process file has problems,
+    `ProcessNotFound` when the id is not registered.
+    """
+    from kwflow.definition import Registry, load_process
+
+    ref = loaded.scenario.process
+    if isinstance(ref, ProcessRef):
+        return (registry or Registry.shipped()).get(ref.id, ref.version)
+    base = loaded.file.parent if loaded.file is not None else Path()
+    path = base / ref
+    if not path.is_file():
+        raise DefinitionError(
+            [
+                loaded.source.problem(
+                    ("process",),
+                    f"the process file {str(path)!r} does not exist",
+                    expected="a path relative to the scenario file, or {id: ..., version: ...}",
+                    rule="scenario",
+                )
+            ]
+        )
+    return load_process(path)
+
+
+def reference_problems(loaded: LoadedScenario, process: Process) -> list[Problem]:
+    """Every name in the scenario that the process or the cast does not know."""
+    scenario = loaded.scenario
+    source = loaded.source
+    problems: list[Problem] = []
+    roles = {role.id for role in process.roles}
+    phases = {info.phase.id for info in process.all_phases()}
+    outcomes = {info.phase.outcome for info in process.all_phases() if info.phase.outcome}
+    actions = {action.id for action in process.actions}
+    artifacts = {artifact.id for artifact in process.artifacts}
+    deadlines = {deadline.id for deadline in process.deadlines}
+
+    def unknown(path: tuple[str | int, ...], kind: str, name: str, known: set[str]) -> None:
+        problems.append(
+            source.problem(
+                path,
+                f"the process has no {kind} {name!r}",
+                expected="one of " + ", ".join(sorted(known)),
+                rule="scenario",
+            )
+        )
+
+    for person_id, person in scenario.people.items():
+        for index, role in enumerate(person.roles):
+            if role not in roles:
+                unknown(("people", person_id, "roles", index), "role", role, roles)
+
+    def check_expectation(path: tuple[str | int, ...], expect: Expectation | None) -> None:
+        if expect is None:
+            return
+        if expect.phase is not None and expect.phase not in phases:
+            unknown((*path, "phase"), "phase", expect.phase, phases)
+        if expect.outcome is not None and expect.outcome not in outcomes:
+            unknown((*path, "outcome"), "outcome", expect.outcome, outcomes)
+        for deadline_id in expect.deadlines:
+            if deadline_id not in deadlines:
+                unknown((*path, "deadlines", deadline_id), "deadline", deadline_id, deadlines)
+
+    declared_guards = {guard.id for guard in process.guards}
+    for guard_id in scenario.guards:
+        if guard_id not in declared_guards:
+            unknown(("guards", guard_id), "guard", guard_id, declared_guards)
+
+    people = set(scenario.people)
+    for index, step in enumerate(scenario.steps):
+        path: tuple[str | int, ...] = ("steps", index)
+        if step.who is not None and step.who not in people:
+            _unknown_person(problems, loaded, (*path, "who"), step.who)
+        command, target = step.command, step.target
+        if command in ("call_in", "dismiss") and target not in roles:
+            unknown((*path, command), "role", str(target), roles)
+        elif command == "act" and target not in actions:
+            unknown((*path, "act"), "action", str(target), actions)
+        elif command == "submit" and target not in artifacts:
+            unknown((*path, "submit"), "artifact", str(target), artifacts)
+        elif command in ("assign", "unassign"):
+            assert target is not None
+            if target not in people:
+                _unknown_person(problems, loaded, (*path, command), target)
+            elif step.role is not None and step.role not in roles:
+                unknown((*path, "role"), "role", step.role, roles)
+            elif step.role is None and len(scenario.people[target].roles) != 1:
+                problems.append(
+                    source.problem(
+                        (*path, command),
+                        f"say which role: {target!r} has "
+                        f"{len(scenario.people[target].roles)} roles in 'people'",
+                        expected="'role: ...' in this step",
+                        rule="scenario",
+                    )
+                )
+        check_expectation((*path, "expect"), step.expect)
+    if scenario.expect is not None:
+        if scenario.expect.refused is not None:
+            problems.append(
+                source.problem(
+                    ("expect", "refused"),
+                    "the final expectations cannot expect a refusal",
+                    hint="put 'refused' in the 'expect' of the step that is refused",
+                    rule="scenario",
+                )
+            )
+        check_expectation(("expect",), scenario.expect)
+    return problems
+
+
+def _unknown_person(
+    problems: list[Problem], loaded: LoadedScenario, path: tuple[str | int, ...], name: str
+) -> None:
+    problems.append(
+        loaded.source.problem(
+            path,
+            f"{name!r} is not among 'people'",
+            expected="one of " + ", ".join(sorted(loaded.scenario.people)),
+            rule="scenario",
+        )
+    )
+
+
+# ----------------------------------------------------------------- the time
+
+
+def _local(value: datetime | str, zone: ZoneInfo) -> datetime:
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        # Local wall time in the process's zone; fold=0 takes the first of
+        # a repeated hour, as a reader of "02:30" on the autumn change would.
+        return moment.replace(tzinfo=zone)
+    return moment.astimezone(zone)
+
+
+def _step_time(step: Step, previous: datetime, zone: ZoneInfo, calendar_id: str) -> datetime:
+    when = step.when
+    if when is None:
+        return previous
+    if isinstance(when, RelativeTime):
+        return _relative(when, previous, zone, calendar_id)
+    if isinstance(when, str) and when.startswith("+"):
+        moment = previous
+        for amount, unit in _RELATIVE_PART.findall(when):
+            n = int(amount)
+            if unit in ("m", "h"):
+                # Elapsed time: across a daylight-saving change too.
+                delta = timedelta(minutes=n) if unit == "m" else timedelta(hours=n)
+                moment = (moment.astimezone(UTC) + delta).astimezone(zone)
+            else:
+                days = n * 7 if unit == "w" else n
+                moment = _at_day(moment.date() + timedelta(days=days), moment.time(), zone)
+        return moment
+    return _local(when, zone)
+
+
+def _relative(when: RelativeTime, previous: datetime, zone: ZoneInfo, calendar_id: str) -> datetime:
+    moment = previous
+    if when.minutes or when.hours:
+        delta = timedelta(minutes=when.minutes or 0, hours=when.hours or 0)
+        moment = (moment.astimezone(UTC) + delta).astimezone(zone)
+    elif when.days or when.weeks:
+        days = (when.days or 0) + 7 * (when.weeks or 0)
+        moment = _at_day(moment.date() + timedelta(days=days), moment.time(), zone)
+    elif when.working_days:
+        from kwflow.calendars import get_calendar
+
+        day = get_calendar(calendar_id).add_working_days(moment.date(), when.working_days)
+        moment = _at_day(day, moment.time(), zone)
+    if when.time is not None:
+        hours, minutes = (int(part) for part in when.time.split(":"))
+        moment = _at_day(moment.date(), time(hours, minutes), zone)
+    return moment
+
+
+def _at_day(day: date, clock: time, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, clock.replace(tzinfo=None), tzinfo=zone)
+
+
+def _localize_data(value: Any, zone: ZoneInfo) -> Any:
+    """Artifact data with naive datetimes read as the process's local time."""
+    if isinstance(value, datetime):
+        return _local(value, zone)
+    if isinstance(value, Mapping):
+        return {key: _localize_data(item, zone) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_localize_data(item, zone) for item in value]
+    return value
+
+
+# ------------------------------------------------------------------ running
+
+
+_WORDS: dict[str, dict[Language, str]] = {
+    "opened": {"cs": "založil(a) případ", "en": "opened the case"},
+    "act": {"cs": "krok", "en": "action"},
+    "submit": {"cs": "dokument", "en": "document"},
+    "assign": {"cs": "přidělil(a) roli", "en": "assigned the role"},
+    "unassign": {"cs": "odebral(a) roli", "en": "took away the role"},
+    "call_in": {"cs": "přivolal(a)", "en": "called in"},
+    "dismiss": {"cs": "propustil(a)", "en": "dismissed"},
+    "check_deadlines": {"cs": "kontrola lhůt", "en": "deadlines checked"},
+}
+
+
+def run_scenario(
+    loaded: LoadedScenario,
+    *,
+    registry: Registry | None = None,
+    lang: Language = "cs",
+) -> ScenarioResult:
+    """Play a scenario through the engine and check its expectations.
+
+    Raises `DefinitionError` when the scenario names something the process
+    or its own cast does not have, or when its process file has problems;
+    those are mistakes in files, found before anything runs. A scenario that
+    runs but does not go as expected returns a result whose ``failure``
+    names the step.
+    """
+    from kwflow import Engine, SimulatedClock
+    from kwflow.definition import Registry as ProcessRegistry
+    from kwflow.store import MemoryStore
+
+    scenario = loaded.scenario
+    process = scenario_process(loaded, registry)
+    problems = reference_problems(loaded, process)
+    if problems:
+        raise DefinitionError(problems)
+
+    zone = ZoneInfo(process.timezone)
+    current = _local(scenario.start, zone)
+    clock = SimulatedClock(current)
+    engine_registry = ProcessRegistry()
+    engine_registry.add(process)
+    engine = Engine(
+        engine_registry,
+        store=MemoryStore(),
+        clock=clock,
+        guards={name: _fixed_guard(answer) for name, answer in scenario.guards.items()},
+    )
+    names = _Names(process, scenario, lang)
+
+    case = engine.open_case(
+        process.id, version=process.version, by=scenario.opened_by, case_id=_case_id(scenario)
+    )
+    entries: list[TimelineEntry] = []
+    previous_deadlines: dict[str, DeadlineView] = {}
+
+    def record(
+        number: int,
+        who: str | None,
+        what: str,
+        note: str | None,
+        refused: str | None,
+        *,
+        refusal_expected: bool = False,
+    ) -> TimelineEntry:
+        nonlocal previous_deadlines
+        state = engine.get(case.id)
+        views = tuple(_deadline_views(engine, case.id, process, lang, zone))
+        changed = tuple(view.id for view in views if previous_deadlines.get(view.id) != view)
+        previous_deadlines = {view.id: view for view in views}
+        entry = TimelineEntry(
+            number=number,
+            at=current,
+            who=who,
+            what=what,
+            note=note,
+            phase=state.phase.id,
+            phase_label=names.phase(state.phase.id),
+            outcome=state.outcome,
+            refused=refused,
+            deadlines=views,
+            changed=changed,
+            refusal_expected=refusal_expected,
+        )
+        entries.append(entry)
+        return entry
+
+    record(0, scenario.opened_by, _WORDS["opened"][lang], None, None)
+
+    failure: StepFailure | None = None
+    for number, step in enumerate(scenario.steps, start=1):
+        moment = _step_time(step, current, zone, process.calendar)
+        if moment < current:
+            backwards = _UNMET["backwards"][lang].format(
+                at=_show_time(moment, lang), previous=_show_time(current, lang)
+            )
+            failure = StepFailure(number, step.note, (backwards,), lang)
+            break
+        current = moment
+        clock.set(moment)
+        refusal: KwflowError | None = None
+        try:
+            _give(engine, case.id, step, scenario, zone)
+        except KwflowError as exc:
+            refusal = exc
+        entry = record(
+            number,
+            step.who,
+            names.command(step),
+            step.note,
+            str(refusal) if refusal is not None else None,
+            refusal_expected=step.expect is not None and step.expect.refused is not None,
+        )
+        problems_here = _unmet(step.expect, entry, refusal, process, lang)
+        if problems_here:
+            failure = StepFailure(number, step.note, tuple(problems_here), lang)
+            break
+    else:
+        if scenario.expect is not None:
+            last = entries[-1]
+            problems_here = _unmet(scenario.expect, last, None, process, lang)
+            if problems_here:
+                failure = StepFailure(-1, None, tuple(problems_here), lang)
+
+    return ScenarioResult(
+        title=scenario.title,
+        file=loaded.file,
+        process=process,
+        entries=tuple(entries),
+        failure=failure,
+    )
+
+
+def _fixed_guard(answer: bool) -> Any:
+    """A host guard that always gives the scenario's answer."""
+
+    def guard(context: object) -> bool | str:
+        del context
+        return True if answer else "the scenario says this guard refuses"
+
+    return guard
+
+
+def _case_id(scenario: Scenario) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", scenario.title.lower()).strip("-")
+    return f"scenario-{slug[:40] or 'case'}"
+
+
+def _give(engine: Any, case_id: str, step: Step, scenario: Scenario, zone: ZoneInfo) -> None:
+    """Give the step's command to the engine."""
+    who = step.who
+    target = step.target
+    data = _localize_data(step.data, zone) if step.data is not None else None
+    command = step.command
+    if command == "act":
+        engine.act(case_id, target, by=who, data=data)
+    elif command == "submit":
+        engine.submit(case_id, target, data or {}, by=who)
+    elif command in ("assign", "unassign"):
+        assert target is not None
+        role = step.role or scenario.people[target].roles[0]
+        getattr(engine, command)(case_id, target, role, by=who)
+    elif command in ("call_in", "dismiss"):
+        getattr(engine, command)(case_id, target, by=who)
+    else:
+        engine.record_case_breaches(case_id)
+
+
+def _deadline_views(
+    engine: Any, case_id: str, process: Process, lang: Language, zone: ZoneInfo
+) -> list[DeadlineView]:
+    views = []
+    for state in engine.deadlines(case_id):
+        deadline = process.deadline(state.id)
+        views.append(
+            DeadlineView(
+                id=state.id,
+                label=deadline.label.text(lang) if deadline is not None else state.id,
+                status=str(state.status),
+                target_at=state.target.astimezone(zone) if state.target else None,
+                limit_at=state.limit.astimezone(zone) if state.limit else None,
+            )
+        )
+    return views
+
+
+_UNMET: dict[str, dict[Language, str]] = {
+    "refused": {"cs": "krok byl odmítnut: {message}", "en": "refused: {message}"},
+    "accepted": {
+        "cs": "scénář čekal odmítnutí ({kind}), krok ale prošel",
+        "en": "expected the step to be refused ({kind}), but it was accepted",
+    },
+    "kind": {
+        "cs": "scénář čekal odmítnutí {kind}, přišlo {found}: {message}",
+        "en": "expected a refusal of the kind {kind}, got {found}: {message}",
+    },
+    "reason": {
+        "cs": "scénář čekal, že odmítnutí zmíní {reason!r}; zní: {message}",
+        "en": "expected the refusal to say {reason!r}; it says: {message}",
+    },
+    "phase": {
+        "cs": "scénář čekal fázi {expected}, případ je ve fázi {found}",
+        "en": "expected phase {expected}, the case is in {found}",
+    },
+    "outcome": {
+        "cs": "scénář čekal výsledek {expected}, výsledek je {found}",
+        "en": "expected outcome {expected}, found {found}",
+    },
+    "open": {"cs": "žádný (případ běží)", "en": "none (the case is open)"},
+    "deadline": {
+        "cs": "scénář čekal lhůtu {id} ve stavu {expected}, je ve stavu {found}",
+        "en": "expected deadline {id} {expected}, it is {found}",
+    },
+    "backwards": {
+        "cs": "krok je v {at}, dříve než předchozí ({previous}); čas běží jen dopředu",
+        "en": "the step is at {at}, before the previous one ({previous}); time only goes forward",
+    },
+    "step": {"cs": "krok {number}", "en": "step {number}"},
+    "final": {"cs": "závěrečná očekávání", "en": "the final expectations"},
+}
+
+
+def _unmet(
+    expect: Expectation | None,
+    entry: TimelineEntry,
+    refusal: KwflowError | None,
+    process: Process,
+    lang: Language,
+) -> list[str]:
+    """Every way the case after a step differs from what was expected."""
+    words = {key: value[lang] for key, value in _UNMET.items()}
+    problems: list[str] = []
+    wanted = expect.refused if expect is not None else None
+    if refusal is not None and wanted is None:
+        return [words["refused"].format(message=refusal)]
+    if wanted is not None:
+        if refusal is None:
+            problems.append(words["accepted"].format(kind=wanted))
+        elif type(refusal).__name__ != wanted:
+            found = type(refusal).__name__
+            problems.append(words["kind"].format(kind=wanted, found=found, message=refusal))
+        elif expect is not None and expect.reason and expect.reason not in str(refusal):
+            problems.append(words["reason"].format(reason=expect.reason, message=refusal))
+    if expect is None:
+        return problems
+    if expect.phase is not None:
+        info = process.phase_info(entry.phase)
+        inside = info.path if info is not None else (entry.phase,)
+        if expect.phase not in inside:
+            problems.append(words["phase"].format(expected=expect.phase, found=entry.phase))
+    if expect.outcome is not None and entry.outcome != expect.outcome:
+        found = entry.outcome or words["open"]
+        problems.append(words["outcome"].format(expected=expect.outcome, found=found))
+    statuses = {view.id: view.status for view in entry.deadlines}
+    for deadline_id, status in expect.deadlines.items():
+        found = statuses.get(deadline_id, "not_started")
+        if found != status:
+            problems.append(words["deadline"].format(id=deadline_id, expected=status, found=found))
+    return problems
+
+
+# -------------------------------------------------------------- the wording
+
+
+class _Names:
+    """Labels of the process in the timeline's language."""
+
+    def __init__(self, process: Process, scenario: Scenario, lang: Language) -> None:
+        self.process = process
+        self.scenario = scenario
+        self.lang = lang
+
+    def phase(self, phase_id: str) -> str:
+        info = self.process.phase_info(phase_id)
+        return info.phase.label.text(self.lang) if info is not None else phase_id
+
+    def role(self, role_id: str) -> str:
+        role = self.process.role(role_id)
+        return role.label.text(self.lang) if role is not None else role_id
+
+    def person(self, person_id: str) -> str:
+        person = self.scenario.people.get(person_id)
+        return person.name if person is not None and person.name else person_id
+
+    def command(self, step: Step) -> str:
+        words = {key: value[self.lang] for key, value in _WORDS.items()}
+        target = step.target or ""
+        if step.command == "act":
+            action = self.process.action(target)
+            label = action.label.text(self.lang) if action is not None else target
+            return f"{words['act']}: {label}"
+        if step.command == "submit":
+            artifact = self.process.artifact(target)
+            label = artifact.label.text(self.lang) if artifact is not None else target
+            return f"{words['submit']}: {label}"
+        if step.command in ("assign", "unassign"):
+            role = step.role or self.scenario.people[target].roles[0]
+            return f"{words[step.command]} {self.role(role)}: {self.person(target)}"
+        if step.command in ("call_in", "dismiss"):
+            return f"{words[step.command]}: {self.role(target)}"
+        return words["check_deadlines"]
+
+
+# ------------------------------------------------------------------ printing
+
+_WEEKDAYS: dict[Language, tuple[str, ...]] = {
+    "cs": ("po", "út", "st", "čt", "pá", "so", "ne"),
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+}
+
+_STATUS: dict[str, dict[Language, str]] = {
+    "not_started": {"cs": "nezačala", "en": "not started"},
+    "pending": {"cs": "běží", "en": "pending"},
+    "met_on_time": {"cs": "splněna včas", "en": "met on time"},
+    "met_late": {"cs": "splněna pozdě", "en": "met late"},
+    "breached": {"cs": "PORUŠENA", "en": "BREACHED"},
+    "cancelled": {"cs": "zrušena", "en": "cancelled"},
+}
+
+_LABELS: dict[str, dict[Language, str]] = {
+    "scenario": {"cs": "Scénář", "en": "Scenario"},
+    "process": {"cs": "proces", "en": "process"},
+    "version": {"cs": "verze", "en": "version"},
+    "phase": {"cs": "fáze", "en": "phase"},
+    "outcome": {"cs": "výsledek", "en": "outcome"},
+    "deadline": {"cs": "lhůta", "en": "deadline"},
+    "target": {"cs": "cíl", "en": "target"},
+    "limit": {"cs": "limit", "en": "limit"},
+    "refused": {"cs": "ODMÍTNUTO", "en": "REFUSED"},
+    "refused_expected": {
+        "cs": "odmítnuto, jak scénář čeká",
+        "en": "refused, as the scenario expects",
+    },
+    "deadlines": {"cs": "Lhůty na konci", "en": "Deadlines at the end"},
+    "ok": {"cs": "vše proběhlo podle očekávání", "en": "everything went as expected"},
+    "failed": {"cs": "SELHALO", "en": "FAILED"},
+    "steps": {"cs": "kroků", "en": "steps"},
+}
+
+
+def _show_time(moment: datetime, lang: Language) -> str:
+    return f"{_WEEKDAYS[lang][moment.weekday()]} {moment:%Y-%m-%d %H:%M}"
+
+
+def format_timeline(result: ScenarioResult, *, lang: Language = "cs", quiet: bool = False) -> str:
+    """The timeline as text: one block per step, then every deadline, then the verdict.
+
+    Times are local to the process. With ``quiet`` only the header, the
+    failure (if any) and the verdict are written.
+    """
+    words = {key: value[lang] for key, value in _LABELS.items()}
+    process = result.process
+    where = f" ({result.file})" if result.file is not None else ""
+    lines = [
+        f"{words['scenario']}: {result.title}{where}",
+        (
+            f"  {words['process']} {process.id}, {words['version']} {process.version}, "
+            f"{process.timezone}"
+        ),
+        "",
+    ]
+    if not quiet:
+        for entry in result.entries:
+            who = f" · {entry.who}" if entry.who else ""
+            head = f"[{entry.number}] {_show_time(entry.at, lang)}{who} · {entry.what}"
+            lines.append(head)
+            if entry.note:
+                lines.append(f"    {entry.note}")
+            if entry.refused is not None:
+                kind = "refused_expected" if entry.refusal_expected else "refused"
+                lines.append(f"    {words[kind]}: {entry.refused}")
+            state = f"{words['phase']}: {entry.phase_label}"
+            if entry.outcome is not None:
+                state += f" · {words['outcome']}: {entry.outcome}"
+            lines.append(f"    {state}")
+            changed = [
+                view
+                for view in entry.deadlines
+                if view.id in entry.changed and view.status != "not_started"
+            ]
+            lines.extend(f"    {_deadline_line(view, lang)}" for view in changed)
+        if result.entries:
+            lines += ["", f"{words['deadlines']}:"]
+            lines.extend(f"  {_deadline_line(view, lang)}" for view in result.entries[-1].deadlines)
+            lines.append("")
+    if result.failure is not None:
+        lines.append(f"{words['failed']}: {result.failure}")
+    else:
+        steps = len(result.entries) - 1
+        lines.append(f"OK: {steps} {words['steps']}, {words['ok']}")
+    return "\n".join(lines) + "\n"
+
+
+def _deadline_line(view: DeadlineView, lang: Language) -> str:
+    words = {key: value[lang] for key, value in _LABELS.items()}
+    status = _STATUS.get(view.status, {}).get(lang, view.status)
+    text = f"{words['deadline']} {view.label} ({view.id}): {status}"
+    times: Sequence[str] = [
+        f"{words[kind]} {_show_time(moment, lang)}"
+        for kind, moment in (("target", view.target_at), ("limit", view.limit_at))
+        if moment is not None
+    ]
+    if times:
+        text += " · " + ", ".join(times)
+    return text
