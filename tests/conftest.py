@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from pathlib import Path
 
 # Neither profile has a deadline: the engine's first call compiles a state
@@ -38,6 +39,17 @@ settings.register_profile(
 
 _default = "thorough" if os.environ.get("CI", "").lower() == "true" else "quick"
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", _default))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_default_database_of_the_developer(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[None]:
+    """The same, for module- and session-scoped fixtures, which run before the one below."""
+    with pytest.MonkeyPatch.context() as patch:
+        folder = tmp_path_factory.mktemp("default-db")
+        patch.setenv("KWFLOW_DB", os.fspath(folder / "default-cases.sqlite3"))
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -10,10 +10,15 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+from typing import TYPE_CHECKING
 
 import pytest
 
+from kwflow import Engine, Registry
 from kwflow.cli._main import main
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def _demo(capsys: pytest.CaptureFixture[str], *args: str) -> str:
@@ -25,7 +30,7 @@ def _demo(capsys: pytest.CaptureFixture[str], *args: str) -> str:
 
 @pytest.fixture(scope="module")
 def english() -> str:
-    """The demo's English output on the default store (a temporary SQLite file)."""
+    """The demo's English output on the default store (the file Engine() uses)."""
     # Module-scoped (capsys is not), so the demo runs once for the tests that read it.
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
@@ -91,8 +96,34 @@ def test_the_output_is_the_same_on_every_run_and_store(capsys: pytest.CaptureFix
     first = _demo(capsys, "--store", "memory")
     second = _demo(capsys, "--store", "memory")
     assert first == second
-    on_sqlite = _demo(capsys, "--store", "sqlite")
+    on_sqlite = _demo(capsys, "--store", "temporary")
     assert on_sqlite.replace("SQLite, a temporary file", "memory") == first
+
+
+def test_by_default_the_cases_stay_in_the_file_engine_uses(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    database = tmp_path / "cases.sqlite3"
+    monkeypatch.setenv("KWFLOW_DB", str(database))
+    first = _demo(capsys)
+    assert f"Store: the default SQLite file, {database}." in first
+    second = _demo(capsys)
+    # Each run opens new cases beside the earlier ones; nothing is overwritten.
+    engine = Engine(Registry.shipped())
+    try:
+        ids = sorted(engine.store.case_ids())
+        assert ids == [
+            "demo-pripadova-konference",
+            "demo-pripadova-konference-2",
+            "demo-rodinna-konference",
+            "demo-rodinna-konference-2",
+        ]
+        for case_id in ids:
+            engine.verify(case_id)
+            assert engine.get(case_id).outcome is not None
+    finally:
+        engine.store.close()
+    assert second.replace("konference-2", "konference") == first
 
 
 def test_the_demo_speaks_czech(capsys: pytest.CaptureFixture[str]) -> None:

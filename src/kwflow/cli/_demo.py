@@ -7,9 +7,12 @@ timeline is printed with the simulate command's printer: who did what when
 (Prague time), the phase after each step, every deadline with its due time
 and status; then the outcome and whether the history verifies.
 
-The run is deterministic: fixed case ids, fixed times, and a fresh store
-(memory, or a temporary SQLite file deleted afterwards), so two runs print
-the same text.
+By default the cases go where ``Engine()`` keeps them when a host gives
+no store: the SQLite file at ``default_sqlite_path()`` ($KWFLOW_DB, else
+``~/.local/share/kwflow/cases.sqlite3``), so they can be opened again after
+the demo. Each run there opens new cases (``-2``, ``-3``... after the first
+run's ids). ``--store temporary`` (a throwaway SQLite file) and ``--store
+memory`` print the same text on every run: fixed case ids, fixed times.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ if TYPE_CHECKING:
     from kwflow import Engine, GuardContext, SimulatedClock
     from kwflow.authoring import DeadlineView, TimelineEntry
     from kwflow.definition import Process
+    from kwflow.store import CaseStore
 
 Language = Literal["cs", "en"]
 
@@ -37,9 +41,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``kwflow demo``."""
     parser.add_argument(
         "--store",
-        choices=("sqlite", "memory"),
-        default="sqlite",
-        help="where the demo keeps its cases: a temporary SQLite file (default) or memory",
+        choices=("default", "temporary", "memory"),
+        default="default",
+        help=(
+            "where the demo keeps its cases: the default SQLite file Engine() uses "
+            "(default), a temporary SQLite file, or memory"
+        ),
     )
     parser.add_argument(
         "--lang",
@@ -57,14 +64,20 @@ def run(args: argparse.Namespace) -> int:
     from kwflow import Engine, Registry, SimulatedClock
     from kwflow.cli._main import EXIT_OK, EXIT_PROBLEMS
     from kwflow.exceptions import KwflowError
-    from kwflow.store import CaseStore, MemoryStore, SqliteStore
+    from kwflow.store import MemoryStore, SqliteStore, default_sqlite_path
 
     lang: Language = args.lang
     out = sys.stdout
     verified = True
     with tempfile.TemporaryDirectory(prefix="kwflow-demo-") as folder:
         store: CaseStore
-        if args.store == "sqlite":
+        where = _text(f"store_{args.store}", lang)
+        if args.store == "default":
+            # What Engine() opens when a host gives no store.
+            path = default_sqlite_path()
+            store = SqliteStore(path)
+            where = where.format(path=path)
+        elif args.store == "temporary":
             # A throwaway file: durability on power loss buys nothing here.
             store = SqliteStore(Path(folder) / "demo.sqlite3", synchronous="NORMAL")
         else:
@@ -72,11 +85,15 @@ def run(args: argparse.Namespace) -> int:
         try:
             clock = SimulatedClock(_local(2026, 10, 5, 9))
             engine = Engine(Registry.shipped(), store=store, clock=clock, guards=_host_guards())
-            out.write(_text("intro", lang).format(store=_text(f"store_{args.store}", lang)))
-            for script in (_case_conference, _family_conference):
+            out.write(_text("intro", lang).format(store=where))
+            scripts = (
+                (_case_conference, _unused_case_id(store, CASE_CONFERENCE_ID)),
+                (_family_conference, _unused_case_id(store, FAMILY_CASE_ID)),
+            )
+            for script, case_id in scripts:
                 out.write("\n")
                 try:
-                    verified &= script(engine, clock, lang, out.write)
+                    verified &= script(engine, clock, case_id, lang, out.write)
                 except KwflowError as exc:
                     # The script is ours: a refusal here is a bug in kwflow or the demo.
                     print(f"kwflow demo: a step was refused unexpectedly: {exc}", file=sys.stderr)
@@ -88,6 +105,15 @@ def run(args: argparse.Namespace) -> int:
         finally:
             store.close()
     return EXIT_OK if verified else EXIT_PROBLEMS
+
+
+def _unused_case_id(store: CaseStore, base: str) -> str:
+    """``base``, or ``base-2``, ``base-3``... whichever the store does not hold yet."""
+    case_id, number = base, 1
+    while store.version(case_id) != 0:
+        number += 1
+        case_id = f"{base}-{number}"
+    return case_id
 
 
 def _silence_stdout() -> None:
@@ -116,7 +142,11 @@ _TEXT: dict[str, dict[Language, str]] = {
             "svátky.\n"
         ),
     },
-    "store_sqlite": {"en": "SQLite, a temporary file", "cs": "SQLite, dočasný soubor"},
+    "store_default": {
+        "en": "the default SQLite file, {path}",
+        "cs": "výchozí soubor SQLite, {path}",
+    },
+    "store_temporary": {"en": "SQLite, a temporary file", "cs": "SQLite, dočasný soubor"},
     "store_memory": {"en": "memory", "cs": "paměť"},
     "opened": {"en": "opened the case", "cs": "založil(a) případ"},
     "act": {"en": "action", "cs": "krok"},
@@ -426,11 +456,15 @@ _CASE_CONFERENCE_PEOPLE: dict[str, dict[Language, str]] = {
 
 
 def _case_conference(
-    engine: Engine, clock: SimulatedClock, lang: Language, write: Callable[[str], object]
+    engine: Engine,
+    clock: SimulatedClock,
+    case_id: str,
+    lang: Language,
+    write: Callable[[str], object],
 ) -> bool:
     from datetime import date
 
-    t = _Timeline(engine, clock, CASE_CONFERENCE_ID, _CASE_CONFERENCE_PEOPLE, lang)
+    t = _Timeline(engine, clock, case_id, _CASE_CONFERENCE_PEOPLE, lang)
     meeting = _local(2026, 10, 27, 14)
     t.open("case_conference", _local(2026, 10, 5, 9), "kralova")
     t.assign(None, "kralova", "kralova", "ospod_worker")
@@ -600,11 +634,15 @@ _FAMILY_PEOPLE: dict[str, dict[Language, str]] = {
 
 
 def _family_conference(
-    engine: Engine, clock: SimulatedClock, lang: Language, write: Callable[[str], object]
+    engine: Engine,
+    clock: SimulatedClock,
+    case_id: str,
+    lang: Language,
+    write: Callable[[str], object],
 ) -> bool:
     from datetime import date
 
-    t = _Timeline(engine, clock, FAMILY_CASE_ID, _FAMILY_PEOPLE, lang)
+    t = _Timeline(engine, clock, case_id, _FAMILY_PEOPLE, lang)
     plan: dict[str, Any] = {
         "items": [
             {

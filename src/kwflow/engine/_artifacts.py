@@ -13,7 +13,8 @@ that is recorded in the event, hashed and kept in the case:
 - ``list``: a list of records, each validated like an artifact.
 
 Optional fields left out (or given as ``None``) are absent from the JSON
-form. A required text field must not be blank (empty or only white space). Every field error is reported at once, each with its path
+form. A required text field must not be blank (empty or only white space).
+Every field error is reported at once, each with its path
 (``items[2].owner``).
 """
 
