@@ -147,6 +147,18 @@ def test_unknown_actions_in_anchors_and_invariants() -> None:
     ]
 
 
+def test_the_exceptions_of_an_invariant_are_actions_of_the_process() -> None:
+    text = variant(
+        (
+            "    phase: family_time\n",
+            "    phase: family_time\n    except_actions: [approve, aprove]\n",
+        ),
+    )
+    problems = of_rule("unknown-action", text)
+    assert [p.path for p in problems] == ["invariants[1].except_actions[1]"]
+    assert problems[0].hint == "did you mean 'approve'?"
+
+
 def test_a_guard_must_be_declared() -> None:
     text = variant(("      guards: [plan_is_safe]", "      guards: [plan_is_safe, family_agrees]"))
     [problem] = of_rule("unknown-guard", text)

@@ -25,6 +25,7 @@ from outcomes_support import (
 
 from kwflow import DeadlineStatus, ReasonCode
 from kwflow.exceptions import ActionNotAllowed, ArtifactInvalid, NotPermitted
+from kwflow.testing import invariant_violations
 
 # ---------------------------------------------------------------- declined
 
@@ -348,3 +349,15 @@ def test_intervening_from_outside_the_room_gives_the_referrer_nothing_else(
     assert "not present in the phase 'private_family_time'" in str(error)
     fc.intervene()
     fc.assert_closed_for_good("safety_intervention")
+
+    # The declared invariant allows exactly this exception, and no other.
+    process = fc.engine.process_of(fc.case_id)
+    history = fc.engine.history(fc.case_id)
+    assert invariant_violations(process, history) == []
+    (strict,) = [i for i in process.invariants if i.id == "referrer_not_in_private_time"]
+    without_exception = process.model_copy(
+        update={"invariants": (strict.model_copy(update={"except_actions": ()}),)}
+    )
+    (violation,) = invariant_violations(without_exception, history)
+    assert violation.invariant == "referrer_not_in_private_time"
+    assert violation.sequence == len(history)

@@ -15,9 +15,7 @@ PROCESSES = REPO / "processes"
 # how (reported to the process authors). The stateful tests check every other
 # invariant; test_explorer.py fails as soon as one of these holds, so the
 # list cannot go stale.
-KNOWN_BROKEN: dict[str, set[str]] = {
-    "family_conference": {"referrer_not_in_private_time", "professional_not_in_private_time"},
-}
+KNOWN_BROKEN: dict[str, set[str]] = {}
 
 
 def shipped_files() -> list[Path]:

@@ -755,9 +755,12 @@ class _Writer:
             return f"The step {later} is taken only after the step {first}."
         if isinstance(invariant, RoleNeverActsIn):
             role, phase = self.role(invariant.role), self.phase(invariant.phase)
+            steps = ", ".join(self.action(a) for a in invariant.except_actions)
             if cs:
-                return f"Role {role} ve fázi {phase} nikdy nejedná."
-            return f"The role {role} never acts in the phase {phase}."
+                unless = f" Výjimka: smí udělat krok {steps}." if steps else ""
+                return f"Role {role} ve fázi {phase} nikdy nejedná.{unless}"
+            unless = f" Except: it may take the step {steps}." if steps else ""
+            return f"The role {role} never acts in the phase {phase}.{unless}"
         if isinstance(invariant, ArtifactPresentOnEntry):
             artifact, phase = self.artifact(invariant.artifact), self.phase(invariant.phase)
             if cs:

@@ -303,6 +303,7 @@ class CheckContext:
             elif isinstance(invariant, RoleNeverActsIn):
                 one("role", invariant.role, (*here, "role"))
                 one("phase", invariant.phase, (*here, "phase"))
+                add("action", invariant.except_actions, (*here, "except_actions"))
             elif isinstance(invariant, ArtifactPresentOnEntry):
                 one("artifact", invariant.artifact, (*here, "artifact"))
                 one("phase", invariant.phase, (*here, "phase"))

@@ -514,11 +514,18 @@ class ActionOnlyAfter(_InvariantBase):
 
 
 class RoleNeverActsIn(_InvariantBase):
-    """Nobody in role ``role`` takes any step while the case is in ``phase``."""
+    """Nobody in role ``role`` takes any step while the case is in ``phase``.
+
+    ``except_actions`` names the actions the role may still take there: an
+    intervention for the child's safety must stay possible in any phase.
+    """
 
     kind: Literal["role_never_acts_in"] = Field(description="the kind of invariant")
     role: Identifier = Field(description="the role that never acts")
     phase: Identifier = Field(description="the phase it never acts in")
+    except_actions: tuple[Identifier, ...] = Field(
+        default=(), description="actions the role may still take in the phase"
+    )
 
 
 class ArtifactPresentOnEntry(_InvariantBase):

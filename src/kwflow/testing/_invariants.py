@@ -13,7 +13,8 @@ Meaning of each kind (``docs/testing.md`` has the same list):
   taken before, earlier in the case.
 - ``role_never_acts_in``: nobody who holds ``role`` takes any step (action,
   submission, assignment, calling in or dismissing) while the case is in
-  ``phase`` or a phase inside it, whichever of their roles they act in.
+  ``phase`` or a phase inside it, whichever of their roles they act in;
+  taking one of ``except_actions`` is allowed.
 - ``artifact_present_on_entry``: whenever a step enters ``phase`` (opening
   the case enters the initial phases), ``artifact`` has a version right after
   that step; an artifact recorded by the entering action counts.
@@ -86,8 +87,8 @@ class InvariantMonitor:
         self._entered_bit: dict[str, int] = {}
         # action -> [(invariant, bit of the action it needs first)]
         self._only_after: dict[str, list[tuple[Invariant, int, str]]] = {}
-        # leaf -> [(invariant, role that must not act there)]
-        self._never_acts: dict[str, list[tuple[Invariant, str]]] = {}
+        # leaf -> [(invariant, role that must not act there, actions it still may take)]
+        self._never_acts: dict[str, list[tuple[Invariant, str, frozenset[str]]]] = {}
         # phase -> [(invariant, artifact that must exist on entry)]
         self._on_entry: dict[str, list[tuple[Invariant, str]]] = {}
         # phase -> [invariant]
@@ -103,8 +104,11 @@ class InvariantMonitor:
                 self._at_most_once.setdefault(invariant.phase, []).append(invariant)
             elif isinstance(invariant, RoleNeverActsIn):
                 if process.phase_info(invariant.phase) is not None:
+                    allowed = frozenset(invariant.except_actions)
                     for leaf in shape.leaves_under(invariant.phase):
-                        self._never_acts.setdefault(leaf, []).append((invariant, invariant.role))
+                        self._never_acts.setdefault(leaf, []).append(
+                            (invariant, invariant.role, allowed)
+                        )
             elif isinstance(invariant, ArtifactPresentOnEntry):
                 self._on_entry.setdefault(invariant.phase, []).append(
                     (invariant, invariant.artifact)
@@ -136,8 +140,8 @@ class InvariantMonitor:
                     broken.append((invariant, f"{action!r} was taken before {after!r} ever was"))
             memory |= self._after_bit.get(action, 0)
         if step.kind != "breach" and step.phase is not None:
-            for invariant, role in self._never_acts.get(step.phase, ()):
-                if role in step.actor_roles:
+            for invariant, role, allowed in self._never_acts.get(step.phase, ()):
+                if role in step.actor_roles and not (step.kind == "act" and action in allowed):
                     roles = ", ".join(sorted(step.actor_roles))
                     reason = (
                         f"someone holding {role!r} (roles: {roles}) took a step "
