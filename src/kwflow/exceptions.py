@@ -8,11 +8,12 @@ own message and a log still reads well.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
 __all__ = [
     "ActionNotAllowed",
@@ -41,6 +42,13 @@ class Problem:
     ``line`` and ``column`` are 1-based and point into ``file``; ``path`` is
     the location inside the document (``actions[3].requires.artifacts[0]``).
     ``severity`` is ``"error"`` or ``"warning"``; ``rule`` names the check.
+
+    ``message``, ``expected``, ``found`` and ``hint`` are English and stay
+    the source of truth. ``code`` names the kind of problem (``unknown-role``,
+    ``schema.missing``...) and ``params`` holds its facts as text, so the
+    problem can be rendered in another language from data
+    (`kwflow.definition.problem_text`); both are empty for problems created
+    without them.
     """
 
     file: str
@@ -53,6 +61,12 @@ class Problem:
     expected: str | None = None
     found: str | None = None
     hint: str | None = None
+    code: str | None = None
+    params: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), hash=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.params, MappingProxyType):
+            object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
 
     def __str__(self) -> str:
         where = self.file

@@ -31,6 +31,8 @@ PROBLEM_KEYS = {
     "found",
     "hint",
 }
+# The same in Czech (`kwflow check --lang cs`), next to the English fields.
+CZECH_KEYS = {"message_cs", "expected_cs", "found_cs", "hint_cs"}
 
 
 def write(directory: Path, name: str, text: str) -> Path:
@@ -111,7 +113,7 @@ def test_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert len(files[str(good)]["process"]["content_hash"]) == 64
     assert files[str(bad)]["ok"] is False
     [problem] = document["problems"]
-    assert set(problem) == PROBLEM_KEYS
+    assert set(problem) == PROBLEM_KEYS | CZECH_KEYS
     assert problem["rule"] == "unknown-role"
     assert (problem["file"], problem["line"], problem["column"]) == (str(bad), 23, 10)
     assert problem["hint"] == "did you mean 'worker'?"

@@ -15,6 +15,7 @@ from kwflow.definition import (
     Registry,
     load_process,
     load_process_text,
+    problem_text,
     shipped_processes_dir,
 )
 from kwflow.exceptions import DefinitionError, ProcessNotFound
@@ -81,6 +82,9 @@ def test_a_duplicate_names_both_files_and_adds_nothing(tmp_path: Path) -> None:
     assert str(first) in str(caught.value)
     assert str(second) in str(caught.value)
     assert len(registry) == 0, "nothing is added when anything fails"
+    czech = problem_text(problem, "cs")
+    assert f"je definován dvakrát: zde a v {first}:2" in czech
+    assert "novějšímu souboru zvyšte verzi" in czech
 
 
 def test_a_duplicate_of_an_already_registered_process(tmp_path: Path) -> None:

@@ -30,6 +30,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="human-readable lines (file:line:column: ...) or one JSON document for tools",
     )
     parser.add_argument("--strict", action="store_true", help="treat warnings as problems (exit 1)")
+    parser.add_argument(
+        "--lang",
+        choices=("en", "cs"),
+        default="en",
+        help="language of the human-readable output (JSON carries both)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -39,6 +45,7 @@ def run(args: argparse.Namespace) -> int:
 
     from kwflow.cli._main import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
     from kwflow.definition import check_process, parse_process_file, process_files
+    from kwflow.definition._messages_cs import czech, ok_text, problem_text, summary_text
     from kwflow.exceptions import DefinitionError, Problem
 
     paths = [Path(p) for p in (args.paths or [DEFAULT_PATH])]
@@ -85,6 +92,12 @@ def run(args: argparse.Namespace) -> int:
                     f"twice: here and in {other}:{other_line}",
                     rule="duplicate-process",
                     hint="raise the version of the newer file",
+                    code="duplicate-process",
+                    params={
+                        "id": process.id,
+                        "version": str(process.version),
+                        "other": f"{other}:{other_line}",
+                    },
                 ),
             )
         else:
@@ -99,6 +112,17 @@ def run(args: argparse.Namespace) -> int:
     warnings = len(every) - errors
     ok = not any(failing(p) for p in every)
 
+    def as_json(problem: Problem) -> dict[str, object]:
+        # The English fields as they always were, then the same in Czech.
+        cs = czech(problem)
+        return {
+            **problem.as_dict(),
+            "message_cs": cs.message,
+            "expected_cs": cs.expected,
+            "found_cs": cs.found,
+            "hint_cs": cs.hint,
+        }
+
     if args.format == "json":
         document = {
             "ok": ok,
@@ -112,21 +136,18 @@ def run(args: argparse.Namespace) -> int:
                 }
                 for name, problems in results.items()
             ],
-            "problems": [p.as_dict() for p in every],
+            "problems": [as_json(p) for p in every],
             "summary": {"files": len(results), "errors": errors, "warnings": warnings},
         }
         print(json.dumps(document, indent=2, ensure_ascii=False))
     else:
         for name, problems in results.items():
             if not problems:
-                print(f"{name}: ok")
+                print(ok_text(name, args.lang))
                 continue
             for problem in problems:
-                print(problem)
+                print(problem_text(problem, args.lang))
             print()
         bad = sum(any(failing(p) for p in problems) for problems in results.values())
-        print(
-            f"{len(results)} file(s) checked, {bad} with problems: "
-            f"{errors} error(s), {warnings} warning(s)"
-        )
+        print(summary_text(len(results), bad, errors, warnings, args.lang))
     return EXIT_OK if ok else EXIT_PROBLEMS

@@ -3,7 +3,8 @@
 Load one file with `load_process`, many with `Registry`; run the
 static checks yourself with `parse_process` and `check_process`.
 Every problem with a file is reported at once in a
-`DefinitionError`, each with its line and column.
+`DefinitionError`, each with its line and column; `problem_text`
+renders a problem in English or Czech.
 """
 
 from ._checks import RULES, CheckContext, Rule, check_process
@@ -14,6 +15,7 @@ from ._loader import (
     parse_process,
     parse_process_file,
 )
+from ._messages_cs import problem_text
 from ._models import (
     FIELD_TYPES,
     LANGUAGE_VERSION,
@@ -102,6 +104,7 @@ __all__ = [
     "parse_process",
     "parse_process_file",
     "parse_yaml",
+    "problem_text",
     "process_files",
     "process_json_schema",
     "shipped_processes_dir",

@@ -143,9 +143,17 @@ class CheckContext:
         expected: str | None = None,
         found: str | None = None,
         hint: str | None = None,
+        code: str | None = None,
+        params: Mapping[str, str] | None = None,
     ) -> Problem:
-        """A problem of ``rule`` at ``path``, with the rule's severity."""
+        """A problem of ``rule`` at ``path``, with the rule's severity.
+
+        ``code`` (the rule id unless given) and ``params`` carry the facts
+        of the English text as data, for messages in other languages.
+        """
         severity = RULES[rule].severity
+        code = code or rule
+        params = params or {}
         if self.loaded is None:
             return Problem(
                 file=f"<process {self.process.id}>",
@@ -158,6 +166,8 @@ class CheckContext:
                 expected=expected,
                 found=found,
                 hint=hint,
+                code=code,
+                params=params,
             )
         return self.loaded.source.problem(
             path,
@@ -168,6 +178,8 @@ class CheckContext:
             expected=expected,
             found=found,
             hint=hint,
+            code=code,
+            params=params,
         )
 
     def position_text(self, path: DocPath) -> str:
@@ -176,6 +188,13 @@ class CheckContext:
             return format_path(path)
         (line, _), _ = self.loaded.source.locate(path)
         return f"line {line}"
+
+    def position_params(self, path: DocPath) -> dict[str, str]:
+        """What `position_text` says, as data: ``at_line`` or ``at_path``."""
+        if self.loaded is None:
+            return {"at_path": format_path(path)}
+        (line, _), _ = self.loaded.source.locate(path)
+        return {"at_line": str(line)}
 
     # -- names
 
@@ -481,14 +500,24 @@ def _listing(names: Iterable[str]) -> str:
     return ", ".join(ordered) if ordered else "none"
 
 
-def _suggest(name: str, known: Iterable[str], kind: str) -> str:
+def _names(names: Iterable[str]) -> str:
+    """Names as a ``params`` value: sorted, comma-separated, empty for none."""
+    return ", ".join(sorted(set(names)))
+
+
+def _suggest(name: str, known: Iterable[str], kind: str, params: dict[str, str]) -> str:
+    """A hint for a name that is not ``known``; ``params`` receives it as data."""
     known = sorted(set(known))
+    params["kind"] = kind
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     if close:
+        params.update(hint_code="did-you-mean", suggestion=close[0])
         return f"did you mean {close[0]!r}?"
     if not known:
+        params["hint_code"] = "none-declared"
         return f"the process declares no {kind}s"
     shown = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")
+    params.update(hint_code="known-names", known=shown)
     return f"known {kind}s: {shown}"
 
 
@@ -501,13 +530,15 @@ def _unknown(context: CheckContext, kind: str, rule: str) -> Iterator[Problem]:
     known = context.known(kind)
     for ref in context.references:
         if ref.kind == kind and ref.name not in known:
+            params = {"name": ref.name, "found_kind": "quoted", "found_value": repr(ref.name)}
             yield context.problem(
                 rule,
                 ref.path,
                 f"unknown {kind} {ref.name!r}",
                 expected=f"{_article(kind)} {kind} declared in the file",
                 found=repr(ref.name),
-                hint=_suggest(ref.name, known, kind),
+                hint=_suggest(ref.name, known, kind, params),
+                params=params,
             )
 
 
@@ -547,6 +578,7 @@ def check_duplicate_ids(context: CheckContext) -> Iterator[Problem]:
                     f"the {kind} id {name!r} is used twice",
                     hint=f"the first is at {context.position_text(first[name])}; "
                     "give each a different id",
+                    params={"kind": kind, "name": name, **context.position_params(first[name])},
                 )
             else:
                 first[name] = path
@@ -610,12 +642,19 @@ def check_unknown_fields(context: CheckContext) -> Iterator[Problem]:
         artifact = context.artifact(artifact_id)
         if artifact is not None and artifact.field(field_id) is None:
             known = [f.id for f in artifact.fields]
+            params = {
+                "artifact": artifact_id,
+                "field": field_id,
+                "found_kind": "quoted",
+                "found_value": repr(field_id),
+            }
             yield context.problem(
                 "unknown-field",
                 path,
                 f"the artifact {artifact_id!r} has no field {field_id!r}",
                 found=repr(field_id),
-                hint=_suggest(field_id, known, "field"),
+                hint=_suggest(field_id, known, "field", params),
+                params=params,
             )
 
 
@@ -633,6 +672,7 @@ def check_anchor_field_types(context: CheckContext) -> Iterator[Problem]:
                 f"a deadline cannot count from the {field.type} field {field.id!r}",
                 expected="a date or datetime field",
                 found=f"a {field.type} field",
+                params={"type": field.type, "field": field.id},
             )
 
 
@@ -654,6 +694,8 @@ def check_condition_types(context: CheckContext) -> Iterator[Problem]:
                     f"min_count counts the records of a list field; {field.id!r} is not one",
                     expected="a list field",
                     found=f"a {field.type} field",
+                    code="condition-type.min-count",
+                    params={"field": field.id, "type": field.type},
                 )
             if condition.non_empty is not None and field.type not in ("text", "list"):
                 yield context.problem(
@@ -663,6 +705,8 @@ def check_condition_types(context: CheckContext) -> Iterator[Problem]:
                     expected="a text or list field",
                     found=f"a {field.type} field",
                     hint="use 'present: true' to require a value",
+                    code="condition-type.non-empty",
+                    params={"field": field.id, "type": field.type},
                 )
             values: list[tuple[Any, DocPath]] = []
             if condition.equals is not None:
@@ -670,36 +714,48 @@ def check_condition_types(context: CheckContext) -> Iterator[Problem]:
             for k, value in enumerate(condition.one_of or ()):
                 values.append((value, (*here, "one_of", k)))
             for value, path in values:
-                reason = _misfit(field, value)
-                if reason is not None:
+                misfit = _misfit(field, value)
+                if misfit is not None:
+                    reason, need = misfit
                     yield context.problem(
                         "condition-type",
                         path,
                         f"the value {value!r} cannot be in the {field.type} field {field.id!r}",
                         expected=reason,
                         found=repr(value),
+                        code="condition-type.value",
+                        params={
+                            "value": repr(value),
+                            "type": field.type,
+                            "field": field.id,
+                            "need": need,
+                            "choices": ", ".join(v.id for v in getattr(field, "values", ())),
+                            "found_kind": "quoted",
+                            "found_value": repr(value),
+                        },
                     )
 
 
-def _misfit(field: ArtifactField, value: Any) -> str | None:
-    """What the field would need, if ``value`` does not fit it."""
+def _misfit(field: ArtifactField, value: Any) -> tuple[str, str] | None:
+    """What the field would need, if ``value`` does not fit it: in words, and as a code."""
     kind = field.type
     if kind in ("text", "person"):
-        return None if isinstance(value, str) else "text"
+        return None if isinstance(value, str) else ("text", "text")
     if kind == "bool":
-        return None if isinstance(value, bool) else "true or false"
+        return None if isinstance(value, bool) else ("true or false", "bool")
     if kind in ("int", "money"):
-        return None if isinstance(value, int) and not isinstance(value, bool) else "a number"
+        fits = isinstance(value, int) and not isinstance(value, bool)
+        return None if fits else ("a number", "number")
     if kind == "date":
         fits = isinstance(value, date) and not isinstance(value, datetime)
-        return None if fits or _parses(value, date) else "a date (2026-10-27)"
+        return None if fits or _parses(value, date) else ("a date (2026-10-27)", "date")
     if kind == "datetime":
         fits = isinstance(value, datetime)
-        return None if fits or _parses(value, datetime) else "a date and time"
+        return None if fits or _parses(value, datetime) else ("a date and time", "datetime")
     if isinstance(field, EnumField):
         ids = [v.id for v in field.values]
-        return None if value in ids else "one of " + ", ".join(ids)
-    return "no single value: compare a list with min_count or non_empty"
+        return None if value in ids else ("one of " + ", ".join(ids), "choice")
+    return ("no single value: compare a list with min_count or non_empty", "list")
 
 
 def _parses(value: Any, kind: type[date]) -> bool:
@@ -725,6 +781,8 @@ def check_one_initial_phase(context: CheckContext) -> Iterator[Problem]:
             expected="exactly one initial top-level phase",
             hint=f"mark the phase a case starts in, probably {phases[0].id!r}",
             key=True,
+            code="one-initial-phase.none",
+            params={"probably": phases[0].id},
         )
     for index in initial[1:]:
         yield context.problem(
@@ -733,6 +791,8 @@ def check_one_initial_phase(context: CheckContext) -> Iterator[Problem]:
             f"the phase {phases[index].id!r} is a second initial top-level phase",
             expected="exactly one initial top-level phase",
             hint=f"{phases[initial[0]].id!r} is initial already",
+            code="one-initial-phase.second",
+            params={"phase": phases[index].id, "first": phases[initial[0]].id},
         )
 
 
@@ -752,6 +812,8 @@ def check_one_initial_subphase(context: CheckContext) -> Iterator[Problem]:
                 expected="exactly one initial sub-phase",
                 hint=f"mark the part the phase starts with, probably {subs[0].id!r}",
                 key=True,
+                code="one-initial-subphase.none",
+                params={"phase": entry.phase.id, "probably": subs[0].id},
             )
         for index in initial[1:]:
             yield context.problem(
@@ -759,6 +821,8 @@ def check_one_initial_subphase(context: CheckContext) -> Iterator[Problem]:
                 (*entry.path, "phases", index, "initial"),
                 f"{subs[index].id!r} is a second initial sub-phase of {entry.phase.id!r}",
                 expected="exactly one initial sub-phase",
+                code="one-initial-subphase.second",
+                params={"phase": entry.phase.id, "sub": subs[index].id},
             )
 
 
@@ -773,6 +837,7 @@ def check_terminal_subphases(context: CheckContext) -> Iterator[Problem]:
                 f"the terminal phase {entry.phase.id!r} has sub-phases",
                 hint="remove the sub-phases, or the outcome",
                 key=True,
+                params={"phase": entry.phase.id},
             )
 
 
@@ -788,9 +853,10 @@ def check_terminal_actions(context: CheckContext) -> Iterator[Problem]:
                 leaf for leaf in context.leaves_under(phase_id) if context.is_terminal(leaf)
             )
             if terminal:
+                itself = context.is_terminal(phase_id)
                 inside = (
                     f"the terminal phase {phase_id!r}"
-                    if context.is_terminal(phase_id)
+                    if itself
                     else f"{phase_id!r}, which holds the terminal phase(s) {_listing(terminal)}"
                 )
                 yield context.problem(
@@ -799,6 +865,8 @@ def check_terminal_actions(context: CheckContext) -> Iterator[Problem]:
                     f"the action {action.id!r} may be taken in {inside}",
                     hint="a case that reached an outcome is closed; take the action from "
                     "the phases before it",
+                    code="terminal-has-action" + ("" if itself else ".inside"),
+                    params={"action": action.id, "phase": phase_id, "terminal": _names(terminal)},
                 )
 
 
@@ -817,6 +885,7 @@ def check_unreachable_phases(context: CheckContext) -> Iterator[Problem]:
             (*entry.path, "id"),
             f"no sequence of actions leads from the initial phase to {entry.phase.id!r}",
             hint="add an action with 'to: " + entry.phase.id + "', or remove the phase",
+            params={"phase": entry.phase.id},
         )
 
 
@@ -831,6 +900,7 @@ def check_dead_ends(context: CheckContext) -> Iterator[Problem]:
             "no phase has an outcome, so no case can ever end",
             hint="give the final phases an 'outcome'",
             key=True,
+            code="dead-end-phase.no-outcome",
         )
         return
     for entry in context.phase_entries:
@@ -845,6 +915,7 @@ def check_dead_ends(context: CheckContext) -> Iterator[Problem]:
                 (*entry.path, "id"),
                 f"a case in {phase.id!r} can never reach an outcome",
                 hint="add an action from it (or a phase around it) that leads on",
+                params={"phase": phase.id},
             )
 
 
@@ -874,6 +945,13 @@ def check_action_presence(context: CheckContext) -> Iterator[Problem]:
                 f"in {phase_id!r}",
                 expected=f"{'one of ' if len(by) > 1 else ''}{_listing(by)} present or on call",
                 found=f"present: {_listing(present)}",
+                code="action-nobody-present" + (".several" if len(by) > 1 else ""),
+                params={
+                    "action": action.id,
+                    "roles": _names(by),
+                    "phase": phase_id,
+                    "present": _names(present),
+                },
             )
 
 
@@ -893,6 +971,11 @@ def check_opener_present(context: CheckContext) -> Iterator[Problem]:
                 f"the opener role {opener!r} is not present in the initial phase {leaf!r}",
                 expected=f"{opener!r} among the roles present in {leaf!r}",
                 found=f"present: {_listing(context.present_in(leaf))}",
+                params={
+                    "opener": opener,
+                    "phase": leaf,
+                    "present": _names(context.present_in(leaf)),
+                },
             )
 
 
@@ -915,6 +998,8 @@ def check_on_call_present(context: CheckContext) -> Iterator[Problem]:
                         if inherited
                         else f"remove {role!r} from 'present' or from 'on_call'"
                     ),
+                    code="on-call-and-present" + (".inherited" if inherited else ""),
+                    params={"role": role, "phase": entry.phase.id},
                 )
 
 
@@ -951,6 +1036,11 @@ def check_artifacts_available(context: CheckContext) -> Iterator[Problem]:
                 "or recorded in any phase before the action",
                 hint=f"writers: {_listing(writers.write)}; make one of them present in a phase "
                 "before it (and allow the artifact there), or record it by an earlier action",
+                params={
+                    "action": action.id,
+                    "artifact": artifact_id,
+                    "writers": _names(writers.write),
+                },
             )
 
 
@@ -985,6 +1075,8 @@ def check_deadlines_satisfiable(context: CheckContext) -> Iterator[Problem]:
                 "after its anchor",
                 expected="an action in satisfied_by that can follow the anchor",
                 key=True,
+                code="deadline-unsatisfiable" + (".within" if allowed is not None else ""),
+                params={"deadline": deadline.id},
             )
 
 
@@ -1021,6 +1113,7 @@ def check_deadlines_run(context: CheckContext) -> Iterator[Problem]:
             f"the anchor of the deadline {deadline.id!r} can never happen, so the deadline "
             "never starts",
             key=True,
+            params={"deadline": deadline.id},
         )
 
 
@@ -1035,6 +1128,7 @@ def check_exclusive_self(context: CheckContext) -> Iterator[Problem]:
                     ("roles", i, "exclusive_with", k),
                     f"the role {role.id!r} is exclusive with itself",
                     hint="name the other role the same person may not hold",
+                    params={"role": role.id},
                 )
 
 
@@ -1057,6 +1151,11 @@ def check_exclusive_symmetric(context: CheckContext) -> Iterator[Problem]:
                     f"list {role.id!r}",
                     hint=f"add {role.id!r} to the exclusive_with of {other_id!r} "
                     f"({context.position_text(('roles', index))})",
+                    params={
+                        "role": role.id,
+                        "other": other_id,
+                        **context.position_params(("roles", index)),
+                    },
                 )
 
 
@@ -1090,6 +1189,8 @@ def check_roles_assignable(context: CheckContext) -> Iterator[Problem]:
                 if role.assigned_by
                 else "it has no 'assigned_by'; name the roles whose holders assign it"
             ),
+            code="role-unassignable" + ("" if role.assigned_by else ".no-assigner"),
+            params={"role": role.id, "opener": context.process.opener},
         )
 
 
@@ -1107,6 +1208,7 @@ def check_translations(context: CheckContext) -> Iterator[Problem]:
                         path,
                         f"this label has no {language} text",
                         expected=f"{_article(language.lower())} {language} text under '{lang}'",
+                        code=f"missing-translation.{lang}",
                     )
 
 
@@ -1122,6 +1224,7 @@ def check_unused_roles(context: CheckContext) -> Iterator[Problem]:
                 ("roles", i, "id"),
                 f"the role {role.id!r} is not used anywhere",
                 hint="remove it, or name it where it takes part",
+                params={"role": role.id},
             )
 
 
@@ -1136,6 +1239,7 @@ def check_unused_artifacts(context: CheckContext) -> Iterator[Problem]:
                 "unused-artifact",
                 ("artifacts", i, "id"),
                 f"the artifact {artifact.id!r} is not used by any action, deadline or phase",
+                params={"artifact": artifact.id},
             )
 
 
@@ -1149,4 +1253,5 @@ def check_unused_guards(context: CheckContext) -> Iterator[Problem]:
                 "unused-guard",
                 ("guards", i, "id"),
                 f"the guard {guard.id!r} is not required by any action",
+                params={"guard": guard.id},
             )

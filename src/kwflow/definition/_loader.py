@@ -11,6 +11,7 @@ found no error, because a check of a half-read file would report nonsense.
 from __future__ import annotations
 
 import difflib
+import errno
 import functools
 import re
 import types
@@ -23,8 +24,8 @@ from pydantic import BaseModel, ValidationError
 
 from kwflow.exceptions import DefinitionError, Problem
 
-from ._models import Process
-from ._yaml import DocPath, SourceMap, describe, format_path, parse_yaml
+from ._models import Anchor, Deadline, FieldCondition, Label, Period, PeriodUnit, Process, Role
+from ._yaml import DocPath, SourceMap, describe, describe_params, format_path, parse_yaml
 
 if typing.TYPE_CHECKING:
     from pydantic_core import ErrorDetails
@@ -81,6 +82,11 @@ def parse_process_file(path: str | Path) -> LoadedProcess:
                     path="",
                     message=f"the file cannot be read: {exc.strerror or exc}",
                     rule="file",
+                    code="file.unreadable",
+                    params={
+                        "reason": str(exc.strerror or exc),
+                        "errno": errno.errorcode.get(exc.errno or 0, ""),
+                    },
                 )
             ]
         ) from None
@@ -134,6 +140,18 @@ _SCALAR_NAMES = {
     "datetime": "a date and time (2026-10-27T09:00:00+01:00)",
     "float": "a number",
 }
+
+# Model validators raise plain English ValueErrors; which validator failed
+# follows from the model at the error's place, and its facts from the input.
+_VALIDATOR_CODES: dict[Any, str] = {
+    Label: "schema.label-empty",
+    Role: "schema.min-above-max",
+    FieldCondition: "schema.condition-operators",
+    Period: "schema.period-units",
+    Anchor: "schema.anchor-one-of",
+    Deadline: "schema.deadline-target-or-limit",
+}
+_CONDITION_OPERATORS = ("equals", "one_of", "present", "non_empty", "min_count")
 
 
 @dataclass
@@ -190,111 +208,153 @@ def _problem(error: ErrorDetails, at: _Located, source: SourceMap) -> Problem:
     hint: str | None = None
     key = False
     position_path = at.doc
+    # ``code`` and ``params`` say the same as the English text, as data.
+    params: dict[str, str] = describe_params(given)
+    code: str
 
     if at.scalar_union:
         message = _WRONG_TYPE
         expected = "a single value: text, a whole number, true or false, or a date"
+        code, params["type"] = "schema.wrong-type", "single"
     elif kind == "missing":
         name = str(at.logical[-1]) if at.logical else "?"
         message = f"the key {name!r} is missing"
         description = _field_description(at.owner, name)
         hint = f"{name}: {description}" if description else None
         found = None
+        code, params = "schema.missing", {"name": name}
     elif kind == "extra_forbidden":
         name = str(at.doc[-1]) if at.doc else "?"
         allowed = model_keys(at.owner) if at.owner else ()
         message = f"unknown key {name!r}"
         expected = "one of " + ", ".join(allowed) if allowed else None
-        hint = _did_you_mean(name, allowed)
+        params = {"name": name, "allowed": ", ".join(allowed)}
+        hint = _did_you_mean(name, allowed, params=params)
         found = None
         key = True
+        code = "schema.unknown-key"
     elif kind in ("union_tag_invalid", "union_tag_not_found"):
         discriminator = str(ctx.get("discriminator", "type")).strip("'")
         tags = _union_tags(at.final)
         expected = "one of " + ", ".join(tags)
+        params = {"key": discriminator, "choices": ", ".join(tags)}
         if kind == "union_tag_invalid":
             tag = str(ctx.get("tag"))
             message = f"unknown {discriminator} {tag!r}"
             found = repr(tag)
-            hint = _did_you_mean(tag, tags, fallback=False)
+            hint = _did_you_mean(tag, tags, fallback=False, params=params)
             position_path = (*at.doc, discriminator)
             path = (*at.logical, discriminator)
+            code = "schema.unknown-tag"
+            params.update(tag=tag, found_kind="quoted", found_value=repr(tag))
         else:
             message = f"the key {discriminator!r} is missing"
             found = None
+            code = "schema.missing-tag"
     elif kind in ("model_type", "model_attributes_type", "dict_type"):
         if ctx.get("class_name") == "Label":
             message = "a label must be a mapping of languages to texts"
             expected = "a mapping like {cs: ..., en: ...}"
+            code = "schema.label-not-mapping"
         else:
             message = _WRONG_TYPE
             expected = "a mapping of keys to values"
+            code, params["type"] = "schema.wrong-type", "mapping"
     elif kind in ("tuple_type", "list_type"):
         message = _WRONG_TYPE
         expected = "a list"
+        code, params["type"] = "schema.wrong-type", "list"
         if isinstance(given, str):
             hint = f"write [{given}] for a list of one"
+            params.update(hint_code="list-of-one", value=given)
     elif kind == "string_pattern_mismatch":
         pattern = ctx.get("pattern")
+        params["value"] = repr(given)
         if pattern == _IDENTIFIER_PATTERN:
             message = f"{given!r} is not a valid identifier"
             expected = "lower-case letters, digits and underscores, starting with a letter"
             suggestion = _as_identifier(given)
             hint = f"for example {suggestion!r}" if suggestion else None
+            code = "schema.not-identifier"
+            if suggestion:
+                params.update(hint_code="for-example", suggestion=suggestion)
         elif pattern == _CURRENCY_PATTERN:
             message = f"{given!r} is not a currency code"
             expected = "three capital letters (an ISO 4217 code such as CZK or EUR)"
+            code = "schema.not-currency"
         else:
             message = "the text does not have the expected form"
             expected = f"text matching {pattern}"
+            code, params["pattern"] = "schema.pattern", str(pattern)
     elif kind in ("literal_error", "enum"):
         choices = _choices(str(ctx.get("expected", "")))
         message = "this value is not one of the allowed choices"
         expected = "one of " + ", ".join(choices)
-        hint = _did_you_mean(str(given), choices, fallback=False)
+        hint = _did_you_mean(str(given), choices, fallback=False, params=params)
+        code, params["choices"] = "schema.not-a-choice", ", ".join(choices)
     elif kind in ("value_error", "assertion_error"):
         message = str(error["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
         if isinstance(given, dict):
             found = None  # the message already says what is wrong with the mapping
+            params = {}
+        code = _validator_code(at, given, params, message)
     elif kind == "string_too_short":
         message = "this text must not be empty"
         expected = "some text"
+        code = "schema.empty-text"
     elif kind == "string_too_long":
         message = f"this text is longer than {ctx.get('max_length')} characters"
+        code, params["max"] = "schema.text-too-long", str(ctx.get("max_length"))
     elif kind == "too_short":
         least = ctx.get("min_length", 1)
         message = f"this list needs at least {least} item{'s' if least != 1 else ''}"
         expected = f"at least {least} item{'s' if least != 1 else ''}"
-        found = f"{len(given)}" if isinstance(given, list | tuple) else found
+        code, params["least"] = "schema.too-few-items", str(least)
+        if isinstance(given, list | tuple):
+            found = f"{len(given)}"
+            params.update(found_kind="value", found_value=found)
     elif kind == "too_long":
         message = f"this list has more than {ctx.get('max_length')} items"
+        code, params["max"] = "schema.too-many-items", str(ctx.get("max_length"))
     elif kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
-        bound = {
-            "greater_than_equal": f"at least {ctx.get('ge')}",
-            "greater_than": f"more than {ctx.get('gt')}",
-            "less_than_equal": f"at most {ctx.get('le')}",
-            "less_than": f"less than {ctx.get('lt')}",
+        limit = {
+            "greater_than_equal": ("at least", "ge"),
+            "greater_than": ("more than", "gt"),
+            "less_than_equal": ("at most", "le"),
+            "less_than": ("less than", "lt"),
         }[kind]
+        bound = f"{limit[0]} {ctx.get(limit[1])}"
         message = f"this number must be {bound}"
         expected = f"a number {bound}"
+        code = "schema.number-" + limit[1]
+        params["bound"] = str(ctx.get(limit[1]))
     elif kind in ("int_type", "int_parsing", "int_from_float"):
         message = _WRONG_TYPE
         expected = "a whole number"
+        code, params["type"] = "schema.wrong-type", "int"
     elif kind in ("bool_type", "bool_parsing"):
         message = _WRONG_TYPE
         expected = "true or false"
+        code, params["type"] = "schema.wrong-type", "bool"
     elif kind in ("string_type", "string_unicode"):
         message = _WRONG_TYPE
         expected = "text"
+        code, params["type"] = "schema.wrong-type", "text"
         if isinstance(given, bool):
             hint = "quote it ('yes', 'no', 'true') to keep it as text"
+            params["hint_code"] = "quote-yes-no"
         elif given is not None and not isinstance(given, dict | list):
             hint = "quote it to keep it as text"
+            params["hint_code"] = "quote"
     elif kind.startswith(("date_", "datetime_")):
         message = _WRONG_TYPE
-        expected = _SCALAR_NAMES["date" if kind.startswith("date_") else "datetime"]
+        scalar = "date" if kind.startswith("date_") else "datetime"
+        expected = _SCALAR_NAMES[scalar]
+        code, params["type"] = "schema.wrong-type", scalar
     else:
         message = str(error["msg"])
+        code = "schema.other"
+        params.update(kind=kind, detail=message)
 
     (line, column), _ = source.locate(position_path, key=key)
     return Problem(
@@ -307,7 +367,31 @@ def _problem(error: ErrorDetails, at: _Located, source: SourceMap) -> Problem:
         expected=expected,
         found=found,
         hint=hint,
+        code=code,
+        params=params,
     )
+
+
+def _validator_code(at: _Located, given: Any, params: dict[str, str], message: str) -> str:
+    """The code of a failed model validator, its facts added to ``params``."""
+    if at.logical and at.logical[-1] == "timezone":
+        params["value"] = repr(given)
+        return "schema.timezone"
+    code = _VALIDATOR_CODES.get(at.final)
+    data = given if isinstance(given, dict) else {}
+    if code == "schema.min-above-max":
+        params.update(min=str(data.get("min")), max=str(data.get("max")))
+    elif code == "schema.condition-operators":
+        named = [name for name in _CONDITION_OPERATORS if data.get(name) is not None]
+        params.update(operators=", ".join(_CONDITION_OPERATORS), given=", ".join(named))
+    elif code == "schema.period-units":
+        units = [unit.value for unit in PeriodUnit]
+        named = [unit for unit in units if data.get(unit) is not None]
+        params.update(units=", ".join(units), given=", ".join(named))
+    elif code is None:
+        params["detail"] = message
+        return "schema.invalid"
+    return code
 
 
 def _locate(loc: tuple[int | str, ...], data: Any) -> _Located:
@@ -452,13 +536,23 @@ def _field_description(model: type[BaseModel] | None, key: str) -> str | None:
     return None
 
 
-def _did_you_mean(word: str, allowed: tuple[str, ...], *, fallback: bool = True) -> str | None:
+def _did_you_mean(
+    word: str,
+    allowed: tuple[str, ...],
+    *,
+    fallback: bool = True,
+    params: dict[str, str] | None = None,
+) -> str | None:
+    """A suggestion for a misspelt word; ``params`` receives it as data."""
+    facts = {} if params is None else params
     close = difflib.get_close_matches(word, allowed, n=1, cutoff=0.6)
     if close:
+        facts.update(hint_code="did-you-mean", suggestion=close[0])
         return f"did you mean {close[0]!r}?"
     if fallback:
         elsewhere = difflib.get_close_matches(word, language_keys(), n=1, cutoff=0.75)
         if elsewhere:
+            facts.update(hint_code="did-you-mean-elsewhere", suggestion=elsewhere[0])
             return f"did you mean {elsewhere[0]!r}? (that key belongs in another kind of mapping)"
     return None
 

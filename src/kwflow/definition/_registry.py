@@ -275,4 +275,6 @@ def _duplicate_problem(entry: _Entry, first: _Entry) -> Problem:
         message=f"process {pid!r} version {version} is defined twice: here and in {first_place}",
         rule="duplicate-process",
         hint="raise the version of the newer file",
+        code="duplicate-process",
+        params={"id": pid, "version": str(version), "other": first_place},
     )

@@ -34,6 +34,8 @@ __all__ = [
     "DocPath",
     "Position",
     "SourceMap",
+    "describe",
+    "describe_params",
     "format_path",
     "parse_yaml",
 ]
@@ -111,6 +113,8 @@ class SourceMap:
         expected: str | None = None,
         found: str | None = None,
         hint: str | None = None,
+        code: str | None = None,
+        params: Mapping[str, str] | None = None,
     ) -> Problem:
         """A `Problem` about ``path``, positioned through this map."""
         (line, column), _ = self.locate(path, key=key)
@@ -125,6 +129,8 @@ class SourceMap:
             expected=expected,
             found=found,
             hint=hint,
+            code=code,
+            params=params or {},
         )
 
 
@@ -153,6 +159,8 @@ def parse_yaml(text: str | bytes, filename: str = "<string>") -> tuple[dict[str,
                     f"(code point {exc.character!r})",
                     rule="yaml",
                     hint="remove control characters; save the file as UTF-8 text",
+                    code="yaml.bad-character",
+                    params={"character": repr(exc.character)},
                 )
             ]
         ) from None
@@ -168,6 +176,8 @@ def parse_yaml(text: str | bytes, filename: str = "<string>") -> tuple[dict[str,
                     path="",
                     message=f"the file cannot be read as YAML: {_first_line(exc)}",
                     rule="yaml",
+                    code="yaml.unreadable",
+                    params={"detail": _first_line(exc)},
                 )
             ]
         ) from None
@@ -183,6 +193,7 @@ def parse_yaml(text: str | bytes, filename: str = "<string>") -> tuple[dict[str,
                     message="the file is empty",
                     rule="yaml",
                     expected="a process: a mapping with 'id', 'version', 'title'...",
+                    code="yaml.empty",
                 )
             ]
         )
@@ -200,6 +211,8 @@ def parse_yaml(text: str | bytes, filename: str = "<string>") -> tuple[dict[str,
                 rule="yaml",
                 expected="a mapping (id: ..., version: ...)",
                 found=describe(data),
+                code="yaml.top-not-mapping",
+                params=describe_params(data),
             )
         )
     if builder.problems:
@@ -226,6 +239,30 @@ def describe(value: object) -> str:
     if isinstance(value, date):
         return f"the date {value.isoformat()}"
     return str(value)
+
+
+def describe_params(value: object) -> dict[str, str]:
+    """What `describe` says, as data: ``found_kind`` and ``found_value``.
+
+    Kinds: ``null``, ``true``, ``false``, ``mapping``, ``list``, ``text``
+    (the value quoted as `describe` shows it), ``date``, ``timestamp`` and
+    ``value`` (a number, shown as it is).
+    """
+    if value is None:
+        return {"found_kind": "null", "found_value": ""}
+    if isinstance(value, bool):
+        return {"found_kind": "true" if value else "false", "found_value": ""}
+    if isinstance(value, Mapping):
+        return {"found_kind": "mapping", "found_value": ""}
+    if isinstance(value, list | tuple):
+        return {"found_kind": "list", "found_value": ""}
+    if isinstance(value, str):
+        return {"found_kind": "text", "found_value": describe(value)}
+    if isinstance(value, datetime):
+        return {"found_kind": "timestamp", "found_value": value.isoformat()}
+    if isinstance(value, date):
+        return {"found_kind": "date", "found_value": value.isoformat()}
+    return {"found_kind": "value", "found_value": str(value)}
 
 
 # ------------------------------------------------------------------- internals
@@ -338,11 +375,15 @@ class _Builder:
                     f"the document expands to more than {MAX_NODES} values "
                     "(aliases repeat what they point to)",
                     hint="write the repeated parts out, or use fewer nested aliases",
+                    code="yaml.too-big",
+                    params={"limit": str(MAX_NODES)},
                 )
             )
             return None
         except RecursionError:
-            self.problems.append(self._problem(root, (), "the document is nested too deeply"))
+            self.problems.append(
+                self._problem(root, (), "the document is nested too deeply", code="yaml.too-deep")
+            )
             return None
 
     def _problem(
@@ -355,6 +396,8 @@ class _Builder:
         hint: str | None = None,
         expected: str | None = None,
         found: str | None = None,
+        code: str,
+        params: Mapping[str, str] | None = None,
     ) -> Problem:
         line, column = _mark(node)
         return Problem(
@@ -367,6 +410,8 @@ class _Builder:
             hint=hint,
             expected=expected,
             found=found,
+            code=code,
+            params=params or {},
         )
 
     def _node(self, node: Node, path: DocPath) -> Any:
@@ -374,7 +419,9 @@ class _Builder:
         if self._count > MAX_NODES:
             raise _TooBigError
         if len(path) > _MAX_DEPTH:
-            self.problems.append(self._problem(node, path, "the document is nested too deeply"))
+            self.problems.append(
+                self._problem(node, path, "the document is nested too deeply", code="yaml.too-deep")
+            )
             return None
         self.values.setdefault(path, _mark(node))
         if node.tag not in _ALLOWED_TAGS:
@@ -385,13 +432,20 @@ class _Builder:
                     f"the tag {_show_tag(node.tag)} is not allowed in a process file",
                     rule="yaml-tag",
                     hint="process files hold plain data only: remove the tag",
+                    code="yaml-tag",
+                    params={"tag": _show_tag(node.tag)},
                 )
             )
             return None
         # A node that contains itself (`&a [*a]`) would expand forever.
         if id(node) in self._active:
             self.problems.append(
-                self._problem(node, path, "an alias refers to a value that contains it")
+                self._problem(
+                    node,
+                    path,
+                    "an alias refers to a value that contains it",
+                    code="yaml.alias-cycle",
+                )
             )
             return None
         if isinstance(node, ScalarNode):
@@ -411,7 +465,12 @@ class _Builder:
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 self.problems.append(
-                    self._problem(key_node, path, "a key must be plain text, not a list or mapping")
+                    self._problem(
+                        key_node,
+                        path,
+                        "a key must be plain text, not a list or mapping",
+                        code="yaml.key-not-text",
+                    )
                 )
                 continue
             if key_node.tag not in _ALLOWED_TAGS:
@@ -422,6 +481,8 @@ class _Builder:
                         f"the tag {_show_tag(key_node.tag)} is not allowed in a process file",
                         rule="yaml-tag",
                         hint="process files hold plain data only: remove the tag",
+                        code="yaml-tag",
+                        params={"tag": _show_tag(key_node.tag)},
                     )
                 )
                 continue
@@ -438,6 +499,8 @@ class _Builder:
                         rule="duplicate-key",
                         hint=f"it was first given at line {line}, column {column}; "
                         "YAML would silently keep only the last one: remove one",
+                        code="duplicate-key",
+                        params={"key": key, "line": str(line), "column": str(column)},
                     )
                 )
                 continue
@@ -457,6 +520,13 @@ class _Builder:
                     path,
                     f"{text!r} is not a valid {_show_tag(node.tag)} value",
                     found=repr(text),
+                    code="yaml.bad-scalar",
+                    params={
+                        "text": repr(text),
+                        "tag": _show_tag(node.tag),
+                        "found_kind": "quoted",
+                        "found_value": repr(text),
+                    },
                 )
             )
             return None
@@ -533,6 +603,8 @@ def _decode(text: str | bytes, filename: str) -> str:
                     rule="yaml",
                     expected="UTF-8 text",
                     hint="save the file as UTF-8",
+                    code="yaml.not-utf8",
+                    params={"byte": f"0x{text[exc.start]:02x}", "offset": str(exc.start)},
                 )
             ]
         ) from None
@@ -552,19 +624,26 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, filename: str) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     parts = [p for p in (exc.context, exc.problem) if p]
-    message = "YAML syntax error: " + ("; ".join(parts) if parts else _first_line(exc))
+    detail = "; ".join(parts) if parts else _first_line(exc)
+    message = "YAML syntax error: " + detail
+    params = {"detail": detail, "context": exc.context or "", "problem": exc.problem or ""}
     hint = None
     if exc.problem and "found character '\\t'" in exc.problem:
         hint = "indent with spaces, not tabs"
+        params["advice"] = "tabs"
     elif exc.problem and "mapping values are not allowed" in exc.problem:
         hint = "a value containing ': ' must be quoted"
+        params["advice"] = "quote-colon"
     elif "expected a single document" in message:
         hint = "a process file holds one document: remove the '---' separator"
+        params["advice"] = "one-document"
     context = exc.context_mark
     if context is not None and mark is not None and context.line != mark.line:
         # The parser notices late: an unclosed bracket is found lines later.
         started = f"it began at line {context.line + 1}, column {context.column + 1}"
         hint = f"{started}; {hint}" if hint else started
+        params["began_line"] = str(context.line + 1)
+        params["began_column"] = str(context.column + 1)
     return Problem(
         file=filename,
         line=line,
@@ -573,4 +652,6 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, filename: str) -> Problem:
         message=message,
         rule="yaml",
         hint=hint,
+        code="yaml.syntax",
+        params=params,
     )
