@@ -146,3 +146,25 @@ def test_malformed_event_data_is_refused_clearly(change: object, message: str) -
     change(data)  # type: ignore[operator]
     with pytest.raises(ValueError, match=message):
         event_from_dict(data)
+
+
+@given(payloads)
+def test_to_dict_is_plain_json_data_a_host_can_serialize_anywhere(
+    payload: dict[str, object],
+) -> None:
+    (event,) = chain([payload])
+    data = event.to_dict()
+
+    def plain(value: object) -> bool:
+        if isinstance(value, dict):
+            return type(value) is dict and all(plain(v) for v in value.values())
+        if isinstance(value, list):
+            return type(value) is list and all(plain(v) for v in value)
+        return value is None or isinstance(value, bool | int | str)
+
+    assert plain(data)
+    assert data["payload"] == payload
+    # Changing the host's copy leaves the event, and its hash, as they were.
+    data["payload"]["added"] = 1
+    assert "added" not in event.payload
+    assert event_from_dict(event.to_dict()) == event

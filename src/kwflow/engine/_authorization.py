@@ -31,6 +31,7 @@ __all__ = [
     "Guard",
     "action_reasons",
     "closed_reason",
+    "guard_reasons",
     "listing",
     "permission_reason",
     "present_roles",
@@ -114,9 +115,8 @@ def action_reasons(
     Guards run last, and only when ``run_guards`` is true; a guard the host
     never registered is a reason, not a crash.
     """
-    closed = closed_reason(case)
-    if closed is not None:
-        return [closed]
+    if case.outcome is not None:
+        return [closed_reason(case)]  # type: ignore[list-item]
     leaf = compiled.leaves[case.phase.id]
     reasons: list[Reason] = []
     if leaf.id not in action.leaves:
@@ -127,11 +127,16 @@ def action_reasons(
                 f"{'/'.join(case.phase.path)!r}",
             )
         )
-    permission = permission_reason(
-        leaf, case, person, action.by, check_presence=action.action.requires_presence
-    )
-    if permission is not None:
-        reasons.append(permission)
+    requires_presence = action.action.requires_presence
+    acting = compiled.acting_roles.get((leaf.id, action.id)) if requires_presence else None
+    if acting is None or case.called_in or acting.isdisjoint(case.participants.get(person, ())):
+        # Not the common case (a present role of ``by``, nobody called in):
+        # work out the reason, if there is one, in full.
+        permission = permission_reason(
+            leaf, case, person, action.by, check_presence=requires_presence
+        )
+        if permission is not None:
+            reasons.append(permission)
     if action.stays and action.action.once and action.id in case.taken_in_phase:
         reasons.append(
             Reason(
@@ -178,6 +183,28 @@ def action_reasons(
             _guard_reasons(compiled, case, action, person=person, guards=guards, now=now, data=data)
         )
     return reasons
+
+
+def guard_reasons(
+    compiled: CompiledProcess,
+    case: Case,
+    action: CompiledAction,
+    person: str,
+    guards: Mapping[str, Guard],
+    *,
+    now: datetime,
+    data: FrozenMap[str, Any] = EMPTY,
+) -> list[Reason]:
+    """The reasons the host's guards of ``action`` give (empty: they allow it).
+
+    What `action_reasons` adds last when it runs guards: a caller that has
+    just had no other reason from it asks only this, not everything again.
+    """
+    if not action.guards:
+        return []
+    return list(
+        _guard_reasons(compiled, case, action, person=person, guards=guards, now=now, data=data)
+    )
 
 
 def _guard_reasons(

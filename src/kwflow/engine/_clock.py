@@ -86,6 +86,8 @@ class SimulatedClock:
 
 def aware_utc(moment: datetime) -> datetime:
     """``moment`` as a plain stdlib datetime in UTC; naive moments raise ``ValueError``."""
+    if moment.__class__ is datetime and moment.tzinfo is UTC:
+        return moment  # the common case: already a plain UTC datetime
     if not isinstance(moment, datetime):
         raise TypeError(f"expected a datetime, found {type(moment).__name__}")
     if moment.tzinfo is None or moment.utcoffset() is None:

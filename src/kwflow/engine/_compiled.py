@@ -11,13 +11,14 @@ every engine and thread; it is cached by (id, version, content hash).
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from kwflow.calendars import get_calendar
 from kwflow.definition import CheckContext, check_process
 from kwflow.exceptions import DefinitionError
+from kwflow.history import FrozenDict, FrozenList
 
 from ._artifacts import ArtifactSchema, compile_artifact
 from ._conditions import CompiledCondition, compile_condition
@@ -148,6 +149,14 @@ class CompiledProcess:
                 outcome=info.phase.outcome,
                 actions=tuple(a.id for a in self.actions.values() if leaf in a.leaves),
             )
+        # Per (leaf, action of that leaf): the roles through which a person
+        # may take the action there without anyone called in (present and in
+        # ``by``), so that the common case of authorization is one set test.
+        self.acting_roles: dict[tuple[str, str], frozenset[str]] = {
+            (leaf.id, action_id): leaf.present & self.actions[action_id].by
+            for leaf in self.leaves.values()
+            for action_id in leaf.actions
+        }
         self.initial_path = _initial_path(process)
         self.deadlines: tuple[CompiledDeadline, ...] = tuple(
             self._compile_deadline(deadline, context) for deadline in process.deadlines
@@ -165,6 +174,41 @@ class CompiledProcess:
                 _add(self.deadlines_anchored_on_artifact, deadline.anchor_artifact, deadline)
         self.machine = PhaseMachine(process)
         self._calendar: WorkingDayCalendar | None = None
+        # Read-only event parts many cases share, made on first use: one
+        # list per phase path, one payload per plain move (the payload of an
+        # action that records nothing and changes no deadline). Built from
+        # the machine's answer each time, never in place of asking it.
+        self._phase_lists: dict[tuple[str, ...], FrozenList[str]] = {}
+        self._move_payloads: dict[
+            tuple[str, tuple[str, ...] | None, str | None], FrozenDict[str, Any]
+        ] = {}
+
+    def phase_list(self, path: tuple[str, ...]) -> FrozenList[str]:
+        """``path`` as the read-only list an event records it as, shared."""
+        found = self._phase_lists.get(path)
+        if found is None:
+            found = self._phase_lists.setdefault(path, FrozenList(path))
+        return found
+
+    def move_payload(
+        self, action: str, path: tuple[str, ...] | None, outcome: str | None
+    ) -> FrozenDict[str, Any]:
+        """The payload of ``action`` taken with nothing recorded and no deadline changed.
+
+        ``path`` is the phase the machine says it entered (``None``: it stays),
+        ``outcome`` that phase's outcome. Equal arguments give the same
+        read-only payload, which every event of such a move then holds.
+        """
+        key = (action, path, outcome)
+        found = self._move_payloads.get(key)
+        if found is None:
+            payload: dict[str, Any] = {"action": self.actions[action].id}
+            if path is not None:
+                payload["phase"] = self.phase_list(path)
+            if outcome is not None:
+                payload["outcome"] = outcome
+            found = self._move_payloads.setdefault(key, FrozenDict(payload))
+        return found
 
     @property
     def calendar(self) -> WorkingDayCalendar:

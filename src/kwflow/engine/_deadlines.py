@@ -208,7 +208,8 @@ def _due(
 def breaches_due(case: Case, now: datetime) -> list[DeadlineState]:
     """Running deadlines whose due moment has passed by ``now``, earliest first."""
     late = [state for state in case.deadlines.values() if state.overdue(now)]
-    late.sort(key=lambda state: (state.due, state.id))
+    if len(late) > 1:
+        late.sort(key=lambda state: (state.due, state.id))
     return late
 
 

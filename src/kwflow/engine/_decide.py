@@ -32,6 +32,7 @@ from kwflow.history import EventType
 from ._authorization import (
     action_reasons,
     closed_reason,
+    guard_reasons,
     listing,
     permission_reason,
     present_roles,
@@ -65,7 +66,7 @@ __all__ = [
 SYSTEM_ACTOR = "kwflow"
 """The actor of events nobody caused: a deadline breached by the passing of time."""
 
-Draft = tuple[str, str, dict[str, Any]]
+Draft = tuple[str, str, "Mapping[str, Any]"]
 """An event before it is numbered and hashed: ``(type, actor, payload)``."""
 
 _OPENED = EventType.CASE_OPENED.value
@@ -257,11 +258,15 @@ def decide_act(
         if problems:
             raise ArtifactInvalid(records, problems)
     if compiled_action.guards:
-        reasons = action_reasons(compiled, case, compiled_action, by, guards, now=now, data=values)
+        # Everything but the guards held a moment ago on this same case:
+        # only the guards, which see the data, are left to ask.
+        reasons = guard_reasons(compiled, case, compiled_action, by, guards, now=now, data=values)
         raise_refusal(action, doing, by, reasons)
-    payload: dict[str, Any] = {"action": action}
+    # The compiled action's id, not the caller's string: one string for every event.
+    action = compiled_action.id
     leaf_id = case.phase.id
     entered = not compiled_action.stays
+    path: tuple[str, ...] | None = None
     if entered:
         try:
             path = compiled.machine.destination(case.phase.path, action)
@@ -271,17 +276,8 @@ def decide_act(
             raise ActionNotAllowed(
                 action, [f"the process has no move {action!r} from {leaf_id!r}"]
             ) from None
-        payload["phase"] = list(path)
         leaf_id = path[-1]
     outcome = compiled.leaves[leaf_id].outcome
-    if outcome is not None:
-        payload["outcome"] = outcome
-    if records is not None:
-        payload["records"] = {
-            "artifact": records,
-            "version": len(case.artifacts.get(records, ())) + 1,
-            "data": values,
-        }
     changes = deadline_changes(
         compiled,
         case,
@@ -294,6 +290,21 @@ def decide_act(
         artifact=records,
         artifact_data=values if records is not None else None,
     )
+    if records is None and not changes:
+        # A plain move: its payload is the same for every case that makes
+        # it, so one read-only payload stands for all of them.
+        return [(_ACTED, by, compiled.move_payload(action, path, outcome))]
+    payload: dict[str, Any] = {"action": action}
+    if path is not None:
+        payload["phase"] = compiled.phase_list(path)
+    if outcome is not None:
+        payload["outcome"] = outcome
+    if records is not None:
+        payload["records"] = {
+            "artifact": records,
+            "version": len(case.artifacts.get(records, ())) + 1,
+            "data": values,
+        }
     if changes:
         payload["deadlines"] = changes
     return [(_ACTED, by, payload)]

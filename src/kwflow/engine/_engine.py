@@ -513,14 +513,16 @@ class Engine:
                 return new_case
 
     def _append(self, old: Case, new: Case, events: Sequence[Event]) -> None:
-        before = open_deadlines(old)
-        after = open_deadlines(new)
         entries = None
-        if after != before:
-            entries = [
-                DeadlineEntry(case_id=new.id, deadline_id=deadline_id, due_at=due)
-                for deadline_id, due in after
-            ]
+        # Evolve keeps the deadlines map of a case whose deadlines no event
+        # touched: the same map has the same open deadlines.
+        if new.deadlines is not old.deadlines:
+            after = open_deadlines(new)
+            if after != open_deadlines(old):
+                entries = [
+                    DeadlineEntry(case_id=new.id, deadline_id=deadline_id, due_at=due)
+                    for deadline_id, due in after
+                ]
         snapshot = None
         every = self._snapshot_every
         if every and old.version // every != new.version // every:

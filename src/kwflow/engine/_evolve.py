@@ -289,11 +289,12 @@ class _Draft:
             id=self.case_id,
             process=self.process_ref,
             phase=self.phase,
-            participants=_frozen(self.participants),
-            roles=_frozen(self.roles),
+            # Maps no event changed are still the frozen originals: kept as they are.
+            participants=p if type(p := self.participants) is FrozenMap else FrozenMap(p),
+            roles=r if type(r := self.roles) is FrozenMap else FrozenMap(r),
             called_in=self.called_in,
-            artifacts=_frozen(self.artifacts),
-            deadlines=_frozen(self.deadlines),
+            artifacts=a if type(a := self.artifacts) is FrozenMap else FrozenMap(a),
+            deadlines=d if type(d := self.deadlines) is FrozenMap else FrozenMap(d),
             actions=self.actions if type(self.actions) is tuple else tuple(self.actions),
             taken_in_phase=self.taken_in_phase,
             outcome=self.outcome,
@@ -302,10 +303,6 @@ class _Draft:
             version=self.version,
             last_hash=self.last_hash,
         )
-
-
-def _frozen(value: Any) -> Any:
-    return value if isinstance(value, FrozenMap) else FrozenMap(value)
 
 
 def _evolve_state(

@@ -1,17 +1,26 @@
 """The phase machine: a process's phases and moves as one `transitions` machine.
 
-One `HierarchicalMachine` per process (id, version, content), built once,
-with no model (``model=None``) and no ``to_*`` shortcuts
-(``auto_transitions=False``). To learn where an action leads, the engine
-fires the action's trigger on a throw-away cursor that holds only the
-current leaf's path, reads the cursor's new state and drops it: no case is
-ever registered on the machine, and nothing of `transitions` is kept in a
-case or seen by a host.
+One machine per process (id, version, content), built once, with no model
+(``model=None``) and no ``to_*`` shortcuts (``auto_transitions=False``). To
+learn where an action leads, the engine fires the action's trigger on a
+throw-away cursor that holds only the current leaf's state name, reads the
+cursor's new state and drops it: no case is ever registered on the machine,
+no answer is cached, and nothing of `transitions` is kept in a case or seen
+by a host.
 
-`transitions` keeps the scope of a running trigger on the machine object
-itself (``HierarchicalMachine.__call__`` and ``__enter__``), so one trigger
-at a time may run per machine: `PhaseMachine` serializes them with a lock.
-The trigger is the only part of a command that holds that lock.
+Two kinds, behind the one `PhaseMachine` interface:
+
+- a process with nested phases compiles to a `HierarchicalMachine`, which
+  enters a compound phase's initial sub-phase and lets a compound ``from``
+  stand for every phase inside it. It keeps the scope of a running trigger
+  on the machine object itself (``HierarchicalMachine.__call__`` and
+  ``__enter__``), so one trigger at a time may run: `PhaseMachine`
+  serializes them with a lock, the only part of a command that holds it;
+- a flat process (no phase has sub-phases) compiles to a plain `Machine`,
+  which has nothing to resolve and fires an event in about a quarter of the
+  time (measured, docs/performance.md). A plain trigger keeps its state in
+  its own ``EventData`` and on the cursor, never on the machine, so flat
+  triggers need no lock.
 """
 
 from __future__ import annotations
@@ -19,7 +28,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any
 
-from transitions import MachineError
+from transitions import Machine, MachineError
 from transitions.extensions.nesting import HierarchicalMachine, NestedState
 
 if TYPE_CHECKING:
@@ -69,7 +78,10 @@ class PhaseMachine:
     """Where each action leads, asked of one shared `transitions` machine."""
 
     def __init__(self, process: Process) -> None:
-        """Build the machine of ``process``'s phases and its actions that have a ``to``."""
+        """Build the machine of ``process``'s phases and its actions that have a ``to``.
+
+        A plain `Machine` when no phase has sub-phases, else a `HierarchicalMachine`.
+        """
         paths = {info.phase.id: SEPARATOR.join(info.path) for info in process.all_phases()}
         transitions = [
             {"trigger": action.id, "source": paths[source], "dest": paths[action.to]}
@@ -78,7 +90,10 @@ class PhaseMachine:
             for source in action.from_
         ]
         initial = next((p for p in process.phases if p.initial), process.phases[0])
-        self._machine = _Machine(
+        self.nested = any(phase.phases for phase in process.phases)
+        """Whether the process has nested phases (and so a hierarchical machine)."""
+        kind: type[Machine] = _Machine if self.nested else Machine
+        self._machine = kind(
             model=None,
             states=[_state_config(phase) for phase in process.phases],
             transitions=transitions,
@@ -86,6 +101,7 @@ class PhaseMachine:
             auto_transitions=False,
             send_event=False,
         )
+        self._events: dict[str, Any] = self._machine.events
         self._lock = threading.Lock()
 
     def destination(self, leaf_path: tuple[str, ...], action_id: str) -> tuple[str, ...]:
@@ -94,6 +110,8 @@ class PhaseMachine:
         Entering a compound phase enters its initial sub-phase (recursively).
         Raises `MoveRefused` when the machine has no such move.
         """
+        if not self.nested:
+            return self._flat_destination(leaf_path, action_id)
         cursor = _Cursor(SEPARATOR.join(leaf_path))
         try:
             with self._lock:
@@ -103,3 +121,16 @@ class PhaseMachine:
         if not moved:
             raise MoveRefused(f"no move {action_id!r} from {cursor.state!r}")
         return tuple(cursor.state.split(SEPARATOR))
+
+    def _flat_destination(self, leaf_path: tuple[str, ...], action_id: str) -> tuple[str, ...]:
+        event = self._events.get(action_id)
+        if event is None or len(leaf_path) != 1:
+            raise MoveRefused(f"no move {action_id!r} from {SEPARATOR.join(leaf_path)!r}")
+        cursor = _Cursor(leaf_path[0])
+        try:
+            moved = event.trigger(cursor)
+        except (MachineError, AttributeError, ValueError) as exc:
+            raise MoveRefused(str(exc)) from None
+        if not moved:
+            raise MoveRefused(f"no move {action_id!r} from {cursor.state!r}")
+        return (cursor.state,)

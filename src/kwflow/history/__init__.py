@@ -8,8 +8,10 @@ from ._event import (
     canonical_json,
     compute_hash,
     event_from_dict,
+    hash_is_sealed,
     new_event,
 )
+from ._frozen import FrozenDict, FrozenList
 from ._verify import verify_history
 
 __all__ = [
@@ -17,9 +19,12 @@ __all__ = [
     "GENESIS_HASH",
     "Event",
     "EventType",
+    "FrozenDict",
+    "FrozenList",
     "canonical_json",
     "compute_hash",
     "event_from_dict",
+    "hash_is_sealed",
     "new_event",
     "verify_history",
 ]

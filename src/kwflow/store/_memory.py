@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Self
 
 import attrs
 
-from kwflow.exceptions import CaseNotFound, StorageError
-from kwflow.history import GENESIS_HASH, Event
+from kwflow.exceptions import CaseNotFound, InvalidEvents, StorageError
+from kwflow.history import GENESIS_HASH, Event, hash_is_sealed
 
 from ._checks import (
     check_chain,
@@ -116,7 +116,7 @@ class MemoryStore:
             actual = case.head_version if case is not None else 0
             check_version(case_id, expected_version, actual)
             head_hash = case.head_hash if case is not None else GENESIS_HASH
-            check_chain(case_id, expected_version, events, head_hash)
+            _check_chain(case_id, expected_version, events, head_hash)
             if snapshot is not None:
                 stored = case.events if case is not None else []
                 check_snapshot(
@@ -287,6 +287,29 @@ class MemoryStore:
         """Forget nothing, but refuse further use (as the other backends do)."""
         with self._lock:
             self._closed = True
+
+
+def _check_chain(
+    case_id: str, expected_version: int, events: Sequence[Event], head_hash: str
+) -> None:
+    """``check_chain``, without hashing again what `new_event` hashed in this process.
+
+    An event whose hash is sealed (`hash_is_sealed`: made by ``new_event``
+    here, from this very content, its payload read-only) carries the hash of
+    its content, so only its link to the head or the event before it is
+    checked; any other event is hashed again. ``check_request`` has checked
+    case ids and sequences. Every read still verifies every hash.
+    """
+    previous = head_hash
+    for event in events:
+        if not hash_is_sealed(event):
+            check_chain(case_id, expected_version, events, head_hash)
+            return
+        if event.prev_hash != previous:
+            raise InvalidEvents(
+                case_id, f"event {event.sequence}: does not link to the event before it"
+            )
+        previous = event.hash
 
 
 def _earliest(
