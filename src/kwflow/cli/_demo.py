@@ -99,9 +99,6 @@ def run(args: argparse.Namespace) -> int:
                     print(f"kwflow demo: a step was refused unexpectedly: {exc}", file=sys.stderr)
                     return EXIT_PROBLEMS
             out.flush()
-        except BrokenPipeError:
-            # `kwflow demo | head`: the reader has seen enough; not an error.
-            _silence_stdout()
         finally:
             store.close()
     return EXIT_OK if verified else EXIT_PROBLEMS
@@ -114,15 +111,6 @@ def _unused_case_id(store: CaseStore, base: str) -> str:
         number += 1
         case_id = f"{base}-{number}"
     return case_id
-
-
-def _silence_stdout() -> None:
-    import os
-
-    # Python flushes stdout again at exit; point it at /dev/null so that
-    # flush does not raise a second time.
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
 
 
 # ----------------------------------------------------------------- wording

@@ -53,5 +53,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     module = importlib.import_module(SUBCOMMANDS[args.command][0])
-    result: int = module.run(args)
+    try:
+        result: int = module.run(args)
+    except BrokenPipeError:
+        # `kwflow explore ... | head`: the reader has seen enough; not an error.
+        _silence_stdout()
+        return EXIT_OK
     return result
+
+
+def _silence_stdout() -> None:
+    import os
+
+    # Python flushes stdout again at exit; point it at /dev/null so that
+    # flush does not raise a second time.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
