@@ -56,23 +56,45 @@ def _safe_dsn(dsn: str) -> str:
 
 
 class _PgTx:
-    def __init__(self, cur: psycopg.Cursor[Any]) -> None:
+    """One transaction's statements, on one cursor in pipeline mode.
+
+    Statements whose results nobody reads (``run``, ``many``) are only
+    queued. Before a statement whose result is read, the pipeline is synced:
+    psycopg hands every result to the cursor that sent it as the results
+    arrive, and stops fetching when none is ready yet, so an earlier, slower
+    statement's result could otherwise land on the cursor after the read was
+    sent and be returned as its row (seen under load: the advisory lock's
+    empty row taken for a table that exists).
+    """
+
+    def __init__(self, pipeline: psycopg.Pipeline, cur: psycopg.Cursor[Any]) -> None:
+        self._pipeline = pipeline
         self._cur = cur
+        self._unread = False
+
+    def _settle(self) -> None:
+        if self._unread:
+            self._pipeline.sync()
+            self._unread = False
 
     def one(self, sql: str, params: Sequence[object] = ()) -> tuple[Any, ...] | None:
+        self._settle()
         self._cur.execute(sql, params)
         row: tuple[Any, ...] | None = self._cur.fetchone()
         return row
 
     def all(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        self._settle()
         self._cur.execute(sql, params)
         return self._cur.fetchall()
 
     def run(self, sql: str, params: Sequence[object] = ()) -> None:
         self._cur.execute(sql, params)
+        self._unread = True
 
     def many(self, sql: str, rows: Iterable[Sequence[object]]) -> None:
         self._cur.executemany(sql, rows)
+        self._unread = True
 
 
 class PostgresStore(SqlStore):
@@ -189,8 +211,8 @@ class PostgresStore(SqlStore):
                 # Pipeline mode sends statements whose results nobody reads
                 # (the writes) together: a command costs a few round trips,
                 # not one per statement. Errors still surface inside here.
-                with conn.pipeline(), conn.cursor() as cur:
-                    yield _PgTx(cur)
+                with conn.pipeline() as pipeline, conn.cursor() as cur:
+                    yield _PgTx(pipeline, cur)
         except psycopg.errors.UniqueViolation as exc:
             raise DuplicateRow from exc
         except psycopg.Error as exc:
