@@ -42,9 +42,8 @@ def test_events_are_chained_attributed_and_json(rules: Engine, clock: SimulatedC
     for event in history:
         assert event.at.tzinfo is not None
         assert event.schema_version == EVENT_SCHEMA_VERSION
-        assert event_from_dict(json.loads(json.dumps(event.to_dict()))) == attrs.evolve(
-            event, payload=json.loads(json.dumps(event.payload))
-        )
+        # The stored form reads back as an equal event, lists for tuples and all.
+        assert event_from_dict(json.loads(json.dumps(event.to_dict()))) == event
     assert [(e.type, e.actor) for e in history] == [
         ("case_opened", LEAD),
         ("role_assigned", LEAD),

@@ -168,3 +168,23 @@ def test_to_dict_is_plain_json_data_a_host_can_serialize_anywhere(
     data["payload"]["added"] = 1
     assert "added" not in event.payload
     assert event_from_dict(event.to_dict()) == event
+
+
+@given(payloads, payloads)
+def test_events_are_equal_exactly_when_their_json_is(
+    first: dict[str, object], second: dict[str, object]
+) -> None:
+    (one,) = chain([first])
+    (other,) = chain([second])
+    assert (one == other) == (canonical_json(first) == canonical_json(second))
+    # Containers of another kind holding the same JSON make an equal event.
+    as_tuples = attrs.evolve(one, payload={k: _tuples(v) for k, v in first.items()})
+    assert as_tuples == one
+
+
+def _tuples(value: object) -> object:
+    if isinstance(value, list):
+        return tuple(_tuples(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _tuples(item) for key, item in value.items()}
+    return value

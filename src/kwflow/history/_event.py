@@ -46,6 +46,11 @@ def _utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
+def _same_json(first: Mapping[str, Any], second: Mapping[str, Any]) -> bool:
+    """Whether two payloads are the same JSON: equal, or equal once encoded."""
+    return bool(first == second) or canonical_json(first) == canonical_json(second)
+
+
 @attrs.frozen(kw_only=True, weakref_slot=False)
 class Event:
     """One recorded fact about a case.
@@ -61,7 +66,11 @@ class Event:
     type: str
     at: datetime = attrs.field(converter=_utc)
     actor: str
-    payload: Mapping[str, Any]
+    # Compared as JSON: the engine hands over tuples and read-only maps, a
+    # store gives back lists and dicts, and both are the same recorded fact.
+    payload: Mapping[str, Any] = attrs.field(
+        eq=attrs.cmp_using(eq=_same_json, require_same_type=False)
+    )
     prev_hash: str
     hash: str
     schema_version: int = EVENT_SCHEMA_VERSION
