@@ -210,15 +210,22 @@ def test_cli_exits_2_for_a_broken_scenario(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = write(tmp_path, "  - {who: olga, act: call_off, expect: {phse: x}}\n")
-    assert main(["simulate", str(path)]) == 2
+    assert main(["simulate", str(path), "--lang", "en"]) == 2
     err = capsys.readouterr().err
     assert f"{path}:10:" in err
     assert "did you mean 'phase'?" in err
+    # In Czech by default.
+    assert main(["simulate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}:10:" in err
+    assert "myslel(a) jste 'phase'?" in err
 
 
 def test_cli_exits_2_for_a_missing_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["simulate", str(tmp_path / "nope.yaml")]) == 2
+    assert main(["simulate", str(tmp_path / "nope.yaml"), "--lang", "en"]) == 2
     assert "no such file or directory" in capsys.readouterr().err
+    assert main(["simulate", str(tmp_path / "nope.yaml")]) == 2
+    assert "takový soubor ani složka neexistuje" in capsys.readouterr().err
 
 
 def test_a_changed_deadline_shows_in_the_simulation(tmp_path: Path) -> None:

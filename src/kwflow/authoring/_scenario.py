@@ -13,6 +13,7 @@ This module holds the file's models and loading; ``_simulation`` runs it.
 from __future__ import annotations
 
 import difflib
+import errno
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from pydantic import (
     model_validator,
 )
 
-from kwflow.definition._yaml import DocPath, SourceMap, describe, parse_yaml
+from kwflow.definition._yaml import DocPath, SourceMap, describe, describe_params, parse_yaml
 from kwflow.exceptions import DefinitionError, Problem
 
 if TYPE_CHECKING:
@@ -96,6 +97,19 @@ class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class _Invalid(ValueError):
+    """A validator's complaint: the English text, and its ``code`` and facts as text.
+
+    The code and facts let the problem be rendered in another language
+    (`kwflow.definition.problem_text`); the text is what pydantic reports.
+    """
+
+    def __init__(self, code: str, message: str, **params: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
+
+
 class ProcessRef(_Model):
     """A registered process named by id and, optionally, version (the newest otherwise)."""
 
@@ -137,11 +151,17 @@ class RelativeTime(_Model):
             u for u in ("minutes", "hours", "days", "weeks", "working_days") if getattr(self, u)
         ]
         if len(given) > 1:
-            raise ValueError(
-                f"give one of minutes, hours, days, weeks, working_days; found {', '.join(given)}"
+            raise _Invalid(
+                "scenario.one-unit",
+                f"give one of minutes, hours, days, weeks, working_days; found {', '.join(given)}",
+                units="minutes, hours, days, weeks, working_days",
+                given=", ".join(given),
             )
         if not given and self.time is None:
-            raise ValueError("give a period (days: 2) or a time of day (time: '09:00'), or both")
+            raise _Invalid(
+                "scenario.period-or-time",
+                "give a period (days: 2) or a time of day (time: '09:00'), or both",
+            )
         return self
 
 
@@ -152,10 +172,12 @@ def _local_time(text: str) -> datetime:
     try:
         return datetime.fromisoformat(text)
     except ValueError:
-        raise ValueError(
+        raise _Invalid(
+            "scenario.not-a-time",
             f"{text!r} is not a time: write '+2d', '+1d2h' or '+30m' (after the previous "
             "step), a date and time '2026-10-05 09:00' (local time of the process), "
-            "or {working_days: 3, time: '09:00'}"
+            "or {working_days: 3, time: '09:00'}",
+            value=repr(text),
         ) from None
 
 
@@ -176,7 +198,10 @@ class Expectation(_Model):
     @model_validator(mode="after")
     def _reason_needs_refused(self) -> Expectation:
         if self.reason is not None and self.refused is None:
-            raise ValueError("'reason' needs 'refused': the kind of error the step is refused with")
+            raise _Invalid(
+                "scenario.reason-needs-refused",
+                "'reason' needs 'refused': the kind of error the step is refused with",
+            )
         return self
 
 
@@ -220,20 +245,31 @@ class Step(_Model):
     def _one_command(self) -> Step:
         given = [c for c in COMMANDS if getattr(self, c) not in (None, False)]
         if len(given) != 1:
-            raise ValueError(
+            raise _Invalid(
+                "scenario.one-command",
                 "a step needs exactly one command of "
                 + ", ".join(COMMANDS)
-                + f"; found {', '.join(given) or 'none'}"
+                + f"; found {', '.join(given) or 'none'}",
+                commands=", ".join(COMMANDS),
+                given=", ".join(given),
             )
         if self.command != "check_deadlines" and self.who is None:
-            raise ValueError(f"a step with '{self.command}' needs 'who': the person giving it")
+            raise _Invalid(
+                "scenario.needs-who",
+                f"a step with '{self.command}' needs 'who': the person giving it",
+                command=self.command,
+            )
         if self.role is not None and self.command not in ("assign", "unassign"):
-            raise ValueError("'role' belongs to an 'assign' or 'unassign' step")
+            raise _Invalid(
+                "scenario.role-misplaced", "'role' belongs to an 'assign' or 'unassign' step"
+            )
         if self.data is not None and self.command not in ("act", "submit"):
-            raise ValueError("'data' belongs to an 'act' or 'submit' step")
+            raise _Invalid("scenario.data-misplaced", "'data' belongs to an 'act' or 'submit' step")
         refused = self.expect is not None and self.expect.refused is not None
         if self.command == "submit" and self.data is None and not refused:
-            raise ValueError("a 'submit' step needs 'data': the artifact's fields")
+            raise _Invalid(
+                "scenario.submit-needs-data", "a 'submit' step needs 'data': the artifact's fields"
+            )
         return self
 
     @property
@@ -282,11 +318,17 @@ class Scenario(_Model):
     def _people_known(self) -> Scenario:
         bad = [name for name in self.people if not re.match(_PERSON, name)]
         if bad:
-            raise ValueError(
-                f"person ids are letters, digits and _ . @ -; found {', '.join(map(repr, bad))}"
+            raise _Invalid(
+                "scenario.person-ids",
+                f"person ids are letters, digits and _ . @ -; found {', '.join(map(repr, bad))}",
+                names=", ".join(map(repr, bad)),
             )
         if self.opened_by not in self.people:
-            raise ValueError(f"'opened_by' names {self.opened_by!r}, who is not among 'people'")
+            raise _Invalid(
+                "scenario.opener-not-among-people",
+                f"'opened_by' names {self.opened_by!r}, who is not among 'people'",
+                name=self.opened_by,
+            )
         return self
 
 
@@ -317,6 +359,11 @@ def load_scenario(path: str | Path) -> LoadedScenario:
                     path="",
                     message=f"the file cannot be read: {exc.strerror or exc}",
                     rule="file",
+                    code="file.unreadable",
+                    params={
+                        "reason": str(exc.strerror or exc),
+                        "errno": errno.errorcode.get(exc.errno or 0, ""),
+                    },
                 )
             ]
         ) from None
@@ -344,7 +391,10 @@ def _problems(errors: list[ErrorDetails], data: Any, source: SourceMap) -> list[
         kind = error["type"]
         key = False
         hint: str | None = None
-        found: str | None = describe(error.get("input"))
+        given = error.get("input")
+        found: str | None = describe(given)
+        # ``code`` and ``params`` say the same as the English text, as data.
+        params: dict[str, str] = describe_params(given)
         if kind == "extra_forbidden":
             name = str(path[-1]) if path else "?"
             allowed = _keys_at(path[:-1])
@@ -353,21 +403,102 @@ def _problems(errors: list[ErrorDetails], data: Any, source: SourceMap) -> list[
             hint = f"did you mean {close[0]!r}?" if close else None
             found = None
             key = True
+            code = "schema.unknown-key"
+            params = {"name": name, "allowed": ", ".join(allowed)}
+            if close:
+                params.update(hint_code="did-you-mean", suggestion=close[0])
         elif kind == "missing":
             name = str(error["loc"][-1])
             message = f"the key {name!r} is missing"
             found = None
+            code, params = "schema.missing", {"name": name}
         else:
             message = str(error["msg"]).removeprefix("Value error, ")
             if kind == "value_error":
                 found = None
-        problem = source.problem(path, message, key=key, found=found, hint=hint, rule="scenario")
+            code = _code(error, params)
+        problem = source.problem(
+            path,
+            message,
+            key=key,
+            found=found,
+            hint=hint,
+            rule="scenario",
+            code=code,
+            params=params,
+        )
         marker = (problem.path, problem.message)
         if marker not in seen:
             seen.add(marker)
             problems.append(problem)
     problems.sort(key=lambda p: (p.line or 0, p.column or 0))
     return problems
+
+
+_PATTERNS = {_IDENTIFIER: "identifier", _PERSON: "person", _CLOCK: "clock"}
+
+_TYPE_ERRORS = {
+    "string_type": "text",
+    "string_unicode": "text",
+    "int_type": "int",
+    "int_parsing": "int",
+    "int_from_float": "int",
+    "bool_type": "bool",
+    "bool_parsing": "bool",
+    "dict_type": "mapping",
+    "model_type": "mapping",
+    "model_attributes_type": "mapping",
+    "tuple_type": "list",
+    "list_type": "list",
+}
+
+_BOUNDS = {
+    "greater_than_equal": "ge",
+    "greater_than": "gt",
+    "less_than_equal": "le",
+    "less_than": "lt",
+}
+
+
+def _code(error: ErrorDetails, params: dict[str, str]) -> str:
+    """The code of a pydantic error the English text words as pydantic does.
+
+    Its facts are added to ``params``, which hold the input as `describe`
+    shows it.
+    """
+    kind = error["type"]
+    ctx: dict[str, Any] = dict(error.get("ctx") or {})
+    if kind == "value_error":
+        cause = ctx.get("error")
+        params.clear()
+        if isinstance(cause, _Invalid):
+            params.update(cause.params)
+            return cause.code
+        params["kind"] = kind
+        return "scenario.other"
+    if kind == "string_pattern_mismatch":
+        pattern = str(ctx.get("pattern"))
+        params.update(form=_PATTERNS.get(pattern, "other"), pattern=pattern)
+        return "scenario.pattern"
+    if kind == "literal_error":
+        params["choices"] = ", ".join(re.findall(r"'([^']*)'", str(ctx.get("expected", ""))))
+        return "scenario.not-a-choice"
+    if kind in _BOUNDS:
+        params["bound"] = str(ctx.get(_BOUNDS[kind]))
+        return "schema.number-" + _BOUNDS[kind]
+    if kind == "string_too_short":
+        return "schema.empty-text"
+    if kind == "too_short":
+        params["least"] = str(ctx.get("min_length", 1))
+        if ctx.get("field_type") == "Dictionary":
+            return "scenario.too-few-entries"
+        return "schema.too-few-items"
+    scalar = "date" if kind.startswith("date_") else "datetime"
+    if kind in _TYPE_ERRORS or kind.startswith(("date_", "datetime_")):
+        params["type"] = _TYPE_ERRORS.get(kind, scalar)
+        return "scenario.wrong-type"
+    params["kind"] = kind
+    return "scenario.other"
 
 
 def _too_short_because_items_failed(error: ErrorDetails) -> bool:

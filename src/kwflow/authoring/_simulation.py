@@ -141,6 +141,8 @@ def scenario_process(loaded: LoadedScenario, registry: Registry | None = None) -
                     f"the process file {str(path)!r} does not exist",
                     expected="a path relative to the scenario file, or {id: ..., version: ...}",
                     rule="scenario",
+                    code="scenario.no-process-file",
+                    params={"path": repr(str(path))},
                 )
             ]
         )
@@ -166,6 +168,8 @@ def reference_problems(loaded: LoadedScenario, process: Process) -> list[Problem
                 f"the process has no {kind} {name!r}",
                 expected="one of " + ", ".join(sorted(known)),
                 rule="scenario",
+                code="scenario.unknown-name",
+                params={"kind": kind, "name": name, "known": ", ".join(sorted(known))},
             )
         )
 
@@ -216,6 +220,11 @@ def reference_problems(loaded: LoadedScenario, process: Process) -> list[Problem
                         f"{len(scenario.people[target].roles)} roles in 'people'",
                         expected="'role: ...' in this step",
                         rule="scenario",
+                        code="scenario.which-role",
+                        params={
+                            "name": target,
+                            "roles": str(len(scenario.people[target].roles)),
+                        },
                     )
                 )
         check_expectation((*path, "expect"), step.expect)
@@ -227,6 +236,7 @@ def reference_problems(loaded: LoadedScenario, process: Process) -> list[Problem
                     "the final expectations cannot expect a refusal",
                     hint="put 'refused' in the 'expect' of the step that is refused",
                     rule="scenario",
+                    code="scenario.final-refusal",
                 )
             )
         check_expectation(("expect",), scenario.expect)
@@ -242,6 +252,8 @@ def _unknown_person(
             f"{name!r} is not among 'people'",
             expected="one of " + ", ".join(sorted(loaded.scenario.people)),
             rule="scenario",
+            code="scenario.unknown-person",
+            params={"name": name, "known": ", ".join(sorted(loaded.scenario.people))},
         )
     )
 

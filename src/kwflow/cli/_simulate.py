@@ -4,6 +4,9 @@ Exit codes: 0 every scenario ran as expected; 1 a step was refused that its
 scenario did not expect to be, or an expectation failed (the step is named
 by number and note); 2 a scenario or its process file cannot be read, each
 problem with its line and column, or a path does not exist.
+
+``--lang`` chooses the language of everything printed: the timeline, and
+the problems of a scenario or process file that cannot run.
 """
 
 from __future__ import annotations
@@ -14,6 +17,40 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import argparse
+
+    from kwflow.exceptions import KwflowError
+
+# What the command itself says, by language.
+_SAY: dict[str, dict[str, str]] = {
+    "no-files": {
+        "en": "no scenario files (*.yaml) in {path}",
+        "cs": "ve složce {path} nejsou žádné soubory scénářů (*.yaml)",
+    },
+    "no-path": {
+        "en": "no such file or directory: {path}",
+        "cs": "takový soubor ani složka neexistuje: {path}",
+    },
+    "cannot-run": {
+        "en": "{file} cannot run:",
+        "cs": "scénář {file} nelze spustit:",
+    },
+}
+
+
+def _say(lang: str, what: str, **facts: object) -> str:
+    return "kwflow simulate: " + _SAY[what][lang].format(**facts)
+
+
+def _error_text(exc: KwflowError, lang: str) -> str:
+    """An error that stops a scenario before it runs, in the chosen language."""
+    from kwflow.exceptions import ProcessNotFound
+
+    if lang == "cs" and isinstance(exc, ProcessNotFound):
+        which = repr(exc.process_id)
+        if exc.version is not None:
+            which += f" ve verzi {exc.version}"
+        return f"proces {which} není registrován"
+    return str(exc)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -28,7 +65,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--lang",
         choices=("cs", "en"),
         default="cs",
-        help="language of the timeline (default cs)",
+        help="language of the timeline and of problems (default cs)",
     )
     parser.add_argument(
         "--quiet",
@@ -41,6 +78,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from kwflow.authoring import format_timeline, load_scenario, run_scenario
     from kwflow.cli._main import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
+    from kwflow.definition._messages_cs import problem_text
     from kwflow.exceptions import DefinitionError, KwflowError
 
     files: list[Path] = []
@@ -48,13 +86,13 @@ def run(args: argparse.Namespace) -> int:
         if path.is_dir():
             found = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
             if not found:
-                print(f"kwflow simulate: no scenario files (*.yaml) in {path}", file=sys.stderr)
+                print(_say(args.lang, "no-files", path=path), file=sys.stderr)
                 return EXIT_USAGE
             files.extend(found)
         elif path.is_file():
             files.append(path)
         else:
-            print(f"kwflow simulate: no such file or directory: {path}", file=sys.stderr)
+            print(_say(args.lang, "no-path", path=path), file=sys.stderr)
             return EXIT_USAGE
 
     status = EXIT_OK
@@ -64,13 +102,17 @@ def run(args: argparse.Namespace) -> int:
         try:
             result = run_scenario(load_scenario(file), lang=args.lang)
         except DefinitionError as exc:
-            print(f"kwflow simulate: {file} cannot run:", file=sys.stderr)
+            print(_say(args.lang, "cannot-run", file=file), file=sys.stderr)
             for problem in exc.problems:
-                print(f"  {problem}", file=sys.stderr)
+                print(f"  {problem_text(problem, args.lang)}", file=sys.stderr)
             return EXIT_USAGE
         except KwflowError as exc:
             # Such as a process id the registry does not have.
-            print(f"kwflow simulate: {file} cannot run: {exc}", file=sys.stderr)
+            print(
+                _say(args.lang, "cannot-run", file=file),
+                _error_text(exc, args.lang),
+                file=sys.stderr,
+            )
             return EXIT_USAGE
         sys.stdout.write(format_timeline(result, lang=args.lang, quiet=args.quiet))
         if not result.ok:

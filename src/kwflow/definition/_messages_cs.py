@@ -1,4 +1,4 @@
-"""Problems with process files, in Czech.
+"""Problems with process and scenario files, in Czech.
 
 Process authors are Czech methodologists. Every `Problem` keeps its English
 text as the source of truth and carries a ``code`` (the kind of problem) and
@@ -16,7 +16,9 @@ a function of the params.
 
 Terms follow the generated process pages (``docs/processes/*.md``): proces,
 fáze, role, dokument (artifact), krok (action), lhůta (deadline), podmínka,
-kontrola hostitele (guard), výsledek (outcome), pole (field).
+kontrola hostitele (guard), výsledek (outcome), pole (field); scenario files
+(`kwflow simulate`) add scénář (scenario), osoba (person) and příkaz (the
+command a step gives).
 """
 
 from __future__ import annotations
@@ -276,6 +278,48 @@ def _unreadable(params: Mapping[str, str]) -> str:
         if reason
         else (f"soubor nelze přečíst („{params['reason']}“)")
     )
+
+
+# Scenario files: what a value must be, where pydantic's own English says it.
+_SCENARIO_TYPES: dict[str, str] = {
+    "text": "text",
+    "int": "celé číslo",
+    "bool": "true nebo false",
+    "mapping": "mapování klíčů na hodnoty",
+    "list": "seznam",
+    "date": "datum (2026-10-05)",
+    "datetime": "datum a čas (2026-10-05 09:00)",
+}
+
+_SCENARIO_PATTERNS: dict[str, str] = {
+    "identifier": "text musí být identifikátor: malá písmena bez diakritiky, číslice "
+    "a podtržítka, na začátku písmeno",
+    "person": "text musí být id osoby: písmena bez diakritiky, číslice a znaky _ . @ -, "
+    "na začátku písmeno nebo číslice",
+    "clock": "text musí být denní čas ve tvaru HH:MM (00:00 až 23:59)",
+    "other": "text musí odpovídat vzoru {pattern}",
+}
+
+# The kinds of names a scenario can miss in its process:
+# (accusative singular, "one of the ..." with known names, none declared).
+_SCENARIO_NAMES: dict[str, tuple[str, str, str]] = {
+    "role": ("roli", "jedna z rolí: {known}", "proces neuvádí žádné role"),
+    "phase": ("fázi", "jedna z fází: {known}", "proces neuvádí žádné fáze"),
+    "outcome": ("výsledek", "jeden z výsledků: {known}", "proces neuvádí žádné výsledky"),
+    "deadline": ("lhůtu", "jedna ze lhůt: {known}", "proces neuvádí žádné lhůty"),
+    "guard": (
+        "kontrolu hostitele",
+        "jedna z kontrol hostitele: {known}",
+        "proces neuvádí žádné kontroly hostitele",
+    ),
+    "action": ("krok", "jeden z kroků: {known}", "proces neuvádí žádné kroky"),
+    "artifact": ("dokument", "jeden z dokumentů: {known}", "proces neuvádí žádné dokumenty"),
+}
+
+
+def _scenario_known(params: Mapping[str, str]) -> str:
+    _, known, none = _SCENARIO_NAMES[params["kind"]]
+    return _FORMATTER.vformat(known, (), params) if params["known"] else none
 
 
 def _position(params: Mapping[str, str], *, where: bool) -> str:
@@ -576,6 +620,65 @@ TEMPLATES: dict[str, Template] = {
     "duplicate-process": Template(
         "proces {id!r} ve verzi {version} je definován dvakrát: zde a v {other}",
         hint="novějšímu souboru zvyšte verzi",
+    ),
+    # -- scenario files (kwflow simulate): their shape, as pydantic words it
+    "scenario.wrong-type": Template(lambda p: "hodnota musí být " + _SCENARIO_TYPES[p["type"]]),
+    "scenario.pattern": Template(
+        lambda p: _FORMATTER.vformat(_SCENARIO_PATTERNS[p["form"]], (), p)
+    ),
+    "scenario.not-a-choice": Template("hodnota musí být jedna z možností: {choices}"),
+    "scenario.too-few-entries": Template(
+        "toto mapování potřebuje alespoň {least:plural:položku|položky|položek}"
+    ),
+    "scenario.other": Template("tato hodnota neodpovídá formátu scénáře (kontrola {kind})"),
+    # -- scenario files: the checks of their models
+    "scenario.one-unit": Template("doba potřebuje jen jednu z jednotek {units}; uvedeno: {given}"),
+    "scenario.period-or-time": Template(
+        "uveďte dobu (days: 2), denní čas (time: '09:00'), nebo obojí"
+    ),
+    "scenario.not-a-time": Template(
+        "{value} není čas: pište '+2d', '+1d2h' nebo '+30m' (doba od předchozího kroku), "
+        "datum a čas '2026-10-05 09:00' (místní čas procesu), "
+        "nebo {{working_days: 3, time: '09:00'}}"
+    ),
+    "scenario.reason-needs-refused": Template(
+        "'reason' potřebuje také 'refused': druh chyby, se kterou má být krok odmítnut"
+    ),
+    "scenario.one-command": Template(
+        "krok potřebuje právě jeden příkaz z {commands}; uvedeno: {given:or:žádný}"
+    ),
+    "scenario.needs-who": Template(
+        "krok s příkazem {command!r} potřebuje 'who': osobu, která příkaz dává"
+    ),
+    "scenario.role-misplaced": Template("'role' patří jen ke krokům 'assign' a 'unassign'"),
+    "scenario.data-misplaced": Template("'data' patří jen ke krokům 'act' a 'submit'"),
+    "scenario.submit-needs-data": Template("krok 'submit' potřebuje 'data': pole dokumentu"),
+    "scenario.person-ids": Template(
+        "id osob smějí obsahovat jen písmena bez diakritiky, číslice a znaky _ . @ -; "
+        "uvedeno: {names}"
+    ),
+    "scenario.opener-not-among-people": Template(
+        "'opened_by' uvádí osobu {name!r}, která není mezi 'people'"
+    ),
+    # -- scenario files: what they name in their process
+    "scenario.no-process-file": Template(
+        "soubor procesu {path} neexistuje",
+        expected="cesta relativní k souboru scénáře, nebo {{id: ..., version: ...}}",
+    ),
+    "scenario.unknown-name": Template(
+        lambda p: f"proces nemá {_SCENARIO_NAMES[p['kind']][0]} {p['name']!r}",
+        expected=_scenario_known,
+    ),
+    "scenario.unknown-person": Template(
+        "osoba {name!r} není mezi 'people'", expected="jedna z osob: {known:or:žádná}"
+    ),
+    "scenario.which-role": Template(
+        "uveďte, kterou roli: osoba {name!r} má v 'people' {roles:plural:roli|role|rolí}",
+        expected="'role: ...' v tomto kroku",
+    ),
+    "scenario.final-refusal": Template(
+        "závěrečná očekávání nemohou očekávat odmítnutí",
+        hint="'refused' patří do 'expect' kroku, který má být odmítnut",
     ),
 }
 
