@@ -83,7 +83,7 @@ def test_the_family_conference_runs_over_christmas(english: str) -> None:
     assert "'novakova' holds referrer, which may not be held together with 'coordinator'" in family
     assert "action: Reject the plan for amendment\n    phase: Private family time" in family
     assert "action: Approve the plan\n    phase: Carrying out the plan" in family
-    assert "(first_review): met on time · target Fri 2027-07-09 23:59" in family
+    assert "(first_review): met on time · limit Fri 2027-07-09 23:59" in family
 
 
 def test_every_step_shows_the_phase_after_it(english: str) -> None:

@@ -156,6 +156,12 @@ CORPUS: dict[str, str | bytes] = {
         + "deadlines:\n  - {id: soon, label: {cs: Brzy, en: Soon}, anchor: {action: close},"
         " satisfied_by: [close], responsible: worker, breach: {cs: Porušení, en: Breach}}\n"
     ),
+    "schema.variant-target-or-limit": minimal(
+        base=WITH_ARTIFACT
+        + "deadlines:\n  - {id: soon, label: {cs: Brzy, en: Soon}, anchor: {action: close},"
+        " target: {days: 1}, variants: [{when: [{artifact: plan, field: status, equals: open}]}],"
+        " satisfied_by: [close], responsible: worker, breach: {cs: Porušení, en: Breach}}\n"
+    ),
     "schema.timezone": minimal(("version: 1\n", "version: 1\ntimezone: Mars/Base\n")),
     "condition-type.value": minimal(
         (

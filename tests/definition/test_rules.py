@@ -474,3 +474,50 @@ def test_problems_come_sorted_by_position() -> None:
     problems = problems_of(text)
     positions = [(p.line, p.column) for p in problems]
     assert positions == sorted(positions)
+
+
+# ---------------------------------------------------------------- deadline variants
+
+
+def test_the_conditions_of_deadline_variants_are_checked_like_actions_conditions() -> None:
+    text = variant(
+        (
+            "    breach: {cs: Informovat vedoucí, en: Inform the manager}\n",
+            (
+                "    breach: {cs: Informovat vedoucí, en: Inform the manager}\n"
+                "    variants:\n"
+                "      - when: [{artifact: referral, field: urgent, equals: true}]\n"
+                "        target: {weeks: 1}\n"
+                "      - when: [{artifact: referal, field: urgent, equals: true}]\n"
+                "        limit: {weeks: 6}\n"
+                "      - when: [{artifact: referral, field: urgnet, equals: true}]\n"
+                "        limit: {weeks: 6}\n"
+                "      - when: [{artifact: referral, field: concern, equals: 5}]\n"
+                "        limit: {weeks: 6}\n"
+            ),
+        )
+    )
+    problems = [p for p in problems_of(text, "variant.yaml") if p.severity == "error"]
+    found = sorted((p.rule, p.path) for p in problems)
+    assert found == [
+        ("condition-type", "deadlines[0].variants[3].when[0].equals"),
+        ("unknown-artifact", "deadlines[0].variants[1].when[0].artifact"),
+        ("unknown-field", "deadlines[0].variants[2].when[0].field"),
+    ], problems
+
+
+def test_a_deadline_variant_needs_a_target_or_a_limit() -> None:
+    text = variant(
+        (
+            "    breach: {cs: Informovat vedoucí, en: Inform the manager}\n",
+            (
+                "    breach: {cs: Informovat vedoucí, en: Inform the manager}\n"
+                "    variants:\n"
+                "      - when: [{artifact: referral, field: urgent, equals: true}]\n"
+            ),
+        )
+    )
+    (problem,) = problems_of(text, "variant.yaml")
+    assert problem.code == "schema.variant-target-or-limit"
+    assert problem.path == "deadlines[0].variants[0]"
+    assert "a deadline variant needs a 'target', a 'limit' or both" in problem.message

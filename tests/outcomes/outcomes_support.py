@@ -489,10 +489,10 @@ class FamilyConference(CaseWalk):
 
     # -- walking to a phase
 
-    def to(self, phase: str) -> FamilyConference:
+    def to(self, phase: str, *, child_age_band: str = "under_seven") -> FamilyConference:
         """Walk the realistic path to ``phase`` (a leaf phase of an open case)."""
         reached = _PHASE_ORDER_FC.index(phase)
-        self.refer()
+        self.refer(child_age_band=child_age_band)
         if reached >= 1:
             self.family_decides("given")
             self.hand_over()

@@ -8,7 +8,7 @@ test ends by checking that the outcome is absorbing.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from outcomes_support import (
@@ -17,6 +17,7 @@ from outcomes_support import (
     FAMILY_PLAN,
     GRANDFATHER,
     MOTHER,
+    PRAGUE,
     REFERRER,
     TEACHER,
     FamilyConference,
@@ -221,8 +222,10 @@ def test_approved_plan_is_carried_out_reviewed_and_closed(fc: FamilyConference) 
     fc.approve(review_on=date(2027, 6, 30))
     first_review = fc.case.deadlines["first_review"]
     assert first_review.status is DeadlineStatus.PENDING
-    assert first_review.target is not None
-    assert first_review.target.astimezone(local(2027, 7, 9).tzinfo).date() == date(2027, 7, 9)
+    # A child under seven: the first review within six months of the approval.
+    assert first_review.target is None
+    assert first_review.limit is not None
+    assert first_review.limit.astimezone(local(2027, 7, 9).tzinfo).date() == date(2027, 7, 9)
 
     # Implementation: the family carries out its plan; the first review in June.
     fc.at(local(2027, 6, 30, 16))
@@ -276,12 +279,40 @@ def test_a_review_can_call_a_new_conference(fc: FamilyConference) -> None:
     assert fc.phase == "preparation"
 
 
+def test_first_review_of_a_young_child_breaches_after_six_months(fc: FamilyConference) -> None:
+    fc.to("implementation")  # the referral says the child is under seven
+    approved_at = fc.clock.now()
+    limit = fc.case.deadlines["first_review"].limit
+    assert limit is not None
+    six_months = approved_at.astimezone(PRAGUE).date().replace(year=2027, month=7)
+    assert limit.astimezone(PRAGUE).date() == six_months
+    fc.at(datetime.combine(six_months, time(23, 59), tzinfo=PRAGUE))
+    assert fc.sweep() == ()
+    fc.at(datetime.combine(six_months + timedelta(days=1), time(8), tzinfo=PRAGUE))
+    (breach,) = fc.sweep()
+    assert breach.payload["deadline"] == "first_review"
+    assert fc.status("first_review") is DeadlineStatus.BREACHED
+
+
+def test_first_review_of_an_older_child_runs_twelve_months(fc: FamilyConference) -> None:
+    fc.to("implementation", child_age_band="seven_or_older")
+    approved_at = fc.clock.now()
+    limit = fc.case.deadlines["first_review"].limit
+    assert limit is not None
+    assert limit.astimezone(PRAGUE).date() == approved_at.astimezone(PRAGUE).date().replace(
+        year=2028, month=1
+    )
+    fc.at(local(2027, 8, 1))  # past six months, not twelve
+    assert fc.sweep() == ()
+    assert fc.status("first_review") is DeadlineStatus.PENDING
+
+
 def test_first_review_missed_is_recorded_as_a_breach(fc: FamilyConference) -> None:
     fc.to("implementation")
     approved_at = fc.clock.now()
     limit = fc.case.deadlines["first_review"].limit
     assert limit is not None
-    fc.at(local(2028, 1, 10))  # 12 months passed with no review
+    fc.at(local(2028, 1, 10))  # more than six months passed with no review
     (breach,) = fc.sweep()
     assert breach.type == "deadline_breached"
     assert breach.payload["deadline"] == "first_review"

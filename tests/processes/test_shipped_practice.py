@@ -233,9 +233,17 @@ def test_conference_target_is_eight_weeks_and_never_a_hard_limit(fc: Process) ->
     assert deadline.satisfied_by == ("open_conference",)
 
 
-def test_first_review_six_months_target_twelve_months_limit(fc: Process) -> None:
+def test_first_review_six_months_under_seven_twelve_months_otherwise(fc: Process) -> None:
     deadline = _deadline(fc, "first_review")
-    assert (deadline.target, deadline.limit) == (Period(months=6), Period(months=12))
+    assert (deadline.target, deadline.limit) == (None, Period(months=12))
+    (variant,) = deadline.variants
+    assert (variant.target, variant.limit) == (None, Period(months=6))
+    (condition,) = variant.when
+    assert (condition.artifact, condition.field, condition.equals) == (
+        "referral",
+        "child_age_band",
+        "under_seven",
+    )
     assert deadline.anchor.action == "approve_plan"
     assert deadline.satisfied_by == ("start_review",)
     age = fc.artifact("referral")

@@ -203,6 +203,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "step_ref": ("krok", "the step"),
     "field_ref": ("pole", "the field"),
     "counted_back": ("počítá se zpět, před ním", "counted back, before it"),
+    "variant_when": (", když", " if"),
+    "variant_and": ("a", "and"),
     "rolled": (
         "konec ve dni volna se posouvá na pracovní den",
         "an end on a day off moves to a working day",
@@ -697,13 +699,24 @@ class _Writer:
         return [
             f"{self.text(deadline.label)} (`{deadline.id}`)",
             start,
-            self.period(deadline.target) + roll if deadline.target is not None else "—",
-            self.period(deadline.limit) + roll if deadline.limit is not None else "—",
+            self.periods(deadline, "target", roll),
+            self.periods(deadline, "limit", roll),
             self.listing(self.action(a) for a in deadline.satisfied_by),
             self.role(deadline.responsible),
             phases,
             self.text(deadline.breach),
         ]
+
+    def periods(self, deadline: Deadline, which: str, roll: str) -> str:
+        """The deadline's own target or limit, then each variant's, with its conditions."""
+        own: Period | None = getattr(deadline, which)
+        parts = [self.period(own) + roll if own is not None else "—"]
+        for variant in deadline.variants:
+            period: Period | None = getattr(variant, which)
+            if period is not None:
+                when = f" {self.word('variant_and')} ".join(map(self.condition, variant.when))
+                parts.append(f"{self.period(period)}{roll}{self.word('variant_when')} {when}")
+        return "; ".join(parts)
 
     def guards_section(self) -> Iterator[str]:
         yield self.heading(0, self.word("guards"))

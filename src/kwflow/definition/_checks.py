@@ -36,6 +36,7 @@ from ._models import (
     ArtifactField,
     ArtifactPresentOnEntry,
     EnumField,
+    FieldCondition,
     Label,
     ListField,
     PersonField,
@@ -314,6 +315,10 @@ class CheckContext:
             add("action", deadline.satisfied_by, (*here, "satisfied_by"))
             one("role", deadline.responsible, (*here, "responsible"))
             add("phase", deadline.phases, (*here, "phases"))
+            for j, variant in enumerate(deadline.variants):
+                for k, condition in enumerate(variant.when):
+                    at = (*here, "variants", j, "when", k, "artifact")
+                    one("artifact", condition.artifact, at)
         for i, invariant in enumerate(p.invariants):
             here = ("invariants", i)
             if isinstance(invariant, ActionOnlyAfter):
@@ -621,12 +626,21 @@ def check_unknown_guards(context: CheckContext) -> Iterator[Problem]:
     return _unknown(context, "guard", "unknown-guard")
 
 
-def _field_refs(context: CheckContext) -> Iterator[tuple[str, str, DocPath]]:
-    """(artifact, field, path of the field name) of every condition and anchor."""
+def _conditions(context: CheckContext) -> Iterator[tuple[FieldCondition, DocPath]]:
+    """Every field condition with its path: actions' requirements, then deadline variants."""
     for i, action in enumerate(context.process.actions):
         for j, condition in enumerate(action.requires.fields):
-            path: DocPath = ("actions", i, "requires", "fields", j, "field")
-            yield condition.artifact, condition.field, path
+            yield condition, ("actions", i, "requires", "fields", j)
+    for i, deadline in enumerate(context.process.deadlines):
+        for j, variant in enumerate(deadline.variants):
+            for k, condition in enumerate(variant.when):
+                yield condition, ("deadlines", i, "variants", j, "when", k)
+
+
+def _field_refs(context: CheckContext) -> Iterator[tuple[str, str, DocPath]]:
+    """(artifact, field, path of the field name) of every condition and anchor."""
+    for condition, path in _conditions(context):
+        yield condition.artifact, condition.field, (*path, "field")
     for i, deadline in enumerate(context.process.deadlines):
         if deadline.anchor.field is not None:
             ref = deadline.anchor.field
@@ -679,61 +693,60 @@ def check_anchor_field_types(context: CheckContext) -> Iterator[Problem]:
 @_rule("condition-type", "error", "a field condition fits the type of its field")
 def check_condition_types(context: CheckContext) -> Iterator[Problem]:
     """A condition that can never hold (``equals: 3`` on a text field, an enum
-    value that is not among the field's values) blocks its action for good."""
-    for i, action in enumerate(context.process.actions):
-        for j, condition in enumerate(action.requires.fields):
-            artifact = context.artifact(condition.artifact)
-            field = None if artifact is None else artifact.field(condition.field)
-            if field is None:
-                continue
-            here = ("actions", i, "requires", "fields", j)
-            if condition.min_count is not None and not isinstance(field, ListField):
+    value that is not among the field's values) blocks its action for good, or
+    makes a deadline variant never apply."""
+    for condition, here in _conditions(context):
+        artifact = context.artifact(condition.artifact)
+        field = None if artifact is None else artifact.field(condition.field)
+        if field is None:
+            continue
+        if condition.min_count is not None and not isinstance(field, ListField):
+            yield context.problem(
+                "condition-type",
+                (*here, "min_count"),
+                f"min_count counts the records of a list field; {field.id!r} is not one",
+                expected="a list field",
+                found=f"a {field.type} field",
+                code="condition-type.min-count",
+                params={"field": field.id, "type": field.type},
+            )
+        if condition.non_empty is not None and field.type not in ("text", "list"):
+            yield context.problem(
+                "condition-type",
+                (*here, "non_empty"),
+                f"non_empty applies to text and list fields; {field.id!r} is neither",
+                expected="a text or list field",
+                found=f"a {field.type} field",
+                hint="use 'present: true' to require a value",
+                code="condition-type.non-empty",
+                params={"field": field.id, "type": field.type},
+            )
+        values: list[tuple[Any, DocPath]] = []
+        if condition.equals is not None:
+            values.append((condition.equals, (*here, "equals")))
+        for k, value in enumerate(condition.one_of or ()):
+            values.append((value, (*here, "one_of", k)))
+        for value, path in values:
+            misfit = _misfit(field, value)
+            if misfit is not None:
+                reason, need = misfit
                 yield context.problem(
                     "condition-type",
-                    (*here, "min_count"),
-                    f"min_count counts the records of a list field; {field.id!r} is not one",
-                    expected="a list field",
-                    found=f"a {field.type} field",
-                    code="condition-type.min-count",
-                    params={"field": field.id, "type": field.type},
+                    path,
+                    f"the value {value!r} cannot be in the {field.type} field {field.id!r}",
+                    expected=reason,
+                    found=repr(value),
+                    code="condition-type.value",
+                    params={
+                        "value": repr(value),
+                        "type": field.type,
+                        "field": field.id,
+                        "need": need,
+                        "choices": ", ".join(v.id for v in getattr(field, "values", ())),
+                        "found_kind": "quoted",
+                        "found_value": repr(value),
+                    },
                 )
-            if condition.non_empty is not None and field.type not in ("text", "list"):
-                yield context.problem(
-                    "condition-type",
-                    (*here, "non_empty"),
-                    f"non_empty applies to text and list fields; {field.id!r} is neither",
-                    expected="a text or list field",
-                    found=f"a {field.type} field",
-                    hint="use 'present: true' to require a value",
-                    code="condition-type.non-empty",
-                    params={"field": field.id, "type": field.type},
-                )
-            values: list[tuple[Any, DocPath]] = []
-            if condition.equals is not None:
-                values.append((condition.equals, (*here, "equals")))
-            for k, value in enumerate(condition.one_of or ()):
-                values.append((value, (*here, "one_of", k)))
-            for value, path in values:
-                misfit = _misfit(field, value)
-                if misfit is not None:
-                    reason, need = misfit
-                    yield context.problem(
-                        "condition-type",
-                        path,
-                        f"the value {value!r} cannot be in the {field.type} field {field.id!r}",
-                        expected=reason,
-                        found=repr(value),
-                        code="condition-type.value",
-                        params={
-                            "value": repr(value),
-                            "type": field.type,
-                            "field": field.id,
-                            "need": need,
-                            "choices": ", ".join(v.id for v in getattr(field, "values", ())),
-                            "found_kind": "quoted",
-                            "found_value": repr(value),
-                        },
-                    )
 
 
 def _misfit(field: ArtifactField, value: Any) -> tuple[str, str] | None:

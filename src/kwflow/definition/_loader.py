@@ -24,7 +24,17 @@ from pydantic import BaseModel, ValidationError
 
 from kwflow.exceptions import DefinitionError, Problem
 
-from ._models import Anchor, Deadline, FieldCondition, Label, Period, PeriodUnit, Process, Role
+from ._models import (
+    Anchor,
+    Deadline,
+    DeadlineVariant,
+    FieldCondition,
+    Label,
+    Period,
+    PeriodUnit,
+    Process,
+    Role,
+)
 from ._yaml import DocPath, SourceMap, describe, describe_params, format_path, parse_yaml
 
 if typing.TYPE_CHECKING:
@@ -150,6 +160,7 @@ _VALIDATOR_CODES: dict[Any, str] = {
     Period: "schema.period-units",
     Anchor: "schema.anchor-one-of",
     Deadline: "schema.deadline-target-or-limit",
+    DeadlineVariant: "schema.variant-target-or-limit",
 }
 _CONDITION_OPERATORS = ("equals", "one_of", "present", "non_empty", "min_count")
 

@@ -443,6 +443,9 @@ TEMPLATES: dict[str, Template] = {
     "schema.deadline-target-or-limit": Template(
         "lhůta potřebuje cíl ('target'), limit ('limit') nebo obojí"
     ),
+    "schema.variant-target-or-limit": Template(
+        "varianta lhůty potřebuje cíl ('target'), limit ('limit') nebo obojí"
+    ),
     "schema.timezone": Template(
         "{value} není název časového pásma podle databáze IANA (například Europe/Prague)"
     ),

@@ -455,6 +455,35 @@ class Anchor(Model):
         return self
 
 
+class DeadlineVariant(Model):
+    """Other periods for a deadline when field conditions hold.
+
+    A deadline tries its ``variants`` in order when it starts (its anchor
+    happens, or the case enters its phases after it); the first whose
+    ``when`` conditions all hold on the case's latest artifact versions
+    gives the periods: its ``target`` and/or ``limit`` replace the
+    deadline's own, what it leaves out stays. Due times, once started, do
+    not change when the artifacts change later.
+    """
+
+    when: tuple[FieldCondition, ...] = Field(
+        min_length=1,
+        description="conditions on fields of artifacts' latest versions, all of which must hold",
+    )
+    target: Period | None = Field(
+        default=None, description="the target when the conditions hold; left out = the deadline's"
+    )
+    limit: Period | None = Field(
+        default=None, description="the limit when the conditions hold; left out = the deadline's"
+    )
+
+    @model_validator(mode="after")
+    def _target_or_limit(self) -> DeadlineVariant:
+        if self.target is None and self.limit is None:
+            raise ValueError("a deadline variant needs a 'target', a 'limit' or both")
+        return self
+
+
 class Deadline(Model):
     """A time rule: something must happen within a period of an anchor.
 
@@ -487,6 +516,13 @@ class Deadline(Model):
         default=False, description="a calendar period ending on a non-working day moves"
     )
     breach: Label = Field(description="what a breach means and what follows")
+    variants: tuple[DeadlineVariant, ...] = Field(
+        default=(),
+        description=(
+            "other periods when field conditions hold as the deadline starts; "
+            "the first variant that fits wins"
+        ),
+    )
 
     @model_validator(mode="after")
     def _target_or_limit(self) -> Deadline:

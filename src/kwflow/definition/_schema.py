@@ -27,6 +27,7 @@ from ._models import (
     DateField,
     DateTimeField,
     Deadline,
+    DeadlineVariant,
     EnumField,
     EnumValue,
     FieldCondition,
@@ -93,6 +94,7 @@ def _tighten(defs: dict[str, Any]) -> None:
     one_of_keys("Period", tuple(Period.model_fields), exactly=True)
     one_of_keys("Anchor", ("action", "field"), exactly=True)
     one_of_keys("Deadline", ("target", "limit"), exactly=False)
+    one_of_keys("DeadlineVariant", ("target", "limit"), exactly=False)
     one_of_keys(
         "FieldCondition", ("equals", "one_of", "present", "non_empty", "min_count"), exactly=True
     )
@@ -120,6 +122,7 @@ REFERENCE_SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("Field condition", FieldCondition),
     ("Guard", Guard),
     ("Deadline", Deadline),
+    ("Deadline variant", DeadlineVariant),
     ("Anchor", Anchor),
     ("Field reference", FieldRef),
     ("Period", Period),

@@ -25,6 +25,8 @@ from ._conditions import CompiledCondition, compile_condition
 from ._machine import PhaseMachine
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
     from kwflow.calendars import WorkingDayCalendar
     from kwflow.definition import Action, Deadline, Period, Process, Role
 
@@ -32,6 +34,7 @@ __all__ = [
     "CompiledAction",
     "CompiledDeadline",
     "CompiledProcess",
+    "CompiledVariant",
     "LeafPhase",
     "compiled",
 ]
@@ -70,12 +73,26 @@ class CompiledAction:
 
 
 @attrs.frozen
+class CompiledVariant:
+    """A deadline variant: its conditions compiled, and the periods it gives."""
+
+    conditions: tuple[CompiledCondition, ...]
+    target: Period | None
+    limit: Period | None
+
+    def holds(self, latest: Callable[[str], Mapping[str, Any] | None]) -> bool:
+        """Whether every condition holds; ``latest`` gives an artifact's latest data."""
+        return all(condition.holds(latest(condition.artifact)) for condition in self.conditions)
+
+
+@attrs.frozen
 class CompiledDeadline:
-    """A deadline with the leaf phases it runs in."""
+    """A deadline with the leaf phases it runs in and its compiled variants."""
 
     deadline: Deadline
     leaves: frozenset[str]
     satisfied_by: frozenset[str]
+    variants: tuple[CompiledVariant, ...] = ()
 
     @property
     def id(self) -> str:
@@ -101,8 +118,26 @@ class CompiledDeadline:
 
     @property
     def periods(self) -> tuple[Period | None, Period | None]:
-        """``(target, limit)``."""
+        """``(target, limit)`` of the deadline itself, without variants."""
         return self.deadline.target, self.deadline.limit
+
+    def periods_for(
+        self, latest: Callable[[str], Mapping[str, Any] | None]
+    ) -> tuple[Period | None, Period | None]:
+        """``(target, limit)`` as the deadline starts: the first variant that holds wins.
+
+        ``latest`` gives an artifact's latest data (``None``: no version). A
+        variant's target or limit replaces the deadline's own; what it
+        leaves out stays.
+        """
+        target, limit = self.deadline.target, self.deadline.limit
+        for variant in self.variants:
+            if variant.holds(latest):
+                return (
+                    variant.target if variant.target is not None else target,
+                    variant.limit if variant.limit is not None else limit,
+                )
+        return target, limit
 
 
 class CompiledProcess:
@@ -240,6 +275,14 @@ class CompiledProcess:
             # A deadline never runs in a terminal phase: reaching an outcome ends it.
             leaves=frozenset(leaf for leaf in leaves if self.leaves[leaf].outcome is None),
             satisfied_by=frozenset(deadline.satisfied_by),
+            variants=tuple(
+                CompiledVariant(
+                    conditions=tuple(compile_condition(c) for c in variant.when),
+                    target=variant.target,
+                    limit=variant.limit,
+                )
+                for variant in deadline.variants
+            ),
         )
 
 

@@ -15,6 +15,10 @@ days again. The rules (docs/concepts.md, "Deadline"):
   or the target without a limit), late otherwise;
 - it is cancelled when the case leaves its phases unmet, or reaches an
   outcome; a breached deadline stays breached;
+- it starts with the periods of the first of its ``variants`` whose field
+  conditions hold on the latest artifact versions at that moment (those
+  the starting step writes included), or its own; the due times are
+  recorded, so a later change of those artifacts does not move them;
 - it is breached when its due moment passes unmet: the engine records a
   ``deadline_breached`` event when told the time (before any command on the
   case, and in `Engine.record_breaches`).
@@ -34,7 +38,7 @@ from ._clock import aware_utc
 from ._records import DeadlineStatus
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
     from kwflow.definition import Deadline, Period
 
@@ -122,7 +126,8 @@ def deadline_changes(
             or key != state.anchor_key
         )
         if restart:
-            changes.append(_started(compiled, deadline, key, moment))
+            latest = _latest_data(case, artifact, artifact_data)
+            changes.append(_started(compiled, deadline, key, moment, latest))
     return changes
 
 
@@ -160,8 +165,26 @@ def _anchor(
     return value, moment
 
 
+def _latest_data(
+    case: Case, artifact: str | None, artifact_data: Mapping[str, Any] | None
+) -> Callable[[str], Mapping[str, Any] | None]:
+    """An artifact's latest data after the step: the version it writes, or the case's."""
+
+    def latest(artifact_id: str) -> Mapping[str, Any] | None:
+        if artifact is not None and artifact_id == artifact:
+            return artifact_data
+        version = case.latest(artifact_id)
+        return None if version is None else version.data
+
+    return latest
+
+
 def _started(
-    compiled: CompiledProcess, deadline: CompiledDeadline, key: str, anchor: datetime | date
+    compiled: CompiledProcess,
+    deadline: CompiledDeadline,
+    key: str,
+    anchor: datetime | date,
+    latest: Callable[[str], Mapping[str, Any] | None],
 ) -> dict[str, Any]:
     definition = deadline.deadline
     zone = compiled.process.timezone
@@ -170,7 +193,10 @@ def _started(
     else:
         # A date anchors at the start of that day, local time.
         moment = datetime.combine(anchor, time(), tzinfo=_zone(zone))
-    target, limit = deadline.periods
+    # Variants are chosen here, once: the due times go into the event, so a
+    # later change of the artifacts they look at moves nothing, and replay
+    # never decides again.
+    target, limit = deadline.periods_for(latest) if deadline.variants else deadline.periods
     return {
         "id": deadline.id,
         "status": PENDING.value,
