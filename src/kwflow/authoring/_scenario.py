@@ -13,7 +13,6 @@ This module holds the file's models and loading; ``_simulation`` runs it.
 from __future__ import annotations
 
 import difflib
-import errno
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from pydantic import (
     model_validator,
 )
 
+from kwflow.definition._loader import unreadable_file
 from kwflow.definition._yaml import DocPath, SourceMap, describe, describe_params, parse_yaml
 from kwflow.exceptions import DefinitionError, Problem
 
@@ -350,23 +350,7 @@ def load_scenario(path: str | Path) -> LoadedScenario:
     try:
         text = file.read_bytes()
     except OSError as exc:
-        raise DefinitionError(
-            [
-                Problem(
-                    file=str(file),
-                    line=None,
-                    column=None,
-                    path="",
-                    message=f"the file cannot be read: {exc.strerror or exc}",
-                    rule="file",
-                    code="file.unreadable",
-                    params={
-                        "reason": str(exc.strerror or exc),
-                        "errno": errno.errorcode.get(exc.errno or 0, ""),
-                    },
-                )
-            ]
-        ) from None
+        raise DefinitionError([unreadable_file(str(file), exc)]) from None
     loaded = load_scenario_text(text, str(file))
     return LoadedScenario(loaded.scenario, loaded.source, file)
 

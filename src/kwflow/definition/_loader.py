@@ -83,24 +83,25 @@ def parse_process_file(path: str | Path) -> LoadedProcess:
     try:
         text = Path(path).read_bytes()
     except OSError as exc:
-        raise DefinitionError(
-            [
-                Problem(
-                    file=name,
-                    line=None,
-                    column=None,
-                    path="",
-                    message=f"the file cannot be read: {exc.strerror or exc}",
-                    rule="file",
-                    code="file.unreadable",
-                    params={
-                        "reason": str(exc.strerror or exc),
-                        "errno": errno.errorcode.get(exc.errno or 0, ""),
-                    },
-                )
-            ]
-        ) from None
+        raise DefinitionError([unreadable_file(name, exc)]) from None
     return parse_process(text, name)
+
+
+def unreadable_file(name: str, exc: OSError) -> Problem:
+    """The problem of a process or scenario file that cannot be read."""
+    return Problem(
+        file=name,
+        line=None,
+        column=None,
+        path="",
+        message=f"the file cannot be read: {exc.strerror or exc}",
+        rule="file",
+        code="file.unreadable",
+        params={
+            "reason": str(exc.strerror or exc),
+            "errno": errno.errorcode.get(exc.errno or 0, ""),
+        },
+    )
 
 
 def load_process_text(
