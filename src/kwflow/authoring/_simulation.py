@@ -30,6 +30,8 @@ __all__ = [
     "ScenarioResult",
     "StepFailure",
     "TimelineEntry",
+    "TimelineRecorder",
+    "describe_command",
     "format_timeline",
     "run_scenario",
     "scenario_process",
@@ -380,41 +382,8 @@ def run_scenario(
     case = engine.open_case(
         process.id, version=process.version, by=scenario.opened_by, case_id=_case_id(scenario)
     )
-    entries: list[TimelineEntry] = []
-    previous_deadlines: dict[str, DeadlineView] = {}
-
-    def record(
-        number: int,
-        who: str | None,
-        what: str,
-        note: str | None,
-        refused: str | None,
-        *,
-        refusal_expected: bool = False,
-    ) -> TimelineEntry:
-        nonlocal previous_deadlines
-        state = engine.get(case.id)
-        views = tuple(_deadline_views(engine, case.id, process, lang, zone))
-        changed = tuple(view.id for view in views if previous_deadlines.get(view.id) != view)
-        previous_deadlines = {view.id: view for view in views}
-        entry = TimelineEntry(
-            number=number,
-            at=current,
-            who=who,
-            what=what,
-            note=note,
-            phase=state.phase.id,
-            phase_label=names.phase(state.phase.id),
-            outcome=state.outcome,
-            refused=refused,
-            deadlines=views,
-            changed=changed,
-            refusal_expected=refusal_expected,
-        )
-        entries.append(entry)
-        return entry
-
-    record(0, scenario.opened_by, _WORDS["opened"][lang], None, None)
+    timeline = TimelineRecorder(engine, case.id, process, lang=lang)
+    timeline.record(current, scenario.opened_by, describe_command(process, "opened", lang=lang))
 
     failure: StepFailure | None = None
     for number, step in enumerate(scenario.steps, start=1):
@@ -432,8 +401,8 @@ def run_scenario(
             _give(engine, case.id, step, scenario, zone)
         except KwflowError as exc:
             refusal = exc
-        entry = record(
-            number,
+        entry = timeline.record(
+            current,
             step.who,
             names.command(step),
             step.note,
@@ -446,7 +415,7 @@ def run_scenario(
             break
     else:
         if scenario.expect is not None:
-            last = entries[-1]
+            last = timeline.entries[-1]
             problems_here = _unmet(scenario.expect, last, None, process, lang)
             if problems_here:
                 failure = StepFailure(-1, None, tuple(problems_here), lang)
@@ -455,7 +424,7 @@ def run_scenario(
         title=scenario.title,
         file=loaded.file,
         process=process,
-        entries=tuple(entries),
+        entries=tuple(timeline.entries),
         failure=failure,
     )
 
@@ -495,22 +464,105 @@ def _give(engine: Any, case_id: str, step: Step, scenario: Scenario, zone: ZoneI
         engine.record_case_breaches(case_id)
 
 
-def _deadline_views(
-    engine: Any, case_id: str, process: Process, lang: Language, zone: ZoneInfo
-) -> list[DeadlineView]:
-    views = []
-    for state in engine.deadlines(case_id):
-        deadline = process.deadline(state.id)
-        views.append(
-            DeadlineView(
-                id=state.id,
-                label=deadline.label.text(lang) if deadline is not None else state.id,
-                status=str(state.status),
-                target_at=state.target.astimezone(zone) if state.target else None,
-                limit_at=state.limit.astimezone(zone) if state.limit else None,
-            )
+class TimelineRecorder:
+    """Timeline entries of a live case: a step's words, then the case's phase and deadlines.
+
+    `run_scenario` and ``kwflow demo`` both record through it, so both show
+    the same facts in the same words. ``who`` and ``what`` are the text to
+    show; the phase, the outcome and every deadline (with which of them
+    changed since the previous entry) are read from the engine.
+    """
+
+    def __init__(self, engine: Any, case_id: str, process: Process, *, lang: Language) -> None:
+        self.engine = engine
+        self.case_id = case_id
+        self.process = process
+        self.lang: Language = lang
+        self.zone = ZoneInfo(process.timezone)
+        self.entries: list[TimelineEntry] = []
+        self._shown: dict[str, DeadlineView] = {}
+
+    def record(
+        self,
+        at: datetime,
+        who: str | None,
+        what: str,
+        note: str | None = None,
+        refused: str | None = None,
+        *,
+        refusal_expected: bool = False,
+    ) -> TimelineEntry:
+        """Add the entry of a step taken at ``at`` (refused: the engine's message)."""
+        case = self.engine.get(self.case_id)
+        views = tuple(self._deadline_views())
+        changed = tuple(view.id for view in views if self._shown.get(view.id) != view)
+        self._shown = {view.id: view for view in views}
+        info = self.process.phase_info(case.phase.id)
+        entry = TimelineEntry(
+            number=len(self.entries),
+            at=at.astimezone(self.zone),
+            who=who,
+            what=what,
+            note=note,
+            phase=case.phase.id,
+            phase_label=info.phase.label.text(self.lang) if info is not None else case.phase.id,
+            outcome=case.outcome,
+            refused=refused,
+            deadlines=views,
+            changed=changed,
+            refusal_expected=refusal_expected,
         )
-    return views
+        self.entries.append(entry)
+        return entry
+
+    def _deadline_views(self) -> list[DeadlineView]:
+        views = []
+        for state in self.engine.deadlines(self.case_id):
+            deadline = self.process.deadline(state.id)
+            views.append(
+                DeadlineView(
+                    id=state.id,
+                    label=deadline.label.text(self.lang) if deadline is not None else state.id,
+                    status=str(state.status),
+                    target_at=state.target.astimezone(self.zone) if state.target else None,
+                    limit_at=state.limit.astimezone(self.zone) if state.limit else None,
+                )
+            )
+        return views
+
+
+def describe_command(
+    process: Process,
+    command: str,
+    target: str | None = None,
+    *,
+    role: str | None = None,
+    lang: Language = "cs",
+) -> str:
+    """A step's words in a timeline: ``action: Agree the date``, ``assigned the role ...``.
+
+    ``command`` is ``opened``, ``act`` or ``submit`` (``target``: the action
+    or artifact id), ``assign`` or ``unassign`` (``target``: the person as
+    shown, ``role``: the role id), ``call_in`` or ``dismiss`` (``target``:
+    the role id), or ``check_deadlines``.
+    """
+    words = {key: value[lang] for key, value in _WORDS.items()}
+    name = target or ""
+    found: Any = None
+    if command == "act":
+        found = process.action(name)
+    elif command == "submit":
+        found = process.artifact(name)
+    elif command in ("call_in", "dismiss"):
+        found = process.role(name)
+    if command in ("act", "submit", "call_in", "dismiss"):
+        label = found.label.text(lang) if found is not None else name
+        return f"{words[command]}: {label}"
+    if command in ("assign", "unassign"):
+        role_found = process.role(role or "")
+        role_label = role_found.label.text(lang) if role_found is not None else role
+        return f"{words[command]} {role_label}: {name}"
+    return words[command]
 
 
 _UNMET: dict[str, dict[Language, str]] = {
@@ -592,42 +644,25 @@ def _unmet(
 
 
 class _Names:
-    """Labels of the process in the timeline's language."""
+    """A scenario's steps in the timeline's language."""
 
     def __init__(self, process: Process, scenario: Scenario, lang: Language) -> None:
         self.process = process
         self.scenario = scenario
         self.lang = lang
 
-    def phase(self, phase_id: str) -> str:
-        info = self.process.phase_info(phase_id)
-        return info.phase.label.text(self.lang) if info is not None else phase_id
-
-    def role(self, role_id: str) -> str:
-        role = self.process.role(role_id)
-        return role.label.text(self.lang) if role is not None else role_id
-
     def person(self, person_id: str) -> str:
         person = self.scenario.people.get(person_id)
         return person.name if person is not None and person.name else person_id
 
     def command(self, step: Step) -> str:
-        words = {key: value[self.lang] for key, value in _WORDS.items()}
         target = step.target or ""
-        if step.command == "act":
-            action = self.process.action(target)
-            label = action.label.text(self.lang) if action is not None else target
-            return f"{words['act']}: {label}"
-        if step.command == "submit":
-            artifact = self.process.artifact(target)
-            label = artifact.label.text(self.lang) if artifact is not None else target
-            return f"{words['submit']}: {label}"
         if step.command in ("assign", "unassign"):
             role = step.role or self.scenario.people[target].roles[0]
-            return f"{words[step.command]} {self.role(role)}: {self.person(target)}"
-        if step.command in ("call_in", "dismiss"):
-            return f"{words[step.command]}: {self.role(target)}"
-        return words["check_deadlines"]
+            return describe_command(
+                self.process, step.command, self.person(target), role=role, lang=self.lang
+            )
+        return describe_command(self.process, step.command, target, lang=self.lang)
 
 
 # ------------------------------------------------------------------ printing

@@ -26,8 +26,7 @@ if TYPE_CHECKING:
     from datetime import date, datetime
 
     from kwflow import Engine, GuardContext, SimulatedClock
-    from kwflow.authoring import DeadlineView, TimelineEntry
-    from kwflow.definition import Process
+    from kwflow.authoring import TimelineRecorder
     from kwflow.store import CaseStore
 
 Language = Literal["cs", "en"]
@@ -136,12 +135,6 @@ _TEXT: dict[str, dict[Language, str]] = {
     },
     "store_temporary": {"en": "SQLite, a temporary file", "cs": "SQLite, dočasný soubor"},
     "store_memory": {"en": "memory", "cs": "paměť"},
-    "opened": {"en": "opened the case", "cs": "založil(a) případ"},
-    "act": {"en": "action", "cs": "krok"},
-    "submit": {"en": "document", "cs": "dokument"},
-    "assign": {"en": "assigned the role", "cs": "přidělil(a) roli"},
-    "call_in": {"en": "called in", "cs": "přivolal(a)"},
-    "dismiss": {"en": "dismissed", "cs": "propustil(a)"},
     "sweep": {
         "en": "background job: deadlines checked",
         "cs": "úloha na pozadí: kontrola lhůt",
@@ -223,7 +216,7 @@ def _host_guards() -> dict[str, Callable[[GuardContext], bool | str]]:
 
 
 class _Timeline:
-    """Gives a script's steps to the engine and keeps a timeline entry per step."""
+    """Gives a script's steps to the engine and records each on the shared timeline."""
 
     def __init__(
         self,
@@ -238,29 +231,29 @@ class _Timeline:
         self.case_id = case_id
         self.people = people
         self.lang = lang
-        self.entries: list[TimelineEntry] = []
         self.number = 0
-        self.process: Process | None = None
-        self._shown: dict[str, DeadlineView] = {}
-
-    # -- names
+        self.timeline: TimelineRecorder | None = None
 
     def person(self, person: str) -> str:
         return self.people[person][self.lang]
 
-    def _label(self, kind: str, name: str) -> str:
-        process = self.process
-        assert process is not None
-        found: Any = getattr(process, kind)(name)
-        return str(found.label.text(self.lang)) if found is not None else name
+    def _words(self, command: str, target: str | None = None, role: str | None = None) -> str:
+        from kwflow.authoring import describe_command
+
+        return describe_command(
+            self.engine.process_of(self.case_id), command, target, role=role, lang=self.lang
+        )
 
     # -- steps
 
     def open(self, process_id: str, when: datetime, who: str) -> None:
+        from kwflow.authoring import TimelineRecorder
+
         self.clock.set(when)
         case = self.engine.open_case(process_id, by=who, case_id=self.case_id)
-        self.process = self.engine.process_of(case.id)
-        self._record(who, _text("opened", self.lang), None, None)
+        process = self.engine.process_of(case.id)
+        self.timeline = TimelineRecorder(self.engine, case.id, process, lang=self.lang)
+        self._record(who, self._words("opened"), None, None)
 
     def _step(
         self,
@@ -299,11 +292,10 @@ class _Timeline:
         note: Mapping[Language, str] | None = None,
         refused: bool = False,
     ) -> None:
-        what = f"{_text('act', self.lang)}: {self._label('action', action)}"
         self._step(
             when,
             who,
-            what,
+            self._words("act", action),
             note,
             lambda: self.engine.act(self.case_id, action, by=who, data=data),
             refused=refused,
@@ -318,9 +310,12 @@ class _Timeline:
         *,
         note: Mapping[Language, str] | None = None,
     ) -> None:
-        what = f"{_text('submit', self.lang)}: {self._label('artifact', artifact)}"
         self._step(
-            when, who, what, note, lambda: self.engine.submit(self.case_id, artifact, data, by=who)
+            when,
+            who,
+            self._words("submit", artifact),
+            note,
+            lambda: self.engine.submit(self.case_id, artifact, data, by=who),
         )
 
     def assign(
@@ -333,11 +328,10 @@ class _Timeline:
         note: Mapping[Language, str] | None = None,
         refused: bool = False,
     ) -> None:
-        what = f"{_text('assign', self.lang)} {self._label('role', role)}: {self.person(person)}"
         self._step(
             when,
             who,
-            what,
+            self._words("assign", self.person(person), role),
             note,
             lambda: self.engine.assign(self.case_id, person, role, by=who),
             refused=refused,
@@ -345,9 +339,12 @@ class _Timeline:
 
     def call_in(self, when: datetime | None, who: str, role: str, *, dismiss: bool = False) -> None:
         command = "dismiss" if dismiss else "call_in"
-        what = f"{_text(command, self.lang)}: {self._label('role', role)}"
         self._step(
-            when, who, what, None, lambda: getattr(self.engine, command)(self.case_id, role, by=who)
+            when,
+            who,
+            self._words(command, role),
+            None,
+            lambda: getattr(self.engine, command)(self.case_id, role, by=who),
         )
 
     def sweep(self, when: datetime, *, note: Mapping[Language, str] | None = None) -> None:
@@ -359,41 +356,15 @@ class _Timeline:
             lambda: self.engine.record_case_breaches(self.case_id),
         )
 
-    # -- the record
-
     def _record(self, who: str | None, what: str, note: str | None, refused: str | None) -> None:
-        from kwflow.authoring import DeadlineView, TimelineEntry
-        from kwflow.calendars import local_time
-
-        case = self.engine.get(self.case_id)
-        views = [
-            DeadlineView(
-                id=state.id,
-                label=self._label("deadline", state.id),
-                status=str(state.status),
-                target_at=local_time(state.target, TIMEZONE) if state.target else None,
-                limit_at=local_time(state.limit, TIMEZONE) if state.limit else None,
-            )
-            for state in case.deadlines.values()
-        ]
-        changed = tuple(view.id for view in views if self._shown.get(view.id) != view)
-        self._shown = {view.id: view for view in views}
-        info = self.engine.process_of(self.case_id).phase_info(case.phase.id)
-        self.entries.append(
-            TimelineEntry(
-                number=len(self.entries),
-                at=local_time(self.clock.now(), TIMEZONE),
-                who=self.person(who) if who is not None else None,
-                what=what,
-                note=note,
-                phase=case.phase.id,
-                phase_label=info.phase.label.text(self.lang) if info else case.phase.id,
-                outcome=case.outcome,
-                refused=refused,
-                deadlines=tuple(views),
-                changed=changed,
-                refusal_expected=refused is not None,
-            )
+        assert self.timeline is not None
+        self.timeline.record(
+            self.clock.now(),
+            self.person(who) if who is not None else None,
+            what,
+            note,
+            refused,
+            refusal_expected=refused is not None,
         )
 
     def report(self, title: Mapping[Language, str], write: Callable[[str], object]) -> bool:
@@ -401,12 +372,13 @@ class _Timeline:
         from kwflow.authoring import ScenarioResult, format_timeline
         from kwflow.exceptions import TamperedHistory
 
-        assert self.process is not None
+        assert self.timeline is not None
+        process = self.timeline.process
         result = ScenarioResult(
             title=title[self.lang],
             file=None,
-            process=self.process,
-            entries=tuple(self.entries),
+            process=process,
+            entries=tuple(self.timeline.entries),
             failure=None,
         )
         write(format_timeline(result, lang=self.lang))
@@ -418,7 +390,7 @@ class _Timeline:
             verified = self.engine.replay(self.case_id) == case
         except TamperedHistory:
             verified = False
-        info = self.process.phase_info(case.phase.id)
+        info = process.phase_info(case.phase.id)
         label = info.phase.label.text(self.lang) if info else case.phase.id
         verdict = _text("verified" if verified else "not_verified", self.lang)
         write(
