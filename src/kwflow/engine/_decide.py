@@ -110,17 +110,24 @@ def decide_open(compiled: CompiledProcess, *, by: str) -> list[Draft]:
     ]
 
 
-def decide_assign(
-    compiled: CompiledProcess, case: Case, person: str, role: str, *, by: str
-) -> list[Draft]:
-    """Assign ``person`` to ``role``: cardinality (``max``) and exclusivity hold."""
+def _may_assign(
+    compiled: CompiledProcess, case: Case, role: str, *, by: str, command: str, doing: str
+) -> None:
+    """Refuse unless the role exists, the case is open and ``by`` may (un)assign it here."""
     _role(compiled, role)
-    command = f"assign {person!r} as {role}"
     _refuse_if_closed(case, command)
     leaf = compiled.leaves[case.phase.id]
     denied = permission_reason(leaf, case, by, compiled.assigners[role])
     if denied is not None:
-        raise_refusal(command, f"assign people to {role!r}", by, [denied])
+        raise_refusal(command, doing, by, [denied])
+
+
+def decide_assign(
+    compiled: CompiledProcess, case: Case, person: str, role: str, *, by: str
+) -> list[Draft]:
+    """Assign ``person`` to ``role``: cardinality (``max``) and exclusivity hold."""
+    command = f"assign {person!r} as {role}"
+    _may_assign(compiled, case, role, by=by, command=command, doing=f"assign people to {role!r}")
     held = case.participants.get(person, ())
     reasons: list[str] = []
     if role in held:
@@ -146,13 +153,10 @@ def decide_unassign(
     compiled: CompiledProcess, case: Case, person: str, role: str, *, by: str
 ) -> list[Draft]:
     """Take ``role`` from ``person``; the role keeps at least its ``min`` holders."""
-    _role(compiled, role)
     command = f"unassign {person!r} from {role}"
-    _refuse_if_closed(case, command)
-    leaf = compiled.leaves[case.phase.id]
-    denied = permission_reason(leaf, case, by, compiled.assigners[role])
-    if denied is not None:
-        raise_refusal(command, f"unassign people from {role!r}", by, [denied])
+    _may_assign(
+        compiled, case, role, by=by, command=command, doing=f"unassign people from {role!r}"
+    )
     holders = case.roles.get(role, ())
     if person not in holders:
         raise ActionNotAllowed(command, [f"{person!r} does not hold the role {role!r}"])
