@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from kwflow import Act, Assign, CallIn, Dismiss, Submit, Unassign
 from kwflow.testing import ProcessMachine
 from kwflow.testing._conditions import artifact_classes, concrete, process_conditions
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from kwflow import Command
     from kwflow.definition import Process
     from kwflow.engine import Case
     from kwflow.testing import Step
@@ -64,54 +66,35 @@ class Replay:
 
     def step(self, step: Step) -> list[str]:
         """Carry out one explorer step (it must succeed); the invariants it broke."""
-        engine, case_id, machine = self.machine.engine, self.machine.case_id, self.machine
+        case_id, machine = self.machine.case_id, self.machine
         by = self._holder(step.role, step.also)
+        command: Command
         if step.kind == "assign":
             person = (
                 self._holder(step.holder, without=step.target)
                 if step.holder
                 else self._new_person()
             )
-            machine._send(
-                str(step),
-                lambda: engine.assign(case_id, person, step.target, by=by),
-                must_succeed=True,
-            )
+            command = Assign(case_id=case_id, person=person, role=step.target, by=by)
         elif step.kind == "unassign":
             holders = self.case.people_in(step.target)
             # The last one assigned goes, never someone also holding a second role.
             single = [p for p in holders if len(self.case.roles_of(p)) == 1] or list(holders)
-            person = single[-1]
-            machine._send(
-                str(step),
-                lambda: engine.unassign(case_id, person, step.target, by=by),
-                must_succeed=True,
-            )
+            command = Unassign(case_id=case_id, person=single[-1], role=step.target, by=by)
         elif step.kind == "submit":
             data = self._data(step.target, step.version)
-            machine._send(
-                str(step),
-                lambda: engine.submit(case_id, step.target, data, by=by),
-                must_succeed=True,
-            )
+            command = Submit(case_id=case_id, artifact=step.target, data=data, by=by)
         elif step.kind == "act":
             action = self.process.action(step.target)
             assert action is not None
             payload = self._data(action.records, step.version) if action.records else None
-            machine._send(
-                str(step),
-                lambda: engine.act(case_id, step.target, by=by, data=payload),
-                must_succeed=True,
-            )
+            command = Act(case_id=case_id, action=step.target, by=by, data=payload)
         elif step.kind == "call_in":
-            machine._send(
-                str(step), lambda: engine.call_in(case_id, step.target, by=by), must_succeed=True
-            )
+            command = CallIn(case_id=case_id, role=step.target, by=by)
         else:
             assert step.kind == "dismiss", step
-            machine._send(
-                str(step), lambda: engine.dismiss(case_id, step.target, by=by), must_succeed=True
-            )
+            command = Dismiss(case_id=case_id, role=step.target, by=by)
+        machine._send(command, must_succeed=True)
         return machine.check()
 
     def run(self, trace: Sequence[Step]) -> list[list[str]]:

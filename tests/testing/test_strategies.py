@@ -9,16 +9,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from testing_support import fixture
 
+from kwflow import Act, Assign, CallIn, CheckDeadlines, Dismiss, OpenCase, Submit, Unassign
 from kwflow.definition import ListField, PersonField, Process
 from kwflow.testing import (
-    Act,
     AdvanceClock,
-    Assign,
-    CallIn,
-    Dismiss,
-    OpenCase,
-    Submit,
-    Unassign,
     artifact_data,
     assignments,
     commands,
@@ -128,10 +122,23 @@ def test_invalid_data_breaks_exactly_what_it_says(data: Any) -> None:
         assert top not in invalid.data
 
 
-@given(commands(FULL))
+@given(commands(FULL, case_id="c-7"))
 def test_commands_are_any_command(command: Any) -> None:
     assert isinstance(
-        command, OpenCase | Assign | Unassign | Submit | Act | CallIn | Dismiss | AdvanceClock
+        command,
+        OpenCase
+        | Assign
+        | Unassign
+        | Submit
+        | Act
+        | CallIn
+        | Dismiss
+        | CheckDeadlines
+        | AdvanceClock,
     )
     if isinstance(command, AdvanceClock):
         assert command.delta.total_seconds() > 0
+    elif isinstance(command, OpenCase):
+        assert command.process == FULL.id
+    else:
+        assert command.case_id == "c-7"

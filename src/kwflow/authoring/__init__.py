@@ -1,5 +1,6 @@
 """Tools for process authors: diagrams, scenario files and process pages."""
 
+from ._describe import COMMAND_WORDS, describe_command
 from ._diagram import (
     DIAGRAM_FORMATS,
     LANGUAGES,
@@ -31,13 +32,14 @@ from ._simulation import (
     StepFailure,
     TimelineEntry,
     TimelineRecorder,
-    describe_command,
     format_timeline,
     run_scenario,
     scenario_process,
+    step_command,
 )
 
 __all__ = [
+    "COMMAND_WORDS",
     "DIAGRAM_FORMATS",
     "LANGUAGES",
     "PAGE_LANGUAGES",
@@ -65,5 +67,6 @@ __all__ = [
     "render_process_page",
     "run_scenario",
     "scenario_process",
+    "step_command",
     "write_process_pages",
 ]

@@ -18,12 +18,24 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
+from kwflow.engine import (
+    Act,
+    Assign,
+    CallIn,
+    CheckDeadlines,
+    Dismiss,
+    OpenCase,
+    Submit,
+    Unassign,
+)
 from kwflow.exceptions import DefinitionError, KwflowError, Problem
 
+from ._describe import describe_command
 from ._scenario import Expectation, LoadedScenario, ProcessRef, RelativeTime, Scenario, Step
 
 if TYPE_CHECKING:
     from kwflow.definition import Process, Registry
+    from kwflow.engine import Command
 
 __all__ = [
     "DeadlineView",
@@ -31,10 +43,10 @@ __all__ = [
     "StepFailure",
     "TimelineEntry",
     "TimelineRecorder",
-    "describe_command",
     "format_timeline",
     "run_scenario",
     "scenario_process",
+    "step_command",
 ]
 
 Language = Literal["cs", "en"]
@@ -330,18 +342,6 @@ def _localize_data(value: Any, zone: ZoneInfo) -> Any:
 # ------------------------------------------------------------------ running
 
 
-_WORDS: dict[str, dict[Language, str]] = {
-    "opened": {"cs": "založil(a) případ", "en": "opened the case"},
-    "act": {"cs": "krok", "en": "action"},
-    "submit": {"cs": "dokument", "en": "document"},
-    "assign": {"cs": "přidělil(a) roli", "en": "assigned the role"},
-    "unassign": {"cs": "odebral(a) roli", "en": "took away the role"},
-    "call_in": {"cs": "přivolal(a)", "en": "called in"},
-    "dismiss": {"cs": "propustil(a)", "en": "dismissed"},
-    "check_deadlines": {"cs": "kontrola lhůt", "en": "deadlines checked"},
-}
-
-
 def run_scenario(
     loaded: LoadedScenario,
     *,
@@ -379,11 +379,15 @@ def run_scenario(
     )
     names = _Names(process, scenario, lang)
 
-    case = engine.open_case(
-        process.id, version=process.version, by=scenario.opened_by, case_id=_case_id(scenario)
+    opening = OpenCase(
+        process=process.id,
+        version=process.version,
+        by=scenario.opened_by,
+        case_id=_case_id(scenario),
     )
+    case = engine.execute(opening)
     timeline = TimelineRecorder(engine, case.id, process, lang=lang)
-    timeline.record(current, scenario.opened_by, describe_command(process, "opened", lang=lang))
+    timeline.record(current, scenario.opened_by, names.command(opening))
 
     failure: StepFailure | None = None
     for number, step in enumerate(scenario.steps, start=1):
@@ -396,15 +400,16 @@ def run_scenario(
             break
         current = moment
         clock.set(moment)
+        command = step_command(step, case.id, scenario, zone)
         refusal: KwflowError | None = None
         try:
-            _give(engine, case.id, step, scenario, zone)
+            engine.execute(command)
         except KwflowError as exc:
             refusal = exc
         entry = timeline.record(
             current,
             step.who,
-            names.command(step),
+            names.command(command),
             step.note,
             str(refusal) if refusal is not None else None,
             refusal_expected=step.expect is not None and step.expect.refused is not None,
@@ -444,24 +449,31 @@ def _case_id(scenario: Scenario) -> str:
     return f"scenario-{slug[:40] or 'case'}"
 
 
-def _give(engine: Any, case_id: str, step: Step, scenario: Scenario, zone: ZoneInfo) -> None:
-    """Give the step's command to the engine."""
-    who = step.who
-    target = step.target
+def step_command(step: Step, case_id: str, scenario: Scenario, zone: ZoneInfo) -> Command:
+    """The command a scenario step gives, as the record the engine executes.
+
+    Dates and times in the step's data are local times of the process's
+    ``zone``; an ``assign`` without ``role`` gives the person's first role
+    in the scenario's cast.
+    """
+    who = step.who or ""
+    target = step.target or ""
     data = _localize_data(step.data, zone) if step.data is not None else None
-    command = step.command
-    if command == "act":
-        engine.act(case_id, target, by=who, data=data)
-    elif command == "submit":
-        engine.submit(case_id, target, data or {}, by=who)
-    elif command in ("assign", "unassign"):
-        assert target is not None
-        role = step.role or scenario.people[target].roles[0]
-        getattr(engine, command)(case_id, target, role, by=who)
-    elif command in ("call_in", "dismiss"):
-        getattr(engine, command)(case_id, target, by=who)
-    else:
-        engine.record_case_breaches(case_id)
+    match step.command:
+        case "act":
+            return Act(case_id=case_id, action=target, by=who, data=data)
+        case "submit":
+            return Submit(case_id=case_id, artifact=target, data=data or {}, by=who)
+        case "assign" | "unassign":
+            role = step.role or scenario.people[target].roles[0]
+            kind = Assign if step.command == "assign" else Unassign
+            return kind(case_id=case_id, person=target, role=role, by=who)
+        case "call_in":
+            return CallIn(case_id=case_id, role=target, by=who)
+        case "dismiss":
+            return Dismiss(case_id=case_id, role=target, by=who)
+        case _:
+            return CheckDeadlines(case_id=case_id)
 
 
 class TimelineRecorder:
@@ -529,40 +541,6 @@ class TimelineRecorder:
                 )
             )
         return views
-
-
-def describe_command(
-    process: Process,
-    command: str,
-    target: str | None = None,
-    *,
-    role: str | None = None,
-    lang: Language = "cs",
-) -> str:
-    """A step's words in a timeline: ``action: Agree the date``, ``assigned the role ...``.
-
-    ``command`` is ``opened``, ``act`` or ``submit`` (``target``: the action
-    or artifact id), ``assign`` or ``unassign`` (``target``: the person as
-    shown, ``role``: the role id), ``call_in`` or ``dismiss`` (``target``:
-    the role id), or ``check_deadlines``.
-    """
-    words = {key: value[lang] for key, value in _WORDS.items()}
-    name = target or ""
-    found: Any = None
-    if command == "act":
-        found = process.action(name)
-    elif command == "submit":
-        found = process.artifact(name)
-    elif command in ("call_in", "dismiss"):
-        found = process.role(name)
-    if command in ("act", "submit", "call_in", "dismiss"):
-        label = found.label.text(lang) if found is not None else name
-        return f"{words[command]}: {label}"
-    if command in ("assign", "unassign"):
-        role_found = process.role(role or "")
-        role_label = role_found.label.text(lang) if role_found is not None else role
-        return f"{words[command]} {role_label}: {name}"
-    return words[command]
 
 
 _UNMET: dict[str, dict[Language, str]] = {
@@ -655,14 +633,8 @@ class _Names:
         person = self.scenario.people.get(person_id)
         return person.name if person is not None and person.name else person_id
 
-    def command(self, step: Step) -> str:
-        target = step.target or ""
-        if step.command in ("assign", "unassign"):
-            role = step.role or self.scenario.people[target].roles[0]
-            return describe_command(
-                self.process, step.command, self.person(target), role=role, lang=self.lang
-            )
-        return describe_command(self.process, step.command, target, lang=self.lang)
+    def command(self, command: Command) -> str:
+        return describe_command(self.process, command, lang=self.lang, person_name=self.person)
 
 
 # ------------------------------------------------------------------ printing

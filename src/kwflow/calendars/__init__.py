@@ -9,7 +9,13 @@ docs/calendars.md for the counting rules.
 
 from ._due import due_at, end_of_day, local_time
 from ._holidays import HolidayProvider, public_holidays
-from ._registry import CalendarRegistry, available_calendars, get_calendar, register_calendar
+from ._registry import (
+    CalendarRegistry,
+    available_calendars,
+    default_calendars,
+    get_calendar,
+    register_calendar,
+)
 from ._working_days import WorkingDayCalendar
 
 __all__ = [
@@ -17,6 +23,7 @@ __all__ = [
     "HolidayProvider",
     "WorkingDayCalendar",
     "available_calendars",
+    "default_calendars",
     "due_at",
     "end_of_day",
     "get_calendar",

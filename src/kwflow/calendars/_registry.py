@@ -95,6 +95,14 @@ class CalendarRegistry:
 _default = CalendarRegistry()
 
 
+def default_calendars() -> CalendarRegistry:
+    """The shared registry: the one `get_calendar` and `register_calendar` use.
+
+    An `Engine` made without ``calendars=`` counts deadlines on it.
+    """
+    return _default
+
+
 def get_calendar(calendar_id: str) -> WorkingDayCalendar:
     """The calendar with this id, from the shared registry.
 

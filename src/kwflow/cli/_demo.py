@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
     from datetime import date, datetime
 
-    from kwflow import Engine, GuardContext, SimulatedClock
+    from kwflow import Command, Engine, GuardContext, SimulatedClock
     from kwflow.authoring import TimelineRecorder
     from kwflow.store import CaseStore
 
@@ -238,11 +238,21 @@ class _Timeline:
         return self.people[person][self.lang]
 
     def _words(self, command: str, target: str | None = None, role: str | None = None) -> str:
+        from kwflow import Act, Assign, CallIn, Dismiss, OpenCase, Submit
         from kwflow.authoring import describe_command
 
-        return describe_command(
-            self.engine.process_of(self.case_id), command, target, role=role, lang=self.lang
-        )
+        name, who = target or "", "demo"
+        makers: dict[str, Callable[[], Command]] = {
+            "opened": lambda: OpenCase(process="", by=who),
+            "act": lambda: Act(case_id=self.case_id, action=name, by=who),
+            "submit": lambda: Submit(case_id=self.case_id, artifact=name, data={}, by=who),
+            "assign": lambda: Assign(case_id=self.case_id, person=name, role=role or "", by=who),
+            "call_in": lambda: CallIn(case_id=self.case_id, role=name, by=who),
+            "dismiss": lambda: Dismiss(case_id=self.case_id, role=name, by=who),
+        }
+        record = makers[command]()
+        process = self.engine.process_of(self.case_id)
+        return describe_command(process, record, lang=self.lang)
 
     # -- steps
 

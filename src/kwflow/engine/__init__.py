@@ -9,6 +9,19 @@ gives the same case every time. See docs/concepts.md for the rules.
 
 from ._authorization import Guard
 from ._clock import Clock, SimulatedClock, SystemClock
+from ._commands import (
+    COMMAND_TYPES,
+    Act,
+    Assign,
+    CallIn,
+    CaseCommand,
+    CheckDeadlines,
+    Command,
+    Dismiss,
+    OpenCase,
+    Submit,
+    Unassign,
+)
 from ._decide import SYSTEM_ACTOR
 from ._engine import Engine
 from ._evolve import evolve, fold
@@ -31,25 +44,36 @@ from ._serialization import CASE_FORMAT
 
 __all__ = [
     "CASE_FORMAT",
+    "COMMAND_TYPES",
     "SYSTEM_ACTOR",
+    "Act",
     "ActionOption",
     "ArtifactVersion",
+    "Assign",
+    "CallIn",
     "Case",
+    "CaseCommand",
     "CasePhase",
     "CaseView",
+    "CheckDeadlines",
     "Clock",
+    "Command",
     "DeadlineState",
     "DeadlineStatus",
+    "Dismiss",
     "Engine",
     "FrozenMap",
     "Guard",
     "GuardContext",
+    "OpenCase",
     "ProcessRef",
     "Reason",
     "ReasonCode",
     "SimulatedClock",
+    "Submit",
     "SystemClock",
     "TakenAction",
+    "Unassign",
     "evolve",
     "fold",
 ]

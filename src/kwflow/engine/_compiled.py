@@ -5,7 +5,9 @@ refuse), builds the phase machine and the artifact schemas, and turns the
 file's tree of phases, roles and actions into flat lookups: who is present
 in each leaf phase, which actions can be taken there, which deadlines care
 about which action or artifact. A compiled process is immutable and shared by
-every engine and thread; it is cached by (id, version, content hash).
+every engine and thread; it is cached by (id, version, content hash), the
+one cache of compiled processes. The calendar is not part of it: an engine
+brings its own calendars (``Engine(calendars=...)``).
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from kwflow.calendars import get_calendar
 from kwflow.definition import CheckContext, check_process
 from kwflow.exceptions import DefinitionError
 from kwflow.history import FrozenDict, FrozenList
@@ -27,7 +28,6 @@ from ._machine import PhaseMachine
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
-    from kwflow.calendars import WorkingDayCalendar
     from kwflow.definition import Action, Deadline, Period, Process, Role
 
 __all__ = [
@@ -208,7 +208,6 @@ class CompiledProcess:
             if deadline.anchor_artifact is not None:
                 _add(self.deadlines_anchored_on_artifact, deadline.anchor_artifact, deadline)
         self.machine = PhaseMachine(process)
-        self._calendar: WorkingDayCalendar | None = None
         # Read-only event parts many cases share, made on first use: one
         # list per phase path, one payload per plain move (the payload of an
         # action that records nothing and changes no deadline). Built from
@@ -244,13 +243,6 @@ class CompiledProcess:
                 payload["outcome"] = outcome
             found = self._move_payloads.setdefault(key, FrozenDict(payload))
         return found
-
-    @property
-    def calendar(self) -> WorkingDayCalendar:
-        """The process's working-day calendar (looked up on first use)."""
-        if self._calendar is None:
-            self._calendar = get_calendar(self.process.calendar)
-        return self._calendar
 
     def _compile_action(self, action: Action, context: CheckContext) -> CompiledAction:
         requires = action.requires

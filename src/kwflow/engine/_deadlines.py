@@ -40,6 +40,7 @@ from ._records import DeadlineStatus
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
+    from kwflow.calendars import CalendarRegistry
     from kwflow.definition import Deadline, Period
 
     from ._compiled import CompiledDeadline, CompiledProcess
@@ -60,6 +61,7 @@ def deadline_changes(
     compiled: CompiledProcess,
     case: Case,
     *,
+    calendars: CalendarRegistry,
     now: datetime,
     sequence: int,
     new_leaf: str,
@@ -74,7 +76,8 @@ def deadline_changes(
     ``case`` is the case before the step; ``sequence`` the step's event;
     ``new_leaf`` where the case is after it, ``entered`` whether it
     (re-)entered that leaf; ``action`` the action taken, ``artifact`` and
-    ``artifact_data`` an artifact version written, if any.
+    ``artifact_data`` an artifact version written, if any. The process's
+    calendar is looked up in ``calendars`` when a period needs it.
     """
     if not compiled.deadlines:
         return []
@@ -127,7 +130,7 @@ def deadline_changes(
         )
         if restart:
             latest = _latest_data(case, artifact, artifact_data)
-            changes.append(_started(compiled, deadline, key, moment, latest))
+            changes.append(_started(compiled, deadline, key, moment, latest, calendars=calendars))
     return changes
 
 
@@ -185,6 +188,8 @@ def _started(
     key: str,
     anchor: datetime | date,
     latest: Callable[[str], Mapping[str, Any] | None],
+    *,
+    calendars: CalendarRegistry,
 ) -> dict[str, Any]:
     definition = deadline.deadline
     zone = compiled.process.timezone
@@ -202,8 +207,8 @@ def _started(
         "status": PENDING.value,
         "anchor": aware_utc(moment).isoformat(),
         "key": key,
-        "target": _due(compiled, definition, anchor, moment, target),
-        "limit": _due(compiled, definition, anchor, moment, limit),
+        "target": _due(compiled, definition, anchor, moment, target, calendars=calendars),
+        "limit": _due(compiled, definition, anchor, moment, limit, calendars=calendars),
     }
 
 
@@ -213,6 +218,8 @@ def _due(
     anchor: datetime | date,
     moment: datetime,
     period: Period | None,
+    *,
+    calendars: CalendarRegistry,
 ) -> str | None:
     """When ``period`` from the anchor runs out, as UTC ISO text (``None`` without a period)."""
     if period is None:
@@ -225,7 +232,7 @@ def _due(
         period,
         direction=definition.direction,
         timezone=compiled.process.timezone,
-        calendar=compiled.calendar,
+        calendar=calendars.get(compiled.process.calendar),
         roll_to_working_day=definition.roll_to_working_day,
     )
     return aware_utc(value).isoformat()

@@ -24,7 +24,7 @@ A ``deadlines`` list holds changes in order: ``{"id", "status": "pending",
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, assert_never
 
 from kwflow.exceptions import ActionNotAllowed, ArtifactInvalid, NotPermitted, UnknownName
 from kwflow.history import EventType
@@ -38,6 +38,7 @@ from ._authorization import (
     present_roles,
     raise_refusal,
 )
+from ._commands import Act, Assign, CallIn, CheckDeadlines, Dismiss, Submit, Unassign
 from ._deadlines import breaches_due, deadline_changes
 from ._frozen import EMPTY
 from ._machine import MoveRefused
@@ -46,13 +47,17 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from datetime import datetime
 
+    from kwflow.calendars import CalendarRegistry
+
     from ._authorization import Guard
+    from ._commands import CaseCommand
     from ._compiled import CompiledProcess
     from ._records import Case, Reason
 
 __all__ = [
     "SYSTEM_ACTOR",
     "Draft",
+    "decide",
     "decide_act",
     "decide_assign",
     "decide_breaches",
@@ -182,6 +187,7 @@ def decide_submit(
     *,
     by: str,
     now: datetime,
+    calendars: CalendarRegistry,
 ) -> list[Draft]:
     """Submit a new version of ``artifact``, validated, by a present writer."""
     schema = compiled.artifacts.get(artifact)
@@ -215,6 +221,7 @@ def decide_submit(
     changes = deadline_changes(
         compiled,
         case,
+        calendars=calendars,
         now=now,
         sequence=case.version + 1,
         new_leaf=leaf.id,
@@ -237,6 +244,7 @@ def decide_act(
     data: object | None,
     now: datetime,
     guards: Mapping[str, Guard],
+    calendars: CalendarRegistry,
 ) -> list[Draft]:
     """Take ``action``: allowed for ``by`` now, its data valid; returns its event."""
     compiled_action = compiled.actions.get(action)
@@ -285,6 +293,7 @@ def decide_act(
     changes = deadline_changes(
         compiled,
         case,
+        calendars=calendars,
         now=now,
         sequence=case.version + 1,
         new_leaf=leaf_id,
@@ -376,3 +385,54 @@ def decide_breaches(case: Case, now: datetime) -> list[Draft]:
         (_BREACHED, SYSTEM_ACTOR, {"deadline": state.id, "due": state.due.isoformat()})  # type: ignore[union-attr]
         for state in breaches_due(case, now)
     ]
+
+
+def decide(
+    compiled: CompiledProcess,
+    case: Case,
+    command: CaseCommand,
+    *,
+    now: datetime,
+    guards: Mapping[str, Guard],
+    calendars: CalendarRegistry,
+) -> list[Draft]:
+    """What ``command`` leads to on ``case`` at ``now``: the one place commands are decided.
+
+    Breaches of deadlines past due are not decided here: the engine records
+    them before every command (so `CheckDeadlines` itself adds nothing).
+    """
+    match command:
+        case Act():
+            return decide_act(
+                compiled,
+                case,
+                command.action,
+                by=command.by,
+                data=command.data,
+                now=now,
+                guards=guards,
+                calendars=calendars,
+            )
+        case Submit():
+            return decide_submit(
+                compiled,
+                case,
+                command.artifact,
+                command.data,
+                by=command.by,
+                now=now,
+                calendars=calendars,
+            )
+        case Assign():
+            return decide_assign(compiled, case, command.person, command.role, by=command.by)
+        case Unassign():
+            return decide_unassign(compiled, case, command.person, command.role, by=command.by)
+        case CallIn():
+            return decide_call_in(compiled, case, command.role, by=command.by)
+        case Dismiss():
+            return decide_dismiss(compiled, case, command.role, by=command.by)
+        case CheckDeadlines():
+            return []
+        case _:
+            # mypy proves every command has an arm; a record it cannot see still fails loudly.
+            assert_never(command)

@@ -25,6 +25,7 @@ import threading
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from kwflow.calendars import default_calendars
 from kwflow.exceptions import (
     CaseExists,
     CaseNotFound,
@@ -37,31 +38,34 @@ from kwflow.store import DeadlineEntry, Snapshot, SqliteStore, default_sqlite_pa
 
 from ._authorization import action_reasons
 from ._clock import Clock, SystemClock, aware_utc
+from ._commands import (
+    Act,
+    Assign,
+    CallIn,
+    CheckDeadlines,
+    Dismiss,
+    OpenCase,
+    Submit,
+    Unassign,
+)
 from ._compiled import CompiledProcess, compiled
 from ._deadlines import open_deadlines
-from ._decide import (
-    decide_act,
-    decide_assign,
-    decide_breaches,
-    decide_call_in,
-    decide_dismiss,
-    decide_open,
-    decide_submit,
-    decide_unassign,
-)
+from ._decide import decide, decide_breaches, decide_open
 from ._evolve import evolve, fold
 from ._frozen import FrozenMap
 from ._records import ActionOption, Case, CaseView, DeadlineState, ProcessRef
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
     from datetime import datetime
 
+    from kwflow.calendars import CalendarRegistry
     from kwflow.definition import Process, Registry
     from kwflow.history import Event
     from kwflow.store import CaseStore
 
     from ._authorization import Guard
+    from ._commands import CaseCommand, Command
     from ._decide import Draft
 
 __all__ = ["Engine"]
@@ -81,23 +85,19 @@ def default_store() -> CaseStore:
     return SqliteStore(default_sqlite_path())
 
 
-def _person(value: object, what: str) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"{what} is a person id (a string), not {type(value).__name__}")
-    if not value:
-        raise ValueError(f"{what} is a person id and may not be empty")
-    return value
-
-
 class Engine:
     """Runs cases of the processes in a registry, keeping them in a store.
 
     Args:
         registry: the processes cases may run (a `kwflow.definition.Registry`).
-        store: where cases are kept; an in-memory store when left out.
+        store: where cases are kept; when left out, the SQLite file at the
+            default path (see `default_store`), so cases outlive the process.
         clock: where "now" comes from; the system clock when left out.
         guards: the host's named guards, name -> function of a `GuardContext`
             returning ``True`` or a refusal reason.
+        calendars: the working-day calendars deadlines are counted on, by the
+            id a process file names; the shared `kwflow.calendars` registry
+            (``default_calendars()``) when left out.
         snapshot_every: store a snapshot of the case every this many events
             (0: never), so loading a long case does not replay it all.
         cache_size: how many cases to keep folded in memory.
@@ -112,6 +112,7 @@ class Engine:
         store: CaseStore | None = None,
         clock: Clock | None = None,
         guards: Mapping[str, Guard] | None = None,
+        calendars: CalendarRegistry | None = None,
         snapshot_every: int = 50,
         cache_size: int = 10_000,
     ) -> None:
@@ -122,12 +123,12 @@ class Engine:
         self._store = store if store is not None else default_store()
         self._clock: Clock = clock if clock is not None else SystemClock()
         self._guards: dict[str, Guard] = dict(guards or {})
+        self._calendars = calendars if calendars is not None else default_calendars()
         self._snapshot_every = snapshot_every
         self._cache_size = max(cache_size, 0)
         self._cache: dict[str, Case] = {}
         self._cache_lock = threading.Lock()
         self._stripes = tuple(threading.Lock() for _ in range(_STRIPES))
-        self._compiled: dict[ProcessRef, CompiledProcess] = {}
         for process in registry:
             compiled(process)
 
@@ -144,6 +145,11 @@ class Engine:
         return self._store
 
     @property
+    def calendars(self) -> CalendarRegistry:
+        """The working-day calendars deadlines are counted on."""
+        return self._calendars
+
+    @property
     def clock(self) -> Clock:
         """Where "now" comes from."""
         return self._clock
@@ -156,6 +162,20 @@ class Engine:
         self._guards = {**self._guards, name: guard}
 
     # -------------------------------------------------------------- commands
+
+    def execute(self, command: Command, *, retries: int = 0) -> Case:
+        """Carry out ``command`` and return the case after it: the one way in.
+
+        A refused command raises (a `KwflowError` saying why) and changes
+        nothing. With the command's ``expected_version`` it is refused with
+        `ConcurrencyConflict` unless the case is at that version. Without
+        it, a conflict with a writer elsewhere is retried up to ``retries``
+        times (reading the case again and deciding anew). Opening a case
+        raises `ProcessNotFound`, or `CaseExists` when its id is taken.
+        """
+        if isinstance(command, OpenCase):
+            return self._open(command)
+        return self._run(command, retries)[0]
 
     def open_case(
         self,
@@ -171,25 +191,7 @@ class Engine:
         ``case_id`` a random id is made. Raises `ProcessNotFound`, or
         `CaseExists` when ``case_id`` is taken.
         """
-        by = _person(by, "by")
-        process = self._registry.get(process_id, version)
-        compiled_process = compiled(process)
-        if case_id is None:
-            case_id = uuid.uuid4().hex
-        elif not isinstance(case_id, str) or not case_id:
-            raise ValueError("a case id is a non-empty string")
-        with self._lock_for(case_id):
-            if self._store.version(case_id) != 0:
-                raise CaseExists(case_id)
-            now = self._now()
-            events = _chain(case_id, 0, GENESIS_HASH, decide_open(compiled_process, by=by), now)
-            case = fold(process, events)
-            try:
-                self._store.append(case_id, 0, events, deadlines=[])
-            except ConcurrencyConflict:
-                raise CaseExists(case_id) from None
-            self._remember(case)
-            return case
+        return self.execute(OpenCase(process=process_id, by=by, version=version, case_id=case_id))
 
     def assign(
         self,
@@ -202,13 +204,15 @@ class Engine:
         retries: int = 0,
     ) -> Case:
         """Give ``person`` the ``role``; ``by`` holds a role in its ``assigned_by``."""
-        person = _person(person, "person")
-        by = _person(by, "by")
-        return self._run(
-            case_id,
-            lambda c, case, _now: decide_assign(c, case, person, role, by=by),
-            expected_version,
-            retries,
+        return self.execute(
+            Assign(
+                case_id=case_id,
+                person=person,
+                role=role,
+                by=by,
+                expected_version=expected_version,
+            ),
+            retries=retries,
         )
 
     def unassign(
@@ -222,13 +226,15 @@ class Engine:
         retries: int = 0,
     ) -> Case:
         """Take the ``role`` from ``person``; ``by`` holds a role in its ``assigned_by``."""
-        person = _person(person, "person")
-        by = _person(by, "by")
-        return self._run(
-            case_id,
-            lambda c, case, _now: decide_unassign(c, case, person, role, by=by),
-            expected_version,
-            retries,
+        return self.execute(
+            Unassign(
+                case_id=case_id,
+                person=person,
+                role=role,
+                by=by,
+                expected_version=expected_version,
+            ),
+            retries=retries,
         )
 
     def submit(
@@ -242,12 +248,15 @@ class Engine:
         retries: int = 0,
     ) -> Case:
         """Submit a new version of ``artifact``; raises `ArtifactInvalid` for bad data."""
-        by = _person(by, "by")
-        return self._run(
-            case_id,
-            lambda c, case, now: decide_submit(c, case, artifact, data, by=by, now=now),
-            expected_version,
-            retries,
+        return self.execute(
+            Submit(
+                case_id=case_id,
+                artifact=artifact,
+                data=data,
+                by=by,
+                expected_version=expected_version,
+            ),
+            retries=retries,
         )
 
     def act(
@@ -267,15 +276,15 @@ class Engine:
         a conflict with a writer elsewhere is retried up to ``retries`` times
         (reading the case again and deciding anew).
         """
-        by = _person(by, "by")
-        guards = self._guards
-        return self._run(
-            case_id,
-            lambda c, case, now: decide_act(
-                c, case, action, by=by, data=data, now=now, guards=guards
+        return self.execute(
+            Act(
+                case_id=case_id,
+                action=action,
+                by=by,
+                data=data,
+                expected_version=expected_version,
             ),
-            expected_version,
-            retries,
+            retries=retries,
         )
 
     def call_in(
@@ -288,12 +297,9 @@ class Engine:
         retries: int = 0,
     ) -> Case:
         """Call an on-call ``role`` into the current phase; ``by`` is present."""
-        by = _person(by, "by")
-        return self._run(
-            case_id,
-            lambda c, case, _now: decide_call_in(c, case, role, by=by),
-            expected_version,
-            retries,
+        return self.execute(
+            CallIn(case_id=case_id, role=role, by=by, expected_version=expected_version),
+            retries=retries,
         )
 
     def dismiss(
@@ -306,12 +312,9 @@ class Engine:
         retries: int = 0,
     ) -> Case:
         """Send a called-in ``role`` out again; ``by`` is present."""
-        by = _person(by, "by")
-        return self._run(
-            case_id,
-            lambda c, case, _now: decide_dismiss(c, case, role, by=by),
-            expected_version,
-            retries,
+        return self.execute(
+            Dismiss(case_id=case_id, role=role, by=by, expected_version=expected_version),
+            retries=retries,
         )
 
     # ---------------------------------------------------------------- reading
@@ -423,27 +426,11 @@ class Engine:
     def record_case_breaches(
         self, case_id: str, *, now: datetime | None = None
     ) -> tuple[Event, ...]:
-        """Record the breaches of one case's deadlines past due by ``now`` (default: the clock)."""
-        conflict: ConcurrencyConflict | None = None
-        with self._lock_for(case_id):
-            for _ in range(3):
-                case, compiled_process = self._current(case_id)
-                moment = self._now() if now is None else aware_utc(now)
-                drafts = decide_breaches(case, moment)
-                if not drafts:
-                    return ()
-                events = _chain(case_id, case.version, case.last_hash, drafts, moment)
-                new_case = evolve(compiled_process.process, case, events)
-                try:
-                    self._append(case, new_case, events)
-                except ConcurrencyConflict as exc:
-                    conflict = exc
-                    self._forget(case_id)
-                    continue
-                self._remember(new_case)
-                return tuple(events)
-        assert conflict is not None
-        raise conflict
+        """Record the breaches of one case's deadlines past due by ``now`` (default: the clock).
+
+        The `CheckDeadlines` command, returning the events it recorded.
+        """
+        return tuple(self._run(CheckDeadlines(case_id=case_id), retries=2, now=now)[1])
 
     def replay(self, case_id: str) -> Case:
         """The case folded from its whole history, ignoring snapshots and caches."""
@@ -469,38 +456,68 @@ class Engine:
     def _lock_for(self, case_id: str) -> threading.Lock:
         return self._stripes[hash(case_id) % _STRIPES]
 
+    def _open(self, command: OpenCase) -> Case:
+        process = self._registry.get(command.process, command.version)
+        compiled_process = compiled(process)
+        case_id = command.case_id if command.case_id is not None else uuid.uuid4().hex
+        with self._lock_for(case_id):
+            if self._store.version(case_id) != 0:
+                raise CaseExists(case_id)
+            now = self._now()
+            drafts = decide_open(compiled_process, by=command.by)
+            events = _chain(case_id, 0, GENESIS_HASH, drafts, now)
+            case = fold(process, events)
+            try:
+                self._store.append(case_id, 0, events, deadlines=[])
+            except ConcurrencyConflict:
+                raise CaseExists(case_id) from None
+            self._remember(case)
+            return case
+
     def _run(
-        self,
-        case_id: str,
-        decide: Callable[[CompiledProcess, Case, datetime], list[Draft]],
-        expected_version: int | None,
-        retries: int,
-    ) -> Case:
+        self, command: CaseCommand, retries: int, *, now: datetime | None = None
+    ) -> tuple[Case, list[Event]]:
+        """The core loop for a command on an existing case; returns it and its new events."""
+        case_id = command.case_id
+        expected_version = command.expected_version
         attempt = 0
         with self._lock_for(case_id):
             while True:
                 case, compiled_process = self._current(case_id)
                 if expected_version is not None and case.version != expected_version:
                     raise ConcurrencyConflict(case_id, expected_version, case.version)
-                now = self._now()
+                moment = self._now() if now is None else aware_utc(now)
                 process = compiled_process.process
                 events: list[Event] = []
                 base = case
-                breaches = decide_breaches(case, now)
+                breaches = decide_breaches(case, moment)
                 if breaches:
-                    events = _chain(case_id, case.version, case.last_hash, breaches, now)
+                    events = _chain(case_id, case.version, case.last_hash, breaches, moment)
                     base = evolve(process, case, events)
-                drafts = decide(compiled_process, base, now)
-                new_events = _chain(case_id, base.version, base.last_hash, drafts, now)
-                new_case = evolve(process, base, new_events)
-                events.extend(new_events)
-                # A deadline the command started (or moved) may be overdue
-                # already: it is breached in the same append, never left pending.
-                late = decide_breaches(new_case, now)
-                if late:
-                    late_events = _chain(case_id, new_case.version, new_case.last_hash, late, now)
-                    new_case = evolve(process, new_case, late_events)
-                    events.extend(late_events)
+                drafts = decide(
+                    compiled_process,
+                    base,
+                    command,
+                    now=moment,
+                    guards=self._guards,
+                    calendars=self._calendars,
+                )
+                new_case = base
+                if drafts:
+                    new_events = _chain(case_id, base.version, base.last_hash, drafts, moment)
+                    new_case = evolve(process, base, new_events)
+                    events.extend(new_events)
+                    # A deadline the command started (or moved) may be overdue
+                    # already: it is breached in the same append, never left pending.
+                    late = decide_breaches(new_case, moment)
+                    if late:
+                        late_events = _chain(
+                            case_id, new_case.version, new_case.last_hash, late, moment
+                        )
+                        new_case = evolve(process, new_case, late_events)
+                        events.extend(late_events)
+                if not events:
+                    return case, events
                 try:
                     self._append(case, new_case, events)
                 except ConcurrencyConflict:
@@ -510,7 +527,7 @@ class Engine:
                     self._forget(case_id)
                     continue
                 self._remember(new_case)
-                return new_case
+                return new_case, events
 
     def _append(self, old: Case, new: Case, events: Sequence[Event]) -> None:
         entries = None
@@ -568,17 +585,12 @@ class Engine:
         return fold(process, stored.events, start=start)
 
     def _compiled_for(self, case_id: str, ref: ProcessRef) -> CompiledProcess:
-        found = self._compiled.get(ref)
-        if found is not None:
-            return found
         process = self._registry.get(ref.id, ref.version)
         if process.content_hash != ref.content_hash:
             raise ProcessChanged(
                 case_id, ref.id, ref.version, ref.content_hash, process.content_hash
             )
-        found = compiled(process)
-        self._compiled[ref] = found
-        return found
+        return compiled(process)
 
     def _remember(self, case: Case) -> None:
         if not self._cache_size:

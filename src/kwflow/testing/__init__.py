@@ -6,18 +6,7 @@ reachable abstract state of a process and reports dead ends and broken
 invariants with shortest traces. See ``docs/testing.md``.
 """
 
-from ._commands import (
-    Act,
-    AdvanceClock,
-    Assign,
-    CallIn,
-    Command,
-    Dismiss,
-    OpenCase,
-    Submit,
-    Unassign,
-    commands,
-)
+from ._commands import AdvanceClock, Input, commands
 from ._definitions import process_definitions
 from ._explorer import DEFAULT_MAX_STATES, explore
 from ._history import InvariantViolation, invariant_violations
@@ -35,21 +24,14 @@ from ._strategies import (
 __all__ = [
     "DEFAULT_MAX_STATES",
     "START",
-    "Act",
     "AdvanceClock",
-    "Assign",
-    "CallIn",
-    "Command",
-    "Dismiss",
     "ExplorationReport",
     "Finding",
+    "Input",
     "InvalidArtifactData",
     "InvariantViolation",
-    "OpenCase",
     "ProcessMachine",
     "Step",
-    "Submit",
-    "Unassign",
     "Violation",
     "artifact_data",
     "assignments",

@@ -1,9 +1,11 @@
-"""Commands a host can send, as small records, and ``commands(process)`` to draw them.
+"""``commands(process)``: any command a host could send, allowed or not, to draw in tests.
 
-A command is data: who asks for what. :func:`commands` draws any of them,
-allowed or not (unknown names, wrong people, invalid data, time passing), so
+Commands are kwflow's own records (`kwflow.Assign`, `kwflow.Act`...), the
+ones `Engine.execute` takes; this module adds only `AdvanceClock`, time
+passing, which a host does not send but a test must. :func:`commands` draws
+any of them (unknown names, wrong people, invalid data, time passing), so
 a test can throw them at an engine and check that each is either carried
-out or refused with nothing changed. :func:`send` carries one out.
+out or refused with nothing changed.
 """
 
 from __future__ import annotations
@@ -14,6 +16,18 @@ from typing import TYPE_CHECKING, Any
 import attrs
 from hypothesis import strategies as st
 
+from kwflow.engine import (
+    Act,
+    Assign,
+    CallIn,
+    CheckDeadlines,
+    Command,
+    Dismiss,
+    OpenCase,
+    Submit,
+    Unassign,
+)
+
 from ._strategies import artifact_data, invalid_artifact_data, people
 
 if TYPE_CHECKING:
@@ -22,79 +36,13 @@ if TYPE_CHECKING:
     from kwflow.definition import Process
 
 __all__ = [
-    "Act",
     "AdvanceClock",
-    "Assign",
-    "CallIn",
-    "Command",
-    "Dismiss",
-    "OpenCase",
-    "Submit",
-    "Unassign",
+    "Input",
     "commands",
 ]
 
 UNKNOWN = "no_such_name"
 """The name commands use for a role, artifact or action the process does not have."""
-
-
-@attrs.frozen
-class OpenCase:
-    """Open a new case; ``by`` becomes its opener."""
-
-    by: str
-
-
-@attrs.frozen
-class Assign:
-    """``by`` gives ``person`` the role ``role``."""
-
-    person: str
-    role: str
-    by: str
-
-
-@attrs.frozen
-class Unassign:
-    """``by`` takes the role ``role`` away from ``person``."""
-
-    person: str
-    role: str
-    by: str
-
-
-@attrs.frozen
-class Submit:
-    """``by`` submits a version of ``artifact``."""
-
-    artifact: str
-    data: Mapping[str, Any]
-    by: str
-
-
-@attrs.frozen
-class Act:
-    """``by`` takes ``action``, with ``data`` for the artifact it records (if any)."""
-
-    action: str
-    by: str
-    data: Mapping[str, Any] | None = None
-
-
-@attrs.frozen
-class CallIn:
-    """``by`` calls in the holders of ``role`` (a role on call in the current phase)."""
-
-    role: str
-    by: str
-
-
-@attrs.frozen
-class Dismiss:
-    """``by`` sends the holders of ``role``, who were called in, out again."""
-
-    role: str
-    by: str
 
 
 @attrs.frozen
@@ -104,8 +52,8 @@ class AdvanceClock:
     delta: timedelta
 
 
-Command = OpenCase | Assign | Unassign | Submit | Act | CallIn | Dismiss | AdvanceClock
-"""Any command a host could send."""
+Input = Command | AdvanceClock
+"""What a test feeds an engine: any command, or time passing."""
 
 # Jumps that cross the shipped processes' periods: 30 minutes before a
 # meeting, its 2 hours, 5 working days, 3 weeks, a month, 6 and 12 months.
@@ -138,44 +86,57 @@ def _data(process: Process, artifact: str | None) -> st.SearchStrategy[Mapping[s
 
 
 @st.composite
-def _command(draw: st.DrawFn, process: Process, who: st.SearchStrategy[str]) -> Command:
+def _command(draw: st.DrawFn, process: Process, case_id: str, who: st.SearchStrategy[str]) -> Input:
     roles = _names([r.id for r in process.roles])
     kind = draw(
         st.sampled_from(
-            ("open", "assign", "unassign", "submit", "act", "call_in", "dismiss", "advance")
+            (
+                "open",
+                "assign",
+                "unassign",
+                "submit",
+                "act",
+                "call_in",
+                "dismiss",
+                "check_deadlines",
+                "advance",
+            )
         )
     )
     if kind == "open":
-        return OpenCase(draw(who))
-    if kind == "assign":
-        return Assign(draw(who), draw(roles), draw(who))
-    if kind == "unassign":
-        return Unassign(draw(who), draw(roles), draw(who))
+        # Another case of the same process: it must not disturb this one.
+        return OpenCase(process=process.id, version=process.version, by=draw(who))
+    if kind in ("assign", "unassign"):
+        kind_of = Assign if kind == "assign" else Unassign
+        return kind_of(case_id=case_id, person=draw(who), role=draw(roles), by=draw(who))
     if kind == "submit":
         artifact = draw(_names([a.id for a in process.artifacts]))
-        return Submit(artifact, draw(_data(process, artifact)), draw(who))
+        values = draw(_data(process, artifact))
+        return Submit(case_id=case_id, artifact=artifact, data=values, by=draw(who))
     if kind == "act":
         action_id = draw(_names([a.id for a in process.actions]))
         action = process.action(action_id)
         records = action.records if action is not None else None
         data = draw(st.none() | _data(process, records)) if records else None
-        return Act(action_id, draw(who), data)
-    if kind == "call_in":
-        return CallIn(draw(roles), draw(who))
-    if kind == "dismiss":
-        return Dismiss(draw(roles), draw(who))
+        return Act(case_id=case_id, action=action_id, by=draw(who), data=data)
+    if kind in ("call_in", "dismiss"):
+        kind_on_call = CallIn if kind == "call_in" else Dismiss
+        return kind_on_call(case_id=case_id, role=draw(roles), by=draw(who))
+    if kind == "check_deadlines":
+        return CheckDeadlines(case_id=case_id)
     delta = draw(st.sampled_from(_JUMPS) | st.timedeltas(timedelta(minutes=1), timedelta(days=60)))
     return AdvanceClock(delta)
 
 
 def commands(
-    process: Process, *, who: st.SearchStrategy[str] | None = None
-) -> st.SearchStrategy[Command]:
-    """Any command a host could send for a case of ``process``, allowed or not.
+    process: Process, *, case_id: str = "case", who: st.SearchStrategy[str] | None = None
+) -> st.SearchStrategy[Input]:
+    """Any command a host could send for the case ``case_id`` of ``process``, allowed or not.
 
     Names come from the process (now and then one it lacks), people from
     ``who`` (default :func:`people`), artifact data is valid or invalid
     (:func:`artifact_data`, :func:`invalid_artifact_data`), and the clock
-    jumps across the periods deadlines are counted in.
+    jumps across the periods deadlines are counted in. ``OpenCase`` opens
+    another case of the same process.
     """
-    return _command(process, who if who is not None else people())
+    return _command(process, case_id, who if who is not None else people())

@@ -35,24 +35,28 @@ from hypothesis import currently_in_test_context, note
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
+from kwflow.authoring import describe_command
 from kwflow.definition import Registry
-from kwflow.engine import SYSTEM_ACTOR, Case, Engine, ReasonCode, SimulatedClock, fold
+from kwflow.engine import (
+    SYSTEM_ACTOR,
+    Act,
+    Assign,
+    CallIn,
+    Case,
+    Command,
+    Dismiss,
+    Engine,
+    ReasonCode,
+    SimulatedClock,
+    Submit,
+    Unassign,
+    fold,
+)
 from kwflow.exceptions import ArtifactInvalid, KwflowError
 from kwflow.history import verify_history
 from kwflow.store import MemoryStore
 
-from ._commands import (
-    Act,
-    AdvanceClock,
-    Assign,
-    CallIn,
-    Command,
-    Dismiss,
-    OpenCase,
-    Submit,
-    Unassign,
-    commands,
-)
+from ._commands import AdvanceClock, Input, commands
 from ._conditions import artifact_classes, concrete, process_conditions
 from ._history import KINDS, InvariantViolation, observation, read_events
 from ._invariants import InvariantMonitor, Observation
@@ -174,17 +178,17 @@ class ProcessMachine(RuleBasedStateMachine):
 
     def _send(
         self,
-        what: str,
-        call: Callable[[], object],
+        command: Command,
         *,
         must_succeed: bool = False,
         refused_with: type[KwflowError] | None = None,
     ) -> bool:
-        """Send one command; a refusal must change nothing. Returns whether it was carried out."""
+        """Execute ``command``; a refusal must change nothing. Returns whether it was done."""
+        what = self._describe(command)
         before = self.engine.get(self.case_id)
         history = self.engine.history(self.case_id)
         try:
-            call()
+            self.engine.execute(command)
         except KwflowError as exc:
             assert self.engine.get(self.case_id) == before, f"refused {what} changed the case"
             assert self.engine.history(self.case_id) == history, (
@@ -203,6 +207,10 @@ class ProcessMachine(RuleBasedStateMachine):
             raise AssertionError(f"{what} should have been refused with {refused_with.__name__}")
         _note(f"done: {what}")
         return True
+
+    def _describe(self, command: Command) -> str:
+        by = getattr(command, "by", SYSTEM_ACTOR)
+        return f"{by!r}: {describe_command(self.process, command, lang='en')}"
 
     def _options(self, case: Case) -> list[tuple[str, ActionOption]]:
         """(person, option) for every participant and every action of the current phase."""
@@ -291,8 +299,7 @@ class ProcessMachine(RuleBasedStateMachine):
             if payload is None:
                 return
         self._send(
-            f"{person!r} takes {option.action}",
-            lambda: self.engine.act(self.case_id, option.action, by=person, data=payload),
+            Act(case_id=self.case_id, action=option.action, by=person, data=payload),
             must_succeed=True,
         )
 
@@ -359,10 +366,7 @@ class ProcessMachine(RuleBasedStateMachine):
         if not assigners:
             return
         by = data.draw(st.sampled_from(assigners))
-        self._send(
-            f"{by!r} assigns {person!r} as {role}",
-            lambda: self.engine.assign(self.case_id, person, role, by=by),
-        )
+        self._send(Assign(case_id=self.case_id, person=person, role=role, by=by))
 
     def _meet(self, data: st.DataObject, case: Case, action: Action, artifact_id: str) -> None:
         """Submit a version of ``artifact_id`` that meets ``action``'s conditions on it."""
@@ -387,20 +391,15 @@ class ProcessMachine(RuleBasedStateMachine):
         if values is None:
             return
         by = data.draw(st.sampled_from(writers))
-        self._send(
-            f"{by!r} submits {artifact_id} meeting {action.id}'s conditions",
-            lambda: self.engine.submit(self.case_id, artifact_id, values, by=by),
-        )
+        # Data meeting ``action``'s conditions on the artifact.
+        self._send(Submit(case_id=self.case_id, artifact=artifact_id, data=values, by=by))
 
     def _call_in(self, data: st.DataObject, case: Case, role: str) -> None:
         callers = self._people_acting(case, sorted(self._present(case)))
         if not callers:
             return
         by = data.draw(st.sampled_from(callers))
-        self._send(
-            f"{by!r} calls in {role}",
-            lambda: self.engine.call_in(self.case_id, role, by=by),
-        )
+        self._send(CallIn(case_id=self.case_id, role=role, by=by))
 
     @rule(data=st.data())
     def assign(self, data: st.DataObject) -> None:
@@ -412,10 +411,7 @@ class ProcessMachine(RuleBasedStateMachine):
         assert definition is not None
         assigners = self._people_acting(case, definition.assigned_by)
         by = data.draw(st.sampled_from(assigners) if assigners else people())
-        self._send(
-            f"{by!r} assigns {person!r} as {role}",
-            lambda: self.engine.assign(self.case_id, person, role, by=by),
-        )
+        self._send(Assign(case_id=self.case_id, person=person, role=role, by=by))
 
     @rule(data=st.data())
     def unassign(self, data: st.DataObject) -> None:
@@ -429,10 +425,7 @@ class ProcessMachine(RuleBasedStateMachine):
         assert definition is not None
         assigners = self._people_acting(case, definition.assigned_by)
         by = data.draw(st.sampled_from(assigners) if assigners else st.sampled_from([person]))
-        self._send(
-            f"{by!r} unassigns {person!r} from {role}",
-            lambda: self.engine.unassign(self.case_id, person, role, by=by),
-        )
+        self._send(Unassign(case_id=self.case_id, person=person, role=role, by=by))
 
     @rule(data=st.data())
     def submit(self, data: st.DataObject) -> None:
@@ -451,8 +444,7 @@ class ProcessMachine(RuleBasedStateMachine):
             not case.closed and by in writers and (writable is None or artifact.id in writable)
         )
         self._send(
-            f"{by!r} submits {artifact.id}",
-            lambda: self.engine.submit(self.case_id, artifact.id, values, by=by),
+            Submit(case_id=self.case_id, artifact=artifact.id, data=values, by=by),
             must_succeed=expected,
         )
 
@@ -509,8 +501,7 @@ class ProcessMachine(RuleBasedStateMachine):
             if payload is None:
                 return
         done = self._send(
-            f"{person!r} tries {action.id}",
-            lambda: self.engine.act(self.case_id, action.id, by=person, data=payload),
+            Act(case_id=self.case_id, action=action.id, by=person, data=payload),
             must_succeed=allowed,
         )
         assert not done or allowed, f"{action.id} was taken by {person!r} though not allowed"
@@ -524,14 +515,8 @@ class ProcessMachine(RuleBasedStateMachine):
             st.sampled_from(on_call) if on_call else st.sampled_from(self.shape.role_ids)
         )
         by = data.draw(self._anyone(case))
-        if data.draw(st.booleans()):
-            self._send(
-                f"{by!r} calls in {role}", lambda: self.engine.call_in(self.case_id, role, by=by)
-            )
-        else:
-            self._send(
-                f"{by!r} dismisses {role}", lambda: self.engine.dismiss(self.case_id, role, by=by)
-            )
+        kind = CallIn if data.draw(st.booleans()) else Dismiss
+        self._send(kind(case_id=self.case_id, role=role, by=by))
 
     @rule(delta=st.sampled_from(_JUMPS))
     def time_passes(self, delta: timedelta) -> None:
@@ -559,30 +544,12 @@ class ProcessMachine(RuleBasedStateMachine):
         """Any command a host could send, any names and data: carried out or refused cleanly."""
         case = self.case
         who = self._anyone(case)
-        command: Command = data.draw(commands(self.process, who=who))
-        self._send(repr(command), self._call_for(command))
-
-    def _call_for(self, command: Command) -> Callable[[], object]:
-        engine, case_id = self.engine, self.case_id
-        if isinstance(command, Assign):
-            return lambda: engine.assign(case_id, command.person, command.role, by=command.by)
-        if isinstance(command, Unassign):
-            return lambda: engine.unassign(case_id, command.person, command.role, by=command.by)
-        if isinstance(command, Submit):
-            return lambda: engine.submit(case_id, command.artifact, command.data, by=command.by)
-        if isinstance(command, Act):
-            return lambda: engine.act(case_id, command.action, by=command.by, data=command.data)
-        if isinstance(command, CallIn):
-            return lambda: engine.call_in(case_id, command.role, by=command.by)
-        if isinstance(command, Dismiss):
-            return lambda: engine.dismiss(case_id, command.role, by=command.by)
-        if isinstance(command, AdvanceClock):
-            return lambda: self.clock.advance(command.delta)
-        assert isinstance(command, OpenCase)
-        # Another case of the same process: it must not disturb this one.
-        return lambda: engine.open_case(
-            self.process.id, by=command.by, version=self.process.version
-        )
+        drawn: Input = data.draw(commands(self.process, case_id=self.case_id, who=who))
+        if isinstance(drawn, AdvanceClock):
+            self.clock.advance(drawn.delta)
+            _note(f"time passes: {drawn.delta}")
+            return
+        self._send(drawn)
 
     # ------------------------------------------------------------ checks
 

@@ -1,0 +1,81 @@
+"""Commands in words: the one place a command record becomes the text people read.
+
+Scenario timelines (``kwflow simulate``), the demo and the stateful test's
+notes all describe commands through `describe_command`, in the process's own
+labels: ``krok: Dohodnout termín`` / ``action: Agree the date``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal, Protocol
+
+from kwflow.engine import (
+    Act,
+    Assign,
+    CallIn,
+    CheckDeadlines,
+    Dismiss,
+    OpenCase,
+    Submit,
+    Unassign,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from kwflow.definition import Label, Process
+    from kwflow.engine import Command
+
+__all__ = ["COMMAND_WORDS", "describe_command"]
+
+Language = Literal["cs", "en"]
+
+COMMAND_WORDS: dict[type[Command], dict[Language, str]] = {
+    OpenCase: {"cs": "založil(a) případ", "en": "opened the case"},
+    Act: {"cs": "krok", "en": "action"},
+    Submit: {"cs": "dokument", "en": "document"},
+    Assign: {"cs": "přidělil(a) roli", "en": "assigned the role"},
+    Unassign: {"cs": "odebral(a) roli", "en": "took away the role"},
+    CallIn: {"cs": "přivolal(a)", "en": "called in"},
+    Dismiss: {"cs": "propustil(a)", "en": "dismissed"},
+    CheckDeadlines: {"cs": "kontrola lhůt", "en": "deadlines checked"},
+}
+"""The verb of each kind of command; a test fails when a command has none."""
+
+
+def describe_command(
+    process: Process,
+    command: Command,
+    *,
+    lang: Language = "cs",
+    person_name: Callable[[str], str] | None = None,
+) -> str:
+    """``command`` as a timeline shows it, with the process's labels in ``lang``.
+
+    ``person_name`` turns a person id into the name to show (a scenario's
+    cast); without it ids are shown. Names the process lacks are shown as
+    given, so a refused command with a wrong name still reads.
+    """
+    word = COMMAND_WORDS[type(command)][lang]
+    match command:
+        case Act():
+            return f"{word}: {_label(process.action(command.action), command.action, lang)}"
+        case Submit():
+            return f"{word}: {_label(process.artifact(command.artifact), command.artifact, lang)}"
+        case CallIn() | Dismiss():
+            return f"{word}: {_label(process.role(command.role), command.role, lang)}"
+        case Assign() | Unassign():
+            role = _label(process.role(command.role), command.role, lang)
+            person = person_name(command.person) if person_name else command.person
+            return f"{word} {role}: {person}"
+        case OpenCase() | CheckDeadlines():
+            return word
+
+
+class _Labelled(Protocol):
+    @property
+    def label(self) -> Label: ...
+
+
+def _label(found: _Labelled | None, name: str, lang: Language) -> str:
+    return found.label.text(lang) if found is not None else name
