@@ -29,8 +29,14 @@ from pydantic import (
     model_validator,
 )
 
-from kwflow.definition._loader import unreadable_file
-from kwflow.definition._yaml import DocPath, SourceMap, describe, describe_params, parse_yaml
+from kwflow.definition import (
+    DocPath,
+    SourceMap,
+    describe,
+    describe_params,
+    parse_yaml,
+    unreadable_file,
+)
 from kwflow.exceptions import DefinitionError, Problem
 
 if TYPE_CHECKING:

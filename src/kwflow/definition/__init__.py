@@ -14,6 +14,7 @@ from ._loader import (
     load_process_text,
     parse_process,
     parse_process_file,
+    unreadable_file,
 )
 from ._messages_cs import problem_text
 from ._models import (
@@ -54,8 +55,8 @@ from ._models import (
     TextField,
 )
 from ._registry import ENTRY_POINT_GROUP, Registry, process_files, shipped_processes_dir
-from ._schema import process_json_schema
-from ._yaml import SourceMap, parse_yaml
+from ._schema import process_json_schema, reference_markdown
+from ._yaml import DocPath, SourceMap, describe, describe_params, parse_yaml
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -74,6 +75,7 @@ __all__ = [
     "DateTimeField",
     "Deadline",
     "DeadlineVariant",
+    "DocPath",
     "EnumField",
     "EnumValue",
     "FieldCondition",
@@ -101,6 +103,8 @@ __all__ = [
     "SourceMap",
     "TextField",
     "check_process",
+    "describe",
+    "describe_params",
     "load_process",
     "load_process_text",
     "parse_process",
@@ -109,5 +113,7 @@ __all__ = [
     "problem_text",
     "process_files",
     "process_json_schema",
+    "reference_markdown",
     "shipped_processes_dir",
+    "unreadable_file",
 ]

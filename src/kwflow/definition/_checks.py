@@ -28,7 +28,7 @@ from pydantic import BaseModel
 
 from kwflow.exceptions import Problem
 
-from ._loader import LoadedProcess
+from ._loaded import LoadedProcess
 from ._models import (
     Action,
     ActionOnlyAfter,

@@ -24,6 +24,8 @@ from pydantic import BaseModel, ValidationError
 
 from kwflow.exceptions import DefinitionError, Problem
 
+from ._checks import check_process
+from ._loaded import LoadedProcess
 from ._models import (
     Anchor,
     Deadline,
@@ -49,19 +51,6 @@ __all__ = [
     "parse_process",
     "parse_process_file",
 ]
-
-
-@dataclass(frozen=True)
-class LoadedProcess:
-    """A process together with where it came from, as the checks need it.
-
-    ``source`` maps every place in the document to its line and column, so
-    a check can point at the exact reference that is wrong.
-    """
-
-    process: Process
-    source: SourceMap
-    file: str
 
 
 def parse_process(text: str | bytes, filename: str = "<string>") -> LoadedProcess:
@@ -129,8 +118,6 @@ def load_process(path: str | Path, *, check: bool = True) -> Process:
 
 
 def _raise_on_check_errors(loaded: LoadedProcess) -> None:
-    from ._checks import check_process
-
     problems = check_process(loaded)
     if any(p.severity == "error" for p in problems):
         raise DefinitionError(problems)

@@ -27,6 +27,7 @@ from ._engine import Engine
 from ._evolve import evolve, fold
 from ._frozen import FrozenMap
 from ._records import (
+    CASE_FORMAT,
     ActionOption,
     ArtifactVersion,
     Case,
@@ -40,7 +41,6 @@ from ._records import (
     ReasonCode,
     TakenAction,
 )
-from ._serialization import CASE_FORMAT
 
 __all__ = [
     "CASE_FORMAT",
