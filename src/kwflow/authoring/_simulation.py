@@ -20,10 +20,19 @@ from zoneinfo import ZoneInfo
 
 from kwflow.exceptions import DefinitionError, KwflowError, Problem
 
-from ._scenario import Expectation, LoadedScenario, ProcessRef, RelativeTime, Scenario, Step
+from ._scenario import (
+    Expectation,
+    LoadedScenario,
+    ProcessRef,
+    RelativeTime,
+    Scenario,
+    Step,
+    text_in,
+)
 
 if TYPE_CHECKING:
     from kwflow.definition import Process, Registry
+    from kwflow.store import CaseStore
 
 __all__ = [
     "DeadlineView",
@@ -347,8 +356,17 @@ def run_scenario(
     *,
     registry: Registry | None = None,
     lang: Language = "cs",
+    store: CaseStore | None = None,
+    case_id: str | None = None,
+    show_names: bool = False,
 ) -> ScenarioResult:
     """Play a scenario through the engine and check its expectations.
+
+    The case is kept in ``store`` (a new in-memory store when it is
+    ``None``; the caller closes a store it gives) under ``case_id`` (made
+    from the title when it is ``None``). The timeline shows who gave each
+    step by id, as the engine records them, or with ``show_names`` by
+    their name in ``people``.
 
     Raises `DefinitionError` when the scenario names something the process
     or its own cast does not have, or when its process file has problems;
@@ -373,26 +391,33 @@ def run_scenario(
     engine_registry.add(process)
     engine = Engine(
         engine_registry,
-        store=MemoryStore(),
+        store=store if store is not None else MemoryStore(),
         clock=clock,
         guards={name: _fixed_guard(answer) for name, answer in scenario.guards.items()},
     )
     names = _Names(process, scenario, lang)
+    shown = names.person if show_names else _as_given
 
     case = engine.open_case(
-        process.id, version=process.version, by=scenario.opened_by, case_id=_case_id(scenario)
+        process.id,
+        version=process.version,
+        by=scenario.opened_by,
+        case_id=case_id if case_id is not None else _case_id(scenario),
     )
     timeline = TimelineRecorder(engine, case.id, process, lang=lang)
-    timeline.record(current, scenario.opened_by, describe_command(process, "opened", lang=lang))
+    timeline.record(
+        current, shown(scenario.opened_by), describe_command(process, "opened", lang=lang)
+    )
 
     failure: StepFailure | None = None
     for number, step in enumerate(scenario.steps, start=1):
+        note = text_in(step.note, lang)
         moment = _step_time(step, current, zone, process.calendar)
         if moment < current:
             backwards = _UNMET["backwards"][lang].format(
                 at=_show_time(moment, lang), previous=_show_time(current, lang)
             )
-            failure = StepFailure(number, step.note, (backwards,), lang)
+            failure = StepFailure(number, note, (backwards,), lang)
             break
         current = moment
         clock.set(moment)
@@ -403,15 +428,15 @@ def run_scenario(
             refusal = exc
         entry = timeline.record(
             current,
-            step.who,
+            shown(step.who) if step.who is not None else None,
             names.command(step),
-            step.note,
+            note,
             str(refusal) if refusal is not None else None,
             refusal_expected=step.expect is not None and step.expect.refused is not None,
         )
         problems_here = _unmet(step.expect, entry, refusal, process, lang)
         if problems_here:
-            failure = StepFailure(number, step.note, tuple(problems_here), lang)
+            failure = StepFailure(number, note, tuple(problems_here), lang)
             break
     else:
         if scenario.expect is not None:
@@ -421,7 +446,7 @@ def run_scenario(
                 failure = StepFailure(-1, None, tuple(problems_here), lang)
 
     return ScenarioResult(
-        title=scenario.title,
+        title=text_in(scenario.title, lang) or "",
         file=loaded.file,
         process=process,
         entries=tuple(timeline.entries),
@@ -439,8 +464,13 @@ def _fixed_guard(answer: bool) -> Any:
     return guard
 
 
+def _as_given(person_id: str) -> str:
+    return person_id
+
+
 def _case_id(scenario: Scenario) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", scenario.title.lower()).strip("-")
+    title = text_in(scenario.title, "cs") or ""
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
     return f"scenario-{slug[:40] or 'case'}"
 
 
@@ -467,8 +497,9 @@ def _give(engine: Any, case_id: str, step: Step, scenario: Scenario, zone: ZoneI
 class TimelineRecorder:
     """Timeline entries of a live case: a step's words, then the case's phase and deadlines.
 
-    `run_scenario` and ``kwflow demo`` both record through it, so both show
-    the same facts in the same words. ``who`` and ``what`` are the text to
+    `run_scenario` records through it (for ``kwflow simulate`` and ``kwflow
+    demo``); a tool that drives an engine itself may too, to show the same
+    facts in the same words. ``who`` and ``what`` are the text to
     show; the phase, the outcome and every deadline (with which of them
     changed since the previous entry) are read from the engine.
     """
@@ -653,7 +684,8 @@ class _Names:
 
     def person(self, person_id: str) -> str:
         person = self.scenario.people.get(person_id)
-        return person.name if person is not None and person.name else person_id
+        name = text_in(person.name, self.lang) if person is not None else None
+        return name or person_id
 
     def command(self, step: Step) -> str:
         target = step.target or ""
