@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING
 import pytest
 
 from kwflow import Engine, Registry
+from kwflow.cli._demo import DEMO_CASES, demo_scenarios_dir
 from kwflow.cli._main import main
+from kwflow.definition import shipped_processes_dir
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -131,3 +133,44 @@ def test_the_demo_speaks_czech(capsys: pytest.CaptureFixture[str]) -> None:
     assert "zápis měl přijít do konce st 4. listopadu (28. října je svátek)" in output
     assert "(minutes_delivered): PORUŠENA · limit st 2026-11-04 23:59" in output
     assert output.count("historie ověřena") == 2
+
+
+def test_the_demo_is_scenario_files_shipped_with_the_processes() -> None:
+    # In a checkout processes/scenarios/demo/; in a wheel kwflow/_processes/scenarios/demo/.
+    assert demo_scenarios_dir() == shipped_processes_dir() / "scenarios" / "demo"
+    assert sorted(path.name for path in demo_scenarios_dir().glob("*.yaml")) == sorted(
+        name for name, _ in DEMO_CASES
+    )
+
+
+@pytest.mark.parametrize("lang", ["en", "cs"])
+def test_kwflow_simulate_runs_the_demo_files_clean(
+    capsys: pytest.CaptureFixture[str], lang: str
+) -> None:
+    # They are ordinary scenario files, with expectations that hold.
+    assert main(["simulate", str(demo_scenarios_dir()), "--lang", lang]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    assert captured.out.count("OK: ") == len(DEMO_CASES)
+
+
+def test_a_step_that_goes_otherwise_than_its_file_says_fails_the_demo(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    for name, _ in DEMO_CASES:
+        (tmp_path / name).write_bytes((demo_scenarios_dir() / name).read_bytes())
+    family = tmp_path / "family_conference.yaml"
+    family.write_text(
+        family.read_text(encoding="utf-8").replace("outcome: completed", "outcome: declined"),
+        encoding="utf-8",
+    )
+    monkeypatch.setattr("kwflow.cli._demo.demo_scenarios_dir", lambda: tmp_path)
+    assert main(["demo", "--store", "memory"]) == 1
+    captured = capsys.readouterr()
+    assert "FAILED: the final expectations: expected outcome declined, found completed" in (
+        captured.out
+    )
+    assert captured.err == (
+        f"kwflow demo: {family}: the final expectations: "
+        "expected outcome declined, found completed\n"
+    )

@@ -61,7 +61,10 @@ def scenarios_of(path: Path) -> list[tuple[str, str]]:
         except DefinitionError as exc:
             raise PluginError(f"scenario file {file} does not load:\n{exc}") from None
         if isinstance(scenario.process, str) and (file.parent / scenario.process).resolve() == path:
-            found.append((scenario.title, f"processes/scenarios/{file.name}"))
+            title = scenario.title
+            if not isinstance(title, str):  # {cs: ..., en: ...}, as the page's headings
+                title = f"{title.text('cs')} / {title.text('en')}"
+            found.append((title, f"processes/scenarios/{file.name}"))
     return found
 
 

@@ -9,6 +9,7 @@ import pytest
 from authoring_paths import ROOT, SCENARIO_FILES
 
 from kwflow.authoring import LoadedScenario, Step, load_scenario, load_scenario_text
+from kwflow.authoring._scenario import text_in
 from kwflow.authoring._simulation import _step_time, reference_problems, scenario_process
 from kwflow.exceptions import DefinitionError
 
@@ -96,6 +97,26 @@ def test_every_shape_problem_at_once_with_its_position() -> None:
             "(at steps[4]) [scenario]"
         ),
     ]
+
+
+def test_texts_a_reader_sees_may_be_given_in_both_languages() -> None:
+    text = (
+        MINIMAL.replace("title: Minimal", "title: {cs: Nejmenší, en: Minimal}")
+        .replace("olga: {roles: [convener]}", "olga: {name: {cs: Olga, en: Olga (OSPOD)}}")
+        .replace("act: call_off}", "act: call_off, note: {cs: zrušení, en: calling off}}")
+    )
+    scenario = loaded(text).scenario
+    assert text_in(scenario.title, "en") == "Minimal"
+    assert text_in(scenario.people["olga"].name, "en") == "Olga (OSPOD)"
+    assert text_in(scenario.steps[0].note, "cs") == "zrušení"
+    # One text serves every language.
+    assert text_in(loaded(MINIMAL).scenario.title, "en") == "Minimal"
+
+
+def test_a_misspelt_language_of_a_text_is_named() -> None:
+    (problem,) = problems_of(MINIMAL.replace("title: Minimal", "title: {cs: Nejmenší, eng: x}"))
+    assert problem.startswith("s.yaml:1:")
+    assert "unknown key 'eng' (at title.eng); did you mean 'en'?" in problem
 
 
 def test_the_opener_must_be_among_the_people() -> None:

@@ -10,6 +10,7 @@ from authoring_paths import ROOT, SCENARIO_FILES
 from kwflow.authoring import format_timeline, load_scenario, run_scenario
 from kwflow.cli import main
 from kwflow.exceptions import DefinitionError
+from kwflow.store import MemoryStore
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -178,6 +179,25 @@ def test_guards_answer_as_the_scenario_says(tmp_path: Path) -> None:
     assert result.failure is not None
     assert "open_conference" in str(result.failure)
     assert "the scenario says this guard refuses" in str(result.failure)
+
+
+def test_the_caller_may_give_the_store_the_case_id_and_show_names(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "  - {who: petra, act: accept_request, note: {cs: přijetí, en: accepting}}\n",
+    )
+    store = MemoryStore()
+    result = run_scenario(
+        load_scenario(path), lang="en", store=store, case_id="my-case", show_names=True
+    )
+    assert store.version("my-case") == 2  # opened, then petra assigned
+    text = format_timeline(result, lang="en")
+    # Who is shown by name (petra has none: her id); the note in the timeline's language.
+    assert "[0] Mon 2026-10-05 09:00 · Olga · opened the case" in text
+    assert "[1] Mon 2026-10-05 09:10 · Olga · assigned the role Organizer: petra" in text
+    assert "[2] Mon 2026-10-05 09:10 · petra · action: Accept the request\n    accepting\n" in text
+    assert result.failure is not None
+    assert str(result.failure).startswith("step 2 (accepting): refused: ")
 
 
 def test_names_the_process_lacks_stop_the_run_before_it_starts(tmp_path: Path) -> None:

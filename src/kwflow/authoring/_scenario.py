@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -31,6 +31,7 @@ from pydantic import (
 
 from kwflow.definition import (
     DocPath,
+    Label,
     SourceMap,
     describe,
     describe_params,
@@ -53,8 +54,10 @@ __all__ = [
     "RelativeTime",
     "Scenario",
     "Step",
+    "Text",
     "load_scenario",
     "load_scenario_text",
+    "text_in",
 ]
 
 COMMANDS: tuple[str, ...] = (
@@ -103,6 +106,21 @@ class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+Text = Annotated[str, Field(min_length=1)] | Label
+"""A text a reader sees: one text for every language, or ``{cs: ..., en: ...}``.
+
+The second form is a process file's label; the timeline shows the language
+it is printed in (the other when that one is missing).
+"""
+
+
+def text_in(text: Text | None, lang: str) -> str | None:
+    """``text`` as the timeline in ``lang`` shows it."""
+    if text is None or isinstance(text, str):
+        return text
+    return text.text(lang)
+
+
 class _Invalid(ValueError):
     """A validator's complaint: the English text, and its ``code`` and facts as text.
 
@@ -131,7 +149,7 @@ class Person(_Model):
     actor, as in a real case).
     """
 
-    name: str | None = Field(default=None, description="how the timeline shows the person")
+    name: Text | None = Field(default=None, description="how the timeline shows the person")
     roles: tuple[str, ...] = Field(default=(), description="roles this person will hold")
 
 
@@ -228,7 +246,7 @@ class Step(_Model):
         "'+30m') or {working_days: 3, time: '09:00'}; left out = the previous step's time",
     )
     who: str | None = Field(default=None, pattern=_PERSON)
-    note: str | None = Field(default=None, description="what this step is, in words")
+    note: Text | None = Field(default=None, description="what this step is, in words")
     act: str | None = Field(default=None, pattern=_IDENTIFIER)
     submit: str | None = Field(default=None, pattern=_IDENTIFIER)
     assign: str | None = Field(default=None, pattern=_PERSON)
@@ -297,11 +315,13 @@ class Scenario(_Model):
     of a registered process. ``start`` is when the case is opened (local
     time of the process unless it carries an offset), by ``opened_by``.
     ``guards`` says how each named guard of the process answers: in a real
-    host they are Python functions, in a scenario fixed answers.
+    host they are Python functions, in a scenario fixed answers. The texts
+    a reader sees (``title``, ``description``, a person's ``name``, a step's
+    ``note``) are one text or ``{cs: ..., en: ...}``.
     """
 
-    title: str = Field(min_length=1)
-    description: str | None = None
+    title: Text
+    description: Text | None = None
     process: str | ProcessRef
     start: datetime | str
     opened_by: str = Field(pattern=_PERSON)
@@ -464,6 +484,9 @@ def _code(error: ErrorDetails, params: dict[str, str]) -> str:
         if isinstance(cause, _Invalid):
             params.update(cause.params)
             return cause.code
+        if "Label" in map(_member_name, error["loc"]):
+            # A `Text` given as a mapping with neither language.
+            return "schema.label-empty"
         params["kind"] = kind
         return "scenario.other"
     if kind == "string_pattern_mismatch":
@@ -501,8 +524,23 @@ def _too_short_because_items_failed(error: ErrorDetails) -> bool:
     return isinstance(given, list | tuple) and actual < len(given)
 
 
-_UNION_MEMBERS = frozenset({"str", "datetime", "RelativeTime", "ProcessRef"})
-_SCALAR_MEMBERS = frozenset({"str", "int", "bool", "datetime"})
+# How pydantic names union members in an error's location; "constrained-str"
+# is the non-empty text of `Text`.
+_UNION_MEMBERS = frozenset(
+    {"str", "constrained-str", "datetime", "RelativeTime", "ProcessRef", "Label"}
+)
+_SCALAR_MEMBERS = frozenset({"str", "constrained-str", "int", "bool", "datetime"})
+
+
+def _member_name(segment: int | str) -> int | str:
+    """A union member's name in an error's location, without its validators.
+
+    pydantic names a model with an after-validator, such as `Label`,
+    ``function-after[_one_language_at_least(), Label]``.
+    """
+    if isinstance(segment, str) and segment.startswith("function-after["):
+        return segment.removesuffix("]").rsplit(", ", 1)[-1]
+    return segment
 
 
 def _union_noise(
@@ -513,7 +551,7 @@ def _union_noise(
     For ``when: {wokring_days: 2}`` pydantic reports that the mapping is not
     text, not a datetime, and has an unknown key; only the last helps.
     """
-    if not any(segment in _UNION_MEMBERS for segment in error["loc"]):
+    if not any(_member_name(segment) in _UNION_MEMBERS for segment in error["loc"]):
         return False
     if not error["type"].endswith(("_type", "_parsing")):
         return False
@@ -566,4 +604,6 @@ def _keys_at(path: DocPath) -> tuple[str, ...]:
         model = Person
     elif names[-1:] == ["process"]:
         model = ProcessRef
+    elif names[-1:] in (["title"], ["description"], ["name"], ["note"]):
+        model = Label
     return tuple(model.model_fields)

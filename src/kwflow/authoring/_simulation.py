@@ -31,11 +31,20 @@ from kwflow.engine import (
 from kwflow.exceptions import DefinitionError, KwflowError, Problem
 
 from ._describe import describe_command
-from ._scenario import Expectation, LoadedScenario, ProcessRef, RelativeTime, Scenario, Step
+from ._scenario import (
+    Expectation,
+    LoadedScenario,
+    ProcessRef,
+    RelativeTime,
+    Scenario,
+    Step,
+    text_in,
+)
 
 if TYPE_CHECKING:
     from kwflow.definition import Process, Registry
     from kwflow.engine import Command
+    from kwflow.store import CaseStore
 
 __all__ = [
     "DeadlineView",
@@ -347,8 +356,17 @@ def run_scenario(
     *,
     registry: Registry | None = None,
     lang: Language = "cs",
+    store: CaseStore | None = None,
+    case_id: str | None = None,
+    show_names: bool = False,
 ) -> ScenarioResult:
     """Play a scenario through the engine and check its expectations.
+
+    The case is kept in ``store`` (a new in-memory store when it is
+    ``None``; the caller closes a store it gives) under ``case_id`` (made
+    from the title when it is ``None``). The timeline shows who gave each
+    step by id, as the engine records them, or with ``show_names`` by
+    their name in ``people``.
 
     Raises `DefinitionError` when the scenario names something the process
     or its own cast does not have, or when its process file has problems;
@@ -373,30 +391,32 @@ def run_scenario(
     engine_registry.add(process)
     engine = Engine(
         engine_registry,
-        store=MemoryStore(),
+        store=store if store is not None else MemoryStore(),
         clock=clock,
         guards={name: _fixed_guard(answer) for name, answer in scenario.guards.items()},
     )
     names = _Names(process, scenario, lang)
+    shown = names.person if show_names else _as_given
 
     opening = OpenCase(
         process=process.id,
         version=process.version,
         by=scenario.opened_by,
-        case_id=_case_id(scenario),
+        case_id=case_id if case_id is not None else _case_id(scenario),
     )
     case = engine.execute(opening)
     timeline = TimelineRecorder(engine, case.id, process, lang=lang)
-    timeline.record(current, scenario.opened_by, names.command(opening))
+    timeline.record(current, shown(scenario.opened_by), names.command(opening))
 
     failure: StepFailure | None = None
     for number, step in enumerate(scenario.steps, start=1):
+        note = text_in(step.note, lang)
         moment = _step_time(step, current, zone, process.calendar)
         if moment < current:
             backwards = _UNMET["backwards"][lang].format(
                 at=_show_time(moment, lang), previous=_show_time(current, lang)
             )
-            failure = StepFailure(number, step.note, (backwards,), lang)
+            failure = StepFailure(number, note, (backwards,), lang)
             break
         current = moment
         clock.set(moment)
@@ -408,15 +428,15 @@ def run_scenario(
             refusal = exc
         entry = timeline.record(
             current,
-            step.who,
+            shown(step.who) if step.who is not None else None,
             names.command(command),
-            step.note,
+            note,
             str(refusal) if refusal is not None else None,
             refusal_expected=step.expect is not None and step.expect.refused is not None,
         )
         problems_here = _unmet(step.expect, entry, refusal, process, lang)
         if problems_here:
-            failure = StepFailure(number, step.note, tuple(problems_here), lang)
+            failure = StepFailure(number, note, tuple(problems_here), lang)
             break
     else:
         if scenario.expect is not None:
@@ -426,7 +446,7 @@ def run_scenario(
                 failure = StepFailure(-1, None, tuple(problems_here), lang)
 
     return ScenarioResult(
-        title=scenario.title,
+        title=text_in(scenario.title, lang) or "",
         file=loaded.file,
         process=process,
         entries=tuple(timeline.entries),
@@ -444,8 +464,13 @@ def _fixed_guard(answer: bool) -> Any:
     return guard
 
 
+def _as_given(person_id: str) -> str:
+    return person_id
+
+
 def _case_id(scenario: Scenario) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", scenario.title.lower()).strip("-")
+    title = text_in(scenario.title, "cs") or ""
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
     return f"scenario-{slug[:40] or 'case'}"
 
 
@@ -479,8 +504,9 @@ def step_command(step: Step, case_id: str, scenario: Scenario, zone: ZoneInfo) -
 class TimelineRecorder:
     """Timeline entries of a live case: a step's words, then the case's phase and deadlines.
 
-    `run_scenario` and ``kwflow demo`` both record through it, so both show
-    the same facts in the same words. ``who`` and ``what`` are the text to
+    `run_scenario` records through it (for ``kwflow simulate`` and ``kwflow
+    demo``); a tool that drives an engine itself may too, to show the same
+    facts in the same words. ``who`` and ``what`` are the text to
     show; the phase, the outcome and every deadline (with which of them
     changed since the previous entry) are read from the engine.
     """
@@ -631,7 +657,8 @@ class _Names:
 
     def person(self, person_id: str) -> str:
         person = self.scenario.people.get(person_id)
-        return person.name if person is not None and person.name else person_id
+        name = text_in(person.name, self.lang) if person is not None else None
+        return name or person_id
 
     def command(self, command: Command) -> str:
         return describe_command(self.process, command, lang=self.lang, person_name=self.person)
