@@ -1,13 +1,16 @@
 """The `Engine`: the imperative shell around decide and evolve.
 
-Every command runs the same loop (design.md, "The core loop"):
+Every command is a record (``_commands``) and `Engine.execute` is the one
+way in; the named methods build a record and execute it. Every command on a
+case runs the same loop (docs/architecture.md, "The core loop"):
 
 1. find the case: the store's version, then the engine's cached `Case` if
    it is that version, else the store's snapshot and events, folded;
 2. note the time once, from the clock;
 3. record, first, the breaches of the case's deadlines that passed by now;
-4. decide the command (pure; a refusal raises and nothing is written), and
-   record the breach of any deadline it started that is overdue already;
+4. decide the command (``_decide.decide``: pure; a refusal raises and
+   nothing is written), and record the breach of any deadline it started
+   that is overdue already;
 5. number and hash the events and append them, with the case's open
    deadlines and every so often a snapshot, in one ``store.append`` that
    checks the case is still at the version read;
