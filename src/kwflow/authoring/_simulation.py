@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from kwflow.exceptions import DefinitionError, KwflowError, Problem
@@ -24,6 +24,7 @@ from ._scenario import Expectation, LoadedScenario, ProcessRef, RelativeTime, Sc
 
 if TYPE_CHECKING:
     from kwflow.definition import Process, Registry
+    from kwflow.i18n import Language
 
 __all__ = [
     "DeadlineView",
@@ -36,8 +37,6 @@ __all__ = [
     "run_scenario",
     "scenario_process",
 ]
-
-Language = Literal["cs", "en"]
 
 _RELATIVE_PART = re.compile(r"(\d+)([wdhm])")
 

@@ -18,7 +18,7 @@ memory`` print the same text on every run: fixed case ids, fixed times.
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import argparse
@@ -27,9 +27,8 @@ if TYPE_CHECKING:
 
     from kwflow import Engine, GuardContext, SimulatedClock
     from kwflow.authoring import TimelineRecorder
+    from kwflow.i18n import Language
     from kwflow.store import CaseStore
-
-Language = Literal["cs", "en"]
 
 FAMILY_CASE_ID = "demo-rodinna-konference"
 CASE_CONFERENCE_ID = "demo-pripadova-konference"

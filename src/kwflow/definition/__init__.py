@@ -4,7 +4,8 @@ Load one file with `load_process`, many with `Registry`; run the
 static checks yourself with `parse_process` and `check_process`.
 Every problem with a file is reported at once in a
 `DefinitionError`, each with its line and column; `problem_text`
-renders a problem in English or Czech.
+renders a problem in English or Czech (`czech` gives its parts, from the
+`ProblemTemplate` of its code in `PROBLEM_TEMPLATES`).
 """
 
 from ._checks import RULES, CheckContext, Rule, check_process
@@ -15,7 +16,7 @@ from ._loader import (
     parse_process,
     parse_process_file,
 )
-from ._messages_cs import problem_text
+from ._messages import PROBLEM_TEMPLATES, CzechProblem, ProblemTemplate, czech, problem_text
 from ._models import (
     FIELD_TYPES,
     LANGUAGE_VERSION,
@@ -61,6 +62,7 @@ __all__ = [
     "ENTRY_POINT_GROUP",
     "FIELD_TYPES",
     "LANGUAGE_VERSION",
+    "PROBLEM_TEMPLATES",
     "RULES",
     "Action",
     "ActionOnlyAfter",
@@ -70,6 +72,7 @@ __all__ = [
     "ArtifactPresentOnEntry",
     "BoolField",
     "CheckContext",
+    "CzechProblem",
     "DateField",
     "DateTimeField",
     "Deadline",
@@ -91,6 +94,7 @@ __all__ = [
     "Phase",
     "PhaseEnteredAtMostOnce",
     "PhaseInfo",
+    "ProblemTemplate",
     "Process",
     "Registry",
     "Requirements",
@@ -101,6 +105,7 @@ __all__ = [
     "SourceMap",
     "TextField",
     "check_process",
+    "czech",
     "load_process",
     "load_process_text",
     "parse_process",
