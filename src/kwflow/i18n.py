@@ -15,8 +15,9 @@ Czech, see `czech_plural`; two forms: English, see `english_plural`).
 Where the wording depends on the facts beyond filling holes, a template is
 a function of the facts instead.
 
->>> render("{n:plural:položku|položky|položek}, {who:or:nikdo}", {"n": "3", "who": ""})
-'3 položky, nikdo'
+Examples:
+    >>> render("{n:plural:položku|položky|položek}, {who:or:nikdo}", {"n": "3", "who": ""})
+    '3 položky, nikdo'
 """
 
 from __future__ import annotations
@@ -63,8 +64,9 @@ and the facts to word it in Czech (see `kwflow.definition.ProblemTemplate`).
 def czech_plural(count: int, one: str, few: str, many: str) -> str:
     """The Czech form of a noun for ``count``: 1, 2 to 4, or 0 and 5 and more.
 
-    >>> [czech_plural(n, "den", "dny", "dní") for n in (0, 1, 2, 4, 5, 21)]
-    ['dní', 'den', 'dny', 'dny', 'dní', 'dní']
+    Examples:
+        >>> [czech_plural(n, "den", "dny", "dní") for n in (0, 1, 2, 4, 5, 21)]
+        ['dní', 'den', 'dny', 'dny', 'dní', 'dní']
     """
     if count == 1:
         return one
@@ -82,9 +84,10 @@ def english_plural(count: int, one: str, other: str) -> str:
 class Noun:
     """A noun that is counted, with its forms in each language.
 
-    >>> days = Noun(cs=("den", "dny", "dní"), en=("day", "days"))
-    >>> days.counted(5, "cs"), days.counted(1, "en")
-    ('5 dní', '1 day')
+    Examples:
+        >>> days = Noun(cs=("den", "dny", "dní"), en=("day", "days"))
+        >>> days.counted(5, "cs"), days.counted(1, "en")
+        ('5 dní', '1 day')
     """
 
     cs: tuple[str, str, str]
