@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from kwflow.cli._main import EXIT_OK, EXIT_USAGE
-    from kwflow.definition._schema import process_json_schema, reference_markdown
+    from kwflow.definition import process_json_schema, reference_markdown
 
     if args.format == "json":
         text = json.dumps(process_json_schema(), indent=2, ensure_ascii=False) + "\n"

@@ -55,7 +55,7 @@ from ._models import (
     TextField,
 )
 from ._registry import ENTRY_POINT_GROUP, Registry, process_files, shipped_processes_dir
-from ._schema import process_json_schema
+from ._schema import process_json_schema, reference_markdown
 from ._yaml import SourceMap, parse_yaml
 
 __all__ = [
@@ -114,5 +114,6 @@ __all__ = [
     "problem_text",
     "process_files",
     "process_json_schema",
+    "reference_markdown",
     "shipped_processes_dir",
 ]

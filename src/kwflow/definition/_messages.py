@@ -12,8 +12,7 @@ The parts of a template are `kwflow.i18n` templates over the problem's
 
 Scenario files (`kwflow simulate`) are read with the same YAML reader and
 can name a broken process file, so their problems are these and their own:
-`kwflow.authoring` adds its templates to `PROBLEM_TEMPLATES` and renders
-with the functions here.
+`kwflow.authoring.SCENARIO_TEMPLATES` holds both, for the functions here.
 
 Terms follow the generated process pages (``docs/processes/*.md``): proces,
 fáze, role, dokument (artifact), krok (action), lhůta (deadline), podmínka,
@@ -556,6 +555,7 @@ PROBLEM_TEMPLATES: Mapping[str, ProblemTemplate] = {
         hint="novějšímu souboru zvyšte verzi",
     ),
 }
+"""The Czech template of every problem a process file can have, by its ``code``."""
 
 
 # ------------------------------------------------------------- rendering
