@@ -13,15 +13,24 @@ from typing import TYPE_CHECKING
 import pytest
 from authoring_paths import FIXTURES, ROOT
 
-from kwflow.authoring import load_scenario, run_scenario
+from kwflow.authoring import SCENARIO_TEMPLATES, load_scenario, run_scenario
 from kwflow.cli import main
 from kwflow.cli._main import EXIT_USAGE
-from kwflow.definition import problem_text
-from kwflow.definition._messages_cs import TEMPLATES, czech
+from kwflow.definition import PROBLEM_TEMPLATES, problem_text
+from kwflow.definition import czech as czech_parts
 from kwflow.exceptions import DefinitionError, Problem
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from kwflow.definition import CzechProblem
+
+TEMPLATES = SCENARIO_TEMPLATES
+
+
+def czech(problem: Problem) -> CzechProblem:
+    return czech_parts(problem, TEMPLATES)
+
 
 BROKEN = FIXTURES / "broken_scenarios"
 BROKEN_FILES = sorted(BROKEN.glob("*.yaml"))
@@ -107,6 +116,14 @@ def test_every_scenario_template_is_reached() -> None:
     # scenario.other: a pydantic check the scenario models do not use today.
     assert scenario_codes - seen == {"scenario.other"}
     assert seen <= set(TEMPLATES)
+
+
+def test_scenario_templates_sit_with_authoring() -> None:
+    own = {code for code in TEMPLATES if code.startswith("scenario.")}
+    assert own
+    assert not own & set(PROBLEM_TEMPLATES)
+    assert set(TEMPLATES) == set(PROBLEM_TEMPLATES) | own
+    assert all(TEMPLATES[code] is PROBLEM_TEMPLATES[code] for code in PROBLEM_TEMPLATES)
 
 
 def test_the_unused_kind_renders_from_its_facts() -> None:

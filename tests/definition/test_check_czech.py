@@ -9,15 +9,26 @@ from typing import TYPE_CHECKING
 import pytest
 from definition_support import DOCS, FIXTURES, PROCESSES, marked_blocks, merge_sections, problems_of
 
-from kwflow.authoring import load_scenario, run_scenario
+from kwflow.authoring import SCENARIO_TEMPLATES, load_scenario, run_scenario
 from kwflow.cli import main
 from kwflow.cli._main import EXIT_OK, EXIT_PROBLEMS
 from kwflow.definition import RULES, problem_text
-from kwflow.definition._messages_cs import TEMPLATES, czech
+from kwflow.definition import czech as czech_parts
 from kwflow.exceptions import DefinitionError, Problem
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from kwflow.definition import CzechProblem
+
+# Process and scenario files are checked together here (a scenario's problems
+# include those of the process file it names), so with every template.
+TEMPLATES = SCENARIO_TEMPLATES
+
+
+def czech(problem: Problem) -> CzechProblem:
+    return czech_parts(problem, TEMPLATES)
+
 
 MINIMAL = (FIXTURES / "valid_minimal.yaml").read_text(encoding="utf-8")
 RULE_FIXTURES = sorted((FIXTURES / "rules").glob("*.yaml"))

@@ -71,7 +71,7 @@ def test_every_command_is_decided_carried_out_or_refused_with_a_kwflow_error(
 
 @pytest.mark.parametrize("kind", COMMAND_TYPES, ids=lambda kind: kind.__name__)
 def test_every_command_has_words_in_both_languages(kind: type[Command]) -> None:
-    assert set(COMMAND_WORDS[kind]) == {"cs", "en"}
+    assert set(COMMAND_WORDS[kind.__name__]) == {"cs", "en"}
     process = make_engine("rules").registry.get("rules")
     for lang in ("cs", "en"):
         assert describe_command(process, EXAMPLES[kind], lang=lang).strip()

@@ -1,4 +1,8 @@
-"""Tools for process authors: diagrams, scenario files and process pages."""
+"""Tools for process authors: diagrams, scenario files and process pages.
+
+A scenario file's problems are rendered in Czech with
+`kwflow.definition.problem_text` given `SCENARIO_TEMPLATES`.
+"""
 
 from ._describe import COMMAND_WORDS, describe_command
 from ._diagram import (
@@ -9,6 +13,7 @@ from ._diagram import (
     draw_diagram,
     mermaid_diagram,
 )
+from ._messages import SCENARIO_TEMPLATES
 from ._process_page import (
     PAGE_LANGUAGES,
     process_page_name,
@@ -43,6 +48,7 @@ __all__ = [
     "DIAGRAM_FORMATS",
     "LANGUAGES",
     "PAGE_LANGUAGES",
+    "SCENARIO_TEMPLATES",
     "DeadlineView",
     "Expectation",
     "GraphvizNotFound",

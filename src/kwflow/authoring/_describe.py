@@ -7,7 +7,7 @@ labels: ``krok: Dohodnout termín`` / ``action: Agree the date``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from kwflow.engine import (
     Act,
@@ -19,28 +19,28 @@ from kwflow.engine import (
     Submit,
     Unassign,
 )
+from kwflow.i18n import Catalogue, say
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from kwflow.definition import Label, Process
     from kwflow.engine import Command
+    from kwflow.i18n import Language
 
 __all__ = ["COMMAND_WORDS", "describe_command"]
 
-Language = Literal["cs", "en"]
-
-COMMAND_WORDS: dict[type[Command], dict[Language, str]] = {
-    OpenCase: {"cs": "založil(a) případ", "en": "opened the case"},
-    Act: {"cs": "krok", "en": "action"},
-    Submit: {"cs": "dokument", "en": "document"},
-    Assign: {"cs": "přidělil(a) roli", "en": "assigned the role"},
-    Unassign: {"cs": "odebral(a) roli", "en": "took away the role"},
-    CallIn: {"cs": "přivolal(a)", "en": "called in"},
-    Dismiss: {"cs": "propustil(a)", "en": "dismissed"},
-    CheckDeadlines: {"cs": "kontrola lhůt", "en": "deadlines checked"},
+COMMAND_WORDS: Catalogue = {
+    OpenCase.__name__: {"cs": "založil(a) případ", "en": "opened the case"},
+    Act.__name__: {"cs": "krok", "en": "action"},
+    Submit.__name__: {"cs": "dokument", "en": "document"},
+    Assign.__name__: {"cs": "přidělil(a) roli", "en": "assigned the role"},
+    Unassign.__name__: {"cs": "odebral(a) roli", "en": "took away the role"},
+    CallIn.__name__: {"cs": "přivolal(a)", "en": "called in"},
+    Dismiss.__name__: {"cs": "propustil(a)", "en": "dismissed"},
+    CheckDeadlines.__name__: {"cs": "kontrola lhůt", "en": "deadlines checked"},
 }
-"""The verb of each kind of command; a test fails when a command has none."""
+"""The verb of each kind of command, by its class name; a test fails when one has none."""
 
 
 def describe_command(
@@ -56,7 +56,7 @@ def describe_command(
     cast); without it ids are shown. Names the process lacks are shown as
     given, so a refused command with a wrong name still reads.
     """
-    word = COMMAND_WORDS[type(command)][lang]
+    word = say(COMMAND_WORDS, type(command).__name__, lang)
     match command:
         case Act():
             return f"{word}: {_label(process.action(command.action), command.action, lang)}"

@@ -36,6 +36,9 @@ from typing import TYPE_CHECKING, Literal
 
 from kwflow.definition import Deadline, Label, Period, PeriodUnit, Phase, Process
 from kwflow.exceptions import KwflowError
+from kwflow.i18n import LANGUAGES, Catalogue, Language, say
+
+from ._period_words import period_words
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -49,11 +52,7 @@ __all__ = [
     "mermaid_diagram",
 ]
 
-Language = Literal["cs", "en"]
 ImageFormat = Literal["svg", "png"]
-
-LANGUAGES: tuple[Language, ...] = ("cs", "en")
-"""Languages a diagram can be drawn in."""
 
 DIAGRAM_FORMATS: tuple[str, ...] = ("mermaid", "svg", "png")
 """Formats ``kwflow diagram`` writes; ``svg`` and ``png`` need Graphviz ``dot``."""
@@ -78,25 +77,7 @@ class GraphvizNotFound(KwflowError, OSError):
 
 # ----------------------------------------------------------------------- wording
 
-# Czech counts take three forms: 1, 2-4, and 0 or 5 and more.
-_CS_UNITS: dict[PeriodUnit, tuple[str, str, str]] = {
-    PeriodUnit.MINUTES: ("minuta", "minuty", "minut"),
-    PeriodUnit.HOURS: ("hodina", "hodiny", "hodin"),
-    PeriodUnit.DAYS: ("den", "dny", "dní"),
-    PeriodUnit.WEEKS: ("týden", "týdny", "týdnů"),
-    PeriodUnit.MONTHS: ("měsíc", "měsíce", "měsíců"),
-    PeriodUnit.WORKING_DAYS: ("pracovní den", "pracovní dny", "pracovních dní"),
-}
-_EN_UNITS: dict[PeriodUnit, tuple[str, str]] = {
-    PeriodUnit.MINUTES: ("minute", "minutes"),
-    PeriodUnit.HOURS: ("hour", "hours"),
-    PeriodUnit.DAYS: ("day", "days"),
-    PeriodUnit.WEEKS: ("week", "weeks"),
-    PeriodUnit.MONTHS: ("month", "months"),
-    PeriodUnit.WORKING_DAYS: ("working day", "working days"),
-}
-
-_WORDS: dict[str, dict[Language, str]] = {
+_WORDS: Catalogue = {
     "deadline": {"cs": "Lhůta", "en": "Deadline"},
     "target": {"cs": "cíl", "en": "target"},
     "limit": {"cs": "limit", "en": "limit"},
@@ -117,14 +98,8 @@ def period_text(period: Period, lang: Language) -> str:
     if amount == 0:
         # "0 days after the review date" reads as a puzzle; say what it means.
         elapsed = period.unit in (PeriodUnit.MINUTES, PeriodUnit.HOURS)
-        return _WORDS["at_once" if elapsed else "same_day"][lang]
-    if lang == "cs":
-        one, few, many = _CS_UNITS[period.unit]
-        word = one if amount == 1 else few if 2 <= amount <= 4 else many
-    else:
-        single, plural = _EN_UNITS[period.unit]
-        word = single if amount == 1 else plural
-    return f"{amount} {word}"
+        return say(_WORDS, "at_once" if elapsed else "same_day", lang)
+    return period_words(period, lang)
 
 
 def _text(label: Label | None, lang: Language, fallback: str) -> str:
@@ -232,9 +207,8 @@ def _build(process: Process, lang: Language) -> _Drawing:
         )
 
     initial = next((p.id for p in process.phases if p.initial), None)
-    title = (
-        f"{process.title.text(lang)} ({process.id}, {_WORDS['version'][lang]} {process.version})"
-    )
+    version = f"{say(_WORDS, 'version', lang)} {process.version}"
+    title = f"{process.title.text(lang)} ({process.id}, {version})"
     return _Drawing(title, roots, initial, list(edges.values()), parent)
 
 
@@ -252,7 +226,7 @@ def _deadline_phases(process: Process, deadline: Deadline) -> tuple[str, ...]:
 def _deadline_note(
     process: Process, deadline: Deadline, lang: Language, phase_names: list[str]
 ) -> str:
-    words = {key: value[lang] for key, value in _WORDS.items()}
+    words = {key: say(_WORDS, key, lang) for key in _WORDS}
     times = []
     if deadline.target is not None:
         times.append(f"{words['target']} {period_text(deadline.target, lang)}")
@@ -372,7 +346,7 @@ def mermaid_diagram(process: Process, *, lang: Language = "cs", title: bool = Tr
             ident = _mermaid_id(node.id)
             label = node.label
             if node.outcome is not None:
-                label += f" ({_WORDS['outcome'][lang]}: {node.outcome})"
+                label += f" ({say(_WORDS, 'outcome', lang)}: {node.outcome})"
             lines.append(f'{indent}state "{_mermaid_text(label)}" as {ident}')
             if node.outcome is not None:
                 lines.append(f"{indent}class {ident} outcome")
@@ -443,7 +417,7 @@ def dot_diagram(process: Process, *, lang: Language = "cs") -> str:
                 write(node.children, indent + "  ")
                 lines.append(f"{indent}}}")
             elif node.outcome is not None:
-                label = f"{node.label}\n({_WORDS['outcome'][lang]}: {node.outcome})"
+                label = f"{node.label}\n({say(_WORDS, 'outcome', lang)}: {node.outcome})"
                 lines.append(
                     f"{indent}{_dot_string(node.id)} [label={_dot_string(label)}, "
                     'peripheries=2, fillcolor="#eeeeee", penwidth=2];'

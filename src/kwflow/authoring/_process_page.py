@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from kwflow.definition import (
     ActionOnlyAfter,
@@ -36,6 +36,9 @@ from kwflow.definition import (
     load_process,
     process_files,
 )
+from kwflow.i18n import LANGUAGES, Language, Noun
+
+from ._period_words import period_words
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -57,9 +60,7 @@ if TYPE_CHECKING:
 
 __all__ = ["PAGE_LANGUAGES", "process_page_name", "render_process_page", "write_process_pages"]
 
-PageLanguage = Literal["cs", "en"]
-
-PAGE_LANGUAGES: tuple[PageLanguage, ...] = ("cs", "en")
+PAGE_LANGUAGES: tuple[Language, ...] = LANGUAGES
 """The languages of a process page, in the order they appear."""
 
 
@@ -254,29 +255,7 @@ _KINDS: dict[str, tuple[str, str]] = {
 _RANGE = "\u2013"  # an en dash, as ranges are written in both languages
 _FIELD_OF = " \u203a "  # "document > field", with a single angle quotation mark
 
-# Czech counts take three forms: 1, 2-4, and 0 or 5 and more.
-_CS_UNITS: dict[str, tuple[str, str, str]] = {
-    "minutes": ("minuta", "minuty", "minut"),
-    "hours": ("hodina", "hodiny", "hodin"),
-    "days": ("den", "dny", "dní"),
-    "weeks": ("týden", "týdny", "týdnů"),
-    "months": ("měsíc", "měsíce", "měsíců"),
-    "working_days": ("pracovní den", "pracovní dny", "pracovních dní"),
-}
-_EN_UNITS: dict[str, tuple[str, str]] = {
-    "minutes": ("minute", "minutes"),
-    "hours": ("hour", "hours"),
-    "days": ("day", "days"),
-    "weeks": ("week", "weeks"),
-    "months": ("month", "months"),
-    "working_days": ("working day", "working days"),
-}
-_CS_RECORDS = ("záznam", "záznamy", "záznamů")
-
-
-def _cs_count(amount: int, forms: tuple[str, str, str]) -> str:
-    one, few, many = forms
-    return f"{amount} {one if amount == 1 else few if 2 <= amount <= 4 else many}"
+_RECORDS = Noun(cs=("záznam", "záznamy", "záznamů"), en=("record", "records"))
 
 
 @dataclass(frozen=True)
@@ -284,7 +263,7 @@ class _Writer:
     """The page being written in one language."""
 
     process: Process
-    lang: PageLanguage
+    lang: Language
     level: int  # the Markdown level of the language section's own headings
 
     # -- words
@@ -301,11 +280,7 @@ class _Writer:
         return f"„{text}“" if self.lang == "cs" else f"“{text}”"
 
     def period(self, period: Period) -> str:
-        unit = period.unit.value
-        if self.lang == "cs":
-            return _cs_count(period.amount, _CS_UNITS[unit])
-        single, plural = _EN_UNITS[unit]
-        return f"{period.amount} {single if period.amount == 1 else plural}"
+        return period_words(period, self.lang)
 
     def listing(self, names: Iterable[str], empty: str = "—") -> str:
         names = list(names)
@@ -561,8 +536,8 @@ class _Writer:
             return f"{name}: {'prázdné' if cs else 'empty'}"
         count = condition.min_count or 0
         if cs:
-            return f"{name}: alespoň {_cs_count(count, _CS_RECORDS)}"
-        return f"{name}: at least {count} record{'' if count == 1 else 's'}"
+            return f"{name}: alespoň {_RECORDS.counted(count, 'cs')}"
+        return f"{name}: at least {_RECORDS.counted(count, 'en')}"
 
     def value(self, field: ArtifactField | None, value: object) -> str:
         if isinstance(value, bool):
@@ -650,7 +625,7 @@ class _Writer:
         kind = "seznam záznamů" if cs else "list of records"
         if field.min_items:
             if cs:
-                return f"{kind} (alespoň {_cs_count(field.min_items, _CS_RECORDS)})"
+                return f"{kind} (alespoň {_RECORDS.counted(field.min_items, 'cs')})"
             return f"{kind} (at least {field.min_items})"
         return kind
 
@@ -841,7 +816,7 @@ def _table(header: list[str], rows: list[list[str]]) -> Iterator[str]:
     yield ""
 
 
-def render_process_page(process: Process, *, lang: PageLanguage | None = None) -> str:
+def render_process_page(process: Process, *, lang: Language | None = None) -> str:
     """The Markdown documentation page of ``process``.
 
     With ``lang`` left out the page holds both languages, Czech first, each in
@@ -851,7 +826,7 @@ def render_process_page(process: Process, *, lang: PageLanguage | None = None) -
     resolved through the phase tree), outcomes, steps with their conditions,
     documents with their fields, deadlines, the host's checks and invariants.
     """
-    languages: tuple[PageLanguage, ...] = PAGE_LANGUAGES if lang is None else (lang,)
+    languages: tuple[Language, ...] = PAGE_LANGUAGES if lang is None else (lang,)
     both = len(languages) > 1
     titles = [process.title.text(code) for code in languages]
     distinct_titles = list(dict.fromkeys(titles))

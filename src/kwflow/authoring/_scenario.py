@@ -125,7 +125,8 @@ class _Invalid(ValueError):
     """A validator's complaint: the English text, and its ``code`` and facts as text.
 
     The code and facts let the problem be rendered in another language
-    (`kwflow.definition.problem_text`); the text is what pydantic reports.
+    (`kwflow.definition.problem_text` with `SCENARIO_TEMPLATES`, from
+    ``_messages.py``); the text is what pydantic reports.
     """
 
     def __init__(self, code: str, message: str, **params: str) -> None:

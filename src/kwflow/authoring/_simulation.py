@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from kwflow.engine import (
@@ -44,6 +44,7 @@ from ._scenario import (
 if TYPE_CHECKING:
     from kwflow.definition import Process, Registry
     from kwflow.engine import Command
+    from kwflow.i18n import Language
     from kwflow.store import CaseStore
 
 __all__ = [
@@ -57,8 +58,6 @@ __all__ = [
     "scenario_process",
     "step_command",
 ]
-
-Language = Literal["cs", "en"]
 
 _RELATIVE_PART = re.compile(r"(\d+)([wdhm])")
 

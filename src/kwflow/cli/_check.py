@@ -13,7 +13,21 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import argparse
 
+    from kwflow.i18n import Catalogue
+
 DEFAULT_PATH = "processes"
+
+# What the command itself says, by language; the problems are worded by
+# `kwflow.definition.problem_text`.
+_SAY: Catalogue = {
+    "ok": {"en": "{file}: ok", "cs": "{file}: v pořádku"},
+    "summary": {
+        "en": "{files} file(s) checked, {bad} with problems: "
+        "{errors} error(s), {warnings} warning(s)",
+        "cs": "{files:plural:soubor zkontrolován|soubory zkontrolovány|souborů zkontrolováno}, "
+        "{bad} s problémy: {errors:plural:chyba|chyby|chyb}, {warnings} varování",
+    },
+}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -44,9 +58,15 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from kwflow.cli._main import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
-    from kwflow.definition import check_process, parse_process_file, process_files
-    from kwflow.definition._messages_cs import czech, ok_text, problem_text, summary_text
+    from kwflow.definition import (
+        check_process,
+        czech,
+        parse_process_file,
+        problem_text,
+        process_files,
+    )
     from kwflow.exceptions import DefinitionError, Problem
+    from kwflow.i18n import say
 
     paths = [Path(p) for p in (args.paths or [DEFAULT_PATH])]
     files: list[Path] = []
@@ -143,11 +163,12 @@ def run(args: argparse.Namespace) -> int:
     else:
         for name, problems in results.items():
             if not problems:
-                print(ok_text(name, args.lang))
+                print(say(_SAY, "ok", args.lang, file=name))
                 continue
             for problem in problems:
                 print(problem_text(problem, args.lang))
             print()
         bad = sum(any(failing(p) for p in problems) for problems in results.values())
-        print(summary_text(len(results), bad, errors, warnings, args.lang))
+        counts = {"files": len(results), "bad": bad, "errors": errors, "warnings": warnings}
+        print(say(_SAY, "summary", args.lang, **{name: str(n) for name, n in counts.items()}))
     return EXIT_OK if ok else EXIT_PROBLEMS

@@ -20,7 +20,7 @@ memory`` print the same text on every run: fixed case ids, fixed times.
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import argparse
@@ -28,9 +28,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from kwflow.authoring import ScenarioResult
+    from kwflow.i18n import Language
     from kwflow.store import CaseStore
-
-Language = Literal["cs", "en"]
 
 DEMO_CASES: tuple[tuple[str, str], ...] = (
     ("case_conference.yaml", "demo-pripadova-konference"),

@@ -19,9 +19,10 @@ if TYPE_CHECKING:
     import argparse
 
     from kwflow.exceptions import KwflowError
+    from kwflow.i18n import Catalogue, Language
 
 # What the command itself says, by language.
-_SAY: dict[str, dict[str, str]] = {
+_SAY: Catalogue = {
     "no-files": {
         "en": "no scenario files (*.yaml) in {path}",
         "cs": "ve složce {path} nejsou žádné soubory scénářů (*.yaml)",
@@ -37,11 +38,13 @@ _SAY: dict[str, dict[str, str]] = {
 }
 
 
-def _say(lang: str, what: str, **facts: object) -> str:
-    return "kwflow simulate: " + _SAY[what][lang].format(**facts)
+def _say(lang: Language, what: str, **facts: str) -> str:
+    from kwflow.i18n import say
+
+    return "kwflow simulate: " + say(_SAY, what, lang, **facts)
 
 
-def _error_text(exc: KwflowError, lang: str) -> str:
+def _error_text(exc: KwflowError, lang: Language) -> str:
     """An error that stops a scenario before it runs, in the chosen language."""
     from kwflow.exceptions import ProcessNotFound
 
@@ -76,9 +79,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kwflow.authoring import format_timeline, load_scenario, run_scenario
+    from kwflow.authoring import SCENARIO_TEMPLATES, format_timeline, load_scenario, run_scenario
     from kwflow.cli._main import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
-    from kwflow.definition._messages_cs import problem_text
+    from kwflow.definition import problem_text
     from kwflow.exceptions import DefinitionError, KwflowError
 
     files: list[Path] = []
@@ -86,13 +89,13 @@ def run(args: argparse.Namespace) -> int:
         if path.is_dir():
             found = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
             if not found:
-                print(_say(args.lang, "no-files", path=path), file=sys.stderr)
+                print(_say(args.lang, "no-files", path=str(path)), file=sys.stderr)
                 return EXIT_USAGE
             files.extend(found)
         elif path.is_file():
             files.append(path)
         else:
-            print(_say(args.lang, "no-path", path=path), file=sys.stderr)
+            print(_say(args.lang, "no-path", path=str(path)), file=sys.stderr)
             return EXIT_USAGE
 
     status = EXIT_OK
@@ -102,14 +105,14 @@ def run(args: argparse.Namespace) -> int:
         try:
             result = run_scenario(load_scenario(file), lang=args.lang)
         except DefinitionError as exc:
-            print(_say(args.lang, "cannot-run", file=file), file=sys.stderr)
+            print(_say(args.lang, "cannot-run", file=str(file)), file=sys.stderr)
             for problem in exc.problems:
-                print(f"  {problem_text(problem, args.lang)}", file=sys.stderr)
+                print(f"  {problem_text(problem, args.lang, SCENARIO_TEMPLATES)}", file=sys.stderr)
             return EXIT_USAGE
         except KwflowError as exc:
             # Such as a process id the registry does not have.
             print(
-                _say(args.lang, "cannot-run", file=file),
+                _say(args.lang, "cannot-run", file=str(file)),
                 _error_text(exc, args.lang),
                 file=sys.stderr,
             )

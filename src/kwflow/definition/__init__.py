@@ -4,7 +4,8 @@ Load one file with `load_process`, many with `Registry`; run the
 static checks yourself with `parse_process` and `check_process`.
 Every problem with a file is reported at once in a
 `DefinitionError`, each with its line and column; `problem_text`
-renders a problem in English or Czech.
+renders a problem in English or Czech (`czech` gives its parts, from the
+`ProblemTemplate` of its code in `PROBLEM_TEMPLATES`).
 """
 
 from ._checks import RULES, CheckContext, Rule, check_process
@@ -16,7 +17,7 @@ from ._loader import (
     parse_process_file,
     unreadable_file,
 )
-from ._messages_cs import problem_text
+from ._messages import PROBLEM_TEMPLATES, CzechProblem, ProblemTemplate, czech, problem_text
 from ._models import (
     FIELD_TYPES,
     LANGUAGE_VERSION,
@@ -62,6 +63,7 @@ __all__ = [
     "ENTRY_POINT_GROUP",
     "FIELD_TYPES",
     "LANGUAGE_VERSION",
+    "PROBLEM_TEMPLATES",
     "RULES",
     "Action",
     "ActionOnlyAfter",
@@ -71,6 +73,7 @@ __all__ = [
     "ArtifactPresentOnEntry",
     "BoolField",
     "CheckContext",
+    "CzechProblem",
     "DateField",
     "DateTimeField",
     "Deadline",
@@ -93,6 +96,7 @@ __all__ = [
     "Phase",
     "PhaseEnteredAtMostOnce",
     "PhaseInfo",
+    "ProblemTemplate",
     "Process",
     "Registry",
     "Requirements",
@@ -103,6 +107,7 @@ __all__ = [
     "SourceMap",
     "TextField",
     "check_process",
+    "czech",
     "describe",
     "describe_params",
     "load_process",

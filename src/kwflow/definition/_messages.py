@@ -1,101 +1,61 @@
-"""Problems with process and scenario files, in Czech.
+"""Problems with process files, in Czech.
 
 Process authors are Czech methodologists. Every `Problem` keeps its English
 text as the source of truth and carries a ``code`` (the kind of problem) and
-``params`` (its facts as text); this module holds one Czech template per code
-and renders a problem from those data, never from the English sentence.
-The only English translated here is PyYAML's own wording of a syntax error,
-which reaches us as text.
+``params`` (its facts as text); this module holds one Czech
+`ProblemTemplate` per code and renders a problem from those data, never
+from the English sentence. The only English translated here is PyYAML's own
+wording of a syntax error, which reaches us as text.
 
-Templates are `str.format` strings over the problem's ``params``, with two
-extra format specs: ``{x:or:nikdo}`` shows ``nikdo`` for an empty value and
-``{n:plural:položku|položky|položek}`` shows ``n`` with the Czech form for 1,
-for 2-4 and for the rest. ``{x!r}`` quotes a name as the English text does.
-Where a part depends on the facts beyond substitution, the template part is
-a function of the params.
+The parts of a template are `kwflow.i18n` templates over the problem's
+``params``; ``{x!r}`` quotes a name as the English text does.
+
+Scenario files (`kwflow simulate`) are read with the same YAML reader and
+can name a broken process file, so their problems are these and their own:
+`kwflow.authoring.SCENARIO_TEMPLATES` holds both, for the functions here.
 
 Terms follow the generated process pages (``docs/processes/*.md``): proces,
 fáze, role, dokument (artifact), krok (action), lhůta (deadline), podmínka,
-kontrola hostitele (guard), výsledek (outcome), pole (field); scenario files
-(`kwflow simulate`) add scénář (scenario), osoba (person) and příkaz (the
-command a step gives).
+kontrola hostitele (guard), výsledek (outcome), pole (field).
 """
 
 from __future__ import annotations
 
 import re
-import string
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING
+
+from kwflow.i18n import render
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from kwflow.exceptions import Problem
+    from kwflow.i18n import Language, Template
 
 __all__ = [
-    "LANGUAGES",
-    "TEMPLATES",
+    "PROBLEM_TEMPLATES",
     "CzechProblem",
-    "Language",
-    "Template",
+    "ProblemTemplate",
     "czech",
-    "ok_text",
     "problem_text",
-    "summary_text",
 ]
-
-Language = Literal["en", "cs"]
-LANGUAGES: tuple[Language, ...] = ("en", "cs")
-
-Part = str | Callable[[Mapping[str, str]], str] | None
 
 
 @dataclass(frozen=True)
-class Template:
+class ProblemTemplate:
     """The Czech parts of one kind of problem.
 
     ``expected``, ``found`` and ``hint`` are used only when the English
     problem has that part. A ``found`` left empty is rendered from the
-    ``found_kind`` and ``found_value`` params (see `describe_params`), a
-    ``hint`` left empty from the ``hint_code`` param.
+    ``found_kind`` and ``found_value`` params, a ``hint`` left empty from
+    the ``hint_code`` param.
     """
 
-    message: Part
-    expected: Part = None
-    found: Part = None
-    hint: Part = None
-
-
-# ------------------------------------------------------------ formatting
-
-
-class _Formatter(string.Formatter):
-    def format_field(self, value: Any, format_spec: str) -> str:
-        if format_spec.startswith("or:"):
-            return str(value) or format_spec[3:]
-        if format_spec.startswith("plural:"):
-            return f"{value} {_plural(int(value), *format_spec[7:].split('|'))}"
-        return str(super().format_field(value, format_spec))
-
-
-_FORMATTER = _Formatter()
-
-
-def _plural(count: int, one: str, few: str, many: str) -> str:
-    """The Czech form of a noun for ``count``: 1, 2-4, or 0 and 5 and more."""
-    if count == 1:
-        return one
-    if 2 <= count <= 4:
-        return few
-    return many
-
-
-def _render(part: Part, params: Mapping[str, str]) -> str:
-    if part is None:
-        raise KeyError("no template")
-    if callable(part):
-        return part(params)
-    return _FORMATTER.vformat(part, (), params)
+    message: Template
+    expected: Template | None = None
+    found: Template | None = None
+    hint: Template | None = None
 
 
 # ------------------------------------------------------------- shared parts
@@ -141,10 +101,10 @@ _AMONG: dict[str, str] = {
 def _hint_from_code(params: Mapping[str, str]) -> str:
     code = params["hint_code"]
     if code == "known-names":
-        return _FORMATTER.vformat(_KNOWN[params["kind"]][0], (), params)
+        return render(_KNOWN[params["kind"]][0], params)
     if code == "none-declared":
         return _KNOWN[params["kind"]][1]
-    return _FORMATTER.vformat(_HINTS[code], (), params)
+    return render(_HINTS[code], params)
 
 
 _HINTS: dict[str, str] = {
@@ -280,48 +240,6 @@ def _unreadable(params: Mapping[str, str]) -> str:
     )
 
 
-# Scenario files: what a value must be, where pydantic's own English says it.
-_SCENARIO_TYPES: dict[str, str] = {
-    "text": "text",
-    "int": "celé číslo",
-    "bool": "true nebo false",
-    "mapping": "mapování klíčů na hodnoty",
-    "list": "seznam",
-    "date": "datum (2026-10-05)",
-    "datetime": "datum a čas (2026-10-05 09:00)",
-}
-
-_SCENARIO_PATTERNS: dict[str, str] = {
-    "identifier": "text musí být identifikátor: malá písmena bez diakritiky, číslice "
-    "a podtržítka, na začátku písmeno",
-    "person": "text musí být id osoby: písmena bez diakritiky, číslice a znaky _ . @ -, "
-    "na začátku písmeno nebo číslice",
-    "clock": "text musí být denní čas ve tvaru HH:MM (00:00 až 23:59)",
-    "other": "text musí odpovídat vzoru {pattern}",
-}
-
-# The kinds of names a scenario can miss in its process:
-# (accusative singular, "one of the ..." with known names, none declared).
-_SCENARIO_NAMES: dict[str, tuple[str, str, str]] = {
-    "role": ("roli", "jedna z rolí: {known}", "proces neuvádí žádné role"),
-    "phase": ("fázi", "jedna z fází: {known}", "proces neuvádí žádné fáze"),
-    "outcome": ("výsledek", "jeden z výsledků: {known}", "proces neuvádí žádné výsledky"),
-    "deadline": ("lhůtu", "jedna ze lhůt: {known}", "proces neuvádí žádné lhůty"),
-    "guard": (
-        "kontrolu hostitele",
-        "jedna z kontrol hostitele: {known}",
-        "proces neuvádí žádné kontroly hostitele",
-    ),
-    "action": ("krok", "jeden z kroků: {known}", "proces neuvádí žádné kroky"),
-    "artifact": ("dokument", "jeden z dokumentů: {known}", "proces neuvádí žádné dokumenty"),
-}
-
-
-def _scenario_known(params: Mapping[str, str]) -> str:
-    _, known, none = _SCENARIO_NAMES[params["kind"]]
-    return _FORMATTER.vformat(known, (), params) if params["known"] else none
-
-
 def _position(params: Mapping[str, str], *, where: bool) -> str:
     if "at_line" in params:
         return f"na řádku {params['at_line']}" if where else f"řádek {params['at_line']}"
@@ -332,358 +250,312 @@ def _position(params: Mapping[str, str], *, where: bool) -> str:
 
 _SCHEMA_WRONG_TYPE = "tato hodnota má nesprávný typ"
 
-TEMPLATES: dict[str, Template] = {
+PROBLEM_TEMPLATES: Mapping[str, ProblemTemplate] = {
     # -- reading the file
-    "file.unreadable": Template(_unreadable),
-    "yaml.syntax": Template(lambda p: "chybný zápis YAML: " + _yaml_detail(p), hint=_syntax_hint),
-    "yaml.unreadable": Template("soubor nelze přečíst jako YAML: „{detail}“ (hlášení čtečky YAML)"),
-    "yaml.bad-character": Template(
+    "file.unreadable": ProblemTemplate(_unreadable),
+    "yaml.syntax": ProblemTemplate(
+        lambda p: "chybný zápis YAML: " + _yaml_detail(p), hint=_syntax_hint
+    ),
+    "yaml.unreadable": ProblemTemplate(
+        "soubor nelze přečíst jako YAML: „{detail}“ (hlášení čtečky YAML)"
+    ),
+    "yaml.bad-character": ProblemTemplate(
         "soubor obsahuje znak, který YAML nedovoluje (kód {character})",
         hint="odstraňte řídicí znaky; soubor uložte jako text v kódování UTF-8",
     ),
-    "yaml.not-utf8": Template(
+    "yaml.not-utf8": ProblemTemplate(
         "soubor není text v kódování UTF-8 (bajt {byte} na pozici {offset})",
         expected="text v kódování UTF-8",
         hint="soubor uložte v kódování UTF-8",
     ),
-    "yaml.empty": Template(
+    "yaml.empty": ProblemTemplate(
         "soubor je prázdný",
         expected="proces: mapování s klíči 'id', 'version', 'title'…",
     ),
-    "yaml.top-not-mapping": Template(
+    "yaml.top-not-mapping": ProblemTemplate(
         "nejvyšší úroveň souboru procesu musí být mapování klíčů na hodnoty",
         expected="mapování (id: ..., version: ...)",
     ),
-    "yaml.too-big": Template(
+    "yaml.too-big": ProblemTemplate(
         "soubor se rozvine na víc než {limit} hodnot (aliasy opakují, na co odkazují)",
         hint="opakované části vypište, nebo použijte méně vnořených aliasů",
     ),
-    "yaml.too-deep": Template("soubor je vnořený příliš hluboko"),
-    "yaml.alias-cycle": Template("alias odkazuje na hodnotu, která jej sama obsahuje"),
-    "yaml.key-not-text": Template("klíč musí být prostý text, ne seznam ani mapování"),
-    "yaml.bad-scalar": Template("{text} není platná hodnota typu {tag}"),
-    "yaml-tag": Template(
+    "yaml.too-deep": ProblemTemplate("soubor je vnořený příliš hluboko"),
+    "yaml.alias-cycle": ProblemTemplate("alias odkazuje na hodnotu, která jej sama obsahuje"),
+    "yaml.key-not-text": ProblemTemplate("klíč musí být prostý text, ne seznam ani mapování"),
+    "yaml.bad-scalar": ProblemTemplate("{text} není platná hodnota typu {tag}"),
+    "yaml-tag": ProblemTemplate(
         "značka {tag} není v souboru procesu dovolena",
         hint="soubory procesů obsahují jen prostá data: značku odstraňte",
     ),
-    "duplicate-key": Template(
+    "duplicate-key": ProblemTemplate(
         "klíč {key!r} je v tomto mapování uveden dvakrát",
         hint="poprvé je uveden na řádku {line}, ve sloupci {column}; YAML by potichu "
         "ponechal jen ten poslední: jeden odstraňte",
     ),
     # -- the shape of the file (pydantic's error types)
-    "schema.wrong-type": Template(
+    "schema.wrong-type": ProblemTemplate(
         _SCHEMA_WRONG_TYPE, expected=lambda p: _TYPES[p["type"]], hint=_hint_from_code
     ),
-    "schema.missing": Template(
+    "schema.missing": ProblemTemplate(
         "chybí klíč {name!r}",
         hint="doplňte klíč {name!r}; co do něj patří, popisuje příručka formátu souboru procesu",
     ),
-    "schema.unknown-key": Template(
+    "schema.unknown-key": ProblemTemplate(
         "neznámý klíč {name!r}", expected="jeden z klíčů: {allowed}", hint=_hint_from_code
     ),
-    "schema.unknown-tag": Template(
+    "schema.unknown-tag": ProblemTemplate(
         "neznámá hodnota {tag!r} klíče {key!r}",
         expected="jedna z hodnot: {choices}",
         hint=_hint_from_code,
     ),
-    "schema.missing-tag": Template("chybí klíč {key!r}", expected="jedna z hodnot: {choices}"),
-    "schema.label-not-mapping": Template(
+    "schema.missing-tag": ProblemTemplate(
+        "chybí klíč {key!r}", expected="jedna z hodnot: {choices}"
+    ),
+    "schema.label-not-mapping": ProblemTemplate(
         "popisek musí být mapování jazyků na texty", expected="mapování jako {{cs: ..., en: ...}}"
     ),
-    "schema.not-identifier": Template(
+    "schema.not-identifier": ProblemTemplate(
         "{value} není platný identifikátor",
         expected="malá písmena bez diakritiky, číslice a podtržítka, na začátku písmeno",
         hint=_hint_from_code,
     ),
-    "schema.not-currency": Template(
+    "schema.not-currency": ProblemTemplate(
         "{value} není kód měny",
         expected="tři velká písmena (kód měny podle ISO 4217, například CZK nebo EUR)",
     ),
-    "schema.pattern": Template(
+    "schema.pattern": ProblemTemplate(
         "text nemá očekávaný tvar", expected="text odpovídající vzoru {pattern}"
     ),
-    "schema.not-a-choice": Template(
+    "schema.not-a-choice": ProblemTemplate(
         "tato hodnota není mezi povolenými možnostmi",
         expected="jedna z hodnot: {choices}",
         hint=_hint_from_code,
     ),
-    "schema.empty-text": Template("tento text nesmí být prázdný", expected="nějaký text"),
-    "schema.text-too-long": Template("tento text je delší než {max:plural:znak|znaky|znaků}"),
-    "schema.too-few-items": Template(
+    "schema.empty-text": ProblemTemplate("tento text nesmí být prázdný", expected="nějaký text"),
+    "schema.text-too-long": ProblemTemplate(
+        "tento text je delší než {max:plural:znak|znaky|znaků}"
+    ),
+    "schema.too-few-items": ProblemTemplate(
         "tento seznam potřebuje alespoň {least:plural:položku|položky|položek}",
         expected="alespoň {least:plural:položka|položky|položek}",
     ),
-    "schema.too-many-items": Template(
+    "schema.too-many-items": ProblemTemplate(
         "tento seznam má víc než {max:plural:položku|položky|položek}"
     ),
-    "schema.number-ge": Template(
+    "schema.number-ge": ProblemTemplate(
         "toto číslo musí být alespoň {bound}", expected="číslo alespoň {bound}"
     ),
-    "schema.number-gt": Template(
+    "schema.number-gt": ProblemTemplate(
         "toto číslo musí být větší než {bound}", expected="číslo větší než {bound}"
     ),
-    "schema.number-le": Template(
+    "schema.number-le": ProblemTemplate(
         "toto číslo smí být nejvýše {bound}", expected="číslo nejvýše {bound}"
     ),
-    "schema.number-lt": Template(
+    "schema.number-lt": ProblemTemplate(
         "toto číslo musí být menší než {bound}", expected="číslo menší než {bound}"
     ),
-    "schema.label-empty": Template("popisek potřebuje alespoň jeden z textů 'cs' a 'en'"),
-    "schema.min-above-max": Template("min ({min}) je větší než max ({max})"),
-    "schema.condition-operators": Template(
+    "schema.label-empty": ProblemTemplate("popisek potřebuje alespoň jeden z textů 'cs' a 'en'"),
+    "schema.min-above-max": ProblemTemplate("min ({min}) je větší než max ({max})"),
+    "schema.condition-operators": ProblemTemplate(
         "podmínka na pole potřebuje právě jeden z klíčů {operators}; uvedeno: {given:or:žádný}"
     ),
-    "schema.period-units": Template(
+    "schema.period-units": ProblemTemplate(
         "doba potřebuje právě jednu z jednotek {units}; uvedeno: {given:or:žádná}"
     ),
-    "schema.anchor-one-of": Template(
+    "schema.anchor-one-of": ProblemTemplate(
         "lhůta se počítá buď od kroku, nebo od pole: uveďte právě jeden z klíčů 'action' a 'field'"
     ),
-    "schema.deadline-target-or-limit": Template(
+    "schema.deadline-target-or-limit": ProblemTemplate(
         "lhůta potřebuje cíl ('target'), limit ('limit') nebo obojí"
     ),
-    "schema.variant-target-or-limit": Template(
+    "schema.variant-target-or-limit": ProblemTemplate(
         "varianta lhůty potřebuje cíl ('target'), limit ('limit') nebo obojí"
     ),
-    "schema.timezone": Template(
+    "schema.timezone": ProblemTemplate(
         "{value} není název časového pásma podle databáze IANA (například Europe/Prague)"
     ),
-    "schema.invalid": Template("tato hodnota není platná"),
-    "schema.other": Template("tato hodnota neodpovídá jazyku procesu (kontrola {kind})"),
+    "schema.invalid": ProblemTemplate("tato hodnota není platná"),
+    "schema.other": ProblemTemplate("tato hodnota neodpovídá jazyku procesu (kontrola {kind})"),
     # -- the static checks
-    "duplicate-id": Template(
+    "duplicate-id": ProblemTemplate(
         lambda p: f"id {p['name']!r} je {_AMONG[p['kind']]} použito dvakrát",
         hint=lambda p: f"první je {_position(p, where=True)}; dejte každé položce jiné id",
     ),
-    "unknown-role": Template(
+    "unknown-role": ProblemTemplate(
         "neznámá role {name!r}", expected="role uvedená v souboru (v 'roles')", hint=_hint_from_code
     ),
-    "unknown-phase": Template(
+    "unknown-phase": ProblemTemplate(
         "neznámá fáze {name!r}",
         expected="fáze uvedená v souboru (v 'phases')",
         hint=_hint_from_code,
     ),
-    "unknown-artifact": Template(
+    "unknown-artifact": ProblemTemplate(
         "neznámý dokument {name!r}",
         expected="dokument uvedený v souboru (v 'artifacts')",
         hint=_hint_from_code,
     ),
-    "unknown-action": Template(
+    "unknown-action": ProblemTemplate(
         "neznámý krok {name!r}",
         expected="krok uvedený v souboru (v 'actions')",
         hint=_hint_from_code,
     ),
-    "unknown-guard": Template(
+    "unknown-guard": ProblemTemplate(
         "neznámá kontrola hostitele {name!r}",
         expected="kontrola hostitele uvedená v souboru (v 'guards')",
         hint=_hint_from_code,
     ),
-    "unknown-field": Template("dokument {artifact!r} nemá pole {field!r}", hint=_hint_from_code),
-    "anchor-field-type": Template(
+    "unknown-field": ProblemTemplate(
+        "dokument {artifact!r} nemá pole {field!r}", hint=_hint_from_code
+    ),
+    "anchor-field-type": ProblemTemplate(
         "lhůtu nelze počítat od pole {field!r} typu {type}",
         expected="pole typu date nebo datetime",
         found="pole typu {type}",
     ),
-    "condition-type.min-count": Template(
+    "condition-type.min-count": ProblemTemplate(
         "min_count počítá záznamy pole typu list; {field!r} takové pole není",
         expected="pole typu list",
         found="pole typu {type}",
     ),
-    "condition-type.non-empty": Template(
+    "condition-type.non-empty": ProblemTemplate(
         "non_empty platí pro pole typu text a list; {field!r} není ani jedno",
         expected="pole typu text nebo list",
         found="pole typu {type}",
         hint="vyplnění pole vyžadujte podmínkou 'present: true'",
     ),
-    "condition-type.value": Template(
+    "condition-type.value": ProblemTemplate(
         "hodnota {value} nemůže být v poli {field!r} typu {type}",
-        expected=lambda p: _FORMATTER.vformat(_NEEDS[p["need"]], (), p),
+        expected=lambda p: render(_NEEDS[p["need"]], p),
     ),
-    "one-initial-phase.none": Template(
+    "one-initial-phase.none": ProblemTemplate(
         "žádná fáze nejvyšší úrovně není označena 'initial: true'",
         expected="právě jedna počáteční fáze nejvyšší úrovně",
         hint="označte fázi, ve které případ začíná, nejspíš {probably!r}",
     ),
-    "one-initial-phase.second": Template(
+    "one-initial-phase.second": ProblemTemplate(
         "fáze {phase!r} je už druhá počáteční fáze nejvyšší úrovně",
         expected="právě jedna počáteční fáze nejvyšší úrovně",
         hint="počáteční je už fáze {first!r}",
     ),
-    "one-initial-subphase.none": Template(
+    "one-initial-subphase.none": ProblemTemplate(
         "žádná dílčí fáze uvnitř fáze {phase!r} není označena 'initial: true'",
         expected="právě jedna počáteční dílčí fáze",
         hint="označte část, kterou fáze začíná, nejspíš {probably!r}",
     ),
-    "one-initial-subphase.second": Template(
+    "one-initial-subphase.second": ProblemTemplate(
         "{sub!r} je už druhá počáteční dílčí fáze uvnitř fáze {phase!r}",
         expected="právě jedna počáteční dílčí fáze",
     ),
-    "terminal-has-subphases": Template(
+    "terminal-has-subphases": ProblemTemplate(
         "koncová fáze {phase!r} má dílčí fáze",
         hint="odstraňte dílčí fáze, nebo výsledek ('outcome')",
     ),
-    "terminal-has-action": Template(
+    "terminal-has-action": ProblemTemplate(
         "krok {action!r} lze udělat v koncové fázi {phase!r}",
         hint="případ, který dospěl k výsledku, je uzavřený; krok povolte jen ve fázích před ním",
     ),
-    "terminal-has-action.inside": Template(
+    "terminal-has-action.inside": ProblemTemplate(
         "krok {action!r} lze udělat ve fázi {phase!r}, která obsahuje koncové fáze {terminal}",
         hint="případ, který dospěl k výsledku, je uzavřený; krok povolte jen ve fázích před ním",
     ),
-    "unreachable-phase": Template(
+    "unreachable-phase": ProblemTemplate(
         "do fáze {phase!r} nevede z počáteční fáze žádná posloupnost kroků",
         hint="přidejte krok s 'to: {phase}', nebo fázi odstraňte",
     ),
-    "dead-end-phase": Template(
+    "dead-end-phase": ProblemTemplate(
         "případ ve fázi {phase!r} se nikdy nemůže dostat k výsledku",
         hint="přidejte krok z této fáze (nebo z fáze, která ji obsahuje), který vede dál",
     ),
-    "dead-end-phase.no-outcome": Template(
+    "dead-end-phase.no-outcome": ProblemTemplate(
         "žádná fáze nemá výsledek, takže žádný případ nemůže nikdy skončit",
         hint="dejte koncovým fázím výsledek ('outcome')",
     ),
-    "action-nobody-present": Template(
+    "action-nobody-present": ProblemTemplate(
         "krok {action!r} smí udělat jen role {roles}, ta ale ve fázi {phase!r} přítomna není",
         expected="{roles} přítomná nebo na zavolání",
         found="přítomni: {present:or:nikdo}",
     ),
-    "action-nobody-present.several": Template(
+    "action-nobody-present.several": ProblemTemplate(
         "krok {action!r} smějí udělat jen role {roles}, žádná z nich ale ve fázi {phase!r} "
         "přítomna není",
         expected="jedna z rolí {roles} přítomná nebo na zavolání",
         found="přítomni: {present:or:nikdo}",
     ),
-    "opener-not-present": Template(
+    "opener-not-present": ProblemTemplate(
         "role {opener!r}, která zakládá případ, není přítomna v počáteční fázi {phase!r}",
         expected="{opener!r} mezi rolemi přítomnými ve fázi {phase!r}",
         found="přítomni: {present:or:nikdo}",
     ),
-    "on-call-and-present": Template(
+    "on-call-and-present": ProblemTemplate(
         "role {role!r} je ve fázi {phase!r} na zavolání, a zároveň přítomná",
         hint="odstraňte {role!r} buď z 'present', nebo z 'on_call'",
     ),
-    "on-call-and-present.inherited": Template(
+    "on-call-and-present.inherited": ProblemTemplate(
         "role {role!r} je ve fázi {phase!r} na zavolání, a zároveň přítomná",
         hint="fáze nemá vlastní 'present', takže jej přebírá od nadřazené fáze (nebo jsou "
         "přítomny všechny role): vyjmenujte přítomné role výslovně",
     ),
-    "artifact-unavailable": Template(
+    "artifact-unavailable": ProblemTemplate(
         "krok {action!r} vyžaduje dokument {artifact!r}, ten ale nelze zapsat ani zaznamenat "
         "v žádné fázi před tímto krokem",
         hint="zapisují jej: {writers:or:nikdo}; zařiďte, aby některá z těchto rolí byla "
         "přítomna ve fázi před krokem (a dokument tam šel zapisovat), nebo jej zaznamenejte "
         "dřívějším krokem",
     ),
-    "deadline-unsatisfiable": Template(
+    "deadline-unsatisfiable": ProblemTemplate(
         "žádný krok, který splní lhůtu {deadline!r}, nelze udělat po jejím začátku",
         expected="v satisfied_by krok, který může následovat po začátku lhůty",
     ),
-    "deadline-unsatisfiable.within": Template(
+    "deadline-unsatisfiable.within": ProblemTemplate(
         "žádný krok, který splní lhůtu {deadline!r}, nelze udělat ve fázích lhůty po jejím začátku",
         expected="v satisfied_by krok, který může následovat po začátku lhůty",
     ),
-    "deadline-never-runs": Template(
+    "deadline-never-runs": ProblemTemplate(
         "to, od čeho se lhůta {deadline!r} počítá, nemůže nikdy nastat, takže lhůta nikdy "
         "nezačne běžet"
     ),
-    "exclusive-self": Template(
+    "exclusive-self": ProblemTemplate(
         "role {role!r} se vylučuje sama se sebou",
         hint="uveďte jinou roli, kterou tentýž člověk nesmí zastávat",
     ),
-    "exclusive-asymmetric": Template(
+    "exclusive-asymmetric": ProblemTemplate(
         "role {role!r} se vylučuje s rolí {other!r}, ale {other!r} neuvádí {role!r}",
         hint=lambda p: (
             f"přidejte {p['role']!r} do exclusive_with role {p['other']!r} "
             f"({_position(p, where=False)})"
         ),
     ),
-    "role-unassignable": Template(
+    "role-unassignable": ProblemTemplate(
         "roli {role!r} nemůže nikdo nikdy dostat",
         hint="v 'assigned_by' uveďte roli, kterou lze zastávat (například {opener!r}, "
         "která zakládá případ)",
     ),
-    "role-unassignable.no-assigner": Template(
+    "role-unassignable.no-assigner": ProblemTemplate(
         "roli {role!r} nemůže nikdo nikdy dostat",
         hint="role nemá 'assigned_by'; uveďte role, jejichž držitelé ji přidělují",
     ),
-    "missing-translation.cs": Template(
+    "missing-translation.cs": ProblemTemplate(
         "tento popisek nemá český text", expected="český text pod klíčem 'cs'"
     ),
-    "missing-translation.en": Template(
+    "missing-translation.en": ProblemTemplate(
         "tento popisek nemá anglický text", expected="anglický text pod klíčem 'en'"
     ),
-    "unused-role": Template(
+    "unused-role": ProblemTemplate(
         "role {role!r} se nikde nepoužívá",
         hint="odstraňte ji, nebo ji uveďte tam, kde se procesu účastní",
     ),
-    "unused-artifact": Template("dokument {artifact!r} nepoužívá žádný krok, žádná lhůta ani fáze"),
-    "unused-guard": Template("kontrolu hostitele {guard!r} nevyžaduje žádný krok"),
+    "unused-artifact": ProblemTemplate(
+        "dokument {artifact!r} nepoužívá žádný krok, žádná lhůta ani fáze"
+    ),
+    "unused-guard": ProblemTemplate("kontrolu hostitele {guard!r} nevyžaduje žádný krok"),
     # -- across files
-    "duplicate-process": Template(
+    "duplicate-process": ProblemTemplate(
         "proces {id!r} ve verzi {version} je definován dvakrát: zde a v {other}",
         hint="novějšímu souboru zvyšte verzi",
     ),
-    # -- scenario files (kwflow simulate): their shape, as pydantic words it
-    "scenario.wrong-type": Template(lambda p: "hodnota musí být " + _SCENARIO_TYPES[p["type"]]),
-    "scenario.pattern": Template(
-        lambda p: _FORMATTER.vformat(_SCENARIO_PATTERNS[p["form"]], (), p)
-    ),
-    "scenario.not-a-choice": Template("hodnota musí být jedna z možností: {choices}"),
-    "scenario.too-few-entries": Template(
-        "toto mapování potřebuje alespoň {least:plural:položku|položky|položek}"
-    ),
-    "scenario.other": Template("tato hodnota neodpovídá formátu scénáře (kontrola {kind})"),
-    # -- scenario files: the checks of their models
-    "scenario.one-unit": Template("doba potřebuje jen jednu z jednotek {units}; uvedeno: {given}"),
-    "scenario.period-or-time": Template(
-        "uveďte dobu (days: 2), denní čas (time: '09:00'), nebo obojí"
-    ),
-    "scenario.not-a-time": Template(
-        "{value} není čas: pište '+2d', '+1d2h' nebo '+30m' (doba od předchozího kroku), "
-        "datum a čas '2026-10-05 09:00' (místní čas procesu), "
-        "nebo {{working_days: 3, time: '09:00'}}"
-    ),
-    "scenario.reason-needs-refused": Template(
-        "'reason' potřebuje také 'refused': druh chyby, se kterou má být krok odmítnut"
-    ),
-    "scenario.one-command": Template(
-        "krok potřebuje právě jeden příkaz z {commands}; uvedeno: {given:or:žádný}"
-    ),
-    "scenario.needs-who": Template(
-        "krok s příkazem {command!r} potřebuje 'who': osobu, která příkaz dává"
-    ),
-    "scenario.role-misplaced": Template("'role' patří jen ke krokům 'assign' a 'unassign'"),
-    "scenario.data-misplaced": Template("'data' patří jen ke krokům 'act' a 'submit'"),
-    "scenario.submit-needs-data": Template("krok 'submit' potřebuje 'data': pole dokumentu"),
-    "scenario.person-ids": Template(
-        "id osob smějí obsahovat jen písmena bez diakritiky, číslice a znaky _ . @ -; "
-        "uvedeno: {names}"
-    ),
-    "scenario.opener-not-among-people": Template(
-        "'opened_by' uvádí osobu {name!r}, která není mezi 'people'"
-    ),
-    # -- scenario files: what they name in their process
-    "scenario.no-process-file": Template(
-        "soubor procesu {path} neexistuje",
-        expected="cesta relativní k souboru scénáře, nebo {{id: ..., version: ...}}",
-    ),
-    "scenario.unknown-name": Template(
-        lambda p: f"proces nemá {_SCENARIO_NAMES[p['kind']][0]} {p['name']!r}",
-        expected=_scenario_known,
-    ),
-    "scenario.unknown-person": Template(
-        "osoba {name!r} není mezi 'people'", expected="jedna z osob: {known:or:žádná}"
-    ),
-    "scenario.which-role": Template(
-        "uveďte, kterou roli: osoba {name!r} má v 'people' {roles:plural:roli|role|rolí}",
-        expected="'role: ...' v tomto kroku",
-    ),
-    "scenario.final-refusal": Template(
-        "závěrečná očekávání nemohou očekávat odmítnutí",
-        hint="'refused' patří do 'expect' kroku, který má být odmítnut",
-    ),
 }
+"""The Czech template of every problem a process file can have, by its ``code``."""
 
 
 # ------------------------------------------------------------- rendering
@@ -705,13 +577,26 @@ class CzechProblem:
     missing: tuple[str, ...] = ()
 
 
-def czech(problem: Problem) -> CzechProblem:
-    """The problem's message, expected, found and hint in Czech."""
-    template = TEMPLATES.get(problem.code or "")
+def _render(part: Template | None, params: Mapping[str, str]) -> str:
+    if part is None:
+        raise KeyError("no template")
+    return render(part, params)
+
+
+def czech(
+    problem: Problem, templates: Mapping[str, ProblemTemplate] = PROBLEM_TEMPLATES
+) -> CzechProblem:
+    """The problem's message, expected, found and hint in Czech.
+
+    ``templates`` are the Czech templates by code; the default knows the
+    problems of process files (`kwflow.authoring.SCENARIO_TEMPLATES` also
+    knows those of scenario files).
+    """
+    template = templates.get(problem.code or "")
     params = problem.params
     missing: list[str] = []
 
-    def part(name: str, english: str | None, own: Part) -> str | None:
+    def part(name: str, english: str | None, own: Template | None) -> str | None:
         if not english:
             return None
         try:
@@ -748,11 +633,18 @@ def czech(problem: Problem) -> CzechProblem:
 _SEVERITY_CS = {"error": "chyba", "warning": "varování"}
 
 
-def problem_text(problem: Problem, lang: Language = "en") -> str:
-    """The problem as `kwflow check` prints it, in English (``str(problem)``) or Czech."""
+def problem_text(
+    problem: Problem,
+    lang: Language = "en",
+    templates: Mapping[str, ProblemTemplate] = PROBLEM_TEMPLATES,
+) -> str:
+    """The problem as `kwflow check` prints it, in English (``str(problem)``) or Czech.
+
+    ``templates`` as for `czech`.
+    """
     if lang == "en":
         return str(problem)
-    parts = czech(problem)
+    parts = czech(problem, templates)
     where = problem.file
     if problem.line is not None:
         where += f":{problem.line}"
@@ -769,24 +661,3 @@ def problem_text(problem: Problem, lang: Language = "en") -> str:
     if parts.hint:
         text += f"; {parts.hint}"
     return f"{text} [{problem.rule}]"
-
-
-def ok_text(file: str, lang: Language = "en") -> str:
-    """The line for a file without problems."""
-    return f"{file}: ok" if lang == "en" else f"{file}: v pořádku"
-
-
-def summary_text(files: int, bad: int, errors: int, warnings: int, lang: Language = "en") -> str:
-    """The last line of `kwflow check`."""
-    if lang == "en":
-        return (
-            f"{files} file(s) checked, {bad} with problems: "
-            f"{errors} error(s), {warnings} warning(s)"
-        )
-    checked = _plural(
-        files, "soubor zkontrolován", "soubory zkontrolovány", "souborů zkontrolováno"
-    )
-    return (
-        f"{files} {checked}, {bad} s problémy: "
-        f"{errors} {_plural(errors, 'chyba', 'chyby', 'chyb')}, {warnings} varování"
-    )
