@@ -7,7 +7,8 @@ Every problem with a file is reported at once in a
 renders a problem in English or Czech.
 """
 
-from ._checks import RULES, CheckContext, Rule, check_process
+from ._checks import FIELD_CHECKS, RULES, CheckContext, Rule, check_process
+from ._field_types import FieldTypeTable
 from ._loader import (
     LoadedProcess,
     load_process,
@@ -17,6 +18,7 @@ from ._loader import (
 )
 from ._messages_cs import problem_text
 from ._models import (
+    FIELD_MODELS,
     FIELD_TYPES,
     LANGUAGE_VERSION,
     Action,
@@ -52,14 +54,21 @@ from ._models import (
     RoleKind,
     RoleNeverActsIn,
     TextField,
+    field_type_name,
 )
 from ._registry import ENTRY_POINT_GROUP, Registry, process_files, shipped_processes_dir
 from ._schema import process_json_schema
 from ._yaml import SourceMap, parse_yaml
 
+FIELD_TYPE_TABLES: tuple[FieldTypeTable[object], ...] = (FIELD_CHECKS,)
+"""This package's per-field-type tables (see `FieldTypeTable`): a new field type needs a
+handler in each."""
+
 __all__ = [
     "ENTRY_POINT_GROUP",
+    "FIELD_MODELS",
     "FIELD_TYPES",
+    "FIELD_TYPE_TABLES",
     "LANGUAGE_VERSION",
     "RULES",
     "Action",
@@ -78,6 +87,7 @@ __all__ = [
     "EnumValue",
     "FieldCondition",
     "FieldRef",
+    "FieldTypeTable",
     "Guard",
     "IntField",
     "Invariant",
@@ -101,6 +111,7 @@ __all__ = [
     "SourceMap",
     "TextField",
     "check_process",
+    "field_type_name",
     "load_process",
     "load_process_text",
     "parse_process",
