@@ -7,6 +7,9 @@ an immutable record, the fold of its events (`fold`); replaying a history
 gives the same case every time. See docs/concepts.md for the rules.
 """
 
+from kwflow.definition import FieldTypeTable
+
+from ._artifacts import FIELD_VALIDATION
 from ._authorization import Guard
 from ._clock import Clock, SimulatedClock, SystemClock
 from ._decide import SYSTEM_ACTOR
@@ -29,8 +32,12 @@ from ._records import (
 )
 from ._serialization import CASE_FORMAT
 
+FIELD_TYPE_TABLES: tuple[FieldTypeTable[object], ...] = (FIELD_VALIDATION,)
+"""This package's per-field-type tables (see `kwflow.definition.FieldTypeTable`)."""
+
 __all__ = [
     "CASE_FORMAT",
+    "FIELD_TYPE_TABLES",
     "SYSTEM_ACTOR",
     "ActionOption",
     "ArtifactVersion",
