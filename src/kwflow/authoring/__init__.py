@@ -1,5 +1,7 @@
 """Tools for process authors: diagrams, scenario files and process pages."""
 
+from kwflow.definition import FieldTypeTable
+
 from ._diagram import (
     DIAGRAM_FORMATS,
     LANGUAGES,
@@ -9,6 +11,7 @@ from ._diagram import (
     mermaid_diagram,
 )
 from ._process_page import (
+    FIELD_WORDING,
     PAGE_LANGUAGES,
     process_page_name,
     render_process_page,
@@ -37,8 +40,12 @@ from ._simulation import (
     scenario_process,
 )
 
+FIELD_TYPE_TABLES: tuple[FieldTypeTable[object], ...] = (FIELD_WORDING,)
+"""This package's per-field-type tables (see `kwflow.definition.FieldTypeTable`)."""
+
 __all__ = [
     "DIAGRAM_FORMATS",
+    "FIELD_TYPE_TABLES",
     "LANGUAGES",
     "PAGE_LANGUAGES",
     "DeadlineView",
