@@ -88,7 +88,7 @@ def test_the_concerns_have_different_names() -> None:
 
 def test_a_missing_handler_is_reported_with_its_concern_and_type() -> None:
     table = FieldTypeTable("page wording", {TextField: "text"})
-    assert table.missing() == FIELD_TYPES[1:]
+    assert table.missing() == tuple(t for t in FIELD_TYPES if t != "text")
     with pytest.raises(LookupError, match=r"^page wording: .*'phone'$"):
         table[PhoneField(id="phone", label={"en": "Phone"}, type="phone")]
     assert table.named("text") == "text"

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from ._models import FIELD_MODELS, FieldModel, field_type_name
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterator, Mapping
 
 __all__ = ["FieldTypeTable"]
 
@@ -60,6 +60,10 @@ class FieldTypeTable(Generic[H_co]):
     def named(self, type_name: str) -> H_co:
         """The handler of the field type called ``type_name`` in process files."""
         return self.of(_MODELS_BY_NAME[type_name])
+
+    def items(self) -> Iterator[tuple[type[FieldModel], H_co]]:
+        """(model, handler) of each field type the table handles, in the order of `FIELD_MODELS`."""
+        return ((m, self._handlers[m]) for m in FIELD_MODELS if m in self._handlers)
 
     def handles(self, model: type[FieldModel]) -> bool:
         """Whether the table has a handler for the field type of ``model``."""

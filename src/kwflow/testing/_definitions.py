@@ -29,7 +29,6 @@ import attrs
 from hypothesis import strategies as st
 
 from kwflow.definition import (
-    FIELD_MODELS,
     FIELD_TYPES,
     BoolField,
     DateField,
@@ -671,5 +670,5 @@ FIELD_DRAWS: FieldTypeTable[FieldDraws] = FieldTypeTable(
 )
 """Per field type, how generated process definitions draw it."""
 
-SCALAR_TYPES = tuple(field_type_name(m) for m in FIELD_MODELS if FIELD_DRAWS.of(m).in_lists)
+SCALAR_TYPES = tuple(field_type_name(m) for m, draws in FIELD_DRAWS.items() if draws.in_lists)
 """The field types a list's records may hold in generated definitions."""
