@@ -101,3 +101,11 @@ def test_the_contributor_note_names_every_concern() -> None:
     assert section is not None
     for table in TABLES:
         assert f"“{table.concern}”" in section.group(1), table.concern
+
+
+def test_the_table_of_types_in_the_docs_has_a_row_per_field_type() -> None:
+    text = DOCS.read_text(encoding="utf-8")
+    section = text.split("## Artifacts and fields\n", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| `(\w+)` \| ", section, re.MULTILINE)
+    assert rows[0] == "type"  # the header
+    assert tuple(rows[1:]) == FIELD_TYPES
