@@ -330,6 +330,10 @@ def _wrong_bool(_field: BoolField) -> list[tuple[Any, str]]:
     return [("perhaps", "not true or false"), ([True], "not true or false")]
 
 
+def _wrong_number(_field: ArtifactField) -> list[tuple[Any, str]]:
+    return [("twelve", "not a whole number"), (1.5, "not a whole number")]
+
+
 def _wrong_int(field: IntField) -> list[tuple[Any, str]]:
     found = _wrong_number(field)
     if field.min is not None:
@@ -337,10 +341,6 @@ def _wrong_int(field: IntField) -> list[tuple[Any, str]]:
     if field.max is not None:
         found.append((field.max + 1, "above max"))
     return found
-
-
-def _wrong_number(_field: ArtifactField) -> list[tuple[Any, str]]:
-    return [("twelve", "not a whole number"), (1.5, "not a whole number")]
 
 
 def _wrong_date(_field: DateField) -> list[tuple[Any, str]]:
