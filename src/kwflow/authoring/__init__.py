@@ -4,6 +4,8 @@ A scenario file's problems are rendered in Czech with
 `kwflow.definition.problem_text` given `SCENARIO_TEMPLATES`.
 """
 
+from kwflow.definition import FieldTypeTable
+
 from ._describe import COMMAND_WORDS, describe_command
 from ._diagram import (
     DIAGRAM_FORMATS,
@@ -15,6 +17,7 @@ from ._diagram import (
 )
 from ._messages import SCENARIO_TEMPLATES
 from ._process_page import (
+    FIELD_WORDING,
     PAGE_LANGUAGES,
     process_page_name,
     render_process_page,
@@ -43,9 +46,13 @@ from ._simulation import (
     step_command,
 )
 
+FIELD_TYPE_TABLES: tuple[FieldTypeTable[object], ...] = (FIELD_WORDING,)
+"""This package's per-field-type tables (see `kwflow.definition.FieldTypeTable`)."""
+
 __all__ = [
     "COMMAND_WORDS",
     "DIAGRAM_FORMATS",
+    "FIELD_TYPE_TABLES",
     "LANGUAGES",
     "PAGE_LANGUAGES",
     "SCENARIO_TEMPLATES",

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kwflow.definition import (
     ActionOnlyAfter,
@@ -26,6 +26,7 @@ from kwflow.definition import (
     DateField,
     DateTimeField,
     EnumField,
+    FieldTypeTable,
     IntField,
     ListField,
     MoneyField,
@@ -41,7 +42,7 @@ from kwflow.i18n import LANGUAGES, Language, Noun
 from ._period_words import period_words
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Callable, Iterable, Iterator
     from pathlib import Path
 
     from kwflow.definition import (
@@ -58,7 +59,13 @@ if TYPE_CHECKING:
         Role,
     )
 
-__all__ = ["PAGE_LANGUAGES", "process_page_name", "render_process_page", "write_process_pages"]
+__all__ = [
+    "FIELD_WORDING",
+    "PAGE_LANGUAGES",
+    "process_page_name",
+    "render_process_page",
+    "write_process_pages",
+]
 
 PAGE_LANGUAGES: tuple[Language, ...] = LANGUAGES
 """The languages of a process page, in the order they appear."""
@@ -593,41 +600,7 @@ class _Writer:
                 yield from self.field_rows(field.fields, depth + 1)
 
     def field_type(self, field: ArtifactField) -> str:
-        cs = self.lang == "cs"
-        if isinstance(field, TextField):
-            if field.max_length is None:
-                return "text"
-            return (
-                f"text (max. {field.max_length} znaků)"
-                if cs
-                else (f"text (up to {field.max_length} characters)")
-            )
-        if isinstance(field, BoolField):
-            return "ano/ne" if cs else "yes/no"
-        if isinstance(field, IntField):
-            bounds = _bounds(field.min, field.max)
-            return ("celé číslo" if cs else "whole number") + (f" ({bounds})" if bounds else "")
-        if isinstance(field, DateField):
-            return "datum" if cs else "date"
-        if isinstance(field, DateTimeField):
-            return "datum a čas" if cs else "date and time"
-        if isinstance(field, MoneyField):
-            return f"{'částka' if cs else 'amount'} ({field.currency})"
-        if isinstance(field, EnumField):
-            values = ", ".join(self.quoted(v.label) for v in field.values)
-            return f"{'výběr' if cs else 'one of'}: {values}"
-        if isinstance(field, PersonField):
-            who = "osoba v případu" if cs else "a person in the case"
-            if field.roles:
-                return f"{who} ({self.roles(field.roles)})"
-            return who
-        assert isinstance(field, ListField)
-        kind = "seznam záznamů" if cs else "list of records"
-        if field.min_items:
-            if cs:
-                return f"{kind} (alespoň {_RECORDS.counted(field.min_items, 'cs')})"
-            return f"{kind} (at least {field.min_items})"
-        return kind
+        return FIELD_WORDING[field](self, field)
 
     def deadlines_section(self) -> Iterator[str]:
         yield self.heading(0, self.word("deadlines"))
@@ -788,6 +761,80 @@ def _bounds(low: int | None, high: int | None) -> str:
     if high is not None:
         return f"≤ {high}"
     return ""
+
+
+# ------------------------------------------------------------ field types
+# How the page names a field's type, in both languages: one function per type.
+
+
+def _text_type(page: _Writer, field: TextField) -> str:
+    if field.max_length is None:
+        return "text"
+    if page.lang == "cs":
+        return f"text (max. {field.max_length} znaků)"
+    return f"text (up to {field.max_length} characters)"
+
+
+def _bool_type(page: _Writer, _field: BoolField) -> str:
+    return "ano/ne" if page.lang == "cs" else "yes/no"
+
+
+def _int_type(page: _Writer, field: IntField) -> str:
+    bounds = _bounds(field.min, field.max)
+    return ("celé číslo" if page.lang == "cs" else "whole number") + (
+        f" ({bounds})" if bounds else ""
+    )
+
+
+def _date_type(page: _Writer, _field: DateField) -> str:
+    return "datum" if page.lang == "cs" else "date"
+
+
+def _datetime_type(page: _Writer, _field: DateTimeField) -> str:
+    return "datum a čas" if page.lang == "cs" else "date and time"
+
+
+def _money_type(page: _Writer, field: MoneyField) -> str:
+    return f"{'částka' if page.lang == 'cs' else 'amount'} ({field.currency})"
+
+
+def _enum_type(page: _Writer, field: EnumField) -> str:
+    values = ", ".join(page.quoted(v.label) for v in field.values)
+    return f"{'výběr' if page.lang == 'cs' else 'one of'}: {values}"
+
+
+def _person_type(page: _Writer, field: PersonField) -> str:
+    who = "osoba v případu" if page.lang == "cs" else "a person in the case"
+    if field.roles:
+        return f"{who} ({page.roles(field.roles)})"
+    return who
+
+
+def _list_type(page: _Writer, field: ListField) -> str:
+    cs = page.lang == "cs"
+    kind = "seznam záznamů" if cs else "list of records"
+    if field.min_items:
+        if cs:
+            return f"{kind} (alespoň {_RECORDS.counted(field.min_items, 'cs')})"
+        return f"{kind} (at least {field.min_items})"
+    return kind
+
+
+FIELD_WORDING: FieldTypeTable[Callable[[_Writer, Any], str]] = FieldTypeTable(
+    "process page wording",
+    {
+        TextField: _text_type,
+        BoolField: _bool_type,
+        IntField: _int_type,
+        DateField: _date_type,
+        DateTimeField: _datetime_type,
+        MoneyField: _money_type,
+        EnumField: _enum_type,
+        PersonField: _person_type,
+        ListField: _list_type,
+    },
+)
+"""Per field type, how a process page names it (in the page's language)."""
 
 
 # Characters Markdown would read as syntax; Markdown has no escape for '<', '>'

@@ -8,7 +8,8 @@ renders a problem in English or Czech (`czech` gives its parts, from the
 `ProblemTemplate` of its code in `PROBLEM_TEMPLATES`).
 """
 
-from ._checks import RULES, CheckContext, Rule, check_process
+from ._checks import FIELD_CHECKS, RULES, CheckContext, Rule, check_process
+from ._field_types import FieldTypeTable
 from ._loader import (
     LoadedProcess,
     load_process,
@@ -19,6 +20,7 @@ from ._loader import (
 )
 from ._messages import PROBLEM_TEMPLATES, CzechProblem, ProblemTemplate, czech, problem_text
 from ._models import (
+    FIELD_MODELS,
     FIELD_TYPES,
     LANGUAGE_VERSION,
     Action,
@@ -54,14 +56,21 @@ from ._models import (
     RoleKind,
     RoleNeverActsIn,
     TextField,
+    field_type_name,
 )
 from ._registry import ENTRY_POINT_GROUP, Registry, process_files, shipped_processes_dir
 from ._schema import process_json_schema, reference_markdown
 from ._yaml import DocPath, SourceMap, describe, describe_params, parse_yaml
 
+FIELD_TYPE_TABLES: tuple[FieldTypeTable[object], ...] = (FIELD_CHECKS,)
+"""This package's per-field-type tables (see `FieldTypeTable`): a new field type needs a
+handler in each."""
+
 __all__ = [
     "ENTRY_POINT_GROUP",
+    "FIELD_MODELS",
     "FIELD_TYPES",
+    "FIELD_TYPE_TABLES",
     "LANGUAGE_VERSION",
     "PROBLEM_TEMPLATES",
     "RULES",
@@ -83,6 +92,7 @@ __all__ = [
     "EnumValue",
     "FieldCondition",
     "FieldRef",
+    "FieldTypeTable",
     "Guard",
     "IntField",
     "Invariant",
@@ -110,6 +120,7 @@ __all__ = [
     "czech",
     "describe",
     "describe_params",
+    "field_type_name",
     "load_process",
     "load_process_text",
     "parse_process",

@@ -28,6 +28,7 @@ from pydantic import BaseModel
 
 from kwflow.exceptions import Problem
 
+from ._field_types import FieldTypeTable
 from ._loaded import LoadedProcess
 from ._models import (
     Action,
@@ -35,22 +36,28 @@ from ._models import (
     Artifact,
     ArtifactField,
     ArtifactPresentOnEntry,
+    BoolField,
+    DateField,
+    DateTimeField,
     EnumField,
     FieldCondition,
+    IntField,
     Label,
     ListField,
+    MoneyField,
     PersonField,
     Phase,
     PhaseEnteredAtMostOnce,
     Process,
     RoleNeverActsIn,
+    TextField,
 )
 from ._yaml import DocPath, format_path
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Mapping
 
-__all__ = ["RULES", "CheckContext", "Rule", "check_process"]
+__all__ = ["FIELD_CHECKS", "RULES", "CheckContext", "FieldTypeRules", "Rule", "check_process"]
 
 
 @dataclass(frozen=True)
@@ -679,7 +686,7 @@ def check_anchor_field_types(context: CheckContext) -> Iterator[Problem]:
         ref = deadline.anchor.field
         artifact = None if ref is None else context.artifact(ref.artifact)
         field = None if ref is None or artifact is None else artifact.field(ref.field)
-        if field is not None and field.type not in ("date", "datetime"):
+        if field is not None and not FIELD_CHECKS[field].anchors:
             yield context.problem(
                 "anchor-field-type",
                 ("deadlines", i, "anchor", "field", "field"),
@@ -700,7 +707,7 @@ def check_condition_types(context: CheckContext) -> Iterator[Problem]:
         field = None if artifact is None else artifact.field(condition.field)
         if field is None:
             continue
-        if condition.min_count is not None and not isinstance(field, ListField):
+        if condition.min_count is not None and not FIELD_CHECKS[field].counts_records:
             yield context.problem(
                 "condition-type",
                 (*here, "min_count"),
@@ -710,7 +717,7 @@ def check_condition_types(context: CheckContext) -> Iterator[Problem]:
                 code="condition-type.min-count",
                 params={"field": field.id, "type": field.type},
             )
-        if condition.non_empty is not None and field.type not in ("text", "list"):
+        if condition.non_empty is not None and not FIELD_CHECKS[field].may_be_empty:
             yield context.problem(
                 "condition-type",
                 (*here, "non_empty"),
@@ -751,24 +758,75 @@ def check_condition_types(context: CheckContext) -> Iterator[Problem]:
 
 def _misfit(field: ArtifactField, value: Any) -> tuple[str, str] | None:
     """What the field would need, if ``value`` does not fit it: in words, and as a code."""
-    kind = field.type
-    if kind in ("text", "person"):
-        return None if isinstance(value, str) else ("text", "text")
-    if kind == "bool":
-        return None if isinstance(value, bool) else ("true or false", "bool")
-    if kind in ("int", "money"):
-        fits = isinstance(value, int) and not isinstance(value, bool)
-        return None if fits else ("a number", "number")
-    if kind == "date":
-        fits = isinstance(value, date) and not isinstance(value, datetime)
-        return None if fits or _parses(value, date) else ("a date (2026-10-27)", "date")
-    if kind == "datetime":
-        fits = isinstance(value, datetime)
-        return None if fits or _parses(value, datetime) else ("a date and time", "datetime")
-    if isinstance(field, EnumField):
-        ids = [v.id for v in field.values]
-        return None if value in ids else ("one of " + ", ".join(ids), "choice")
+    return FIELD_CHECKS[field].misfit(field, value)
+
+
+def _text_misfit(_field: ArtifactField, value: Any) -> tuple[str, str] | None:
+    return None if isinstance(value, str) else ("text", "text")
+
+
+def _bool_misfit(_field: ArtifactField, value: Any) -> tuple[str, str] | None:
+    return None if isinstance(value, bool) else ("true or false", "bool")
+
+
+def _number_misfit(_field: ArtifactField, value: Any) -> tuple[str, str] | None:
+    fits = isinstance(value, int) and not isinstance(value, bool)
+    return None if fits else ("a number", "number")
+
+
+def _date_misfit(_field: ArtifactField, value: Any) -> tuple[str, str] | None:
+    fits = isinstance(value, date) and not isinstance(value, datetime)
+    return None if fits or _parses(value, date) else ("a date (2026-10-27)", "date")
+
+
+def _datetime_misfit(_field: ArtifactField, value: Any) -> tuple[str, str] | None:
+    fits = isinstance(value, datetime)
+    return None if fits or _parses(value, datetime) else ("a date and time", "datetime")
+
+
+def _enum_misfit(field: EnumField, value: Any) -> tuple[str, str] | None:
+    ids = [v.id for v in field.values]
+    return None if value in ids else ("one of " + ", ".join(ids), "choice")
+
+
+def _list_misfit(_field: ArtifactField, _value: Any) -> tuple[str, str] | None:
     return ("no single value: compare a list with min_count or non_empty", "list")
+
+
+@dataclass(frozen=True)
+class FieldTypeRules:
+    """What the process-file language lets a condition or anchor do with a field type.
+
+    ``misfit(field, value)`` says what the field would need when a condition's
+    value cannot be in it: in words, and as the code the Czech catalogue
+    words (``text``, ``bool``, ``number``, ``date``, ``datetime``, ``choice``,
+    ``list``); None when the value fits.
+    """
+
+    misfit: Callable[[Any, Any], tuple[str, str] | None]
+    anchors: bool = False
+    """A deadline may count from a field of this type (a point in time)."""
+    may_be_empty: bool = False
+    """``non_empty`` applies to a field of this type."""
+    counts_records: bool = False
+    """``min_count`` applies to a field of this type."""
+
+
+FIELD_CHECKS: FieldTypeTable[FieldTypeRules] = FieldTypeTable(
+    "static checks",
+    {
+        TextField: FieldTypeRules(_text_misfit, may_be_empty=True),
+        BoolField: FieldTypeRules(_bool_misfit),
+        IntField: FieldTypeRules(_number_misfit),
+        DateField: FieldTypeRules(_date_misfit, anchors=True),
+        DateTimeField: FieldTypeRules(_datetime_misfit, anchors=True),
+        MoneyField: FieldTypeRules(_number_misfit),
+        EnumField: FieldTypeRules(_enum_misfit),
+        PersonField: FieldTypeRules(_text_misfit),
+        ListField: FieldTypeRules(_list_misfit, may_be_empty=True, counts_records=True),
+    },
+)
+"""Per field type, the conditions and anchors the checks allow on it."""
 
 
 def _parses(value: Any, kind: type[date]) -> bool:

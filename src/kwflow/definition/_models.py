@@ -14,7 +14,7 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
@@ -105,8 +105,8 @@ class EnumValue(Model):
     label: Label = Field(description="the choice as people read it")
 
 
-class _FieldBase(Model):
-    """What every field of an artifact has, whatever its type."""
+class FieldModel(Model):
+    """What every field of an artifact has, whatever its type: the base of every field model."""
 
     id: Identifier = Field(description="the field's id, unique within its artifact or list")
     label: Label = Field(description="the field's name as people read it")
@@ -114,20 +114,20 @@ class _FieldBase(Model):
     required: bool = Field(default=True, description="whether every version must have a value")
 
 
-class TextField(_FieldBase):
+class TextField(FieldModel):
     """Free text. A required text must not be blank (empty or only white space)."""
 
     type: Literal["text"] = Field(description="the field type")
     max_length: int | None = Field(default=None, ge=1, description="most characters allowed")
 
 
-class BoolField(_FieldBase):
+class BoolField(FieldModel):
     """Yes or no."""
 
     type: Literal["bool"] = Field(description="the field type")
 
 
-class IntField(_FieldBase):
+class IntField(FieldModel):
     """A whole number, optionally bounded."""
 
     type: Literal["int"] = Field(description="the field type")
@@ -135,19 +135,19 @@ class IntField(_FieldBase):
     max: int | None = Field(default=None, description="largest value allowed")
 
 
-class DateField(_FieldBase):
+class DateField(FieldModel):
     """A calendar date, without a time."""
 
     type: Literal["date"] = Field(description="the field type")
 
 
-class DateTimeField(_FieldBase):
+class DateTimeField(FieldModel):
     """A moment: a date and a time with its timezone."""
 
     type: Literal["datetime"] = Field(description="the field type")
 
 
-class MoneyField(_FieldBase):
+class MoneyField(FieldModel):
     """An amount of money in one currency."""
 
     type: Literal["money"] = Field(description="the field type")
@@ -156,14 +156,14 @@ class MoneyField(_FieldBase):
     )
 
 
-class EnumField(_FieldBase):
+class EnumField(FieldModel):
     """One of a fixed list of choices."""
 
     type: Literal["enum"] = Field(description="the field type")
     values: tuple[EnumValue, ...] = Field(min_length=1, description="the allowed choices")
 
 
-class PersonField(_FieldBase):
+class PersonField(FieldModel):
     """A reference to a person taking part in the case (a participant id)."""
 
     type: Literal["person"] = Field(description="the field type")
@@ -172,7 +172,7 @@ class PersonField(_FieldBase):
     )
 
 
-class ListField(_FieldBase):
+class ListField(FieldModel):
     """A list of records, each with its own fields."""
 
     type: Literal["list"] = Field(description="the field type")
@@ -193,17 +193,18 @@ ArtifactField = Annotated[
     Field(discriminator="type"),
 ]
 
-FIELD_TYPES: tuple[str, ...] = (
-    "text",
-    "bool",
-    "int",
-    "date",
-    "datetime",
-    "money",
-    "enum",
-    "person",
-    "list",
-)
+FIELD_MODELS: tuple[type[FieldModel], ...] = get_args(get_args(ArtifactField)[0])
+"""The model of every field type, in the order of `ArtifactField`: the one list of field types."""
+
+
+def field_type_name(model: type[FieldModel]) -> str:
+    """The name a process file gives the field type of ``model`` (``"text"`` for `TextField`)."""
+    (name,) = get_args(model.model_fields["type"].annotation)
+    return str(name)
+
+
+FIELD_TYPES: tuple[str, ...] = tuple(field_type_name(model) for model in FIELD_MODELS)
+"""The field type names a process file may use, derived from `ArtifactField`."""
 
 
 class Artifact(Model):

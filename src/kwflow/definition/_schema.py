@@ -17,15 +17,13 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from ._models import (
+    FIELD_MODELS,
     LANGUAGE_VERSION,
     Action,
     ActionOnlyAfter,
     Anchor,
     Artifact,
     ArtifactPresentOnEntry,
-    BoolField,
-    DateField,
-    DateTimeField,
     Deadline,
     DeadlineVariant,
     EnumField,
@@ -33,19 +31,15 @@ from ._models import (
     FieldCondition,
     FieldRef,
     Guard,
-    IntField,
     Label,
-    ListField,
-    MoneyField,
     Period,
-    PersonField,
     Phase,
     PhaseEnteredAtMostOnce,
     Process,
     Requirements,
     Role,
     RoleNeverActsIn,
-    TextField,
+    field_type_name,
 )
 
 __all__ = ["DIALECT", "SCHEMA_ID", "process_json_schema", "reference_markdown"]
@@ -102,20 +96,23 @@ def _tighten(defs: dict[str, Any]) -> None:
 
 # ------------------------------------------------------------- reference
 
+_FIELD_COMPANIONS: dict[type[BaseModel], tuple[tuple[str, type[BaseModel]], ...]] = {
+    EnumField: (("Enum value", EnumValue),),
+}
+"""Models presented right after the field type that uses them."""
+
 REFERENCE_SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("Process (the top level)", Process),
     ("Role", Role),
     ("Artifact", Artifact),
-    ("Field: text", TextField),
-    ("Field: bool", BoolField),
-    ("Field: int", IntField),
-    ("Field: date", DateField),
-    ("Field: datetime", DateTimeField),
-    ("Field: money", MoneyField),
-    ("Field: enum", EnumField),
-    ("Enum value", EnumValue),
-    ("Field: person", PersonField),
-    ("Field: list", ListField),
+    *(
+        section
+        for model in FIELD_MODELS
+        for section in (
+            (f"Field: {field_type_name(model)}", model),
+            *_FIELD_COMPANIONS.get(model, ()),
+        )
+    ),
     ("Phase", Phase),
     ("Action", Action),
     ("Requirements (`requires`)", Requirements),

@@ -7,6 +7,9 @@ an immutable record, the fold of its events (`fold`); replaying a history
 gives the same case every time. See docs/concepts.md for the rules.
 """
 
+from kwflow.definition import FieldTypeTable
+
+from ._artifacts import FIELD_VALIDATION
 from ._authorization import Guard
 from ._clock import Clock, SimulatedClock, SystemClock
 from ._commands import (
@@ -42,9 +45,13 @@ from ._records import (
     TakenAction,
 )
 
+FIELD_TYPE_TABLES: tuple[FieldTypeTable[object], ...] = (FIELD_VALIDATION,)
+"""This package's per-field-type tables (see `kwflow.definition.FieldTypeTable`)."""
+
 __all__ = [
     "CASE_FORMAT",
     "COMMAND_TYPES",
+    "FIELD_TYPE_TABLES",
     "SYSTEM_ACTOR",
     "Act",
     "ActionOption",

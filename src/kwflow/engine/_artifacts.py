@@ -43,6 +43,7 @@ from kwflow.definition import (
     DateField,
     DateTimeField,
     EnumField,
+    FieldTypeTable,
     IntField,
     ListField,
     MoneyField,
@@ -55,13 +56,13 @@ from kwflow.exceptions import FieldError as FieldProblem
 from ._frozen import FrozenMap, freeze
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping
+    from collections.abc import Callable, Iterator, Mapping
 
     from kwflow.definition import Artifact, ArtifactField
 
     from ._records import Case
 
-__all__ = ["ArtifactSchema", "compile_artifact", "json_scalar"]
+__all__ = ["FIELD_VALIDATION", "ArtifactSchema", "compile_artifact", "json_scalar"]
 
 _CENT = Decimal("0.01")
 _ZERO = Decimal("0.00")
@@ -173,31 +174,68 @@ def _not_blank(text: str) -> str:
 
 
 def _annotation(field: ArtifactField, name: str) -> Any:
-    if isinstance(field, TextField):
-        text = Annotated[str, Strict(), Field(max_length=field.max_length)]
-        return Annotated[text, AfterValidator(_not_blank)] if field.required else text
-    if isinstance(field, BoolField):
-        return Annotated[bool, Strict()]
-    if isinstance(field, IntField):
-        return Annotated[int, Strict(), Field(ge=field.min, le=field.max)]
-    if isinstance(field, DateField):
-        return Annotated[str, PlainValidator(_date_value)]
-    if isinstance(field, DateTimeField):
-        return Annotated[str, PlainValidator(_datetime_value)]
-    if isinstance(field, MoneyField):
-        return Annotated[str, PlainValidator(_money_value)]
-    if isinstance(field, EnumField):
-        return Literal[tuple(v.id for v in field.values)]
-    if isinstance(field, PersonField):
-        return Annotated[str, Strict(), Field(min_length=1)]
-    if isinstance(field, ListField):
-        record = _model(f"{name}_{field.id}", field.fields)
-        return Annotated[
-            list[record],  # type: ignore[valid-type]
-            BeforeValidator(_listify),
-            Field(min_length=field.min_items or None),
-        ]
-    raise TypeError(f"unknown field type {type(field).__name__}")  # pragma: no cover
+    """The pydantic annotation that validates a value of ``field`` (``name``: the model's)."""
+    return FIELD_VALIDATION[field](field, name)
+
+
+def _text(field: TextField, _name: str) -> Any:
+    text = Annotated[str, Strict(), Field(max_length=field.max_length)]
+    return Annotated[text, AfterValidator(_not_blank)] if field.required else text
+
+
+def _bool(_field: BoolField, _name: str) -> Any:
+    return Annotated[bool, Strict()]
+
+
+def _int(field: IntField, _name: str) -> Any:
+    return Annotated[int, Strict(), Field(ge=field.min, le=field.max)]
+
+
+def _date(_field: DateField, _name: str) -> Any:
+    return Annotated[str, PlainValidator(_date_value)]
+
+
+def _datetime(_field: DateTimeField, _name: str) -> Any:
+    return Annotated[str, PlainValidator(_datetime_value)]
+
+
+def _money(_field: MoneyField, _name: str) -> Any:
+    return Annotated[str, PlainValidator(_money_value)]
+
+
+def _enum(field: EnumField, _name: str) -> Any:
+    return Literal[tuple(v.id for v in field.values)]
+
+
+def _person(_field: PersonField, _name: str) -> Any:
+    return Annotated[str, Strict(), Field(min_length=1)]
+
+
+def _list(field: ListField, name: str) -> Any:
+    record = _model(f"{name}_{field.id}", field.fields)
+    return Annotated[
+        list[record],  # type: ignore[valid-type]
+        BeforeValidator(_listify),
+        Field(min_length=field.min_items or None),
+    ]
+
+
+FIELD_VALIDATION: FieldTypeTable[Callable[[Any, str], Any]] = FieldTypeTable(
+    "validation of submitted data",
+    {
+        TextField: _text,
+        BoolField: _bool,
+        IntField: _int,
+        DateField: _date,
+        DateTimeField: _datetime,
+        MoneyField: _money,
+        EnumField: _enum,
+        PersonField: _person,
+        ListField: _list,
+    },
+)
+"""Per field type, the pydantic annotation that validates its values (the field, the model's
+name for nested records)."""
 
 
 def _model(name: str, fields: tuple[ArtifactField, ...]) -> type[BaseModel]:

@@ -6,13 +6,17 @@ reachable abstract state of a process and reports dead ends and broken
 invariants with shortest traces. See ``docs/testing.md``.
 """
 
+from kwflow.definition import FieldTypeTable
+
 from ._commands import AdvanceClock, Input, commands
-from ._definitions import process_definitions
+from ._conditions import FIELD_VALUES
+from ._definitions import FIELD_DRAWS, process_definitions
 from ._explorer import DEFAULT_MAX_STATES, explore
 from ._history import InvariantViolation, invariant_violations
 from ._report import ExplorationReport, Finding, Step, Violation
 from ._stateful import START, ProcessMachine, process_state_machine
 from ._strategies import (
+    FIELD_STRATEGIES,
     InvalidArtifactData,
     artifact_data,
     assignments,
@@ -21,8 +25,16 @@ from ._strategies import (
     people,
 )
 
+FIELD_TYPE_TABLES: tuple[FieldTypeTable[object], ...] = (
+    FIELD_STRATEGIES,
+    FIELD_VALUES,
+    FIELD_DRAWS,
+)
+"""This package's per-field-type tables (see `kwflow.definition.FieldTypeTable`)."""
+
 __all__ = [
     "DEFAULT_MAX_STATES",
+    "FIELD_TYPE_TABLES",
     "START",
     "AdvanceClock",
     "ExplorationReport",

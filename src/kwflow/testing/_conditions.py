@@ -13,7 +13,7 @@ optional field, and list lengths around every ``min_count``.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +25,7 @@ from kwflow.definition import (
     DateTimeField,
     EnumField,
     FieldCondition,
+    FieldTypeTable,
     IntField,
     ListField,
     MoneyField,
@@ -38,8 +39,10 @@ if TYPE_CHECKING:
     from kwflow.definition import Artifact, ArtifactField, Process
 
 __all__ = [
+    "FIELD_VALUES",
     "ArtifactClass",
     "ArtifactClasses",
+    "FieldValues",
     "PersonSlot",
     "artifact_classes",
     "concrete",
@@ -63,17 +66,7 @@ class PersonSlot:
 
 def normalize_constant(field: ArtifactField | None, value: Any) -> Any:
     """A condition's constant as a value of the field's type (ISO text -> date)."""
-    if isinstance(field, DateField) and isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            return value
-    if isinstance(field, DateTimeField) and isinstance(value, str):
-        try:
-            return datetime.fromisoformat(value)
-        except ValueError:
-            return value
-    return value
+    return value if field is None else FIELD_VALUES[field].normalize(value)
 
 
 def _same(field: ArtifactField | None, value: Any, constant: Any) -> bool:
@@ -92,9 +85,8 @@ def condition_holds(condition: FieldCondition, field: ArtifactField | None, valu
     ``non_empty`` for a non-empty text or list, ``min_count`` counts a list's
     records (no value counts as none).
     """
-    if isinstance(field, MoneyField) and (condition.equals is not None or condition.one_of):
-        # The engine keeps money as text ("1000.00") and compares exactly, so
-        # an amount in a condition never matches; the explorer agrees.
+    compared = field is None or FIELD_VALUES[field].compared
+    if not compared and (condition.equals is not None or condition.one_of):
         return False
     if condition.equals is not None:
         return value is not None and _same(field, value, condition.equals)
@@ -140,24 +132,7 @@ def _show(value: Any) -> str:
 
 def minimal_value(field: ArtifactField) -> Any:
     """The simplest valid value of a field (people as :class:`PersonSlot`)."""
-    if isinstance(field, TextField):
-        return "x"
-    if isinstance(field, BoolField):
-        return False
-    if isinstance(field, IntField):
-        return _int_in_bounds(field.min, field.max, avoid=())
-    if isinstance(field, MoneyField):
-        return 0
-    if isinstance(field, DateField):
-        return SAMPLE_DATE
-    if isinstance(field, DateTimeField):
-        return SAMPLE_DATETIME
-    if isinstance(field, EnumField):
-        return field.values[0].id
-    if isinstance(field, PersonField):
-        return PersonSlot(frozenset(field.roles))
-    assert isinstance(field, ListField)
-    return [minimal_record(field.fields) for _ in range(field.min_items)]
+    return FIELD_VALUES[field].minimal(field)
 
 
 def minimal_record(fields: Sequence[ArtifactField]) -> dict[str, Any]:
@@ -185,65 +160,180 @@ def _candidates(field: ArtifactField, conditions: Sequence[FieldCondition]) -> l
         for c in conditions
         for value in ((c.equals,) if c.equals is not None else (c.one_of or ()))
     ]
-    values: list[Any] = []
-    if isinstance(field, BoolField):
-        values = [True, False]
-    elif isinstance(field, EnumField):
-        values = [v.id for v in field.values]
-    elif isinstance(field, IntField):
-        values = [
-            c
-            for c in constants
-            if isinstance(c, int)
-            and not isinstance(c, bool)
-            and (field.min is None or c >= field.min)
-            and (field.max is None or c <= field.max)
-        ]
-        values.append(_int_in_bounds(field.min, field.max, values))
-    elif isinstance(field, MoneyField):
-        values = [c for c in constants if isinstance(c, int) and not isinstance(c, bool)]
-        values.append(_int_in_bounds(0, None, values))
-    elif isinstance(field, TextField):
-        texts = [c for c in constants if isinstance(c, str)]
-        if field.max_length is not None:
-            texts = [t for t in texts if len(t) <= field.max_length]
-        other = "x"
-        while other in texts:
-            other += "x"
-        values = [*texts, other[: field.max_length or None] or "x"]
-        # Only optional text can be empty: the engine refuses blank required text.
-        if not field.required and any(c.non_empty is not None for c in conditions):
-            values.append("")
-    elif isinstance(field, DateField):
-        dates = [c for c in constants if isinstance(c, date) and not isinstance(c, datetime)]
-        day = SAMPLE_DATE
-        while day in dates:
-            day = day.replace(day=day.day % 28 + 1)
-        values = [*dates, day]
-    elif isinstance(field, DateTimeField):
-        moments = [c for c in constants if isinstance(c, datetime)]
-        moment = SAMPLE_DATETIME
-        while moment in moments:
-            moment = moment.replace(minute=(moment.minute + 1) % 60)
-        values = [*moments, moment]
-    elif isinstance(field, PersonField):
-        values = [PersonSlot(frozenset(field.roles))]
-    else:
-        assert isinstance(field, ListField)
-        counts = {field.min_items}
-        for c in conditions:
-            if c.min_count is not None:
-                counts |= {c.min_count - 1, c.min_count}
-            if c.non_empty is not None:
-                counts |= {0, 1}
-        values = [
-            [minimal_record(field.fields) for _ in range(n)]
-            for n in sorted(counts)
-            if n >= field.min_items
-        ]
+    values = FIELD_VALUES[field].candidates(field, constants, conditions)
     if not field.required:
         values.append(None)
     return values
+
+
+# ------------------------------------------------------------ field types
+# Per type: its simplest value, its candidates (the constants its conditions
+# name, and one value that is none of them), how a condition's constant
+# reads as a value of the type.
+
+
+def _as_is(value: Any) -> Any:
+    return value
+
+
+def _date_constant(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _datetime_constant(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _minimal_int(field: IntField) -> Any:
+    return _int_in_bounds(field.min, field.max, avoid=())
+
+
+def _minimal_list(field: ListField) -> Any:
+    return [minimal_record(field.fields) for _ in range(field.min_items)]
+
+
+def _text_candidates(
+    field: TextField, constants: Sequence[Any], conditions: Sequence[FieldCondition]
+) -> list[Any]:
+    texts = [c for c in constants if isinstance(c, str)]
+    if field.max_length is not None:
+        texts = [t for t in texts if len(t) <= field.max_length]
+    other = "x"
+    while other in texts:
+        other += "x"
+    values: list[Any] = [*texts, other[: field.max_length or None] or "x"]
+    # Only optional text can be empty: the engine refuses blank required text.
+    if not field.required and any(c.non_empty is not None for c in conditions):
+        values.append("")
+    return values
+
+
+def _bool_candidates(
+    _field: BoolField, _constants: Sequence[Any], _conditions: Sequence[FieldCondition]
+) -> list[Any]:
+    return [True, False]
+
+
+def _int_candidates(
+    field: IntField, constants: Sequence[Any], _conditions: Sequence[FieldCondition]
+) -> list[Any]:
+    values: list[Any] = [
+        c
+        for c in constants
+        if isinstance(c, int)
+        and not isinstance(c, bool)
+        and (field.min is None or c >= field.min)
+        and (field.max is None or c <= field.max)
+    ]
+    values.append(_int_in_bounds(field.min, field.max, values))
+    return values
+
+
+def _money_candidates(
+    _field: MoneyField, constants: Sequence[Any], _conditions: Sequence[FieldCondition]
+) -> list[Any]:
+    values: list[Any] = [c for c in constants if isinstance(c, int) and not isinstance(c, bool)]
+    values.append(_int_in_bounds(0, None, values))
+    return values
+
+
+def _date_candidates(
+    _field: DateField, constants: Sequence[Any], _conditions: Sequence[FieldCondition]
+) -> list[Any]:
+    dates = [c for c in constants if isinstance(c, date) and not isinstance(c, datetime)]
+    day = SAMPLE_DATE
+    while day in dates:
+        day = day.replace(day=day.day % 28 + 1)
+    return [*dates, day]
+
+
+def _datetime_candidates(
+    _field: DateTimeField, constants: Sequence[Any], _conditions: Sequence[FieldCondition]
+) -> list[Any]:
+    moments = [c for c in constants if isinstance(c, datetime)]
+    moment = SAMPLE_DATETIME
+    while moment in moments:
+        moment = moment.replace(minute=(moment.minute + 1) % 60)
+    return [*moments, moment]
+
+
+def _enum_candidates(
+    field: EnumField, _constants: Sequence[Any], _conditions: Sequence[FieldCondition]
+) -> list[Any]:
+    return [v.id for v in field.values]
+
+
+def _person_candidates(
+    field: PersonField, _constants: Sequence[Any], _conditions: Sequence[FieldCondition]
+) -> list[Any]:
+    return [PersonSlot(frozenset(field.roles))]
+
+
+def _list_candidates(
+    field: ListField, _constants: Sequence[Any], conditions: Sequence[FieldCondition]
+) -> list[Any]:
+    counts = {field.min_items}
+    for c in conditions:
+        if c.min_count is not None:
+            counts |= {c.min_count - 1, c.min_count}
+        if c.non_empty is not None:
+            counts |= {0, 1}
+    return [
+        [minimal_record(field.fields) for _ in range(n)]
+        for n in sorted(counts)
+        if n >= field.min_items
+    ]
+
+
+@attrs.frozen
+class FieldValues:
+    """The values the explorer tries for one field type.
+
+    ``minimal(field)`` is its simplest valid value; ``candidates(field,
+    constants, conditions)`` are values that between them meet or miss every
+    condition (``constants``: the values the conditions name, normalized);
+    ``normalize(value)`` reads a condition's constant as a value of the type;
+    ``compared`` is False when the engine never finds a condition's constant
+    equal to a stored value.
+    """
+
+    minimal: Callable[[Any], Any]
+    candidates: Callable[[Any, Sequence[Any], Sequence[FieldCondition]], list[Any]]
+    normalize: Callable[[Any], Any] = _as_is
+    compared: bool = True
+
+
+FIELD_VALUES: FieldTypeTable[FieldValues] = FieldTypeTable(
+    "explorer values",
+    {
+        TextField: FieldValues(lambda _field: "x", _text_candidates),
+        BoolField: FieldValues(lambda _field: False, _bool_candidates),
+        IntField: FieldValues(_minimal_int, _int_candidates),
+        DateField: FieldValues(lambda _field: SAMPLE_DATE, _date_candidates, _date_constant),
+        DateTimeField: FieldValues(
+            lambda _field: SAMPLE_DATETIME, _datetime_candidates, _datetime_constant
+        ),
+        # The engine keeps money as text ("1000.00") and compares exactly, so
+        # an amount in a condition never matches; the explorer agrees.
+        MoneyField: FieldValues(lambda _field: 0, _money_candidates, compared=False),
+        EnumField: FieldValues(lambda field: field.values[0].id, _enum_candidates),
+        PersonField: FieldValues(
+            lambda field: PersonSlot(frozenset(field.roles)), _person_candidates
+        ),
+        ListField: FieldValues(_minimal_list, _list_candidates),
+    },
+)
+"""Per field type, the values the explorer tries."""
 
 
 # ---------------------------------------------------------------- classes

@@ -25,14 +25,29 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import attrs
 from hypothesis import strategies as st
 
-from kwflow.definition import Process
+from kwflow.definition import (
+    FIELD_TYPES,
+    BoolField,
+    DateField,
+    DateTimeField,
+    EnumField,
+    FieldTypeTable,
+    IntField,
+    ListField,
+    MoneyField,
+    PersonField,
+    Process,
+    TextField,
+    field_type_name,
+)
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
-__all__ = ["process_definitions"]
+__all__ = ["FIELD_DRAWS", "SCALAR_TYPES", "FieldDraws", "process_definitions"]
 
 ROLE_NAMES = ("worker", "coordinator", "parent", "child", "expert", "advocate")
 ROLE_KINDS = ("authority", "independent", "family", "child", "professional", "support")
@@ -47,7 +62,6 @@ PHASE_NAMES = (
     "support",
 )
 OUTCOME_NAMES = ("closed", "withdrawn", "referred_elsewhere")
-SCALAR_TYPES = ("text", "bool", "int", "date", "datetime", "money", "enum", "person")
 PERIOD_UNITS = ("minutes", "hours", "days", "weeks", "months", "working_days")
 
 
@@ -117,9 +131,7 @@ class _Builder:
         draw = self.draw
         for index in range(draw(st.integers(0, 3))):
             name = f"document_{index}"
-            fields = [
-                self._field(f"field_{k}", nested=True) for k in range(draw(st.integers(1, 4)))
-            ]
+            fields = [self.field(f"field_{k}", nested=True) for k in range(draw(st.integers(1, 4)))]
             writers = draw(
                 st.lists(st.sampled_from(self.role_ids), min_size=1, max_size=2, unique=True)
             )
@@ -134,9 +146,10 @@ class _Builder:
                 }
             )
 
-    def _field(self, name: str, *, nested: bool) -> dict[str, Any]:
+    def field(self, name: str, *, nested: bool) -> dict[str, Any]:
+        """One field of an artifact (``nested``: it may be a list of records)."""
         draw = self.draw
-        kinds = (*SCALAR_TYPES, "list") if nested else SCALAR_TYPES
+        kinds = FIELD_TYPES if nested else SCALAR_TYPES
         kind = draw(st.sampled_from(kinds))
         field: dict[str, Any] = {
             "id": name,
@@ -144,28 +157,7 @@ class _Builder:
             "type": kind,
             "required": draw(st.booleans()),
         }
-        if kind == "text" and draw(st.booleans()):
-            field["max_length"] = draw(st.integers(1, 50))
-        elif kind == "int":
-            low = draw(st.none() | st.integers(-5, 5))
-            high = draw(st.none() | st.integers(0, 10))
-            if low is not None and high is not None and high < low:
-                low, high = high, low
-            field["min"], field["max"] = low, high
-        elif kind == "enum":
-            count = draw(st.integers(1, 3))
-            field["values"] = [
-                {"id": f"value_{k}", "label": _label(f"value {k}")} for k in range(count)
-            ]
-        elif kind == "person" and draw(st.booleans()):
-            field["roles"] = draw(
-                st.lists(st.sampled_from(self.role_ids), min_size=1, max_size=2, unique=True)
-            )
-        elif kind == "list":
-            field["fields"] = [
-                self._field(f"item_{k}", nested=False) for k in range(draw(st.integers(1, 2)))
-            ]
-            field["min_items"] = draw(st.integers(0, 2))
+        FIELD_DRAWS.named(kind).details(self, field)
         return field
 
     # -- phases
@@ -306,21 +298,7 @@ class _Builder:
         """A condition on one of the artifact's fields that some version meets."""
         field = self.draw(st.sampled_from(artifact["fields"]))
         base = {"artifact": artifact["id"], "field": field["id"]}
-        kind = field["type"]
-        if kind == "enum":
-            values = [v["id"] for v in field["values"]]
-            if self.draw(st.booleans()):
-                return {**base, "equals": self.draw(st.sampled_from(values))}
-            return {**base, "one_of": values[: self.draw(st.integers(1, len(values)))]}
-        if kind == "bool":
-            return {**base, "equals": self.draw(st.booleans())}
-        if kind == "list":
-            if self.draw(st.booleans()):
-                return {**base, "min_count": self.draw(st.integers(0, 2))}
-            return {**base, "non_empty": True}
-        if kind == "text" and self.draw(st.booleans()):
-            return {**base, "non_empty": True}
-        return {**base, "present": True}
+        return FIELD_DRAWS.named(field["type"]).condition(self, field, base)
 
     def _action(
         self,
@@ -468,7 +446,7 @@ class _Builder:
                 (a["id"], f["id"])
                 for a in self.artifacts
                 for f in a["fields"]
-                if f["type"] in ("date", "datetime")
+                if FIELD_DRAWS.named(f["type"]).anchors
             ]
             direction = "after"
             if dated and draw(st.integers(0, 2)) == 0:
@@ -580,3 +558,117 @@ def process_definitions(
     if not 1 <= max_phases <= len(PHASE_NAMES):
         raise ValueError(f"max_phases must be between 1 and {len(PHASE_NAMES)}")
     return _process(max_phases, invariants)
+
+
+# ------------------------------------------------------------ field types
+# Per type: the keys of its own a field draws, and a condition some version
+# of the field meets.
+
+
+def _no_details(builder: _Builder, field: dict[str, Any]) -> None:
+    pass
+
+
+def _text_details(builder: _Builder, field: dict[str, Any]) -> None:
+    if builder.draw(st.booleans()):
+        field["max_length"] = builder.draw(st.integers(1, 50))
+
+
+def _int_details(builder: _Builder, field: dict[str, Any]) -> None:
+    low = builder.draw(st.none() | st.integers(-5, 5))
+    high = builder.draw(st.none() | st.integers(0, 10))
+    if low is not None and high is not None and high < low:
+        low, high = high, low
+    field["min"], field["max"] = low, high
+
+
+def _enum_details(builder: _Builder, field: dict[str, Any]) -> None:
+    count = builder.draw(st.integers(1, 3))
+    field["values"] = [{"id": f"value_{k}", "label": _label(f"value {k}")} for k in range(count)]
+
+
+def _person_details(builder: _Builder, field: dict[str, Any]) -> None:
+    if builder.draw(st.booleans()):
+        field["roles"] = builder.draw(
+            st.lists(st.sampled_from(builder.role_ids), min_size=1, max_size=2, unique=True)
+        )
+
+
+def _list_details(builder: _Builder, field: dict[str, Any]) -> None:
+    field["fields"] = [
+        builder.field(f"item_{k}", nested=False) for k in range(builder.draw(st.integers(1, 2)))
+    ]
+    field["min_items"] = builder.draw(st.integers(0, 2))
+
+
+def _present(_builder: _Builder, _field: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
+    return {**base, "present": True}
+
+
+def _text_condition(
+    builder: _Builder, field: dict[str, Any], base: dict[str, Any]
+) -> dict[str, Any]:
+    if builder.draw(st.booleans()):
+        return {**base, "non_empty": True}
+    return _present(builder, field, base)
+
+
+def _bool_condition(
+    builder: _Builder, _field: dict[str, Any], base: dict[str, Any]
+) -> dict[str, Any]:
+    return {**base, "equals": builder.draw(st.booleans())}
+
+
+def _enum_condition(
+    builder: _Builder, field: dict[str, Any], base: dict[str, Any]
+) -> dict[str, Any]:
+    values = [v["id"] for v in field["values"]]
+    if builder.draw(st.booleans()):
+        return {**base, "equals": builder.draw(st.sampled_from(values))}
+    return {**base, "one_of": values[: builder.draw(st.integers(1, len(values)))]}
+
+
+def _list_condition(
+    builder: _Builder, _field: dict[str, Any], base: dict[str, Any]
+) -> dict[str, Any]:
+    if builder.draw(st.booleans()):
+        return {**base, "min_count": builder.draw(st.integers(0, 2))}
+    return {**base, "non_empty": True}
+
+
+@attrs.frozen
+class FieldDraws:
+    """How generated definitions draw fields of one type.
+
+    ``details(builder, field)`` draws the type's own keys into the field's
+    data; ``condition(builder, field, base)`` is a condition on the field
+    that some version meets (``base`` names the artifact and field);
+    ``in_lists``: the type may be a field of a list's records; ``anchors``: a
+    deadline may count from it.
+    """
+
+    details: Callable[[_Builder, dict[str, Any]], None]
+    condition: Callable[[_Builder, dict[str, Any], dict[str, Any]], dict[str, Any]]
+    in_lists: bool = True
+    anchors: bool = False
+
+
+FIELD_DRAWS: FieldTypeTable[FieldDraws] = FieldTypeTable(
+    "generated process definitions",
+    {
+        TextField: FieldDraws(_text_details, _text_condition),
+        BoolField: FieldDraws(_no_details, _bool_condition),
+        IntField: FieldDraws(_int_details, _present),
+        DateField: FieldDraws(_no_details, _present, anchors=True),
+        DateTimeField: FieldDraws(_no_details, _present, anchors=True),
+        MoneyField: FieldDraws(_no_details, _present),
+        EnumField: FieldDraws(_enum_details, _enum_condition),
+        PersonField: FieldDraws(_person_details, _present),
+        # Lists are not nested: a list's records hold the other types only.
+        ListField: FieldDraws(_list_details, _list_condition, in_lists=False),
+    },
+)
+"""Per field type, how generated process definitions draw it."""
+
+SCALAR_TYPES = tuple(field_type_name(m) for m, draws in FIELD_DRAWS.items() if draws.in_lists)
+"""The field types a list's records may hold in generated definitions."""

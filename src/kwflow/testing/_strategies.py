@@ -22,6 +22,7 @@ from kwflow.definition import (
     DateField,
     DateTimeField,
     EnumField,
+    FieldTypeTable,
     IntField,
     ListField,
     MoneyField,
@@ -32,11 +33,13 @@ from kwflow.definition import (
 from ._conditions import normalize_constant, process_conditions
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from kwflow.definition import ArtifactField, Process
 
 __all__ = [
+    "FIELD_STRATEGIES",
+    "FieldStrategies",
     "InvalidArtifactData",
     "artifact_data",
     "assignments",
@@ -169,57 +172,93 @@ def _value(
     field: ArtifactField, participants: Participants | None, constants: Sequence[Any]
 ) -> st.SearchStrategy[Any]:
     """A strategy for one valid value of ``field`` (never None)."""
-    strategy: st.SearchStrategy[Any]
-    fitting: list[Any]
-    if isinstance(field, TextField):
-        size = min(field.max_length or 40, 40)
-        # Never only white space: the engine refuses blank required text.
-        strategy = st.text(_CHARACTERS, min_size=1, max_size=size).filter(str.strip)
-        fitting = [c for c in constants if isinstance(c, str) and len(c) <= size and c.strip()]
-    elif isinstance(field, BoolField):
-        return st.booleans()
-    elif isinstance(field, IntField):
-        low, high = _int_bounds(field.min, field.max)
-        strategy = st.integers(low, high)
-        fitting = [
-            c
-            for c in constants
-            if isinstance(c, int) and not isinstance(c, bool) and low <= c <= high
-        ]
-    elif isinstance(field, MoneyField):
-        strategy = st.integers(0, 1_000_000)
-        fitting = [c for c in constants if isinstance(c, int) and not isinstance(c, bool)]
-    elif isinstance(field, DateField):
-        strategy = st.dates(date(2020, 1, 1), date(2030, 12, 31))
-        fitting = [c for c in constants if isinstance(c, date) and not isinstance(c, datetime)]
-    elif isinstance(field, DateTimeField):
-        # hypothesis takes naive bounds and attaches the drawn timezone.
-        strategy = st.datetimes(
-            datetime(2020, 1, 1),  # noqa: DTZ001
-            datetime(2030, 12, 31),  # noqa: DTZ001
-            timezones=_TIMEZONES,
-        )
-        fitting = [c for c in constants if isinstance(c, datetime)]
-    elif isinstance(field, EnumField):
-        return st.sampled_from([v.id for v in field.values])
-    elif isinstance(field, PersonField):
-        if participants is None:
-            return people()
-        holders = _holders(participants, field.roles)
-        if not holders:
-            return st.nothing()
-        return st.sampled_from(holders)
-    else:
-        assert isinstance(field, ListField)
-        return st.lists(
-            _record(field.fields, participants, {}),
-            min_size=field.min_items,
-            max_size=field.min_items + 3,
-        )
+    return FIELD_STRATEGIES[field].valid(field, participants, constants)
+
+
+def _with_constants(strategy: st.SearchStrategy[Any], fitting: list[Any]) -> st.SearchStrategy[Any]:
     if fitting:
         # Values the conditions name are drawn often, so requirements get met.
         return st.sampled_from(fitting) | strategy
     return strategy
+
+
+def _valid_text(
+    field: TextField, _participants: Participants | None, constants: Sequence[Any]
+) -> st.SearchStrategy[Any]:
+    size = min(field.max_length or 40, 40)
+    # Never only white space: the engine refuses blank required text.
+    strategy = st.text(_CHARACTERS, min_size=1, max_size=size).filter(str.strip)
+    fitting = [c for c in constants if isinstance(c, str) and len(c) <= size and c.strip()]
+    return _with_constants(strategy, fitting)
+
+
+def _valid_bool(
+    _field: BoolField, _participants: Participants | None, _constants: Sequence[Any]
+) -> st.SearchStrategy[Any]:
+    return st.booleans()
+
+
+def _valid_int(
+    field: IntField, _participants: Participants | None, constants: Sequence[Any]
+) -> st.SearchStrategy[Any]:
+    low, high = _int_bounds(field.min, field.max)
+    fitting = [
+        c for c in constants if isinstance(c, int) and not isinstance(c, bool) and low <= c <= high
+    ]
+    return _with_constants(st.integers(low, high), fitting)
+
+
+def _valid_money(
+    _field: MoneyField, _participants: Participants | None, constants: Sequence[Any]
+) -> st.SearchStrategy[Any]:
+    fitting = [c for c in constants if isinstance(c, int) and not isinstance(c, bool)]
+    return _with_constants(st.integers(0, 1_000_000), fitting)
+
+
+def _valid_date(
+    _field: DateField, _participants: Participants | None, constants: Sequence[Any]
+) -> st.SearchStrategy[Any]:
+    fitting = [c for c in constants if isinstance(c, date) and not isinstance(c, datetime)]
+    return _with_constants(st.dates(date(2020, 1, 1), date(2030, 12, 31)), fitting)
+
+
+def _valid_datetime(
+    _field: DateTimeField, _participants: Participants | None, constants: Sequence[Any]
+) -> st.SearchStrategy[Any]:
+    # hypothesis takes naive bounds and attaches the drawn timezone.
+    strategy = st.datetimes(
+        datetime(2020, 1, 1),  # noqa: DTZ001
+        datetime(2030, 12, 31),  # noqa: DTZ001
+        timezones=_TIMEZONES,
+    )
+    return _with_constants(strategy, [c for c in constants if isinstance(c, datetime)])
+
+
+def _valid_enum(
+    field: EnumField, _participants: Participants | None, _constants: Sequence[Any]
+) -> st.SearchStrategy[Any]:
+    return st.sampled_from([v.id for v in field.values])
+
+
+def _valid_person(
+    field: PersonField, participants: Participants | None, _constants: Sequence[Any]
+) -> st.SearchStrategy[Any]:
+    if participants is None:
+        return people()
+    holders = _holders(participants, field.roles)
+    if not holders:
+        return st.nothing()
+    return st.sampled_from(holders)
+
+
+def _valid_list(
+    field: ListField, participants: Participants | None, _constants: Sequence[Any]
+) -> st.SearchStrategy[Any]:
+    return st.lists(
+        _record(field.fields, participants, {}),
+        min_size=field.min_items,
+        max_size=field.min_items + 3,
+    )
 
 
 def _record(
@@ -275,36 +314,88 @@ def _wrong_values(field: ArtifactField) -> list[tuple[Any, str]]:
     """Values of the wrong kind for ``field``, whatever a lenient validator coerces."""
     # Numbers and booleans are avoided for text and dates: validators turn
     # some of them into text or timestamps. Lists and odd strings never fit.
-    if isinstance(field, TextField):
-        found: list[tuple[Any, str]] = [(["a", "list"], "not text"), ({"a": 1}, "not text")]
-        if field.max_length is not None:
-            found.append(("x" * (field.max_length + 1), "longer than max_length"))
-        if field.required:
-            found.append((" \t", "blank"))
-        return found
-    if isinstance(field, BoolField):
-        return [("perhaps", "not true or false"), ([True], "not true or false")]
-    if isinstance(field, IntField | MoneyField):
-        found = [("twelve", "not a whole number"), (1.5, "not a whole number")]
-        if isinstance(field, IntField) and field.min is not None:
-            found.append((field.min - 1, "below min"))
-        if isinstance(field, IntField) and field.max is not None:
-            found.append((field.max + 1, "above max"))
-        return found
-    if isinstance(field, DateField):
-        return [("not a date", "not a date"), ("2026-02-30", "not a date"), ([2026], "not a date")]
-    if isinstance(field, DateTimeField):
-        return [("yesterday", "not a date and time"), ([2026], "not a date and time")]
-    if isinstance(field, EnumField):
-        taken = {v.id for v in field.values}
-        other = "not_a_value"
-        while other in taken:
-            other += "_"
-        return [(other, "not one of the values"), (["list"], "not one of the values")]
-    if isinstance(field, PersonField):
-        return [(["jana"], "not a person id"), ({"id": "jana"}, "not a person id")]
-    assert isinstance(field, ListField)
+    return FIELD_STRATEGIES[field].wrong(field)
+
+
+def _wrong_text(field: TextField) -> list[tuple[Any, str]]:
+    found: list[tuple[Any, str]] = [(["a", "list"], "not text"), ({"a": 1}, "not text")]
+    if field.max_length is not None:
+        found.append(("x" * (field.max_length + 1), "longer than max_length"))
+    if field.required:
+        found.append((" \t", "blank"))
+    return found
+
+
+def _wrong_bool(_field: BoolField) -> list[tuple[Any, str]]:
+    return [("perhaps", "not true or false"), ([True], "not true or false")]
+
+
+def _wrong_number(_field: ArtifactField) -> list[tuple[Any, str]]:
+    return [("twelve", "not a whole number"), (1.5, "not a whole number")]
+
+
+def _wrong_int(field: IntField) -> list[tuple[Any, str]]:
+    found = _wrong_number(field)
+    if field.min is not None:
+        found.append((field.min - 1, "below min"))
+    if field.max is not None:
+        found.append((field.max + 1, "above max"))
+    return found
+
+
+def _wrong_date(_field: DateField) -> list[tuple[Any, str]]:
+    return [("not a date", "not a date"), ("2026-02-30", "not a date"), ([2026], "not a date")]
+
+
+def _wrong_datetime(_field: DateTimeField) -> list[tuple[Any, str]]:
+    return [("yesterday", "not a date and time"), ([2026], "not a date and time")]
+
+
+def _wrong_enum(field: EnumField) -> list[tuple[Any, str]]:
+    taken = {v.id for v in field.values}
+    other = "not_a_value"
+    while other in taken:
+        other += "_"
+    return [(other, "not one of the values"), (["list"], "not one of the values")]
+
+
+def _wrong_person(_field: PersonField) -> list[tuple[Any, str]]:
+    return [(["jana"], "not a person id"), ({"id": "jana"}, "not a person id")]
+
+
+def _wrong_list(_field: ListField) -> list[tuple[Any, str]]:
     return [("not a list", "not a list of records"), ([["nested"]], "a record is not a mapping")]
+
+
+@attrs.frozen
+class FieldStrategies:
+    """How the strategies draw values of one field type.
+
+    ``valid(field, participants, constants)`` is a strategy for valid values
+    (never None; ``constants`` are values the process's conditions compare the
+    field with); ``wrong(field)`` lists values of the wrong kind, each with
+    the reason it is wrong.
+    """
+
+    valid: Callable[[Any, Participants | None, Sequence[Any]], st.SearchStrategy[Any]]
+    wrong: Callable[[Any], list[tuple[Any, str]]]
+
+
+FIELD_STRATEGIES: FieldTypeTable[FieldStrategies] = FieldTypeTable(
+    "artifact data strategies",
+    {
+        TextField: FieldStrategies(_valid_text, _wrong_text),
+        BoolField: FieldStrategies(_valid_bool, _wrong_bool),
+        IntField: FieldStrategies(_valid_int, _wrong_int),
+        DateField: FieldStrategies(_valid_date, _wrong_date),
+        DateTimeField: FieldStrategies(_valid_datetime, _wrong_datetime),
+        MoneyField: FieldStrategies(_valid_money, _wrong_number),
+        EnumField: FieldStrategies(_valid_enum, _wrong_enum),
+        PersonField: FieldStrategies(_valid_person, _wrong_person),
+        ListField: FieldStrategies(_valid_list, _wrong_list),
+    },
+)
+"""Per field type, valid and wrong values for the artifact data strategies."""
 
 
 @st.composite
