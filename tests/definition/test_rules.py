@@ -6,9 +6,9 @@ import re
 from typing import TYPE_CHECKING
 
 import pytest
-from definition_support import FIXTURES, problems_of
 
 from kwflow.definition import RULES, check_process, load_process, parse_process
+from tests.support.definition import FIXTURES, problems_of
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -21,15 +21,6 @@ import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from runtime_support import (
-    GUEST,
-    HELPER,
-    LEAD,
-    MEMBER,
-    check_case,
-    fixture_process,
-    rules_in_review,
-)
 from transitions import Machine
 from transitions.extensions.nesting import HierarchicalMachine
 
@@ -51,6 +42,15 @@ from kwflow.history import (
     verify_history,
 )
 from kwflow.store import MemoryStore
+from tests.support.runtime import (
+    GUEST,
+    HELPER,
+    LEAD,
+    MEMBER,
+    check_case,
+    fixture_process,
+    rules_in_review,
+)
 
 if TYPE_CHECKING:
     from kwflow import Engine

@@ -7,12 +7,12 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 import pytest
-from runtime_support import fixture_process, make_engine, rules_in_review
 from transitions.extensions.nesting import NestedState
 
 from kwflow.definition import Registry
 from kwflow.engine._compiled import CompiledProcess, compiled
 from kwflow.engine._machine import MoveRefused, PhaseMachine
+from tests.support.runtime import fixture_process, make_engine, rules_in_review
 
 if TYPE_CHECKING:
     from kwflow import Engine

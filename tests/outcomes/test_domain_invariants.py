@@ -10,7 +10,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from outcomes_support import (
+
+from kwflow import DeadlineStatus, ReasonCode
+from kwflow.calendars import get_calendar
+from kwflow.exceptions import ActionNotAllowed, ArtifactInvalid, NotPermitted
+from tests.support.outcomes import (
     CHILD,
     CONVENER,
     COORDINATOR,
@@ -30,10 +34,6 @@ from outcomes_support import (
     end_of_local_day,
     local,
 )
-
-from kwflow import DeadlineStatus, ReasonCode
-from kwflow.calendars import get_calendar
-from kwflow.exceptions import ActionNotAllowed, ArtifactInvalid, NotPermitted
 
 # ------------------------------------------------ 5.1 order of the conference
 

@@ -19,7 +19,9 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from store_support import (
+from kwflow.history import verify_history
+from kwflow.store import MemoryStore, SqliteStore
+from tests.support.store import (
     T0,
     chain,
     claim_worker,
@@ -29,13 +31,9 @@ from store_support import (
     deadline,
 )
 
-from kwflow.history import verify_history
-from kwflow.store import MemoryStore, SqliteStore
-
 if TYPE_CHECKING:
-    from store_support import Backend
-
     from kwflow.store import CaseStore
+    from tests.support.store import Backend
 
 THREADS = 8
 PROCESSES = 4

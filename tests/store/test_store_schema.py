@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING
 
 import psycopg
 import pytest
-from store_support import T0, chain, deadline, snapshot_of
 
 from kwflow.exceptions import SchemaTooNew
 from kwflow.store import SCHEMA_VERSION, PostgresStore, SqliteStore
 from kwflow.store._migrations import MIGRATIONS, pending
 from kwflow.store._sqlite import migrate_sqlite
+from tests.support.store import T0, chain, deadline, snapshot_of
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from testing_support import fixture
 
 from kwflow.definition import ListField, PersonField, Process
 from kwflow.testing import (
@@ -27,6 +26,7 @@ from kwflow.testing import (
     people,
     process_definitions,
 )
+from tests.support.testing import fixture
 
 FULL = fixture("valid_full")
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
-from store_support import open_spec
-
 import kwflow
 from kwflow.exceptions import ConcurrencyConflict
+
+from .store import open_spec
 
 if TYPE_CHECKING:
     from kwflow.store import CaseStore
