@@ -16,7 +16,7 @@ import kwflow
 import kwflow.engine as engine_api
 from kwflow import Case, SimulatedClock, SystemClock
 from kwflow.engine import CASE_FORMAT, FrozenMap
-from kwflow.engine._frozen import freeze, thaw
+from kwflow.history import freeze, thaw
 from tests.support.runtime import START, check_case, rules_in_review
 
 if TYPE_CHECKING:

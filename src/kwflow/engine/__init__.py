@@ -7,12 +7,13 @@ an immutable record, the fold of its events (`fold`); replaying a history
 gives the same case every time. See docs/concepts.md for the rules.
 """
 
+from kwflow.history import FrozenMap
+
 from ._authorization import Guard
 from ._clock import Clock, SimulatedClock, SystemClock
 from ._decide import SYSTEM_ACTOR
 from ._engine import Engine
 from ._evolve import evolve, fold
-from ._frozen import FrozenMap
 from ._records import (
     ActionOption,
     ArtifactVersion,

@@ -17,8 +17,9 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from kwflow.exceptions import ActionNotAllowed, NotPermitted
+from kwflow.history import EMPTY_MAP as EMPTY
+from kwflow.history import FrozenMap
 
-from ._frozen import EMPTY, FrozenMap
 from ._records import GuardContext, Reason, ReasonCode
 
 if TYPE_CHECKING:

@@ -27,6 +27,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kwflow.exceptions import ActionNotAllowed, ArtifactInvalid, NotPermitted, UnknownName
+from kwflow.history import EMPTY_MAP as EMPTY
 from kwflow.history import EventType
 
 from ._authorization import (
@@ -39,7 +40,6 @@ from ._authorization import (
     raise_refusal,
 )
 from ._deadlines import breaches_due, deadline_changes
-from ._frozen import EMPTY
 from ._machine import MoveRefused
 
 if TYPE_CHECKING:

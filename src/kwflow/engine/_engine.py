@@ -32,7 +32,7 @@ from kwflow.exceptions import (
     MalformedEvent,
     ProcessChanged,
 )
-from kwflow.history import GENESIS_HASH, EventType, new_event, verify_history
+from kwflow.history import GENESIS_HASH, EventType, FrozenMap, new_event, verify_history
 from kwflow.store import DeadlineEntry, Snapshot, SqliteStore, default_sqlite_path
 
 from ._authorization import action_reasons
@@ -50,7 +50,6 @@ from ._decide import (
     decide_unassign,
 )
 from ._evolve import evolve, fold
-from ._frozen import FrozenMap
 from ._records import ActionOption, Case, CaseView, DeadlineState, ProcessRef
 
 if TYPE_CHECKING:

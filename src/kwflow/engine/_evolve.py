@@ -16,9 +16,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from kwflow.exceptions import MalformedEvent
-from kwflow.history import GENESIS_HASH, EventType
+from kwflow.history import EMPTY_MAP as EMPTY
+from kwflow.history import GENESIS_HASH, EventType, FrozenMap, freeze
 
-from ._frozen import EMPTY, FrozenMap, freeze
 from ._records import (
     ArtifactVersion,
     Case,

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
 
-from ._frozen import EMPTY, FrozenMap
+from kwflow.history import EMPTY_MAP as EMPTY
+from kwflow.history import FrozenMap
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from ._frozen import FrozenMap, freeze, thaw
+from kwflow.history import FrozenMap, freeze, thaw
+
 from ._records import (
     ArtifactVersion,
     Case,
