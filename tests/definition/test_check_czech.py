@@ -16,14 +16,19 @@ from kwflow.definition._messages_cs import TEMPLATES, czech
 from kwflow.exceptions import DefinitionError, Problem
 from tests.support import authoring
 from tests.support.czech import assert_czech, english_left_in
-from tests.support.definition import FIXTURES, marked_blocks, merge_sections, problems_of
+from tests.support.definition import (
+    FIXTURES,
+    RULE_FIXTURES,
+    marked_blocks,
+    merge_sections,
+    problems_of,
+)
 from tests.support.paths import DOCS, PROCESSES
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 MINIMAL = (FIXTURES / "valid_minimal.yaml").read_text(encoding="utf-8")
-RULE_FIXTURES = sorted((FIXTURES / "rules").glob("*.yaml"))
 CHECKS = DOCS / "checks.md"
 DOC_BASE = marked_blocks(CHECKS, "base")[0].text
 DOC_EXAMPLES = [block.text for block in marked_blocks(CHECKS, "example")]

@@ -24,6 +24,7 @@ from kwflow.store import MemoryStore, SqliteStore
 from tests.support.store import (
     T0,
     chain,
+    claim_rounds,
     claim_worker,
     contend,
     contend_worker,
@@ -120,16 +121,9 @@ def test_each_due_deadline_is_claimed_by_exactly_one_worker(sql_backend: Backend
         lock = threading.Lock()
 
         def claim_in_thread(worker: str) -> None:
-            for _ in range(12):
-                entries = store.claim_due(
-                    T0 + timedelta(days=1),
-                    worker=worker,
-                    lease=timedelta(hours=1),
-                    now=T0,
-                    limit=5,
-                )
-                with lock:
-                    got.extend((e.case_id, e.deadline_id) for e in entries)
+            claimed = claim_rounds(store, worker, 12, limit=5)
+            with lock:
+                got.extend(claimed)
 
         with ThreadPoolExecutor(4) as threads:
             for f in [threads.submit(claim_in_thread, f"t{i}") for i in range(4)]:

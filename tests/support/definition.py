@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 FIXTURES = TESTS / "definition" / "fixtures"
+RULE_FIXTURES = sorted((FIXTURES / "rules").glob("*.yaml"))
+"""One process file per check rule, named after it, that breaks it where its ``# expect:`` says."""
 
 _TOP_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*):")
 

@@ -302,7 +302,7 @@ FAMILY_PLAN: dict[str, Any] = {
 """A plan that meets every requirement: owner, task and date on each item."""
 
 
-_PHASE_ORDER_FC = (
+FAMILY_CONFERENCE_PHASES = (
     "referral",
     "preparation",
     "information_sharing",
@@ -311,6 +311,7 @@ _PHASE_ORDER_FC = (
     "implementation",
     "review",
 )
+"""The family conference's phases in the order a walk passes them (`FamilyConference.to`)."""
 
 
 class FamilyConference(CaseWalk):
@@ -468,7 +469,7 @@ class FamilyConference(CaseWalk):
 
     def to(self, phase: str, *, child_age_band: str = "under_seven") -> FamilyConference:
         """Walk the realistic path to ``phase`` (a leaf phase of an open case)."""
-        reached = _PHASE_ORDER_FC.index(phase)
+        reached = FAMILY_CONFERENCE_PHASES.index(phase)
         self.refer(child_age_band=child_age_band)
         if reached >= 1:
             self.family_decides("given")
@@ -531,7 +532,8 @@ ALL_PRESENT: dict[str, Any] = {
 }
 
 
-_PHASE_ORDER_CC = ("request", "scheduling", "preparation", "meeting", "minutes")
+CASE_CONFERENCE_PHASES = ("request", "scheduling", "preparation", "meeting", "minutes")
+"""The case conference's phases in the order a walk passes them (`CaseConference.to`)."""
 
 
 class CaseConference(CaseWalk):
@@ -690,7 +692,7 @@ class CaseConference(CaseWalk):
 
     def to(self, phase: str) -> CaseConference:
         """Walk the realistic path to ``phase`` (a non-terminal phase)."""
-        reached = _PHASE_ORDER_CC.index(phase)
+        reached = CASE_CONFERENCE_PHASES.index(phase)
         self.request()
         if reached >= 1:
             self.assess(suitable=True)

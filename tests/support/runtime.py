@@ -7,6 +7,8 @@ here and in the outcome tests (`tests.support.outcomes`).
 from __future__ import annotations
 
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any, Self
@@ -19,9 +21,10 @@ from kwflow.store import MemoryStore
 from .paths import TESTS
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
 
     from kwflow.engine import Guard
+    from kwflow.engine._machine import PhaseMachine
     from kwflow.store import CaseStore
 
 FIXTURES = TESTS / "engine" / "fixtures"
@@ -140,3 +143,24 @@ class Unchanged:
         if self.case_id:
             assert self.engine.get(self.case_id) == self.case
             assert self.engine.replay(self.case_id) == self.case
+
+
+Move = tuple[tuple[str, ...], str, tuple[str, ...]]
+"""A phase path, an action taken there, and the phase path it must lead to."""
+
+
+def destinations_hold_from_threads(
+    machine: PhaseMachine, moves: Sequence[Move], threads: int = 4
+) -> bool:
+    """Whether every move leads where it must while ``threads`` threads ask ``machine`` at once."""
+    barrier = threading.Barrier(threads)
+
+    def check(index: int) -> bool:
+        # The first move of every thread waits for the others, so they really overlap.
+        if index < threads:
+            barrier.wait()
+        source, action, expected = moves[index]
+        return machine.destination(source, action) == expected
+
+    with ThreadPoolExecutor(threads) as pool:
+        return all(pool.map(check, range(len(moves))))
