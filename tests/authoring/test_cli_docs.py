@@ -7,9 +7,9 @@ import re
 from typing import TYPE_CHECKING
 
 import pytest
-from authoring_paths import ROOT
 
 from kwflow.cli._main import SUBCOMMANDS, build_parser
+from tests.support.paths import ROOT
 
 if TYPE_CHECKING:
     from pathlib import Path

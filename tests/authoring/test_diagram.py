@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import pytest
-from authoring_paths import PROCESS_FILES, TRICKY
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -28,6 +27,8 @@ from kwflow.authoring import (
 from kwflow.authoring._diagram import _mermaid_text, period_text
 from kwflow.cli import main
 from kwflow.definition import Period, Process, load_process
+from tests.support.authoring import TRICKY
+from tests.support.paths import PROCESS_FILES
 
 if TYPE_CHECKING:
     from pathlib import Path

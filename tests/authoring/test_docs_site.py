@@ -13,7 +13,8 @@ import sys
 from typing import TYPE_CHECKING
 
 import pytest
-from authoring_paths import ROOT
+
+from tests.support.paths import ROOT
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -11,7 +11,6 @@ import re
 from typing import TYPE_CHECKING
 
 import pytest
-from authoring_paths import FIXTURES, ROOT
 
 from kwflow.authoring import SCENARIO_TEMPLATES, load_scenario, run_scenario
 from kwflow.cli import main
@@ -19,6 +18,9 @@ from kwflow.cli._main import EXIT_USAGE
 from kwflow.definition import PROBLEM_TEMPLATES, problem_text
 from kwflow.definition import czech as czech_parts
 from kwflow.exceptions import DefinitionError, Problem
+from tests.support.authoring import FIXTURES
+from tests.support.czech import assert_czech, english_left_in
+from tests.support.paths import ROOT
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -34,45 +36,6 @@ def czech(problem: Problem) -> CzechProblem:
 
 BROKEN = FIXTURES / "broken_scenarios"
 BROKEN_FILES = sorted(BROKEN.glob("*.yaml"))
-
-# As tests/definition/test_check_czech.py: English words that never belong
-# in a Czech sentence, and what stays as written (quoted names, keys, values).
-_ENGLISH = re.compile(
-    r"\b(the|is|are|not|no|of|an|in|be|can|cannot|must|expected|found|unknown|did|you|mean|"
-    r"any|none|has|have|with|or|and|it|this|that|from|one|used|twice|here|there|at|"
-    r"phase|action|artifact|deadline|guard|field|label|key|value|text|file|line|column|"
-    r"should|never|every|which|wrong|allowed|missing|mapping|list|number|whole|"
-    r"give|step|steps|person|people|needs|belongs|say|time|input|valid|string|integer|"
-    r"boolean|dictionary|tuple|pattern|match|process|scenario|run|such|directory)\b",
-    re.IGNORECASE,
-)
-_VERBATIM = re.compile(r"'[^']*'|\"[^\"]*\"|„[^“]*“|\[[^\]]*\]|\{[^}]*\}|\([^)]*:[^)]*\)")
-_TYPE_NAMES = {"text", "list", "date", "datetime", "true", "false", "null", "int", "money"}
-
-
-def english_left_in(text: str, problem: Problem) -> list[str]:
-    """English words in ``text`` that are not names, keys or values the problem quotes."""
-    names = {word for value in problem.params.values() for word in re.findall(r"\w+", value)}
-    stripped = _VERBATIM.sub(" ", text)
-    return [
-        word
-        for word in _ENGLISH.findall(stripped)
-        if word not in names and word.lower() not in _TYPE_NAMES
-    ]
-
-
-def assert_czech(problem: Problem) -> None:
-    """The problem has a template, every part renders in Czech, and nothing English leaks."""
-    assert problem.code in TEMPLATES, f"no Czech template for {problem.code!r}: {problem}"
-    parts = czech(problem)
-    assert parts.missing == (), f"{problem}: no Czech for {parts.missing}"
-    assert parts.message != problem.message, problem
-    for name in ("message", "expected", "found", "hint"):
-        english = getattr(problem, name)
-        cs = getattr(parts, name)
-        assert (cs is None) == (not english), (name, problem)
-        if cs is not None:
-            assert english_left_in(cs, problem) == [], (name, cs, problem)
 
 
 def problems_of(path: Path) -> list[Problem]:

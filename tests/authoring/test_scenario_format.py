@@ -6,12 +6,12 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from authoring_paths import ROOT, SCENARIO_FILES
 
 from kwflow.authoring import LoadedScenario, Step, load_scenario, load_scenario_text
 from kwflow.authoring._scenario import text_in
 from kwflow.authoring._simulation import _step_time, reference_problems, scenario_process
 from kwflow.exceptions import DefinitionError
+from tests.support.paths import ROOT, SCENARIO_FILES
 
 PRAGUE = ZoneInfo("Europe/Prague")
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from authoring_paths import ROOT, SCENARIO_FILES
 
 from kwflow.authoring import format_timeline, load_scenario, run_scenario
 from kwflow.cli import main
 from kwflow.exceptions import DefinitionError
 from kwflow.store import MemoryStore
+from tests.support.paths import ROOT, SCENARIO_FILES
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -7,7 +7,6 @@ import re
 from typing import TYPE_CHECKING
 
 import pytest
-from definition_support import DOCS, FIXTURES, PROCESSES, marked_blocks, merge_sections, problems_of
 
 from kwflow.authoring import SCENARIO_TEMPLATES, load_scenario, run_scenario
 from kwflow.cli import main
@@ -15,6 +14,16 @@ from kwflow.cli._main import EXIT_OK, EXIT_PROBLEMS
 from kwflow.definition import RULES, problem_text
 from kwflow.definition import czech as czech_parts
 from kwflow.exceptions import DefinitionError, Problem
+from tests.support import authoring
+from tests.support.czech import assert_czech, english_left_in
+from tests.support.definition import (
+    FIXTURES,
+    RULE_FIXTURES,
+    marked_blocks,
+    merge_sections,
+    problems_of,
+)
+from tests.support.paths import DOCS, PROCESSES
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -31,52 +40,12 @@ def czech(problem: Problem) -> CzechProblem:
 
 
 MINIMAL = (FIXTURES / "valid_minimal.yaml").read_text(encoding="utf-8")
-RULE_FIXTURES = sorted((FIXTURES / "rules").glob("*.yaml"))
 CHECKS = DOCS / "checks.md"
 DOC_BASE = marked_blocks(CHECKS, "base")[0].text
 DOC_EXAMPLES = [block.text for block in marked_blocks(CHECKS, "example")]
 # Scenario files (`kwflow simulate`) share the templates: the broken ones the
 # authoring tests use, one per kind of problem (tests/authoring/test_scenario_czech.py).
-BROKEN_SCENARIOS = sorted(
-    (FIXTURES.parents[1] / "authoring" / "fixtures" / "broken_scenarios").glob("*.yaml")
-)
-
-# English words that never belong in a Czech sentence ("a", "to" and "je" are Czech).
-_ENGLISH = re.compile(
-    r"\b(the|is|are|not|no|of|an|in|be|can|cannot|must|expected|found|unknown|did|you|mean|"
-    r"any|none|has|have|with|or|and|it|this|that|from|one|used|twice|here|there|at|"
-    r"phase|action|artifact|deadline|guard|field|label|key|value|text|file|line|column|"
-    r"should|never|every|which|wrong|allowed|missing|mapping|list|number|whole)\b",
-    re.IGNORECASE,
-)
-# What stays as written in Czech text: quoted names, keys and values, and type names.
-_VERBATIM = re.compile(r"'[^']*'|\"[^\"]*\"|„[^“]*“|\[[^\]]*\]|\{[^}]*\}|\([^)]*:[^)]*\)")
-_TYPE_NAMES = {"text", "list", "date", "datetime", "true", "false", "null", "int", "money"}
-
-
-def english_left_in(text: str, problem: Problem) -> list[str]:
-    """English words in ``text`` that are not names, keys or values the problem quotes."""
-    names = {word for value in problem.params.values() for word in re.findall(r"\w+", value)}
-    stripped = _VERBATIM.sub(" ", text)
-    return [
-        word
-        for word in _ENGLISH.findall(stripped)
-        if word not in names and word.lower() not in _TYPE_NAMES
-    ]
-
-
-def assert_czech(problem: Problem) -> None:
-    """The problem has a template, every part renders in Czech, and nothing English leaks."""
-    assert problem.code in TEMPLATES, f"no Czech template for {problem.code!r}: {problem}"
-    parts = czech(problem)
-    assert parts.missing == (), f"{problem}: no Czech for {parts.missing}"
-    assert parts.message != problem.message, problem
-    for name in ("message", "expected", "found", "hint"):
-        english = getattr(problem, name)
-        cs = getattr(parts, name)
-        assert (cs is None) == (not english), (name, problem)
-        if cs is not None:
-            assert english_left_in(cs, problem) == [], (name, cs, problem)
+BROKEN_SCENARIOS = sorted(authoring.BROKEN_SCENARIOS.glob("*.yaml"))
 
 
 def write(directory: Path, name: str, text: str) -> Path:

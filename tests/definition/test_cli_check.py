@@ -9,11 +9,12 @@ import sys
 from typing import TYPE_CHECKING
 
 import pytest
-from definition_support import FIXTURES, REPO
 
 from kwflow.cli import main
 from kwflow.cli._main import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from kwflow.definition import process_json_schema
+from tests.support.definition import FIXTURES
+from tests.support.paths import PROCESS_FILES
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -141,7 +142,7 @@ def test_the_same_process_in_two_files(tmp_path: Path, capsys: pytest.CaptureFix
 
 
 def test_the_shipped_processes_check_clean(capsys: pytest.CaptureFixture[str]) -> None:
-    files = sorted((REPO / "processes").glob("*.yaml"))
+    files = PROCESS_FILES
     if not files:
         pytest.skip("processes/ has no process files yet")
     assert main(["check", *map(str, files)]) == EXIT_OK, capsys.readouterr().out

@@ -6,24 +6,18 @@ import json
 import re
 
 import pytest
-from definition_support import (
-    DOCS,
-    REPO,
-    marked_blocks,
-    merge_sections,
-    problems_of,
-    without_position,
-)
 from pydantic import TypeAdapter
 
 from kwflow import definition
 from kwflow.definition import RULES
 from kwflow.definition._models import Model
 from kwflow.definition._schema import REFERENCE_SECTIONS, process_json_schema, reference_markdown
+from tests.support.definition import marked_blocks, merge_sections, problems_of, without_position
+from tests.support.paths import DOCS, ROOT
 
 CHECKS = DOCS / "checks.md"
 FORMAT = DOCS / "process-format.md"
-SCHEMA_FILE = REPO / "schema" / "kwflow-process.schema.json"
+SCHEMA_FILE = ROOT / "schema" / "kwflow-process.schema.json"
 
 # Rules reported while reading, not by a check function; documented all the same.
 READING_RULES = ("yaml", "yaml-tag", "duplicate-key", "schema")

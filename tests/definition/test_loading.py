@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from definition_support import FIXTURES
 
 from kwflow.definition import (
     LoadedProcess,
@@ -18,6 +17,7 @@ from kwflow.definition import (
 from kwflow.definition._loader import language_keys, model_keys
 from kwflow.definition._models import Action, Role
 from kwflow.exceptions import DefinitionError, Problem
+from tests.support.definition import FIXTURES
 
 if TYPE_CHECKING:
     from pathlib import Path

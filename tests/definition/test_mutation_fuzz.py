@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
-from definition_support import FIXTURES, shipped_files
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kwflow.definition import check_process, load_process_text, parse_process, parse_yaml
 from kwflow.exceptions import DefinitionError
+from tests.support.definition import FIXTURES
+from tests.support.paths import PROCESS_FILES
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 SEEDS: list[Path] = [
     FIXTURES / "valid_minimal.yaml",
     FIXTURES / "valid_full.yaml",
-    *shipped_files(),
+    *PROCESS_FILES,
 ]
 
 # Profile-independent settings only: the number of examples is left to the

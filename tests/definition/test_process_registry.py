@@ -8,7 +8,6 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
-from definition_support import FIXTURES, PROCESSES, shipped_files
 
 from kwflow.definition import (
     ENTRY_POINT_GROUP,
@@ -19,6 +18,8 @@ from kwflow.definition import (
     shipped_processes_dir,
 )
 from kwflow.exceptions import DefinitionError, ProcessNotFound
+from tests.support.definition import FIXTURES
+from tests.support.paths import PROCESS_FILES, PROCESSES
 
 MINIMAL = (FIXTURES / "valid_minimal.yaml").read_text(encoding="utf-8")
 
@@ -137,8 +138,8 @@ def test_shipped_processes_dir_in_a_checkout() -> None:
 
 def test_the_shipped_registry_holds_every_shipped_file() -> None:
     registry = Registry.shipped()
-    assert len(registry) == len(shipped_files())
-    for path in shipped_files():
+    assert len(registry) == len(PROCESS_FILES)
+    for path in PROCESS_FILES:
         process = load_process(path)
         assert registry.get(process.id, process.version) == process
 
@@ -233,7 +234,7 @@ def test_failing_entry_points_are_reported_together(
 
 
 def test_a_copy_of_a_shipped_file_is_a_duplicate(tmp_path: Path) -> None:
-    files = shipped_files()
+    files = PROCESS_FILES
     if not files:
         pytest.skip("processes/ has no process files yet")
     shutil.copy(files[0], tmp_path / files[0].name)

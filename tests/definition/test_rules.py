@@ -6,16 +6,15 @@ import re
 from typing import TYPE_CHECKING
 
 import pytest
-from definition_support import FIXTURES, problems_of
 
 from kwflow.definition import RULES, check_process, load_process, parse_process
+from tests.support.definition import FIXTURES, RULE_FIXTURES, problems_of
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from kwflow.exceptions import Problem
 
-RULE_FIXTURES = sorted((FIXTURES / "rules").glob("*.yaml"))
 FULL = (FIXTURES / "valid_full.yaml").read_text(encoding="utf-8")
 
 

@@ -6,9 +6,10 @@ import re
 from typing import TYPE_CHECKING
 
 import pytest
-from definition_support import problems_of, shipped_files
 
 from kwflow.definition import check_process, parse_process, parse_process_file
+from tests.support.definition import problems_of
+from tests.support.paths import PROCESS_FILES
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
     from kwflow.definition import SourceMap
     from kwflow.definition._yaml import DocPath
 
-SHIPPED = shipped_files()
+SHIPPED = PROCESS_FILES
 pytestmark = pytest.mark.skipif(not SHIPPED, reason="processes/ has no process files yet")
 
 

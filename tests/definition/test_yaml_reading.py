@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
-from definition_support import FIXTURES, shipped_files
 
 from kwflow.definition import SourceMap, _yaml, parse_yaml
 from kwflow.definition._yaml import MAX_NODES, format_path
 from kwflow.exceptions import DefinitionError, Problem
+from tests.support.definition import FIXTURES
+from tests.support.paths import PROCESS_FILES
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -243,7 +244,7 @@ def _marks(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 @pytest.mark.skipif(_yaml._FAST is None, reason="PyYAML without libyaml")
 @pytest.mark.parametrize(
     "path",
-    [*sorted(FIXTURES.rglob("*.yaml")), *shipped_files()],
+    [*sorted(FIXTURES.rglob("*.yaml")), *PROCESS_FILES],
     ids=lambda p: p.name,
 )
 def test_libyaml_and_the_pure_reader_compose_the_same_nodes(path: Path) -> None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from runtime_support import START, make_engine
 
 from kwflow import Engine, SimulatedClock
+from tests.support.runtime import START, make_engine
 
 
 @pytest.fixture

@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from runtime_support import (
+
+from kwflow import ReasonCode
+from kwflow.exceptions import ActionNotAllowed
+from tests.support.runtime import (
     HELPER,
     INTAKE,
     LEAD,
@@ -17,9 +20,6 @@ from runtime_support import (
     rules_in_private,
     rules_in_review,
 )
-
-from kwflow import ReasonCode
-from kwflow.exceptions import ActionNotAllowed
 
 if TYPE_CHECKING:
     from kwflow import ActionOption, Engine, SimulatedClock

@@ -7,20 +7,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from runtime_support import (
-    GUEST,
-    HELPER,
-    INTAKE,
-    LEAD,
-    MEMBER,
-    PLAN,
-    Unchanged,
-    check_case,
-    make_engine,
-    open_rules,
-    rules_in_private,
-    rules_in_review,
-)
 
 from kwflow import Case, DeadlineStatus
 from kwflow.exceptions import (
@@ -33,6 +19,20 @@ from kwflow.exceptions import (
     NotPermitted,
     ProcessNotFound,
     UnknownName,
+)
+from tests.support.runtime import (
+    GUEST,
+    HELPER,
+    INTAKE,
+    LEAD,
+    MEMBER,
+    PLAN,
+    Unchanged,
+    check_case,
+    make_engine,
+    open_rules,
+    rules_in_private,
+    rules_in_review,
 )
 
 if TYPE_CHECKING:

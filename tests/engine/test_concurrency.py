@@ -7,10 +7,18 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from runtime_support import INTAKE, LEAD, MEMBER, Unchanged, check_case, make_engine, open_rules
 
 from kwflow.exceptions import ConcurrencyConflict
 from kwflow.store import MemoryStore
+from tests.support.runtime import (
+    INTAKE,
+    LEAD,
+    MEMBER,
+    Unchanged,
+    check_case,
+    make_engine,
+    open_rules,
+)
 
 if TYPE_CHECKING:
     from kwflow import Engine, SimulatedClock

@@ -11,11 +11,10 @@ import json
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
-from runtime_support import START, check_case
-
 from kwflow import Case, DeadlineStatus, Engine, Registry, SimulatedClock
 from kwflow.definition import load_process_text
 from kwflow.store import MemoryStore
+from tests.support.runtime import START, check_case
 
 if TYPE_CHECKING:
     from kwflow.definition import Process

@@ -13,11 +13,11 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from runtime_support import FAR_FUTURE, Unchanged, check_case, make_engine
 
 from kwflow import DeadlineStatus
 from kwflow.exceptions import ActionNotAllowed
 from kwflow.history import EventType
+from tests.support.runtime import FAR_FUTURE, Unchanged, check_case, make_engine
 
 if TYPE_CHECKING:
     from kwflow import Case, Engine, SimulatedClock

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 import attrs
 import pytest
-from runtime_support import (
+from tests.support.runtime import (
     GUEST,
     INTAKE,
     LEAD,

@@ -12,8 +12,6 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -21,15 +19,6 @@ import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from runtime_support import (
-    GUEST,
-    HELPER,
-    LEAD,
-    MEMBER,
-    check_case,
-    fixture_process,
-    rules_in_review,
-)
 from transitions import Machine
 from transitions.extensions.nesting import HierarchicalMachine
 
@@ -51,6 +40,16 @@ from kwflow.history import (
     verify_history,
 )
 from kwflow.store import MemoryStore
+from tests.support.runtime import (
+    GUEST,
+    HELPER,
+    LEAD,
+    MEMBER,
+    check_case,
+    destinations_hold_from_threads,
+    fixture_process,
+    rules_in_review,
+)
 
 if TYPE_CHECKING:
     from kwflow import Engine
@@ -127,16 +126,7 @@ def test_a_flat_machine_is_safe_from_many_threads() -> None:
         if action.to is not None
         for source in action.from_
     ] * 20
-    barrier = threading.Barrier(4)
-
-    def check(index: int) -> bool:
-        if index < 4:
-            barrier.wait()
-        source, action, expected = pairs[index]
-        return machine.destination(source, action) == expected
-
-    with ThreadPoolExecutor(4) as pool:
-        assert all(pool.map(check, range(len(pairs))))
+    assert destinations_hold_from_threads(machine, pairs)
     assert machine._machine.models == []
 
 

@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 import pytest
-from runtime_support import (
+
+from kwflow import Case
+from kwflow.engine import fold
+from kwflow.exceptions import MalformedEvent, ProcessChanged, TamperedHistory
+from kwflow.history import EVENT_SCHEMA_VERSION, GENESIS_HASH, event_from_dict, new_event
+from kwflow.store import MemoryStore
+from tests.support.runtime import (
     HELPER,
     INTAKE,
     LEAD,
@@ -21,12 +27,6 @@ from runtime_support import (
     open_rules,
     rules_in_review,
 )
-
-from kwflow import Case
-from kwflow.engine import fold
-from kwflow.exceptions import MalformedEvent, ProcessChanged, TamperedHistory
-from kwflow.history import EVENT_SCHEMA_VERSION, GENESIS_HASH, event_from_dict, new_event
-from kwflow.store import MemoryStore
 
 if TYPE_CHECKING:
     from kwflow import Engine, SimulatedClock

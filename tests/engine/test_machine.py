@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 import pytest
-from runtime_support import fixture_process, make_engine, rules_in_review
 from transitions.extensions.nesting import NestedState
 
 from kwflow.definition import Registry
 from kwflow.engine._compiled import CompiledProcess, compiled
 from kwflow.engine._machine import MoveRefused, PhaseMachine
+from tests.support.runtime import (
+    destinations_hold_from_threads,
+    fixture_process,
+    make_engine,
+    rules_in_review,
+)
 
 if TYPE_CHECKING:
     from kwflow import Engine
@@ -83,16 +86,7 @@ def test_machine_is_safe_from_many_threads() -> None:
         (("work", "review"), "restart", ("work", "together")),
         (("work", "private"), "back", ("work", "review")),
     ] * 50
-    barrier = threading.Barrier(4)
-
-    def check(index: int) -> bool:
-        if index < 4:
-            barrier.wait()
-        source, action, expected = pairs[index]
-        return machine.destination(source, action) == expected
-
-    with ThreadPoolExecutor(4) as pool:
-        assert all(pool.map(check, range(len(pairs))))
+    assert destinations_hold_from_threads(machine, pairs)
 
 
 def test_an_engine_compiles_its_registry_up_front() -> None:

@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from runtime_support import Unchanged, check_case, make_engine
 
 from kwflow.exceptions import NotPermitted
+from tests.support.runtime import Unchanged, check_case, make_engine
 
 if TYPE_CHECKING:
     from kwflow.engine import Engine

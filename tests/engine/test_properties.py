@@ -7,7 +7,10 @@ from typing import Any
 
 from hypothesis import event, given
 from hypothesis import strategies as st
-from runtime_support import (
+
+from kwflow import SimulatedClock
+from kwflow.exceptions import KwflowError
+from tests.support.runtime import (
     GUEST,
     HELPER,
     INTAKE,
@@ -23,9 +26,6 @@ from runtime_support import (
     rules_in_review,
     store_state,
 )
-
-from kwflow import SimulatedClock
-from kwflow.exceptions import KwflowError
 
 PEOPLE = [LEAD, MEMBER, HELPER, GUEST, "zoe"]
 

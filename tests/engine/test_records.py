@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING
 
 import pendulum
 import pytest
-from runtime_support import START, check_case, rules_in_review
 
 import kwflow
 import kwflow.engine as engine_api
 from kwflow import Case, SimulatedClock, SystemClock
 from kwflow.engine import CASE_FORMAT, FrozenMap
-from kwflow.engine._frozen import freeze, thaw
+from kwflow.history import freeze, thaw
+from tests.support.runtime import START, check_case, rules_in_review
 
 if TYPE_CHECKING:
     from collections.abc import Callable

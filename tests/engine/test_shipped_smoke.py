@@ -11,11 +11,11 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from runtime_support import check_case
 
 import kwflow
 from kwflow import DeadlineStatus, Engine, Registry, SimulatedClock
 from kwflow.exceptions import NotPermitted
+from tests.support.runtime import check_case
 
 if TYPE_CHECKING:
     from kwflow import Case

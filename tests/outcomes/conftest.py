@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from outcomes_support import CaseConference, FamilyConference
+
+from tests.support.outcomes import CaseConference, FamilyConference
 
 
 @pytest.fixture

@@ -11,7 +11,10 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from outcomes_support import (
+
+from kwflow import DeadlineStatus
+from kwflow.exceptions import ActionNotAllowed, ArtifactInvalid, NotPermitted
+from tests.support.outcomes import (
     CONVENER,
     FACILITATOR,
     MEETING_AT,
@@ -25,9 +28,6 @@ from outcomes_support import (
     end_of_local_day,
     local,
 )
-
-from kwflow import DeadlineStatus
-from kwflow.exceptions import ActionNotAllowed, ArtifactInvalid, NotPermitted
 
 MINUTES_DUE = end_of_local_day(date(2026, 11, 4))
 

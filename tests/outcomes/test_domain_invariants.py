@@ -10,11 +10,17 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from outcomes_support import (
+
+from kwflow import DeadlineStatus, ReasonCode
+from kwflow.calendars import get_calendar
+from kwflow.exceptions import ActionNotAllowed, ArtifactInvalid, NotPermitted
+from tests.support.outcomes import (
+    CASE_CONFERENCE_PHASES,
     CHILD,
     CONVENER,
     COORDINATOR,
     FACILITATOR,
+    FAMILY_CONFERENCE_PHASES,
     FAMILY_PLAN,
     GRANDFATHER,
     MEETING_AT,
@@ -30,10 +36,6 @@ from outcomes_support import (
     end_of_local_day,
     local,
 )
-
-from kwflow import DeadlineStatus, ReasonCode
-from kwflow.calendars import get_calendar
-from kwflow.exceptions import ActionNotAllowed, ArtifactInvalid, NotPermitted
 
 # ------------------------------------------------ 5.1 order of the conference
 
@@ -396,19 +398,12 @@ def test_11_working_days_skip_weekends_and_holidays(start: date, n: int, expecte
 def test_12_every_phase_can_reach_an_outcome() -> None:
     # Intervention ends both processes from every phase but the minutes
     # (ended by delivering them, so that everyone gets them).
-    for phase in (
-        "referral",
-        "preparation",
-        "information_sharing",
-        "private_family_time",
-        "plan_presentation",
-        "implementation",
-        "review",
-    ):
+    for phase in FAMILY_CONFERENCE_PHASES:
         walk = FamilyConference().to(phase)
         walk.intervene()
         assert walk.case.closed
-    for phase in ("request", "scheduling", "preparation", "meeting"):
+    assert CASE_CONFERENCE_PHASES[-1] == "minutes"
+    for phase in CASE_CONFERENCE_PHASES[:-1]:
         case_conference = CaseConference().to(phase)
         case_conference.intervene()
         assert case_conference.case.closed

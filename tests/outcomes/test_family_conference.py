@@ -11,7 +11,11 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 import pytest
-from outcomes_support import (
+
+from kwflow import DeadlineStatus, ReasonCode
+from kwflow.exceptions import ActionNotAllowed, ArtifactInvalid, NotPermitted
+from kwflow.testing import invariant_violations
+from tests.support.outcomes import (
     CHILD,
     COORDINATOR,
     FAMILY_PLAN,
@@ -23,10 +27,6 @@ from outcomes_support import (
     FamilyConference,
     local,
 )
-
-from kwflow import DeadlineStatus, ReasonCode
-from kwflow.exceptions import ActionNotAllowed, ArtifactInvalid, NotPermitted
-from kwflow.testing import invariant_violations
 
 # ---------------------------------------------------------------- declined
 

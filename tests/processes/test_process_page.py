@@ -6,7 +6,6 @@ import re
 from typing import TYPE_CHECKING
 
 import pytest
-from processes_support import PAGES, PROCESSES, SHIPPED, TRICKY, shipped_path
 
 from kwflow.authoring import (
     PAGE_LANGUAGES,
@@ -16,6 +15,9 @@ from kwflow.authoring import (
 )
 from kwflow.authoring.__main__ import main
 from kwflow.definition import Process, load_process
+from tests.support.authoring import TRICKY
+from tests.support.paths import PROCESSES
+from tests.support.processes import PAGES, SHIPPED, shipped_path
 
 if TYPE_CHECKING:
     from pathlib import Path

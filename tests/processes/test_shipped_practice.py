@@ -7,7 +7,6 @@ rule the file no longer follows.
 from __future__ import annotations
 
 import pytest
-from processes_support import SHIPPED, Structure, list_field, shipped_path
 
 from kwflow.definition import (
     Deadline,
@@ -18,6 +17,7 @@ from kwflow.definition import (
     Process,
     load_process,
 )
+from tests.support.processes import SHIPPED, Structure, list_field, shipped_path
 
 
 @pytest.fixture(scope="module")

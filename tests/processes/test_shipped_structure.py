@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from processes_support import SHIPPED, Structure, labels, shipped_path, validate_plain
 
 from kwflow.definition import (
     ActionOnlyAfter,
@@ -25,6 +24,7 @@ from kwflow.definition import (
     load_process,
     parse_process_file,
 )
+from tests.support.processes import SHIPPED, Structure, labels, shipped_path, validate_plain
 
 # Where a step's roles are deliberately absent: OSPOD may intervene "at any
 # point", but the referrer has left the room during private family time and

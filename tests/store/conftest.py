@@ -16,7 +16,8 @@ import uuid
 from typing import TYPE_CHECKING
 
 import pytest
-from store_support import Backend, pg_dsn
+
+from tests.support.store import Backend, pg_dsn
 
 if TYPE_CHECKING:
     from collections.abc import Generator, Iterator

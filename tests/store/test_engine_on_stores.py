@@ -12,7 +12,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
-from engine_support import (
+from kwflow.history import verify_history
+from tests.support.store_engine import (
     OPENER,
     PROCESS,
     act_on_cases,
@@ -22,12 +23,9 @@ from engine_support import (
     submit_marked,
 )
 
-from kwflow.history import verify_history
-
 if TYPE_CHECKING:
-    from store_support import Backend
-
     import kwflow
+    from tests.support.store import Backend
 
 THREADS = 8
 PROCESSES = 4

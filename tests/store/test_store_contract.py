@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 import attrs
 import pytest
-from store_support import T0, chain, deadline, snapshot_of
 
 from kwflow.exceptions import (
     CaseNotFound,
@@ -18,11 +17,11 @@ from kwflow.exceptions import (
 )
 from kwflow.history import GENESIS_HASH, verify_history
 from kwflow.store import CaseStore, DeadlineEntry, MemoryStore, Snapshot
+from tests.support.store import T0, chain, deadline, snapshot_of
 
 if TYPE_CHECKING:
-    from store_support import Backend
-
     from kwflow.history import Event
+    from tests.support.store import Backend
 
 
 def stored_state(store: CaseStore, case_id: str) -> tuple[object, ...]:

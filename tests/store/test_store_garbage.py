@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from store_support import chain, snapshot_of
 
 from kwflow.exceptions import SchemaTooNew, TamperedHistory
 from kwflow.store import SqliteStore
+from tests.support.store import chain, snapshot_of
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -19,9 +19,12 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from store_support import (
+from kwflow.history import verify_history
+from kwflow.store import MemoryStore, SqliteStore
+from tests.support.store import (
     T0,
     chain,
+    claim_rounds,
     claim_worker,
     contend,
     contend_worker,
@@ -29,13 +32,9 @@ from store_support import (
     deadline,
 )
 
-from kwflow.history import verify_history
-from kwflow.store import MemoryStore, SqliteStore
-
 if TYPE_CHECKING:
-    from store_support import Backend
-
     from kwflow.store import CaseStore
+    from tests.support.store import Backend
 
 THREADS = 8
 PROCESSES = 4
@@ -122,16 +121,9 @@ def test_each_due_deadline_is_claimed_by_exactly_one_worker(sql_backend: Backend
         lock = threading.Lock()
 
         def claim_in_thread(worker: str) -> None:
-            for _ in range(12):
-                entries = store.claim_due(
-                    T0 + timedelta(days=1),
-                    worker=worker,
-                    lease=timedelta(hours=1),
-                    now=T0,
-                    limit=5,
-                )
-                with lock:
-                    got.extend((e.case_id, e.deadline_id) for e in entries)
+            claimed = claim_rounds(store, worker, 12, limit=5)
+            with lock:
+                got.extend(claimed)
 
         with ThreadPoolExecutor(4) as threads:
             for f in [threads.submit(claim_in_thread, f"t{i}") for i in range(4)]:

@@ -7,10 +7,10 @@ from urllib.parse import quote
 
 import psycopg
 import pytest
-from store_support import T0, chain, deadline, snapshot_of
 
 from kwflow.exceptions import StorageError
 from kwflow.store import PostgresStore
+from tests.support.store import T0, chain, deadline, snapshot_of
 
 pytestmark = pytest.mark.postgres
 

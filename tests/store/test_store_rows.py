@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from store_support import chain, snapshot_of
 
 from kwflow.exceptions import MalformedEvent, SchemaTooNew, TamperedHistory
 from kwflow.history import EVENT_SCHEMA_VERSION
+from tests.support.store import chain, snapshot_of
 
 if TYPE_CHECKING:
-    from store_support import Backend
+    from tests.support.store import Backend
 
 # (SQL assignment for event 3, backends it applies to). PostgreSQL's typed
 # columns (timestamptz, integer) cannot hold some of SQLite's nonsense.

@@ -7,23 +7,41 @@ from typing import TYPE_CHECKING
 
 import psycopg
 import pytest
-from store_support import T0, chain, deadline, snapshot_of
 
 from kwflow.exceptions import SchemaTooNew
 from kwflow.store import SCHEMA_VERSION, PostgresStore, SqliteStore
-from kwflow.store._migrations import MIGRATIONS, pending
+from kwflow.store._migrations import SCHEMA_CHANGES, MigrationChain
+from kwflow.store._postgres_schema import POSTGRES_MIGRATIONS
 from kwflow.store._sqlite import migrate_sqlite
+from kwflow.store._sqlite_schema import SQLITE_MIGRATIONS
+from tests.support.store import T0, chain, deadline, snapshot_of
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 
-def test_the_chain_is_numbered_without_gaps() -> None:
-    assert [m.version for m in MIGRATIONS] == list(range(1, SCHEMA_VERSION + 1))
-    assert all(m.description and m.sqlite and m.postgres for m in MIGRATIONS)
-    assert pending(0) == MIGRATIONS
-    assert pending(SCHEMA_VERSION) == ()
-    assert [m.version for m in pending(1, 2)] == [2]
+@pytest.mark.parametrize(
+    "chain", [SQLITE_MIGRATIONS, POSTGRES_MIGRATIONS], ids=["sqlite", "postgres"]
+)
+def test_the_chain_is_numbered_without_gaps(chain: MigrationChain) -> None:
+    assert [m.version for m in SCHEMA_CHANGES] == list(range(1, SCHEMA_VERSION + 1))
+    assert [m.version for m in chain.migrations] == list(range(1, SCHEMA_VERSION + 1))
+    assert all(m.description and m.statements for m in chain.migrations)
+    assert [m.description for m in chain.migrations] == [c.description for c in SCHEMA_CHANGES]
+    assert chain.pending(0) == chain.migrations
+    assert chain.pending(SCHEMA_VERSION) == ()
+    assert [m.version for m in chain.pending(1, 2)] == [2]
+
+
+def test_a_dialect_missing_a_version_is_refused() -> None:
+    statements = dict.fromkeys(range(1, SCHEMA_VERSION + 1), ("SELECT 1",))
+    assert len(MigrationChain.of("new", statements).migrations) == SCHEMA_VERSION
+    with pytest.raises(ValueError, match=r"missing \[2\], unknown \[\], without statements \[\]"):
+        MigrationChain.of("new", {v: s for v, s in statements.items() if v != 2})
+    with pytest.raises(ValueError, match=rf"unknown \[{SCHEMA_VERSION + 1}\]"):
+        MigrationChain.of("new", {**statements, SCHEMA_VERSION + 1: ("SELECT 1",)})
+    with pytest.raises(ValueError, match=r"without statements \[1\]"):
+        MigrationChain.of("new", {**statements, 1: ()})
 
 
 # -- SQLite -------------------------------------------------------------------------
@@ -137,7 +155,7 @@ def _v1_postgres(dsn: str, schema: str) -> None:
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute(f'CREATE SCHEMA "{schema}"')
         prefix = f'"{schema}".'
-        for statement in MIGRATIONS[0].postgres:
+        for statement in POSTGRES_MIGRATIONS.migrations[0].statements:
             conn.execute(statement.replace("{s}", prefix))
         conn.execute(f"INSERT INTO {prefix}schema_version (version, description) VALUES (1, 'v1')")
         events = chain("old", 2)

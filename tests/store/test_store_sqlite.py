@@ -8,10 +8,10 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import pytest
-from store_support import T0, chain, deadline, snapshot_of
 
 from kwflow.exceptions import StorageError
 from kwflow.store import SqliteStore, default_sqlite_path
+from tests.support.store import T0, chain, deadline, snapshot_of
 
 if TYPE_CHECKING:
     from pathlib import Path

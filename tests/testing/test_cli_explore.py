@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from testing_support import FIXTURES
 
 from kwflow.cli import main
+from tests.support.testing import FIXTURES
 
 
 def test_sound_process_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 from hypothesis import given
-from testing_support import KNOWN_BROKEN, fixture, shipped_files
 
 from kwflow.definition import Process, load_process, load_process_text
 from kwflow.testing import ExplorationReport, explore, process_definitions
 from kwflow.testing._explorer import _explore
+from tests.support.paths import PROCESS_FILES
+from tests.support.testing import KNOWN_BROKEN, fixture
 
 
 def texts(trace: tuple[Any, ...]) -> list[str]:
@@ -212,7 +213,7 @@ def test_report_is_json_and_text() -> None:
     assert "4. [planning] parent takes propose -> review" in text
 
 
-@pytest.mark.parametrize("path", shipped_files(), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", PROCESS_FILES, ids=lambda p: p.stem)
 def test_shipped_process_is_sound(path: Any) -> None:
     process = load_process(path)
     report = explore(process)

@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import given
-from replay_support import Replay, broken_ids
-from testing_support import fixture, shipped_files
 
 from kwflow.definition import Process, load_process
 from kwflow.testing import explore, invariant_violations, process_definitions
+from tests.support.paths import PROCESS_FILES
+from tests.support.replay import Replay, broken_ids
+from tests.support.testing import fixture
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -44,7 +45,7 @@ def check_report_on_engine(process: Process, *, max_states: int = 50_000) -> Non
             assert not any(o.allowed for o in options), (finding, person)
 
 
-@pytest.mark.parametrize("path", shipped_files(), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", PROCESS_FILES, ids=lambda p: p.stem)
 def test_shipped_traces_replay_on_the_engine(path: Path) -> None:
     check_report_on_engine(load_process(path))
 

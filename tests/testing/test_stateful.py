@@ -13,7 +13,6 @@ import pytest
 from hypothesis import Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import initialize, run_state_machine_as_test
-from testing_support import KNOWN_BROKEN, PROCESSES, fixture
 
 from kwflow.definition import Process, load_process
 from kwflow.store import MemoryStore, SqliteStore
@@ -26,6 +25,8 @@ from kwflow.testing import (
     process_state_machine,
 )
 from kwflow.testing._stateful import ENDING_WEIGHTS
+from tests.support.paths import PROCESSES
+from tests.support.testing import KNOWN_BROKEN, fixture
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from testing_support import fixture
 
 from kwflow import Act, Assign, CallIn, CheckDeadlines, Dismiss, OpenCase, Submit, Unassign
 from kwflow.definition import ListField, PersonField, Process
@@ -21,6 +20,7 @@ from kwflow.testing import (
     people,
     process_definitions,
 )
+from tests.support.testing import fixture
 
 FULL = fixture("valid_full")
 

@@ -8,6 +8,7 @@ gives the same case every time. See docs/concepts.md for the rules.
 """
 
 from kwflow.definition import FieldTypeTable
+from kwflow.history import FrozenMap
 
 from ._artifacts import FIELD_VALIDATION
 from ._authorization import Guard
@@ -28,7 +29,6 @@ from ._commands import (
 from ._decide import SYSTEM_ACTOR
 from ._engine import Engine
 from ._evolve import evolve, fold
-from ._frozen import FrozenMap
 from ._records import (
     CASE_FORMAT,
     ActionOption,

@@ -52,8 +52,7 @@ from kwflow.definition import (
 )
 from kwflow.exceptions import ArtifactInvalid
 from kwflow.exceptions import FieldError as FieldProblem
-
-from ._frozen import FrozenMap, freeze
+from kwflow.history import FrozenMap, freeze
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping

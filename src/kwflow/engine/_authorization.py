@@ -17,8 +17,9 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from kwflow.exceptions import ActionNotAllowed, NotPermitted
+from kwflow.history import EMPTY_MAP
+from kwflow.history import FrozenMap
 
-from ._frozen import EMPTY, FrozenMap
 from ._records import GuardContext, Reason, ReasonCode
 
 if TYPE_CHECKING:
@@ -107,7 +108,7 @@ def action_reasons(
     guards: Mapping[str, Guard],
     *,
     now: datetime,
-    data: FrozenMap[str, Any] = EMPTY,
+    data: FrozenMap[str, Any] = EMPTY_MAP,
     run_guards: bool = True,
 ) -> list[Reason]:
     """Every reason ``person`` may not take ``action`` now (empty: allowed).
@@ -193,7 +194,7 @@ def guard_reasons(
     guards: Mapping[str, Guard],
     *,
     now: datetime,
-    data: FrozenMap[str, Any] = EMPTY,
+    data: FrozenMap[str, Any] = EMPTY_MAP,
 ) -> list[Reason]:
     """The reasons the host's guards of ``action`` give (empty: they allow it).
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, assert_never
 
 from kwflow.exceptions import ActionNotAllowed, ArtifactInvalid, NotPermitted, UnknownName
+from kwflow.history import EMPTY_MAP
 from kwflow.history import EventType
 
 from ._authorization import (
@@ -40,7 +41,6 @@ from ._authorization import (
 )
 from ._commands import Act, Assign, CallIn, CheckDeadlines, Dismiss, Submit, Unassign
 from ._deadlines import breaches_due, deadline_changes
-from ._frozen import EMPTY
 from ._machine import MoveRefused
 
 if TYPE_CHECKING:
@@ -257,7 +257,7 @@ def decide_act(
     )
     raise_refusal(action, doing, by, reasons)
     records = compiled_action.action.records
-    values = EMPTY
+    values = EMPTY_MAP
     if records is None:
         if data is not None:
             raise ActionNotAllowed(

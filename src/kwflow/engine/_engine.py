@@ -36,7 +36,7 @@ from kwflow.exceptions import (
     MalformedEvent,
     ProcessChanged,
 )
-from kwflow.history import GENESIS_HASH, EventType, new_event, verify_history
+from kwflow.history import GENESIS_HASH, EventType, FrozenMap, new_event, verify_history
 from kwflow.store import DeadlineEntry, Snapshot, SqliteStore, default_sqlite_path
 
 from ._authorization import action_reasons
@@ -55,7 +55,6 @@ from ._compiled import CompiledProcess, compiled
 from ._deadlines import open_deadlines
 from ._decide import decide, decide_breaches, decide_open
 from ._evolve import evolve, fold
-from ._frozen import FrozenMap
 from ._records import ActionOption, Case, CaseView, DeadlineState, ProcessRef
 
 if TYPE_CHECKING:

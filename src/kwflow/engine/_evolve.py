@@ -16,9 +16,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from kwflow.exceptions import MalformedEvent
-from kwflow.history import GENESIS_HASH, EventType
+from kwflow.history import EMPTY_MAP
+from kwflow.history import GENESIS_HASH, EventType, FrozenMap, freeze
 
-from ._frozen import EMPTY, FrozenMap, freeze
 from ._records import (
     ArtifactVersion,
     Case,
@@ -92,11 +92,11 @@ class _Draft:
             self.case_id: str = ""
             self.process_ref: ProcessRef | None = None
             self.phase: CasePhase | None = None
-            self.participants: Any = EMPTY
-            self.roles: Any = EMPTY
+            self.participants: Any = EMPTY_MAP
+            self.roles: Any = EMPTY_MAP
             self.called_in: Any = ()
-            self.artifacts: Any = EMPTY
-            self.deadlines: Any = EMPTY
+            self.artifacts: Any = EMPTY_MAP
+            self.deadlines: Any = EMPTY_MAP
             self.actions: Any = ()
             self.taken_in_phase: Any = ()
             self.outcome: str | None = None

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
 
-from ._frozen import EMPTY, FrozenMap, freeze, thaw
+from kwflow.history import EMPTY_MAP, FrozenMap, freeze, thaw
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -298,7 +298,7 @@ class GuardContext:
     action: str
     actor: str
     process: Process
-    data: FrozenMap[str, Any] = EMPTY
+    data: FrozenMap[str, Any] = EMPTY_MAP
     now: datetime | None = None
 
 

@@ -1,4 +1,7 @@
-"""Events and their hash chain: the layer both the store and the engine stand on."""
+"""Events and their hash chain, and the read-only containers events and cases hold.
+
+The layer both the store and the engine stand on.
+"""
 
 from ._event import (
     EVENT_SCHEMA_VERSION,
@@ -11,20 +14,24 @@ from ._event import (
     hash_is_sealed,
     new_event,
 )
-from ._frozen import FrozenDict, FrozenList
+from ._frozen import EMPTY_MAP, FrozenDict, FrozenList, FrozenMap, freeze, thaw
 from ._verify import verify_history
 
 __all__ = [
+    "EMPTY_MAP",
     "EVENT_SCHEMA_VERSION",
     "GENESIS_HASH",
     "Event",
     "EventType",
     "FrozenDict",
     "FrozenList",
+    "FrozenMap",
     "canonical_json",
     "compute_hash",
     "event_from_dict",
+    "freeze",
     "hash_is_sealed",
     "new_event",
+    "thaw",
     "verify_history",
 ]

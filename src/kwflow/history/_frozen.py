@@ -1,70 +1,84 @@
-"""Read-only JSON containers for event payloads.
+"""Read-only JSON containers: event payloads, and the maps a `Case` holds.
 
-An event's hash covers its payload, so the payload must never change after
-the hash is computed. `FrozenDict` and `FrozenList` are a ``dict`` and a
-``list`` that refuse every change: they compare equal to, print like and
-encode to JSON exactly as the plain containers they hold, so an event made
-in this process equals the same event read back from storage. Being
-immutable, one payload may stand for many events (the engine shares the
-payload of a plain move between every case that makes it).
+An event's hash covers its payload, and a case must compare by value, hash
+and be cheap to build on every command; so neither may change once made.
+Each container here is a plain ``dict``, ``list`` or tuple underneath that
+refuses every change, so reading it costs what reading the plain container
+costs and it encodes to JSON exactly as the plain one would:
+
+- `FrozenDict` and `FrozenList` hold event payloads. They compare equal to,
+  and print like, the ``dict`` and ``list`` they hold, so an event made in
+  this process equals the same event read back from storage; one payload may
+  stand for many events (the engine shares the payload of a plain move).
+- `FrozenMap` holds a case's maps (participants, roles, artifact data,
+  deadlines): hashable, so a `Case` is too, and shown by name. `freeze` turns
+  JSON data into `FrozenMap` and tuples; `thaw` turns it back.
 """
 
 from __future__ import annotations
 
-from typing import Any, NoReturn, TypeVar
+from collections.abc import Mapping
+from typing import Any, ClassVar, NoReturn, Self, TypeVar
 
-__all__ = ["FrozenDict", "FrozenList"]
+__all__ = ["EMPTY_MAP", "FrozenDict", "FrozenList", "FrozenMap", "freeze", "thaw"]
 
 K = TypeVar("K")
 V = TypeVar("V")
 T = TypeVar("T")
 
 
-def _refuse(what: str) -> NoReturn:
-    raise TypeError(f"an event's {what} cannot be changed: events are immutable")
-
-
-class FrozenDict(dict[K, V]):
-    """A ``dict`` that refuses every change; equal to, and encoded like, the dict it holds."""
+class _ReadOnlyDict(dict[K, V]):
+    """A ``dict`` whose every mutating method raises `TypeError` saying ``_REFUSAL``."""
 
     __slots__ = ()
+    _REFUSAL: ClassVar[str]
+
+    def _refuse(self) -> NoReturn:
+        raise TypeError(self._REFUSAL)
 
     def __setitem__(self, key: K, value: V) -> NoReturn:
-        _refuse("payload")
+        self._refuse()
 
     def __delitem__(self, key: K) -> NoReturn:
-        _refuse("payload")
+        self._refuse()
 
     def __ior__(self, other: Any) -> NoReturn:  # type: ignore[misc]
-        _refuse("payload")
+        self._refuse()
 
     def clear(self) -> NoReturn:
-        _refuse("payload")
+        self._refuse()
 
     def pop(self, *_: Any) -> NoReturn:
-        _refuse("payload")
+        self._refuse()
 
     def popitem(self) -> NoReturn:
-        _refuse("payload")
+        self._refuse()
 
     def setdefault(self, *_: Any) -> NoReturn:
-        _refuse("payload")
+        self._refuse()
 
     def update(self, *_: Any, **__: Any) -> NoReturn:
-        _refuse("payload")
-
-    __repr__ = dict.__repr__
+        self._refuse()
 
     def __reduce__(self) -> tuple[Any, ...]:
         # dict's own pickling and copying would refill the map through
         # __setitem__, which refuses; rebuild it from a plain dict instead.
         return (type(self), (dict(self),))
 
-    def __copy__(self) -> FrozenDict[K, V]:
+    def __copy__(self) -> Self:
         return self
 
-    def __deepcopy__(self, memo: dict[int, Any]) -> FrozenDict[K, V]:
+    def __deepcopy__(self, memo: dict[int, Any]) -> Self:
         return self
+
+
+class FrozenDict(_ReadOnlyDict[K, V]):
+    """A ``dict`` that refuses every change; equal to, and encoded like, the dict it holds."""
+
+    __slots__ = ()
+    _REFUSAL = "an event's payload cannot be changed: events are immutable"
+
+    __repr__ = dict.__repr__
 
 
 class FrozenList(list[T]):
@@ -72,49 +86,97 @@ class FrozenList(list[T]):
 
     __slots__ = ()
 
+    def _refuse(self) -> NoReturn:
+        raise TypeError("an event's list cannot be changed: events are immutable")
+
     def __setitem__(self, index: Any, value: Any) -> NoReturn:
-        _refuse("list")
+        self._refuse()
 
     def __delitem__(self, index: Any) -> NoReturn:
-        _refuse("list")
+        self._refuse()
 
     def __iadd__(self, other: Any) -> NoReturn:  # type: ignore[misc]
-        _refuse("list")
+        self._refuse()
 
     def __imul__(self, other: Any) -> NoReturn:  # type: ignore[misc]
-        _refuse("list")
+        self._refuse()
 
     def append(self, *_: Any) -> NoReturn:
-        _refuse("list")
+        self._refuse()
 
     def extend(self, *_: Any) -> NoReturn:
-        _refuse("list")
+        self._refuse()
 
     def insert(self, *_: Any) -> NoReturn:
-        _refuse("list")
+        self._refuse()
 
     def pop(self, *_: Any) -> NoReturn:
-        _refuse("list")
+        self._refuse()
 
     def remove(self, *_: Any) -> NoReturn:
-        _refuse("list")
+        self._refuse()
 
     def clear(self) -> NoReturn:
-        _refuse("list")
+        self._refuse()
 
     def sort(self, *_: Any, **__: Any) -> NoReturn:
-        _refuse("list")
+        self._refuse()
 
     def reverse(self) -> NoReturn:
-        _refuse("list")
+        self._refuse()
 
     __repr__ = list.__repr__
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (list(self),))
 
-    def __copy__(self) -> FrozenList[T]:
+    def __copy__(self) -> Self:
         return self
 
-    def __deepcopy__(self, memo: dict[int, Any]) -> FrozenList[T]:
+    def __deepcopy__(self, memo: dict[int, Any]) -> Self:
         return self
+
+
+class FrozenMap(_ReadOnlyDict[K, V]):
+    """A read-only ``dict``: equal to, and serialized like, the dict it holds.
+
+    Every mutating method raises `TypeError`. It is hashable when its values
+    are, so records holding it (a `Case`) can be hashed too.
+    """
+
+    __slots__ = ()
+    _REFUSAL = "a FrozenMap cannot be changed; build a new one"
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(frozenset(self.items()))
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({dict.__repr__(self)})"
+
+
+EMPTY_MAP: FrozenMap[Any, Any] = FrozenMap()
+"""The empty `FrozenMap`, shared."""
+
+
+def freeze(value: Any) -> Any:
+    """JSON data with every dict made a `FrozenMap` and every list a tuple.
+
+    Values already frozen are returned as they are, so folding events that a
+    memory store hands back (already frozen) costs nothing extra.
+    """
+    if isinstance(value, FrozenMap):
+        return value
+    if isinstance(value, Mapping):
+        return FrozenMap({key: freeze(item) for key, item in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(freeze(item) for item in value)
+    return value
+
+
+def thaw(value: Any) -> Any:
+    """The inverse of `freeze`: plain dicts and lists, as ``json.loads`` would give."""
+    if isinstance(value, Mapping):
+        return {key: thaw(item) for key, item in value.items()}
+    if isinstance(value, tuple | list):
+        return [thaw(item) for item in value]
+    return value

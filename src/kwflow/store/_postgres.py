@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 from kwflow.exceptions import SchemaTooNew, StorageError
 
 from ._codec import EVENT_COLUMNS, event_to_row
-from ._migrations import SCHEMA_VERSION, pending
+from ._migrations import SCHEMA_VERSION
+from ._postgres_schema import POSTGRES_MIGRATIONS
 from ._sql import DuplicateRow, SqlStore, make_queries
 
 if TYPE_CHECKING:
@@ -182,8 +183,8 @@ class PostgresStore(SqlStore):
                 raise SchemaTooNew(
                     f"the PostgreSQL schema {self.schema!r}", current, SCHEMA_VERSION
                 )
-            for migration in pending(current):
-                for statement in migration.postgres:
+            for migration in POSTGRES_MIGRATIONS.pending(current):
+                for statement in migration.statements:
                     tx.run(statement.replace("{s}", self._prefix))
                 tx.run(
                     f"INSERT INTO {self._prefix}schema_version (version, description) "  # noqa: S608

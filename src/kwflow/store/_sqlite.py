@@ -28,8 +28,9 @@ except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
 from ._codec import event_to_row, from_micros, to_micros
-from ._migrations import SCHEMA_VERSION, pending
+from ._migrations import SCHEMA_VERSION
 from ._sql import DuplicateRow, SqlStore, make_queries
+from ._sqlite_schema import SQLITE_MIGRATIONS
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
@@ -402,8 +403,8 @@ def migrate_sqlite(
     try:
         current = conn.execute("PRAGMA user_version").fetchone()[0]
         _refuse_newer(current, path)
-        for migration in pending(current, target):
-            for statement in migration.sqlite:
+        for migration in SQLITE_MIGRATIONS.pending(current, target):
+            for statement in migration.statements:
                 conn.execute(statement)
             conn.execute(
                 "INSERT INTO schema_version (version, description) VALUES (?, ?)",

@@ -16,17 +16,17 @@ from __future__ import annotations
 
 import calendar
 import functools
-import json
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from kwflow import Case, DeadlineStatus, Engine, GuardContext, Registry, SimulatedClock
-from kwflow.engine import fold
 from kwflow.exceptions import ActionNotAllowed, KwflowError
 from kwflow.store import MemoryStore
+
+from .runtime import FAR_FUTURE, Unchanged, check_case
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -35,7 +35,6 @@ if TYPE_CHECKING:
     from kwflow.history import Event
 
 PRAGUE = ZoneInfo("Europe/Prague")
-FAR_FUTURE = datetime(2100, 1, 1, tzinfo=UTC)
 
 E = TypeVar("E", bound=KwflowError)
 
@@ -106,24 +105,6 @@ def _shipped() -> Registry:
     return Registry.shipped()
 
 
-def check_case(engine: Engine, case_id: str) -> Case:
-    """What holds after every step: replay, JSON round trip and verification agree."""
-    case = engine.get(case_id)
-    process = engine.process_of(case_id)
-    assert fold(process, engine.history(case_id)) == case
-    again = Case.from_dict(json.loads(json.dumps(case.to_dict())))
-    assert again == case
-    engine.verify(case_id)
-    return case
-
-
-def store_state(engine: Engine) -> tuple[Any, ...]:
-    """Everything in the store a command could change: every event and the deadline index."""
-    store = engine.store
-    histories = tuple((case_id, store.events(case_id)) for case_id in store.case_ids())
-    return histories, tuple(store.due(FAR_FUTURE))
-
-
 class CaseWalk:
     """One case, walked command by command; every accepted step is checked."""
 
@@ -181,7 +162,7 @@ class CaseWalk:
 
     def accepted(self, case: Case) -> Case:
         """Check the case a command returned against the engine's and its history."""
-        assert case == check_case(self.engine, self.case_id)
+        check_case(self.engine, case)
         return case
 
     def assign(self, person: str, role: str, *, by: str) -> Case:
@@ -211,7 +192,7 @@ class CaseWalk:
     def sweep(self) -> tuple[Event, ...]:
         """What a host's background job does: record the breaches due by now."""
         events = self.engine.record_case_breaches(self.case_id)
-        check_case(self.engine, self.case_id)
+        check_case(self.engine, self.case)
         return events
 
     def refused(self, error: type[E]) -> Refusal[E]:
@@ -269,13 +250,9 @@ class Refusal(Generic[E]):
 
     def _attempt(self, command: str, *args: Any, **kwargs: Any) -> E:
         engine = self.walk.engine
-        before_store = store_state(engine)
-        before_case = engine.get(self.walk.case_id)
-        with pytest.raises(self.error) as caught:
+        with Unchanged(engine, self.walk.case_id), pytest.raises(self.error) as caught:
             getattr(engine, command)(self.walk.case_id, *args, **kwargs)
-        assert store_state(engine) == before_store, f"a refused {command} changed the store"
-        assert engine.get(self.walk.case_id) == before_case
-        check_case(engine, self.walk.case_id)
+        check_case(engine, self.walk.case)
         return caught.value
 
     def assign(self, person: str, role: str, *, by: str) -> E:
@@ -325,7 +302,7 @@ FAMILY_PLAN: dict[str, Any] = {
 """A plan that meets every requirement: owner, task and date on each item."""
 
 
-_PHASE_ORDER_FC = (
+FAMILY_CONFERENCE_PHASES = (
     "referral",
     "preparation",
     "information_sharing",
@@ -334,6 +311,7 @@ _PHASE_ORDER_FC = (
     "implementation",
     "review",
 )
+"""The family conference's phases in the order a walk passes them (`FamilyConference.to`)."""
 
 
 class FamilyConference(CaseWalk):
@@ -491,7 +469,7 @@ class FamilyConference(CaseWalk):
 
     def to(self, phase: str, *, child_age_band: str = "under_seven") -> FamilyConference:
         """Walk the realistic path to ``phase`` (a leaf phase of an open case)."""
-        reached = _PHASE_ORDER_FC.index(phase)
+        reached = FAMILY_CONFERENCE_PHASES.index(phase)
         self.refer(child_age_band=child_age_band)
         if reached >= 1:
             self.family_decides("given")
@@ -554,7 +532,8 @@ ALL_PRESENT: dict[str, Any] = {
 }
 
 
-_PHASE_ORDER_CC = ("request", "scheduling", "preparation", "meeting", "minutes")
+CASE_CONFERENCE_PHASES = ("request", "scheduling", "preparation", "meeting", "minutes")
+"""The case conference's phases in the order a walk passes them (`CaseConference.to`)."""
 
 
 class CaseConference(CaseWalk):
@@ -713,7 +692,7 @@ class CaseConference(CaseWalk):
 
     def to(self, phase: str) -> CaseConference:
         """Walk the realistic path to ``phase`` (a non-terminal phase)."""
-        reached = _PHASE_ORDER_CC.index(phase)
+        reached = CASE_CONFERENCE_PHASES.index(phase)
         self.request()
         if reached >= 1:
             self.assess(suitable=True)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
-from store_support import open_spec
-
 import kwflow
 from kwflow.exceptions import ConcurrencyConflict
+
+from .store import open_spec
 
 if TYPE_CHECKING:
     from kwflow.store import CaseStore
@@ -86,10 +86,7 @@ def engine_worker(
     ``plan`` is (rounds, start time); the own case is opened here.
     """
     rounds, start_at = plan
-    store = open_spec(spec)
-    try:
+    with open_spec(spec) as store:
         engine = engine_on(store, snapshot_every=5)
         engine.open_case(PROCESS, by=OPENER, case_id=own_case)
         return act_on_cases(engine, shared_case, own_case, worker, rounds, start_at=start_at)
-    finally:
-        store.close()

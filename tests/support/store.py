@@ -158,7 +158,7 @@ class Backend:
             self.memory.close()
 
 
-def open_spec(spec: tuple[str, str, str | None], **options: Any) -> CaseStore:
+def open_spec(spec: tuple[str, str, str | None], **options: Any) -> SqliteStore | PostgresStore:
     """Open the store a ``Backend.spec`` describes (in any process)."""
     kind, where, schema = spec
     if kind == "sqlite":
@@ -219,32 +219,33 @@ def contend_worker(
 ) -> tuple[list[str], list[str], int]:
     """``contend`` in a process of its own, with its own store; ``start`` is (seed, start_at)."""
     seed, start_at = start
-    store = open_spec(spec)
-    try:
+    with open_spec(spec) as store:
         return contend(store, shared_case, own_case, rounds, seed, start_at=start_at)
-    finally:
-        store.close()
+
+
+def claim_rounds(
+    store: CaseStore, worker: str, rounds: int, *, limit: int
+) -> list[tuple[str, str]]:
+    """Claim the deadlines due a day after ``T0``, ``limit`` at a time; what ``worker`` got."""
+    got: list[tuple[str, str]] = []
+    for _ in range(rounds):
+        entries = store.claim_due(
+            T0 + timedelta(days=1),
+            worker=worker,
+            lease=timedelta(hours=1),
+            now=T0,
+            limit=limit,
+        )
+        got.extend((e.case_id, e.deadline_id) for e in entries)
+    return got
 
 
 def claim_worker(
     spec: tuple[str, str, str | None], worker: str, rounds: int
 ) -> list[tuple[str, str]]:
-    """Claim due deadlines a few at a time; returns what this worker got."""
-    store = open_spec(spec)
-    got: list[tuple[str, str]] = []
-    try:
-        for _ in range(rounds):
-            entries = store.claim_due(
-                T0 + timedelta(days=1),
-                worker=worker,
-                lease=timedelta(hours=1),
-                now=T0,
-                limit=7,
-            )
-            got.extend((e.case_id, e.deadline_id) for e in entries)
-    finally:
-        store.close()
-    return got
+    """``claim_rounds`` in a process of its own, 7 at a time."""
+    with open_spec(spec) as store:
+        return claim_rounds(store, worker, rounds, limit=7)
 
 
 def crash_writer(spec: tuple[str, str, str | None], cases: int, batch: int) -> None:

@@ -1,14 +1,12 @@
-"""Paths and helpers shared by the tests of kwflow.testing."""
+"""Fixture processes of the tests of kwflow.testing, and what the shipped ones break."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from kwflow.definition import Process, load_process
 
-REPO = Path(__file__).resolve().parents[2]
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-PROCESSES = REPO / "processes"
+from .paths import TESTS
+
+FIXTURES = TESTS / "testing" / "fixtures"
 
 
 # Invariants the shipped files declare that do not hold: the explorer shows
@@ -16,11 +14,6 @@ PROCESSES = REPO / "processes"
 # invariant; test_explorer.py fails as soon as one of these holds, so the
 # list cannot go stale.
 KNOWN_BROKEN: dict[str, set[str]] = {}
-
-
-def shipped_files() -> list[Path]:
-    """The shipped process files (none until they exist)."""
-    return sorted(PROCESSES.glob("*.yaml")) if PROCESSES.is_dir() else []
 
 
 def fixture(name: str) -> Process:

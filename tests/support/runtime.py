@@ -1,29 +1,39 @@
-"""Helpers shared by the engine tests (imported by name, like the other packages' support)."""
+"""Engines over the fixture processes, cases in known states, and the checks after a step.
+
+`check_case` and `store_state` are what every walk through an engine checks,
+here and in the outcome tests (`tests.support.outcomes`).
+"""
 
 from __future__ import annotations
 
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
 from kwflow import Case, Engine, Registry, SimulatedClock
 from kwflow.definition import Process, load_process
+from kwflow.engine import fold
 from kwflow.store import MemoryStore
 
+from .paths import TESTS
+
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
 
     from kwflow.engine import Guard
+    from kwflow.engine._machine import PhaseMachine
     from kwflow.store import CaseStore
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = TESTS / "engine" / "fixtures"
 
 START = datetime(2026, 10, 5, 8, 0, tzinfo=UTC)
 """Monday 5 October 2026, 10:00 in Prague: where simulated clocks start."""
 
 FAR_FUTURE = datetime(2100, 1, 1, tzinfo=UTC)
+"""Later than any deadline a test sets: ``store.due(FAR_FUTURE)`` lists them all."""
 
 LEAD, MEMBER, HELPER, GUEST = "lena", "max", "hana", "gus"
 
@@ -78,9 +88,12 @@ def store_state(store: CaseStore) -> tuple[Any, ...]:
 
 
 def check_case(engine: Engine, case: Case) -> None:
-    """The invariants after every step: replay and JSON round-trip give the same case."""
+    """What holds after every step: ``case`` is the stored case, replay, the public
+    ``fold`` and a JSON round trip give it again, and the history verifies."""
     assert engine.get(case.id) == case
     assert engine.replay(case.id) == case
+    # As a host would replay it, from the process the engine names.
+    assert fold(engine.process_of(case.id), engine.history(case.id)) == case
     again = Case.from_dict(json.loads(json.dumps(case.to_dict())))
     assert again == case
     assert hash(again) == hash(case)
@@ -130,3 +143,24 @@ class Unchanged:
         if self.case_id:
             assert self.engine.get(self.case_id) == self.case
             assert self.engine.replay(self.case_id) == self.case
+
+
+Move = tuple[tuple[str, ...], str, tuple[str, ...]]
+"""A phase path, an action taken there, and the phase path it must lead to."""
+
+
+def destinations_hold_from_threads(
+    machine: PhaseMachine, moves: Sequence[Move], threads: int = 4
+) -> bool:
+    """Whether every move leads where it must while ``threads`` threads ask ``machine`` at once."""
+    barrier = threading.Barrier(threads)
+
+    def check(index: int) -> bool:
+        # The first move of every thread waits for the others, so they really overlap.
+        if index < threads:
+            barrier.wait()
+        source, action, expected = moves[index]
+        return machine.destination(source, action) == expected
+
+    with ThreadPoolExecutor(threads) as pool:
+        return all(pool.map(check, range(len(moves))))

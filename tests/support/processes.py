@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 from pydantic import BaseModel
@@ -26,11 +26,13 @@ from kwflow.definition import (
     Process,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
-PROCESSES = ROOT / "processes"
-PAGES = ROOT / "docs" / "processes"
+from .paths import DOCS, PROCESSES
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+PAGES = DOCS / "processes"
 SHIPPED = ("family_conference", "case_conference")
-TRICKY = ROOT / "tests" / "authoring" / "fixtures" / "tricky_labels.yaml"
 
 
 def shipped_path(process_id: str) -> Path:

@@ -1,25 +1,24 @@
-"""Helpers shared by the tests of kwflow.definition (not a conftest: the lead owns those)."""
+"""Reading process files and docs examples, for the tests of kwflow.definition."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kwflow.definition import check_process, parse_process
 from kwflow.exceptions import DefinitionError, Problem
 
-REPO = Path(__file__).resolve().parents[2]
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-DOCS = REPO / "docs"
-PROCESSES = REPO / "processes"
+from .paths import TESTS
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+FIXTURES = TESTS / "definition" / "fixtures"
+RULE_FIXTURES = sorted((FIXTURES / "rules").glob("*.yaml"))
+"""One process file per check rule, named after it, that breaks it where its ``# expect:`` says."""
 
 _TOP_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*):")
-
-
-def shipped_files() -> list[Path]:
-    """The shipped process files, once they exist."""
-    return sorted(PROCESSES.glob("*.yaml")) if PROCESSES.is_dir() else []
 
 
 def sections(text: str) -> dict[str, str]:

@@ -1,0 +1,67 @@
+"""PostgreSQL's statements for every schema migration (see `_migrations`).
+
+``{s}`` stands where the schema prefix (``"name".``) goes: one database may
+hold several kwflow schemas, and the store fills in its own when it migrates.
+"""
+
+from __future__ import annotations
+
+from ._migrations import MigrationChain
+
+POSTGRES_MIGRATIONS = MigrationChain.of(
+    "postgres",
+    {
+        1: (
+            """CREATE TABLE {s}cases (
+                case_id text PRIMARY KEY,
+                version integer NOT NULL,
+                last_hash text NOT NULL,
+                created_at timestamptz NOT NULL DEFAULT now(),
+                updated_at timestamptz NOT NULL DEFAULT now()
+            )""",
+            # payload is text, not jsonb: jsonb reorders keys and normalizes
+            # numbers, and the hash covers the exact canonical text.
+            """CREATE TABLE {s}events (
+                case_id text NOT NULL REFERENCES {s}cases (case_id),
+                sequence integer NOT NULL,
+                type text NOT NULL,
+                at timestamptz NOT NULL,
+                actor text NOT NULL,
+                payload text NOT NULL,
+                prev_hash text NOT NULL,
+                hash text NOT NULL,
+                schema_version integer NOT NULL,
+                PRIMARY KEY (case_id, sequence)
+            )""",
+            """CREATE TABLE {s}snapshots (
+                case_id text PRIMARY KEY REFERENCES {s}cases (case_id),
+                version integer NOT NULL,
+                last_hash text NOT NULL,
+                state text NOT NULL,
+                created_at timestamptz NOT NULL DEFAULT now()
+            )""",
+            """CREATE TABLE {s}deadlines (
+                case_id text NOT NULL REFERENCES {s}cases (case_id),
+                deadline_id text NOT NULL,
+                due_at timestamptz NOT NULL,
+                PRIMARY KEY (case_id, deadline_id)
+            )""",
+            "CREATE INDEX deadlines_due ON {s}deadlines (due_at, case_id, deadline_id)",
+            """CREATE TABLE {s}schema_version (
+                version integer PRIMARY KEY,
+                description text NOT NULL,
+                applied_at timestamptz NOT NULL DEFAULT now()
+            )""",
+        ),
+        2: (
+            "ALTER TABLE {s}deadlines ADD COLUMN claimed_by text",
+            "ALTER TABLE {s}deadlines ADD COLUMN lease_until timestamptz",
+        ),
+        # Snapshots are only a cache (see the SQLite chain).
+        3: (
+            "DELETE FROM {s}snapshots",
+            "ALTER TABLE {s}snapshots ADD COLUMN checksum text NOT NULL DEFAULT ''",
+        ),
+    },
+)
+"""The PostgreSQL chain, applied when a `PostgresStore` opens."""

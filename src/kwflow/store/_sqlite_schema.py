@@ -1,0 +1,75 @@
+"""SQLite's statements for every schema migration (see `_migrations`).
+
+Times are ISO-8601 text, or integer microseconds since the epoch (UTC)
+where they are compared or sorted (deadlines). SQLite also keeps the schema
+version in ``PRAGMA user_version``, so a connection checks it without a query.
+"""
+
+from __future__ import annotations
+
+from ._migrations import MigrationChain
+
+SQLITE_MIGRATIONS = MigrationChain.of(
+    "sqlite",
+    {
+        1: (
+            # The head (version, hash of the last event) is written in the
+            # same transaction as the events; reads compare the two, which
+            # catches events deleted from the end of a history.
+            """CREATE TABLE cases (
+                case_id TEXT PRIMARY KEY,
+                version INTEGER NOT NULL,
+                last_hash TEXT NOT NULL,
+                created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
+                updated_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP
+            ) WITHOUT ROWID""",
+            # payload is the exact canonical JSON that was hashed.
+            """CREATE TABLE events (
+                case_id TEXT NOT NULL REFERENCES cases (case_id),
+                sequence INTEGER NOT NULL,
+                type TEXT NOT NULL,
+                at TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                prev_hash TEXT NOT NULL,
+                hash TEXT NOT NULL,
+                schema_version INTEGER NOT NULL,
+                PRIMARY KEY (case_id, sequence)
+            )""",
+            """CREATE TABLE snapshots (
+                case_id TEXT PRIMARY KEY REFERENCES cases (case_id),
+                version INTEGER NOT NULL,
+                last_hash TEXT NOT NULL,
+                state TEXT NOT NULL,
+                created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP
+            )""",
+            # due_at: microseconds since the epoch (UTC), an integer that
+            # sorts like the time it encodes.
+            """CREATE TABLE deadlines (
+                case_id TEXT NOT NULL REFERENCES cases (case_id),
+                deadline_id TEXT NOT NULL,
+                due_at INTEGER NOT NULL,
+                PRIMARY KEY (case_id, deadline_id)
+            ) WITHOUT ROWID""",
+            # Covers due()'s ORDER BY completely, so the first N rows are
+            # read straight off the index however many deadlines are open.
+            "CREATE INDEX deadlines_due ON deadlines (due_at, case_id, deadline_id)",
+            """CREATE TABLE schema_version (
+                version INTEGER PRIMARY KEY,
+                description TEXT NOT NULL,
+                applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP
+            )""",
+        ),
+        2: (
+            "ALTER TABLE deadlines ADD COLUMN claimed_by TEXT",
+            "ALTER TABLE deadlines ADD COLUMN lease_until INTEGER",
+        ),
+        # Snapshots are only a cache: dropping them instead of computing
+        # checksums in SQL costs one replay per case, never correctness.
+        3: (
+            "DELETE FROM snapshots",
+            "ALTER TABLE snapshots ADD COLUMN checksum TEXT NOT NULL DEFAULT ''",
+        ),
+    },
+)
+"""The SQLite chain, applied by `migrate_sqlite`."""

@@ -1,0 +1,14 @@
+"""Where things are in the repository (plain constants: parametrize needs them at import)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+TESTS = ROOT / "tests"
+DOCS = ROOT / "docs"
+PROCESSES = ROOT / "processes"
+PROCESS_FILES = sorted(PROCESSES.glob("*.yaml"))
+"""The shipped process files."""
+SCENARIO_FILES = sorted((PROCESSES / "scenarios").glob("*.yaml"))
+"""The shipped scenario files (`kwflow simulate`)."""
