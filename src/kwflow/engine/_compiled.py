@@ -313,3 +313,15 @@ def compiled(process: Process) -> CompiledProcess:
         if found is None:
             found = _CACHE[key] = CompiledProcess(process)
         return found
+
+
+def compiled_if_same(pinned: tuple[str, int, str], process: Process) -> CompiledProcess | None:
+    """The process compiled under ``pinned``, if built from this very ``process`` object.
+
+    The engine's fast path for every command: a case pins (id, version, hash)
+    and the registry gives a `Process`; when the cache holds that same object
+    for the pin, nothing needs hashing again. ``None`` means: check the hash
+    and call `compiled`.
+    """
+    found = _CACHE.get(pinned)
+    return found if found is not None and found.process is process else None

@@ -51,7 +51,7 @@ from ._commands import (
     Submit,
     Unassign,
 )
-from ._compiled import CompiledProcess, compiled
+from ._compiled import CompiledProcess, compiled, compiled_if_same
 from ._deadlines import open_deadlines
 from ._decide import decide, decide_breaches, decide_open
 from ._evolve import evolve, fold
@@ -588,6 +588,9 @@ class Engine:
 
     def _compiled_for(self, case_id: str, ref: ProcessRef) -> CompiledProcess:
         process = self._registry.get(ref.id, ref.version)
+        found = compiled_if_same((ref.id, ref.version, ref.content_hash), process)
+        if found is not None:
+            return found
         if process.content_hash != ref.content_hash:
             raise ProcessChanged(
                 case_id, ref.id, ref.version, ref.content_hash, process.content_hash
