@@ -32,6 +32,7 @@ from tests.support.idempotency import (
     marked,
     open_keyed,
     open_worker,
+    result_of,
     stored_keys,
     submit_keyed,
     submit_worker,
@@ -264,6 +265,27 @@ def test_openings_with_one_key_from_threads_open_one_case(backend: Backend) -> N
     for per_key in zip(*results, strict=True):
         assert len(set(per_key)) == 1
     assert sorted(store.case_ids()) == sorted(case_id for case_id, _, _ in results[0])
+
+
+def test_openings_with_one_key_and_their_own_id_never_say_case_exists(backend: Backend) -> None:
+    store = backend.open()
+    engines = [engine_on(store) for _ in range(THREADS)]
+    start_at = time.time() + 0.5
+
+    def open_all(engine: kwflow.Engine) -> list[Result]:
+        time.sleep(max(0.0, start_at - time.time()))
+        return [
+            result_of(
+                engine.open_case(PROCESS, by=OPENER, case_id=f"case-{key}", idempotency_key=key)
+            )
+            for key in KEYS
+        ]
+
+    with ThreadPoolExecutor(THREADS) as threads:
+        results = [f.result(timeout=120) for f in [threads.submit(open_all, e) for e in engines]]
+    for per_key in zip(*results, strict=True):
+        assert len(set(per_key)) == 1
+    assert sorted(store.case_ids()) == sorted(f"case-{key}" for key in KEYS)
 
 
 def test_retries_of_one_key_from_processes_and_threads_store_one_result(
