@@ -304,3 +304,30 @@ class ProcessChanged(KwflowError, LookupError):
 
 
 __all__ += ["CaseExists", "ProcessChanged"]
+
+
+class IdempotencyConflict(KwflowError, ValueError):
+    """An idempotency key was used again for a different command; nothing was written.
+
+    A key stands for one command forever: the first command recorded with it
+    (its content: the kind of command and every field but the key and
+    ``expected_version``). Repeating that command with the key returns its
+    original result; anything else with the key raises this error. The host
+    made a new command (another click, other data) and should give it a new
+    key.
+
+    ``key`` is the key; ``case_id`` is the case the key belongs to: the case
+    the command named or, for a key of a command opening a case (whose keys
+    are not tied to one case), the case that key opened.
+    """
+
+    def __init__(self, key: str, case_id: str) -> None:
+        self.key = key
+        self.case_id = case_id
+        super().__init__(
+            f"the idempotency key {key!r} was already used for another command on case "
+            f"{case_id!r}: give a new command a new key"
+        )
+
+
+__all__ += ["IdempotencyConflict"]

@@ -10,6 +10,10 @@ words it for people.
 
 Records check only what makes them a command at all (people are non-empty
 strings); whether the process allows it is decided against the case.
+
+Every record may carry an ``idempotency_key``: the engine carries out a
+command with a given key once and answers a repeat of it with the original
+result (see ``_idempotency``).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "COMMAND_TYPES",
+    "IDEMPOTENCY_KEY_MAX_LENGTH",
     "Act",
     "Assign",
     "CallIn",
@@ -52,6 +57,28 @@ def _new_case_id(instance: object, attribute: attrs.Attribute[Any], value: objec
         raise ValueError("a case id is a non-empty string")
 
 
+IDEMPOTENCY_KEY_MAX_LENGTH = 255
+"""The longest idempotency key (in characters) a command may carry."""
+
+
+def _idempotency_key(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A key is ``None`` or 1 to 255 characters without control characters.
+
+    It is stored beside the case's events (and PostgreSQL text holds no NUL),
+    so it is kept to what any host's request ids look like.
+    """
+    del instance, attribute
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise TypeError(f"idempotency_key is a string, not {type(value).__name__}")
+    if not 0 < len(value) <= IDEMPOTENCY_KEY_MAX_LENGTH or not value.isprintable():
+        raise ValueError(
+            f"idempotency_key must be 1 to {IDEMPOTENCY_KEY_MAX_LENGTH} printable "
+            "characters (no control characters)"
+        )
+
+
 @attrs.frozen(kw_only=True)
 class OpenCase:
     """Open a case of ``process``; ``by`` takes the process's opener role.
@@ -64,6 +91,7 @@ class OpenCase:
     by: str = attrs.field(validator=_person)
     version: int | None = None
     case_id: str | None = attrs.field(default=None, validator=_new_case_id)
+    idempotency_key: str | None = attrs.field(default=None, validator=_idempotency_key)
 
 
 @attrs.frozen(kw_only=True)
@@ -75,6 +103,7 @@ class Assign:
     role: str
     by: str = attrs.field(validator=_person)
     expected_version: int | None = None
+    idempotency_key: str | None = attrs.field(default=None, validator=_idempotency_key)
 
 
 @attrs.frozen(kw_only=True)
@@ -86,6 +115,7 @@ class Unassign:
     role: str
     by: str = attrs.field(validator=_person)
     expected_version: int | None = None
+    idempotency_key: str | None = attrs.field(default=None, validator=_idempotency_key)
 
 
 @attrs.frozen(kw_only=True)
@@ -97,6 +127,7 @@ class Submit:
     data: Mapping[str, Any]
     by: str = attrs.field(validator=_person)
     expected_version: int | None = None
+    idempotency_key: str | None = attrs.field(default=None, validator=_idempotency_key)
 
 
 @attrs.frozen(kw_only=True)
@@ -108,6 +139,7 @@ class Act:
     by: str = attrs.field(validator=_person)
     data: Mapping[str, Any] | None = None
     expected_version: int | None = None
+    idempotency_key: str | None = attrs.field(default=None, validator=_idempotency_key)
 
 
 @attrs.frozen(kw_only=True)
@@ -118,6 +150,7 @@ class CallIn:
     role: str
     by: str = attrs.field(validator=_person)
     expected_version: int | None = None
+    idempotency_key: str | None = attrs.field(default=None, validator=_idempotency_key)
 
 
 @attrs.frozen(kw_only=True)
@@ -128,6 +161,7 @@ class Dismiss:
     role: str
     by: str = attrs.field(validator=_person)
     expected_version: int | None = None
+    idempotency_key: str | None = attrs.field(default=None, validator=_idempotency_key)
 
 
 @attrs.frozen(kw_only=True)
@@ -140,6 +174,7 @@ class CheckDeadlines:
 
     case_id: str
     expected_version: int | None = None
+    idempotency_key: str | None = attrs.field(default=None, validator=_idempotency_key)
 
 
 CaseCommand = Assign | Unassign | Submit | Act | CallIn | Dismiss | CheckDeadlines

@@ -12,9 +12,15 @@ case runs the same loop (docs/architecture.md, "The core loop"):
    nothing is written), and record the breach of any deadline it started
    that is overdue already;
 5. number and hash the events and append them, with the case's open
-   deadlines and every so often a snapshot, in one ``store.append`` that
-   checks the case is still at the version read;
+   deadlines, every so often a snapshot and the command's idempotency key,
+   in one ``store.append`` that checks the case is still at the version read;
 6. evolve the case by the new events and cache it.
+
+A command with an idempotency key first looks its key up (``_idempotency``):
+a key already used answers with the case as that command left it (same
+content) or raises `IdempotencyConflict` (other content), before any of the
+steps above; a writer elsewhere that recorded the key first is noticed the
+same way when the append is refused.
 
 Commands on one case are serialized inside the engine (one lock per stripe
 of case ids), so threads of one host never race each other; engines in
@@ -35,6 +41,7 @@ from kwflow.exceptions import (
     ConcurrencyConflict,
     MalformedEvent,
     ProcessChanged,
+    TamperedHistory,
 )
 from kwflow.history import GENESIS_HASH, EventType, FrozenMap, new_event, verify_history
 from kwflow.store import DeadlineEntry, Snapshot, SqliteStore, default_sqlite_path
@@ -55,6 +62,7 @@ from ._compiled import CompiledProcess, compiled, compiled_if_same
 from ._deadlines import open_deadlines
 from ._decide import decide, decide_breaches, decide_open
 from ._evolve import evolve, fold
+from ._idempotency import KeyedCommand
 from ._records import ActionOption, Case, CaseView, DeadlineState, ProcessRef
 
 if TYPE_CHECKING:
@@ -64,7 +72,7 @@ if TYPE_CHECKING:
     from kwflow.calendars import CalendarRegistry
     from kwflow.definition import Process, Registry
     from kwflow.history import Event
-    from kwflow.store import CaseStore
+    from kwflow.store import CaseStore, IdempotencyRecord
 
     from ._authorization import Guard
     from ._commands import CaseCommand, Command
@@ -174,6 +182,13 @@ class Engine:
         it, a conflict with a writer elsewhere is retried up to ``retries``
         times (reading the case again and deciding anew). Opening a case
         raises `ProcessNotFound`, or `CaseExists` when its id is taken.
+
+        A command with an ``idempotency_key`` is carried out once: sent again
+        with the same key and content it returns the case as it stood right
+        after the original command (not as it stands now: `get` gives that)
+        and stores nothing; with the same key and other content it raises
+        `IdempotencyConflict` and stores nothing. Keys of commands on a case
+        are unique within the case, keys of `OpenCase` among all openings.
         """
         if isinstance(command, OpenCase):
             return self._open(command)
@@ -186,14 +201,24 @@ class Engine:
         by: str,
         version: int | None = None,
         case_id: str | None = None,
+        idempotency_key: str | None = None,
     ) -> Case:
         """Open a case of a registered process; ``by`` gets the process's opener role.
 
         Without ``version`` the newest registered version is used; without
         ``case_id`` a random id is made. Raises `ProcessNotFound`, or
-        `CaseExists` when ``case_id`` is taken.
+        `CaseExists` when ``case_id`` is taken. With ``idempotency_key``,
+        opening again with that key returns the case it opened (see `execute`).
         """
-        return self.execute(OpenCase(process=process_id, by=by, version=version, case_id=case_id))
+        return self.execute(
+            OpenCase(
+                process=process_id,
+                by=by,
+                version=version,
+                case_id=case_id,
+                idempotency_key=idempotency_key,
+            )
+        )
 
     def assign(
         self,
@@ -204,6 +229,7 @@ class Engine:
         by: str,
         expected_version: int | None = None,
         retries: int = 0,
+        idempotency_key: str | None = None,
     ) -> Case:
         """Give ``person`` the ``role``; ``by`` holds a role in its ``assigned_by``."""
         return self.execute(
@@ -213,6 +239,7 @@ class Engine:
                 role=role,
                 by=by,
                 expected_version=expected_version,
+                idempotency_key=idempotency_key,
             ),
             retries=retries,
         )
@@ -226,6 +253,7 @@ class Engine:
         by: str,
         expected_version: int | None = None,
         retries: int = 0,
+        idempotency_key: str | None = None,
     ) -> Case:
         """Take the ``role`` from ``person``; ``by`` holds a role in its ``assigned_by``."""
         return self.execute(
@@ -235,6 +263,7 @@ class Engine:
                 role=role,
                 by=by,
                 expected_version=expected_version,
+                idempotency_key=idempotency_key,
             ),
             retries=retries,
         )
@@ -248,6 +277,7 @@ class Engine:
         by: str,
         expected_version: int | None = None,
         retries: int = 0,
+        idempotency_key: str | None = None,
     ) -> Case:
         """Submit a new version of ``artifact``; raises `ArtifactInvalid` for bad data."""
         return self.execute(
@@ -257,6 +287,7 @@ class Engine:
                 data=data,
                 by=by,
                 expected_version=expected_version,
+                idempotency_key=idempotency_key,
             ),
             retries=retries,
         )
@@ -270,13 +301,16 @@ class Engine:
         data: Mapping[str, Any] | None = None,
         expected_version: int | None = None,
         retries: int = 0,
+        idempotency_key: str | None = None,
     ) -> Case:
         """Take ``action``; ``data`` is the artifact it ``records``, if it records one.
 
         With ``expected_version`` the command is refused with
         `ConcurrencyConflict` unless the case is at that version. Without it,
         a conflict with a writer elsewhere is retried up to ``retries`` times
-        (reading the case again and deciding anew).
+        (reading the case again and deciding anew). With ``idempotency_key``,
+        taking the action again with that key returns the case as the first
+        time left it instead of being refused (see `execute`).
         """
         return self.execute(
             Act(
@@ -285,6 +319,7 @@ class Engine:
                 by=by,
                 data=data,
                 expected_version=expected_version,
+                idempotency_key=idempotency_key,
             ),
             retries=retries,
         )
@@ -297,10 +332,17 @@ class Engine:
         by: str,
         expected_version: int | None = None,
         retries: int = 0,
+        idempotency_key: str | None = None,
     ) -> Case:
         """Call an on-call ``role`` into the current phase; ``by`` is present."""
         return self.execute(
-            CallIn(case_id=case_id, role=role, by=by, expected_version=expected_version),
+            CallIn(
+                case_id=case_id,
+                role=role,
+                by=by,
+                expected_version=expected_version,
+                idempotency_key=idempotency_key,
+            ),
             retries=retries,
         )
 
@@ -312,10 +354,17 @@ class Engine:
         by: str,
         expected_version: int | None = None,
         retries: int = 0,
+        idempotency_key: str | None = None,
     ) -> Case:
         """Send a called-in ``role`` out again; ``by`` is present."""
         return self.execute(
-            Dismiss(case_id=case_id, role=role, by=by, expected_version=expected_version),
+            Dismiss(
+                case_id=case_id,
+                role=role,
+                by=by,
+                expected_version=expected_version,
+                idempotency_key=idempotency_key,
+            ),
             retries=retries,
         )
 
@@ -459,19 +508,31 @@ class Engine:
         return self._stripes[hash(case_id) % _STRIPES]
 
     def _open(self, command: OpenCase) -> Case:
+        keyed = KeyedCommand.of(command)
+        done = self._done(keyed)
+        if done is not None:
+            return done
         process = self._registry.get(command.process, command.version)
         compiled_process = compiled(process)
         case_id = command.case_id if command.case_id is not None else uuid.uuid4().hex
         with self._lock_for(case_id):
             if self._store.version(case_id) != 0:
+                # Perhaps opened by this very command, sent twice at once.
+                done = self._done(keyed)
+                if done is not None:
+                    return done
                 raise CaseExists(case_id)
             now = self._now()
             drafts = decide_open(compiled_process, by=command.by)
             events = _chain(case_id, 0, GENESIS_HASH, drafts, now)
             case = fold(process, events)
+            record = keyed.record(case_id, case.version) if keyed is not None else None
             try:
-                self._store.append(case_id, 0, events, deadlines=[])
+                self._store.append(case_id, 0, events, deadlines=[], idempotency=record)
             except ConcurrencyConflict:
+                done = self._done(keyed)
+                if done is not None:
+                    return done
                 raise CaseExists(case_id) from None
             self._remember(case)
             return case
@@ -482,8 +543,14 @@ class Engine:
         """The core loop for a command on an existing case; returns it and its new events."""
         case_id = command.case_id
         expected_version = command.expected_version
+        keyed = KeyedCommand.of(command)
         attempt = 0
         with self._lock_for(case_id):
+            # Before the version check: a retry carries the version the first
+            # attempt read, which the first attempt moved on.
+            done = self._done(keyed)
+            if done is not None:
+                return done, []
             while True:
                 case, compiled_process = self._current(case_id)
                 if expected_version is not None and case.version != expected_version:
@@ -518,11 +585,17 @@ class Engine:
                         )
                         new_case = evolve(process, new_case, late_events)
                         events.extend(late_events)
-                if not events:
+                record = keyed.record(case_id, new_case.version) if keyed is not None else None
+                if not events and record is None:
                     return case, events
                 try:
-                    self._append(case, new_case, events)
+                    # A keyed command that changes nothing still records its
+                    # key, so the key stays bound to this command.
+                    self._append(case, new_case, events, idempotency=record)
                 except ConcurrencyConflict:
+                    done = self._done(keyed)
+                    if done is not None:
+                        return done, []
                     if expected_version is not None or attempt >= retries:
                         raise
                     attempt += 1
@@ -531,7 +604,14 @@ class Engine:
                 self._remember(new_case)
                 return new_case, events
 
-    def _append(self, old: Case, new: Case, events: Sequence[Event]) -> None:
+    def _append(
+        self,
+        old: Case,
+        new: Case,
+        events: Sequence[Event],
+        *,
+        idempotency: IdempotencyRecord | None = None,
+    ) -> None:
         entries = None
         # Evolve keeps the deadlines map of a case whose deadlines no event
         # touched: the same map has the same open deadlines.
@@ -548,7 +628,40 @@ class Engine:
             snapshot = Snapshot(
                 case_id=new.id, version=new.version, last_hash=new.last_hash, state=new.to_dict()
             )
-        self._store.append(new.id, old.version, events, deadlines=entries, snapshot=snapshot)
+        self._store.append(
+            new.id,
+            old.version,
+            events,
+            deadlines=entries,
+            snapshot=snapshot,
+            idempotency=idempotency,
+        )
+
+    def _done(self, keyed: KeyedCommand | None) -> Case | None:
+        """The result of the command with ``keyed``'s key if it was carried out before.
+
+        ``None`` for a command without a key or a key never used; raises
+        `IdempotencyConflict` when the key was used for another command.
+        """
+        if keyed is None:
+            return None
+        found = self._store.idempotency_record(keyed.scope, keyed.key)
+        if found is None:
+            return None
+        keyed.check(found)
+        return self._case_at(found.case_id, found.version)
+
+    def _case_at(self, case_id: str, version: int) -> Case:
+        """The case as it stood at ``version``: the current case if it is still there."""
+        case, compiled_process = self._current(case_id)
+        if case.version == version:
+            return case
+        events = self._store.events(case_id)
+        if not 0 < version <= len(events):
+            raise TamperedHistory(
+                case_id, version, "an idempotency key names a version the case does not have"
+            )
+        return fold(compiled_process.process, events[:version])
 
     def _current(self, case_id: str) -> tuple[Case, CompiledProcess]:
         version = self._store.version(case_id)

@@ -8,13 +8,14 @@ servers. All three pass the same contract tests; see ``docs/storage.md``.
 from ._memory import MemoryStore
 from ._migrations import SCHEMA_VERSION
 from ._postgres import PostgresStore
-from ._protocol import CaseStore, DeadlineEntry, Snapshot, StoredCase
+from ._protocol import CaseStore, DeadlineEntry, IdempotencyRecord, Snapshot, StoredCase
 from ._sqlite import SqliteStore, default_sqlite_path
 
 __all__ = [
     "SCHEMA_VERSION",
     "CaseStore",
     "DeadlineEntry",
+    "IdempotencyRecord",
     "MemoryStore",
     "PostgresStore",
     "Snapshot",

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from kwflow.history import Event
 
-    from ._protocol import DeadlineEntry, Snapshot
+    from ._protocol import DeadlineEntry, IdempotencyRecord, Snapshot
 
 
 def check_request(
@@ -76,6 +76,34 @@ def check_request(
                 case_id,
                 f"snapshot version {snapshot.version} is outside 1..{new_version}",
             )
+
+
+def check_idempotency(
+    case_id: str,
+    expected_version: int,
+    events: Sequence[Event],
+    record: IdempotencyRecord | None,
+) -> None:
+    """An idempotency record must name this case and the version the append makes.
+
+    A record pointing elsewhere would answer a later retry with another
+    case, or with the case at a version it never had after that command.
+    """
+    if record is None:
+        return
+    if not isinstance(record.key, str) or not record.key:
+        raise InvalidEvents(case_id, "an idempotency key must be a non-empty string")
+    if not isinstance(record.scope, str) or not isinstance(record.content_hash, str):
+        raise InvalidEvents(case_id, "an idempotency record's scope and hash must be strings")
+    if record.case_id != case_id:
+        raise InvalidEvents(case_id, f"the idempotency record belongs to case {record.case_id!r}")
+    after = expected_version + len(events)
+    if record.version != after:
+        raise InvalidEvents(
+            case_id,
+            f"the idempotency record names version {record.version!r}, "
+            f"but the append leaves the case at version {after}",
+        )
 
 
 def encode_snapshot(case_id: str, snapshot: Snapshot | None) -> tuple[str, str] | None:

@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING, Self
 
 import attrs
 
-from kwflow.exceptions import CaseNotFound, InvalidEvents, StorageError
+from kwflow.exceptions import CaseNotFound, ConcurrencyConflict, InvalidEvents, StorageError
 from kwflow.history import GENESIS_HASH, Event, hash_is_sealed
 
 from ._checks import (
     check_chain,
+    check_idempotency,
     check_request,
     check_snapshot,
     check_version,
@@ -21,7 +22,7 @@ from ._checks import (
 )
 from ._codec import snapshot_from_text
 from ._loading import snapshot_usable, verify_tail
-from ._protocol import DeadlineEntry, Snapshot, StoredCase
+from ._protocol import DeadlineEntry, IdempotencyRecord, Snapshot, StoredCase
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -75,6 +76,7 @@ class MemoryStore:
         self._verify = verify
         self._lock = threading.RLock()
         self._cases: dict[str, _Case] = {}
+        self._keys: dict[tuple[str, str], IdempotencyRecord] = {}
         self._closed = False
 
     def __enter__(self) -> Self:
@@ -102,10 +104,12 @@ class MemoryStore:
         *,
         deadlines: Sequence[DeadlineEntry] | None = None,
         snapshot: Snapshot | None = None,
+        idempotency: IdempotencyRecord | None = None,
     ) -> None:
         """Append ``events`` if the case is still at ``expected_version``; see ``CaseStore``."""
         events = tuple(events)
         check_request(case_id, expected_version, events, deadlines, snapshot)
+        check_idempotency(case_id, expected_version, events, idempotency)
         snapshot_row = None
         encoded = encode_snapshot(case_id, snapshot)
         if snapshot is not None and encoded is not None:
@@ -125,6 +129,9 @@ class MemoryStore:
                     events,
                     lambda seq: stored[seq - 1].hash if 0 < seq <= len(stored) else None,
                 )
+            if idempotency is not None and (idempotency.scope, idempotency.key) in self._keys:
+                # As the SQL backends' unique key refuses it: another writer got there first.
+                raise ConcurrencyConflict(case_id, expected_version, actual)
             # Every check passed: from here on nothing can fail half-way.
             if case is None:
                 case = _Case(head_version=0, head_hash=GENESIS_HASH, events=[])
@@ -139,6 +146,8 @@ class MemoryStore:
                 case.snapshot is None or snapshot_row.version >= case.snapshot.version
             ):
                 case.snapshot = snapshot_row
+            if idempotency is not None:
+                self._keys[idempotency.scope, idempotency.key] = idempotency
 
     def delete_snapshots(self, case_id: str | None = None) -> None:
         """Drop snapshots (of one case, or all): only speed may change."""
@@ -235,6 +244,12 @@ class MemoryStore:
             self._check_open()
             ids = sorted(self._cases)
         return iter(ids)
+
+    def idempotency_record(self, scope: str, key: str) -> IdempotencyRecord | None:
+        """The record of ``key`` in ``scope``, or ``None`` when the key is unused."""
+        with self._lock:
+            self._check_open()
+            return self._keys.get((scope, key))
 
     # -- deadlines ----------------------------------------------------------
 

@@ -62,6 +62,18 @@ POSTGRES_MIGRATIONS = MigrationChain.of(
             "DELETE FROM {s}snapshots",
             "ALTER TABLE {s}snapshots ADD COLUMN checksum text NOT NULL DEFAULT ''",
         ),
+        # Idempotency keys (see the SQLite chain).
+        4: (
+            """CREATE TABLE {s}idempotency_keys (
+                scope text NOT NULL,
+                key text NOT NULL,
+                content_hash text NOT NULL,
+                case_id text NOT NULL REFERENCES {s}cases (case_id),
+                version integer NOT NULL,
+                created_at timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (scope, key)
+            )""",
+        ),
     },
 )
 """The PostgreSQL chain, applied when a `PostgresStore` opens."""

@@ -1,10 +1,10 @@
 """What the engine needs from a store: the ``CaseStore`` protocol and its records.
 
-A store keeps three things per case: the event log (the truth), an optional
-snapshot (a cache of the folded case, never the truth) and the index of its
-open deadlines (so ``due()`` needs no case loading). The engine hands the
-store all three in one ``append`` call, which a backend writes in one
-transaction.
+A store keeps four things per case: the event log (the truth), an optional
+snapshot (a cache of the folded case, never the truth), the index of its
+open deadlines (so ``due()`` needs no case loading) and the idempotency keys
+of the commands that changed it. The engine hands the store all of them in
+one ``append`` call, which a backend writes in one transaction.
 """
 
 from __future__ import annotations
@@ -45,6 +45,25 @@ class DeadlineEntry:
 
 
 @attrs.frozen(kw_only=True)
+class IdempotencyRecord:
+    """A command's idempotency key and what it led to, stored with its events.
+
+    ``scope`` is where the key is unique: the engine uses the case id for
+    commands on a case and ``""`` for commands opening one (their case id
+    may be random). ``content_hash`` identifies the command the key was
+    first used for; ``case_id`` and ``version`` are the case and its version
+    right after that command. The store keeps at most one record per
+    ``(scope, key)``, forever.
+    """
+
+    scope: str
+    key: str
+    content_hash: str
+    case_id: str
+    version: int
+
+
+@attrs.frozen(kw_only=True)
 class StoredCase:
     """What ``load`` returns: the newest snapshot (if any) and the events after it."""
 
@@ -72,6 +91,7 @@ class CaseStore(Protocol):
         *,
         deadlines: Sequence[DeadlineEntry] | None = None,
         snapshot: Snapshot | None = None,
+        idempotency: IdempotencyRecord | None = None,
     ) -> None:
         """Append ``events`` if the case is still at ``expected_version``.
 
@@ -79,7 +99,18 @@ class CaseStore(Protocol):
         case. A stale version raises ``ConcurrencyConflict`` and writes
         nothing. ``deadlines``, when given, replaces the case's open-deadline
         index; ``snapshot``, when given, is stored alongside.
+
+        ``idempotency``, when given, records the command's key; its
+        ``case_id`` is this case and its ``version`` the version after these
+        events (``events`` may then be empty, for a command that changed
+        nothing). A key already recorded in its scope raises
+        ``ConcurrencyConflict`` and writes nothing: another writer got there
+        first, and ``idempotency_record`` tells what it recorded.
         """
+        ...
+
+    def idempotency_record(self, scope: str, key: str) -> IdempotencyRecord | None:
+        """The record of ``key`` in ``scope``, or ``None`` when the key is unused."""
         ...
 
     def load(self, case_id: str, *, use_snapshot: bool = True) -> StoredCase:

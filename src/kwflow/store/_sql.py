@@ -22,12 +22,14 @@ from kwflow.exceptions import (
     ConcurrencyConflict,
     MalformedEvent,
     SchemaTooNew,
+    StorageError,
     TamperedHistory,
 )
 from kwflow.history import GENESIS_HASH, Event, compute_hash
 
 from ._checks import (
     check_chain,
+    check_idempotency,
     check_request,
     check_snapshot,
     check_version,
@@ -36,7 +38,7 @@ from ._checks import (
 )
 from ._codec import EVENT_COLUMNS, event_from_row, snapshot_from_text
 from ._loading import snapshot_usable, verify_tail
-from ._protocol import DeadlineEntry, Snapshot, StoredCase
+from ._protocol import DeadlineEntry, IdempotencyRecord, Snapshot, StoredCase
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
@@ -94,6 +96,8 @@ class Queries:
     claim: str
     case_ids_page: str
     case_version: str
+    insert_idempotency: str
+    idempotency_record: str
 
 
 def make_queries(prefix: str, *, placeholder: str, for_update: str, skip_locked: str) -> Queries:
@@ -165,6 +169,16 @@ def make_queries(prefix: str, *, placeholder: str, for_update: str, skip_locked:
         ),
         case_ids_page=q(f"SELECT case_id FROM {p}cases WHERE case_id > ? ORDER BY case_id LIMIT ?"),
         case_version=q(f"SELECT version FROM {p}cases WHERE case_id = ?"),
+        # The primary key (scope, key) refuses a second record of one key,
+        # however the writers interleave: the loser's whole append rolls back.
+        insert_idempotency=q(
+            f"INSERT INTO {p}idempotency_keys (scope, key, content_hash, case_id, version) "
+            "VALUES (?, ?, ?, ?, ?)"
+        ),
+        idempotency_record=q(
+            f"SELECT content_hash, case_id, version FROM {p}idempotency_keys "
+            "WHERE scope = ? AND key = ?"
+        ),
     )
 
 
@@ -234,10 +248,12 @@ class SqlStore(ABC):
         *,
         deadlines: Sequence[DeadlineEntry] | None = None,
         snapshot: Snapshot | None = None,
+        idempotency: IdempotencyRecord | None = None,
     ) -> None:
         """Append ``events`` if the case is still at ``expected_version``; see ``CaseStore``."""
         events = tuple(events)
         check_request(case_id, expected_version, events, deadlines, snapshot)
+        check_idempotency(case_id, expected_version, events, idempotency)
         snapshot_text = encode_snapshot(case_id, snapshot)
         try:
             with self._write(case_id) as tx:
@@ -250,10 +266,13 @@ class SqlStore(ABC):
                     snapshot=snapshot,
                     snapshot_text=snapshot_text,
                 )
+                if idempotency is not None:
+                    self._record_key(tx, idempotency)
         except DuplicateRow:
             # The unique (case_id, sequence) key is the last line of defence
             # against a racing writer the version check could not see yet
-            # (two creators of one new case); the transaction was rolled back.
+            # (two creators of one new case), as the (scope, key) key is for
+            # two writers of one idempotency key; the transaction was rolled back.
             raise ConcurrencyConflict(case_id, expected_version, self.version(case_id)) from None
 
     def _append_in(
@@ -289,6 +308,12 @@ class SqlStore(ABC):
                 q.upsert_snapshot,
                 (case_id, snapshot.version, snapshot.last_hash, state_text, checksum),
             )
+
+    def _record_key(self, tx: Tx, record: IdempotencyRecord) -> None:
+        tx.run(
+            self._queries.insert_idempotency,
+            (record.scope, record.key, record.content_hash, record.case_id, record.version),
+        )
 
     def _hash_at(self, tx: Tx, case_id: str, sequence: int) -> str | None:
         row = tx.one(self._queries.hash_at, (case_id, sequence))
@@ -408,6 +433,27 @@ class SqlStore(ABC):
             return 0
         version, _ = _head(case_id, (row[0], ""))
         return version
+
+    def idempotency_record(self, scope: str, key: str) -> IdempotencyRecord | None:
+        """The record of ``key`` in ``scope``, or ``None`` when the key is unused."""
+        with self._read() as tx:
+            row = tx.one(self._queries.idempotency_record, (scope, key))
+        if row is None:
+            return None
+        content_hash, case_id, version = row
+        if not (
+            isinstance(content_hash, str)
+            and isinstance(case_id, str)
+            and isinstance(version, int)
+            and not isinstance(version, bool)
+        ):
+            raise StorageError(
+                f"the row of idempotency key {key!r} (table idempotency_keys) is malformed",
+                case_id=case_id if isinstance(case_id, str) else None,
+            )
+        return IdempotencyRecord(
+            scope=scope, key=key, content_hash=content_hash, case_id=case_id, version=version
+        )
 
     def case_ids(self) -> Iterator[str]:
         """Ids of every stored case, sorted; read a page at a time."""

@@ -70,6 +70,19 @@ SQLITE_MIGRATIONS = MigrationChain.of(
             "DELETE FROM snapshots",
             "ALTER TABLE snapshots ADD COLUMN checksum TEXT NOT NULL DEFAULT ''",
         ),
+        # scope: the case id for commands on a case, '' for commands opening
+        # one. A key is never deleted: it stands for its first command forever.
+        4: (
+            """CREATE TABLE idempotency_keys (
+                scope TEXT NOT NULL,
+                key TEXT NOT NULL,
+                content_hash TEXT NOT NULL,
+                case_id TEXT NOT NULL REFERENCES cases (case_id),
+                version INTEGER NOT NULL,
+                created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
+                PRIMARY KEY (scope, key)
+            ) WITHOUT ROWID""",
+        ),
     },
 )
 """The SQLite chain, applied by `migrate_sqlite`."""
