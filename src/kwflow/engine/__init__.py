@@ -44,6 +44,13 @@ from ._records import (
     ReasonCode,
     TakenAction,
 )
+from ._shipped_guards import (
+    SHIPPED_GUARDS,
+    child_safe_to_attend,
+    months_later,
+    review_date_within_period,
+    shipped_guards,
+)
 
 FIELD_TYPE_TABLES: tuple[FieldTypeTable[object], ...] = (FIELD_VALIDATION,)
 """This package's per-field-type tables (see `kwflow.definition.FieldTypeTable`)."""
@@ -52,6 +59,7 @@ __all__ = [
     "CASE_FORMAT",
     "COMMAND_TYPES",
     "FIELD_TYPE_TABLES",
+    "SHIPPED_GUARDS",
     "SYSTEM_ACTOR",
     "Act",
     "ActionOption",
@@ -81,6 +89,10 @@ __all__ = [
     "SystemClock",
     "TakenAction",
     "Unassign",
+    "child_safe_to_attend",
     "evolve",
     "fold",
+    "months_later",
+    "review_date_within_period",
+    "shipped_guards",
 ]
