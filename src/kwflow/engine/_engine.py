@@ -376,6 +376,7 @@ class Engine:
             opened_at=case.opened_at,
             opened_by=case.opened_by,
             version=case.version,
+            definition=compiled_process.process,
         )
 
     def available_actions(self, case_id: str, person: str) -> list[ActionOption]:
