@@ -9,14 +9,17 @@ the records they came from.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import attrs
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from kwflow import Registry
+from kwflow import OpenCase, Registry
 from kwflow.cli import main as cli_main
 from kwflow.definition import Label
 from kwflow.engine import (
@@ -27,6 +30,8 @@ from kwflow.engine import (
     view_json_schema,
 )
 from kwflow.engine._views import label_to_dict
+from kwflow.exceptions import KwflowError
+from kwflow.testing import AdvanceClock, commands
 from tests.support.outcomes import (
     COORDINATOR,
     MOTHER,
@@ -280,3 +285,30 @@ def test_strict_models_refuse_a_shape_that_drifted() -> None:
     naive = {**data, "opened_at": data["opened_at"][:19]}
     with pytest.raises(ValueError, match="timezone"):
         CaseViewJSON.model_validate_json(json.dumps(naive))
+
+
+# ------------------------------------------- any case a host could reach
+
+_FAMILY = (REFERRER, COORDINATOR, MOTHER, "josef", "eliska", "vera", "dvorak", STRANGER)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(["referral", "preparation", "private_family_time", "implementation"]),
+    st.data(),
+)
+def test_any_reachable_family_conference_gives_valid_json(phase: str, data: st.DataObject) -> None:
+    fc = FamilyConference().to(phase)
+    process = fc.process
+    inputs = data.draw(
+        st.lists(commands(process, case_id=fc.case_id, who=st.sampled_from(_FAMILY)), max_size=12)
+    )
+    for item in inputs:
+        if isinstance(item, AdvanceClock):
+            fc.later(seconds=item.delta.total_seconds())
+            continue
+        if isinstance(item, OpenCase):
+            continue
+        with contextlib.suppress(KwflowError):
+            fc.engine.execute(item)
+    check_json(fc.engine, fc.case)
