@@ -19,7 +19,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kwflow import OpenCase, Registry
+from kwflow import Engine, OpenCase, Registry
+from kwflow.authoring import load_scenario, run_scenario
 from kwflow.cli import main as cli_main
 from kwflow.definition import Label
 from kwflow.engine import (
@@ -31,6 +32,7 @@ from kwflow.engine import (
 )
 from kwflow.engine._views import label_to_dict
 from kwflow.exceptions import KwflowError
+from kwflow.store import MemoryStore
 from kwflow.testing import AdvanceClock, commands
 from tests.support.outcomes import (
     COORDINATOR,
@@ -41,9 +43,12 @@ from tests.support.outcomes import (
     FamilyConference,
     local,
 )
+from tests.support.paths import PROCESSES, SCENARIO_FILES
 
 if TYPE_CHECKING:
-    from kwflow import Case, Engine
+    from pathlib import Path
+
+    from kwflow import Case
 
 STRANGER = "nobody-here"
 
@@ -312,3 +317,20 @@ def test_any_reachable_family_conference_gives_valid_json(phase: str, data: st.D
         with contextlib.suppress(KwflowError):
             fc.engine.execute(item)
     check_json(fc.engine, fc.case)
+
+
+# ------------------------------------------------------ the scenario files
+
+
+@pytest.mark.parametrize(
+    "path",
+    [*SCENARIO_FILES, *sorted((PROCESSES / "scenarios" / "demo").glob("*.yaml"))],
+    ids=lambda p: p.name,
+)
+def test_every_scenario_file_ends_in_valid_json_with_no_guard_answers(path: Path) -> None:
+    assert "\nguards:" not in path.read_text(encoding="utf-8")  # kwflow's own guards run
+    store = MemoryStore()
+    result = run_scenario(load_scenario(path), lang="en", store=store, case_id="scenario")
+    assert result.failure is None, result.failure
+    engine = Engine(Registry.shipped(), store=store)
+    check_json(engine, engine.get("scenario"))
