@@ -173,12 +173,39 @@ def test_guards_answer_as_the_scenario_says(tmp_path: Path) -> None:
     text = text.replace(
         "process: ../family_conference.yaml", f"process: {source.parents[1]}/family_conference.yaml"
     )
+    # The shipped scenario needs no answers (kwflow's own guards run); one
+    # given in the file replaces the built-in guard with a fixed answer.
+    assert "\nguards:" not in text
     refusing = tmp_path / "guards.yaml"
-    refusing.write_text(text.replace("child_safe_to_attend: true", "child_safe_to_attend: false"))
+    refusing.write_text(
+        text.replace("\nsteps:\n", "\nguards:\n  child_safe_to_attend: false\nsteps:\n", 1)
+    )
     result = run_scenario(load_scenario(refusing), lang="en")
     assert result.failure is not None
     assert "open_conference" in str(result.failure)
     assert "the scenario says this guard refuses" in str(result.failure)
+
+
+def test_a_scenario_without_guard_answers_runs_the_built_in_guards(tmp_path: Path) -> None:
+    source = ROOT / "processes" / "scenarios" / "family_conference_plan_approved.yaml"
+    text = source.read_text(encoding="utf-8")
+    text = text.replace(
+        "process: ../family_conference.yaml", f"process: {source.parents[1]}/family_conference.yaml"
+    )
+    assert run_scenario(load_scenario(_written(tmp_path, text)), lang="en").failure is None
+    # The referrer judged attending unsafe: kwflow's child_safe_to_attend refuses.
+    unsafe = text.replace("child_attendance: in_part", "child_attendance: not_safe")
+    assert unsafe != text
+    result = run_scenario(load_scenario(_written(tmp_path, unsafe)), lang="en")
+    assert result.failure is not None
+    assert "open_conference" in str(result.failure)
+    assert "attending is not safe for the child" in str(result.failure)
+
+
+def _written(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "scenario.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def test_the_caller_may_give_the_store_the_case_id_and_show_names(tmp_path: Path) -> None:

@@ -256,7 +256,7 @@ def test_approved_plan_is_carried_out_reviewed_and_closed(fc: FamilyConference) 
     fc.assert_closed_for_good("completed")
 
 
-def test_review_date_beyond_the_period_is_refused_by_the_hosts_guard(
+def test_review_date_beyond_the_period_is_refused_by_the_built_in_guard(
     fc: FamilyConference,
 ) -> None:
     fc.to("plan_presentation")

@@ -37,6 +37,7 @@ from kwflow.definition import (
     load_process,
     process_files,
 )
+from kwflow.engine import shipped_guards
 from kwflow.i18n import LANGUAGES, Language, Noun
 
 from ._period_words import period_words
@@ -232,6 +233,17 @@ _WORDS: dict[str, tuple[str, str]] = {
             "registers in Python under the name shown."
         ),
     ),
+    "guards_built_in": (
+        (
+            "Tyto kontroly má kwflow pro tento proces vestavěné; hostitel kteroukoli "
+            "nahradí vlastní funkcí zaregistrovanou pod stejným názvem."
+        ),
+        (
+            "kwflow has these checks built in for this process; a host replaces any "
+            "of them by registering a function of its own under the same name."
+        ),
+    ),
+    "built_in": ("Vestavěná v kwflow", "Built into kwflow"),
     "guard": ("Kontrola", "Check"),
     "checks": ("Co ověřuje", "What it checks"),
     "used_by": ("Používá krok", "Used by"),
@@ -670,29 +682,34 @@ class _Writer:
         yield self.heading(0, self.word("guards"))
         yield ""
         yield self.word("guards_intro")
+        built_in = shipped_guards(self.process.id)
+        if built_in:
+            yield ""
+            yield self.word("guards_built_in")
         yield ""
         rows = []
         for guard in self.process.guards:
             users = [
                 self.action(a.id) for a in self.process.actions if guard.id in a.requires.guards
             ]
-            rows.append(
-                [
-                    f"`{guard.id}`",
-                    self.text(guard.label),
-                    self.listing(users),
-                    self.text(guard.description),
-                ]
-            )
-        yield from _table(
-            [
-                self.word("guard"),
-                self.word("checks"),
-                self.word("used_by"),
-                self.word("description"),
-            ],
-            rows,
-        )
+            row = [
+                f"`{guard.id}`",
+                self.text(guard.label),
+                self.listing(users),
+                self.text(guard.description),
+            ]
+            if built_in:
+                row.insert(1, self.word("yes") if guard.id in built_in else "—")
+            rows.append(row)
+        header = [
+            self.word("guard"),
+            self.word("checks"),
+            self.word("used_by"),
+            self.word("description"),
+        ]
+        if built_in:
+            header.insert(1, self.word("built_in"))
+        yield from _table(header, rows)
 
     def invariants_section(self) -> Iterator[str]:
         yield self.heading(0, self.word("invariants"))

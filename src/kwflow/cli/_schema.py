@@ -1,8 +1,10 @@
-"""`kwflow schema`: print the JSON Schema of the process-file language.
+"""`kwflow schema`: print the JSON Schema of the process-file language, or of the views.
 
-Editors use it to validate and complete process files (see
+Editors use the first to validate and complete process files (see
 ``docs/editor-setup.md``). ``--format markdown`` prints the key-by-key
-reference that ``docs/process-format.md`` embeds.
+reference that ``docs/process-format.md`` embeds. ``--views`` prints the
+schema of the JSON a host receives from ``to_dict()`` (a case view, action
+options...), for its OpenAPI document.
 """
 
 from __future__ import annotations
@@ -24,6 +26,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="json",
         help="the JSON Schema (default), or the Markdown reference of every key",
     )
+    parser.add_argument(
+        "--views",
+        action="store_true",
+        help="the JSON Schema of the views' JSON (CaseView.to_dict() ...), not of process files",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -33,7 +40,14 @@ def run(args: argparse.Namespace) -> int:
     from kwflow.cli._main import EXIT_OK, EXIT_USAGE
     from kwflow.definition import process_json_schema, reference_markdown
 
-    if args.format == "json":
+    if args.views:
+        if args.format != "json":
+            print("kwflow schema: --views prints JSON Schema only", file=sys.stderr)
+            return EXIT_USAGE
+        from kwflow.engine import view_json_schema
+
+        text = json.dumps(view_json_schema(), indent=2, ensure_ascii=False) + "\n"
+    elif args.format == "json":
         text = json.dumps(process_json_schema(), indent=2, ensure_ascii=False) + "\n"
     else:
         text = reference_markdown()

@@ -64,6 +64,7 @@ from ._decide import decide, decide_breaches, decide_open
 from ._evolve import evolve, fold
 from ._idempotency import KeyedCommand
 from ._records import ActionOption, Case, CaseView, DeadlineState, ProcessRef
+from ._shipped_guards import shipped_guards
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
@@ -104,7 +105,10 @@ class Engine:
             default path (see `default_store`), so cases outlive the process.
         clock: where "now" comes from; the system clock when left out.
         guards: the host's named guards, name -> function of a `GuardContext`
-            returning ``True`` or a refusal reason.
+            returning ``True`` or a refusal reason. The guards the shipped
+            processes name are built in (``kwflow.engine.SHIPPED_GUARDS``)
+            and used for their cases; a host guard of the same name
+            replaces the built-in one.
         calendars: the working-day calendars deadlines are counted on, by the
             id a process file names; the shared `kwflow.calendars` registry
             (``default_calendars()``) when left out.
@@ -165,7 +169,10 @@ class Engine:
         return self._clock
 
     def register_guard(self, name: str, guard: Guard) -> None:
-        """Register (or replace) the host's guard called ``name``."""
+        """Register (or replace) the host's guard called ``name``.
+
+        It also replaces kwflow's built-in guard of that name, if any.
+        """
         if not callable(guard):
             raise TypeError(f"the guard {name!r} must be callable")
         # Copy on write: a command reading the mapping never sees it change.
@@ -418,6 +425,7 @@ class Engine:
             opened_at=case.opened_at,
             opened_by=case.opened_by,
             version=case.version,
+            definition=compiled_process.process,
         )
 
     def available_actions(self, case_id: str, person: str) -> list[ActionOption]:
@@ -430,7 +438,7 @@ class Engine:
         case, compiled_process = self._current(case_id)
         leaf = compiled_process.leaves[case.phase.id]
         now = self._now()
-        guards = self._guards
+        guards = self._guards_for(compiled_process.process.id)
         options = []
         for action_id in leaf.actions:
             action = compiled_process.actions[action_id]
@@ -504,6 +512,12 @@ class Engine:
     def _now(self) -> datetime:
         return aware_utc(self._clock.now())
 
+    def _guards_for(self, process_id: str) -> Mapping[str, Guard]:
+        """The guards cases of ``process_id`` run: kwflow's built-in ones, then the host's."""
+        built_in = shipped_guards(process_id)
+        host = self._guards
+        return {**built_in, **host} if built_in else host
+
     def _lock_for(self, case_id: str) -> threading.Lock:
         return self._stripes[hash(case_id) % _STRIPES]
 
@@ -568,7 +582,7 @@ class Engine:
                     base,
                     command,
                     now=moment,
-                    guards=self._guards,
+                    guards=self._guards_for(process.id),
                     calendars=self._calendars,
                 )
                 new_case = base

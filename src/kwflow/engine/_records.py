@@ -18,6 +18,8 @@ import attrs
 
 from kwflow.history import EMPTY_MAP, FrozenMap, freeze, thaw
 
+from ._views import action_option_to_dict, case_view_to_dict
+
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
@@ -211,7 +213,9 @@ class CaseView:
 
     ``person_roles`` are the roles the person holds; ``hidden`` names the
     artifacts left out (so a user interface can say that something exists
-    without showing it, if the host wants to).
+    without showing it, if the host wants to). ``definition`` is the process
+    (the exact version) the case runs, where `to_dict` finds the labels; it
+    is not compared: two views of the same facts are equal.
     """
 
     id: str
@@ -230,11 +234,22 @@ class CaseView:
     opened_at: datetime
     opened_by: str
     version: int
+    definition: Process = attrs.field(eq=False, repr=False)
 
     @property
     def closed(self) -> bool:
         """Whether the case has ended."""
         return self.outcome is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The view as JSON data, with the labels of everything it names (``CaseViewJSON``).
+
+        Roles, phases, artifacts, deadlines and actions come as ``{"id",
+        "label": {"cs", "en"}}``; moments as ISO 8601 with the offset of the
+        process's timezone; deadlines with ``target``, ``limit``, ``due`` and
+        their ``status``; artifacts with every visible version and its data.
+        """
+        return case_view_to_dict(self)
 
     def latest(self, artifact_id: str) -> ArtifactVersion | None:
         """The newest visible version of an artifact, or ``None``."""
@@ -284,6 +299,10 @@ class ActionOption:
     reasons: tuple[Reason, ...]
     to: str | None
     records: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The option as JSON data (``ActionOptionJSON``): reasons with their codes."""
+        return action_option_to_dict(self)
 
 
 @attrs.frozen
@@ -337,11 +356,17 @@ def _deadline_to_dict(state: DeadlineState) -> dict[str, Any]:
         "met_at": _iso(state.met_at),
         "breached_at": _iso(state.breached_at),
         "cancelled_at": _iso(state.cancelled_at),
+        # Derived (the limit, or the target), for readers of the JSON; never read back.
+        "due": _iso(state.due),
     }
 
 
 def case_to_dict(case: Case) -> dict[str, Any]:
-    """The JSON form of ``case`` (plain dicts, lists, strings and numbers)."""
+    """The JSON form of ``case`` (plain dicts, lists, strings and numbers).
+
+    The form snapshots keep, so it holds ids only: labels are the process's,
+    in `CaseView.to_dict`. Each deadline also gives its ``due`` moment.
+    """
     return {
         "format": CASE_FORMAT,
         "id": case.id,
