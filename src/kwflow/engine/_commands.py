@@ -8,21 +8,27 @@ here and every tool that speaks commands learns it: ``decide`` (in
 ``_decide``) says what it leads to, ``kwflow.authoring.describe_command``
 words it for people.
 
-Records check only what makes them a command at all (people are non-empty
-strings); whether the process allows it is decided against the case.
+Records check only what makes them a command at all: ids and names are
+strings of 1 to `ID_MAX_LENGTH` characters without control characters
+(`kwflow.exceptions.InvalidId`, `kwflow.exceptions.WrongType`), versions
+are whole numbers; whether the process allows it is decided against the case.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from typing import TYPE_CHECKING, Any, get_args
 
 import attrs
+
+from kwflow.exceptions import InvalidId, InvalidValue, WrongType
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
 __all__ = [
     "COMMAND_TYPES",
+    "ID_MAX_LENGTH",
     "Act",
     "Assign",
     "CallIn",
@@ -36,20 +42,60 @@ __all__ = [
 ]
 
 
-def _person(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """A person id is a non-empty string (the host's own id of the person)."""
-    del instance
-    what = attribute.name
+ID_MAX_LENGTH = 200
+"""The most characters an id or a name given in a command may have (see `_text_id`)."""
+
+
+def _text_id(what: str, value: object, *, kind: str = "id") -> None:
+    """An id is a string of 1 to `ID_MAX_LENGTH` characters with no control characters.
+
+    The limits keep ids a host can show, index and log: a 100,000-character
+    person id or a NUL in a case id is a bug or an attack, never a name.
+    """
     if not isinstance(value, str):
-        raise TypeError(f"{what} is a person id (a string), not {type(value).__name__}")
+        raise WrongType(what, kind, type(value).__name__)
+    problem = None
     if not value:
-        raise ValueError(f"{what} is a person id and may not be empty")
+        problem = "empty"
+    elif len(value) > ID_MAX_LENGTH:
+        problem = "too-long"
+    elif not value.isprintable() and any(unicodedata.category(c) == "Cc" for c in value):
+        problem = "control-character"
+    if problem is not None:
+        raise InvalidId(what, problem, limit=ID_MAX_LENGTH, kind=kind)
+
+
+def _id(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A case id, or the name of a role, action, artifact or process."""
+    del instance
+    _text_id(attribute.name, value)
+
+
+def _person(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A person id: the host's own id of the person, with the limits of any id."""
+    del instance
+    _text_id(attribute.name, value, kind="person-id")
 
 
 def _new_case_id(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    del instance, attribute
-    if value is not None and (not isinstance(value, str) or not value):
-        raise ValueError("a case id is a non-empty string")
+    """A new case's id: ``None`` (kwflow makes one) or an id."""
+    if value is not None:
+        _id(instance, attribute, value)
+
+
+def _version(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A version is ``None`` or a whole number, 0 or more; never text or a bool.
+
+    ``expected_version="1"`` from a web form would otherwise never equal the
+    case's version 1 and be reported as a conflict forever.
+    """
+    del instance
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise WrongType(attribute.name, "int", type(value).__name__)
+    if value < 0:
+        raise InvalidValue(attribute.name, "non-negative", str(value))
 
 
 @attrs.frozen(kw_only=True)
@@ -60,9 +106,9 @@ class OpenCase:
     ``case_id`` a random id is made.
     """
 
-    process: str
+    process: str = attrs.field(validator=_id)
     by: str = attrs.field(validator=_person)
-    version: int | None = None
+    version: int | None = attrs.field(default=None, validator=_version)
     case_id: str | None = attrs.field(default=None, validator=_new_case_id)
 
 
@@ -70,64 +116,64 @@ class OpenCase:
 class Assign:
     """``by`` gives ``person`` the ``role``; ``by`` holds a role in its ``assigned_by``."""
 
-    case_id: str
+    case_id: str = attrs.field(validator=_id)
     person: str = attrs.field(validator=_person)
-    role: str
+    role: str = attrs.field(validator=_id)
     by: str = attrs.field(validator=_person)
-    expected_version: int | None = None
+    expected_version: int | None = attrs.field(default=None, validator=_version)
 
 
 @attrs.frozen(kw_only=True)
 class Unassign:
     """``by`` takes the ``role`` from ``person``; the role keeps its ``min`` holders."""
 
-    case_id: str
+    case_id: str = attrs.field(validator=_id)
     person: str = attrs.field(validator=_person)
-    role: str
+    role: str = attrs.field(validator=_id)
     by: str = attrs.field(validator=_person)
-    expected_version: int | None = None
+    expected_version: int | None = attrs.field(default=None, validator=_version)
 
 
 @attrs.frozen(kw_only=True)
 class Submit:
     """``by`` submits a new version of ``artifact`` with the fields ``data``."""
 
-    case_id: str
-    artifact: str
+    case_id: str = attrs.field(validator=_id)
+    artifact: str = attrs.field(validator=_id)
     data: Mapping[str, Any]
     by: str = attrs.field(validator=_person)
-    expected_version: int | None = None
+    expected_version: int | None = attrs.field(default=None, validator=_version)
 
 
 @attrs.frozen(kw_only=True)
 class Act:
     """``by`` takes ``action``; ``data`` is the artifact it ``records``, if it records one."""
 
-    case_id: str
-    action: str
+    case_id: str = attrs.field(validator=_id)
+    action: str = attrs.field(validator=_id)
     by: str = attrs.field(validator=_person)
     data: Mapping[str, Any] | None = None
-    expected_version: int | None = None
+    expected_version: int | None = attrs.field(default=None, validator=_version)
 
 
 @attrs.frozen(kw_only=True)
 class CallIn:
     """``by``, who is present, calls the holders of an on-call ``role`` into the phase."""
 
-    case_id: str
-    role: str
+    case_id: str = attrs.field(validator=_id)
+    role: str = attrs.field(validator=_id)
     by: str = attrs.field(validator=_person)
-    expected_version: int | None = None
+    expected_version: int | None = attrs.field(default=None, validator=_version)
 
 
 @attrs.frozen(kw_only=True)
 class Dismiss:
     """``by``, who is present, sends a called-in ``role`` out again."""
 
-    case_id: str
-    role: str
+    case_id: str = attrs.field(validator=_id)
+    role: str = attrs.field(validator=_id)
     by: str = attrs.field(validator=_person)
-    expected_version: int | None = None
+    expected_version: int | None = attrs.field(default=None, validator=_version)
 
 
 @attrs.frozen(kw_only=True)
@@ -138,8 +184,8 @@ class CheckDeadlines:
     ``check_deadlines`` step) does; the events are the system's.
     """
 
-    case_id: str
-    expected_version: int | None = None
+    case_id: str = attrs.field(validator=_id)
+    expected_version: int | None = attrs.field(default=None, validator=_version)
 
 
 CaseCommand = Assign | Unassign | Submit | Act | CallIn | Dismiss | CheckDeadlines

@@ -33,8 +33,10 @@ from kwflow.exceptions import (
     CaseExists,
     CaseNotFound,
     ConcurrencyConflict,
+    InvalidValue,
     MalformedEvent,
     ProcessChanged,
+    WrongType,
 )
 from kwflow.history import GENESIS_HASH, EventType, FrozenMap, new_event, verify_history
 from kwflow.store import DeadlineEntry, Snapshot, SqliteStore, default_sqlite_path
@@ -120,7 +122,7 @@ class Engine:
     ) -> None:
         """Make an engine; every process in ``registry`` is compiled (and checked) now."""
         if snapshot_every < 0:
-            raise ValueError("snapshot_every is a number of events, 0 or more")
+            raise InvalidValue("snapshot_every", "non-negative", repr(snapshot_every))
         self._registry = registry
         self._store = store if store is not None else default_store()
         self._clock: Clock = clock if clock is not None else SystemClock()
@@ -159,7 +161,7 @@ class Engine:
     def register_guard(self, name: str, guard: Guard) -> None:
         """Register (or replace) the host's guard called ``name``."""
         if not callable(guard):
-            raise TypeError(f"the guard {name!r} must be callable")
+            raise WrongType(name, "callable", type(guard).__name__)
         # Copy on write: a command reading the mapping never sees it change.
         self._guards = {**self._guards, name: guard}
 
