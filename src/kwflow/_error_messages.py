@@ -316,7 +316,7 @@ REASONS: Catalogue = {
     "nobody_holds": {"cs": "roli {role!r} v tomto případu nikdo nemá"},
     "not_called_in": {"cs": "role {role!r} není přizvána"},
     "takes_no_data": {
-        "cs": "nezaznamenává žádný dokument, a tak nepřijímá žádná data (zadejte data=None)",
+        "cs": "nezaznamenává žádný dokument, a tak nepřijímá žádná data (zadejte 'data=None')",
     },
     "no_move": {"cs": "proces nemá přechod {action!r} z fáze {phase!r}"},
 }

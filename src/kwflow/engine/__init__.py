@@ -15,6 +15,7 @@ from ._authorization import Guard
 from ._clock import Clock, SimulatedClock, SystemClock
 from ._commands import (
     COMMAND_TYPES,
+    ID_MAX_LENGTH,
     Act,
     Assign,
     CallIn,
@@ -51,6 +52,7 @@ FIELD_TYPE_TABLES: tuple[FieldTypeTable[object], ...] = (FIELD_VALIDATION,)
 __all__ = [
     "CASE_FORMAT",
     "COMMAND_TYPES",
+    "ID_MAX_LENGTH",
     "FIELD_TYPE_TABLES",
     "SYSTEM_ACTOR",
     "Act",
