@@ -38,6 +38,7 @@ __all__ = [
     "CaseNotFound",
     "ConcurrencyConflict",
     "DefinitionError",
+    "FIELD_ERROR_CODES",
     "ErrorJSON",
     "FieldError",
     "FieldErrorJSON",
@@ -575,6 +576,10 @@ class FieldError:
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message
+
+
+FIELD_ERROR_CODES: tuple[str, ...] = tuple(_catalogue.FIELDS)
+"""Every `FieldError.code`, in the order docs/embedding.md lists them."""
 
 
 class ArtifactInvalid(KwflowError, ValueError):
