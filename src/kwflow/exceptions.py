@@ -33,12 +33,12 @@ if TYPE_CHECKING:
     from kwflow.i18n import Language
 
 __all__ = [
+    "FIELD_ERROR_CODES",
     "ActionNotAllowed",
     "ArtifactInvalid",
     "CaseNotFound",
     "ConcurrencyConflict",
     "DefinitionError",
-    "FIELD_ERROR_CODES",
     "ErrorJSON",
     "FieldError",
     "FieldErrorJSON",

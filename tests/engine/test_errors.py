@@ -62,7 +62,6 @@ from tests.support.runtime import (
     make_engine,
     open_rules,
     rules_in_private,
-    rules_in_review,
 )
 
 ALL_ERRORS = sorted(
@@ -124,11 +123,13 @@ EXAMPLES: dict[type[KwflowError], KwflowError] = {
 
 def assert_renders(error: KwflowError) -> dict[str, Any]:
     """The error has a code and text params, Czech with no English, and valid JSON."""
-    assert error.code != "error" and "." in error.code
+    assert error.code != "error"
+    assert "." in error.code
     assert all(isinstance(k, str) and isinstance(v, str) for k, v in error.params.items())
     assert error.render("en") == str(error)
     czech = error.render("cs")
-    assert czech and czech != str(error)
+    assert czech
+    assert czech != str(error)
     assert "požadavek nelze provést (chyba" not in czech, "no Czech entry for the code"
     names = [*error.params.values(), *_reason_names(error)]
     assert english_words(czech, names) == [], (error.code, czech)
@@ -208,10 +209,10 @@ def test_a_reason_is_its_english_message_and_carries_its_facts() -> None:
     assert reason.params == {"role": "member", "needed": "1"}
     assert reason.render("cs") == "role 'member' potřebuje alespoň 1 osobu"
     ReasonJSON.model_validate(reason.to_dict())
-    assert pickle.loads(pickle.dumps(reason)) == reason  # noqa: S301 - our own bytes
+    assert pickle.loads(pickle.dumps(reason)) == reason
     assert copy.deepcopy(reason) == reason
     with pytest.raises(AttributeError):
-        reason.role = "lead"  # type: ignore[misc]
+        reason.role = "lead"
     other = Reason(ReasonCode.OTHER, reason.message)
     assert other != reason  # same text, another code
     assert hash(other) == hash(reason)
@@ -348,8 +349,10 @@ REFUSALS: list[tuple[str, Any, type[KwflowError], ReasonCode, str]] = [
         lambda e: e.assign("r1", "zoe", "helper", by=LEAD),
         ActionNotAllowed,
         ReasonCode.ROLE_FULL,
-        "osobě 'zoe' teď nelze přidělit roli 'helper': roli 'helper' smí mít nejvýš "
-        "1 osoba a mají ji hana",
+        (
+            "osobě 'zoe' teď nelze přidělit roli 'helper': roli 'helper' smí mít nejvýš "
+            "1 osoba a mají ji hana"
+        ),
     ),
     (
         "exclusive",
@@ -361,8 +364,10 @@ REFUSALS: list[tuple[str, Any, type[KwflowError], ReasonCode, str]] = [
         ),
         ActionNotAllowed,
         ReasonCode.EXCLUSIVE_ROLES,
-        "osobě 'max' teď nelze přidělit roli 'helper': 'max' má roli member, kterou nelze "
-        "mít zároveň s rolí 'helper'",
+        (
+            "osobě 'max' teď nelze přidělit roli 'helper': 'max' má roli member, kterou nelze "
+            "mít zároveň s rolí 'helper'"
+        ),
     ),
     (
         "not holding",
@@ -376,8 +381,10 @@ REFUSALS: list[tuple[str, Any, type[KwflowError], ReasonCode, str]] = [
         lambda e: e.unassign("r1", MEMBER, "member", by=LEAD),
         ActionNotAllowed,
         ReasonCode.ROLE_MINIMUM,
-        "osobě 'max' teď nelze odebrat roli 'member': roli 'member' musí mít alespoň 1 osoba; "
-        "nejdřív ji přidělte někomu dalšímu",
+        (
+            "osobě 'max' teď nelze odebrat roli 'member': roli 'member' musí mít alespoň 1 osoba; "
+            "nejdřív ji přidělte někomu dalšímu"
+        ),
     ),
     (
         "assigner lacks role",
@@ -391,8 +398,10 @@ REFUSALS: list[tuple[str, Any, type[KwflowError], ReasonCode, str]] = [
         lambda e: e.submit("r1", "plan", PLAN, by=MEMBER),
         ActionNotAllowed,
         ReasonCode.NOT_WRITABLE,
-        "dokument 'plan' teď nelze uložit: fáze 'intake' nedovoluje zapisovat 'plan'; "
-        "dovoluje intake, note",
+        (
+            "dokument 'plan' teď nelze uložit: fáze 'intake' nedovoluje zapisovat 'plan'; "
+            "dovoluje intake, note"
+        ),
     ),
     (
         "writer lacks role",
@@ -406,8 +415,10 @@ REFUSALS: list[tuple[str, Any, type[KwflowError], ReasonCode, str]] = [
         lambda e: e.call_in("r1", "helper", by=LEAD),
         ActionNotAllowed,
         ReasonCode.NOT_ON_CALL,
-        "roli 'helper' teď nelze přizvat: role 'helper' není ve fázi 'intake' na zavolání; "
-        "na zavolání jsou: žádné role",
+        (
+            "roli 'helper' teď nelze přizvat: role 'helper' není ve fázi 'intake' na zavolání; "
+            "na zavolání jsou: žádné role"
+        ),
     ),
     (
         "not called in",
@@ -424,24 +435,30 @@ REFUSALS: list[tuple[str, Any, type[KwflowError], ReasonCode, str]] = [
         ),
         ActionNotAllowed,
         ReasonCode.TAKES_NO_DATA,
-        "úkon 'drop' teď nelze provést: nezaznamenává žádný dokument, a tak nepřijímá žádná "
-        "data (zadejte 'data=None')",
+        (
+            "úkon 'drop' teď nelze provést: nezaznamenává žádný dokument, a tak nepřijímá žádná "
+            "data (zadejte 'data=None')"
+        ),
     ),
     (
         "wrong phase",
         lambda e: e.act("r1", "go_private", by=HELPER),
         ActionNotAllowed,
         ReasonCode.WRONG_PHASE,
-        "úkon 'go_private' teď nelze provést: provádí se ve fázi together; případ je ve fázi "
-        "'intake'; 'hana' není ve fázi 'intake' přítomen jako helper",
+        (
+            "úkon 'go_private' teď nelze provést: provádí se ve fázi together; případ je ve fázi "
+            "'intake'; 'hana' není ve fázi 'intake' přítomen jako helper"
+        ),
     ),
     (
         "closed",
         lambda e: e.act("r1", "drop", by=LEAD) and e.act("r1", "drop", by=LEAD),
         ActionNotAllowed,
         ReasonCode.CLOSED,
-        "úkon 'drop' teď nelze provést: případ je uzavřen s výsledkem 'dropped'; nic dalšího "
-        "se už nestane",
+        (
+            "úkon 'drop' teď nelze provést: případ je uzavřen s výsledkem 'dropped'; nic dalšího "
+            "se už nestane"
+        ),
     ),
 ]
 
@@ -450,6 +467,7 @@ REFUSALS: list[tuple[str, Any, type[KwflowError], ReasonCode, str]] = [
     ("name", "command", "kind", "code", "czech"), REFUSALS, ids=[r[0] for r in REFUSALS]
 )
 def test_each_refusal_has_its_code_and_czech(
+    *,
     engine: kwflow.Engine,
     name: str,
     command: Any,
@@ -495,6 +513,8 @@ def test_a_call_in_by_someone_absent_names_who_is_present(engine: kwflow.Engine)
 
 # ------------------------------------------------------------------ artifact data
 
+NAIVE = datetime(2026, 10, 5, 10, 0)  # noqa: DTZ001 - the bad input under test
+
 FIELD_CASES: list[tuple[dict[str, Any], str, str, str, dict[str, str]]] = [
     ({"title": "x" * 51}, "title", "field.too-long", "smí mít nejvýš 50 znaků", {"max": "50"}),
     (
@@ -523,9 +543,9 @@ FIELD_CASES: list[tuple[dict[str, Any], str, str, str, dict[str, str]]] = [
         {},
     ),
     (
-        {"meeting_at": datetime(2026, 10, 5, 9)},
+        {"meeting_at": NAIVE},
         "meeting_at",
-        "field.naive-datetime",  # noqa: DTZ001
+        "field.naive-datetime",
         "datum a čas potřebuje časové pásmo (posun, například +01:00)",
         {},
     ),
@@ -557,6 +577,7 @@ FIELD_CASES: list[tuple[dict[str, Any], str, str, str, dict[str, str]]] = [
     ids=[case[2] + ":" + case[1] for case in FIELD_CASES],
 )
 def test_each_field_error_has_a_code_and_kwflows_own_words(
+    *,
     engine: kwflow.Engine,
     change: dict[str, Any],
     path: str,
@@ -573,7 +594,8 @@ def test_each_field_error_has_a_code_and_kwflows_own_words(
     if czech:
         assert field.render("cs") == czech
     # Never pydantic's wording ("Input should be ...", "String should have ...").
-    assert "should" not in field.message and "Input" not in field.message
+    assert "should" not in field.message
+    assert "Input" not in field.message
     FieldErrorJSON.model_validate(field.to_dict())
     data = assert_renders(error)
     assert data["errors"] == [field.to_dict()]
@@ -625,6 +647,7 @@ ID_COMMANDS: dict[str, Any] = {
 @pytest.mark.parametrize(("value", "cls", "builtin", "problem"), BAD_IDS)
 @pytest.mark.parametrize("command", sorted(ID_COMMANDS))
 def test_a_bad_id_is_refused_before_anything_happens(
+    *,
     engine: kwflow.Engine,
     command: str,
     value: object,
@@ -646,7 +669,8 @@ def test_a_bad_id_is_refused_before_anything_happens(
     else:
         assert error.code == "input.wrong-type"
     # The value itself is never repeated back: it may be huge or hold a NUL.
-    assert "\x00" not in str(error) and len(str(error)) < 200
+    assert "\x00" not in str(error)
+    assert len(str(error)) < 200
 
 
 def test_the_named_methods_refuse_bad_ids_too(engine: kwflow.Engine) -> None:
@@ -691,7 +715,7 @@ def test_an_id_is_accepted_exactly_when_it_keeps_the_limits(text: str) -> None:
     ],
 )
 def test_expected_version_must_be_a_whole_number_never_a_false_conflict(
-    engine: kwflow.Engine, version: object, cls: type[KwflowError], builtin: type[Exception]
+    *, engine: kwflow.Engine, version: object, cls: type[KwflowError], builtin: type[Exception]
 ) -> None:
     case = open_rules(engine)
     assert case.version == 4
@@ -711,9 +735,6 @@ def test_a_wrong_expected_version_is_still_a_conflict(engine: kwflow.Engine) -> 
     assert caught.value.render("cs") == (
         "případ 'r1' je už ve verzi 4, ne 1: načtěte ho znovu a rozhodněte se znovu"
     )
-
-
-NAIVE = datetime(2026, 10, 5, 10, 0)  # noqa: DTZ001 - the bad input under test
 
 
 @pytest.mark.parametrize(
@@ -762,8 +783,12 @@ def test_bad_engine_arguments_are_kwflow_errors() -> None:
     assert wrong.value.render("cs") == "'ready' je funkce (callable), ne int"
 
 
+def _nonsense_guard(context: object) -> Any:
+    return 5
+
+
 def test_a_guard_that_returns_nonsense_is_a_kwflow_error() -> None:
-    engine = make_engine("rules", guards={"ready": lambda context: 5})  # type: ignore[arg-type,return-value]
+    engine = make_engine("rules", guards={"ready": _nonsense_guard})
     open_rules(engine)
     engine.submit("r1", "intake", INTAKE, by=LEAD)
     with Unchanged(engine, "r1"), pytest.raises(GuardFailed) as caught:

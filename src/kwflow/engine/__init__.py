@@ -52,8 +52,8 @@ FIELD_TYPE_TABLES: tuple[FieldTypeTable[object], ...] = (FIELD_VALIDATION,)
 __all__ = [
     "CASE_FORMAT",
     "COMMAND_TYPES",
-    "ID_MAX_LENGTH",
     "FIELD_TYPE_TABLES",
+    "ID_MAX_LENGTH",
     "SYSTEM_ACTOR",
     "Act",
     "ActionOption",
