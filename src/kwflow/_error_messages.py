@@ -189,6 +189,11 @@ TYPES: Catalogue = {
     "int": {"cs": "celé číslo (int)", "en": "a whole number (int)"},
     "datetime": {"cs": "datum a čas (datetime)", "en": "a date and time (datetime)"},
     "callable": {"cs": "funkce (callable)", "en": "a function (callable)"},
+    "timedelta": {"cs": "doba (timedelta)", "en": "a duration (timedelta)"},
+    "command": {
+        "cs": "záznam příkazu (OpenCase, Act...)",
+        "en": "a command record (OpenCase, Act...)",
+    },
 }
 """What a `kwflow.exceptions.WrongType` expected, by the type's name."""
 

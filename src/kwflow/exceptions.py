@@ -789,7 +789,8 @@ class WrongType(KwflowError, TypeError):
     """An argument has the wrong type: ``what`` is ``expected``, not ``found``.
 
     ``expected`` names what it must be (``person-id``, ``id``, ``int``,
-    ``datetime``, ``callable``), ``found`` the name of the type given.
+    ``datetime``, ``timedelta``, ``callable``, ``command``), ``found`` the
+    name of the type given.
     ``expected_version="1"`` (as a web form sends it) is one: the version
     is a whole number, and a string is refused rather than compared.
     """

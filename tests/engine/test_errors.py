@@ -12,7 +12,7 @@ import copy
 import inspect
 import json
 import pickle
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -785,6 +785,24 @@ def test_bad_engine_arguments_are_kwflow_errors() -> None:
 
 def _nonsense_guard(context: object) -> Any:
     return 5
+
+
+def test_execute_refuses_what_is_not_a_command(engine: kwflow.Engine) -> None:
+    open_rules(engine)
+    for nonsense in ("act", None, {"case_id": "r1"}):
+        with Unchanged(engine, "r1"), pytest.raises(WrongType) as caught:
+            engine.execute(nonsense)  # type: ignore[arg-type]
+        assert caught.value.params["expected"] == "command"
+        assert_renders(caught.value)
+
+
+def test_a_clock_advanced_by_nonsense_is_a_kwflow_error() -> None:
+    clock = SimulatedClock(datetime(2026, 10, 5, 8, tzinfo=UTC))
+    with pytest.raises(WrongType) as caught:
+        clock.advance("1 day")  # type: ignore[arg-type]
+    assert isinstance(caught.value, TypeError)
+    assert caught.value.render("cs") == "'delta' je doba (timedelta), ne str"
+    assert clock.now() == datetime(2026, 10, 5, 8, tzinfo=UTC)
 
 
 def test_a_guard_that_returns_nonsense_is_a_kwflow_error() -> None:

@@ -75,6 +75,8 @@ class SimulatedClock:
         Elapsed time, in UTC: a day is 24 hours even across a daylight-saving
         change of the process timezone.
         """
+        if delta is not None and not isinstance(delta, timedelta):
+            raise WrongType("delta", "timedelta", type(delta).__name__)
         step = (delta or timedelta()) + timedelta(
             days=days, hours=hours, minutes=minutes, seconds=seconds
         )

@@ -44,6 +44,7 @@ from kwflow.store import DeadlineEntry, Snapshot, SqliteStore, default_sqlite_pa
 from ._authorization import action_reasons
 from ._clock import Clock, SystemClock, aware_utc
 from ._commands import (
+    COMMAND_TYPES,
     Act,
     Assign,
     CallIn,
@@ -179,6 +180,8 @@ class Engine:
         """
         if isinstance(command, OpenCase):
             return self._open(command)
+        if not isinstance(command, COMMAND_TYPES):
+            raise WrongType("command", "command", type(command).__name__)
         return self._run(command, retries)[0]
 
     def open_case(
