@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 import pytest
 
@@ -12,9 +12,6 @@ from kwflow.definition import load_process
 from kwflow.testing import Step, explore
 from tests.support.czech import english_words
 from tests.support.paths import PROCESS_FILES
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 
 def _ids(path: Path) -> list[str]:
@@ -78,3 +75,16 @@ def test_english_stays_the_default(capsys: pytest.CaptureFixture[str]) -> None:
     assert english.splitlines()[1] == first == f"process {report.process_id} version 1"
     assert "explored exhaustively" in english
     assert "sound: every reachable state was explored" in english
+
+
+def test_a_broken_invariant_is_named_by_its_czech_label(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    file = Path(__file__).parent / "fixtures" / "broken_invariant.yaml"
+    assert main(["explore", str(file), "--lang", "cs"]) == 1
+    output = capsys.readouterr().out
+    assert "  invariant plan_before_review (Plán před posouzením) je porušen po 4 krocích" in output
+    leftovers = {
+        line: found for line in output.splitlines() if (found := english_words(line, _ids(file)))
+    }
+    assert leftovers == {}

@@ -103,7 +103,7 @@ _SAY: Catalogue = {
     },
     "violation": {
         "cs": (
-            "  invariant {invariant} je porušen po {steps:plural:kroku|krocích|krocích}: {message}"
+            "  invariant {invariant} ({label}) je porušen po {steps:plural:kroku|krocích|krocích}"
         ),
         "en": "  invariant {invariant} broken after {steps} steps: {message}",
     },
@@ -221,6 +221,9 @@ class Violation:
     label: str
     message: str
     trace: tuple[Step, ...]
+    label_cs: str = ""
+    """The invariant's Czech label: the Czech report names the invariant by it
+    (``message`` is the English account of how it broke)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The violation as JSON data."""
@@ -377,6 +380,7 @@ class ExplorationReport:
                 line(
                     "violation",
                     invariant=violation.invariant,
+                    label=violation.label_cs or violation.invariant,
                     steps=len(violation.trace),
                     message=violation.message,
                 )
