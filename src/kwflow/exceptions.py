@@ -26,11 +26,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 from pydantic import BaseModel, ConfigDict
 
 from kwflow import _error_messages as _catalogue
+from kwflow.i18n import render
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-    from kwflow.i18n import Language
+    from kwflow.i18n import Language, Template
 
 __all__ = [
     "FIELD_ERROR_CODES",
@@ -79,12 +80,17 @@ class KwflowError(Exception):
     A subclass names its ``code`` (a stable dotted string, listed in
     docs/embedding.md) and gets ``params``, `render` and `to_dict` for free:
     its facts are its public attributes (text, numbers, names), and its
-    Czech is the catalogue's entry for the code. A subclass whose structured
-    facts (reasons, field errors) belong in the JSON adds them in `_extras`.
+    Czech is the catalogue's entry for the code (or its own ``czech``
+    template). A subclass whose structured facts (reasons, field errors)
+    belong in the JSON adds them in `_extras`.
     """
 
     code: ClassVar[str] = "error"
     """What went wrong, as a stable dotted string (``case.not-found``)."""
+
+    czech: ClassVar[Template | None] = None
+    """The Czech of an error class that keeps its own words (one of a layer
+    above, such as ``GraphvizNotFound``); the classes here are in the catalogue."""
 
     # Attributes that are not facts of the params (structured extras, or text
     # already in them); a subclass extends it.
@@ -109,6 +115,8 @@ class KwflowError(Exception):
         """
         if lang == "en":
             return str(self)
+        if self.czech is not None:
+            return render(self.czech, self._facts(lang))
         return _catalogue.error_text(self.code, self._facts(lang), lang)
 
     def _facts(self, lang: Language) -> Mapping[str, str]:

@@ -6,6 +6,7 @@ import inspect
 import re
 
 from kwflow import exceptions
+from kwflow.authoring import GraphvizNotFound
 from kwflow.exceptions import FIELD_ERROR_CODES, KwflowError, ReasonCode
 from tests.support.paths import DOCS
 
@@ -26,12 +27,24 @@ def _table_codes() -> set[str]:
     return codes
 
 
+def _subclasses(cls: type[KwflowError]) -> list[type[KwflowError]]:
+    found = []
+    for sub in cls.__subclasses__():
+        if sub.__module__.startswith("kwflow"):
+            found.append(sub)
+        found += _subclasses(sub)
+    return found
+
+
 def test_the_docs_list_every_error_code() -> None:
     classes = [
         cls
         for cls in vars(exceptions).values()
         if inspect.isclass(cls) and issubclass(cls, KwflowError) and cls is not KwflowError
     ]
+    # Errors of the layers above (a diagram's) are listed too.
+    classes += _subclasses(KwflowError)
+    assert GraphvizNotFound in classes
     listed = _table_codes()
     assert {cls.code for cls in classes} <= listed
     assert {cls.__name__ for cls in classes} <= listed

@@ -33,6 +33,7 @@ from kwflow import (
     Unassign,
 )
 from kwflow import exceptions as errors
+from kwflow.authoring import GraphvizNotFound
 from kwflow.engine import ID_MAX_LENGTH
 from kwflow.exceptions import (
     ActionNotAllowed,
@@ -177,6 +178,14 @@ def test_a_new_error_class_gets_params_and_czech_for_free() -> None:
     # No Czech entry yet: Czech still, naming the code, never the English sentence.
     assert error.render("cs") == "požadavek nelze provést (chyba test.late)"
     ErrorJSON.model_validate(error.to_dict())
+
+
+def test_an_error_of_a_layer_above_keeps_its_own_czech() -> None:
+    error = GraphvizNotFound("svg")
+    assert error.code == "diagram.graphviz-missing"
+    assert error.params == {"image_format": "svg"}
+    assert error.render("cs").startswith("kreslení ve formátu svg potřebuje program Graphviz")
+    assert_renders(error)
 
 
 def test_the_json_of_an_error_has_a_schema() -> None:
