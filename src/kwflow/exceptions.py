@@ -1,38 +1,323 @@
-"""Every error kwflow raises.
+"""Every error kwflow raises, and the facts it carries.
 
 Each class also subclasses the builtin with the same meaning, so a host that
 catches ``LookupError`` or ``PermissionError`` keeps working. Errors carry the
 facts as attributes and build their message from them, so a host can show its
 own message and a log still reads well.
+
+Every error has a stable ``code`` (``case.not-found``), its facts as text
+(``params``), `KwflowError.render` in Czech or English and `KwflowError.to_dict`,
+the JSON a host sends to a browser (its shape is `ErrorJSON`). ``str(error)``
+is the English text. The Czech is written from the code and the facts
+(the catalogue in ``kwflow._error_messages``), never translated from the English.
+
+A refused command carries its reasons as `Reason` records, the same records
+``Engine.available_actions`` gives; invalid artifact data carries one
+`FieldError` per field, in kwflow's own words.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar, Self
+
+from pydantic import BaseModel, ConfigDict
+
+from kwflow import _error_messages as _catalogue
+from kwflow.i18n import render
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
+    from kwflow.i18n import Language, Template
+
 __all__ = [
+    "FIELD_ERROR_CODES",
     "ActionNotAllowed",
     "ArtifactInvalid",
     "CaseNotFound",
     "ConcurrencyConflict",
     "DefinitionError",
+    "ErrorJSON",
+    "FieldError",
+    "FieldErrorJSON",
     "KwflowError",
+    "MessageJSON",
     "NotPermitted",
     "Problem",
     "ProcessNotFound",
+    "Reason",
+    "ReasonCode",
+    "ReasonJSON",
     "StorageError",
     "TamperedHistory",
     "UnknownName",
 ]
 
+_EMPTY: Mapping[str, str] = MappingProxyType({})
+
+
+def _text(value: object) -> str:
+    """A fact as text: ``None`` is empty, a collection of names is ``a, b`` (sorted)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple | list | frozenset | set):
+        return ", ".join(sorted(str(item) for item in value))
+    return str(value)
+
+
+def _both(render: Any) -> dict[str, str]:
+    return {"cs": render("cs"), "en": render("en")}
+
 
 class KwflowError(Exception):
-    """Base of every error raised by kwflow."""
+    """Base of every error raised by kwflow.
+
+    A subclass names its ``code`` (a stable dotted string, listed in
+    docs/embedding.md) and gets ``params``, `render` and `to_dict` for free:
+    its facts are its public attributes (text, numbers, names), and its
+    Czech is the catalogue's entry for the code (or its own ``czech``
+    template). A subclass whose structured facts (reasons, field errors)
+    belong in the JSON adds them in `_extras`.
+    """
+
+    code: ClassVar[str] = "error"
+    """What went wrong, as a stable dotted string (``case.not-found``)."""
+
+    czech: ClassVar[Template | None] = None
+    """The Czech of an error class that keeps its own words (one of a layer
+    above, such as ``GraphvizNotFound``); the classes here are in the catalogue."""
+
+    # Attributes that are not facts of the params (structured extras, or text
+    # already in them); a subclass extends it.
+    _not_params: ClassVar[frozenset[str]] = frozenset({"args"})
+
+    @property
+    def params(self) -> Mapping[str, str]:
+        """The facts of this error, each as text: what the Czech (and a host) is written from."""
+        facts = {
+            name: _text(value)
+            for name, value in vars(self).items()
+            if not name.startswith("_")
+            and name not in self._not_params
+            and (value is None or isinstance(value, str | int | tuple | frozenset))
+        }
+        return MappingProxyType(facts)
+
+    def render(self, lang: Language) -> str:
+        """The message for a person, in Czech (``"cs"``) or English (``"en"``).
+
+        English is ``str(error)``; Czech is written from ``code`` and ``params``.
+        """
+        if lang == "en":
+            return str(self)
+        if self.czech is not None:
+            return render(self.czech, self._facts(lang))
+        return _catalogue.error_text(self.code, self._facts(lang), lang)
+
+    def _facts(self, lang: Language) -> Mapping[str, str]:
+        """The facts the message in ``lang`` is written from (``params``, and rendered extras)."""
+        del lang
+        return self.params
+
+    def _extras(self) -> dict[str, Any]:
+        """Structured facts for `to_dict` besides the params (reasons, field errors)."""
+        return {}
+
+    def to_dict(self) -> dict[str, Any]:
+        """The error as plain JSON types, in the shape of `ErrorJSON`.
+
+        ``{"code", "params", "message": {"cs", "en"}}``, and for some errors
+        more: ``reasons`` of a refusal, ``errors`` of invalid artifact data,
+        ``problems`` of a broken process file.
+        """
+        return {
+            "code": self.code,
+            "params": dict(self.params),
+            "message": _both(self.render),
+            **self._extras(),
+        }
+
+
+# ------------------------------------------------------------------ reasons
+
+
+class ReasonCode(StrEnum):
+    """Why an action (or another command) is not allowed."""
+
+    CLOSED = "closed"
+    WRONG_PHASE = "wrong_phase"
+    LACKS_ROLE = "lacks_role"
+    NOT_PRESENT = "not_present"
+    ALREADY_TAKEN = "already_taken"
+    MISSING_ARTIFACT = "missing_artifact"
+    FIELD_CONDITION = "field_condition"
+    ROLE_NOT_ASSIGNED = "role_not_assigned"
+    GUARD_REFUSED = "guard_refused"
+    GUARD_NOT_REGISTERED = "guard_not_registered"
+    # Reasons of the commands besides actions (assign, submit, call in...).
+    ALREADY_HOLDS = "already_holds"
+    ROLE_FULL = "role_full"
+    EXCLUSIVE_ROLES = "exclusive_roles"
+    NOT_HOLDING = "not_holding"
+    ROLE_MINIMUM = "role_minimum"
+    NOT_WRITABLE = "not_writable"
+    NOT_ON_CALL = "not_on_call"
+    ALREADY_CALLED_IN = "already_called_in"
+    NOBODY_HOLDS = "nobody_holds"
+    NOT_CALLED_IN = "not_called_in"
+    TAKES_NO_DATA = "takes_no_data"
+    NO_MOVE = "no_move"
+    OTHER = "other"
+    """A reason given only as text (a host's own `ActionNotAllowed`)."""
+
+    @property
+    def permission(self) -> bool:
+        """Whether the reason is about who the person is (``NotPermitted``)."""
+        return self in (ReasonCode.LACKS_ROLE, ReasonCode.NOT_PRESENT)
+
+
+# A str subclass cannot have slots of its own; its facts live in __dict__.
+class Reason(str):  # noqa: SLOT000
+    """One reason a command is not allowed: a code, what it is about, and its facts.
+
+    A reason *is* its English message (a `str`), so code that compares or
+    searches refusal texts keeps working; it also carries its ``code``, the
+    ``artifact``, ``field``, ``role`` or ``guard`` it is about, and every
+    fact as text in ``params``, from which `render` writes it in Czech.
+    Two reasons are equal when all of that is; a reason equals a plain
+    string with its message.
+
+    Examples:
+        >>> reason = Reason(ReasonCode.MISSING_ARTIFACT, "the artifact 'consent' is missing",
+        ...                 artifact="consent")
+        >>> reason.render("cs"), reason == "the artifact 'consent' is missing"
+        ("chybí dokument 'consent'", True)
+    """
+
+    code: ReasonCode
+    artifact: str | None
+    field: str | None
+    role: str | None
+    guard: str | None
+    params: Mapping[str, str]
+
+    def __new__(
+        cls,
+        code: ReasonCode | str,
+        message: str,
+        *,
+        artifact: str | None = None,
+        field: str | None = None,
+        role: str | None = None,
+        guard: str | None = None,
+        params: Mapping[str, str] | None = None,
+    ) -> Self:
+        """A reason with its English ``message``; ``params`` adds facts to those named."""
+        self = super().__new__(cls, message)
+        facts = {
+            name: value
+            for name, value in (
+                ("artifact", artifact),
+                ("field", field),
+                ("role", role),
+                ("guard", guard),
+            )
+            if value is not None
+        }
+        facts.update(params or {})
+        for name, value in (
+            ("code", ReasonCode(code)),
+            ("artifact", artifact),
+            ("field", field),
+            ("role", role),
+            ("guard", guard),
+            ("params", MappingProxyType(facts)),
+        ):
+            object.__setattr__(self, name, value)
+        return self
+
+    @property
+    def message(self) -> str:
+        """The English message."""
+        return str.__str__(self)
+
+    def render(self, lang: Language) -> str:
+        """The reason for a person, in Czech or English (its message)."""
+        if lang == "en":
+            return self.message
+        return _catalogue.reason_text(self.code.value, self.params, lang, self.message)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The reason as plain JSON types, in the shape of `ReasonJSON`."""
+        return {
+            "code": self.code.value,
+            "params": dict(self.params),
+            "message": _both(self.render),
+            "artifact": self.artifact,
+            "field": self.field,
+            "role": self.role,
+            "guard": self.guard,
+        }
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.code, self.message, self.artifact, self.field, self.role, self.guard)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Reason):
+            return self._key() == other._key() and dict(self.params) == dict(other.params)
+        return str.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = str.__hash__
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"a Reason is read-only: cannot set {name!r}")
+
+    def __repr__(self) -> str:
+        about = "".join(
+            f", {name}={value!r}"
+            for name, value in (
+                ("artifact", self.artifact),
+                ("field", self.field),
+                ("role", self.role),
+                ("guard", self.guard),
+            )
+            if value is not None
+        )
+        return f"Reason(code={self.code.value!r}, message={self.message!r}{about})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        facts = {
+            "artifact": self.artifact,
+            "field": self.field,
+            "role": self.role,
+            "guard": self.guard,
+            "params": dict(self.params),
+        }
+        return (_reason, (self.code.value, self.message, facts))
+
+
+def _reason(code: str, message: str, facts: dict[str, Any]) -> Reason:
+    """Unpickle a `Reason` (its keyword-only facts need a function of their own)."""
+    return Reason(code, message, **facts)
+
+
+def _reasons(reasons: Sequence[Reason | str]) -> tuple[Reason, ...]:
+    """Reasons as `Reason` records; a plain string (a host's own reason) is ``other``."""
+    return tuple(
+        reason if isinstance(reason, Reason) else Reason(ReasonCode.OTHER, reason)
+        for reason in reasons
+    )
+
+
+# ------------------------------------------------------------------ process files
 
 
 @dataclass(frozen=True)
@@ -101,17 +386,38 @@ class Problem:
 
 
 class DefinitionError(KwflowError, ValueError):
-    """A process file is broken; ``problems`` lists every problem found at once."""
+    """A process file is broken; ``problems`` lists every problem found at once.
+
+    Its Czech names the count only: each problem is worded in Czech by
+    `kwflow.definition.problem_text` (it needs the definition layer's templates).
+    """
+
+    code = "definition.invalid"
+    _not_params = KwflowError._not_params | {"problems"}
 
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
         errors = [p for p in self.problems if p.severity == "error"]
+        self.count = len(errors)
         head = f"{len(errors)} problem(s) in process definition"
         super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
+
+    def _extras(self) -> dict[str, Any]:
+        return {
+            "problems": [
+                {**problem.as_dict(), "code": problem.code, "params": dict(problem.params)}
+                for problem in self.problems
+            ]
+        }
+
+
+# ------------------------------------------------------------------ lookups
 
 
 class ProcessNotFound(KwflowError, LookupError):
     """No process with this id (and version) is registered."""
+
+    code = "process.not-found"
 
     def __init__(self, process_id: str, version: int | None = None) -> None:
         self.process_id = process_id
@@ -123,13 +429,20 @@ class ProcessNotFound(KwflowError, LookupError):
 class CaseNotFound(KwflowError, LookupError):
     """No case with this id exists in the store."""
 
+    code = "case.not-found"
+
     def __init__(self, case_id: str) -> None:
         self.case_id = case_id
         super().__init__(f"no case with id {case_id!r}")
 
 
 class UnknownName(KwflowError, LookupError):
-    """A command names an action, artifact, role or deadline the process lacks."""
+    """A command names an action, artifact, role or deadline the process lacks.
+
+    ``kind`` is ``action``, ``artifact``, ``role`` or ``deadline``.
+    """
+
+    code = "name.unknown"
 
     def __init__(self, kind: str, name: str, known: Sequence[str]) -> None:
         self.kind = kind
@@ -139,49 +452,175 @@ class UnknownName(KwflowError, LookupError):
         super().__init__(f"unknown {kind} {name!r}; known: {listed}")
 
 
-class ActionNotAllowed(KwflowError, ValueError):
-    """A command cannot be carried out now; ``reasons`` lists every reason."""
+# ------------------------------------------------------------------ refusals
 
-    def __init__(self, action: str, reasons: Sequence[str]) -> None:
+
+def _command_facts(command: str, facts: Mapping[str, str] | None) -> dict[str, str]:
+    return {"command": command, **(facts or {})}
+
+
+class ActionNotAllowed(KwflowError, ValueError):
+    """A command cannot be carried out now; ``reasons`` lists every reason.
+
+    ``action`` names the command in English (an action id, or ``assign 'eva'
+    as lead``); ``command`` says which kind of command it is (``act``,
+    ``assign``, ``unassign``, ``submit``, ``call_in``, ``dismiss``) and the
+    params hold what it was about (``action``, ``person``, ``role``,
+    ``artifact``). Each reason is a `Reason`, as in ``available_actions``.
+    """
+
+    code = "action.not-allowed"
+    _not_params = KwflowError._not_params | {"reasons", "facts"}
+
+    def __init__(
+        self,
+        action: str,
+        reasons: Sequence[Reason | str],
+        *,
+        command: str = "act",
+        facts: Mapping[str, str] | None = None,
+    ) -> None:
         self.action = action
-        self.reasons = tuple(reasons)
+        self.reasons: tuple[Reason, ...] = _reasons(reasons)
+        self.facts = _command_facts(command, facts)
         super().__init__(f"{action!r} is not allowed now: " + "; ".join(self.reasons))
+
+    @property
+    def params(self) -> Mapping[str, str]:
+        """What the refused command was about (see the class), as text."""
+        facts = dict(self.facts)
+        if facts["command"] == "act":
+            facts.setdefault("action", self.action)
+        return MappingProxyType(facts)
+
+    def _facts(self, lang: Language) -> Mapping[str, str]:
+        return {**self.params, "reasons": "; ".join(r.render(lang) for r in self.reasons)}
+
+    def _extras(self) -> dict[str, Any]:
+        return {"reasons": [reason.to_dict() for reason in self.reasons]}
 
 
 class NotPermitted(KwflowError, PermissionError):
-    """The actor lacks a role, presence or right the command needs."""
+    """The actor lacks a role, presence or right the command needs.
 
-    def __init__(self, actor: str, command: str, reasons: Sequence[str]) -> None:
+    ``command`` says in English what was refused ("take the action
+    'approve_plan'"); the params name the kind of command and what it was
+    about, as for `ActionNotAllowed`. ``reasons`` are `Reason` records: a
+    missing role names the roles it needs (``params["roles"]``, and
+    ``role``, the first of them).
+    """
+
+    code = "actor.not-permitted"
+    _not_params = KwflowError._not_params | {"reasons", "facts"}
+
+    def __init__(
+        self,
+        actor: str,
+        command: str,
+        reasons: Sequence[Reason | str],
+        *,
+        kind: str = "act",
+        facts: Mapping[str, str] | None = None,
+    ) -> None:
         self.actor = actor
         self.command = command
-        self.reasons = tuple(reasons)
+        self.reasons: tuple[Reason, ...] = _reasons(reasons)
+        self.facts = _command_facts(kind, facts)
         super().__init__(f"{actor!r} may not {command}: " + "; ".join(self.reasons))
+
+    @property
+    def params(self) -> Mapping[str, str]:
+        """Who was refused, and what the command was about, as text."""
+        return MappingProxyType({"actor": self.actor, **self.facts})
+
+    def _facts(self, lang: Language) -> Mapping[str, str]:
+        return {**self.params, "reasons": "; ".join(r.render(lang) for r in self.reasons)}
+
+    def _extras(self) -> dict[str, Any]:
+        return {"reasons": [reason.to_dict() for reason in self.reasons]}
+
+
+# ------------------------------------------------------------------ artifact data
 
 
 @dataclass(frozen=True)
 class FieldError:
-    """One field of artifact data that failed its schema."""
+    """One field of artifact data that failed its schema, in kwflow's words.
+
+    ``path`` is where (``items[2].owner``, empty for the data as a whole);
+    ``code`` says what is wrong (``field.too-long``, listed in
+    docs/embedding.md) and ``params`` its facts (``{"max": "500"}``);
+    ``message`` is the English text, `render` gives Czech too.
+    """
 
     path: str
     message: str
+    code: str = "field.invalid"
+    params: Mapping[str, str] = field(default_factory=lambda: _EMPTY, hash=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.params, MappingProxyType):
+            object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
+
+    @classmethod
+    def of(cls, path: str, code: str, **params: str) -> FieldError:
+        """The error of ``code`` at ``path``, its English message from the catalogue."""
+        return cls(path, _catalogue.field_text(code, params, "en"), code, params)
+
+    def render(self, lang: Language) -> str:
+        """What is wrong with the field, without the path, in Czech or English."""
+        if lang == "en":
+            return self.message
+        return _catalogue.field_text(self.code, self.params, lang)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The field error as plain JSON types, in the shape of `FieldErrorJSON`."""
+        return {
+            "path": self.path,
+            "code": self.code,
+            "params": dict(self.params),
+            "message": _both(self.render),
+        }
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message
 
 
+FIELD_ERROR_CODES: tuple[str, ...] = tuple(_catalogue.FIELDS)
+"""Every `FieldError.code`, in the order docs/embedding.md lists them."""
+
+
 class ArtifactInvalid(KwflowError, ValueError):
-    """Artifact data does not match the artifact's fields."""
+    """Artifact data does not match the artifact's fields; ``errors`` lists every field."""
+
+    code = "artifact.invalid"
+    _not_params = KwflowError._not_params | {"errors"}
 
     def __init__(self, artifact: str, errors: Sequence[FieldError]) -> None:
         self.artifact = artifact
         self.errors = tuple(errors)
+        self.count = len(self.errors)
         super().__init__(
             f"artifact {artifact!r} is invalid: " + "; ".join(str(e) for e in self.errors)
         )
 
+    def _facts(self, lang: Language) -> Mapping[str, str]:
+        listed = "; ".join(
+            f"{e.path}: {e.render(lang)}" if e.path else e.render(lang) for e in self.errors
+        )
+        return {**self.params, "errors": listed}
+
+    def _extras(self) -> dict[str, Any]:
+        return {"errors": [error.to_dict() for error in self.errors]}
+
+
+# ------------------------------------------------------------------ concurrency, storage
+
 
 class ConcurrencyConflict(KwflowError, RuntimeError):
     """The case changed since it was read; nothing was written."""
+
+    code = "case.version-conflict"
 
     def __init__(self, case_id: str, expected: int, actual: int) -> None:
         self.case_id = case_id
@@ -196,6 +635,8 @@ class ConcurrencyConflict(KwflowError, RuntimeError):
 class TamperedHistory(KwflowError, ValueError):
     """A stored history does not verify; ``sequence`` is the first bad event."""
 
+    code = "history.tampered"
+
     def __init__(self, case_id: str, sequence: int, reason: str) -> None:
         self.case_id = case_id
         self.sequence = sequence
@@ -204,10 +645,17 @@ class TamperedHistory(KwflowError, ValueError):
 
 
 class StorageError(KwflowError, OSError):
-    """The store could not read or write; nothing was half-written."""
+    """The store could not read or write; nothing was half-written.
+
+    ``detail`` is the store's (English, technical) account; the Czech says
+    only that storage failed.
+    """
+
+    code = "storage.failed"
 
     def __init__(self, message: str, *, case_id: str | None = None) -> None:
         self.case_id = case_id
+        self.detail = message
         super().__init__(message if case_id is None else f"case {case_id!r}: {message}")
 
 
@@ -221,6 +669,8 @@ class MalformedEvent(TamperedHistory):
     stored history of this case can no longer be trusted, other cases can.
     """
 
+    code = "history.malformed-event"
+
     def __init__(self, case_id: str, sequence: int, reason: str) -> None:
         super().__init__(case_id, sequence, f"malformed stored event: {reason}")
 
@@ -232,6 +682,8 @@ class SchemaTooNew(KwflowError, RuntimeError):
     ``found`` is its schema version and ``supported`` the newest this kwflow
     reads. Nothing is changed: an older kwflow never rewrites newer data.
     """
+
+    code = "storage.schema-too-new"
 
     def __init__(
         self,
@@ -260,6 +712,8 @@ class InvalidEvents(KwflowError, ValueError):
     version is ``ConcurrencyConflict`` instead.
     """
 
+    code = "history.invalid-events"
+
     def __init__(self, case_id: str, reason: str) -> None:
         self.case_id = case_id
         self.reason = reason
@@ -275,6 +729,8 @@ __all__ += ["InvalidEvents", "MalformedEvent", "SchemaTooNew"]
 class CaseExists(KwflowError, ValueError):
     """A case with this id already exists; nothing was written."""
 
+    code = "case.exists"
+
     def __init__(self, case_id: str) -> None:
         self.case_id = case_id
         super().__init__(f"a case with id {case_id!r} already exists: choose another id")
@@ -287,6 +743,8 @@ class ProcessChanged(KwflowError, LookupError):
     under its participants: register the original file again (or the case's
     version of it) to work on the case.
     """
+
+    code = "process.changed"
 
     def __init__(
         self, case_id: str, process_id: str, version: int, pinned: str, found: str
@@ -321,6 +779,8 @@ class IdempotencyConflict(KwflowError, ValueError):
     are not tied to one case), the case that key opened.
     """
 
+    code = "command.idempotency-conflict"
+
     def __init__(self, key: str, case_id: str) -> None:
         self.key = key
         self.case_id = case_id
@@ -331,3 +791,152 @@ class IdempotencyConflict(KwflowError, ValueError):
 
 
 __all__ += ["IdempotencyConflict"]
+
+
+# --- Bad arguments (see docs/embedding.md, "Errors, and what to tell the user") -----
+
+
+class InvalidId(KwflowError, ValueError):
+    """An id or name given to kwflow breaks its limits; nothing was done.
+
+    ``what`` names the argument (``by``, ``case_id``, ``role``...) and
+    ``kind`` what it is (``person-id`` or ``id``); ``problem`` is ``empty``,
+    ``too-long`` (more than ``limit`` characters) or ``control-character``
+    (a control character such as NUL or a line break). The value itself is
+    not kept: it may be 100,000 characters long.
+    """
+
+    code = "input.invalid-id"
+
+    def __init__(self, what: str, problem: str, *, limit: int, kind: str = "id") -> None:
+        self.what = what
+        self.kind = kind
+        self.problem = problem
+        self.limit = limit
+        says = {
+            "empty": "may not be empty",
+            "too-long": f"may have at most {limit} characters",
+            "control-character": "may not contain control characters (such as NUL or a line break)",
+        }[problem]
+        noun = "a person id" if kind == "person-id" else "an id"
+        super().__init__(f"{what} is {noun} and {says}")
+
+
+class WrongType(KwflowError, TypeError):
+    """An argument has the wrong type: ``what`` is ``expected``, not ``found``.
+
+    ``expected`` names what it must be (``person-id``, ``id``, ``int``,
+    ``datetime``, ``timedelta``, ``callable``, ``command``), ``found`` the
+    name of the type given.
+    ``expected_version="1"`` (as a web form sends it) is one: the version
+    is a whole number, and a string is refused rather than compared.
+    """
+
+    code = "input.wrong-type"
+
+    def __init__(self, what: str, expected: str, found: str) -> None:
+        self.what = what
+        self.expected = expected
+        self.found = found
+        super().__init__(f"{what} is {_catalogue.type_text(expected, 'en')}, not {found}")
+
+
+class InvalidValue(KwflowError, ValueError):
+    """An argument has the right type but a value kwflow cannot use.
+
+    ``rule`` names what it must be (``non-negative``: a whole number, 0 or more).
+    """
+
+    code = "input.invalid-value"
+
+    def __init__(self, what: str, rule: str, value: str) -> None:
+        self.what = what
+        self.rule = rule
+        self.value = value
+        super().__init__(f"{what} must be {_catalogue.value_text(rule, 'en')}, not {value}")
+
+
+class NaiveDatetime(KwflowError, ValueError):
+    """A datetime without a timezone was given where kwflow needs a moment in time.
+
+    kwflow works only with timezone-aware datetimes (``datetime.now(UTC)``,
+    or with a ``ZoneInfo``); ``value`` is the ISO text of what was given.
+    """
+
+    code = "input.naive-datetime"
+
+    def __init__(self, value: str) -> None:
+        self.value = value
+        super().__init__(f"{value} has no timezone: kwflow only works with aware datetimes")
+
+
+class GuardFailed(KwflowError, TypeError):
+    """A host's guard returned something other than ``True``, ``False`` or a reason string."""
+
+    code = "guard.bad-result"
+
+    def __init__(self, guard: str, result: str) -> None:
+        self.guard = guard
+        self.result = result
+        super().__init__(
+            f"the guard {guard!r} returned {result}; a guard returns True or a reason string"
+        )
+
+
+__all__ += ["GuardFailed", "InvalidId", "InvalidValue", "NaiveDatetime", "WrongType"]
+
+
+# --- The JSON of an error, for a host's OpenAPI ---------------------------------
+
+
+class MessageJSON(BaseModel):
+    """A message in both languages."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    cs: str
+    en: str
+
+
+class ReasonJSON(BaseModel):
+    """`Reason.to_dict`: one reason a command is refused (or an action is not available)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: str
+    params: dict[str, str]
+    message: MessageJSON
+    artifact: str | None
+    field: str | None
+    role: str | None
+    guard: str | None
+
+
+class FieldErrorJSON(BaseModel):
+    """`FieldError.to_dict`: one field of artifact data that is invalid."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    path: str
+    code: str
+    params: dict[str, str]
+    message: MessageJSON
+
+
+class ErrorJSON(BaseModel):
+    """`KwflowError.to_dict`: any kwflow error, as a host sends it to a browser.
+
+    ``reasons`` come with refusals (``action.not-allowed``,
+    ``actor.not-permitted``), ``errors`` with ``artifact.invalid`` and
+    ``problems`` (as `Problem.as_dict`, with ``code`` and ``params``) with
+    ``definition.invalid``.
+    """
+
+    model_config = ConfigDict(extra="forbid", title="Error")
+
+    code: str
+    params: dict[str, str]
+    message: MessageJSON
+    reasons: list[ReasonJSON] | None = None
+    errors: list[FieldErrorJSON] | None = None
+    problems: list[dict[str, Any]] | None = None

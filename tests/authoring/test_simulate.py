@@ -95,7 +95,7 @@ def test_an_expected_refusal_passes_and_is_shown_as_expected(tmp_path: Path) -> 
     )
     result = run_scenario(load_scenario(path))
     assert result.ok
-    assert "odmítnuto, jak scénář čeká: 'petra' may not" in format_timeline(result)
+    assert "odmítnuto, jak scénář čeká: 'petra' nesmí provést úkon" in format_timeline(result)
 
 
 @pytest.mark.parametrize(

@@ -27,11 +27,10 @@ from kwflow.engine import (
     VIEW_SCHEMAS,
     ActionOptionJSON,
     CaseViewJSON,
-    ReasonJSON,
     view_json_schema,
 )
 from kwflow.engine._views import label_to_dict
-from kwflow.exceptions import KwflowError
+from kwflow.exceptions import KwflowError, ReasonJSON
 from kwflow.store import MemoryStore
 from kwflow.testing import AdvanceClock, commands
 from tests.support.outcomes import (
@@ -209,7 +208,8 @@ def test_a_reason_is_one_flat_record_with_every_key() -> None:
     reasons = options["start_preparation"]["reasons"]
     assert reasons
     for reason in reasons:
-        assert set(reason) == {"code", "artifact", "field", "role", "guard", "message"}
+        assert set(reason) == {"code", "params", "artifact", "field", "role", "guard", "message"}
+        assert set(reason["message"]) == {"cs", "en"}
         ReasonJSON.model_validate(reason)
     assert options["start_preparation"]["to"] == "preparation"
 

@@ -13,6 +13,8 @@ from kwflow.authoring import SCENARIO_TEMPLATES as TEMPLATES
 from kwflow.definition import czech
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from kwflow.exceptions import Problem
 
 # English words that never belong in a Czech sentence ("a", "to" and "je" are Czech).
@@ -32,12 +34,18 @@ _TYPE_NAMES = {"text", "list", "date", "datetime", "true", "false", "null", "int
 
 def english_left_in(text: str, problem: Problem) -> list[str]:
     """English words in ``text`` that are not names, keys or values the problem quotes."""
-    names = {word for value in problem.params.values() for word in re.findall(r"\w+", value)}
+    return english_words(text, problem.params.values())
+
+
+def english_words(text: str, names: Iterable[str] = ()) -> list[str]:
+    """English words in ``text`` outside quotes, type names and the words of ``names``
+    (ids and values the text names, which may be English words)."""
+    allowed = {word for value in names for word in re.findall(r"\w+", value)}
     stripped = _VERBATIM.sub(" ", text)
     return [
         word
         for word in _ENGLISH.findall(stripped)
-        if word not in names and word.lower() not in _TYPE_NAMES
+        if word not in allowed and word.lower() not in _TYPE_NAMES
     ]
 
 

@@ -66,6 +66,14 @@ GRAPHVIZ_INSTALL_HINT = (
 class GraphvizNotFound(KwflowError, OSError):
     """SVG or PNG was asked for, but the Graphviz ``dot`` program is not installed."""
 
+    code = "diagram.graphviz-missing"
+    czech = (
+        "kreslení ve formátu {image_format} potřebuje program Graphviz 'dot', který není "
+        "v PATH; nainstalujte Graphviz: 'sudo apt-get install graphviz' (Debian, Ubuntu), "
+        "'brew install graphviz' (macOS) nebo https://graphviz.org/download/; "
+        "anebo použijte --format mermaid, který nepotřebuje nic"
+    )
+
     def __init__(self, image_format: str) -> None:
         self.image_format = image_format
         super().__init__(

@@ -430,7 +430,7 @@ def run_scenario(
             shown(step.who) if step.who is not None else None,
             names.command(command),
             note,
-            str(refusal) if refusal is not None else None,
+            refusal.render(lang) if refusal is not None else None,
             refusal_expected=step.expect is not None and step.expect.refused is not None,
         )
         problems_here = _unmet(step.expect, entry, refusal, process, lang)
@@ -615,16 +615,23 @@ def _unmet(
     words = {key: value[lang] for key, value in _UNMET.items()}
     problems: list[str] = []
     wanted = expect.refused if expect is not None else None
+    said = refusal.render(lang) if refusal is not None else ""
     if refusal is not None and wanted is None:
-        return [words["refused"].format(message=refusal)]
+        return [words["refused"].format(message=said)]
     if wanted is not None:
         if refusal is None:
             problems.append(words["accepted"].format(kind=wanted))
         elif type(refusal).__name__ != wanted:
             found = type(refusal).__name__
-            problems.append(words["kind"].format(kind=wanted, found=found, message=refusal))
-        elif expect is not None and expect.reason and expect.reason not in str(refusal):
-            problems.append(words["reason"].format(reason=expect.reason, message=refusal))
+            problems.append(words["kind"].format(kind=wanted, found=found, message=said))
+        elif (
+            expect is not None
+            and expect.reason
+            # A scenario may quote the refusal in English (its str) or in its own language.
+            and expect.reason not in str(refusal)
+            and expect.reason not in said
+        ):
+            problems.append(words["reason"].format(reason=expect.reason, message=said))
     if expect is None:
         return problems
     if expect.phase is not None:

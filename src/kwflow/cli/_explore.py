@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import argparse
 
+    from kwflow.i18n import Catalogue
+
 
 def _positive(text: str) -> int:
     import argparse
@@ -51,6 +53,34 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-traces", action="store_true", help="leave the step-by-step traces out of the report"
     )
+    parser.add_argument(
+        "--lang",
+        choices=("en", "cs"),
+        default="en",
+        help="language of the human-readable report (JSON is data, the same in both)",
+    )
+
+
+# What the command itself says, by language; the report words itself
+# (`kwflow.testing.ExplorationReport.to_text`).
+_SAY: Catalogue = {
+    "no-file": {
+        "en": "kwflow explore: no such file: {path}",
+        "cs": "kwflow explore: soubor {path} neexistuje",
+    },
+    "no-load": {
+        "en": "kwflow explore: {path} does not load, so it cannot be explored:",
+        "cs": "kwflow explore: soubor {path} nelze načíst, a tak ho nelze prozkoumat:",
+    },
+    "sound": {
+        "en": "sound: every reachable state was explored and no problem was found",
+        "cs": "v pořádku: prozkoumán každý dosažitelný stav a nenalezen žádný problém",
+    },
+    "not-proven": {
+        "en": "not proven: raise --depth or --max-states to explore every state",
+        "cs": "neprokázáno: zvyšte --depth nebo --max-states, aby se prozkoumal každý stav",
+    },
+}
 
 
 def run(args: argparse.Namespace) -> int:
@@ -59,20 +89,22 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from kwflow.cli._main import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
-    from kwflow.definition import load_process
+    from kwflow.definition import load_process, problem_text
     from kwflow.exceptions import DefinitionError
+    from kwflow.i18n import say
     from kwflow.testing import DEFAULT_MAX_STATES, explore
 
+    lang = args.lang
     path = Path(args.file)
     if not path.is_file():
-        print(f"kwflow explore: no such file: {path}", file=sys.stderr)
+        print(say(_SAY, "no-file", lang, path=str(path)), file=sys.stderr)
         return EXIT_USAGE
     try:
         process = load_process(path)
     except DefinitionError as exc:
-        print(f"kwflow explore: {path} does not load, so it cannot be explored:", file=sys.stderr)
+        print(say(_SAY, "no-load", lang, path=str(path)), file=sys.stderr)
         for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
+            print(f"  {problem_text(problem, lang)}", file=sys.stderr)
         return EXIT_PROBLEMS
     report = explore(
         process,
@@ -84,9 +116,9 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(document, indent=2, ensure_ascii=False))
     else:
         print(f"{path}:")
-        print(report.to_text(traces=not args.no_traces))
+        print(report.to_text(traces=not args.no_traces, lang=lang))
         if report.ok:
-            print("sound: every reachable state was explored and no problem was found")
+            print(say(_SAY, "sound", lang))
         elif not report.exhaustive and not report.problems:
-            print("not proven: raise --depth or --max-states to explore every state")
+            print(say(_SAY, "not-proven", lang))
     return EXIT_OK if report.ok else EXIT_PROBLEMS

@@ -46,14 +46,7 @@ def _say(lang: Language, what: str, **facts: str) -> str:
 
 def _error_text(exc: KwflowError, lang: Language) -> str:
     """An error that stops a scenario before it runs, in the chosen language."""
-    from kwflow.exceptions import ProcessNotFound
-
-    if lang == "cs" and isinstance(exc, ProcessNotFound):
-        which = repr(exc.process_id)
-        if exc.version is not None:
-            which += f" ve verzi {exc.version}"
-        return f"proces {which} není registrován"
-    return str(exc)
+    return exc.render(lang)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

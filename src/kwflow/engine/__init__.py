@@ -15,6 +15,7 @@ from ._authorization import Guard
 from ._clock import Clock, SimulatedClock, SystemClock
 from ._commands import (
     COMMAND_TYPES,
+    ID_MAX_LENGTH,
     Act,
     Assign,
     CallIn,
@@ -63,7 +64,6 @@ from ._view_schemas import (
     ParticipantJSON,
     PhaseJSON,
     ProcessJSON,
-    ReasonJSON,
     RoleHoldersJSON,
     TakenActionJSON,
     view_json_schema,
@@ -76,6 +76,7 @@ __all__ = [
     "CASE_FORMAT",
     "COMMAND_TYPES",
     "FIELD_TYPE_TABLES",
+    "ID_MAX_LENGTH",
     "SHIPPED_GUARDS",
     "SYSTEM_ACTOR",
     "VIEW_SCHEMAS",
@@ -112,7 +113,6 @@ __all__ = [
     "ProcessRef",
     "Reason",
     "ReasonCode",
-    "ReasonJSON",
     "RoleHoldersJSON",
     "SimulatedClock",
     "Submit",

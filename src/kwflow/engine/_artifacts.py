@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any
 
 import attrs
 from pydantic import (
@@ -66,24 +66,63 @@ __all__ = ["FIELD_VALIDATION", "ArtifactSchema", "compile_artifact", "json_scala
 _CENT = Decimal("0.01")
 _ZERO = Decimal("0.00")
 
-# Messages for pydantic's error types that would otherwise read as Python.
-_MESSAGES = {
-    "missing": "a value is required",
-    "extra_forbidden": "there is no such field",
-    "string_type": "expected text",
-    "bool_type": "expected true or false",
-    "int_type": "expected a whole number",
-    "int_from_float": "expected a whole number",
-    "model_type": "expected an object mapping field ids to values",
-    "model_attributes_type": "expected an object mapping field ids to values",
-    "dict_type": "expected an object mapping field ids to values",
-    "list_type": "expected a list of records",
+# kwflow's code for each error type of pydantic (and of the validators
+# below), so a person reads kwflow's words, never pydantic's: a type missing
+# here is "field.invalid" ("the value is not valid"). The facts a code's
+# words need are read from the error's context by `_field_params`.
+_CODES = {
+    "missing": "field.missing",
+    "extra_forbidden": "field.unknown",
+    "string_type": "field.not-text",
+    "bool_type": "field.not-bool",
+    "int_type": "field.not-integer",
+    "int_from_float": "field.not-integer",
+    "int_parsing": "field.not-integer",
+    "model_type": "field.not-object",
+    "model_attributes_type": "field.not-object",
+    "dict_type": "field.not-object",
+    "list_type": "field.not-list",
+    "string_too_long": "field.too-long",
+    "string_too_short": "field.empty",
+    "too_short": "field.too-few",
+    "greater_than_equal": "field.too-small",
+    "less_than_equal": "field.too-large",
+    "enum_value": "field.not-allowed-value",
+    "date_type": "field.not-date",
+    "date_with_time": "field.date-with-time",
+    "datetime_type": "field.not-datetime",
+    "datetime_naive": "field.naive-datetime",
+    "money_type": "field.not-money",
+    "money_too_large": "field.money-too-large",
+    "money_precision": "field.money-precision",
+    "blank_text": "field.blank",
 }
+
+# The context entry of a pydantic error that holds each fact of kwflow's words.
+_CONTEXT = {"max": ("max_length", "le"), "min": ("min_length", "ge"), "allowed": ("allowed",)}
+
+
+def _field_params(code: str, context: Mapping[str, Any]) -> dict[str, str]:
+    """The facts ``code`` is worded from, read from a pydantic error's context."""
+    wanted = {
+        "field.too-long": ("max",),
+        "field.too-large": ("max",),
+        "field.too-few": ("min",),
+        "field.too-small": ("min",),
+        "field.not-allowed-value": ("allowed",),
+    }.get(code, ())
+    params: dict[str, str] = {}
+    for fact in wanted:
+        for key in _CONTEXT[fact]:
+            if key in context:
+                params[fact] = str(context[key])
+                break
+    return params
 
 
 def _date_value(value: Any) -> str:
     if isinstance(value, datetime):
-        raise PydanticCustomError("date_type", "expected a date without a time of day")
+        raise PydanticCustomError("date_with_time", "expected a date without a time of day")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, str):
@@ -137,7 +176,7 @@ def _money_value(value: Any) -> str:
     try:
         rounded = amount.quantize(_CENT)
     except InvalidOperation:
-        raise PydanticCustomError("money_type", "the amount is too large") from None
+        raise PydanticCustomError("money_too_large", "the amount is too large") from None
     if rounded != amount:
         raise PydanticCustomError("money_precision", "an amount has at most two decimal places")
     # Zero is written one way only, whatever its sign or exponent.
@@ -203,7 +242,16 @@ def _money(_field: MoneyField, _name: str) -> Any:
 
 
 def _enum(field: EnumField, _name: str) -> Any:
-    return Literal[tuple(v.id for v in field.values)]
+    allowed = tuple(v.id for v in field.values)
+    listed = ", ".join(repr(v) for v in allowed)
+
+    def one_of(value: Any) -> str:
+        # Exact text only, as a Literal would: the number 1 is not the value "1".
+        if isinstance(value, str) and value in allowed:
+            return value
+        raise PydanticCustomError("enum_value", "must be one of {allowed}", {"allowed": listed})
+
+    return Annotated[str, PlainValidator(one_of)]
 
 
 def _person(_field: PersonField, _name: str) -> Any:
@@ -304,19 +352,16 @@ class ArtifactSchema:
                 data = dict(data)  # type: ignore[call-overload]
             except (TypeError, ValueError):
                 raise ArtifactInvalid(
-                    self.artifact.id,
-                    [FieldProblem("", "expected an object mapping field ids to values")],
+                    self.artifact.id, [FieldProblem.of("", "field.not-object")]
                 ) from None
         try:
             instance = self.model.model_validate(data)
         except ValidationError as exc:
-            problems = [
-                FieldProblem(
-                    _format_path(tuple(error["loc"])),
-                    _MESSAGES.get(error["type"], error["msg"]),
-                )
-                for error in exc.errors(include_url=False, include_context=False)
-            ]
+            problems = []
+            for error in exc.errors(include_url=False, include_context=True):
+                code = _CODES.get(error["type"], "field.invalid")
+                params = _field_params(code, error.get("ctx") or {})
+                problems.append(FieldProblem.of(_format_path(tuple(error["loc"])), code, **params))
             raise ArtifactInvalid(self.artifact.id, problems) from None
         dumped = instance.model_dump(by_alias=True, exclude_none=True)
         return freeze(dumped)  # type: ignore[no-any-return]
@@ -328,13 +373,11 @@ class ArtifactSchema:
             for where, person in _values_at(data, person_path.path, ""):
                 roles = case.participants.get(person)
                 if roles is None:
-                    problems.append(
-                        FieldProblem(where, f"{person!r} is not taking part in the case")
-                    )
+                    problems.append(FieldProblem.of(where, "field.not-participant", person=person))
                 elif person_path.roles and person_path.roles.isdisjoint(roles):
                     wanted = ", ".join(sorted(person_path.roles))
                     problems.append(
-                        FieldProblem(where, f"{person!r} holds none of the roles {wanted}")
+                        FieldProblem.of(where, "field.lacks-role", person=person, roles=wanted)
                     )
         return problems
 

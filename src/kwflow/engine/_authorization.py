@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from kwflow.exceptions import ActionNotAllowed, NotPermitted
+from kwflow.exceptions import ActionNotAllowed, GuardFailed, NotPermitted
 from kwflow.history import EMPTY_MAP, FrozenMap
 
 from ._records import GuardContext, Reason, ReasonCode
@@ -47,6 +47,11 @@ def listing(names: Iterable[str]) -> str:
     return ", ".join(sorted(names)) or "none"
 
 
+def _names(names: Iterable[str]) -> str:
+    """Names as a fact of a reason: ``a, b, c`` (sorted), or empty (the Czech says "none")."""
+    return ", ".join(sorted(names))
+
+
 def present_roles(leaf: LeafPhase, case: Case) -> frozenset[str]:
     """Roles present in the case's leaf phase now: its ``present`` and those called in."""
     if case.called_in:
@@ -61,6 +66,7 @@ def closed_reason(case: Case) -> Reason | None:
     return Reason(
         ReasonCode.CLOSED,
         f"the case is closed with the outcome {case.outcome!r}; nothing more can happen",
+        params={"outcome": case.outcome},
     )
 
 
@@ -81,9 +87,13 @@ def permission_reason(
     held = case.participants.get(person, ())
     acting = [role for role in held if role in roles]
     if not acting:
+        # ``role`` names the first role it needs (what a host offers to
+        # assign); ``params["roles"]`` lists every one.
         return Reason(
             ReasonCode.LACKS_ROLE,
             f"it needs one of the roles {listing(roles)}; {person!r} holds {listing(held)}",
+            role=min(roles) if roles else None,
+            params={"roles": _names(roles), "person": person, "held": _names(held)},
         )
     if not check_presence:
         return None
@@ -95,6 +105,12 @@ def permission_reason(
             ReasonCode.NOT_PRESENT,
             f"{person!r} is not present in the phase {leaf.id!r} as {listing(acting)}{hint}",
             role=acting[0],
+            params={
+                "person": person,
+                "phase": leaf.id,
+                "roles": _names(acting),
+                "waiting": _names(waiting),
+            },
         )
     return None
 
@@ -125,6 +141,7 @@ def action_reasons(
                 ReasonCode.WRONG_PHASE,
                 f"it is taken in {listing(action.action.from_)}; the case is in "
                 f"{'/'.join(case.phase.path)!r}",
+                params={"phases": _names(action.action.from_), "phase": "/".join(case.phase.path)},
             )
         )
     requires_presence = action.action.requires_presence
@@ -142,6 +159,7 @@ def action_reasons(
             Reason(
                 ReasonCode.ALREADY_TAKEN,
                 f"it was already taken in the phase {leaf.id!r} and may be taken once there",
+                params={"phase": leaf.id},
             )
         )
     artifacts = case.artifacts
@@ -165,6 +183,11 @@ def action_reasons(
                     condition.message + suffix,
                     artifact=condition.artifact,
                     field=condition.field,
+                    params={
+                        "check": condition.check,
+                        "value": condition.value,
+                        "no_version": "false" if versions else "true",
+                    },
                 )
             )
     roles = case.roles
@@ -176,6 +199,7 @@ def action_reasons(
                     ReasonCode.ROLE_NOT_ASSIGNED,
                     f"the role {role!r} needs at least {needed} {people} assigned",
                     role=role,
+                    params={"needed": str(needed)},
                 )
             )
     if action.guards and run_guards:
@@ -244,18 +268,27 @@ def _guard_reasons(
         elif result is False or result is None:
             message = f"the guard {name!r} refused"
         else:
-            raise TypeError(
-                f"the guard {name!r} returned {result!r}; a guard returns True or a reason string"
-            )
-        yield Reason(ReasonCode.GUARD_REFUSED, message, guard=name)
+            raise GuardFailed(name, repr(result))
+        # The guard's own text is the host's words, kept as they are.
+        text = result if isinstance(result, str) else ""
+        yield Reason(ReasonCode.GUARD_REFUSED, message, guard=name, params={"text": text})
 
 
-def raise_refusal(command: str, doing: str, actor: str, reasons: list[Reason]) -> None:
+def raise_refusal(
+    command: str,
+    doing: str,
+    actor: str,
+    reasons: list[Reason],
+    *,
+    kind: str = "act",
+    facts: Mapping[str, str] | None = None,
+) -> None:
     """Raise the error that fits ``reasons``; do nothing when there are none.
 
     ``command`` names the refused command in `ActionNotAllowed` (an action
     id, ``"assign"``); ``doing`` says it for `NotPermitted` ("take the
-    action 'approve_plan'").
+    action 'approve_plan'"). ``kind`` and ``facts`` say the same as data
+    (``assign``, ``{"person": ..., "role": ...}``), for the Czech.
 
     A closed case or a wrong phase is `ActionNotAllowed` (nobody could do it
     now); otherwise a missing role or presence is `NotPermitted` (listing
@@ -267,7 +300,7 @@ def raise_refusal(command: str, doing: str, actor: str, reasons: list[Reason]) -
     codes = {reason.code for reason in reasons}
     situational = {ReasonCode.CLOSED, ReasonCode.WRONG_PHASE}
     if codes.isdisjoint(situational):
-        denied = [reason.message for reason in reasons if reason.code.permission]
+        denied = [reason for reason in reasons if reason.code.permission]
         if denied:
-            raise NotPermitted(actor, doing, denied)
-    raise ActionNotAllowed(command, [reason.message for reason in reasons])
+            raise NotPermitted(actor, doing, denied, kind=kind, facts=facts)
+    raise ActionNotAllowed(command, reasons, command=kind, facts=facts)

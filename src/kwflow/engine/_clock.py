@@ -11,6 +11,8 @@ import threading
 from datetime import UTC, datetime, timedelta
 from typing import Protocol, runtime_checkable
 
+from kwflow.exceptions import NaiveDatetime, WrongType
+
 __all__ = ["Clock", "SimulatedClock", "SystemClock", "aware_utc"]
 
 
@@ -73,6 +75,8 @@ class SimulatedClock:
         Elapsed time, in UTC: a day is 24 hours even across a daylight-saving
         change of the process timezone.
         """
+        if delta is not None and not isinstance(delta, timedelta):
+            raise WrongType("delta", "timedelta", type(delta).__name__)
         step = (delta or timedelta()) + timedelta(
             days=days, hours=hours, minutes=minutes, seconds=seconds
         )
@@ -85,15 +89,17 @@ class SimulatedClock:
 
 
 def aware_utc(moment: datetime) -> datetime:
-    """``moment`` as a plain stdlib datetime in UTC; naive moments raise ``ValueError``."""
+    """``moment`` as a plain stdlib datetime in UTC.
+
+    A naive moment raises `NaiveDatetime` (a ``ValueError``), anything but a
+    datetime `WrongType` (a ``TypeError``).
+    """
     if moment.__class__ is datetime and moment.tzinfo is UTC:
         return moment  # the common case: already a plain UTC datetime
     if not isinstance(moment, datetime):
-        raise TypeError(f"expected a datetime, found {type(moment).__name__}")
+        raise WrongType("moment", "datetime", type(moment).__name__)
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError(
-            f"{moment.isoformat()} has no timezone: kwflow only works with aware datetimes"
-        )
+        raise NaiveDatetime(moment.isoformat())
     utc = moment.astimezone(UTC)
     if type(utc) is datetime and utc.tzinfo is UTC:
         return utc

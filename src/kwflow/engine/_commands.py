@@ -8,8 +8,10 @@ here and every tool that speaks commands learns it: ``decide`` (in
 ``_decide``) says what it leads to, ``kwflow.authoring.describe_command``
 words it for people.
 
-Records check only what makes them a command at all (people are non-empty
-strings); whether the process allows it is decided against the case.
+Records check only what makes them a command at all: ids and names are
+strings of 1 to `ID_MAX_LENGTH` characters without control characters
+(`kwflow.exceptions.InvalidId`, `kwflow.exceptions.WrongType`), versions
+are whole numbers; whether the process allows it is decided against the case.
 
 Every record may carry an ``idempotency_key``: the engine carries out a
 command with a given key once and answers a repeat of it with the original
@@ -18,9 +20,12 @@ result (see ``_idempotency``).
 
 from __future__ import annotations
 
+import unicodedata
 from typing import TYPE_CHECKING, Any, get_args
 
 import attrs
+
+from kwflow.exceptions import InvalidId, InvalidValue, WrongType
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -28,6 +33,7 @@ if TYPE_CHECKING:
 __all__ = [
     "COMMAND_TYPES",
     "IDEMPOTENCY_KEY_MAX_LENGTH",
+    "ID_MAX_LENGTH",
     "Act",
     "Assign",
     "CallIn",
@@ -41,20 +47,60 @@ __all__ = [
 ]
 
 
-def _person(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """A person id is a non-empty string (the host's own id of the person)."""
-    del instance
-    what = attribute.name
+ID_MAX_LENGTH = 200
+"""The most characters an id or a name given in a command may have (see `_text_id`)."""
+
+
+def _text_id(what: str, value: object, *, kind: str = "id", limit: int = ID_MAX_LENGTH) -> None:
+    """An id is a string of 1 to `ID_MAX_LENGTH` characters with no control characters.
+
+    The limits keep ids a host can show, index and log: a 100,000-character
+    person id or a NUL in a case id is a bug or an attack, never a name.
+    """
     if not isinstance(value, str):
-        raise TypeError(f"{what} is a person id (a string), not {type(value).__name__}")
+        raise WrongType(what, kind, type(value).__name__)
+    problem = None
     if not value:
-        raise ValueError(f"{what} is a person id and may not be empty")
+        problem = "empty"
+    elif len(value) > limit:
+        problem = "too-long"
+    elif not value.isprintable() and any(unicodedata.category(c) == "Cc" for c in value):
+        problem = "control-character"
+    if problem is not None:
+        raise InvalidId(what, problem, limit=limit, kind=kind)
+
+
+def _id(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A case id, or the name of a role, action, artifact or process."""
+    del instance
+    _text_id(attribute.name, value)
+
+
+def _person(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A person id: the host's own id of the person, with the limits of any id."""
+    del instance
+    _text_id(attribute.name, value, kind="person-id")
 
 
 def _new_case_id(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    del instance, attribute
-    if value is not None and (not isinstance(value, str) or not value):
-        raise ValueError("a case id is a non-empty string")
+    """A new case's id: ``None`` (kwflow makes one) or an id."""
+    if value is not None:
+        _id(instance, attribute, value)
+
+
+def _version(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A version is ``None`` or a whole number, 0 or more; never text or a bool.
+
+    ``expected_version="1"`` from a web form would otherwise never equal the
+    case's version 1 and be reported as a conflict forever.
+    """
+    del instance
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise WrongType(attribute.name, "int", type(value).__name__)
+    if value < 0:
+        raise InvalidValue(attribute.name, "non-negative", str(value))
 
 
 IDEMPOTENCY_KEY_MAX_LENGTH = 255
@@ -62,21 +108,14 @@ IDEMPOTENCY_KEY_MAX_LENGTH = 255
 
 
 def _idempotency_key(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """A key is ``None`` or 1 to 255 characters without control characters.
+    """A key is ``None`` or 1 to `IDEMPOTENCY_KEY_MAX_LENGTH` characters without control characters.
 
     It is stored beside the case's events (and PostgreSQL text holds no NUL),
     so it is kept to what any host's request ids look like.
     """
-    del instance, attribute
-    if value is None:
-        return
-    if not isinstance(value, str):
-        raise TypeError(f"idempotency_key is a string, not {type(value).__name__}")
-    if not 0 < len(value) <= IDEMPOTENCY_KEY_MAX_LENGTH or not value.isprintable():
-        raise ValueError(
-            f"idempotency_key must be 1 to {IDEMPOTENCY_KEY_MAX_LENGTH} printable "
-            "characters (no control characters)"
-        )
+    del instance
+    if value is not None:
+        _text_id(attribute.name, value, limit=IDEMPOTENCY_KEY_MAX_LENGTH)
 
 
 @attrs.frozen(kw_only=True)
@@ -87,9 +126,9 @@ class OpenCase:
     ``case_id`` a random id is made.
     """
 
-    process: str
+    process: str = attrs.field(validator=_id)
     by: str = attrs.field(validator=_person)
-    version: int | None = None
+    version: int | None = attrs.field(default=None, validator=_version)
     case_id: str | None = attrs.field(default=None, validator=_new_case_id)
     idempotency_key: str | None = attrs.field(default=None, validator=_idempotency_key)
 
@@ -98,11 +137,11 @@ class OpenCase:
 class Assign:
     """``by`` gives ``person`` the ``role``; ``by`` holds a role in its ``assigned_by``."""
 
-    case_id: str
+    case_id: str = attrs.field(validator=_id)
     person: str = attrs.field(validator=_person)
-    role: str
+    role: str = attrs.field(validator=_id)
     by: str = attrs.field(validator=_person)
-    expected_version: int | None = None
+    expected_version: int | None = attrs.field(default=None, validator=_version)
     idempotency_key: str | None = attrs.field(default=None, validator=_idempotency_key)
 
 
@@ -110,11 +149,11 @@ class Assign:
 class Unassign:
     """``by`` takes the ``role`` from ``person``; the role keeps its ``min`` holders."""
 
-    case_id: str
+    case_id: str = attrs.field(validator=_id)
     person: str = attrs.field(validator=_person)
-    role: str
+    role: str = attrs.field(validator=_id)
     by: str = attrs.field(validator=_person)
-    expected_version: int | None = None
+    expected_version: int | None = attrs.field(default=None, validator=_version)
     idempotency_key: str | None = attrs.field(default=None, validator=_idempotency_key)
 
 
@@ -122,11 +161,11 @@ class Unassign:
 class Submit:
     """``by`` submits a new version of ``artifact`` with the fields ``data``."""
 
-    case_id: str
-    artifact: str
+    case_id: str = attrs.field(validator=_id)
+    artifact: str = attrs.field(validator=_id)
     data: Mapping[str, Any]
     by: str = attrs.field(validator=_person)
-    expected_version: int | None = None
+    expected_version: int | None = attrs.field(default=None, validator=_version)
     idempotency_key: str | None = attrs.field(default=None, validator=_idempotency_key)
 
 
@@ -134,11 +173,11 @@ class Submit:
 class Act:
     """``by`` takes ``action``; ``data`` is the artifact it ``records``, if it records one."""
 
-    case_id: str
-    action: str
+    case_id: str = attrs.field(validator=_id)
+    action: str = attrs.field(validator=_id)
     by: str = attrs.field(validator=_person)
     data: Mapping[str, Any] | None = None
-    expected_version: int | None = None
+    expected_version: int | None = attrs.field(default=None, validator=_version)
     idempotency_key: str | None = attrs.field(default=None, validator=_idempotency_key)
 
 
@@ -146,10 +185,10 @@ class Act:
 class CallIn:
     """``by``, who is present, calls the holders of an on-call ``role`` into the phase."""
 
-    case_id: str
-    role: str
+    case_id: str = attrs.field(validator=_id)
+    role: str = attrs.field(validator=_id)
     by: str = attrs.field(validator=_person)
-    expected_version: int | None = None
+    expected_version: int | None = attrs.field(default=None, validator=_version)
     idempotency_key: str | None = attrs.field(default=None, validator=_idempotency_key)
 
 
@@ -157,10 +196,10 @@ class CallIn:
 class Dismiss:
     """``by``, who is present, sends a called-in ``role`` out again."""
 
-    case_id: str
-    role: str
+    case_id: str = attrs.field(validator=_id)
+    role: str = attrs.field(validator=_id)
     by: str = attrs.field(validator=_person)
-    expected_version: int | None = None
+    expected_version: int | None = attrs.field(default=None, validator=_version)
     idempotency_key: str | None = attrs.field(default=None, validator=_idempotency_key)
 
 
@@ -172,8 +211,8 @@ class CheckDeadlines:
     ``check_deadlines`` step) does; the events are the system's.
     """
 
-    case_id: str
-    expected_version: int | None = None
+    case_id: str = attrs.field(validator=_id)
+    expected_version: int | None = attrs.field(default=None, validator=_version)
     idempotency_key: str | None = attrs.field(default=None, validator=_idempotency_key)
 
 

@@ -44,6 +44,11 @@ class CompiledCondition:
     field: str
     test: Callable[[Any], bool]
     needs: str
+    check: str = ""
+    """Which check it is (``equals``, ``one_of``, ``present``, ``absent``, ``non_empty``,
+    ``empty``, ``min_count``): a refusal's reason is worded from it in Czech."""
+    value: str = ""
+    """The value the check compares with, as shown in the message (``'given'``, ``2``)."""
 
     def holds(self, latest: Mapping[str, Any] | None) -> bool:
         """Whether the condition holds for the artifact's latest data (``None``: no version)."""
@@ -66,13 +71,16 @@ def compile_condition(condition: FieldCondition) -> CompiledCondition:
             return _same(value, wanted)
 
         needs = f"must equal {_shown(wanted)}"
+        check, shown = "equals", _shown(wanted)
     elif condition.one_of is not None:
         choices = tuple(json_scalar(choice) for choice in condition.one_of)
 
         def test(value: Any) -> bool:
             return any(_same(value, choice) for choice in choices)
 
-        needs = "must be one of " + ", ".join(_shown(c) for c in choices)
+        shown = ", ".join(_shown(c) for c in choices)
+        needs = "must be one of " + shown
+        check = "one_of"
     elif condition.present is not None:
         expected = condition.present
 
@@ -80,6 +88,7 @@ def compile_condition(condition: FieldCondition) -> CompiledCondition:
             return (value is not None) is expected
 
         needs = "must have a value" if expected else "must have no value"
+        check, shown = ("present" if expected else "absent"), ""
     elif condition.non_empty is not None:
         expected = condition.non_empty
 
@@ -93,6 +102,7 @@ def compile_condition(condition: FieldCondition) -> CompiledCondition:
             return filled is expected
 
         needs = "must not be empty" if expected else "must be empty"
+        check, shown = ("non_empty" if expected else "empty"), ""
     else:
         count = condition.min_count or 0
 
@@ -100,4 +110,5 @@ def compile_condition(condition: FieldCondition) -> CompiledCondition:
             return len(value) >= count if isinstance(value, tuple | list) else count == 0
 
         needs = f"must have at least {count} record{'s' if count != 1 else ''}"
-    return CompiledCondition(condition.artifact, condition.field, test, needs)
+        check, shown = "min_count", str(count)
+    return CompiledCondition(condition.artifact, condition.field, test, needs, check, shown)

@@ -26,7 +26,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, assert_never
 
-from kwflow.exceptions import ActionNotAllowed, ArtifactInvalid, NotPermitted, UnknownName
+from kwflow.exceptions import (
+    ActionNotAllowed,
+    ArtifactInvalid,
+    NotPermitted,
+    Reason,
+    ReasonCode,
+    UnknownName,
+)
 from kwflow.history import EMPTY_MAP, EventType
 
 from ._authorization import (
@@ -43,7 +50,7 @@ from ._deadlines import breaches_due, deadline_changes
 from ._machine import MoveRefused
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
     from datetime import datetime
 
     from kwflow.calendars import CalendarRegistry
@@ -51,7 +58,7 @@ if TYPE_CHECKING:
     from ._authorization import Guard
     from ._commands import CaseCommand
     from ._compiled import CompiledProcess
-    from ._records import Case, Reason
+    from ._records import Case
 
 __all__ = [
     "SYSTEM_ACTOR",
@@ -83,10 +90,15 @@ _DISMISSED = EventType.DISMISSED.value
 _BREACHED = EventType.DEADLINE_BREACHED.value
 
 
-def _refuse_if_closed(case: Case, command: str) -> None:
+def _names(names: Iterable[str]) -> str:
+    """Names as a fact of a reason: ``a, b`` (sorted), or empty."""
+    return ", ".join(sorted(names))
+
+
+def _refuse_if_closed(case: Case, command: str, *, kind: str, facts: Mapping[str, str]) -> None:
     closed = closed_reason(case)
     if closed is not None:
-        raise ActionNotAllowed(command, [closed.message])
+        raise ActionNotAllowed(command, [closed], command=kind, facts=facts)
 
 
 def _role(compiled: CompiledProcess, role: str) -> None:
@@ -115,15 +127,23 @@ def decide_open(compiled: CompiledProcess, *, by: str) -> list[Draft]:
 
 
 def _may_assign(
-    compiled: CompiledProcess, case: Case, role: str, *, by: str, command: str, doing: str
+    compiled: CompiledProcess,
+    case: Case,
+    role: str,
+    *,
+    by: str,
+    command: str,
+    doing: str,
+    kind: str,
+    facts: Mapping[str, str],
 ) -> None:
     """Refuse unless the role exists, the case is open and ``by`` may (un)assign it here."""
     _role(compiled, role)
-    _refuse_if_closed(case, command)
+    _refuse_if_closed(case, command, kind=kind, facts=facts)
     leaf = compiled.leaves[case.phase.id]
     denied = permission_reason(leaf, case, by, compiled.assigners[role])
     if denied is not None:
-        raise_refusal(command, doing, by, [denied])
+        raise_refusal(command, doing, by, [denied], kind=kind, facts=facts)
 
 
 def decide_assign(
@@ -131,25 +151,53 @@ def decide_assign(
 ) -> list[Draft]:
     """Assign ``person`` to ``role``: cardinality (``max``) and exclusivity hold."""
     command = f"assign {person!r} as {role}"
-    _may_assign(compiled, case, role, by=by, command=command, doing=f"assign people to {role!r}")
+    facts = {"person": person, "role": role}
+    _may_assign(
+        compiled,
+        case,
+        role,
+        by=by,
+        command=command,
+        doing=f"assign people to {role!r}",
+        kind="assign",
+        facts=facts,
+    )
     held = case.participants.get(person, ())
-    reasons: list[str] = []
+    reasons: list[Reason] = []
     if role in held:
-        reasons.append(f"{person!r} already holds the role {role!r}")
+        reasons.append(
+            Reason(
+                ReasonCode.ALREADY_HOLDS,
+                f"{person!r} already holds the role {role!r}",
+                role=role,
+                params={"person": person},
+            )
+        )
     maximum = compiled.roles[role].max
     holders = case.roles.get(role, ())
     if maximum is not None and len(holders) >= maximum and role not in held:
         reasons.append(
-            f"the role {role!r} takes at most {maximum} "
-            f"{'person' if maximum == 1 else 'people'} and is held by {listing(holders)}"
+            Reason(
+                ReasonCode.ROLE_FULL,
+                f"the role {role!r} takes at most {maximum} "
+                f"{'person' if maximum == 1 else 'people'} and is held by {listing(holders)}",
+                role=role,
+                params={"max": str(maximum), "holders": _names(holders)},
+            )
         )
     clashing = [other for other in held if other in compiled.exclusive[role]]
     if clashing:
         reasons.append(
-            f"{person!r} holds {listing(clashing)}, which may not be held together with {role!r}"
+            Reason(
+                ReasonCode.EXCLUSIVE_ROLES,
+                f"{person!r} holds {listing(clashing)}, "
+                f"which may not be held together with {role!r}",
+                role=role,
+                params={"person": person, "roles": _names(clashing)},
+            )
         )
     if reasons:
-        raise ActionNotAllowed(command, reasons)
+        raise ActionNotAllowed(command, reasons, command="assign", facts=facts)
     return [(_ASSIGNED, by, {"person": person, "role": role})]
 
 
@@ -158,23 +206,36 @@ def decide_unassign(
 ) -> list[Draft]:
     """Take ``role`` from ``person``; the role keeps at least its ``min`` holders."""
     command = f"unassign {person!r} from {role}"
+    facts = {"person": person, "role": role}
     _may_assign(
-        compiled, case, role, by=by, command=command, doing=f"unassign people from {role!r}"
+        compiled,
+        case,
+        role,
+        by=by,
+        command=command,
+        doing=f"unassign people from {role!r}",
+        kind="unassign",
+        facts=facts,
     )
     holders = case.roles.get(role, ())
     if person not in holders:
-        raise ActionNotAllowed(command, [f"{person!r} does not hold the role {role!r}"])
+        reason = Reason(
+            ReasonCode.NOT_HOLDING,
+            f"{person!r} does not hold the role {role!r}",
+            role=role,
+            params={"person": person},
+        )
+        raise ActionNotAllowed(command, [reason], command="unassign", facts=facts)
     minimum = compiled.roles[role].min
     if len(holders) - 1 < minimum:
-        raise ActionNotAllowed(
-            command,
-            [
-                (
-                    f"the role {role!r} needs at least {minimum} "
-                    f"{'person' if minimum == 1 else 'people'}; assign someone else first"
-                )
-            ],
+        reason = Reason(
+            ReasonCode.ROLE_MINIMUM,
+            f"the role {role!r} needs at least {minimum} "
+            f"{'person' if minimum == 1 else 'people'}; assign someone else first",
+            role=role,
+            params={"min": str(minimum)},
         )
+        raise ActionNotAllowed(command, [reason], command="unassign", facts=facts)
     return [(_UNASSIGNED, by, {"person": person, "role": role})]
 
 
@@ -193,21 +254,21 @@ def decide_submit(
     if schema is None:
         raise UnknownName("artifact", artifact, list(compiled.artifacts))
     command = f"submit {artifact}"
-    _refuse_if_closed(case, command)
+    facts = {"artifact": artifact}
+    _refuse_if_closed(case, command, kind="submit", facts=facts)
     leaf = compiled.leaves[case.phase.id]
     denied = permission_reason(leaf, case, by, schema.writers)
     if denied is not None:
-        raise_refusal(command, f"write {artifact!r}", by, [denied])
+        raise_refusal(command, f"write {artifact!r}", by, [denied], kind="submit", facts=facts)
     if leaf.writable is not None and artifact not in leaf.writable:
-        raise ActionNotAllowed(
-            command,
-            [
-                (
-                    f"the phase {leaf.id!r} does not allow writing {artifact!r}; "
-                    f"it allows {listing(leaf.writable)}"
-                )
-            ],
+        reason = Reason(
+            ReasonCode.NOT_WRITABLE,
+            f"the phase {leaf.id!r} does not allow writing {artifact!r}; "
+            f"it allows {listing(leaf.writable)}",
+            artifact=artifact,
+            params={"phase": leaf.id, "writable": _names(leaf.writable)},
         )
+        raise ActionNotAllowed(command, [reason], command="submit", facts=facts)
     values = schema.validate(data)
     problems = schema.people_problems(values, case)
     if problems:
@@ -250,18 +311,21 @@ def decide_act(
     if compiled_action is None:
         raise UnknownName("action", action, list(compiled.actions))
     doing = f"take the action {action!r}"
+    facts = {"action": action}
     # Guards are host code: run them only once everything else holds.
     reasons: list[Reason] = action_reasons(
         compiled, case, compiled_action, by, guards, now=now, run_guards=False
     )
-    raise_refusal(action, doing, by, reasons)
+    raise_refusal(action, doing, by, reasons, facts=facts)
     records = compiled_action.action.records
     values = EMPTY_MAP
     if records is None:
         if data is not None:
-            raise ActionNotAllowed(
-                action, ["it records no artifact, so it takes no data (give data=None)"]
+            reason = Reason(
+                ReasonCode.TAKES_NO_DATA,
+                "it records no artifact, so it takes no data (give data=None)",
             )
+            raise ActionNotAllowed(action, [reason], facts={"action": action})
     else:
         schema = compiled.artifacts[records]
         values = schema.validate({} if data is None else data)
@@ -272,7 +336,7 @@ def decide_act(
         # Everything but the guards held a moment ago on this same case:
         # only the guards, which see the data, are left to ask.
         reasons = guard_reasons(compiled, case, compiled_action, by, guards, now=now, data=values)
-        raise_refusal(action, doing, by, reasons)
+        raise_refusal(action, doing, by, reasons, facts=facts)
     # The compiled action's id, not the caller's string: one string for every event.
     action = compiled_action.id
     leaf_id = case.phase.id
@@ -284,9 +348,12 @@ def decide_act(
         except MoveRefused:
             # The compiled tables said the action may be taken here; a
             # machine that disagrees is a bug, reported without its internals.
-            raise ActionNotAllowed(
-                action, [f"the process has no move {action!r} from {leaf_id!r}"]
-            ) from None
+            reason = Reason(
+                ReasonCode.NO_MOVE,
+                f"the process has no move {action!r} from {leaf_id!r}",
+                params={"action": action, "phase": leaf_id},
+            )
+            raise ActionNotAllowed(action, [reason], facts={"action": action}) from None
         leaf_id = path[-1]
     outcome = compiled.leaves[leaf_id].outcome
     changes = deadline_changes(
@@ -325,45 +392,55 @@ def decide_act(
 def _on_call_check(compiled: CompiledProcess, case: Case, role: str, command: str) -> None:
     leaf = compiled.leaves[case.phase.id]
     if role not in leaf.on_call:
-        raise ActionNotAllowed(
-            command,
-            [
-                (
-                    f"the role {role!r} is not on call in the phase {leaf.id!r}; "
-                    f"on call there: {listing(leaf.on_call)}"
-                )
-            ],
+        reason = Reason(
+            ReasonCode.NOT_ON_CALL,
+            f"the role {role!r} is not on call in the phase {leaf.id!r}; "
+            f"on call there: {listing(leaf.on_call)}",
+            role=role,
+            params={"phase": leaf.id, "on_call": _names(leaf.on_call)},
         )
+        raise ActionNotAllowed(command, [reason], command="call_in", facts={"role": role})
 
 
-def _present_participant(compiled: CompiledProcess, case: Case, by: str, command: str) -> None:
+def _present_participant(
+    compiled: CompiledProcess, case: Case, by: str, command: str, *, kind: str, role: str
+) -> None:
     leaf = compiled.leaves[case.phase.id]
     present = present_roles(leaf, case)
     held = case.participants.get(by, ())
     if not any(role in present for role in held):
-        raise NotPermitted(
-            by,
-            command,
-            [
-                (
-                    f"{by!r} is not present in the phase {leaf.id!r} (as {listing(held)}); "
-                    f"present: {listing(present)}"
-                )
-            ],
+        reason = Reason(
+            ReasonCode.NOT_PRESENT,
+            f"{by!r} is not present in the phase {leaf.id!r} (as {listing(held)}); "
+            f"present: {listing(present)}",
+            params={
+                "person": by,
+                "phase": leaf.id,
+                "roles": _names(held),
+                "present": _names(present),
+            },
         )
+        raise NotPermitted(by, command, [reason], kind=kind, facts={"role": role})
 
 
 def decide_call_in(compiled: CompiledProcess, case: Case, role: str, *, by: str) -> list[Draft]:
     """Call an on-call role in: a present participant asks, someone holds the role."""
     _role(compiled, role)
     command = f"call in {role}"
-    _refuse_if_closed(case, command)
+    facts = {"role": role}
+    _refuse_if_closed(case, command, kind="call_in", facts=facts)
     _on_call_check(compiled, case, role, command)
-    _present_participant(compiled, case, by, command)
+    _present_participant(compiled, case, by, command, kind="call_in", role=role)
     if role in case.called_in:
-        raise ActionNotAllowed(command, [f"the role {role!r} is already called in"])
+        reason = Reason(
+            ReasonCode.ALREADY_CALLED_IN, f"the role {role!r} is already called in", role=role
+        )
+        raise ActionNotAllowed(command, [reason], command="call_in", facts=facts)
     if not case.roles.get(role):
-        raise ActionNotAllowed(command, [f"nobody holds the role {role!r} in this case"])
+        reason = Reason(
+            ReasonCode.NOBODY_HOLDS, f"nobody holds the role {role!r} in this case", role=role
+        )
+        raise ActionNotAllowed(command, [reason], command="call_in", facts=facts)
     return [(_CALLED_IN, by, {"role": role})]
 
 
@@ -371,10 +448,12 @@ def decide_dismiss(compiled: CompiledProcess, case: Case, role: str, *, by: str)
     """Send a called-in role out again; anyone present (the role too) may."""
     _role(compiled, role)
     command = f"dismiss {role}"
-    _refuse_if_closed(case, command)
+    facts = {"role": role}
+    _refuse_if_closed(case, command, kind="dismiss", facts=facts)
     if role not in case.called_in:
-        raise ActionNotAllowed(command, [f"the role {role!r} is not called in"])
-    _present_participant(compiled, case, by, command)
+        reason = Reason(ReasonCode.NOT_CALLED_IN, f"the role {role!r} is not called in", role=role)
+        raise ActionNotAllowed(command, [reason], command="dismiss", facts=facts)
+    _present_participant(compiled, case, by, command, kind="dismiss", role=role)
     return [(_DISMISSED, by, {"role": role})]
 
 

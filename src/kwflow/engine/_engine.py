@@ -39,9 +39,11 @@ from kwflow.exceptions import (
     CaseExists,
     CaseNotFound,
     ConcurrencyConflict,
+    InvalidValue,
     MalformedEvent,
     ProcessChanged,
     TamperedHistory,
+    WrongType,
 )
 from kwflow.history import GENESIS_HASH, EventType, FrozenMap, new_event, verify_history
 from kwflow.store import DeadlineEntry, Snapshot, SqliteStore, default_sqlite_path
@@ -49,6 +51,7 @@ from kwflow.store import DeadlineEntry, Snapshot, SqliteStore, default_sqlite_pa
 from ._authorization import action_reasons
 from ._clock import Clock, SystemClock, aware_utc
 from ._commands import (
+    COMMAND_TYPES,
     Act,
     Assign,
     CallIn,
@@ -132,7 +135,7 @@ class Engine:
     ) -> None:
         """Make an engine; every process in ``registry`` is compiled (and checked) now."""
         if snapshot_every < 0:
-            raise ValueError("snapshot_every is a number of events, 0 or more")
+            raise InvalidValue("snapshot_every", "non-negative", repr(snapshot_every))
         self._registry = registry
         self._store = store if store is not None else default_store()
         self._clock: Clock = clock if clock is not None else SystemClock()
@@ -174,7 +177,7 @@ class Engine:
         It also replaces kwflow's built-in guard of that name, if any.
         """
         if not callable(guard):
-            raise TypeError(f"the guard {name!r} must be callable")
+            raise WrongType(name, "callable", type(guard).__name__)
         # Copy on write: a command reading the mapping never sees it change.
         self._guards = {**self._guards, name: guard}
 
@@ -199,6 +202,8 @@ class Engine:
         """
         if isinstance(command, OpenCase):
             return self._open(command)
+        if not isinstance(command, COMMAND_TYPES):
+            raise WrongType("command", "command", type(command).__name__)
         return self._run(command, retries)[0]
 
     def open_case(

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
 
+from kwflow.exceptions import Reason, ReasonCode
 from kwflow.history import EMPTY_MAP, FrozenMap, freeze, thaw
 
 from ._views import action_option_to_dict, case_view_to_dict
@@ -255,38 +256,6 @@ class CaseView:
         """The newest visible version of an artifact, or ``None``."""
         versions = self.artifacts.get(artifact_id)
         return versions[-1] if versions else None
-
-
-class ReasonCode(StrEnum):
-    """Why an action (or another command) is not allowed."""
-
-    CLOSED = "closed"
-    WRONG_PHASE = "wrong_phase"
-    LACKS_ROLE = "lacks_role"
-    NOT_PRESENT = "not_present"
-    ALREADY_TAKEN = "already_taken"
-    MISSING_ARTIFACT = "missing_artifact"
-    FIELD_CONDITION = "field_condition"
-    ROLE_NOT_ASSIGNED = "role_not_assigned"
-    GUARD_REFUSED = "guard_refused"
-    GUARD_NOT_REGISTERED = "guard_not_registered"
-
-    @property
-    def permission(self) -> bool:
-        """Whether the reason is about who the person is (``NotPermitted``)."""
-        return self in (ReasonCode.LACKS_ROLE, ReasonCode.NOT_PRESENT)
-
-
-@attrs.frozen
-class Reason:
-    """One reason an action is not allowed, with what it is about and a message."""
-
-    code: ReasonCode
-    message: str
-    artifact: str | None = None
-    field: str | None = None
-    role: str | None = None
-    guard: str | None = None
 
 
 @attrs.frozen

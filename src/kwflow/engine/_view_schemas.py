@@ -18,6 +18,7 @@ from typing import Annotated, Any
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from pydantic.json_schema import models_json_schema
 
+from kwflow.exceptions import ErrorJSON, ReasonJSON
 from kwflow.history import FrozenMap
 
 from ._records import DeadlineStatus, ReasonCode
@@ -34,7 +35,6 @@ __all__ = [
     "ParticipantJSON",
     "PhaseJSON",
     "ProcessJSON",
-    "ReasonJSON",
     "RoleHoldersJSON",
     "TakenActionJSON",
     "view_json_schema",
@@ -66,17 +66,6 @@ class NamedJSON(_Shape):
 
     id: str = Field(description="the id the process file gives it")
     label: LabelJSON = Field(description="its name as people read it")
-
-
-class ReasonJSON(_Shape):
-    """One reason an action (or another command) is not allowed."""
-
-    code: Code = Field(description="what kind of reason it is")
-    artifact: str | None = Field(description="the artifact it is about, if any")
-    field: str | None = Field(description="the artifact's field it is about, if any")
-    role: str | None = Field(description="the role it is about, if any")
-    guard: str | None = Field(description="the guard that refused, if any")
-    message: str = Field(description="the reason in English")
 
 
 class ActionOptionJSON(_Shape):
@@ -190,6 +179,7 @@ VIEW_SCHEMAS: FrozenMap[str, type[BaseModel]] = FrozenMap(
         "CaseView": CaseViewJSON,
         "ActionOption": ActionOptionJSON,
         "Reason": ReasonJSON,
+        "Error": ErrorJSON,
     }
 )
 """The JSON shapes of the public API, by the name of what gives them (``CaseView.to_dict``)."""

@@ -43,20 +43,13 @@ def label_to_dict(label: Label) -> dict[str, str]:
 
 
 def reason_to_dict(reason: Reason) -> dict[str, Any]:
-    """One reason an action is not allowed: its code, what it is about, its message.
+    """One reason an action is not allowed, as `Reason.to_dict` gives it (the one place).
 
-    The one place a reason becomes JSON (for action options and, later,
-    refusal errors alike): every key is always present, ``null`` when the
-    reason is not about that kind of thing.
+    Code, facts (``params``), the message in Czech and English, and what it is
+    about; every key is always present, ``null`` when the reason is not about
+    that kind of thing. Refusal errors give their reasons the same way.
     """
-    return {
-        "code": reason.code.value,
-        "artifact": reason.artifact,
-        "field": reason.field,
-        "role": reason.role,
-        "guard": reason.guard,
-        "message": reason.message,
-    }
+    return reason.to_dict()
 
 
 def action_option_to_dict(option: ActionOption) -> dict[str, Any]:

@@ -796,7 +796,11 @@ class _Search:
             if invariant.id not in self.violations:
                 prefix = self.trace_to(source) if source >= 0 else ()
                 self.violations[invariant.id] = Violation(
-                    invariant.id, invariant.label.text("en"), reason, (*prefix, step)
+                    invariant.id,
+                    invariant.label.text("en"),
+                    reason,
+                    (*prefix, step),
+                    label_cs=invariant.label.text("cs"),
                 )
 
 

@@ -6,17 +6,126 @@ Everything here is a frozen record with ``to_dict()`` for ``--format json``;
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from kwflow.i18n import say
+
 if TYPE_CHECKING:
     from collections.abc import Mapping
+
+    from kwflow.i18n import Catalogue, Language
 
 __all__ = ["DEADLINE_STATUSES", "ExplorationReport", "Finding", "Step", "Violation"]
 
 DEADLINE_STATUSES = ("not_started", "pending", "met", "breached", "cancelled")
 """The statuses the explorer follows a deadline through, in this order."""
+
+# The words of a version's conditions (`condition_text`), in Czech: the
+# notation is kwflow's own (``field present``, ``field in [a,b]``), so its
+# few words are replaced, never a sentence translated.
+_NOTATION_CS = (
+    (re.compile(r" not in \["), " mimo ["),
+    (re.compile(r" in \["), " z ["),
+    (re.compile(r" present(?=,|$)"), " vyplněno"),
+    (re.compile(r" absent(?=,|$)"), " nevyplněno"),
+    (re.compile(r" non-empty(?=,|$)"), " neprázdné"),
+    (re.compile(r" empty(?=,|$)"), " prázdné"),
+)
+
+
+def czech_notation(version: str) -> str:
+    """A version's conditions (``suitable=true, minutes present``) with Czech words."""
+    for pattern, words in _NOTATION_CS:
+        version = pattern.sub(words, version)
+    return version
+
+
+# What the report says, by language (`ExplorationReport.to_text`).
+_SAY: Catalogue = {
+    "process": {"cs": "proces {id}, verze {version}", "en": "process {id} version {version}"},
+    "exhaustive": {
+        "cs": (
+            "  prozkoumáno úplně: {states:plural:stav|stavy|stavů}, "
+            "{transitions:plural:přechod|přechody|přechodů}, nejvzdálenější stav je "
+            "{depth:plural:krok|kroky|kroků} od začátku, {seconds} s"
+        ),
+        "en": (
+            "  explored exhaustively: {states} states, {transitions} "
+            "transitions, deepest state {depth} steps away, {seconds} s"
+        ),
+    },
+    "bounded": {
+        "cs": (
+            "  NEÚPLNÉ: po {states:plural:stavu|stavech|stavech} a "
+            "{transitions:plural:přechodu|přechodech|přechodech} byla dosažena mez ({bound}), "
+            "hloubka {depth}, {seconds} s; co následuje, platí jen do tohoto místa"
+        ),
+        "en": (
+            "  NOT exhaustive: a bound was reached ({bound}) after {states} "
+            "states, {transitions} transitions, depth {depth}, "
+            "{seconds} s; what follows holds only up to there"
+        ),
+    },
+    "outcomes": {
+        "cs": "dosažené výsledky (nejkratší cesta):",
+        "en": "outcomes reached (shortest trace):",
+    },
+    "outcome": {"cs": "  {code}: {steps:plural:krok|kroky|kroků}", "en": "  {code}: {steps} steps"},
+    "never-reached": {"cs": "  {code}: NIKDY NEDOSAŽEN", "en": "  {code}: NEVER REACHED"},
+    "deadlines": {"cs": "lhůty (dosažitelné stavy):", "en": "deadlines (statuses reachable):"},
+    "no-deadlines": {"cs": "lhůty: žádné", "en": "deadlines: none"},
+    "problems": {"cs": "problémy: {count}", "en": "problems: {count}"},
+    "none": {"cs": "žádné", "en": "none"},
+    "dead_end": {
+        "cs": (
+            "  slepá ulička ve fázi {phase} ({states:plural:stav|stavy|stavů}): nikdo přítomný "
+            "nemůže udělat žádný krok (žádný úkon, dokument, přidělení ani přizvání)"
+        ),
+        "en": "  dead end in {phase} ({states} states): {message}",
+    },
+    "stuck": {
+        "cs": (
+            "  uvíznutí ve fázi {phase} ({states:plural:stav|stavy|stavů}): kroky zbývají, "
+            "ale žádný z nich už nevede k výsledku"
+        ),
+        "en": "  stuck in {phase} ({states} states): {message}",
+    },
+    "never-enabled": {
+        "cs": "  úkon {action} není nikdy povolen",
+        "en": "  action {action} is never enabled",
+    },
+    "unreached-phase": {
+        "cs": "  fáze {phase} není nikdy dosažena",
+        "en": "  phase {phase} is never reached",
+    },
+    "violation": {
+        "cs": (
+            "  invariant {invariant} ({label}) je porušen po {steps:plural:kroku|krocích|krocích}"
+        ),
+        "en": "  invariant {invariant} broken after {steps} steps: {message}",
+    },
+    "deadline-never-met": {
+        "cs": "  lhůta {deadline} není nikdy splněna",
+        "en": "  deadline {deadline!r} is never met",
+    },
+    "depth": {"cs": "hloubka {n}", "en": "depth {n}"},
+    "kinds": {"cs": "druhy verzí dokumentů {names}", "en": "kinds of version of {names}"},
+}
+
+
+def _bound_text(bound: str, lang: Language) -> str:
+    """The bound that stopped a search (``depth 5``...), in ``lang``."""
+    if lang == "en":
+        return bound
+    if bound.startswith("depth "):
+        return say(_SAY, "depth", lang, n=bound.removeprefix("depth "))
+    if bound.startswith("kinds of version of "):
+        return say(_SAY, "kinds", lang, names=bound.removeprefix("kinds of version of "))
+    return bound  # "max_states N": the option's own name
+
 
 # ------------------------------------------------------------------ the report
 
@@ -44,6 +153,12 @@ class Step:
     also: str = ""
 
     def __str__(self) -> str:
+        return self.text("en")
+
+    def text(self, lang: Language = "en") -> str:
+        """The step as a line of the report, in English or Czech."""
+        if lang == "cs":
+            return self._czech()
         actor = self.role + (f" (also {self.also})" if self.also else "")
         version = f" [{self.version}]" if self.version else ""
         if self.kind == "open":
@@ -67,6 +182,30 @@ class Step:
             text = f"{actor} dismisses {self.target}"
         return f"[{self.phase}] {text}"
 
+    def _czech(self) -> str:
+        actor = self.role + (f" (také {self.also})" if self.also else "")
+        version = f" [{czech_notation(self.version)}]" if self.version else ""
+        if self.kind == "open":
+            text = f"{actor} otevře případ"
+        elif self.kind == "assign":
+            whom = f" osobě s rolí {self.holder}" if self.holder else ""
+            text = f"{actor} přidělí roli {self.target}{whom}"
+        elif self.kind == "unassign":
+            text = f"{actor} odebere roli {self.target}"
+        elif self.kind == "submit":
+            text = f"{actor} uloží {self.target}{version}"
+        elif self.kind == "act":
+            text = f"{actor} provede {self.target}"
+            if self.version:
+                text += f" se záznamem{version}"
+            if self.to:
+                text += f" -> {self.to}"
+        elif self.kind == "call_in":
+            text = f"{actor} přizve {self.target}"
+        else:
+            text = f"{actor} propustí {self.target}"
+        return f"[{self.phase}] {text}"
+
     def to_dict(self) -> dict[str, str]:
         """The step as JSON data, with its reading under ``text``."""
         data = attrs.asdict(self)
@@ -82,6 +221,9 @@ class Violation:
     label: str
     message: str
     trace: tuple[Step, ...]
+    label_cs: str = ""
+    """The invariant's Czech label: the Czech report names the invariant by it
+    (``message`` is the English account of how it broke)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The violation as JSON data."""
@@ -193,51 +335,59 @@ class ExplorationReport:
             "problems": self.problems,
         }
 
-    def to_text(self, *, traces: bool = True) -> str:
-        """The report for people, as ``kwflow explore`` prints it."""
-        lines = [f"process {self.process_id} version {self.version}"]
+    def to_text(self, *, traces: bool = True, lang: Language = "en") -> str:
+        """The report for people, as ``kwflow explore`` prints it, in English or Czech."""
+
+        def line(key: str, **facts: object) -> str:
+            return say(_SAY, key, lang, **{k: str(v) for k, v in facts.items()})
+
+        def trace_lines(trace: tuple[Step, ...]) -> list[str]:
+            return [f"    {i}. {step.text(lang)}" for i, step in enumerate(trace, 1)]
+
+        seconds = f"{self.seconds:.2f}"
+        lines = [line("process", id=self.process_id, version=self.version)]
+        counts = {"states": self.states, "transitions": self.transitions, "depth": self.depth}
         if self.exhaustive:
-            lines.append(
-                f"  explored exhaustively: {self.states} states, {self.transitions} "
-                f"transitions, deepest state {self.depth} steps away, {self.seconds:.2f} s"
-            )
+            lines.append(line("exhaustive", seconds=seconds, **counts))
         else:
-            lines.append(
-                f"  NOT exhaustive: a bound was reached ({self.bound}) after {self.states} "
-                f"states, {self.transitions} transitions, depth {self.depth}, "
-                f"{self.seconds:.2f} s; what follows holds only up to there"
-            )
-        lines.append("outcomes reached (shortest trace):")
+            bound = _bound_text(self.bound or "", lang)
+            lines.append(line("bounded", seconds=seconds, bound=bound, **counts))
+        lines.append(line("outcomes"))
         for code, trace in self.outcomes.items():
-            lines.append(f"  {code}: {len(trace)} steps")
+            lines.append(line("outcome", code=code, steps=len(trace)))
             if traces:
-                lines += [f"    {i}. {step}" for i, step in enumerate(trace, 1)]
+                lines += trace_lines(trace)
         for code in self.unreachable_outcomes:
-            lines.append(f"  {code}: NEVER REACHED")
-        lines.append("deadlines (statuses reachable):" if self.deadlines else "deadlines: none")
+            lines.append(line("never-reached", code=code))
+        lines.append(line("deadlines") if self.deadlines else line("no-deadlines"))
         for deadline, statuses in self.deadlines.items():
             lines.append(f"  {deadline}: {', '.join(statuses)}")
         problems = self.problems
-        lines.append(f"problems: {len(problems) or 'none'}")
+        lines.append(line("problems", count=len(problems) or line("none")))
         for finding in (*self.dead_ends, *self.stuck):
-            title = "dead end" if finding.kind == "dead_end" else "stuck"
+            kind = "dead_end" if finding.kind == "dead_end" else "stuck"
             lines.append(
-                f"  {title} in {finding.phase} ({finding.states} states): {finding.message}"
+                line(kind, phase=finding.phase, states=finding.states, message=finding.message)
             )
             if traces:
-                lines += [f"    {i}. {step}" for i, step in enumerate(finding.trace, 1)]
+                lines += trace_lines(finding.trace)
         for action in self.never_enabled:
-            lines.append(f"  action {action} is never enabled")
+            lines.append(line("never-enabled", action=action))
         for phase in self.unreached_phases:
-            lines.append(f"  phase {phase} is never reached")
+            lines.append(line("unreached-phase", phase=phase))
         for violation in self.violations:
             lines.append(
-                f"  invariant {violation.invariant} broken after {len(violation.trace)} "
-                f"steps: {violation.message}"
+                line(
+                    "violation",
+                    invariant=violation.invariant,
+                    label=violation.label_cs or violation.invariant,
+                    steps=len(violation.trace),
+                    message=violation.message,
+                )
             )
             if traces:
-                lines += [f"    {i}. {step}" for i, step in enumerate(violation.trace, 1)]
-        for line in problems:
-            if line.startswith("deadline"):
-                lines.append(f"  {line}")
+                lines += trace_lines(violation.trace)
+        for deadline, statuses in self.deadlines.items():
+            if "pending" in statuses and "met" not in statuses:
+                lines.append(line("deadline-never-met", deadline=deadline))
         return "\n".join(lines)
