@@ -149,3 +149,23 @@ def test_one_line_and_pretty_forms_of_a_large_file_give_the_same_process() -> No
     first = load_process_text(one_line, check=False)
     assert load_process_text(block, check=False) == first
     assert len(first.roles) == len(roles) * 41
+
+
+def test_the_mistakes_in_the_docs_say_what_the_docs_show() -> None:
+    from tests.support.definition import marked_blocks, merge_sections
+    from tests.support.paths import DOCS
+
+    page = DOCS / "checks.md"
+    base = marked_blocks(page, "base")[0].text
+    said = {block.rule: block.text for block in marked_blocks(page, "said")}
+    mistakes = marked_blocks(page, "mistake")
+    assert {m.rule for m in mistakes} == set(said)
+    assert len(mistakes) >= 4
+    for mistake in mistakes:
+        problems = problems_of(merge_sections(base, mistake.text))
+        shown = [
+            problem_text(p, lang, for_people=True).split(": ", 1)[1]
+            for lang in ("en", "cs")
+            for p in problems
+        ]
+        assert "\n".join(shown) + "\n" == said[mistake.rule], mistake.rule
