@@ -169,3 +169,28 @@ def test_the_mistakes_in_the_docs_say_what_the_docs_show() -> None:
             for p in problems
         ]
         assert "\n".join(shown) + "\n" == said[mistake.rule], mistake.rule
+
+
+def test_the_process_to_copy_in_the_czech_guide_is_clean_and_sound(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.support.definition import marked_blocks
+    from tests.support.paths import DOCS
+
+    [block] = marked_blocks(DOCS / "pro-metodiky.md", "process")
+    path = tmp_path / "muj_proces.yaml"
+    path.write_text(block.text, encoding="utf-8")
+    assert problems_of(block.text) == []
+    assert main(["check", "--lang", "cs", "--strict", str(path)]) == 0
+    assert main(["explore", str(path)]) == 0
+    assert "no problem was found" in capsys.readouterr().out
+
+
+def test_the_indentation_example_in_the_czech_guide_is_real() -> None:
+    from tests.support.paths import DOCS
+
+    page = (DOCS / "pro-metodiky.md").read_text(encoding="utf-8")
+    path = MISTAKES / "indent-too-shallow.yaml"
+    [problem] = problems_of(path.read_bytes(), "processes/muj_proces.yaml")
+    shown = problem_text(problem, "cs", for_people=True)
+    assert "\n".join("    " + line for line in shown.splitlines()) in page
