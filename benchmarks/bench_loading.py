@@ -86,11 +86,13 @@ def section(rows: list[tuple[str, str, int, float]]) -> str:
     lines = [
         "## Loading large process files (`benchmarks/bench_loading.py`)",
         "",
-        f"Measured {when} on {platform.machine()}, Python {platform.python_version()}, "
-        f"PyYAML {yaml.__version__} (libyaml: {yaml.__with_libyaml__}). `parse_process` of the "
-        "family conference grown by roles with long descriptions; best of three runs. "
-        f"Files past {MAX_FILE_BYTES:,} bytes (5 MiB) are refused before they are read "
-        "(`yaml.too-large`).",
+        (
+            f"Measured {when} on {platform.machine()}, Python {platform.python_version()}, "
+            f"PyYAML {yaml.__version__} (libyaml: {yaml.__with_libyaml__}). `parse_process` of the "
+            "family conference grown by roles with long descriptions; best of three runs. "
+            f"Files past {MAX_FILE_BYTES:,} bytes (5 MiB) are refused before they are read "
+            "(`yaml.too-large`)."
+        ),
         "",
         "| size | shape | bytes | seconds |",
         "|---|---|---|---|",
@@ -98,9 +100,11 @@ def section(rows: list[tuple[str, str, int, float]]) -> str:
     lines += [f"| {label} | {shape} | {size:,} | {secs:.2f} |" for label, shape, size, secs in rows]
     lines += [
         "",
-        "A one-line file costs one extra pass of libyaml's parser (which keeps its own "
-        "stack) to measure its nesting exactly before libyaml composes it; before issue 15 "
-        "such a file went to the pure-Python reader: 3.9 s for 2 MB, 5-9 s for 10 MB.",
+        (
+            "A one-line file costs one extra pass of libyaml's parser (which keeps its own "
+            "stack) to measure its nesting exactly before libyaml composes it; before issue 15 "
+            "such a file went to the pure-Python reader: 3.9 s for 2 MB, 5-9 s for 10 MB."
+        ),
     ]
     return "\n".join(lines)
 
@@ -110,7 +114,8 @@ def write_section(text: str) -> None:
     block = f"{START}\n{text}\n{END}"
     page = PERFORMANCE_MD.read_text(encoding="utf-8")
     if START in page and END in page:
-        page = re.sub(re.escape(START) + r".*?" + re.escape(END), lambda _: block, page, flags=re.S)
+        pattern = re.escape(START) + r".*?" + re.escape(END)
+        page = re.sub(pattern, lambda _: block, page, flags=re.DOTALL)
     else:
         page = page.rstrip("\n") + "\n\n" + block + "\n"
     PERFORMANCE_MD.write_text(page, encoding="utf-8")

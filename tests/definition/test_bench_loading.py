@@ -7,8 +7,10 @@ import importlib.util
 import io
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pytest
+if TYPE_CHECKING:
+    import pytest
 
 SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_loading.py"
 

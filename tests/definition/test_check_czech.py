@@ -70,6 +70,11 @@ ARTIFACT = (
     " values: [{id: open, label: {cs: Otevřený, en: Open}}]}\n"
 )
 WITH_ARTIFACT = MINIMAL + ARTIFACT
+# A deadline whose limit is written as text; goes before the actions.
+DEADLINE = (
+    "deadlines: [{{id: d, label: {{cs: D}}, anchor: {{action: close}}, limit: {limit}, "
+    "satisfied_by: [close], responsible: worker, breach: {{cs: B}}}}]\nactions:"
+)
 
 
 def minimal(*replacements: tuple[str, str], base: str = WITH_ARTIFACT) -> str:
@@ -91,15 +96,11 @@ CORPUS: dict[str, str | bytes] = {
     "yaml.indentation.list": "a:\n  - b: 1\n  c: 2\n",
     "yaml.missing-colon": "id: a\nversion\ntitle: b\n",
     "yaml.too-large": "#" * (MAX_FILE_BYTES + 1),
-    "schema.misplaced-key": minimal(("    outcome: closed\n", "    outcome: closed\npresent: [worker]\n")),
-    "schema.period-form": minimal(
-        ("actions:", "deadlines: [{id: d, label: {cs: D}, anchor: {action: close}, "
-         "limit: 3 týdny, satisfied_by: [close], responsible: worker, breach: {cs: B}}]\nactions:")
+    "schema.misplaced-key": minimal(
+        ("    outcome: closed\n", "    outcome: closed\npresent: [worker]\n")
     ),
-    "schema.period-example": minimal(
-        ("actions:", "deadlines: [{id: d, label: {cs: D}, anchor: {action: close}, "
-         "limit: brzy, satisfied_by: [close], responsible: worker, breach: {cs: B}}]\nactions:")
-    ),
+    "schema.period-form": minimal(("actions:", DEADLINE.format(limit="3 týdny"))),
+    "schema.period-example": minimal(("actions:", DEADLINE.format(limit="brzy"))),
     "yaml.bad-character": "id: a\x07b\n",
     "yaml.not-utf8": b"id: \xff\n",
     "yaml.empty": "",

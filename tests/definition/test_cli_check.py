@@ -121,6 +121,10 @@ def test_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert problem["rule"] == "unknown-role"
     assert (problem["file"], problem["line"], problem["column"]) == (str(bad), 23, 10)
     assert problem["hint"] == "did you mean 'worker'?"
+    # The machine path stays as it was; people get the place counted from 1.
+    assert problem["path"].startswith("actions[0]")
+    assert problem["place"].startswith("action 1 (")
+    assert problem["place_cs"].startswith("krok 1 (")
 
 
 def test_json_for_an_unreadable_file_has_no_process(

@@ -145,7 +145,8 @@ def test_a_syntax_error_is_one_problem_at_the_parser_position(
     assert problem.rule == "yaml"
     assert (problem.line, problem.column) == (line, column)
     # Named in plain words (issue 15), or in PyYAML's where no plain words fit.
-    assert problem.code is not None and problem.code.startswith("yaml")
+    assert problem.code is not None
+    assert problem.code.startswith("yaml")
     assert problem.params["line_text"] == text.split("\n")[int(problem.params["line"]) - 1]
 
 
@@ -156,7 +157,8 @@ def test_a_syntax_error_points_back_where_the_construct_began() -> None:
     [problem] = problems("a:\n\t- 1\n")
     assert problem.message == "line 2 is indented with a tab; YAML indents with spaces only"
     [problem] = problems("a: 1\n---\nb: 2\n")
-    assert problem.hint is not None and problem.hint.endswith("remove the '---' separator")
+    assert problem.hint is not None
+    assert problem.hint.endswith("remove the '---' separator")
 
 
 def test_bytes_must_be_utf8_and_a_bom_is_fine() -> None:

@@ -65,9 +65,9 @@ from ._models import (
     TextField,
     field_type_name,
 )
+from ._places import describe_place
 from ._registry import ENTRY_POINT_GROUP, Registry, process_files, shipped_processes_dir
 from ._schema import process_json_schema, reference_markdown
-from ._places import describe_place
 from ._yaml import MAX_FILE_BYTES, DocPath, SourceMap, describe, describe_params, parse_yaml
 
 FIELD_TYPE_TABLES: tuple[FieldTypeTable[object], ...] = (FIELD_CHECKS,)
@@ -128,8 +128,8 @@ __all__ = [
     "check_process",
     "czech",
     "describe",
-    "describe_place",
     "describe_params",
+    "describe_place",
     "field_type_name",
     "load_process",
     "load_process_text",
@@ -137,9 +137,9 @@ __all__ = [
     "parse_process_file",
     "parse_yaml",
     "problem_text",
-    "quoted_line",
     "process_files",
     "process_json_schema",
+    "quoted_line",
     "reference_markdown",
     "shipped_processes_dir",
     "unreadable_file",

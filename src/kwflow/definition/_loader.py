@@ -367,9 +367,9 @@ def _problem(error: ErrorDetails, at: _Located, source: SourceMap, data: Any) ->
         expected = "a whole number"
         code, params["type"] = "schema.wrong-type", "int"
         number = re.search(r"\d+", given) if isinstance(given, str) else None
-        name = at.logical[-1] if at.logical else None
-        if isinstance(name, str) and (number or name in _EXAMPLES):
-            right = f"{name}: {number.group() if number else _EXAMPLES[name]}"
+        last = at.logical[-1] if at.logical else None
+        if isinstance(last, str) and (number or last in _EXAMPLES):
+            right = f"{last}: {number.group() if number else _EXAMPLES[last]}"
             expected = f"a whole number, without words or quotes: {right}"
             params["right"] = right
     elif kind in ("bool_type", "bool_parsing"):
@@ -479,7 +479,7 @@ def _period_form(name: str, given: Any) -> tuple[str, bool]:
 
 def _reference_of(at: _Located, kind: str) -> str | None:
     """The reference section that describes the place of the error."""
-    if kind == "extra_forbidden" or kind == "missing":
+    if kind in {"extra_forbidden", "missing"}:
         model = at.owner
     else:
         final = _unwrap(at.final)

@@ -283,8 +283,7 @@ PROBLEM_TEMPLATES: Mapping[str, ProblemTemplate] = {
         hint="tabulátor nahraďte mezerami (dvě na úroveň, jako okolní řádky)",
     ),
     "yaml.colon-in-text": ProblemTemplate(
-        "text klíče {key!r} na řádku {line} obsahuje „: “, což YAML čte jako začátek "
-        "dalšího klíče",
+        "text klíče {key!r} na řádku {line} obsahuje „: “, což YAML čte jako začátek dalšího klíče",
         expected="text v uvozovkách: {right}",
     ),
     "yaml.indentation.deeper": ProblemTemplate(
@@ -292,8 +291,7 @@ PROBLEM_TEMPLATES: Mapping[str, ProblemTemplate] = {
         "jehož klíč už má hodnotu",
         expected="klíč {key!r} odsazený o {spaces:plural:mezeru|mezery|mezer} jako na řádku "
         "{previous}: {right}",
-        hint="víc odsazený klíč patří pod klíč nad ním, ten pak nemůže mít hodnotu na "
-        "svém řádku",
+        hint="víc odsazený klíč patří pod klíč nad ním, ten pak nemůže mít hodnotu na svém řádku",
     ),
     "yaml.indentation.list": ProblemTemplate(
         "chybné odsazení na řádku {line}: klíč {key!r} začíná tam, kde začínají položky "

@@ -860,10 +860,14 @@ def _plain_syntax_problem(
     stopped_line, stopped_column = line, column
 
     def make(
-        at: int, code: str, message: str, *, column: int = 1, hint: str | None = None,
-        expected: str | None = None, **facts: str,
+        at: int,
+        code: str,
+        message: str,
+        *,
+        hint: str | None = None,
+        expected: str | None = None,
+        **facts: str,
     ) -> Problem:
-        del column  # the mistake's own column: kept in the message's line number
         line_text = _line_of(text, at)
         return Problem(
             file=filename,
@@ -878,7 +882,7 @@ def _plain_syntax_problem(
             params={"line": str(at), "line_text": line_text, **facts},
         )
 
-    if "found character '\\t'" in problem or "found character '\t'" in problem:
+    if "found character '\\t'" in problem:
         return make(
             line,
             "yaml.tab",
@@ -889,8 +893,11 @@ def _plain_syntax_problem(
         body = _line_of(text, line)
         key = _key_of(body)
         first_colon = body.find(": ")
-        if key and 0 <= first_colon and exc.problem_mark is not None and (
-            first_colon < exc.problem_mark.column
+        if (
+            key
+            and first_colon >= 0
+            and exc.problem_mark is not None
+            and (first_colon < exc.problem_mark.column)
         ):
             value = body[first_colon + 2 :].strip()
             right = f'{key}: "{value.replace(chr(34), chr(92) + chr(34))}"'
@@ -904,8 +911,9 @@ def _plain_syntax_problem(
                 right=right,
             )
         above = [
-            n for n in range(line - 1, 0, -1) if _line_of(text, n).strip()
-            and not _line_of(text, n).strip().startswith("#")
+            n
+            for n in range(line - 1, 0, -1)
+            if _line_of(text, n).strip() and not _line_of(text, n).strip().startswith("#")
         ]
         if above:
             previous = above[0]
@@ -916,7 +924,6 @@ def _plain_syntax_problem(
                 "yaml.indentation.deeper",
                 f"wrong indentation on line {line}: {key!r} is indented deeper than "
                 f"the line above, whose key already has its value",
-                column=_indent(body) + 1,
                 expected=f"{key!r} indented by {want} spaces, as on line {previous}: {right}",
                 hint="a key indented deeper belongs to the key above it, which can then "
                 "have no value on its own line",
@@ -931,8 +938,11 @@ def _plain_syntax_problem(
         indent = _indent(body)
         levels = _open_levels(text, line)
         facts = {"key": key, "indent": str(indent), "levels": _levels_text(levels)}
-        if "block collection" in context and context_mark is not None and not body.lstrip(
-        ).startswith("- "):
+        if (
+            "block collection" in context
+            and context_mark is not None
+            and not body.lstrip().startswith("- ")
+        ):
             dash = context_mark.column
             item_keys = [n for n, at in levels if n > dash]
             want = min(item_keys) if item_keys else dash + 2
@@ -943,7 +953,6 @@ def _plain_syntax_problem(
                 f"wrong indentation on line {line}: {key!r} starts where the items of "
                 f"the list above start ('- ' at {dash} spaces), where only a new item "
                 "can begin",
-                column=indent + 1,
                 expected=f"a key of the list's last item indented by {want} spaces: {right}",
                 hint="a key of the mapping that holds the list is indented less than its '- '",
                 **facts,
@@ -953,9 +962,8 @@ def _plain_syntax_problem(
         return make(
             line,
             "yaml.indentation",
-            f"wrong indentation on line {line}: it is indented by {indent} spaces, which "
+            f"wrong indentation on line {line}: it is indented by {_spaces(indent)}, which "
             f"does not line up with the lines above (indented by {facts['levels']} spaces)",
-            column=indent + 1,
             hint="keys of one mapping, and the '- ' of one list's items, start in "
             "the same column: indent the line like the keys it belongs with",
             **facts,
@@ -967,7 +975,6 @@ def _plain_syntax_problem(
             at,
             "yaml.missing-colon",
             f"line {at} has no ':' after its key",
-            column=context_mark.column + 1,
             expected="key: value",
             hint="write a colon and a space between the key and its value; text "
             "that continues a value on the next line must be indented deeper",
@@ -982,7 +989,6 @@ def _plain_syntax_problem(
             "yaml.unclosed",
             f"the bracket {bracket!r} opened on line {at} is not closed with "
             f"{closing!r}, or a ',' is missing between its items",
-            column=context_mark.column + 1,
             hint=f"the reader noticed it on line {line}",
             bracket=bracket,
             closing=closing,
@@ -994,7 +1000,10 @@ def _plain_syntax_problem(
             at,
             "yaml.unclosed-quote",
             f"the quotation mark opened on line {at} is never closed",
-            column=context_mark.column + 1,
             hint="end the text with the same quotation mark it starts with",
         )
     return None
+
+
+def _spaces(count: int) -> str:
+    return "1 space" if count == 1 else f"{count} spaces"
