@@ -218,8 +218,6 @@ def _yaml_detail(params: Mapping[str, str]) -> str:
 
 def _syntax_hint(params: Mapping[str, str]) -> str:
     advice = {
-        "tabs": "odsazujte mezerami, ne tabulátory",
-        "quote-colon": "hodnotu, která obsahuje „: “, dejte do uvozovek",
         "one-document": "soubor procesu obsahuje jediný dokument: odstraňte oddělovač '---'",
     }.get(params.get("advice", ""))
     parts = []
