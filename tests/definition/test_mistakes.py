@@ -194,3 +194,17 @@ def test_the_indentation_example_in_the_czech_guide_is_real() -> None:
     [problem] = problems_of(path.read_bytes(), "processes/muj_proces.yaml")
     shown = problem_text(problem, "cs", for_people=True)
     assert "\n".join("    " + line for line in shown.splitlines()) in page
+
+
+def test_a_key_of_the_language_in_a_far_place_is_never_suggested_as_itself() -> None:
+    # 'present' two levels away from any phase: not a neighbour's key.
+    text = (MISTAKES.parent / "valid_minimal.yaml").read_text(encoding="utf-8")
+    text = text.replace("    max: 1\n", "    max: 1\n    present: [worker]\n")
+    [problem] = problems_of(text)
+    assert problem.code == "schema.unknown-key"
+    assert problem.params["hint_code"] == "key-elsewhere"
+    assert "did you mean" not in problem_text(problem, "en", for_people=True)
+    czech = problem_text(problem, "cs", for_people=True)
+    assert "myslel(a) jste 'present'" not in czech
+    assert "zkontrolujte, kam je odsazený" in czech
+    assert_czech(problem)

@@ -778,6 +778,13 @@ def _did_you_mean(
         return f"did you mean {close[0]!r}?"
     if fallback:
         elsewhere = difflib.get_close_matches(word, language_keys(), n=1, cutoff=0.75)
+        if elsewhere and elsewhere[0] == word:
+            # Never "did you mean" the very word: it is right, but not here.
+            facts.update(hint_code="key-elsewhere", suggestion=word)
+            return (
+                f"{word!r} is a key of another kind of mapping: check where it is "
+                "indented, and the reference of this mapping"
+            )
         if elsewhere:
             facts.update(hint_code="did-you-mean-elsewhere", suggestion=elsewhere[0])
             return f"did you mean {elsewhere[0]!r}? (that key belongs in another kind of mapping)"

@@ -115,6 +115,10 @@ _HINTS: dict[str, str] = {
     "did-you-mean-elsewhere": (
         "myslel(a) jste {suggestion!r}? (tento klíč ale patří do jiného druhu mapování)"
     ),
+    "key-elsewhere": (
+        "{suggestion!r} je klíč jiného druhu mapování: zkontrolujte, kam je odsazený, "
+        "a popis tohoto mapování v příručce"
+    ),
     "list-of-one": "seznam s jedinou položkou se píše [{value}]",
     "quote-yes-no": "dejte hodnotu do uvozovek ('yes', 'no', 'true'), aby zůstala textem",
     "quote": "dejte hodnotu do uvozovek, aby zůstala textem",
