@@ -11,7 +11,7 @@ import pytest
 from kwflow.authoring import SCENARIO_TEMPLATES, load_scenario, run_scenario
 from kwflow.cli import main
 from kwflow.cli._main import EXIT_OK, EXIT_PROBLEMS
-from kwflow.definition import RULES, problem_text
+from kwflow.definition import MAX_FILE_BYTES, RULES, problem_text
 from kwflow.definition import czech as czech_parts
 from kwflow.exceptions import DefinitionError, Problem
 from tests.support import authoring
@@ -70,6 +70,11 @@ ARTIFACT = (
     " values: [{id: open, label: {cs: Otevřený, en: Open}}]}\n"
 )
 WITH_ARTIFACT = MINIMAL + ARTIFACT
+# A deadline whose limit is written as text; goes before the actions.
+DEADLINE = (
+    "deadlines: [{{id: d, label: {{cs: D}}, anchor: {{action: close}}, limit: {limit}, "
+    "satisfied_by: [close], responsible: worker, breach: {{cs: B}}}}]\nactions:"
+)
 
 
 def minimal(*replacements: tuple[str, str], base: str = WITH_ARTIFACT) -> str:
@@ -81,7 +86,21 @@ def minimal(*replacements: tuple[str, str], base: str = WITH_ARTIFACT) -> str:
 
 
 CORPUS: dict[str, str | bytes] = {
-    "yaml.syntax": "id: [\n",
+    "yaml.syntax": "id: *missing\n",
+    "yaml.unclosed": "id: [\n",
+    "yaml.unclosed-quote": "id: 'abc\nversion: 1\n",
+    "yaml.tab": "id: a\n\tversion: 1\n",
+    "yaml.colon-in-text": "id: a\ndescription: Pozor: text\n",
+    "yaml.indentation": "a:\n  b: 1\n c: 2\n",
+    "yaml.indentation.deeper": "id: a\n  version: 1\n",
+    "yaml.indentation.list": "a:\n  - b: 1\n  c: 2\n",
+    "yaml.missing-colon": "id: a\nversion\ntitle: b\n",
+    "yaml.too-large": "#" * (MAX_FILE_BYTES + 1),
+    "schema.misplaced-key": minimal(
+        ("    outcome: closed\n", "    outcome: closed\npresent: [worker]\n")
+    ),
+    "schema.period-form": minimal(("actions:", DEADLINE.format(limit="3 týdny"))),
+    "schema.period-example": minimal(("actions:", DEADLINE.format(limit="brzy"))),
     "yaml.bad-character": "id: a\x07b\n",
     "yaml.not-utf8": b"id: \xff\n",
     "yaml.empty": "",
@@ -247,6 +266,8 @@ def corpus_problems() -> list[Problem]:
     every: list[Problem] = []
     for path in RULE_FIXTURES:
         every += problems_of(path.read_bytes(), path.name)
+    for path in sorted((FIXTURES / "mistakes").glob("*.yaml")):
+        every += problems_of(path.read_bytes(), path.name)
     for text in DOC_EXAMPLES:
         every += problems_of(merge_sections(DOC_BASE, text))
     for broken in CORPUS.values():
@@ -355,8 +376,8 @@ EXACT = {
         "[deadline-never-runs]"
     ),
     "yaml.yaml": (
-        "yaml.yaml:6:7: chyba: chybný zápis YAML: při čtení mapování ve složených závorkách; "
-        "očekávala se ',' nebo '}', ale přišlo ':'; začalo to na řádku 5, ve sloupci 8 [yaml]"
+        "yaml.yaml:6:7: chyba: závorka '{' otevřená na řádku 5 není uzavřená závorkou '}', "
+        "nebo mezi položkami chybí čárka ','; čtečka si toho všimla na řádku 6 [yaml]"
     ),
 }
 
@@ -401,7 +422,7 @@ def test_cli_in_czech_on_a_broken_shipped_file(
     where = re.match(rf"{re.escape(str(path))}:(\d+):(\d+): ", line)
     assert where is not None
     assert f"{where.group(0)}error: unknown role 'koordinator'" in "\n".join(english)
-    at = line.split("(místo: ")[1].split(")")[0]
+    at = "krok 4 ('open_conference') → by → položka 1"  # counted from 1 (issue 15)
     assert line == (
         f"{where.group(0)}chyba: neznámá role 'koordinator' (místo: {at}); "
         "očekává se: role uvedená v souboru (v 'roles'); nalezeno: 'koordinator'; "
@@ -424,8 +445,9 @@ def test_cli_ok_and_summary_in_czech(tmp_path: Path, capsys: pytest.CaptureFixtu
     )
     assert main(["check", "--lang", "cs", "--strict", str(warn)]) == EXIT_PROBLEMS
     text = capsys.readouterr().out
-    assert "varování: tento popisek nemá anglický text" in text
-    assert text.splitlines()[-1] == "1 soubor zkontrolován, 1 s problémy: 0 chyb, 1 varování"
+    # --strict makes every warning an error (issue 15).
+    assert "chyba: tento popisek nemá anglický text" in text
+    assert text.splitlines()[-1] == "1 soubor zkontrolován, 1 s problémy: 1 chyba, 0 varování"
 
 
 def test_english_output_is_unchanged(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -435,9 +457,10 @@ def test_english_output_is_unchanged(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(["check", "--lang", "en", str(path)]) == EXIT_PROBLEMS
     assert capsys.readouterr().out == default
     assert default.splitlines()[0] == (
-        f"{path}:9:11: error: this value is not one of the allowed choices (at roles[0].kind); "
+        f"{path}:9:11: error: this value is not one of the allowed choices "
+        "(at role 1 ('worker') → kind); "
         "expected one of family, child, support, professional, authority, independent, "
-        "found 'pro' [schema]"
+        "found 'pro'; see docs/process-format.md#role [schema]"
     )
     assert (
         default.splitlines()[-1] == "1 file(s) checked, 1 with problems: 1 error(s), 0 warning(s)"
@@ -465,7 +488,9 @@ def test_json_czech_parts_are_null_where_english_has_none(
     assert main(["check", "--format", "json", str(path)]) == EXIT_PROBLEMS
     [problem] = json.loads(capsys.readouterr().out)["problems"]
     assert problem["message_cs"] == "chybí klíč 'opener'"
-    assert problem["expected_cs"] is None
+    # A missing key shows its right form (issue 15).
+    assert problem["expected"] == "for example opener: worker"
+    assert problem["expected_cs"] == "například opener: worker"
     assert problem["found_cs"] is None
 
 

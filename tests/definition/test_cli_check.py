@@ -34,6 +34,8 @@ PROBLEM_KEYS = {
 }
 # The same in Czech (`kwflow check --lang cs`), next to the English fields.
 CZECH_KEYS = {"message_cs", "expected_cs", "found_cs", "hint_cs"}
+# For people: the place counted from 1 and named, the quoted line, the reference.
+PEOPLE_KEYS = {"place", "place_cs", "line_text", "reference"}
 
 
 def write(directory: Path, name: str, text: str) -> Path:
@@ -62,9 +64,10 @@ def test_problems_exit_1_with_file_line_column(
     assert main(["check", str(tmp_path)]) == EXIT_PROBLEMS
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == (
-        f"{path}:9:11: error: this value is not one of the allowed choices (at roles[0].kind); "
+        f"{path}:9:11: error: this value is not one of the allowed choices "
+        "(at role 1 ('worker') → kind); "
         "expected one of family, child, support, professional, authority, independent, "
-        "found 'pro' [schema]"
+        "found 'pro'; see docs/process-format.md#role [schema]"
     )
     assert lines[-1] == "1 file(s) checked, 1 with problems: 1 error(s), 0 warning(s)"
 
@@ -114,10 +117,14 @@ def test_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert len(files[str(good)]["process"]["content_hash"]) == 64
     assert files[str(bad)]["ok"] is False
     [problem] = document["problems"]
-    assert set(problem) == PROBLEM_KEYS | CZECH_KEYS
+    assert set(problem) == PROBLEM_KEYS | CZECH_KEYS | PEOPLE_KEYS
     assert problem["rule"] == "unknown-role"
     assert (problem["file"], problem["line"], problem["column"]) == (str(bad), 23, 10)
     assert problem["hint"] == "did you mean 'worker'?"
+    # The machine path stays as it was; people get the place counted from 1.
+    assert problem["path"].startswith("actions[0]")
+    assert problem["place"].startswith("action 1 (")
+    assert problem["place_cs"].startswith("krok 1 (")
 
 
 def test_json_for_an_unreadable_file_has_no_process(

@@ -94,7 +94,9 @@ def test_every_model_and_key_of_the_language_is_in_the_reference() -> None:
             assert f"| `{info.alias or name}` |" in reference
 
 
-@pytest.mark.parametrize("page", [FORMAT, DOCS / "editor-setup.md"], ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "page", [FORMAT, DOCS / "editor-setup.md", DOCS / "pro-metodiky.md"], ids=lambda p: p.name
+)
 def test_every_full_process_in_the_docs_loads_and_checks_clean(page: object) -> None:
     from pathlib import Path
 

@@ -144,14 +144,21 @@ def test_a_syntax_error_is_one_problem_at_the_parser_position(
     [problem] = problems(text)
     assert problem.rule == "yaml"
     assert (problem.line, problem.column) == (line, column)
-    assert problem.message.startswith("YAML syntax error")
+    # Named in plain words (issue 15), or in PyYAML's where no plain words fit.
+    assert problem.code is not None
+    assert problem.code.startswith("yaml")
+    assert problem.params["line_text"] == text.split("\n")[int(problem.params["line"]) - 1]
 
 
 def test_a_syntax_error_points_back_where_the_construct_began() -> None:
     [problem] = problems("title: {cs: a, en: b\nopener: x\n")
-    assert problem.hint == "it began at line 1, column 8"
+    assert problem.message.startswith("the bracket '{' opened on line 1 is not closed")
+    assert problem.hint == "the reader noticed it on line 2"
     [problem] = problems("a:\n\t- 1\n")
-    assert problem.hint == "indent with spaces, not tabs"
+    assert problem.message == "line 2 is indented with a tab; YAML indents with spaces only"
+    [problem] = problems("a: 1\n---\nb: 2\n")
+    assert problem.hint is not None
+    assert problem.hint.endswith("remove the '---' separator")
 
 
 def test_bytes_must_be_utf8_and_a_bom_is_fine() -> None:

@@ -65,7 +65,7 @@ class DocExample:
 
 
 _BLOCK = re.compile(
-    r"<!-- (?P<kind>example|output|base|process|model): ?(?P<name>[\w-]*) ?-->\n"
+    r"<!-- (?P<kind>example|output|base|process|model|mistake|said): ?(?P<name>[\w-]*) ?-->\n"
     r"```(?P<lang>\w*)\n(?P<body>.*?)```",
     re.DOTALL,
 )

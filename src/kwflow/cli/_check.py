@@ -3,6 +3,11 @@
 Exit status: 0 when no file has an error (warnings alone are fine, unless
 ``--strict``), 1 when some file has a problem, 2 for a usage error (a path
 that does not exist, no process files found).
+
+``--strict`` makes every warning an error, in any language: it is printed,
+counted and reported in JSON as an error. So ``--lang cs --strict`` refuses
+a label without its Czech text (``missing-translation``), as a Czech team
+publishing a process wants.
 """
 
 from __future__ import annotations
@@ -43,7 +48,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="human",
         help="human-readable lines (file:line:column: ...) or one JSON document for tools",
     )
-    parser.add_argument("--strict", action="store_true", help="treat warnings as problems (exit 1)")
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="make every warning an error (a label without its Czech text, an unused role...)",
+    )
     parser.add_argument(
         "--lang",
         choices=("en", "cs"),
@@ -54,6 +63,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     # Imports stay here: `kwflow --help` and other subcommands need none of this.
+    import dataclasses
     import json
     from pathlib import Path
 
@@ -61,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
     from kwflow.definition import (
         check_process,
         czech,
+        describe_place,
         parse_process_file,
         problem_text,
         process_files,
@@ -124,8 +135,17 @@ def run(args: argparse.Namespace) -> int:
             first_of[process.key] = (name, line)
         results[name] = problems
 
+    if args.strict:
+        results = {
+            name: [
+                dataclasses.replace(p, severity="error") if p.severity != "error" else p
+                for p in problems
+            ]
+            for name, problems in results.items()
+        }
+
     def failing(problem: Problem) -> bool:
-        return problem.severity == "error" or bool(args.strict)
+        return problem.severity == "error"
 
     every = [p for problems in results.values() for p in problems]
     errors = sum(p.severity == "error" for p in every)
@@ -135,8 +155,14 @@ def run(args: argparse.Namespace) -> int:
     def as_json(problem: Problem) -> dict[str, object]:
         # The English fields as they always were, then the same in Czech.
         cs = czech(problem)
+        ids = problem.params.get("place_ids", "")
         return {
             **problem.as_dict(),
+            # The path for people: counted from 1, items named by their ids.
+            "place": describe_place(problem.path, ids, "en"),
+            "place_cs": describe_place(problem.path, ids, "cs"),
+            "line_text": problem.params.get("line_text"),
+            "reference": problem.params.get("reference"),
             "message_cs": cs.message,
             "expected_cs": cs.expected,
             "found_cs": cs.found,
@@ -166,7 +192,7 @@ def run(args: argparse.Namespace) -> int:
                 print(say(_SAY, "ok", args.lang, file=name))
                 continue
             for problem in problems:
-                print(problem_text(problem, args.lang))
+                print(problem_text(problem, args.lang, for_people=True))
             print()
         bad = sum(any(failing(p) for p in problems) for problems in results.values())
         counts = {"files": len(results), "bad": bad, "errors": errors, "warnings": warnings}

@@ -18,7 +18,14 @@ from ._loader import (
     parse_process_file,
     unreadable_file,
 )
-from ._messages import PROBLEM_TEMPLATES, CzechProblem, ProblemTemplate, czech, problem_text
+from ._messages import (
+    PROBLEM_TEMPLATES,
+    CzechProblem,
+    ProblemTemplate,
+    czech,
+    problem_text,
+    quoted_line,
+)
 from ._models import (
     FIELD_MODELS,
     FIELD_TYPES,
@@ -58,9 +65,10 @@ from ._models import (
     TextField,
     field_type_name,
 )
+from ._places import describe_place
 from ._registry import ENTRY_POINT_GROUP, Registry, process_files, shipped_processes_dir
 from ._schema import process_json_schema, reference_markdown
-from ._yaml import DocPath, SourceMap, describe, describe_params, parse_yaml
+from ._yaml import MAX_FILE_BYTES, DocPath, SourceMap, describe, describe_params, parse_yaml
 
 FIELD_TYPE_TABLES: tuple[FieldTypeTable[object], ...] = (FIELD_CHECKS,)
 """This package's per-field-type tables (see `FieldTypeTable`): a new field type needs a
@@ -72,6 +80,7 @@ __all__ = [
     "FIELD_TYPES",
     "FIELD_TYPE_TABLES",
     "LANGUAGE_VERSION",
+    "MAX_FILE_BYTES",
     "PROBLEM_TEMPLATES",
     "RULES",
     "Action",
@@ -120,6 +129,7 @@ __all__ = [
     "czech",
     "describe",
     "describe_params",
+    "describe_place",
     "field_type_name",
     "load_process",
     "load_process_text",
@@ -129,6 +139,7 @@ __all__ = [
     "problem_text",
     "process_files",
     "process_json_schema",
+    "quoted_line",
     "reference_markdown",
     "shipped_processes_dir",
     "unreadable_file",

@@ -37,7 +37,17 @@ from ._models import (
     Process,
     Role,
 )
-from ._yaml import DocPath, SourceMap, describe, describe_params, format_path, parse_yaml
+from ._places import describe_place
+from ._schema import reference_anchor
+from ._yaml import (
+    MAX_FILE_BYTES,
+    DocPath,
+    SourceMap,
+    describe,
+    describe_params,
+    format_path,
+    parse_yaml,
+)
 
 if typing.TYPE_CHECKING:
     from pydantic_core import ErrorDetails
@@ -70,7 +80,9 @@ def parse_process_file(path: str | Path) -> LoadedProcess:
     """Read and validate one process file, without running the static checks."""
     name = str(path)
     try:
-        text = Path(path).read_bytes()
+        # One byte past the limit is enough to refuse a file that is too large.
+        with Path(path).open("rb") as stream:
+            text = stream.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise DefinitionError([unreadable_file(name, exc)]) from None
     return parse_process(text, name)
@@ -176,7 +188,7 @@ def translate_errors(errors: list[ErrorDetails], data: Any, source: SourceMap) -
         if _is_spurious(error):
             continue
         located = _locate(error["loc"], data)
-        problem = _problem(error, located, source)
+        problem = _problem(error, located, source, data)
         marker = (problem.path, problem.message)
         if marker in seen:
             continue
@@ -197,7 +209,7 @@ def _is_spurious(error: ErrorDetails) -> bool:
     return isinstance(given, list | tuple) and ctx.get("actual_length", 0) < len(given)
 
 
-def _problem(error: ErrorDetails, at: _Located, source: SourceMap) -> Problem:
+def _problem(error: ErrorDetails, at: _Located, source: SourceMap, data: Any) -> Problem:
     kind = error["type"]
     ctx: dict[str, Any] = dict(error.get("ctx") or {})
     given = error.get("input")
@@ -219,19 +231,29 @@ def _problem(error: ErrorDetails, at: _Located, source: SourceMap) -> Problem:
         name = str(at.logical[-1]) if at.logical else "?"
         message = f"the key {name!r} is missing"
         description = _field_description(at.owner, name)
-        hint = f"{name}: {description}" if description else None
         found = None
         code, params = "schema.missing", {"name": name}
+        example = _EXAMPLES.get(name)
+        if example is not None:
+            right = f"{name}: {example}"
+            expected = f"for example {right}"
+            params["right"] = right
+        hint = f"{name}: {description}" if description else None
     elif kind == "extra_forbidden":
         name = str(at.doc[-1]) if at.doc else "?"
         allowed = model_keys(at.owner) if at.owner else ()
         message = f"unknown key {name!r}"
         expected = "one of " + ", ".join(allowed) if allowed else None
         params = {"name": name, "allowed": ", ".join(allowed)}
-        hint = _did_you_mean(name, allowed, params=params)
         found = None
         key = True
         code = "schema.unknown-key"
+        misplaced = _misplaced(name, at.doc, data, source)
+        if misplaced is not None:
+            message, expected, hint, code, facts = misplaced
+            params = {"name": name, **facts}
+        else:
+            hint = _did_you_mean(name, allowed, params=params)
     elif kind in ("union_tag_invalid", "union_tag_not_found"):
         discriminator = str(ctx.get("discriminator", "type")).strip("'")
         tags = _union_tags(at.final)
@@ -255,6 +277,19 @@ def _problem(error: ErrorDetails, at: _Located, source: SourceMap) -> Problem:
             message = "a label must be a mapping of languages to texts"
             expected = "a mapping like {cs: ..., en: ...}"
             code = "schema.label-not-mapping"
+            texts = given if isinstance(given, list) else [given]
+            if at.logical and all(isinstance(t, str) for t in texts) and 1 <= len(texts) <= 2:
+                english = texts[1] if len(texts) == 2 else "..."
+                right = f"{at.logical[-1]}: {{cs: {texts[0]}, en: {english}}}"
+                expected = f"a mapping of languages to texts: {right}"
+                params["right"] = right
+        elif at.final is Period:
+            name = str(at.logical[-1]) if at.logical else "limit"
+            right, exact = _period_form(name, given)
+            message = "a period is written as a mapping of a unit to a number"
+            expected = right if exact else f"for example {right}"
+            code = "schema.period-form" if exact else "schema.period-example"
+            params.update(right=right, units=", ".join(u.value for u in PeriodUnit))
         else:
             message = _WRONG_TYPE
             expected = "a mapping of keys to values"
@@ -331,6 +366,12 @@ def _problem(error: ErrorDetails, at: _Located, source: SourceMap) -> Problem:
         message = _WRONG_TYPE
         expected = "a whole number"
         code, params["type"] = "schema.wrong-type", "int"
+        number = re.search(r"\d+", given) if isinstance(given, str) else None
+        last = at.logical[-1] if at.logical else None
+        if isinstance(last, str) and (number or last in _EXAMPLES):
+            right = f"{last}: {number.group() if number else _EXAMPLES[last]}"
+            expected = f"a whole number, without words or quotes: {right}"
+            params["right"] = right
     elif kind in ("bool_type", "bool_parsing"):
         message = _WRONG_TYPE
         expected = "true or false"
@@ -356,6 +397,12 @@ def _problem(error: ErrorDetails, at: _Located, source: SourceMap) -> Problem:
         params.update(kind=kind, detail=message)
 
     (line, column), _ = source.locate(position_path, key=key)
+    if any(isinstance(segment, int) for segment in path):
+        params["place_ids"] = source.place_ids(path)
+    reference = params.get("reference") or _reference_of(at, kind)
+    if reference is not None:
+        # Shown by `problem_text` and in JSON; the English parts stay as they were.
+        params["reference"] = reference
     return Problem(
         file=source.file,
         line=line,
@@ -369,6 +416,187 @@ def _problem(error: ErrorDetails, at: _Located, source: SourceMap) -> Problem:
         code=code,
         params=params,
     )
+
+
+# Right forms of keys a methodologist most often leaves out or gets wrong.
+_EXAMPLES: dict[str, str] = {
+    "version": "1",
+    "id": "my_process",
+    "title": "{cs: Název procesu, en: Process title}",
+    "label": "{cs: Název, en: Name}",
+    "breach": "{cs: Co porušení znamená, en: What a breach means}",
+    "opener": "worker",
+    "kind": "professional",
+    "type": "text",
+    "by": "[worker]",
+    "write": "[worker]",
+    "from": "[intake]",
+    "anchor": "{action: start}",
+    "satisfied_by": "[close]",
+    "responsible": "worker",
+    "roles": "[{id: worker, label: {cs: Pracovník, en: Worker}, kind: professional}]",
+}
+
+_PERIOD_WORDS: tuple[tuple[str, str], ...] = (
+    # (start of a word, unit): Czech and English, as people write periods
+    ("pracovní", "working_days"),
+    ("pracovních", "working_days"),
+    ("working", "working_days"),
+    ("kalendářní", "days"),
+    ("den", "days"),
+    ("dn", "days"),
+    ("dní", "days"),
+    ("day", "days"),
+    ("týd", "weeks"),
+    ("week", "weeks"),
+    ("měsí", "months"),
+    ("month", "months"),
+    ("hod", "hours"),
+    ("hour", "hours"),
+    ("min", "minutes"),
+)
+
+
+def _period_form(name: str, given: Any) -> tuple[str, bool]:
+    """The right form of a period written as text (``5 pracovních dnů``).
+
+    Returns the form and whether it was read from what was written (else it
+    is an example).
+    """
+    text = str(given).lower() if isinstance(given, str | int) else ""
+    number = re.search(r"\d+", text)
+    unit = None
+    for word in re.findall(r"[^\W\d_]+", text):
+        unit = next((u for start, u in _PERIOD_WORDS if word.startswith(start)), None)
+        if unit is not None:
+            break
+    if isinstance(given, int) and not isinstance(given, bool):
+        return f"{name}: {{days: {given}}}", False
+    if number and unit:
+        return f"{name}: {{{unit}: {number.group()}}}", True
+    return f"{name}: {{working_days: 5}}", False
+
+
+def _reference_of(at: _Located, kind: str) -> str | None:
+    """The reference section that describes the place of the error."""
+    if kind in {"extra_forbidden", "missing"}:
+        model = at.owner
+    else:
+        final = _unwrap(at.final)
+        if typing.get_origin(final) is tuple:
+            final = _unwrap(typing.get_args(final)[0])
+        model = final if _is_model(final) else at.owner
+    return reference_anchor(model) if model is not None else None
+
+
+def _model_at(path: DocPath, data: Any) -> type[BaseModel] | None:
+    """The model of the mapping at ``path`` in the document, unions resolved by its tag."""
+    annotation: Any = Process
+    node: Any = data
+    for segment in path:
+        annotation = _resolve(annotation, node)
+        annotation = _step(annotation, segment)
+        node = node[segment] if _has(node, segment) else None
+    model = _resolve(annotation, node)
+    return model if _is_model(model) else None
+
+
+def _resolve(annotation: Any, node: Any) -> Any:
+    annotation = _unwrap(annotation)
+    members = _union_members(annotation)
+    if not members or not isinstance(node, dict):
+        return annotation
+    for member in members:
+        if _is_model(member) and any(
+            node.get(name) in _literal_tags(member) for name in ("type", "kind")
+        ):
+            return member
+    models = [m for m in members if _is_model(m)]
+    return models[0] if len(models) == 1 else annotation
+
+
+def _accepts(model: type[BaseModel] | None, key: str) -> bool:
+    return model is not None and key in model_keys(model)
+
+
+def _misplaced(
+    name: str, doc: DocPath, data: Any, source: SourceMap
+) -> tuple[str, str | None, str | None, str, dict[str, str]] | None:
+    """An unknown key that belongs one level deeper or higher: an indentation mistake.
+
+    Deeper: the entry just before it holds a mapping (or a list of them)
+    that takes the key. Higher: the mapping that holds this one takes it.
+    Returns the message, expected, hint, code and facts, or ``None``.
+    """
+    if not doc or name not in language_keys():
+        return None
+    mapping = doc[:-1]
+    holder = _value_at(mapping, data)
+    target: DocPath | None = None
+    direction = ""
+    if isinstance(holder, dict):
+        keys = list(holder)
+        index = keys.index(name) if name in keys else -1
+        if index > 0:
+            before = (*mapping, keys[index - 1])
+            value = holder[keys[index - 1]]
+            if isinstance(value, list) and value and isinstance(value[-1], dict):
+                before = (*before, len(value) - 1)
+                value = value[-1]
+            if isinstance(value, dict) and _accepts(_model_at(before, data), name):
+                target, direction = before, "deeper"
+    if target is None and mapping:
+        # The mapping that holds this one; a list between them is no level.
+        parent = mapping[:-1]
+        while parent and not isinstance(_value_at(parent, data), dict):
+            parent = parent[:-1]
+        if _accepts(_model_at(parent, data), name):
+            target, direction = parent, "higher"
+    if target is None:
+        return None
+    line, _ = source.keys.get(doc, (0, 0))
+    line_text = source.line_text(line) if line else ""
+    target_line, _ = source.locate(target)[0]
+    ids = source.place_ids(target)
+    place = describe_place(format_path(target), ids) if target else "the top level"
+    level = "one level deeper" if direction == "deeper" else "one level higher"
+    facts = {
+        "direction": direction,
+        "target": format_path(target),
+        "target_ids": ids,
+        "target_line": str(target_line),
+        "line": str(line),
+        "line_text": line_text,
+    }
+    message = f"wrong indentation: the key {name!r} belongs {level}, to {place}"
+    expected = None
+    target_value = _value_at(target, data)
+    first = next(iter(target_value), None) if isinstance(target_value, dict) else None
+    if first is not None and line_text.lstrip().startswith(f"{name}:"):
+        first_line, first_column = source.keys.get((*target, first), (0, 0))
+        if first_line:
+            right = " " * (first_column - 1) + line_text.strip()
+            expected = f"{name!r} indented like {first!r} on line {first_line}: {right}"
+            facts.update(right=right, sibling=first, sibling_line=str(first_line))
+    model = _model_at(target, data)
+    reference = reference_anchor(model) if model is not None else None
+    if reference is not None:
+        facts["reference"] = reference
+    hint = (
+        f"indent it further, under {place} (line {target_line})"
+        if direction == "deeper"
+        else f"indent it less, with the keys of {place} (line {target_line})"
+    )
+    return message, expected, hint, "schema.misplaced-key", facts
+
+
+def _value_at(path: DocPath, data: Any) -> Any:
+    node = data
+    for segment in path:
+        if not _has(node, segment):
+            return None
+        node = node[segment]
+    return node
 
 
 def _validator_code(at: _Located, given: Any, params: dict[str, str], message: str) -> str:
@@ -550,6 +778,13 @@ def _did_you_mean(
         return f"did you mean {close[0]!r}?"
     if fallback:
         elsewhere = difflib.get_close_matches(word, language_keys(), n=1, cutoff=0.75)
+        if elsewhere and elsewhere[0] == word:
+            # Never "did you mean" the very word: it is right, but not here.
+            facts.update(hint_code="key-elsewhere", suggestion=word)
+            return (
+                f"{word!r} is a key of another kind of mapping: check where it is "
+                "indented, and the reference of this mapping"
+            )
         if elsewhere:
             facts.update(hint_code="did-you-mean-elsewhere", suggestion=elsewhere[0])
             return f"did you mean {elsewhere[0]!r}? (that key belongs in another kind of mapping)"

@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING
 
 from kwflow.i18n import render
 
+from ._places import describe_place
+
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
@@ -39,6 +41,7 @@ __all__ = [
     "ProblemTemplate",
     "czech",
     "problem_text",
+    "quoted_line",
 ]
 
 
@@ -111,6 +114,10 @@ _HINTS: dict[str, str] = {
     "did-you-mean": "myslel(a) jste {suggestion!r}?",
     "did-you-mean-elsewhere": (
         "myslel(a) jste {suggestion!r}? (tento klíč ale patří do jiného druhu mapování)"
+    ),
+    "key-elsewhere": (
+        "{suggestion!r} je klíč jiného druhu mapování: zkontrolujte, kam je odsazený, "
+        "a popis tohoto mapování v příručce"
     ),
     "list-of-one": "seznam s jedinou položkou se píše [{value}]",
     "quote-yes-no": "dejte hodnotu do uvozovek ('yes', 'no', 'true'), aby zůstala textem",
@@ -215,8 +222,6 @@ def _yaml_detail(params: Mapping[str, str]) -> str:
 
 def _syntax_hint(params: Mapping[str, str]) -> str:
     advice = {
-        "tabs": "odsazujte mezerami, ne tabulátory",
-        "quote-colon": "hodnotu, která obsahuje „: “, dejte do uvozovek",
         "one-document": "soubor procesu obsahuje jediný dokument: odstraňte oddělovač '---'",
     }.get(params.get("advice", ""))
     parts = []
@@ -246,6 +251,20 @@ def _position(params: Mapping[str, str], *, where: bool) -> str:
     return f"v {params['at_path']}" if where else params["at_path"]
 
 
+def _target_cs(params: Mapping[str, str], case: str = "dat") -> str:
+    """The place a misplaced key belongs to, in Czech ("k fázi 2 ('planning')")."""
+    if not params["target"]:
+        return {"dat": "na nejvyšší úroveň souboru", "acc": "nejvyšší úroveň souboru"}.get(
+            case, "nejvyšší úrovně souboru"
+        )
+    place = describe_place(params["target"], params.get("target_ids", ""), "cs")
+    if case == "dat":
+        return f"k položce {place}"
+    if case == "gen":
+        return f"položky {place}"
+    return f"položku {place}"
+
+
 # ------------------------------------------------------------- templates
 
 _SCHEMA_WRONG_TYPE = "tato hodnota má nesprávný typ"
@@ -255,6 +274,55 @@ PROBLEM_TEMPLATES: Mapping[str, ProblemTemplate] = {
     "file.unreadable": ProblemTemplate(_unreadable),
     "yaml.syntax": ProblemTemplate(
         lambda p: "chybný zápis YAML: " + _yaml_detail(p), hint=_syntax_hint
+    ),
+    "yaml.too-large": ProblemTemplate(
+        "soubor je větší než {limit_mib} MiB ({limit} bajtů), víc soubor procesu mít nesmí",
+        hint="soubor procesu popisuje jeden proces nanejvýš na několika stech kB: "
+        "ověřte, že je to opravdu ten soubor, který jste chtěl(a)",
+    ),
+    "yaml.tab": ProblemTemplate(
+        "řádek {line} je odsazený tabulátorem; YAML odsazuje jen mezerami",
+        hint="tabulátor nahraďte mezerami (dvě na úroveň, jako okolní řádky)",
+    ),
+    "yaml.colon-in-text": ProblemTemplate(
+        "text klíče {key!r} na řádku {line} obsahuje „: “, což YAML čte jako začátek dalšího klíče",
+        expected="text v uvozovkách: {right}",
+    ),
+    "yaml.indentation.deeper": ProblemTemplate(
+        "chybné odsazení na řádku {line}: klíč {key!r} je odsazený víc než řádek nad ním, "
+        "jehož klíč už má hodnotu",
+        expected="klíč {key!r} odsazený o {spaces:plural:mezeru|mezery|mezer} jako na řádku "
+        "{previous}: {right}",
+        hint="víc odsazený klíč patří pod klíč nad ním, ten pak nemůže mít hodnotu na svém řádku",
+    ),
+    "yaml.indentation.list": ProblemTemplate(
+        "chybné odsazení na řádku {line}: klíč {key!r} začíná tam, kde začínají položky "
+        "seznamu nad ním ('- ' odsazené o {indent:plural:mezeru|mezery|mezer}); tam může "
+        "začít jen nová položka",
+        expected="klíč poslední položky seznamu odsazený o "
+        "{spaces:plural:mezeru|mezery|mezer}: {right}",
+        hint="klíč mapování, které seznam obsahuje, se odsazuje méně než jeho '- '",
+    ),
+    "yaml.indentation": ProblemTemplate(
+        "chybné odsazení na řádku {line}: je odsazený o {indent:plural:mezeru|mezery|mezer}, "
+        "což nesedí k řádkům nad ním (ty jsou odsazené o {levels} mezer)",
+        hint="klíče jednoho mapování i '- ' položek jednoho seznamu začínají ve stejném "
+        "sloupci: řádek odsaďte stejně jako klíče, ke kterým patří",
+    ),
+    "yaml.missing-colon": ProblemTemplate(
+        "na řádku {line} chybí za klíčem dvojtečka ':'",
+        expected="klíč: hodnota",
+        hint="mezi klíč a hodnotu napište dvojtečku a mezeru; text, který pokračuje "
+        "na dalším řádku, musí být odsazený víc",
+    ),
+    "yaml.unclosed": ProblemTemplate(
+        "závorka {bracket!r} otevřená na řádku {line} není uzavřená závorkou {closing!r}, "
+        "nebo mezi položkami chybí čárka ','",
+        hint="čtečka si toho všimla na řádku {noticed}",
+    ),
+    "yaml.unclosed-quote": ProblemTemplate(
+        "uvozovky otevřené na řádku {line} nejsou nikde uzavřené",
+        hint="text ukončete stejnými uvozovkami, jakými začíná",
     ),
     "yaml.unreadable": ProblemTemplate(
         "soubor nelze přečíst jako YAML: „{detail}“ (hlášení čtečky YAML)"
@@ -295,14 +363,42 @@ PROBLEM_TEMPLATES: Mapping[str, ProblemTemplate] = {
     ),
     # -- the shape of the file (pydantic's error types)
     "schema.wrong-type": ProblemTemplate(
-        _SCHEMA_WRONG_TYPE, expected=lambda p: _TYPES[p["type"]], hint=_hint_from_code
+        _SCHEMA_WRONG_TYPE,
+        expected=lambda p: (
+            f"{_TYPES[p['type']]}, bez slov a uvozovek: {p['right']}"
+            if "right" in p
+            else _TYPES[p["type"]]
+        ),
+        hint=_hint_from_code,
     ),
     "schema.missing": ProblemTemplate(
         "chybí klíč {name!r}",
+        expected="například {right}",
         hint="doplňte klíč {name!r}; co do něj patří, popisuje příručka formátu souboru procesu",
     ),
     "schema.unknown-key": ProblemTemplate(
         "neznámý klíč {name!r}", expected="jeden z klíčů: {allowed}", hint=_hint_from_code
+    ),
+    "schema.misplaced-key": ProblemTemplate(
+        lambda p: "chybné odsazení: klíč {!r} patří o úroveň {}, {}".format(
+            p["name"],
+            "níž" if p["direction"] == "deeper" else "výš",
+            _target_cs(p),
+        ),
+        expected="{name!r} odsazený stejně jako {sibling!r} na řádku {sibling_line}: {right}",
+        hint=lambda p: (
+            f"odsaďte jej víc, pod {_target_cs(p, case='acc')} (řádek {p['target_line']})"
+            if p["direction"] == "deeper"
+            else f"odsaďte jej méně, ke klíčům {_target_cs(p, case='gen')} "
+            f"(řádek {p['target_line']})"
+        ),
+    ),
+    "schema.period-form": ProblemTemplate(
+        "doba se zapisuje jako mapování jednotky na číslo", expected="{right}"
+    ),
+    "schema.period-example": ProblemTemplate(
+        "doba se zapisuje jako mapování jednotky na číslo (jednotky: {units})",
+        expected="například {right}",
     ),
     "schema.unknown-tag": ProblemTemplate(
         "neznámá hodnota {tag!r} klíče {key!r}",
@@ -313,7 +409,12 @@ PROBLEM_TEMPLATES: Mapping[str, ProblemTemplate] = {
         "chybí klíč {key!r}", expected="jedna z hodnot: {choices}"
     ),
     "schema.label-not-mapping": ProblemTemplate(
-        "popisek musí být mapování jazyků na texty", expected="mapování jako {{cs: ..., en: ...}}"
+        "popisek musí být mapování jazyků na texty",
+        expected=lambda p: (
+            f"mapování jazyků na texty: {p['right']}"
+            if "right" in p
+            else "mapování jako {cs: ..., en: ...}"
+        ),
     ),
     "schema.not-identifier": ProblemTemplate(
         "{value} není platný identifikátor",
@@ -621,11 +722,12 @@ def czech(
             tuple(name for name, text in parts.items() if text),
         )
     message = part("message", problem.message, template.message) or problem.message
+    hint = part("hint", problem.hint, template.hint)
     return CzechProblem(
         message,
         part("expected", problem.expected, template.expected),
         part("found", problem.found, template.found),
-        part("hint", problem.hint, template.hint),
+        hint,
         tuple(missing),
     )
 
@@ -637,27 +739,67 @@ def problem_text(
     problem: Problem,
     lang: Language = "en",
     templates: Mapping[str, ProblemTemplate] = PROBLEM_TEMPLATES,
+    *,
+    for_people: bool = False,
 ) -> str:
     """The problem as `kwflow check` prints it, in English (``str(problem)``) or Czech.
 
-    ``templates`` as for `czech`.
+    ``templates`` as for `czech`. With ``for_people`` (as `kwflow check`
+    prints) the place is named and counted from 1 (``phase 2
+    ('scheduling') → present`` instead of ``phases[1].present``), the
+    reference section that describes it is linked, and the line of a
+    syntax or indentation mistake is quoted on a second line.
     """
-    if lang == "en":
+    if lang == "en" and not for_people:
         return str(problem)
-    parts = czech(problem, templates)
     where = problem.file
     if problem.line is not None:
         where += f":{problem.line}"
         if problem.column is not None:
             where += f":{problem.column}"
-    severity = _SEVERITY_CS.get(problem.severity, problem.severity)
-    text = f"{where}: {severity}: {parts.message}"
-    if problem.path:
-        text += f" (místo: {problem.path})"
-    if parts.expected is not None:
-        text += f"; očekává se: {parts.expected}"
-    if parts.found is not None:
-        text += f"; nalezeno: {parts.found}"
-    if parts.hint:
-        text += f"; {parts.hint}"
-    return f"{text} [{problem.rule}]"
+    place = (
+        describe_place(problem.path, problem.params.get("place_ids", ""), lang)
+        if for_people
+        else problem.path
+    )
+    reference = problem.params.get("reference") if for_people else None
+    if lang == "en":
+        text = f"{where}: {problem.severity}: {problem.message}"
+        if place:
+            text += f" (at {place})"
+        if problem.expected is not None:
+            text += f"; expected {problem.expected}"
+        if problem.found is not None:
+            text += f", found {problem.found}"
+        if problem.hint:
+            text += f"; {problem.hint}"
+        if reference:
+            text += f"; see docs/{reference}"
+    else:
+        parts = czech(problem, templates)
+        severity = _SEVERITY_CS.get(problem.severity, problem.severity)
+        text = f"{where}: {severity}: {parts.message}"
+        if place:
+            text += f" (místo: {place})"
+        if parts.expected is not None:
+            text += f"; očekává se: {parts.expected}"
+        if parts.found is not None:
+            text += f"; nalezeno: {parts.found}"
+        if parts.hint:
+            text += f"; {parts.hint}"
+        if reference:
+            text += f"; viz docs/{reference}"
+    text += f" [{problem.rule}]"
+    return text + quoted_line(problem) if for_people else text
+
+
+def quoted_line(problem: Problem) -> str:
+    """The line a syntax or indentation problem is on, as a second line of output.
+
+    Shown as ``   27 |       present: [worker]`` so its indentation can be
+    seen; empty for other problems.
+    """
+    if "line_text" not in problem.params or not problem.params.get("line"):
+        return ""
+    shown = problem.params["line_text"].replace("\t", "→   ")
+    return f"\n{problem.params['line']:>6} | {shown}"

@@ -9,6 +9,7 @@ cross-references, which ``kwflow check`` reports.
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from enum import Enum
@@ -42,7 +43,13 @@ from ._models import (
     field_type_name,
 )
 
-__all__ = ["DIALECT", "SCHEMA_ID", "process_json_schema", "reference_markdown"]
+__all__ = [
+    "DIALECT",
+    "SCHEMA_ID",
+    "process_json_schema",
+    "reference_anchor",
+    "reference_markdown",
+]
 
 SCHEMA_ID = f"urn:kwflow:process-file:{LANGUAGE_VERSION}"
 """The ``$id`` of the schema: names the language version, fetches nothing."""
@@ -227,3 +234,16 @@ def _type_text(annotation: Any) -> str:
             "datetime": "datetime",
         }.get(annotation.__name__, annotation.__name__)
     return str(annotation)
+
+
+def reference_anchor(model: type[BaseModel]) -> str | None:
+    """Where ``model`` is described: ``process-format.md#period``, or ``None``.
+
+    The anchor is the one MkDocs gives the model's heading in the generated
+    reference (lower case, punctuation dropped, spaces as hyphens).
+    """
+    for title, section_model in REFERENCE_SECTIONS:
+        if section_model is model:
+            slug = re.sub(r"[^\w\s-]", "", title.lower()).strip()
+            return "process-format.md#" + re.sub(r"[\s]+", "-", slug)
+    return None

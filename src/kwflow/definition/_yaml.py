@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -30,6 +30,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from kwflow.exceptions import DefinitionError, Problem
 
 __all__ = [
+    "MAX_FILE_BYTES",
     "MAX_NODES",
     "DocPath",
     "Position",
@@ -37,6 +38,7 @@ __all__ = [
     "describe",
     "describe_params",
     "format_path",
+    "parse_path",
     "parse_yaml",
 ]
 
@@ -51,6 +53,15 @@ MAX_NODES = 200_000
 
 A real process file has a few thousand; the limit stops an alias bomb
 ("billion laughs") from eating memory, while leaving room for honest reuse.
+"""
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+"""Largest process file read, in bytes of UTF-8 (5 MiB).
+
+The shipped processes are about 30 kB; the limit leaves room for a hundred
+times that while keeping a mistaken or hostile file (a log, a dump) from
+costing seconds and hundreds of megabytes before it is refused. Reading is
+linear in the size below it, whatever the shape of the file.
 """
 
 _MAX_DEPTH = 100
@@ -73,6 +84,16 @@ def format_path(path: DocPath) -> str:
     return text
 
 
+_SEGMENT = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
+
+
+def parse_path(text: str) -> DocPath:
+    """The document path `format_path` rendered (keys without dots or brackets)."""
+    return tuple(
+        int(index) if index else key for index, key in _SEGMENT.findall(text) if index or key
+    )
+
+
 @dataclass(frozen=True)
 class SourceMap:
     """Where each part of a document is in its file.
@@ -85,6 +106,23 @@ class SourceMap:
     file: str
     values: Mapping[DocPath, Position] = field(default_factory=dict)
     keys: Mapping[DocPath, Position] = field(default_factory=dict)
+    ids: Mapping[DocPath, str] = field(default_factory=dict)
+    """The ``id`` of each list item that has one, by the item's path."""
+    text: str = field(default="", repr=False)
+    """The text the document was read from, for quoting a line."""
+
+    def line_text(self, line: int) -> str:
+        """Line ``line`` (1-based) of the text, without its line break; ``""`` past the end."""
+        return _line_of(self.text, line)
+
+    def place_ids(self, path: DocPath) -> str:
+        """The ids of the list items along ``path``, as the ``place_ids`` param.
+
+        One entry per index in the path, joined with ``|``; an item without
+        an id gives an empty entry. Messages name places from it
+        (``phase 2 ('scheduling')``) in any language.
+        """
+        return place_ids(path, self.ids)
 
     def locate(self, path: DocPath, *, key: bool = False) -> tuple[Position, DocPath]:
         """The position of ``path``, or of its nearest ancestor in the document.
@@ -118,6 +156,9 @@ class SourceMap:
     ) -> Problem:
         """A `Problem` about ``path``, positioned through this map."""
         (line, column), _ = self.locate(path, key=key)
+        facts = dict(params or {})
+        if any(isinstance(segment, int) for segment in path):
+            facts.setdefault("place_ids", self.place_ids(path))
         return Problem(
             file=self.file,
             line=line,
@@ -130,8 +171,25 @@ class SourceMap:
             found=found,
             hint=hint,
             code=code,
-            params=params or {},
+            params=facts,
         )
+
+
+def place_ids(path: DocPath, ids: Mapping[DocPath, str]) -> str:
+    """The ids of the list items along ``path`` (see `SourceMap.place_ids`)."""
+    return "|".join(
+        ids.get(path[: i + 1], "") for i, segment in enumerate(path) if isinstance(segment, int)
+    )
+
+
+def _line_of(text: str, line: int) -> str:
+    start = 0
+    for _ in range(line - 1):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return ""
+    end = text.find("\n", start)
+    return text[start : end if end >= 0 else len(text)].rstrip("\r")
 
 
 def parse_yaml(text: str | bytes, filename: str = "<string>") -> tuple[dict[str, Any], SourceMap]:
@@ -141,11 +199,12 @@ def parse_yaml(text: str | bytes, filename: str = "<string>") -> tuple[dict[str,
     every duplicate key and unsupported tag at once; a syntax error stops
     reading, so it is reported alone.
     """
+    _refuse_too_large(text, filename)
     decoded = _decode(text, filename)
     try:
         root = _compose(decoded)
     except yaml.MarkedYAMLError as exc:
-        raise DefinitionError([_syntax_problem(exc, filename)]) from None
+        raise DefinitionError([syntax_problem(exc, decoded, filename)]) from None
     except yaml.reader.ReaderError as exc:
         line, column = _position_of(decoded, exc.position)
         raise DefinitionError(
@@ -216,9 +275,49 @@ def parse_yaml(text: str | bytes, filename: str = "<string>") -> tuple[dict[str,
             )
         )
     if builder.problems:
-        raise DefinitionError(builder.problems)
+        raise DefinitionError(
+            [
+                replace(
+                    p,
+                    params={**p.params, "place_ids": place_ids(parse_path(p.path), builder.ids)},
+                )
+                if any(isinstance(s, int) for s in parse_path(p.path))
+                else p
+                for p in builder.problems
+            ]
+        )
     assert isinstance(data, dict)
-    return data, SourceMap(filename, builder.values, builder.keys)
+    return data, SourceMap(filename, builder.values, builder.keys, builder.ids, decoded)
+
+
+def _refuse_too_large(text: str | bytes, filename: str) -> None:
+    # Characters never outnumber UTF-8 bytes, and a character is at most
+    # four bytes: encode only when the count alone cannot decide.
+    size = len(text)
+    if isinstance(text, str) and size <= MAX_FILE_BYTES < 4 * size:
+        size = len(text.encode("utf-8", "surrogatepass"))
+    if size <= MAX_FILE_BYTES:
+        return
+    raise DefinitionError(
+        [
+            Problem(
+                file=filename,
+                line=None,
+                column=None,
+                path="",
+                message=f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB "
+                f"({MAX_FILE_BYTES} bytes), the most a process file may be",
+                rule="yaml",
+                hint="a process file describes one process in a few hundred kB at most: "
+                "check that this is the file you meant",
+                code="yaml.too-large",
+                params={
+                    "limit_mib": str(MAX_FILE_BYTES // (1024 * 1024)),
+                    "limit": str(MAX_FILE_BYTES),
+                },
+            )
+        ]
+    )
 
 
 def describe(value: object) -> str:
@@ -326,18 +425,50 @@ else:  # pragma: no cover - PyYAML built without libyaml
 
 
 def _nesting_bound(text: str) -> int:
-    """An upper bound of how deeply ``text`` can nest collections.
+    """An upper bound of how deeply ``text`` can nest collections, found cheaply.
 
     A block collection nested in another is indented further or starts
     after a ``- `` on the same line, so block nesting is at most twice the
-    longest line; each flow level needs its own bracket.
+    longest line; each flow level needs its own bracket. The bound is loose
+    for long lines and many brackets (a file written on one line, flow-style
+    labels on every line); `_nesting_depth` then measures exactly.
     """
     longest = max((len(line) for line in text.splitlines()), default=0)
     return 2 * (longest + 1) + text.count("[") + text.count("{")
 
 
+def _nesting_depth(text: str, limit: int) -> int:
+    """How deeply ``text`` nests collections, counting no further than past ``limit``.
+
+    libyaml's parser keeps its own stack (only its composer recurses in C),
+    so reading the events is safe at any depth and linear in the text.
+    Raises `yaml.YAMLError` when the text is not YAML.
+    """
+    assert _FAST is not None
+    depth = deepest = 0
+    for event in yaml.parse(text, Loader=_FAST):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > limit:
+                    break
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return deepest
+
+
+def _fast_is_safe(text: str) -> bool:
+    if _nesting_bound(text) <= _FAST_DEPTH_LIMIT:
+        return True
+    try:
+        return _nesting_depth(text, _FAST_DEPTH_LIMIT) <= _FAST_DEPTH_LIMIT
+    except yaml.YAMLError:
+        return False  # the reference reader words the error
+
+
 def _compose(text: str) -> Node | None:
-    if _FAST is not None and _nesting_bound(text) <= _FAST_DEPTH_LIMIT:
+    if _FAST is not None and _fast_is_safe(text):
         try:
             root: Node | None = yaml.compose(text, Loader=_FAST)
         except Exception:  # noqa: BLE001, S110 - the reference reader below reports it
@@ -358,6 +489,7 @@ class _Builder:
         self.filename = filename
         self.values: dict[DocPath, Position] = {}
         self.keys: dict[DocPath, Position] = {}
+        self.ids: dict[DocPath, str] = {}
         self.problems: list[Problem] = []
         self._count = 0
         self._active: set[int] = set()
@@ -453,7 +585,11 @@ class _Builder:
         self._active.add(id(node))
         try:
             if isinstance(node, SequenceNode):
-                return [self._node(item, (*path, i)) for i, item in enumerate(node.value)]
+                items = [self._node(item, (*path, i)) for i, item in enumerate(node.value)]
+                for i, item in enumerate(items):
+                    if isinstance(item, dict) and isinstance(item.get("id"), str):
+                        self.ids[(*path, i)] = item["id"]
+                return items
             assert isinstance(node, MappingNode)
             return self._mapping(node, path)
         finally:
@@ -620,21 +756,28 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0]
 
 
-def _syntax_problem(exc: yaml.MarkedYAMLError, filename: str) -> Problem:
+def syntax_problem(exc: yaml.MarkedYAMLError, text: str, filename: str) -> Problem:
+    """A YAML syntax error as a problem a person can act on.
+
+    PyYAML words its errors in terms of its own machinery ("expected
+    <block end>, but found '<block mapping start>'"). The usual mistakes of
+    a person writing a process file — indentation, a tab, a missing colon,
+    a colon inside unquoted text, an unclosed bracket or quote — are
+    recognised here and named in plain words, with the line they are on
+    (``line_text``) and, where there is one, the right form. Anything else
+    keeps PyYAML's words, translated phrase by phrase into Czech.
+    """
     mark = exc.problem_mark or exc.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    recognised = _plain_syntax_problem(exc, text, filename, line, column)
+    if recognised is not None:
+        return recognised
     parts = [p for p in (exc.context, exc.problem) if p]
     detail = "; ".join(parts) if parts else _first_line(exc)
     message = "YAML syntax error: " + detail
     params = {"detail": detail, "context": exc.context or "", "problem": exc.problem or ""}
     hint = None
-    if exc.problem and "found character '\\t'" in exc.problem:
-        hint = "indent with spaces, not tabs"
-        params["advice"] = "tabs"
-    elif exc.problem and "mapping values are not allowed" in exc.problem:
-        hint = "a value containing ': ' must be quoted"
-        params["advice"] = "quote-colon"
-    elif "expected a single document" in message:
+    if "expected a single document" in message:
         hint = "a process file holds one document: remove the '---' separator"
         params["advice"] = "one-document"
     context = exc.context_mark
@@ -644,6 +787,7 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, filename: str) -> Problem:
         hint = f"{started}; {hint}" if hint else started
         params["began_line"] = str(context.line + 1)
         params["began_column"] = str(context.column + 1)
+    params.update(line=str(line), line_text=_line_of(text, line))
     return Problem(
         file=filename,
         line=line,
@@ -655,3 +799,211 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, filename: str) -> Problem:
         code="yaml.syntax",
         params=params,
     )
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip(" "))
+
+
+def _key_of(text: str) -> str:
+    """The key a line starts with (``- `` items and quotes aside), or ``""``."""
+    body = text.strip()
+    while body.startswith("- "):
+        body = body[2:].lstrip()
+    key, colon, _ = body.partition(":")
+    return key.strip().strip("'\"") if colon else ""
+
+
+def _open_levels(text: str, line: int) -> list[tuple[int, int]]:
+    """The indentations still open before ``line``: ``(spaces, line)``, nearest first.
+
+    Walking up from the line, each line indented less than every line seen
+    so far opens a level; an item ``- key: ...`` opens two, the dash's and
+    its key's.
+    """
+    lines = text.split("\n")[: line - 1]
+    levels: list[tuple[int, int]] = []
+    current = 1 << 30
+    for number in range(len(lines), 0, -1):
+        body = lines[number - 1].rstrip("\r")
+        stripped = body.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        indent = _indent(body)
+        inner = indent
+        while body[inner:].startswith("- "):
+            inner += 2 + _indent(body[inner + 2 :])
+        if inner != indent and _key_of(body) and inner < current:
+            levels.append((inner, number))
+        if indent < current:
+            levels.append((indent, number))
+            current = indent
+        if indent == 0:
+            break
+    return levels
+
+
+def _levels_text(levels: list[tuple[int, int]]) -> str:
+    spaces = sorted({indent for indent, _ in levels}, reverse=True)
+    return ", ".join(str(n) for n in spaces)
+
+
+def _plain_syntax_problem(
+    exc: yaml.MarkedYAMLError, text: str, filename: str, line: int, column: int
+) -> Problem | None:
+    problem = exc.problem or ""
+    context = exc.context or ""
+    context_mark = exc.context_mark
+
+    # The problem stays where the reader stopped (as editors mark it); the
+    # message names the line the mistake is on, and ``line_text`` quotes it.
+    stopped_line, stopped_column = line, column
+
+    def make(
+        at: int,
+        code: str,
+        message: str,
+        *,
+        hint: str | None = None,
+        expected: str | None = None,
+        **facts: str,
+    ) -> Problem:
+        line_text = _line_of(text, at)
+        return Problem(
+            file=filename,
+            line=stopped_line,
+            column=stopped_column,
+            path="",
+            message=message,
+            rule="yaml",
+            expected=expected,
+            hint=hint,
+            code=code,
+            params={"line": str(at), "line_text": line_text, **facts},
+        )
+
+    if "found character '\\t'" in problem:
+        return make(
+            line,
+            "yaml.tab",
+            f"line {line} is indented with a tab; YAML indents with spaces only",
+            hint="replace the tab with spaces (two per level, as the lines around)",
+        )
+    if problem == "mapping values are not allowed here":
+        body = _line_of(text, line)
+        key = _key_of(body)
+        first_colon = body.find(": ")
+        if (
+            key
+            and first_colon >= 0
+            and exc.problem_mark is not None
+            and (first_colon < exc.problem_mark.column)
+        ):
+            value = body[first_colon + 2 :].strip()
+            right = f'{key}: "{value.replace(chr(34), chr(92) + chr(34))}"'
+            return make(
+                line,
+                "yaml.colon-in-text",
+                f"the text of {key!r} on line {line} contains ': ', which YAML reads "
+                "as the start of another key",
+                expected=f"the text in quotes: {right}",
+                key=key,
+                right=right,
+            )
+        above = [
+            n
+            for n in range(line - 1, 0, -1)
+            if _line_of(text, n).strip() and not _line_of(text, n).strip().startswith("#")
+        ]
+        if above:
+            previous = above[0]
+            want = _indent(_line_of(text, previous))
+            right = " " * want + body.strip()
+            return make(
+                line,
+                "yaml.indentation.deeper",
+                f"wrong indentation on line {line}: {key!r} is indented deeper than "
+                f"the line above, whose key already has its value",
+                expected=f"{key!r} indented by {want} spaces, as on line {previous}: {right}",
+                hint="a key indented deeper belongs to the key above it, which can then "
+                "have no value on its own line",
+                key=key,
+                spaces=str(want),
+                previous=str(previous),
+                right=right,
+            )
+    if problem.startswith("expected <block end>"):
+        body = _line_of(text, line)
+        key = _key_of(body) or body.strip()
+        indent = _indent(body)
+        levels = _open_levels(text, line)
+        facts = {"key": key, "indent": str(indent), "levels": _levels_text(levels)}
+        if (
+            "block collection" in context
+            and context_mark is not None
+            and not body.lstrip().startswith("- ")
+        ):
+            dash = context_mark.column
+            item_keys = [n for n, at in levels if n > dash]
+            want = min(item_keys) if item_keys else dash + 2
+            right = " " * want + body.strip()
+            return make(
+                line,
+                "yaml.indentation.list",
+                f"wrong indentation on line {line}: {key!r} starts where the items of "
+                f"the list above start ('- ' at {dash} spaces), where only a new item "
+                "can begin",
+                expected=f"a key of the list's last item indented by {want} spaces: {right}",
+                hint="a key of the mapping that holds the list is indented less than its '- '",
+                **facts,
+                spaces=str(want),
+                right=right,
+            )
+        return make(
+            line,
+            "yaml.indentation",
+            f"wrong indentation on line {line}: it is indented by {_spaces(indent)}, which "
+            f"does not line up with the lines above (indented by {facts['levels']} spaces)",
+            hint="keys of one mapping, and the '- ' of one list's items, start in "
+            "the same column: indent the line like the keys it belongs with",
+            **facts,
+        )
+    if problem == "could not find expected ':'" and context_mark is not None:
+        at = context_mark.line + 1
+        body = _line_of(text, at)
+        return make(
+            at,
+            "yaml.missing-colon",
+            f"line {at} has no ':' after its key",
+            expected="key: value",
+            hint="write a colon and a space between the key and its value; text "
+            "that continues a value on the next line must be indented deeper",
+            key=body.strip(),
+        )
+    if context.startswith("while parsing a flow") and context_mark is not None:
+        at = context_mark.line + 1
+        bracket = "[" if "sequence" in context else "{"
+        closing = "]" if bracket == "[" else "}"
+        return make(
+            at,
+            "yaml.unclosed",
+            f"the bracket {bracket!r} opened on line {at} is not closed with "
+            f"{closing!r}, or a ',' is missing between its items",
+            hint=f"the reader noticed it on line {line}",
+            bracket=bracket,
+            closing=closing,
+            noticed=str(line),
+        )
+    if "quoted scalar" in context and context_mark is not None:
+        at = context_mark.line + 1
+        return make(
+            at,
+            "yaml.unclosed-quote",
+            f"the quotation mark opened on line {at} is never closed",
+            hint="end the text with the same quotation mark it starts with",
+        )
+    return None
+
+
+def _spaces(count: int) -> str:
+    return "1 space" if count == 1 else f"{count} spaces"
