@@ -5,16 +5,26 @@
 //
 // A diagram is a <div class="kwflow-diagram"> holding Mermaid text (the
 // ```mermaid blocks of the process pages). Material's own Mermaid support is
-// not used because it loads the renderer from a CDN. Each drawing is shown at
-// its natural size in a box that scrolls sideways, with a link that opens it
-// full size in a new tab (a blob: address, made here, not fetched).
+// not used because it loads the renderer from a CDN. A big process shrunk
+// into the text column is unreadable, so each drawing fits the column as an
+// overview, a click on it shows it at its natural size (the box then scrolls
+// sideways; another click shrinks it back), and a link opens it full size in
+// a new tab (a blob: address, made here, not fetched).
 (function () {
   "use strict";
   var script = document.currentScript;
   var renderer = new URL("vendor/mermaid.min.js", script.src).href;
   var words = {
-    cs: { open: "Otevřít diagram v plné velikosti", failed: "Diagram se nepodařilo vykreslit: " },
-    en: { open: "Open the diagram full size", failed: "The diagram could not be drawn: " },
+    cs: {
+      open: "Otevřít diagram v plné velikosti",
+      zoom: "Kliknutím zvětšíte nebo zmenšíte",
+      failed: "Diagram se nepodařilo vykreslit: ",
+    },
+    en: {
+      open: "Open the diagram full size",
+      zoom: "Click to zoom in or out",
+      failed: "The diagram could not be drawn: ",
+    },
   };
   var loading = null;
 
@@ -38,7 +48,8 @@
           startOnLoad: false,
           securityLevel: "strict",
           theme: dark ? "dark" : "default",
-          // Natural size: a big process shrunk into the text column is unreadable.
+          // The drawing keeps its natural width; the stylesheet fits it to the
+          // column until the reader zooms in.
           state: { useMaxWidth: false },
         });
         return window.mermaid;
@@ -48,12 +59,22 @@
   }
 
   function fullSizeLink(svg) {
+    // Serialised from the DOM, so the labels' HTML (<br>) becomes well-formed
+    // XML that the browser opens as an image.
+    var xml = new XMLSerializer().serializeToString(svg);
     var link = document.createElement("a");
     link.className = "kwflow-diagram-full";
     link.textContent = say("open");
     link.target = "_blank";
-    link.href = URL.createObjectURL(new Blob([svg], { type: "image/svg+xml" }));
+    link.href = URL.createObjectURL(new Blob([xml], { type: "image/svg+xml" }));
     return link;
+  }
+
+  function zoomable(block) {
+    block.title = say("zoom");
+    block.addEventListener("click", function () {
+      block.classList.toggle("kwflow-diagram-zoomed");
+    });
   }
 
   function draw() {
@@ -65,7 +86,8 @@
         block.setAttribute("data-drawn", "");
         mermaid.render("kwflow-diagram-" + index, text).then(function (result) {
           block.innerHTML = result.svg;
-          block.parentNode.insertBefore(fullSizeLink(result.svg), block.nextSibling);
+          zoomable(block);
+          block.parentNode.insertBefore(fullSizeLink(block.querySelector("svg")), block.nextSibling);
         }, function (error) {
           block.setAttribute("data-failed", "");
           block.insertBefore(document.createTextNode(say("failed") + error.message + "\n"), block.firstChild);

@@ -208,13 +208,33 @@ def test_process_page_draws_its_diagram_offline(
     (block,) = browser.find_elements(By.CSS_SELECTOR, "div.kwflow-diagram")
     assert block.get_attribute("data-failed") is None, block.text
     svg = block.find_element(By.CSS_SELECTOR, "svg")
-    assert svg.size["width"] > 300  # drawn at its natural size, not shrunk to a stamp
     text = browser.find_element(By.TAG_NAME, "body").text
     assert "stateDiagram-v2" not in text
     assert "classDef" not in text
-    # The link to the full-size drawing, in the page's language.
+    # An overview fitted to the column; a click shows the natural size.
+    natural = float(svg.get_attribute("width"))
+    fitted = svg.size["width"]
+    assert 300 < fitted <= block.size["width"] + 1
+    block.click()
+    assert svg.size["width"] == pytest.approx(natural, abs=2)
+    block.click()
+    assert svg.size["width"] == pytest.approx(fitted, abs=2)
+    # The link to the full-size drawing: a well-formed SVG image made in the page.
     link = browser.find_element(By.CSS_SELECTOR, "a.kwflow-diagram-full")
+    assert (
+        link.text
+        == {"en": "Open the diagram full size", "cs": "Otevřít diagram v plné velikosti"}[lang]
+    )
     assert link.get_attribute("href").startswith("blob:")
+    parsed = browser.execute_async_script(
+        """const done = arguments[arguments.length - 1];
+        fetch(arguments[0]).then(r => r.text()).then(xml => {
+          const doc = new DOMParser().parseFromString(xml, "image/svg+xml");
+          done([doc.documentElement.nodeName, doc.getElementsByTagName("parsererror").length]);
+        });""",
+        link.get_attribute("href"),
+    )
+    assert parsed == ["svg", 0]
     assert (
         browser.find_element(By.CSS_SELECTOR, "input.md-search__input").get_attribute("placeholder")
         == search_label
