@@ -8,8 +8,8 @@ with ``kwflow.authoring.render_process_page`` in the page's language and the
 process's diagram (``kwflow.authoring.mermaid_diagram``) above the tables,
 so the site can never show a process other than the one the engine runs. A
 file that does not load fails the build, naming every problem with its line
-and column; a process without its pages fails it, naming the command that
-writes them.
+and column; a process without its pages, or a site without its diagram
+renderer, fails it, naming the command that makes them.
 
 ``processes/index.md`` and ``processes/index.cs.md`` list the processes.
 ``mkdocs serve`` also watches ``processes/``, so a methodologist editing a
@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from kwflow.i18n import Language
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
+# The Mermaid renderer the site ships (no CDN), fetched by scripts/mermaid.
+RENDERER = Path(__file__).resolve().parents[1] / "javascripts" / "vendor" / "mermaid.min.js"
 DIAGRAM_MARKER = "```mermaid"
 # processes/<id>.md is the English page, processes/<id>.cs.md the Czech one.
 PAGE = re.compile(r"^processes/(?P<name>[^/.]+)(?:\.(?P<lang>cs))?\.md$")
@@ -160,8 +162,18 @@ def page_of(src_uri: str) -> tuple[str, Language] | None:
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:  # noqa: ARG001 - by name
-    """Fail the build when a shipped process has no page in some language."""
+    """Fail the build when a shipped process has no page in some language.
+
+    Or when the diagram renderer is missing: the site would show the
+    diagrams as Mermaid text.
+    """
     from kwflow.authoring import PAGE_LANGUAGES, process_page_name
+
+    if not RENDERER.is_file():
+        raise PluginError(
+            f"the site's diagram renderer {RENDERER} is missing: run 'bash scripts/mermaid' "
+            "(scripts/setup dev runs it), which fetches it with npm"
+        )
 
     missing = [
         f"processes/{process_page_name(process, lang)}"

@@ -17,6 +17,7 @@ without them, under ``CI=true`` it fails.
 from __future__ import annotations
 
 import functools
+import importlib.util
 import json
 import os
 import shutil
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
+HOOK = ROOT / "docs" / "hooks" / "process_pages.py"
 # (site folder of the language version, what Material calls the search box)
 VERSIONS = {"en": ("", "Search"), "cs": ("cs/", "Hledat")}
 
@@ -245,3 +247,41 @@ def test_process_page_draws_its_diagram_offline(
         url for url in requests if not url.startswith((served, "data:", "blob:", "about:"))
     ]
     assert elsewhere == [], f"requests outside the local server: {elsewhere}"
+
+
+# ------------------------------------------------------------------- the hook
+
+
+def _hook() -> Any:
+    spec = importlib.util.spec_from_file_location("process_pages", HOOK)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_site_without_its_diagram_renderer_does_not_build(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from mkdocs.exceptions import PluginError
+    from mkdocs.structure.files import Files
+
+    hook = _hook()
+    monkeypatch.setattr(hook, "RENDERER", tmp_path / "mermaid.min.js")
+    with pytest.raises(PluginError, match=r"bash scripts/mermaid"):
+        hook.on_files(Files([]), config=None)
+
+
+def test_a_process_without_its_pages_does_not_build() -> None:
+    from mkdocs.exceptions import PluginError
+    from mkdocs.structure.files import Files
+
+    hook = _hook()
+    if not hook.RENDERER.is_file():
+        pytest.skip("no renderer: run 'bash scripts/mermaid'")
+    with pytest.raises(PluginError) as caught:
+        hook.on_files(Files([]), config=None)
+    message = str(caught.value)
+    assert "processes/family_conference.cs.md" in message
+    assert "python -m kwflow.authoring" in message
