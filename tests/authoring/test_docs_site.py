@@ -241,6 +241,9 @@ def test_process_page_draws_its_diagram_offline(
         browser.find_element(By.CSS_SELECTOR, "input.md-search__input").get_attribute("placeholder")
         == search_label
     )
+    # Ids in table cells (`referrer`, `private_family_time`) never break mid-word.
+    cell_id = browser.find_element(By.CSS_SELECTOR, "article table td code")
+    assert cell_id.value_of_css_property("white-space") == "nowrap"
     requests = _requests(browser)
     assert any(url.endswith("mermaid.min.js") for url in requests)
     elsewhere = [
