@@ -366,8 +366,9 @@ def mermaid_diagram(process: Process, *, lang: Language = "cs", title: bool = Tr
     lines += [
         "stateDiagram-v2",
         "  classDef outcome fill:#eeeeee,stroke:#333333,stroke-width:3px,font-weight:bold",
-        "  classDef anyphase fill:#fff8dc,stroke:#999999,stroke-dasharray:4 3",
     ]
+    if drawing.groups:
+        lines.append("  classDef anyphase fill:#fff8dc,stroke:#999999,stroke-dasharray:4 3")
 
     # Edges between two phases of one compound phase are written inside it;
     # all others at the top, after every state is declared, because Mermaid
