@@ -1,36 +1,73 @@
-"""MkDocs hook: each shipped process's page, generated from its file at build time.
+"""MkDocs hook: each shipped process's pages, generated from its file at build time.
 
-For every ``processes/*.yaml`` the site gets ``processes/<id>.md``: the
-tables of ``kwflow.authoring.render_process_page`` with the process's
-diagram in Czech and English (``kwflow.authoring.mermaid_diagram``). The
-page is made from the file on every build and replaces any copy in
-``docs/processes/``, so the site can never show a process other than the one
-the engine runs. A file that does not load fails the build, naming every
-problem with its line and column.
+For every ``processes/*.yaml`` the site has a page per language:
+``processes/<id>.md`` (English) and ``processes/<id>.cs.md`` (Czech, in the
+Czech version of the site), written by ``python -m kwflow.authoring`` and
+kept fresh by the test suite. On every build this hook replaces their text
+with ``kwflow.authoring.render_process_page`` in the page's language and the
+process's diagram (``kwflow.authoring.mermaid_diagram``) above the tables,
+so the site can never show a process other than the one the engine runs. A
+file that does not load fails the build, naming every problem with its line
+and column; a process without its pages, or a site without its diagram
+renderer, fails it, naming the command that makes them.
 
-``processes/index.md`` lists the processes. ``mkdocs serve`` also watches
-``processes/``, so a methodologist editing a file sees its page change.
+``processes/index.md`` and ``processes/index.cs.md`` list the processes.
+``mkdocs serve`` also watches ``processes/``, so a methodologist editing a
+file sees its page change.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File, Files
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
 
     from kwflow.definition import Process
+    from kwflow.i18n import Language
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
+# The Mermaid renderer the site ships (no CDN), fetched by scripts/mermaid.
+RENDERER = Path(__file__).resolve().parents[1] / "javascripts" / "vendor" / "mermaid.min.js"
 DIAGRAM_MARKER = "```mermaid"
-# The language sections of a page made by render_process_page.
-SECTIONS = {"## Česky": "cs", "## English": "en"}
+# processes/<id>.md is the English page, processes/<id>.cs.md the Czech one.
+PAGE = re.compile(r"^processes/(?P<name>[^/.]+)(?:\.(?P<lang>cs))?\.md$")
+# What the index says, in the language of its version of the site.
+WORDS: dict[str, dict[str, str]] = {
+    "title": {"cs": "Dodávané procesy", "en": "Shipped processes"},
+    "intro": {
+        "cs": (
+            "Každá stránka se vytváří ze souboru procesu v `processes/` při každém "
+            "sestavení tohoto webu, takže vždy ukazuje proces, který engine spouští."
+        ),
+        "en": (
+            "Each page is generated from its file under `processes/` when this site "
+            "is built, so it always shows the process the engine runs."
+        ),
+    },
+    "header": {"cs": "| proces | id | verze | soubor |", "en": "| process | id | version | file |"},
+    "scenarios": {"cs": "Scénáře", "en": "Scenarios"},
+    "scenarios_intro": {
+        "cs": (
+            "Realistické případy přehrané procesem krok za krokem, s tím, co se má "
+            "po cestě stát. Jeden spustíte příkazem `kwflow simulate SOUBOR` "
+            "([příkazová řádka](../cli.md#kwflow-simulate)); testy je přehrají všechny."
+        ),
+        "en": (
+            "Realistic cases played through each process step by step, with what "
+            "is expected along the way. Run one with `kwflow simulate FILE` "
+            "([command line](../cli.md#kwflow-simulate)); the test suite runs them all."
+        ),
+    },
+}
 
 log = logging.getLogger("mkdocs.hooks.process_pages")
 
@@ -49,7 +86,7 @@ def load_processes() -> dict[Path, Process]:
     return processes
 
 
-def scenarios_of(path: Path) -> list[tuple[str, str]]:
+def scenarios_of(path: Path, lang: Language) -> list[tuple[str, str]]:
     """The scenario files under ``processes/scenarios/`` that play ``path``: (title, file)."""
     from kwflow.authoring import load_scenario
     from kwflow.exceptions import DefinitionError
@@ -62,103 +99,115 @@ def scenarios_of(path: Path) -> list[tuple[str, str]]:
             raise PluginError(f"scenario file {file} does not load:\n{exc}") from None
         if isinstance(scenario.process, str) and (file.parent / scenario.process).resolve() == path:
             title = scenario.title
-            if not isinstance(title, str):  # {cs: ..., en: ...}, as the page's headings
-                title = f"{title.text('cs')} / {title.text('en')}"
+            if not isinstance(title, str):  # {cs: ..., en: ...}
+                title = title.text(lang)
             found.append((title, f"processes/scenarios/{file.name}"))
     return found
 
 
-def diagram(process: Process, lang: str, level: int) -> str:
-    """The process's diagram in one language, under a heading of ``level``."""
+def diagram(process: Process, lang: Language) -> str:
+    """The process's diagram in ``lang``, under its own heading."""
     from kwflow.authoring import mermaid_diagram
 
-    text = mermaid_diagram(process, lang=lang, title=False)  # type: ignore[arg-type]
-    return f"{'#' * level} Diagram\n\n{DIAGRAM_MARKER}\n{text}```\n\n"
+    text = mermaid_diagram(process, lang=lang, title=False)
+    return f"## Diagram\n\n{DIAGRAM_MARKER}\n{text}```\n\n"
 
 
-def process_page(process: Process) -> str:
-    """The whole page: ``render_process_page``'s tables with the diagrams added.
-
-    The page has a section per language (``## Česky``, ``## English``); each
-    gets the diagram in its language as its first subsection, before the
-    tables. A page renderer that already embeds diagrams is left alone.
-    """
+def process_page(process: Process, lang: Language) -> str:
+    """The page in one language: ``render_process_page``'s tables, the diagram first."""
     from kwflow.authoring import render_process_page
 
-    page = render_process_page(process)
-    if DIAGRAM_MARKER in page:
+    page = render_process_page(process, lang=lang)
+    if DIAGRAM_MARKER in page:  # a page renderer that embeds diagrams itself
         return page
-    lines = page.splitlines(keepends=True)
-    out: list[str] = []
-    pending: str | None = None
-    for line in lines:
-        heading = line.rstrip("\n")
-        if heading in SECTIONS:
-            pending = SECTIONS[heading]
-        elif pending is not None and heading.startswith("### "):
-            out.append(diagram(process, pending, 3))
-            pending = None
-        out.append(line)
-    if pending is not None:
-        out.append("\n" + diagram(process, pending, 3))
-    page = "".join(out)
-    if DIAGRAM_MARKER not in page:
+    first_section = page.find("\n## ")
+    if first_section < 0:
         raise PluginError(
-            f"the page of {process.id} has no '## Česky' / '## English' sections "
-            "to put its diagrams in; update docs/hooks/process_pages.py"
+            f"the page of {process.id} has no '## ' section to put its diagram "
+            "before; update docs/hooks/process_pages.py"
         )
-    return page
+    return page[: first_section + 1] + diagram(process, lang) + page[first_section + 1 :]
 
 
-def index_page(processes: dict[Path, Process]) -> str:
+def index_page(processes: dict[Path, Process], lang: Language) -> str:
     """The list of shipped processes, with the scenario files that play each."""
     lines = [
-        "# Shipped processes",
+        f"# {WORDS['title'][lang]}",
         "",
-        (
-            "Each page is generated from its file under `processes/` when this site "
-            "is built, so it always shows the process the engine runs."
-        ),
+        WORDS["intro"][lang],
         "",
-        "| process | id | version | file |",
+        WORDS["header"][lang],
         "|---|---|---|---|",
     ]
     for path, process in processes.items():
-        title = f"{process.title.text('cs')} / {process.title.text('en')}"
         lines.append(
-            f"| [{title}]({process.id}.md) | `{process.id}` | {process.version} "
-            f"| `processes/{path.name}` |"
+            f"| [{process.title.text(lang)}]({process.id}.md) | `{process.id}` "
+            f"| {process.version} | `processes/{path.name}` |"
         )
-    lines += [
-        "",
-        "## Scenarios",
-        "",
-        (
-            "Realistic cases played through each process step by step, with what "
-            "is expected along the way. Run one with `kwflow simulate FILE` "
-            "([command line](../cli.md#kwflow-simulate)); the test suite runs them all."
-        ),
-        "",
-    ]
+    lines += ["", f"## {WORDS['scenarios'][lang]}", "", WORDS["scenarios_intro"][lang], ""]
     for path, process in processes.items():
-        lines += [f"### {process.title.text('cs')} / {process.title.text('en')}", ""]
-        lines += [f"- {title}: `{file}`" for title, file in scenarios_of(path)]
+        lines += [f"### {process.title.text(lang)}", ""]
+        lines += [f"- {title}: `{file}`" for title, file in scenarios_of(path, lang)]
         lines.append("")
     return "\n".join(lines)
 
 
-def on_files(files: Files, *, config: MkDocsConfig) -> Files:
-    """Replace or add the generated process pages."""
-    processes = load_processes()
-    generated = {f"processes/{p.id}.md": process_page(p) for p in processes.values()}
-    generated["processes/index.md"] = index_page(processes)
-    for uri, content in generated.items():
-        existing = files.get_file_from_path(uri)
-        if existing is not None:
-            files.remove(existing)
-        files.append(File.generated(config, uri, content=content))
-    log.debug("generated %d process pages", len(generated))
+def page_of(src_uri: str) -> tuple[str, Language] | None:
+    """(process id or ``index``, language) of a generated page's source, else None."""
+    match = PAGE.match(src_uri)
+    if match is None:
+        return None
+    lang: Language = "cs" if match["lang"] == "cs" else "en"
+    return match["name"], lang
+
+
+def on_files(files: Files, *, config: MkDocsConfig) -> Files:  # noqa: ARG001 - by name
+    """Fail the build when a shipped process has no page in some language.
+
+    Or when the diagram renderer is missing: the site would show the
+    diagrams as Mermaid text.
+    """
+    from kwflow.authoring import PAGE_LANGUAGES, process_page_name
+
+    if not RENDERER.is_file():
+        raise PluginError(
+            f"the site's diagram renderer {RENDERER} is missing: run 'bash scripts/mermaid' "
+            "(scripts/setup dev runs it), which fetches it with npm"
+        )
+
+    missing = [
+        f"processes/{process_page_name(process, lang)}"
+        for process in load_processes().values()
+        for lang in PAGE_LANGUAGES
+        if files.get_file_from_path(f"processes/{process_page_name(process, lang)}") is None
+    ]
+    if missing:
+        raise PluginError(
+            f"no page in docs/ for {', '.join(missing)}: run 'python -m kwflow.authoring'"
+        )
     return files
+
+
+def on_page_markdown(
+    markdown: str,
+    *,
+    page: Page,
+    config: MkDocsConfig,  # noqa: ARG001 - MkDocs passes it by name
+    files: Files,  # noqa: ARG001 - MkDocs passes it by name
+) -> str:
+    """The generated text of a process page or of the processes' index."""
+    found = page_of(page.file.src_uri)
+    if found is None:
+        return markdown
+    name, lang = found
+    processes = load_processes()
+    if name == "index":
+        return index_page(processes, lang)
+    for process in processes.values():
+        if process.id == name:
+            log.debug("generated the %s page of %s", lang, name)
+            return process_page(process, lang)
+    return markdown
 
 
 def on_serve(

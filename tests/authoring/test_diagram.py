@@ -24,7 +24,7 @@ from kwflow.authoring import (
     draw_diagram,
     mermaid_diagram,
 )
-from kwflow.authoring._diagram import _mermaid_text, period_text
+from kwflow.authoring._diagram import GROUPED_FROM, _mermaid_text, period_text
 from kwflow.cli import main
 from kwflow.definition import Period, Process, load_process
 from tests.support.authoring import TRICKY
@@ -60,14 +60,18 @@ class Drawn:
     outcome_class: set[str] = field(default_factory=set)
     edges: list[tuple[str, str, list[str]]] = field(default_factory=list)
     notes: dict[str, list[str]] = field(default_factory=dict)
+    groups: dict[str, str] = field(default_factory=dict)  # id -> description
 
 
 STATE = re.compile(r'^state "([^"]*)" as (ph_[a-z0-9_]+)$')
+# The box of an action possible from many phases: "any_1", "any_2"...
+GROUP = re.compile(r'^state "([^"]*)" as (any_[0-9]+)$')
 BLOCK = re.compile(r"^state (ph_[a-z0-9_]+) \{$")
-EDGE = re.compile(r"^(ph_[a-z0-9_]+) --> (ph_[a-z0-9_]+): ([^:;\n]+)$")
+EDGE = re.compile(r"^((?:ph|any)_[a-z0-9_]+) --> (ph_[a-z0-9_]+): ([^:;\n]+)$")
 START = re.compile(r"^\[\*\] --> (ph_[a-z0-9_]+)$")
 END = re.compile(r"^(ph_[a-z0-9_]+) --> \[\*\]$")
 CLASS = re.compile(r"^class (ph_[a-z0-9_]+) outcome$")
+GROUP_CLASS = re.compile(r"^class (any_[0-9]+) anyphase$")
 NOTE = re.compile(r"^note right of (ph_[a-z0-9_]+)$")
 
 
@@ -102,6 +106,11 @@ def parse_mermaid(text: str) -> Drawn:
             assert m.group(2) not in drawn.states, f"{m.group(2)} declared twice"
             drawn.states[m.group(2)] = _decode(m.group(1))
             drawn.parent[m.group(2)] = here
+        elif m := GROUP.match(line):
+            assert here is None, "a box of many phases is drawn at the top"
+            drawn.groups[m.group(2)] = _decode(m.group(1))
+        elif m := GROUP_CLASS.match(line):
+            assert m.group(1) in drawn.groups
         elif m := BLOCK.match(line):
             assert drawn.parent[m.group(1)] == here
             drawn.composite.add(m.group(1))
@@ -128,7 +137,7 @@ def parse_mermaid(text: str) -> Drawn:
     # Mermaid places a state where it is first named; every edge must come
     # after both its states are declared in their blocks.
     for source, target, _ in drawn.edges:
-        assert source in drawn.states
+        assert source in drawn.states or source in drawn.groups
         assert target in drawn.states
     return drawn
 
@@ -147,6 +156,8 @@ def process(request: pytest.FixtureRequest) -> Process:
 def test_every_phase_appears_once_in_its_parent(process: Process, lang: str) -> None:
     drawn = parse_mermaid(mermaid_diagram(process, lang=lang))  # type: ignore[arg-type]
     assert set(drawn.states) == {mid(info.phase.id) for info in process.all_phases()}
+    for box in drawn.groups.values():  # phases named in a box of many are not states
+        assert box.startswith(("Z kterékoli z fází: ", "From any of: "))
     for info in process.all_phases():
         ident = mid(info.phase.id)
         assert drawn.states[ident].startswith(info.phase.label.text(lang))
@@ -185,11 +196,45 @@ def test_every_action_is_an_edge_with_its_roles(process: Process, lang: str) -> 
     for action in process.actions:
         roles = ", ".join(process.role(r).label.text(lang) for r in action.by)  # type: ignore[union-attr]
         line = f"{action.label.text(lang)} [{roles}]"
+        if len(action.from_) >= GROUPED_FROM:
+            # One arrow, from the box that names every phase it is possible from.
+            (box,) = [
+                g for (g, t), label in edges.items() if t == mid(action.to or "") and line in label
+            ]
+            names = [process.phase_info(p).phase.label.text(lang) for p in action.from_]  # type: ignore[union-attr]
+            assert drawn.groups[box].endswith(": " + ", ".join(names)), action.id
+            expected_lines += 1
+            continue
         for source in action.from_:
             target = action.to or source
             assert line in edges[(mid(source), mid(target))], (action.id, source)
             expected_lines += 1
     assert drawn_lines == expected_lines, "an edge carries an action the file does not have"
+
+
+@pytest.mark.parametrize("lang", ["cs", "en"])
+def test_an_action_from_many_phases_is_one_arrow(lang: str) -> None:
+    family = next(p for p in PROCESS_FILES if p.stem == "family_conference")
+    process = load_process(family)
+    intervene = process.action("intervene")
+    assert intervene is not None
+    assert len(intervene.from_) == 5
+    label = intervene.label.text(lang)
+    drawn = parse_mermaid(mermaid_diagram(process, lang=lang))  # type: ignore[arg-type]
+    arrows = [(s, t) for s, t, lines in drawn.edges if any(x.startswith(label) for x in lines)]
+    assert len(arrows) == 1
+    ((box, target),) = arrows
+    assert target == mid("safety_intervention")
+    names = ", ".join(process.phase_info(p).phase.label.text(lang) for p in intervene.from_)  # type: ignore[union-attr]
+    words = {"cs": "Z kterékoli z fází", "en": "From any of"}[lang]
+    assert drawn.groups[box] == f"{words}: {names}"
+    # Withdrawing consent, possible from two phases, keeps its two arrows.
+    withdraw = process.action("withdraw_consent").label.text(lang)  # type: ignore[union-attr]
+    assert sum(any(x.startswith(withdraw) for x in lines) for *_, lines in drawn.edges) == 2
+    # Graphviz draws the same: one box, one arrow for the five phases.
+    dot = dot_diagram(process, lang=lang)  # type: ignore[arg-type]
+    assert dot.count(f'label="{words}: {names}"') == 1
+    assert sum(label.replace('"', '\\"') in line for line in dot.splitlines()) == 1
 
 
 def test_deadlines_are_notes_on_their_phases(process: Process) -> None:

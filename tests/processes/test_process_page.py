@@ -22,16 +22,21 @@ from tests.support.processes import PAGES, SHIPPED, shipped_path
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from kwflow.i18n import Language
+
 
 def _load(process_id: str) -> Process:
     return load_process(shipped_path(process_id))
 
 
+@pytest.mark.parametrize("lang", PAGE_LANGUAGES)
 @pytest.mark.parametrize("process_id", SHIPPED)
-def test_committed_page_equals_a_fresh_render(process_id: str) -> None:
+def test_committed_page_equals_a_fresh_render(process_id: str, lang: Language) -> None:
+    # One page per language, for the site's Czech and English versions.
     process = _load(process_id)
-    page = PAGES / process_page_name(process)
-    assert page.read_text(encoding="utf-8") == render_process_page(process), (
+    page = PAGES / process_page_name(process, lang)
+    assert page.name == (f"{process_id}.md" if lang == "en" else f"{process_id}.{lang}.md")
+    assert page.read_text(encoding="utf-8") == render_process_page(process, lang=lang), (
         f"{page} is out of date: run 'python -m kwflow.authoring'"
     )
 
@@ -43,7 +48,8 @@ def test_no_page_is_stale_and_the_generator_check_agrees() -> None:
 
 def test_the_generator_writes_missing_pages_and_reports_them(tmp_path: Path) -> None:
     written = write_process_pages(PROCESSES, tmp_path)
-    assert sorted(p.name for p in written) == [f"{pid}.md" for pid in sorted(SHIPPED)]
+    expected = [f"{pid}{suffix}" for pid in SHIPPED for suffix in (".cs.md", ".md")]
+    assert sorted(p.name for p in written) == sorted(expected)
     assert write_process_pages(PROCESSES, tmp_path) == []
     (tmp_path / "case_conference.md").write_text("stale", encoding="utf-8")
     assert main([str(PROCESSES), str(tmp_path), "--check"]) == 1

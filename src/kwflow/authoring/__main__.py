@@ -1,8 +1,9 @@
 """``python -m kwflow.authoring``: regenerate the pages of the shipped processes.
 
-Writes ``docs/processes/<id>.md`` for every file in ``processes/`` (both
-relative to the working directory unless given). With ``--check`` nothing is
-written and the exit status is 1 when a page is out of date, for CI.
+Writes ``docs/processes/<id>.md`` (English) and ``docs/processes/<id>.cs.md``
+(Czech) for every file in ``processes/`` (both relative to the working
+directory unless given). With ``--check`` nothing is written and the exit
+status is 1 when a page is out of date, for CI.
 """
 
 from __future__ import annotations

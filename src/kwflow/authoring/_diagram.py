@@ -23,6 +23,11 @@ one intermediate drawing, which also keeps Mermaid and DOT in agreement.
 Where a deadline's note goes: on the phases listed in the deadline's
 ``phases`` when the file lists them; otherwise on the phases its satisfying
 actions are taken from, which is where the deadline is watched.
+
+An action possible from many phases (the family conference's "intervene"
+from five) is drawn once: one arrow from a dashed box that names the phases
+("from any of: Referral, Preparation, ..."), instead of one arrow per phase
+crossing the whole picture. Actions from the same phases share the box.
 """
 
 from __future__ import annotations
@@ -97,7 +102,12 @@ _WORDS: Catalogue = {
     "runs_in": {"cs": "běží ve fázích", "en": "runs in"},
     "same_day": {"cs": "týž den", "en": "the same day"},
     "at_once": {"cs": "ihned", "en": "at once"},
+    "from_any": {"cs": "Z kterékoli z fází", "en": "From any of"},
 }
+
+GROUPED_FROM = 3
+"""An action possible from this many phases or more is drawn once, from a box
+naming them, rather than as one arrow per phase."""
 
 
 def period_text(period: Period, lang: Language) -> str:
@@ -147,12 +157,26 @@ class _Edge:
 
 
 @dataclass
+class _Group:
+    """The phases shared by actions possible from many of them, drawn as one box.
+
+    Its edges leave the box, one per target, with one line per action.
+    """
+
+    id: str
+    phases: tuple[str, ...]
+    label: str
+    edges: list[_Edge] = field(default_factory=list)
+
+
+@dataclass
 class _Drawing:
     title: str
     roots: list[_Node]
     initial: str | None
     edges: list[_Edge]
     parent: dict[str, str | None]
+    groups: list[_Group] = field(default_factory=list)
 
     def nodes(self) -> Iterator[_Node]:
         stack = list(reversed(self.roots))
@@ -190,10 +214,24 @@ def _build(process: Process, lang: Language) -> _Drawing:
         stack.extend((child, current.id) for child in current.children)
 
     edges: dict[tuple[str, str], _Edge] = {}
+    groups: dict[tuple[str, ...], _Group] = {}
     for action in process.actions:
         roles = ", ".join(role_text(r) for r in action.by)
         # Square brackets, because role labels often hold parentheses.
         line = f"{action.label.text(lang)} [{roles}]"
+        sources = tuple(p for p in action.from_ if p in by_id)
+        if len(sources) >= GROUPED_FROM and action.to in by_id:
+            group = groups.get(sources)
+            if group is None:
+                phase_list = ", ".join(by_id[p].label for p in sources)
+                label = f"{say(_WORDS, 'from_any', lang)}: {phase_list}"
+                group = groups[sources] = _Group(f"any_{len(groups) + 1}", sources, label)
+            edge = next((e for e in group.edges if e.target == action.to), None)
+            if edge is None:
+                edge = _Edge(group.id, action.to)
+                group.edges.append(edge)
+            edge.lines.append(line)
+            continue
         for source in action.from_:
             # A reference the static checks would reject is left out rather
             # than drawn as a phantom phase; `kwflow check` names it.
@@ -217,7 +255,7 @@ def _build(process: Process, lang: Language) -> _Drawing:
     initial = next((p.id for p in process.phases if p.initial), None)
     version = f"{say(_WORDS, 'version', lang)} {process.version}"
     title = f"{process.title.text(lang)} ({process.id}, {version})"
-    return _Drawing(title, roots, initial, list(edges.values()), parent)
+    return _Drawing(title, roots, initial, list(edges.values()), parent, list(groups.values()))
 
 
 def _deadline_phases(process: Process, deadline: Deadline) -> tuple[str, ...]:
@@ -300,7 +338,9 @@ def mermaid_diagram(process: Process, *, lang: Language = "cs", title: bool = Tr
 
     Phases are states (a compound phase is a composite state), actions are
     transitions labelled ``action (roles)``, terminal phases are styled as
-    outcomes and lead to the end marker, deadlines are notes. Every label is
+    outcomes and lead to the end marker, deadlines are notes; an action
+    possible from `GROUPED_FROM` phases or more is one transition from a
+    dashed state (``any_1``, ...) that names those phases. Every label is
     escaped, so any text a process file holds gives a valid diagram.
 
     >>> from kwflow.definition import Process
@@ -335,6 +375,8 @@ def mermaid_diagram(process: Process, *, lang: Language = "cs", title: bool = Tr
         "stateDiagram-v2",
         "  classDef outcome fill:#eeeeee,stroke:#333333,stroke-width:3px,font-weight:bold",
     ]
+    if drawing.groups:
+        lines.append("  classDef anyphase fill:#fff8dc,stroke:#999999,stroke-dasharray:4 3")
 
     # Edges between two phases of one compound phase are written inside it;
     # all others at the top, after every state is declared, because Mermaid
@@ -373,9 +415,16 @@ def mermaid_diagram(process: Process, *, lang: Language = "cs", title: bool = Tr
                 lines.append(f"{indent}end note")
 
     write(drawing.roots, "  ")
+    for group in drawing.groups:
+        lines.append(f'  state "{_mermaid_text(group.label)}" as {group.id}')
+        lines.append(f"  class {group.id} anyphase")
     if drawing.initial is not None:
         lines.append(f"  [*] --> {_mermaid_id(drawing.initial)}")
     lines.extend(edge_line(edge, "  ") for edge in inner.get(None, []))
+    for group in drawing.groups:
+        for edge in group.edges:
+            label = "<br/>".join(_mermaid_text(line) for line in edge.lines)
+            lines.append(f"  {group.id} --> {_mermaid_id(edge.target)}: {label}")
     return "\n".join(lines) + "\n"
 
 
@@ -448,6 +497,20 @@ def dot_diagram(process: Process, *, lang: Language = "cs") -> str:
             f"  {_dot_string(anchor(edge.source))} -> {_dot_string(anchor(edge.target))} "
             f"[{', '.join(attributes)}];"
         )
+    for group in drawing.groups:
+        group_id = _dot_string(f"__{group.id}")
+        lines.append(
+            f'  {group_id} [label={_dot_string(group.label)}, style="rounded,dashed,filled", '
+            'fillcolor="#fff8dc", color="#999999"];'
+        )
+        for edge in group.edges:
+            extra = ""
+            if by_id[edge.target].children:
+                extra = f", lhead={_dot_string('cluster_' + edge.target)}"
+            lines.append(
+                f"  {group_id} -> {_dot_string(anchor(edge.target))} "
+                f"[label={_dot_string(chr(10).join(edge.lines))}{extra}];"
+            )
     for number, note in enumerate(notes, start=1):
         note_id = _dot_string(f"__note_{number}")
         lines.append(

@@ -8,9 +8,11 @@ page can be read side by side with the file), presence and writable
 documents resolved through the phase tree, requirements and invariants
 spelt out in sentences.
 
-One page holds both languages, each in its own section (``## Česky``,
-``## English``), so that each reads naturally instead of mixing languages in
-every cell; ``lang`` renders one language alone.
+The documentation site has a page per language (``<id>.md`` in English,
+``<id>.cs.md`` in Czech, see `write_process_pages`), each in its
+language alone: title, tables and all. Without ``lang`` one page holds both
+languages, each in its own section (``## Česky``, ``## English``), for
+reading outside the site.
 """
 
 from __future__ import annotations
@@ -912,28 +914,34 @@ def render_process_page(process: Process, *, lang: Language | None = None) -> st
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def process_page_name(process: Process) -> str:
-    """The file name of ``process``'s page: ``<id>.md``."""
-    return f"{process.id}.md"
+def process_page_name(process: Process, lang: Language = "en") -> str:
+    """The file name of ``process``'s page in ``lang``: ``<id>.md``, ``<id>.cs.md``.
+
+    English is the documentation site's default language, so its page has no
+    suffix; the Czech page carries ``.cs``, as the site's i18n plugin expects.
+    """
+    return f"{process.id}.md" if lang == "en" else f"{process.id}.{lang}.md"
 
 
 def write_process_pages(processes_dir: Path, pages_dir: Path, *, check: bool = False) -> list[Path]:
-    """Render the page of every process file in ``processes_dir`` into ``pages_dir``.
+    """Render the pages of every process file in ``processes_dir`` into ``pages_dir``.
 
-    Returns the pages that were out of date (written, or with ``check=True``
-    only reported). Each file is loaded with its static checks, so a file
-    with errors raises :class:`~kwflow.exceptions.DefinitionError`.
+    One page per process and language (`process_page_name`). Returns the
+    pages that were out of date (written, or with ``check=True`` only
+    reported). Each file is loaded with its static checks, so a file with
+    errors raises :class:`~kwflow.exceptions.DefinitionError`.
     """
     stale = []
     for path in process_files(processes_dir):
         process = load_process(path)
-        page = pages_dir / process_page_name(process)
-        content = render_process_page(process)
-        current = page.read_text(encoding="utf-8") if page.exists() else None
-        if current == content:
-            continue
-        stale.append(page)
-        if not check:
-            page.parent.mkdir(parents=True, exist_ok=True)
-            page.write_text(content, encoding="utf-8", newline="\n")
+        for lang in PAGE_LANGUAGES:
+            page = pages_dir / process_page_name(process, lang)
+            content = render_process_page(process, lang=lang)
+            current = page.read_text(encoding="utf-8") if page.exists() else None
+            if current == content:
+                continue
+            stale.append(page)
+            if not check:
+                page.parent.mkdir(parents=True, exist_ok=True)
+                page.write_text(content, encoding="utf-8", newline="\n")
     return stale
