@@ -304,3 +304,20 @@ class ProcessChanged(KwflowError, LookupError):
 
 
 __all__ += ["CaseExists", "ProcessChanged"]
+
+
+# --- Trust errors (appended by checkpoints; see docs/storage.md) ---------------
+
+
+class CheckpointInvalid(KwflowError, ValueError):
+    """A checkpoint cannot be trusted: malformed, or its signature or root do not match.
+
+    Nothing about the cases follows from it; ``reason`` says what is wrong.
+    """
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"invalid checkpoint: {reason}")
+
+
+__all__ += ["CheckpointInvalid"]
