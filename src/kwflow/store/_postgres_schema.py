@@ -62,6 +62,12 @@ POSTGRES_MIGRATIONS = MigrationChain.of(
             "DELETE FROM {s}snapshots",
             "ALTER TABLE {s}snapshots ADD COLUMN checksum text NOT NULL DEFAULT ''",
         ),
+        # MACs of heads and snapshots (see the SQLite chain).
+        4: (
+            "DELETE FROM {s}snapshots",
+            "ALTER TABLE {s}cases ADD COLUMN mac text NOT NULL DEFAULT ''",
+            "ALTER TABLE {s}snapshots ADD COLUMN mac text NOT NULL DEFAULT ''",
+        ),
     },
 )
 """The PostgreSQL chain, applied when a `PostgresStore` opens."""
