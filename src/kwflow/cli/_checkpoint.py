@@ -26,8 +26,8 @@ _SAY: Catalogue = {
         "cs": "kontrolní bod {cases} případů k {time} připsán do {path}",
     },
     "unreadable": {
-        "en": "cannot read {what}: {error}",
-        "cs": "nelze načíst {what}: {error}",
+        "en": "cannot read {thing}: {error}",
+        "cs": "nelze načíst {thing}: {error}",
     },
 }
 
@@ -103,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
         signing_key = signing_key_from_pem(args.signing_key.read_bytes())
     except (OSError, ValueError, TypeError) as exc:
         print(
-            say("checkpoint", lang, "unreadable", what=str(args.signing_key), error=str(exc)),
+            say("checkpoint", lang, "unreadable", thing=str(args.signing_key), error=str(exc)),
             file=sys.stderr,
         )
         return 2
@@ -111,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
         engine = open_engine(args)
     except (OSError, ValueError, KwflowError) as exc:
         print(
-            say("checkpoint", lang, "unreadable", what="the store", error=str(exc)), file=sys.stderr
+            say("checkpoint", lang, "unreadable", thing="the store", error=str(exc)), file=sys.stderr
         )
         return 2
     try:

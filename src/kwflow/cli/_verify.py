@@ -27,8 +27,8 @@ _SAY: Catalogue = {
         "cs": "úložiště odpovídá kontrolnímu bodu z {time} ({cases} případů)",
     },
     "unreadable": {
-        "en": "cannot read {what}: {error}",
-        "cs": "nelze načíst {what}: {error}",
+        "en": "cannot read {thing}: {error}",
+        "cs": "nelze načíst {thing}: {error}",
     },
 }
 
@@ -74,14 +74,14 @@ def run(args: argparse.Namespace) -> int:
         text = args.checkpoint.read_text(encoding="utf-8")
     except (OSError, ValueError, TypeError) as exc:
         print(
-            _say(lang, "unreadable", what="a key or the checkpoint", error=str(exc)),
+            _say(lang, "unreadable", thing="a key or the checkpoint", error=str(exc)),
             file=sys.stderr,
         )
         return 2
     try:
         engine = open_engine(args)
     except (OSError, ValueError, KwflowError) as exc:
-        print(_say(lang, "unreadable", what="the store", error=str(exc)), file=sys.stderr)
+        print(_say(lang, "unreadable", thing="the store", error=str(exc)), file=sys.stderr)
         return 2
     try:
         checkpoint = engine.verify_checkpoint(text, public_key, full=args.full)

@@ -39,6 +39,10 @@ UNAUTHENTICATED = ""
 """The MAC column of a row written without a key."""
 
 
+def _to_dict(keys: Mapping[str, bytes]) -> dict[str, bytes]:
+    return dict(keys)
+
+
 def _check_keys(instance: KeyRing, attribute: object, value: Mapping[str, bytes]) -> None:
     del instance, attribute
     if not value:
@@ -58,7 +62,7 @@ class KeyRing:
     at least 16 bytes; ``current`` must be one of them.
     """
 
-    keys: Mapping[str, bytes] = attrs.field(converter=dict, validator=_check_keys)
+    keys: Mapping[str, bytes] = attrs.field(converter=_to_dict, validator=_check_keys)
     current: str
 
     def __attrs_post_init__(self) -> None:

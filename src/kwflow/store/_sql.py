@@ -275,9 +275,10 @@ class SqlStore(ABC):
         """Append ``events`` if the case is still at ``expected_version``; see ``CaseStore``."""
         events = tuple(events)
         check_request(case_id, expected_version, events, deadlines, snapshot)
-        snapshot_text = encode_snapshot(case_id, snapshot)
-        if snapshot is not None and snapshot_text is not None:
-            state_text, checksum = snapshot_text
+        encoded = encode_snapshot(case_id, snapshot)
+        snapshot_text = None
+        if snapshot is not None and encoded is not None:
+            state_text, checksum = encoded
             mac = seal_snapshot(
                 self._keys, case_id, snapshot.version, snapshot.last_hash, state_text
             )

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from kwflow.history import Event
 
 Synchronous = Literal["FULL", "NORMAL", "EXTRA"]
-KEY_FILE = "file"
+KEY_FILE: Literal["file"] = "file"
 """``SqliteStore(keys=...)``: the key file beside the database (the default)."""
 
 _BUSY = (
@@ -316,7 +316,7 @@ class SqliteStore(SqlStore):
                 migrate_sqlite(conn, path=str(self.path))
         except sqlite3.Error as exc:
             raise StorageError(f"{self.path}: {describe_sqlite_error(exc)}") from exc
-        return 0 < current < MAC_SCHEMA_VERSION
+        return bool(0 < current < MAC_SCHEMA_VERSION)
 
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
