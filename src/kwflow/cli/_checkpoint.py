@@ -25,6 +25,10 @@ _SAY: Catalogue = {
         "en": "checkpoint of {cases} cases at {time} appended to {path}",
         "cs": "kontrolní bod {cases} případů k {time} připsán do {path}",
     },
+    "no-store": {
+        "en": "cannot open the store: {error}",
+        "cs": "úložiště nelze otevřít: {error}",
+    },
     "unreadable": {
         "en": "cannot read {thing}: {error}",
         "cs": "nelze načíst {thing}: {error}",
@@ -111,7 +115,8 @@ def run(args: argparse.Namespace) -> int:
         engine = open_engine(args)
     except (OSError, ValueError, KwflowError) as exc:
         print(
-            say("checkpoint", lang, "unreadable", thing="the store", error=str(exc)), file=sys.stderr
+            say("checkpoint", lang, "unreadable", thing="the store", error=str(exc)),
+            file=sys.stderr,
         )
         return 2
     try:

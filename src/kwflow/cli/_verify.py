@@ -26,9 +26,13 @@ _SAY: Catalogue = {
         "en": "the store agrees with the checkpoint of {time} ({cases} cases)",
         "cs": "úložiště odpovídá kontrolnímu bodu z {time} ({cases} případů)",
     },
+    "no-store": {
+        "en": "cannot open the store: {error}",
+        "cs": "úložiště nelze otevřít: {error}",
+    },
     "unreadable": {
-        "en": "cannot read {thing}: {error}",
-        "cs": "nelze načíst {thing}: {error}",
+        "en": "cannot read a key or the checkpoint: {error}",
+        "cs": "nelze načíst klíč ani kontrolní bod: {error}",
     },
 }
 
@@ -74,14 +78,14 @@ def run(args: argparse.Namespace) -> int:
         text = args.checkpoint.read_text(encoding="utf-8")
     except (OSError, ValueError, TypeError) as exc:
         print(
-            _say(lang, "unreadable", thing="a key or the checkpoint", error=str(exc)),
+            _say(lang, "unreadable", error=str(exc)),
             file=sys.stderr,
         )
         return 2
     try:
         engine = open_engine(args)
     except (OSError, ValueError, KwflowError) as exc:
-        print(_say(lang, "unreadable", thing="the store", error=str(exc)), file=sys.stderr)
+        print(_say(lang, "no-store", error=str(exc)), file=sys.stderr)
         return 2
     try:
         checkpoint = engine.verify_checkpoint(text, public_key, full=args.full)

@@ -16,6 +16,7 @@ from ._event import (
     event_from_dict,
     hash_is_sealed,
     new_event,
+    stored_hash,
 )
 from ._frozen import EMPTY_MAP, FrozenDict, FrozenList, FrozenMap, freeze, thaw
 from ._keys import (
@@ -58,6 +59,7 @@ __all__ = [
     "sign_checkpoint",
     "signing_key_from_pem",
     "signing_key_to_pem",
+    "stored_hash",
     "thaw",
     "verify_history",
 ]

@@ -13,6 +13,7 @@ treated the same way on both.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
 import attrs
@@ -24,7 +25,7 @@ from kwflow.exceptions import (
     SchemaTooNew,
     TamperedHistory,
 )
-from kwflow.history import GENESIS_HASH, Event, compute_hash
+from kwflow.history import GENESIS_HASH, Event, compute_hash, stored_hash
 
 from ._checks import (
     check_chain,
@@ -48,7 +49,7 @@ from ._trust import (
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
     from contextlib import AbstractContextManager
-    from datetime import datetime, timedelta
+    from datetime import timedelta
     from types import TracebackType
 
     from kwflow.history import KeyRing
@@ -193,6 +194,48 @@ def make_queries(prefix: str, *, placeholder: str, for_update: str, skip_locked:
             f"UPDATE {p}cases SET mac = ? WHERE case_id = ? AND version = ? AND last_hash = ?"
         ),
     )
+
+
+def _rows_chain(
+    case_id: str,
+    rows: list[tuple[Any, ...]],
+    *,
+    start: int,
+    anchor_hash: str,
+    head_version: int,
+    head_hash: str,
+) -> bool:
+    """Whether stored rows from ``start`` hash and link up to the head (quick, no parsing).
+
+    With ``start`` > 1 the first row is the snapshot's event, which must
+    carry ``anchor_hash``; from the first event it links to genesis.
+    """
+    prev = GENESIS_HASH
+    for offset, row in enumerate(rows):
+        row_case, sequence, type_, at, actor, payload, prev_hash, hash_, version = row
+        if isinstance(at, datetime):
+            at = at.astimezone(UTC).isoformat()
+        if (
+            row_case != case_id
+            or sequence != start + offset
+            or ((offset or start == 1) and prev_hash != prev)
+            or stored_hash(
+                case_id=row_case,
+                sequence=sequence,
+                type_=type_,
+                at=at,
+                actor=actor,
+                payload_text=payload,
+                prev_hash=prev_hash,
+                schema_version=version,
+            )
+            != hash_
+        ):
+            return False
+        if offset == 0 and start > 1 and hash_ != anchor_hash:
+            return False
+        prev = hash_
+    return bool(rows) and rows[-1][1] == head_version and prev == head_hash
 
 
 def _head(case_id: str, row: tuple[Any, ...]) -> tuple[int, str]:
@@ -347,39 +390,40 @@ class SqlStore(ABC):
 
         Events before a snapshot cannot change what the case decides (the
         authenticated snapshot stands for them); they are verified by every
-        full read (``events``, ``Engine.verify``).
+        full read (``events``, ``Engine.verify``). Rows are hashed straight
+        from their columns (``stored_hash``); only when that finds something
+        off are they read as events, which names the first bad one.
         """
         q = self._queries
-        start, prev_hash, rows = 1, GENESIS_HASH, None
+        start = 1
         anchor_row = tx.one(q.snapshot_anchor, (case_id,))
-        if anchor_row is not None and isinstance(anchor_row[0], int):
-            version, last_hash = anchor_row
-            if 1 < version <= head_version:
-                rows = tx.all(q.events_from, (case_id, version))
-                try:
-                    anchor = event_from_row(case_id, version, rows[0]) if rows else None
-                except (MalformedEvent, SchemaTooNew):
-                    anchor = None
-                if (
-                    anchor is not None
-                    and anchor.sequence == version
-                    and anchor.hash == last_hash
-                    and compute_hash(anchor) == anchor.hash
-                ):
-                    start, prev_hash, rows = version + 1, anchor.hash, rows[1:]
-                else:
-                    rows = None
-        if rows is None:
-            rows = tx.all(q.events_from, (case_id, 1))
-        events = [event_from_row(case_id, start + i, row) for i, row in enumerate(rows)]
-        verify_tail(
+        if (
+            anchor_row is not None
+            and isinstance(anchor_row[0], int)
+            and 1 < anchor_row[0] <= head_version
+        ):
+            start = anchor_row[0]
+        rows = tx.all(q.events_from, (case_id, start))
+        expected_prev = anchor_row[1] if start > 1 and anchor_row is not None else GENESIS_HASH
+        if not _rows_chain(
             case_id,
-            events,
-            start_sequence=start,
-            prev_hash=prev_hash,
+            rows,
+            start=start,
+            anchor_hash=expected_prev,
             head_version=head_version,
             head_hash=head_hash,
-        )
+        ):
+            if start > 1:
+                rows = tx.all(q.events_from, (case_id, 1))
+            events = [event_from_row(case_id, 1 + i, row) for i, row in enumerate(rows)]
+            verify_tail(
+                case_id,
+                events,
+                start_sequence=1,
+                prev_hash=GENESIS_HASH,
+                head_version=head_version,
+                head_hash=head_hash,
+            )
 
     def _hash_at(self, tx: Tx, case_id: str, sequence: int) -> str | None:
         row = tx.one(self._queries.hash_at, (case_id, sequence))
