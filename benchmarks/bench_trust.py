@@ -193,7 +193,7 @@ def _where(kind: str, workdir: Path) -> str:
 def _baseline_commands(src: Path, kind: str, where: str, commands: int) -> float:
     """``time_commands`` with another kwflow's sources, in a process of its own."""
     env = {**os.environ, "PYTHONPATH": str(src)}
-    out = subprocess.run(  # noqa: S603 - our own interpreter and script
+    out = subprocess.run(
         [sys.executable, __file__, "--measure-baseline", kind, where, str(commands)],
         env=env,
         check=True,
@@ -253,7 +253,9 @@ def run(args: argparse.Namespace) -> list[list[str]]:
                 print(row, file=sys.stderr)
         cases = 5_000 if args.quick else 100_000
         took, verified, megabytes, _ = time_checkpoint(_where("sqlite", workdir), cases)
-        rows.append(["SQLite", f"checkpoint of {cases:,} cases", f"{took:.2f} s ({megabytes:.1f} MB)"])
+        rows.append(
+            ["SQLite", f"checkpoint of {cases:,} cases", f"{took:.2f} s ({megabytes:.1f} MB)"]
+        )
         rows.append(["SQLite", f"verify_checkpoint of {cases:,} cases", f"{verified:.2f} s"])
         print(rows[-2:], file=sys.stderr)
     finally:

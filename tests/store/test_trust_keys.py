@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import stat
 from typing import TYPE_CHECKING
@@ -30,7 +29,7 @@ def test_the_default_key_file_is_made_beside_the_database_for_its_owner_only(
         store.append("c-1", 0, chain("c-1", 2))
         assert store.keys is not None
         assert store.key_path == tmp_path / "cases.sqlite3-kwflow.key"
-    mode = stat.S_IMODE(os.stat(tmp_path / "cases.sqlite3-kwflow.key").st_mode)
+    mode = stat.S_IMODE((tmp_path / "cases.sqlite3-kwflow.key").stat().st_mode)
     assert mode == 0o600
     (mac,) = sqlite3.connect(path).execute("SELECT mac FROM cases").fetchone()
     assert mac.startswith(f"{store.keys.current}:")
@@ -101,7 +100,7 @@ def test_rotation_old_heads_snapshots_and_checkpoints_still_verify(
 def test_key_files_round_trip_and_rotate(tmp_path: Path) -> None:
     ring = KeyRing.generate("a").rotated("b")
     ring.write(tmp_path / "keys")
-    assert stat.S_IMODE(os.stat(tmp_path / "keys").st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "keys").stat().st_mode) == 0o600
     read = KeyRing.read(tmp_path / "keys")
     assert read == ring
     assert read.current == "b"
