@@ -45,6 +45,8 @@ def test_checkpoint_then_verify_and_a_deleted_case_is_named(
                 str(private),
                 "--append",
                 str(checkpoints),
+                "--lang",
+                "en",
             ]
         )
         assert code == 0
@@ -60,7 +62,7 @@ def test_checkpoint_then_verify_and_a_deleted_case_is_named(
         "--public-key",
         str(public),
     ]
-    assert main([*verify, "--full"]) == 0
+    assert main([*verify, "--full", "--lang", "en"]) == 0
     assert "agrees" in capsys.readouterr().out
 
     import sqlite3

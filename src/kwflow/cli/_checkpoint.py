@@ -58,7 +58,9 @@ def add_store_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="the key ring file (default for SQLite: the key file beside the database)",
     )
-    parser.add_argument("--lang", choices=("en", "cs"), default="en", help="language of messages")
+    parser.add_argument(
+        "--lang", choices=("cs", "en"), default="cs", help="language of messages (default cs)"
+    )
 
 
 def open_engine(args: argparse.Namespace) -> Engine:
