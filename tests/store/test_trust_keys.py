@@ -7,6 +7,8 @@ import stat
 from typing import TYPE_CHECKING
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kwflow.exceptions import StorageError, TamperedHistory
 from kwflow.history import KeyRing
@@ -177,3 +179,15 @@ def test_a_warm_engine_on_memory_refuses_an_edited_event() -> None:
         engine.submit(CASE, "referral", {**REFERRAL, "concerns": "x"}, by=OPENER)
     assert (info.value.case_id, info.value.sequence) == (CASE, 12)
     assert store.version(CASE) == LENGTH
+
+
+@given(
+    st.lists(
+        st.one_of(st.text(), st.integers(), st.booleans(), st.none(), st.floats(allow_nan=False))
+    )
+)
+def test_mac_messages_are_the_canonical_json_of_their_parts(parts: list[object]) -> None:
+    from kwflow.history import canonical_json
+    from kwflow.history._keys import flat_json
+
+    assert flat_json(parts) == canonical_json(parts)

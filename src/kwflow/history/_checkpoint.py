@@ -36,8 +36,7 @@ import attrs
 
 from kwflow.exceptions import CheckpointInvalid
 
-from ._event import canonical_json
-from ._keys import key_fingerprint
+from ._keys import flat_json, key_fingerprint
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -78,7 +77,7 @@ def merkle_root(heads: Iterable[CaseHead]) -> str:
     a leaf can never pass for a node; an odd node moves up unpaired.
     """
     level = [
-        hashlib.sha256(b"\x00" + canonical_json([h.case_id, h.version, h.hash]).encode()).digest()
+        hashlib.sha256(b"\x00" + flat_json([h.case_id, h.version, h.hash]).encode()).digest()
         for h in sorted(heads, key=lambda head: head.case_id)
     ]
     if not level:
