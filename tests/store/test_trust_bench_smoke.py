@@ -1,4 +1,4 @@
-"""The authentication benchmark runs in its quick mode and reports every row (no timing asserted)."""
+"""The authentication benchmark runs in its quick mode and reports every row (no timing checked)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ ROWS = [
 
 def test_bench_trust_quick_reports_every_measurement() -> None:
     spec = importlib.util.spec_from_file_location("bench_trust", SCRIPT)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     out = io.StringIO()
