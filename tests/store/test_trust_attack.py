@@ -15,7 +15,8 @@ import pytest
 
 from kwflow.exceptions import CheckpointInvalid, NotPermitted, TamperedHistory
 from kwflow.history import KeyRing, canonical_json
-from tests.store.trust_attack import (
+from tests.support.store_engine import OPENER, REFERRAL, engine_on
+from tests.support.trust import (
     CASE,
     LENGTH,
     OTHER,
@@ -24,7 +25,6 @@ from tests.store.trust_attack import (
     signing_pair,
     write_history,
 )
-from tests.support.store_engine import OPENER, REFERRAL, engine_on
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 import kwflow
 from kwflow.exceptions import CaseNotFound, SchemaTooNew, TamperedHistory
 from kwflow.store import SqliteStore
-from tests.store.trust_attack import signing_pair
 from tests.support.store import chain, snapshot_of
+from tests.support.trust import signing_pair
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -45,7 +45,7 @@ COLUMNS = {
     "cases": ["case_id", "version", "last_hash", "mac"],
     "snapshots": ["case_id", "version", "last_hash", "state", "checksum", "mac"],
 }
-ROWS = {
+ROWS: dict[str, list[tuple[str, int | None]]] = {
     "events": [(c, e.sequence) for c, events in WRITTEN.items() for e in events],
     "cases": [("c-1", None), ("c-2", None)],
     "snapshots": [("c-1", None)],

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from kwflow.cli._main import main
 from kwflow.history import new_signing_key, public_key_to_pem, signing_key_to_pem
 from kwflow.store import SqliteStore
-from tests.store.trust_attack import CASE, OTHER, conference
+from tests.support.trust import CASE, OTHER, conference
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 
 from kwflow.exceptions import StorageError, TamperedHistory
 from kwflow.history import KeyRing
-from kwflow.store import MemoryStore, SqliteStore
-from tests.store.trust_attack import CASE, LENGTH, conference, signing_pair
+from kwflow.store import MemoryStore, PostgresStore, SqliteStore
 from tests.support.store import chain, snapshot_of
 from tests.support.store_engine import OPENER, REFERRAL, engine_on
+from tests.support.trust import CASE, LENGTH, conference, signing_pair
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -72,6 +72,7 @@ def test_rotation_old_heads_snapshots_and_checkpoints_still_verify(
     assert new.current == "2026"
     assert set(new.keys) == {"2025", "2026"}
     rotated_store = sql_backend.open(keys=new)
+    assert isinstance(rotated_store, SqliteStore | PostgresStore)
     rotated = engine_on(rotated_store, snapshot_every=10)
     assert rotated.get(CASE).version == LENGTH  # old head, old snapshot
     assert rotated_store.rejected_snapshots == 0
