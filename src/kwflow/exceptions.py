@@ -940,3 +940,22 @@ class ErrorJSON(BaseModel):
     reasons: list[ReasonJSON] | None = None
     errors: list[FieldErrorJSON] | None = None
     problems: list[dict[str, Any]] | None = None
+
+
+# --- Trust errors (appended by checkpoints; see docs/storage.md) ---------------
+
+
+class CheckpointInvalid(KwflowError, ValueError):
+    """A checkpoint cannot be trusted: malformed, or its signature or root do not match.
+
+    Nothing about the cases follows from it; ``reason`` says what is wrong.
+    """
+
+    code = "checkpoint.invalid"
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"invalid checkpoint: {reason}")
+
+
+__all__ += ["CheckpointInvalid"]

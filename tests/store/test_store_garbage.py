@@ -36,8 +36,8 @@ EVENT_COLUMNS = [
     "hash",
     "schema_version",
 ]
-SNAPSHOT_COLUMNS = ["version", "last_hash", "state", "checksum"]
-HEAD_COLUMNS = ["version", "last_hash"]
+SNAPSHOT_COLUMNS = ["version", "last_hash", "state", "checksum", "mac"]
+HEAD_COLUMNS = ["version", "last_hash", "mac"]
 
 garbage = st.one_of(
     st.text(max_size=40),
@@ -110,6 +110,8 @@ def test_garbage_in_any_column_never_yields_a_wrong_case(
 ) -> None:
     path = tmp_path / f"{uuid.uuid4().hex}.sqlite3"
     shutil.copy(template, path)
+    # The key file goes with the database, as SqliteStore.backup copies it.
+    shutil.copy(f"{template}-kwflow.key", f"{path}-kwflow.key")
     columns = {"events": EVENT_COLUMNS, "snapshots": SNAPSHOT_COLUMNS, "cases": HEAD_COLUMNS}
     column = data.draw(st.sampled_from(columns[table]), label="column")
     where = "case_id = 'c-1'"

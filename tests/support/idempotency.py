@@ -77,7 +77,7 @@ def open_worker(
 def stored_keys(store: CaseStore) -> list[tuple[str, str, str, str, int]]:
     """Every idempotency record a store holds, sorted: (scope, key, hash, case id, version)."""
     if isinstance(store, MemoryStore):
-        records = store._keys.values()
+        records = store._idempotency.values()
         return sorted((r.scope, r.key, r.content_hash, r.case_id, r.version) for r in records)
     assert isinstance(store, SqliteStore | PostgresStore)
     with store._read() as tx:

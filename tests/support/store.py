@@ -125,7 +125,8 @@ class Backend:
                 # A second view with other options over the same cases.
                 view = MemoryStore(**options)
                 view._cases = self.memory._cases
-                view._keys = self.memory._keys
+                view._idempotency = self.memory._idempotency
+                view._keys = self.memory.keys
                 view._lock = self.memory._lock
                 return view
             return self.memory

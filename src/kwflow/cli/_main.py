@@ -26,6 +26,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "explore": ("kwflow.cli._explore", "explore every reachable state of a process"),
     "diagram": ("kwflow.cli._diagram", "draw a process as a diagram"),
     "simulate": ("kwflow.cli._simulate", "run a scenario file and print its timeline"),
+    "checkpoint": ("kwflow.cli._checkpoint", "sign every case's head now (append to a file)"),
+    "verify": ("kwflow.cli._verify", "prove the store agrees with a signed checkpoint"),
 }
 
 EXIT_OK = 0

@@ -39,16 +39,25 @@ from kwflow.exceptions import (
     CaseExists,
     CaseNotFound,
     ConcurrencyConflict,
+    InvalidEvents,
     InvalidValue,
     MalformedEvent,
     ProcessChanged,
     TamperedHistory,
     WrongType,
 )
-from kwflow.history import GENESIS_HASH, EventType, FrozenMap, new_event, verify_history
+from kwflow.history import (
+    GENESIS_HASH,
+    EventType,
+    FrozenMap,
+    canonical_json,
+    new_event,
+    verify_history,
+)
 from kwflow.store import DeadlineEntry, Snapshot, SqliteStore, default_sqlite_path
 
 from ._authorization import action_reasons
+from ._checkpoint import take_checkpoint, verify_against_store
 from ._clock import Clock, SystemClock, aware_utc
 from ._commands import (
     COMMAND_TYPES,
@@ -73,9 +82,14 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
     from datetime import datetime
 
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PrivateKey,
+        Ed25519PublicKey,
+    )
+
     from kwflow.calendars import CalendarRegistry
     from kwflow.definition import Process, Registry
-    from kwflow.history import Event
+    from kwflow.history import Checkpoint, Event
     from kwflow.store import CaseStore, IdempotencyRecord
 
     from ._authorization import Guard
@@ -503,14 +517,48 @@ class Engine:
         return fold(process, events)
 
     def verify(self, case_id: str) -> None:
-        """Check the case's history: the hash chain, and that it folds.
+        """Check the case's history: the hash chain, that it folds, and its snapshot.
 
-        Raises `TamperedHistory` naming the first event that does not match.
+        The stored snapshot (if the store has one it trusts) must be exactly
+        the case folded from the events up to it. Raises `TamperedHistory`
+        naming the first event that does not match.
         """
         events = self.history(case_id)
         verify_history(events, case_id=case_id)
         process = self._compiled_for(case_id, _process_ref(events[0])).process
+        snapshot = self._store.load(case_id).snapshot
+        if snapshot is not None:
+            at_snapshot = fold(process, events[: snapshot.version])
+            if canonical_json(at_snapshot.to_dict()) != canonical_json(dict(snapshot.state)):
+                raise TamperedHistory(
+                    case_id,
+                    snapshot.version,
+                    "the stored snapshot differs from the case replayed from its events",
+                )
         fold(process, events)
+
+    def checkpoint(self, signing_key: Ed25519PrivateKey) -> str:
+        """A checkpoint of every case's head now, signed with ``signing_key``, as text.
+
+        Keep it away from the database (append it to a file elsewhere, mail
+        it, timestamp it): `verify_checkpoint` later proves no case lost
+        events, vanished or was rewritten up to the version it lists.
+        """
+        return take_checkpoint(self._store, signing_key=signing_key, now=self._now()).text
+
+    def verify_checkpoint(
+        self, checkpoint: str, public_key: Ed25519PublicKey, *, full: bool = False
+    ) -> Checkpoint:
+        """Prove the store still holds every case of ``checkpoint`` at least as it saw it.
+
+        ``checkpoint`` is the text of one or more checkpoints (the newest is
+        compared). Raises `CheckpointInvalid` if any signature does not verify
+        with ``public_key``, and `TamperedHistory` naming the case and the
+        version for a case that vanished, went back to an older version or
+        was rewritten up to that version. ``full`` also verifies every case's
+        whole history. Returns the checkpoint verified.
+        """
+        return verify_against_store(self._store, checkpoint, public_key=public_key, full=full)
 
     # ------------------------------------------------------------- internals
 
@@ -611,6 +659,11 @@ class Engine:
                     # A keyed command that changes nothing still records its
                     # key, so the key stays bound to this command.
                     self._append(case, new_case, events, idempotency=record)
+                except (TamperedHistory, InvalidEvents):
+                    # The stored history is not the one the cached case was
+                    # built on: forget it, so nothing is decided from it again.
+                    self._forget(case_id)
+                    raise
                 except ConcurrencyConflict:
                     done = self._done(keyed)
                     if done is not None:

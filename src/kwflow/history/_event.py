@@ -263,6 +263,45 @@ def compute_hash(event: Event) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def stored_hash(
+    *,
+    case_id: object,
+    sequence: object,
+    type_: object,
+    at: object,
+    actor: object,
+    payload_text: object,
+    prev_hash: object,
+    schema_version: object,
+) -> str | None:
+    """The hash of an event from its stored columns, its payload being canonical JSON text.
+
+    For a quick check of many stored rows without parsing their payloads:
+    the same text `compute_hash` hashes, when ``payload_text`` is the
+    canonical form (as stores write it). ``None`` when a column has a type
+    no event has; a row whose hash differs may still be an event spelled
+    differently, so a caller falls back to reading it as an event.
+    """
+    if not (
+        type(case_id) is str
+        and type(type_) is str
+        and type(at) is str
+        and type(actor) is str
+        and type(payload_text) is str
+        and type(prev_hash) is str
+        and type(sequence) is int
+        and type(schema_version) is int
+    ):
+        return None
+    text = (
+        f'{{"actor":{_encode_str(actor)},"at":{_encode_str(at)},'
+        f'"case_id":{_encode_str(case_id)},"payload":{payload_text},'
+        f'"prev_hash":{_encode_str(prev_hash)},"schema_version":{schema_version},'
+        f'"sequence":{sequence},"type":{_encode_str(type_)}}}'
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def _body_of(event: Event) -> dict[str, Any]:
     return _body(
         case_id=event.case_id,

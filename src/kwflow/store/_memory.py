@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import heapq
 import threading
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Literal, Self
 
 import attrs
 
 from kwflow.exceptions import CaseNotFound, ConcurrencyConflict, InvalidEvents, StorageError
-from kwflow.history import GENESIS_HASH, Event, hash_is_sealed
+from kwflow.history import GENESIS_HASH, Event, KeyRing, hash_is_sealed
 
 from ._checks import (
     check_chain,
@@ -23,6 +23,13 @@ from ._checks import (
 from ._codec import snapshot_from_text
 from ._loading import snapshot_usable, verify_tail
 from ._protocol import DeadlineEntry, IdempotencyRecord, Snapshot, StoredCase
+from ._trust import (
+    check_head,
+    report_rejected_snapshot,
+    seal_head,
+    seal_snapshot,
+    snapshot_authentic,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -43,6 +50,7 @@ class _StoredSnapshot:
     last_hash: str
     state_text: str
     checksum: str
+    mac: str
 
 
 @attrs.define
@@ -53,6 +61,7 @@ class _Case:
     head_version: int
     head_hash: str
     events: list[Event]
+    head_mac: str = ""
     snapshot: _StoredSnapshot | None = None
     deadlines: dict[str, _Deadline] = attrs.Factory(dict)
 
@@ -69,14 +78,26 @@ class MemoryStore:
     Test hook: ``_replace_events(case_id, events)`` swaps the stored event
     list (not the recorded head) so tests can show that a modified, removed
     or inserted event is detected, as they do with SQL on the other backends.
+    ``_cases`` is the rest of the stored data, for tests to change directly.
     """
 
-    def __init__(self, *, verify: bool = True) -> None:
-        """``verify=False`` skips hash-chain verification on reads."""
+    rejected_snapshots: int
+    """How many snapshots failed authentication (and were replaced by a replay) so far."""
+
+    def __init__(
+        self, *, verify: bool = True, keys: KeyRing | Literal["random"] | None = "random"
+    ) -> None:
+        """``verify=False`` skips hash-chain verification on reads.
+
+        ``keys`` authenticates heads and snapshots as the other backends do;
+        the default is a random key that lives as long as the store.
+        """
         self._verify = verify
+        self._keys = KeyRing.generate() if keys == "random" else keys
+        self.rejected_snapshots = 0
         self._lock = threading.RLock()
         self._cases: dict[str, _Case] = {}
-        self._keys: dict[tuple[str, str], IdempotencyRecord] = {}
+        self._idempotency: dict[tuple[str, str], IdempotencyRecord] = {}
         self._closed = False
 
     def __enter__(self) -> Self:
@@ -113,13 +134,28 @@ class MemoryStore:
         snapshot_row = None
         encoded = encode_snapshot(case_id, snapshot)
         if snapshot is not None and encoded is not None:
-            snapshot_row = _StoredSnapshot(snapshot.version, snapshot.last_hash, *encoded)
+            mac = seal_snapshot(
+                self._keys, case_id, snapshot.version, snapshot.last_hash, encoded[0]
+            )
+            snapshot_row = _StoredSnapshot(snapshot.version, snapshot.last_hash, *encoded, mac)
         with self._lock:
             self._check_open()
             case = self._cases.get(case_id)
             actual = case.head_version if case is not None else 0
             check_version(case_id, expected_version, actual)
             head_hash = case.head_hash if case is not None else GENESIS_HASH
+            if case is not None:
+                # The stored history must still be the one the writer read.
+                check_head(self._keys, case_id, actual, head_hash, case.head_mac)
+                if self._verify:
+                    verify_tail(
+                        case_id,
+                        case.events,
+                        start_sequence=1,
+                        prev_hash=GENESIS_HASH,
+                        head_version=actual,
+                        head_hash=head_hash,
+                    )
             _check_chain(case_id, expected_version, events, head_hash)
             if snapshot is not None:
                 stored = case.events if case is not None else []
@@ -129,7 +165,10 @@ class MemoryStore:
                     events,
                     lambda seq: stored[seq - 1].hash if 0 < seq <= len(stored) else None,
                 )
-            if idempotency is not None and (idempotency.scope, idempotency.key) in self._keys:
+            if (
+                idempotency is not None
+                and (idempotency.scope, idempotency.key) in self._idempotency
+            ):
                 # As the SQL backends' unique key refuses it: another writer got there first.
                 raise ConcurrencyConflict(case_id, expected_version, actual)
             # Every check passed: from here on nothing can fail half-way.
@@ -140,6 +179,7 @@ class MemoryStore:
             if events:
                 case.head_version = events[-1].sequence
                 case.head_hash = events[-1].hash
+                case.head_mac = seal_head(self._keys, case_id, case.head_version, case.head_hash)
             if deadlines is not None:
                 case.deadlines = _replace_deadlines(case.deadlines, deadlines)
             if snapshot_row is not None and (
@@ -147,7 +187,7 @@ class MemoryStore:
             ):
                 case.snapshot = snapshot_row
             if idempotency is not None:
-                self._keys[idempotency.scope, idempotency.key] = idempotency
+                self._idempotency[idempotency.scope, idempotency.key] = idempotency
 
     def delete_snapshots(self, case_id: str | None = None) -> None:
         """Drop snapshots (of one case, or all): only speed may change."""
@@ -176,8 +216,9 @@ class MemoryStore:
             if case is None:
                 raise CaseNotFound(case_id)
             events = list(case.events)
-            head_version, head_hash = case.head_version, case.head_hash
+            head_version, head_hash, head_mac = case.head_version, case.head_hash, case.head_mac
             stored_snapshot = case.snapshot if use_snapshot else None
+        check_head(self._keys, case_id, head_version, head_hash, head_mac)
         snapshot = None
         if stored_snapshot is not None:
             snapshot = snapshot_from_text(
@@ -187,6 +228,13 @@ class MemoryStore:
                 stored_snapshot.state_text,
                 stored_snapshot.checksum,
             )
+            if snapshot is not None and not snapshot_authentic(
+                self._keys, snapshot, stored_snapshot.state_text, stored_snapshot.mac
+            ):
+                snapshot = None
+            if snapshot is None:
+                self.rejected_snapshots += 1
+                report_rejected_snapshot(case_id, stored_snapshot.version)
         if snapshot is not None:
             index = snapshot.version - 1
             anchor = events[index] if 0 <= index < len(events) else None
@@ -217,7 +265,8 @@ class MemoryStore:
             if case is None:
                 return ()
             events = list(case.events)
-            head_version, head_hash = case.head_version, case.head_hash
+            head_version, head_hash, head_mac = case.head_version, case.head_hash, case.head_mac
+        check_head(self._keys, case_id, head_version, head_hash, head_mac)
         if self._verify:
             # Verifying a slice needs the whole chain up to it: a memory
             # store's histories are short enough that this costs nothing.
@@ -249,7 +298,34 @@ class MemoryStore:
         """The record of ``key`` in ``scope``, or ``None`` when the key is unused."""
         with self._lock:
             self._check_open()
-            return self._keys.get((scope, key))
+            return self._idempotency.get((scope, key))
+
+    def heads(self) -> Iterator[tuple[str, int, str]]:
+        """Every case's (id, version, last hash), sorted by id; each head authenticated."""
+        with self._lock:
+            self._check_open()
+            heads = sorted(
+                (case_id, case.head_version, case.head_hash, case.head_mac)
+                for case_id, case in self._cases.items()
+            )
+        for case_id, version, last_hash, mac in heads:
+            check_head(self._keys, case_id, version, last_hash, mac)
+            yield case_id, version, last_hash
+
+    def event_hash(self, case_id: str, sequence: int) -> str | None:
+        """The stored hash of one event (``None`` if there is no such event)."""
+        with self._lock:
+            self._check_open()
+            case = self._cases.get(case_id)
+            if case is None:
+                return None
+            found = [e.hash for e in case.events if e.sequence == sequence]
+        return found[0] if found else None
+
+    @property
+    def keys(self) -> KeyRing | None:
+        """The key ring heads and snapshots are authenticated with (``None``: not at all)."""
+        return self._keys
 
     # -- deadlines ----------------------------------------------------------
 

@@ -53,10 +53,17 @@ SCHEMA_CHANGES: tuple[SchemaChange, ...] = (
         version=4,
         description="idempotency keys of commands, one per (scope, key)",
     ),
+    SchemaChange(
+        version=5,
+        description="MACs of case heads and snapshots (keys held outside the database)",
+    ),
 )
 
 SCHEMA_VERSION = SCHEMA_CHANGES[-1].version
 """The schema version this kwflow writes and reads."""
+
+MAC_SCHEMA_VERSION = 5
+"""The version that added MACs of heads: older databases have heads to seal."""
 
 
 @attrs.frozen(kw_only=True)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from kwflow.exceptions import SchemaTooNew, StorageError
 
 from ._codec import EVENT_COLUMNS, event_to_row
-from ._migrations import SCHEMA_VERSION
+from ._migrations import MAC_SCHEMA_VERSION, SCHEMA_VERSION
 from ._postgres_schema import POSTGRES_MIGRATIONS
 from ._sql import DuplicateRow, SqlStore, make_queries
 
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
     import psycopg
 
-    from kwflow.history import Event
+    from kwflow.history import Event, KeyRing
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 _READ = False
@@ -108,6 +108,12 @@ class PostgresStore(SqlStore):
     connections this store opens; ``timeout`` is how long, in seconds, a call
     waits for a connection. ``verify=False`` skips hash-chain verification
     on reads. The schema is created or migrated when the store opens.
+
+    ``keys`` authenticates each case's head and each snapshot with a key
+    ring the database server never sees (docs/storage.md: load it from the
+    application's configuration or secret store). Without keys nothing is
+    authenticated, and whoever can write the database can rewrite a
+    history consistently.
     """
 
     _no_limit = None
@@ -120,8 +126,9 @@ class PostgresStore(SqlStore):
         pool_size: int = 4,
         verify: bool = True,
         timeout: float = 30.0,
+        keys: KeyRing | None = None,
     ) -> None:
-        super().__init__(verify=verify)
+        super().__init__(verify=verify, keys=keys)
         import psycopg
         from psycopg_pool import ConnectionPool, PoolTimeout
 
@@ -155,7 +162,10 @@ class PostgresStore(SqlStore):
                 for_update="FOR UPDATE",
                 skip_locked="FOR UPDATE SKIP LOCKED",
             )
-            self._migrate()
+            migrated_from = self._migrate()
+            if self._keys is not None and 0 < migrated_from < MAC_SCHEMA_VERSION:
+                # Heads written before MACs existed: seal the intact ones, once.
+                self.seal_heads()
         except BaseException:
             self._pool.close()
             raise
@@ -167,13 +177,17 @@ class PostgresStore(SqlStore):
             raise StorageError(f"{self._where}: the connection has no current schema")
         return str(row[0])
 
-    def _migrate(self) -> None:
-        """Create or migrate the schema; one opener at a time per schema."""
+    def _migrate(self) -> int:
+        """Create or migrate the schema; one opener at a time per schema.
+
+        Returns the version this opener migrated from (the current version
+        when it had nothing to do).
+        """
         # A current schema needs no write (so a read-only server still opens).
         with self._transaction(_READ, None) as tx:
             current = schema_version_pg(tx, self.schema)
         if current == SCHEMA_VERSION:
-            return
+            return current
         with self._transaction(_WRITE, None) as tx:
             # Concurrent openers of a fresh schema wait here for the first.
             tx.run("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"kwflow:{self.schema}",))
@@ -191,6 +205,7 @@ class PostgresStore(SqlStore):
                     "VALUES (%s, %s)",
                     (migration.version, migration.description),
                 )
+        return current
 
     @contextmanager
     def _transaction(self, write: bool, case_id: str | None) -> Iterator[_PgTx]:

@@ -74,6 +74,12 @@ POSTGRES_MIGRATIONS = MigrationChain.of(
                 PRIMARY KEY (scope, key)
             )""",
         ),
+        # MACs of heads and snapshots (see the SQLite chain).
+        5: (
+            "DELETE FROM {s}snapshots",
+            "ALTER TABLE {s}cases ADD COLUMN mac text NOT NULL DEFAULT ''",
+            "ALTER TABLE {s}snapshots ADD COLUMN mac text NOT NULL DEFAULT ''",
+        ),
     },
 )
 """The PostgreSQL chain, applied when a `PostgresStore` opens."""

@@ -137,6 +137,18 @@ class CaseStore(Protocol):
         """Ids of every stored case."""
         ...
 
+    def heads(self) -> Iterator[tuple[str, int, str]]:
+        """Every case's (id, version, hash of its last event), sorted by id.
+
+        Each head is authenticated when the store has keys: one that does
+        not verify raises ``TamperedHistory`` naming the case.
+        """
+        ...
+
+    def event_hash(self, case_id: str, sequence: int) -> str | None:
+        """The stored hash of event ``sequence`` of the case, ``None`` if there is none."""
+        ...
+
     def due(self, before: datetime, *, limit: int | None = None) -> list[DeadlineEntry]:
         """Open deadlines due at or before ``before``, earliest first.
 

@@ -13,6 +13,7 @@ treated the same way on both.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
 import attrs
@@ -25,7 +26,7 @@ from kwflow.exceptions import (
     StorageError,
     TamperedHistory,
 )
-from kwflow.history import GENESIS_HASH, Event, compute_hash
+from kwflow.history import GENESIS_HASH, Event, compute_hash, stored_hash
 
 from ._checks import (
     check_chain,
@@ -39,12 +40,21 @@ from ._checks import (
 from ._codec import EVENT_COLUMNS, event_from_row, snapshot_from_text
 from ._loading import snapshot_usable, verify_tail
 from ._protocol import DeadlineEntry, IdempotencyRecord, Snapshot, StoredCase
+from ._trust import (
+    check_head,
+    report_rejected_snapshot,
+    seal_head,
+    seal_snapshot,
+    snapshot_authentic,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
     from contextlib import AbstractContextManager
-    from datetime import datetime, timedelta
+    from datetime import timedelta
     from types import TracebackType
+
+    from kwflow.history import KeyRing
 
 _PAGE = 1000
 
@@ -98,6 +108,10 @@ class Queries:
     case_version: str
     insert_idempotency: str
     idempotency_record: str
+    snapshot_anchor: str
+    heads_page: str
+    unsealed_page: str
+    seal_head: str
 
 
 def make_queries(prefix: str, *, placeholder: str, for_update: str, skip_locked: str) -> Queries:
@@ -115,20 +129,23 @@ def make_queries(prefix: str, *, placeholder: str, for_update: str, skip_locked:
         return sql.replace("?", placeholder)
 
     return Queries(
-        head=q(f"SELECT version, last_hash FROM {p}cases WHERE case_id = ?"),
+        head=q(f"SELECT version, last_hash, mac FROM {p}cases WHERE case_id = ?"),
         # One statement for what every load needs first.
         head_snapshot=q(
-            "SELECT c.version, c.last_hash, s.version, s.last_hash, s.state, s.checksum "
+            "SELECT c.version, c.last_hash, c.mac, "
+            "s.version, s.last_hash, s.state, s.checksum, s.mac "
             f"FROM {p}cases c LEFT JOIN {p}snapshots s ON s.case_id = c.case_id "
             "WHERE c.case_id = ?"
         ),
         head_for_update=q(
-            f"SELECT version, last_hash FROM {p}cases WHERE case_id = ? {for_update}"
+            f"SELECT version, last_hash, mac FROM {p}cases WHERE case_id = ? {for_update}"
         ),
-        insert_case=q(f"INSERT INTO {p}cases (case_id, version, last_hash) VALUES (?, ?, ?)"),
+        insert_case=q(
+            f"INSERT INTO {p}cases (case_id, version, last_hash, mac) VALUES (?, ?, ?, ?)"
+        ),
         update_case=q(
-            f"UPDATE {p}cases SET version = ?, last_hash = ?, updated_at = CURRENT_TIMESTAMP "
-            "WHERE case_id = ?"
+            f"UPDATE {p}cases SET version = ?, last_hash = ?, mac = ?, "
+            "updated_at = CURRENT_TIMESTAMP WHERE case_id = ?"
         ),
         insert_event=q(f"INSERT INTO {p}events ({columns}) VALUES ({marks})"),
         hash_at=q(f"SELECT hash FROM {p}events WHERE case_id = ? AND sequence = ?"),
@@ -137,10 +154,10 @@ def make_queries(prefix: str, *, placeholder: str, for_update: str, skip_locked:
         ),
         # Keep the newest snapshot: an older one arriving late must not win.
         upsert_snapshot=q(
-            f"INSERT INTO {p}snapshots (case_id, version, last_hash, state, checksum) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (case_id) DO UPDATE SET "
+            f"INSERT INTO {p}snapshots (case_id, version, last_hash, state, checksum, mac) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (case_id) DO UPDATE SET "
             "version = excluded.version, last_hash = excluded.last_hash, "
-            "state = excluded.state, checksum = excluded.checksum, "
+            "state = excluded.state, checksum = excluded.checksum, mac = excluded.mac, "
             "created_at = CURRENT_TIMESTAMP WHERE excluded.version >= snapshots.version"
         ),
         delete_snapshot=q(f"DELETE FROM {p}snapshots WHERE case_id = ?"),
@@ -179,11 +196,64 @@ def make_queries(prefix: str, *, placeholder: str, for_update: str, skip_locked:
             f"SELECT content_hash, case_id, version FROM {p}idempotency_keys "
             "WHERE scope = ? AND key = ?"
         ),
+        snapshot_anchor=q(f"SELECT version, last_hash FROM {p}snapshots WHERE case_id = ?"),
+        heads_page=q(
+            f"SELECT case_id, version, last_hash, mac FROM {p}cases WHERE case_id > ? "
+            "ORDER BY case_id LIMIT ?"
+        ),
+        unsealed_page=q(
+            f"SELECT case_id FROM {p}cases WHERE mac = '' AND case_id > ? ORDER BY case_id LIMIT ?"
+        ),
+        seal_head=q(
+            f"UPDATE {p}cases SET mac = ? WHERE case_id = ? AND version = ? AND last_hash = ?"
+        ),
     )
 
 
+def _rows_chain(
+    case_id: str,
+    rows: list[tuple[Any, ...]],
+    *,
+    start: int,
+    anchor_hash: str,
+    head_version: int,
+    head_hash: str,
+) -> bool:
+    """Whether stored rows from ``start`` hash and link up to the head (quick, no parsing).
+
+    With ``start`` > 1 the first row is the snapshot's event, which must
+    carry ``anchor_hash``; from the first event it links to genesis.
+    """
+    prev = GENESIS_HASH
+    for offset, row in enumerate(rows):
+        row_case, sequence, type_, at, actor, payload, prev_hash, hash_, version = row
+        if isinstance(at, datetime):
+            at = at.astimezone(UTC).isoformat()
+        if (
+            row_case != case_id
+            or sequence != start + offset
+            or ((offset or start == 1) and prev_hash != prev)
+            or stored_hash(
+                case_id=row_case,
+                sequence=sequence,
+                type_=type_,
+                at=at,
+                actor=actor,
+                payload_text=payload,
+                prev_hash=prev_hash,
+                schema_version=version,
+            )
+            != hash_
+        ):
+            return False
+        if offset == 0 and start > 1 and hash_ != anchor_hash:
+            return False
+        prev = hash_
+    return bool(rows) and rows[-1][1] == head_version and prev == head_hash
+
+
 def _head(case_id: str, row: tuple[Any, ...]) -> tuple[int, str]:
-    version, last_hash = row
+    version, last_hash = row[:2]
     if not (
         isinstance(version, int) and not isinstance(version, bool) and isinstance(last_hash, str)
     ):
@@ -198,8 +268,18 @@ class SqlStore(ABC):
     _no_limit: object
     """What ``LIMIT ?`` takes to mean "no limit"."""
 
-    def __init__(self, *, verify: bool) -> None:
+    rejected_snapshots: int
+    """How many snapshots failed authentication (and were replaced by a replay) so far."""
+
+    def __init__(self, *, verify: bool, keys: KeyRing | None) -> None:
         self._verify = verify
+        self._keys = keys
+        self.rejected_snapshots = 0
+
+    @property
+    def keys(self) -> KeyRing | None:
+        """The key ring heads and snapshots are authenticated with (``None``: not at all)."""
+        return self._keys
 
     # -- what a backend supplies ------------------------------------------------
 
@@ -254,7 +334,14 @@ class SqlStore(ABC):
         events = tuple(events)
         check_request(case_id, expected_version, events, deadlines, snapshot)
         check_idempotency(case_id, expected_version, events, idempotency)
-        snapshot_text = encode_snapshot(case_id, snapshot)
+        encoded = encode_snapshot(case_id, snapshot)
+        snapshot_text = None
+        if snapshot is not None and encoded is not None:
+            state_text, checksum = encoded
+            mac = seal_snapshot(
+                self._keys, case_id, snapshot.version, snapshot.last_hash, state_text
+            )
+            snapshot_text = (state_text, checksum, mac)
         try:
             with self._write(case_id) as tx:
                 self._append_in(
@@ -284,29 +371,77 @@ class SqlStore(ABC):
         events: tuple[Event, ...],
         deadlines: Sequence[DeadlineEntry] | None,
         snapshot: Snapshot | None,
-        snapshot_text: tuple[str, str] | None,
+        snapshot_text: tuple[str, ...] | None,
     ) -> None:
         q = self._queries
         row = tx.one(q.head_for_update, (case_id,))
         actual, head_hash = _head(case_id, row) if row is not None else (0, GENESIS_HASH)
         check_version(case_id, expected_version, actual)
+        if row is not None:
+            # The writer built its events on a case it read earlier (an
+            # engine may have it cached): the stored history must still be
+            # what it read, or the new events would seal a tampered one.
+            check_head(self._keys, case_id, actual, head_hash, row[2])
+            if self._verify:
+                self._verify_stored(tx, case_id, actual, head_hash)
         check_chain(case_id, expected_version, events, head_hash)
         if snapshot is not None:
             check_snapshot(case_id, snapshot, events, lambda seq: self._hash_at(tx, case_id, seq))
         if events:
             last = events[-1]
+            mac = seal_head(self._keys, case_id, last.sequence, last.hash)
             if row is None:
-                tx.run(q.insert_case, (case_id, last.sequence, last.hash))
+                tx.run(q.insert_case, (case_id, last.sequence, last.hash, mac))
             else:
-                tx.run(q.update_case, (last.sequence, last.hash, case_id))
+                tx.run(q.update_case, (last.sequence, last.hash, mac, case_id))
             tx.many(q.insert_event, [self._event_params(e) for e in events])
         if deadlines is not None:
             self._replace_deadlines(tx, case_id, deadlines)
         if snapshot is not None and snapshot_text is not None:
-            state_text, checksum = snapshot_text
+            state_text, checksum, snapshot_mac = snapshot_text
             tx.run(
                 q.upsert_snapshot,
-                (case_id, snapshot.version, snapshot.last_hash, state_text, checksum),
+                (case_id, snapshot.version, snapshot.last_hash, state_text, checksum, snapshot_mac),
+            )
+
+    def _verify_stored(self, tx: Tx, case_id: str, head_version: int, head_hash: str) -> None:
+        """Verify the stored events a load would read: from the snapshot's event to the head.
+
+        Events before a snapshot cannot change what the case decides (the
+        authenticated snapshot stands for them); they are verified by every
+        full read (``events``, ``Engine.verify``). Rows are hashed straight
+        from their columns (``stored_hash``); only when that finds something
+        off are they read as events, which names the first bad one.
+        """
+        q = self._queries
+        start = 1
+        anchor_row = tx.one(q.snapshot_anchor, (case_id,))
+        if (
+            anchor_row is not None
+            and isinstance(anchor_row[0], int)
+            and 1 < anchor_row[0] <= head_version
+        ):
+            start = anchor_row[0]
+        rows = tx.all(q.events_from, (case_id, start))
+        expected_prev = anchor_row[1] if start > 1 and anchor_row is not None else GENESIS_HASH
+        if not _rows_chain(
+            case_id,
+            rows,
+            start=start,
+            anchor_hash=expected_prev,
+            head_version=head_version,
+            head_hash=head_hash,
+        ):
+            if start > 1:
+                rows = tx.all(q.events_from, (case_id, 1))
+            events = [event_from_row(case_id, 1 + i, row) for i, row in enumerate(rows)]
+            verify_tail(
+                case_id,
+                events,
+                start_sequence=1,
+                prev_hash=GENESIS_HASH,
+                head_version=head_version,
+                head_hash=head_hash,
             )
 
     def _record_key(self, tx: Tx, record: IdempotencyRecord) -> None:
@@ -358,13 +493,22 @@ class SqlStore(ABC):
             row = tx.one(q.head_snapshot if use_snapshot else q.head, (case_id,))
             if row is None:
                 raise CaseNotFound(case_id)
-            head_row, snap_row = row[:2], row[2:]
+            head_row, snap_row = row[:3], row[3:]
             snapshot = None
             if snap_row and snap_row[0] is not None:
-                snapshot = snapshot_from_text(case_id, *snap_row)
+                snapshot = snapshot_from_text(case_id, *snap_row[:4])
+                if snapshot is not None and not snapshot_authentic(
+                    self._keys, snapshot, snap_row[2], snap_row[4]
+                ):
+                    snapshot = None
+                if snapshot is None:
+                    # Damaged, forged or unauthenticated: never used.
+                    self.rejected_snapshots += 1
+                    report_rejected_snapshot(case_id, snap_row[0])
             start = snapshot.version if snapshot is not None else 1
             rows = tx.all(q.events_from, (case_id, start))
         head_version, head_hash = _head(case_id, head_row)
+        check_head(self._keys, case_id, head_version, head_hash, head_row[2])
         if snapshot is not None:
             try:
                 anchor = event_from_row(case_id, start, rows[0]) if rows else None
@@ -402,6 +546,7 @@ class SqlStore(ABC):
                 return ()
             rows = tx.all(self._queries.events_from, (case_id, max(after, 1)))
         head_version, head_hash = _head(case_id, head_row)
+        check_head(self._keys, case_id, head_version, head_hash, head_row[2])
         if after > head_version:
             return ()
         start = max(after, 1)
@@ -466,6 +611,69 @@ class SqlStore(ABC):
             if len(rows) < _PAGE:
                 return
             last = rows[-1][0]
+
+    def heads(self) -> Iterator[tuple[str, int, str]]:
+        """Every case's (id, version, last hash), sorted by id; each head authenticated.
+
+        Raises `TamperedHistory` for a head whose MAC does not verify.
+        """
+        last = ""
+        while True:
+            with self._read() as tx:
+                rows = tx.all(self._queries.heads_page, (last, _PAGE * 10))
+            for case_id, *head in rows:
+                version, last_hash = _head(case_id, tuple(head))
+                check_head(self._keys, case_id, version, last_hash, head[2])
+                yield case_id, version, last_hash
+            if len(rows) < _PAGE * 10:
+                return
+            last = rows[-1][0]
+
+    def event_hash(self, case_id: str, sequence: int) -> str | None:
+        """The stored hash column of one event (``None`` if there is no such event)."""
+        with self._read() as tx:
+            return self._hash_at(tx, case_id, sequence)
+
+    def seal_heads(self) -> int:
+        """Authenticate every head written without a MAC, after verifying its whole history.
+
+        For a database that was used without keys (or before they existed):
+        run once when keys are first configured. Returns how many heads were
+        sealed. Raises `TamperedHistory` (sealing nothing more) for a case
+        whose history does not verify: only intact histories are sealed.
+        """
+        if self._keys is None:
+            raise ValueError("the store has no keys to seal heads with")
+        sealed = 0
+        last = ""
+        while True:
+            with self._read() as tx:
+                page = [row[0] for row in tx.all(self._queries.unsealed_page, (last, _PAGE))]
+            for case_id in page:
+                with self._write(case_id) as tx:
+                    row = tx.one(self._queries.head_for_update, (case_id,))
+                    if row is None or row[2] != "":
+                        continue
+                    version, last_hash = _head(case_id, row)
+                    self._verify_stored_fully(tx, case_id, version, last_hash)
+                    mac = seal_head(self._keys, case_id, version, last_hash)
+                    tx.run(self._queries.seal_head, (mac, case_id, version, last_hash))
+                    sealed += 1
+            if len(page) < _PAGE:
+                return sealed
+            last = page[-1]
+
+    def _verify_stored_fully(self, tx: Tx, case_id: str, head_version: int, head_hash: str) -> None:
+        rows = tx.all(self._queries.events_from, (case_id, 1))
+        events = [event_from_row(case_id, 1 + i, row) for i, row in enumerate(rows)]
+        verify_tail(
+            case_id,
+            events,
+            start_sequence=1,
+            prev_hash=GENESIS_HASH,
+            head_version=head_version,
+            head_hash=head_hash,
+        )
 
     # -- deadlines ----------------------------------------------------------------
 

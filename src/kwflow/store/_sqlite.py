@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from kwflow.exceptions import SchemaTooNew, StorageError
+from kwflow.history import KeyRing
 
 try:
     import fcntl
@@ -28,7 +29,7 @@ except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
 from ._codec import event_to_row, from_micros, to_micros
-from ._migrations import SCHEMA_VERSION
+from ._migrations import MAC_SCHEMA_VERSION, SCHEMA_VERSION
 from ._sql import DuplicateRow, SqlStore, make_queries
 from ._sqlite_schema import SQLITE_MIGRATIONS
 
@@ -40,6 +41,8 @@ if TYPE_CHECKING:
     from kwflow.history import Event
 
 Synchronous = Literal["FULL", "NORMAL", "EXTRA"]
+KEY_FILE: Literal["file"] = "file"
+"""``SqliteStore(keys=...)``: the key file beside the database (the default)."""
 
 _BUSY = (
     "the database stayed locked by another writer past the busy timeout; "
@@ -177,6 +180,13 @@ class SqliteStore(SqlStore):
     loss (never corrupting the file). ``busy_timeout`` is how long, in
     seconds, a writer waits for another one. ``read_only=True`` opens the
     file without ever writing to it (reads only; the schema must be current).
+
+    ``keys`` authenticates each case's head and each snapshot (see
+    docs/storage.md). The default, ``"file"``, keeps a key ring in
+    ``<path>-kwflow.key`` beside the database, created (owner-only, 0600)
+    when a new database is made: it needs no setup, but whoever can read
+    that directory gets the key, so a `KeyRing` held elsewhere (passed here)
+    protects more. ``None`` authenticates nothing.
     """
 
     _no_limit = -1
@@ -189,11 +199,19 @@ class SqliteStore(SqlStore):
         synchronous: Synchronous = "FULL",
         busy_timeout: float = 30.0,
         read_only: bool = False,
+        keys: KeyRing | Literal["file"] | None = KEY_FILE,
     ) -> None:
-        super().__init__(verify=verify)
+        self.path = Path(path)
+        self.key_path: Path | None = None
+        created_key = False
+        ring: KeyRing | None
+        if keys == KEY_FILE:
+            ring, created_key = self._key_file(read_only)
+        else:
+            ring = keys if isinstance(keys, KeyRing) else None
+        super().__init__(verify=verify, keys=ring)
         if synchronous not in ("FULL", "NORMAL", "EXTRA"):
             raise ValueError(f"synchronous must be FULL, NORMAL or EXTRA, not {synchronous!r}")
-        self.path = Path(path)
         self._synchronous = synchronous
         self._busy_timeout = busy_timeout
         self._read_only = read_only
@@ -208,11 +226,41 @@ class SqliteStore(SqlStore):
         )
         conn = self._connect()
         try:
-            self._prepare(conn)
+            migrated = self._prepare(conn)
+            if created_key:
+                self._refuse_lost_key(conn)
         except BaseException:
             self.close()
             raise
         self._idle.put(conn)
+        if migrated and self._keys is not None:
+            # Heads written before keys existed: seal the intact ones now,
+            # once, while the database is known to be the one upgraded.
+            self.seal_heads()
+
+    def _key_file(self, read_only: bool) -> tuple[KeyRing | None, bool]:
+        if str(self.path) == ":memory:" or not str(self.path):
+            return KeyRing.generate(), False
+        self.key_path = self.path.with_name(self.path.name + "-kwflow.key")
+        try:
+            if read_only:
+                return KeyRing.read(self.key_path), False
+            return KeyRing.read_or_create(self.key_path)
+        except (OSError, ValueError) as exc:
+            raise StorageError(f"{self.key_path}: cannot read the key file ({exc})") from exc
+
+    def _refuse_lost_key(self, conn: sqlite3.Connection) -> None:
+        """A key file made just now for a database whose cases were sealed with another."""
+        try:
+            row = conn.execute("SELECT 1 FROM cases WHERE mac <> '' LIMIT 1").fetchone()
+        except sqlite3.Error as exc:
+            raise StorageError(f"{self.path}: {describe_sqlite_error(exc)}") from exc
+        if row is not None:
+            raise StorageError(
+                f"{self.path}: its cases are authenticated with a key, but the key "
+                f"file {self.key_path} was missing (a new one was made); restore the "
+                "key file, or pass the key ring with keys="
+            )
 
     # -- connections --------------------------------------------------------------
 
@@ -244,8 +292,12 @@ class SqliteStore(SqlStore):
             self._all.append(conn)
         return conn
 
-    def _prepare(self, conn: sqlite3.Connection) -> None:
-        """WAL mode and the current schema, applied once when the store opens."""
+    def _prepare(self, conn: sqlite3.Connection) -> bool:
+        """WAL mode and the current schema, applied once when the store opens.
+
+        Returns whether heads written before keys existed may need sealing
+        (the database was migrated to the schema that added MACs).
+        """
         try:
             current = conn.execute("PRAGMA user_version").fetchone()[0]
             if current > SCHEMA_VERSION:
@@ -256,7 +308,7 @@ class SqliteStore(SqlStore):
                         f"{self.path}: the database has schema version {current}, this "
                         f"kwflow needs {SCHEMA_VERSION}; open it once writable to migrate it"
                     )
-                return
+                return False
             mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
             if str(mode).lower() != "wal":
                 conn.execute("PRAGMA journal_mode = WAL")
@@ -264,6 +316,7 @@ class SqliteStore(SqlStore):
                 migrate_sqlite(conn, path=str(self.path))
         except sqlite3.Error as exc:
             raise StorageError(f"{self.path}: {describe_sqlite_error(exc)}") from exc
+        return bool(0 < current < MAC_SCHEMA_VERSION)
 
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
@@ -353,7 +406,12 @@ class SqliteStore(SqlStore):
         return "\n".join(str(row[0]) for row in rows)
 
     def backup(self, target: str | os.PathLike[str]) -> None:
-        """Copy the database, consistently and while in use, to a new file ``target``."""
+        """Copy the database, consistently and while in use, to a new file ``target``.
+
+        With the default key file, the key file is copied beside ``target``
+        too, so the copy opens like the original; a store given its keys
+        explicitly copies no key (open the copy with the same ``keys=``).
+        """
         with self._connection() as conn:
             dest = sqlite3.connect(str(target))
             try:
@@ -362,6 +420,9 @@ class SqliteStore(SqlStore):
                 raise StorageError(f"backup to {target}: {describe_sqlite_error(exc)}") from exc
             finally:
                 dest.close()
+        if self.key_path is not None and self._keys is not None:
+            target_path = Path(target)
+            self._keys.write(target_path.with_name(target_path.name + "-kwflow.key"))
 
     def close(self) -> None:
         """Close every idle connection; connections in use close when returned."""

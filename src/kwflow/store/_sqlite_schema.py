@@ -83,6 +83,15 @@ SQLITE_MIGRATIONS = MigrationChain.of(
                 PRIMARY KEY (scope, key)
             ) WITHOUT ROWID""",
         ),
+        # "<key id>:<hex HMAC>" of the head and of the snapshot, made with a
+        # key the database does not hold ('' when written without keys).
+        # Existing heads are sealed by the store after migrating (it holds
+        # the key); existing snapshots are dropped (a cache).
+        5: (
+            "DELETE FROM snapshots",
+            "ALTER TABLE cases ADD COLUMN mac TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE snapshots ADD COLUMN mac TEXT NOT NULL DEFAULT ''",
+        ),
     },
 )
 """The SQLite chain, applied by `migrate_sqlite`."""

@@ -1,0 +1,36 @@
+"""The authentication benchmark runs in its quick mode and reports every row (no timing checked)."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import io
+
+from tests.support.paths import ROOT
+
+SCRIPT = ROOT / "benchmarks" / "bench_trust.py"
+ROWS = [
+    "command, keys=None",
+    "command, with keys",
+    "command, with keys / keys=None",
+    "load, 26 events, no snapshot",
+    "load, 100 events, snapshot at 90",
+    "checkpoint of 5,000 cases",
+    "verify_checkpoint of 5,000 cases",
+]
+
+
+def test_bench_trust_quick_reports_every_measurement() -> None:
+    spec = importlib.util.spec_from_file_location("bench_trust", SCRIPT)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        assert module.main(["--quick", "--no-postgres", "--no-write"]) == 0
+    table = out.getvalue()
+    for row in ROWS:
+        line = next((x for x in table.splitlines() if f"| {row} |" in x), None)
+        assert line is not None, f"missing row: {row}"
+        assert any(ch.isdigit() for ch in line.split("|")[3])
