@@ -159,6 +159,7 @@ ERRORS: Catalogue = {
         "cs": "události nenavazují na případ {case_id!r}; nic nebylo zapsáno",
     },
     "case.exists": {"cs": "případ {case_id!r} už existuje: zvolte jiný identifikátor"},
+    "checkpoint.invalid": {"cs": "kontrolnímu bodu nelze věřit: {reason}"},
     "command.idempotency-conflict": {
         "cs": (
             "klíč opakování {key!r} už byl u případu {case_id!r} použit pro jiný požadavek: "

@@ -81,6 +81,7 @@ EXAMPLES: dict[type[KwflowError], KwflowError] = {
     errors.ProcessNotFound: errors.ProcessNotFound("rules", 2),
     errors.CaseNotFound: errors.CaseNotFound("c-1"),
     errors.IdempotencyConflict: errors.IdempotencyConflict("form-7f3a", "c-1"),
+    errors.CheckpointInvalid: errors.CheckpointInvalid("the signature does not match"),
     errors.UnknownName: errors.UnknownName("action", "fly", ["begin", "drop"]),
     ActionNotAllowed: ActionNotAllowed(
         "begin",

@@ -137,6 +137,7 @@ def test_heads_written_without_keys_are_sealed_once_after_verifying_them(
 
 def test_a_database_from_before_keys_is_sealed_when_migrated(tmp_path: Path) -> None:
     from kwflow.store import SCHEMA_VERSION
+    from kwflow.store._migrations import MAC_SCHEMA_VERSION
 
     path = tmp_path / "old.sqlite3"
     with SqliteStore(path, keys=None) as plain:
@@ -145,10 +146,10 @@ def test_a_database_from_before_keys_is_sealed_when_migrated(tmp_path: Path) -> 
     # Back to the schema before MACs: drop the columns and the version rows.
     conn.execute("ALTER TABLE cases DROP COLUMN mac")
     conn.execute("ALTER TABLE snapshots DROP COLUMN mac")
-    conn.execute("DELETE FROM schema_version WHERE version >= 4")
-    conn.execute("PRAGMA user_version = 3")
+    conn.execute("DELETE FROM schema_version WHERE version >= ?", (MAC_SCHEMA_VERSION,))
+    conn.execute(f"PRAGMA user_version = {MAC_SCHEMA_VERSION - 1}")
     conn.close()
-    assert SCHEMA_VERSION >= 4
+    assert SCHEMA_VERSION >= MAC_SCHEMA_VERSION
     with SqliteStore(path) as upgraded:
         assert upgraded.load("c-1").version == 3
         ((mac,),) = [tuple(r) for r in sqlite3.connect(path).execute("SELECT mac FROM cases")]
