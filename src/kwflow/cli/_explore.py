@@ -12,6 +12,10 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import argparse
+    from pathlib import Path
+
+    from kwflow.definition import Process
+    from kwflow.testing import ExplorationReport
 
 
 def _positive(text: str) -> int:
@@ -51,6 +55,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-traces", action="store_true", help="leave the step-by-step traces out of the report"
     )
+    parser.add_argument(
+        "--scenarios",
+        metavar="DIR",
+        default=None,
+        help="also write each trace (to an outcome, a broken invariant, a dead end) as a "
+        "scenario file in DIR, for `kwflow simulate`",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -79,6 +90,11 @@ def run(args: argparse.Namespace) -> int:
         depth=args.depth,
         max_states=args.max_states if args.max_states is not None else DEFAULT_MAX_STATES,
     )
+    written = None
+    if args.scenarios is not None:
+        written = write_scenarios(process, report, path, Path(args.scenarios))
+        if written is None:
+            return EXIT_USAGE
     if args.format == "json":
         document = {"file": str(path), **report.to_dict()}
         print(json.dumps(document, indent=2, ensure_ascii=False))
@@ -89,4 +105,45 @@ def run(args: argparse.Namespace) -> int:
             print("sound: every reachable state was explored and no problem was found")
         elif not report.exhaustive and not report.problems:
             print("not proven: raise --depth or --max-states to explore every state")
+    if written is not None:
+        print(
+            f"wrote {len(written)} scenario files to {args.scenarios} (run them with "
+            "`kwflow simulate`)",
+            file=sys.stderr if args.format == "json" else sys.stdout,
+        )
     return EXIT_OK if report.ok else EXIT_PROBLEMS
+
+
+def write_scenarios(
+    process: Process, report: ExplorationReport, file: Path, folder: Path
+) -> list[Path] | None:
+    """Write every trace of ``report`` as a scenario file in ``folder`` (made if missing).
+
+    Each file names the process file by its path relative to ``folder``, so
+    ``kwflow simulate`` runs it from anywhere. Files of the same name are
+    replaced, others left alone. ``None`` (after saying why) when the folder
+    cannot be written.
+    """
+    import os
+    from pathlib import Path
+
+    from kwflow.testing import report_scenarios
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        relative = os.path.relpath(file.resolve(), folder.resolve())
+    except (OSError, ValueError) as exc:
+        print(f"kwflow explore: cannot write scenarios to {folder}: {exc}", file=sys.stderr)
+        return None
+    written = []
+    for name, text in report_scenarios(
+        process, report, process_file=Path(relative).as_posix()
+    ).items():
+        target = folder / name
+        try:
+            target.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            print(f"kwflow explore: cannot write {target}: {exc}", file=sys.stderr)
+            return None
+        written.append(target)
+    return written

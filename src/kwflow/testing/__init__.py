@@ -10,6 +10,7 @@ from kwflow.definition import FieldTypeTable
 
 from ._commands import AdvanceClock, Input, commands
 from ._conditions import FIELD_VALUES
+from ._counterexample import SCENARIO_START, report_scenarios, trace_commands, trace_to_scenario
 from ._definitions import FIELD_DRAWS, process_definitions
 from ._explorer import DEFAULT_MAX_STATES, explore
 from ._history import InvariantViolation, invariant_violations
@@ -35,6 +36,7 @@ FIELD_TYPE_TABLES: tuple[FieldTypeTable[object], ...] = (
 __all__ = [
     "DEFAULT_MAX_STATES",
     "FIELD_TYPE_TABLES",
+    "SCENARIO_START",
     "START",
     "AdvanceClock",
     "ExplorationReport",
@@ -55,4 +57,7 @@ __all__ = [
     "people",
     "process_definitions",
     "process_state_machine",
+    "report_scenarios",
+    "trace_commands",
+    "trace_to_scenario",
 ]
