@@ -11,11 +11,12 @@ from kwflow.definition import FieldTypeTable
 from ._commands import AdvanceClock, Input, commands
 from ._conditions import FIELD_VALUES
 from ._counterexample import SCENARIO_START, report_scenarios, trace_commands, trace_to_scenario
+from ._coverage import ProcessCoverage, StatefulCoverage, stateful_coverage
 from ._definitions import FIELD_DRAWS, process_definitions
 from ._explorer import DEFAULT_MAX_STATES, explore
 from ._history import InvariantViolation, invariant_violations
 from ._report import ExplorationReport, Finding, Step, Violation
-from ._stateful import START, ProcessMachine, process_state_machine
+from ._stateful import START, CaseInvariant, ProcessMachine, process_state_machine
 from ._strategies import (
     FIELD_STRATEGIES,
     InvalidArtifactData,
@@ -39,12 +40,15 @@ __all__ = [
     "SCENARIO_START",
     "START",
     "AdvanceClock",
+    "CaseInvariant",
     "ExplorationReport",
     "Finding",
     "Input",
     "InvalidArtifactData",
     "InvariantViolation",
+    "ProcessCoverage",
     "ProcessMachine",
+    "StatefulCoverage",
     "Step",
     "Violation",
     "artifact_data",
@@ -58,6 +62,7 @@ __all__ = [
     "process_definitions",
     "process_state_machine",
     "report_scenarios",
+    "stateful_coverage",
     "trace_commands",
     "trace_to_scenario",
 ]

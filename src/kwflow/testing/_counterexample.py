@@ -19,13 +19,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from kwflow.engine import Act, Assign, CallIn, Dismiss, OpenCase, Submit, Unassign
 from kwflow.i18n import LANGUAGES, Catalogue, say
 
 from ._conditions import artifact_classes, concrete, process_conditions
 from ._phases import shape_of
+from ._scenario_yaml import Inline, dump_scenario, scenario_step
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -248,10 +247,16 @@ def trace_to_scenario(
     for step, command in zip(trace[1:], commands[1:], strict=True):
         leaf = step.to or leaf
         outcome = shape.outcome(leaf)
-        expect = _Inline({"phase": leaf})
+        expect = Inline({"phase": leaf})
         if outcome is not None:
             expect["outcome"] = outcome
-        steps.append({"note": str(step), **_scenario_step(command), "expect": expect})
+        steps.append({"note": str(step), **scenario_step(command), "expect": expect})
+    if not steps:
+        # A scenario needs a step: a trace of the opening alone gets one that
+        # changes nothing (the engine is told the time), noting the opening.
+        steps.append(
+            {"note": str(trace[0]), "check_deadlines": True, "expect": Inline({"phase": leaf})}
+        )
     if violation is not None:
         broken = _both("breaks", id=violation.invariant, message=violation.message)
         steps[-1]["note"] = {lang: f"{steps[-1]['note']}: {text}" for lang, text in broken.items()}
@@ -264,17 +269,14 @@ def trace_to_scenario(
         else {"id": process.id, "version": process.version},
         "start": SCENARIO_START.strftime("%Y-%m-%d %H:%M"),
         "opened_by": cast.opener,
-        "people": {person: _Inline({"roles": roles}) for person, roles in cast.ever.items()},
+        "people": {person: Inline({"roles": roles}) for person, roles in cast.ever.items()},
     }
     if process.guards:
-        document["guards"] = _Inline({guard.id: True for guard in process.guards})
-    # A scenario needs a step: a trace of the opening alone gets one that
-    # changes nothing (the engine is told the time).
-    document["steps"] = steps or [{"check_deadlines": True, "expect": _Inline({"phase": leaf})}]
-    document["expect"] = _Inline({"outcome": outcome} if outcome is not None else {"phase": leaf})
+        document["guards"] = Inline({guard.id: True for guard in process.guards})
+    document["steps"] = steps
+    document["expect"] = Inline({"outcome": outcome} if outcome is not None else {"phase": leaf})
     about = f" in {process.id} version {process.version}"
-    body = yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
-    return _HEADER.format(about=about) + body
+    return dump_scenario(document, _HEADER.format(about=about))
 
 
 def report_scenarios(
@@ -303,57 +305,6 @@ def report_scenarios(
 
 
 # ------------------------------------------------------------------ helpers
-
-
-class _Inline(dict[str, Any]):
-    """A mapping written on one line (``{phase: review}``)."""
-
-
-class _Dumper(yaml.SafeDumper):
-    """YAML for people: no anchors for repeated values, short mappings inline."""
-
-    def ignore_aliases(self, data: Any) -> bool:  # noqa: ARG002
-        return True
-
-
-def _inline(dumper: yaml.SafeDumper, data: _Inline) -> yaml.Node:
-    return dumper.represent_mapping("tag:yaml.org,2002:map", data, flow_style=True)
-
-
-def _moment(dumper: yaml.SafeDumper, data: datetime) -> yaml.Node:
-    # ISO text with its offset: YAML reads it back as the same aware datetime.
-    return dumper.represent_scalar("tag:yaml.org,2002:timestamp", data.isoformat())
-
-
-_Dumper.add_representer(_Inline, _inline)
-_Dumper.add_representer(datetime, _moment)
-
-
-def _scenario_step(command: Command) -> dict[str, Any]:
-    """A command as a scenario step's keys (``who`` first, then the command)."""
-    if isinstance(command, Act):
-        step: dict[str, Any] = {"who": command.by, "act": command.action}
-        if command.data is not None:
-            step["data"] = _plain(command.data)
-        return step
-    if isinstance(command, Submit):
-        return {"who": command.by, "submit": command.artifact, "data": _plain(command.data)}
-    if isinstance(command, Assign | Unassign):
-        key = "assign" if isinstance(command, Assign) else "unassign"
-        return {"who": command.by, key: command.person, "role": command.role}
-    if isinstance(command, CallIn):
-        return {"who": command.by, "call_in": command.role}
-    assert isinstance(command, Dismiss), command
-    return {"who": command.by, "dismiss": command.role}
-
-
-def _plain(value: Any) -> Any:
-    """Data as YAML writes it: mappings and lists as plain ``dict`` and ``list``."""
-    if isinstance(value, dict) or hasattr(value, "items"):
-        return {str(key): _plain(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(item) for item in value]
-    return value
 
 
 def _both(key: str, **facts: str) -> dict[str, str]:
