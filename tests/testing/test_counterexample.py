@@ -183,3 +183,22 @@ def test_generated_traces_are_scenarios_that_run_clean(process: Process) -> None
     for name, text in report_scenarios(process, report).items():
         result = run_scenario(load_scenario_text(text, name), registry=registry)
         assert result.ok, (name, result.failure, text)
+
+
+def test_an_invariant_broken_by_opening_the_case_is_a_scenario_of_one_quiet_step() -> None:
+    from kwflow.definition import load_process_text
+
+    text = (FIXTURES / "broken_invariant.yaml").read_text(encoding="utf-8")
+    process = load_process_text(text.replace("    phase: review", "    phase: intake"))
+    (violation,) = explore(process).violations
+    assert len(violation.trace) == 1
+    registry = Registry()
+    registry.add(process)
+
+    scenario_text = trace_to_scenario(process, violation.trace, violation=violation)
+    result = run_scenario(load_scenario_text(scenario_text), registry=registry)
+
+    assert result.ok, result.failure
+    (step,) = load_scenario_text(scenario_text).scenario.steps
+    assert step.command == "check_deadlines"
+    assert "worker opens the case: breaks the invariant plan_before_review" in str(step.note)

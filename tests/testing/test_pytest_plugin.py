@@ -72,13 +72,16 @@ def test_a_stateful_run_ends_with_what_it_reached_and_what_it_never_did(
 ) -> None:
     pytester.makepyfile(
         f"""
-        from hypothesis import settings
+        from hypothesis import HealthCheck, settings
 
         from kwflow.definition import load_process
         from kwflow.testing import process_state_machine
 
         TestSound = process_state_machine(load_process({SOUND!r})).TestCase
-        TestSound.settings = settings(max_examples=10, stateful_step_count=15, database=None)
+        TestSound.settings = settings(
+            max_examples=10, stateful_step_count=15, database=None, deadline=None,
+            suppress_health_check=list(HealthCheck),
+        )
         """
     )
 
@@ -99,13 +102,16 @@ def test_a_stateful_run_ends_with_what_it_reached_and_what_it_never_did(
 def test_the_coverage_summary_can_be_left_out(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         f"""
-        from hypothesis import settings
+        from hypothesis import HealthCheck, settings
 
         from kwflow.definition import load_process
         from kwflow.testing import process_state_machine
 
         TestSound = process_state_machine(load_process({SOUND!r})).TestCase
-        TestSound.settings = settings(max_examples=3, stateful_step_count=5, database=None)
+        TestSound.settings = settings(
+            max_examples=3, stateful_step_count=5, database=None, deadline=None,
+            suppress_health_check=list(HealthCheck),
+        )
         """
     )
 

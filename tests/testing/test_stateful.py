@@ -58,6 +58,7 @@ class ExplorerChecked(ProcessMachine):
         return broken
 
     def teardown(self) -> None:
+        super().teardown()
         if not getattr(self, "started", False):
             return
         key = (self.process.id, self.process.content_hash)
