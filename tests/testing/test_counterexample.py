@@ -202,3 +202,21 @@ def test_an_invariant_broken_by_opening_the_case_is_a_scenario_of_one_quiet_step
     (step,) = load_scenario_text(scenario_text).scenario.steps
     assert step.command == "check_deadlines"
     assert "worker opens the case: breaks the invariant plan_before_review" in str(step.note)
+
+
+def test_with_json_the_report_stays_one_document(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    path = str(FIXTURES / "dead_end.yaml")
+
+    assert main(["explore", path, "--format", "json", "--scenarios", str(tmp_path)]) == 1
+
+    out, err = capsys.readouterr()
+    assert json.loads(out)["dead_ends"][0]["phase"] == "meeting"
+    assert f"wrote 2 scenario files to {tmp_path}" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "dead-end-meeting.yaml",
+        "outcome-closed.yaml",
+    ]
