@@ -92,6 +92,9 @@ FamilyConferenceMachine = process_state_machine(
 class GeneratedProcessMachine(ExplorerChecked):
     """A random valid process, drawn afresh for every run: the engine itself under test."""
 
+    # Each process is run a few times only: its coverage would say nothing.
+    record_coverage = False
+
     @initialize(
         process=process_definitions(),
         opener=people(),

@@ -104,3 +104,41 @@ def test_an_invariant_of_the_test_that_holds_lets_the_run_pass() -> None:
     )
 
     assert seen
+
+
+def test_the_runs_are_counted_in_the_coverage_of_their_process() -> None:
+    from kwflow.testing import stateful_coverage
+
+    process = fixture("sound")
+    coverage = stateful_coverage().of(process)
+    runs, events = coverage.runs, coverage.steps
+
+    run_state_machine_as_test(
+        process_state_machine(process),
+        settings=settings(max_examples=5, stateful_step_count=10, database=None),
+    )
+
+    assert coverage.runs == runs + 5
+    assert coverage.steps > events
+    assert "intake" in coverage.entered
+    never = coverage.never()
+    assert set(never["actions"]) == {"start", "propose", "send_back", "approve"} - coverage.taken
+    assert set(never["phases"]) == {"intake", "planning", "review", "closed"} - coverage.entered
+
+
+def test_two_processes_of_one_id_and_version_are_told_apart_by_their_hash() -> None:
+    from kwflow.definition import load_process_text
+    from kwflow.testing import StatefulCoverage
+
+    text = (FIXTURES / "sound.yaml").read_text(encoding="utf-8")
+    first = load_process_text(text)
+    second = load_process_text(text.replace("label: {cs: Cíl, en: Goal}", "label: {cs: C, en: G}"))
+    coverage = StatefulCoverage()
+    coverage.of(first).runs = 2
+    coverage.of(second).runs = 1
+
+    lines = coverage.to_text().splitlines()
+
+    assert f"  sound version 1 ({first.content_hash[:12]}): 2 runs, 0 events" in lines
+    assert f"  sound version 1 ({second.content_hash[:12]}): 1 run, 0 events" in lines
+    assert "    actions: 0 of 4; never: start, propose, send_back, approve" in lines

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from kwflow.engine import DeadlineStatus
+from kwflow.i18n import english_plural
 
 from ._phases import shape_of
 
@@ -51,6 +52,8 @@ class ProcessCoverage:
     entered: set[str] = attrs.Factory(set)
     ended: set[str] = attrs.Factory(set)
     statuses: set[tuple[str, str]] = attrs.Factory(set)
+    content_hash: str = ""
+    """The process's content hash: two files may share an id and version."""
 
     @classmethod
     def of(cls, process: Process) -> ProcessCoverage:
@@ -63,6 +66,7 @@ class ProcessCoverage:
             tuple(shape.leaves),
             tuple(shape.outcomes),
             tuple(deadline.id for deadline in process.deadlines),
+            content_hash=process.content_hash,
         )
 
     def saw(self, case: Case, *, action: str | None = None) -> None:
@@ -87,8 +91,8 @@ class ProcessCoverage:
             found[deadline] = tuple(s for s in _STATUSES if (deadline, s) not in self.statuses)
         return found
 
-    def lines(self) -> Iterator[str]:
-        """The coverage as the terminal summary prints it."""
+    def lines(self, *, show_hash: bool = False) -> Iterator[str]:
+        """The coverage as the terminal summary prints it (``show_hash``: with the hash)."""
         never = self.never()
 
         def counted(what: str, reached: Iterable[str], of: tuple[str, ...]) -> str:
@@ -96,7 +100,12 @@ class ProcessCoverage:
             text = f"    {what}: {len(set(reached) & set(of))} of {len(of)}"
             return text + (f"; never: {', '.join(missing)}" if missing else "")
 
-        yield f"  {self.process_id} version {self.version}: {self.runs} runs, {self.steps} events"
+        which = f" ({self.content_hash[:12]})" if show_hash else ""
+        yield (
+            f"  {self.process_id} version {self.version}{which}: "
+            f"{self.runs} {english_plural(self.runs, 'run', 'runs')}, "
+            f"{self.steps} {english_plural(self.steps, 'event', 'events')}"
+        )
         yield counted("actions", self.taken, self.actions)
         yield counted("phases", self.entered, self.phases)
         yield counted("outcomes", self.ended, self.outcomes)
@@ -128,7 +137,14 @@ class StatefulCoverage:
     def to_text(self, *, limit: int = 10) -> str:
         """Every process's coverage, most runs first; at most ``limit`` processes in full."""
         ranked = sorted(self.processes.values(), key=lambda c: (-c.runs, c.process_id))
-        lines = [line for coverage in ranked[:limit] for line in coverage.lines()]
+        keys = [(c.process_id, c.version) for c in self.processes.values()]
+        lines = [
+            line
+            for coverage in ranked[:limit]
+            for line in coverage.lines(
+                show_hash=keys.count((coverage.process_id, coverage.version)) > 1
+            )
+        ]
         if len(ranked) > limit:
             rest = ranked[limit:]
             lines.append(

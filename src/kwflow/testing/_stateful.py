@@ -116,6 +116,8 @@ class ProcessMachine(RuleBasedStateMachine):
     """Invariants of the test's own, checked on the case after every step."""
     process_file: str | None = None
     """The process file's path, for the scenario file a failing run prints."""
+    record_coverage: bool = True
+    """Whether runs count towards `stateful_coverage` (off for throwaway processes)."""
     store_factory: Callable[[], CaseStore] = MemoryStore
     """Makes the store of each run: in memory by default, never the host's real database."""
 
@@ -163,7 +165,7 @@ class ProcessMachine(RuleBasedStateMachine):
         self.transcript = Transcript(process, case.id, opener, case.opened_at)
         # Only runs hypothesis makes count: a trace replayed by hand is no sample.
         self.coverage: ProcessCoverage | None = None
-        if currently_in_test_context():
+        if self.record_coverage and currently_in_test_context():
             self.coverage = stateful_coverage().of(process)
             self.coverage.runs += 1
             self.coverage.saw(case)
