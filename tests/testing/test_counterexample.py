@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 
 from kwflow.authoring import load_scenario, load_scenario_text, run_scenario
 from kwflow.cli import main
-from kwflow.definition import Process, Registry, load_process
+from kwflow.definition import Label, Process, Registry, load_process
 from kwflow.engine import Act, Assign, OpenCase, Submit
 from kwflow.store import MemoryStore
 from kwflow.testing import (
@@ -25,6 +25,7 @@ from kwflow.testing import (
     invariant_violations,
     process_definitions,
     report_scenarios,
+    step_words,
     trace_commands,
     trace_to_scenario,
 )
@@ -35,6 +36,11 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 FIXTURE_NAMES = ["dead_end", "broken_invariant", "sound", "valid_full"]
+
+
+def text_in(note: object, lang: str) -> str:
+    assert isinstance(note, Label), note
+    return note.text(lang)
 
 
 @pytest.mark.parametrize("path", PROCESS_FILES, ids=lambda p: p.stem)
@@ -121,7 +127,14 @@ def test_each_step_expects_the_phase_the_explorer_says() -> None:
     assert scenario.steps[-1].expect.outcome == "closed"
     assert scenario.expect is not None
     assert scenario.expect.outcome == "closed"
-    assert [str(step.note) for step in scenario.steps] == [str(s) for s in trace[1:]]
+    assert [text_in(step.note, "en") for step in scenario.steps] == [str(s) for s in trace[1:]]
+    assert [text_in(step.note, "cs") for step in scenario.steps] == [
+        "[intake] worker přidělí roli parent",
+        "[intake] worker provede start -> planning",
+        "[planning] parent odevzdá plan",
+        "[planning] parent provede propose -> review",
+        "[review] worker provede approve -> closed",
+    ]
 
 
 def test_trace_commands_invent_people_per_role_and_data_meeting_the_step() -> None:
@@ -220,3 +233,30 @@ def test_with_json_the_report_stays_one_document(
         "dead-end-meeting.yaml",
         "outcome-closed.yaml",
     ]
+
+
+def test_every_kind_of_step_reads_in_czech() -> None:
+    steps = [
+        Step("open", "worker", "p", "intake"),
+        Step("assign", "worker", "parent", "intake"),
+        Step("assign", "coordinator", "family_member", "sharing", holder="referrer"),
+        Step("unassign", "worker", "parent", "intake"),
+        Step("submit", "parent", "plan", "planning", version="goal present"),
+        Step("act", "family_member", "withdraw", "family_time", to="declined", also="referrer"),
+        Step("act", "worker", "record", "intake", version="x present"),
+        Step("call_in", "family_member", "coordinator", "family_time"),
+        Step("dismiss", "family_member", "coordinator", "family_time"),
+    ]
+
+    assert [step_words(step)["cs"] for step in steps] == [
+        "[intake] worker založí případ",
+        "[intake] worker přidělí roli parent",
+        "[sharing] coordinator přidělí roli family_member držiteli role referrer",
+        "[intake] worker odebere roli parent",
+        "[planning] parent odevzdá plan [goal present]",
+        "[family_time] family_member (zároveň referrer) provede withdraw -> declined",
+        "[intake] worker provede record se záznamem [x present]",
+        "[family_time] family_member přivolá coordinator",
+        "[family_time] family_member propustí coordinator",
+    ]
+    assert [step_words(step)["en"] for step in steps] == [str(step) for step in steps]

@@ -10,7 +10,13 @@ from kwflow.definition import FieldTypeTable
 
 from ._commands import AdvanceClock, Input, commands
 from ._conditions import FIELD_VALUES
-from ._counterexample import SCENARIO_START, report_scenarios, trace_commands, trace_to_scenario
+from ._counterexample import (
+    SCENARIO_START,
+    report_scenarios,
+    step_words,
+    trace_commands,
+    trace_to_scenario,
+)
 from ._coverage import ProcessCoverage, StatefulCoverage, stateful_coverage
 from ._definitions import FIELD_DRAWS, process_definitions
 from ._explorer import DEFAULT_MAX_STATES, explore
@@ -63,6 +69,7 @@ __all__ = [
     "process_state_machine",
     "report_scenarios",
     "stateful_coverage",
+    "step_words",
     "trace_commands",
     "trace_to_scenario",
 ]

@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from kwflow.engine import Act, Assign, CallIn, Dismiss, OpenCase, Submit, Unassign
-from kwflow.i18n import LANGUAGES, Catalogue, say
+from kwflow.i18n import LANGUAGES, Catalogue, render, say
 
 from ._conditions import artifact_classes, concrete, process_conditions
 from ._phases import shape_of
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 __all__ = [
     "SCENARIO_START",
     "report_scenarios",
+    "step_words",
     "trace_commands",
     "trace_to_scenario",
 ]
@@ -77,6 +78,20 @@ _WORDS: Catalogue = {
         "en": "After the last step {message}.",
     },
     "breaks": {"cs": "poruší invariant {id}", "en": "breaks the invariant {id}: {message}"},
+}
+
+# The explorer's reading of a step in Czech; its English is `Step.__str__`.
+_STEP_CS: dict[str, str] = {
+    "open": "{actor} založí případ",
+    "assign": "{actor} přidělí roli {target}",
+    "assign_holder": "{actor} přidělí roli {target} držiteli role {holder}",
+    "unassign": "{actor} odebere roli {target}",
+    "submit": "{actor} odevzdá {target}{version}",
+    "act": "{actor} provede {target}",
+    "act_recording": "{actor} provede {target} se záznamem{version}",
+    "call_in": "{actor} přivolá {target}",
+    "dismiss": "{actor} propustí {target}",
+    "also": "{role} (zároveň {also})",
 }
 
 _HEADER = """\
@@ -250,16 +265,21 @@ def trace_to_scenario(
         expect = Inline({"phase": leaf})
         if outcome is not None:
             expect["outcome"] = outcome
-        steps.append({"note": str(step), **scenario_step(command), "expect": expect})
+        steps.append({"note": step_words(step), **scenario_step(command), "expect": expect})
     if not steps:
         # A scenario needs a step: a trace of the opening alone gets one that
         # changes nothing (the engine is told the time), noting the opening.
         steps.append(
-            {"note": str(trace[0]), "check_deadlines": True, "expect": Inline({"phase": leaf})}
+            {
+                "note": step_words(trace[0]),
+                "check_deadlines": True,
+                "expect": Inline({"phase": leaf}),
+            }
         )
     if violation is not None:
         broken = _both("breaks", id=violation.invariant, message=violation.message)
-        steps[-1]["note"] = {lang: f"{steps[-1]['note']}: {text}" for lang, text in broken.items()}
+        note = steps[-1]["note"]
+        steps[-1]["note"] = {lang: f"{note[lang]}: {text}" for lang, text in broken.items()}
     title, description = _words(process, trace, outcome, violation, finding)
     document: dict[str, Any] = {
         "title": title,
@@ -305,6 +325,24 @@ def report_scenarios(
 
 
 # ------------------------------------------------------------------ helpers
+
+
+def step_words(step: Step) -> dict[str, str]:
+    """The explorer's reading of ``step`` in Czech and English (``[phase] who does what``)."""
+    actor = step.role
+    if step.also:
+        actor = render(_STEP_CS["also"], {"role": step.role, "also": step.also})
+    key = step.kind
+    if step.kind == "assign" and step.holder:
+        key = "assign_holder"
+    elif step.kind == "act" and step.version:
+        key = "act_recording"
+    version = f" [{step.version}]" if step.version else ""
+    facts = {"actor": actor, "target": step.target, "holder": step.holder, "version": version}
+    text = render(_STEP_CS[key], facts)
+    if step.kind == "act" and step.to:
+        text += f" -> {step.to}"
+    return {"cs": f"[{step.phase}] {text}", "en": str(step)}
 
 
 def _both(key: str, **facts: str) -> dict[str, str]:
