@@ -72,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
     from kwflow.cli._main import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
     from kwflow.definition import load_process
     from kwflow.exceptions import DefinitionError
+    from kwflow.i18n import english_plural
     from kwflow.testing import DEFAULT_MAX_STATES, explore
 
     path = Path(args.file)
@@ -107,8 +108,8 @@ def run(args: argparse.Namespace) -> int:
             print("not proven: raise --depth or --max-states to explore every state")
     if written is not None:
         print(
-            f"wrote {len(written)} scenario files to {args.scenarios} (run them with "
-            "`kwflow simulate`)",
+            f"wrote {len(written)} {english_plural(len(written), 'scenario file', 'scenario files')}"
+            f" to {args.scenarios} (run them with `kwflow simulate`)",
             file=sys.stderr if args.format == "json" else sys.stdout,
         )
     return EXIT_OK if report.ok else EXIT_PROBLEMS
