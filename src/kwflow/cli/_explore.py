@@ -107,9 +107,9 @@ def run(args: argparse.Namespace) -> int:
         elif not report.exhaustive and not report.problems:
             print("not proven: raise --depth or --max-states to explore every state")
     if written is not None:
+        files = english_plural(len(written), "scenario file", "scenario files")
         print(
-            f"wrote {len(written)} {english_plural(len(written), 'scenario file', 'scenario files')}"
-            f" to {args.scenarios} (run them with `kwflow simulate`)",
+            f"wrote {len(written)} {files} to {args.scenarios} (run them with `kwflow simulate`)",
             file=sys.stderr if args.format == "json" else sys.stdout,
         )
     return EXIT_OK if report.ok else EXIT_PROBLEMS
