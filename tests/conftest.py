@@ -1,10 +1,12 @@
-"""Hypothesis profiles for the whole suite.
+"""The whole suite's settings: a hypothesis profile, and no developer's database touched.
 
-``quick`` (the default on a developer's machine) keeps a run short;
-``thorough`` (the default in CI, where ``CI=true``) tries many more examples
-and longer stateful runs. Choose one explicitly with ``HYPOTHESIS_PROFILE``:
+The profiles are those of kwflow's pytest plugin (`kwflow.testing.pytest_plugin`,
+loaded through its ``pytest11`` entry point): ``kwflow-quick`` (the default on a
+developer's machine) keeps a run short; ``kwflow-thorough`` (the default in CI,
+where ``CI=true``) tries many more examples and longer stateful runs. Choose one
+explicitly with ``HYPOTHESIS_PROFILE`` or ``--hypothesis-profile``:
 
-    HYPOTHESIS_PROFILE=thorough .venv/bin/pytest tests/testing
+    HYPOTHESIS_PROFILE=kwflow-thorough .venv/bin/pytest tests/testing
 """
 
 from __future__ import annotations
@@ -13,32 +15,21 @@ import os
 from typing import TYPE_CHECKING
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import settings
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
-# Neither profile has a deadline: the engine's first call compiles a state
-# machine, and CI machines vary too much for per-example timing to mean anything.
-settings.register_profile(
-    "quick",
-    max_examples=25,
-    stateful_step_count=25,
-    deadline=None,
-)
-settings.register_profile(
-    "thorough",
-    max_examples=200,
-    stateful_step_count=60,
-    deadline=None,
-    # Generated processes and long stateful runs are slow by nature, not by accident.
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    print_blob=True,
-)
+# pytester runs pytest inside a test: how the plugin is tested.
+pytest_plugins = ["pytester"]
 
-_default = "thorough" if os.environ.get("CI", "").lower() == "true" else "quick"
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", _default))
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Load the suite's profile; the plugin registered them before (its hook runs first)."""
+    del config
+    default = "kwflow-thorough" if os.environ.get("CI", "").lower() == "true" else "kwflow-quick"
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", default))
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -58,6 +58,7 @@ class ExplorerChecked(ProcessMachine):
         return broken
 
     def teardown(self) -> None:
+        super().teardown()
         if not getattr(self, "started", False):
             return
         key = (self.process.id, self.process.content_hash)
@@ -90,6 +91,9 @@ FamilyConferenceMachine = process_state_machine(
 
 class GeneratedProcessMachine(ExplorerChecked):
     """A random valid process, drawn afresh for every run: the engine itself under test."""
+
+    # Each process is run a few times only: its coverage would say nothing.
+    record_coverage = False
 
     @initialize(
         process=process_definitions(),

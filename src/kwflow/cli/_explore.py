@@ -10,8 +10,14 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
+from kwflow.i18n import Noun
+
 if TYPE_CHECKING:
     import argparse
+    from pathlib import Path
+
+    from kwflow.definition import Process
+    from kwflow.testing import ExplorationReport
 
     from kwflow.i18n import Catalogue
 
@@ -59,6 +65,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="en",
         help="language of the human-readable report (JSON is data, the same in both)",
     )
+    parser.add_argument(
+        "--scenarios",
+        metavar="DIR",
+        default=None,
+        help="also write each trace (to an outcome, a broken invariant, a dead end) as a "
+        "scenario file in DIR, for `kwflow simulate`",
+    )
 
 
 # What the command itself says, by language; the report words itself
@@ -80,7 +93,16 @@ _SAY: Catalogue = {
         "en": "not proven: raise --depth or --max-states to explore every state",
         "cs": "neprokázáno: zvyšte --depth nebo --max-states, aby se prozkoumal každý stav",
     },
+    "wrote": {
+        "en": "wrote {files} to {folder} (run them with `kwflow simulate`)",
+        "cs": "zapsáno do {folder}: {files} (spusťte je příkazem `kwflow simulate`)",
+    },
 }
+
+_SCENARIO_FILES = Noun(
+    cs=("soubor scénáře", "soubory scénářů", "souborů scénářů"),
+    en=("scenario file", "scenario files"),
+)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -111,6 +133,11 @@ def run(args: argparse.Namespace) -> int:
         depth=args.depth,
         max_states=args.max_states if args.max_states is not None else DEFAULT_MAX_STATES,
     )
+    written = None
+    if args.scenarios is not None:
+        written = write_scenarios(process, report, path, Path(args.scenarios))
+        if written is None:
+            return EXIT_USAGE
     if args.format == "json":
         document = {"file": str(path), **report.to_dict()}
         print(json.dumps(document, indent=2, ensure_ascii=False))
@@ -121,4 +148,50 @@ def run(args: argparse.Namespace) -> int:
             print(say(_SAY, "sound", lang))
         elif not report.exhaustive and not report.problems:
             print(say(_SAY, "not-proven", lang))
+    if written is not None:
+        print(
+            say(
+                _SAY,
+                "wrote",
+                lang,
+                files=_SCENARIO_FILES.counted(len(written), lang),
+                folder=str(args.scenarios),
+            ),
+            file=sys.stderr if args.format == "json" else sys.stdout,
+        )
     return EXIT_OK if report.ok else EXIT_PROBLEMS
+
+
+def write_scenarios(
+    process: Process, report: ExplorationReport, file: Path, folder: Path
+) -> list[Path] | None:
+    """Write every trace of ``report`` as a scenario file in ``folder`` (made if missing).
+
+    Each file names the process file by its path relative to ``folder``, so
+    ``kwflow simulate`` runs it from anywhere. Files of the same name are
+    replaced, others left alone. ``None`` (after saying why) when the folder
+    cannot be written.
+    """
+    import os
+    from pathlib import Path
+
+    from kwflow.testing import report_scenarios
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        relative = os.path.relpath(file.resolve(), folder.resolve())
+    except (OSError, ValueError) as exc:
+        print(f"kwflow explore: cannot write scenarios to {folder}: {exc}", file=sys.stderr)
+        return None
+    written = []
+    for name, text in report_scenarios(
+        process, report, process_file=Path(relative).as_posix()
+    ).items():
+        target = folder / name
+        try:
+            target.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            print(f"kwflow explore: cannot write {target}: {exc}", file=sys.stderr)
+            return None
+        written.append(target)
+    return written

@@ -10,11 +10,19 @@ from kwflow.definition import FieldTypeTable
 
 from ._commands import AdvanceClock, Input, commands
 from ._conditions import FIELD_VALUES
+from ._counterexample import (
+    SCENARIO_START,
+    report_scenarios,
+    step_words,
+    trace_commands,
+    trace_to_scenario,
+)
+from ._coverage import ProcessCoverage, StatefulCoverage, stateful_coverage
 from ._definitions import FIELD_DRAWS, process_definitions
 from ._explorer import DEFAULT_MAX_STATES, explore
 from ._history import InvariantViolation, invariant_violations
 from ._report import ExplorationReport, Finding, Step, Violation
-from ._stateful import START, ProcessMachine, process_state_machine
+from ._stateful import START, CaseInvariant, ProcessMachine, process_state_machine
 from ._strategies import (
     FIELD_STRATEGIES,
     InvalidArtifactData,
@@ -35,14 +43,18 @@ FIELD_TYPE_TABLES: tuple[FieldTypeTable[object], ...] = (
 __all__ = [
     "DEFAULT_MAX_STATES",
     "FIELD_TYPE_TABLES",
+    "SCENARIO_START",
     "START",
     "AdvanceClock",
+    "CaseInvariant",
     "ExplorationReport",
     "Finding",
     "Input",
     "InvalidArtifactData",
     "InvariantViolation",
+    "ProcessCoverage",
     "ProcessMachine",
+    "StatefulCoverage",
     "Step",
     "Violation",
     "artifact_data",
@@ -55,4 +67,9 @@ __all__ = [
     "people",
     "process_definitions",
     "process_state_machine",
+    "report_scenarios",
+    "stateful_coverage",
+    "step_words",
+    "trace_commands",
+    "trace_to_scenario",
 ]

@@ -28,11 +28,15 @@ from __future__ import annotations
 
 import json
 import types
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+import attrs
 from hypothesis import currently_in_test_context, note
 from hypothesis import strategies as st
+from hypothesis.control import current_build_context
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from kwflow.authoring import describe_command
@@ -43,6 +47,7 @@ from kwflow.engine import (
     Assign,
     CallIn,
     Case,
+    CheckDeadlines,
     Command,
     Dismiss,
     Engine,
@@ -58,20 +63,29 @@ from kwflow.store import MemoryStore
 
 from ._commands import AdvanceClock, Input, commands
 from ._conditions import artifact_classes, concrete, process_conditions
+from ._coverage import ProcessCoverage, stateful_coverage
 from ._history import KINDS, InvariantViolation, observation, read_events
 from ._invariants import InvariantMonitor, Observation
 from ._phases import shape_of
-from ._strategies import artifact_data, fillable, invalid_artifact_data, people
+from ._strategies import (
+    InvalidArtifactData,
+    artifact_data,
+    fillable,
+    invalid_artifact_data,
+    people,
+)
+from ._transcript import DONE, REFUSED, SHOULD_BE_DONE, SHOULD_BE_REFUSED, Sent, Transcript
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping, Sequence
+    import os
+    from collections.abc import Mapping, Sequence
 
-    from kwflow.definition import Action, Process
+    from kwflow.definition import Action, Artifact, Process
     from kwflow.engine import ActionOption, GuardContext, Reason
     from kwflow.history import Event
     from kwflow.store import CaseStore
 
-__all__ = ["START", "ProcessMachine", "process_state_machine"]
+__all__ = ["START", "CaseInvariant", "ProcessMachine", "process_state_machine"]
 
 START = datetime(2026, 10, 26, 8, 0, tzinfo=UTC)
 """When every simulated case opens: a Monday, two days before a Czech public holiday."""
@@ -98,6 +112,12 @@ class ProcessMachine(RuleBasedStateMachine):
     """
 
     host_guards: Mapping[str, Callable[[GuardContext], bool | str]] | None = None
+    extra_invariants: Sequence[CaseInvariant] = ()
+    """Invariants of the test's own, checked on the case after every step."""
+    process_file: str | None = None
+    """The process file's path, for the scenario file a failing run prints."""
+    record_coverage: bool = True
+    """Whether runs count towards `stateful_coverage` (off for throwaway processes)."""
     store_factory: Callable[[], CaseStore] = MemoryStore
     """Makes the store of each run: in memory by default, never the host's real database."""
 
@@ -142,6 +162,13 @@ class ProcessMachine(RuleBasedStateMachine):
         self.seen = 0  # events of the history already read by the checks
         self.folded: Case | None = None  # the case after those events
         self.closed: Case | None = None
+        self.transcript = Transcript(process, case.id, opener, case.opened_at)
+        # Only runs hypothesis makes count: a trace replayed by hand is no sample.
+        self.coverage: ProcessCoverage | None = None
+        if self.record_coverage and currently_in_test_context():
+            self.coverage = stateful_coverage().of(process)
+            self.coverage.runs += 1
+            self.coverage.saw(case)
         self.started = True
         _note(f"opened {process.id} by {opener!r}")
 
@@ -187,9 +214,11 @@ class ProcessMachine(RuleBasedStateMachine):
         what = self._describe(command)
         before = self.engine.get(self.case_id)
         history = self.engine.history(self.case_id)
+        at = self.clock.now()
         try:
             self.engine.execute(command)
         except KwflowError as exc:
+            self._write_down(at, command, SHOULD_BE_DONE if must_succeed else REFUSED, str(exc))
             assert self.engine.get(self.case_id) == before, f"refused {what} changed the case"
             assert self.engine.history(self.case_id) == history, (
                 f"refused {what} changed the history"
@@ -204,9 +233,18 @@ class ProcessMachine(RuleBasedStateMachine):
             _note(f"refused: {what}: {exc}")
             return False
         if refused_with is not None:
+            self._write_down(at, command, SHOULD_BE_REFUSED, refusal=refused_with.__name__)
             raise AssertionError(f"{what} should have been refused with {refused_with.__name__}")
+        self._write_down(at, command, DONE)
         _note(f"done: {what}")
         return True
+
+    def _write_down(
+        self, at: datetime, command: Command, result: str, reason: str = "", refusal: str = ""
+    ) -> None:
+        """Add a command sent to this run's transcript, with the case's phase after it."""
+        case = self.case
+        self.transcript.add(Sent(at, command, result, case.phase.id, case.outcome, reason, refusal))
 
     def _describe(self, command: Command) -> str:
         by = getattr(command, "by", SYSTEM_ACTOR)
@@ -219,6 +257,19 @@ class ProcessMachine(RuleBasedStateMachine):
             for person in sorted(case.participants)
             for option in self.engine.available_actions(self.case_id, person)
         ]
+
+    def _artifact_ids(self) -> list[str]:
+        return [artifact.id for artifact in self.process.artifacts]
+
+    def _artifact(self, artifact_id: str) -> Artifact:
+        artifact = self.process.artifact(artifact_id)
+        assert artifact is not None, f"the process has no artifact {artifact_id!r}"
+        return artifact
+
+    def _readable_input(self, drawn: Input) -> _Readable:
+        if isinstance(drawn, AdvanceClock):
+            return _Readable(drawn, f"time passes: {drawn.delta}")
+        return _Readable(drawn, self._describe(drawn))
 
     def _action(self, action_id: str | None) -> Action:
         action = self.process.action(action_id or "")
@@ -285,10 +336,11 @@ class ProcessMachine(RuleBasedStateMachine):
         if not weighted:
             return
         target = data.draw(st.sampled_from(weighted))
-        allowed = [(p, o) for p, o in by_action[target] if o.allowed]
+        allowed = {p: o for p, o in by_action[target] if o.allowed}
         if allowed:
-            person, option = data.draw(st.sampled_from(allowed))
-            self._take(data, case, person, option)
+            # Draw the person's id, not the option: hypothesis prints what is drawn.
+            person = data.draw(st.sampled_from(sorted(allowed)), label=f"who takes {target}")
+            self._take(data, case, person, allowed[person])
             return
         self._unblock(data, case, target, by_action[target])
 
@@ -386,7 +438,8 @@ class ProcessMachine(RuleBasedStateMachine):
                 wanted &= classes.holding(condition)
         if not wanted:
             return
-        kind = classes.classes[data.draw(st.sampled_from(sorted(wanted)))]
+        versions = {classes.classes[i].description: classes.classes[i] for i in sorted(wanted)}
+        kind = versions[data.draw(st.sampled_from(sorted(versions)), label=f"{artifact_id} as")]
         values = concrete(dict(kind.data), self._participants(case))
         if values is None:
             return
@@ -433,7 +486,7 @@ class ProcessMachine(RuleBasedStateMachine):
         if not self.process.artifacts:
             return
         case = self.case
-        artifact = data.draw(st.sampled_from(self.process.artifacts))
+        artifact = self._artifact(data.draw(st.sampled_from(self._artifact_ids())))
         values = self._data_for(data, artifact.id, case)
         if values is None:
             return
@@ -454,13 +507,16 @@ class ProcessMachine(RuleBasedStateMachine):
         if not self.process.artifacts:
             return
         case = self.case
-        artifact = data.draw(st.sampled_from(self.process.artifacts))
+        artifact = self._artifact(data.draw(st.sampled_from(self._artifact_ids())))
         participants = self._participants(case)
         if not fillable(self.process, artifact.id, participants):
             return
-        invalid = data.draw(
-            invalid_artifact_data(self.process, artifact.id, participants=participants)
+        drawn = data.draw(
+            invalid_artifact_data(self.process, artifact.id, participants=participants).map(
+                _Readable.of_invalid
+            )
         )
+        invalid = drawn.value
         writers = self._people_acting(case, artifact.write)
         writable = self.shape.writable(case.phase.id)
         permitted = (
@@ -468,11 +524,15 @@ class ProcessMachine(RuleBasedStateMachine):
         )
         by = data.draw(st.sampled_from(writers) if writers else self._anyone(case))
         error: KwflowError | None = None
+        command = Submit(case_id=self.case_id, artifact=artifact.id, data=invalid.data, by=by)
+        at = self.clock.now()
         try:
-            self.engine.submit(self.case_id, artifact.id, invalid.data, by=by)
+            self.engine.execute(command)
         except KwflowError as exc:
             error = exc
+            self._write_down(at, command, REFUSED, str(exc))
         if error is None:
+            self._write_down(at, command, SHOULD_BE_REFUSED, refusal="ArtifactInvalid")
             raise AssertionError(f"invalid data was accepted: {invalid.reason}: {invalid.data!r}")
         assert self.engine.get(self.case_id) == case, "refused data changed the case"
         if isinstance(error, ArtifactInvalid):
@@ -490,7 +550,7 @@ class ProcessMachine(RuleBasedStateMachine):
     def act_anyhow(self, data: st.DataObject) -> None:
         """Anyone tries any action of the process: it succeeds exactly when it is allowed."""
         case = self.case
-        action = data.draw(st.sampled_from(self.process.actions))
+        action = self._action(data.draw(st.sampled_from([a.id for a in self.process.actions])))
         person = data.draw(self._anyone(case))
         options = {o.action: o for o in self.engine.available_actions(self.case_id, person)}
         option = options.get(action.id)
@@ -500,11 +560,14 @@ class ProcessMachine(RuleBasedStateMachine):
             payload = self._data_for(data, action.records, case)
             if payload is None:
                 return
-        done = self._send(
-            Act(case_id=self.case_id, action=action.id, by=person, data=payload),
-            must_succeed=allowed,
-        )
-        assert not done or allowed, f"{action.id} was taken by {person!r} though not allowed"
+        command = Act(case_id=self.case_id, action=action.id, by=person, data=payload)
+        done = self._send(command, must_succeed=allowed)
+        if done and not allowed:
+            last = self.transcript.sent[-1]
+            self.transcript.sent[-1] = attrs.evolve(
+                last, result=SHOULD_BE_REFUSED, refusal="ActionNotAllowed"
+            )
+            raise AssertionError(f"{action.id} was taken by {person!r} though not allowed")
 
     @rule(data=st.data())
     def call_in_or_dismiss(self, data: st.DataObject) -> None:
@@ -523,7 +586,11 @@ class ProcessMachine(RuleBasedStateMachine):
         """The clock moves on, and the host's scheduler records what fell due."""
         now = self.clock.advance(delta)
         _note(f"time passes: {delta} (now {now.isoformat()})")
+        events = len(self.engine.history(self.case_id))
         self.engine.record_case_breaches(self.case_id)
+        if len(self.engine.history(self.case_id)) > events:
+            # What the host's scheduler did is a step a scenario can take too.
+            self._write_down(now, CheckDeadlines(case_id=self.case_id), DONE)
         for state in self.case.deadlines.values():
             assert not (state.open and state.due is not None and state.due < now), (
                 f"deadline {state.id} is still pending at {now.isoformat()}, "
@@ -544,7 +611,10 @@ class ProcessMachine(RuleBasedStateMachine):
         """Any command a host could send, any names and data: carried out or refused cleanly."""
         case = self.case
         who = self._anyone(case)
-        drawn: Input = data.draw(commands(self.process, case_id=self.case_id, who=who))
+        shown = data.draw(
+            commands(self.process, case_id=self.case_id, who=who).map(self._readable_input)
+        )
+        drawn: Input = shown.value
         if isinstance(drawn, AdvanceClock):
             self.clock.advance(drawn.delta)
             _note(f"time passes: {drawn.delta}")
@@ -558,8 +628,20 @@ class ProcessMachine(RuleBasedStateMachine):
         """Everything ``docs/testing.md`` lists under "What the stateful test checks"."""
         if not self.started:
             return
-        broken = self.check()
-        assert not broken, "; ".join(broken)
+        try:
+            broken = self.check()
+            assert not broken, "; ".join(broken)
+        except AssertionError as exc:
+            self.transcript.failure = str(exc)
+            raise
+
+    def teardown(self) -> None:
+        """When hypothesis reports this run as failing: its steps in words and as a scenario."""
+        if not getattr(self, "started", False) or not _reported():
+            return
+        _note("The case's steps:\n" + "\n".join(self.transcript.lines()))
+        scenario = self.transcript.scenario(process_file=self.process_file)
+        _note(f"The case as a scenario file:\n{_CUT}\n{scenario}{_CUT}")
 
     def check(self) -> list[str]:
         """Check the case now; return the declared invariants broken since the last check.
@@ -583,7 +665,13 @@ class ProcessMachine(RuleBasedStateMachine):
             assert case.outcome == self.shape.outcome(case.phase.id)
             self.closed = case
         self._check_deadlines(case)
-        return self._read_history(history)
+        found = self._read_history(history)
+        for extra in self.extra_invariants:
+            reason = extra(case)
+            if reason:
+                name = getattr(extra, "__name__", repr(extra))
+                raise AssertionError(f"invariant {name} (of the test) broken: {reason}")
+        return found
 
     def _check_deadlines(self, case: Case) -> None:
         for state in case.deadlines.values():
@@ -615,6 +703,8 @@ class ProcessMachine(RuleBasedStateMachine):
         ):
             step = observation(self.shape, before, event, after)
             self._check_step(before, event, after, step)
+            if self.coverage is not None:
+                self.coverage.saw(after, action=step.action)
             self.memory, broken = self.monitor.observe(self.memory, step)
             found += [
                 str(InvariantViolation(invariant.id, event.sequence, reason))
@@ -681,6 +771,40 @@ class ProcessMachine(RuleBasedStateMachine):
         )
 
 
+_CUT = "--- 8< ---"
+"""The line around the scenario file in a failure report, to cut it out along."""
+
+CaseInvariant = Callable[[Case], "str | None"]
+"""An invariant of a test's own: given the case after a step, why it is broken, or ``None``."""
+
+
+class _Readable:
+    """A drawn value that hypothesis prints in words, not as an object's ``repr``."""
+
+    def __init__(self, value: Any, text: str) -> None:
+        self.value = value
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        del cycle
+        printer.text(self.text)
+
+    @classmethod
+    def of_invalid(cls, invalid: InvalidArtifactData) -> _Readable:
+        return cls(invalid, f"invalid data ({invalid.reason}): {invalid.data!r}")
+
+
+def _reported() -> bool:
+    """Whether this run is the one hypothesis reports (its notes are printed)."""
+    if not currently_in_test_context():
+        return False
+    context = current_build_context()
+    return bool(getattr(context, "is_final", True))
+
+
 def _note(text: str) -> None:
     """Say what a step did, in hypothesis's report of a failing run (outside one: nothing)."""
     if currently_in_test_context():
@@ -693,6 +817,8 @@ def process_state_machine(
     guards: Mapping[str, Callable[[GuardContext], bool | str]] | None = None,
     base: type[ProcessMachine] = ProcessMachine,
     store: Callable[[], CaseStore] | None = None,
+    extra_invariants: Sequence[CaseInvariant] = (),
+    process_file: str | os.PathLike[str] | None = None,
 ) -> type[ProcessMachine]:
     """A hypothesis state machine that runs cases of ``process`` and checks them after every step.
 
@@ -701,7 +827,11 @@ def process_state_machine(
     subclass of :class:`ProcessMachine` with rules or checks of your own
     (override ``check`` and call ``super().check()``). ``store`` makes the
     store of each run (default: a fresh ``MemoryStore``); give one to run
-    the same checks on SQLite or PostgreSQL. Run it with pytest::
+    the same checks on SQLite or PostgreSQL. ``extra_invariants`` are
+    invariants of your own: each is called with the case after every step
+    and returns why it is broken, or ``None`` (see `CaseInvariant`).
+    ``process_file`` is the path of the process file, which the scenario
+    file a failing run prints then names (an absolute path). Run it with pytest::
 
         TestMyProcess = process_state_machine(load_process("my.yaml")).TestCase
 
@@ -715,6 +845,9 @@ def process_state_machine(
 
     def body(namespace: dict[str, Any]) -> None:
         namespace["host_guards"] = given_guards
+        namespace["extra_invariants"] = tuple(extra_invariants)
+        if process_file is not None:
+            namespace["process_file"] = Path(process_file).resolve().as_posix()
         if store is not None:
             namespace["store_factory"] = staticmethod(store)
         namespace["open_case"] = open_case
