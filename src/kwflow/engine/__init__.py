@@ -44,6 +44,13 @@ from ._records import (
     ReasonCode,
     TakenAction,
 )
+from ._summaries import (
+    CaseSummary,
+    CaseSummaryJSON,
+    InboxDeadline,
+    InboxItem,
+    InboxItemJSON,
+)
 
 FIELD_TYPE_TABLES: tuple[FieldTypeTable[object], ...] = (FIELD_VALIDATION,)
 """This package's per-field-type tables (see `kwflow.definition.FieldTypeTable`)."""
@@ -61,6 +68,8 @@ __all__ = [
     "Case",
     "CaseCommand",
     "CasePhase",
+    "CaseSummary",
+    "CaseSummaryJSON",
     "CaseView",
     "CheckDeadlines",
     "Clock",
@@ -72,6 +81,9 @@ __all__ = [
     "FrozenMap",
     "Guard",
     "GuardContext",
+    "InboxDeadline",
+    "InboxItem",
+    "InboxItemJSON",
     "OpenCase",
     "ProcessRef",
     "Reason",

@@ -17,8 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from kwflow.exceptions import ActionNotAllowed, NotPermitted
-from kwflow.history import EMPTY_MAP
-from kwflow.history import FrozenMap
+from kwflow.history import EMPTY_MAP, FrozenMap
 
 from ._records import GuardContext, Reason, ReasonCode
 

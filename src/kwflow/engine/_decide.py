@@ -27,8 +27,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, assert_never
 
 from kwflow.exceptions import ActionNotAllowed, ArtifactInvalid, NotPermitted, UnknownName
-from kwflow.history import EMPTY_MAP
-from kwflow.history import EventType
+from kwflow.history import EMPTY_MAP, EventType
 
 from ._authorization import (
     action_reasons,

@@ -33,11 +33,12 @@ from kwflow.exceptions import (
     CaseExists,
     CaseNotFound,
     ConcurrencyConflict,
+    IndexOutOfDate,
     MalformedEvent,
     ProcessChanged,
 )
 from kwflow.history import GENESIS_HASH, EventType, FrozenMap, new_event, verify_history
-from kwflow.store import DeadlineEntry, Snapshot, SqliteStore, default_sqlite_path
+from kwflow.store import CaseQuery, DeadlineEntry, Snapshot, SqliteStore, default_sqlite_path
 
 from ._authorization import action_reasons
 from ._clock import Clock, SystemClock, aware_utc
@@ -55,11 +56,21 @@ from ._compiled import CompiledProcess, compiled
 from ._deadlines import open_deadlines
 from ._decide import decide, decide_breaches, decide_open
 from ._evolve import evolve, fold
+from ._queries import (
+    aware,
+    case_query,
+    in_inbox_order,
+    inbox_item,
+    inbox_window,
+    index_entry,
+    index_fields_differing,
+    summary_of,
+)
 from ._records import ActionOption, Case, CaseView, DeadlineState, ProcessRef
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
-    from datetime import datetime
+    from datetime import datetime, timedelta
 
     from kwflow.calendars import CalendarRegistry
     from kwflow.definition import Process, Registry
@@ -69,6 +80,7 @@ if TYPE_CHECKING:
     from ._authorization import Guard
     from ._commands import CaseCommand, Command
     from ._decide import Draft
+    from ._summaries import CaseSummary, InboxItem
 
 __all__ = ["Engine"]
 
@@ -441,14 +453,125 @@ class Engine:
         return fold(process, events)
 
     def verify(self, case_id: str) -> None:
-        """Check the case's history: the hash chain, and that it folds.
+        """Check the case's history: the hash chain, that it folds, and its index row.
 
-        Raises `TamperedHistory` naming the first event that does not match.
+        Raises `TamperedHistory` naming the first event that does not match,
+        and `IndexOutOfDate` when the case's row in the case index differs
+        from what the replay gives (``kwflow reindex`` rewrites it).
         """
-        events = self.history(case_id)
-        verify_history(events, case_id=case_id)
-        process = self._compiled_for(case_id, _process_ref(events[0])).process
-        fold(process, events)
+        for _ in range(3):
+            events = self.history(case_id)
+            verify_history(events, case_id=case_id)
+            process = self._compiled_for(case_id, _process_ref(events[0])).process
+            expected = index_entry(fold(process, events), events[-1].at)
+            stored = self._store.index_entry(case_id)
+            differing = index_fields_differing(stored, expected)
+            if not differing:
+                return
+            if stored is None or stored.version == expected.version:
+                break
+            # A command appended between the two reads: compare again.
+        raise IndexOutOfDate(case_id, differing)
+
+    def reindex(self, case_id: str | None = None) -> int:
+        """Rewrite the case-index row of one case (or every case) from a replay.
+
+        For stores written before the index existed, or a row found out of
+        date by `verify`. Each case is replayed from its verified history;
+        a row is written only if the case is still at the version replayed
+        (a command that moved it on wrote its own). Returns how many rows
+        were missing or different. Raises `CaseNotFound` for an unknown
+        ``case_id``, `TamperedHistory` for a damaged history.
+        """
+        ids = [case_id] if case_id is not None else self._store.case_ids()
+        changed = 0
+        for each in ids:
+            while True:
+                events = self.history(each)
+                process = self._compiled_for(each, _process_ref(events[0])).process
+                entry = index_entry(fold(process, events), events[-1].at)
+                if not index_fields_differing(self._store.index_entry(each), entry):
+                    break
+                if self._store.put_index_entry(entry):
+                    changed += 1
+                    break
+        return changed
+
+    # ----------------------------------------------------------- lists, inbox
+
+    def find_cases(
+        self,
+        *,
+        person: str | None = None,
+        role: str | None = None,
+        process: str | None = None,
+        phase: str | None = None,
+        open: bool | None = None,  # noqa: A002 - reads as the filter it is
+        due_before: datetime | None = None,
+        limit: int = 50,
+        after: str | None = None,
+    ) -> list[CaseSummary]:
+        """A page of cases from the case index, most recently updated first.
+
+        Every filter given must hold: ``person`` takes part in the case (in
+        ``role`` if given too; ``role`` alone: someone holds it); the case
+        runs ``process``; it is in ``phase`` or a phase inside it; it is
+        open (``open=True``) or closed (``False``); its next deadline falls
+        due at or before ``due_before``. At most ``limit`` (1 to 1000)
+        cases; pass the last one's ``cursor`` as ``after`` for the next
+        page (ties in time are ordered by case id, so pages never overlap).
+        No history is loaded. Raises `InvalidQuery`, `ProcessNotFound` or
+        `UnknownName` for a filter it cannot take.
+        """
+        query = case_query(
+            self._registry,
+            person=person,
+            role=role,
+            process=process,
+            phase=phase,
+            open=open,
+            due_before=due_before,
+            limit=limit,
+            after=after,
+        )
+        return [summary_of(entry, self._registry) for entry in self._store.find_cases(query)]
+
+    def inbox(
+        self, person: str, *, now: datetime | None = None, within: timedelta | None = None
+    ) -> list[InboxItem]:
+        """What waits for ``person``: their open cases with something to do, most urgent first.
+
+        For each open case they take part in (found through the case index):
+        the actions they may take now, and the deadlines whose responsible
+        role they hold that are breached or fall due by ``now + within``
+        (every running one when ``within`` is None). A case with neither is
+        left out. Ordered by the earliest such deadline (breached ones
+        first), then the most recently updated case. ``now`` defaults to
+        the clock. Raises `InvalidQuery` for an empty person, a naive
+        ``now`` or a negative ``within``.
+        """
+        query = case_query(self._registry, person=person, limit=1)
+        moment = self._now() if now is None else aware_utc(aware("now", now))
+        window = inbox_window(within)
+        entries = self._store.find_cases(CaseQuery(person=query.person, open=True))
+        items = []
+        for entry in entries:
+            try:
+                case, compiled_process = self._case_at(entry.case_id, entry.version)
+            except CaseNotFound:
+                continue
+            item = inbox_item(
+                summary_of(entry, self._registry),
+                case,
+                compiled_process,
+                person,
+                self._guards,
+                now=moment,
+                within=window,
+            )
+            if item is not None:
+                items.append(item)
+        return in_inbox_order(items)
 
     # ------------------------------------------------------------- internals
 
@@ -470,7 +593,9 @@ class Engine:
             events = _chain(case_id, 0, GENESIS_HASH, drafts, now)
             case = fold(process, events)
             try:
-                self._store.append(case_id, 0, events, deadlines=[])
+                self._store.append(
+                    case_id, 0, events, deadlines=[], summary=index_entry(case, events[-1].at)
+                )
             except ConcurrencyConflict:
                 raise CaseExists(case_id) from None
             self._remember(case)
@@ -548,7 +673,21 @@ class Engine:
             snapshot = Snapshot(
                 case_id=new.id, version=new.version, last_hash=new.last_hash, state=new.to_dict()
             )
-        self._store.append(new.id, old.version, events, deadlines=entries, snapshot=snapshot)
+        self._store.append(
+            new.id,
+            old.version,
+            events,
+            deadlines=entries,
+            snapshot=snapshot,
+            summary=index_entry(new, events[-1].at),
+        )
+
+    def _case_at(self, case_id: str, version: int) -> tuple[Case, CompiledProcess]:
+        """The case, from the cache when it holds ``version`` (the index's), else loaded."""
+        case = self._cache.get(case_id)
+        if case is not None and case.version == version:
+            return case, self._compiled_for(case_id, case.process)
+        return self._current(case_id)
 
     def _current(self, case_id: str) -> tuple[Case, CompiledProcess]:
         version = self._store.version(case_id)

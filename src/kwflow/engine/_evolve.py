@@ -16,8 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from kwflow.exceptions import MalformedEvent
-from kwflow.history import EMPTY_MAP
-from kwflow.history import GENESIS_HASH, EventType, FrozenMap, freeze
+from kwflow.history import EMPTY_MAP, GENESIS_HASH, EventType, FrozenMap, freeze
 
 from ._records import (
     ArtifactVersion,

@@ -49,6 +49,10 @@ SCHEMA_CHANGES: tuple[SchemaChange, ...] = (
         version=3,
         description="snapshot checksums; existing snapshots dropped (a cache)",
     ),
+    SchemaChange(
+        version=4,
+        description="case index and its participants (kwflow reindex fills it for older cases)",
+    ),
 )
 
 SCHEMA_VERSION = SCHEMA_CHANGES[-1].version

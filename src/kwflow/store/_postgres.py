@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from kwflow.exceptions import SchemaTooNew, StorageError
 
 from ._codec import EVENT_COLUMNS, event_to_row
+from ._index_sql import IndexSql
 from ._migrations import SCHEMA_VERSION
 from ._postgres_schema import POSTGRES_MIGRATIONS
 from ._sql import DuplicateRow, SqlStore, make_queries
@@ -155,6 +156,7 @@ class PostgresStore(SqlStore):
                 for_update="FOR UPDATE",
                 skip_locked="FOR UPDATE SKIP LOCKED",
             )
+            self._index_sql = IndexSql(prefix=prefix, placeholder="%s", contains="strpos")
             self._migrate()
         except BaseException:
             self._pool.close()

@@ -62,6 +62,39 @@ POSTGRES_MIGRATIONS = MigrationChain.of(
             "DELETE FROM {s}snapshots",
             "ALTER TABLE {s}snapshots ADD COLUMN checksum text NOT NULL DEFAULT ''",
         ),
+        # The case index (see the SQLite chain); strpos(phase_path, '/id/')
+        # finds a phase at any level.
+        4: (
+            """CREATE TABLE {s}case_index (
+                case_id text PRIMARY KEY REFERENCES {s}cases (case_id),
+                version integer NOT NULL,
+                process_id text NOT NULL,
+                process_version integer NOT NULL,
+                phase text NOT NULL,
+                phase_path text NOT NULL,
+                outcome text,
+                is_open boolean NOT NULL,
+                opened_at timestamptz NOT NULL,
+                updated_at timestamptz NOT NULL,
+                next_due timestamptz,
+                participants text NOT NULL
+            )""",
+            "CREATE INDEX case_index_updated ON {s}case_index (updated_at DESC, case_id)",
+            (
+                "CREATE INDEX case_index_process ON {s}case_index "
+                "(process_id, updated_at DESC, case_id)"
+            ),
+            "CREATE INDEX case_index_phase ON {s}case_index (phase)",
+            "CREATE INDEX case_index_due ON {s}case_index (next_due) WHERE next_due IS NOT NULL",
+            """CREATE TABLE {s}case_people (
+                person text NOT NULL,
+                role text NOT NULL,
+                case_id text NOT NULL REFERENCES {s}cases (case_id),
+                PRIMARY KEY (person, role, case_id)
+            )""",
+            "CREATE INDEX case_people_case ON {s}case_people (case_id)",
+            "CREATE INDEX case_people_role ON {s}case_people (role, case_id)",
+        ),
     },
 )
 """The PostgreSQL chain, applied when a `PostgresStore` opens."""
