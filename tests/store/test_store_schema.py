@@ -110,7 +110,15 @@ def test_sqlite_new_database_gets_the_current_schema(tmp_path: Path) -> None:
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert tables == {"cases", "events", "snapshots", "deadlines", "schema_version"}
+    assert tables == {
+        "cases",
+        "events",
+        "snapshots",
+        "deadlines",
+        "schema_version",
+        "case_index",
+        "case_people",
+    }
     indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
     assert "deadlines_due" in indexes
     conn.close()

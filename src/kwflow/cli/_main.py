@@ -26,6 +26,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "explore": ("kwflow.cli._explore", "explore every reachable state of a process"),
     "diagram": ("kwflow.cli._diagram", "draw a process as a diagram"),
     "simulate": ("kwflow.cli._simulate", "run a scenario file and print its timeline"),
+    "reindex": ("kwflow.cli._reindex", "rebuild the case index of a database from the histories"),
+    "verify": ("kwflow.cli._verify", "check every case's hash chain and case-index row"),
 }
 
 EXIT_OK = 0

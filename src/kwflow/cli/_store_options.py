@@ -1,0 +1,59 @@
+"""The options that name a store and its processes, shared by the maintenance commands.
+
+``--db PATH`` (a SQLite file; default: the file ``Engine()`` uses) or
+``--postgres DSN`` (with ``--schema``); ``--processes PATH`` adds process
+files or folders to the shipped ones, for stores holding cases of the
+host's own processes.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kwflow.engine import Engine
+
+
+def add_store_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--db`` or ``--postgres`` (with ``--schema``), and ``--processes``."""
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--db",
+        metavar="PATH",
+        help="the SQLite file (default: $KWFLOW_DB, else the file Engine() uses)",
+    )
+    where.add_argument("--postgres", metavar="DSN", help="a PostgreSQL connection string")
+    parser.add_argument(
+        "--schema",
+        metavar="NAME",
+        help="the PostgreSQL schema holding kwflow's tables (default: the current one)",
+    )
+    parser.add_argument(
+        "--processes",
+        metavar="PATH",
+        action="append",
+        default=[],
+        help="process files or folders the cases run, besides the shipped ones (repeatable)",
+    )
+
+
+def open_engine(args: argparse.Namespace) -> Engine:
+    """An engine over the store and processes the options name (refusing a missing file)."""
+    from pathlib import Path
+
+    from kwflow.definition import Registry
+    from kwflow.engine import Engine
+    from kwflow.exceptions import StorageError
+    from kwflow.store import PostgresStore, SqliteStore, default_sqlite_path
+
+    registry = Registry.shipped()
+    if args.processes:
+        registry.load_paths(args.processes)
+    if args.postgres:
+        return Engine(registry, store=PostgresStore(args.postgres, schema=args.schema))
+    path = Path(args.db) if args.db else default_sqlite_path()
+    if not path.exists():
+        # Opening would create an empty database: surely not what was meant.
+        raise StorageError(f"{path}: no such database file")
+    return Engine(registry, store=SqliteStore(path))
