@@ -14,6 +14,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+import attrs
+
 from kwflow.exceptions import InvalidQuery, ProcessNotFound, UnknownName
 from kwflow.history import FrozenMap
 from kwflow.store import CaseIndexEntry, CaseQuery
@@ -163,40 +165,71 @@ def _process(registry: Registry, process_id: str, version: int) -> Process | Non
         return None
 
 
+@attrs.frozen
+class _Labels:
+    """The labels a summary shows, of one process version."""
+
+    title: Label
+    phases: Mapping[str, Label]
+    outcomes: Mapping[str, Label]
+    roles: Mapping[str, Label]
+
+
+_LABELS: dict[str, _Labels] = {}
+
+
+def _labels_of(process: Process) -> _Labels:
+    # Looked up once per process file (by its content hash), not once per
+    # row of every page; hashing the model itself would cost more than that.
+    found = _LABELS.get(process.content_hash)
+    if found is None:
+        found = _LABELS.setdefault(process.content_hash, _label_table(process))
+    return found
+
+
+def _label_table(process: Process) -> _Labels:
+    phases = {info.phase.id: info.phase.label for info in process.all_phases()}
+    outcomes = {
+        info.phase.outcome: info.phase.label
+        for info in process.all_phases()
+        if info.phase.outcome is not None
+    }
+    return _Labels(
+        title=process.title,
+        phases=phases,
+        outcomes=outcomes,
+        roles={role.id: role.label for role in process.roles},
+    )
+
+
 def summary_of(entry: CaseIndexEntry, registry: Registry) -> CaseSummary:
     """The `CaseSummary` of an index row, with labels from ``registry``."""
     process = _process(registry, entry.process_id, entry.process_version)
-    phase_label: Label | None = None
-    outcome_label: Label | None = None
-    role_labels: dict[str, Label] = {}
+    labels = None if process is None else _labels_of(process)
     participants: dict[str, tuple[str, ...]] = {}
+    role_labels: dict[str, Label] = {}
     for person, role in entry.participants:
         participants[person] = (*participants.get(person, ()), role)
-    if process is not None:
-        for info in process.all_phases():
-            if info.phase.id == entry.phase:
-                phase_label = info.phase.label
-            if entry.outcome is not None and info.phase.outcome == entry.outcome:
-                outcome_label = info.phase.label
-        for declared in process.roles:
-            role_labels[declared.id] = declared.label
+        label = None if labels is None else labels.roles.get(role)
+        if label is not None:
+            role_labels[role] = label
     return CaseSummary(
         id=entry.case_id,
         version=entry.version,
         process=entry.process_id,
         process_version=entry.process_version,
-        title=None if process is None else process.title,
+        title=None if labels is None else labels.title,
         phase=CasePhase(entry.phase, entry.phase_path),
-        phase_label=phase_label,
+        phase_label=None if labels is None else labels.phases.get(entry.phase),
         outcome=entry.outcome,
-        outcome_label=outcome_label,
+        outcome_label=None
+        if labels is None or entry.outcome is None
+        else labels.outcomes.get(entry.outcome),
         opened_at=entry.opened_at,
         updated_at=entry.updated_at,
         next_due=entry.next_due,
         participants=FrozenMap(participants),
-        role_labels=FrozenMap(
-            {role: role_labels[role] for _, role in entry.participants if role in role_labels}
-        ),
+        role_labels=FrozenMap(role_labels),
     )
 
 
