@@ -36,7 +36,6 @@ each call):
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import re
@@ -300,12 +299,10 @@ def _drop_schema(schema: str) -> None:
 
 def run(args: argparse.Namespace) -> list[list[str]]:
     """Every measurement on every backend, as table rows."""
-    count = args.cases if args.cases else (2_000 if args.quick else 100_000)
+    count = args.cases or (2_000 if args.quick else 100_000)
     templates = [
         make_template(day, declined=bool(n % 2))
-        for n, day in enumerate(
-            day for day in range(TEMPLATE_DAYS) for _declined in (False, True)
-        )
+        for n, day in enumerate(day for day in range(TEMPLATE_DAYS) for _declined in (False, True))
     ]
     # Every case's conference deadline runs 8 weeks from its day: "now" is
     # in the middle, so some are breached and others still running.
@@ -409,7 +406,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true", help="print only; leave the docs alone")
     args = parser.parse_args(argv)
     load = os.getloadavg()[0]
-    count = args.cases if args.cases else (2_000 if args.quick else 100_000)
+    count = args.cases or (2_000 if args.quick else 100_000)
     section = markdown(run(args), args, load, count)
     print(section)
     if not args.no_write:

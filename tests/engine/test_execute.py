@@ -7,16 +7,6 @@ from datetime import UTC, date, datetime
 
 import attrs
 import pytest
-from tests.support.runtime import (
-    GUEST,
-    INTAKE,
-    LEAD,
-    MEMBER,
-    Unchanged,
-    check_case,
-    make_engine,
-    open_rules,
-)
 
 import kwflow
 from kwflow import (
@@ -36,6 +26,16 @@ from kwflow import (
 from kwflow.authoring import COMMAND_WORDS, describe_command
 from kwflow.calendars import CalendarRegistry, WorkingDayCalendar
 from kwflow.exceptions import ConcurrencyConflict, KwflowError, UnknownName
+from tests.support.runtime import (
+    GUEST,
+    INTAKE,
+    LEAD,
+    MEMBER,
+    Unchanged,
+    check_case,
+    make_engine,
+    open_rules,
+)
 
 # One example of every kind of command on case "r1" of the rules fixture.
 EXAMPLES: dict[type[Command], Command] = {

@@ -12,6 +12,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+import attrs
 import pytest
 
 from kwflow import (
@@ -43,6 +44,8 @@ from tests.support.runtime import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from kwflow.store import CaseStore
     from tests.support.store import Backend
 
@@ -109,7 +112,8 @@ def test_due_before_uses_the_next_running_deadline(backend: Backend) -> None:
     early = engine.find_cases(process="clock", person=BOSS)
     nexts = {s.id: s.next_due for s in early}
     assert all(nexts.values())
-    assert nexts["early"] == min(d.due for d in engine.get("early").deadlines.values() if d.open)
+    running = [d.due for d in engine.get("early").deadlines.values() if d.open and d.due]
+    assert nexts["early"] == min(running)
     cut = nexts["early"]
     assert cut is not None
     assert [s.id for s in engine.find_cases(due_before=cut)] == ["early"]
@@ -193,7 +197,7 @@ def test_closed_cases_leave_the_inbox(backend: Backend) -> None:
 
 def test_the_index_equals_the_replay_after_every_command(backend: Backend) -> None:
     engine = engine_on(backend.open())
-    steps = [
+    steps: list[Callable[[], object]] = [
         lambda: engine.open_case("rules", by=LEAD, case_id="r"),
         lambda: engine.assign("r", MEMBER, "member", by=LEAD),
         lambda: engine.assign("r", HELPER, "helper", by=LEAD),
@@ -223,8 +227,6 @@ def test_reindex_writes_missing_and_wrong_rows(backend: Backend) -> None:
     good = store.index_entry("r1")
     assert good is not None
     # A wrong row: verify names it, reindex rewrites it.
-    import attrs
-
     assert store.put_index_entry(attrs.evolve(good, outcome="done"))
     with pytest.raises(IndexOutOfDate) as raised:
         engine.verify("r1")
@@ -353,8 +355,6 @@ def test_an_index_row_for_another_case_or_version_is_refused(backend: Backend) -
     open_rules(engine, "r1")
     entry = store.index_entry("r1")
     assert entry is not None
-    import attrs
-
     with Unchanged(engine, "r1"), pytest.raises(InvalidEvents):
         store.append("x", 0, chain("x", 1), summary=attrs.evolve(entry, case_id="y"))
     with Unchanged(engine, "r1"), pytest.raises(InvalidEvents):

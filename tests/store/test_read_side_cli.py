@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import pytest
-
 from kwflow.cli._main import main
 from tests.support.store_engine import OPENER, PROCESS, engine_on, submit_marked
 
 if TYPE_CHECKING:
+    import pytest
+
     from tests.support.store import Backend
 
 

@@ -8,10 +8,11 @@ host's own processes.
 
 from __future__ import annotations
 
-import argparse
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import argparse
+
     from kwflow.engine import Engine
 
 

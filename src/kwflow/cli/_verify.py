@@ -7,10 +7,13 @@ case that fails is named with the reason; the exit status is 1 if any did.
 
 from __future__ import annotations
 
-import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from ._store_options import add_store_arguments
+
+if TYPE_CHECKING:
+    import argparse
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
