@@ -247,6 +247,7 @@ def test_a_store_from_before_the_index_is_migrated_and_reindexed(sql_backend: Ba
     expected = engine.find_cases()
     store.close()
     # Take the database back to schema version 3, as a kwflow before the index left it.
+    sql_backend.sql("DROP TABLE case_phases")
     sql_backend.sql("DROP TABLE case_people")
     sql_backend.sql("DROP TABLE case_index")
     sql_backend.sql("DELETE FROM schema_version WHERE version = 4")

@@ -34,6 +34,7 @@ def test_verify_finds_missing_rows_and_reindex_writes_them(
 
     # As after the migration of a store from before the index: no rows.
     sql_backend.sql("DELETE FROM case_people")
+    sql_backend.sql("DELETE FROM case_phases")
     sql_backend.sql("DELETE FROM case_index WHERE case_id <> 'case-0'")
     sql_backend.sql("UPDATE case_index SET phase = 'x', outcome = 'done'")
     assert main(["verify", *_args(sql_backend)]) == 1

@@ -36,9 +36,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAX_LIMIT",
+    "aware",
     "case_query",
     "in_inbox_order",
     "inbox_item",
+    "inbox_window",
     "index_entry",
     "index_fields_differing",
     "summary_of",

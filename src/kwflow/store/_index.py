@@ -75,7 +75,7 @@ class CaseIndexEntry:
 
 
 def phase_path_text(path: Iterable[str]) -> str:
-    """The stored form of a phase path: ``/outer/leaf/``, so ``/id/`` finds any level."""
+    """The stored form of a phase path: ``/outer/leaf/``."""
     return PHASE_SEPARATOR + PHASE_SEPARATOR.join(path) + PHASE_SEPARATOR
 
 

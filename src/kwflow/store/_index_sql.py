@@ -1,9 +1,9 @@
 """The case index in SQL: its statements and the query `find_cases` builds.
 
 Shared by both SQL backends like ``_sql``; what differs is passed in (the
-placeholder, the table prefix, the name of the substring function, how
-times are encoded). Every value is a parameter; only the prefix (a
-validated identifier) and fixed column names are put into the text.
+placeholder, the table prefix, how times are encoded). Every value is a
+parameter; only the prefix (a validated identifier) and fixed column names
+are put into the text.
 """
 
 # S608: see _sql: only the validated table prefix is put into the text.
@@ -46,8 +46,6 @@ class IndexSql:
 
     prefix: str
     placeholder: str
-    contains: str
-    """The SQL function ``f(text, part)`` giving the 1-based position of ``part`` (0: absent)."""
 
     def q(self, sql: str) -> str:
         """``sql`` with ``?`` replaced by the backend's placeholder."""
@@ -75,6 +73,16 @@ class IndexSql:
         return self.q(
             f"INSERT INTO {self.prefix}case_people (person, role, case_id) VALUES (?, ?, ?)"
         )
+
+    @property
+    def delete_phases(self) -> str:
+        """Remove one case's phases."""
+        return self.q(f"DELETE FROM {self.prefix}case_phases WHERE case_id = ?")
+
+    @property
+    def insert_phase(self) -> str:
+        """Add one (phase, case) row: the leaf, or a phase around it."""
+        return self.q(f"INSERT INTO {self.prefix}case_phases (phase, case_id) VALUES (?, ?)")
 
     @property
     def entry_of(self) -> str:
@@ -105,8 +113,12 @@ class IndexSql:
             where.append("c.process_id = ?")
             params.append(query.process)
         if query.phase is not None:
-            where.append(f"{self.contains}(c.phase_path, ?) > 0")
-            params.append(phase_path_text((query.phase,)))
+            # case_phases holds every phase on the path: the leaf or any
+            # phase around it is one primary-key lookup.
+            where.append(
+                f"c.case_id IN (SELECT h.case_id FROM {self.prefix}case_phases h WHERE h.phase = ?)"
+            )
+            params.append(query.phase)
         if query.open is not None:
             where.append("c.is_open = ?")
             params.append(query.open)

@@ -51,7 +51,7 @@ SCHEMA_CHANGES: tuple[SchemaChange, ...] = (
     ),
     SchemaChange(
         version=4,
-        description="case index and its participants (kwflow reindex fills it for older cases)",
+        description="case index, its participants and phases (kwflow reindex fills it)",
     ),
 )
 

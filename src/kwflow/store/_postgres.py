@@ -156,7 +156,7 @@ class PostgresStore(SqlStore):
                 for_update="FOR UPDATE",
                 skip_locked="FOR UPDATE SKIP LOCKED",
             )
-            self._index_sql = IndexSql(prefix=prefix, placeholder="%s", contains="strpos")
+            self._index_sql = IndexSql(prefix=prefix, placeholder="%s")
             self._migrate()
         except BaseException:
             self._pool.close()

@@ -62,8 +62,7 @@ POSTGRES_MIGRATIONS = MigrationChain.of(
             "DELETE FROM {s}snapshots",
             "ALTER TABLE {s}snapshots ADD COLUMN checksum text NOT NULL DEFAULT ''",
         ),
-        # The case index (see the SQLite chain); strpos(phase_path, '/id/')
-        # finds a phase at any level.
+        # The case index (see the SQLite chain).
         4: (
             """CREATE TABLE {s}case_index (
                 case_id text PRIMARY KEY REFERENCES {s}cases (case_id),
@@ -84,7 +83,6 @@ POSTGRES_MIGRATIONS = MigrationChain.of(
                 "CREATE INDEX case_index_process ON {s}case_index "
                 "(process_id, updated_at DESC, case_id)"
             ),
-            "CREATE INDEX case_index_phase ON {s}case_index (phase)",
             "CREATE INDEX case_index_due ON {s}case_index (next_due) WHERE next_due IS NOT NULL",
             """CREATE TABLE {s}case_people (
                 person text NOT NULL,
@@ -94,6 +92,12 @@ POSTGRES_MIGRATIONS = MigrationChain.of(
             )""",
             "CREATE INDEX case_people_case ON {s}case_people (case_id)",
             "CREATE INDEX case_people_role ON {s}case_people (role, case_id)",
+            """CREATE TABLE {s}case_phases (
+                phase text NOT NULL,
+                case_id text NOT NULL REFERENCES {s}cases (case_id),
+                PRIMARY KEY (phase, case_id)
+            )""",
+            "CREATE INDEX case_phases_case ON {s}case_phases (case_id)",
         ),
     },
 )

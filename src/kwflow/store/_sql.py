@@ -329,6 +329,8 @@ class SqlStore(ABC):
                 sql.insert_person,
                 [(person, role, entry.case_id) for person, role in entry.participants],
             )
+        tx.run(sql.delete_phases, (entry.case_id,))
+        tx.many(sql.insert_phase, [(phase, entry.case_id) for phase in set(entry.phase_path)])
 
     def put_index_entry(self, entry: CaseIndexEntry) -> bool:
         """Replace the case's index row if the case is still at ``entry.version``."""

@@ -199,7 +199,7 @@ class SqliteStore(SqlStore):
         self._busy_timeout = busy_timeout
         self._read_only = read_only
         self._queries = make_queries("", placeholder="?", for_update="", skip_locked="")
-        self._index_sql = IndexSql(prefix="", placeholder="?", contains="instr")
+        self._index_sql = IndexSql(prefix="", placeholder="?")
         self._idle: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
         self._all: list[sqlite3.Connection] = []
         self._all_lock = threading.Lock()

@@ -74,9 +74,10 @@ SQLITE_MIGRATIONS = MigrationChain.of(
         # rows of cases stored before this version are written by
         # ``kwflow reindex``; until then those cases are missing from lists.
         # Times are microseconds since the epoch, like deadlines.due_at.
-        # phase_path is "/outer/leaf/": instr(phase_path, '/id/') finds a
-        # phase at any level. participants repeats case_people as JSON so a
-        # page is read with one statement.
+        # case_people and case_phases (every phase on the case's path) are
+        # what the filters look up through their primary keys;
+        # participants and phase_path repeat them in the row, so a page is
+        # read with one statement.
         4: (
             """CREATE TABLE case_index (
                 case_id TEXT PRIMARY KEY REFERENCES cases (case_id),
@@ -94,7 +95,6 @@ SQLITE_MIGRATIONS = MigrationChain.of(
             ) WITHOUT ROWID""",
             "CREATE INDEX case_index_updated ON case_index (updated_at DESC, case_id)",
             "CREATE INDEX case_index_process ON case_index (process_id, updated_at DESC, case_id)",
-            "CREATE INDEX case_index_phase ON case_index (phase)",
             "CREATE INDEX case_index_due ON case_index (next_due) WHERE next_due IS NOT NULL",
             """CREATE TABLE case_people (
                 person TEXT NOT NULL,
@@ -104,6 +104,12 @@ SQLITE_MIGRATIONS = MigrationChain.of(
             ) WITHOUT ROWID""",
             "CREATE INDEX case_people_case ON case_people (case_id)",
             "CREATE INDEX case_people_role ON case_people (role, case_id)",
+            """CREATE TABLE case_phases (
+                phase TEXT NOT NULL,
+                case_id TEXT NOT NULL REFERENCES cases (case_id),
+                PRIMARY KEY (phase, case_id)
+            ) WITHOUT ROWID""",
+            "CREATE INDEX case_phases_case ON case_phases (case_id)",
         ),
     },
 )
