@@ -683,11 +683,15 @@ class Engine:
         )
 
     def _case_at(self, case_id: str, version: int) -> tuple[Case, CompiledProcess]:
-        """The case, from the cache when it holds ``version`` (the index's), else loaded."""
+        """The case, from the cache when it holds ``version`` (the index's), else loaded.
+
+        The index row gave the version, so the store is not asked for it again.
+        """
         case = self._cache.get(case_id)
-        if case is not None and case.version == version:
-            return case, self._compiled_for(case_id, case.process)
-        return self._current(case_id)
+        if case is None or case.version < version:
+            case = self._load(case_id)
+            self._remember(case)
+        return case, self._compiled_for(case_id, case.process)
 
     def _current(self, case_id: str) -> tuple[Case, CompiledProcess]:
         version = self._store.version(case_id)
