@@ -159,6 +159,13 @@ ERRORS: Catalogue = {
         "cs": "události nenavazují na případ {case_id!r}; nic nebylo zapsáno",
     },
     "case.exists": {"cs": "případ {case_id!r} už existuje: zvolte jiný identifikátor"},
+    "query.invalid": {"cs": "{parameter} {value!r} nelze použít: {reason}"},
+    "index.out-of-date": {
+        "cs": (
+            "řádek případu {case_id!r} v rejstříku případů neodpovídá jeho historii "
+            "({fields}): spusťte kwflow reindex"
+        ),
+    },
     "checkpoint.invalid": {"cs": "kontrolnímu bodu nelze věřit: {reason}"},
     "command.idempotency-conflict": {
         "cs": (

@@ -959,3 +959,40 @@ class CheckpointInvalid(KwflowError, ValueError):
 
 
 __all__ += ["CheckpointInvalid"]
+
+
+class InvalidQuery(KwflowError, ValueError):
+    """A list or inbox query has a parameter it cannot take.
+
+    ``parameter`` names it (``limit``, ``after``, ``now``...), ``value`` is
+    what was given (as text) and ``reason`` says what it must be.
+    """
+
+    code = "query.invalid"
+
+    def __init__(self, parameter: str, value: object, reason: str) -> None:
+        self.parameter = parameter
+        self.value = repr(value) if not isinstance(value, str) else value
+        self.reason = reason
+        super().__init__(f"{parameter} {self.value!r} cannot be used: {reason}")
+
+
+class IndexOutOfDate(KwflowError, RuntimeError):
+    """A case's row in the case index differs from what replaying the case gives.
+
+    ``fields`` names the parts that differ (``missing`` when the case has no
+    row). ``kwflow reindex`` (or `Engine.reindex`) writes the row again.
+    """
+
+    code = "index.out-of-date"
+
+    def __init__(self, case_id: str, fields: Sequence[str]) -> None:
+        self.case_id = case_id
+        self.fields = tuple(fields)
+        super().__init__(
+            f"the case index row of case {case_id!r} does not match its history "
+            f"({', '.join(self.fields)}): run kwflow reindex"
+        )
+
+
+__all__ += ["IndexOutOfDate", "InvalidQuery"]

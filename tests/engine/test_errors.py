@@ -82,6 +82,8 @@ EXAMPLES: dict[type[KwflowError], KwflowError] = {
     errors.CaseNotFound: errors.CaseNotFound("c-1"),
     errors.IdempotencyConflict: errors.IdempotencyConflict("form-7f3a", "c-1"),
     errors.CheckpointInvalid: errors.CheckpointInvalid("the signature does not match"),
+    errors.InvalidQuery: errors.InvalidQuery("limit", 5000, "a whole number from 1 to 1000"),
+    errors.IndexOutOfDate: errors.IndexOutOfDate("c-1", ["phase", "outcome"]),
     errors.UnknownName: errors.UnknownName("action", "fly", ["begin", "drop"]),
     ActionNotAllowed: ActionNotAllowed(
         "begin",

@@ -117,6 +117,9 @@ def test_sqlite_new_database_gets_the_current_schema(tmp_path: Path) -> None:
         "deadlines",
         "idempotency_keys",
         "schema_version",
+        "case_index",
+        "case_people",
+        "case_phases",
     }
     indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
     assert "deadlines_due" in indexes

@@ -331,7 +331,17 @@ def test_a_deleted_case_is_caught_by_a_checkpoint(
     backend, _ = attacked
     signing, public = signing_pair()
     checkpoint = fresh(backend, keys).checkpoint(signing)
-    for table in ("deadlines", "snapshots", "events", "cases"):
+    # Every row of the case, as a database writer erasing it would delete them.
+    for table in (
+        "deadlines",
+        "snapshots",
+        "events",
+        "idempotency_keys",
+        "case_people",
+        "case_phases",
+        "case_index",
+        "cases",
+    ):
         backend.sql(f"DELETE FROM {table} WHERE case_id = ?", (OTHER,))
     with pytest.raises(TamperedHistory) as info:
         fresh(backend, keys).verify_checkpoint(checkpoint, public)

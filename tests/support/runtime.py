@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Self
 from kwflow import Case, Engine, Registry, SimulatedClock
 from kwflow.definition import Process, load_process
 from kwflow.engine import fold
-from kwflow.store import MemoryStore
+from kwflow.store import CaseQuery, MemoryStore
 
 from .paths import TESTS
 
@@ -82,9 +82,9 @@ def make_engine(
 
 
 def store_state(store: CaseStore) -> tuple[Any, ...]:
-    """Everything a store holds that a command could change: events and the deadline index."""
+    """Everything a store holds that a command could change: events and both indexes."""
     cases = tuple((case_id, store.events(case_id)) for case_id in store.case_ids())
-    return cases, tuple(store.due(FAR_FUTURE))
+    return cases, tuple(store.due(FAR_FUTURE)), tuple(store.find_cases(CaseQuery()))
 
 
 def check_case(engine: Engine, case: Case) -> None:

@@ -14,10 +14,11 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ._store_options import add_store_arguments, open_engine
+
 if TYPE_CHECKING:
     import argparse
 
-    from kwflow.engine import Engine
     from kwflow.i18n import Catalogue, Language
 
 _SAY: Catalogue = {
@@ -43,47 +44,8 @@ def say(command: str, lang: Language, what: str, **facts: str) -> str:
     return f"kwflow {command}: " + render(_SAY, what, lang, **facts)
 
 
-def add_store_arguments(parser: argparse.ArgumentParser) -> None:
-    """Where the cases are, and the key ring their heads are authenticated with."""
-    parser.add_argument(
-        "--db",
-        type=Path,
-        help="the SQLite file (default: $KWFLOW_DB or ~/.local/share/kwflow/cases.sqlite3)",
-    )
-    parser.add_argument("--postgres", metavar="DSN", help="a PostgreSQL connection string")
-    parser.add_argument("--schema", help="the PostgreSQL schema holding kwflow's tables")
-    parser.add_argument(
-        "--keys",
-        type=Path,
-        metavar="FILE",
-        help="the key ring file (default for SQLite: the key file beside the database)",
-    )
-    parser.add_argument(
-        "--lang", choices=("cs", "en"), default="cs", help="language of messages (default cs)"
-    )
-
-
-def open_engine(args: argparse.Namespace) -> Engine:
-    """An engine (with no processes) over the store the arguments name."""
-    from kwflow.definition import Registry
-    from kwflow.engine import Engine
-    from kwflow.history import KeyRing
-    from kwflow.store import PostgresStore, SqliteStore, default_sqlite_path
-
-    keys = KeyRing.read(args.keys) if args.keys is not None else None
-    if args.postgres is not None:
-        store: SqliteStore | PostgresStore = PostgresStore(
-            args.postgres, schema=args.schema, keys=keys
-        )
-    else:
-        path = args.db if args.db is not None else default_sqlite_path()
-        if not Path(path).exists():
-            raise FileNotFoundError(f"no such database: {path}")
-        store = SqliteStore(path, keys=keys if keys is not None else "file")
-    return Engine(Registry(), store=store)
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``kwflow checkpoint``."""
     add_store_arguments(parser)
     parser.add_argument(
         "--signing-key",

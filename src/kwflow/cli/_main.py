@@ -27,7 +27,11 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "diagram": ("kwflow.cli._diagram", "draw a process as a diagram"),
     "simulate": ("kwflow.cli._simulate", "run a scenario file and print its timeline"),
     "checkpoint": ("kwflow.cli._checkpoint", "sign every case's head now (append to a file)"),
-    "verify": ("kwflow.cli._verify", "prove the store agrees with a signed checkpoint"),
+    "verify": (
+        "kwflow.cli._verify",
+        "check every case (chain, index row), or the store against a signed checkpoint",
+    ),
+    "reindex": ("kwflow.cli._reindex", "rebuild the case index of a database from the histories"),
 }
 
 EXIT_OK = 0

@@ -1,12 +1,17 @@
-"""`kwflow verify --checkpoint FILE --public-key FILE`: prove the store agrees with a checkpoint.
+"""`kwflow verify`: check every case of a database, or the database against a checkpoint.
 
-Every checkpoint in FILE must carry a valid signature; the newest is
-compared with the store: every case it lists must still exist, at that
-version or later, with the same hash at that version. ``--full`` also
-verifies every case's whole hash chain.
+Without ``--checkpoint`` each case is replayed from its history: the chain
+of hashes must hold, the stored snapshot must equal the replay, and the
+case's row in the case index must equal what the replay gives. Every case
+that fails is named with the reason.
 
-Exit codes: 0 the store agrees; 1 it does not (the case and the event are
-named) or a checkpoint's signature does not verify; 2 a key, the store or
+With ``--checkpoint FILE --public-key FILE`` every checkpoint in FILE must
+carry a valid signature, and the newest is compared with the store: every
+case it lists must still exist, at that version or later, with the same
+hash at that version. ``--full`` also verifies every case's whole chain.
+
+Exit codes: 0 every case (or the store) agrees; 1 a case does not (it is
+named), or a checkpoint's signature does not verify; 2 a key, the store or
 the checkpoint file cannot be read.
 """
 
@@ -16,15 +21,27 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ._store_options import add_store_arguments, open_engine
+
 if TYPE_CHECKING:
     import argparse
 
+    from kwflow.engine import Engine
     from kwflow.i18n import Catalogue, Language
 
 _SAY: Catalogue = {
     "agrees": {
         "en": "the store agrees with the checkpoint of {time} ({cases} cases)",
         "cs": "úložiště odpovídá kontrolnímu bodu z {time} ({cases} případů)",
+    },
+    "cases": {
+        "en": "{cases} cases verified, {failed} failed",
+        "cs": "ověřeno případů: {cases}, neprošlo: {failed}",
+    },
+    "case": {"en": "case {case_id}: {error}", "cs": "případ {case_id}: {error}"},
+    "needs-key": {
+        "en": "--checkpoint needs --public-key",
+        "cs": "--checkpoint potřebuje --public-key",
     },
     "no-store": {
         "en": "cannot open the store: {error}",
@@ -40,59 +57,81 @@ _SAY: Catalogue = {
 def _say(lang: Language, what: str, **facts: str) -> str:
     from kwflow.i18n import say
 
-    return "kwflow verify: " + say(_SAY, what, lang, **facts)
+    return say(_SAY, what, lang, **facts)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from ._checkpoint import add_store_arguments
-
+    """The options of ``kwflow verify``."""
     add_store_arguments(parser)
     parser.add_argument(
         "--checkpoint",
         type=Path,
-        required=True,
         metavar="FILE",
         help="a file of checkpoints written by `kwflow checkpoint` (the newest is compared)",
     )
     parser.add_argument(
         "--public-key",
         type=Path,
-        required=True,
         metavar="FILE",
         help="the Ed25519 public key, PEM (openssl pkey -in KEY -pubout)",
     )
     parser.add_argument(
-        "--full", action="store_true", help="also verify every case's whole hash chain"
+        "--full",
+        action="store_true",
+        help="with --checkpoint: also verify every case's whole hash chain",
     )
 
 
 def run(args: argparse.Namespace) -> int:
-    from kwflow.exceptions import CheckpointInvalid, KwflowError, TamperedHistory
-    from kwflow.history import public_key_from_pem
-
-    from ._checkpoint import open_engine
+    """Verify every case, or the store against a checkpoint; 0 when all agrees."""
+    from kwflow.exceptions import KwflowError
 
     lang: Language = args.lang
-    try:
-        public_key = public_key_from_pem(args.public_key.read_bytes())
-        text = args.checkpoint.read_text(encoding="utf-8")
-    except (OSError, ValueError, TypeError) as exc:
-        print(
-            _say(lang, "unreadable", error=str(exc)),
-            file=sys.stderr,
-        )
+    if args.checkpoint is not None and args.public_key is None:
+        print("kwflow verify: " + _say(lang, "needs-key"), file=sys.stderr)
         return 2
     try:
         engine = open_engine(args)
     except (OSError, ValueError, KwflowError) as exc:
-        print(_say(lang, "no-store", error=str(exc)), file=sys.stderr)
+        print("kwflow verify: " + _say(lang, "no-store", error=str(exc)), file=sys.stderr)
+        return 2
+    try:
+        if args.checkpoint is not None:
+            return _against_checkpoint(engine, args, lang)
+        return _every_case(engine, lang)
+    finally:
+        engine.store.close()
+
+
+def _every_case(engine: Engine, lang: Language) -> int:
+    from kwflow.exceptions import KwflowError
+
+    failed = cases = 0
+    for case_id in engine.store.case_ids():
+        cases += 1
+        try:
+            engine.verify(case_id)
+        except KwflowError as exc:
+            failed += 1
+            print(_say(lang, "case", case_id=case_id, error=exc.render(lang)))
+    print(_say(lang, "cases", cases=str(cases), failed=str(failed)))
+    return 0 if not failed else 1
+
+
+def _against_checkpoint(engine: Engine, args: argparse.Namespace, lang: Language) -> int:
+    from kwflow.exceptions import CheckpointInvalid, TamperedHistory
+    from kwflow.history import public_key_from_pem
+
+    try:
+        public_key = public_key_from_pem(args.public_key.read_bytes())
+        text = args.checkpoint.read_text(encoding="utf-8")
+    except (OSError, ValueError, TypeError) as exc:
+        print("kwflow verify: " + _say(lang, "unreadable", error=str(exc)), file=sys.stderr)
         return 2
     try:
         checkpoint = engine.verify_checkpoint(text, public_key, full=args.full)
     except (TamperedHistory, CheckpointInvalid) as exc:
-        print(f"kwflow verify: {exc}", file=sys.stderr)
+        print(f"kwflow verify: {exc.render(lang)}", file=sys.stderr)
         return 1
-    finally:
-        engine.store.close()
     print(_say(lang, "agrees", time=checkpoint.time.isoformat(), cases=str(len(checkpoint.heads))))
     return 0

@@ -52,6 +52,13 @@ from ._shipped_guards import (
     review_date_within_period,
     shipped_guards,
 )
+from ._summaries import (
+    CaseSummary,
+    CaseSummaryJSON,
+    InboxDeadline,
+    InboxItem,
+    InboxItemJSON,
+)
 from ._view_schemas import (
     VIEW_SCHEMAS,
     ActionOptionJSON,
@@ -91,6 +98,8 @@ __all__ = [
     "Case",
     "CaseCommand",
     "CasePhase",
+    "CaseSummary",
+    "CaseSummaryJSON",
     "CaseView",
     "CaseViewJSON",
     "CheckDeadlines",
@@ -104,6 +113,9 @@ __all__ = [
     "FrozenMap",
     "Guard",
     "GuardContext",
+    "InboxDeadline",
+    "InboxItem",
+    "InboxItemJSON",
     "LabelJSON",
     "NamedJSON",
     "OpenCase",

@@ -39,6 +39,7 @@ from kwflow.exceptions import (
     CaseExists,
     CaseNotFound,
     ConcurrencyConflict,
+    IndexOutOfDate,
     InvalidEvents,
     InvalidValue,
     MalformedEvent,
@@ -54,7 +55,7 @@ from kwflow.history import (
     new_event,
     verify_history,
 )
-from kwflow.store import DeadlineEntry, Snapshot, SqliteStore, default_sqlite_path
+from kwflow.store import CaseQuery, DeadlineEntry, Snapshot, SqliteStore, default_sqlite_path
 
 from ._authorization import action_reasons
 from ._checkpoint import take_checkpoint, verify_against_store
@@ -75,12 +76,22 @@ from ._deadlines import open_deadlines
 from ._decide import decide, decide_breaches, decide_open
 from ._evolve import evolve, fold
 from ._idempotency import KeyedCommand
+from ._queries import (
+    aware,
+    case_query,
+    in_inbox_order,
+    inbox_item,
+    inbox_window,
+    index_entry,
+    index_fields_differing,
+    summary_of,
+)
 from ._records import ActionOption, Case, CaseView, DeadlineState, ProcessRef
 from ._shipped_guards import shipped_guards
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
-    from datetime import datetime
+    from datetime import datetime, timedelta
 
     from cryptography.hazmat.primitives.asymmetric.ed25519 import (
         Ed25519PrivateKey,
@@ -95,6 +106,7 @@ if TYPE_CHECKING:
     from ._authorization import Guard
     from ._commands import CaseCommand, Command
     from ._decide import Draft
+    from ._summaries import CaseSummary, InboxItem
 
 __all__ = ["Engine"]
 
@@ -517,25 +529,136 @@ class Engine:
         return fold(process, events)
 
     def verify(self, case_id: str) -> None:
-        """Check the case's history: the hash chain, that it folds, and its snapshot.
+        """Check the case: its hash chain, that it folds, its snapshot and its index row.
 
         The stored snapshot (if the store has one it trusts) must be exactly
-        the case folded from the events up to it. Raises `TamperedHistory`
-        naming the first event that does not match.
+        the case folded from the events up to it, and the case's row in the
+        case index what the replay gives. Raises `TamperedHistory` naming the
+        first event that does not match, and `IndexOutOfDate` when the index
+        row differs (``kwflow reindex`` rewrites it).
         """
-        events = self.history(case_id)
-        verify_history(events, case_id=case_id)
-        process = self._compiled_for(case_id, _process_ref(events[0])).process
-        snapshot = self._store.load(case_id).snapshot
-        if snapshot is not None:
-            at_snapshot = fold(process, events[: snapshot.version])
-            if canonical_json(at_snapshot.to_dict()) != canonical_json(dict(snapshot.state)):
-                raise TamperedHistory(
-                    case_id,
-                    snapshot.version,
-                    "the stored snapshot differs from the case replayed from its events",
-                )
-        fold(process, events)
+        for _ in range(3):
+            events = self.history(case_id)
+            verify_history(events, case_id=case_id)
+            process = self._compiled_for(case_id, _process_ref(events[0])).process
+            snapshot = self._store.load(case_id).snapshot
+            if snapshot is not None:
+                at_snapshot = fold(process, events[: snapshot.version])
+                if canonical_json(at_snapshot.to_dict()) != canonical_json(dict(snapshot.state)):
+                    raise TamperedHistory(
+                        case_id,
+                        snapshot.version,
+                        "the stored snapshot differs from the case replayed from its events",
+                    )
+            expected = index_entry(fold(process, events), events[-1].at)
+            stored = self._store.index_entry(case_id)
+            differing = index_fields_differing(stored, expected)
+            if not differing:
+                return
+            if stored is None or stored.version == expected.version:
+                break
+            # A command appended between the two reads: compare again.
+        raise IndexOutOfDate(case_id, differing)
+
+    def reindex(self, case_id: str | None = None) -> int:
+        """Rewrite the case-index row of one case (or every case) from a replay.
+
+        For stores written before the index existed, or a row found out of
+        date by `verify`. Each case is replayed from its verified history;
+        a row is written only if the case is still at the version replayed
+        (a command that moved it on wrote its own). Returns how many rows
+        were missing or different. Raises `CaseNotFound` for an unknown
+        ``case_id``, `TamperedHistory` for a damaged history.
+        """
+        ids = [case_id] if case_id is not None else self._store.case_ids()
+        changed = 0
+        for each in ids:
+            while True:
+                events = self.history(each)
+                process = self._compiled_for(each, _process_ref(events[0])).process
+                entry = index_entry(fold(process, events), events[-1].at)
+                if not index_fields_differing(self._store.index_entry(each), entry):
+                    break
+                if self._store.put_index_entry(entry):
+                    changed += 1
+                    break
+        return changed
+
+    # ----------------------------------------------------------- lists, inbox
+
+    def find_cases(
+        self,
+        *,
+        person: str | None = None,
+        role: str | None = None,
+        process: str | None = None,
+        phase: str | None = None,
+        open: bool | None = None,  # noqa: A002 - reads as the filter it is
+        due_before: datetime | None = None,
+        limit: int = 50,
+        after: str | None = None,
+    ) -> list[CaseSummary]:
+        """A page of cases from the case index, most recently updated first.
+
+        Every filter given must hold: ``person`` takes part in the case (in
+        ``role`` if given too; ``role`` alone: someone holds it); the case
+        runs ``process``; it is in ``phase`` or a phase inside it; it is
+        open (``open=True``) or closed (``False``); its next deadline falls
+        due at or before ``due_before``. At most ``limit`` (1 to 1000)
+        cases; pass the last one's ``cursor`` as ``after`` for the next
+        page (ties in time are ordered by case id, so pages never overlap).
+        No history is loaded. Raises `InvalidQuery`, `ProcessNotFound` or
+        `UnknownName` for a filter it cannot take.
+        """
+        query = case_query(
+            self._registry,
+            person=person,
+            role=role,
+            process=process,
+            phase=phase,
+            open=open,
+            due_before=due_before,
+            limit=limit,
+            after=after,
+        )
+        return [summary_of(entry, self._registry) for entry in self._store.find_cases(query)]
+
+    def inbox(
+        self, person: str, *, now: datetime | None = None, within: timedelta | None = None
+    ) -> list[InboxItem]:
+        """What waits for ``person``: their open cases with something to do, most urgent first.
+
+        For each open case they take part in (found through the case index):
+        the actions they may take now, and the deadlines whose responsible
+        role they hold that are breached or fall due by ``now + within``
+        (every running one when ``within`` is None). A case with neither is
+        left out. Ordered by the earliest such deadline (breached ones
+        first), then the most recently updated case. ``now`` defaults to
+        the clock. Raises `InvalidQuery` for an empty person, a naive
+        ``now`` or a negative ``within``.
+        """
+        query = case_query(self._registry, person=person, limit=1)
+        moment = self._now() if now is None else aware_utc(aware("now", now))
+        window = inbox_window(within)
+        entries = self._store.find_cases(CaseQuery(person=query.person, open=True))
+        items = []
+        for entry in entries:
+            try:
+                case, compiled_process = self._indexed_case(entry.case_id, entry.version)
+            except CaseNotFound:
+                continue
+            item = inbox_item(
+                summary_of(entry, self._registry),
+                case,
+                compiled_process,
+                person,
+                self._guards_for(compiled_process.process.id),
+                now=moment,
+                within=window,
+            )
+            if item is not None:
+                items.append(item)
+        return in_inbox_order(items)
 
     def checkpoint(self, signing_key: Ed25519PrivateKey) -> str:
         """A checkpoint of every case's head now, signed with ``signing_key``, as text.
@@ -595,7 +718,14 @@ class Engine:
             case = fold(process, events)
             record = keyed.record(case_id, case.version) if keyed is not None else None
             try:
-                self._store.append(case_id, 0, events, deadlines=[], idempotency=record)
+                self._store.append(
+                    case_id,
+                    0,
+                    events,
+                    deadlines=[],
+                    idempotency=record,
+                    summary=index_entry(case, events[-1].at),
+                )
             except ConcurrencyConflict:
                 done = self._done(keyed)
                 if done is not None:
@@ -707,6 +837,8 @@ class Engine:
             deadlines=entries,
             snapshot=snapshot,
             idempotency=idempotency,
+            # A keyed command that changed nothing leaves the index row as it is.
+            summary=index_entry(new, events[-1].at) if events else None,
         )
 
     def _done(self, keyed: KeyedCommand | None) -> Case | None:
@@ -734,6 +866,17 @@ class Engine:
                 case_id, version, "an idempotency key names a version the case does not have"
             )
         return fold(compiled_process.process, events[:version])
+
+    def _indexed_case(self, case_id: str, version: int) -> tuple[Case, CompiledProcess]:
+        """The case, from the cache when it holds ``version`` (the index's), else loaded.
+
+        The index row gave the version, so the store is not asked for it again.
+        """
+        case = self._cache.get(case_id)
+        if case is None or case.version < version:
+            case = self._load(case_id)
+            self._remember(case)
+        return case, self._compiled_for(case_id, case.process)
 
     def _current(self, case_id: str) -> tuple[Case, CompiledProcess]:
         version = self._store.version(case_id)

@@ -22,6 +22,7 @@ from kwflow.exceptions import ErrorJSON, ReasonJSON
 from kwflow.history import FrozenMap
 
 from ._records import DeadlineStatus, ReasonCode
+from ._summaries import CaseSummaryJSON, InboxItemJSON
 
 __all__ = [
     "VIEW_SCHEMAS",
@@ -180,6 +181,8 @@ VIEW_SCHEMAS: FrozenMap[str, type[BaseModel]] = FrozenMap(
         "ActionOption": ActionOptionJSON,
         "Reason": ReasonJSON,
         "Error": ErrorJSON,
+        "CaseSummary": CaseSummaryJSON,
+        "InboxItem": InboxItemJSON,
     }
 )
 """The JSON shapes of the public API, by the name of what gives them (``CaseView.to_dict``)."""

@@ -5,6 +5,7 @@ is the embedded default (one file); ``PostgresStore`` serves several app
 servers. All three pass the same contract tests; see ``docs/storage.md``.
 """
 
+from ._index import CaseIndexEntry, CaseQuery
 from ._memory import MemoryStore
 from ._migrations import SCHEMA_VERSION
 from ._postgres import PostgresStore
@@ -13,6 +14,8 @@ from ._sqlite import SqliteStore, default_sqlite_path
 
 __all__ = [
     "SCHEMA_VERSION",
+    "CaseIndexEntry",
+    "CaseQuery",
     "CaseStore",
     "DeadlineEntry",
     "IdempotencyRecord",

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from kwflow.history import Event
 
+    from ._index import CaseIndexEntry
     from ._protocol import DeadlineEntry, IdempotencyRecord, Snapshot
 
 
@@ -104,6 +105,27 @@ def check_idempotency(
             f"the idempotency record names version {record.version!r}, "
             f"but the append leaves the case at version {after}",
         )
+
+
+def check_summary(
+    case_id: str, expected_version: int, events: Sequence[Event], summary: CaseIndexEntry | None
+) -> None:
+    """An index row given with an append must describe this case at its new version."""
+    if summary is None:
+        return
+    if summary.case_id != case_id:
+        raise InvalidEvents(case_id, f"the index row belongs to case {summary.case_id!r}")
+    new_version = expected_version + len(events)
+    if summary.version != new_version:
+        raise InvalidEvents(
+            case_id,
+            f"the index row is of version {summary.version}, the case will be at {new_version}",
+        )
+    if not summary.phase_path:
+        raise InvalidEvents(case_id, "the index row has no phase")
+    for moment in (summary.opened_at, summary.updated_at, summary.next_due):
+        if moment is not None and moment.utcoffset() is None:
+            raise InvalidEvents(case_id, "the index row has a naive time")
 
 
 def encode_snapshot(case_id: str, snapshot: Snapshot | None) -> tuple[str, str] | None:

@@ -16,11 +16,13 @@ from ._checks import (
     check_idempotency,
     check_request,
     check_snapshot,
+    check_summary,
     check_version,
     encode_snapshot,
     utc,
 )
 from ._codec import snapshot_from_text
+from ._index import in_index_order
 from ._loading import snapshot_usable, verify_tail
 from ._protocol import DeadlineEntry, IdempotencyRecord, Snapshot, StoredCase
 from ._trust import (
@@ -35,6 +37,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
     from datetime import datetime, timedelta
     from types import TracebackType
+
+    from ._index import CaseIndexEntry, CaseQuery
 
 
 @attrs.define
@@ -64,6 +68,7 @@ class _Case:
     head_mac: str = ""
     snapshot: _StoredSnapshot | None = None
     deadlines: dict[str, _Deadline] = attrs.Factory(dict)
+    summary: CaseIndexEntry | None = None
 
 
 class MemoryStore:
@@ -126,11 +131,13 @@ class MemoryStore:
         deadlines: Sequence[DeadlineEntry] | None = None,
         snapshot: Snapshot | None = None,
         idempotency: IdempotencyRecord | None = None,
+        summary: CaseIndexEntry | None = None,
     ) -> None:
         """Append ``events`` if the case is still at ``expected_version``; see ``CaseStore``."""
         events = tuple(events)
         check_request(case_id, expected_version, events, deadlines, snapshot)
         check_idempotency(case_id, expected_version, events, idempotency)
+        check_summary(case_id, expected_version, events, summary)
         snapshot_row = None
         encoded = encode_snapshot(case_id, snapshot)
         if snapshot is not None and encoded is not None:
@@ -188,6 +195,8 @@ class MemoryStore:
                 case.snapshot = snapshot_row
             if idempotency is not None:
                 self._idempotency[idempotency.scope, idempotency.key] = idempotency
+            if summary is not None:
+                case.summary = summary
 
     def delete_snapshots(self, case_id: str | None = None) -> None:
         """Drop snapshots (of one case, or all): only speed may change."""
@@ -326,6 +335,33 @@ class MemoryStore:
     def keys(self) -> KeyRing | None:
         """The key ring heads and snapshots are authenticated with (``None``: not at all)."""
         return self._keys
+
+    # -- the case index -------------------------------------------------------
+
+    def find_cases(self, query: CaseQuery) -> list[CaseIndexEntry]:
+        """The case-index rows matching ``query``, most recently updated first."""
+        with self._lock:
+            self._check_open()
+            rows = [c.summary for c in self._cases.values() if c.summary is not None]
+        found = in_index_order(row for row in rows if query.matches(row))
+        return found if query.limit is None else found[: max(query.limit, 0)]
+
+    def index_entry(self, case_id: str) -> CaseIndexEntry | None:
+        """The case's row in the case index (``None``: it has none)."""
+        with self._lock:
+            self._check_open()
+            case = self._cases.get(case_id)
+            return None if case is None else case.summary
+
+    def put_index_entry(self, entry: CaseIndexEntry) -> bool:
+        """Replace the case's index row if the case is still at ``entry.version``."""
+        with self._lock:
+            self._check_open()
+            case = self._cases.get(entry.case_id)
+            if case is None or case.head_version != entry.version:
+                return False
+            case.summary = entry
+            return True
 
     # -- deadlines ----------------------------------------------------------
 

@@ -57,6 +57,10 @@ SCHEMA_CHANGES: tuple[SchemaChange, ...] = (
         version=5,
         description="MACs of case heads and snapshots (keys held outside the database)",
     ),
+    SchemaChange(
+        version=6,
+        description="case index, its participants and phases (kwflow reindex fills it)",
+    ),
 )
 
 SCHEMA_VERSION = SCHEMA_CHANGES[-1].version

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from kwflow.exceptions import SchemaTooNew, StorageError
 
 from ._codec import EVENT_COLUMNS, event_to_row
+from ._index_sql import IndexSql
 from ._migrations import MAC_SCHEMA_VERSION, SCHEMA_VERSION
 from ._postgres_schema import POSTGRES_MIGRATIONS
 from ._sql import DuplicateRow, SqlStore, make_queries
@@ -162,6 +163,7 @@ class PostgresStore(SqlStore):
                 for_update="FOR UPDATE",
                 skip_locked="FOR UPDATE SKIP LOCKED",
             )
+            self._index_sql = IndexSql(prefix=prefix, placeholder="%s")
             migrated_from = self._migrate()
             if self._keys is not None and 0 < migrated_from < MAC_SCHEMA_VERSION:
                 # Heads written before MACs existed: seal the intact ones, once.

@@ -80,6 +80,43 @@ POSTGRES_MIGRATIONS = MigrationChain.of(
             "ALTER TABLE {s}cases ADD COLUMN mac text NOT NULL DEFAULT ''",
             "ALTER TABLE {s}snapshots ADD COLUMN mac text NOT NULL DEFAULT ''",
         ),
+        # The case index (see the SQLite chain).
+        6: (
+            """CREATE TABLE {s}case_index (
+                case_id text PRIMARY KEY REFERENCES {s}cases (case_id),
+                version integer NOT NULL,
+                process_id text NOT NULL,
+                process_version integer NOT NULL,
+                phase text NOT NULL,
+                phase_path text NOT NULL,
+                outcome text,
+                is_open boolean NOT NULL,
+                opened_at timestamptz NOT NULL,
+                updated_at timestamptz NOT NULL,
+                next_due timestamptz,
+                participants text NOT NULL
+            )""",
+            "CREATE INDEX case_index_updated ON {s}case_index (updated_at DESC, case_id)",
+            (
+                "CREATE INDEX case_index_process ON {s}case_index "
+                "(process_id, updated_at DESC, case_id)"
+            ),
+            "CREATE INDEX case_index_due ON {s}case_index (next_due) WHERE next_due IS NOT NULL",
+            """CREATE TABLE {s}case_people (
+                person text NOT NULL,
+                role text NOT NULL,
+                case_id text NOT NULL REFERENCES {s}cases (case_id),
+                PRIMARY KEY (person, role, case_id)
+            )""",
+            "CREATE INDEX case_people_case ON {s}case_people (case_id)",
+            "CREATE INDEX case_people_role ON {s}case_people (role, case_id)",
+            """CREATE TABLE {s}case_phases (
+                phase text NOT NULL,
+                case_id text NOT NULL REFERENCES {s}cases (case_id),
+                PRIMARY KEY (phase, case_id)
+            )""",
+            "CREATE INDEX case_phases_case ON {s}case_phases (case_id)",
+        ),
     },
 )
 """The PostgreSQL chain, applied when a `PostgresStore` opens."""

@@ -2,9 +2,10 @@
 
 A store keeps four things per case: the event log (the truth), an optional
 snapshot (a cache of the folded case, never the truth), the index of its
-open deadlines (so ``due()`` needs no case loading) and the idempotency keys
-of the commands that changed it. The engine hands the store all of them in
-one ``append`` call, which a backend writes in one transaction.
+open deadlines (so ``due()`` needs no case loading), its row in the case
+index (so lists of cases need no replay) and the idempotency keys of the
+commands that changed it. The engine hands the store all of them in one
+``append`` call, which a backend writes in one transaction.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
     from datetime import datetime, timedelta
 
     from kwflow.history import Event
+
+    from ._index import CaseIndexEntry, CaseQuery
 
 
 @attrs.frozen(kw_only=True)
@@ -92,6 +95,7 @@ class CaseStore(Protocol):
         deadlines: Sequence[DeadlineEntry] | None = None,
         snapshot: Snapshot | None = None,
         idempotency: IdempotencyRecord | None = None,
+        summary: CaseIndexEntry | None = None,
     ) -> None:
         """Append ``events`` if the case is still at ``expected_version``.
 
@@ -106,6 +110,8 @@ class CaseStore(Protocol):
         nothing). A key already recorded in its scope raises
         ``ConcurrencyConflict`` and writes nothing: another writer got there
         first, and ``idempotency_record`` tells what it recorded.
+        ``summary``, when given, replaces the case's row in the case index (it
+        describes the case at its new version, ``expected_version + len(events)``).
         """
         ...
 
@@ -172,6 +178,28 @@ class CaseStore(Protocol):
         them to ``worker`` until ``now + lease``. A lease survives appends that
         keep the deadline's due time; it ends when the lease runs out or the
         deadline is replaced (removed or moved) by an append.
+        """
+        ...
+
+    def find_cases(self, query: CaseQuery) -> list[CaseIndexEntry]:
+        """The case-index rows matching ``query``, in the index's order.
+
+        Most recently updated first, ties by case id; rows after
+        ``query.after`` only, at most ``query.limit`` of them. Reads the
+        index alone: no history is loaded.
+        """
+        ...
+
+    def index_entry(self, case_id: str) -> CaseIndexEntry | None:
+        """The case's row in the case index (``None``: it has none)."""
+        ...
+
+    def put_index_entry(self, entry: CaseIndexEntry) -> bool:
+        """Replace the case's index row if the case is still at ``entry.version``.
+
+        For rebuilding the index from a replay (``Engine.reindex``); returns
+        whether it was written (``False``: the case has moved on or is gone,
+        and the append that moved it wrote its own row).
         """
         ...
 

@@ -33,11 +33,13 @@ from ._checks import (
     check_idempotency,
     check_request,
     check_snapshot,
+    check_summary,
     check_version,
     encode_snapshot,
     utc,
 )
 from ._codec import EVENT_COLUMNS, event_from_row, snapshot_from_text
+from ._index_sql import IndexSql, entry_from_row, entry_params
 from ._loading import snapshot_usable, verify_tail
 from ._protocol import DeadlineEntry, IdempotencyRecord, Snapshot, StoredCase
 from ._trust import (
@@ -55,6 +57,8 @@ if TYPE_CHECKING:
     from types import TracebackType
 
     from kwflow.history import KeyRing
+
+    from ._index import CaseIndexEntry, CaseQuery
 
 _PAGE = 1000
 
@@ -265,6 +269,7 @@ class SqlStore(ABC):
     """A ``CaseStore`` over SQL; subclasses supply connections and encodings."""
 
     _queries: Queries
+    _index_sql: IndexSql
     _no_limit: object
     """What ``LIMIT ?`` takes to mean "no limit"."""
 
@@ -329,10 +334,12 @@ class SqlStore(ABC):
         deadlines: Sequence[DeadlineEntry] | None = None,
         snapshot: Snapshot | None = None,
         idempotency: IdempotencyRecord | None = None,
+        summary: CaseIndexEntry | None = None,
     ) -> None:
         """Append ``events`` if the case is still at ``expected_version``; see ``CaseStore``."""
         events = tuple(events)
         check_request(case_id, expected_version, events, deadlines, snapshot)
+        check_summary(case_id, expected_version, events, summary)
         check_idempotency(case_id, expected_version, events, idempotency)
         encoded = encode_snapshot(case_id, snapshot)
         snapshot_text = None
@@ -355,6 +362,8 @@ class SqlStore(ABC):
                 )
                 if idempotency is not None:
                     self._record_key(tx, idempotency)
+                if summary is not None:
+                    self._write_index(tx, summary)
         except DuplicateRow:
             # The unique (case_id, sequence) key is the last line of defence
             # against a racing writer the version check could not see yet
@@ -470,6 +479,31 @@ class SqlStore(ABC):
             rows.append((case_id, entry.deadline_id, due_at, claimed_by, lease_until))
         if rows:
             tx.many(q.insert_deadline, rows)
+
+    def _write_index(self, tx: Tx, entry: CaseIndexEntry) -> None:
+        sql = self._index_sql
+        tx.run(sql.upsert, entry_params(entry, self._index_time))
+        tx.run(sql.delete_people, (entry.case_id,))
+        if entry.participants:
+            tx.many(
+                sql.insert_person,
+                [(person, role, entry.case_id) for person, role in entry.participants],
+            )
+        tx.run(sql.delete_phases, (entry.case_id,))
+        tx.many(sql.insert_phase, [(phase, entry.case_id) for phase in set(entry.phase_path)])
+
+    def put_index_entry(self, entry: CaseIndexEntry) -> bool:
+        """Replace the case's index row if the case is still at ``entry.version``."""
+        check_summary(entry.case_id, entry.version, (), entry)
+        with self._write(entry.case_id) as tx:
+            row = tx.one(self._queries.head_for_update, (entry.case_id,))
+            if row is None or _head(entry.case_id, row)[0] != entry.version:
+                return False
+            self._write_index(tx, entry)
+        return True
+
+    def _index_time(self, value: datetime) -> object:
+        return self._time_param(utc(value))
 
     def delete_snapshots(self, case_id: str | None = None) -> None:
         """Drop snapshots (of one case, or all): only speed may change."""
@@ -674,6 +708,21 @@ class SqlStore(ABC):
             head_version=head_version,
             head_hash=head_hash,
         )
+
+    # -- the case index -------------------------------------------------------------
+
+    def find_cases(self, query: CaseQuery) -> list[CaseIndexEntry]:
+        """The case-index rows matching ``query``, most recently updated first."""
+        sql, params = self._index_sql.find(query, self._index_time, self._no_limit)
+        with self._read() as tx:
+            rows = tx.all(sql, params)
+        return [entry_from_row(row, self._time_value) for row in rows]
+
+    def index_entry(self, case_id: str) -> CaseIndexEntry | None:
+        """The case's row in the case index (``None``: it has none)."""
+        with self._read() as tx:
+            row = tx.one(self._index_sql.entry_of, (case_id,))
+        return None if row is None else entry_from_row(row, self._time_value)
 
     # -- deadlines ----------------------------------------------------------------
 

@@ -29,6 +29,7 @@ except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
 from ._codec import event_to_row, from_micros, to_micros
+from ._index_sql import IndexSql
 from ._migrations import MAC_SCHEMA_VERSION, SCHEMA_VERSION
 from ._sql import DuplicateRow, SqlStore, make_queries
 from ._sqlite_schema import SQLITE_MIGRATIONS
@@ -216,6 +217,7 @@ class SqliteStore(SqlStore):
         self._busy_timeout = busy_timeout
         self._read_only = read_only
         self._queries = make_queries("", placeholder="?", for_update="", skip_locked="")
+        self._index_sql = IndexSql(prefix="", placeholder="?")
         self._idle: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
         self._all: list[sqlite3.Connection] = []
         self._all_lock = threading.Lock()

@@ -92,6 +92,47 @@ SQLITE_MIGRATIONS = MigrationChain.of(
             "ALTER TABLE cases ADD COLUMN mac TEXT NOT NULL DEFAULT ''",
             "ALTER TABLE snapshots ADD COLUMN mac TEXT NOT NULL DEFAULT ''",
         ),
+        # The case index (see `_index`). SQL cannot replay a history, so the
+        # rows of cases stored before this version are written by
+        # ``kwflow reindex``; until then those cases are missing from lists.
+        # Times are microseconds since the epoch, like deadlines.due_at.
+        # case_people and case_phases (every phase on the case's path) are
+        # what the filters look up through their primary keys;
+        # participants and phase_path repeat them in the row, so a page is
+        # read with one statement.
+        6: (
+            """CREATE TABLE case_index (
+                case_id TEXT PRIMARY KEY REFERENCES cases (case_id),
+                version INTEGER NOT NULL,
+                process_id TEXT NOT NULL,
+                process_version INTEGER NOT NULL,
+                phase TEXT NOT NULL,
+                phase_path TEXT NOT NULL,
+                outcome TEXT,
+                is_open INTEGER NOT NULL,
+                opened_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL,
+                next_due INTEGER,
+                participants TEXT NOT NULL
+            ) WITHOUT ROWID""",
+            "CREATE INDEX case_index_updated ON case_index (updated_at DESC, case_id)",
+            "CREATE INDEX case_index_process ON case_index (process_id, updated_at DESC, case_id)",
+            "CREATE INDEX case_index_due ON case_index (next_due) WHERE next_due IS NOT NULL",
+            """CREATE TABLE case_people (
+                person TEXT NOT NULL,
+                role TEXT NOT NULL,
+                case_id TEXT NOT NULL REFERENCES cases (case_id),
+                PRIMARY KEY (person, role, case_id)
+            ) WITHOUT ROWID""",
+            "CREATE INDEX case_people_case ON case_people (case_id)",
+            "CREATE INDEX case_people_role ON case_people (role, case_id)",
+            """CREATE TABLE case_phases (
+                phase TEXT NOT NULL,
+                case_id TEXT NOT NULL REFERENCES cases (case_id),
+                PRIMARY KEY (phase, case_id)
+            ) WITHOUT ROWID""",
+            "CREATE INDEX case_phases_case ON case_phases (case_id)",
+        ),
     },
 )
 """The SQLite chain, applied by `migrate_sqlite`."""

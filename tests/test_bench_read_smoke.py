@@ -1,0 +1,65 @@
+"""The read-side benchmark runs in its quick mode and reports every row.
+
+No timing is asserted (timings belong in docs/performance.md, not in tests):
+only that the script still runs against the current API and that its table
+has every measurement on every backend it ran, each with a figure and a
+judged target.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import io
+import re
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = ROOT / "benchmarks" / "bench_read.py"
+
+ROWS = [
+    "setup: 2,000 cases x",
+    "find_cases(person=referrer), first page of 50 (50 returned)",
+    "find_cases(person=coordinator, open=True) (50 returned)",
+    "inbox(coordinator), cold cache",
+    "inbox(coordinator), warm cache",
+]
+
+
+def _load(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_read", SCRIPT)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    # attrs looks the module up in sys.modules while the class is made.
+    monkeypatch.setitem(sys.modules, spec.name, module)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.slow
+def test_quick_read_benchmark_reports_every_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    bench = _load(monkeypatch)
+    before = bench.PERFORMANCE_MD.read_text(encoding="utf-8")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert bench.main(["--quick", "--no-write"]) == 0
+    report = out.getvalue()
+    table = [line for line in report.splitlines() if line.startswith("| SQLite")]
+    for name in ROWS:
+        matching = [line for line in table if name in line]
+        assert len(matching) == 1, f"no row {name!r} in:\n{report}"
+        cells = [cell.strip() for cell in matching[0].strip("|").split("|")]
+        assert len(cells) == 4, matching[0]
+        assert re.search(r"\d", cells[2]), matching[0]
+    # Four timed rows per backend, each target judged, met or missed.
+    backends = 2 if "| PostgreSQL | setup" in report else 1
+    assert len(re.findall(r"\*\*(met|MISSED)\*\*", report)) == 4 * backends
+    assert bench.PERFORMANCE_MD.read_text(encoding="utf-8") == before
