@@ -278,8 +278,9 @@ def _field_condition(facts: Mapping[str, str]) -> str:
 
 def _guard_refused(facts: Mapping[str, str]) -> str:
     text = f"kontrola {facts['guard']!r} to nedovolila"
-    # The guard's own words are the host's: shown as the host wrote them.
-    return f"{text}: {facts['text']}" if facts.get("text") else text
+    # The guard's own words: in Czech when it gave them so, else as the host wrote them.
+    words = facts.get("text_cs") or facts.get("text")
+    return f"{text}: {words}" if words else text
 
 
 def _role_full(facts: Mapping[str, str]) -> str:

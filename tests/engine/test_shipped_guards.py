@@ -16,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kwflow import GuardContext, ReasonCode, Registry
+from kwflow.definition import Label
 from kwflow.engine import SHIPPED_GUARDS, months_later, shipped_guards
 from kwflow.engine import child_safe_to_attend as built_in_child_safe
 from kwflow.exceptions import ActionNotAllowed
@@ -142,11 +143,27 @@ def test_a_variant_without_the_field_a_guard_reads_gets_a_refusal_not_a_crash() 
     context = GuardContext(
         case=fc.case, action="open_conference", actor=COORDINATOR, process=fc.process
     )
-    assert built_in_child_safe(context) == (
-        "the referral does not say whether the child may safely attend"
-    )
+    refused = built_in_child_safe(context)
+    assert isinstance(refused, Label)
+    assert refused.en == "the referral does not say whether the child may safely attend"
+    assert refused.cs == "zadání neříká, zda se dítě může konference bezpečně účastnit"
     guard = shipped_guards("family_conference")["review_date_within_period"]
-    assert guard(context) == "no review date is agreed (review_record.next_review_on is empty)"
+    refused = guard(context)
+    assert isinstance(refused, Label)
+    assert refused.en == "no review date is agreed (review_record.next_review_on is empty)"
+    assert refused.cs == "není dohodnut den revize (review_record.next_review_on je prázdné)"
+
+
+def test_a_built_in_guard_refuses_in_the_reader_s_language() -> None:
+    fc = FamilyConference().to("plan_presentation", child_age_band="under_seven")
+    fc.decide("approved", review_on=date(2030, 1, 1))
+    error = fc.refused(ActionNotAllowed).act("approve_plan", by=REFERRER)
+    (reason,) = error.reasons
+    assert reason.guard == "review_date_within_period"
+    assert "is more than 6 months away" in reason.render("en")
+    assert "revize 2030-01-01 je dál než 6 měsíců" in reason.render("cs")
+    assert "revize 2030-01-01 je dál než 6 měsíců" in error.render("cs")
+    assert "months away" not in error.render("cs")
 
 
 @given(st.dates(min_value=date(1900, 1, 1), max_value=date(2900, 1, 1)), st.integers(0, 240))

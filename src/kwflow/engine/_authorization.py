@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from kwflow.definition import Label
 from kwflow.exceptions import ActionNotAllowed, GuardFailed, NotPermitted
 from kwflow.history import EMPTY_MAP, FrozenMap
 
@@ -38,8 +39,10 @@ __all__ = [
     "raise_refusal",
 ]
 
-Guard = Callable[[GuardContext], "bool | str"]
-"""A host's check: ``True`` to allow, or a refusal (a reason string, or ``False``)."""
+Guard = Callable[[GuardContext], "bool | str | Label"]
+"""A host's check: ``True`` to allow, or a refusal: ``False``, a reason string,
+or a `kwflow.definition.Label` with the reason in Czech and English (shown
+to each person in their language)."""
 
 
 def listing(names: Iterable[str]) -> str:
@@ -263,15 +266,19 @@ def _guard_reasons(
         result = guard(context)
         if result is True:
             continue
-        if isinstance(result, str):
-            message = f"the guard {name!r} refused: {result}"
-        elif result is False or result is None:
-            message = f"the guard {name!r} refused"
-        else:
+        params: dict[str, str] = {"text": ""}
+        if isinstance(result, Label):
+            # The guard's reason in both languages: each person reads their own.
+            params = {"text": result.text("en"), "text_cs": result.text("cs")}
+        elif isinstance(result, str):
+            # The guard's own text is the host's words, kept as they are.
+            params = {"text": result}
+        elif result is not False and result is not None:
             raise GuardFailed(name, repr(result))
-        # The guard's own text is the host's words, kept as they are.
-        text = result if isinstance(result, str) else ""
-        yield Reason(ReasonCode.GUARD_REFUSED, message, guard=name, params={"text": text})
+        message = f"the guard {name!r} refused"
+        if params["text"]:
+            message += f": {params['text']}"
+        yield Reason(ReasonCode.GUARD_REFUSED, message, guard=name, params=params)
 
 
 def raise_refusal(

@@ -19,6 +19,7 @@ from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from kwflow.definition import Label
 from kwflow.history import FrozenMap
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ REVIEW_MONTHS_OTHERWISE = 12
 """How far the (next) review of a family plan may be, at most, for an older child."""
 
 
-def child_safe_to_attend(context: GuardContext) -> bool | str:
+def child_safe_to_attend(context: GuardContext) -> bool | Label:
     """Every child assigned to the case may attend: the referrer did not judge it unsafe.
 
     A case without a child in the ``child`` role passes. Otherwise the
@@ -57,9 +58,15 @@ def child_safe_to_attend(context: GuardContext) -> bool | str:
     referral = case.latest("referral")
     attendance = referral.data.get("child_attendance") if referral is not None else None
     if attendance is None:
-        return "the referral does not say whether the child may safely attend"
+        return Label(
+            cs="zadání neříká, zda se dítě může konference bezpečně účastnit",
+            en="the referral does not say whether the child may safely attend",
+        )
     if attendance == "not_safe":
-        return "the referrer judged that attending is not safe for the child"
+        return Label(
+            cs="zadavatel posoudil, že účast pro dítě není bezpečná",
+            en="the referrer judged that attending is not safe for the child",
+        )
     return True
 
 
@@ -70,7 +77,7 @@ _REVIEW_DATE = {
 }
 
 
-def review_date_within_period(context: GuardContext) -> bool | str:
+def review_date_within_period(context: GuardContext) -> bool | Label:
     """The agreed (next) review is at most 6 months away for a child under 7, else 12.
 
     The date is the approval decision's ``review_on`` when the plan is
@@ -84,20 +91,32 @@ def review_date_within_period(context: GuardContext) -> bool | str:
     source = case.latest(artifact)
     agreed = source.data.get(field) if source is not None else None
     if agreed is None:
-        return f"no review date is agreed ({artifact}.{field} is empty)"
+        return Label(
+            cs=f"není dohodnut den revize ({artifact}.{field} je prázdné)",
+            en=f"no review date is agreed ({artifact}.{field} is empty)",
+        )
     referral = case.latest("referral")
     age_band = referral.data.get("child_age_band") if referral is not None else None
     if age_band is None:
-        return "the referral does not give the child's age (child_age_band)"
+        return Label(
+            cs="zadání neuvádí věk dítěte (child_age_band)",
+            en="the referral does not give the child's age (child_age_band)",
+        )
     if context.now is None:
-        return "the time of the decision is not known"
+        return Label(cs="čas rozhodnutí není znám", en="the time of the decision is not known")
     months = REVIEW_MONTHS_UNDER_SEVEN if age_band == "under_seven" else REVIEW_MONTHS_OTHERWISE
     today = context.now.astimezone(_zone(context.process.timezone)).date()
     latest_allowed = months_later(today, months)
     if date.fromisoformat(agreed) > latest_allowed:
-        return (
-            f"the review on {agreed} is more than {months} months away "
-            f"(at the latest {latest_allowed.isoformat()})"
+        return Label(
+            cs=(
+                f"revize {agreed} je dál než {months} měsíců "
+                f"(nejpozději {latest_allowed.isoformat()})"
+            ),
+            en=(
+                f"the review on {agreed} is more than {months} months away "
+                f"(at the latest {latest_allowed.isoformat()})"
+            ),
         )
     return True
 
