@@ -148,10 +148,10 @@ def test_a_variant_without_the_field_a_guard_reads_gets_a_refusal_not_a_crash() 
     assert refused.en == "the referral does not say whether the child may safely attend"
     assert refused.cs == "zadání neříká, zda se dítě může konference bezpečně účastnit"
     guard = shipped_guards("family_conference")["review_date_within_period"]
-    refused = guard(context)
-    assert isinstance(refused, Label)
-    assert refused.en == "no review date is agreed (review_record.next_review_on is empty)"
-    assert refused.cs == "není dohodnut den revize (review_record.next_review_on je prázdné)"
+    no_date = guard(context)
+    assert isinstance(no_date, Label)
+    assert no_date.en == "no review date is agreed (review_record.next_review_on is empty)"
+    assert no_date.cs == "není dohodnut den revize (review_record.next_review_on je prázdné)"
 
 
 def test_a_built_in_guard_refuses_in_the_reader_s_language() -> None:
