@@ -43,6 +43,23 @@ def czech_notation(version: str) -> str:
     return version
 
 
+# An explorer step in words, by kind (`Step.text`).
+_STEP: Catalogue = {
+    "open": {"en": "{actor} opens the case", "cs": "{actor} otevře případ"},
+    "assign": {"en": "{actor} assigns {target}{whom}", "cs": "{actor} přidělí roli {target}{whom}"},
+    "unassign": {"en": "{actor} unassigns a {target}", "cs": "{actor} odebere roli {target}"},
+    "submit": {"en": "{actor} submits {target}{version}", "cs": "{actor} uloží {target}{version}"},
+    "act": {
+        "en": "{actor} takes {target}{recording}{to}",
+        "cs": "{actor} provede {target}{recording}{to}",
+    },
+    "call_in": {"en": "{actor} calls in {target}", "cs": "{actor} přizve {target}"},
+    "dismiss": {"en": "{actor} dismisses {target}", "cs": "{actor} propustí {target}"},
+    "also": {"en": " (also {also})", "cs": " (také {also})"},
+    "whom": {"en": " to a {holder}", "cs": " osobě s rolí {holder}"},
+    "recording": {"en": " recording{version}", "cs": " se záznamem{version}"},
+}
+
 # What the report says, by language (`ExplorationReport.to_text`).
 _SAY: Catalogue = {
     "process": {"cs": "proces {id}, verze {version}", "en": "process {id} version {version}"},
@@ -157,54 +174,19 @@ class Step:
 
     def text(self, lang: Language = "en") -> str:
         """The step as a line of the report, in English or Czech."""
-        if lang == "cs":
-            return self._czech()
-        actor = self.role + (f" (also {self.also})" if self.also else "")
-        version = f" [{self.version}]" if self.version else ""
-        if self.kind == "open":
-            text = f"{actor} opens the case"
-        elif self.kind == "assign":
-            whom = f" to a {self.holder}" if self.holder else ""
-            text = f"{actor} assigns {self.target}{whom}"
-        elif self.kind == "unassign":
-            text = f"{actor} unassigns a {self.target}"
-        elif self.kind == "submit":
-            text = f"{actor} submits {self.target}{version}"
-        elif self.kind == "act":
-            text = f"{actor} takes {self.target}"
-            if self.version:
-                text += f" recording{version}"
-            if self.to:
-                text += f" -> {self.to}"
-        elif self.kind == "call_in":
-            text = f"{actor} calls in {self.target}"
-        else:
-            text = f"{actor} dismisses {self.target}"
-        return f"[{self.phase}] {text}"
-
-    def _czech(self) -> str:
-        actor = self.role + (f" (také {self.also})" if self.also else "")
-        version = f" [{czech_notation(self.version)}]" if self.version else ""
-        if self.kind == "open":
-            text = f"{actor} otevře případ"
-        elif self.kind == "assign":
-            whom = f" osobě s rolí {self.holder}" if self.holder else ""
-            text = f"{actor} přidělí roli {self.target}{whom}"
-        elif self.kind == "unassign":
-            text = f"{actor} odebere roli {self.target}"
-        elif self.kind == "submit":
-            text = f"{actor} uloží {self.target}{version}"
-        elif self.kind == "act":
-            text = f"{actor} provede {self.target}"
-            if self.version:
-                text += f" se záznamem{version}"
-            if self.to:
-                text += f" -> {self.to}"
-        elif self.kind == "call_in":
-            text = f"{actor} přizve {self.target}"
-        else:
-            text = f"{actor} propustí {self.target}"
-        return f"[{self.phase}] {text}"
+        words = {"role": self.role, "target": self.target, "holder": self.holder}
+        also = say(_STEP, "also", lang, also=self.also) if self.also else ""
+        shown = czech_notation(self.version) if lang == "cs" else self.version
+        version = f" [{shown}]" if self.version else ""
+        parts = {
+            **words,
+            "actor": self.role + also,
+            "version": version,
+            "whom": say(_STEP, "whom", lang, **words) if self.holder else "",
+            "recording": say(_STEP, "recording", lang, version=version) if self.version else "",
+            "to": f" -> {self.to}" if self.to else "",
+        }
+        return f"[{self.phase}] {say(_STEP, self.kind, lang, **parts)}"
 
     def to_dict(self) -> dict[str, str]:
         """The step as JSON data, with its reading under ``text``."""
