@@ -136,19 +136,23 @@ def fillable(process: Process, artifact: Artifact | str, participants: Participa
     False when a required person field (or a person field of a required list
     with ``min_items``) needs a role nobody in the case holds.
     """
-    found = _artifact(process, artifact)
+    return _fillable_fields(_artifact(process, artifact).fields, participants)
 
-    def ok(fields: Sequence[ArtifactField]) -> bool:
-        for field in fields:
-            if not field.required:
-                continue
-            if isinstance(field, PersonField) and not _holders(participants, field.roles):
-                return False
-            if isinstance(field, ListField) and field.min_items and not ok(field.fields):
-                return False
-        return True
 
-    return ok(found.fields)
+def _fillable_fields(fields: Sequence[ArtifactField], participants: Participants | None) -> bool:
+    """Whether a record of ``fields`` can be filled in naming only ``participants``."""
+    for field in fields:
+        if not field.required:
+            continue
+        if isinstance(field, PersonField) and not _holders(participants, field.roles):
+            return False
+        if (
+            isinstance(field, ListField)
+            and field.min_items
+            and not _fillable_fields(field.fields, participants)
+        ):
+            return False
+    return True
 
 
 def _constants(process: Process, artifact: Artifact) -> dict[str, list[Any]]:
@@ -254,6 +258,10 @@ def _valid_person(
 def _valid_list(
     field: ListField, participants: Participants | None, _constants: Sequence[Any]
 ) -> st.SearchStrategy[Any]:
+    if participants is not None and not _fillable_fields(field.fields, participants):
+        # No record can name someone a required person field needs: only the
+        # empty list is valid (or nothing is, when the list needs items).
+        return st.just([]) if not field.min_items else st.nothing()
     return st.lists(
         _record(field.fields, participants, {}),
         min_size=field.min_items,
