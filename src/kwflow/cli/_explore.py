@@ -17,9 +17,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from kwflow.definition import Process
-    from kwflow.testing import ExplorationReport
-
     from kwflow.i18n import Catalogue
+    from kwflow.testing import ExplorationReport
 
 
 def _positive(text: str) -> int:

@@ -287,6 +287,7 @@ class CheckContext:
             # Naming a role as exclusive does not make it part of the process.
             add("role", role.exclusive_with, (*here, "exclusive_with"), uses=False)
             add("role", role.assigned_by, (*here, "assigned_by"))
+            add("role", role.replaced_by, (*here, "replaced_by"))
         for i, artifact in enumerate(p.artifacts):
             here = ("artifacts", i)
             add("role", artifact.write, (*here, "write"))

@@ -24,6 +24,7 @@ from ._commands import (
     Command,
     Dismiss,
     OpenCase,
+    Replace,
     Submit,
     Unassign,
 )
@@ -113,6 +114,7 @@ __all__ = [
     "ProcessRef",
     "Reason",
     "ReasonCode",
+    "Replace",
     "RoleHoldersJSON",
     "SimulatedClock",
     "Submit",

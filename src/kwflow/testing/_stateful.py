@@ -754,6 +754,13 @@ class ProcessMachine(RuleBasedStateMachine):
             role = self.process.role(str(payload["role"]))
             assert role is not None
             allowed = frozenset(role.assigned_by)
+        elif kind == "replace":
+            role = self.process.role(str(payload["role"]))
+            assert role is not None
+            allowed = frozenset(role.replaced_by)
+            assert len(after.roles.get(role.id, ())) == len(before.roles.get(role.id, ())), (
+                f"handing {role.id} over changed how many people hold it"
+            )
         else:  # call_in, dismiss
             allowed = present | self.shape.on_call(leaf)
             if kind == "call_in":

@@ -1,0 +1,222 @@
+"""Handing a role over: one command moves a required role from one person to another."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import kwflow
+from kwflow import Engine, Replace
+from kwflow.exceptions import (
+    ActionNotAllowed,
+    InvalidValue,
+    KwflowError,
+    NotPermitted,
+    ReasonCode,
+    WrongType,
+)
+from tests.support.runtime import Unchanged, check_case, make_engine
+
+WORKER, HEAD, PARENT, COORDINATOR = "jana", "vedouci", "rodic", "koordinator"
+SUCCESSOR = "petra"
+
+
+def _family_case(engine: Engine, case_id: str = "h1") -> None:
+    """A handover case past the family's consent, with a head and a coordinator."""
+    engine.open_case("handover", by=WORKER, case_id=case_id)
+    engine.assign(case_id, PARENT, "parent", by=WORKER)
+    engine.assign(case_id, HEAD, "head", by=WORKER)
+    engine.act(case_id, "consent", by=PARENT)
+    engine.assign(case_id, COORDINATOR, "coordinator", by=WORKER)
+
+
+@pytest.fixture
+def handover() -> Engine:
+    engine = make_engine("handover", "convening")
+    _family_case(engine)
+    return engine
+
+
+def test_the_referrer_is_handed_over_mid_case_and_the_successor_acts(handover: Engine) -> None:
+    before = handover.get("h1")
+    case = handover.replace(
+        "h1", "referrer", WORKER, SUCCESSOR, by=HEAD, reason="Jana odchází na mateřskou"
+    )
+    check_case(handover, case)
+    assert case.roles["referrer"] == (SUCCESSOR,)
+    assert "referrer" not in case.participants.get(WORKER, ())
+    assert case.version == before.version + 1
+    event = handover.history("h1")[-1]
+    assert event.type == "role_replaced"
+    assert event.actor == HEAD
+    assert dict(event.payload) == {
+        "person": WORKER,
+        "role": "referrer",
+        "successor": SUCCESSOR,
+        "reason": "Jana odchází na mateřskou",
+    }
+    # The deadline whose responsible role is the referrer follows the role.
+    assert case.deadlines["preparation_time"] == before.deadlines["preparation_time"]
+    with Unchanged(handover, "h1"), pytest.raises(NotPermitted):
+        handover.act("h1", "review", by=WORKER)
+    check_case(handover, handover.act("h1", "review", by=SUCCESSOR))
+    check_case(handover, handover.act("h1", "close", by=SUCCESSOR))
+
+
+def test_the_referrer_hands_her_own_role_over(handover: Engine) -> None:
+    case = handover.replace("h1", "referrer", WORKER, SUCCESSOR, by=WORKER, reason="Změna úvazku")
+    check_case(handover, case)
+    assert case.roles["referrer"] == (SUCCESSOR,)
+    # The successor now hands the coordinator over; the predecessor no longer may.
+    with Unchanged(handover, "h1"), pytest.raises(NotPermitted):
+        handover.replace("h1", "coordinator", COORDINATOR, "novy", by=WORKER, reason="x")
+    case = handover.replace("h1", "coordinator", COORDINATOR, "novy", by=SUCCESSOR, reason="Nemoc")
+    check_case(handover, case)
+    assert case.roles["coordinator"] == ("novy",)
+
+
+def test_the_convener_of_a_case_conference_is_handed_over() -> None:
+    engine = make_engine("convening")
+    engine.open_case("convening", by=WORKER, case_id="c1")
+    engine.assign("c1", PARENT, "parent", by=WORKER)
+    engine.act("c1", "consent", by=PARENT)
+    case = engine.execute(
+        Replace(
+            case_id="c1",
+            role="convener",
+            person=WORKER,
+            successor=SUCCESSOR,
+            by=WORKER,
+            reason="Případ přebírá kolegyně",
+        )
+    )
+    check_case(engine, case)
+    assert case.roles["convener"] == (SUCCESSOR,)
+    check_case(engine, engine.act("c1", "close", by=SUCCESSOR))
+
+
+def _refused(
+    engine: Engine, command: Replace, error: type[KwflowError], code: ReasonCode
+) -> KwflowError:
+    with Unchanged(engine, command.case_id), pytest.raises(error) as raised:
+        engine.execute(command)
+    assert isinstance(raised.value, ActionNotAllowed | NotPermitted)
+    assert code in [reason.code for reason in raised.value.reasons]
+    assert raised.value.render("en")
+    czech = raised.value.render("cs")
+    assert "předat" in czech or "předávat" in czech
+    return raised.value
+
+
+def _replace(**changes: str) -> Replace:
+    fields = {
+        "case_id": "h1",
+        "role": "referrer",
+        "person": WORKER,
+        "successor": SUCCESSOR,
+        "by": HEAD,
+        "reason": "Odchod",
+    }
+    return Replace(**{**fields, **changes})
+
+
+def test_who_may_not_replace_is_refused(handover: Engine) -> None:
+    error = _refused(handover, _replace(by=PARENT), NotPermitted, ReasonCode.LACKS_ROLE)
+    assert error.code == "actor.not-permitted"
+    assert "nesmí předávat roli 'referrer'" in error.render("cs")
+
+
+def test_a_role_without_replaced_by_is_never_handed_over(handover: Engine) -> None:
+    command = _replace(role="parent", person=PARENT, by=WORKER)
+    error = _refused(handover, command, ActionNotAllowed, ReasonCode.NOT_REPLACEABLE)
+    assert error.code == "action.not-allowed"
+    assert "proces nedovoluje předat" in error.render("cs")
+
+
+def test_a_person_not_holding_the_role_is_refused(handover: Engine) -> None:
+    error = _refused(handover, _replace(person="nikdo"), ActionNotAllowed, ReasonCode.NOT_HOLDING)
+    assert "'nikdo' nemá roli 'referrer'" in error.render("cs")
+    assert "'nikdo' does not hold the role 'referrer'" in error.render("en")
+
+
+def test_a_successor_already_holding_the_role_is_refused(handover: Engine) -> None:
+    error = _refused(
+        handover, _replace(successor=WORKER), ActionNotAllowed, ReasonCode.ALREADY_HOLDS
+    )
+    assert "už má roli 'referrer'" in error.render("cs")
+
+
+def test_a_successor_in_an_exclusive_role_is_refused(handover: Engine) -> None:
+    command = _replace(successor=COORDINATOR)
+    error = _refused(handover, command, ActionNotAllowed, ReasonCode.EXCLUSIVE_ROLES)
+    assert "nelze mít zároveň" in error.render("cs")
+    assert "may not be held together" in error.render("en")
+
+
+def test_a_closed_case_is_refused(handover: Engine) -> None:
+    handover.act("h1", "close", by=WORKER)
+    error = _refused(handover, _replace(), ActionNotAllowed, ReasonCode.CLOSED)
+    assert "uzavřen" in error.render("cs")
+
+
+@pytest.mark.parametrize(
+    ("reason", "error"),
+    [("", InvalidValue), ("   ", InvalidValue), ("x" * 501, InvalidValue), (None, WrongType)],
+)
+def test_a_handover_needs_a_reason(
+    handover: Engine, reason: object, error: type[Exception]
+) -> None:
+    with Unchanged(handover, "h1"), pytest.raises(error) as raised:
+        handover.replace("h1", "referrer", WORKER, SUCCESSOR, by=HEAD, reason=reason)  # type: ignore[arg-type]
+    assert raised.value.code.startswith("input.")  # type: ignore[attr-defined]
+    assert "'reason'" in raised.value.render("cs")  # type: ignore[attr-defined]
+    assert "reason must be" in str(raised.value) or "reason is" in str(raised.value)
+
+
+def test_a_reason_of_500_characters_is_enough(handover: Engine) -> None:
+    case = handover.replace("h1", "referrer", WORKER, SUCCESSOR, by=HEAD, reason="x" * 500)
+    check_case(handover, case)
+
+
+def test_the_handover_is_exported_and_described() -> None:
+    assert kwflow.Replace is Replace
+    process = make_engine("handover").registry.get("handover")
+    command = _replace()
+    assert kwflow.authoring.describe_command(process, command, lang="cs") == (
+        "předal(a) roli Pracovník OSPOD: jana → petra"
+    )
+    assert kwflow.authoring.describe_command(process, command, lang="en") == (
+        "handed over the role OSPOD worker: jana → petra"
+    )
+
+
+_PEOPLE = ["a", "b", "c", WORKER, HEAD, COORDINATOR, PARENT]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["referrer", "coordinator", "parent", "head"]),
+            st.sampled_from(_PEOPLE),
+            st.sampled_from(_PEOPLE),
+            st.sampled_from(_PEOPLE),
+        ),
+        max_size=12,
+    )
+)
+def test_any_handovers_keep_every_role_s_count(
+    steps: list[tuple[str, str, str, str]],
+) -> None:
+    engine = make_engine("handover")
+    _family_case(engine)
+    counts = {role: len(people) for role, people in engine.get("h1").roles.items()}
+    for role, person, successor, by in steps:
+        try:
+            case = engine.replace("h1", role, person, successor, by=by, reason="změna")
+        except (ActionNotAllowed, NotPermitted):
+            continue
+        assert {r: len(people) for r, people in case.roles.items()} == counts
+        assert all(case.roles.values())
+    check_case(engine, engine.get("h1"))
