@@ -76,7 +76,7 @@ def test_every_shape_problem_at_once_with_its_position() -> None:
     found = problems_of(text)
     assert found == [
         (
-            "s.yaml:8:5: error: a step needs exactly one command of act, submit, assign, unassign, "
+            "s.yaml:8:5: error: a step needs exactly one command of act, submit, assign, unassign, replace, "
             "call_in, dismiss, check_deadlines; found act, submit (at steps[0]) [scenario]"
         ),
         (

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import kwflow
 from kwflow import Engine, Replace
+from kwflow.authoring import (
+    SCENARIO_TEMPLATES,
+    format_timeline,
+    load_scenario,
+    load_scenario_text,
+    run_scenario,
+)
+from kwflow.definition import problem_text
 from kwflow.exceptions import (
     ActionNotAllowed,
+    DefinitionError,
     InvalidValue,
     KwflowError,
     NotPermitted,
@@ -220,3 +231,33 @@ def test_any_handovers_keep_every_role_s_count(
         assert {r: len(people) for r, people in case.roles.items()} == counts
         assert all(case.roles.values())
     check_case(engine, engine.get("h1"))
+
+
+SCENARIOS = Path(__file__).parent / "scenarios"
+
+
+@pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.yaml")), ids=lambda p: p.stem)
+def test_the_handover_scenarios_run_as_expected(path: Path) -> None:
+    result = run_scenario(load_scenario(path))
+    assert result.ok, format_timeline(result)
+
+
+@pytest.mark.parametrize(
+    ("step", "code"),
+    [
+        ("{who: jana, replace: jana, successor: petra, reason: x}", "scenario.replace-needs"),
+        ("{who: jana, replace: jana, role: referrer, reason: x}", "scenario.replace-needs"),
+        ("{who: jana, assign: petra, successor: marie}", "scenario.handover-misplaced"),
+        ("{who: jana, act: consent, reason: x}", "scenario.handover-misplaced"),
+    ],
+)
+def test_a_replace_step_needs_its_role_successor_and_reason(step: str, code: str) -> None:
+    text = (
+        "title: t\nprocess: x.yaml\nstart: 2026-10-05 09:00\nopened_by: jana\n"
+        f"people: {{jana: {{}}}}\nsteps:\n  - {step}\n"
+    )
+    with pytest.raises(DefinitionError) as raised:
+        load_scenario_text(text)
+    assert [problem.code for problem in raised.value.problems] == [code]
+    czech = problem_text(raised.value.problems[0], "cs", SCENARIO_TEMPLATES)
+    assert "patří jen" in czech or "potřebuje" in czech
