@@ -147,12 +147,14 @@ EXACT: dict[str, list[str]] = {
     ],
     "scenario.one-command": [
         (
-            "{f}:10:5: chyba: krok potřebuje právě jeden příkaz z act, submit, assign, unassign, replace, "
-            "call_in, dismiss, check_deadlines; uvedeno: act, submit (místo: steps[0]) [scenario]"
+            "{f}:10:5: chyba: krok potřebuje právě jeden příkaz z act, submit, assign, unassign, "
+            "replace, call_in, dismiss, check_deadlines; "
+            "uvedeno: act, submit (místo: steps[0]) [scenario]"
         ),
         (
-            "{f}:11:5: chyba: krok potřebuje právě jeden příkaz z act, submit, assign, unassign, replace, "
-            "call_in, dismiss, check_deadlines; uvedeno: žádný (místo: steps[1]) [scenario]"
+            "{f}:11:5: chyba: krok potřebuje právě jeden příkaz z act, submit, assign, unassign, "
+            "replace, call_in, dismiss, check_deadlines; "
+            "uvedeno: žádný (místo: steps[1]) [scenario]"
         ),
     ],
     "scenario.not-a-time": [

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import kwflow
-from kwflow import Engine, Replace
+from kwflow import Engine, Registry, Replace
 from kwflow.authoring import (
     SCENARIO_TEMPLATES,
     format_timeline,
@@ -17,7 +18,7 @@ from kwflow.authoring import (
     load_scenario_text,
     run_scenario,
 )
-from kwflow.definition import problem_text
+from kwflow.definition import Process, problem_text
 from kwflow.exceptions import (
     ActionNotAllowed,
     DefinitionError,
@@ -27,7 +28,15 @@ from kwflow.exceptions import (
     ReasonCode,
     WrongType,
 )
-from tests.support.runtime import Unchanged, check_case, make_engine
+from kwflow.store import MemoryStore
+from kwflow.testing import (
+    commands,
+    explore,
+    invariant_violations,
+    process_state_machine,
+    trace_to_scenario,
+)
+from tests.support.runtime import Unchanged, check_case, fixture_process, make_engine
 
 WORKER, HEAD, PARENT, COORDINATOR = "jana", "vedouci", "rodic", "koordinator"
 SUCCESSOR = "petra"
@@ -261,3 +270,64 @@ def test_a_replace_step_needs_its_role_successor_and_reason(step: str, code: str
     assert [problem.code for problem in raised.value.problems] == [code]
     czech = problem_text(raised.value.problems[0], "cs", SCENARIO_TEMPLATES)
     assert "patří jen" in czech or "potřebuje" in czech
+
+
+# ------------------------------------------------------------ the test tools
+
+
+def _with_invariant(process: Process, invariant: dict[str, Any]) -> Process:
+    dumped = process.model_dump(mode="json", by_alias=True, exclude_none=True)
+    return Process.model_validate({**dumped, "invariants": [invariant]})
+
+
+def test_the_explorer_sees_a_handover_as_a_step_that_keeps_the_state() -> None:
+    process = fixture_process("handover")
+    plain = explore(process)
+    assert plain.exhaustive
+    assert set(plain.outcomes) == {"done"}
+    # The head acts only by handing the referrer over: an invariant that
+    # forbids the head any step in preparation is broken by that handover.
+    watched = _with_invariant(
+        process,
+        {
+            "id": "head_stays_out",
+            "label": {"cs": "Vedoucí nezasahuje", "en": "The head stays out"},
+            "kind": "role_never_acts_in",
+            "role": "head",
+            "phase": "preparation",
+        },
+    )
+    report = explore(watched)
+    (violation,) = report.violations
+    last = violation.trace[-1]
+    assert (last.kind, last.role, last.target) == ("replace", "head", "referrer")
+    assert str(last) == "[preparation] head hands a referrer over"
+    assert last.text("cs") == "[preparation] head předá roli referrer"
+    # Its counterexample is a scenario that hands the role over for real.
+    text = trace_to_scenario(watched, violation.trace, violation=violation)
+    registry = Registry()
+    registry.add(watched)
+    store = MemoryStore()
+    result = run_scenario(load_scenario_text(text), registry=registry, store=store, case_id="c")
+    assert result.ok, result.failure
+    history = store.load("c", use_snapshot=False).events
+    assert history[-1].type == "role_replaced"
+    broken = invariant_violations(watched, history)
+    assert [(v.invariant, v.sequence) for v in broken] == [("head_stays_out", len(history))]
+
+
+HandoverMachine = process_state_machine(fixture_process("handover"))
+HandoverMachine.TestCase.settings = settings(
+    max_examples=25, stateful_step_count=25, deadline=None, database=None
+)
+TestHandoverMachine = HandoverMachine.TestCase
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.data())
+def test_commands_draw_handovers(data: st.DataObject) -> None:
+    process = fixture_process("handover")
+    drawn = data.draw(commands(process, case_id="h1"))
+    if isinstance(drawn, Replace):
+        assert drawn.reason.strip()
+        assert len(drawn.reason) <= kwflow.engine.REASON_MAX_LENGTH

@@ -25,8 +25,8 @@ from kwflow.engine import (
     CheckDeadlines,
     Dismiss,
     OpenCase,
-    Submit,
     Replace,
+    Submit,
     Unassign,
 )
 from kwflow.exceptions import DefinitionError, KwflowError, Problem

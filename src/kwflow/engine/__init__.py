@@ -16,6 +16,7 @@ from ._clock import Clock, SimulatedClock, SystemClock
 from ._commands import (
     COMMAND_TYPES,
     ID_MAX_LENGTH,
+    REASON_MAX_LENGTH,
     Act,
     Assign,
     CallIn,
@@ -78,6 +79,7 @@ __all__ = [
     "COMMAND_TYPES",
     "FIELD_TYPE_TABLES",
     "ID_MAX_LENGTH",
+    "REASON_MAX_LENGTH",
     "SHIPPED_GUARDS",
     "SYSTEM_ACTOR",
     "VIEW_SCHEMAS",

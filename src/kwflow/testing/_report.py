@@ -134,7 +134,7 @@ def _bound_text(bound: str, lang: Language) -> str:
 class Step:
     """One step of an explored trace, taken in ``phase`` by a holder of ``role``.
 
-    ``kind`` is one of ``open``, ``assign``, ``unassign``, ``submit``,
+    ``kind`` is one of ``open``, ``assign``, ``unassign``, ``replace``, ``submit``,
     ``act``, ``call_in``, ``dismiss``. ``target`` is the role, artifact or
     action the step is about; ``to`` the leaf an action leads to; ``version``
     which conditions the submitted (or recorded) version meets; ``holder``
@@ -168,6 +168,9 @@ class Step:
             text = f"{actor} assigns {self.target}{whom}"
         elif self.kind == "unassign":
             text = f"{actor} unassigns a {self.target}"
+        elif self.kind == "replace":
+            whom = f" to a {self.holder}" if self.holder else ""
+            text = f"{actor} hands a {self.target} over{whom}"
         elif self.kind == "submit":
             text = f"{actor} submits {self.target}{version}"
         elif self.kind == "act":
@@ -192,6 +195,9 @@ class Step:
             text = f"{actor} přidělí roli {self.target}{whom}"
         elif self.kind == "unassign":
             text = f"{actor} odebere roli {self.target}"
+        elif self.kind == "replace":
+            whom = f" osobě s rolí {self.holder}" if self.holder else ""
+            text = f"{actor} předá roli {self.target}{whom}"
         elif self.kind == "submit":
             text = f"{actor} uloží {self.target}{version}"
         elif self.kind == "act":

@@ -52,6 +52,7 @@ from kwflow.engine import (
     Dismiss,
     Engine,
     ReasonCode,
+    Replace,
     SimulatedClock,
     Submit,
     Unassign,
@@ -479,6 +480,29 @@ class ProcessMachine(RuleBasedStateMachine):
         assigners = self._people_acting(case, definition.assigned_by)
         by = data.draw(st.sampled_from(assigners) if assigners else st.sampled_from([person]))
         self._send(Unassign(case_id=self.case_id, person=person, role=role, by=by))
+
+    @rule(data=st.data())
+    def replace(self, data: st.DataObject) -> None:
+        """Someone (usually allowed to) hands a participant's role over to another person."""
+        case = self.case
+        held = [(person, role) for person, roles in case.participants.items() for role in roles]
+        if not held:
+            return
+        person, role = data.draw(st.sampled_from(sorted(held)))
+        definition = self.process.role(role)
+        assert definition is not None
+        successor = data.draw(people() | st.sampled_from(sorted(case.participants)))
+        replacers = self._people_acting(case, definition.replaced_by)
+        by = data.draw(st.sampled_from(replacers) if replacers else st.sampled_from([person]))
+        command = Replace(
+            case_id=self.case_id,
+            role=role,
+            person=person,
+            successor=successor,
+            by=by,
+            reason="předání v průběhu případu",
+        )
+        self._send(command)
 
     @rule(data=st.data())
     def submit(self, data: st.DataObject) -> None:
