@@ -319,7 +319,7 @@ REASONS: Catalogue = {
     },
     "not_holding": {"cs": "{person!r} nemá roli {role!r}"},
     "not_replaceable": {
-        "cs": "roli {role!r} proces nedovoluje předat; předat ji smí {replaced_by:or:nikdo}",
+        "cs": "roli {role!r} proces nedovoluje nikomu předat (nemá 'replaced_by')",
     },
     "role_minimum": {"cs": _role_minimum},
     "not_writable": {

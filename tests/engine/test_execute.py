@@ -44,7 +44,7 @@ EXAMPLES: dict[type[Command], Command] = {
     Assign: Assign(case_id="r1", person=MEMBER, role="member", by=LEAD),
     Unassign: Unassign(case_id="r1", person=MEMBER, role="member", by=LEAD),
     Replace: Replace(
-        case_id="r1", role="member", person=MEMBER, successor="newcomer", by=LEAD, reason="moved"
+        case_id="r1", role="guest", person=GUEST, successor="gina", by=LEAD, reason="moved"
     ),
     Submit: Submit(case_id="r1", artifact="intake", data=INTAKE, by=LEAD),
     Act: Act(case_id="r1", action="begin", by=LEAD),

@@ -16,6 +16,7 @@ from kwflow.authoring import (
     format_timeline,
     load_scenario,
     load_scenario_text,
+    render_process_page,
     run_scenario,
 )
 from kwflow.definition import Process, problem_text
@@ -129,16 +130,13 @@ def _refused(
     return raised.value
 
 
-def _replace(**changes: str) -> Replace:
-    fields = {
-        "case_id": "h1",
-        "role": "referrer",
-        "person": WORKER,
-        "successor": SUCCESSOR,
-        "by": HEAD,
-        "reason": "Odchod",
-    }
-    return Replace(**{**fields, **changes})
+def _replace(
+    *, role: str = "referrer", person: str = WORKER, successor: str = SUCCESSOR, by: str = HEAD
+) -> Replace:
+    """By default the head hands the referrer over from Jana to Petra."""
+    return Replace(
+        case_id="h1", role=role, person=person, successor=successor, by=by, reason="Odchod"
+    )
 
 
 def test_who_may_not_replace_is_refused(handover: Engine) -> None:
@@ -151,7 +149,7 @@ def test_a_role_without_replaced_by_is_never_handed_over(handover: Engine) -> No
     command = _replace(role="parent", person=PARENT, by=WORKER)
     error = _refused(handover, command, ActionNotAllowed, ReasonCode.NOT_REPLACEABLE)
     assert error.code == "action.not-allowed"
-    assert "proces nedovoluje předat" in error.render("cs")
+    assert "proces nedovoluje nikomu předat" in error.render("cs")
 
 
 def test_a_person_not_holding_the_role_is_refused(handover: Engine) -> None:
@@ -331,3 +329,35 @@ def test_commands_draw_handovers(data: st.DataObject) -> None:
     if isinstance(drawn, Replace):
         assert drawn.reason.strip()
         assert len(drawn.reason) <= kwflow.engine.REASON_MAX_LENGTH
+
+
+def test_a_file_that_does_not_hand_roles_over_keeps_its_content_hash() -> None:
+    # Cases pin the hash of their process: the new key must not change the
+    # hash of any file written before it (the shipped version-1 files here).
+    shipped = Registry.shipped()
+    assert shipped.get("family_conference", 1).content_hash == (
+        "ff6a645bca9692ead16f2a10ad08268654efd81e3af2d8f4f3471bbbf644e285"
+    )
+    assert shipped.get("case_conference", 1).content_hash == (
+        "343d2010cda383340765d87191063f99f4b1eb7a42a82b7a0103890d5945c81a"
+    )
+    # A file that uses it hashes with it.
+    handover = fixture_process("handover")
+    dumped = handover.model_dump(mode="json", by_alias=True, exclude_none=True)
+    without = Process.model_validate(
+        {**dumped, "roles": [{**role, "replaced_by": []} for role in dumped["roles"]]}
+    )
+    assert without.content_hash != handover.content_hash
+
+
+def test_the_process_page_says_who_hands_a_role_over() -> None:
+    process = fixture_process("handover")
+    rows = {lang: render_process_page(process, lang=lang).splitlines() for lang in ("cs", "en")}
+    assert any(
+        "(`referrer`)" in row and "předává: Pracovník OSPOD, Vedoucí oddělení" in row
+        for row in rows["cs"]
+    )
+    assert any("(`parent`)" in row and "předává" not in row for row in rows["cs"])
+    assert any(
+        "(`coordinator`)" in row and "handed over by: OSPOD worker" in row for row in rows["en"]
+    )

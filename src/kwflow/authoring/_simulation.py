@@ -230,9 +230,9 @@ def reference_problems(loaded: LoadedScenario, process: Process) -> list[Problem
         elif command == "submit" and target not in artifacts:
             unknown((*path, "submit"), "artifact", str(target), artifacts)
         elif command == "replace":
-            for key, person in (("replace", target), ("successor", step.successor)):
-                if person not in people:
-                    _unknown_person(problems, loaded, (*path, key), str(person))
+            for key, name in (("replace", target), ("successor", step.successor)):
+                if name not in people:
+                    _unknown_person(problems, loaded, (*path, key), str(name))
             if step.role not in roles:
                 unknown((*path, "role"), "role", str(step.role), roles)
         elif command in ("assign", "unassign"):

@@ -283,7 +283,6 @@ def decide_replace(
             f"the process does not let anyone hand the role {role!r} over "
             "(it has no 'replaced_by')",
             role=role,
-            params={"replaced_by": ""},
         )
         raise ActionNotAllowed(text, [reason], command="replace", facts=facts)
     leaf = compiled.leaves[case.phase.id]
