@@ -64,6 +64,7 @@ _REFUSED_COMMAND = {
     "act": "úkon {action!r} teď nelze provést: {reasons}",
     "assign": "osobě {person!r} teď nelze přidělit roli {role!r}: {reasons}",
     "unassign": "osobě {person!r} teď nelze odebrat roli {role!r}: {reasons}",
+    "replace": "roli {role!r} teď nelze předat od {person!r} osobě {successor!r}: {reasons}",
     "submit": "dokument {artifact!r} teď nelze uložit: {reasons}",
     "call_in": "roli {role!r} teď nelze přizvat: {reasons}",
     "dismiss": "roli {role!r} teď nelze propustit: {reasons}",
@@ -73,6 +74,7 @@ _NOT_PERMITTED = {
     "act": "{actor!r} nesmí provést úkon {action!r}: {reasons}",
     "assign": "{actor!r} nesmí přidělovat roli {role!r}: {reasons}",
     "unassign": "{actor!r} nesmí odebírat roli {role!r}: {reasons}",
+    "replace": "{actor!r} nesmí předávat roli {role!r}: {reasons}",
     "submit": "{actor!r} nesmí zapisovat dokument {artifact!r}: {reasons}",
     "call_in": "{actor!r} nesmí přizvat roli {role!r}: {reasons}",
     "dismiss": "{actor!r} nesmí propustit roli {role!r}: {reasons}",
@@ -214,6 +216,8 @@ TYPES: Catalogue = {
 VALUES: Catalogue = {
     "non-negative": {"cs": "celé číslo 0 nebo větší", "en": "a whole number, 0 or more"},
     "positive": {"cs": "celé číslo 1 nebo větší", "en": "a whole number, 1 or more"},
+    "non-blank": {"cs": "text, který není prázdný", "en": "a text that is not blank"},
+    "reason-length": {"cs": "text o nejvýš 500 znacích", "en": "a text of at most 500 characters"},
 }
 """The rules of `kwflow.exceptions.InvalidValue`, by name."""
 
@@ -322,6 +326,9 @@ REASONS: Catalogue = {
         "cs": "{person!r} má roli {roles}, kterou nelze mít zároveň s rolí {role!r}",
     },
     "not_holding": {"cs": "{person!r} nemá roli {role!r}"},
+    "not_replaceable": {
+        "cs": "roli {role!r} proces nedovoluje nikomu předat (nemá 'replaced_by')",
+    },
     "role_minimum": {"cs": _role_minimum},
     "not_writable": {
         "cs": "fáze {phase!r} nedovoluje zapisovat {artifact!r}; dovoluje {writable:or:nic}",

@@ -165,6 +165,7 @@ class ReasonCode(StrEnum):
     EXCLUSIVE_ROLES = "exclusive_roles"
     NOT_HOLDING = "not_holding"
     ROLE_MINIMUM = "role_minimum"
+    NOT_REPLACEABLE = "not_replaceable"
     NOT_WRITABLE = "not_writable"
     NOT_ON_CALL = "not_on_call"
     ALREADY_CALLED_IN = "already_called_in"
@@ -464,7 +465,7 @@ class ActionNotAllowed(KwflowError, ValueError):
 
     ``action`` names the command in English (an action id, or ``assign 'eva'
     as lead``); ``command`` says which kind of command it is (``act``,
-    ``assign``, ``unassign``, ``submit``, ``call_in``, ``dismiss``) and the
+    ``assign``, ``unassign``, ``replace``, ``submit``, ``call_in``, ``dismiss``) and the
     params hold what it was about (``action``, ``person``, ``role``,
     ``artifact``). Each reason is a `Reason`, as in ``available_actions``.
     """

@@ -148,11 +148,13 @@ EXACT: dict[str, list[str]] = {
     "scenario.one-command": [
         (
             "{f}:10:5: chyba: krok potřebuje právě jeden příkaz z act, submit, assign, unassign, "
-            "call_in, dismiss, check_deadlines; uvedeno: act, submit (místo: steps[0]) [scenario]"
+            "replace, call_in, dismiss, check_deadlines; "
+            "uvedeno: act, submit (místo: steps[0]) [scenario]"
         ),
         (
             "{f}:11:5: chyba: krok potřebuje právě jeden příkaz z act, submit, assign, unassign, "
-            "call_in, dismiss, check_deadlines; uvedeno: žádný (místo: steps[1]) [scenario]"
+            "replace, call_in, dismiss, check_deadlines; "
+            "uvedeno: žádný (místo: steps[1]) [scenario]"
         ),
     ],
     "scenario.not-a-time": [

@@ -400,6 +400,16 @@ REFUSALS: list[tuple[str, Any, type[KwflowError], ReasonCode, str]] = [
         ),
     ),
     (
+        "not replaceable",
+        lambda e: e.replace("r1", "member", MEMBER, "nova", by=LEAD, reason="odchod"),
+        ActionNotAllowed,
+        ReasonCode.NOT_REPLACEABLE,
+        (
+            "roli 'member' teď nelze předat od 'max' osobě 'nova': roli 'member' proces "
+            "nedovoluje nikomu předat (nemá 'replaced_by')"
+        ),
+    ),
+    (
         "assigner lacks role",
         lambda e: e.assign("r1", "zoe", "guest", by=MEMBER),
         NotPermitted,

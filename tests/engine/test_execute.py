@@ -19,6 +19,7 @@ from kwflow import (
     Dismiss,
     Engine,
     OpenCase,
+    Replace,
     SimulatedClock,
     Submit,
     Unassign,
@@ -42,6 +43,9 @@ EXAMPLES: dict[type[Command], Command] = {
     OpenCase: OpenCase(process="rules", by=LEAD, case_id="r2"),
     Assign: Assign(case_id="r1", person=MEMBER, role="member", by=LEAD),
     Unassign: Unassign(case_id="r1", person=MEMBER, role="member", by=LEAD),
+    Replace: Replace(
+        case_id="r1", role="guest", person=GUEST, successor="gina", by=LEAD, reason="moved"
+    ),
     Submit: Submit(case_id="r1", artifact="intake", data=INTAKE, by=LEAD),
     Act: Act(case_id="r1", action="begin", by=LEAD),
     CallIn: CallIn(case_id="r1", role="helper", by=LEAD),

@@ -25,6 +25,7 @@ from kwflow import (
     Command,
     Dismiss,
     OpenCase,
+    Replace,
     SimulatedClock,
     Submit,
     Unassign,
@@ -95,6 +96,18 @@ KEYED: dict[type[Command], tuple[Callable[[Engine], object], Command]] = {
     Unassign: (
         open_rules,
         Unassign(case_id="r1", person=GUEST, role="guest", by=LEAD, idempotency_key="k"),
+    ),
+    Replace: (
+        open_rules,
+        Replace(
+            case_id="r1",
+            role="guest",
+            person=GUEST,
+            successor="gina",
+            by=LEAD,
+            reason="odchod",
+            idempotency_key="k",
+        ),
     ),
     Submit: (
         open_rules,

@@ -8,7 +8,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kwflow import Act, Assign, CallIn, CheckDeadlines, Dismiss, OpenCase, Submit, Unassign
+from kwflow import (
+    Act,
+    Assign,
+    CallIn,
+    CheckDeadlines,
+    Dismiss,
+    OpenCase,
+    Replace,
+    Submit,
+    Unassign,
+)
 from kwflow.definition import ListField, PersonField, Process
 from kwflow.testing import (
     AdvanceClock,
@@ -129,6 +139,7 @@ def test_commands_are_any_command(command: Any) -> None:
         OpenCase
         | Assign
         | Unassign
+        | Replace
         | Submit
         | Act
         | CallIn

@@ -16,6 +16,7 @@ from kwflow.engine import (
     CheckDeadlines,
     Dismiss,
     OpenCase,
+    Replace,
     Submit,
     Unassign,
 )
@@ -36,6 +37,7 @@ COMMAND_WORDS: Catalogue = {
     Submit.__name__: {"cs": "dokument", "en": "document"},
     Assign.__name__: {"cs": "přidělil(a) roli", "en": "assigned the role"},
     Unassign.__name__: {"cs": "odebral(a) roli", "en": "took away the role"},
+    Replace.__name__: {"cs": "předal(a) roli", "en": "handed over the role"},
     CallIn.__name__: {"cs": "přivolal(a)", "en": "called in"},
     Dismiss.__name__: {"cs": "propustil(a)", "en": "dismissed"},
     CheckDeadlines.__name__: {"cs": "kontrola lhůt", "en": "deadlines checked"},
@@ -68,6 +70,10 @@ def describe_command(
             role = _label(process.role(command.role), command.role, lang)
             person = person_name(command.person) if person_name else command.person
             return f"{word} {role}: {person}"
+        case Replace():
+            role = _label(process.role(command.role), command.role, lang)
+            name = person_name or str
+            return f"{word} {role}: {name(command.person)} → {name(command.successor)}"
         case OpenCase() | CheckDeadlines():
             return word
 

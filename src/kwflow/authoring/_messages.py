@@ -96,7 +96,15 @@ _OWN: dict[str, ProblemTemplate] = {
     "scenario.needs-who": ProblemTemplate(
         "krok s příkazem {command!r} potřebuje 'who': osobu, která příkaz dává"
     ),
-    "scenario.role-misplaced": ProblemTemplate("'role' patří jen ke krokům 'assign' a 'unassign'"),
+    "scenario.role-misplaced": ProblemTemplate(
+        "'role' patří jen ke krokům 'assign', 'unassign' a 'replace'"
+    ),
+    "scenario.replace-needs": ProblemTemplate(
+        "krok 'replace' potřebuje 'role', 'successor' a 'reason'; chybí {missing}"
+    ),
+    "scenario.handover-misplaced": ProblemTemplate(
+        "'successor' a 'reason' patří jen ke kroku 'replace'"
+    ),
     "scenario.data-misplaced": ProblemTemplate("'data' patří jen ke krokům 'act' a 'submit'"),
     "scenario.submit-needs-data": ProblemTemplate("krok 'submit' potřebuje 'data': pole dokumentu"),
     "scenario.person-ids": ProblemTemplate(

@@ -106,6 +106,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "how_many": ("Počet v případu", "Holders per case"),
     "exclusive": ("Vylučuje se s", "Exclusive with"),
     "assigned_by": ("Přiděluje", "Assigned by"),
+    "replaced_by": ("předává", "handed over by"),
     "description": ("Popis", "Description"),
     "phases": ("Fáze", "Phases"),
     "phases_intro": (
@@ -380,12 +381,17 @@ class _Writer:
         assigned = [self.role(r) for r in role.assigned_by]
         if role.id == self.process.opener:
             assigned.insert(0, self.word("opens_case"))
+        given = self.listing(assigned)
+        if role.replaced_by:
+            # Who may hand the role over shares the cell: pages of processes
+            # without handovers stay as they were.
+            given += f"; {self.word('replaced_by')}: {self.roles(role.replaced_by)}"
         return [
             f"{self.text(role.label)} (`{role.id}`)",
             cs if self.lang == "cs" else en,
             self.cardinality(role.min, role.max),
             self.roles(role.exclusive_with),
-            self.listing(assigned),
+            given,
             self.text(role.description),
         ]
 

@@ -65,6 +65,7 @@ COMMANDS: tuple[str, ...] = (
     "submit",
     "assign",
     "unassign",
+    "replace",
     "call_in",
     "dismiss",
     "check_deadlines",
@@ -235,7 +236,9 @@ class Step(_Model):
 
     Exactly one command: ``act`` (an action id), ``submit`` (an artifact
     id, with ``data``), ``assign`` / ``unassign`` (a person, with ``role``
-    unless the person has one role), ``call_in`` / ``dismiss`` (a role
+    unless the person has one role), ``replace`` (a person handing a
+    ``role`` over to a ``successor``, with the ``reason`` recorded),
+    ``call_in`` / ``dismiss`` (a role
     waiting on call, such as the coordinator during private family time), or
     ``check_deadlines: true`` (tell the engine the time, so it records
     breaches).
@@ -252,10 +255,17 @@ class Step(_Model):
     submit: str | None = Field(default=None, pattern=_IDENTIFIER)
     assign: str | None = Field(default=None, pattern=_PERSON)
     unassign: str | None = Field(default=None, pattern=_PERSON)
+    replace: str | None = Field(default=None, pattern=_PERSON)
     call_in: str | None = Field(default=None, pattern=_IDENTIFIER)
     dismiss: str | None = Field(default=None, pattern=_IDENTIFIER)
     check_deadlines: bool | None = None
     role: str | None = Field(default=None, pattern=_IDENTIFIER)
+    successor: str | None = Field(
+        default=None, pattern=_PERSON, description="who takes the role over in a 'replace' step"
+    )
+    reason: str | None = Field(
+        default=None, description="why the role is handed over, in a 'replace' step"
+    )
     data: dict[str, Any] | None = None
     expect: Expectation | None = None
 
@@ -284,9 +294,25 @@ class Step(_Model):
                 f"a step with '{self.command}' needs 'who': the person giving it",
                 command=self.command,
             )
-        if self.role is not None and self.command not in ("assign", "unassign"):
+        if self.role is not None and self.command not in ("assign", "unassign", "replace"):
             raise _Invalid(
-                "scenario.role-misplaced", "'role' belongs to an 'assign' or 'unassign' step"
+                "scenario.role-misplaced",
+                "'role' belongs to an 'assign', 'unassign' or 'replace' step",
+            )
+        handover = {"role": self.role, "successor": self.successor, "reason": self.reason}
+        if self.command == "replace":
+            missing = [key for key, value in handover.items() if value is None]
+            if missing:
+                raise _Invalid(
+                    "scenario.replace-needs",
+                    "a 'replace' step needs 'role', 'successor' and 'reason'; "
+                    f"missing {', '.join(missing)}",
+                    missing=", ".join(missing),
+                )
+        elif self.successor is not None or self.reason is not None:
+            raise _Invalid(
+                "scenario.handover-misplaced",
+                "'successor' and 'reason' belong to a 'replace' step",
             )
         if self.data is not None and self.command not in ("act", "submit"):
             raise _Invalid("scenario.data-misplaced", "'data' belongs to an 'act' or 'submit' step")

@@ -25,6 +25,7 @@ from kwflow.engine import (
     CheckDeadlines,
     Dismiss,
     OpenCase,
+    Replace,
     Submit,
     Unassign,
 )
@@ -228,6 +229,12 @@ def reference_problems(loaded: LoadedScenario, process: Process) -> list[Problem
             unknown((*path, "act"), "action", str(target), actions)
         elif command == "submit" and target not in artifacts:
             unknown((*path, "submit"), "artifact", str(target), artifacts)
+        elif command == "replace":
+            for key, name in (("replace", target), ("successor", step.successor)):
+                if name not in people:
+                    _unknown_person(problems, loaded, (*path, key), str(name))
+            if step.role not in roles:
+                unknown((*path, "role"), "role", str(step.role), roles)
         elif command in ("assign", "unassign"):
             assert target is not None
             if target not in people:
@@ -492,6 +499,15 @@ def step_command(step: Step, case_id: str, scenario: Scenario, zone: ZoneInfo) -
             role = step.role or scenario.people[target].roles[0]
             kind = Assign if step.command == "assign" else Unassign
             return kind(case_id=case_id, person=target, role=role, by=who)
+        case "replace":
+            return Replace(
+                case_id=case_id,
+                role=step.role or "",
+                person=target,
+                successor=step.successor or "",
+                by=who,
+                reason=step.reason or "",
+            )
         case "call_in":
             return CallIn(case_id=case_id, role=target, by=who)
         case "dismiss":

@@ -287,6 +287,7 @@ class CheckContext:
             # Naming a role as exclusive does not make it part of the process.
             add("role", role.exclusive_with, (*here, "exclusive_with"), uses=False)
             add("role", role.assigned_by, (*here, "assigned_by"))
+            add("role", role.replaced_by, (*here, "replaced_by"))
         for i, artifact in enumerate(p.artifacts):
             here = ("artifacts", i)
             add("role", artifact.write, (*here, "write"))
@@ -1263,6 +1264,35 @@ def check_roles_assignable(context: CheckContext) -> Iterator[Problem]:
             code="role-unassignable" + ("" if role.assigned_by else ".no-assigner"),
             params={"role": role.id, "opener": context.process.opener},
         )
+
+
+@_rule(
+    "replacer-never-present",
+    "warning",
+    "a role that may hand another over is present somewhere the case is still open",
+)
+def check_replacers_present(context: CheckContext) -> Iterator[Problem]:
+    """Handing a role over takes a present holder of a role in its ``replaced_by``
+    (as assigning does); a replacer present in no open phase never can."""
+    open_leaves = [
+        leaf
+        for info in context.process.all_phases()
+        if not info.phase.phases and not context.is_terminal(leaf := info.phase.id)
+    ]
+    somewhere = frozenset().union(*(context.may_be_present_in(leaf) for leaf in open_leaves))
+    for i, role in enumerate(context.process.roles):
+        for j, replacer in enumerate(role.replaced_by):
+            if replacer not in context.roles or replacer in somewhere:
+                continue
+            yield context.problem(
+                "replacer-never-present",
+                ("roles", i, "replaced_by", j),
+                f"the role {replacer!r} may hand {role.id!r} over, but it is present "
+                "in no phase where the case is still open",
+                hint="list in 'replaced_by' a role present while the case runs, "
+                f"or make {replacer!r} present in a phase",
+                params={"role": role.id, "replacer": replacer},
+            )
 
 
 @_rule("missing-translation", "warning", "every label has both cs and en")

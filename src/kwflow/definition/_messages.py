@@ -583,6 +583,12 @@ PROBLEM_TEMPLATES: Mapping[str, ProblemTemplate] = {
         expected="jedna z rolí {roles} přítomná nebo na zavolání",
         found="přítomni: {present:or:nikdo}",
     ),
+    "replacer-never-present": ProblemTemplate(
+        "role {replacer!r} smí předat roli {role!r}, není ale přítomna v žádné fázi, "
+        "kdy případ ještě běží",
+        hint="v 'replaced_by' uveďte roli přítomnou v průběhu případu, "
+        "nebo roli {replacer!r} v některé fázi uveďte mezi přítomnými",
+    ),
     "opener-not-present": ProblemTemplate(
         "role {opener!r}, která zakládá případ, není přítomna v počáteční fázi {phase!r}",
         expected="{opener!r} mezi rolemi přítomnými ve fázi {phase!r}",

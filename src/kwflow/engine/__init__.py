@@ -16,6 +16,7 @@ from ._clock import Clock, SimulatedClock, SystemClock
 from ._commands import (
     COMMAND_TYPES,
     ID_MAX_LENGTH,
+    REASON_MAX_LENGTH,
     Act,
     Assign,
     CallIn,
@@ -24,6 +25,7 @@ from ._commands import (
     Command,
     Dismiss,
     OpenCase,
+    Replace,
     Submit,
     Unassign,
 )
@@ -84,6 +86,7 @@ __all__ = [
     "COMMAND_TYPES",
     "FIELD_TYPE_TABLES",
     "ID_MAX_LENGTH",
+    "REASON_MAX_LENGTH",
     "SHIPPED_GUARDS",
     "SYSTEM_ACTOR",
     "VIEW_SCHEMAS",
@@ -125,6 +128,7 @@ __all__ = [
     "ProcessRef",
     "Reason",
     "ReasonCode",
+    "Replace",
     "RoleHoldersJSON",
     "SimulatedClock",
     "Submit",

@@ -34,6 +34,7 @@ __all__ = [
     "COMMAND_TYPES",
     "IDEMPOTENCY_KEY_MAX_LENGTH",
     "ID_MAX_LENGTH",
+    "REASON_MAX_LENGTH",
     "Act",
     "Assign",
     "CallIn",
@@ -42,6 +43,7 @@ __all__ = [
     "Command",
     "Dismiss",
     "OpenCase",
+    "Replace",
     "Submit",
     "Unassign",
 ]
@@ -157,6 +159,44 @@ class Unassign:
     idempotency_key: str | None = attrs.field(default=None, validator=_idempotency_key)
 
 
+REASON_MAX_LENGTH = 500
+"""The most characters the reason of a handover (`Replace`) may have."""
+
+
+def _reason(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A reason is text a person wrote: not blank, at most `REASON_MAX_LENGTH` characters.
+
+    It is stored in the case's history for good and read by whoever takes
+    the case over, so an empty one records nothing and a huge one is no reason.
+    """
+    del instance
+    if not isinstance(value, str):
+        raise WrongType(attribute.name, "str", type(value).__name__)
+    if not value.strip():
+        raise InvalidValue(attribute.name, "non-blank", repr(value))
+    if len(value) > REASON_MAX_LENGTH:
+        raise InvalidValue(attribute.name, "reason-length", str(len(value)))
+
+
+@attrs.frozen(kw_only=True)
+class Replace:
+    """``by`` hands ``role`` over from ``person`` to ``successor`` in one step, for ``reason``.
+
+    ``by`` holds a role in the role's ``replaced_by``; the role is never
+    empty on the way, so a required role (the referrer, the convener) can
+    change hands when a worker leaves.
+    """
+
+    case_id: str = attrs.field(validator=_id)
+    role: str = attrs.field(validator=_id)
+    person: str = attrs.field(validator=_person)
+    successor: str = attrs.field(validator=_person)
+    by: str = attrs.field(validator=_person)
+    reason: str = attrs.field(validator=_reason)
+    expected_version: int | None = attrs.field(default=None, validator=_version)
+    idempotency_key: str | None = attrs.field(default=None, validator=_idempotency_key)
+
+
 @attrs.frozen(kw_only=True)
 class Submit:
     """``by`` submits a new version of ``artifact`` with the fields ``data``."""
@@ -216,7 +256,7 @@ class CheckDeadlines:
     idempotency_key: str | None = attrs.field(default=None, validator=_idempotency_key)
 
 
-CaseCommand = Assign | Unassign | Submit | Act | CallIn | Dismiss | CheckDeadlines
+CaseCommand = Assign | Unassign | Replace | Submit | Act | CallIn | Dismiss | CheckDeadlines
 """A command on a case that exists."""
 
 Command = OpenCase | CaseCommand

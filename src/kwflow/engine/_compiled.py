@@ -160,6 +160,9 @@ class CompiledProcess:
         self.assigners: dict[str, frozenset[str]] = {
             role.id: frozenset(role.assigned_by) for role in process.roles
         }
+        self.replacers: dict[str, frozenset[str]] = {
+            role.id: frozenset(role.replaced_by) for role in process.roles
+        }
         self.artifacts: dict[str, ArtifactSchema] = {
             artifact.id: compile_artifact(artifact, process.id) for artifact in process.artifacts
         }

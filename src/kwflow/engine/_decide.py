@@ -10,6 +10,8 @@ Payloads (all JSON; times are UTC ISO-8601 text):
 
 - ``case_opened``: ``{"process": {"id", "version", "hash"}, "phase": [path], "role": opener role}``
 - ``role_assigned`` / ``role_unassigned``: ``{"person", "role"}``
+- ``role_replaced``: ``{"person", "role", "successor", "reason"}``: the role
+  moves from ``person`` to ``successor`` in one step
 - ``artifact_submitted``: ``{"artifact", "version", "data", "deadlines"?}``
 - ``action_taken``: ``{"action", "phase"?: [path entered], "outcome"?,
   "records"?: {"artifact", "version", "data"}, "deadlines"?}``; without
@@ -45,7 +47,16 @@ from ._authorization import (
     present_roles,
     raise_refusal,
 )
-from ._commands import Act, Assign, CallIn, CheckDeadlines, Dismiss, Submit, Unassign
+from ._commands import (
+    Act,
+    Assign,
+    CallIn,
+    CheckDeadlines,
+    Dismiss,
+    Replace,
+    Submit,
+    Unassign,
+)
 from ._deadlines import breaches_due, deadline_changes
 from ._machine import MoveRefused
 
@@ -70,6 +81,7 @@ __all__ = [
     "decide_call_in",
     "decide_dismiss",
     "decide_open",
+    "decide_replace",
     "decide_submit",
     "decide_unassign",
 ]
@@ -83,6 +95,7 @@ Draft = tuple[str, str, "Mapping[str, Any]"]
 _OPENED = EventType.CASE_OPENED.value
 _ASSIGNED = EventType.ROLE_ASSIGNED.value
 _UNASSIGNED = EventType.ROLE_UNASSIGNED.value
+_REPLACED = EventType.ROLE_REPLACED.value
 _SUBMITTED = EventType.ARTIFACT_SUBMITTED.value
 _ACTED = EventType.ACTION_TAKEN.value
 _CALLED_IN = EventType.CALLED_IN.value
@@ -185,17 +198,9 @@ def decide_assign(
                 params={"max": str(maximum), "holders": _names(holders)},
             )
         )
-    clashing = [other for other in held if other in compiled.exclusive[role]]
-    if clashing:
-        reasons.append(
-            Reason(
-                ReasonCode.EXCLUSIVE_ROLES,
-                f"{person!r} holds {listing(clashing)}, "
-                f"which may not be held together with {role!r}",
-                role=role,
-                params={"person": person, "roles": _names(clashing)},
-            )
-        )
+    clash = _exclusive_reason(compiled, case, person, role)
+    if clash is not None:
+        reasons.append(clash)
     if reasons:
         raise ActionNotAllowed(command, reasons, command="assign", facts=facts)
     return [(_ASSIGNED, by, {"person": person, "role": role})]
@@ -237,6 +242,82 @@ def decide_unassign(
         )
         raise ActionNotAllowed(command, [reason], command="unassign", facts=facts)
     return [(_UNASSIGNED, by, {"person": person, "role": role})]
+
+
+def _exclusive_reason(
+    compiled: CompiledProcess, case: Case, person: str, role: str
+) -> Reason | None:
+    """Why ``person`` may not take ``role`` beside the roles they hold, or ``None``."""
+    held = case.participants.get(person, ())
+    clashing = [other for other in held if other in compiled.exclusive[role]]
+    if not clashing:
+        return None
+    return Reason(
+        ReasonCode.EXCLUSIVE_ROLES,
+        f"{person!r} holds {listing(clashing)}, which may not be held together with {role!r}",
+        role=role,
+        params={"person": person, "roles": _names(clashing)},
+    )
+
+
+def decide_replace(
+    compiled: CompiledProcess,
+    case: Case,
+    command: Replace,
+) -> list[Draft]:
+    """Hand ``role`` over from ``person`` to ``successor`` in one step.
+
+    ``by`` holds a role of the role's ``replaced_by`` and is present, as for
+    assigning; the role's count never changes, so its ``min`` and ``max``
+    hold throughout; the successor must be free of roles exclusive with it.
+    """
+    person, role, successor, by = command.person, command.role, command.successor, command.by
+    text = f"replace {person!r} as {role} by {successor!r}"
+    facts = {"person": person, "role": role, "successor": successor}
+    _role(compiled, role)
+    _refuse_if_closed(case, text, kind="replace", facts=facts)
+    replacers = compiled.replacers[role]
+    if not replacers:
+        reason = Reason(
+            ReasonCode.NOT_REPLACEABLE,
+            f"the process does not let anyone hand the role {role!r} over "
+            "(it has no 'replaced_by')",
+            role=role,
+        )
+        raise ActionNotAllowed(text, [reason], command="replace", facts=facts)
+    leaf = compiled.leaves[case.phase.id]
+    denied = permission_reason(leaf, case, by, replacers)
+    if denied is not None:
+        raise_refusal(
+            text, f"hand over the role {role!r}", by, [denied], kind="replace", facts=facts
+        )
+    holders = case.roles.get(role, ())
+    reasons: list[Reason] = []
+    if person not in holders:
+        reasons.append(
+            Reason(
+                ReasonCode.NOT_HOLDING,
+                f"{person!r} does not hold the role {role!r}",
+                role=role,
+                params={"person": person},
+            )
+        )
+    if successor in holders:
+        reasons.append(
+            Reason(
+                ReasonCode.ALREADY_HOLDS,
+                f"{successor!r} already holds the role {role!r}",
+                role=role,
+                params={"person": successor},
+            )
+        )
+    clash = _exclusive_reason(compiled, case, successor, role)
+    if clash is not None:
+        reasons.append(clash)
+    if reasons:
+        raise ActionNotAllowed(text, reasons, command="replace", facts=facts)
+    payload = {"person": person, "role": role, "successor": successor, "reason": command.reason}
+    return [(_REPLACED, by, payload)]
 
 
 def decide_submit(
@@ -505,6 +586,8 @@ def decide(
             return decide_assign(compiled, case, command.person, command.role, by=command.by)
         case Unassign():
             return decide_unassign(compiled, case, command.person, command.role, by=command.by)
+        case Replace():
+            return decide_replace(compiled, case, command)
         case CallIn():
             return decide_call_in(compiled, case, command.role, by=command.by)
         case Dismiss():

@@ -68,6 +68,7 @@ from ._commands import (
     CheckDeadlines,
     Dismiss,
     OpenCase,
+    Replace,
     Submit,
     Unassign,
 )
@@ -300,6 +301,34 @@ class Engine:
                 person=person,
                 role=role,
                 by=by,
+                expected_version=expected_version,
+                idempotency_key=idempotency_key,
+            ),
+            retries=retries,
+        )
+
+    def replace(
+        self,
+        case_id: str,
+        role: str,
+        person: str,
+        successor: str,
+        *,
+        by: str,
+        reason: str,
+        expected_version: int | None = None,
+        retries: int = 0,
+        idempotency_key: str | None = None,
+    ) -> Case:
+        """Hand ``role`` over from ``person`` to ``successor``, for ``reason``; see `Replace`."""
+        return self.execute(
+            Replace(
+                case_id=case_id,
+                role=role,
+                person=person,
+                successor=successor,
+                by=by,
+                reason=reason,
                 expected_version=expected_version,
                 idempotency_key=idempotency_key,
             ),

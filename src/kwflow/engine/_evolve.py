@@ -198,6 +198,19 @@ class _Draft:
         else:
             roles.pop(role, None)
 
+    def replaced(self, event: Event, payload: Mapping[str, Any]) -> None:  # noqa: ARG002
+        # One step, in place: the successor takes the predecessor's seat in
+        # the role's list, so the role is never empty and its count never moves.
+        person, role, successor = payload["person"], payload["role"], payload["successor"]
+        participants, roles = self._participants()
+        held = tuple(r for r in participants.get(person, ()) if r != role)
+        if held:
+            participants[person] = held
+        else:
+            participants.pop(person, None)
+        participants[successor] = (*participants.get(successor, ()), role)
+        roles[role] = tuple(successor if p == person else p for p in roles.get(role, ()))
+
     def submitted(self, event: Event, payload: Mapping[str, Any]) -> None:
         self._add_version(event, payload)
         changes = payload.get("deadlines")
@@ -332,6 +345,7 @@ _HANDLERS: dict[str, Callable[[_Draft, Event, Mapping[str, Any]], None]] = {
     EventType.CASE_OPENED.value: _Draft.opened,
     EventType.ROLE_ASSIGNED.value: _Draft.assigned,
     EventType.ROLE_UNASSIGNED.value: _Draft.unassigned,
+    EventType.ROLE_REPLACED.value: _Draft.replaced,
     EventType.ARTIFACT_SUBMITTED.value: _Draft.submitted,
     EventType.ACTION_TAKEN.value: _Draft.acted,
     EventType.CALLED_IN.value: _Draft.called,

@@ -31,6 +31,7 @@ class EventType(StrEnum):
     CASE_OPENED = "case_opened"
     ROLE_ASSIGNED = "role_assigned"
     ROLE_UNASSIGNED = "role_unassigned"
+    ROLE_REPLACED = "role_replaced"
     ARTIFACT_SUBMITTED = "artifact_submitted"
     ACTION_TAKEN = "action_taken"
     CALLED_IN = "called_in"

@@ -17,6 +17,7 @@ import attrs
 from hypothesis import strategies as st
 
 from kwflow.engine import (
+    REASON_MAX_LENGTH,
     Act,
     Assign,
     CallIn,
@@ -24,6 +25,7 @@ from kwflow.engine import (
     Command,
     Dismiss,
     OpenCase,
+    Replace,
     Submit,
     Unassign,
 )
@@ -69,6 +71,10 @@ _JUMPS = (
 )
 
 
+_REASONS = st.sampled_from(("Odchod na mateřskou", "změna úvazku", "x" * REASON_MAX_LENGTH))
+"""Reasons of a handover: valid ones only, as a record with a bad one cannot be built."""
+
+
 def _names(known: list[str]) -> st.SearchStrategy[str]:
     if not known:
         return st.just(UNKNOWN)
@@ -94,6 +100,7 @@ def _command(draw: st.DrawFn, process: Process, case_id: str, who: st.SearchStra
                 "open",
                 "assign",
                 "unassign",
+                "replace",
                 "submit",
                 "act",
                 "call_in",
@@ -109,6 +116,15 @@ def _command(draw: st.DrawFn, process: Process, case_id: str, who: st.SearchStra
     if kind in ("assign", "unassign"):
         kind_of = Assign if kind == "assign" else Unassign
         return kind_of(case_id=case_id, person=draw(who), role=draw(roles), by=draw(who))
+    if kind == "replace":
+        return Replace(
+            case_id=case_id,
+            role=draw(roles),
+            person=draw(who),
+            successor=draw(who),
+            by=draw(who),
+            reason=draw(_REASONS),
+        )
     if kind == "submit":
         artifact = draw(_names([a.id for a in process.artifacts]))
         values = draw(_data(process, artifact))

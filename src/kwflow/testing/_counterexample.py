@@ -19,7 +19,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from kwflow.engine import Act, Assign, CallIn, Dismiss, OpenCase, Submit, Unassign
+from kwflow.engine import Act, Assign, CallIn, Dismiss, OpenCase, Replace, Submit, Unassign
 from kwflow.i18n import LANGUAGES, Catalogue, render, say
 
 from ._conditions import artifact_classes, concrete, process_conditions
@@ -86,6 +86,8 @@ _STEP_CS: dict[str, str] = {
     "assign": "{actor} přidělí roli {target}",
     "assign_holder": "{actor} přidělí roli {target} držiteli role {holder}",
     "unassign": "{actor} odebere roli {target}",
+    "replace": "{actor} předá roli {target}",
+    "replace_holder": "{actor} předá roli {target} držiteli role {holder}",
     "submit": "{actor} odevzdá {target}{version}",
     "act": "{actor} provede {target}",
     "act_recording": "{actor} provede {target} se záznamem{version}",
@@ -197,6 +199,22 @@ class _Translation:
             person = cast.leaving(step.target)
             cast.unassign(person, step.target)
             return Unassign(case_id=case_id, person=person, role=step.target, by=by)
+        if step.kind == "replace":
+            person = cast.leaving(step.target)
+            if step.holder:
+                successor = cast.holder(step.holder, without=step.target)
+            else:
+                successor = cast.new_person(step.target)
+            cast.unassign(person, step.target)
+            cast.assign(successor, step.target)
+            return Replace(
+                case_id=case_id,
+                role=step.target,
+                person=person,
+                successor=successor,
+                by=by,
+                reason="předání role",
+            )
         if step.kind == "submit":
             data = self._data(step.target, step.version)
             return Submit(case_id=case_id, artifact=step.target, data=data, by=by)
@@ -333,8 +351,8 @@ def step_words(step: Step) -> dict[str, str]:
     if step.also:
         actor = render(_STEP_CS["also"], {"role": step.role, "also": step.also})
     key = step.kind
-    if step.kind == "assign" and step.holder:
-        key = "assign_holder"
+    if step.kind in ("assign", "replace") and step.holder:
+        key = f"{step.kind}_holder"
     elif step.kind == "act" and step.version:
         key = "act_recording"
     version = f" [{step.version}]" if step.version else ""

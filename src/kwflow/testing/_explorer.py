@@ -22,11 +22,13 @@ only matter before a meeting, once the meeting has started; a role that
 never acts again), and versions of a document that every reachable action
 judges alike are one class.
 
-Steps are the commands people give: assign or unassign a role, submit an
-artifact, take an action, call in or dismiss an on-call role; each is taken
+Steps are the commands people give: assign, unassign or hand over (replace)
+a role, submit an artifact, take an action, call in or dismiss an on-call role; each is taken
 *by* a role whose holder is present, under the rules of
 ``docs/concepts.md``. Named guards are assumed able to pass (a guard that
-refuses is the same as not taking the action). People hold one role each,
+refuses is the same as not taking the action). A handover keeps every role's
+count, so it changes no state, except when it gives the role to someone who
+holds another role (or takes it from them), as below. People hold one role each,
 except that the explorer also tries giving one person two roles when a
 ``role_never_acts_in`` invariant could be broken that way (the person is
 present through the other role); at most one such person per case.
@@ -285,6 +287,10 @@ class _Model:
                         reads |= self._needed_roles(artifact.id)
             for role in process.roles:
                 reads |= {self.role_index[r] for r in role.assigned_by if r in able}
+                replacers = {self.role_index[r] for r in role.replaced_by if r in able}
+                if replacers:
+                    # A handover needs someone to hand over from.
+                    reads |= replacers | {self.role_index[role.id]}
             if shape.on_call(leaf):
                 reads |= {self.role_index[r] for r in able}
         for invariant in process.invariants:
@@ -571,6 +577,40 @@ class _Model:
                             holder=holder,
                         )
                     )
+        for role in process.roles:
+            target = self.role_index[role.id]
+            for by in role.replaced_by:
+                who = actor(by)
+                if who is None:
+                    continue
+                # A handover keeps the role's count: the state stays as it is,
+                # but the step is still someone acting in this leaf.
+                templates.append(
+                    _Template(
+                        kind="replace",
+                        role=who[0],
+                        present=who[1],
+                        step=Step("replace", by, role.id, leaf),
+                        target=target,
+                    )
+                )
+                # Handing it to someone who holds another role makes one
+                # person hold both, as a shared assignment does.
+                for pair_index, pair in enumerate(self.pairs):
+                    if target not in pair or not self.pair_live[leaf_id][pair_index]:
+                        continue
+                    holder = pair[1] if pair[0] == target else pair[0]
+                    templates.append(
+                        _Template(
+                            kind="replace",
+                            role=who[0],
+                            present=who[1],
+                            step=Step("replace", by, role.id, leaf, holder=self.roles[holder]),
+                            target=target,
+                            pair=pair_index,
+                            holder=holder,
+                        )
+                    )
         for role_id in sorted(on_call):
             if role_id not in self.role_index:
                 continue
@@ -714,6 +754,20 @@ class _Model:
                     if not k and shared >= 0 and target in self.pairs[shared]:
                         new_shared = -1
                     next_state = (leaf, new_counts, arts, new_called, once, new_shared, memory)
+                    yield next_state, base, (), None, actor_roles, None, t.watched
+            elif kind == "replace":
+                if not counts[t.target]:
+                    continue
+                new_shared = shared
+                if t.pair >= 0:
+                    if shared >= 0 or not counts[t.holder]:
+                        continue
+                    new_shared = t.pair
+                next_state = (leaf, counts, arts, called, once, new_shared, memory)
+                yield next_state, base, (), None, actor_roles, None, t.watched
+                if t.pair < 0 and shared >= 0 and t.target in self.pairs[shared]:
+                    # The person holding both hands this one over: nobody shares any more.
+                    next_state = (leaf, counts, arts, called, once, -1, memory)
                     yield next_state, base, (), None, actor_roles, None, t.watched
             elif kind == "call_in":
                 bit = 1 << t.target

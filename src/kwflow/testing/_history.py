@@ -31,6 +31,7 @@ KINDS = {
     EventType.CASE_OPENED.value: "open",
     EventType.ROLE_ASSIGNED.value: "assign",
     EventType.ROLE_UNASSIGNED.value: "unassign",
+    EventType.ROLE_REPLACED.value: "replace",
     EventType.ARTIFACT_SUBMITTED.value: "submit",
     EventType.ACTION_TAKEN.value: "act",
     EventType.CALLED_IN.value: "call_in",

@@ -12,7 +12,7 @@ Meaning of each kind (``docs/testing.md`` has the same list):
 - ``action_only_after``: every time ``action`` is taken, ``after`` has been
   taken before, earlier in the case.
 - ``role_never_acts_in``: nobody who holds ``role`` takes any step (action,
-  submission, assignment, calling in or dismissing) while the case is in
+  submission, assignment, handover, calling in or dismissing) while the case is in
   ``phase`` or a phase inside it, whichever of their roles they act in;
   taking one of ``except_actions`` is allowed.
 - ``artifact_present_on_entry``: whenever a step enters ``phase`` (opening
@@ -42,7 +42,17 @@ if TYPE_CHECKING:
 
 __all__ = ["STEP_KINDS", "InvariantMonitor", "Observation"]
 
-STEP_KINDS = ("open", "assign", "unassign", "submit", "act", "call_in", "dismiss", "breach")
+STEP_KINDS = (
+    "open",
+    "assign",
+    "unassign",
+    "replace",
+    "submit",
+    "act",
+    "call_in",
+    "dismiss",
+    "breach",
+)
 """Every kind of step; all but ``breach`` (time passing) are taken by a person."""
 
 

@@ -48,6 +48,10 @@ _STEP: Catalogue = {
     "open": {"en": "{actor} opens the case", "cs": "{actor} otevře případ"},
     "assign": {"en": "{actor} assigns {target}{whom}", "cs": "{actor} přidělí roli {target}{whom}"},
     "unassign": {"en": "{actor} unassigns a {target}", "cs": "{actor} odebere roli {target}"},
+    "replace": {
+        "en": "{actor} hands a {target} over{whom}",
+        "cs": "{actor} předá roli {target}{whom}",
+    },
     "submit": {"en": "{actor} submits {target}{version}", "cs": "{actor} uloží {target}{version}"},
     "act": {
         "en": "{actor} takes {target}{recording}{to}",
@@ -151,7 +155,7 @@ def _bound_text(bound: str, lang: Language) -> str:
 class Step:
     """One step of an explored trace, taken in ``phase`` by a holder of ``role``.
 
-    ``kind`` is one of ``open``, ``assign``, ``unassign``, ``submit``,
+    ``kind`` is one of ``open``, ``assign``, ``unassign``, ``replace``, ``submit``,
     ``act``, ``call_in``, ``dismiss``. ``target`` is the role, artifact or
     action the step is about; ``to`` the leaf an action leads to; ``version``
     which conditions the submitted (or recorded) version meets; ``holder``

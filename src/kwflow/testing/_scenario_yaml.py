@@ -13,7 +13,17 @@ from typing import Any
 
 import yaml
 
-from kwflow.engine import Act, Assign, CallIn, CheckDeadlines, Command, Dismiss, Submit, Unassign
+from kwflow.engine import (
+    Act,
+    Assign,
+    CallIn,
+    CheckDeadlines,
+    Command,
+    Dismiss,
+    Replace,
+    Submit,
+    Unassign,
+)
 
 __all__ = ["Inline", "dump_scenario", "scenario_step"]
 
@@ -60,6 +70,14 @@ def scenario_step(command: Command) -> dict[str, Any]:
     if isinstance(command, Assign | Unassign):
         key = "assign" if isinstance(command, Assign) else "unassign"
         return {"who": command.by, key: command.person, "role": command.role}
+    if isinstance(command, Replace):
+        return {
+            "who": command.by,
+            "replace": command.person,
+            "role": command.role,
+            "successor": command.successor,
+            "reason": command.reason,
+        }
     if isinstance(command, CallIn):
         return {"who": command.by, "call_in": command.role}
     if isinstance(command, Dismiss):

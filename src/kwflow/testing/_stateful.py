@@ -52,6 +52,7 @@ from kwflow.engine import (
     Dismiss,
     Engine,
     ReasonCode,
+    Replace,
     SimulatedClock,
     Submit,
     Unassign,
@@ -481,6 +482,29 @@ class ProcessMachine(RuleBasedStateMachine):
         self._send(Unassign(case_id=self.case_id, person=person, role=role, by=by))
 
     @rule(data=st.data())
+    def replace(self, data: st.DataObject) -> None:
+        """Someone (usually allowed to) hands a participant's role over to another person."""
+        case = self.case
+        held = [(person, role) for person, roles in case.participants.items() for role in roles]
+        if not held:
+            return
+        person, role = data.draw(st.sampled_from(sorted(held)))
+        definition = self.process.role(role)
+        assert definition is not None
+        successor = data.draw(people() | st.sampled_from(sorted(case.participants)))
+        replacers = self._people_acting(case, definition.replaced_by)
+        by = data.draw(st.sampled_from(replacers) if replacers else st.sampled_from([person]))
+        command = Replace(
+            case_id=self.case_id,
+            role=role,
+            person=person,
+            successor=successor,
+            by=by,
+            reason="předání v průběhu případu",
+        )
+        self._send(command)
+
+    @rule(data=st.data())
     def submit(self, data: st.DataObject) -> None:
         """A writer submits valid data: kept whenever they are present and the phase allows it."""
         if not self.process.artifacts:
@@ -754,6 +778,13 @@ class ProcessMachine(RuleBasedStateMachine):
             role = self.process.role(str(payload["role"]))
             assert role is not None
             allowed = frozenset(role.assigned_by)
+        elif kind == "replace":
+            role = self.process.role(str(payload["role"]))
+            assert role is not None
+            allowed = frozenset(role.replaced_by)
+            assert len(after.roles.get(role.id, ())) == len(before.roles.get(role.id, ())), (
+                f"handing {role.id} over changed how many people hold it"
+            )
         else:  # call_in, dismiss
             allowed = present | self.shape.on_call(leaf)
             if kind == "call_in":

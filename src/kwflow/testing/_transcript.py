@@ -102,7 +102,11 @@ class Transcript:
         steps: list[dict[str, Any]] = []
         for sent in kept:
             command = sent.command
-            for person in (getattr(command, "by", None), getattr(command, "person", None)):
+            for person in (
+                getattr(command, "by", None),
+                getattr(command, "person", None),
+                getattr(command, "successor", None),
+            ):
                 if person is not None:
                     people.setdefault(person, [])
             if isinstance(command, Assign) and command.role not in people[command.person]:
