@@ -451,6 +451,30 @@ class _Model:
             found.setdefault(key, _Version(value, needs, kind.description, (artifact_id, index)))
         return tuple(found.values())
 
+    def _shared(
+        self, leaf_id: int, kind: str, who: tuple[int, bool], by: str, role_id: str
+    ) -> Iterator[_Template]:
+        """``kind`` (assign or replace) of ``role_id`` to someone holding the other role of a pair.
+
+        One person then holds both roles of a pair that a ``role_never_acts_in``
+        invariant could be broken through (see `_relevant_pairs`).
+        """
+        target = self.role_index[role_id]
+        leaf = self.leaves[leaf_id]
+        for pair_index, pair in enumerate(self.pairs):
+            if target not in pair or not self.pair_live[leaf_id][pair_index]:
+                continue
+            holder = pair[1] if pair[0] == target else pair[0]
+            yield _Template(
+                kind=kind,
+                role=who[0],
+                present=who[1],
+                step=Step(kind, by, role_id, leaf, holder=self.roles[holder]),
+                target=target,
+                pair=pair_index,
+                holder=holder,
+            )
+
     def _templates(self, leaf_id: int) -> list[_Template]:
         if self.outcome[leaf_id] is not None:
             return []
@@ -562,21 +586,7 @@ class _Model:
                     )
                     for kind in kinds
                 )
-                for pair_index, pair in enumerate(self.pairs):
-                    if target not in pair or not self.pair_live[leaf_id][pair_index]:
-                        continue
-                    holder = pair[1] if pair[0] == target else pair[0]
-                    templates.append(
-                        _Template(
-                            kind="assign",
-                            role=who[0],
-                            present=who[1],
-                            step=Step("assign", by, role.id, leaf, holder=self.roles[holder]),
-                            target=target,
-                            pair=pair_index,
-                            holder=holder,
-                        )
-                    )
+                templates.extend(self._shared(leaf_id, "assign", who, by, role.id))
         for role in process.roles:
             target = self.role_index[role.id]
             for by in role.replaced_by:
@@ -596,21 +606,7 @@ class _Model:
                 )
                 # Handing it to someone who holds another role makes one
                 # person hold both, as a shared assignment does.
-                for pair_index, pair in enumerate(self.pairs):
-                    if target not in pair or not self.pair_live[leaf_id][pair_index]:
-                        continue
-                    holder = pair[1] if pair[0] == target else pair[0]
-                    templates.append(
-                        _Template(
-                            kind="replace",
-                            role=who[0],
-                            present=who[1],
-                            step=Step("replace", by, role.id, leaf, holder=self.roles[holder]),
-                            target=target,
-                            pair=pair_index,
-                            holder=holder,
-                        )
-                    )
+                templates.extend(self._shared(leaf_id, "replace", who, by, role.id))
         for role_id in sorted(on_call):
             if role_id not in self.role_index:
                 continue
