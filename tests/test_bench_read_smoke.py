@@ -9,20 +9,12 @@ judged target.
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import io
 import re
-import sys
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
 
-if TYPE_CHECKING:
-    from types import ModuleType
-
-ROOT = Path(__file__).resolve().parents[1]
-SCRIPT = ROOT / "benchmarks" / "bench_read.py"
+from tests.support.benchmarks import load_benchmark
 
 ROWS = [
     "setup: 2,000 cases x",
@@ -33,20 +25,9 @@ ROWS = [
 ]
 
 
-def _load(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_read", SCRIPT)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    # attrs looks the module up in sys.modules while the class is made.
-    monkeypatch.setitem(sys.modules, spec.name, module)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.slow
 def test_quick_read_benchmark_reports_every_row(monkeypatch: pytest.MonkeyPatch) -> None:
-    bench = _load(monkeypatch)
+    bench = load_benchmark("bench_read", monkeypatch)
     before = bench.PERFORMANCE_MD.read_text(encoding="utf-8")
     out = io.StringIO()
     with contextlib.redirect_stdout(out):

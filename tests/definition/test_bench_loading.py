@@ -3,25 +3,17 @@
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import io
-import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
+
+from tests.support.benchmarks import load_benchmark
 
 if TYPE_CHECKING:
     import pytest
 
-SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_loading.py"
-
 
 def test_quick_loading_benchmark_reports_both_shapes(monkeypatch: pytest.MonkeyPatch) -> None:
-    spec = importlib.util.spec_from_file_location("bench_loading", SCRIPT)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, spec.name, module)
-    spec.loader.exec_module(module)
+    module = load_benchmark("bench_loading", monkeypatch)
     before = module.PERFORMANCE_MD.read_text(encoding="utf-8")
     out = io.StringIO()
     with contextlib.redirect_stdout(out):

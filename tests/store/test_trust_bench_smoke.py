@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import io
+from typing import TYPE_CHECKING
 
-from tests.support.paths import ROOT
+from tests.support.benchmarks import load_benchmark
 
-SCRIPT = ROOT / "benchmarks" / "bench_trust.py"
+if TYPE_CHECKING:
+    import pytest
+
 ROWS = [
     "command, keys=None",
     "command, with keys",
@@ -20,12 +22,8 @@ ROWS = [
 ]
 
 
-def test_bench_trust_quick_reports_every_measurement() -> None:
-    spec = importlib.util.spec_from_file_location("bench_trust", SCRIPT)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+def test_bench_trust_quick_reports_every_measurement(monkeypatch: pytest.MonkeyPatch) -> None:
+    module = load_benchmark("bench_trust", monkeypatch)
     out = io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
         assert module.main(["--quick", "--no-postgres", "--no-write"]) == 0
