@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 import kwflow
 from kwflow.exceptions import CaseNotFound, SchemaTooNew, TamperedHistory
 from kwflow.store import SqliteStore
+from kwflow.store._codec import EVENT_COLUMNS
 from tests.support.store import chain, snapshot_of
 from tests.support.trust import signing_pair
 
@@ -31,17 +32,7 @@ if TYPE_CHECKING:
 
 WRITTEN = {"c-1": tuple(chain("c-1", 6)), "c-2": tuple(chain("c-2", 3))}
 COLUMNS = {
-    "events": [
-        "case_id",
-        "sequence",
-        "type",
-        "at",
-        "actor",
-        "payload",
-        "prev_hash",
-        "hash",
-        "schema_version",
-    ],
+    "events": list(EVENT_COLUMNS),
     "cases": ["case_id", "version", "last_hash", "mac"],
     "snapshots": ["case_id", "version", "last_hash", "state", "checksum", "mac"],
 }

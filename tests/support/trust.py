@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from kwflow.history import GENESIS_HASH, Event, canonical_json, new_event, new_signing_key
+from kwflow.store._codec import event_to_row
 from tests.support.store_engine import OPENER, engine_on, submit_marked
 
 if TYPE_CHECKING:
@@ -38,21 +39,6 @@ def conference(store: CaseStore, *, snapshot_every: int = 50) -> kwflow.Engine:
             version = engine.get(case_id).version
         assert version == length
     return engine
-
-
-def event_row(event: Event) -> tuple[Any, ...]:
-    """The columns of ``event`` as the stores write them (``events`` table order)."""
-    return (
-        event.case_id,
-        event.sequence,
-        event.type,
-        event.at.isoformat(),
-        event.actor,
-        canonical_json(dict(event.payload)),
-        event.prev_hash,
-        event.hash,
-        event.schema_version,
-    )
 
 
 def rechain(events: list[Event], start_hash: str = GENESIS_HASH) -> list[Event]:
@@ -81,7 +67,7 @@ def write_history(backend: Backend, case_id: str, events: list[Event]) -> None:
         backend.sql(
             "INSERT INTO events (case_id, sequence, type, at, actor, payload, prev_hash, hash, "
             "schema_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            event_row(event),
+            event_to_row(event),
         )
     backend.sql(
         "UPDATE cases SET version = ?, last_hash = ? WHERE case_id = ?",
