@@ -441,17 +441,9 @@ class SqlStore(ABC):
             head_version=head_version,
             head_hash=head_hash,
         ):
-            if start > 1:
-                rows = tx.all(q.events_from, (case_id, 1))
-            events = [event_from_row(case_id, 1 + i, row) for i, row in enumerate(rows)]
-            verify_tail(
-                case_id,
-                events,
-                start_sequence=1,
-                prev_hash=GENESIS_HASH,
-                head_version=head_version,
-                head_hash=head_hash,
-            )
+            # Something is off: read the whole history as events, which names
+            # the first bad one.
+            self._verify_stored_fully(tx, case_id, head_version, head_hash)
 
     def _record_key(self, tx: Tx, record: IdempotencyRecord) -> None:
         tx.run(
