@@ -65,7 +65,7 @@ def test_open_case_gives_the_opener_role(rules: Engine, clock: SimulatedClock) -
 def test_open_case_with_an_id_and_a_version(rules: Engine) -> None:
     case = rules.open_case("rules", by=LEAD, case_id="mine", version=1)
     assert case.id == "mine"
-    history = rules.history("mine")
+    history = rules.history_unfiltered("mine")
     assert [e.type for e in history] == ["case_opened"]
     assert history[0].payload["process"]["hash"] == case.process.content_hash
 
@@ -91,8 +91,8 @@ def test_actor_must_be_a_person_id(rules: Engine, by: Any, error: type[Exception
 
 def test_unknown_case(rules: Engine) -> None:
     for call in (
-        lambda: rules.get("nope"),
-        lambda: rules.history("nope"),
+        lambda: rules.get_unfiltered("nope"),
+        lambda: rules.history_unfiltered("nope"),
         lambda: rules.act("nope", "begin", by=LEAD),
         lambda: rules.submit("nope", "intake", INTAKE, by=LEAD),
         lambda: rules.assign("nope", MEMBER, "member", by=LEAD),
@@ -442,7 +442,7 @@ def test_recording_action(rules: Engine, clock: SimulatedClock) -> None:
     assert decision.data == {"result": "yes"}
     assert decision.by == LEAD
     assert decision.sequence == case.version
-    event = rules.history("r1")[-1]
+    event = rules.history_unfiltered("r1")[-1]
     assert event.payload["records"]["artifact"] == "decision"
     assert event.payload["outcome"] == "done"
     check_case(rules, case)
@@ -540,7 +540,7 @@ def test_guards(clock: SimulatedClock) -> None:
     context = seen[-1]
     assert context.action == "begin"
     assert context.actor == LEAD
-    assert context.case == engine.get("r1")
+    assert context.case == engine.get_unfiltered("r1")
     assert context.process.id == "rules"
     assert context.now == clock.now()
     answers[0] = False
@@ -676,7 +676,7 @@ def test_white_space_is_not_content(blank: str) -> None:
 def test_without_a_cache(clock: SimulatedClock) -> None:
     engine = make_engine("rules", clock=clock, cache_size=0, guards={"ready": lambda c: True})
     case = rules_in_review(engine)
-    assert engine.get("r1") == case
+    assert engine.get_unfiltered("r1") == case
     check_case(engine, case)
 
 
@@ -685,7 +685,7 @@ def test_a_small_cache_forgets_the_oldest(clock: SimulatedClock) -> None:
     for index in range(4):
         engine.open_case("rules", by=LEAD, case_id=f"c{index}")
     assert list(engine._cache) == ["c2", "c3"]
-    assert engine.get("c0").id == "c0"
+    assert engine.get_unfiltered("c0").id == "c0"
 
 
 def test_the_guard_sees_the_recorded_data(clock: SimulatedClock) -> None:

@@ -342,8 +342,8 @@ def test_plain_moves_share_one_read_only_payload(rules: Engine) -> None:
     engine = rules
     rules_in_review(engine, "a")
     rules_in_review(engine, "b")
-    one = engine.history("a")
-    other = engine.history("b")
+    one = engine.history_unfiltered("a")
+    other = engine.history_unfiltered("b")
     assert [e.payload for e in one] == [e.payload for e in other]
     moves = [
         (x, y)
@@ -357,8 +357,8 @@ def test_plain_moves_share_one_read_only_payload(rules: Engine) -> None:
         if "phase" in x.payload:
             assert isinstance(x.payload["phase"], FrozenList)
     for case_id in ("a", "b"):
-        check_case(engine, engine.get(case_id))
-        history = engine.history(case_id)
+        check_case(engine, engine.get_unfiltered(case_id))
+        history = engine.history_unfiltered(case_id)
         read_back = [event_from_dict(json.loads(json.dumps(e.to_dict()))) for e in history]
         assert [canonical_json(e.to_dict()) for e in read_back] == [
             canonical_json(e.to_dict()) for e in history
@@ -387,7 +387,7 @@ def test_authorization_reasons_match_the_full_check(rules: Engine) -> None:
     engine = rules
     rules_in_review(engine)
     process = compiled(fixture_process("rules"))
-    case = engine.get("r1")
+    case = engine.get_unfiltered("r1")
     leaf = process.leaves[case.phase.id]
     for person in (LEAD, MEMBER, HELPER, GUEST, "stranger"):
         for option in engine.available_actions("r1", person):

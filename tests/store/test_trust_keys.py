@@ -74,7 +74,7 @@ def test_rotation_old_heads_snapshots_and_checkpoints_still_verify(
     rotated_store = sql_backend.open(keys=new)
     assert isinstance(rotated_store, SqliteStore | PostgresStore)
     rotated = engine_on(rotated_store, snapshot_every=10)
-    assert rotated.get(CASE).version == LENGTH  # old head, old snapshot
+    assert rotated.get_unfiltered(CASE).version == LENGTH  # old head, old snapshot
     assert rotated_store.rejected_snapshots == 0
     rotated.verify(CASE)
     rotated.verify_checkpoint(old_checkpoint, old_public)
@@ -96,7 +96,7 @@ def test_rotation_old_heads_snapshots_and_checkpoints_still_verify(
     # Dropping the old key from the ring is what makes old heads fail.
     only_new = KeyRing(keys={"2026": new.keys["2026"]}, current="2026")
     with pytest.raises(TamperedHistory) as info:
-        engine_on(sql_backend.open(keys=only_new)).get("fc-2")
+        engine_on(sql_backend.open(keys=only_new)).get_unfiltered("fc-2")
     assert "'2025'" in info.value.reason
 
 
@@ -174,7 +174,7 @@ def test_the_memory_store_authenticates_with_a_random_key() -> None:
 def test_a_warm_engine_on_memory_refuses_an_edited_event() -> None:
     store = MemoryStore()
     engine = conference(store)
-    engine.get(CASE)
+    engine.get_unfiltered(CASE)
     events = list(store._cases[CASE].events)
     import attrs
 

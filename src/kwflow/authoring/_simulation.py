@@ -546,7 +546,7 @@ class TimelineRecorder:
         refusal_expected: bool = False,
     ) -> TimelineEntry:
         """Add the entry of a step taken at ``at`` (refused: the engine's message)."""
-        case = self.engine.get(self.case_id)
+        case = self.engine.get_unfiltered(self.case_id)
         views = tuple(self._deadline_views())
         changed = tuple(view.id for view in views if self._shown.get(view.id) != view)
         self._shown = {view.id: view for view in views}

@@ -222,7 +222,7 @@ class Engine:
 
         A command with an ``idempotency_key`` is carried out once: sent again
         with the same key and content it returns the case as it stood right
-        after the original command (not as it stands now: `get` gives that)
+        after the original command (not as it stands now: `get_unfiltered` gives that)
         and stores nothing; with the same key and other content it raises
         `IdempotencyConflict` and stores nothing. Keys of commands on a case
         are unique within the case, keys of `OpenCase` among all openings.
@@ -437,15 +437,21 @@ class Engine:
 
     # ---------------------------------------------------------------- reading
 
-    def get(self, case_id: str) -> Case:
-        """The case as it stands; raises `CaseNotFound`."""
+    def get_unfiltered(self, case_id: str) -> Case:
+        """The whole case as it stands, every document included: a privileged call.
+
+        Nothing is left out and nothing is logged: this is the call for the
+        host's own logic (and for tests), never for showing a person their
+        case; `view` does that. Raises `CaseNotFound`.
+        """
         return self._current(case_id)[0]
 
-    def history(self, case_id: str) -> tuple[Event, ...]:
-        """Every event of the case, oldest first; raises `CaseNotFound`.
+    def history_unfiltered(self, case_id: str) -> tuple[Event, ...]:
+        """Every event of the case, oldest first, unredacted: a privileged call.
 
-        Unfiltered: the events hold the data of every artifact. Show people
-        `view` instead, which leaves out what they may not read.
+        The events hold the data of every document and are not logged as
+        read. Show people `history_for` instead, which redacts what they may
+        not read. Raises `CaseNotFound`.
         """
         events = self._store.events(case_id)
         if not events:
@@ -551,9 +557,12 @@ class Engine:
         """
         return tuple(self._run(CheckDeadlines(case_id=case_id), retries=2, now=now)[1])
 
-    def replay(self, case_id: str) -> Case:
-        """The case folded from its whole history, ignoring snapshots and caches."""
-        events = self.history(case_id)
+    def replay_unfiltered(self, case_id: str) -> Case:
+        """The whole case folded from its history, ignoring snapshots and caches.
+
+        A privileged call, like `get_unfiltered`: every document is in it.
+        """
+        events = self.history_unfiltered(case_id)
         process = self._compiled_for(case_id, _process_ref(events[0])).process
         return fold(process, events)
 
@@ -567,7 +576,7 @@ class Engine:
         row differs (``kwflow reindex`` rewrites it).
         """
         for _ in range(3):
-            events = self.history(case_id)
+            events = self.history_unfiltered(case_id)
             verify_history(events, case_id=case_id)
             process = self._compiled_for(case_id, _process_ref(events[0])).process
             snapshot = self._store.load(case_id).snapshot
@@ -603,7 +612,7 @@ class Engine:
         changed = 0
         for each in ids:
             while True:
-                events = self.history(each)
+                events = self.history_unfiltered(each)
                 process = self._compiled_for(each, _process_ref(events[0])).process
                 entry = index_entry(fold(process, events), events[-1].at)
                 if not index_fields_differing(self._store.index_entry(each), entry):

@@ -96,7 +96,7 @@ def invariant_violations(process: Process, events: Iterable[Event]) -> list[Inva
 
     The same reading the stateful test and the explorer use (see
     ``docs/testing.md``, "The declared invariants"); give it a stored history
-    (``engine.history(case_id)``) to audit a real case.
+    (``engine.history_unfiltered(case_id)``) to audit a real case.
     """
     shape = shape_of(process)
     monitor = InvariantMonitor(process)
