@@ -30,6 +30,7 @@ from ._models import (
     EnumField,
     EnumValue,
     FieldCondition,
+    FieldReaders,
     FieldRef,
     Guard,
     Label,
@@ -112,6 +113,7 @@ REFERENCE_SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("Process (the top level)", Process),
     ("Role", Role),
     ("Artifact", Artifact),
+    ("Field readers (`read_fields`)", FieldReaders),
     *(
         section
         for model in FIELD_MODELS
