@@ -19,6 +19,7 @@ from .engine import (
     ArtifactVersion,
     Assign,
     CallIn,
+    Capability,
     Case,
     CaseCommand,
     CasePhase,
@@ -33,6 +34,7 @@ from .engine import (
     Dismiss,
     Engine,
     GuardContext,
+    HistoryEntry,
     InboxDeadline,
     InboxItem,
     InboxItemJSON,
@@ -45,7 +47,7 @@ from .engine import (
     SystemClock,
     Unassign,
 )
-from .store import MemoryStore, PostgresStore, SqliteStore
+from .store import MemoryStore, PostgresStore, ReadEntry, SqliteStore
 
 __all__ = [
     "COMMAND_TYPES",
@@ -54,6 +56,7 @@ __all__ = [
     "ArtifactVersion",
     "Assign",
     "CallIn",
+    "Capability",
     "Case",
     "CaseCommand",
     "CasePhase",
@@ -68,12 +71,14 @@ __all__ = [
     "Dismiss",
     "Engine",
     "GuardContext",
+    "HistoryEntry",
     "InboxDeadline",
     "InboxItem",
     "InboxItemJSON",
     "MemoryStore",
     "OpenCase",
     "PostgresStore",
+    "ReadEntry",
     "Reason",
     "ReasonCode",
     "Registry",

@@ -78,6 +78,7 @@ _NOT_PERMITTED = {
     "submit": "{actor!r} nesmí zapisovat dokument {artifact!r}: {reasons}",
     "call_in": "{actor!r} nesmí přizvat roli {role!r}: {reasons}",
     "dismiss": "{actor!r} nesmí propustit roli {role!r}: {reasons}",
+    "read": "{actor!r} nesmí číst případ {case_id!r}: {reasons}",
 }
 
 
@@ -306,6 +307,9 @@ def _role_not_assigned(facts: Mapping[str, str]) -> str:
 
 
 REASONS: Catalogue = {
+    "not_a_participant": {
+        "cs": "{person!r} se případu neúčastní a nemá oprávnění ho číst",
+    },
     "closed": {"cs": "případ je uzavřen s výsledkem {outcome!r}; nic dalšího se už nestane"},
     "wrong_phase": {"cs": "provádí se ve fázi {phases}; případ je ve fázi {phase!r}"},
     "lacks_role": {"cs": "potřebuje jednu z rolí {roles}; {person!r} má {held:or:žádnou roli}"},

@@ -173,13 +173,19 @@ class ReasonCode(StrEnum):
     NOT_CALLED_IN = "not_called_in"
     TAKES_NO_DATA = "takes_no_data"
     NO_MOVE = "no_move"
+    # Reads (view, history_for, available_actions).
+    NOT_A_PARTICIPANT = "not_a_participant"
     OTHER = "other"
     """A reason given only as text (a host's own `ActionNotAllowed`)."""
 
     @property
     def permission(self) -> bool:
         """Whether the reason is about who the person is (``NotPermitted``)."""
-        return self in (ReasonCode.LACKS_ROLE, ReasonCode.NOT_PRESENT)
+        return self in (
+            ReasonCode.LACKS_ROLE,
+            ReasonCode.NOT_PRESENT,
+            ReasonCode.NOT_A_PARTICIPANT,
+        )
 
 
 # A str subclass cannot have slots of its own; its facts live in __dict__.

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Self
 from kwflow import Case, Engine, Registry, SimulatedClock
 from kwflow.definition import Process, load_process
 from kwflow.engine import fold
-from kwflow.store import CaseQuery, MemoryStore
+from kwflow.store import CaseQuery, MemoryStore, ReadLogQuery
 
 from .paths import TESTS
 
@@ -82,9 +82,10 @@ def make_engine(
 
 
 def store_state(store: CaseStore) -> tuple[Any, ...]:
-    """Everything a store holds that a command could change: events and both indexes."""
+    """Everything a store holds that a command could change: events, both indexes, read log."""
     cases = tuple((case_id, store.events(case_id)) for case_id in store.case_ids())
-    return cases, tuple(store.due(FAR_FUTURE)), tuple(store.find_cases(CaseQuery()))
+    reads = tuple(store.read_log(ReadLogQuery(limit=1_000_000)))
+    return cases, tuple(store.due(FAR_FUTURE)), tuple(store.find_cases(CaseQuery())), reads
 
 
 def check_case(engine: Engine, case: Case) -> None:

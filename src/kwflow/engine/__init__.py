@@ -10,6 +10,7 @@ gives the same case every time. See docs/concepts.md for the rules.
 from kwflow.definition import FieldTypeTable
 from kwflow.history import FrozenMap
 
+from ._access import Capability, Grants
 from ._artifacts import FIELD_VALIDATION
 from ._authorization import Guard
 from ._clock import Clock, SimulatedClock, SystemClock
@@ -42,6 +43,7 @@ from ._records import (
     DeadlineState,
     DeadlineStatus,
     GuardContext,
+    HistoryEntry,
     ProcessRef,
     Reason,
     ReasonCode,
@@ -68,11 +70,13 @@ from ._view_schemas import (
     ArtifactVersionJSON,
     CaseViewJSON,
     DeadlineJSON,
+    HistoryEntryJSON,
     LabelJSON,
     NamedJSON,
     ParticipantJSON,
     PhaseJSON,
     ProcessJSON,
+    ReadEntryJSON,
     RoleHoldersJSON,
     TakenActionJSON,
     view_json_schema,
@@ -98,6 +102,7 @@ __all__ = [
     "ArtifactVersionJSON",
     "Assign",
     "CallIn",
+    "Capability",
     "Case",
     "CaseCommand",
     "CasePhase",
@@ -114,8 +119,11 @@ __all__ = [
     "Dismiss",
     "Engine",
     "FrozenMap",
+    "Grants",
     "Guard",
     "GuardContext",
+    "HistoryEntry",
+    "HistoryEntryJSON",
     "InboxDeadline",
     "InboxItem",
     "InboxItemJSON",
@@ -126,6 +134,7 @@ __all__ = [
     "PhaseJSON",
     "ProcessJSON",
     "ProcessRef",
+    "ReadEntryJSON",
     "Reason",
     "ReasonCode",
     "Replace",

@@ -61,6 +61,16 @@ SCHEMA_CHANGES: tuple[SchemaChange, ...] = (
         version=6,
         description="case index, its participants and phases (kwflow reindex fills it)",
     ),
+    # PLACEHOLDER: version 7 belongs to another branch (erasure); on merge,
+    # its change replaces this one in every chain.
+    SchemaChange(
+        version=7,
+        description="reserved for the erasure work",
+    ),
+    SchemaChange(
+        version=8,
+        description="read log: who was shown which document of which case, when",
+    ),
 )
 
 SCHEMA_VERSION = SCHEMA_CHANGES[-1].version

@@ -117,6 +117,24 @@ POSTGRES_MIGRATIONS = MigrationChain.of(
             )""",
             "CREATE INDEX case_phases_case ON {s}case_phases (case_id)",
         ),
+        # PLACEHOLDER for the erasure branch's version 7 (see _migrations).
+        7: ("SELECT 1",),
+        # The read log (see the SQLite chain).
+        8: (
+            """CREATE TABLE {s}read_log (
+                number bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                case_id text NOT NULL,
+                person text NOT NULL,
+                artifact text NOT NULL,
+                versions text NOT NULL,
+                fields text NOT NULL,
+                at timestamptz NOT NULL,
+                call text NOT NULL,
+                access text NOT NULL
+            )""",
+            "CREATE INDEX read_log_case ON {s}read_log (case_id, number)",
+            "CREATE INDEX read_log_person ON {s}read_log (person, number)",
+        ),
     },
 )
 """The PostgreSQL chain, applied when a `PostgresStore` opens."""

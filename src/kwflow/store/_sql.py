@@ -42,6 +42,7 @@ from ._codec import EVENT_COLUMNS, event_from_row, snapshot_from_text
 from ._index_sql import IndexSql, entry_from_row, entry_params
 from ._loading import snapshot_usable, verify_tail
 from ._protocol import DeadlineEntry, IdempotencyRecord, Snapshot, StoredCase
+from ._read_log import ReadEntry, versions_from_text, versions_text
 from ._trust import (
     check_head,
     report_rejected_snapshot,
@@ -59,6 +60,7 @@ if TYPE_CHECKING:
     from kwflow.history import KeyRing
 
     from ._index import CaseIndexEntry, CaseQuery
+    from ._read_log import ReadLogQuery
 
 _PAGE = 1000
 
@@ -116,6 +118,9 @@ class Queries:
     heads_page: str
     unsealed_page: str
     seal_head: str
+    insert_read: str
+    read_log: dict[tuple[bool, bool], str]
+    """Pages of the read log by (a case is given, a person is given)."""
 
 
 def make_queries(prefix: str, *, placeholder: str, for_update: str, skip_locked: str) -> Queries:
@@ -211,6 +216,21 @@ def make_queries(prefix: str, *, placeholder: str, for_update: str, skip_locked:
         seal_head=q(
             f"UPDATE {p}cases SET mac = ? WHERE case_id = ? AND version = ? AND last_hash = ?"
         ),
+        insert_read=q(
+            f"INSERT INTO {p}read_log (case_id, person, artifact, versions, fields, at, call, "
+            "access) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        ),
+        read_log={
+            (by_case, by_person): q(
+                "SELECT number, case_id, person, artifact, versions, fields, at, call, access "
+                f"FROM {p}read_log WHERE number > ?"
+                + (" AND case_id = ?" if by_case else "")
+                + (" AND person = ?" if by_person else "")
+                + " ORDER BY number LIMIT ?"
+            )
+            for by_case in (False, True)
+            for by_person in (False, True)
+        },
     )
 
 
@@ -715,6 +735,51 @@ class SqlStore(ABC):
         with self._read() as tx:
             row = tx.one(self._index_sql.entry_of, (case_id,))
         return None if row is None else entry_from_row(row, self._time_value)
+
+    # -- the read log ---------------------------------------------------------------
+
+    def log_reads(self, entries: Sequence[ReadEntry]) -> None:
+        """Add ``entries`` to the read log, in one transaction (one batch)."""
+        if not entries:
+            return
+        rows = [
+            (
+                entry.case_id,
+                entry.person,
+                entry.artifact,
+                versions_text(entry.versions),
+                ",".join(entry.fields),
+                self._time_param(utc(entry.at)),
+                entry.call,
+                entry.access,
+            )
+            for entry in entries
+        ]
+        with self._write(None) as tx:
+            tx.many(self._queries.insert_read, rows)
+
+    def read_log(self, query: ReadLogQuery) -> list[ReadEntry]:
+        """A page of the read log, oldest entry first (see `ReadLogQuery`)."""
+        sql = self._queries.read_log[query.case_id is not None, query.person is not None]
+        params: list[object] = [query.after]
+        params += [value for value in (query.case_id, query.person) if value is not None]
+        params.append(query.limit)
+        with self._read() as tx:
+            rows = tx.all(sql, params)
+        return [
+            ReadEntry(
+                number=number,
+                case_id=case_id,
+                person=person,
+                artifact=artifact,
+                versions=versions_from_text(versions),
+                fields=tuple(part for part in fields.split(",") if part),
+                at=self._time_value(at),
+                call=call,
+                access=access,
+            )
+            for number, case_id, person, artifact, versions, fields, at, call, access in rows
+        ]
 
     # -- deadlines ----------------------------------------------------------------
 

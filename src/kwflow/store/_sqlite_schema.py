@@ -133,6 +133,26 @@ SQLITE_MIGRATIONS = MigrationChain.of(
             ) WITHOUT ROWID""",
             "CREATE INDEX case_phases_case ON case_phases (case_id)",
         ),
+        # PLACEHOLDER for the erasure branch's version 7 (see _migrations).
+        7: ("SELECT 1",),
+        # The read log (see `_read_log`): no foreign key to cases, so what
+        # was read stays on record whatever later happens to the case. The
+        # number orders the log; it is what a page continues after.
+        8: (
+            """CREATE TABLE read_log (
+                number INTEGER PRIMARY KEY AUTOINCREMENT,
+                case_id TEXT NOT NULL,
+                person TEXT NOT NULL,
+                artifact TEXT NOT NULL,
+                versions TEXT NOT NULL,
+                fields TEXT NOT NULL,
+                at INTEGER NOT NULL,
+                call TEXT NOT NULL,
+                access TEXT NOT NULL
+            )""",
+            "CREATE INDEX read_log_case ON read_log (case_id, number)",
+            "CREATE INDEX read_log_person ON read_log (person, number)",
+        ),
     },
 )
 """The SQLite chain, applied by `migrate_sqlite`."""

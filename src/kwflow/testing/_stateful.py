@@ -578,7 +578,10 @@ class ProcessMachine(RuleBasedStateMachine):
         case = self.case
         action = self._action(data.draw(st.sampled_from([a.id for a in self.process.actions])))
         person = data.draw(self._anyone(case))
-        options = {o.action: o for o in self.engine.available_actions(self.case_id, person)}
+        options: dict[str, ActionOption] = {}
+        if person in case.participants:
+            # Someone taking no part may not even ask what they could do.
+            options = {o.action: o for o in self.engine.available_actions(self.case_id, person)}
         option = options.get(action.id)
         allowed = option is not None and option.allowed
         payload = None
