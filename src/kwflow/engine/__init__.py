@@ -30,7 +30,7 @@ from ._commands import (
     Submit,
     Unassign,
 )
-from ._decide import SYSTEM_ACTOR
+from ._decide import ROLE_ACTOR_PREFIX, SYSTEM_ACTOR
 from ._engine import Engine
 from ._evolve import evolve, fold
 from ._records import (
@@ -91,6 +91,7 @@ __all__ = [
     "FIELD_TYPE_TABLES",
     "ID_MAX_LENGTH",
     "REASON_MAX_LENGTH",
+    "ROLE_ACTOR_PREFIX",
     "SHIPPED_GUARDS",
     "SYSTEM_ACTOR",
     "VIEW_SCHEMAS",

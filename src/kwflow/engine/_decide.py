@@ -16,7 +16,9 @@ Payloads (all JSON; times are UTC ISO-8601 text):
 - ``action_taken``: ``{"action", "phase"?: [path entered], "outcome"?,
   "records"?: {"artifact", "version", "data"}, "deadlines"?}``; without
   ``phase`` the case stayed in its leaf phase
-- ``called_in`` / ``dismissed``: ``{"role"}``
+- ``called_in`` / ``dismissed``: ``{"role"}``, by ``role:<role id>`` (the role
+  the person acted through, never the person: see `role_actor`); histories
+  written before record the person, and replay the same
 - ``deadline_breached``: ``{"deadline", "due"}``, by the system actor
 
 A ``deadlines`` list holds changes in order: ``{"id", "status": "pending",
@@ -72,6 +74,7 @@ if TYPE_CHECKING:
     from ._records import Case
 
 __all__ = [
+    "ROLE_ACTOR_PREFIX",
     "SYSTEM_ACTOR",
     "Draft",
     "decide",
@@ -84,10 +87,15 @@ __all__ = [
     "decide_replace",
     "decide_submit",
     "decide_unassign",
+    "role_actor",
 ]
 
 SYSTEM_ACTOR = "kwflow"
 """The actor of events nobody caused: a deadline breached by the passing of time."""
+
+ROLE_ACTOR_PREFIX = "role:"
+"""Starts the actor of ``called_in`` and ``dismissed`` events: ``role:<role id>``, the
+role the person acted through, in place of the person (see `role_actor`)."""
 
 Draft = tuple[str, str, "Mapping[str, Any]"]
 """An event before it is numbered and hashed: ``(type, actor, payload)``."""
@@ -485,11 +493,13 @@ def _on_call_check(compiled: CompiledProcess, case: Case, role: str, command: st
 
 def _present_participant(
     compiled: CompiledProcess, case: Case, by: str, command: str, *, kind: str, role: str
-) -> None:
+) -> str:
+    """The role through which ``by`` is present (the first they hold); refuses otherwise."""
     leaf = compiled.leaves[case.phase.id]
     present = present_roles(leaf, case)
     held = case.participants.get(by, ())
-    if not any(role in present for role in held):
+    acting = next((held_role for held_role in held if held_role in present), None)
+    if acting is None:
         reason = Reason(
             ReasonCode.NOT_PRESENT,
             f"{by!r} is not present in the phase {leaf.id!r} (as {listing(held)}); "
@@ -502,6 +512,18 @@ def _present_participant(
             },
         )
         raise NotPermitted(by, command, [reason], kind=kind, facts={"role": role})
+    return acting
+
+
+def role_actor(role: str) -> str:
+    """The actor recorded for a step taken through ``role``, not naming the person.
+
+    Calling the coordinator in, or sending them out, happens in private
+    family time, of which nothing but the plan is kept: the event says that
+    someone present as (say) a family member did it, never which one. Who
+    it was is checked when the command is decided, then forgotten.
+    """
+    return ROLE_ACTOR_PREFIX + role
 
 
 def decide_call_in(compiled: CompiledProcess, case: Case, role: str, *, by: str) -> list[Draft]:
@@ -511,7 +533,7 @@ def decide_call_in(compiled: CompiledProcess, case: Case, role: str, *, by: str)
     facts = {"role": role}
     _refuse_if_closed(case, command, kind="call_in", facts=facts)
     _on_call_check(compiled, case, role, command)
-    _present_participant(compiled, case, by, command, kind="call_in", role=role)
+    acting = _present_participant(compiled, case, by, command, kind="call_in", role=role)
     if role in case.called_in:
         reason = Reason(
             ReasonCode.ALREADY_CALLED_IN, f"the role {role!r} is already called in", role=role
@@ -522,7 +544,7 @@ def decide_call_in(compiled: CompiledProcess, case: Case, role: str, *, by: str)
             ReasonCode.NOBODY_HOLDS, f"nobody holds the role {role!r} in this case", role=role
         )
         raise ActionNotAllowed(command, [reason], command="call_in", facts=facts)
-    return [(_CALLED_IN, by, {"role": role})]
+    return [(_CALLED_IN, role_actor(acting), {"role": role})]
 
 
 def decide_dismiss(compiled: CompiledProcess, case: Case, role: str, *, by: str) -> list[Draft]:
@@ -534,8 +556,8 @@ def decide_dismiss(compiled: CompiledProcess, case: Case, role: str, *, by: str)
     if role not in case.called_in:
         reason = Reason(ReasonCode.NOT_CALLED_IN, f"the role {role!r} is not called in", role=role)
         raise ActionNotAllowed(command, [reason], command="dismiss", facts=facts)
-    _present_participant(compiled, case, by, command, kind="dismiss", role=role)
-    return [(_DISMISSED, by, {"role": role})]
+    acting = _present_participant(compiled, case, by, command, kind="dismiss", role=role)
+    return [(_DISMISSED, role_actor(acting), {"role": role})]
 
 
 def decide_breaches(case: Case, now: datetime) -> list[Draft]:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from kwflow.engine import evolve, fold
+from kwflow.engine import ROLE_ACTOR_PREFIX, evolve, fold
 from kwflow.history import EventType
 
 from ._invariants import InvariantMonitor, Observation
@@ -69,7 +69,12 @@ def observation(shape: ProcessShape, before: Case | None, event: Event, after: C
     leaf = before.phase.id
     if kind == "breach":
         return Observation("breach", frozenset(), leaf, None, (), present)
-    roles = frozenset(before.participants.get(event.actor, ()))
+    actor = event.actor
+    if actor.startswith(ROLE_ACTOR_PREFIX) and kind in ("call_in", "dismiss"):
+        # Recorded by the role the person acted through, not by the person.
+        roles = frozenset({actor.removeprefix(ROLE_ACTOR_PREFIX)})
+    else:
+        roles = frozenset(before.participants.get(actor, ()))
     action_id: str | None = None
     entered: tuple[str, ...] = ()
     if kind == "act":
