@@ -273,6 +273,13 @@ _CONDITIONS = {
 }
 
 
+def _not_a_participant(facts: Mapping[str, str]) -> str:
+    text = f"{facts['person']!r} se případu neúčastní"
+    if facts.get("reading") == "true":
+        text += " a nemá oprávnění ho číst"
+    return text
+
+
 def _field_condition(facts: Mapping[str, str]) -> str:
     needs = render(_CONDITIONS.get(facts.get("check", ""), "nesplňuje podmínku"), facts)
     text = f"pole {facts['field']!r} dokumentu {facts['artifact']!r} {needs}"
@@ -307,9 +314,7 @@ def _role_not_assigned(facts: Mapping[str, str]) -> str:
 
 
 REASONS: Catalogue = {
-    "not_a_participant": {
-        "cs": "{person!r} se případu neúčastní a nemá oprávnění ho číst",
-    },
+    "not_a_participant": {"cs": _not_a_participant},
     "closed": {"cs": "případ je uzavřen s výsledkem {outcome!r}; nic dalšího se už nestane"},
     "wrong_phase": {"cs": "provádí se ve fázi {phases}; případ je ve fázi {phase!r}"},
     "lacks_role": {"cs": "potřebuje jednu z rolí {roles}; {person!r} má {held:or:žádnou roli}"},

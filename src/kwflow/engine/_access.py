@@ -139,7 +139,7 @@ def reader_of(
     reason = Reason(
         ReasonCode.NOT_A_PARTICIPANT,
         f"{person!r} takes no part in the case and holds no capability to read it",
-        params={"person": person},
+        params={"person": person, "reading": "true"},
     )
     raise NotPermitted(person, doing, [reason], kind="read", facts={"case_id": case.id})
 

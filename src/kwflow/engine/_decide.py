@@ -515,6 +515,42 @@ def _present_participant(
     return acting
 
 
+def _refuse_stranger(case: Case, command: CaseCommand) -> None:
+    """Refuse a command by someone who takes no part in the case, telling them nothing of it.
+
+    Every command but the deadline check needs its sender to hold a role in
+    the case; checking that first means a stranger learns neither the
+    phase, the outcome, nor which documents are missing (reasons that a
+    participant is rightly told).
+    """
+    facts: dict[str, str] = {}
+    match command:
+        case Act():
+            kind, facts = "act", {"action": command.action}
+        case Submit():
+            kind, facts = "submit", {"artifact": command.artifact}
+        case Assign() | Unassign():
+            kind = "assign" if isinstance(command, Assign) else "unassign"
+            facts = {"person": command.person, "role": command.role}
+        case Replace():
+            kind = "replace"
+            facts = {"role": command.role, "person": command.person, "successor": command.successor}
+        case CallIn() | Dismiss():
+            kind = "call_in" if isinstance(command, CallIn) else "dismiss"
+            facts = {"role": command.role}
+        case _:
+            kind = "act"
+    by = command.by  # type: ignore[union-attr]
+    reason = Reason(
+        ReasonCode.NOT_A_PARTICIPANT,
+        f"{by!r} takes no part in the case",
+        params={"person": by},
+    )
+    raise NotPermitted(
+        by, f"{kind.replace('_', ' ')} in the case {case.id!r}", [reason], kind=kind, facts=facts
+    )
+
+
 def role_actor(role: str) -> str:
     """The actor recorded for a step taken through ``role``, not naming the person.
 
@@ -582,6 +618,8 @@ def decide(
     Breaches of deadlines past due are not decided here: the engine records
     them before every command (so `CheckDeadlines` itself adds nothing).
     """
+    if not isinstance(command, CheckDeadlines) and command.by not in case.participants:
+        _refuse_stranger(case, command)
     match command:
         case Act():
             return decide_act(
