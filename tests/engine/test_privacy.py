@@ -1,4 +1,4 @@
-"""Reads scoped to a person: strangers, capabilities, per-field rights, history_for, the read log."""
+"""Reads scoped to a person: strangers, capabilities, field rights, history_for, the read log."""
 
 from __future__ import annotations
 
@@ -27,6 +27,8 @@ from tests.support.runtime import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from kwflow.definition import Process
 
 STRANGER = "zoe"
@@ -84,7 +86,7 @@ def test_a_stranger_gets_not_permitted_from_every_person_scoped_call_and_learns_
     rights: Engine,
 ) -> None:
     case = rights.get_unfiltered("r1")
-    calls = [
+    calls: list[Callable[[], object]] = [
         lambda: rights.view("r1", STRANGER),
         lambda: rights.history_for("r1", STRANGER),
         lambda: rights.available_actions("r1", STRANGER),
@@ -121,11 +123,12 @@ def test_a_newcomer_with_a_case_of_their_own_cannot_read_another_case(
     assert [s.id for s in engine.find_cases(person=newcomer)] == ["mine"]
     assert [item.case.id for item in engine.inbox(newcomer)] in ([], ["mine"])
     # Acting on the other case tells them nothing of it either.
-    for attempt in (
+    attempts: list[Callable[[], object]] = [
         lambda: engine.act("r1", "finish", by=newcomer),
         lambda: engine.act("r1", "begin", by=newcomer),
         lambda: engine.submit("r1", "note", {"body": "x"}, by=newcomer),
-    ):
+    ]
+    for attempt in attempts:
         with Unchanged(engine, "r1"), pytest.raises(NotPermitted) as refused:
             attempt()
         text = _texts(refused.value)
