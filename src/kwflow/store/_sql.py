@@ -63,6 +63,7 @@ if TYPE_CHECKING:
     from ._read_log import ReadLogQuery
 
 _PAGE = 1000
+_READS_PER_STATEMENT = 500
 
 
 class Tx(Protocol):
@@ -119,6 +120,7 @@ class Queries:
     unsealed_page: str
     seal_head: str
     insert_read: str
+    read_values: str
     read_log: dict[tuple[bool, bool], str]
     """Pages of the read log by (a case is given, a person is given)."""
 
@@ -216,10 +218,9 @@ def make_queries(prefix: str, *, placeholder: str, for_update: str, skip_locked:
         seal_head=q(
             f"UPDATE {p}cases SET mac = ? WHERE case_id = ? AND version = ? AND last_hash = ?"
         ),
-        insert_read=q(
-            f"INSERT INTO {p}read_log (case_id, person, artifact, versions, fields, at, call, "
-            "access) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-        ),
+        insert_read=f"INSERT INTO {p}read_log (case_id, person, artifact, versions, fields, at, "
+        "call, access) VALUES ",
+        read_values=q("(?, ?, ?, ?, ?, ?, ?, ?)"),
         read_log={
             (by_case, by_person): q(
                 "SELECT number, case_id, person, artifact, versions, fields, at, call, access "
@@ -755,8 +756,15 @@ class SqlStore(ABC):
             )
             for entry in entries
         ]
+        # One statement with a row of values per entry (a call shows a few
+        # documents); chunked only to stay under the drivers' parameter limits.
         with self._write(None) as tx:
-            tx.many(self._queries.insert_read, rows)
+            for start in range(0, len(rows), _READS_PER_STATEMENT):
+                chunk = rows[start : start + _READS_PER_STATEMENT]
+                statement = self._queries.insert_read + ", ".join(
+                    [self._queries.read_values] * len(chunk)
+                )
+                tx.run(statement, [value for row in chunk for value in row])
 
     def read_log(self, query: ReadLogQuery) -> list[ReadEntry]:
         """A page of the read log, oldest entry first (see `ReadLogQuery`)."""
