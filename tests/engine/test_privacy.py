@@ -396,3 +396,13 @@ def test_read_fields_name_known_roles_and_fields_outside_read_and_write(
     found = [p for p in problems if p.rule == rule]
     assert found, problems
     assert all(p.line is not None for p in found)
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "Only some fields"), ("cs", "Jen některá pole")])
+def test_the_process_page_says_who_reads_only_some_fields(lang: str, words: str) -> None:
+    from kwflow.authoring import render_process_page
+
+    page = render_process_page(rules_with_rights(), lang=lang)
+    line = next(line for line in page.splitlines() if line.startswith(words))
+    assert "`items`" in line
+    assert "`summary`" not in line

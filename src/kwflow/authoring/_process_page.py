@@ -183,6 +183,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "write": ("Zapisují", "Written by"),
     "read": ("Čtou také", "Also read by"),
     "nobody_else": ("nikdo další", "nobody else"),
+    "read_fields": ("Jen některá pole čtou", "Only some fields are read by"),
     "field": ("Pole", "Field"),
     "type": ("Typ", "Type"),
     "required": ("Povinné", "Required"),
@@ -596,6 +597,12 @@ class _Writer:
             f"{self.word('write')}: {self.roles(artifact.write)}. "
             f"{self.word('read')}: {self.roles(readers, self.word('nobody_else'))}."
         )
+        if artifact.read_fields:
+            some = "; ".join(
+                f"{self.roles([r.role])} ({', '.join(f'`{f}`' for f in r.fields)})"
+                for r in artifact.read_fields
+            )
+            yield f"{self.word('read_fields')}: {some}."
         yield ""
         yield from _table(
             [
