@@ -398,7 +398,9 @@ def test_read_fields_name_known_roles_and_fields_outside_read_and_write(
     assert all(p.line is not None for p in found)
 
 
-@pytest.mark.parametrize(("lang", "words"), [("en", "Only some fields"), ("cs", "Jen některá pole")])
+@pytest.mark.parametrize(
+    ("lang", "words"), [("en", "Only some fields"), ("cs", "Jen některá pole")]
+)
 def test_the_process_page_says_who_reads_only_some_fields(lang: str, words: str) -> None:
     from kwflow.authoring import render_process_page
 
