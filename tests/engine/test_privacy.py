@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from kwflow.definition import Process
+    from kwflow.i18n import Language
 
 STRANGER = "zoe"
 PLAN_WITH_SUMMARY: dict[str, Any] = {**PLAN, "summary": "the family's own words"}
@@ -401,7 +402,7 @@ def test_read_fields_name_known_roles_and_fields_outside_read_and_write(
 @pytest.mark.parametrize(
     ("lang", "words"), [("en", "Only some fields"), ("cs", "Jen některá pole")]
 )
-def test_the_process_page_says_who_reads_only_some_fields(lang: str, words: str) -> None:
+def test_the_process_page_says_who_reads_only_some_fields(lang: Language, words: str) -> None:
     from kwflow.authoring import render_process_page
 
     page = render_process_page(rules_with_rights(), lang=lang)
