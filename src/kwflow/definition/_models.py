@@ -625,7 +625,7 @@ class CarryOver(Model):
     from_: Identifier = Field(
         alias="from", description="the artifact of the earlier case's process copied from"
     )
-    fields: dict[Identifier, Identifier] | None = Field(
+    fields: dict[str, Identifier] | None = Field(
         default=None,
         description="this artifact's field <- the earlier artifact's field; default: same ids",
     )

@@ -308,6 +308,7 @@ class CaseSummaryJSON(_Shape):
     updated_at: AwareDatetime
     next_due: AwareDatetime | None
     participants: list[ParticipantJSON]
+    follows: str | None
     cursor: str
 
 
