@@ -197,6 +197,8 @@ def _type_text(annotation: Any) -> str:
         return _type_text(args[0])
     if origin is tuple:
         return f"list of {_type_text(args[0])}"
+    if origin is dict:
+        return f"mapping of identifier to {_type_text(args[1])}"
     if origin is Literal:
         return " \\| ".join(f"`{a}`" for a in args)
     if origin in (typing.Union, types.UnionType):
