@@ -161,3 +161,20 @@ def test_a_process_added_later_is_compared_with_those_that_follow_it(tmp_path: P
     assert "conference" not in registry
     registry.add(load_process_text(EARLIER))
     assert "conference" in registry
+
+
+def test_kwflow_check_compares_files_given_together(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kwflow.cli import main
+
+    (tmp_path / "conference.yaml").write_text(EARLIER, encoding="utf-8")
+    control = tmp_path / "control_conference.yaml"
+    control.write_text(follow_up(("outcomes: [held]", "outcomes: [done]")), encoding="utf-8")
+    assert main(["check", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert f"{control}:9:16: error: conference version 1 has no outcome 'done'" in out
+    # Alone, the follow-up's file has nothing to be compared with.
+    assert main(["check", str(control)]) == 0
+    assert main(["check", "--lang", "cs", str(tmp_path)]) == 1
+    assert "proces 'conference' ve verzi 1 nemá výsledek 'done'" in capsys.readouterr().out

@@ -10,6 +10,7 @@ renders a problem in English or Czech (`czech` gives its parts, from the
 
 from ._checks import FIELD_CHECKS, RULES, CheckContext, Rule, check_process
 from ._field_types import FieldTypeTable
+from ._follows import FOLLOWS_CODES, follows_problems
 from ._loader import (
     LoadedProcess,
     load_process,
@@ -82,6 +83,7 @@ __all__ = [
     "FIELD_MODELS",
     "FIELD_TYPES",
     "FIELD_TYPE_TABLES",
+    "FOLLOWS_CODES",
     "LANGUAGE_VERSION",
     "MAX_FILE_BYTES",
     "PROBLEM_TEMPLATES",
@@ -137,6 +139,7 @@ __all__ = [
     "describe_params",
     "describe_place",
     "field_type_name",
+    "follows_problems",
     "load_process",
     "load_process_text",
     "parse_process",
