@@ -93,3 +93,12 @@ def test_an_opening_as_a_follow_up_in_words() -> None:
     )
     plain = OpenCase(process="control_conference", by="vera")
     assert describe_command(process, plain, lang="en") == "opened the case"
+
+
+def test_a_follow_up_opening_written_as_a_scenario_step() -> None:
+    from kwflow.testing._scenario_yaml import scenario_step
+
+    command = OpenCase(process="control_conference", by="vera", follows="c1")
+    assert scenario_step(command) == {"who": "vera", "follow_up": "control_conference"}
+    with pytest.raises(ValueError, match="cannot open a case"):
+        scenario_step(OpenCase(process="control_conference", by="vera"))
