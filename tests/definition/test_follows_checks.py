@@ -58,6 +58,9 @@ def test_the_fixture_pair_loads_together_and_alone() -> None:
         "tasks": "tasks",
     }
     assert check_process(alone) == []
+    # Processes stay hashable and compare by value with a mapping inside.
+    assert hash(alone) == hash(load_process_text(FOLLOW_UP))
+    assert alone == load_process_text(FOLLOW_UP)
 
 
 def test_a_file_without_follows_keeps_its_content_hash() -> None:

@@ -16,7 +16,15 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -612,6 +620,22 @@ Invariant = Annotated[
 # ---------------------------------------------------------------------- follow-ups
 
 
+class FieldMapping(dict[str, str]):
+    """A carry-over's ``fields``: a mapping that hashes, so a `Process` stays hashable.
+
+    Models are frozen and compare and hash by value; a plain ``dict`` would
+    make every process with a carry-over unhashable. Never changed after
+    validation.
+    """
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple(sorted(self.items())))
+
+
+def _field_mapping(value: dict[str, str] | None) -> FieldMapping | None:
+    return None if value is None else FieldMapping(value)
+
+
 class CarryOver(Model):
     """A document copied from the earlier case into a follow-up when it opens.
 
@@ -625,7 +649,7 @@ class CarryOver(Model):
     from_: Identifier = Field(
         alias="from", description="the artifact of the earlier case's process copied from"
     )
-    fields: dict[str, Identifier] | None = Field(
+    fields: Annotated[dict[str, Identifier] | None, AfterValidator(_field_mapping)] = Field(
         default=None,
         description="this artifact's field <- the earlier artifact's field; default: same ids",
     )
