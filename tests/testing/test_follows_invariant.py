@@ -45,3 +45,22 @@ def test_a_follow_up_of_a_case_with_another_outcome_breaks_it() -> None:
     assert violation.invariant == "follows_a_held_conference"
     assert violation.sequence == 1
     assert violation.message == ("it follows a case that ended with 'called_off', not one of held")
+
+
+def test_the_test_tools_run_on_a_process_that_follows_another() -> None:
+    # The stateful test and the explorer open cases on their own (never as
+    # follow-ups): a process with `follows` and a follows_outcome invariant
+    # runs through both unchanged, and the invariant is never broken there.
+    from hypothesis import Phase, settings
+    from hypothesis.stateful import run_state_machine_as_test
+
+    from kwflow.testing import explore, process_state_machine
+
+    process = fixture_process("control_conference")
+    report = explore(process)
+    assert report.ok, report
+    machine = process_state_machine(process)
+    quick = settings(
+        max_examples=10, stateful_step_count=10, database=None, phases=[Phase.generate]
+    )
+    run_state_machine_as_test(machine, settings=quick)
