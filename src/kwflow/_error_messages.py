@@ -190,6 +190,39 @@ ERRORS: Catalogue = {
             "{value} nemá časové pásmo: kwflow pracuje jen s datem a časem včetně časového pásma"
         ),
     },
+    "follow-up.earlier-not-found": {
+        "cs": "případ {earlier_case!r}, na který má nový případ navázat, neexistuje",
+    },
+    "follow-up.not-declared": {
+        "cs": (
+            "případ procesu {process_id!r} nemůže navázat na případ {earlier_case!r}: proces "
+            "v 'follows' neuvádí, že navazuje na případy procesu {earlier_process!r}"
+        ),
+    },
+    "follow-up.earlier-open": {
+        "cs": (
+            "případ {earlier_case!r} ještě běží: navazující případ lze otevřít, až skončí "
+            "jedním z výsledků {outcomes}"
+        ),
+    },
+    "follow-up.earlier-outcome": {
+        "cs": (
+            "případ {earlier_case!r} skončil výsledkem {outcome!r}; navazující případ "
+            "potřebuje, aby skončil jedním z výsledků {outcomes}"
+        ),
+    },
+    "follow-up.not-in-earlier-case": {
+        "cs": (
+            "{person!r} se případu {earlier_case!r} neúčastnil(a): navazující případ, který "
+            "přebírá jeho dokumenty, smí otevřít jen držitel některé role v původním případu"
+        ),
+    },
+    "follow-up.carry-over-invalid": {
+        "cs": (
+            "dokument {from_artifact!r} z případu {earlier_case!r} nelze převzít jako "
+            "{artifact!r}: {errors}"
+        ),
+    },
     "guard.bad-result": {
         "cs": (
             "kontrola {guard!r} vrátila {result}; kontrola vrací True, "

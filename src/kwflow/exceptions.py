@@ -997,3 +997,119 @@ class IndexOutOfDate(KwflowError, RuntimeError):
 
 
 __all__ += ["IndexOutOfDate", "InvalidQuery"]
+
+
+# --- Follow-up cases (docs/process-format.md, "Follow-up cases") ----------------------
+
+
+class EarlierCaseNotFound(KwflowError, LookupError):
+    """A follow-up names an earlier case (``follows``) the store does not hold."""
+
+    code = "follow-up.earlier-not-found"
+
+    def __init__(self, earlier_case: str) -> None:
+        self.earlier_case = earlier_case
+        super().__init__(
+            f"no case with id {earlier_case!r} exists to be followed up: "
+            "name the earlier case by its id"
+        )
+
+
+class FollowUpNotDeclared(KwflowError, ValueError):
+    """The process does not declare (under ``follows``) it follows up the earlier case's process."""
+
+    code = "follow-up.not-declared"
+
+    def __init__(self, process_id: str, earlier_case: str, earlier_process: str) -> None:
+        self.process_id = process_id
+        self.earlier_case = earlier_case
+        self.earlier_process = earlier_process
+        super().__init__(
+            f"a case of {process_id} cannot follow up case {earlier_case!r}: the process "
+            f"does not declare under 'follows' that it follows up {earlier_process} cases"
+        )
+
+
+class EarlierCaseOpen(KwflowError, ValueError):
+    """The earlier case has not ended yet; a follow-up opens once it has."""
+
+    code = "follow-up.earlier-open"
+
+    def __init__(self, earlier_case: str, outcomes: Sequence[str]) -> None:
+        self.earlier_case = earlier_case
+        self.outcomes = tuple(outcomes)
+        super().__init__(
+            f"case {earlier_case!r} is still open: a follow-up opens once it has ended "
+            f"with one of {', '.join(self.outcomes)}"
+        )
+
+
+class EarlierOutcomeNotListed(KwflowError, ValueError):
+    """The earlier case ended with an outcome the process's ``follows`` does not list."""
+
+    code = "follow-up.earlier-outcome"
+
+    def __init__(self, earlier_case: str, outcome: str, outcomes: Sequence[str]) -> None:
+        self.earlier_case = earlier_case
+        self.outcome = outcome
+        self.outcomes = tuple(outcomes)
+        super().__init__(
+            f"case {earlier_case!r} ended with {outcome!r}; a follow-up needs it to have "
+            f"ended with one of {', '.join(self.outcomes)}"
+        )
+
+
+class NotInEarlierCase(KwflowError, PermissionError):
+    """The opener of a follow-up held no role in the earlier case, whose documents it copies."""
+
+    code = "follow-up.not-in-earlier-case"
+
+    def __init__(self, person: str, earlier_case: str) -> None:
+        self.person = person
+        self.earlier_case = earlier_case
+        super().__init__(
+            f"{person!r} took no part in case {earlier_case!r}: only someone who holds a "
+            "role in the earlier case may open its follow-up, which copies its documents"
+        )
+
+
+class CarryOverInvalid(KwflowError, ValueError):
+    """A document carried over from the earlier case does not fit this process's artifact.
+
+    ``errors`` lists every field, as `ArtifactInvalid` does; the process
+    files disagree (a field renamed or made required in the newer one).
+    """
+
+    code = "follow-up.carry-over-invalid"
+    _not_params = KwflowError._not_params | {"errors"}
+
+    def __init__(
+        self, artifact: str, earlier_case: str, from_artifact: str, errors: Sequence[FieldError]
+    ) -> None:
+        self.artifact = artifact
+        self.earlier_case = earlier_case
+        self.from_artifact = from_artifact
+        self.errors = tuple(errors)
+        super().__init__(
+            f"{from_artifact!r} of case {earlier_case!r} cannot be carried over as "
+            f"{artifact!r}: " + "; ".join(str(e) for e in self.errors)
+        )
+
+    def _facts(self, lang: Language) -> Mapping[str, str]:
+        listed = "; ".join(
+            f"{e.path}: {e.render(lang)}" if e.path else e.render(lang) for e in self.errors
+        )
+        return {**self.params, "errors": listed}
+
+    def _extras(self) -> dict[str, Any]:
+        return {"errors": [error.to_dict() for error in self.errors]}
+
+
+__all__ += [
+    "CarryOverInvalid",
+    "EarlierCaseNotFound",
+    "EarlierCaseOpen",
+    "EarlierOutcomeNotListed",
+    "FollowUpNotDeclared",
+    "NotInEarlierCase",
+]

@@ -257,6 +257,29 @@ UNREACHABLE: dict[str, dict[str, str]] = {
     "schema.invalid": {"detail": "something else", "found_kind": "value", "found_value": "3"},
     "schema.other": {"kind": "url_type", "detail": "URL input should be a string"},
     "duplicate-process": {"id": "minimal", "version": "1", "other": "a.yaml:2"},
+    # Follow-up problems between two registered files (tests/definition/test_follows_checks.py).
+    "follows-unknown-outcome": {
+        "process": "conference",
+        "version": "1",
+        "outcome": "done",
+        "known": "called_off, held",
+    },
+    "follows-unknown-artifact": {"process": "conference", "version": "1", "artifact": "notes"},
+    "follows-unknown-field": {
+        "process": "conference",
+        "version": "1",
+        "artifact": "minutes",
+        "field": "date",
+    },
+    "follows-field-type": {
+        "process": "conference",
+        "version": "1",
+        "field": "follow_up_on",
+        "type": "date",
+        "other_field": "summary",
+        "other_type": "text",
+        "artifact": "minutes",
+    },
     # A pydantic check the scenario models do not use today.
     "scenario.other": {"kind": "url_type"},
 }

@@ -123,6 +123,14 @@ EXAMPLES: dict[type[KwflowError], KwflowError] = {
     InvalidValue: InvalidValue("expected_version", "non-negative", "-1"),
     NaiveDatetime: NaiveDatetime("2026-10-05T10:00:00"),
     GuardFailed: GuardFailed("ready", "5"),
+    errors.EarlierCaseNotFound: errors.EarlierCaseNotFound("c-0"),
+    errors.FollowUpNotDeclared: errors.FollowUpNotDeclared("control_conference", "c-0", "rules"),
+    errors.EarlierCaseOpen: errors.EarlierCaseOpen("c-0", ["held"]),
+    errors.EarlierOutcomeNotListed: errors.EarlierOutcomeNotListed("c-0", "called_off", ["held"]),
+    errors.NotInEarlierCase: errors.NotInEarlierCase("max", "c-0"),
+    errors.CarryOverInvalid: errors.CarryOverInvalid(
+        "previous_minutes", "c-0", "minutes", [FieldError.of("follow_up_on", "field.missing")]
+    ),
 }
 
 

@@ -123,7 +123,7 @@ def test_every_reference_resolves(process: Process) -> None:
         elif isinstance(invariant, ArtifactPresentOnEntry):
             assert invariant.artifact in artifacts, invariant.id
             assert invariant.phase in phases, invariant.id
-        else:
+        elif isinstance(invariant, PhaseEnteredAtMostOnce):
             assert invariant.phase in phases, invariant.id
     assert set(named_roles) <= roles
     # and every declared thing is used

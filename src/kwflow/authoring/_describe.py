@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from kwflow.engine import Command
     from kwflow.i18n import Language
 
-__all__ = ["COMMAND_WORDS", "describe_command"]
+__all__ = ["COMMAND_WORDS", "FOLLOW_UP_WORDS", "describe_command"]
 
 COMMAND_WORDS: Catalogue = {
     OpenCase.__name__: {"cs": "založil(a) případ", "en": "opened the case"},
@@ -43,6 +43,11 @@ COMMAND_WORDS: Catalogue = {
     CheckDeadlines.__name__: {"cs": "kontrola lhůt", "en": "deadlines checked"},
 }
 """The verb of each kind of command, by its class name; a test fails when one has none."""
+
+FOLLOW_UP_WORDS: Catalogue = {
+    "follows": {"cs": "navazující na případ", "en": "as a follow-up of case"},
+}
+"""What an opening as a follow-up adds to ``opened the case``: the earlier case follows."""
 
 
 def describe_command(
@@ -74,6 +79,8 @@ def describe_command(
             role = _label(process.role(command.role), command.role, lang)
             name = person_name or str
             return f"{word} {role}: {name(command.person)} → {name(command.successor)}"
+        case OpenCase() if command.follows is not None:
+            return f"{word} {say(FOLLOW_UP_WORDS, 'follows', lang)} {command.follows}"
         case OpenCase() | CheckDeadlines():
             return word
 

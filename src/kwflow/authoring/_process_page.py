@@ -29,6 +29,7 @@ from kwflow.definition import (
     DateTimeField,
     EnumField,
     FieldTypeTable,
+    FollowsOutcome,
     IntField,
     ListField,
     MoneyField,
@@ -752,6 +753,13 @@ class _Writer:
             if cs:
                 return f"Když případ vstupuje do fáze {phase}, dokument {artifact} už existuje."
             return f"When a case enters the phase {phase}, the document {artifact} exists."
+        if isinstance(invariant, FollowsOutcome):
+            outcomes = ", ".join(f"`{outcome}`" for outcome in invariant.outcomes)
+            if cs:
+                return (
+                    f"Navazující případ navazuje jen na případ, který skončil výsledkem {outcomes}."
+                )
+            return f"A follow-up case follows only a case that ended with {outcomes}."
         assert isinstance(invariant, PhaseEnteredAtMostOnce)
         phase = self.phase(invariant.phase)
         if cs:

@@ -69,6 +69,7 @@ COMMANDS: tuple[str, ...] = (
     "call_in",
     "dismiss",
     "check_deadlines",
+    "follow_up",
 )
 """The commands a step may give, one per step."""
 
@@ -77,6 +78,11 @@ REFUSAL_KINDS: tuple[str, ...] = (
     "NotPermitted",
     "ArtifactInvalid",
     "UnknownName",
+    "FollowUpNotDeclared",
+    "EarlierCaseOpen",
+    "EarlierOutcomeNotListed",
+    "NotInEarlierCase",
+    "CarryOverInvalid",
 )
 """Kinds of refusal a step may expect: the names of the errors in `kwflow.exceptions`."""
 
@@ -90,7 +96,17 @@ DEADLINE_STATUSES: tuple[str, ...] = (
 )
 """Statuses a deadline can have (see Concepts, Deadline)."""
 
-RefusalKind = Literal["ActionNotAllowed", "NotPermitted", "ArtifactInvalid", "UnknownName"]
+RefusalKind = Literal[
+    "ActionNotAllowed",
+    "NotPermitted",
+    "ArtifactInvalid",
+    "UnknownName",
+    "FollowUpNotDeclared",
+    "EarlierCaseOpen",
+    "EarlierOutcomeNotListed",
+    "NotInEarlierCase",
+    "CarryOverInvalid",
+]
 DeadlineStatus = Literal[
     "not_started", "pending", "met_on_time", "met_late", "breached", "cancelled"
 ]
@@ -239,9 +255,11 @@ class Step(_Model):
     unless the person has one role), ``replace`` (a person handing a
     ``role`` over to a ``successor``, with the ``reason`` recorded),
     ``call_in`` / ``dismiss`` (a role
-    waiting on call, such as the coordinator during private family time), or
+    waiting on call, such as the coordinator during private family time),
     ``check_deadlines: true`` (tell the engine the time, so it records
-    breaches).
+    breaches), or ``follow_up`` (open a follow-up of the case played so far:
+    a process file relative to the scenario file, ``*.yaml``, or the id of a
+    registered process; the steps after it play the follow-up).
     """
 
     when: When | None = Field(
@@ -259,6 +277,11 @@ class Step(_Model):
     call_in: str | None = Field(default=None, pattern=_IDENTIFIER)
     dismiss: str | None = Field(default=None, pattern=_IDENTIFIER)
     check_deadlines: bool | None = None
+    follow_up: str | None = Field(
+        default=None,
+        min_length=1,
+        description="open a follow-up of the case so far: a process file (*.yaml) or a process id",
+    )
     role: str | None = Field(default=None, pattern=_IDENTIFIER)
     successor: str | None = Field(
         default=None, pattern=_PERSON, description="who takes the role over in a 'replace' step"

@@ -54,6 +54,7 @@ __all__ = [
     "StepFailure",
     "TimelineEntry",
     "TimelineRecorder",
+    "follow_up_processes",
     "format_timeline",
     "run_scenario",
     "scenario_process",
@@ -172,17 +173,86 @@ def scenario_process(loaded: LoadedScenario, registry: Registry | None = None) -
     return load_process(path)
 
 
-def reference_problems(loaded: LoadedScenario, process: Process) -> list[Problem]:
-    """Every name in the scenario that the process or the cast does not know."""
+def follow_up_processes(
+    loaded: LoadedScenario, registry: Registry | None = None
+) -> dict[int, Process]:
+    """The process of each ``follow_up`` step, by the step's index (from 0).
+
+    A value ending in ``.yaml`` or ``.yml`` is a process file relative to the
+    scenario file; any other is the id of a process in ``registry`` (kwflow's
+    shipped processes when it is ``None``), its newest version. Raises
+    `DefinitionError` for a file that is missing or has problems,
+    `ProcessNotFound` for an id not registered.
+    """
+    from kwflow.definition import Registry, load_process
+
+    found: dict[int, Process] = {}
+    base = loaded.file.parent if loaded.file is not None else Path()
+    for index, step in enumerate(loaded.scenario.steps):
+        name = step.follow_up
+        if name is None:
+            continue
+        if not name.endswith((".yaml", ".yml")):
+            found[index] = (registry or Registry.shipped()).get(name)
+            continue
+        path = base / name
+        if not path.is_file():
+            raise DefinitionError(
+                [
+                    loaded.source.problem(
+                        ("steps", index, "follow_up"),
+                        f"the process file {str(path)!r} does not exist",
+                        expected="a path relative to the scenario file, or a process id",
+                        rule="scenario",
+                        code="scenario.no-process-file",
+                        params={"path": repr(str(path))},
+                    )
+                ]
+            )
+        found[index] = load_process(path)
+    return found
+
+
+@dataclass(frozen=True)
+class _Known:
+    """The names one process declares, as the reference checks look them up."""
+
+    roles: set[str]
+    phases: set[str]
+    outcomes: set[str]
+    actions: set[str]
+    artifacts: set[str]
+    deadlines: set[str]
+
+    @classmethod
+    def of(cls, process: Process) -> _Known:
+        return cls(
+            roles={role.id for role in process.roles},
+            phases={info.phase.id for info in process.all_phases()},
+            outcomes={info.phase.outcome for info in process.all_phases() if info.phase.outcome},
+            actions={action.id for action in process.actions},
+            artifacts={artifact.id for artifact in process.artifacts},
+            deadlines={deadline.id for deadline in process.deadlines},
+        )
+
+
+def reference_problems(
+    loaded: LoadedScenario, process: Process, follow_ups: Mapping[int, Process] | None = None
+) -> list[Problem]:
+    """Every name in the scenario that the process or the cast does not know.
+
+    Steps after a ``follow_up`` step (``follow_ups``: its process by step
+    index) are checked against the follow-up's process.
+    """
     scenario = loaded.scenario
     source = loaded.source
     problems: list[Problem] = []
-    roles = {role.id for role in process.roles}
-    phases = {info.phase.id for info in process.all_phases()}
-    outcomes = {info.phase.outcome for info in process.all_phases() if info.phase.outcome}
-    actions = {action.id for action in process.actions}
-    artifacts = {artifact.id for artifact in process.artifacts}
-    deadlines = {deadline.id for deadline in process.deadlines}
+    known = _Known.of(process)
+    roles, phases, outcomes = known.roles, known.phases, known.outcomes
+    actions, artifacts, deadlines = known.actions, known.artifacts, known.deadlines
+    every_role = set(roles) | {
+        role.id for other in (follow_ups or {}).values() for role in other.roles
+    }
 
     def unknown(path: tuple[str | int, ...], kind: str, name: str, known: set[str]) -> None:
         problems.append(
@@ -198,8 +268,8 @@ def reference_problems(loaded: LoadedScenario, process: Process) -> list[Problem
 
     for person_id, person in scenario.people.items():
         for index, role in enumerate(person.roles):
-            if role not in roles:
-                unknown(("people", person_id, "roles", index), "role", role, roles)
+            if role not in every_role:
+                unknown(("people", person_id, "roles", index), "role", role, every_role)
 
     def check_expectation(path: tuple[str | int, ...], expect: Expectation | None) -> None:
         if expect is None:
@@ -220,6 +290,12 @@ def reference_problems(loaded: LoadedScenario, process: Process) -> list[Problem
     people = set(scenario.people)
     for index, step in enumerate(scenario.steps):
         path: tuple[str | int, ...] = ("steps", index)
+        follow_up = (follow_ups or {}).get(index)
+        if follow_up is not None:
+            # From here on the steps play the follow-up case.
+            known = _Known.of(follow_up)
+            roles, phases, outcomes = known.roles, known.phases, known.outcomes
+            actions, artifacts, deadlines = known.actions, known.artifacts, known.deadlines
         if step.who is not None and step.who not in people:
             _unknown_person(problems, loaded, (*path, "who"), step.who)
         command, target = step.command, step.target
@@ -386,7 +462,8 @@ def run_scenario(
 
     scenario = loaded.scenario
     process = scenario_process(loaded, registry)
-    problems = reference_problems(loaded, process)
+    follow_ups = follow_up_processes(loaded, registry)
+    problems = reference_problems(loaded, process, follow_ups)
     if problems:
         raise DefinitionError(problems)
 
@@ -395,6 +472,9 @@ def run_scenario(
     clock = SimulatedClock(current)
     engine_registry = ProcessRegistry()
     engine_registry.add(process)
+    for other in follow_ups.values():
+        if other.key not in engine_registry:
+            engine_registry.add(other)
     engine = Engine(
         engine_registry,
         store=store if store is not None else MemoryStore(),
@@ -403,6 +483,7 @@ def run_scenario(
     )
     names = _Names(process, scenario, lang)
     shown = names.person if show_names else _as_given
+    first_process = process
 
     opening = OpenCase(
         process=process.id,
@@ -426,12 +507,19 @@ def run_scenario(
             break
         current = moment
         clock.set(moment)
-        command = step_command(step, case.id, scenario, zone)
+        follow_up = follow_ups.get(number - 1)
+        command = step_command(step, case.id, scenario, zone, follow_up=follow_up)
         refusal: KwflowError | None = None
         try:
-            engine.execute(command)
+            done = engine.execute(command)
         except KwflowError as exc:
             refusal = exc
+        else:
+            if follow_up is not None:
+                # The steps after it play the follow-up, in its own words.
+                case, process = done, follow_up
+                timeline.follow(case.id, process)
+                names.process = process
         entry = timeline.record(
             current,
             shown(step.who) if step.who is not None else None,
@@ -454,7 +542,7 @@ def run_scenario(
     return ScenarioResult(
         title=text_in(scenario.title, lang) or "",
         file=loaded.file,
-        process=process,
+        process=first_process,
         entries=tuple(timeline.entries),
         failure=failure,
     )
@@ -480,17 +568,36 @@ def _case_id(scenario: Scenario) -> str:
     return f"scenario-{slug[:40] or 'case'}"
 
 
-def step_command(step: Step, case_id: str, scenario: Scenario, zone: ZoneInfo) -> Command:
+def step_command(
+    step: Step,
+    case_id: str,
+    scenario: Scenario,
+    zone: ZoneInfo,
+    *,
+    follow_up: Process | None = None,
+) -> Command:
     """The command a scenario step gives, as the record the engine executes.
 
     Dates and times in the step's data are local times of the process's
     ``zone``; an ``assign`` without ``role`` gives the person's first role
-    in the scenario's cast.
+    in the scenario's cast. A ``follow_up`` step opens a case of
+    ``follow_up`` (its process, from `follow_up_processes`) following
+    ``case_id``, under the id ``<case_id>-follow-up``.
     """
     who = step.who or ""
     target = step.target or ""
     data = _localize_data(step.data, zone) if step.data is not None else None
     match step.command:
+        case "follow_up":
+            if follow_up is None:
+                raise ValueError("a follow_up step needs its process: see follow_up_processes")
+            return OpenCase(
+                process=follow_up.id,
+                version=follow_up.version,
+                by=who,
+                case_id=f"{case_id[:180]}-follow-up",
+                follows=case_id,
+            )
         case "act":
             return Act(case_id=case_id, action=target, by=who, data=data)
         case "submit":
@@ -534,6 +641,13 @@ class TimelineRecorder:
         self.zone = ZoneInfo(process.timezone)
         self.entries: list[TimelineEntry] = []
         self._shown: dict[str, DeadlineView] = {}
+
+    def follow(self, case_id: str, process: Process) -> None:
+        """Record the entries from now on from ``case_id`` (a follow-up, of ``process``)."""
+        self.case_id = case_id
+        self.process = process
+        self.zone = ZoneInfo(process.timezone)
+        self._shown = {}
 
     def record(
         self,

@@ -10,6 +10,7 @@ renders a problem in English or Czech (`czech` gives its parts, from the
 
 from ._checks import FIELD_CHECKS, RULES, CheckContext, Rule, check_process
 from ._field_types import FieldTypeTable
+from ._follows import FOLLOWS_CODES, follows_problems
 from ._loader import (
     LoadedProcess,
     load_process,
@@ -37,6 +38,7 @@ from ._models import (
     ArtifactField,
     ArtifactPresentOnEntry,
     BoolField,
+    CarryOver,
     DateField,
     DateTimeField,
     Deadline,
@@ -45,6 +47,8 @@ from ._models import (
     EnumValue,
     FieldCondition,
     FieldRef,
+    Follows,
+    FollowsOutcome,
     Guard,
     IntField,
     Invariant,
@@ -79,6 +83,7 @@ __all__ = [
     "FIELD_MODELS",
     "FIELD_TYPES",
     "FIELD_TYPE_TABLES",
+    "FOLLOWS_CODES",
     "LANGUAGE_VERSION",
     "MAX_FILE_BYTES",
     "PROBLEM_TEMPLATES",
@@ -90,6 +95,7 @@ __all__ = [
     "ArtifactField",
     "ArtifactPresentOnEntry",
     "BoolField",
+    "CarryOver",
     "CheckContext",
     "CzechProblem",
     "DateField",
@@ -102,6 +108,8 @@ __all__ = [
     "FieldCondition",
     "FieldRef",
     "FieldTypeTable",
+    "Follows",
+    "FollowsOutcome",
     "Guard",
     "IntField",
     "Invariant",
@@ -131,6 +139,7 @@ __all__ = [
     "describe_params",
     "describe_place",
     "field_type_name",
+    "follows_problems",
     "load_process",
     "load_process_text",
     "parse_process",

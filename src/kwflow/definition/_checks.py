@@ -327,6 +327,9 @@ class CheckContext:
                 for k, condition in enumerate(variant.when):
                     at = (*here, "variants", j, "when", k, "artifact")
                     one("artifact", condition.artifact, at)
+        for i, rule in enumerate(p.follows):
+            for j, carry in enumerate(rule.carry_over):
+                one("artifact", carry.artifact, ("follows", i, "carry_over", j, "artifact"))
         for i, invariant in enumerate(p.invariants):
             here = ("invariants", i)
             if isinstance(invariant, ActionOnlyAfter):
@@ -646,17 +649,26 @@ def _conditions(context: CheckContext) -> Iterator[tuple[FieldCondition, DocPath
 
 
 def _field_refs(context: CheckContext) -> Iterator[tuple[str, str, DocPath]]:
-    """(artifact, field, path of the field name) of every condition and anchor."""
+    """(artifact, field, path of the field name) of every condition, anchor and carry-over."""
     for condition, path in _conditions(context):
         yield condition.artifact, condition.field, (*path, "field")
     for i, deadline in enumerate(context.process.deadlines):
         if deadline.anchor.field is not None:
             ref = deadline.anchor.field
             yield ref.artifact, ref.field, ("deadlines", i, "anchor", "field", "field")
+    # A carried-over field is named by its key in ``fields`` (the value is a
+    # field of the earlier process, checked when both are in one registry).
+    for i, rule in enumerate(context.process.follows):
+        for j, carry in enumerate(rule.carry_over):
+            for field_id in carry.fields or {}:
+                path = ("follows", i, "carry_over", j, "fields", field_id)
+                yield carry.artifact, field_id, path
 
 
 @_rule(
-    "unknown-field", "error", "every field named in a condition or anchor exists in its artifact"
+    "unknown-field",
+    "error",
+    "every field named in a condition, anchor or carry-over exists in its artifact",
 )
 def check_unknown_fields(context: CheckContext) -> Iterator[Problem]:
     """A condition on a field the artifact lacks could never hold."""

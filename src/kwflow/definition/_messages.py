@@ -661,6 +661,19 @@ PROBLEM_TEMPLATES: Mapping[str, ProblemTemplate] = {
         "proces {id!r} ve verzi {version} je definován dvakrát: zde a v {other}",
         hint="novějšímu souboru zvyšte verzi",
     ),
+    "follows-unknown-outcome": ProblemTemplate(
+        "proces {process!r} ve verzi {version} nemá výsledek {outcome!r} (jeho výsledky: {known})"
+    ),
+    "follows-unknown-artifact": ProblemTemplate(
+        "proces {process!r} ve verzi {version} nemá dokument {artifact!r}, který by šlo převzít"
+    ),
+    "follows-unknown-field": ProblemTemplate(
+        "dokument {artifact!r} procesu {process!r} ve verzi {version} nemá pole {field!r}"
+    ),
+    "follows-field-type": ProblemTemplate(
+        "pole {field!r} typu {type} nemůže převzít pole {other_field!r} typu {other_type} "
+        "z dokumentu {artifact!r} procesu {process!r} ve verzi {version}"
+    ),
 }
 """The Czech template of every problem a process file can have, by its ``code``."""
 

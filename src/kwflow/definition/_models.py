@@ -16,7 +16,15 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -587,10 +595,80 @@ class PhaseEnteredAtMostOnce(_InvariantBase):
     phase: Identifier = Field(description="the phase entered at most once")
 
 
+class FollowsOutcome(_InvariantBase):
+    """A case opened as a follow-up links to an earlier case that ended in one of ``outcomes``.
+
+    Cases opened on their own pass: the invariant speaks of follow-ups only.
+    """
+
+    kind: Literal["follows_outcome"] = Field(description="the kind of invariant")
+    outcomes: tuple[Identifier, ...] = Field(
+        min_length=1, description="outcomes the earlier case may have ended in"
+    )
+
+
 Invariant = Annotated[
-    ActionOnlyAfter | RoleNeverActsIn | ArtifactPresentOnEntry | PhaseEnteredAtMostOnce,
+    ActionOnlyAfter
+    | RoleNeverActsIn
+    | ArtifactPresentOnEntry
+    | PhaseEnteredAtMostOnce
+    | FollowsOutcome,
     Field(discriminator="kind"),
 ]
+
+
+# ---------------------------------------------------------------------- follow-ups
+
+
+class FieldMapping(dict[str, str]):
+    """A carry-over's ``fields``: a mapping that hashes, so a `Process` stays hashable.
+
+    Models are frozen and compare and hash by value; a plain ``dict`` would
+    make every process with a carry-over unhashable. Never changed after
+    validation.
+    """
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple(sorted(self.items())))
+
+
+def _field_mapping(value: dict[str, str] | None) -> FieldMapping | None:
+    return None if value is None else FieldMapping(value)
+
+
+class CarryOver(Model):
+    """A document copied from the earlier case into a follow-up when it opens.
+
+    The newest version of ``from`` in the earlier case becomes version 1 of
+    ``artifact`` here. ``fields`` maps a field of ``artifact`` to the field
+    of ``from`` it is copied from; without it, every field of ``artifact``
+    takes the earlier document's field of the same id.
+    """
+
+    artifact: Identifier = Field(description="the artifact of this process that receives the copy")
+    from_: Identifier = Field(
+        alias="from", description="the artifact of the earlier case's process copied from"
+    )
+    fields: Annotated[dict[str, Identifier] | None, AfterValidator(_field_mapping)] = Field(
+        default=None,
+        description="this artifact's field <- the earlier artifact's field; default: same ids",
+    )
+
+
+class Follows(Model):
+    """Cases of this process may be opened as follow-ups of a case of ``process``.
+
+    The earlier case must have ended with one of ``outcomes``; the documents
+    of ``carry_over`` are copied into the new case as it opens.
+    """
+
+    process: Identifier = Field(description="the process id of the earlier case")
+    outcomes: tuple[Identifier, ...] = Field(
+        min_length=1, description="outcomes the earlier case must have ended in"
+    )
+    carry_over: tuple[CarryOver, ...] = Field(
+        default=(), description="documents copied from the earlier case when the follow-up opens"
+    )
 
 
 # ------------------------------------------------------------------------- process
@@ -619,6 +697,10 @@ class Process(Model):
     )
     invariants: tuple[Invariant, ...] = Field(
         default=(), description="properties that hold in every case, checked by tests"
+    )
+    follows: tuple[Follows, ...] = Field(
+        default=(),
+        description="earlier processes whose ended cases this process's cases may follow up",
     )
 
     _hash: str = PrivateAttr(default="")
@@ -682,6 +764,10 @@ class Process(Model):
         """The deadline with this id, if there is one."""
         return next((d for d in self.deadlines if d.id == deadline_id), None)
 
+    def follows_rule(self, process_id: str) -> Follows | None:
+        """How this process follows up cases of ``process_id``, if it does."""
+        return next((f for f in self.follows if f.process == process_id), None)
+
 
 @dataclass(frozen=True, slots=True)
 class PhaseInfo:
@@ -719,8 +805,15 @@ form leaves it out while it is empty (a file that uses it hashes with it).
 """
 
 
+_ADDED_LATER_AT_TOP: tuple[str, ...] = ("follows",)
+"""Top-level keys added later, left out of the canonical form while empty (as `_ADDED_LATER`)."""
+
+
 def _canonical(dumped: dict[str, Any]) -> dict[str, Any]:
     """The dumped process without the later keys that are still empty (see `_ADDED_LATER`)."""
+    for key in _ADDED_LATER_AT_TOP:
+        if dumped.get(key) in ((), []):
+            del dumped[key]
     for items, keys in _ADDED_LATER.items():
         for item in dumped.get(items, ()):
             for key in keys:

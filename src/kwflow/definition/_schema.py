@@ -25,12 +25,15 @@ from ._models import (
     Anchor,
     Artifact,
     ArtifactPresentOnEntry,
+    CarryOver,
     Deadline,
     DeadlineVariant,
     EnumField,
     EnumValue,
     FieldCondition,
     FieldRef,
+    Follows,
+    FollowsOutcome,
     Guard,
     Label,
     Period,
@@ -134,6 +137,9 @@ REFERENCE_SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("Invariant: role_never_acts_in", RoleNeverActsIn),
     ("Invariant: artifact_present_on_entry", ArtifactPresentOnEntry),
     ("Invariant: phase_entered_at_most_once", PhaseEnteredAtMostOnce),
+    ("Invariant: follows_outcome", FollowsOutcome),
+    ("Follow-up (`follows`)", Follows),
+    ("Carry-over", CarryOver),
     ("Label", Label),
 )
 """Every model of the language, in the order the reference presents them."""
@@ -191,6 +197,8 @@ def _type_text(annotation: Any) -> str:
         return _type_text(args[0])
     if origin is tuple:
         return f"list of {_type_text(args[0])}"
+    if origin is dict:
+        return f"mapping of identifier to {_type_text(args[1])}"
     if origin is Literal:
         return " \\| ".join(f"`{a}`" for a in args)
     if origin in (typing.Union, types.UnionType):

@@ -125,13 +125,17 @@ class OpenCase:
     """Open a case of ``process``; ``by`` takes the process's opener role.
 
     Without ``version`` the newest registered version is used; without
-    ``case_id`` a random id is made.
+    ``case_id`` a random id is made. ``follows`` names an earlier, ended
+    case this one follows up: the process must declare it under
+    ``follows``, ``by`` must hold a role in it, and its documents listed
+    under ``carry_over`` are copied in.
     """
 
     process: str = attrs.field(validator=_id)
     by: str = attrs.field(validator=_person)
     version: int | None = attrs.field(default=None, validator=_version)
     case_id: str | None = attrs.field(default=None, validator=_new_case_id)
+    follows: str | None = attrs.field(default=None, validator=_new_case_id)
     idempotency_key: str | None = attrs.field(default=None, validator=_idempotency_key)
 
 

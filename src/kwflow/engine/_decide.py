@@ -8,11 +8,16 @@ of it out again. A refused command raises and returns nothing.
 
 Payloads (all JSON; times are UTC ISO-8601 text):
 
-- ``case_opened``: ``{"process": {"id", "version", "hash"}, "phase": [path], "role": opener role}``
+- ``case_opened``: ``{"process": {"id", "version", "hash"}, "phase": [path], "role": opener role,
+  "follows"?: {"case", "process", "version", "outcome"}}``: ``follows`` names the
+  earlier case a follow-up follows, its process and the outcome it ended with
 - ``role_assigned`` / ``role_unassigned``: ``{"person", "role"}``
 - ``role_replaced``: ``{"person", "role", "successor", "reason"}``: the role
   moves from ``person`` to ``successor`` in one step
-- ``artifact_submitted``: ``{"artifact", "version", "data", "deadlines"?}``
+- ``artifact_submitted``: ``{"artifact", "version", "data", "deadlines"?, "carried"?}``;
+  ``carried``: ``{"case", "artifact", "version"}``, the earlier case's
+  document a follow-up copied as it opened (recorded by the opener, in the
+  same append as ``case_opened``)
 - ``action_taken``: ``{"action", "phase"?: [path entered], "outcome"?,
   "records"?: {"artifact", "version", "data"}, "deadlines"?}``; without
   ``phase`` the case stayed in its leaf phase
@@ -31,12 +36,17 @@ from typing import TYPE_CHECKING, Any, assert_never
 from kwflow.exceptions import (
     ActionNotAllowed,
     ArtifactInvalid,
+    CarryOverInvalid,
+    EarlierCaseOpen,
+    EarlierOutcomeNotListed,
+    FollowUpNotDeclared,
+    NotInEarlierCase,
     NotPermitted,
     Reason,
     ReasonCode,
     UnknownName,
 )
-from kwflow.history import EMPTY_MAP, EventType
+from kwflow.history import EMPTY_MAP, EventType, thaw
 
 from ._authorization import (
     action_reasons,
@@ -65,6 +75,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from kwflow.calendars import CalendarRegistry
+    from kwflow.definition import Follows
 
     from ._authorization import Guard
     from ._commands import CaseCommand
@@ -74,11 +85,13 @@ if TYPE_CHECKING:
 __all__ = [
     "SYSTEM_ACTOR",
     "Draft",
+    "carried_documents",
     "decide",
     "decide_act",
     "decide_assign",
     "decide_breaches",
     "decide_call_in",
+    "decide_carried",
     "decide_dismiss",
     "decide_open",
     "decide_replace",
@@ -119,24 +132,131 @@ def _role(compiled: CompiledProcess, role: str) -> None:
         raise UnknownName("role", role, list(compiled.roles))
 
 
-def decide_open(compiled: CompiledProcess, *, by: str) -> list[Draft]:
-    """Open a case: the opener takes the process's ``opener`` role."""
+def decide_open(compiled: CompiledProcess, *, by: str, follows: Case | None = None) -> list[Draft]:
+    """Open a case: the opener takes the process's ``opener`` role.
+
+    With ``follows`` (the earlier case, already loaded) the case opens as
+    its follow-up: the process declares it may follow that process, the
+    earlier case ended with one of the outcomes listed, and ``by`` holds a
+    role in it (they copy its documents); otherwise the opening is refused.
+    The documents to carry over are `carried_documents`.
+    """
     process = compiled.process
-    return [
-        (
-            _OPENED,
-            by,
-            {
-                "process": {
-                    "id": process.id,
-                    "version": process.version,
-                    "hash": process.content_hash,
-                },
-                "phase": list(compiled.initial_path),
-                "role": process.opener,
-            },
-        )
-    ]
+    payload: dict[str, Any] = {
+        "process": {
+            "id": process.id,
+            "version": process.version,
+            "hash": process.content_hash,
+        },
+        "phase": list(compiled.initial_path),
+        "role": process.opener,
+    }
+    if follows is not None:
+        _follow_up_rule(compiled, follows, by=by)
+        payload["follows"] = {
+            "case": follows.id,
+            "process": follows.process.id,
+            "version": follows.process.version,
+            # Recorded so the follow-up's own history says what it followed
+            # (the follows_outcome invariant reads it): replay never reads
+            # another case.
+            "outcome": follows.outcome,
+        }
+    return [(_OPENED, by, payload)]
+
+
+def _follow_up_rule(compiled: CompiledProcess, earlier: Case, *, by: str) -> Follows:
+    """The ``follows`` entry that lets ``earlier`` be followed up by ``by``, or a refusal."""
+    process = compiled.process
+    rule = process.follows_rule(earlier.process.id)
+    if rule is None:
+        raise FollowUpNotDeclared(process.id, earlier.id, earlier.process.id)
+    if earlier.outcome is None:
+        raise EarlierCaseOpen(earlier.id, rule.outcomes)
+    if earlier.outcome not in rule.outcomes:
+        raise EarlierOutcomeNotListed(earlier.id, earlier.outcome, rule.outcomes)
+    if by not in earlier.participants:
+        raise NotInEarlierCase(by, earlier.id)
+    return rule
+
+
+def carried_documents(
+    compiled: CompiledProcess, earlier: Case, *, by: str
+) -> list[tuple[str, Mapping[str, Any], Mapping[str, Any]]]:
+    """What a follow-up of ``earlier`` copies: ``(artifact, data, carried)`` for each document.
+
+    The newest version of each ``carry_over.from`` artifact the earlier case
+    has, its fields renamed by ``fields`` (by default each field of this
+    artifact takes the earlier field of the same id), validated against
+    this process's artifact: `CarryOverInvalid` lists every field that does
+    not fit. Person fields are not checked against the new case's people:
+    they name the people of the earlier case. An artifact the earlier case
+    never had is left out.
+    """
+    rule = _follow_up_rule(compiled, earlier, by=by)
+    found: list[tuple[str, Mapping[str, Any], Mapping[str, Any]]] = []
+    for carry in rule.carry_over:
+        latest = earlier.latest(carry.from_)
+        schema = compiled.artifacts.get(carry.artifact)
+        if latest is None or schema is None:
+            continue
+        mapping = carry.fields
+        if mapping is None:
+            mapping = {field.id: field.id for field in schema.artifact.fields}
+        data = {
+            mine: thaw(latest.data[theirs])
+            for mine, theirs in mapping.items()
+            if theirs in latest.data
+        }
+        try:
+            values = schema.validate(data)
+        except ArtifactInvalid as exc:
+            raise CarryOverInvalid(carry.artifact, earlier.id, carry.from_, exc.errors) from None
+        carried = {"case": earlier.id, "artifact": carry.from_, "version": latest.number}
+        found.append((carry.artifact, values, carried))
+    return found
+
+
+def decide_carried(
+    compiled: CompiledProcess,
+    case: Case,
+    artifact: str,
+    values: Mapping[str, Any],
+    carried: Mapping[str, Any],
+    *,
+    by: str,
+    now: datetime,
+    calendars: CalendarRegistry,
+) -> list[Draft]:
+    """Record a document carried into a new follow-up case, by its opener.
+
+    Not a submission the opener asks for: no write permission is needed
+    (the process file says what is copied), but it starts and meets
+    deadlines as a submission would (a control conference's date may come
+    from the earlier minutes).
+    """
+    leaf = compiled.leaves[case.phase.id]
+    payload: dict[str, Any] = {
+        "artifact": artifact,
+        "version": len(case.artifacts.get(artifact, ())) + 1,
+        "data": values,
+        "carried": dict(carried),
+    }
+    changes = deadline_changes(
+        compiled,
+        case,
+        calendars=calendars,
+        now=now,
+        sequence=case.version + 1,
+        new_leaf=leaf.id,
+        entered=False,
+        outcome=None,
+        artifact=artifact,
+        artifact_data=values,
+    )
+    if changes:
+        payload["deadlines"] = changes
+    return [(_SUBMITTED, by, payload)]
 
 
 def _may_assign(

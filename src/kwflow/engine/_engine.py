@@ -39,8 +39,10 @@ from kwflow.exceptions import (
     CaseExists,
     CaseNotFound,
     ConcurrencyConflict,
+    EarlierCaseNotFound,
     IndexOutOfDate,
     InvalidEvents,
+    InvalidQuery,
     InvalidValue,
     MalformedEvent,
     ProcessChanged,
@@ -74,7 +76,7 @@ from ._commands import (
 )
 from ._compiled import CompiledProcess, compiled, compiled_if_same
 from ._deadlines import open_deadlines
-from ._decide import decide, decide_breaches, decide_open
+from ._decide import carried_documents, decide, decide_breaches, decide_carried, decide_open
 from ._evolve import evolve, fold
 from ._idempotency import KeyedCommand
 from ._queries import (
@@ -240,6 +242,7 @@ class Engine:
         by: str,
         version: int | None = None,
         case_id: str | None = None,
+        follows: str | None = None,
         idempotency_key: str | None = None,
     ) -> Case:
         """Open a case of a registered process; ``by`` gets the process's opener role.
@@ -248,6 +251,13 @@ class Engine:
         ``case_id`` a random id is made. Raises `ProcessNotFound`, or
         `CaseExists` when ``case_id`` is taken. With ``idempotency_key``,
         opening again with that key returns the case it opened (see `execute`).
+
+        ``follows`` opens the case as a follow-up of that earlier case: the
+        documents the process's ``follows`` lists under ``carry_over`` are
+        copied in, in the same append. Raises `EarlierCaseNotFound`,
+        `FollowUpNotDeclared`, `EarlierCaseOpen`, `EarlierOutcomeNotListed`,
+        `NotInEarlierCase` (``by`` holds no role in the earlier case) or
+        `CarryOverInvalid`, and stores nothing.
         """
         return self.execute(
             OpenCase(
@@ -255,6 +265,7 @@ class Engine:
                 by=by,
                 version=version,
                 case_id=case_id,
+                follows=follows,
                 idempotency_key=idempotency_key,
             )
         )
@@ -486,6 +497,7 @@ class Engine:
             opened_by=case.opened_by,
             version=case.version,
             definition=compiled_process.process,
+            follows=case.follows,
         )
 
     def available_actions(self, case_id: str, person: str) -> list[ActionOption]:
@@ -624,6 +636,7 @@ class Engine:
         phase: str | None = None,
         open: bool | None = None,  # noqa: A002 - reads as the filter it is
         due_before: datetime | None = None,
+        follows: str | None = None,
         limit: int = 50,
         after: str | None = None,
     ) -> list[CaseSummary]:
@@ -633,7 +646,8 @@ class Engine:
         ``role`` if given too; ``role`` alone: someone holds it); the case
         runs ``process``; it is in ``phase`` or a phase inside it; it is
         open (``open=True``) or closed (``False``); its next deadline falls
-        due at or before ``due_before``. At most ``limit`` (1 to 1000)
+        due at or before ``due_before``; it was opened as a follow-up of the
+        case ``follows``. At most ``limit`` (1 to 1000)
         cases; pass the last one's ``cursor`` as ``after`` for the next
         page (ties in time are ordered by case id, so pages never overlap).
         No history is loaded. Raises `InvalidQuery`, `ProcessNotFound` or
@@ -647,9 +661,25 @@ class Engine:
             phase=phase,
             open=open,
             due_before=due_before,
+            follows=follows,
             limit=limit,
             after=after,
         )
+        return [summary_of(entry, self._registry) for entry in self._store.find_cases(query)]
+
+    def follow_ups(self, case_id: str) -> list[CaseSummary]:
+        """The cases opened as follow-ups of ``case_id``, most recently updated first.
+
+        Read from the case index (`find_cases` with ``follows``), every one
+        however many; the other way, a follow-up names its earlier case in
+        `Case.follows` (and `CaseSummary.follows`). Raises `CaseNotFound`
+        for a case the store does not hold.
+        """
+        if not isinstance(case_id, str) or not case_id:
+            raise InvalidQuery("case_id", case_id, "must be a non-empty string")
+        if self._store.version(case_id) == 0:
+            raise CaseNotFound(case_id)
+        query = CaseQuery(follows=case_id)
         return [summary_of(entry, self._registry) for entry in self._store.find_cases(query)]
 
     def inbox(
@@ -742,16 +772,23 @@ class Engine:
                     return done
                 raise CaseExists(case_id)
             now = self._now()
-            drafts = decide_open(compiled_process, by=command.by)
+            earlier = None if command.follows is None else self._earlier_case(command.follows)
+            drafts = decide_open(compiled_process, by=command.by, follows=earlier)
             events = _chain(case_id, 0, GENESIS_HASH, drafts, now)
             case = fold(process, events)
+            if earlier is not None:
+                case = self._carry_over(compiled_process, case, earlier, events, by=command.by)
             record = keyed.record(case_id, case.version) if keyed is not None else None
             try:
                 self._store.append(
                     case_id,
                     0,
                     events,
-                    deadlines=[],
+                    # Documents carried into a follow-up may start deadlines.
+                    deadlines=[
+                        DeadlineEntry(case_id=case_id, deadline_id=deadline_id, due_at=due)
+                        for deadline_id, due in open_deadlines(case)
+                    ],
                     idempotency=record,
                     summary=index_entry(case, events[-1].at),
                 )
@@ -762,6 +799,46 @@ class Engine:
                 raise CaseExists(case_id) from None
             self._remember(case)
             return case
+
+    def _earlier_case(self, case_id: str) -> Case:
+        """The case a follow-up names; `EarlierCaseNotFound` if the store lacks it."""
+        try:
+            return self._current(case_id)[0]
+        except CaseNotFound:
+            raise EarlierCaseNotFound(case_id) from None
+
+    def _carry_over(
+        self,
+        compiled_process: CompiledProcess,
+        case: Case,
+        earlier: Case,
+        events: list[Event],
+        *,
+        by: str,
+    ) -> Case:
+        """``case`` after the documents it carries over from ``earlier`` (events join ``events``).
+
+        Each is recorded in the new case's own history (replay and
+        verification never read another case), after the opening and in
+        the same append.
+        """
+        process = compiled_process.process
+        moment = events[-1].at
+        for artifact, values, carried in carried_documents(compiled_process, earlier, by=by):
+            drafts = decide_carried(
+                compiled_process,
+                case,
+                artifact,
+                values,
+                carried,
+                by=by,
+                now=moment,
+                calendars=self._calendars,
+            )
+            new_events = _chain(case.id, case.version, case.last_hash, drafts, moment)
+            case = evolve(process, case, new_events)
+            events.extend(new_events)
+        return case
 
     def _run(
         self, command: CaseCommand, retries: int, *, now: datetime | None = None

@@ -69,6 +69,7 @@ class _Draft:
         "called_in",
         "case_id",
         "deadlines",
+        "follows",
         "last_hash",
         "opened_at",
         "opened_by",
@@ -101,6 +102,7 @@ class _Draft:
             self.outcome: str | None = None
             self.opened_at: datetime | None = None
             self.opened_by = ""
+            self.follows: str | None = None
             self.version = 0
             self.last_hash = GENESIS_HASH
         else:
@@ -117,6 +119,7 @@ class _Draft:
             self.outcome = start.outcome
             self.opened_at = start.opened_at
             self.opened_by = start.opened_by
+            self.follows = start.follows
             self.version = start.version
             self.last_hash = start.last_hash
 
@@ -171,6 +174,8 @@ class _Draft:
         self.roles = {role: (event.actor,)}
         self.opened_at = event.at
         self.opened_by = event.actor
+        follows = payload.get("follows")
+        self.follows = None if follows is None else follows["case"]
         self.deadlines = {
             deadline.id: DeadlineState(
                 deadline.id, DeadlineStatus.NOT_STARTED, deadline.responsible
@@ -314,6 +319,7 @@ class _Draft:
             opened_by=self.opened_by,
             version=self.version,
             last_hash=self.last_hash,
+            follows=self.follows,
         )
 
 

@@ -66,6 +66,7 @@ def index_entry(case: Case, updated_at: datetime) -> CaseIndexEntry:
         participants=[
             (person, role) for person, roles in case.participants.items() for role in roles
         ],
+        follows=case.follows,
     )
 
 
@@ -83,6 +84,7 @@ def index_fields_differing(stored: CaseIndexEntry | None, expected: CaseIndexEnt
         "updated_at",
         "next_due",
         "participants",
+        "follows",
     )
     return [name for name in names if getattr(stored, name) != getattr(expected, name)]
 
@@ -116,6 +118,7 @@ def case_query(
     phase: object = None,
     open: object = None,  # noqa: A002 - the name hosts read in the docs
     due_before: object = None,
+    follows: object = None,
     limit: object = 50,
     after: object = None,
 ) -> CaseQuery:
@@ -155,6 +158,7 @@ def case_query(
         phase=phase,
         open=open,
         due_before=None if due_before is None else aware("due_before", due_before),
+        follows=None if follows is None else _text("follows", follows),
         after=None if after is None else decode_cursor(after),
         limit=limit,
     )
@@ -232,6 +236,7 @@ def summary_of(entry: CaseIndexEntry, registry: Registry) -> CaseSummary:
         next_due=entry.next_due,
         participants=FrozenMap(participants),
         role_labels=FrozenMap(role_labels),
+        follows=entry.follows,
     )
 
 

@@ -162,6 +162,8 @@ class Case:
     id to its versions, oldest first. ``taken_in_phase`` lists the actions
     without ``to`` already taken since the case entered its leaf phase.
     ``version`` is the sequence of the last event and ``last_hash`` its hash.
+    ``follows`` is the id of the earlier case this one was opened as a
+    follow-up of (``None``: opened on its own).
     """
 
     id: str
@@ -179,6 +181,7 @@ class Case:
     opened_by: str
     version: int
     last_hash: str
+    follows: str | None = None
 
     @property
     def closed(self) -> bool:
@@ -236,6 +239,7 @@ class CaseView:
     opened_by: str
     version: int
     definition: Process = attrs.field(eq=False, repr=False)
+    follows: str | None = None
 
     @property
     def closed(self) -> bool:
@@ -372,6 +376,7 @@ def case_to_dict(case: Case) -> dict[str, Any]:
         "opened_by": case.opened_by,
         "version": case.version,
         "last_hash": case.last_hash,
+        "follows": case.follows,
     }
 
 
@@ -435,6 +440,8 @@ def case_from_dict(data: Mapping[str, Any]) -> Case:
             opened_by=data["opened_by"],
             version=data["version"],
             last_hash=data["last_hash"],
+            # Snapshots written before follow-ups existed lack the key.
+            follows=data.get("follows"),
         )
     except (KeyError, TypeError, IndexError, AttributeError, AssertionError) as exc:
         raise ValueError(f"not a case in the JSON form: {exc!r}") from exc

@@ -102,7 +102,9 @@ class CaseSummary:
     from the registered process (``None`` or absent when the case's process
     version is no longer registered). ``updated_at`` is the time of the
     case's last event; ``next_due`` the earliest due moment of its running
-    deadlines. Pass `cursor` as ``after`` to get the page after this row.
+    deadlines. ``follows`` is the earlier case this one follows up, if it
+    was opened as a follow-up. Pass `cursor` as ``after`` to get the page
+    after this row.
     """
 
     id: str
@@ -119,6 +121,7 @@ class CaseSummary:
     next_due: datetime | None
     participants: FrozenMap[str, tuple[str, ...]]
     role_labels: FrozenMap[str, Label]
+    follows: str | None = None
 
     @property
     def open(self) -> bool:
@@ -161,6 +164,7 @@ class CaseSummary:
                 }
                 for person, roles in self.participants.items()
             ],
+            "follows": self.follows,
             "cursor": self.cursor,
         }
 
@@ -304,6 +308,7 @@ class CaseSummaryJSON(_Shape):
     updated_at: AwareDatetime
     next_due: AwareDatetime | None
     participants: list[ParticipantJSON]
+    follows: str | None
     cursor: str
 
 

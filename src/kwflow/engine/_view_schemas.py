@@ -173,6 +173,9 @@ class CaseViewJSON(_Shape):
     version: int = Field(
         description="the sequence of its last event: send it back as expected_version"
     )
+    follows: str | None = Field(
+        description="the earlier case this one follows up (None: opened on its own)"
+    )
 
 
 VIEW_SCHEMAS: FrozenMap[str, type[BaseModel]] = FrozenMap(

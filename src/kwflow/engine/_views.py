@@ -142,6 +142,7 @@ class _ViewWriter:
             "opened_at": self.moment(view.opened_at),
             "opened_by": view.opened_by,
             "version": view.version,
+            "follows": view.follows,
         }
 
     def version(self, version: ArtifactVersion) -> dict[str, Any]:

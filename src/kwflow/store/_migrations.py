@@ -61,6 +61,10 @@ SCHEMA_CHANGES: tuple[SchemaChange, ...] = (
         version=6,
         description="case index, its participants and phases (kwflow reindex fills it)",
     ),
+    SchemaChange(
+        version=7,
+        description="case index: the earlier case a follow-up case follows",
+    ),
 )
 
 SCHEMA_VERSION = SCHEMA_CHANGES[-1].version

@@ -58,6 +58,7 @@ def observation(shape: ProcessShape, before: Case | None, event: Event, after: C
     kind = KINDS[event.type]
     present = frozenset(a for a, versions in after.artifacts.items() if versions)
     if kind == "open" or before is None:
+        follows = event.payload.get("follows") if kind == "open" else None
         return Observation(
             "open",
             frozenset({shape.process.opener}),
@@ -65,6 +66,7 @@ def observation(shape: ProcessShape, before: Case | None, event: Event, after: C
             None,
             shape.path(after.phase.id),
             present,
+            follows_outcome=None if follows is None else str(follows["outcome"]),
         )
     leaf = before.phase.id
     if kind == "breach":

@@ -20,6 +20,9 @@ Meaning of each kind (``docs/testing.md`` has the same list):
   that step; an artifact recorded by the entering action counts.
 - ``phase_entered_at_most_once``: no step enters ``phase`` a second time; an
   action whose target is the phase the case is already in re-enters it.
+- ``follows_outcome``: a case opened as a follow-up follows an earlier case
+  that ended with one of ``outcomes`` (as its opening recorded it); cases
+  opened on their own pass.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ import attrs
 from kwflow.definition import (
     ActionOnlyAfter,
     ArtifactPresentOnEntry,
+    FollowsOutcome,
     PhaseEnteredAtMostOnce,
     RoleNeverActsIn,
 )
@@ -63,6 +67,8 @@ class Observation:
     ``phase`` is the leaf the case was in before the step (``None`` for
     opening); ``entered`` the phases the step entered, outermost first;
     ``artifacts`` the artifacts that have a version after the step.
+    ``follows_outcome`` is, for the opening of a follow-up, the outcome the
+    earlier case ended with (``None`` otherwise).
     """
 
     kind: str
@@ -71,6 +77,7 @@ class Observation:
     action: str | None
     entered: tuple[str, ...]
     artifacts: frozenset[str]
+    follows_outcome: str | None = None
 
 
 class InvariantMonitor:
@@ -103,6 +110,8 @@ class InvariantMonitor:
         self._on_entry: dict[str, list[tuple[Invariant, str]]] = {}
         # phase -> [invariant]
         self._at_most_once: dict[str, list[Invariant]] = {}
+        # [(invariant, outcomes the earlier case of a follow-up may have)]
+        self._follows: list[tuple[Invariant, frozenset[str]]] = []
         for invariant in self.invariants:
             if isinstance(invariant, ActionOnlyAfter):
                 needed = self._after_bit[invariant.after] = bit("after", invariant.after)
@@ -123,6 +132,8 @@ class InvariantMonitor:
                 self._on_entry.setdefault(invariant.phase, []).append(
                     (invariant, invariant.artifact)
                 )
+            elif isinstance(invariant, FollowsOutcome):
+                self._follows.append((invariant, frozenset(invariant.outcomes)))
 
     def after_bits(self) -> dict[str, int]:
         """The memory bit of each action whose taking the monitor remembers."""
@@ -143,6 +154,13 @@ class InvariantMonitor:
     def observe(self, memory: int, step: Observation) -> tuple[int, list[tuple[Invariant, str]]]:
         """The memory after ``step``, and every invariant it breaks with a reason."""
         broken: list[tuple[Invariant, str]] = []
+        earlier = step.follows_outcome
+        if earlier is not None:
+            for invariant, outcomes in self._follows:
+                if earlier not in outcomes:
+                    listed = ", ".join(sorted(outcomes))
+                    reason = f"it follows a case that ended with {earlier!r}, not one of {listed}"
+                    broken.append((invariant, reason))
         action = step.action
         if action is not None:
             for invariant, needed, after in self._only_after.get(action, ()):

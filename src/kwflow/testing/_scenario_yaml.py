@@ -20,6 +20,7 @@ from kwflow.engine import (
     CheckDeadlines,
     Command,
     Dismiss,
+    OpenCase,
     Replace,
     Submit,
     Unassign,
@@ -84,6 +85,10 @@ def scenario_step(command: Command) -> dict[str, Any]:
         return {"who": command.by, "dismiss": command.role}
     if isinstance(command, CheckDeadlines):
         return {"check_deadlines": True}
+    if isinstance(command, OpenCase) and command.follows is not None:
+        # A follow-up of the case played so far, by its process id (the
+        # scenario runs with a registry that holds it).
+        return {"who": command.by, "follow_up": command.process}
     raise ValueError(f"a scenario step cannot open a case: {type(command).__name__}")
 
 
