@@ -20,6 +20,7 @@ from kwflow.definition import (
     PhaseEnteredAtMostOnce,
     Process,
     RoleNeverActsIn,
+    RoleNeverEmpty,
     check_process,
     load_process,
     parse_process_file,
@@ -123,6 +124,8 @@ def test_every_reference_resolves(process: Process) -> None:
         elif isinstance(invariant, ArtifactPresentOnEntry):
             assert invariant.artifact in artifacts, invariant.id
             assert invariant.phase in phases, invariant.id
+        elif isinstance(invariant, RoleNeverEmpty):
+            named_roles.append(invariant.role)
         else:
             assert invariant.phase in phases, invariant.id
     assert set(named_roles) <= roles

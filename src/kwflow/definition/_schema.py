@@ -32,7 +32,11 @@ from ._models import (
     FieldCondition,
     FieldRef,
     Guard,
+    Invariant,
     Label,
+    OrganisationKind,
+    OrganisationRequirement,
+    OrganisationRule,
     Period,
     Phase,
     PhaseEnteredAtMostOnce,
@@ -40,6 +44,7 @@ from ._models import (
     Requirements,
     Role,
     RoleNeverActsIn,
+    RoleNeverEmpty,
     field_type_name,
 )
 
@@ -110,7 +115,9 @@ _FIELD_COMPANIONS: dict[type[BaseModel], tuple[tuple[str, type[BaseModel]], ...]
 
 REFERENCE_SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("Process (the top level)", Process),
+    ("Organisation kind", OrganisationKind),
     ("Role", Role),
+    ("Organisation rule (`organisation`)", OrganisationRule),
     ("Artifact", Artifact),
     *(
         section
@@ -123,6 +130,7 @@ REFERENCE_SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("Phase", Phase),
     ("Action", Action),
     ("Requirements (`requires`)", Requirements),
+    ("Organisation requirement", OrganisationRequirement),
     ("Field condition", FieldCondition),
     ("Guard", Guard),
     ("Deadline", Deadline),
@@ -134,6 +142,7 @@ REFERENCE_SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("Invariant: role_never_acts_in", RoleNeverActsIn),
     ("Invariant: artifact_present_on_entry", ArtifactPresentOnEntry),
     ("Invariant: phase_entered_at_most_once", PhaseEnteredAtMostOnce),
+    ("Invariant: role_never_empty", RoleNeverEmpty),
     ("Label", Label),
 )
 """Every model of the language, in the order the reference presents them."""
@@ -199,12 +208,7 @@ def _type_text(annotation: Any) -> str:
             return _type_text(members[0])
         if all(isinstance(m, type) and m.__name__.endswith("Field") for m in members):
             return "field"
-        if set(members) == {
-            ActionOnlyAfter,
-            RoleNeverActsIn,
-            ArtifactPresentOnEntry,
-            PhaseEnteredAtMostOnce,
-        }:
+        if set(members) == set(typing.get_args(typing.get_args(Invariant)[0])):
             return "invariant"
         if str in members:
             return "value (text, whole number, true/false, date or datetime)"
@@ -222,6 +226,9 @@ def _type_text(annotation: Any) -> str:
                 "Period": "period",
                 "EnumValue": "enum value",
                 "FieldCondition": "field condition",
+                "OrganisationKind": "organisation kind",
+                "OrganisationRule": "organisation rule",
+                "OrganisationRequirement": "organisation requirement",
             }
             if annotation.__name__.endswith("Field"):
                 return "field"

@@ -68,6 +68,7 @@ from ._commands import (
     CheckDeadlines,
     Dismiss,
     OpenCase,
+    Organisation,
     Replace,
     Submit,
     Unassign,
@@ -241,13 +242,16 @@ class Engine:
         version: int | None = None,
         case_id: str | None = None,
         idempotency_key: str | None = None,
+        organisation: Organisation | None = None,
     ) -> Case:
         """Open a case of a registered process; ``by`` gets the process's opener role.
 
         Without ``version`` the newest registered version is used; without
-        ``case_id`` a random id is made. Raises `ProcessNotFound`, or
-        `CaseExists` when ``case_id`` is taken. With ``idempotency_key``,
-        opening again with that key returns the case it opened (see `execute`).
+        ``case_id`` a random id is made. ``organisation`` is the one ``by``
+        works for (the opener role's ``organisation`` rules apply). Raises
+        `ProcessNotFound`, or `CaseExists` when ``case_id`` is taken. With
+        ``idempotency_key``, opening again with that key returns the case it
+        opened (see `execute`).
         """
         return self.execute(
             OpenCase(
@@ -256,6 +260,7 @@ class Engine:
                 version=version,
                 case_id=case_id,
                 idempotency_key=idempotency_key,
+                organisation=organisation,
             )
         )
 
@@ -269,8 +274,12 @@ class Engine:
         expected_version: int | None = None,
         retries: int = 0,
         idempotency_key: str | None = None,
+        organisation: Organisation | None = None,
     ) -> Case:
-        """Give ``person`` the ``role``; ``by`` holds a role in its ``assigned_by``."""
+        """Give ``person`` the ``role``; ``by`` holds a role in its ``assigned_by``.
+
+        ``organisation`` is the one ``person`` works for; see `Assign`.
+        """
         return self.execute(
             Assign(
                 case_id=case_id,
@@ -279,6 +288,7 @@ class Engine:
                 by=by,
                 expected_version=expected_version,
                 idempotency_key=idempotency_key,
+                organisation=organisation,
             ),
             retries=retries,
         )
@@ -319,8 +329,12 @@ class Engine:
         expected_version: int | None = None,
         retries: int = 0,
         idempotency_key: str | None = None,
+        organisation: Organisation | None = None,
     ) -> Case:
-        """Hand ``role`` over from ``person`` to ``successor``, for ``reason``; see `Replace`."""
+        """Hand ``role`` over from ``person`` to ``successor``, for ``reason``; see `Replace`.
+
+        ``organisation`` is the one ``successor`` works for.
+        """
         return self.execute(
             Replace(
                 case_id=case_id,
@@ -331,6 +345,7 @@ class Engine:
                 reason=reason,
                 expected_version=expected_version,
                 idempotency_key=idempotency_key,
+                organisation=organisation,
             ),
             retries=retries,
         )
@@ -486,6 +501,7 @@ class Engine:
             opened_by=case.opened_by,
             version=case.version,
             definition=compiled_process.process,
+            organisations=case.organisations,
         )
 
     def available_actions(self, case_id: str, person: str) -> list[ActionOption]:
@@ -742,7 +758,7 @@ class Engine:
                     return done
                 raise CaseExists(case_id)
             now = self._now()
-            drafts = decide_open(compiled_process, by=command.by)
+            drafts = decide_open(compiled_process, by=command.by, organisation=command.organisation)
             events = _chain(case_id, 0, GENESIS_HASH, drafts, now)
             case = fold(process, events)
             record = keyed.record(case_id, case.version) if keyed is not None else None

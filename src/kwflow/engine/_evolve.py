@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from kwflow.exceptions import MalformedEvent
 from kwflow.history import EMPTY_MAP, GENESIS_HASH, EventType, FrozenMap, freeze
 
+from ._commands import Organisation
 from ._records import (
     ArtifactVersion,
     Case,
@@ -72,6 +73,7 @@ class _Draft:
         "last_hash",
         "opened_at",
         "opened_by",
+        "organisations",
         "outcome",
         "participants",
         "phase",
@@ -101,6 +103,7 @@ class _Draft:
             self.outcome: str | None = None
             self.opened_at: datetime | None = None
             self.opened_by = ""
+            self.organisations: Any = EMPTY_MAP
             self.version = 0
             self.last_hash = GENESIS_HASH
         else:
@@ -117,6 +120,7 @@ class _Draft:
             self.outcome = start.outcome
             self.opened_at = start.opened_at
             self.opened_by = start.opened_by
+            self.organisations = start.organisations
             self.version = start.version
             self.last_hash = start.last_hash
 
@@ -132,6 +136,22 @@ class _Draft:
         if type(self.artifacts) is not dict:
             self.artifacts = dict(self.artifacts)
         return self.artifacts
+
+    def _organisations(self) -> dict[str, Organisation]:
+        if type(self.organisations) is not dict:
+            self.organisations = dict(self.organisations)
+        return self.organisations
+
+    def _joined(self, person: str, payload: Mapping[str, Any]) -> None:
+        """Record the organisation an event names for ``person``, if it names one."""
+        found = payload.get("organisation")
+        if found is not None:
+            self._organisations()[person] = Organisation(found["id"], found["kind"])
+
+    def _left(self, person: str, participants: Mapping[str, Any]) -> None:
+        """Forget the organisation of a person who holds no role any more."""
+        if person not in participants and person in self.organisations:
+            del self._organisations()[person]
 
     def _deadlines(self) -> dict[str, DeadlineState]:
         if type(self.deadlines) is not dict:
@@ -171,6 +191,8 @@ class _Draft:
         self.roles = {role: (event.actor,)}
         self.opened_at = event.at
         self.opened_by = event.actor
+        self.organisations = EMPTY_MAP
+        self._joined(event.actor, payload)
         self.deadlines = {
             deadline.id: DeadlineState(
                 deadline.id, DeadlineStatus.NOT_STARTED, deadline.responsible
@@ -183,6 +205,7 @@ class _Draft:
         participants, roles = self._participants()
         participants[person] = (*participants.get(person, ()), role)
         roles[role] = (*roles.get(role, ()), person)
+        self._joined(person, payload)
 
     def unassigned(self, event: Event, payload: Mapping[str, Any]) -> None:  # noqa: ARG002
         person, role = payload["person"], payload["role"]
@@ -197,6 +220,7 @@ class _Draft:
             roles[role] = people
         else:
             roles.pop(role, None)
+        self._left(person, participants)
 
     def replaced(self, event: Event, payload: Mapping[str, Any]) -> None:  # noqa: ARG002
         # One step, in place: the successor takes the predecessor's seat in
@@ -210,6 +234,8 @@ class _Draft:
             participants.pop(person, None)
         participants[successor] = (*participants.get(successor, ()), role)
         roles[role] = tuple(successor if p == person else p for p in roles.get(role, ()))
+        self._left(person, participants)
+        self._joined(successor, payload)
 
     def submitted(self, event: Event, payload: Mapping[str, Any]) -> None:
         self._add_version(event, payload)
@@ -314,6 +340,7 @@ class _Draft:
             opened_by=self.opened_by,
             version=self.version,
             last_hash=self.last_hash,
+            organisations=o if type(o := self.organisations) is FrozenMap else FrozenMap(o),
         )
 
 

@@ -33,6 +33,7 @@ __all__ = [
     "DeadlineJSON",
     "LabelJSON",
     "NamedJSON",
+    "OrganisationJSON",
     "ParticipantJSON",
     "PhaseJSON",
     "ProcessJSON",
@@ -149,6 +150,14 @@ class TakenActionJSON(NamedJSON):
     phase: NamedJSON = Field(description="the leaf phase it was taken in")
 
 
+class OrganisationJSON(_Shape):
+    """The organisation a participant works for, as the host named it."""
+
+    person: str = Field(description="the participant's id")
+    id: str = Field(description="the host's id of the organisation")
+    kind: NamedJSON = Field(description="the kind of organisation, from the process")
+
+
 class CaseViewJSON(_Shape):
     """A case as one person may see it: artifacts they may not read are left out."""
 
@@ -172,6 +181,9 @@ class CaseViewJSON(_Shape):
     opened_by: str = Field(description="who opened it")
     version: int = Field(
         description="the sequence of its last event: send it back as expected_version"
+    )
+    organisations: list[OrganisationJSON] = Field(
+        description="the organisations of the participants the host named one for"
     )
 
 
