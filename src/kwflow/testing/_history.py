@@ -57,6 +57,7 @@ def observation(shape: ProcessShape, before: Case | None, event: Event, after: C
     """The step ``event`` was, given the case ``before`` it and ``after`` it."""
     kind = KINDS[event.type]
     present = frozenset(a for a, versions in after.artifacts.items() if versions)
+    held = frozenset(role for role, people in after.roles.items() if people)
     if kind == "open" or before is None:
         return Observation(
             "open",
@@ -65,10 +66,11 @@ def observation(shape: ProcessShape, before: Case | None, event: Event, after: C
             None,
             shape.path(after.phase.id),
             present,
+            held,
         )
     leaf = before.phase.id
     if kind == "breach":
-        return Observation("breach", frozenset(), leaf, None, (), present)
+        return Observation("breach", frozenset(), leaf, None, (), present, held)
     roles = frozenset(before.participants.get(event.actor, ()))
     action_id: str | None = None
     entered: tuple[str, ...] = ()
@@ -77,7 +79,7 @@ def observation(shape: ProcessShape, before: Case | None, event: Event, after: C
         action = shape.process.action(action_id)
         if action is not None:
             _, entered = shape.transition(leaf, action)
-    return Observation(kind, roles, leaf, action_id, entered, present)
+    return Observation(kind, roles, leaf, action_id, entered, present, held)
 
 
 def read_events(

@@ -20,6 +20,9 @@ Meaning of each kind (``docs/testing.md`` has the same list):
   that step; an artifact recorded by the entering action counts.
 - ``phase_entered_at_most_once``: no step enters ``phase`` a second time; an
   action whose target is the phase the case is already in re-enters it.
+- ``role_never_empty``: once a step leaves someone holding ``role`` (opening
+  the case gives the opener theirs), every later step leaves someone holding
+  it; a handover keeps it held, unassigning its last holder breaks it.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from kwflow.definition import (
     ArtifactPresentOnEntry,
     PhaseEnteredAtMostOnce,
     RoleNeverActsIn,
+    RoleNeverEmpty,
 )
 
 from ._phases import shape_of
@@ -62,7 +66,9 @@ class Observation:
 
     ``phase`` is the leaf the case was in before the step (``None`` for
     opening); ``entered`` the phases the step entered, outermost first;
-    ``artifacts`` the artifacts that have a version after the step.
+    ``artifacts`` the artifacts that have a version after the step; ``held``
+    the roles someone holds after it (``None``: the reader does not know, and
+    ``role_never_empty`` is not judged on the step).
     """
 
     kind: str
@@ -71,6 +77,7 @@ class Observation:
     action: str | None
     entered: tuple[str, ...]
     artifacts: frozenset[str]
+    held: frozenset[str] | None = None
 
 
 class InvariantMonitor:
@@ -103,6 +110,8 @@ class InvariantMonitor:
         self._on_entry: dict[str, list[tuple[Invariant, str]]] = {}
         # phase -> [invariant]
         self._at_most_once: dict[str, list[Invariant]] = {}
+        # [(invariant, role, bit remembering that the role was held)]
+        self._never_empty: list[tuple[Invariant, str, int]] = []
         for invariant in self.invariants:
             if isinstance(invariant, ActionOnlyAfter):
                 needed = self._after_bit[invariant.after] = bit("after", invariant.after)
@@ -123,6 +132,8 @@ class InvariantMonitor:
                 self._on_entry.setdefault(invariant.phase, []).append(
                     (invariant, invariant.artifact)
                 )
+            elif isinstance(invariant, RoleNeverEmpty):
+                self._never_empty.append((invariant, invariant.role, bit("held", invariant.role)))
 
     def after_bits(self) -> dict[str, int]:
         """The memory bit of each action whose taking the monitor remembers."""
@@ -132,10 +143,27 @@ class InvariantMonitor:
         """The memory bit of each phase whose entering the monitor remembers."""
         return dict(self._entered_bit)
 
-    def watches(self, *, phase: str | None, action: str | None, entered: tuple[str, ...]) -> bool:
-        """Whether a step in ``phase``, taking ``action``, entering ``entered`` may matter."""
+    def held_bits(self) -> dict[str, int]:
+        """The memory bit of each role whose having been held the monitor remembers."""
+        return {role: bit for _, role, bit in self._never_empty}
+
+    def never_empty_roles(self) -> frozenset[str]:
+        """The roles a ``role_never_empty`` invariant names."""
+        return frozenset(role for _, role, _ in self._never_empty)
+
+    def watches(
+        self,
+        *,
+        phase: str | None,
+        action: str | None,
+        entered: tuple[str, ...],
+        kind: str = "act",
+    ) -> bool:
+        """Whether a step of ``kind`` in ``phase``, taking ``action``, entering ``entered``
+        may matter."""
         return bool(
-            (action is not None and (action in self._only_after or action in self._after_bit))
+            (self._never_empty and kind in ("open", "assign", "unassign", "replace"))
+            or (action is not None and (action in self._only_after or action in self._after_bit))
             or (phase is not None and phase in self._never_acts)
             or any(p in self._on_entry or p in self._entered_bit for p in entered)
         )
@@ -170,4 +198,11 @@ class InvariantMonitor:
                         for invariant in self._at_most_once[phase]
                     )
                 memory |= once
+        held = step.held
+        if held is not None:
+            for invariant, role, bit in self._never_empty:
+                if role in held:
+                    memory |= bit
+                elif memory & bit:
+                    broken.append((invariant, f"nobody holds {role!r} after a {step.kind} step"))
         return memory, broken

@@ -1,0 +1,398 @@
+"""Organisations: who the holders of a role work for, and when a role may be assigned."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kwflow import Assign, Engine, OpenCase, Organisation, Replace, Unassign
+from kwflow.authoring import describe_command
+from kwflow.engine import CaseViewJSON
+from kwflow.exceptions import (
+    ActionNotAllowed,
+    IdempotencyConflict,
+    InvalidId,
+    ReasonCode,
+    WrongType,
+)
+from tests.support.runtime import Unchanged, check_case, fixture_process, make_engine
+
+WORKER, PARENT, COORDINATOR, FACILITATOR = "jana", "marie", "karel", "eva"
+OSPOD = Organisation("ospod_praha_2", "ospod")
+OTHER_OSPOD = Organisation("ospod_brno", "ospod")
+PROVIDER = Organisation("cesta_domu", "facilitation_provider")
+OTHER_PROVIDER = Organisation("rodinne_konference", "facilitation_provider")
+SERVICE = Organisation("sas_praha", "social_service")
+
+
+@pytest.fixture
+def engine() -> Engine:
+    return make_engine("organisations")
+
+
+def _prepared(engine: Engine, case_id: str = "o1") -> None:
+    """A case past the family's consent, its OSPOD worker from OSPOD Praha 2."""
+    engine.open_case("organisations", by=WORKER, case_id=case_id, organisation=OSPOD)
+    engine.assign(case_id, PARENT, "parent", by=WORKER)
+    engine.act(case_id, "consent", by=PARENT)
+
+
+def _refusal(engine: Engine, command: Assign | Replace | OpenCase) -> ActionNotAllowed:
+    case_id = None if isinstance(command, OpenCase) else command.case_id
+    with Unchanged(engine, case_id), pytest.raises(ActionNotAllowed) as caught:
+        engine.execute(command)
+    return caught.value
+
+
+def test_the_opener_carries_her_organisation_into_the_event_and_the_case(engine: Engine) -> None:
+    case = engine.open_case("organisations", by=WORKER, case_id="o1", organisation=OSPOD)
+    check_case(engine, case)
+    assert dict(case.organisations) == {WORKER: OSPOD}
+    (event,) = engine.history("o1")
+    assert event.payload["organisation"] == {"id": "ospod_praha_2", "kind": "ospod"}
+    assert case.to_dict()["organisations"] == {WORKER: {"id": "ospod_praha_2", "kind": "ospod"}}
+
+
+def test_an_assignment_and_a_handover_record_the_incoming_persons_organisation(
+    engine: Engine,
+) -> None:
+    _prepared(engine)
+    case = engine.assign("o1", COORDINATOR, "coordinator", by=WORKER, organisation=PROVIDER)
+    check_case(engine, case)
+    assert engine.history("o1")[-1].payload == {
+        "person": COORDINATOR,
+        "role": "coordinator",
+        "organisation": {"id": "cesta_domu", "kind": "facilitation_provider"},
+    }
+    case = engine.replace(
+        "o1", "coordinator", COORDINATOR, "pavel", by=WORKER, reason="Nemoc",
+        organisation=OTHER_PROVIDER,
+    )  # fmt: skip
+    check_case(engine, case)
+    assert engine.history("o1")[-1].payload["organisation"] == {
+        "id": "rodinne_konference",
+        "kind": "facilitation_provider",
+    }
+    # Whoever leaves the case leaves their organisation behind.
+    assert dict(case.organisations) == {WORKER: OSPOD, "pavel": OTHER_PROVIDER}
+
+
+def test_a_person_without_a_role_any_more_may_come_back_from_another_organisation(
+    engine: Engine,
+) -> None:
+    _prepared(engine)
+    engine.assign("o1", FACILITATOR, "facilitator", by=WORKER, organisation=PROVIDER)
+    case = engine.execute(Unassign(case_id="o1", person=FACILITATOR, role="facilitator", by=WORKER))
+    assert FACILITATOR not in case.organisations
+    case = engine.assign("o1", FACILITATOR, "facilitator", by=WORKER, organisation=OTHER_PROVIDER)
+    check_case(engine, case)
+    assert case.organisations[FACILITATOR] == OTHER_PROVIDER
+
+
+def test_opening_without_the_required_organisation_is_refused_and_stores_nothing(
+    engine: Engine,
+) -> None:
+    error = _refusal(engine, OpenCase(process="organisations", by=WORKER, case_id="o1"))
+    assert error.code == "action.not-allowed"
+    assert error.params["command"] == "open"
+    (reason,) = error.reasons
+    assert reason.code is ReasonCode.ORGANISATION_MISSING
+    assert reason.role == "referrer"
+    assert reason.params == {"person": WORKER, "role": "referrer"}
+    assert reason == "the role 'referrer' needs the organisation 'jana' works for"
+    assert (
+        reason.render("cs")
+        == "u role 'referrer' je třeba uvést organizaci, ve které 'jana' pracuje"
+    )
+    assert error.render("cs").startswith("případ procesu 'organisations' teď nelze otevřít: ")
+    assert list(engine.store.case_ids()) == []
+
+
+def test_opening_from_an_organisation_of_a_kind_the_role_does_not_allow_is_refused(
+    engine: Engine,
+) -> None:
+    error = _refusal(
+        engine, OpenCase(process="organisations", by=WORKER, case_id="o1", organisation=SERVICE)
+    )
+    (reason,) = error.reasons
+    assert reason.code is ReasonCode.ORGANISATION_KIND_NOT_ALLOWED
+    assert reason.params == {
+        "person": WORKER,
+        "role": "referrer",
+        "organisation": "sas_praha",
+        "kind": "social_service",
+        "kinds": "ospod",
+    }
+    assert "smí mít jen člověk z organizace druhu ospod" in reason.render("cs")
+
+
+def test_an_organisation_of_a_kind_the_process_does_not_declare_is_refused(
+    engine: Engine,
+) -> None:
+    _prepared(engine)
+    error = _refusal(
+        engine,
+        Assign(
+            case_id="o1",
+            person=FACILITATOR,
+            role="facilitator",
+            by=WORKER,
+            organisation=Organisation("nadace", "foundation"),
+        ),
+    )
+    (reason,) = error.reasons
+    assert reason.code is ReasonCode.UNKNOWN_ORGANISATION_KIND
+    assert reason.params["kind"] == "foundation"
+    assert reason.params["known"] == "facilitation_provider, ospod, social_service"
+    assert reason.render("cs") == (
+        "proces nezná druh organizace 'foundation'; zná facilitation_provider, ospod, social_service"
+    )
+
+
+def test_a_coordinator_from_an_ospod_or_without_an_organisation_is_refused(engine: Engine) -> None:
+    _prepared(engine)
+    forbidden = _refusal(
+        engine,
+        Assign(
+            case_id="o1", person=COORDINATOR, role="coordinator", by=WORKER,
+            organisation=OTHER_OSPOD,
+        ),
+    )  # fmt: skip
+    (reason,) = forbidden.reasons
+    assert reason.code is ReasonCode.ORGANISATION_KIND_FORBIDDEN
+    assert reason == (
+        "the role 'coordinator' is never held by people from an organisation of the kind "
+        "'ospod'; 'karel' is from 'ospod_brno'"
+    )
+    assert reason.render("cs") == (
+        "roli 'coordinator' nesmí mít člověk z organizace druhu 'ospod'; 'karel' je z 'ospod_brno'"
+    )
+    missing = _refusal(
+        engine, Assign(case_id="o1", person=COORDINATOR, role="coordinator", by=WORKER)
+    )
+    assert [r.code for r in missing.reasons] == [ReasonCode.ORGANISATION_MISSING]
+
+
+def test_a_coordinator_is_assigned_only_in_the_phases_the_role_names(engine: Engine) -> None:
+    engine.open_case("organisations", by=WORKER, case_id="o1", organisation=OSPOD)
+    error = _refusal(
+        engine,
+        Assign(
+            case_id="o1", person=COORDINATOR, role="coordinator", by=WORKER, organisation=PROVIDER
+        ),
+    )
+    (reason,) = error.reasons
+    assert reason.code is ReasonCode.NOT_ASSIGNABLE_IN_PHASE
+    assert reason.params == {"phases": "preparation", "phase": "referral", "role": "coordinator"}
+    assert reason.render("cs") == (
+        "roli 'coordinator' lze přidělit jen ve fázích preparation; případ je ve fázi 'referral'"
+    )
+    assert error.render("en") == (
+        "\"assign 'karel' as coordinator\" is not allowed now: people are assigned to the role "
+        "'coordinator' only in preparation; the case is in 'referral'"
+    )
+    assert error.render("cs") == (
+        "osobě 'karel' teď nelze přidělit roli 'coordinator': roli 'coordinator' lze přidělit "
+        "jen ve fázích preparation; případ je ve fázi 'referral'"
+    )
+
+
+def test_a_handover_is_allowed_in_a_phase_where_the_role_is_not_assignable(engine: Engine) -> None:
+    _prepared(engine)
+    engine.assign("o1", COORDINATOR, "coordinator", by=WORKER, organisation=PROVIDER)
+    engine.assign("o1", FACILITATOR, "facilitator", by=WORKER, organisation=OTHER_PROVIDER)
+    engine.act("o1", "convene", by=COORDINATOR)
+    # In the conference nobody new is assigned as coordinator, but one may take over.
+    with Unchanged(engine, "o1"), pytest.raises(ActionNotAllowed):
+        engine.assign("o1", "pavel", "coordinator", by=WORKER, organisation=PROVIDER)
+    case = engine.replace(
+        "o1", "coordinator", COORDINATOR, "pavel", by=WORKER, reason="Nemoc", organisation=PROVIDER
+    )
+    check_case(engine, case)
+    assert case.roles["coordinator"] == ("pavel",)
+
+
+def test_a_facilitator_from_the_referrers_organisation_is_refused(engine: Engine) -> None:
+    _prepared(engine)
+    error = _refusal(
+        engine,
+        Assign(case_id="o1", person=FACILITATOR, role="facilitator", by=WORKER, organisation=OSPOD),
+    )
+    (reason,) = error.reasons
+    assert reason.code is ReasonCode.SAME_ORGANISATION
+    assert reason.params == {
+        "person": FACILITATOR,
+        "organisation": "ospod_praha_2",
+        "kind": "ospod",
+        "other_role": "referrer",
+        "holders": WORKER,
+        "role": "facilitator",
+    }
+    assert reason.render("cs") == (
+        "'eva' je ze stejné organizace 'ospod_praha_2' jako jana v roli 'referrer'; role "
+        "'facilitator' a 'referrer' nesmějí mít lidé z jedné organizace"
+    )
+    # From another OSPOD the facilitator may come (the rule is about the organisation).
+    check_case(
+        engine,
+        engine.assign("o1", FACILITATOR, "facilitator", by=WORKER, organisation=OTHER_OSPOD),
+    )
+
+
+def test_the_rule_binds_both_ways_an_incoming_referrer_from_the_facilitators_organisation(
+    engine: Engine,
+) -> None:
+    _prepared(engine)
+    engine.assign("o1", FACILITATOR, "facilitator", by=WORKER, organisation=OTHER_OSPOD)
+    error = _refusal(
+        engine,
+        Replace(
+            case_id="o1", role="referrer", person=WORKER, successor="petra", by=WORKER,
+            reason="Odchod", organisation=OTHER_OSPOD,
+        ),
+    )  # fmt: skip
+    (reason,) = error.reasons
+    assert reason.code is ReasonCode.SAME_ORGANISATION
+    assert reason.role == "referrer"
+    assert reason.params["other_role"] == "facilitator"
+    assert reason.params["holders"] == FACILITATOR
+    # A successor from the predecessor's own organisation is fine: her seat does not count.
+    case = engine.replace(
+        "o1", "referrer", WORKER, "petra", by=WORKER, reason="Odchod", organisation=OSPOD
+    )
+    check_case(engine, case)
+
+
+def test_a_person_keeps_one_organisation_in_a_case(engine: Engine) -> None:
+    _prepared(engine)
+    engine.assign("o1", FACILITATOR, "facilitator", by=WORKER, organisation=PROVIDER)
+    error = _refusal(
+        engine,
+        Assign(
+            case_id="o1", person=FACILITATOR, role="coordinator", by=WORKER,
+            organisation=OTHER_PROVIDER,
+        ),
+    )  # fmt: skip
+    assert [r.code for r in error.reasons] == [ReasonCode.ORGANISATION_CHANGED]
+    assert error.reasons[0].params == {
+        "person": FACILITATOR,
+        "known": "cesta_domu",
+        "organisation": "rodinne_konference",
+        "role": "coordinator",
+    }
+    assert "má v jednom případu jednu organizaci" in error.reasons[0].render("cs")
+    # Naming none (or the same one again) keeps the one known, and its rules apply to it.
+    case = engine.assign("o1", FACILITATOR, "coordinator", by=WORKER)
+    check_case(engine, case)
+    assert case.organisations[FACILITATOR] == PROVIDER
+    assert engine.history("o1")[-1].payload == {"person": FACILITATOR, "role": "coordinator"}
+
+
+def test_an_action_requires_its_role_held_by_people_of_the_kinds_it_names(engine: Engine) -> None:
+    _prepared(engine)
+    engine.assign("o1", COORDINATOR, "coordinator", by=WORKER, organisation=PROVIDER)
+    options = {o.action: o for o in engine.available_actions("o1", COORDINATOR)}
+    (reason,) = options["convene"].reasons
+    assert reason.code is ReasonCode.ORGANISATION_REQUIREMENT_UNHELD
+    assert reason.params == {"role": "facilitator", "kinds": "facilitation_provider"}
+    assert reason.render("cs") == (
+        "roli 'facilitator' nikdo nemá, a tak nikdo nemůže být z organizace druhu "
+        "facilitation_provider"
+    )
+    engine.assign("o1", FACILITATOR, "facilitator", by=WORKER, organisation=SERVICE)
+    options = {o.action: o for o in engine.available_actions("o1", COORDINATOR)}
+    (reason,) = options["convene"].reasons
+    assert reason.code is ReasonCode.ORGANISATION_REQUIREMENT
+    assert reason.params == {
+        "role": "facilitator",
+        "kinds": "facilitation_provider",
+        "people": "eva",
+    }
+    assert reason.to_dict()["message"]["cs"] == (
+        "každý v roli 'facilitator' musí být z organizace druhu facilitation_provider; nejsou: eva"
+    )
+    with Unchanged(engine, "o1"), pytest.raises(ActionNotAllowed):
+        engine.act("o1", "convene", by=COORDINATOR)
+    engine.execute(Unassign(case_id="o1", person=FACILITATOR, role="facilitator", by=WORKER))
+    engine.assign("o1", "ota", "facilitator", by=WORKER, organisation=OTHER_PROVIDER)
+    options = {o.action: o for o in engine.available_actions("o1", COORDINATOR)}
+    assert options["convene"].allowed
+    (item,) = [i for i in engine.inbox(COORDINATOR) if i.case.id == "o1"]
+    assert "convene" in [a.action for a in item.actions]
+    check_case(engine, engine.act("o1", "convene", by=COORDINATOR))
+
+
+def test_the_view_shows_everyones_organisation_with_the_kinds_label(engine: Engine) -> None:
+    _prepared(engine)
+    engine.assign("o1", COORDINATOR, "coordinator", by=WORKER, organisation=PROVIDER)
+    view = engine.view("o1", PARENT)
+    assert dict(view.organisations) == {WORKER: OSPOD, COORDINATOR: PROVIDER}
+    data = view.to_dict()
+    CaseViewJSON.model_validate(json.loads(json.dumps(data)))
+    assert data["organisations"] == [
+        {
+            "person": WORKER,
+            "id": "ospod_praha_2",
+            "kind": {
+                "id": "ospod",
+                "label": {"cs": "OSPOD", "en": "OSPOD (child protection authority)"},
+            },
+        },
+        {
+            "person": COORDINATOR,
+            "id": "cesta_domu",
+            "kind": {
+                "id": "facilitation_provider",
+                "label": {
+                    "cs": "Organizace zajišťující facilitaci",
+                    "en": "Facilitation provider",
+                },
+            },
+        },
+    ]
+
+
+def test_an_organisation_is_validated_like_any_id() -> None:
+    with pytest.raises(InvalidId):
+        Organisation("", "ospod")
+    with pytest.raises(InvalidId):
+        Organisation("a" * 201, "ospod")
+    with pytest.raises(WrongType):
+        Organisation("ospod_1", 3)  # type: ignore[arg-type]
+    with pytest.raises(WrongType):
+        Assign(case_id="o1", person="p", role="r", by="b", organisation="ospod")  # type: ignore[arg-type]
+
+
+def test_the_words_of_a_command_name_the_organisation() -> None:
+    process = fixture_process("organisations")
+    command = Assign(
+        case_id="o1", person="eva", role="facilitator", by="jana", organisation=PROVIDER
+    )
+    assert describe_command(process, command, lang="cs") == (
+        "přidělil(a) roli Facilitátor: eva (z organizace cesta_domu, "
+        "Organizace zajišťující facilitaci)"
+    )
+    assert describe_command(process, command, lang="en") == (
+        "assigned the role Facilitator: eva (from cesta_domu, Facilitation provider)"
+    )
+    opening = OpenCase(process="organisations", by="jana", organisation=OSPOD)
+    assert describe_command(process, opening, lang="en") == (
+        "opened the case (from ospod_praha_2, OSPOD (child protection authority))"
+    )
+
+
+def test_an_idempotency_key_covers_the_organisation(engine: Engine) -> None:
+    _prepared(engine)
+    first = engine.assign(
+        "o1", COORDINATOR, "coordinator", by=WORKER, organisation=PROVIDER, idempotency_key="k1"
+    )
+    again = engine.assign(
+        "o1", COORDINATOR, "coordinator", by=WORKER, organisation=PROVIDER, idempotency_key="k1"
+    )
+    assert again == first
+    with Unchanged(engine, "o1"), pytest.raises(IdempotencyConflict):
+        engine.assign(
+            "o1", COORDINATOR, "coordinator", by=WORKER, organisation=OTHER_PROVIDER,
+            idempotency_key="k1",
+        )  # fmt: skip
