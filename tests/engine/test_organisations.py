@@ -146,7 +146,8 @@ def test_an_organisation_of_a_kind_the_process_does_not_declare_is_refused(
     assert reason.params["kind"] == "foundation"
     assert reason.params["known"] == "facilitation_provider, ospod, social_service"
     assert reason.render("cs") == (
-        "proces nezná druh organizace 'foundation'; zná facilitation_provider, ospod, social_service"
+        "proces nezná druh organizace 'foundation'; "
+        "zná facilitation_provider, ospod, social_service"
     )
 
 
