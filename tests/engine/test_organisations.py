@@ -3,21 +3,33 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from kwflow import Assign, Engine, OpenCase, Organisation, Replace, Unassign
-from kwflow.authoring import describe_command
+from kwflow.authoring import (
+    SCENARIO_TEMPLATES,
+    describe_command,
+    format_timeline,
+    load_scenario,
+    load_scenario_text,
+    run_scenario,
+)
+from kwflow.definition import problem_text
 from kwflow.engine import CaseViewJSON
 from kwflow.exceptions import (
     ActionNotAllowed,
+    DefinitionError,
     IdempotencyConflict,
     InvalidId,
     ReasonCode,
     WrongType,
 )
+from kwflow.store import MemoryStore
 from tests.support.runtime import Unchanged, check_case, fixture_process, make_engine
 
+SCENARIOS = Path(__file__).parent / "scenarios"
 WORKER, PARENT, COORDINATOR, FACILITATOR = "jana", "marie", "karel", "eva"
 OSPOD = Organisation("ospod_praha_2", "ospod")
 OTHER_OSPOD = Organisation("ospod_brno", "ospod")
@@ -397,3 +409,32 @@ def test_an_idempotency_key_covers_the_organisation(engine: Engine) -> None:
             "o1", COORDINATOR, "coordinator", by=WORKER, organisation=OTHER_PROVIDER,
             idempotency_key="k1",
         )  # fmt: skip
+
+
+def test_a_scenario_names_organisations_in_its_cast_and_its_steps() -> None:
+    store = MemoryStore()
+    result = run_scenario(
+        load_scenario(SCENARIOS / "organisations.yaml"), store=store, case_id="s1"
+    )
+    assert result.ok, format_timeline(result)
+    case = make_engine("organisations", store=store).get("s1")
+    assert dict(case.organisations) == {
+        "jana": Organisation("ospod_praha_2", "ospod"),
+        "karel": Organisation("cesta_domu", "facilitation_provider"),
+        "eva": Organisation("rodinne_konference", "facilitation_provider"),
+    }
+
+
+def test_an_organisation_belongs_only_to_an_assign_or_replace_step() -> None:
+    text = (
+        "title: x\nprocess: {id: organisations, version: 1}\nstart: 2026-10-05 09:00\n"
+        "opened_by: jana\npeople: {jana: {}}\nsteps:\n"
+        "  - {who: jana, act: consent, organisation: {id: a, kind: ospod}}\n"
+    )
+    with pytest.raises(DefinitionError) as raised:
+        load_scenario_text(text)
+    (problem,) = raised.value.problems
+    assert problem.code == "scenario.organisation-misplaced"
+    assert "'organisation' patří jen ke krokům 'assign' a 'replace'" in problem_text(
+        problem, "cs", SCENARIO_TEMPLATES
+    )
