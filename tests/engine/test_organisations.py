@@ -11,9 +11,12 @@ from kwflow import Assign, Engine, OpenCase, Organisation, Replace, Unassign
 from kwflow.authoring import (
     SCENARIO_TEMPLATES,
     describe_command,
+    dot_diagram,
     format_timeline,
     load_scenario,
     load_scenario_text,
+    mermaid_diagram,
+    render_process_page,
     run_scenario,
 )
 from kwflow.definition import problem_text
@@ -438,3 +441,34 @@ def test_an_organisation_belongs_only_to_an_assign_or_replace_step() -> None:
     assert "'organisation' patří jen ke krokům 'assign' a 'replace'" in problem_text(
         problem, "cs", SCENARIO_TEMPLATES
     )
+
+
+def test_the_process_page_words_the_organisation_rules_and_the_phases_of_assignment() -> None:
+    process = fixture_process("organisations")
+    cs = render_process_page(process, lang="cs")
+    en = render_process_page(process, lang="en")
+    coordinator_cs = next(row for row in cs.splitlines() if "(`coordinator`)" in row)
+    assert (
+        "přiděluje se jen ve fázích: Příprava; organizace: musí být uvedena, nikdy druhu OSPOD, "
+        "Sociální služba, nikdy táž jako u role Pracovník OSPOD"
+    ) in coordinator_cs
+    coordinator_en = next(row for row in en.splitlines() if "(`coordinator`)" in row)
+    assert "assigned only in the phases: Preparation; organisation: must be named" in (
+        coordinator_en
+    )
+    assert "## Druhy organizací" in cs
+    assert "| Organizace zajišťující facilitaci (`facilitation_provider`) |" in cs
+    assert "organizace držitelů role Facilitátor: Organizace zajišťující facilitaci" in cs
+    assert "Once someone holds the role OSPOD worker, someone always does" in en
+
+
+def test_the_diagram_notes_each_roles_rules_and_an_actions_organisation_requirement() -> None:
+    process = fixture_process("organisations")
+    text = mermaid_diagram(process, lang="cs")
+    assert "přiděluje se jen ve fázích#58; Příprava" in text
+    assert "organizace nikdy druhu#58; OSPOD, Sociální služba" in text
+    assert (
+        "Svolat konferenci [Koordinátor] (organizace Facilitátor#58; "
+        "Organizace zajišťující facilitaci)"
+    ) in text
+    assert "nikdy táž jako u role" in dot_diagram(process, lang="cs")
