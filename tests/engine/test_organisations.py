@@ -19,7 +19,7 @@ from kwflow.authoring import (
     render_process_page,
     run_scenario,
 )
-from kwflow.definition import problem_text
+from kwflow.definition import Process, problem_text
 from kwflow.engine import CaseViewJSON
 from kwflow.exceptions import (
     ActionNotAllowed,
@@ -472,3 +472,36 @@ def test_the_diagram_notes_each_roles_rules_and_an_actions_organisation_requirem
         "Organizace zajišťující facilitaci)"
     ) in text
     assert "nikdy táž jako u role" in dot_diagram(process, lang="cs")
+
+
+def test_the_new_keys_change_the_content_hash_only_of_a_file_that_uses_them() -> None:
+    process = fixture_process("organisations")
+    dumped = process.model_dump(mode="json", by_alias=True, exclude_none=True)
+    emptied = {
+        **dumped,
+        "organisation_kinds": [],
+        "roles": [{**role, "organisation": None, "assignable_in": []} for role in dumped["roles"]],
+        "actions": [
+            {**action, "requires": {**action["requires"], "organisations": []}}
+            for action in dumped["actions"]
+        ],
+    }
+    without = {
+        **{k: v for k, v in dumped.items() if k != "organisation_kinds"},
+        "roles": [
+            {k: v for k, v in role.items() if k not in ("organisation", "assignable_in")}
+            for role in dumped["roles"]
+        ],
+        "actions": [
+            {
+                **action,
+                "requires": {k: v for k, v in action["requires"].items() if k != "organisations"},
+            }
+            for action in dumped["actions"]
+        ],
+    }
+    # Left empty, the keys hash as if the file had never had them: older cases keep their process.
+    assert Process.model_validate(emptied).content_hash == (
+        Process.model_validate(without).content_hash
+    )
+    assert Process.model_validate(without).content_hash != process.content_hash
