@@ -53,8 +53,6 @@ def test_role_never_empty_names_a_role() -> None:
 
 def test_an_organisation_kind_id_is_unique() -> None:
     found = _problems("  - id: social_service\n", "  - id: ospod\n")
-    assert [(rule, path) for rule, path, _ in found][0] == (
-        "duplicate-id",
-        "organisation_kinds[1].id",
-    )
-    assert "mezi druhy organizací" in found[0][2]
+    rule, path, czech = found[0]
+    assert (rule, path) == ("duplicate-id", "organisation_kinds[1].id")
+    assert "mezi druhy organizací" in czech
