@@ -65,6 +65,7 @@ _REFUSED_COMMAND = {
     "assign": "osobě {person!r} teď nelze přidělit roli {role!r}: {reasons}",
     "unassign": "osobě {person!r} teď nelze odebrat roli {role!r}: {reasons}",
     "replace": "roli {role!r} teď nelze předat od {person!r} osobě {successor!r}: {reasons}",
+    "open": "případ procesu {process!r} teď nelze otevřít: {reasons}",
     "submit": "dokument {artifact!r} teď nelze uložit: {reasons}",
     "call_in": "roli {role!r} teď nelze přizvat: {reasons}",
     "dismiss": "roli {role!r} teď nelze propustit: {reasons}",
@@ -379,6 +380,45 @@ REASONS: Catalogue = {
         "cs": "nezaznamenává žádný dokument, a tak nepřijímá žádná data (zadejte 'data=None')",
     },
     "no_move": {"cs": "proces nemá přechod {action!r} z fáze {phase!r}"},
+    "organisation_missing": {
+        "cs": "u role {role!r} je třeba uvést organizaci, ve které {person!r} pracuje",
+    },
+    "organisation_kind_not_allowed": {
+        "cs": (
+            "roli {role!r} smí mít jen člověk z organizace druhu {kinds}; "
+            "{person!r} je z {organisation!r} (druh {kind!r})"
+        ),
+    },
+    "organisation_kind_forbidden": {
+        "cs": (
+            "roli {role!r} nesmí mít člověk z organizace druhu {kind!r}; "
+            "{person!r} je z {organisation!r}"
+        ),
+    },
+    "same_organisation": {
+        "cs": (
+            "{person!r} je ze stejné organizace {organisation!r} jako {holders} v roli "
+            "{other_role!r}; role {role!r} a {other_role!r} nesmějí mít lidé z jedné organizace"
+        ),
+    },
+    "unknown_organisation_kind": {
+        "cs": "proces nezná druh organizace {kind!r}; zná {known:or:žádný}",
+    },
+    "organisation_changed": {
+        "cs": (
+            "{person!r} je v tomto případu vedena jako pracovník organizace {known!r}, "
+            "ne {organisation!r}; člověk má v jednom případu jednu organizaci"
+        ),
+    },
+    "not_assignable_in_phase": {
+        "cs": "roli {role!r} lze přidělit jen ve fázích {phases}; případ je ve fázi {phase!r}",
+    },
+    "organisation_requirement": {
+        "cs": "každý v roli {role!r} musí být z organizace druhu {kinds}; nejsou: {people}",
+    },
+    "organisation_requirement_unheld": {
+        "cs": ("roli {role!r} nikdo nemá, a tak nikdo nemůže být z organizace druhu {kinds}"),
+    },
 }
 """The Czech of every refusal reason, by `kwflow.exceptions.ReasonCode`."""
 

@@ -173,6 +173,17 @@ class ReasonCode(StrEnum):
     NOT_CALLED_IN = "not_called_in"
     TAKES_NO_DATA = "takes_no_data"
     NO_MOVE = "no_move"
+    # Organisations: rules on who the holders of a role work for, and when
+    # a role may be assigned.
+    ORGANISATION_MISSING = "organisation_missing"
+    ORGANISATION_KIND_NOT_ALLOWED = "organisation_kind_not_allowed"
+    ORGANISATION_KIND_FORBIDDEN = "organisation_kind_forbidden"
+    SAME_ORGANISATION = "same_organisation"
+    UNKNOWN_ORGANISATION_KIND = "unknown_organisation_kind"
+    ORGANISATION_CHANGED = "organisation_changed"
+    NOT_ASSIGNABLE_IN_PHASE = "not_assignable_in_phase"
+    ORGANISATION_REQUIREMENT = "organisation_requirement"
+    ORGANISATION_REQUIREMENT_UNHELD = "organisation_requirement_unheld"
     OTHER = "other"
     """A reason given only as text (a host's own `ActionNotAllowed`)."""
 

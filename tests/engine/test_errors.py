@@ -272,6 +272,12 @@ def test_every_reason_code_renders_in_czech(roles: list[str], held: list[str], c
         "writable": ", ".join(roles),
         "on_call": "",
         "action": "begin",
+        "organisation": "ngo_1",
+        "kind": "ospod",
+        "kinds": ", ".join(roles),
+        "known": "ngo_2",
+        "other_role": "referrer",
+        "people": ", ".join(held),
     }
     for code in ReasonCode:
         if code is ReasonCode.OTHER:

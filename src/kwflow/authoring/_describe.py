@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from kwflow.definition import Label, Process
-    from kwflow.engine import Command
+    from kwflow.engine import Command, Organisation
     from kwflow.i18n import Language
 
 __all__ = ["COMMAND_WORDS", "FOLLOW_UP_WORDS", "describe_command"]
@@ -71,18 +71,37 @@ def describe_command(
             return f"{word}: {_label(process.artifact(command.artifact), command.artifact, lang)}"
         case CallIn() | Dismiss():
             return f"{word}: {_label(process.role(command.role), command.role, lang)}"
-        case Assign() | Unassign():
+        case Assign():
+            role = _label(process.role(command.role), command.role, lang)
+            person = person_name(command.person) if person_name else command.person
+            return f"{word} {role}: {person}{_of(process, command.organisation, lang)}"
+        case Unassign():
             role = _label(process.role(command.role), command.role, lang)
             person = person_name(command.person) if person_name else command.person
             return f"{word} {role}: {person}"
         case Replace():
             role = _label(process.role(command.role), command.role, lang)
             name = person_name or str
-            return f"{word} {role}: {name(command.person)} → {name(command.successor)}"
+            successor = f"{name(command.successor)}{_of(process, command.organisation, lang)}"
+            return f"{word} {role}: {name(command.person)} → {successor}"
         case OpenCase() if command.follows is not None:
-            return f"{word} {say(FOLLOW_UP_WORDS, 'follows', lang)} {command.follows}"
-        case OpenCase() | CheckDeadlines():
+            of = _of(process, command.organisation, lang)
+            return f"{word}{of} {say(FOLLOW_UP_WORDS, 'follows', lang)} {command.follows}"
+        case OpenCase():
+            return f"{word}{_of(process, command.organisation, lang)}"
+        case CheckDeadlines():
             return word
+
+
+_FROM: Catalogue = {"from": {"cs": "z organizace", "en": "from"}}
+
+
+def _of(process: Process, organisation: Organisation | None, lang: Language) -> str:
+    """`` (from X, a social service)``: the organisation a command names, or nothing."""
+    if organisation is None:
+        return ""
+    kind = _label(process.organisation_kind(organisation.kind), organisation.kind, lang)
+    return f" ({say(_FROM, 'from', lang)} {organisation.id}, {kind})"
 
 
 class _Labelled(Protocol):

@@ -46,7 +46,9 @@ from kwflow.i18n import LANGUAGES, Catalogue, Language, say
 from ._period_words import period_words
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
+
+    from kwflow.definition import Role
 
 __all__ = [
     "DIAGRAM_FORMATS",
@@ -103,6 +105,19 @@ _WORDS: Catalogue = {
     "same_day": {"cs": "týž den", "en": "the same day"},
     "at_once": {"cs": "ihned", "en": "at once"},
     "from_any": {"cs": "Z kterékoli z fází", "en": "From any of"},
+    "role": {"cs": "Role", "en": "Role"},
+    "assignable_in": {"cs": "přiděluje se jen ve fázích", "en": "assigned only in"},
+    "organisation_required": {"cs": "organizace musí být uvedena", "en": "organisation named"},
+    "organisation_kinds": {"cs": "organizace jen druhu", "en": "organisation only of the kinds"},
+    "organisation_not_kinds": {
+        "cs": "organizace nikdy druhu",
+        "en": "organisation never of the kinds",
+    },
+    "organisation_not_same_as": {
+        "cs": "organizace nikdy táž jako u role",
+        "en": "organisation never the same as the role's",
+    },
+    "organisations_of": {"cs": "organizace", "en": "organisations of"},
 }
 
 GROUPED_FROM = 3
@@ -219,6 +234,9 @@ def _build(process: Process, lang: Language) -> _Drawing:
         roles = ", ".join(role_text(r) for r in action.by)
         # Square brackets, because role labels often hold parentheses.
         line = f"{action.label.text(lang)} [{roles}]"
+        for needed in action.requires.organisations:
+            kinds = _kinds_text(process, needed.kinds, lang)
+            line += f" ({say(_WORDS, 'organisations_of', lang)} {role_text(needed.role)}: {kinds})"
         sources = tuple(p for p in action.from_ if p in by_id)
         if len(sources) >= GROUPED_FROM and action.to in by_id:
             group = groups.get(sources)
@@ -253,9 +271,54 @@ def _build(process: Process, lang: Language) -> _Drawing:
         )
 
     initial = next((p.id for p in process.phases if p.initial), None)
+    for role in process.roles:
+        # A role's rules on who may hold it: pinned to the first phase it is
+        # assigned in, or to the initial phase when it may be assigned anywhere.
+        text = _role_note(process, role, lang)
+        pinned = [p for p in role.assignable_in if p in by_id] or [initial or roots[0].id]
+        if text:
+            by_id[pinned[0]].notes.append(_Note((pinned[0],), text))
     version = f"{say(_WORDS, 'version', lang)} {process.version}"
     title = f"{process.title.text(lang)} ({process.id}, {version})"
     return _Drawing(title, roots, initial, list(edges.values()), parent, list(groups.values()))
+
+
+def _kinds_text(process: Process, kinds: Iterable[str], lang: Language) -> str:
+    found = (process.organisation_kind(k) for k in kinds)
+    return ", ".join(
+        _text(kind.label if kind else None, lang, kind_id)
+        for kind, kind_id in zip(found, kinds, strict=True)
+    )
+
+
+def _role_note(process: Process, role: Role, lang: Language) -> str:
+    """The role's ``assignable_in`` and organisation rules as note lines (empty: none)."""
+    lines = []
+    if role.assignable_in:
+        phases = ", ".join(
+            _text(info.phase.label if (info := process.phase_info(p)) else None, lang, p)
+            for p in role.assignable_in
+        )
+        lines.append(f"{say(_WORDS, 'assignable_in', lang)}: {phases}")
+    rule = role.organisation
+    if rule is not None:
+        if rule.required:
+            lines.append(say(_WORDS, "organisation_required", lang))
+        if rule.kinds:
+            kinds = _kinds_text(process, rule.kinds, lang)
+            lines.append(f"{say(_WORDS, 'organisation_kinds', lang)}: {kinds}")
+        if rule.not_kinds:
+            kinds = _kinds_text(process, rule.not_kinds, lang)
+            lines.append(f"{say(_WORDS, 'organisation_not_kinds', lang)}: {kinds}")
+        if rule.not_same_as:
+            roles = ", ".join(
+                _text(r.label if (r := process.role(o)) else None, lang, o)
+                for o in rule.not_same_as
+            )
+            lines.append(f"{say(_WORDS, 'organisation_not_same_as', lang)}: {roles}")
+    if not lines:
+        return ""
+    return "\n".join([f"{say(_WORDS, 'role', lang)}: {role.label.text(lang)}", *lines])
 
 
 def _deadline_phases(process: Process, deadline: Deadline) -> tuple[str, ...]:

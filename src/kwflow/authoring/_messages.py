@@ -105,6 +105,9 @@ _OWN: dict[str, ProblemTemplate] = {
     "scenario.handover-misplaced": ProblemTemplate(
         "'successor' a 'reason' patří jen ke kroku 'replace'"
     ),
+    "scenario.organisation-misplaced": ProblemTemplate(
+        "'organisation' patří jen ke krokům 'assign' a 'replace'"
+    ),
     "scenario.data-misplaced": ProblemTemplate("'data' patří jen ke krokům 'act' a 'submit'"),
     "scenario.submit-needs-data": ProblemTemplate("krok 'submit' potřebuje 'data': pole dokumentu"),
     "scenario.person-ids": ProblemTemplate(

@@ -36,6 +36,7 @@ from kwflow.definition import (
     PersonField,
     PhaseEnteredAtMostOnce,
     RoleNeverActsIn,
+    RoleNeverEmpty,
     TextField,
     load_process,
     process_files,
@@ -108,6 +109,27 @@ _WORDS: dict[str, tuple[str, str]] = {
     "exclusive": ("Vylučuje se s", "Exclusive with"),
     "assigned_by": ("Přiděluje", "Assigned by"),
     "replaced_by": ("předává", "handed over by"),
+    "assignable_in": ("přiděluje se jen ve fázích", "assigned only in the phases"),
+    "organisation": ("organizace", "organisation"),
+    "organisation_required": ("musí být uvedena", "must be named"),
+    "organisation_kinds": ("jen druhu", "only of the kinds"),
+    "organisation_not_kinds": ("nikdy druhu", "never of the kinds"),
+    "organisation_not_same_as": ("nikdy táž jako u role", "never the same as the role's"),
+    "organisations_section": ("Druhy organizací", "Kinds of organisation"),
+    "organisations_intro": (
+        (
+            "Nezávislost se posuzuje podle zaměstnavatele: aplikace u každého člověka uvádí "
+            "organizaci, pro kterou na případu pracuje, a pravidla rolí říkají, z jakých "
+            "organizací smějí jejich držitelé být."
+        ),
+        (
+            "Independence is about employers: the application names, for each person, the "
+            "organisation they work on the case for, and the roles' rules say which "
+            "organisations their holders may come from."
+        ),
+    ),
+    "organisation_kind": ("Druh organizace", "Kind of organisation"),
+    "organisations_needed": ("organizace držitelů role", "organisations of the role's holders"),
     "description": ("Popis", "Description"),
     "phases": ("Fáze", "Phases"),
     "phases_intro": (
@@ -349,6 +371,8 @@ class _Writer:
         )
         yield ""
         yield from self.roles_section()
+        if process.organisation_kinds:
+            yield from self.organisations_section()
         yield from self.phases_section()
         yield from self.outcomes_section()
         yield from self.actions_section()
@@ -387,6 +411,12 @@ class _Writer:
             # Who may hand the role over shares the cell: pages of processes
             # without handovers stay as they were.
             given += f"; {self.word('replaced_by')}: {self.roles(role.replaced_by)}"
+        if role.assignable_in:
+            phases = self.listing(self.phase(p) for p in role.assignable_in)
+            given += f"; {self.word('assignable_in')}: {phases}"
+        rule = self.organisation_rule(role)
+        if rule:
+            given += f"; {self.word('organisation')}: {rule}"
         return [
             f"{self.text(role.label)} (`{role.id}`)",
             cs if self.lang == "cs" else en,
@@ -395,6 +425,44 @@ class _Writer:
             given,
             self.text(role.description),
         ]
+
+    def organisation_kind(self, kind_id: str) -> str:
+        kind = self.process.organisation_kind(kind_id)
+        return self.text(kind.label) if kind is not None else f"`{kind_id}`"
+
+    def organisation_kinds(self, kind_ids: Iterable[str]) -> str:
+        return self.listing(self.organisation_kind(k) for k in kind_ids)
+
+    def organisation_rule(self, role: Role) -> str:
+        """The rules on the organisation of the role's holders, in words (empty: none)."""
+        rule = role.organisation
+        if rule is None:
+            return ""
+        parts = []
+        if rule.required:
+            parts.append(self.word("organisation_required"))
+        if rule.kinds:
+            parts.append(f"{self.word('organisation_kinds')} {self.organisation_kinds(rule.kinds)}")
+        if rule.not_kinds:
+            kinds = self.organisation_kinds(rule.not_kinds)
+            parts.append(f"{self.word('organisation_not_kinds')} {kinds}")
+        if rule.not_same_as:
+            roles = self.roles(rule.not_same_as)
+            parts.append(f"{self.word('organisation_not_same_as')} {roles}")
+        return ", ".join(parts)
+
+    def organisations_section(self) -> Iterator[str]:
+        yield self.heading(0, self.word("organisations_section"))
+        yield ""
+        yield self.word("organisations_intro")
+        yield ""
+        yield from _table(
+            [self.word("organisation_kind"), self.word("description")],
+            [
+                [f"{self.text(kind.label)} (`{kind.id}`)", self.text(kind.description)]
+                for kind in self.process.organisation_kinds
+            ],
+        )
 
     def cardinality(self, low: int, high: int | None) -> str:
         cs = self.lang == "cs"
@@ -539,6 +607,9 @@ class _Writer:
             yield self.condition(condition)
         if needs.roles:
             yield f"{self.word('roles_assigned')}: {self.roles(needs.roles)}"
+        for needed in needs.organisations:
+            kinds = self.organisation_kinds(needed.kinds)
+            yield f"{self.word('organisations_needed')} {self.role(needed.role)}: {kinds}"
         for guard_id in needs.guards:
             guard = next((g for g in self.process.guards if g.id == guard_id), None)
             what = f" ({self.text(guard.label)})" if guard is not None else ""
@@ -760,6 +831,11 @@ class _Writer:
                     f"Navazující případ navazuje jen na případ, který skončil výsledkem {outcomes}."
                 )
             return f"A follow-up case follows only a case that ended with {outcomes}."
+        if isinstance(invariant, RoleNeverEmpty):
+            role = self.role(invariant.role)
+            if cs:
+                return f"Jakmile roli {role} někdo má, má ji vždy někdo (předáním se neuvolní)."
+            return f"Once someone holds the role {role}, someone always does (a handover keeps it)."
         assert isinstance(invariant, PhaseEnteredAtMostOnce)
         phase = self.phase(invariant.phase)
         if cs:

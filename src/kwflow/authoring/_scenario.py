@@ -159,6 +159,13 @@ class ProcessRef(_Model):
     version: int | None = Field(default=None, ge=1)
 
 
+class OrganisationRef(_Model):
+    """An organisation as a scenario names it: the host's ``id`` and a ``kind`` of the process."""
+
+    id: str = Field(pattern=_PERSON, description="the host's id of the organisation")
+    kind: str = Field(pattern=_IDENTIFIER, description="one of the process's organisation_kinds")
+
+
 class Person(_Model):
     """Someone taking part in the scenario's case, with the roles they will hold.
 
@@ -169,6 +176,13 @@ class Person(_Model):
 
     name: Text | None = Field(default=None, description="how the timeline shows the person")
     roles: tuple[str, ...] = Field(default=(), description="roles this person will hold")
+    organisation: OrganisationRef | None = Field(
+        default=None,
+        description=(
+            "the organisation the person works for: given when the case is opened by them, "
+            "they are assigned or a role is handed over to them (a step may name another)"
+        ),
+    )
 
 
 class RelativeTime(_Model):
@@ -289,6 +303,13 @@ class Step(_Model):
     reason: str | None = Field(
         default=None, description="why the role is handed over, in a 'replace' step"
     )
+    organisation: OrganisationRef | None = Field(
+        default=None,
+        description=(
+            "in an 'assign' or 'replace' step: the organisation of the person assigned "
+            "(the successor); left out = the one 'people' gives them, if any"
+        ),
+    )
     data: dict[str, Any] | None = None
     expect: Expectation | None = None
 
@@ -336,6 +357,11 @@ class Step(_Model):
             raise _Invalid(
                 "scenario.handover-misplaced",
                 "'successor' and 'reason' belong to a 'replace' step",
+            )
+        if self.organisation is not None and self.command not in ("assign", "replace"):
+            raise _Invalid(
+                "scenario.organisation-misplaced",
+                "'organisation' belongs to an 'assign' or 'replace' step",
             )
         if self.data is not None and self.command not in ("act", "submit"):
             raise _Invalid("scenario.data-misplaced", "'data' belongs to an 'act' or 'submit' step")

@@ -25,6 +25,7 @@ from kwflow.engine import (
     CheckDeadlines,
     Dismiss,
     OpenCase,
+    Organisation,
     Replace,
     Submit,
     Unassign,
@@ -490,6 +491,7 @@ def run_scenario(
         version=process.version,
         by=scenario.opened_by,
         case_id=case_id if case_id is not None else _case_id(scenario),
+        organisation=_organisation(scenario, scenario.opened_by, None),
     )
     case = engine.execute(opening)
     timeline = TimelineRecorder(engine, case.id, process, lang=lang)
@@ -568,6 +570,15 @@ def _case_id(scenario: Scenario) -> str:
     return f"scenario-{slug[:40] or 'case'}"
 
 
+def _organisation(scenario: Scenario, person: str, step: Step | None) -> Organisation | None:
+    """The organisation a step names, else the one the cast gives ``person``, else none."""
+    found = step.organisation if step is not None else None
+    if found is None:
+        cast = scenario.people.get(person)
+        found = cast.organisation if cast is not None else None
+    return None if found is None else Organisation(found.id, found.kind)
+
+
 def step_command(
     step: Step,
     case_id: str,
@@ -597,23 +608,31 @@ def step_command(
                 by=who,
                 case_id=f"{case_id[:180]}-follow-up",
                 follows=case_id,
+                organisation=_organisation(scenario, who, step),
             )
         case "act":
             return Act(case_id=case_id, action=target, by=who, data=data)
         case "submit":
             return Submit(case_id=case_id, artifact=target, data=data or {}, by=who)
-        case "assign" | "unassign":
+        case "assign":
             role = step.role or scenario.people[target].roles[0]
-            kind = Assign if step.command == "assign" else Unassign
-            return kind(case_id=case_id, person=target, role=role, by=who)
+            organisation = _organisation(scenario, target, step)
+            return Assign(
+                case_id=case_id, person=target, role=role, by=who, organisation=organisation
+            )
+        case "unassign":
+            role = step.role or scenario.people[target].roles[0]
+            return Unassign(case_id=case_id, person=target, role=role, by=who)
         case "replace":
+            successor = step.successor or ""
             return Replace(
                 case_id=case_id,
                 role=step.role or "",
                 person=target,
-                successor=step.successor or "",
+                successor=successor,
                 by=who,
                 reason=step.reason or "",
+                organisation=_organisation(scenario, successor, step),
             )
         case "call_in":
             return CallIn(case_id=case_id, role=target, by=who)

@@ -50,6 +50,7 @@ from ._models import (
     PhaseEnteredAtMostOnce,
     Process,
     RoleNeverActsIn,
+    RoleNeverEmpty,
     TextField,
 )
 from ._yaml import DocPath, format_path
@@ -248,6 +249,11 @@ class CheckContext:
         """Guard id -> index in ``guards``."""
         return _first_index(g.id for g in self.process.guards)
 
+    @cached_property
+    def organisation_kinds(self) -> dict[str, int]:
+        """Organisation kind id -> index in ``organisation_kinds``."""
+        return _first_index(k.id for k in self.process.organisation_kinds)
+
     def artifact(self, artifact_id: str) -> Artifact | None:
         """The first artifact with this id, if any."""
         index = self.artifacts.get(artifact_id)
@@ -266,6 +272,7 @@ class CheckContext:
             "artifact": self.artifacts,
             "action": self.actions,
             "guard": self.guards,
+            "organisation kind": self.organisation_kinds,
         }
         return known[kind]
 
@@ -288,6 +295,14 @@ class CheckContext:
             add("role", role.exclusive_with, (*here, "exclusive_with"), uses=False)
             add("role", role.assigned_by, (*here, "assigned_by"))
             add("role", role.replaced_by, (*here, "replaced_by"))
+            add("phase", role.assignable_in, (*here, "assignable_in"))
+            rule = role.organisation
+            if rule is not None:
+                ruled: DocPath = (*here, "organisation")
+                add("organisation kind", rule.kinds, (*ruled, "kinds"))
+                add("organisation kind", rule.not_kinds, (*ruled, "not_kinds"))
+                # Naming a role whose organisation differs does not make it part of the process.
+                add("role", rule.not_same_as, (*ruled, "not_same_as"), uses=False)
         for i, artifact in enumerate(p.artifacts):
             here = ("artifacts", i)
             add("role", artifact.write, (*here, "write"))
@@ -310,6 +325,10 @@ class CheckContext:
                 one("artifact", condition.artifact, (*here, "requires", "fields", j, "artifact"))
             add("role", action.requires.roles, (*here, "requires", "roles"))
             add("guard", action.requires.guards, (*here, "requires", "guards"))
+            for j, needs in enumerate(action.requires.organisations):
+                needed: DocPath = (*here, "requires", "organisations", j)
+                one("role", needs.role, (*needed, "role"))
+                add("organisation kind", needs.kinds, (*needed, "kinds"))
             one("artifact", action.records, (*here, "records"))
         for i, deadline in enumerate(p.deadlines):
             here = ("deadlines", i)
@@ -344,6 +363,8 @@ class CheckContext:
                 one("phase", invariant.phase, (*here, "phase"))
             elif isinstance(invariant, PhaseEnteredAtMostOnce):
                 one("phase", invariant.phase, (*here, "phase"))
+            elif isinstance(invariant, RoleNeverEmpty):
+                one("role", invariant.role, (*here, "role"))
         return tuple(refs)
 
     # -- phases and presence
@@ -574,6 +595,10 @@ def check_duplicate_ids(context: CheckContext) -> Iterator[Problem]:
         ("action", [(a.id, ("actions", i, "id")) for i, a in enumerate(p.actions)]),
         ("deadline", [(d.id, ("deadlines", i, "id")) for i, d in enumerate(p.deadlines)]),
         ("guard", [(g.id, ("guards", i, "id")) for i, g in enumerate(p.guards)]),
+        (
+            "organisation kind",
+            [(k.id, ("organisation_kinds", i, "id")) for i, k in enumerate(p.organisation_kinds)],
+        ),
         ("invariant", [(v.id, ("invariants", i, "id")) for i, v in enumerate(p.invariants)]),
     ]
     for i, artifact in enumerate(p.artifacts):
@@ -635,6 +660,40 @@ def check_unknown_guards(context: CheckContext) -> Iterator[Problem]:
     """Guards are code the host registers; declaring them lets the checks and
     the host agree on the names before a case ever runs."""
     return _unknown(context, "guard", "unknown-guard")
+
+
+@_rule(
+    "unknown-organisation-kind",
+    "error",
+    "every organisation kind named by roles and requirements is declared in organisation_kinds",
+)
+def check_unknown_organisation_kinds(context: CheckContext) -> Iterator[Problem]:
+    """A misspelt kind would make a rule on employers refuse everyone, or nobody."""
+    return _unknown(context, "organisation kind", "unknown-organisation-kind")
+
+
+@_rule(
+    "organisation-contradictory",
+    "error",
+    "a role's organisation rule does not both allow and forbid one kind",
+)
+def check_organisation_contradictory(context: CheckContext) -> Iterator[Problem]:
+    """A kind both in ``kinds`` and in ``not_kinds`` is refused: the author
+    surely meant one of the two, and a reader cannot tell which."""
+    for i, role in enumerate(context.process.roles):
+        rule = role.organisation
+        if rule is None:
+            continue
+        for k, kind in enumerate(rule.not_kinds):
+            if kind in rule.kinds:
+                yield context.problem(
+                    "organisation-contradictory",
+                    ("roles", i, "organisation", "not_kinds", k),
+                    f"the role {role.id!r} both allows and forbids organisations of the kind "
+                    f"{kind!r}",
+                    hint="keep the kind in 'kinds' or in 'not_kinds', not in both",
+                    params={"role": role.id, "kind": kind},
+                )
 
 
 def _conditions(context: CheckContext) -> Iterator[tuple[FieldCondition, DocPath]]:

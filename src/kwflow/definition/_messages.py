@@ -84,6 +84,10 @@ _KNOWN: dict[str, tuple[str, str]] = {
     "artifact": ("známé dokumenty: {known}", "proces neuvádí žádné dokumenty"),
     "action": ("známé kroky: {known}", "proces neuvádí žádné kroky"),
     "guard": ("známé kontroly hostitele: {known}", "proces neuvádí žádné kontroly hostitele"),
+    "organisation kind": (
+        "známé druhy organizací: {known}",
+        "proces neuvádí žádné druhy organizací",
+    ),
     "field": ("známá pole: {known}", "dokument nemá žádná pole"),
 }
 
@@ -95,6 +99,7 @@ _AMONG: dict[str, str] = {
     "action": "mezi kroky",
     "deadline": "mezi lhůtami",
     "guard": "mezi kontrolami hostitele",
+    "organisation kind": "mezi druhy organizací",
     "invariant": "mezi vlastnostmi případu (invariants)",
     "field": "mezi poli dokumentu",
     "enum value": "mezi hodnotami výběru",
@@ -505,6 +510,15 @@ PROBLEM_TEMPLATES: Mapping[str, ProblemTemplate] = {
         "neznámá kontrola hostitele {name!r}",
         expected="kontrola hostitele uvedená v souboru (v 'guards')",
         hint=_hint_from_code,
+    ),
+    "unknown-organisation-kind": ProblemTemplate(
+        "neznámý druh organizace {name!r}",
+        expected="druh organizace uvedený v souboru (v 'organisation_kinds')",
+        hint=_hint_from_code,
+    ),
+    "organisation-contradictory": ProblemTemplate(
+        "role {role!r} organizace druhu {kind!r} zároveň povoluje i zakazuje",
+        hint="nechte druh buď v 'kinds', nebo v 'not_kinds', ne v obou",
     ),
     "unknown-field": ProblemTemplate(
         "dokument {artifact!r} nemá pole {field!r}", hint=_hint_from_code

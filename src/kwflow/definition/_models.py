@@ -80,6 +80,40 @@ class RoleKind(StrEnum):
     INDEPENDENT = "independent"
 
 
+class OrganisationKind(Model):
+    """A kind of organisation people work for (an OSPOD, a social service...).
+
+    Independence in casework is about employers: a role's ``organisation``
+    rules and an action's ``requires.organisations`` name these kinds.
+    """
+
+    id: Identifier = Field(description="the kind's id, used wherever the file names it")
+    label: Label = Field(description="the kind's name as people read it")
+    description: Label | None = Field(default=None, description="what organisations it covers")
+
+
+class OrganisationRule(Model):
+    """Rules on the organisation of whoever holds a role.
+
+    The host names a person's organisation (an id and a kind) when it opens
+    a case for them, assigns them or hands a role over to them.
+    """
+
+    required: bool = Field(
+        default=False, description="whether the host must name the holder's organisation"
+    )
+    kinds: tuple[Identifier, ...] = Field(
+        default=(), description="organisation kinds the holder may be from; empty = any"
+    )
+    not_kinds: tuple[Identifier, ...] = Field(
+        default=(), description="organisation kinds the holder may never be from"
+    )
+    not_same_as: tuple[Identifier, ...] = Field(
+        default=(),
+        description="roles whose holders' organisations the holder's may never be",
+    )
+
+
 class Role(Model):
     """A role people take in a case, with its cardinality per case."""
 
@@ -100,6 +134,16 @@ class Role(Model):
         description=(
             "roles whose holders may hand this role over from its holder to another "
             "person in one step (a handover); none = the role is never handed over"
+        ),
+    )
+    organisation: OrganisationRule | None = Field(
+        default=None, description="rules on the organisation of the role's holders"
+    )
+    assignable_in: tuple[Identifier, ...] = Field(
+        default=(),
+        description=(
+            "phases in which people may be assigned to the role (a compound phase stands "
+            "for its sub-phases); empty = any phase; a handover is allowed in any phase"
         ),
     )
 
@@ -325,6 +369,18 @@ class FieldCondition(Model):
         return self
 
 
+class OrganisationRequirement(Model):
+    """Every holder of ``role`` is from an organisation of one of ``kinds``.
+
+    A role nobody holds does not meet it.
+    """
+
+    role: Identifier = Field(description="the role whose holders are looked at")
+    kinds: tuple[Identifier, ...] = Field(
+        min_length=1, description="the organisation kinds allowed"
+    )
+
+
 class Requirements(Model):
     """What must hold before an action may be taken."""
 
@@ -337,6 +393,10 @@ class Requirements(Model):
     )
     guards: tuple[Identifier, ...] = Field(
         default=(), description="named guards the host registers in Python"
+    )
+    organisations: tuple[OrganisationRequirement, ...] = Field(
+        default=(),
+        description="roles whose every holder is from an organisation of the kinds given",
     )
 
 
@@ -607,12 +667,20 @@ class FollowsOutcome(_InvariantBase):
     )
 
 
+class RoleNeverEmpty(_InvariantBase):
+    """Once someone holds ``role``, somebody always does (a handover keeps it held)."""
+
+    kind: Literal["role_never_empty"] = Field(description="the kind of invariant")
+    role: Identifier = Field(description="the role that, once held, is never left empty")
+
+
 Invariant = Annotated[
     ActionOnlyAfter
     | RoleNeverActsIn
     | ArtifactPresentOnEntry
     | PhaseEnteredAtMostOnce
-    | FollowsOutcome,
+    | FollowsOutcome
+    | RoleNeverEmpty,
     Field(discriminator="kind"),
 ]
 
@@ -685,6 +753,9 @@ class Process(Model):
     timezone: str = Field(default="Europe/Prague", description="IANA timezone of deadlines")
     calendar: Identifier = Field(default="cz", description="working-day calendar id")
     opener: Identifier = Field(description="the role of the person who opens a case")
+    organisation_kinds: tuple[OrganisationKind, ...] = Field(
+        default=(), description="the kinds of organisation the roles' rules name"
+    )
     roles: tuple[Role, ...] = Field(min_length=1, description="the roles people take in a case")
     artifacts: tuple[Artifact, ...] = Field(
         default=(), description="the documents of a case, each with its fields"
@@ -760,6 +831,10 @@ class Process(Model):
         """The action with this id, if there is one."""
         return next((a for a in self.actions if a.id == action_id), None)
 
+    def organisation_kind(self, kind_id: str) -> OrganisationKind | None:
+        """The organisation kind with this id, if there is one."""
+        return next((k for k in self.organisation_kinds if k.id == kind_id), None)
+
     def deadline(self, deadline_id: str) -> Deadline | None:
         """The deadline with this id, if there is one."""
         return next((d for d in self.deadlines if d.id == deadline_id), None)
@@ -796,27 +871,38 @@ Phase.model_rebuild()
 Process.model_rebuild()
 
 
-_ADDED_LATER: dict[str, tuple[str, ...]] = {"roles": ("replaced_by",)}
-"""Keys the language gained after files were in use, by the list that holds them.
+_ADDED_LATER: dict[str, tuple[str, ...]] = {
+    "": ("organisation_kinds", "follows"),
+    "roles": ("replaced_by", "organisation", "assignable_in"),
+    "actions.requires": ("organisations",),
+}
+"""Keys the language gained after files were in use, by where they sit.
 
 A case pins its process's content hash; a key added with an empty default
 would change the hash of every file written before it, so the canonical
-form leaves it out while it is empty (a file that uses it hashes with it).
+form leaves it out while it is empty or unset (a file that uses it hashes
+with it). The place is a dotted path from the top of the file (``""``: the
+top itself); a list on the way stands for each of its items.
 """
-
-
-_ADDED_LATER_AT_TOP: tuple[str, ...] = ("follows",)
-"""Top-level keys added later, left out of the canonical form while empty (as `_ADDED_LATER`)."""
 
 
 def _canonical(dumped: dict[str, Any]) -> dict[str, Any]:
     """The dumped process without the later keys that are still empty (see `_ADDED_LATER`)."""
-    for key in _ADDED_LATER_AT_TOP:
-        if dumped.get(key) in ((), []):
-            del dumped[key]
-    for items, keys in _ADDED_LATER.items():
-        for item in dumped.get(items, ()):
+    for place, keys in _ADDED_LATER.items():
+        for item in _items_at(dumped, place.split(".") if place else []):
             for key in keys:
-                if item.get(key) in ((), []):
+                if key in item and item[key] in ((), [], None):
                     del item[key]
     return dumped
+
+
+def _items_at(value: Any, path: list[str]) -> Iterator[dict[str, Any]]:
+    """The mappings at ``path`` under ``value``; lists on the way are walked item by item."""
+    if isinstance(value, list | tuple):
+        for item in value:
+            yield from _items_at(item, path)
+    elif isinstance(value, dict):
+        if not path:
+            yield value
+        elif path[0] in value:
+            yield from _items_at(value[path[0]], path[1:])

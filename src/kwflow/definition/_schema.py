@@ -35,7 +35,11 @@ from ._models import (
     Follows,
     FollowsOutcome,
     Guard,
+    Invariant,
     Label,
+    OrganisationKind,
+    OrganisationRequirement,
+    OrganisationRule,
     Period,
     Phase,
     PhaseEnteredAtMostOnce,
@@ -43,6 +47,7 @@ from ._models import (
     Requirements,
     Role,
     RoleNeverActsIn,
+    RoleNeverEmpty,
     field_type_name,
 )
 
@@ -113,7 +118,9 @@ _FIELD_COMPANIONS: dict[type[BaseModel], tuple[tuple[str, type[BaseModel]], ...]
 
 REFERENCE_SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("Process (the top level)", Process),
+    ("Organisation kind", OrganisationKind),
     ("Role", Role),
+    ("Organisation rule (`organisation`)", OrganisationRule),
     ("Artifact", Artifact),
     *(
         section
@@ -126,6 +133,7 @@ REFERENCE_SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("Phase", Phase),
     ("Action", Action),
     ("Requirements (`requires`)", Requirements),
+    ("Organisation requirement", OrganisationRequirement),
     ("Field condition", FieldCondition),
     ("Guard", Guard),
     ("Deadline", Deadline),
@@ -140,6 +148,7 @@ REFERENCE_SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("Invariant: follows_outcome", FollowsOutcome),
     ("Follow-up (`follows`)", Follows),
     ("Carry-over", CarryOver),
+    ("Invariant: role_never_empty", RoleNeverEmpty),
     ("Label", Label),
 )
 """Every model of the language, in the order the reference presents them."""
@@ -207,12 +216,7 @@ def _type_text(annotation: Any) -> str:
             return _type_text(members[0])
         if all(isinstance(m, type) and m.__name__.endswith("Field") for m in members):
             return "field"
-        if set(members) == {
-            ActionOnlyAfter,
-            RoleNeverActsIn,
-            ArtifactPresentOnEntry,
-            PhaseEnteredAtMostOnce,
-        }:
+        if set(members) == set(typing.get_args(typing.get_args(Invariant)[0])):
             return "invariant"
         if str in members:
             return "value (text, whole number, true/false, date or datetime)"
@@ -230,6 +234,9 @@ def _type_text(annotation: Any) -> str:
                 "Period": "period",
                 "EnumValue": "enum value",
                 "FieldCondition": "field condition",
+                "OrganisationKind": "organisation kind",
+                "OrganisationRule": "organisation rule",
+                "OrganisationRequirement": "organisation requirement",
             }
             if annotation.__name__.endswith("Field"):
                 return "field"

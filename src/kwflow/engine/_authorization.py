@@ -20,6 +20,7 @@ from kwflow.definition import Label
 from kwflow.exceptions import ActionNotAllowed, GuardFailed, NotPermitted
 from kwflow.history import EMPTY_MAP, FrozenMap
 
+from ._organisations import requirement_reasons
 from ._records import GuardContext, Reason, ReasonCode
 
 if TYPE_CHECKING:
@@ -205,6 +206,8 @@ def action_reasons(
                     params={"needed": str(needed)},
                 )
             )
+    if action.required_organisations:
+        reasons.extend(requirement_reasons(case, action))
     if action.guards and run_guards:
         reasons.extend(
             _guard_reasons(compiled, case, action, person=person, guards=guards, now=now, data=data)

@@ -43,6 +43,7 @@ __all__ = [
     "Command",
     "Dismiss",
     "OpenCase",
+    "Organisation",
     "Replace",
     "Submit",
     "Unassign",
@@ -120,15 +121,35 @@ def _idempotency_key(instance: object, attribute: attrs.Attribute[Any], value: o
         _text_id(attribute.name, value, limit=IDEMPOTENCY_KEY_MAX_LENGTH)
 
 
+@attrs.frozen
+class Organisation:
+    """The organisation a person works for, as the host knows it: its id and its kind.
+
+    ``id`` is the host's own id of the organisation (two people of one
+    organisation carry the same id); ``kind`` is one of the process's
+    ``organisation_kinds``, which the engine checks against the case.
+    """
+
+    id: str = attrs.field(validator=_id)
+    kind: str = attrs.field(validator=_id)
+
+
+def _organisation(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """``None`` (the host names none) or an `Organisation`."""
+    del instance
+    if value is not None and not isinstance(value, Organisation):
+        raise WrongType(attribute.name, "Organisation", type(value).__name__)
+
+
 @attrs.frozen(kw_only=True)
 class OpenCase:
     """Open a case of ``process``; ``by`` takes the process's opener role.
 
     Without ``version`` the newest registered version is used; without
-    ``case_id`` a random id is made. ``follows`` names an earlier, ended
-    case this one follows up: the process must declare it under
-    ``follows``, ``by`` must hold a role in it, and its documents listed
-    under ``carry_over`` are copied in.
+    ``case_id`` a random id is made. ``organisation`` is the opener's.
+    ``follows`` names an earlier, ended case this one follows up: the
+    process must declare it under ``follows``, ``by`` must hold a role in
+    it, and its documents listed under ``carry_over`` are copied in.
     """
 
     process: str = attrs.field(validator=_id)
@@ -137,11 +158,15 @@ class OpenCase:
     case_id: str | None = attrs.field(default=None, validator=_new_case_id)
     follows: str | None = attrs.field(default=None, validator=_new_case_id)
     idempotency_key: str | None = attrs.field(default=None, validator=_idempotency_key)
+    organisation: Organisation | None = attrs.field(default=None, validator=_organisation)
 
 
 @attrs.frozen(kw_only=True)
 class Assign:
-    """``by`` gives ``person`` the ``role``; ``by`` holds a role in its ``assigned_by``."""
+    """``by`` gives ``person`` the ``role``; ``by`` holds a role in its ``assigned_by``.
+
+    ``organisation`` is the one ``person`` works for, if the host names it.
+    """
 
     case_id: str = attrs.field(validator=_id)
     person: str = attrs.field(validator=_person)
@@ -149,6 +174,7 @@ class Assign:
     by: str = attrs.field(validator=_person)
     expected_version: int | None = attrs.field(default=None, validator=_version)
     idempotency_key: str | None = attrs.field(default=None, validator=_idempotency_key)
+    organisation: Organisation | None = attrs.field(default=None, validator=_organisation)
 
 
 @attrs.frozen(kw_only=True)
@@ -188,7 +214,8 @@ class Replace:
 
     ``by`` holds a role in the role's ``replaced_by``; the role is never
     empty on the way, so a required role (the referrer, the convener) can
-    change hands when a worker leaves.
+    change hands when a worker leaves. ``organisation`` is the one the
+    successor works for, if the host names it.
     """
 
     case_id: str = attrs.field(validator=_id)
@@ -199,6 +226,7 @@ class Replace:
     reason: str = attrs.field(validator=_reason)
     expected_version: int | None = attrs.field(default=None, validator=_version)
     idempotency_key: str | None = attrs.field(default=None, validator=_idempotency_key)
+    organisation: Organisation | None = attrs.field(default=None, validator=_organisation)
 
 
 @attrs.frozen(kw_only=True)

@@ -65,6 +65,7 @@ class CompiledAction:
     required_roles: tuple[tuple[str, int], ...]
     guards: tuple[str, ...]
     stays: bool
+    required_organisations: tuple[tuple[str, frozenset[str]], ...] = ()
 
     @property
     def id(self) -> str:
@@ -163,6 +164,27 @@ class CompiledProcess:
         self.replacers: dict[str, frozenset[str]] = {
             role.id: frozenset(role.replaced_by) for role in process.roles
         }
+        self.organisation_kinds: frozenset[str] = frozenset(
+            kind.id for kind in process.organisation_kinds
+        )
+        # Per role: the roles whose holders its holders may not share an
+        # organisation with, both ways round (a rule on the coordinator
+        # "not the referrer's organisation" binds an incoming referrer too).
+        self.not_same_organisation: dict[str, frozenset[str]] = {
+            role.id: frozenset(role.organisation.not_same_as if role.organisation else ())
+            | frozenset(
+                other.id
+                for other in process.roles
+                if other.organisation is not None and role.id in other.organisation.not_same_as
+            )
+            for role in process.roles
+        }
+        # Per role with ``assignable_in``: the leaf phases people may be assigned to it in.
+        self.assignable_leaves: dict[str, frozenset[str]] = {
+            role.id: frozenset().union(*(context.leaves_under(p) for p in role.assignable_in))
+            for role in process.roles
+            if role.assignable_in
+        }
         self.artifacts: dict[str, ArtifactSchema] = {
             artifact.id: compile_artifact(artifact, process.id) for artifact in process.artifacts
         }
@@ -258,6 +280,9 @@ class CompiledProcess:
             required_roles=tuple((role, max(1, self.roles[role].min)) for role in requires.roles),
             guards=requires.guards,
             stays=action.to is None,
+            required_organisations=tuple(
+                (needs.role, frozenset(needs.kinds)) for needs in requires.organisations
+            ),
         )
 
     def _compile_deadline(self, deadline: Deadline, context: CheckContext) -> CompiledDeadline:

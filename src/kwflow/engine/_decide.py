@@ -9,11 +9,16 @@ of it out again. A refused command raises and returns nothing.
 Payloads (all JSON; times are UTC ISO-8601 text):
 
 - ``case_opened``: ``{"process": {"id", "version", "hash"}, "phase": [path], "role": opener role,
-  "follows"?: {"case", "process", "version", "outcome"}}``: ``follows`` names the
-  earlier case a follow-up follows, its process and the outcome it ended with
-- ``role_assigned`` / ``role_unassigned``: ``{"person", "role"}``
-- ``role_replaced``: ``{"person", "role", "successor", "reason"}``: the role
-  moves from ``person`` to ``successor`` in one step
+  "organisation"?: {"id", "kind"}, "follows"?: {"case", "process", "version", "outcome"}}``:
+  ``follows`` names the earlier case a follow-up follows, its process and
+  the outcome it ended with
+- ``role_assigned``: ``{"person", "role", "organisation"?: {"id", "kind"}}``
+- ``role_unassigned``: ``{"person", "role"}``
+- ``role_replaced``: ``{"person", "role", "successor", "reason", "organisation"?}``:
+  the role moves from ``person`` to ``successor`` in one step
+
+An ``organisation`` is there when the command named one (the opener's, the
+assigned person's, the successor's).
 - ``artifact_submitted``: ``{"artifact", "version", "data", "deadlines"?, "carried"?}``;
   ``carried``: ``{"case", "artifact", "version"}``, the earlier case's
   document a follow-up copied as it opened (recorded by the opener, in the
@@ -69,6 +74,7 @@ from ._commands import (
 )
 from ._deadlines import breaches_due, deadline_changes
 from ._machine import MoveRefused
+from ._organisations import assignable_reason, organisation_payload, organisation_reasons
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -78,7 +84,7 @@ if TYPE_CHECKING:
     from kwflow.definition import Follows
 
     from ._authorization import Guard
-    from ._commands import CaseCommand
+    from ._commands import CaseCommand, Organisation
     from ._compiled import CompiledProcess
     from ._records import Case
 
@@ -132,8 +138,18 @@ def _role(compiled: CompiledProcess, role: str) -> None:
         raise UnknownName("role", role, list(compiled.roles))
 
 
-def decide_open(compiled: CompiledProcess, *, by: str, follows: Case | None = None) -> list[Draft]:
+def decide_open(
+    compiled: CompiledProcess,
+    *,
+    by: str,
+    organisation: Organisation | None = None,
+    follows: Case | None = None,
+) -> list[Draft]:
     """Open a case: the opener takes the process's ``opener`` role.
+
+    The opener's organisation meets the opener role's rules (`assignable_in`
+    does not apply: opening is not assigning, and the opener role is held
+    from the first event on).
 
     With ``follows`` (the earlier case, already loaded) the case opens as
     its follow-up: the process declares it may follow that process, the
@@ -142,6 +158,14 @@ def decide_open(compiled: CompiledProcess, *, by: str, follows: Case | None = No
     The documents to carry over are `carried_documents`.
     """
     process = compiled.process
+    reasons = organisation_reasons(compiled, None, by, process.opener, organisation)
+    if reasons:
+        raise ActionNotAllowed(
+            f"open a case of {process.id!r}",
+            reasons,
+            command="open",
+            facts={"process": process.id, "person": by, "role": process.opener},
+        )
     payload: dict[str, Any] = {
         "process": {
             "id": process.id,
@@ -151,6 +175,8 @@ def decide_open(compiled: CompiledProcess, *, by: str, follows: Case | None = No
         "phase": list(compiled.initial_path),
         "role": process.opener,
     }
+    if organisation is not None:
+        payload["organisation"] = organisation_payload(organisation)
     if follows is not None:
         _follow_up_rule(compiled, follows, by=by)
         payload["follows"] = {
@@ -280,9 +306,16 @@ def _may_assign(
 
 
 def decide_assign(
-    compiled: CompiledProcess, case: Case, person: str, role: str, *, by: str
+    compiled: CompiledProcess,
+    case: Case,
+    person: str,
+    role: str,
+    *,
+    by: str,
+    organisation: Organisation | None = None,
 ) -> list[Draft]:
-    """Assign ``person`` to ``role``: cardinality (``max``) and exclusivity hold."""
+    """Assign ``person`` to ``role``: cardinality (``max``), exclusivity, the phase
+    (``assignable_in``) and the role's rules on organisations hold."""
     command = f"assign {person!r} as {role}"
     facts = {"person": person, "role": role}
     _may_assign(
@@ -321,9 +354,16 @@ def decide_assign(
     clash = _exclusive_reason(compiled, case, person, role)
     if clash is not None:
         reasons.append(clash)
+    phase = assignable_reason(compiled, case, role)
+    if phase is not None:
+        reasons.append(phase)
+    reasons.extend(organisation_reasons(compiled, case, person, role, organisation))
     if reasons:
         raise ActionNotAllowed(command, reasons, command="assign", facts=facts)
-    return [(_ASSIGNED, by, {"person": person, "role": role})]
+    payload: dict[str, Any] = {"person": person, "role": role}
+    if organisation is not None:
+        payload["organisation"] = organisation_payload(organisation)
+    return [(_ASSIGNED, by, payload)]
 
 
 def decide_unassign(
@@ -389,7 +429,10 @@ def decide_replace(
 
     ``by`` holds a role of the role's ``replaced_by`` and is present, as for
     assigning; the role's count never changes, so its ``min`` and ``max``
-    hold throughout; the successor must be free of roles exclusive with it.
+    hold throughout; the successor must be free of roles exclusive with it
+    and meet the role's rules on organisations. ``assignable_in`` does not
+    limit a handover: it never fills a role that was empty, so a worker who
+    leaves can be replaced in any phase.
     """
     person, role, successor, by = command.person, command.role, command.successor, command.by
     text = f"replace {person!r} as {role} by {successor!r}"
@@ -434,9 +477,19 @@ def decide_replace(
     clash = _exclusive_reason(compiled, case, successor, role)
     if clash is not None:
         reasons.append(clash)
+    reasons.extend(
+        organisation_reasons(compiled, case, successor, role, command.organisation, leaving=person)
+    )
     if reasons:
         raise ActionNotAllowed(text, reasons, command="replace", facts=facts)
-    payload = {"person": person, "role": role, "successor": successor, "reason": command.reason}
+    payload: dict[str, Any] = {
+        "person": person,
+        "role": role,
+        "successor": successor,
+        "reason": command.reason,
+    }
+    if command.organisation is not None:
+        payload["organisation"] = organisation_payload(command.organisation)
     return [(_REPLACED, by, payload)]
 
 
@@ -703,7 +756,14 @@ def decide(
                 calendars=calendars,
             )
         case Assign():
-            return decide_assign(compiled, case, command.person, command.role, by=command.by)
+            return decide_assign(
+                compiled,
+                case,
+                command.person,
+                command.role,
+                by=command.by,
+                organisation=command.organisation,
+            )
         case Unassign():
             return decide_unassign(compiled, case, command.person, command.role, by=command.by)
         case Replace():

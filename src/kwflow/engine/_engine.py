@@ -70,6 +70,7 @@ from ._commands import (
     CheckDeadlines,
     Dismiss,
     OpenCase,
+    Organisation,
     Replace,
     Submit,
     Unassign,
@@ -244,13 +245,16 @@ class Engine:
         case_id: str | None = None,
         follows: str | None = None,
         idempotency_key: str | None = None,
+        organisation: Organisation | None = None,
     ) -> Case:
         """Open a case of a registered process; ``by`` gets the process's opener role.
 
         Without ``version`` the newest registered version is used; without
-        ``case_id`` a random id is made. Raises `ProcessNotFound`, or
-        `CaseExists` when ``case_id`` is taken. With ``idempotency_key``,
-        opening again with that key returns the case it opened (see `execute`).
+        ``case_id`` a random id is made. ``organisation`` is the one ``by``
+        works for (the opener role's ``organisation`` rules apply). Raises
+        `ProcessNotFound`, or `CaseExists` when ``case_id`` is taken. With
+        ``idempotency_key``, opening again with that key returns the case it
+        opened (see `execute`).
 
         ``follows`` opens the case as a follow-up of that earlier case: the
         documents the process's ``follows`` lists under ``carry_over`` are
@@ -267,6 +271,7 @@ class Engine:
                 case_id=case_id,
                 follows=follows,
                 idempotency_key=idempotency_key,
+                organisation=organisation,
             )
         )
 
@@ -280,8 +285,12 @@ class Engine:
         expected_version: int | None = None,
         retries: int = 0,
         idempotency_key: str | None = None,
+        organisation: Organisation | None = None,
     ) -> Case:
-        """Give ``person`` the ``role``; ``by`` holds a role in its ``assigned_by``."""
+        """Give ``person`` the ``role``; ``by`` holds a role in its ``assigned_by``.
+
+        ``organisation`` is the one ``person`` works for; see `Assign`.
+        """
         return self.execute(
             Assign(
                 case_id=case_id,
@@ -290,6 +299,7 @@ class Engine:
                 by=by,
                 expected_version=expected_version,
                 idempotency_key=idempotency_key,
+                organisation=organisation,
             ),
             retries=retries,
         )
@@ -330,8 +340,12 @@ class Engine:
         expected_version: int | None = None,
         retries: int = 0,
         idempotency_key: str | None = None,
+        organisation: Organisation | None = None,
     ) -> Case:
-        """Hand ``role`` over from ``person`` to ``successor``, for ``reason``; see `Replace`."""
+        """Hand ``role`` over from ``person`` to ``successor``, for ``reason``; see `Replace`.
+
+        ``organisation`` is the one ``successor`` works for.
+        """
         return self.execute(
             Replace(
                 case_id=case_id,
@@ -342,6 +356,7 @@ class Engine:
                 reason=reason,
                 expected_version=expected_version,
                 idempotency_key=idempotency_key,
+                organisation=organisation,
             ),
             retries=retries,
         )
@@ -498,6 +513,7 @@ class Engine:
             version=case.version,
             definition=compiled_process.process,
             follows=case.follows,
+            organisations=case.organisations,
         )
 
     def available_actions(self, case_id: str, person: str) -> list[ActionOption]:
@@ -773,7 +789,9 @@ class Engine:
                 raise CaseExists(case_id)
             now = self._now()
             earlier = None if command.follows is None else self._earlier_case(command.follows)
-            drafts = decide_open(compiled_process, by=command.by, follows=earlier)
+            drafts = decide_open(
+                compiled_process, by=command.by, organisation=command.organisation, follows=earlier
+            )
             events = _chain(case_id, 0, GENESIS_HASH, drafts, now)
             case = fold(process, events)
             if earlier is not None:

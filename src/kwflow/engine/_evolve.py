@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from kwflow.exceptions import MalformedEvent
 from kwflow.history import EMPTY_MAP, GENESIS_HASH, EventType, FrozenMap, freeze
 
+from ._commands import Organisation
 from ._records import (
     ArtifactVersion,
     Case,
@@ -73,6 +74,7 @@ class _Draft:
         "last_hash",
         "opened_at",
         "opened_by",
+        "organisations",
         "outcome",
         "participants",
         "phase",
@@ -103,6 +105,7 @@ class _Draft:
             self.opened_at: datetime | None = None
             self.opened_by = ""
             self.follows: str | None = None
+            self.organisations: Any = EMPTY_MAP
             self.version = 0
             self.last_hash = GENESIS_HASH
         else:
@@ -120,6 +123,7 @@ class _Draft:
             self.opened_at = start.opened_at
             self.opened_by = start.opened_by
             self.follows = start.follows
+            self.organisations = start.organisations
             self.version = start.version
             self.last_hash = start.last_hash
 
@@ -135,6 +139,22 @@ class _Draft:
         if type(self.artifacts) is not dict:
             self.artifacts = dict(self.artifacts)
         return self.artifacts
+
+    def _organisations(self) -> dict[str, Organisation]:
+        if type(self.organisations) is not dict:
+            self.organisations = dict(self.organisations)
+        return self.organisations
+
+    def _joined(self, person: str, payload: Mapping[str, Any]) -> None:
+        """Record the organisation an event names for ``person``, if it names one."""
+        found = payload.get("organisation")
+        if found is not None:
+            self._organisations()[person] = Organisation(found["id"], found["kind"])
+
+    def _left(self, person: str, participants: Mapping[str, Any]) -> None:
+        """Forget the organisation of a person who holds no role any more."""
+        if person not in participants and person in self.organisations:
+            del self._organisations()[person]
 
     def _deadlines(self) -> dict[str, DeadlineState]:
         if type(self.deadlines) is not dict:
@@ -176,6 +196,8 @@ class _Draft:
         self.opened_by = event.actor
         follows = payload.get("follows")
         self.follows = None if follows is None else follows["case"]
+        self.organisations = EMPTY_MAP
+        self._joined(event.actor, payload)
         self.deadlines = {
             deadline.id: DeadlineState(
                 deadline.id, DeadlineStatus.NOT_STARTED, deadline.responsible
@@ -188,6 +210,7 @@ class _Draft:
         participants, roles = self._participants()
         participants[person] = (*participants.get(person, ()), role)
         roles[role] = (*roles.get(role, ()), person)
+        self._joined(person, payload)
 
     def unassigned(self, event: Event, payload: Mapping[str, Any]) -> None:  # noqa: ARG002
         person, role = payload["person"], payload["role"]
@@ -202,6 +225,7 @@ class _Draft:
             roles[role] = people
         else:
             roles.pop(role, None)
+        self._left(person, participants)
 
     def replaced(self, event: Event, payload: Mapping[str, Any]) -> None:  # noqa: ARG002
         # One step, in place: the successor takes the predecessor's seat in
@@ -215,6 +239,8 @@ class _Draft:
             participants.pop(person, None)
         participants[successor] = (*participants.get(successor, ()), role)
         roles[role] = tuple(successor if p == person else p for p in roles.get(role, ()))
+        self._left(person, participants)
+        self._joined(successor, payload)
 
     def submitted(self, event: Event, payload: Mapping[str, Any]) -> None:
         self._add_version(event, payload)
@@ -320,6 +346,7 @@ class _Draft:
             version=self.version,
             last_hash=self.last_hash,
             follows=self.follows,
+            organisations=o if type(o := self.organisations) is FrozenMap else FrozenMap(o),
         )
 
 

@@ -19,6 +19,7 @@ import attrs
 from kwflow.exceptions import Reason, ReasonCode
 from kwflow.history import EMPTY_MAP, FrozenMap, freeze, thaw
 
+from ._commands import Organisation
 from ._views import action_option_to_dict, case_view_to_dict
 
 if TYPE_CHECKING:
@@ -164,6 +165,8 @@ class Case:
     ``version`` is the sequence of the last event and ``last_hash`` its hash.
     ``follows`` is the id of the earlier case this one was opened as a
     follow-up of (``None``: opened on its own).
+    ``organisations`` maps a participant to the organisation the host named
+    for them (people it named none for are absent).
     """
 
     id: str
@@ -182,6 +185,7 @@ class Case:
     version: int
     last_hash: str
     follows: str | None = None
+    organisations: FrozenMap[str, Organisation] = EMPTY_MAP
 
     @property
     def closed(self) -> bool:
@@ -217,7 +221,9 @@ class CaseView:
 
     ``person_roles`` are the roles the person holds; ``hidden`` names the
     artifacts left out (so a user interface can say that something exists
-    without showing it, if the host wants to). ``definition`` is the process
+    without showing it, if the host wants to). ``organisations`` are the
+    participants' organisations: everyone who may view the case takes part
+    in it and sees who works where. ``definition`` is the process
     (the exact version) the case runs, where `to_dict` finds the labels; it
     is not compared: two views of the same facts are equal.
     """
@@ -240,6 +246,7 @@ class CaseView:
     version: int
     definition: Process = attrs.field(eq=False, repr=False)
     follows: str | None = None
+    organisations: FrozenMap[str, Organisation] = EMPTY_MAP
 
     @property
     def closed(self) -> bool:
@@ -377,6 +384,10 @@ def case_to_dict(case: Case) -> dict[str, Any]:
         "version": case.version,
         "last_hash": case.last_hash,
         "follows": case.follows,
+        "organisations": {
+            person: {"id": organisation.id, "kind": organisation.kind}
+            for person, organisation in case.organisations.items()
+        },
     }
 
 
@@ -442,6 +453,13 @@ def case_from_dict(data: Mapping[str, Any]) -> Case:
             last_hash=data["last_hash"],
             # Snapshots written before follow-ups existed lack the key.
             follows=data.get("follows"),
+            # Snapshots written before organisations existed have none to read.
+            organisations=FrozenMap(
+                {
+                    person: Organisation(organisation["id"], organisation["kind"])
+                    for person, organisation in data.get("organisations", {}).items()
+                }
+            ),
         )
     except (KeyError, TypeError, IndexError, AttributeError, AssertionError) as exc:
         raise ValueError(f"not a case in the JSON form: {exc!r}") from exc

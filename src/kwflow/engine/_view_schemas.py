@@ -33,6 +33,7 @@ __all__ = [
     "DeadlineJSON",
     "LabelJSON",
     "NamedJSON",
+    "OrganisationJSON",
     "ParticipantJSON",
     "PhaseJSON",
     "ProcessJSON",
@@ -149,6 +150,14 @@ class TakenActionJSON(NamedJSON):
     phase: NamedJSON = Field(description="the leaf phase it was taken in")
 
 
+class OrganisationJSON(_Shape):
+    """The organisation a participant works for, as the host named it."""
+
+    person: str = Field(description="the participant's id")
+    id: str = Field(description="the host's id of the organisation")
+    kind: NamedJSON = Field(description="the kind of organisation, from the process")
+
+
 class CaseViewJSON(_Shape):
     """A case as one person may see it: artifacts they may not read are left out."""
 
@@ -175,6 +184,9 @@ class CaseViewJSON(_Shape):
     )
     follows: str | None = Field(
         description="the earlier case this one follows up (None: opened on its own)"
+    )
+    organisations: list[OrganisationJSON] = Field(
+        description="the organisations of the participants the host named one for"
     )
 
 

@@ -96,6 +96,10 @@ class _ViewWriter:
         artifact = self.process.artifact(artifact_id)
         return _named(artifact_id, artifact.label if artifact is not None else None)
 
+    def organisation_kind(self, kind_id: str) -> dict[str, Any]:
+        kind = self.process.organisation_kind(kind_id)
+        return _named(kind_id, kind.label if kind is not None else None)
+
     def view(self, view: CaseView) -> dict[str, Any]:
         process = self.process
         leaf = self.phase(view.phase.id)
@@ -143,6 +147,14 @@ class _ViewWriter:
             "opened_by": view.opened_by,
             "version": view.version,
             "follows": view.follows,
+            "organisations": [
+                {
+                    "person": person,
+                    "id": organisation.id,
+                    "kind": self.organisation_kind(organisation.kind),
+                }
+                for person, organisation in view.organisations.items()
+            ],
         }
 
     def version(self, version: ArtifactVersion) -> dict[str, Any]:

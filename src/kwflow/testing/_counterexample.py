@@ -23,6 +23,7 @@ from kwflow.engine import Act, Assign, CallIn, Dismiss, OpenCase, Replace, Submi
 from kwflow.i18n import LANGUAGES, Catalogue, render, say
 
 from ._conditions import artifact_classes, concrete, process_conditions
+from ._organisations import chosen_kinds, organisation_of
 from ._phases import shape_of
 from ._scenario_yaml import Inline, dump_scenario, scenario_step
 
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
     from kwflow.definition import FieldCondition, Process
-    from kwflow.engine import Command
+    from kwflow.engine import Command, Organisation
 
     from ._report import ExplorationReport, Finding, Step, Violation
 
@@ -163,6 +164,16 @@ class _Translation:
         self.case_id = case_id
         self.cast = _Cast(process.opener)
         self.conditions: Mapping[str, list[FieldCondition]] = process_conditions(process)
+        self.kinds = chosen_kinds(process)
+        # Person -> the organisation they were given when they joined (for the people list).
+        self.organisations: dict[str, Organisation] = {}
+
+    def organisation(self, person: str, role: str) -> Organisation | None:
+        """A new person's own organisation, of the kind chosen for ``role``."""
+        found = organisation_of(person, self.kinds.get(role))
+        if found is not None:
+            self.organisations[person] = found
+        return found
 
     def _data(self, artifact_id: str, version: str) -> dict[str, Any]:
         artifact = self.process.artifact(artifact_id)
@@ -186,25 +197,37 @@ class _Translation:
                 version=self.process.version,
                 by=cast.opener,
                 case_id=case_id,
+                organisation=self.organisation(cast.opener, self.process.opener),
             )
         by = cast.holder(step.role, step.also)
         if step.kind == "assign":
+            # Someone already in the case keeps the organisation they have.
+            organisation = None
             if step.holder:
                 person = cast.holder(step.holder, without=step.target)
             else:
                 person = cast.new_person(step.target)
+                organisation = self.organisation(person, step.target)
             cast.assign(person, step.target)
-            return Assign(case_id=case_id, person=person, role=step.target, by=by)
+            return Assign(
+                case_id=case_id,
+                person=person,
+                role=step.target,
+                by=by,
+                organisation=organisation,
+            )
         if step.kind == "unassign":
             person = cast.leaving(step.target)
             cast.unassign(person, step.target)
             return Unassign(case_id=case_id, person=person, role=step.target, by=by)
         if step.kind == "replace":
             person = cast.leaving(step.target)
+            organisation = None
             if step.holder:
                 successor = cast.holder(step.holder, without=step.target)
             else:
                 successor = cast.new_person(step.target)
+                organisation = self.organisation(successor, step.target)
             cast.unassign(person, step.target)
             cast.assign(successor, step.target)
             return Replace(
@@ -214,6 +237,7 @@ class _Translation:
                 successor=successor,
                 by=by,
                 reason="předání role",
+                organisation=organisation,
             )
         if step.kind == "submit":
             data = self._data(step.target, step.version)
@@ -246,11 +270,11 @@ def trace_commands(
 
 def _translate(
     process: Process, trace: Sequence[Step], case_id: str
-) -> tuple[tuple[Command, ...], _Cast]:
+) -> tuple[tuple[Command, ...], _Translation]:
     if not trace or trace[0].kind != "open":
         raise ValueError("a trace starts by opening the case")
     translation = _Translation(process, case_id)
-    return tuple(translation.command(step) for step in trace), translation.cast
+    return tuple(translation.command(step) for step in trace), translation
 
 
 def trace_to_scenario(
@@ -272,7 +296,8 @@ def trace_to_scenario(
     in its title and in the last step's note, which invariant that step
     breaks; give a dead-end or stuck ``finding`` and it says that.
     """
-    commands, cast = _translate(process, trace, "case")
+    commands, translation = _translate(process, trace, "case")
+    cast = translation.cast
     shape = shape_of(process)
     leaf = trace[0].phase
     steps: list[dict[str, Any]] = []
@@ -307,7 +332,10 @@ def trace_to_scenario(
         else {"id": process.id, "version": process.version},
         "start": SCENARIO_START.strftime("%Y-%m-%d %H:%M"),
         "opened_by": cast.opener,
-        "people": {person: Inline({"roles": roles}) for person, roles in cast.ever.items()},
+        "people": {
+            person: Inline(_person_entry(roles, translation.organisations.get(person)))
+            for person, roles in cast.ever.items()
+        },
     }
     if process.guards:
         document["guards"] = Inline({guard.id: True for guard in process.guards})
@@ -315,6 +343,13 @@ def trace_to_scenario(
     document["expect"] = Inline({"outcome": outcome} if outcome is not None else {"phase": leaf})
     about = f" in {process.id} version {process.version}"
     return dump_scenario(document, _HEADER.format(about=about))
+
+
+def _person_entry(roles: list[str], organisation: Organisation | None) -> dict[str, Any]:
+    entry: dict[str, Any] = {"roles": roles}
+    if organisation is not None:
+        entry["organisation"] = {"id": organisation.id, "kind": organisation.kind}
+    return entry
 
 
 def report_scenarios(

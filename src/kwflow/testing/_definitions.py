@@ -487,6 +487,7 @@ class _Builder:
                         "role_never_acts_in",
                         "artifact_present_on_entry",
                         "phase_entered_at_most_once",
+                        "role_never_empty",
                     )
                 )
             )
@@ -506,10 +507,49 @@ class _Builder:
                     continue
                 invariant["artifact"] = draw(st.sampled_from([a["id"] for a in self.artifacts]))
                 invariant["phase"] = draw(st.sampled_from(phase_ids))
+            elif kind == "role_never_empty":
+                invariant["role"] = draw(st.sampled_from(self.role_ids))
             else:
                 invariant["phase"] = draw(st.sampled_from(phase_ids))
             found.append(invariant)
         return found
+
+    def build_organisations(self) -> list[dict[str, Any]]:
+        """Now and then: kinds of organisation, rules on roles' holders and on actions.
+
+        The opener's role gets no rules, so every case can be opened. A
+        kind is never both allowed and forbidden (a check error).
+        """
+        draw = self.draw
+        if draw(st.integers(0, 2)):
+            return []
+        kinds = ["ospod", "ngo", "provider"]
+        top = [p["id"] for p in self.phases if "outcome" not in p]
+        for role in self.roles[1:]:
+            if draw(st.booleans()):
+                allowed = draw(st.lists(st.sampled_from(kinds), unique=True, max_size=2))
+                forbidden = draw(
+                    st.lists(st.sampled_from([k for k in kinds if k not in allowed]), unique=True)
+                )
+                others = [r for r in self.role_ids if r != role["id"]]
+                role["organisation"] = {
+                    "required": draw(st.booleans()),
+                    "kinds": allowed,
+                    "not_kinds": forbidden,
+                    "not_same_as": draw(st.lists(st.sampled_from(others), unique=True, max_size=2)),
+                }
+            if top and draw(st.integers(0, 3)) == 0:
+                role["assignable_in"] = draw(
+                    st.lists(st.sampled_from(top), min_size=1, unique=True, max_size=2)
+                )
+        for action in self.actions:
+            if draw(st.integers(0, 3)) == 0:
+                needs = {
+                    "role": draw(st.sampled_from(self.role_ids[1:] or self.role_ids)),
+                    "kinds": draw(st.lists(st.sampled_from(kinds), min_size=1, unique=True)),
+                }
+                action.setdefault("requires", {})["organisations"] = [needs]
+        return [{"id": kind, "label": _label(kind)} for kind in kinds]
 
     def process(self, number: int) -> Process:
         data: dict[str, Any] = {
@@ -526,6 +566,9 @@ class _Builder:
             "deadlines": self.deadlines,
             "guards": [{"id": g, "label": _label(g)} for g in self.guards],
         }
+        kinds = self.build_organisations()
+        if kinds:
+            data["organisation_kinds"] = kinds
         if self.with_invariants:
             data["invariants"] = self.build_invariants()
         return Process.model_validate(data)
@@ -551,7 +594,9 @@ def process_definitions(
     Each has two to four roles (the first, ``worker``, opens cases), up to
     ``max_phases`` top-level phases (some with parts), one to three
     outcomes, actions with requirements, records and guards, deadlines in
-    every unit, and artifacts with every field type. With ``invariants=True``
+    every unit, and artifacts with every field type; about one in three
+    declares organisation kinds, with rules on roles' holders (and
+    ``assignable_in``) and organisation requirements on actions. With ``invariants=True``
     it also declares random invariants, which may or may not hold: a test of
     the explorer, not of the process.
     """

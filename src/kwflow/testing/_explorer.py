@@ -33,6 +33,16 @@ except that the explorer also tries giving one person two roles when a
 ``role_never_acts_in`` invariant could be broken that way (the person is
 present through the other role); at most one such person per case.
 
+Organisations are chosen, not explored (``_organisations``): each new holder
+of a role comes from an organisation of their own, of the one kind chosen
+for the role, so a ``requires.organisations`` on a role is met exactly when
+someone holds the role and the chosen kind is among the kinds it names
+(else the action is never taken); a role whose rule requires an
+organisation and allows no kind is never assigned; one person is given a
+second role only when that role's rule lets their organisation in (and, for
+a role an action requires organisations of, when the two roles' chosen
+kinds agree). ``assignable_in`` limits where assign steps are taken.
+
 Deadlines do not change what can happen, so they are kept out of the states
 and followed afterwards over the finished graph, one deadline at a time:
 their statuses become not started, pending, met, breached or cancelled.
@@ -53,6 +63,7 @@ from kwflow.definition import ActionOnlyAfter, ArtifactPresentOnEntry, RoleNever
 
 from ._conditions import ArtifactClasses, artifact_classes, process_conditions
 from ._invariants import InvariantMonitor, Observation
+from ._organisations import assignable_leaves, chosen_kinds, role_accepts
 from ._phases import ProcessShape, shape_of
 from ._report import DEADLINE_STATUSES, ExplorationReport, Finding, Step, Violation
 
@@ -144,6 +155,7 @@ class _Template:
     step: Step
     action: Action | None = None
     requires_roles: tuple[int, ...] = ()
+    requires_held: tuple[int, ...] = ()  # roles someone must hold (organisation requirements)
     requires_artifacts: tuple[int, ...] = ()
     requires_classes: tuple[tuple[int, frozenset[int]], ...] = ()
     once_bit: int = 0
@@ -190,6 +202,19 @@ class _Model:
         self.outcome = tuple(shape.outcome(leaf) for leaf in self.leaves)
         self.monitor = InvariantMonitor(process)
         self.once_actions = [a.id for a in process.actions if a.to is None and a.once]
+        self.kinds = chosen_kinds(process)
+        self.assignable = {
+            role.id: assignable_leaves(process, shape, role.id) for role in process.roles
+        }
+        # Roles whose every new holder would be refused for their organisation.
+        self.unholdable = frozenset(
+            role.id
+            for role in process.roles
+            if not role_accepts(process, role.id, self.kinds[role.id])
+        )
+        self.organisation_roles = frozenset(
+            needs.role for action in process.actions for needs in action.requires.organisations
+        )
 
         conditions = process_conditions(process)
         self.classes: dict[str, ArtifactClasses] = {
@@ -224,6 +249,7 @@ class _Model:
                     phase=self.leaves[leaf_id],
                     action=t.action.id if t.kind == "act" and t.action else None,
                     entered=t.entered,
+                    kind=t.kind,
                 )
 
     # -- the static shape: where a case can go, and what it may still look at
@@ -274,6 +300,11 @@ class _Model:
                 takers = able if action.requires_presence else frozenset(self.roles)
                 reads |= {self.role_index[r] for r in action.by if r in takers}
                 reads |= {self.role_index[r] for r in action.requires.roles}
+                reads |= {
+                    self.role_index[n.role]
+                    for n in action.requires.organisations
+                    if n.role in self.role_index
+                }
                 presence_reads[leaf_id] |= set(action.requires.artifacts)
                 class_reads[leaf_id] |= {c.artifact for c in action.requires.fields}
                 if action.records in self.classes:
@@ -304,13 +335,18 @@ class _Model:
         self.pair_live: list[tuple[bool, ...]] = []
         entered_bits = self.monitor.entered_bits()
         after_bits = self.monitor.after_bits()
+        # A role that must never be left empty is looked at after every step.
+        never_empty = {
+            self.role_index[r] for r in self.monitor.never_empty_roles() if r in self.role_index
+        }
+        held_mask = sum(self.monitor.held_bits().values())
         for leaf_id in range(count):
             reach = self.reach[leaf_id]
             pairs_live = tuple(
                 any(self._leaves_of(phase) & reach for phase in self._pair_phases(pair))
                 for pair in self.pairs
             )
-            roles_read: set[int] = set().union(*(role_reads[r] for r in reach))
+            roles_read: set[int] = set().union(*(role_reads[r] for r in reach)) | never_empty
             for pair, live in zip(self.pairs, pairs_live, strict=True):
                 if live:
                     roles_read |= set(pair)
@@ -328,7 +364,7 @@ class _Model:
                     for artifact_id in self.tracked
                 )
             )
-            mask = 0
+            mask = held_mask
             for phase, bit in entered_bits.items():
                 if self._leaves_of(phase) & reach:
                     mask |= bit
@@ -465,6 +501,8 @@ class _Model:
             if target not in pair or not self.pair_live[leaf_id][pair_index]:
                 continue
             holder = pair[1] if pair[0] == target else pair[0]
+            if not self._may_also_hold(self.roles[holder], role_id):
+                continue
             yield _Template(
                 kind=kind,
                 role=who[0],
@@ -474,6 +512,20 @@ class _Model:
                 pair=pair_index,
                 holder=holder,
             )
+
+    def _may_also_hold(self, holder: str, role_id: str) -> bool:
+        """Whether a holder of ``holder`` may take ``role_id`` too, for their organisation."""
+        kind = self.kinds.get(holder)
+        if not role_accepts(self.process, role_id, kind):
+            return False
+        return role_id not in self.organisation_roles or kind == self.kinds.get(role_id)
+
+    def _organisations_met(self, action: Action) -> bool:
+        """Whether the chosen kinds can ever meet the action's ``requires.organisations``."""
+        return all(
+            needs.role in self.role_index and self.kinds.get(needs.role) in needs.kinds
+            for needs in action.requires.organisations
+        )
 
     def _templates(self, leaf_id: int) -> list[_Template]:
         if self.outcome[leaf_id] is not None:
@@ -492,7 +544,7 @@ class _Model:
             return self.role_index[role_id], role_id in present
 
         for action in process.actions:
-            if leaf not in shape.action_leaves(action):
+            if leaf not in shape.action_leaves(action) or not self._organisations_met(action):
                 continue
             new_leaf, entered = shape.transition(leaf, action)
             after = self.leaf_index[new_leaf]
@@ -531,6 +583,9 @@ class _Model:
                             for r in action.requires.roles
                             if r in self.role_index
                         ),
+                        requires_held=tuple(
+                            self.role_index[n.role] for n in action.requires.organisations
+                        ),
                         requires_artifacts=tuple(
                             self.tracked_index[a] for a in sorted(needed) if a in self.tracked_index
                         ),
@@ -568,9 +623,23 @@ class _Model:
                 )
         for role in process.roles:
             target = self.role_index[role.id]
+            assignable = role.id not in self.unholdable and leaf in self.assignable[role.id]
             for by in role.assigned_by:
                 who = actor(by)
                 if who is None:
+                    continue
+                if not assignable:
+                    # Nobody is assigned here; unassigning is still allowed.
+                    if live[target]:
+                        templates.append(
+                            _Template(
+                                kind="unassign",
+                                role=who[0],
+                                present=who[1],
+                                step=Step("unassign", by, role.id, leaf),
+                                target=target,
+                            )
+                        )
                     continue
                 # For a role nobody looks at again, assigning or not makes no
                 # difference: one step stands for both (its count stays 0).
@@ -591,7 +660,7 @@ class _Model:
             target = self.role_index[role.id]
             for by in role.replaced_by:
                 who = actor(by)
-                if who is None:
+                if who is None or role.id in self.unholdable:
                     continue
                 # A handover keeps the role's count: the state stays as it is,
                 # but the step is still someone acting in this leaf.
@@ -668,6 +737,10 @@ class _Model:
         step = Step("open", self.process.opener, self.process.id, leaf)
         return self.canonical(state), step, self.shape.path(leaf)
 
+    def held(self, counts: tuple[int, ...]) -> frozenset[str]:
+        """The roles someone holds (exact for every role a ``role_never_empty`` names)."""
+        return frozenset(self.roles[i] for i, count in enumerate(counts) if count)
+
     def artifacts_present(self, arts: tuple[int, ...]) -> frozenset[str]:
         """The tracked artifacts that have a version."""
         return frozenset(self.tracked[i] for i, v in enumerate(arts) if v)
@@ -688,8 +761,10 @@ class _Model:
             base = t.step_for(-1, also) if also else t.step
             kind = t.kind
             if kind == "act":
-                if t.once_bit & once or any(
-                    counts[r] < self.counting[r].need for r in t.requires_roles
+                if (
+                    t.once_bit & once
+                    or any(counts[r] < self.counting[r].need for r in t.requires_roles)
+                    or any(not counts[r] for r in t.requires_held)
                 ):
                     continue
                 if any(not arts[a] for a in t.requires_artifacts) or any(
@@ -884,6 +959,7 @@ def _explore(
             None,
             open_entered,
             model.artifacts_present(first[2]),
+            model.held(first[1]),
         ),
     )
     search.broke(-1, open_step, broken)
@@ -913,6 +989,7 @@ def _explore(
                         action,
                         entered,
                         model.artifacts_present(successor[2]) if entered else frozenset(),
+                        model.held(successor[1]),
                     ),
                 )
                 if broken:

@@ -23,6 +23,9 @@ Meaning of each kind (``docs/testing.md`` has the same list):
 - ``follows_outcome``: a case opened as a follow-up follows an earlier case
   that ended with one of ``outcomes`` (as its opening recorded it); cases
   opened on their own pass.
+- ``role_never_empty``: once a step leaves someone holding ``role`` (opening
+  the case gives the opener theirs), every later step leaves someone holding
+  it; a handover keeps it held, unassigning its last holder breaks it.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from kwflow.definition import (
     FollowsOutcome,
     PhaseEnteredAtMostOnce,
     RoleNeverActsIn,
+    RoleNeverEmpty,
 )
 
 from ._phases import shape_of
@@ -66,9 +70,11 @@ class Observation:
 
     ``phase`` is the leaf the case was in before the step (``None`` for
     opening); ``entered`` the phases the step entered, outermost first;
-    ``artifacts`` the artifacts that have a version after the step.
-    ``follows_outcome`` is, for the opening of a follow-up, the outcome the
-    earlier case ended with (``None`` otherwise).
+    ``artifacts`` the artifacts that have a version after the step; ``held``
+    the roles someone holds after it (``None``: the reader does not know, and
+    ``role_never_empty`` is not judged on the step). ``follows_outcome`` is,
+    for the opening of a follow-up, the outcome the earlier case ended with
+    (``None`` otherwise).
     """
 
     kind: str
@@ -77,6 +83,7 @@ class Observation:
     action: str | None
     entered: tuple[str, ...]
     artifacts: frozenset[str]
+    held: frozenset[str] | None = None
     follows_outcome: str | None = None
 
 
@@ -112,6 +119,8 @@ class InvariantMonitor:
         self._at_most_once: dict[str, list[Invariant]] = {}
         # [(invariant, outcomes the earlier case of a follow-up may have)]
         self._follows: list[tuple[Invariant, frozenset[str]]] = []
+        # [(invariant, role, bit remembering that the role was held)]
+        self._never_empty: list[tuple[Invariant, str, int]] = []
         for invariant in self.invariants:
             if isinstance(invariant, ActionOnlyAfter):
                 needed = self._after_bit[invariant.after] = bit("after", invariant.after)
@@ -134,6 +143,8 @@ class InvariantMonitor:
                 )
             elif isinstance(invariant, FollowsOutcome):
                 self._follows.append((invariant, frozenset(invariant.outcomes)))
+            elif isinstance(invariant, RoleNeverEmpty):
+                self._never_empty.append((invariant, invariant.role, bit("held", invariant.role)))
 
     def after_bits(self) -> dict[str, int]:
         """The memory bit of each action whose taking the monitor remembers."""
@@ -143,10 +154,27 @@ class InvariantMonitor:
         """The memory bit of each phase whose entering the monitor remembers."""
         return dict(self._entered_bit)
 
-    def watches(self, *, phase: str | None, action: str | None, entered: tuple[str, ...]) -> bool:
-        """Whether a step in ``phase``, taking ``action``, entering ``entered`` may matter."""
+    def held_bits(self) -> dict[str, int]:
+        """The memory bit of each role whose having been held the monitor remembers."""
+        return {role: bit for _, role, bit in self._never_empty}
+
+    def never_empty_roles(self) -> frozenset[str]:
+        """The roles a ``role_never_empty`` invariant names."""
+        return frozenset(role for _, role, _ in self._never_empty)
+
+    def watches(
+        self,
+        *,
+        phase: str | None,
+        action: str | None,
+        entered: tuple[str, ...],
+        kind: str = "act",
+    ) -> bool:
+        """Whether a step of ``kind`` in ``phase``, taking ``action``, entering ``entered``
+        may matter."""
         return bool(
-            (action is not None and (action in self._only_after or action in self._after_bit))
+            (self._never_empty and kind in ("open", "assign", "unassign", "replace"))
+            or (action is not None and (action in self._only_after or action in self._after_bit))
             or (phase is not None and phase in self._never_acts)
             or any(p in self._on_entry or p in self._entered_bit for p in entered)
         )
@@ -188,4 +216,11 @@ class InvariantMonitor:
                         for invariant in self._at_most_once[phase]
                     )
                 memory |= once
+        held = step.held
+        if held is not None:
+            for invariant, role, bit in self._never_empty:
+                if role in held:
+                    memory |= bit
+                elif memory & bit:
+                    broken.append((invariant, f"nobody holds {role!r} after a {step.kind} step"))
         return memory, broken

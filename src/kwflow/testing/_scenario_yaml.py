@@ -21,6 +21,7 @@ from kwflow.engine import (
     Command,
     Dismiss,
     OpenCase,
+    Organisation,
     Replace,
     Submit,
     Unassign,
@@ -68,17 +69,20 @@ def scenario_step(command: Command) -> dict[str, Any]:
         return step
     if isinstance(command, Submit):
         return {"who": command.by, "submit": command.artifact, "data": _plain(command.data)}
-    if isinstance(command, Assign | Unassign):
-        key = "assign" if isinstance(command, Assign) else "unassign"
-        return {"who": command.by, key: command.person, "role": command.role}
+    if isinstance(command, Unassign):
+        return {"who": command.by, "unassign": command.person, "role": command.role}
+    if isinstance(command, Assign):
+        step = {"who": command.by, "assign": command.person, "role": command.role}
+        return _with_organisation(step, command.organisation)
     if isinstance(command, Replace):
-        return {
+        step = {
             "who": command.by,
             "replace": command.person,
             "role": command.role,
             "successor": command.successor,
             "reason": command.reason,
         }
+        return _with_organisation(step, command.organisation)
     if isinstance(command, CallIn):
         return {"who": command.by, "call_in": command.role}
     if isinstance(command, Dismiss):
@@ -90,6 +94,13 @@ def scenario_step(command: Command) -> dict[str, Any]:
         # scenario runs with a registry that holds it).
         return {"who": command.by, "follow_up": command.process}
     raise ValueError(f"a scenario step cannot open a case: {type(command).__name__}")
+
+
+def _with_organisation(step: dict[str, Any], organisation: Organisation | None) -> dict[str, Any]:
+    """The step, naming the organisation its command gives, if any."""
+    if organisation is not None:
+        step["organisation"] = Inline({"id": organisation.id, "kind": organisation.kind})
+    return step
 
 
 def _plain(value: Any) -> Any:

@@ -51,6 +51,7 @@ from kwflow.engine import (
     Command,
     Dismiss,
     Engine,
+    Organisation,
     ReasonCode,
     Replace,
     SimulatedClock,
@@ -58,7 +59,7 @@ from kwflow.engine import (
     Unassign,
     fold,
 )
-from kwflow.exceptions import ArtifactInvalid, KwflowError
+from kwflow.exceptions import ActionNotAllowed, ArtifactInvalid, KwflowError
 from kwflow.history import verify_history
 from kwflow.store import MemoryStore
 
@@ -67,6 +68,13 @@ from ._conditions import artifact_classes, concrete, process_conditions
 from ._coverage import ProcessCoverage, stateful_coverage
 from ._history import KINDS, InvariantViolation, observation, read_events
 from ._invariants import InvariantMonitor, Observation
+from ._organisations import (
+    chosen_kinds,
+    fitting_organisations,
+    organisation_of,
+    organisation_refusals,
+    organisations,
+)
 from ._phases import shape_of
 from ._strategies import (
     InvalidArtifactData,
@@ -105,6 +113,21 @@ _JUMPS = (
 )
 
 
+_ORGANISATION_CODES = frozenset(
+    code.value
+    for code in (
+        ReasonCode.ORGANISATION_MISSING,
+        ReasonCode.ORGANISATION_KIND_NOT_ALLOWED,
+        ReasonCode.ORGANISATION_KIND_FORBIDDEN,
+        ReasonCode.SAME_ORGANISATION,
+        ReasonCode.UNKNOWN_ORGANISATION_KIND,
+        ReasonCode.ORGANISATION_CHANGED,
+        ReasonCode.NOT_ASSIGNABLE_IN_PHASE,
+    )
+)
+"""The reason codes of the rules `organisation_refusals` reads on its own."""
+
+
 class ProcessMachine(RuleBasedStateMachine):
     """The rules and checks of :func:`process_state_machine`, for one case of one process.
 
@@ -125,15 +148,25 @@ class ProcessMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.started = False
+        self.refusal: KwflowError | None = None  # how the last command sent was refused
 
     # ------------------------------------------------------------ set-up
 
-    def start(self, process: Process, opener: str, *, ending: int = 1) -> None:
+    def start(
+        self,
+        process: Process,
+        opener: str,
+        *,
+        ending: int = 1,
+        organisation: Organisation | None = None,
+    ) -> None:
         """Build an engine for ``process`` and open the case, ``opener`` opening it.
 
         ``ending`` weighs how readily the progress rules pursue an action
         that ends the case (0: never; moving on weighs 6): runs that never
-        end early are the ones that reach deep phases.
+        end early are the ones that reach deep phases. ``organisation`` is
+        the opener's; left out, an organisation of their own of a kind the
+        opener role's rules allow (none when the process declares no kinds).
         """
         self.process = process
         self.ending = ending
@@ -158,7 +191,11 @@ class ProcessMachine(RuleBasedStateMachine):
         registry.add(process)
         self.store = type(self).store_factory()
         self.engine = Engine(registry, store=self.store, clock=self.clock, guards=guards)
-        case = self.engine.open_case(process.id, by=opener, version=process.version)
+        if organisation is None:
+            organisation = organisation_of(opener, chosen_kinds(process).get(process.opener))
+        case = self.engine.open_case(
+            process.id, by=opener, version=process.version, organisation=organisation
+        )
         self.case_id = case.id
         self.seen = 0  # events of the history already read by the checks
         self.folded: Case | None = None  # the case after those events
@@ -216,9 +253,11 @@ class ProcessMachine(RuleBasedStateMachine):
         before = self.engine.get(self.case_id)
         history = self.engine.history(self.case_id)
         at = self.clock.now()
+        self.refusal = None
         try:
             self.engine.execute(command)
         except KwflowError as exc:
+            self.refusal = exc
             self._write_down(at, command, SHOULD_BE_DONE if must_succeed else REFUSED, str(exc))
             assert self.engine.get(self.case_id) == before, f"refused {what} changed the case"
             assert self.engine.history(self.case_id) == history, (
@@ -388,7 +427,8 @@ class ProcessMachine(RuleBasedStateMachine):
 
     def _fix(self, data: st.DataObject, case: Case, action: Action, reason: Reason) -> None:
         code = reason.code
-        if code is ReasonCode.ROLE_NOT_ASSIGNED and reason.role is not None:
+        unheld = (ReasonCode.ROLE_NOT_ASSIGNED, ReasonCode.ORGANISATION_REQUIREMENT_UNHELD)
+        if code in unheld and reason.role is not None:
             self._assign(data, case, data.draw(people()), reason.role)
         elif code is ReasonCode.LACKS_ROLE:
             # Nobody suitable takes part yet: bring in someone holding a role
@@ -419,7 +459,51 @@ class ProcessMachine(RuleBasedStateMachine):
         if not assigners:
             return
         by = data.draw(st.sampled_from(assigners))
-        self._send(Assign(case_id=self.case_id, person=person, role=role, by=by))
+        # Someone in the case keeps their organisation; a newcomer brings one that fits.
+        organisation = None
+        if person not in case.organisations:
+            organisation = data.draw(fitting_organisations(self.process, role))
+        self._send_judged(
+            Assign(
+                case_id=self.case_id, person=person, role=role, by=by, organisation=organisation
+            ),
+            case,
+        )
+
+    def _send_judged(self, command: Assign | Replace, case: Case) -> None:
+        """Send an assignment or a handover, and compare its fate with `organisation_refusals`.
+
+        The test tools read the organisation rules on their own: when the
+        engine decided the command (it was done, or refused for reasons of
+        the case rather than of who asked), both readings agree on which
+        rules refuse it.
+        """
+        if isinstance(command, Assign):
+            person, leaving, assigning = command.person, None, True
+        else:
+            person, leaving, assigning = command.successor, command.person, False
+        expected = organisation_refusals(
+            self.process,
+            case,
+            person,
+            command.role,
+            command.organisation,
+            leaving=leaving,
+            assigning=assigning,
+        )
+        done = self._send(command)
+        refusal = self.refusal
+        if done:
+            assert not expected, f"{self._describe(command)} was done, but {sorted(expected)}"
+        elif isinstance(refusal, ActionNotAllowed) and self.process.role(command.role):
+            found = {r.code.value for r in refusal.reasons} & _ORGANISATION_CODES
+            # A closed case, or a role nobody may hand over, is refused before the rules are read.
+            early = {ReasonCode.CLOSED, ReasonCode.NOT_REPLACEABLE}
+            if not any(r.code in early for r in refusal.reasons):
+                assert found == expected, (
+                    f"{self._describe(command)}: the engine refused for {sorted(found)}, "
+                    f"the rules say {sorted(expected)}"
+                )
 
     def _meet(self, data: st.DataObject, case: Case, action: Action, artifact_id: str) -> None:
         """Submit a version of ``artifact_id`` that meets ``action``'s conditions on it."""
@@ -465,7 +549,13 @@ class ProcessMachine(RuleBasedStateMachine):
         assert definition is not None
         assigners = self._people_acting(case, definition.assigned_by)
         by = data.draw(st.sampled_from(assigners) if assigners else people())
-        self._send(Assign(case_id=self.case_id, person=person, role=role, by=by))
+        organisation = data.draw(
+            organisations(self.process) | fitting_organisations(self.process, role)
+        )
+        command = Assign(
+            case_id=self.case_id, person=person, role=role, by=by, organisation=organisation
+        )
+        self._send_judged(command, case)
 
     @rule(data=st.data())
     def unassign(self, data: st.DataObject) -> None:
@@ -501,8 +591,11 @@ class ProcessMachine(RuleBasedStateMachine):
             successor=successor,
             by=by,
             reason="předání v průběhu případu",
+            organisation=data.draw(
+                organisations(self.process) | fitting_organisations(self.process, role)
+            ),
         )
-        self._send(command)
+        self._send_judged(command, case)
 
     @rule(data=st.data())
     def submit(self, data: st.DataObject) -> None:
