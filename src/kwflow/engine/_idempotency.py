@@ -49,6 +49,10 @@ _CONTENT_FORMAT = 1
 
 _NOT_CONTENT = frozenset({"idempotency_key", "expected_version"})
 
+_ADDED_LATER = frozenset({"about"})
+"""Fields commands gained after keys were stored: left out while ``None``, so that
+a key stored before keeps standing for the same content."""
+
 
 def content_hash(command: Command) -> str:
     """The SHA-256 (hex) of what ``command`` asks for: the content its key stands for."""
@@ -56,6 +60,7 @@ def content_hash(command: Command) -> str:
         field.name: _json_value(getattr(command, field.name))
         for field in attrs.fields(type(command))
         if field.name not in _NOT_CONTENT
+        and not (field.name in _ADDED_LATER and getattr(command, field.name) is None)
     }
     document = {"command": type(command).__name__, "fields": fields, "format": _CONTENT_FORMAT}
     return hashlib.sha256(canonical_json(document).encode()).hexdigest()
