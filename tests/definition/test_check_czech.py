@@ -180,6 +180,46 @@ CORPUS: dict[str, str | bytes] = {
             ),
         )
     ),
+    # Per-person artifacts and conditions on the items of a list.
+    "unknown-field.item": minimal(
+        (
+            " type: money}\n",
+            " type: money}\n      - {id: steps, label: {cs: Kroky, en: Steps}, type: list,"
+            " fields: [{id: what, label: {cs: Co, en: What}, type: text}]}\n",
+        ),
+        (
+            "    by: [worker]\n",
+            "    by: [worker]\n    requires: {fields: [{artifact: plan, field: steps.whom,"
+            " equals: x, for: every}]}\n",
+        ),
+    ),
+    "unknown-field.not-list": minimal(
+        (
+            "    by: [worker]\n",
+            "    by: [worker]\n    requires: {fields: [{artifact: plan, field: goal.what,"
+            " equals: x, for: every}]}\n",
+        )
+    ),
+    "per-person-use.anchor": minimal(
+        ("    write: [worker]\n", "    write: [worker]\n    per_person: [worker]\n"),
+        base=WITH_ARTIFACT
+        + "deadlines:\n  - {id: soon, label: {cs: Brzy, en: Soon}, anchor: {field: "
+        "{artifact: plan, field: due}}, target: {days: 1}, satisfied_by: [close],"
+        " responsible: worker, breach: {cs: Porušení, en: Breach}}\n",
+    ),
+    "per-person-use.dotted": minimal(
+        ("    write: [worker]\n", "    write: [worker]\n    per_person: [worker]\n"),
+        (
+            " type: money}\n",
+            " type: money}\n      - {id: steps, label: {cs: Kroky, en: Steps}, type: list,"
+            " fields: [{id: what, label: {cs: Co, en: What}, type: text}]}\n",
+        ),
+        (
+            "    by: [worker]\n",
+            "    by: [worker]\n    requires: {fields: [{artifact: plan, field: steps.what,"
+            " equals: x, for: every}]}\n",
+        ),
+    ),
     "missing-translation.cs": minimal(("{cs: Pracovník, en: Worker}", "{en: Worker}")),
     "one-initial-phase.second": minimal(
         ("    outcome: closed\n", "    outcome: closed\n    initial: true\n")
