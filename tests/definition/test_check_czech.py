@@ -85,6 +85,12 @@ def minimal(*replacements: tuple[str, str], base: str = WITH_ARTIFACT) -> str:
     return text
 
 
+# A list field added after the money field of ARTIFACT.
+STEPS_FIELD = (
+    " type: money}\n      - {id: steps, label: {cs: Kroky, en: Steps}, type: list,"
+    " fields: [{id: what, label: {cs: Co, en: What}, type: text}]}\n"
+)
+
 CORPUS: dict[str, str | bytes] = {
     "yaml.syntax": "id: *missing\n",
     "yaml.unclosed": "id: [\n",
@@ -184,20 +190,23 @@ CORPUS: dict[str, str | bytes] = {
     "unknown-field.item": minimal(
         (
             " type: money}\n",
-            " type: money}\n      - {id: steps, label: {cs: Kroky, en: Steps}, type: list,"
-            " fields: [{id: what, label: {cs: Co, en: What}, type: text}]}\n",
+            STEPS_FIELD,
         ),
         (
             "    by: [worker]\n",
-            "    by: [worker]\n    requires: {fields: [{artifact: plan, field: steps.whom,"
-            " equals: x, for: every}]}\n",
+            (
+                "    by: [worker]\n    requires: {fields: [{artifact: plan, field: steps.whom,"
+                " equals: x, for: every}]}\n"
+            ),
         ),
     ),
     "unknown-field.not-list": minimal(
         (
             "    by: [worker]\n",
-            "    by: [worker]\n    requires: {fields: [{artifact: plan, field: goal.what,"
-            " equals: x, for: every}]}\n",
+            (
+                "    by: [worker]\n    requires: {fields: [{artifact: plan, field: goal.what,"
+                " equals: x, for: every}]}\n"
+            ),
         )
     ),
     "per-person-use.anchor": minimal(
@@ -211,13 +220,14 @@ CORPUS: dict[str, str | bytes] = {
         ("    write: [worker]\n", "    write: [worker]\n    per_person: [worker]\n"),
         (
             " type: money}\n",
-            " type: money}\n      - {id: steps, label: {cs: Kroky, en: Steps}, type: list,"
-            " fields: [{id: what, label: {cs: Co, en: What}, type: text}]}\n",
+            STEPS_FIELD,
         ),
         (
             "    by: [worker]\n",
-            "    by: [worker]\n    requires: {fields: [{artifact: plan, field: steps.what,"
-            " equals: x, for: every}]}\n",
+            (
+                "    by: [worker]\n    requires: {fields: [{artifact: plan, field: steps.what,"
+                " equals: x, for: every}]}\n"
+            ),
         ),
     ),
     "missing-translation.cs": minimal(("{cs: Pracovník, en: Worker}", "{en: Worker}")),
