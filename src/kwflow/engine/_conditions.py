@@ -184,7 +184,7 @@ class CompiledCondition:
                 text += f" (the artifact {self.artifact!r} has no version yet)"
             return text
         if failure.person is not None:
-            where = f"{failure.person!r}'s copy of {self.artifact!r}"
+            where = f"the copy of {self.artifact!r} about {failure.person!r}"
             field = self.field
         elif failure.item is not None:
             where = f"item {failure.item} of {self.artifact}.{self.list_field}"
