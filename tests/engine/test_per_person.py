@@ -60,7 +60,8 @@ def test_each_person_has_their_own_copy_with_its_own_versions() -> None:
     check_case(engine, case)
     petr = case.latest("invitation", about=PETR)
     eva = case.latest("invitation", about=EVA)
-    assert petr is not None and eva is not None
+    assert petr is not None
+    assert eva is not None
     assert (petr.number, petr.about, dict(petr.data)) == (
         2,
         PETR,
