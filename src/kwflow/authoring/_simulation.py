@@ -494,7 +494,9 @@ def step_command(step: Step, case_id: str, scenario: Scenario, zone: ZoneInfo) -
         case "act":
             return Act(case_id=case_id, action=target, by=who, data=data)
         case "submit":
-            return Submit(case_id=case_id, artifact=target, data=data or {}, by=who)
+            return Submit(
+                case_id=case_id, artifact=target, data=data or {}, by=who, about=step.about
+            )
         case "assign" | "unassign":
             role = step.role or scenario.people[target].roles[0]
             kind = Assign if step.command == "assign" else Unassign

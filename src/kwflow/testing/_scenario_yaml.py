@@ -66,7 +66,10 @@ def scenario_step(command: Command) -> dict[str, Any]:
             step["data"] = _plain(command.data)
         return step
     if isinstance(command, Submit):
-        return {"who": command.by, "submit": command.artifact, "data": _plain(command.data)}
+        found = {"who": command.by, "submit": command.artifact, "data": _plain(command.data)}
+        if command.about is not None:
+            found["about"] = command.about
+        return found
     if isinstance(command, Assign | Unassign):
         key = "assign" if isinstance(command, Assign) else "unassign"
         return {"who": command.by, key: command.person, "role": command.role}
