@@ -235,8 +235,9 @@ class Step(_Model):
     """One command given at one time by one person.
 
     Exactly one command: ``act`` (an action id), ``submit`` (an artifact
-    id, with ``data``, and ``about`` for a per-person artifact), ``assign`` / ``unassign`` (a person, with ``role``
-    unless the person has one role), ``replace`` (a person handing a
+    id, with ``data``, and ``about`` for a per-person artifact),
+    ``assign`` / ``unassign`` (a person, with ``role`` unless the person
+    has one role), ``replace`` (a person handing a
     ``role`` over to a ``successor``, with the ``reason`` recorded),
     ``call_in`` / ``dismiss`` (a role
     waiting on call, such as the coordinator during private family time), or
