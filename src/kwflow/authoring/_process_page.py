@@ -183,10 +183,14 @@ _WORDS: dict[str, tuple[str, str]] = {
     "write": ("Zapisují", "Written by"),
     "read": ("Čtou také", "Also read by"),
     "per_person": (
-        "Vede se zvlášť o každé osobě v rolích {roles}, každá kopie se svými verzemi; "
-        "osoba, o které kopie je, ji smí číst.",
-        "Kept separately about each person in the roles {roles}, each copy with its own "
-        "versions; the person a copy is about may read it.",
+        (
+            "Vede se zvlášť o každé osobě v rolích {roles}, každá kopie se svými verzemi; "
+            "osoba, o které kopie je, ji smí číst."
+        ),
+        (
+            "Kept separately about each person in the roles {roles}, each copy with its own "
+            "versions; the person a copy is about may read it."
+        ),
     ),
     "about_everyone": ("o každé osobě v rolích {roles}", "about every person in the roles {roles}"),
     "for_every_person": ("u každé osoby", "for every person"),
