@@ -17,10 +17,12 @@ from hypothesis import strategies as st
 
 from kwflow import Engine, Registry, SimulatedClock, Submit
 from kwflow.authoring import load_scenario, run_scenario
-from kwflow.definition import Process
+from kwflow.definition import Process, load_process_text
 from kwflow.store import MemoryStore
 from kwflow.testing import commands, explore, process_state_machine, trace_to_scenario
 from kwflow.testing._conditions import copies_hold, version_holds
+from tests.support.definition import marked_blocks, problems_of
+from tests.support.paths import DOCS
 from tests.support.runtime import FIXTURES, START, fixture_process
 from tests.testing.test_replay import check_report_on_engine
 from tests.testing.test_stateful import ExplorerChecked
@@ -272,3 +274,15 @@ def test_the_engine_and_the_explorers_reading_agree_on_quantified_conditions(  #
         version = case.latest("attendance")
         expected = version_holds(parsed, artifact, None if version is None else version.data)
     assert option.allowed == expected, (condition, [str(r) for r in option.reasons])
+
+
+def test_the_czech_guides_example_checks_clean_and_explores_to_its_outcome() -> None:
+    [block] = [
+        b for b in marked_blocks(DOCS / "pro-metodiky.md", "process") if b.rule == "pozvanky"
+    ]
+    assert problems_of(block.text) == []
+    process = load_process_text(block.text)
+    report = explore(process)
+    assert report.exhaustive
+    assert set(report.outcomes) == {"held"}
+    check_report_on_engine(process)
