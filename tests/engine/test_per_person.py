@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -316,3 +317,19 @@ def test_the_person_a_copy_is_about_reads_only_their_own() -> None:
     CaseViewJSON.model_validate_json(json.dumps(data))
     (artifact,) = [a for a in data["artifacts"] if a["id"] == "invitation"]
     assert [v["about"] for v in artifact["versions"]] == [PETR]
+
+
+@pytest.mark.parametrize(("child_friendly", "days"), [(True, 3), (False, 7)])
+def test_a_deadline_variant_quantified_over_copies_picks_the_period(
+    *, child_friendly: bool, days: int
+) -> None:
+    engine = opened()
+    invite(engine, PETR)
+    invite(engine, EVA)
+    invite(engine, CHILD, {"informed": True, "child_friendly": child_friendly})
+    case = engine.act("i1", "start_conference", by=COORDINATOR)
+    state = case.deadlines["minutes_due"]
+    assert state.anchor_at is not None
+    assert state.target is not None
+    # Calendar days end at the end of the day, Prague time (21:59:59 UTC in October).
+    assert state.target.date() == (state.anchor_at + timedelta(days=days)).date()
