@@ -1042,6 +1042,13 @@ def _contradict(first: FieldCondition, second: FieldCondition) -> bool:
     return False
 
 
+def _quantifier(condition: FieldCondition, artifact: Artifact) -> str | None:
+    """The condition's ``for``, with a per-person artifact's default (every)."""
+    if condition.for_ is not None:
+        return condition.for_.value
+    return "every" if artifact.per_person else None
+
+
 def _condition_lists(
     context: CheckContext,
 ) -> Iterator[tuple[tuple[FieldCondition, ...], DocPath]]:
@@ -1077,12 +1084,14 @@ def check_contradictory_conditions(context: CheckContext) -> Iterator[Problem]:
             artifact = context.artifact(second.artifact)
             if artifact is None or artifact.field_at(second.field) is None:
                 continue
-            quantifier = second.for_ or ("every" if artifact.per_person else None)
+            quantifier = _quantifier(second, artifact)
             if quantifier not in (None, "every"):
                 continue
             for k, first in enumerate(conditions[:j]):
                 same = first.artifact == second.artifact and first.field == second.field
-                if not same or first.for_ != second.for_ or not _contradict(first, second):
+                if not same or _quantifier(first, artifact) != quantifier:
+                    continue
+                if not _contradict(first, second):
                     continue
                 first_check, first_value = _condition_check(first)
                 second_check, second_value = _condition_check(second)
