@@ -25,7 +25,7 @@ def with_conditions(*lines: str) -> str:
     )
 
 
-def codes(text: str, rule: str) -> list[str]:
+def codes(text: str, rule: str) -> list[str | None]:
     return [p.code for p in problems_of(text) if p.rule == rule]
 
 
