@@ -21,9 +21,11 @@ from kwflow.definition import Process, load_process_text
 from kwflow.store import MemoryStore
 from kwflow.testing import commands, explore, process_state_machine, trace_to_scenario
 from kwflow.testing._conditions import copies_hold, version_holds
+from kwflow.testing._explorer import _explore, _Model
 from tests.support.definition import marked_blocks, problems_of
 from tests.support.paths import DOCS
 from tests.support.runtime import FIXTURES, START, fixture_process
+from tests.testing.test_explorer import summary
 from tests.testing.test_replay import check_report_on_engine
 from tests.testing.test_stateful import ExplorerChecked
 
@@ -286,3 +288,35 @@ def test_the_czech_guides_example_checks_clean_and_explores_to_its_outcome() -> 
     assert report.exhaustive
     assert set(report.outcomes) == {"held"}
     check_report_on_engine(process)
+
+
+def test_the_explorers_reductions_change_no_answer_on_per_person_artifacts() -> None:
+    reduced = _explore(INVITATIONS, depth=None, max_states=100_000, reduce=True)
+    full = _explore(INVITATIONS, depth=None, max_states=100_000, reduce=False)
+    assert full.exhaustive
+    assert reduced.states <= full.states
+    assert summary(reduced) == summary(full)
+
+
+def test_someone_new_in_a_per_person_role_blocks_until_their_copy_is_written() -> None:
+    model = _Model(INVITATIONS)
+    state = model.start()[0]
+
+    def steps(state: Any) -> dict[tuple[str, str, str], Any]:
+        return {
+            (step.kind, step.target, step.version): successor
+            for successor, step, *_ in model.successors(state)
+        }
+
+    def after(state: Any, kind: str, target: str, version: str = "") -> Any:
+        found = steps(state)[(kind, target, version)]
+        return model.canonical(found)
+
+    informed = "informed=true, child_friendly=true"
+    state = after(state, "assign", "family_member")
+    state = after(state, "submit", "invitation", informed)
+    assert ("act", "start_conference", "") in steps(state)
+    state = after(state, "assign", "child")  # the child has no invitation yet
+    assert ("act", "start_conference", "") not in steps(state)
+    state = after(state, "submit", "invitation", informed)  # about everyone again
+    assert ("act", "start_conference", "") in steps(state)
