@@ -308,10 +308,39 @@ _CONDITIONS = {
 
 def _field_condition(facts: Mapping[str, str]) -> str:
     needs = render(_CONDITIONS.get(facts.get("check", ""), "nesplňuje podmínku"), facts)
-    text = f"pole {facts['field']!r} dokumentu {facts['artifact']!r} {needs}"
-    if facts.get("no_version") == "true":
-        text += f" (dokument {facts['artifact']!r} zatím nemá žádnou verzi)"
-    return text
+    artifact, field = facts["artifact"], facts["field"]
+    missing = facts.get("no_version") == "true"
+    unit = {"copy": ("kopii", "kopie"), "item": ("položce", "položka")}.get(facts.get("unit", ""))
+    if facts.get("for") == "any" and unit is not None:
+        text = f"pole {field!r} dokumentu {artifact!r} {needs} alespoň v jedné {unit[0]}"
+        text += "; neplatí to v žádné"
+        if missing:
+            text += f" (dokument {artifact!r} zatím nemá žádnou verzi)"
+        return text
+    if "person" in facts:
+        where = f"dokument {artifact!r} o osobě {facts['person']!r}"
+    elif "item" in facts:
+        where = f"{facts['item']}. položka seznamu {facts['list']!r} dokumentu {artifact!r}"
+        field = facts.get("item_field") or field
+    else:
+        text = f"pole {field!r} dokumentu {artifact!r} {needs}"
+        if missing:
+            text += f" (dokument {artifact!r} zatím nemá žádnou verzi)"
+        return text
+    if facts.get("for") == "none" and unit is not None:
+        return (
+            f"{where}: pole {field!r} splňuje, co nesmí splňovat žádná {unit[1]} "
+            f"(pole {field!r} {needs})"
+        )
+    if missing:
+        return f"{where} chybí: pole {field!r} {needs}"
+    return f"{where}: pole {field!r} {needs}"
+
+
+def _missing_artifact(facts: Mapping[str, str]) -> str:
+    if "person" in facts:
+        return f"chybí dokument {facts['artifact']!r} o osobě {facts['person']!r}"
+    return f"chybí dokument {facts['artifact']!r}"
 
 
 def _guard_refused(facts: Mapping[str, str]) -> str:
@@ -347,7 +376,7 @@ REASONS: Catalogue = {
     "already_taken": {
         "cs": "ve fázi {phase!r} už byl proveden a smí se tam provést jen jednou",
     },
-    "missing_artifact": {"cs": "chybí dokument {artifact!r}"},
+    "missing_artifact": {"cs": _missing_artifact},
     "field_condition": {"cs": _field_condition},
     "role_not_assigned": {"cs": _role_not_assigned},
     "guard_refused": {"cs": _guard_refused},
@@ -360,6 +389,21 @@ REASONS: Catalogue = {
         "cs": "{person!r} má roli {roles}, kterou nelze mít zároveň s rolí {role!r}",
     },
     "not_holding": {"cs": "{person!r} nemá roli {role!r}"},
+    "about_required": {
+        "cs": (
+            "dokument {artifact!r} se vede pro každou osobu zvlášť (v rolích {roles}); "
+            "uveďte, o kom je (about=)"
+        ),
+    },
+    "about_not_allowed": {
+        "cs": "dokument {artifact!r} je jeden pro celý případ; about={person!r} u něj nelze uvést",
+    },
+    "about_not_holder": {
+        "cs": (
+            "dokument {artifact!r} se vede jen o osobách v rolích {roles}; "
+            "{person!r} má {held:or:žádnou roli}"
+        ),
+    },
     "not_replaceable": {
         "cs": "roli {role!r} proces nedovoluje nikomu předat (nemá 'replaced_by')",
     },

@@ -172,6 +172,9 @@ class ReasonCode(StrEnum):
     NOBODY_HOLDS = "nobody_holds"
     NOT_CALLED_IN = "not_called_in"
     TAKES_NO_DATA = "takes_no_data"
+    ABOUT_REQUIRED = "about_required"
+    ABOUT_NOT_ALLOWED = "about_not_allowed"
+    ABOUT_NOT_HOLDER = "about_not_holder"
     NO_MOVE = "no_move"
     # Organisations: rules on who the holders of a role work for, and when
     # a role may be assigned.

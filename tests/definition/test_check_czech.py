@@ -85,6 +85,12 @@ def minimal(*replacements: tuple[str, str], base: str = WITH_ARTIFACT) -> str:
     return text
 
 
+# A list field added after the money field of ARTIFACT.
+STEPS_FIELD = (
+    " type: money}\n      - {id: steps, label: {cs: Kroky, en: Steps}, type: list,"
+    " fields: [{id: what, label: {cs: Co, en: What}, type: text}]}\n"
+)
+
 CORPUS: dict[str, str | bytes] = {
     "yaml.syntax": "id: *missing\n",
     "yaml.unclosed": "id: [\n",
@@ -179,6 +185,50 @@ CORPUS: dict[str, str | bytes] = {
                 "    requires: {fields: [{artifact: plan, field: due, non_empty: true}]}\n"
             ),
         )
+    ),
+    # Per-person artifacts and conditions on the items of a list.
+    "unknown-field.item": minimal(
+        (
+            " type: money}\n",
+            STEPS_FIELD,
+        ),
+        (
+            "    by: [worker]\n",
+            (
+                "    by: [worker]\n    requires: {fields: [{artifact: plan, field: steps.whom,"
+                " equals: x, for: every}]}\n"
+            ),
+        ),
+    ),
+    "unknown-field.not-list": minimal(
+        (
+            "    by: [worker]\n",
+            (
+                "    by: [worker]\n    requires: {fields: [{artifact: plan, field: goal.what,"
+                " equals: x, for: every}]}\n"
+            ),
+        )
+    ),
+    "per-person-use.anchor": minimal(
+        ("    write: [worker]\n", "    write: [worker]\n    per_person: [worker]\n"),
+        base=WITH_ARTIFACT
+        + "deadlines:\n  - {id: soon, label: {cs: Brzy, en: Soon}, anchor: {field: "
+        "{artifact: plan, field: due}}, target: {days: 1}, satisfied_by: [close],"
+        " responsible: worker, breach: {cs: Porušení, en: Breach}}\n",
+    ),
+    "per-person-use.dotted": minimal(
+        ("    write: [worker]\n", "    write: [worker]\n    per_person: [worker]\n"),
+        (
+            " type: money}\n",
+            STEPS_FIELD,
+        ),
+        (
+            "    by: [worker]\n",
+            (
+                "    by: [worker]\n    requires: {fields: [{artifact: plan, field: steps.what,"
+                " equals: x, for: every}]}\n"
+            ),
+        ),
     ),
     "missing-translation.cs": minimal(("{cs: Pracovník, en: Worker}", "{en: Worker}")),
     "one-initial-phase.second": minimal(

@@ -68,7 +68,12 @@ def describe_command(
         case Act():
             return f"{word}: {_label(process.action(command.action), command.action, lang)}"
         case Submit():
-            return f"{word}: {_label(process.artifact(command.artifact), command.artifact, lang)}"
+            text = f"{word}: {_label(process.artifact(command.artifact), command.artifact, lang)}"
+            if command.about is not None:
+                # Whose copy of a per-person document it is.
+                about = person_name(command.about) if person_name else command.about
+                text += f" ({about})"
+            return text
         case CallIn() | Dismiss():
             return f"{word}: {_label(process.role(command.role), command.role, lang)}"
         case Assign():

@@ -205,6 +205,23 @@ _WORDS: dict[str, tuple[str, str]] = {
     ),
     "write": ("Zapisují", "Written by"),
     "read": ("Čtou také", "Also read by"),
+    "per_person": (
+        (
+            "Vede se zvlášť o každé osobě v rolích {roles}, každá kopie se svými verzemi; "
+            "osoba, o které kopie je, ji smí číst."
+        ),
+        (
+            "Kept separately about each person in the roles {roles}, each copy with its own "
+            "versions; the person a copy is about may read it."
+        ),
+    ),
+    "about_everyone": ("o každé osobě v rolích {roles}", "about every person in the roles {roles}"),
+    "for_every_person": ("u každé osoby", "for every person"),
+    "for_any_person": ("alespoň u jedné osoby", "for at least one person"),
+    "for_none_person": ("u žádné osoby", "for no person"),
+    "for_every_item": ("u každé položky", "for every item"),
+    "for_any_item": ("alespoň u jedné položky", "for at least one item"),
+    "for_none_item": ("u žádné položky", "for no item"),
     "nobody_else": ("nikdo další", "nobody else"),
     "field": ("Pole", "Field"),
     "type": ("Typ", "Type"),
@@ -352,9 +369,14 @@ class _Writer:
 
     def field_name(self, artifact_id: str, field_id: str) -> str:
         artifact = self.process.artifact(artifact_id)
-        field = artifact.field(field_id) if artifact is not None else None
-        field_text = self.text(field.label) if field is not None else f"`{field_id}`"
-        return f"{self.artifact(artifact_id)}{_FIELD_OF}{field_text}"
+        names: list[str] = []
+        path = ""
+        # A dotted field (a list's item field) reads "document > list > field".
+        for part in field_id.split("."):
+            path = f"{path}.{part}" if path else part
+            field = artifact.field_at(path) if artifact is not None else None
+            names.append(self.text(field.label) if field is not None else f"`{part}`")
+        return _FIELD_OF.join([self.artifact(artifact_id), *names])
 
     def heading(self, depth: int, text: str) -> str:
         return f"{'#' * (self.level + depth)} {text}"
@@ -601,7 +623,7 @@ class _Writer:
     def requirements(self, action: Action) -> Iterator[str]:
         needs = action.requires
         if needs.artifacts:
-            documents = self.listing(self.artifact(a) for a in needs.artifacts)
+            documents = self.listing(self.required_artifact(a) for a in needs.artifacts)
             yield f"{self.word('documents')}: {documents}"
         for condition in needs.fields:
             yield self.condition(condition)
@@ -615,11 +637,29 @@ class _Writer:
             what = f" ({self.text(guard.label)})" if guard is not None else ""
             yield f"{self.word('host_checks')}: `{guard_id}`{what}"
 
+    def required_artifact(self, artifact_id: str) -> str:
+        artifact = self.process.artifact(artifact_id)
+        if artifact is None or not artifact.per_person:
+            return self.artifact(artifact_id)
+        about = self.word("about_everyone").format(roles=self.roles(artifact.per_person))
+        return f"{self.artifact(artifact_id)} ({about})"
+
     def condition(self, condition: FieldCondition) -> str:
+        artifact = self.process.artifact(condition.artifact)
+        unit = "item" if condition.list_field is not None else None
+        if unit is None and artifact is not None and artifact.per_person:
+            unit = "person"
+        text = self.bare_condition(condition)
+        if unit is None:
+            return text
+        quantifier = condition.for_.value if condition.for_ is not None else "every"
+        return f"{self.word(f'for_{quantifier}_{unit}')}: {text}"
+
+    def bare_condition(self, condition: FieldCondition) -> str:
         cs = self.lang == "cs"
         name = self.field_name(condition.artifact, condition.field)
         artifact = self.process.artifact(condition.artifact)
-        field = artifact.field(condition.field) if artifact is not None else None
+        field = artifact.field_at(condition.field) if artifact is not None else None
         if condition.equals is not None:
             return f"{name} = {self.value(field, condition.equals)}"
         if condition.one_of is not None:
@@ -669,6 +709,9 @@ class _Writer:
             f"{self.word('read')}: {self.roles(readers, self.word('nobody_else'))}."
         )
         yield ""
+        if artifact.per_person:
+            yield self.word("per_person").format(roles=self.roles(artifact.per_person))
+            yield ""
         yield from _table(
             [
                 self.word("field"),

@@ -265,8 +265,9 @@ class Step(_Model):
     """One command given at one time by one person.
 
     Exactly one command: ``act`` (an action id), ``submit`` (an artifact
-    id, with ``data``), ``assign`` / ``unassign`` (a person, with ``role``
-    unless the person has one role), ``replace`` (a person handing a
+    id, with ``data``, and ``about`` for a per-person artifact),
+    ``assign`` / ``unassign`` (a person, with ``role`` unless the person
+    has one role), ``replace`` (a person handing a
     ``role`` over to a ``successor``, with the ``reason`` recorded),
     ``call_in`` / ``dismiss`` (a role
     waiting on call, such as the coordinator during private family time),
@@ -311,6 +312,11 @@ class Step(_Model):
         ),
     )
     data: dict[str, Any] | None = None
+    about: str | None = Field(
+        default=None,
+        pattern=_PERSON,
+        description="in a 'submit' step of a per-person artifact: the person the copy is about",
+    )
     expect: Expectation | None = None
 
     @field_validator("when")
@@ -365,6 +371,8 @@ class Step(_Model):
             )
         if self.data is not None and self.command not in ("act", "submit"):
             raise _Invalid("scenario.data-misplaced", "'data' belongs to an 'act' or 'submit' step")
+        if self.about is not None and self.command != "submit":
+            raise _Invalid("scenario.about-misplaced", "'about' belongs to a 'submit' step")
         refused = self.expect is not None and self.expect.refused is not None
         if self.command == "submit" and self.data is None and not refused:
             raise _Invalid(

@@ -613,7 +613,9 @@ def step_command(
         case "act":
             return Act(case_id=case_id, action=target, by=who, data=data)
         case "submit":
-            return Submit(case_id=case_id, artifact=target, data=data or {}, by=who)
+            return Submit(
+                case_id=case_id, artifact=target, data=data or {}, by=who, about=step.about
+            )
         case "assign":
             role = step.role or scenario.people[target].roles[0]
             organisation = _organisation(scenario, target, step)

@@ -307,6 +307,7 @@ class CheckContext:
             here = ("artifacts", i)
             add("role", artifact.write, (*here, "write"))
             add("role", artifact.read, (*here, "read"))
+            add("role", artifact.per_person, (*here, "per_person"))
             for field, field_path in _walk_fields(artifact.fields, (*here, "fields")):
                 if isinstance(field, PersonField):
                     add("role", field.roles, (*field_path, "roles"))
@@ -346,8 +347,8 @@ class CheckContext:
                 for k, condition in enumerate(variant.when):
                     at = (*here, "variants", j, "when", k, "artifact")
                     one("artifact", condition.artifact, at)
-        for i, rule in enumerate(p.follows):
-            for j, carry in enumerate(rule.carry_over):
+        for i, follows in enumerate(p.follows):
+            for j, carry in enumerate(follows.carry_over):
                 one("artifact", carry.artifact, ("follows", i, "carry_over", j, "artifact"))
         for i, invariant in enumerate(p.invariants):
             here = ("invariants", i)
@@ -730,25 +731,61 @@ def _field_refs(context: CheckContext) -> Iterator[tuple[str, str, DocPath]]:
     "every field named in a condition, anchor or carry-over exists in its artifact",
 )
 def check_unknown_fields(context: CheckContext) -> Iterator[Problem]:
-    """A condition on a field the artifact lacks could never hold."""
+    """A condition on a field the artifact lacks could never hold. A dotted
+    name (``invitees.confirmed``) names a field of the items of a list field."""
     for artifact_id, field_id, path in _field_refs(context):
         artifact = context.artifact(artifact_id)
-        if artifact is not None and artifact.field(field_id) is None:
-            known = [f.id for f in artifact.fields]
+        if artifact is None or artifact.field_at(field_id) is not None:
+            continue
+        head, dot, rest = field_id.partition(".")
+        outer = artifact.field(head)
+        if dot and isinstance(outer, ListField):
+            known = [f.id for f in outer.fields]
             params = {
                 "artifact": artifact_id,
-                "field": field_id,
+                "list": head,
+                "field": rest,
                 "found_kind": "quoted",
-                "found_value": repr(field_id),
+                "found_value": repr(rest),
             }
             yield context.problem(
                 "unknown-field",
                 path,
-                f"the artifact {artifact_id!r} has no field {field_id!r}",
-                found=repr(field_id),
-                hint=_suggest(field_id, known, "field", params),
+                f"the items of the list {head!r} of the artifact {artifact_id!r} "
+                f"have no field {rest!r}",
+                found=repr(rest),
+                hint=_suggest(rest, known, "field", params),
+                code="unknown-field.item",
                 params=params,
             )
+            continue
+        if dot and outer is not None:
+            yield context.problem(
+                "unknown-field",
+                path,
+                f"{field_id!r} names a field of a list's items, but {head!r} of the artifact "
+                f"{artifact_id!r} is a {outer.type} field, not a list",
+                expected="a list field before the dot",
+                found=f"a {outer.type} field",
+                code="unknown-field.not-list",
+                params={"artifact": artifact_id, "field": head, "type": outer.type},
+            )
+            continue
+        known = [f.id for f in artifact.fields]
+        params = {
+            "artifact": artifact_id,
+            "field": head,
+            "found_kind": "quoted",
+            "found_value": repr(head),
+        }
+        yield context.problem(
+            "unknown-field",
+            path,
+            f"the artifact {artifact_id!r} has no field {head!r}",
+            found=repr(head),
+            hint=_suggest(head, known, "field", params),
+            params=params,
+        )
 
 
 @_rule("anchor-field-type", "error", "a deadline anchored on a field anchors on a date or datetime")
@@ -776,7 +813,8 @@ def check_condition_types(context: CheckContext) -> Iterator[Problem]:
     makes a deadline variant never apply."""
     for condition, here in _conditions(context):
         artifact = context.artifact(condition.artifact)
-        field = None if artifact is None else artifact.field(condition.field)
+        # A dotted field is checked as the item field it names.
+        field = None if artifact is None else artifact.field_at(condition.field)
         if field is None:
             continue
         if condition.min_count is not None and not FIELD_CHECKS[field].counts_records:
@@ -909,6 +947,251 @@ def _parses(value: Any, kind: type[date]) -> bool:
     except ValueError:
         return False
     return True
+
+
+@_rule(
+    "condition-quantifier",
+    "error",
+    "'for' is given where a condition looks at many values, and only there",
+)
+def check_condition_quantifiers(context: CheckContext) -> Iterator[Problem]:
+    """A dotted field (``invitees.confirmed``) looks at every item of a list:
+    whether every item, any item or no item must meet the condition is the
+    author's to say. On one value (a field of a document kept once per
+    case) ``for`` means nothing, and is most likely a mistake."""
+    for condition, here in _conditions(context):
+        artifact = context.artifact(condition.artifact)
+        if artifact is None or artifact.field_at(condition.field) is None:
+            continue
+        dotted = condition.list_field is not None
+        if dotted and condition.for_ is None:
+            yield context.problem(
+                "condition-quantifier",
+                (*here, "field"),
+                f"the condition on {condition.field!r} looks at each item of the list "
+                f"{condition.list_field!r}; say for which items it must hold",
+                expected="'for: every', 'for: any' or 'for: none'",
+                code="condition-quantifier.missing",
+                params={"field": condition.field, "list": condition.list_field or ""},
+            )
+        elif not dotted and not artifact.per_person and condition.for_ is not None:
+            yield context.problem(
+                "condition-quantifier",
+                (*here, "for"),
+                f"'for: {condition.for_.value}' needs many values, but {condition.field!r} of "
+                f"the artifact {artifact.id!r} is one value (the artifact is not per person "
+                "and the field is not a list's item field)",
+                hint="leave 'for' out, or name an item field as 'list.field'",
+                code="condition-quantifier.needless",
+                params={
+                    "field": condition.field,
+                    "artifact": artifact.id,
+                    "quantifier": condition.for_.value,
+                },
+            )
+
+
+@_rule(
+    "per-person-use",
+    "error",
+    "a per-person artifact is not recorded by an action, anchored on, or looked into by item",
+)
+def check_per_person_use(context: CheckContext) -> Iterator[Problem]:
+    """Each copy of a per-person artifact names the person it is about, and
+    these places have no way to name one: an action's ``records`` (the
+    action takes no person), a deadline's field anchor (whose copy would it
+    count from?), a dotted field (one ``for`` cannot say both which people
+    and which items)."""
+    process = context.process
+
+    def per_person(artifact_id: str | None) -> bool:
+        artifact = None if artifact_id is None else context.artifact(artifact_id)
+        return artifact is not None and bool(artifact.per_person)
+
+    for i, action in enumerate(process.actions):
+        if per_person(action.records):
+            yield context.problem(
+                "per-person-use",
+                ("actions", i, "records"),
+                f"the action {action.id!r} cannot record the per-person artifact "
+                f"{action.records!r}: an action names nobody for the copy to be about",
+                hint="let the writers submit each person's copy before the action",
+                code="per-person-use.records",
+                params={"action": action.id, "artifact": action.records or ""},
+            )
+    for i, deadline in enumerate(process.deadlines):
+        ref = deadline.anchor.field
+        if ref is not None and per_person(ref.artifact):
+            yield context.problem(
+                "per-person-use",
+                ("deadlines", i, "anchor", "field", "artifact"),
+                f"the deadline {deadline.id!r} cannot count from a field of the per-person "
+                f"artifact {ref.artifact!r}: each person's copy may give another date",
+                code="per-person-use.anchor",
+                params={"deadline": deadline.id, "artifact": ref.artifact},
+            )
+    for condition, here in _conditions(context):
+        if condition.list_field is not None and per_person(condition.artifact):
+            yield context.problem(
+                "per-person-use",
+                (*here, "field"),
+                f"the condition on {condition.field!r} looks into the items of a list of the "
+                f"per-person artifact {condition.artifact!r}; 'for' can say which people's "
+                "copies must meet it, not also which items",
+                code="per-person-use.dotted",
+                params={"field": condition.field, "artifact": condition.artifact},
+            )
+
+
+def _condition_check(condition: FieldCondition) -> tuple[str, str]:
+    """(the check's code, its value as shown) in the words refusals use."""
+    if condition.equals is not None:
+        return "equals", _shown(condition.equals)
+    if condition.one_of is not None:
+        return "one_of", ", ".join(_shown(v) for v in condition.one_of)
+    if condition.present is not None:
+        return ("present" if condition.present else "absent"), ""
+    if condition.non_empty is not None:
+        return ("non_empty" if condition.non_empty else "empty"), ""
+    return "min_count", str(condition.min_count)
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date):
+        return value.isoformat()
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def _value_key(value: Any) -> tuple[str, Any]:
+    """A condition's value, comparable across conditions: ``true`` is never 1,
+    and a date equals the same date written as text."""
+    if isinstance(value, bool):
+        return ("bool", value)
+    if isinstance(value, int):
+        return ("number", value)
+    if isinstance(value, date):
+        return ("text", value.isoformat())
+    return ("text", value)
+
+
+def _allowed(condition: FieldCondition) -> frozenset[tuple[str, Any]] | None:
+    """The values the condition lets the field have, when it names them; else None."""
+    if condition.equals is not None:
+        return frozenset({_value_key(condition.equals)})
+    if condition.one_of is not None:
+        return frozenset(_value_key(v) for v in condition.one_of)
+    return None
+
+
+def _needs_value(condition: FieldCondition) -> bool:
+    """Whether the condition can only hold when the field has a value."""
+    return (
+        condition.equals is not None
+        or condition.one_of is not None
+        or condition.present is True
+        or condition.non_empty is True
+        or (condition.min_count is not None and condition.min_count > 0)
+    )
+
+
+def _contradict(first: FieldCondition, second: FieldCondition) -> bool:
+    """Whether no single value meets both conditions."""
+    a, b = _allowed(first), _allowed(second)
+    if a is not None and b is not None and not a & b:
+        return True
+    if (first.present is False and _needs_value(second)) or (
+        second.present is False and _needs_value(first)
+    ):
+        return True
+    if first.non_empty is not None and second.non_empty is not None:
+        return first.non_empty != second.non_empty
+    for one, other in ((first, second), (second, first)):
+        if one.non_empty is False and other.min_count is not None and other.min_count > 0:
+            return True
+    return False
+
+
+def _quantifier(condition: FieldCondition, artifact: Artifact) -> str | None:
+    """The condition's ``for``, with a per-person artifact's default (every)."""
+    if condition.for_ is not None:
+        return condition.for_.value
+    return "every" if artifact.per_person else None
+
+
+def _condition_lists(
+    context: CheckContext,
+) -> Iterator[tuple[tuple[FieldCondition, ...], DocPath]]:
+    """Each list of conditions that must all hold together, with its path."""
+    for i, action in enumerate(context.process.actions):
+        yield action.requires.fields, ("actions", i, "requires", "fields")
+    for i, deadline in enumerate(context.process.deadlines):
+        for j, variant in enumerate(deadline.variants):
+            yield variant.when, ("deadlines", i, "variants", j, "when")
+
+
+@_rule(
+    "contradictory-conditions",
+    "error",
+    "no two conditions of one list on one field contradict each other",
+)
+def check_contradictory_conditions(context: CheckContext) -> Iterator[Problem]:
+    """Conditions listed together must all hold at once; two that no value
+    meets together (``equals: none`` and ``equals: high``, ``present:
+    false`` and ``non_empty: true``) block the action for good, or make the
+    deadline variant never apply.
+
+    Only conditions with the same quantifier are compared. Without ``for``
+    the field has one value. With ``for: every`` each person's copy (or
+    each item) must meet both, which a copy can only do if the two agree:
+    they hold together only when nobody holds the roles (or the list is
+    empty), which is not what an author means. ``for: any`` conditions may
+    hold on different copies or items, and ``for: none`` conditions both
+    hold when no copy or item meets either, so neither contradicts.
+    """
+    for conditions, here in _condition_lists(context):
+        for j, second in enumerate(conditions):
+            artifact = context.artifact(second.artifact)
+            if artifact is None or artifact.field_at(second.field) is None:
+                continue
+            quantifier = _quantifier(second, artifact)
+            if quantifier not in (None, "every"):
+                continue
+            for k, first in enumerate(conditions[:j]):
+                same = first.artifact == second.artifact and first.field == second.field
+                if not same or _quantifier(first, artifact) != quantifier:
+                    continue
+                if not _contradict(first, second):
+                    continue
+                first_check, first_value = _condition_check(first)
+                second_check, second_value = _condition_check(second)
+                first_at = format_path((*here, k))
+                first_line = ""
+                if context.loaded is not None:
+                    first_line = str(context.loaded.source.locate((*here, k))[0][0])
+                where = f"{first_at}, line {first_line}" if first_line else first_at
+                yield context.problem(
+                    "contradictory-conditions",
+                    (*here, j),
+                    f"this condition on {second.artifact}.{second.field} "
+                    f"({second_check} {second_value}".rstrip()
+                    + f") can never hold together with the one at {where} "
+                    f"({first_check} {first_value}".rstrip()
+                    + ")",
+                    hint="keep the condition you mean and remove the other",
+                    params={
+                        "artifact": second.artifact,
+                        "field": second.field,
+                        "first_at": first_at,
+                        "first_line": first_line,
+                        "first_check": first_check,
+                        "first_value": first_value,
+                        "second_check": second_check,
+                        "second_value": second_value,
+                    },
+                )
+                break
 
 
 @_rule("one-initial-phase", "error", "exactly one top-level phase is initial")

@@ -151,6 +151,22 @@ _NEEDS: dict[str, str] = {
     "list": "žádná jednotlivá hodnota: seznam porovnávejte pomocí min_count nebo non_empty",
 }
 
+_CONDITION_WORDS: dict[str, str] = {
+    "equals": "rovná se {value}",
+    "one_of": "je jedna z hodnot {value}",
+    "present": "má hodnotu",
+    "absent": "nemá hodnotu",
+    "non_empty": "není prázdné",
+    "empty": "je prázdné",
+    "min_count": "má alespoň {value:plural:záznam|záznamy|záznamů}",
+}
+
+
+def _condition_words(check: str, value: str) -> str:
+    """A condition of a process file in Czech: ``rovná se 'high'``."""
+    return render(_CONDITION_WORDS.get(check, check), {"value": value})
+
+
 _ERRNO: dict[str, str] = {
     "ENOENT": "soubor neexistuje",
     "EACCES": "chybí oprávnění ke čtení",
@@ -522,6 +538,51 @@ PROBLEM_TEMPLATES: Mapping[str, ProblemTemplate] = {
     ),
     "unknown-field": ProblemTemplate(
         "dokument {artifact!r} nemá pole {field!r}", hint=_hint_from_code
+    ),
+    "unknown-field.item": ProblemTemplate(
+        "položky seznamu {list!r} dokumentu {artifact!r} nemají pole {field!r}",
+        hint=_hint_from_code,
+    ),
+    "unknown-field.not-list": ProblemTemplate(
+        "pole {field!r} dokumentu {artifact!r} je typu {type}, ne seznam, "
+        "takže za tečkou nemůže být pole jeho položek",
+        expected="pole typu list před tečkou",
+        found="pole typu {type}",
+    ),
+    "condition-quantifier.missing": ProblemTemplate(
+        "podmínka na {field!r} se dívá na každou položku seznamu {list!r}; "
+        "řekněte, pro které položky má platit",
+        expected="'for: every', 'for: any' nebo 'for: none'",
+    ),
+    "condition-quantifier.needless": ProblemTemplate(
+        "'for: {quantifier}' potřebuje více hodnot, ale pole {field!r} dokumentu "
+        "{artifact!r} má jen jednu (dokument se nevede pro každou osobu zvlášť "
+        "a pole není polem položek seznamu)",
+        hint="'for' vynechte, nebo uveďte pole položek jako 'seznam.pole'",
+    ),
+    "per-person-use.records": ProblemTemplate(
+        "krok {action!r} nemůže zaznamenat dokument {artifact!r}, který se vede pro každou "
+        "osobu zvlášť: krok neříká, o kom by kopie byla",
+        hint="ať zapisující vloží kopii každé osoby před tímto krokem",
+    ),
+    "per-person-use.anchor": ProblemTemplate(
+        "lhůta {deadline!r} nemůže počítat od pole dokumentu {artifact!r}, který se vede "
+        "pro každou osobu zvlášť: kopie každé osoby může uvádět jiné datum",
+    ),
+    "per-person-use.dotted": ProblemTemplate(
+        "podmínka na {field!r} se dívá do položek seznamu v dokumentu {artifact!r}, který "
+        "se vede pro každou osobu zvlášť; 'for' může říct, čí kopie ji mají splnit, "
+        "ale ne zároveň které položky",
+    ),
+    "contradictory-conditions": ProblemTemplate(
+        lambda p: (
+            f"tato podmínka na {p['artifact']}.{p['field']} "
+            f"({_condition_words(p['second_check'], p['second_value'])}) nemůže nikdy platit "
+            f"zároveň s podmínkou na místě {p['first_at']}"
+            + (f", řádek {p['first_line']}" if p.get("first_line") else "")
+            + f" ({_condition_words(p['first_check'], p['first_value'])})"
+        ),
+        hint="ponechte podmínku, kterou myslíte, a druhou odstraňte",
     ),
     "anchor-field-type": ProblemTemplate(
         "lhůtu nelze počítat od pole {field!r} typu {type}",

@@ -277,10 +277,31 @@ class Artifact(Model):
     read: tuple[Identifier, ...] = Field(
         default=(), description="roles that may read it (writers always may)"
     )
+    per_person: tuple[Identifier, ...] = Field(
+        default=(),
+        description=(
+            "one document (with its own versions) per person holding one of these roles; "
+            "each submission names the person it is about, who may read their own copy"
+        ),
+    )
 
     def field(self, field_id: str) -> ArtifactField | None:
         """The top-level field with this id, if there is one."""
         return next((f for f in self.fields if f.id == field_id), None)
+
+    def field_at(self, path: str) -> ArtifactField | None:
+        """The field a condition names: ``informed``, or ``invitees.confirmed`` (an item field).
+
+        ``None`` when a part is missing or the first part of a dotted name is
+        not a list field.
+        """
+        head, _, rest = path.partition(".")
+        found = self.field(head)
+        if not rest or found is None:
+            return found
+        if not isinstance(found, ListField):
+            return None
+        return next((f for f in found.fields if f.id == rest), None)
 
 
 # -------------------------------------------------------------------------- phases
@@ -333,15 +354,46 @@ class Phase(Model):
 Scalar = bool | int | str | date | datetime
 
 
+FieldPath = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$",
+        max_length=129,
+        description="a field id, or 'list.field' for a field of a list field's items",
+    ),
+]
+
+
+class Quantifier(StrEnum):
+    """How a condition on many values (people's copies, a list's items) must hold."""
+
+    EVERY = "every"
+    ANY = "any"
+    NONE = "none"
+
+
 class FieldCondition(Model):
     """A declarative condition on one field of an artifact's latest version.
 
     Exactly one of ``equals``, ``one_of``, ``present``, ``non_empty``,
-    ``min_count`` must be given.
+    ``min_count`` must be given. ``field`` may name a field of a list's
+    items (``invitees.confirmed``); ``for`` then says whether every item,
+    any item or no item must meet the condition. On a per-person artifact
+    ``for`` says the same of the people's copies (left out: every).
     """
 
     artifact: Identifier = Field(description="the artifact whose latest version is looked at")
-    field: Identifier = Field(description="the field of that artifact")
+    field: FieldPath = Field(
+        description="the field of that artifact; 'list.field' names a field of a list's items"
+    )
+    for_: Quantifier | None = Field(
+        default=None,
+        alias="for",
+        description=(
+            "every, any or none: of a per-person artifact's copies (default every), "
+            "or of a list's items (a dotted field needs it)"
+        ),
+    )
     equals: Scalar | None = Field(default=None, description="the field has exactly this value")
     one_of: tuple[Scalar, ...] | None = Field(
         default=None, description="the field has one of these values"
@@ -367,6 +419,18 @@ class FieldCondition(Model):
                 f"non_empty, min_count; found {', '.join(given) or 'none'}"
             )
         return self
+
+    @property
+    def list_field(self) -> str | None:
+        """The list field of a dotted ``field`` (``invitees``), or ``None``."""
+        head, dot, _ = self.field.partition(".")
+        return head if dot else None
+
+    @property
+    def item_field(self) -> str | None:
+        """The item field of a dotted ``field`` (``confirmed``), or ``None``."""
+        _, dot, rest = self.field.partition(".")
+        return rest if dot else None
 
 
 class OrganisationRequirement(Model):
@@ -874,7 +938,11 @@ Process.model_rebuild()
 _ADDED_LATER: dict[str, tuple[str, ...]] = {
     "": ("organisation_kinds", "follows"),
     "roles": ("replaced_by", "organisation", "assignable_in"),
+    "artifacts": ("per_person",),
     "actions.requires": ("organisations",),
+    # Conditions sit deeper: in actions' requirements and in deadline variants.
+    "actions.requires.fields": ("for",),
+    "deadlines.variants.when": ("for",),
 }
 """Keys the language gained after files were in use, by where they sit.
 

@@ -85,6 +85,12 @@ def _person(instance: object, attribute: attrs.Attribute[Any], value: object) ->
     _text_id(attribute.name, value, kind="person-id")
 
 
+def _optional_person(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """``None`` or a person id."""
+    if value is not None:
+        _person(instance, attribute, value)
+
+
 def _new_case_id(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """A new case's id: ``None`` (kwflow makes one) or an id."""
     if value is not None:
@@ -231,12 +237,17 @@ class Replace:
 
 @attrs.frozen(kw_only=True)
 class Submit:
-    """``by`` submits a new version of ``artifact`` with the fields ``data``."""
+    """``by`` submits a new version of ``artifact`` with the fields ``data``.
+
+    ``about`` names the person the copy of a per-person artifact is about
+    (required for such an artifact, refused for any other).
+    """
 
     case_id: str = attrs.field(validator=_id)
     artifact: str = attrs.field(validator=_id)
     data: Mapping[str, Any]
     by: str = attrs.field(validator=_person)
+    about: str | None = attrs.field(default=None, validator=_optional_person)
     expected_version: int | None = attrs.field(default=None, validator=_version)
     idempotency_key: str | None = attrs.field(default=None, validator=_idempotency_key)
 

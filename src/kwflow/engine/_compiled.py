@@ -22,13 +22,13 @@ from kwflow.exceptions import DefinitionError
 from kwflow.history import FrozenDict, FrozenList
 
 from ._artifacts import ArtifactSchema, compile_artifact
-from ._conditions import CompiledCondition, compile_condition
+from ._conditions import CompiledCondition, Written, compile_condition
 from ._machine import PhaseMachine
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
-
     from kwflow.definition import Action, Deadline, Period, Process, Role
+
+    from ._records import Case
 
 __all__ = [
     "CompiledAction",
@@ -81,9 +81,9 @@ class CompiledVariant:
     target: Period | None
     limit: Period | None
 
-    def holds(self, latest: Callable[[str], Mapping[str, Any] | None]) -> bool:
-        """Whether every condition holds; ``latest`` gives an artifact's latest data."""
-        return all(condition.holds(latest(condition.artifact)) for condition in self.conditions)
+    def holds(self, case: Case, written: Written | None = None) -> bool:
+        """Whether every condition holds on ``case`` (with ``written`` as the latest)."""
+        return all(condition.holds_on(case, written) for condition in self.conditions)
 
 
 @attrs.frozen
@@ -123,17 +123,17 @@ class CompiledDeadline:
         return self.deadline.target, self.deadline.limit
 
     def periods_for(
-        self, latest: Callable[[str], Mapping[str, Any] | None]
+        self, case: Case, written: Written | None = None
     ) -> tuple[Period | None, Period | None]:
         """``(target, limit)`` as the deadline starts: the first variant that holds wins.
 
-        ``latest`` gives an artifact's latest data (``None``: no version). A
+        ``written`` is a version the step writes, which counts as the latest. A
         variant's target or limit replaces the deadline's own; what it
         leaves out stays.
         """
         target, limit = self.deadline.target, self.deadline.limit
         for variant in self.variants:
-            if variant.holds(latest):
+            if variant.holds(case, written):
                 return (
                     variant.target if variant.target is not None else target,
                     variant.limit if variant.limit is not None else limit,
@@ -276,7 +276,9 @@ class CompiledProcess:
             leaves=context.action_leaves(action),
             by=frozenset(action.by),
             required_artifacts=requires.artifacts,
-            conditions=tuple(compile_condition(c) for c in requires.fields),
+            conditions=tuple(
+                compile_condition(c, self.process.artifact(c.artifact)) for c in requires.fields
+            ),
             required_roles=tuple((role, max(1, self.roles[role].min)) for role in requires.roles),
             guards=requires.guards,
             stays=action.to is None,
@@ -297,7 +299,10 @@ class CompiledProcess:
             satisfied_by=frozenset(deadline.satisfied_by),
             variants=tuple(
                 CompiledVariant(
-                    conditions=tuple(compile_condition(c) for c in variant.when),
+                    conditions=tuple(
+                        compile_condition(c, self.process.artifact(c.artifact))
+                        for c in variant.when
+                    ),
                     target=variant.target,
                     limit=variant.limit,
                 )

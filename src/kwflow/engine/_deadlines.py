@@ -38,12 +38,13 @@ from ._clock import aware_utc
 from ._records import DeadlineStatus
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Mapping
 
     from kwflow.calendars import CalendarRegistry
     from kwflow.definition import Deadline, Period
 
     from ._compiled import CompiledDeadline, CompiledProcess
+    from ._conditions import Written
     from ._records import Case, DeadlineState
 
 __all__ = ["breaches_due", "deadline_changes", "open_deadlines"]
@@ -70,14 +71,16 @@ def deadline_changes(
     action: str | None = None,
     artifact: str | None = None,
     artifact_data: Mapping[str, Any] | None = None,
+    about: str | None = None,
 ) -> list[dict[str, Any]]:
     """The deadline changes one step makes, in the form its event records.
 
-    ``case`` is the case before the step; ``sequence`` the step's event;
-    ``new_leaf`` where the case is after it, ``entered`` whether it
-    (re-)entered that leaf; ``action`` the action taken, ``artifact`` and
-    ``artifact_data`` an artifact version written, if any. The process's
-    calendar is looked up in ``calendars`` when a period needs it.
+        ``case`` is the case before the step; ``sequence`` the step's event;
+        ``new_leaf`` where the case is after it, ``entered`` whether it
+        (re-)entered that leaf; ``action`` the action taken, ``artifact`` and
+        ``artifact_data`` an artifact version written, if any (``about``: the
+    person a per-person artifact's copy is about). The process's
+        calendar is looked up in ``calendars`` when a period needs it.
     """
     if not compiled.deadlines:
         return []
@@ -129,8 +132,14 @@ def deadline_changes(
             or key != state.anchor_key
         )
         if restart:
-            latest = _latest_data(case, artifact, artifact_data)
-            changes.append(_started(compiled, deadline, key, moment, latest, calendars=calendars))
+            written: Written | None = (
+                None if artifact is None else (artifact, about, artifact_data or {})
+            )
+            changes.append(
+                _started(
+                    compiled, deadline, key, moment, case, written=written, calendars=calendars
+                )
+            )
     return changes
 
 
@@ -168,27 +177,14 @@ def _anchor(
     return value, moment
 
 
-def _latest_data(
-    case: Case, artifact: str | None, artifact_data: Mapping[str, Any] | None
-) -> Callable[[str], Mapping[str, Any] | None]:
-    """An artifact's latest data after the step: the version it writes, or the case's."""
-
-    def latest(artifact_id: str) -> Mapping[str, Any] | None:
-        if artifact is not None and artifact_id == artifact:
-            return artifact_data
-        version = case.latest(artifact_id)
-        return None if version is None else version.data
-
-    return latest
-
-
 def _started(
     compiled: CompiledProcess,
     deadline: CompiledDeadline,
     key: str,
     anchor: datetime | date,
-    latest: Callable[[str], Mapping[str, Any] | None],
+    case: Case,
     *,
+    written: Written | None,
     calendars: CalendarRegistry,
 ) -> dict[str, Any]:
     definition = deadline.deadline
@@ -201,7 +197,7 @@ def _started(
     # Variants are chosen here, once: the due times go into the event, so a
     # later change of the artifacts they look at moves nothing, and replay
     # never decides again.
-    target, limit = deadline.periods_for(latest) if deadline.variants else deadline.periods
+    target, limit = deadline.periods_for(case, written) if deadline.variants else deadline.periods
     return {
         "id": deadline.id,
         "status": PENDING.value,

@@ -19,7 +19,9 @@ Payloads (all JSON; times are UTC ISO-8601 text):
 
 An ``organisation`` is there when the command named one (the opener's, the
 assigned person's, the successor's).
-- ``artifact_submitted``: ``{"artifact", "version", "data", "deadlines"?, "carried"?}``;
+- ``artifact_submitted``: ``{"artifact", "about"?, "version", "data", "deadlines"?, "carried"?}``;
+  ``about`` names the person a per-person artifact's copy is about, and
+  ``version`` then counts that person's copies;
   ``carried``: ``{"case", "artifact", "version"}``, the earlier case's
   document a follow-up copied as it opened (recorded by the opener, in the
   same append as ``case_opened``)
@@ -502,13 +504,20 @@ def decide_submit(
     by: str,
     now: datetime,
     calendars: CalendarRegistry,
+    about: str | None = None,
 ) -> list[Draft]:
-    """Submit a new version of ``artifact``, validated, by a present writer."""
+    """Submit a new version of ``artifact``, validated, by a present writer.
+
+    A per-person artifact's copy names the person it is about, who holds
+    one of the artifact's ``per_person`` roles; other artifacts name nobody.
+    """
     schema = compiled.artifacts.get(artifact)
     if schema is None:
         raise UnknownName("artifact", artifact, list(compiled.artifacts))
     command = f"submit {artifact}"
     facts = {"artifact": artifact}
+    if about is not None:
+        facts["about"] = about
     _refuse_if_closed(case, command, kind="submit", facts=facts)
     leaf = compiled.leaves[case.phase.id]
     denied = permission_reason(leaf, case, by, schema.writers)
@@ -523,15 +532,21 @@ def decide_submit(
             params={"phase": leaf.id, "writable": _names(leaf.writable)},
         )
         raise ActionNotAllowed(command, [reason], command="submit", facts=facts)
+    about_reason = _about_reason(case, schema.artifact.per_person, artifact, about)
+    if about_reason is not None:
+        raise ActionNotAllowed(command, [about_reason], command="submit", facts=facts)
     values = schema.validate(data)
     problems = schema.people_problems(values, case)
     if problems:
         raise ArtifactInvalid(artifact, problems)
-    payload: dict[str, Any] = {
-        "artifact": artifact,
-        "version": len(case.artifacts.get(artifact, ())) + 1,
-        "data": values,
-    }
+    versions = case.artifacts.get(artifact, ())
+    payload: dict[str, Any] = {"artifact": artifact}
+    if about is not None:
+        # Each person's copy counts its own versions.
+        payload["about"] = about
+        versions = tuple(v for v in versions if v.about == about)
+    payload["version"] = len(versions) + 1
+    payload["data"] = values
     changes = deadline_changes(
         compiled,
         case,
@@ -543,10 +558,45 @@ def decide_submit(
         outcome=None,
         artifact=artifact,
         artifact_data=values,
+        about=about,
     )
     if changes:
         payload["deadlines"] = changes
     return [(_SUBMITTED, by, payload)]
+
+
+def _about_reason(
+    case: Case, per_person: tuple[str, ...], artifact: str, about: str | None
+) -> Reason | None:
+    """Why ``about`` does not fit the artifact, or ``None``."""
+    if not per_person:
+        if about is None:
+            return None
+        return Reason(
+            ReasonCode.ABOUT_NOT_ALLOWED,
+            f"the artifact {artifact!r} is one document per case; it is about nobody "
+            f"(leave out about={about!r})",
+            artifact=artifact,
+            params={"person": about},
+        )
+    if about is None:
+        return Reason(
+            ReasonCode.ABOUT_REQUIRED,
+            f"the artifact {artifact!r} is kept per person (roles {listing(per_person)}); "
+            "name the person it is about (about=)",
+            artifact=artifact,
+            params={"roles": _names(per_person)},
+        )
+    held = case.participants.get(about, ())
+    if any(role in per_person for role in held):
+        return None
+    return Reason(
+        ReasonCode.ABOUT_NOT_HOLDER,
+        f"the artifact {artifact!r} is kept about people in the roles {listing(per_person)}; "
+        f"{about!r} holds {listing(held)}",
+        artifact=artifact,
+        params={"person": about, "roles": _names(per_person), "held": _names(held)},
+    )
 
 
 def decide_act(
@@ -754,6 +804,7 @@ def decide(
                 by=command.by,
                 now=now,
                 calendars=calendars,
+                about=command.about,
             )
         case Assign():
             return decide_assign(

@@ -368,17 +368,23 @@ class Engine:
         data: Mapping[str, Any],
         *,
         by: str,
+        about: str | None = None,
         expected_version: int | None = None,
         retries: int = 0,
         idempotency_key: str | None = None,
     ) -> Case:
-        """Submit a new version of ``artifact``; raises `ArtifactInvalid` for bad data."""
+        """Submit a new version of ``artifact``; raises `ArtifactInvalid` for bad data.
+
+        ``about`` names the person a copy of a per-person artifact is about:
+        required for such an artifact, refused (`ActionNotAllowed`) for others.
+        """
         return self.execute(
             Submit(
                 case_id=case_id,
                 artifact=artifact,
                 data=data,
                 by=by,
+                about=about,
                 expected_version=expected_version,
                 idempotency_key=idempotency_key,
             ),
@@ -483,7 +489,11 @@ class Engine:
         return self._current(case_id)[1].process
 
     def view(self, case_id: str, person: str) -> CaseView:
-        """The case as ``person`` may see it: artifacts they may not read are absent."""
+        """The case as ``person`` may see it: artifacts they may not read are absent.
+
+        A person who may not read a per-person artifact still sees the
+        copies about themselves (their own invitation).
+        """
         case, compiled_process = self._current(case_id)
         roles = case.participants.get(person, ())
         visible: dict[str, Any] = {}
@@ -492,6 +502,10 @@ class Engine:
             readers = compiled_process.artifacts[artifact_id].readers
             if any(role in readers for role in roles):
                 visible[artifact_id] = versions
+                continue
+            own = tuple(v for v in versions if v.about == person)
+            if own:
+                visible[artifact_id] = own
             else:
                 hidden.append(artifact_id)
         return CaseView(

@@ -300,7 +300,12 @@ class _Draft:
         artifacts = self._artifacts()
         artifact_id = payload["artifact"]
         version = ArtifactVersion(
-            payload["version"], freeze(payload["data"]), event.actor, event.at, event.sequence
+            payload["version"],
+            freeze(payload["data"]),
+            event.actor,
+            event.at,
+            event.sequence,
+            payload.get("about"),
         )
         artifacts[artifact_id] = (*artifacts.get(artifact_id, ()), version)
 

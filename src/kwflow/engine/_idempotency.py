@@ -56,6 +56,10 @@ _ADDED_LATER = frozenset({"organisation"})
 # key recorded before the field existed still matches its retry.
 _ADDED_LATER = frozenset({"follows"})
 
+_ADDED_LATER = frozenset({"about"})
+"""Fields commands gained after keys were stored: left out while ``None``, so that
+a key stored before keeps standing for the same content."""
+
 
 def content_hash(command: Command) -> str:
     """The SHA-256 (hex) of what ``command`` asks for: the content its key stands for."""

@@ -75,7 +75,9 @@ class ArtifactVersion:
     """One submission of an artifact: its data (JSON form), who, when.
 
     ``number`` counts the artifact's versions from 1; ``sequence`` is the
-    event that recorded it.
+    event that recorded it. ``about`` is the person a copy of a per-person
+    artifact is about (``None`` for other artifacts); each person's copy
+    has its own versions, so ``number`` counts that person's versions.
     """
 
     number: int
@@ -83,6 +85,25 @@ class ArtifactVersion:
     by: str
     at: datetime
     sequence: int
+    about: str | None = None
+
+
+def _latest_of(
+    versions: tuple[ArtifactVersion, ...] | None, about: str | None
+) -> ArtifactVersion | None:
+    if not versions:
+        return None
+    if about is None:
+        return versions[-1]
+    return next((v for v in reversed(versions) if v.about == about), None)
+
+
+def _copies_of(versions: tuple[ArtifactVersion, ...] | None) -> FrozenMap[str, ArtifactVersion]:
+    found: dict[str, ArtifactVersion] = {}
+    for version in versions or ():
+        if version.about is not None:
+            found[version.about] = version
+    return FrozenMap(found)
 
 
 class DeadlineStatus(StrEnum):
@@ -167,6 +188,10 @@ class Case:
     follow-up of (``None``: opened on its own).
     ``organisations`` maps a participant to the organisation the host named
     for them (people it named none for are absent).
+
+    A per-person artifact keeps every person's copies in the one tuple of
+    ``artifacts``, each version with its ``about``; `latest` with
+    ``about=`` gives one person's newest copy and `copies` every person's.
     """
 
     id: str
@@ -192,10 +217,21 @@ class Case:
         """Whether the case has ended in a terminal phase (it has an outcome)."""
         return self.outcome is not None
 
-    def latest(self, artifact_id: str) -> ArtifactVersion | None:
-        """The newest version of an artifact, or ``None`` if it has none."""
-        versions = self.artifacts.get(artifact_id)
-        return versions[-1] if versions else None
+    def latest(self, artifact_id: str, *, about: str | None = None) -> ArtifactVersion | None:
+        """The newest version of an artifact, or ``None`` if it has none.
+
+        ``about`` names a person: the newest copy of a per-person artifact
+        about them. Without it, the newest version about anyone.
+        """
+        return _latest_of(self.artifacts.get(artifact_id), about)
+
+    def copies(self, artifact_id: str) -> FrozenMap[str, ArtifactVersion]:
+        """The newest copy of a per-person artifact about each person, by person id.
+
+        People appear in the order their first copy was submitted; people who
+        no longer hold the artifact's roles keep their copies.
+        """
+        return _copies_of(self.artifacts.get(artifact_id))
 
     def roles_of(self, person: str) -> tuple[str, ...]:
         """The roles ``person`` holds in the case (empty if none)."""
@@ -263,10 +299,13 @@ class CaseView:
         """
         return case_view_to_dict(self)
 
-    def latest(self, artifact_id: str) -> ArtifactVersion | None:
-        """The newest visible version of an artifact, or ``None``."""
-        versions = self.artifacts.get(artifact_id)
-        return versions[-1] if versions else None
+    def latest(self, artifact_id: str, *, about: str | None = None) -> ArtifactVersion | None:
+        """The newest visible version of an artifact (about ``about``, if given), or ``None``."""
+        return _latest_of(self.artifacts.get(artifact_id), about)
+
+    def copies(self, artifact_id: str) -> FrozenMap[str, ArtifactVersion]:
+        """The newest visible copy of a per-person artifact about each person."""
+        return _copies_of(self.artifacts.get(artifact_id))
 
 
 @attrs.frozen
@@ -341,6 +380,20 @@ def _deadline_to_dict(state: DeadlineState) -> dict[str, Any]:
     }
 
 
+def _version_to_dict(version: ArtifactVersion) -> dict[str, Any]:
+    found = {
+        "number": version.number,
+        "data": thaw(version.data),
+        "by": version.by,
+        "at": version.at.isoformat(),
+        "sequence": version.sequence,
+    }
+    if version.about is not None:
+        # Only per-person copies carry it: other snapshots keep their form.
+        found["about"] = version.about
+    return found
+
+
 def case_to_dict(case: Case) -> dict[str, Any]:
     """The JSON form of ``case`` (plain dicts, lists, strings and numbers).
 
@@ -360,16 +413,7 @@ def case_to_dict(case: Case) -> dict[str, Any]:
         "roles": {role: list(people) for role, people in case.roles.items()},
         "called_in": list(case.called_in),
         "artifacts": {
-            artifact: [
-                {
-                    "number": v.number,
-                    "data": thaw(v.data),
-                    "by": v.by,
-                    "at": v.at.isoformat(),
-                    "sequence": v.sequence,
-                }
-                for v in versions
-            ]
+            artifact: [_version_to_dict(v) for v in versions]
             for artifact, versions in case.artifacts.items()
         },
         "deadlines": {key: _deadline_to_dict(state) for key, state in case.deadlines.items()},
@@ -418,6 +462,7 @@ def case_from_dict(data: Mapping[str, Any]) -> Case:
                             v["by"],
                             _moment(v["at"]),  # type: ignore[arg-type]
                             v["sequence"],
+                            v.get("about"),
                         )
                         for v in versions
                     )

@@ -112,15 +112,25 @@ class RoleHoldersJSON(NamedJSON):
 class ArtifactVersionJSON(_Shape):
     """One submitted version of an artifact."""
 
-    number: int = Field(description="the version, counted from 1")
+    number: int = Field(
+        description="the version, counted from 1 (per person for a per-person artifact)"
+    )
     data: dict[str, Any] = Field(description="the data as recorded (its JSON form)")
     by: str = Field(description="who submitted it")
     at: Moment = Field(description="when it was submitted")
     sequence: int = Field(description="the event that recorded it")
+    about: str | None = Field(
+        description="the person a per-person artifact's copy is about; null for other artifacts"
+    )
 
 
 class ArtifactJSON(NamedJSON):
-    """An artifact the person may read, with every version, oldest first."""
+    """An artifact the person may read, with every version, oldest first.
+
+    For a per-person artifact, the copies of every person are interleaved,
+    each version naming its ``about``; a person who may not read the
+    artifact sees only the copies about themselves.
+    """
 
     versions: list[ArtifactVersionJSON] = Field(description="oldest first")
 

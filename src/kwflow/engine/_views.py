@@ -164,6 +164,7 @@ class _ViewWriter:
             "by": version.by,
             "at": self.moment(version.at),
             "sequence": version.sequence,
+            "about": version.about,
         }
 
     def deadline(self, state: DeadlineState) -> dict[str, Any]:

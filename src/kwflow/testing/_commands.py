@@ -142,7 +142,14 @@ def _command(draw: st.DrawFn, process: Process, case_id: str, who: st.SearchStra
     if kind == "submit":
         artifact = draw(_names([a.id for a in process.artifacts]))
         values = draw(_data(process, artifact))
-        return Submit(case_id=case_id, artifact=artifact, data=values, by=draw(who))
+        definition = process.artifact(artifact)
+        # A per-person artifact's copy names someone (mostly); others mostly nobody.
+        about = None
+        if definition is not None and definition.per_person:
+            about = draw(who | st.none()) if draw(st.integers(0, 9)) == 0 else draw(who)
+        elif draw(st.integers(0, 19)) == 0:
+            about = draw(who)
+        return Submit(case_id=case_id, artifact=artifact, data=values, by=draw(who), about=about)
     if kind == "act":
         action_id = draw(_names([a.id for a in process.actions]))
         action = process.action(action_id)

@@ -152,6 +152,14 @@ class _Cast:
             raise ValueError(f"the trace unassigns {role!r}, which nobody holds")
         return single[-1]
 
+    def holders_of(self, roles: Sequence[str]) -> list[str]:
+        """The people holding one of ``roles`` now, role by role, each once."""
+        found: dict[str, None] = {}
+        for role in roles:
+            for person in self.holders.get(role, ()):
+                found.setdefault(person, None)
+        return list(found)
+
     def participants(self) -> dict[str, tuple[str, ...]]:
         return {person: tuple(roles) for person, roles in self.held.items()}
 
@@ -188,7 +196,12 @@ class _Translation:
             raise ValueError(f"nobody in the case can be named in {artifact_id} [{version}]")
         return dict(data)
 
-    def command(self, step: Step) -> Command:
+    def commands(self, step: Step) -> tuple[Command, ...]:
+        """The commands of ``step``: one, or one per holder for a per-person artifact."""
+        found = self.command(step)
+        return found if isinstance(found, tuple) else (found,)
+
+    def command(self, step: Step) -> Command | tuple[Command, ...]:
         """The command of ``step``; the cast then holds the roles it gives or takes."""
         cast, case_id = self.cast, self.case_id
         if step.kind == "open":
@@ -241,6 +254,14 @@ class _Translation:
             )
         if step.kind == "submit":
             data = self._data(step.target, step.version)
+            artifact = self.process.artifact(step.target)
+            if artifact is not None and artifact.per_person:
+                # The explorer writes a per-person artifact about every holder at once.
+                about = self.cast.holders_of(artifact.per_person)
+                return tuple(
+                    Submit(case_id=case_id, artifact=step.target, data=data, by=by, about=person)
+                    for person in about
+                )
             return Submit(case_id=case_id, artifact=step.target, data=data, by=by)
         if step.kind == "act":
             action = self.process.action(step.target)
@@ -262,7 +283,8 @@ def trace_commands(
 
     The first step opens the case (an `OpenCase` for ``case_id``); people
     are invented per role (``worker_1``...), and submitted data meets
-    exactly the conditions each step names. Raises ``ValueError`` for a
+    exactly the conditions each step names (a per-person artifact is
+    submitted about every holder of its roles, one command each). Raises ``ValueError`` for a
     trace that is not one of ``process``'s (a step by a role nobody holds).
     """
     return _translate(process, trace, case_id)[0]
@@ -273,8 +295,18 @@ def _translate(
 ) -> tuple[tuple[Command, ...], _Translation]:
     if not trace or trace[0].kind != "open":
         raise ValueError("a trace starts by opening the case")
+    commands, translation = _translate_steps(process, trace, case_id)
+    return tuple(command for step in commands for command in step), translation
+
+
+def _translate_steps(
+    process: Process, trace: Sequence[Step], case_id: str
+) -> tuple[tuple[tuple[Command, ...], ...], _Translation]:
+    """Per step of ``trace``, its commands (see `_Translation.commands`)."""
+    if not trace or trace[0].kind != "open":
+        raise ValueError("a trace starts by opening the case")
     translation = _Translation(process, case_id)
-    return tuple(translation.command(step) for step in trace), translation
+    return tuple(translation.commands(step) for step in trace), translation
 
 
 def trace_to_scenario(
@@ -296,19 +328,20 @@ def trace_to_scenario(
     in its title and in the last step's note, which invariant that step
     breaks; give a dead-end or stuck ``finding`` and it says that.
     """
-    commands, translation = _translate(process, trace, "case")
+    per_step, translation = _translate_steps(process, trace, "case")
     cast = translation.cast
     shape = shape_of(process)
     leaf = trace[0].phase
     steps: list[dict[str, Any]] = []
     outcome: str | None = None
-    for step, command in zip(trace[1:], commands[1:], strict=True):
+    for step, commands in zip(trace[1:], per_step[1:], strict=True):
         leaf = step.to or leaf
         outcome = shape.outcome(leaf)
-        expect = Inline({"phase": leaf})
-        if outcome is not None:
-            expect["outcome"] = outcome
-        steps.append({"note": step_words(step), **scenario_step(command), "expect": expect})
+        for command in commands:
+            expect = Inline({"phase": leaf})
+            if outcome is not None:
+                expect["outcome"] = outcome
+            steps.append({"note": step_words(step), **scenario_step(command), "expect": expect})
     if not steps:
         # A scenario needs a step: a trace of the opening alone gets one that
         # changes nothing (the engine is told the time), noting the opening.

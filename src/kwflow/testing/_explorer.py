@@ -42,6 +42,16 @@ organisation and allows no kind is never assigned; one person is given a
 second role only when that role's rule lets their organisation in (and, for
 a role an action requires organisations of, when the two roles' chosen
 kinds agree). ``assignable_in`` limits where assign steps are taken.
+A per-person artifact (one copy per holder of its roles) is followed only
+while every holder's copy is alike: a submission writes one kind of
+version about every current holder at once (the trace's commands are one
+submission per holder), and the state keeps that kind. Someone new taking
+one of its roles (an assignment or a handover) leaves that person without
+a copy: the artifact goes *stale*, and no action that looks at it is taken
+until it is written about everyone again. This misses the cases where
+copies differ, never adds a step the engine would refuse. Conditions on
+it are judged on that kind (``for: none``: the kind does not meet it;
+``for: any`` also needs someone to hold one of the roles).
 
 Deadlines do not change what can happen, so they are kept out of the states
 and followed afterwards over the finished graph, one deadline at a time:
@@ -59,7 +69,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from kwflow.definition import ActionOnlyAfter, ArtifactPresentOnEntry, RoleNeverActsIn
+from kwflow.definition import ActionOnlyAfter, ArtifactPresentOnEntry, Quantifier, RoleNeverActsIn
 
 from ._conditions import ArtifactClasses, artifact_classes, process_conditions
 from ._invariants import InvariantMonitor, Observation
@@ -70,7 +80,7 @@ from ._report import DEADLINE_STATUSES, ExplorationReport, Finding, Step, Violat
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
-    from kwflow.definition import Action, Invariant, Process
+    from kwflow.definition import Action, FieldCondition, Invariant, Process
 
 __all__ = ["DEFAULT_MAX_STATES", "explore"]
 
@@ -158,6 +168,7 @@ class _Template:
     requires_held: tuple[int, ...] = ()  # roles someone must hold (organisation requirements)
     requires_artifacts: tuple[int, ...] = ()
     requires_classes: tuple[tuple[int, frozenset[int]], ...] = ()
+    requires_holders: tuple[frozenset[int], ...] = ()  # role groups someone must hold
     once_bit: int = 0
     new_leaf: int = -1
     entered: tuple[str, ...] = ()
@@ -235,6 +246,18 @@ class _Model:
                 tracked.append(invariant.artifact)
         self.tracked = tuple(tracked)
         self.tracked_index = {a: i for i, a in enumerate(tracked)}
+        # Per-person artifacts (module docstring): their roles, by artifact id.
+        self.per_person: dict[str, frozenset[int]] = {
+            artifact.id: frozenset(self.role_index[r] for r in artifact.per_person)
+            for artifact in process.artifacts
+            if artifact.per_person
+        }
+        # Per tracked index of a per-person artifact: its "stale" value and roles.
+        self.stale: dict[int, tuple[int, frozenset[int]]] = {
+            self.tracked_index[a]: (len(self.classes[a].classes) + 1, roles)
+            for a, roles in self.per_person.items()
+            if a in self.tracked_index
+        }
         self.pairs = self._relevant_pairs()
 
         self.reach = self._reach()
@@ -307,6 +330,8 @@ class _Model:
                 }
                 presence_reads[leaf_id] |= set(action.requires.artifacts)
                 class_reads[leaf_id] |= {c.artifact for c in action.requires.fields}
+                for c in action.requires.fields:
+                    reads |= set(self.per_person.get(c.artifact, ()))
                 if action.records in self.classes:
                     reads |= self._needed_roles(action.records)
             writable = shape.writable(leaf)
@@ -379,19 +404,23 @@ class _Model:
             every = tuple(True for _ in self.roles)
             self.live_roles = [every for _ in range(count)]
             self.art_canon = [
-                tuple(tuple(range(len(self.classes[a].classes) + 1)) for a in self.tracked)
+                tuple(
+                    tuple(range(len(self.classes[a].classes) + 1 + (a in self.per_person)))
+                    for a in self.tracked
+                )
                 for _ in range(count)
             ]
             self.mem_mask = [-1 for _ in range(count)]
 
     def _needed_roles(self, artifact_id: str) -> set[int]:
+        # A per-person artifact is written about its roles' holders: their counts matter.
         return {
             self.role_index[r]
             for c in self.classes[artifact_id].classes
             for need in c.needs
             for r in need
             if r in self.role_index
-        }
+        } | set(self.per_person.get(artifact_id, ()))
 
     def _canon(
         self, artifact_id: str, actions_ahead: Sequence[Action], live: bool
@@ -403,8 +432,9 @@ class _Model:
         that every action ahead judges the same way.
         """
         classes = self.classes[artifact_id]
+        stale = artifact_id in self.per_person
         if not live:
-            return (0,) * (len(classes.classes) + 1)
+            return (0,) * (len(classes.classes) + 1 + stale)
         judgements: list[frozenset[int]] = []
         for action in actions_ahead:
             on_it = [c for c in action.requires.fields if c.artifact == artifact_id]
@@ -412,14 +442,24 @@ class _Model:
                 holding = frozenset(range(len(classes.classes)))
                 for condition in on_it:
                     if condition in classes.conditions:
-                        holding &= classes.holding(condition)
+                        holding &= self._copy_classes(classes, condition)
                 judgements.append(holding)
         first: dict[tuple[bool, ...], int] = {}
         mapping = [0]
         for index in range(len(classes.classes)):
             signature = tuple(index in j for j in judgements)
             mapping.append(1 + first.setdefault(signature, index))
+        if stale:
+            mapping.append(len(classes.classes) + 1)  # stale stays stale
         return tuple(mapping)
+
+    def _copy_classes(self, classes: ArtifactClasses, condition: FieldCondition) -> frozenset[int]:
+        """The classes in which ``condition`` holds; of a per-person artifact, when every
+        holder's copy is of that class (``for: none``: when no copy meets it)."""
+        holding = classes.holding(condition)
+        if condition.artifact in self.per_person and condition.for_ is Quantifier.NONE:
+            return frozenset(range(len(classes.classes))) - holding
+        return holding
 
     def _pair_phases(self, pair: tuple[int, int]) -> list[str]:
         return [
@@ -554,10 +594,23 @@ class _Model:
                 classes = self.classes.get(condition.artifact)
                 if index is None or classes is None or condition not in classes.conditions:
                     continue
-                holding = frozenset(i + 1 for i in classes.holding(condition))
+                holding = frozenset(i + 1 for i in self._copy_classes(classes, condition))
                 requires_classes[index] = requires_classes.get(index, holding) & holding
             records = action.records if action.records in self.classes else None
             needed = {*action.requires.artifacts, *(c.artifact for c in action.requires.fields)}
+            requires_holders: list[frozenset[int]] = []
+            for artifact_id in sorted(needed):
+                index = self.tracked_index.get(artifact_id)
+                if index in self.stale:
+                    # Every holder has a copy (of some class): never when stale.
+                    fresh = frozenset(range(1, self.stale[index][0]))
+                    requires_classes[index] = requires_classes.get(index, fresh) & fresh
+            # "Some copy meets it" needs someone to have a copy about.
+            requires_holders += [
+                self.per_person[condition.artifact]
+                for condition in action.requires.fields
+                if condition.artifact in self.per_person and condition.for_ is Quantifier.ANY
+            ]
             for role_id in action.by:
                 who = actor(role_id)
                 if not action.requires_presence and role_id in self.role_index:
@@ -590,6 +643,7 @@ class _Model:
                             self.tracked_index[a] for a in sorted(needed) if a in self.tracked_index
                         ),
                         requires_classes=tuple(requires_classes.items()),
+                        requires_holders=tuple(requires_holders),
                         once_bit=(
                             1 << self.once_actions.index(action.id)
                             if action.id in self.once_actions
@@ -619,6 +673,9 @@ class _Model:
                         artifact=self.tracked_index.get(artifact.id, -1),
                         records=artifact.id,
                         versions=self._versions(artifact.id, leaf_id),
+                        requires_holders=(
+                            (self.per_person[artifact.id],) if artifact.per_person else ()
+                        ),
                     )
                 )
         for role in process.roles:
@@ -771,6 +828,8 @@ class _Model:
                     arts[a] not in allowed for a, allowed in t.requires_classes
                 ):
                     continue
+                if t.requires_holders and not self._held(t, counts):
+                    continue
                 assert t.action is not None
                 for new_arts, version in self._write(t, counts, arts):
                     step = t.step_for(version, also)
@@ -790,6 +849,8 @@ class _Model:
                         )
                     yield next_state, step, t.entered, t.action.id, actor_roles, written, t.watched
             elif kind == "submit":
+                if t.requires_holders and not self._held(t, counts):
+                    continue  # a per-person copy is about someone holding its roles
                 for new_arts, version in self._write(t, counts, arts):
                     step = t.step_for(version, also)
                     next_state = (leaf, counts, new_arts, called, once, shared, memory)
@@ -804,8 +865,10 @@ class _Model:
                     )
             elif kind == "assign":
                 target = t.target
+                arts = self._staled(leaf, arts, target)
                 if t.dead_target:
-                    yield state, base, (), None, actor_roles, None, t.watched
+                    stayed = (leaf, counts, arts, called, once, shared, memory)
+                    yield stayed, base, (), None, actor_roles, None, t.watched
                     continue
                 new_shared = shared
                 if t.pair >= 0:
@@ -829,6 +892,7 @@ class _Model:
             elif kind == "replace":
                 if not counts[t.target]:
                     continue
+                arts = self._staled(leaf, arts, t.target)
                 new_shared = shared
                 if t.pair >= 0:
                     if shared >= 0 or not counts[t.holder]:
@@ -852,6 +916,20 @@ class _Model:
                     continue
                 next_state = (leaf, counts, arts, called & ~bit, once, shared, memory)
                 yield next_state, base, (), None, actor_roles, None, t.watched
+
+    def _held(self, t: _Template, counts: tuple[int, ...]) -> bool:
+        return all(any(counts[r] for r in group) for group in t.requires_holders)
+
+    def _staled(self, leaf: int, arts: tuple[int, ...], role: int) -> tuple[int, ...]:
+        """``arts`` after someone new takes ``role``: per-person copies of a class go stale."""
+        if not self.stale:
+            return arts
+        changed = list(arts)
+        canon = self.art_canon[leaf]
+        for index, (stale, roles) in self.stale.items():
+            if role in roles and 0 < arts[index] < stale:
+                changed[index] = canon[index][stale]
+        return tuple(changed)
 
     def _write(
         self, t: _Template, counts: tuple[int, ...], arts: tuple[int, ...]

@@ -68,7 +68,10 @@ def scenario_step(command: Command) -> dict[str, Any]:
             step["data"] = _plain(command.data)
         return step
     if isinstance(command, Submit):
-        return {"who": command.by, "submit": command.artifact, "data": _plain(command.data)}
+        found = {"who": command.by, "submit": command.artifact, "data": _plain(command.data)}
+        if command.about is not None:
+            found["about"] = command.about
+        return found
     if isinstance(command, Unassign):
         return {"who": command.by, "unassign": command.person, "role": command.role}
     if isinstance(command, Assign):

@@ -40,7 +40,7 @@ from hypothesis.control import current_build_context
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from kwflow.authoring import describe_command
-from kwflow.definition import Registry
+from kwflow.definition import Quantifier, Registry
 from kwflow.engine import (
     SYSTEM_ACTOR,
     Act,
@@ -95,6 +95,16 @@ if TYPE_CHECKING:
     from kwflow.store import CaseStore
 
 __all__ = ["START", "CaseInvariant", "ProcessMachine", "process_state_machine"]
+
+
+def _holders(case: Case, roles: Sequence[str]) -> list[str]:
+    """The people holding one of ``roles`` in ``case``, role by role, each once."""
+    found: dict[str, None] = {}
+    for role in roles:
+        for person in case.roles.get(role, ()):
+            found.setdefault(person, None)
+    return list(found)
+
 
 START = datetime(2026, 10, 26, 8, 0, tzinfo=UTC)
 """When every simulated case opens: a Monday, two days before a Czech public holiday."""
@@ -520,7 +530,11 @@ class ProcessMachine(RuleBasedStateMachine):
         wanted = frozenset(range(len(classes.classes)))
         for condition in action.requires.fields:
             if condition.artifact == artifact_id and condition in classes.conditions:
-                wanted &= classes.holding(condition)
+                holding = classes.holding(condition)
+                if artifact.per_person and condition.for_ is Quantifier.NONE:
+                    # Every copy alike and none meeting it: each copy misses it.
+                    holding = frozenset(range(len(classes.classes))) - holding
+                wanted &= holding
         if not wanted:
             return
         versions = {classes.classes[i].description: classes.classes[i] for i in sorted(wanted)}
@@ -529,8 +543,16 @@ class ProcessMachine(RuleBasedStateMachine):
         if values is None:
             return
         by = data.draw(st.sampled_from(writers))
-        # Data meeting ``action``'s conditions on the artifact.
-        self._send(Submit(case_id=self.case_id, artifact=artifact_id, data=values, by=by))
+        # Data meeting ``action``'s conditions on the artifact: of a per-person
+        # artifact, a copy of it about every holder of its roles.
+        about: list[str | None] = [None]
+        if artifact.per_person:
+            about = list(_holders(case, artifact.per_person))
+        for person in about:
+            command = Submit(
+                case_id=self.case_id, artifact=artifact_id, data=values, by=by, about=person
+            )
+            self._send(command)
 
     def _call_in(self, data: st.DataObject, case: Case, role: str) -> None:
         callers = self._people_acting(case, sorted(self._present(case)))
@@ -613,8 +635,14 @@ class ProcessMachine(RuleBasedStateMachine):
         expected = (
             not case.closed and by in writers and (writable is None or artifact.id in writable)
         )
+        about = None
+        if artifact.per_person:
+            # A copy about a holder of its roles; now and then about someone else (refused).
+            holders = _holders(case, artifact.per_person)
+            about = data.draw(st.sampled_from(holders) if holders else self._anyone(case))
+            expected = expected and about in holders
         self._send(
-            Submit(case_id=self.case_id, artifact=artifact.id, data=values, by=by),
+            Submit(case_id=self.case_id, artifact=artifact.id, data=values, by=by, about=about),
             must_succeed=expected,
         )
 
@@ -640,8 +668,16 @@ class ProcessMachine(RuleBasedStateMachine):
             not case.closed and bool(writers) and (writable is None or artifact.id in writable)
         )
         by = data.draw(st.sampled_from(writers) if writers else self._anyone(case))
+        about = None
+        if artifact.per_person:
+            holders = _holders(case, artifact.per_person)
+            if not holders:
+                return  # refused for want of someone to be about, not for the data
+            about = data.draw(st.sampled_from(holders))
         error: KwflowError | None = None
-        command = Submit(case_id=self.case_id, artifact=artifact.id, data=invalid.data, by=by)
+        command = Submit(
+            case_id=self.case_id, artifact=artifact.id, data=invalid.data, by=by, about=about
+        )
         at = self.clock.now()
         try:
             self.engine.execute(command)

@@ -159,11 +159,25 @@ def _constants(process: Process, artifact: Artifact) -> dict[str, list[Any]]:
     """Per field, the values the process's conditions compare it with."""
     found: dict[str, list[Any]] = {}
     for condition in process_conditions(process).get(artifact.id, []):
-        field = artifact.field(condition.field)
+        field = artifact.field_at(condition.field)
         values = (condition.equals,) if condition.equals is not None else condition.one_of or ()
         for value in values:
-            found.setdefault(condition.field, []).append(normalize_constant(field, value))
+            constant = normalize_constant(field, value)
+            if condition.list_field is not None:
+                # A list's constants are its items' (item field, value) pairs.
+                pair = _ItemConstant(condition.item_field or "", constant)
+                found.setdefault(condition.list_field, []).append(pair)
+            else:
+                found.setdefault(condition.field, []).append(constant)
     return found
+
+
+@attrs.frozen
+class _ItemConstant:
+    """A value a condition compares a field of a list's items with."""
+
+    field: str
+    value: Any
 
 
 def _int_bounds(low: int | None, high: int | None) -> tuple[int, int]:
@@ -256,14 +270,18 @@ def _valid_person(
 
 
 def _valid_list(
-    field: ListField, participants: Participants | None, _constants: Sequence[Any]
+    field: ListField, participants: Participants | None, constants: Sequence[Any]
 ) -> st.SearchStrategy[Any]:
     if participants is not None and not _fillable_fields(field.fields, participants):
         # No record can name someone a required person field needs: only the
         # empty list is valid (or nothing is, when the list needs items).
         return st.just([]) if not field.min_items else st.nothing()
+    per_item: dict[str, list[Any]] = {}
+    for constant in constants:
+        if isinstance(constant, _ItemConstant):
+            per_item.setdefault(constant.field, []).append(constant.value)
     return st.lists(
-        _record(field.fields, participants, {}),
+        _record(field.fields, participants, per_item),
         min_size=field.min_items,
         max_size=field.min_items + 3,
     )
