@@ -30,7 +30,8 @@ def _table_codes() -> set[str]:
 def _subclasses(cls: type[KwflowError]) -> list[type[KwflowError]]:
     found = []
     for sub in cls.__subclasses__():
-        if sub.__module__.startswith("kwflow"):
+        # A private base (`_WithReason`) is never raised itself: its subclasses are listed.
+        if sub.__module__.startswith("kwflow") and not sub.__name__.startswith("_"):
             found.append(sub)
         found += _subclasses(sub)
     return found
@@ -40,7 +41,10 @@ def test_the_docs_list_every_error_code() -> None:
     classes = [
         cls
         for cls in vars(exceptions).values()
-        if inspect.isclass(cls) and issubclass(cls, KwflowError) and cls is not KwflowError
+        if inspect.isclass(cls)
+        and issubclass(cls, KwflowError)
+        and cls is not KwflowError
+        and not cls.__name__.startswith("_")
     ]
     # Errors of the layers above (a diagram's) are listed too.
     classes += _subclasses(KwflowError)

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from kwflow.exceptions import InvalidValue
+
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
@@ -99,11 +101,8 @@ class MigrationChain:
         unknown = sorted(statements.keys() - known)
         empty = sorted(version for version, sql in statements.items() if not sql)
         if missing or unknown or empty:
-            raise ValueError(
-                f"the {dialect} migrations do not match the schema versions "
-                f"1 to {SCHEMA_VERSION}: missing {missing}, unknown {unknown}, "
-                f"without statements {empty}"
-            )
+            given = ", ".join(str(version) for version in sorted(statements))
+            raise InvalidValue(f"statements ({dialect})", "schema-versions", given)
         return cls(
             dialect=dialect,
             migrations=tuple(

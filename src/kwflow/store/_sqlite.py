@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from kwflow.exceptions import SchemaTooNew, StorageError
+from kwflow.exceptions import InvalidValue, SchemaTooNew, StorageError
 from kwflow.history import KeyRing
 
 try:
@@ -212,7 +212,7 @@ class SqliteStore(SqlStore):
             ring = keys if isinstance(keys, KeyRing) else None
         super().__init__(verify=verify, keys=ring)
         if synchronous not in ("FULL", "NORMAL", "EXTRA"):
-            raise ValueError(f"synchronous must be FULL, NORMAL or EXTRA, not {synchronous!r}")
+            raise InvalidValue("synchronous", "sqlite-synchronous", repr(synchronous))
         self._synchronous = synchronous
         self._busy_timeout = busy_timeout
         self._read_only = read_only

@@ -24,6 +24,7 @@ from kwflow.engine import (
     Submit,
     Unassign,
 )
+from kwflow.exceptions import InvalidValue
 
 __all__ = ["Inline", "dump_scenario", "scenario_step"]
 
@@ -84,7 +85,7 @@ def scenario_step(command: Command) -> dict[str, Any]:
         return {"who": command.by, "dismiss": command.role}
     if isinstance(command, CheckDeadlines):
         return {"check_deadlines": True}
-    raise ValueError(f"a scenario step cannot open a case: {type(command).__name__}")
+    raise InvalidValue("command", "scenario-step", type(command).__name__)
 
 
 def _plain(value: Any) -> Any:

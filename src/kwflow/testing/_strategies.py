@@ -29,6 +29,7 @@ from kwflow.definition import (
     PersonField,
     TextField,
 )
+from kwflow.exceptions import InvalidValue
 
 from ._conditions import normalize_constant, process_conditions
 
@@ -69,12 +70,17 @@ def people() -> st.SearchStrategy[str]:
     )
 
 
+def _people(participants: Participants) -> str:
+    """The people given, as text for an error (their ids, sorted)."""
+    return ", ".join(sorted(participants)) or "-"
+
+
 def _artifact(process: Process, artifact: Artifact | str) -> Artifact:
     if isinstance(artifact, Artifact):
         return artifact
     found = process.artifact(artifact)
     if found is None:
-        raise ValueError(f"the process {process.id!r} has no artifact {artifact!r}")
+        raise InvalidValue("artifact", "process-artifact", repr(artifact))
     return found
 
 
@@ -300,9 +306,7 @@ def artifact_data(
     """
     found = _artifact(process, artifact)
     if participants is not None and not fillable(process, found, participants):
-        raise ValueError(
-            f"nobody in the case can be named in a required person field of {found.id!r}"
-        )
+        raise InvalidValue("participants", "fills-person-fields", _people(participants))
     return _record(found.fields, participants, _constants(process, found))
 
 
@@ -486,7 +490,5 @@ def invalid_artifact_data(
     """
     found = _artifact(process, artifact)
     if participants is not None and not fillable(process, found, participants):
-        raise ValueError(
-            f"nobody in the case can be named in a required person field of {found.id!r}"
-        )
+        raise InvalidValue("participants", "fills-person-fields", _people(participants))
     return _invalid(found, participants)
