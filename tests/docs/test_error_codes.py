@@ -6,6 +6,7 @@ import inspect
 import re
 
 from kwflow import exceptions
+from kwflow._error_messages import DETAILS
 from kwflow.authoring import GraphvizNotFound
 from kwflow.exceptions import FIELD_ERROR_CODES, KwflowError, ReasonCode
 from tests.support.paths import DOCS
@@ -60,3 +61,9 @@ def test_the_docs_list_every_reason_code() -> None:
 
 def test_the_docs_list_every_field_error_code() -> None:
     assert set(FIELD_ERROR_CODES) <= _table_codes()
+
+
+def test_the_docs_list_every_reason_code_of_an_error() -> None:
+    listed = _table_codes()
+    for code, reasons in DETAILS.items():
+        assert set(reasons) <= listed, (code, set(reasons) - listed)

@@ -292,7 +292,7 @@ class WorkingDayCalendar:
     def _year(self, year: int) -> YearDays:
         flags = year_flags(year, self._weekend)
         closed: dict[date, str] = {}
-        source = f"the holidays of calendar {self._id!r}"
+        source = f"{self._id}.holidays"  # the argument, named with its calendar
         for given, name in self._holidays(year).items():
             day = _plain_date(given, source)
             if day.year == year:
