@@ -823,6 +823,78 @@ def test_the_named_methods_refuse_bad_ids_too(engine: kwflow.Engine) -> None:
     assert long.value.render("cs") == ("'person' je identifikátor osoby a smí mít nejvýš 200 znaků")
 
 
+READS: dict[str, Any] = {
+    "view": lambda e, v: e.view("r1", v),
+    "available_actions": lambda e, v: e.available_actions("r1", v),
+    "inbox": lambda e, v: e.inbox(v),
+    "find_cases": lambda e, v: e.find_cases(person=v),
+}
+
+
+@pytest.mark.parametrize(("value", "cls", "builtin", "problem"), BAD_IDS)
+@pytest.mark.parametrize("read", sorted(READS))
+def test_a_bad_person_id_is_refused_by_reads_as_by_a_command(
+    *,
+    engine: kwflow.Engine,
+    read: str,
+    value: object,
+    cls: type[KwflowError],
+    builtin: type[Exception],
+    problem: str,
+) -> None:
+    open_rules(engine)
+    if read == "find_cases" and value is None:
+        # Not a bad id: find_cases without a person lists everyone's cases.
+        assert [summary.id for summary in engine.find_cases(person=value)] == ["r1"]
+        return
+    with pytest.raises(cls) as command:
+        Assign(case_id="r1", person=value, role="guest", by=LEAD)  # type: ignore[arg-type]
+    with Unchanged(engine, "r1"), pytest.raises(cls) as caught:
+        READS[read](engine, value)
+    error = caught.value
+    assert isinstance(error, builtin)
+    # The same error, word for word, as the command with that person id gives.
+    assert error.to_dict() == command.value.to_dict()
+    assert error.params["what"] == "person"
+    if problem:
+        assert error.params == {
+            "what": "person",
+            "kind": "person-id",
+            "problem": problem,
+            "limit": str(ID_MAX_LENGTH),
+        }
+    assert_renders(error)
+
+
+@pytest.mark.parametrize("read", ["view", "available_actions"])
+def test_a_bad_case_id_is_refused_by_reads_as_by_a_command(
+    engine: kwflow.Engine, read: str
+) -> None:
+    open_rules(engine)
+    with pytest.raises(InvalidId) as command:
+        Act(case_id="ev\x00a", action="drop", by=LEAD)
+    with Unchanged(engine, "r1"), pytest.raises(InvalidId) as caught:
+        getattr(engine, read)("ev\x00a", LEAD)
+    assert caught.value.to_dict() == command.value.to_dict()
+    assert caught.value.render("cs") == (
+        "'case_id' je identifikátor a nesmí obsahovat řídicí znaky (třeba NUL nebo konec řádku)"
+    )
+    assert str(caught.value) == (
+        "case_id is an id and may not contain control characters (such as NUL or a line break)"
+    )
+    # A bad person is refused before the case is looked for, as a command's is.
+    with pytest.raises(InvalidId):
+        getattr(engine, read)("no-such-case", "")
+
+
+def test_a_good_person_id_that_takes_no_part_still_reads() -> None:
+    engine = make_engine("rules", guards={"ready": lambda context: True})
+    open_rules(engine)
+    assert engine.view("r1", "stranger").person_roles == ()
+    assert engine.inbox("stranger") == []
+    assert engine.find_cases(person="stranger") == []
+
+
 @given(
     text=st.text(
         alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=ID_MAX_LENGTH + 5
