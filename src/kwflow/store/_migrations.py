@@ -92,7 +92,7 @@ class MigrationChain:
     def of(cls, dialect: str, statements: Mapping[int, Sequence[str]]) -> MigrationChain:
         """The chain of ``dialect`` from its statements for each schema version.
 
-        Raises `ValueError` naming the versions missing or unknown, so a
+        Raises `InvalidValue` (a ``ValueError``) naming the versions given, so a
         backend that lacks a migration fails when it is imported, never on a
         host's database.
         """
@@ -101,7 +101,8 @@ class MigrationChain:
         unknown = sorted(statements.keys() - known)
         empty = sorted(version for version, sql in statements.items() if not sql)
         if missing or unknown or empty:
-            given = ", ".join(str(version) for version in sorted(statements))
+            # The versions with statements: a missing, unknown or empty one shows.
+            given = ", ".join(str(v) for v, sql in sorted(statements.items()) if sql)
             raise InvalidValue(f"statements ({dialect})", "schema-versions", given)
         return cls(
             dialect=dialect,
