@@ -72,8 +72,9 @@ def due_at(
         day, local time (23:59:59.999999).
 
     Raises:
-        ValueError: a naive anchor, a date anchor with minutes or hours, an
-            unknown timezone or direction.
+        NaiveDatetime: a naive anchor (a ``ValueError``).
+        InvalidValue: a date anchor with minutes or hours, an unknown
+            timezone or direction (a ``ValueError``).
     """
     if direction == "after":
         sign = 1
@@ -122,7 +123,8 @@ def local_time(moment: datetime, timezone: str) -> datetime:
     """``moment`` as the wall clock in ``timezone`` shows it, to display a due time.
 
     Raises:
-        ValueError: ``moment`` is naive, or the timezone is unknown.
+        NaiveDatetime: ``moment`` is naive (a ``ValueError``).
+        InvalidValue: the timezone is unknown (a ``ValueError``).
     """
     return _utc(moment).astimezone(_zone(timezone))
 

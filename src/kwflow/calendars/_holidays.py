@@ -43,8 +43,8 @@ def public_holidays(
         A provider to give to `WorkingDayCalendar`.
 
     Raises:
-        ValueError: the package does not know the country, the subdivision or
-            the language.
+        InvalidValue: the package does not know the country, the subdivision
+            or the language (a ``ValueError``).
     """
     # Ask once now, so a typo in a code fails when the calendar is defined,
     # not in the middle of a deadline computation.

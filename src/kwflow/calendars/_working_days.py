@@ -52,9 +52,10 @@ class WorkingDayCalendar:
         extra_open_days: days that are working days whatever else says so.
 
     Raises:
-        ValueError: a malformed id, a weekend of all seven days, or a day
-            both extra closed and extra open.
-        TypeError: a datetime where a date belongs.
+        InvalidValue: a malformed id, a weekend of all seven days, or a day
+            both extra closed and extra open (a ``ValueError``).
+        WrongType: a datetime where a date belongs, or ``holidays`` is not
+            a function (a ``TypeError``).
     """
 
     __slots__ = (
@@ -163,10 +164,11 @@ class WorkingDayCalendar:
         working day.
 
         Raises:
-            ValueError: ``n == 0`` and ``day`` is not a working day (say
+            InvalidValue: ``n == 0`` and ``day`` is not a working day (say
                 whether you mean `next_working_day` or `previous_working_day`).
-            OverflowError: the answer would be outside years 1 to 9999.
-            TypeError: ``day`` is a datetime; pass its local date.
+            OutOfCalendarRange: the answer would be outside years 1 to 9999
+                (an ``OverflowError``).
+            WrongType: ``day`` is a datetime; pass its local date.
         """
         # The hot path: two array reads on the current table, no locking.
         # Everything unusual (no table yet, a day or an answer outside the

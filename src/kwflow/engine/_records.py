@@ -203,7 +203,7 @@ class Case:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Case:
-        """Read a case written by `Case.to_dict`; raises ``ValueError`` if malformed."""
+        """Read a case written by `Case.to_dict`; `MalformedRecord` (a ``ValueError``) if not."""
         return case_from_dict(data)
 
 

@@ -142,7 +142,7 @@ class FrozenList(list[T]):
 class FrozenMap(_ReadOnlyDict[K, V]):
     """A read-only ``dict``: equal to, and serialized like, the dict it holds.
 
-    Every mutating method raises `TypeError`. It is hashable when its values
+    Every mutating method raises `ReadOnly` (a ``TypeError``). It is hashable when its values
     are, so records holding it (a `Case`) can be hashed too.
     """
 

@@ -202,6 +202,9 @@ class SqliteStore(SqlStore):
         read_only: bool = False,
         keys: KeyRing | Literal["file"] | None = KEY_FILE,
     ) -> None:
+        # Checked first: a refused option leaves no key file and no database behind.
+        if synchronous not in ("FULL", "NORMAL", "EXTRA"):
+            raise InvalidValue("synchronous", "sqlite-synchronous", repr(synchronous))
         self.path = Path(path)
         self.key_path: Path | None = None
         created_key = False
@@ -211,8 +214,6 @@ class SqliteStore(SqlStore):
         else:
             ring = keys if isinstance(keys, KeyRing) else None
         super().__init__(verify=verify, keys=ring)
-        if synchronous not in ("FULL", "NORMAL", "EXTRA"):
-            raise InvalidValue("synchronous", "sqlite-synchronous", repr(synchronous))
         self._synchronous = synchronous
         self._busy_timeout = busy_timeout
         self._read_only = read_only

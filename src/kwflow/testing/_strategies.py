@@ -302,7 +302,8 @@ def artifact_data(
     name arbitrary :func:`people`, which fits the schema but may not fit a
     case. Values the process's field conditions compare with are drawn
     often, so actions that require them become possible. Raises
-    ``ValueError`` when no participant can fill a required person field.
+    `InvalidValue` (a ``ValueError``) when no participant can fill a
+    required person field.
     """
     found = _artifact(process, artifact)
     if participants is not None and not fillable(process, found, participants):
