@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from kwflow.definition import Deadline, Label, Period, PeriodUnit, Phase, Process
-from kwflow.exceptions import KwflowError
+from kwflow.exceptions import GraphvizFailed, KwflowError
 from kwflow.i18n import LANGUAGES, Catalogue, Language, say
 
 from ._period_words import period_words
@@ -600,7 +600,7 @@ def draw_diagram(
     """Render the process to SVG or PNG with Graphviz ``dot``.
 
     Raises `GraphvizNotFound` when ``dot`` is not installed, naming what to
-    install; ``RuntimeError`` when ``dot`` fails.
+    install; `GraphvizFailed` (a ``RuntimeError``) when ``dot`` fails.
     """
     dot = shutil.which("dot")
     if dot is None:
@@ -614,5 +614,5 @@ def draw_diagram(
     )
     if result.returncode != 0:
         message = result.stderr.decode(errors="replace").strip()
-        raise RuntimeError(f"Graphviz 'dot' failed (exit {result.returncode}): {message}")
+        raise GraphvizFailed(result.returncode, message)
     return result.stdout

@@ -30,7 +30,7 @@ from kwflow.engine import (
     Submit,
     Unassign,
 )
-from kwflow.exceptions import DefinitionError, KwflowError, Problem
+from kwflow.exceptions import DefinitionError, InvalidValue, KwflowError, Problem
 
 from ._describe import describe_command
 from ._scenario import (
@@ -601,7 +601,7 @@ def step_command(
     match step.command:
         case "follow_up":
             if follow_up is None:
-                raise ValueError("a follow_up step needs its process: see follow_up_processes")
+                raise InvalidValue("follow_up", "follow-up-process", "None")
             return OpenCase(
                 process=follow_up.id,
                 version=follow_up.version,

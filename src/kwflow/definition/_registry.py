@@ -14,7 +14,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kwflow.exceptions import DefinitionError, Problem, ProcessNotFound
+from kwflow.exceptions import DefinitionError, Problem, ProcessFilesMissing, ProcessNotFound
 
 from ._follows import follows_problems
 
@@ -51,24 +51,21 @@ def shipped_processes_dir() -> Path:
     checkout = package.parent.parent / "processes"
     if checkout.is_dir():
         return checkout
-    raise FileNotFoundError(
-        f"kwflow's process files are missing: neither {installed} nor {checkout} exists; "
-        "reinstall kwflow"
-    )
+    raise ProcessFilesMissing(str(installed), shipped=True)
 
 
 def process_files(path: str | Path) -> list[Path]:
     """The process files at ``path``: the file itself, or a directory's ``*.yaml``/``*.yml``.
 
     Directories are read one level deep, in name order, so that loading is
-    deterministic. Raises `FileNotFoundError` for a missing path.
+    deterministic. Raises `ProcessFilesMissing` (a ``FileNotFoundError``) for a missing path.
     """
     path = Path(path)
     if path.is_dir():
         return sorted(p for p in path.iterdir() if p.suffix in PROCESS_SUFFIXES and p.is_file())
     if path.exists():
         return [path]
-    raise FileNotFoundError(f"no such file or directory: {path}")
+    raise ProcessFilesMissing(str(path))
 
 
 @dataclass(frozen=True)

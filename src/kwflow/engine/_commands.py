@@ -73,6 +73,18 @@ def _text_id(what: str, value: object, *, kind: str = "id", limit: int = ID_MAX_
         raise InvalidId(what, problem, limit=limit, kind=kind)
 
 
+def check_id(what: str, value: object) -> str:
+    """``value``, an id or name within the limits of a command's; raises as a command would."""
+    _text_id(what, value)
+    return value  # type: ignore[return-value]  # _text_id refused anything else
+
+
+def check_person(what: str, value: object) -> str:
+    """``value``, a person id within the limits of a command's; raises as a command would."""
+    _text_id(what, value, kind="person-id")
+    return value  # type: ignore[return-value]  # _text_id refused anything else
+
+
 def _id(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """A case id, or the name of a role, action, artifact or process."""
     del instance

@@ -74,6 +74,8 @@ from ._commands import (
     Replace,
     Submit,
     Unassign,
+    check_id,
+    check_person,
 )
 from ._compiled import CompiledProcess, compiled, compiled_if_same
 from ._deadlines import open_deadlines
@@ -492,8 +494,12 @@ class Engine:
         """The case as ``person`` may see it: artifacts they may not read are absent.
 
         A person who may not read a per-person artifact still sees the
-        copies about themselves (their own invitation).
+        copies about themselves (their own invitation). ``case_id`` and
+        ``person`` are checked as a command checks them (`InvalidId`,
+        `WrongType`).
         """
+        check_id("case_id", case_id)
+        check_person("person", person)
         case, compiled_process = self._current(case_id)
         roles = case.participants.get(person, ())
         visible: dict[str, Any] = {}
@@ -535,8 +541,12 @@ class Engine:
 
         Reasons are complete: each missing artifact, unmet field condition,
         unassigned role, missing role or presence, and each guard that
-        refuses (guards are run). A closed case has no actions.
+        refuses (guards are run). A closed case has no actions. ``case_id``
+        and ``person`` are checked as a command checks them (`InvalidId`,
+        `WrongType`).
         """
+        check_id("case_id", case_id)
+        check_person("person", person)
         case, compiled_process = self._current(case_id)
         leaf = compiled_process.leaves[case.phase.id]
         now = self._now()
@@ -616,11 +626,7 @@ class Engine:
             if snapshot is not None:
                 at_snapshot = fold(process, events[: snapshot.version])
                 if canonical_json(at_snapshot.to_dict()) != canonical_json(dict(snapshot.state)):
-                    raise TamperedHistory(
-                        case_id,
-                        snapshot.version,
-                        "the stored snapshot differs from the case replayed from its events",
-                    )
+                    raise TamperedHistory(case_id, snapshot.version, "snapshot-differs")
             expected = index_entry(fold(process, events), events[-1].at)
             stored = self._store.index_entry(case_id)
             differing = index_fields_differing(stored, expected)
@@ -680,8 +686,9 @@ class Engine:
         case ``follows``. At most ``limit`` (1 to 1000)
         cases; pass the last one's ``cursor`` as ``after`` for the next
         page (ties in time are ordered by case id, so pages never overlap).
-        No history is loaded. Raises `InvalidQuery`, `ProcessNotFound` or
-        `UnknownName` for a filter it cannot take.
+        No history is loaded. A ``person`` is checked as a command checks a
+        person id (`InvalidId`, `WrongType`); raises `InvalidQuery`,
+        `ProcessNotFound` or `UnknownName` for another filter it cannot take.
         """
         query = case_query(
             self._registry,
@@ -723,10 +730,11 @@ class Engine:
         (every running one when ``within`` is None). A case with neither is
         left out. Ordered by the earliest such deadline (breached ones
         first), then the most recently updated case. ``now`` defaults to
-        the clock. Raises `InvalidQuery` for an empty person, a naive
-        ``now`` or a negative ``within``.
+        the clock. ``person`` is checked as a command checks a person id
+        (`InvalidId`, `WrongType`); raises `InvalidQuery` for a naive ``now``
+        or a negative ``within``.
         """
-        query = case_query(self._registry, person=person, limit=1)
+        query = case_query(self._registry, person=check_person("person", person), limit=1)
         moment = self._now() if now is None else aware_utc(aware("now", now))
         window = inbox_window(within)
         entries = self._store.find_cases(CaseQuery(person=query.person, open=True))
@@ -1000,9 +1008,7 @@ class Engine:
             return case
         events = self._store.events(case_id)
         if not 0 < version <= len(events):
-            raise TamperedHistory(
-                case_id, version, "an idempotency key names a version the case does not have"
-            )
+            raise TamperedHistory(case_id, version, "idempotency-version")
         return fold(compiled_process.process, events[:version])
 
     def _indexed_case(self, case_id: str, version: int) -> tuple[Case, CompiledProcess]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from kwflow.exceptions import MalformedEvent
+from kwflow.exceptions import MalformedEvent, TamperedHistory
 from kwflow.history import EMPTY_MAP, GENESIS_HASH, EventType, FrozenMap, freeze
 
 from ._commands import Organisation
@@ -332,7 +332,7 @@ class _Draft:
 
     def build(self) -> Case:
         if self.process_ref is None or self.phase is None or self.opened_at is None:
-            raise ValueError("a case's history starts with its case_opened event")
+            raise TamperedHistory(self.case_id, 1, "not-opened")
         return Case(
             id=self.case_id,
             process=self.process_ref,

@@ -21,6 +21,7 @@ from kwflow.history import FrozenMap
 from kwflow.store import CaseIndexEntry, CaseQuery
 
 from ._authorization import action_reasons
+from ._commands import check_person
 from ._deadlines import open_deadlines
 from ._records import ActionOption, CasePhase, DeadlineStatus
 from ._summaries import CaseSummary, InboxDeadline, InboxItem, decode_cursor
@@ -95,17 +96,15 @@ def index_fields_differing(stored: CaseIndexEntry | None, expected: CaseIndexEnt
 def aware(parameter: str, value: object) -> datetime:
     """``value`` if it is a timezone-aware datetime; `InvalidQuery` otherwise."""
     if not isinstance(value, datetime):
-        raise InvalidQuery(parameter, value, "must be a datetime")
+        raise InvalidQuery(parameter, value, "not-datetime")
     if value.tzinfo is None or value.utcoffset() is None:
-        raise InvalidQuery(
-            parameter, value, "must be timezone-aware (a naive time means no moment)"
-        )
+        raise InvalidQuery(parameter, value, "naive")
     return value
 
 
 def _text(parameter: str, value: object) -> str:
     if not isinstance(value, str) or not value:
-        raise InvalidQuery(parameter, value, "must be a non-empty string")
+        raise InvalidQuery(parameter, value, "not-text")
     return value
 
 
@@ -130,9 +129,9 @@ def case_query(
     role or phase no registered process (or ``process``) has.
     """
     if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= MAX_LIMIT:
-        raise InvalidQuery("limit", limit, f"must be a whole number from 1 to {MAX_LIMIT}")
+        raise InvalidQuery("limit", limit, "limit", max=MAX_LIMIT)
     if open is not None and not isinstance(open, bool):
-        raise InvalidQuery("open", open, "must be True, False or None")
+        raise InvalidQuery("open", open, "open")
     processes = list(registry)
     if process is not None:
         process = _text("process", process)
@@ -140,7 +139,7 @@ def case_query(
             raise ProcessNotFound(process)
         processes = [p for p in processes if p.id == process]
     if person is not None:
-        person = _text("person", person)
+        person = check_person("person", person)
     if role is not None:
         role = _text("role", role)
         known = sorted({r.id for p in processes for r in p.roles})
@@ -248,7 +247,7 @@ def inbox_window(within: object) -> timedelta | None:
     if within is None:
         return None
     if not isinstance(within, timedelta) or within < timedelta(0):
-        raise InvalidQuery("within", within, "must be a timedelta of zero or more, or None")
+        raise InvalidQuery("within", within, "within")
     return within
 
 

@@ -10,21 +10,20 @@ ISO-8601 text, money as a decimal string with two places (``"1000.00"``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
 
-from kwflow.exceptions import Reason, ReasonCode
+from kwflow.exceptions import MalformedRecord, Reason, ReasonCode
 from kwflow.history import EMPTY_MAP, FrozenMap, freeze, thaw
 
 from ._commands import Organisation
 from ._views import action_option_to_dict, case_view_to_dict
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-
     from kwflow.definition import Label, Process
 
 __all__ = [
@@ -247,7 +246,7 @@ class Case:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Case:
-        """Read a case written by `Case.to_dict`; raises ``ValueError`` if malformed."""
+        """Read a case written by `Case.to_dict`; `MalformedRecord` (a ``ValueError``) if not."""
         return case_from_dict(data)
 
 
@@ -360,7 +359,7 @@ def _moment(value: Any) -> datetime | None:
         return None
     moment = datetime.fromisoformat(value)
     if moment.tzinfo is None:
-        raise ValueError(f"naive moment {value!r}")
+        raise MalformedRecord("case", f"naive moment {value!r}")
     return moment
 
 
@@ -436,10 +435,11 @@ def case_to_dict(case: Case) -> dict[str, Any]:
 
 
 def case_from_dict(data: Mapping[str, Any]) -> Case:
-    """Read the JSON form back; ``ValueError`` when it is not a case of this format."""
+    """Read the JSON form back; `MalformedRecord` (a ``ValueError``) when it is not one."""
+    if not isinstance(data, Mapping) or data.get("format") != CASE_FORMAT:
+        found = data.get("format") if isinstance(data, Mapping) else type(data).__name__
+        raise MalformedRecord("case", f"case format {found!r}, expected {CASE_FORMAT}")
     try:
-        if data.get("format") != CASE_FORMAT:
-            raise ValueError(f"case format {data.get('format')!r}, expected {CASE_FORMAT}")
         process = data["process"]
         path = tuple(data["phase"])
         opened_at = _moment(data["opened_at"])
@@ -506,5 +506,7 @@ def case_from_dict(data: Mapping[str, Any]) -> Case:
                 }
             ),
         )
-    except (KeyError, TypeError, IndexError, AttributeError, AssertionError) as exc:
-        raise ValueError(f"not a case in the JSON form: {exc!r}") from exc
+    except MalformedRecord:
+        raise
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError, AssertionError) as exc:
+        raise MalformedRecord("case", f"not a case in the JSON form: {exc!r}") from exc

@@ -63,26 +63,24 @@ def decode_cursor(cursor: object) -> tuple[datetime, str]:
     Raises `InvalidQuery` (parameter ``after``) for anything else.
     """
     if not isinstance(cursor, str) or not cursor.startswith(_CURSOR_PREFIX):
-        raise InvalidQuery("after", cursor, "not a cursor kwflow gave (CaseSummary.cursor)")
+        raise InvalidQuery("after", cursor, "not-a-cursor")
     body = cursor[len(_CURSOR_PREFIX) :]
     try:
         raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
         micros, case_id = json.loads(raw.decode())
     except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
-        raise InvalidQuery(
-            "after", cursor, "not a cursor kwflow gave (CaseSummary.cursor)"
-        ) from None
+        raise InvalidQuery("after", cursor, "not-a-cursor") from None
     if (
         not isinstance(micros, int)
         or isinstance(micros, bool)
         or not isinstance(case_id, str)
         or not case_id
     ):
-        raise InvalidQuery("after", cursor, "not a cursor kwflow gave (CaseSummary.cursor)")
+        raise InvalidQuery("after", cursor, "not-a-cursor")
     try:
         at = _EPOCH + timedelta(microseconds=micros)
     except OverflowError:
-        raise InvalidQuery("after", cursor, "the cursor's time is out of range") from None
+        raise InvalidQuery("after", cursor, "cursor-out-of-range") from None
     return at, case_id
 
 

@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from kwflow.engine import Act, Assign, CallIn, Dismiss, OpenCase, Replace, Submit, Unassign
+from kwflow.exceptions import InvalidTrace
 from kwflow.i18n import LANGUAGES, Catalogue, render, say
 
 from ._conditions import artifact_classes, concrete, process_conditions
@@ -141,15 +142,16 @@ class _Cast:
             if (also and also not in roles) or (without and without in roles):
                 continue
             return person
-        extra = f" and {also!r}" if also else ""
-        raise ValueError(f"the trace needs someone holding {role!r}{extra}, and nobody does")
+        if also:
+            raise InvalidTrace("no-holder-of-both", role=role, also=also)
+        raise InvalidTrace("no-holder", role=role)
 
     def leaving(self, role: str) -> str:
         """Who is unassigned from ``role``: the last one assigned who holds nothing else."""
         holders = self.holders.get(role, [])
         single = [p for p in holders if len(self.held[p]) == 1] or holders
         if not single:
-            raise ValueError(f"the trace unassigns {role!r}, which nobody holds")
+            raise InvalidTrace("nobody-to-unassign", role=role)
         return single[-1]
 
     def holders_of(self, roles: Sequence[str]) -> list[str]:
@@ -186,14 +188,14 @@ class _Translation:
     def _data(self, artifact_id: str, version: str) -> dict[str, Any]:
         artifact = self.process.artifact(artifact_id)
         if artifact is None:
-            raise ValueError(f"the process has no artifact {artifact_id!r}")
+            raise InvalidTrace("unknown-artifact", artifact=artifact_id)
         classes = artifact_classes(artifact, self.conditions.get(artifact_id, []))
         kind = next((c for c in classes.classes if c.description == version), None)
         if kind is None:
-            raise ValueError(f"{artifact_id} has no kind of version {version!r}")
+            raise InvalidTrace("unknown-version", artifact=artifact_id, version=version)
         data = concrete(dict(kind.data), self.cast.participants())
         if data is None:
-            raise ValueError(f"nobody in the case can be named in {artifact_id} [{version}]")
+            raise InvalidTrace("nobody-to-name", artifact=artifact_id, version=version)
         return dict(data)
 
     def commands(self, step: Step) -> tuple[Command, ...]:
@@ -266,14 +268,14 @@ class _Translation:
         if step.kind == "act":
             action = self.process.action(step.target)
             if action is None:
-                raise ValueError(f"the process has no action {step.target!r}")
+                raise InvalidTrace("unknown-action", action=step.target)
             payload = self._data(action.records, step.version) if action.records else None
             return Act(case_id=case_id, action=step.target, by=by, data=payload)
         if step.kind == "call_in":
             return CallIn(case_id=case_id, role=step.target, by=by)
         if step.kind == "dismiss":
             return Dismiss(case_id=case_id, role=step.target, by=by)
-        raise ValueError(f"a step of an unknown kind: {step.kind!r}")
+        raise InvalidTrace("unknown-step", kind=step.kind)
 
 
 def trace_commands(
@@ -284,7 +286,8 @@ def trace_commands(
     The first step opens the case (an `OpenCase` for ``case_id``); people
     are invented per role (``worker_1``...), and submitted data meets
     exactly the conditions each step names (a per-person artifact is
-    submitted about every holder of its roles, one command each). Raises ``ValueError`` for a
+    submitted about every holder of its roles, one command each). Raises
+    `InvalidTrace` (a ``ValueError``) for a
     trace that is not one of ``process``'s (a step by a role nobody holds).
     """
     return _translate(process, trace, case_id)[0]
@@ -294,7 +297,7 @@ def _translate(
     process: Process, trace: Sequence[Step], case_id: str
 ) -> tuple[tuple[Command, ...], _Translation]:
     if not trace or trace[0].kind != "open":
-        raise ValueError("a trace starts by opening the case")
+        raise InvalidTrace("not-opened")
     commands, translation = _translate_steps(process, trace, case_id)
     return tuple(command for step in commands for command in step), translation
 
@@ -304,7 +307,7 @@ def _translate_steps(
 ) -> tuple[tuple[tuple[Command, ...], ...], _Translation]:
     """Per step of ``trace``, its commands (see `_Translation.commands`)."""
     if not trace or trace[0].kind != "open":
-        raise ValueError("a trace starts by opening the case")
+        raise InvalidTrace("not-opened")
     translation = _Translation(process, case_id)
     return tuple(translation.commands(step) for step in trace), translation
 

@@ -43,6 +43,7 @@ from kwflow.definition import (
     TextField,
     field_type_name,
 )
+from kwflow.exceptions import InvalidValue
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -601,7 +602,7 @@ def process_definitions(
     the explorer, not of the process.
     """
     if not 1 <= max_phases <= len(PHASE_NAMES):
-        raise ValueError(f"max_phases must be between 1 and {len(PHASE_NAMES)}")
+        raise InvalidValue("max_phases", "phase-count", repr(max_phases))
     return _process(max_phases, invariants)
 
 

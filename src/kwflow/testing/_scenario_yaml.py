@@ -26,6 +26,7 @@ from kwflow.engine import (
     Submit,
     Unassign,
 )
+from kwflow.exceptions import InvalidValue
 
 __all__ = ["Inline", "dump_scenario", "scenario_step"]
 
@@ -96,7 +97,7 @@ def scenario_step(command: Command) -> dict[str, Any]:
         # A follow-up of the case played so far, by its process id (the
         # scenario runs with a registry that holds it).
         return {"who": command.by, "follow_up": command.process}
-    raise ValueError(f"a scenario step cannot open a case: {type(command).__name__}")
+    raise InvalidValue("command", "scenario-step", type(command).__name__)
 
 
 def _with_organisation(step: dict[str, Any], organisation: Organisation | None) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from kwflow.definition import (
     PersonField,
     TextField,
 )
+from kwflow.exceptions import InvalidValue
 
 from ._conditions import normalize_constant, process_conditions
 
@@ -69,12 +70,17 @@ def people() -> st.SearchStrategy[str]:
     )
 
 
+def _people(participants: Participants) -> str:
+    """The people given, as text for an error (their ids, sorted)."""
+    return ", ".join(sorted(participants)) or "-"
+
+
 def _artifact(process: Process, artifact: Artifact | str) -> Artifact:
     if isinstance(artifact, Artifact):
         return artifact
     found = process.artifact(artifact)
     if found is None:
-        raise ValueError(f"the process {process.id!r} has no artifact {artifact!r}")
+        raise InvalidValue("artifact", "process-artifact", repr(artifact))
     return found
 
 
@@ -314,13 +320,12 @@ def artifact_data(
     name arbitrary :func:`people`, which fits the schema but may not fit a
     case. Values the process's field conditions compare with are drawn
     often, so actions that require them become possible. Raises
-    ``ValueError`` when no participant can fill a required person field.
+    `InvalidValue` (a ``ValueError``) when no participant can fill a
+    required person field.
     """
     found = _artifact(process, artifact)
     if participants is not None and not fillable(process, found, participants):
-        raise ValueError(
-            f"nobody in the case can be named in a required person field of {found.id!r}"
-        )
+        raise InvalidValue("participants", "fills-person-fields", _people(participants))
     return _record(found.fields, participants, _constants(process, found))
 
 
@@ -504,7 +509,5 @@ def invalid_artifact_data(
     """
     found = _artifact(process, artifact)
     if participants is not None and not fillable(process, found, participants):
-        raise ValueError(
-            f"nobody in the case can be named in a required person field of {found.id!r}"
-        )
+        raise InvalidValue("participants", "fills-person-fields", _people(participants))
     return _invalid(found, participants)
