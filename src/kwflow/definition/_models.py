@@ -234,6 +234,26 @@ class Artifact(Model):
 # -------------------------------------------------------------------------- phases
 
 
+class Suspension(Model):
+    """What makes a phase a suspension phase, and what deadlines do meanwhile.
+
+    An ordinary action entering a suspension phase remembers the leaf phase
+    the case was in; a ``resume: true`` action returns it there. With
+    ``deadlines: pause`` the deadlines running when the case was suspended
+    stop (they are never breached meanwhile) and on resumption their target
+    and limit move later by the working days the case was suspended; with
+    ``run`` they keep running and may be breached.
+    """
+
+    deadlines: Literal["pause", "run"] = Field(
+        default="pause",
+        description=(
+            "pause: running deadlines stop and move later on resumption by the working "
+            "days suspended; run: they keep running"
+        ),
+    )
+
+
 class Phase(Model):
     """A phase of the process; it may hold sub-phases (a compound phase).
 
@@ -268,6 +288,13 @@ class Phase(Model):
         default=None, description="the outcome code; a phase with one is terminal"
     )
     phases: tuple[Phase, ...] = Field(default=(), description="sub-phases (a compound phase)")
+    suspension: Suspension | None = Field(
+        default=None,
+        description=(
+            "makes this a suspension phase: entering it remembers where the case was, "
+            "a 'resume' action returns there"
+        ),
+    )
 
     @property
     def terminal(self) -> bool:
@@ -365,6 +392,13 @@ class Action(Model):
         description=(
             "whether the person must be present in the phase to take it; false only for "
             "emergency steps (a child-safety intervention during private family time)"
+        ),
+    )
+    resume: bool = Field(
+        default=False,
+        description=(
+            "leaves a suspension phase back to the phase the case was suspended in "
+            "(an action with resume has no 'to')"
         ),
     )
 
@@ -587,8 +621,25 @@ class PhaseEnteredAtMostOnce(_InvariantBase):
     phase: Identifier = Field(description="the phase entered at most once")
 
 
+class OnlyActionsIn(_InvariantBase):
+    """While the case is in ``phase``, no action is taken but those in ``actions``.
+
+    A suspended case takes no step but resumption or closing, say.
+    """
+
+    kind: Literal["only_actions_in"] = Field(description="the kind of invariant")
+    phase: Identifier = Field(description="the phase the rule is about")
+    actions: tuple[Identifier, ...] = Field(
+        min_length=1, description="the only actions that may be taken in the phase"
+    )
+
+
 Invariant = Annotated[
-    ActionOnlyAfter | RoleNeverActsIn | ArtifactPresentOnEntry | PhaseEnteredAtMostOnce,
+    ActionOnlyAfter
+    | RoleNeverActsIn
+    | ArtifactPresentOnEntry
+    | PhaseEnteredAtMostOnce
+    | OnlyActionsIn,
     Field(discriminator="kind"),
 ]
 
@@ -710,20 +761,40 @@ Phase.model_rebuild()
 Process.model_rebuild()
 
 
-_ADDED_LATER: dict[str, tuple[str, ...]] = {"roles": ("replaced_by",)}
+_ADDED_LATER: dict[str, tuple[str, ...]] = {
+    "roles": ("replaced_by",),
+    "actions": ("resume",),
+    "phases": ("suspension",),
+}
 """Keys the language gained after files were in use, by the list that holds them.
 
 A case pins its process's content hash; a key added with an empty default
 would change the hash of every file written before it, so the canonical
 form leaves it out while it is empty (a file that uses it hashes with it).
+"Empty" is the key's default: an empty list, ``None`` or ``false``. The
+``phases`` list is walked into sub-phases too.
 """
 
 
 def _canonical(dumped: dict[str, Any]) -> dict[str, Any]:
     """The dumped process without the later keys that are still empty (see `_ADDED_LATER`)."""
     for items, keys in _ADDED_LATER.items():
-        for item in dumped.get(items, ()):
+        for item in _items(dumped, items):
             for key in keys:
-                if item.get(key) in ((), []):
+                if _empty(item.get(key, 0)):
                     del item[key]
     return dumped
+
+
+def _empty(value: object) -> bool:
+    # By identity for None and False: ``0 == False`` in Python, and a count
+    # of 0 is a value, not a default.
+    return value is None or value is False or value in ((), [])
+
+
+def _items(dumped: dict[str, Any], list_key: str) -> Iterator[dict[str, Any]]:
+    """The items of the list ``list_key``; for ``phases``, sub-phases too (depth first)."""
+    for item in dumped.get(list_key, ()):
+        yield item
+        if list_key == "phases":
+            yield from _items(item, "phases")

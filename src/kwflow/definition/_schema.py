@@ -32,7 +32,9 @@ from ._models import (
     FieldCondition,
     FieldRef,
     Guard,
+    Invariant,
     Label,
+    OnlyActionsIn,
     Period,
     Phase,
     PhaseEnteredAtMostOnce,
@@ -40,6 +42,7 @@ from ._models import (
     Requirements,
     Role,
     RoleNeverActsIn,
+    Suspension,
     field_type_name,
 )
 
@@ -121,6 +124,7 @@ REFERENCE_SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
         )
     ),
     ("Phase", Phase),
+    ("Suspension", Suspension),
     ("Action", Action),
     ("Requirements (`requires`)", Requirements),
     ("Field condition", FieldCondition),
@@ -134,6 +138,7 @@ REFERENCE_SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("Invariant: role_never_acts_in", RoleNeverActsIn),
     ("Invariant: artifact_present_on_entry", ArtifactPresentOnEntry),
     ("Invariant: phase_entered_at_most_once", PhaseEnteredAtMostOnce),
+    ("Invariant: only_actions_in", OnlyActionsIn),
     ("Label", Label),
 )
 """Every model of the language, in the order the reference presents them."""
@@ -199,12 +204,7 @@ def _type_text(annotation: Any) -> str:
             return _type_text(members[0])
         if all(isinstance(m, type) and m.__name__.endswith("Field") for m in members):
             return "field"
-        if set(members) == {
-            ActionOnlyAfter,
-            RoleNeverActsIn,
-            ArtifactPresentOnEntry,
-            PhaseEnteredAtMostOnce,
-        }:
+        if set(members) == set(typing.get_args(typing.get_args(Invariant)[0])):
             return "invariant"
         if str in members:
             return "value (text, whole number, true/false, date or datetime)"

@@ -486,6 +486,7 @@ class Engine:
             opened_by=case.opened_by,
             version=case.version,
             definition=compiled_process.process,
+            suspension=case.suspension,
         )
 
     def available_actions(self, case_id: str, person: str) -> list[ActionOption]:
@@ -509,7 +510,7 @@ class Engine:
                     label=action.action.label,
                     allowed=not reasons,
                     reasons=tuple(reasons),
-                    to=action.action.to,
+                    to=compiled_process.destination_id(case, action_id),
                     records=action.action.records,
                 )
             )

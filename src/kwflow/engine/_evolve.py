@@ -22,6 +22,7 @@ from ._records import (
     ArtifactVersion,
     Case,
     CasePhase,
+    CaseSuspension,
     DeadlineState,
     DeadlineStatus,
     ProcessRef,
@@ -79,6 +80,7 @@ class _Draft:
         "process_ref",
         "roles",
         "start",
+        "suspension",
         "taken_in_phase",
         "version",
     )
@@ -103,6 +105,7 @@ class _Draft:
             self.opened_by = ""
             self.version = 0
             self.last_hash = GENESIS_HASH
+            self.suspension: CaseSuspension | None = None
         else:
             self.case_id = start.id
             self.process_ref = start.process
@@ -119,6 +122,7 @@ class _Draft:
             self.opened_by = start.opened_by
             self.version = start.version
             self.last_hash = start.last_hash
+            self.suspension = start.suspension
 
     # -- copy on first write
 
@@ -233,6 +237,16 @@ class _Draft:
         records = get("records")
         if records is not None:
             self._add_version(event, records)
+        suspended = get("suspended")
+        if suspended is not None:
+            # What the case leaves behind, kept for its resumption.
+            self.suspension = CaseSuspension(
+                from_phase=_phase(suspended["from"]),
+                since=event.at,
+                deadlines=suspended["deadlines"],
+                held=tuple(suspended["held"]),
+                taken_in_phase=tuple(self.taken_in_phase),
+            )
         path = get("phase")
         if path is None:
             self.taken_in_phase = (*self.taken_in_phase, action)
@@ -242,6 +256,12 @@ class _Draft:
                 self.called_in = ()
             if self.taken_in_phase:
                 self.taken_in_phase = ()
+        if get("suspension_ended") is not None:
+            left = self.suspension
+            self.suspension = None
+            if left is not None and left.from_phase == self.phase:
+                # Back where it stopped: its once-only actions stay taken.
+                self.taken_in_phase = left.taken_in_phase
         outcome = get("outcome")
         if outcome is not None:
             self.outcome = outcome
@@ -314,6 +334,7 @@ class _Draft:
             opened_by=self.opened_by,
             version=self.version,
             last_hash=self.last_hash,
+            suspension=self.suspension,
         )
 
 

@@ -277,7 +277,7 @@ def inbox_item(
                     label=action.action.label,
                     allowed=True,
                     reasons=(),
-                    to=action.action.to,
+                    to=compiled.destination_id(case, action_id),
                     records=action.action.records,
                 )
             )
