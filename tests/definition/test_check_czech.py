@@ -249,9 +249,11 @@ CORPUS: dict[str, str | bytes] = {
     "suspension-phase.nested": minimal(
         (
             "    initial: true\n",
-            "    initial: true\n    phases:\n"
-            "      - {id: working, label: {cs: Práce, en: Work}, initial: true}\n"
-            "      - {id: on_hold, label: {cs: Odloženo, en: On hold}, suspension: {}}\n",
+            (
+                "    initial: true\n    phases:\n"
+                "      - {id: working, label: {cs: Práce, en: Work}, initial: true}\n"
+                "      - {id: on_hold, label: {cs: Odloženo, en: On hold}, suspension: {}}\n"
+            ),
         ),
         base=SUSPENSION,
     ),
