@@ -61,6 +61,7 @@ from ._summaries import (
     InboxDeadline,
     InboxItem,
     InboxItemJSON,
+    SuspensionSummary,
 )
 from ._view_schemas import (
     VIEW_SCHEMAS,
@@ -134,6 +135,7 @@ __all__ = [
     "RoleHoldersJSON",
     "SimulatedClock",
     "Submit",
+    "SuspensionSummary",
     "SystemClock",
     "TakenAction",
     "TakenActionJSON",

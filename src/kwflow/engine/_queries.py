@@ -23,7 +23,13 @@ from kwflow.store import CaseIndexEntry, CaseQuery
 from ._authorization import action_reasons
 from ._deadlines import open_deadlines
 from ._records import ActionOption, CasePhase, DeadlineStatus
-from ._summaries import CaseSummary, InboxDeadline, InboxItem, decode_cursor
+from ._summaries import (
+    CaseSummary,
+    InboxDeadline,
+    InboxItem,
+    SuspensionSummary,
+    decode_cursor,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -175,6 +181,7 @@ class _Labels:
     phases: Mapping[str, Label]
     outcomes: Mapping[str, Label]
     roles: Mapping[str, Label]
+    suspensions: frozenset[str] = frozenset()
 
 
 _LABELS: dict[str, _Labels] = {}
@@ -201,6 +208,9 @@ def _label_table(process: Process) -> _Labels:
         phases=phases,
         outcomes=outcomes,
         roles={role.id: role.label for role in process.roles},
+        suspensions=frozenset(
+            info.phase.id for info in process.all_phases() if info.phase.suspension is not None
+        ),
     )
 
 
@@ -232,6 +242,7 @@ def summary_of(entry: CaseIndexEntry, registry: Registry) -> CaseSummary:
         next_due=entry.next_due,
         participants=FrozenMap(participants),
         role_labels=FrozenMap(role_labels),
+        suspended=labels is not None and entry.phase in labels.suspensions,
     )
 
 
@@ -305,10 +316,19 @@ def inbox_item(
     if not actions and not deadlines:
         return None
     deadlines.sort(key=lambda d: (d.due, d.id))
+    suspension = case.suspension
     return InboxItem(
         case=summary,
         person=person,
         roles=roles,
+        suspension=None
+        if suspension is None
+        else SuspensionSummary(
+            from_phase=suspension.from_phase,
+            from_label=_labels_of(compiled.process).phases.get(suspension.from_phase.id),
+            since=suspension.since,
+            deadlines=suspension.deadlines,
+        ),
         actions=tuple(actions),
         deadlines=tuple(deadlines),
     )

@@ -214,6 +214,11 @@ class Case:
         """Whether the case has ended in a terminal phase (it has an outcome)."""
         return self.outcome is not None
 
+    @property
+    def suspended_from(self) -> CasePhase | None:
+        """The leaf phase a suspended case was suspended from (``None``: not suspended)."""
+        return None if self.suspension is None else self.suspension.from_phase
+
     def latest(self, artifact_id: str) -> ArtifactVersion | None:
         """The newest version of an artifact, or ``None`` if it has none."""
         versions = self.artifacts.get(artifact_id)

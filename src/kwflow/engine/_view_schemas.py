@@ -13,7 +13,7 @@ public API adds its model there, and the schema document follows.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from pydantic.json_schema import models_json_schema
@@ -29,6 +29,7 @@ __all__ = [
     "ActionOptionJSON",
     "ArtifactJSON",
     "ArtifactVersionJSON",
+    "CaseSuspensionJSON",
     "CaseViewJSON",
     "DeadlineJSON",
     "LabelJSON",
@@ -149,6 +150,19 @@ class TakenActionJSON(NamedJSON):
     phase: NamedJSON = Field(description="the leaf phase it was taken in")
 
 
+class CaseSuspensionJSON(_Shape):
+    """Where a suspended case stopped, since when, and what its deadlines do meanwhile."""
+
+    from_phase: PhaseJSON = Field(description="the leaf phase a resume action returns the case to")
+    since: Moment = Field(description="when the case was suspended")
+    deadlines: Literal["pause", "run"] = Field(
+        description="pause: the held deadlines are paused; run: they keep running"
+    )
+    held: list[NamedJSON] = Field(
+        description="the deadlines that were running when the case was suspended"
+    )
+
+
 class CaseViewJSON(_Shape):
     """A case as one person may see it: artifacts they may not read are left out."""
 
@@ -172,6 +186,9 @@ class CaseViewJSON(_Shape):
     opened_by: str = Field(description="who opened it")
     version: int = Field(
         description="the sequence of its last event: send it back as expected_version"
+    )
+    suspension: CaseSuspensionJSON | None = Field(
+        description="where a suspended case stopped and since when; null when not suspended"
     )
 
 
