@@ -19,7 +19,11 @@ Meaning of each kind (``docs/testing.md`` has the same list):
   the case enters the initial phases), ``artifact`` has a version right after
   that step; an artifact recorded by the entering action counts.
 - ``phase_entered_at_most_once``: no step enters ``phase`` a second time; an
-  action whose target is the phase the case is already in re-enters it.
+  action whose target is the phase the case is already in re-enters it (and
+  resuming a suspended case enters the phases down to where it stopped).
+- ``only_actions_in``: while the case is in ``phase`` (or a phase inside
+  it), no action is taken but those in ``actions``; other kinds of step
+  (submissions, assignments) do not count.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ import attrs
 from kwflow.definition import (
     ActionOnlyAfter,
     ArtifactPresentOnEntry,
+    OnlyActionsIn,
     PhaseEnteredAtMostOnce,
     RoleNeverActsIn,
 )
@@ -103,6 +108,8 @@ class InvariantMonitor:
         self._on_entry: dict[str, list[tuple[Invariant, str]]] = {}
         # phase -> [invariant]
         self._at_most_once: dict[str, list[Invariant]] = {}
+        # leaf -> [(invariant, the only actions that may be taken there)]
+        self._only_actions: dict[str, list[tuple[Invariant, frozenset[str]]]] = {}
         for invariant in self.invariants:
             if isinstance(invariant, ActionOnlyAfter):
                 needed = self._after_bit[invariant.after] = bit("after", invariant.after)
@@ -123,6 +130,13 @@ class InvariantMonitor:
                 self._on_entry.setdefault(invariant.phase, []).append(
                     (invariant, invariant.artifact)
                 )
+            elif (
+                isinstance(invariant, OnlyActionsIn)
+                and process.phase_info(invariant.phase) is not None
+            ):
+                only = frozenset(invariant.actions)
+                for leaf in shape.leaves_under(invariant.phase):
+                    self._only_actions.setdefault(leaf, []).append((invariant, only))
 
     def after_bits(self) -> dict[str, int]:
         """The memory bit of each action whose taking the monitor remembers."""
@@ -136,7 +150,7 @@ class InvariantMonitor:
         """Whether a step in ``phase``, taking ``action``, entering ``entered`` may matter."""
         return bool(
             (action is not None and (action in self._only_after or action in self._after_bit))
-            or (phase is not None and phase in self._never_acts)
+            or (phase is not None and (phase in self._never_acts or phase in self._only_actions))
             or any(p in self._on_entry or p in self._entered_bit for p in entered)
         )
 
@@ -158,6 +172,13 @@ class InvariantMonitor:
                         f"({step.kind}) in {step.phase!r}"
                     )
                     broken.append((invariant, reason))
+        if step.kind == "act" and step.phase is not None:
+            for invariant, only in self._only_actions.get(step.phase, ()):
+                if action not in only:
+                    reason = (
+                        f"{action!r} was taken in {step.phase!r}, where only {_names(only)} may be"
+                    )
+                    broken.append((invariant, reason))
         for phase in step.entered:
             for invariant, artifact in self._on_entry.get(phase, ()):
                 if artifact not in step.artifacts:
@@ -171,3 +192,7 @@ class InvariantMonitor:
                     )
                 memory |= once
         return memory, broken
+
+
+def _names(names: frozenset[str]) -> str:
+    return ", ".join(repr(name) for name in sorted(names))
