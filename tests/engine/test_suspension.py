@@ -6,13 +6,14 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import find, given, settings
 from hypothesis import strategies as st
 
-from kwflow import CaseSuspension, Engine, SimulatedClock
+from kwflow import Act, CaseSuspension, Engine, SimulatedClock
+from kwflow.definition import Process
 from kwflow.engine import CasePhase, DeadlineStatus
 from kwflow.exceptions import ActionNotAllowed, NotPermitted, ReasonCode
-from kwflow.testing import explore, invariant_violations
+from kwflow.testing import commands, explore, invariant_violations, process_state_machine
 from tests.support.runtime import START, Unchanged, check_case, fixture_process, make_engine
 
 WORKER, PARENT, COORDINATOR = "jana", "rodic", "koord"
@@ -311,3 +312,64 @@ def test_resume_returns_to_the_phase_left_and_paused_deadlines_never_breach(
         assert (new.limit > old.limit) == bool(
             engine.history("p")[-1].payload["suspension_ended"]["working_days"]
         )
+
+
+def _with_only(process: Process, actions: list[str]) -> Process:
+    data = process.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+    data["invariants"] = [
+        {
+            "id": "only_resumes",
+            "label": {"cs": "Jen obnovení", "en": "Only resumption"},
+            "kind": "only_actions_in",
+            "phase": "suspended",
+            "actions": actions,
+        }
+    ]
+    return Process.model_validate(data)
+
+
+def test_the_explorer_finds_an_action_only_actions_in_forbids() -> None:
+    watched = _with_only(fixture_process("suspension"), ["resume"])
+    report = explore(watched)
+    (violation,) = report.violations
+    assert violation.invariant == "only_resumes"
+    last = violation.trace[-1]
+    assert (last.kind, last.target, last.phase) == ("act", "end_after_intervention", "suspended")
+    # The same reading of a real history finds it too.
+    engine = make_engine("suspension")
+    prepared(engine)
+    engine.act("s1", "intervene", by=WORKER, data=INTERVENTION)
+    engine.act("s1", "end_after_intervention", by=WORKER)
+    (found,) = invariant_violations(watched, engine.history("s1"))
+    assert found.invariant == "only_resumes"
+    assert "end_after_intervention" in found.message
+
+
+def test_the_explorer_resumes_to_the_phase_the_case_left() -> None:
+    report = explore(fixture_process("suspension"))
+    assert report.ok
+    # Every step resuming a case names where it went; from private family time too.
+    resumed = {
+        step.to
+        for trace in (*report.outcomes.values(),)
+        for step in trace
+        if step.kind == "act" and step.target == "resume"
+    }
+    assert resumed <= {"referral", "preparation", "information", "family_time", "decision"}
+
+
+@pytest.mark.parametrize("action", ["intervene", "resume", "carry_on"])
+def test_commands_draw_suspensions_and_resumptions(action: str) -> None:
+    drawn = find(
+        commands(fixture_process("suspension"), case_id="s1"),
+        lambda command: isinstance(command, Act) and command.action == action,
+        settings=settings(database=None, max_examples=2000),
+    )
+    assert isinstance(drawn, Act)
+
+
+SuspensionMachine = process_state_machine(fixture_process("suspension"))
+SuspensionMachine.TestCase.settings = settings(
+    max_examples=30, stateful_step_count=30, deadline=None, database=None
+)
+TestSuspensionMachine = SuspensionMachine.TestCase
