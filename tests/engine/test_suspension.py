@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,6 +11,14 @@ from hypothesis import find, given, settings
 from hypothesis import strategies as st
 
 from kwflow import Act, CaseSuspension, Engine, SimulatedClock
+from kwflow.authoring import (
+    dot_diagram,
+    format_timeline,
+    load_scenario,
+    mermaid_diagram,
+    render_process_page,
+    run_scenario,
+)
 from kwflow.definition import Process
 from kwflow.engine import CasePhase, DeadlineStatus
 from kwflow.exceptions import ActionNotAllowed, NotPermitted, ReasonCode
@@ -373,3 +382,56 @@ SuspensionMachine.TestCase.settings = settings(
     max_examples=30, stateful_step_count=30, deadline=None, database=None
 )
 TestSuspensionMachine = SuspensionMachine.TestCase
+
+
+SCENARIO = Path(__file__).parent / "scenarios" / "suspension_and_resumption.yaml"
+
+
+def test_the_suspension_scenario_runs_and_its_timeline_tells_the_suspension() -> None:
+    result = run_scenario(load_scenario(SCENARIO))
+    assert result.ok, result.failure
+    czech = format_timeline(result, lang="cs")
+    assert (
+        "pozastaveno od pá 2026-10-23 14:00; obnovení vrátí případ do fáze Příprava · lhůty stojí"
+        in czech
+    )
+    assert "pozastavení skončilo; pracovních dní pozastavení: 10" in czech
+    assert "limit st 2026-11-18 23:59" in czech
+    english = format_timeline(run_scenario(load_scenario(SCENARIO), lang="en"), lang="en")
+    assert (
+        "suspended since Fri 2026-10-23 14:00; resuming returns the case to Preparation "
+        "· deadlines paused" in english
+    )
+    assert "the suspension ended; working days suspended: 10" in english
+
+
+def test_diagrams_show_the_suspension_and_the_way_back() -> None:
+    process = fixture_process("suspension")
+    mermaid = mermaid_diagram(process, lang="en")
+    assert 'state "Suspended (suspension)" as ph_suspended' in mermaid
+    assert "class ph_suspended suspension" in mermaid
+    # The intervention is possible from three phases: resuming goes back to their box.
+    assert "any_1 --> ph_suspended: OSPOD intervenes [OSPOD worker]" in mermaid
+    assert (
+        "ph_suspended --> any_1: ↩ Resume [OSPOD worker] (back to where the case stopped)"
+        in mermaid
+    )
+    assert "ph_family_pause --> ph_preparation: ↩ Carry on" in mermaid
+    assert "Suspension#58; running deadlines keep running" in mermaid
+    czech = mermaid_diagram(process, lang="cs")
+    assert "↩ Obnovit [Pracovník OSPOD] (zpět, kde se případ zastavil)" in czech
+    dot = dot_diagram(process, lang="en")
+    assert '"suspended" -> "__any_1" [label="↩ Resume [OSPOD worker]' in dot
+    assert "style=dashed" in dot
+
+
+def test_the_process_page_names_suspension_phases_and_resumption() -> None:
+    process = fixture_process("suspension")
+    english = render_process_page(process, lang="en")
+    assert "a suspension phase: running deadlines stop" in english
+    assert "↩ back to the phase the case was suspended from" in english
+    assert "In the phase Suspended" in english
+    czech = render_process_page(process, lang="cs")
+    assert "fáze pozastavení: běžící lhůty dál běží" in czech
+    assert "↩ zpět do fáze, ze které byl případ pozastaven" in czech
+    assert "Ve fázi Pozastaveno se dělají jen kroky" in czech

@@ -615,7 +615,12 @@ class ProcessMachine(RuleBasedStateMachine):
         if len(self.engine.history(self.case_id)) > events:
             # What the host's scheduler did is a step a scenario can take too.
             self._write_down(now, CheckDeadlines(case_id=self.case_id), DONE)
-        for state in self.case.deadlines.values():
+        case = self.case
+        # A paused deadline waits for its case to be resumed, however late it is.
+        paused = case.suspension.paused if case.suspension is not None else ()
+        for state in case.deadlines.values():
+            if state.id in paused:
+                continue
             assert not (state.open and state.due is not None and state.due < now), (
                 f"deadline {state.id} is still pending at {now.isoformat()}, "
                 f"past its due time {state.due.isoformat()}"
