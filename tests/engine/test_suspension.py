@@ -10,7 +10,7 @@ import pytest
 from hypothesis import find, given, settings
 from hypothesis import strategies as st
 
-from kwflow import Act, CaseSuspension, Engine, SimulatedClock
+from kwflow import Act, CaseSuspension, Engine, Registry, SimulatedClock
 from kwflow.authoring import (
     dot_diagram,
     format_timeline,
@@ -19,11 +19,18 @@ from kwflow.authoring import (
     render_process_page,
     run_scenario,
 )
-from kwflow.definition import Process
+from kwflow.definition import Process, load_process_text
 from kwflow.engine import CasePhase, DeadlineStatus
 from kwflow.exceptions import ActionNotAllowed, NotPermitted, ReasonCode
 from kwflow.testing import commands, explore, invariant_violations, process_state_machine
-from tests.support.runtime import START, Unchanged, check_case, fixture_process, make_engine
+from tests.support.runtime import (
+    FIXTURES,
+    START,
+    Unchanged,
+    check_case,
+    fixture_process,
+    make_engine,
+)
 
 WORKER, PARENT, COORDINATOR = "jana", "rodic", "koord"
 PRAGUE = ZoneInfo("Europe/Prague")
@@ -435,3 +442,22 @@ def test_the_process_page_names_suspension_phases_and_resumption() -> None:
     assert "fáze pozastavení: běžící lhůty dál běží" in czech
     assert "↩ zpět do fáze, ze které byl případ pozastaven" in czech
     assert "Ve fázi Pozastaveno se dělají jen kroky" in czech
+
+
+def test_files_without_suspension_keep_their_content_hash() -> None:
+    shipped = Registry.shipped()
+    # The hashes version-1 cases pinned before suspension existed.
+    assert shipped.get("family_conference", 1).content_hash == (
+        "ff6a645bca9692ead16f2a10ad08268654efd81e3af2d8f4f3471bbbf644e285"
+    )
+    assert shipped.get("case_conference", 1).content_hash == (
+        "343d2010cda383340765d87191063f99f4b1eb7a42a82b7a0103890d5945c81a"
+    )
+    # An explicit default is no change; a suspension is.
+    text = (FIXTURES / "handover.yaml").read_text(encoding="utf-8")
+    plain = load_process_text(text)
+    explicit = load_process_text(
+        text.replace("    to: preparation\n", "    to: preparation\n    resume: false\n", 1)
+    )
+    assert explicit.content_hash == plain.content_hash
+    assert fixture_process("suspension").content_hash != plain.content_hash
