@@ -461,3 +461,18 @@ def test_files_without_suspension_keep_their_content_hash() -> None:
     )
     assert explicit.content_hash == plain.content_hash
     assert fixture_process("suspension").content_hash != plain.content_hash
+
+
+def test_a_paused_deadline_past_its_limit_is_not_shown_as_breached_in_the_inbox(
+    engine: Engine, clock: SimulatedClock
+) -> None:
+    clock.set(prague(2026, 10, 23, 14, 0))
+    engine.act("s1", "intervene", by=WORKER, data=INTERVENTION)
+    clock.set(prague(2026, 11, 5, 12, 0))  # past the paused limit of 3 Nov
+    # The coordinator answers for the paused deadline and can do nothing now.
+    assert engine.inbox(COORDINATOR) == []
+    (item,) = engine.inbox(WORKER)
+    # Only the deadline that runs in the suspension itself.
+    assert [d.id for d in item.deadlines] == ["intervention_decided"]
+    assert not item.breached
+    assert item.to_dict()["suspension"]["deadlines"] == "pause"

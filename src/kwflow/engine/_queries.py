@@ -294,9 +294,11 @@ def inbox_item(
             )
     horizon = None if within is None else now + within
     deadlines = []
+    # A paused deadline is not due while its case is suspended.
+    paused = () if case.suspension is None else case.suspension.paused
     for state in case.deadlines.values():
         due = state.due
-        if state.responsible not in roles or due is None:
+        if state.responsible not in roles or due is None or state.id in paused:
             continue
         breached = state.status is DeadlineStatus.BREACHED or state.overdue(now)
         if not breached and (
