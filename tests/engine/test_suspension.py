@@ -20,7 +20,7 @@ from kwflow.authoring import (
     run_scenario,
 )
 from kwflow.definition import Process, load_process_text
-from kwflow.engine import CasePhase, DeadlineStatus
+from kwflow.engine import CasePhase, CaseViewJSON, DeadlineStatus, InboxItemJSON
 from kwflow.exceptions import ActionNotAllowed, NotPermitted, ReasonCode
 from kwflow.testing import commands, explore, invariant_violations, process_state_machine
 from tests.support.runtime import (
@@ -243,6 +243,7 @@ def test_a_once_only_step_taken_before_the_suspension_stays_taken(engine: Engine
 def test_views_and_the_inbox_show_the_suspension(engine: Engine) -> None:
     engine.act("s1", "intervene", by=WORKER, data=INTERVENTION)
     view = engine.view("s1", WORKER).to_dict()
+    CaseViewJSON.model_validate(view)
     assert view["suspension"]["from_phase"]["id"] == "preparation"
     assert view["suspension"]["from_phase"]["label"] == {"cs": "Příprava", "en": "Preparation"}
     assert view["suspension"]["deadlines"] == "pause"
@@ -251,6 +252,8 @@ def test_views_and_the_inbox_show_the_suspension(engine: Engine) -> None:
     (item,) = engine.inbox(WORKER)
     assert item.suspension is not None
     data = item.to_dict()
+    InboxItemJSON.model_validate(data)
+    assert data["suspension"]["from_phase"]["label"] == {"cs": "Příprava", "en": "Preparation"}
     assert data["suspension"]["from_phase"]["id"] == "preparation"
     assert [(a["action"], a["to"]) for a in data["actions"]] == [
         ("resume", "preparation"),
