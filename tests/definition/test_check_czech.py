@@ -91,6 +91,13 @@ STEPS_FIELD = (
     " fields: [{id: what, label: {cs: Co, en: What}, type: text}]}\n"
 )
 
+# A sound process with a suspension phase (the rule fixture, its break undone).
+SUSPENSION = (
+    (FIXTURES / "rules" / "suspend-from-suspension.yaml")
+    .read_text(encoding="utf-8")
+    .replace("from: [open, suspended]", "from: [open]")
+)
+
 CORPUS: dict[str, str | bytes] = {
     "yaml.syntax": "id: *missing\n",
     "yaml.unclosed": "id: [\n",
@@ -288,6 +295,32 @@ CORPUS: dict[str, str | bytes] = {
         + "deadlines:\n  - {id: soon, label: {cs: Brzy, en: Soon}, anchor: {action: close},"
         " target: {days: 1}, satisfied_by: [close], responsible: worker, phases: [open],"
         " breach: {cs: Porušení, en: Breach}}\n"
+    ),
+    "suspension-phase.nested": minimal(
+        (
+            "    initial: true\n",
+            (
+                "    initial: true\n    phases:\n"
+                "      - {id: working, label: {cs: Práce, en: Work}, initial: true}\n"
+                "      - {id: on_hold, label: {cs: Odloženo, en: On hold}, suspension: {}}\n"
+            ),
+        ),
+        base=SUSPENSION,
+    ),
+    "suspension-phase.initial": minimal(
+        ("    initial: true\n", ""),
+        (
+            "    suspension: {deadlines: pause}\n",
+            "    suspension: {deadlines: pause}\n    initial: true\n",
+        ),
+        base=SUSPENSION,
+    ),
+    "suspension-phase.outcome": minimal(
+        (
+            "    suspension: {deadlines: pause}\n",
+            "    suspension: {deadlines: pause}\n    outcome: held\n",
+        ),
+        base=SUSPENSION,
     ),
     "on-call-and-present.inherited": minimal(
         ("    initial: true\n", "    initial: true\n    on_call: [worker]\n")

@@ -33,6 +33,7 @@ from kwflow.definition import (
     IntField,
     ListField,
     MoneyField,
+    OnlyActionsIn,
     PersonField,
     PhaseEnteredAtMostOnce,
     RoleNeverActsIn,
@@ -186,6 +187,24 @@ _WORDS: dict[str, tuple[str, str]] = {
     "conditions": ("Podmínky", "Conditions"),
     "records": ("Zaznamená", "Records"),
     "stays": ("zůstává ve fázi", "stays in the phase"),
+    "resumes": (
+        "zpět do fáze, ze které byl případ pozastaven",
+        "back to the phase the case was suspended from",
+    ),
+    "suspension_pause": (
+        (
+            "fáze pozastavení: běžící lhůty stojí a po obnovení se posunou o pracovní dny, "
+            "po které byl případ pozastaven"
+        ),
+        (
+            "a suspension phase: running deadlines stop, and on resumption move later by "
+            "the working days the case was suspended"
+        ),
+    ),
+    "suspension_run": (
+        "fáze pozastavení: běžící lhůty dál běží",
+        "a suspension phase: running deadlines keep running",
+    ),
     "once": ("jednou za pobyt ve fázi", "once per stay in the phase"),
     "repeatable": ("lze opakovat", "may be repeated"),
     "documents": ("Dokumenty", "Documents"),
@@ -528,6 +547,8 @@ class _Writer:
         if phase.initial:
             top = "." not in number
             name += f", {self.word('starts_here' if top else 'entered_first')}"
+        if phase.suspension is not None:
+            name += f", {self.word('suspension_' + phase.suspension.deadlines)}"
         if phase.present is not None:
             present = self.roles(phase.present, self.word("nobody"))
         elif parent_present is not None:
@@ -608,6 +629,8 @@ class _Writer:
         sources = self.listing(self.phase(p) for p in action.from_)
         if action.to is not None:
             route = f"{sources} → {self.phase(action.to)}"
+        elif action.resume:
+            route = f"{sources} ↩ {self.word('resumes')}"
         else:
             repeat = self.word("once" if action.once else "repeatable")
             route = f"{sources} ({self.word('stays')}; {repeat})"
@@ -879,6 +902,12 @@ class _Writer:
             if cs:
                 return f"Jakmile roli {role} někdo má, má ji vždy někdo (předáním se neuvolní)."
             return f"Once someone holds the role {role}, someone always does (a handover keeps it)."
+        if isinstance(invariant, OnlyActionsIn):
+            phase = self.phase(invariant.phase)
+            steps = ", ".join(self.action(a) for a in invariant.actions)
+            if cs:
+                return f"Ve fázi {phase} se dělají jen kroky {steps}."
+            return f"In the phase {phase} only the steps {steps} are taken."
         assert isinstance(invariant, PhaseEnteredAtMostOnce)
         phase = self.phase(invariant.phase)
         if cs:

@@ -87,6 +87,11 @@ class TimelineEntry:
     the case. ``refused`` holds the engine's message when the step was
     refused, and ``refusal_expected`` whether the scenario said it would be.
     ``changed`` names the deadlines whose status or times the step changed.
+    ``suspended_from`` is the label of the phase a suspended case was
+    suspended from (``None``: not suspended), with ``suspended_since`` and
+    ``suspension_deadlines`` (``"pause"`` or ``"run"``);
+    ``suspended_working_days`` says, on the step that ended a suspension,
+    how many working days it lasted.
     """
 
     number: int
@@ -101,6 +106,10 @@ class TimelineEntry:
     deadlines: tuple[DeadlineView, ...]
     changed: tuple[str, ...]
     refusal_expected: bool = False
+    suspended_from: str | None = None
+    suspended_since: datetime | None = None
+    suspension_deadlines: str | None = None
+    suspended_working_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -686,6 +695,19 @@ class TimelineRecorder:
         changed = tuple(view.id for view in views if self._shown.get(view.id) != view)
         self._shown = {view.id: view for view in views}
         info = self.process.phase_info(case.phase.id)
+        suspension = case.suspension
+        ended: int | None = None
+        if self.entries and self.entries[-1].suspended_from is not None and suspension is None:
+            last = self.engine.history(self.case_id)[-1].payload.get("suspension_ended")
+            ended = None if last is None else int(last["working_days"])
+        left = None
+        if suspension is not None:
+            left_info = self.process.phase_info(suspension.from_phase.id)
+            left = (
+                left_info.phase.label.text(self.lang)
+                if left_info is not None
+                else suspension.from_phase.id
+            )
         entry = TimelineEntry(
             number=len(self.entries),
             at=at.astimezone(self.zone),
@@ -699,6 +721,10 @@ class TimelineRecorder:
             deadlines=views,
             changed=changed,
             refusal_expected=refusal_expected,
+            suspended_from=left,
+            suspended_since=None if suspension is None else suspension.since.astimezone(self.zone),
+            suspension_deadlines=None if suspension is None else suspension.deadlines,
+            suspended_working_days=ended,
         )
         self.entries.append(entry)
         return entry
@@ -855,6 +881,16 @@ _LABELS: dict[str, dict[Language, str]] = {
     "ok": {"cs": "vše proběhlo podle očekávání", "en": "everything went as expected"},
     "failed": {"cs": "SELHALO", "en": "FAILED"},
     "steps": {"cs": "kroků", "en": "steps"},
+    "suspended": {
+        "cs": "pozastaveno od {since}; obnovení vrátí případ do fáze {phase}",
+        "en": "suspended since {since}; resuming returns the case to {phase}",
+    },
+    "pause": {"cs": "lhůty stojí", "en": "deadlines paused"},
+    "run": {"cs": "lhůty běží dál", "en": "deadlines keep running"},
+    "suspension_ended": {
+        "cs": "pozastavení skončilo; pracovních dní pozastavení: {days}",
+        "en": "the suspension ended; working days suspended: {days}",
+    },
 }
 
 
@@ -893,6 +929,7 @@ def format_timeline(result: ScenarioResult, *, lang: Language = "cs", quiet: boo
             if entry.outcome is not None:
                 state += f" · {words['outcome']}: {entry.outcome}"
             lines.append(f"    {state}")
+            lines.extend(f"    {line}" for line in _suspension_lines(entry, lang))
             changed = [
                 view
                 for view in entry.deadlines
@@ -909,6 +946,21 @@ def format_timeline(result: ScenarioResult, *, lang: Language = "cs", quiet: boo
         steps = len(result.entries) - 1
         lines.append(f"OK: {steps} {words['steps']}, {words['ok']}")
     return "\n".join(lines) + "\n"
+
+
+def _suspension_lines(entry: TimelineEntry, lang: Language) -> list[str]:
+    words = {key: value[lang] for key, value in _LABELS.items()}
+    lines = []
+    if entry.suspended_working_days is not None:
+        lines.append(words["suspension_ended"].format(days=entry.suspended_working_days))
+    if entry.suspended_from is not None and entry.suspended_since is not None:
+        text = words["suspended"].format(
+            since=_show_time(entry.suspended_since, lang), phase=entry.suspended_from
+        )
+        if entry.suspension_deadlines in ("pause", "run"):
+            text += f" · {words[entry.suspension_deadlines]}"
+        lines.append(text)
+    return lines
 
 
 def _deadline_line(view: DeadlineView, lang: Language) -> str:

@@ -45,6 +45,7 @@ from ._models import (
     Label,
     ListField,
     MoneyField,
+    OnlyActionsIn,
     PersonField,
     Phase,
     PhaseEnteredAtMostOnce,
@@ -366,6 +367,9 @@ class CheckContext:
                 one("phase", invariant.phase, (*here, "phase"))
             elif isinstance(invariant, RoleNeverEmpty):
                 one("role", invariant.role, (*here, "role"))
+            elif isinstance(invariant, OnlyActionsIn):
+                one("phase", invariant.phase, (*here, "phase"))
+                add("action", invariant.actions, (*here, "actions"))
         return tuple(refs)
 
     # -- phases and presence
@@ -437,15 +441,46 @@ class CheckContext:
 
     def after_action(self, action: Action) -> frozenset[str]:
         """The leaves a case is in right after the action."""
+        if action.resume:
+            return frozenset().union(
+                *(self.suspended_from(leaf) for leaf in self.action_leaves(action))
+            )
         if action.to is None:
             return self.action_leaves(action)
         return self.entry_leaves(action.to)
 
     @cached_property
+    def suspension_phases(self) -> frozenset[str]:
+        """Ids of the phases with a ``suspension`` (first of duplicates)."""
+        return frozenset(pid for pid, e in self.phases.items() if e.phase.suspension is not None)
+
+    def suspended_from(self, leaf: str) -> frozenset[str]:
+        """The leaves a case may have been suspended from into the suspension phase ``leaf``.
+
+        Those where some action entering ``leaf`` may be taken, apart from
+        suspension phases themselves: a resume action returns there.
+        """
+        if leaf not in self.suspension_phases:
+            return frozenset()
+        found: set[str] = set()
+        for action in self.process.actions:
+            if action.to is not None and leaf in self.entry_leaves(action.to):
+                found |= self.action_leaves(action) - self.suspension_phases
+        return frozenset(found)
+
+    @cached_property
     def edges(self) -> dict[str, set[str]]:
-        """Leaf -> leaves one action away; terminal phases have no way out."""
+        """Leaf -> leaves one action away; terminal phases have no way out.
+
+        A resume action leads from its suspension phase back to every leaf a
+        case may have been suspended from.
+        """
         graph: dict[str, set[str]] = {}
         for action in self.process.actions:
+            if action.resume:
+                for leaf in self.action_leaves(action):
+                    graph.setdefault(leaf, set()).update(self.suspended_from(leaf))
+                continue
             if action.to is None:
                 continue
             targets = self.entry_leaves(action.to)
@@ -1293,6 +1328,151 @@ def check_terminal_actions(context: CheckContext) -> Iterator[Problem]:
                     "the phases before it",
                     code="terminal-has-action" + ("" if itself else ".inside"),
                     params={"action": action.id, "phase": phase_id, "terminal": _names(terminal)},
+                )
+
+
+@_rule(
+    "suspension-phase",
+    "error",
+    "a suspension phase is a top-level leaf phase, neither initial nor an outcome",
+)
+def check_suspension_phases(context: CheckContext) -> Iterator[Problem]:
+    """A case is suspended from where it was and resumed back there: the
+    suspension phase stands apart from the process's order, so a case does
+    not start in it, does not end in it, and has one place in it to wait."""
+    for entry in context.phase_entries:
+        phase = entry.phase
+        if phase.suspension is None:
+            continue
+        params = {"phase": phase.id}
+        where = (*entry.path, "suspension")
+        if entry.parents:
+            yield context.problem(
+                "suspension-phase",
+                where,
+                f"the suspension phase {phase.id!r} is inside the compound phase "
+                f"{entry.parents[-1].id!r}",
+                hint="move it to the top level of 'phases'",
+                key=True,
+                code="suspension-phase.nested",
+                params={**params, "parent": entry.parents[-1].id},
+            )
+        if phase.phases:
+            yield context.problem(
+                "suspension-phase",
+                where,
+                f"the suspension phase {phase.id!r} has sub-phases",
+                hint="a suspended case waits in one phase: remove the sub-phases",
+                key=True,
+                code="suspension-phase.compound",
+                params=params,
+            )
+        if phase.initial and not entry.parents:
+            yield context.problem(
+                "suspension-phase",
+                where,
+                f"the suspension phase {phase.id!r} is the initial phase",
+                hint="a case starts in an ordinary phase; only an action suspends it",
+                key=True,
+                code="suspension-phase.initial",
+                params=params,
+            )
+        if phase.terminal:
+            yield context.problem(
+                "suspension-phase",
+                where,
+                f"the suspension phase {phase.id!r} has an outcome",
+                hint="a suspended case is still open: close it with an action to an outcome phase",
+                key=True,
+                code="suspension-phase.outcome",
+                params=params,
+            )
+
+
+@_rule(
+    "suspension-without-resume", "error", "some action resumes a case from each suspension phase"
+)
+def check_suspension_resumes(context: CheckContext) -> Iterator[Problem]:
+    """A suspension that can only end the case is an outcome by another name."""
+    resumable = {
+        leaf
+        for action in context.process.actions
+        if action.resume
+        for leaf in context.action_leaves(action)
+    }
+    for entry in context.phase_entries:
+        phase = entry.phase
+        if phase.suspension is None or phase.phases or phase.id in resumable:
+            continue
+        if context.phases[phase.id] is not entry:
+            continue  # a duplicate id, reported by duplicate-id
+        yield context.problem(
+            "suspension-without-resume",
+            (*entry.path, "id"),
+            f"no action with 'resume: true' leaves the suspension phase {phase.id!r}",
+            hint=f"add an action with 'from: [{phase.id}]' and 'resume: true'",
+            params={"phase": phase.id},
+        )
+
+
+@_rule(
+    "resume-misplaced",
+    "error",
+    "a resume action has no 'to' and is taken only in suspension phases",
+)
+def check_resume_actions(context: CheckContext) -> Iterator[Problem]:
+    """Resuming returns the case to the phase it was suspended from, which
+    only the suspension remembers: there is nothing to resume elsewhere, and
+    a ``to`` would contradict the remembered phase."""
+    suspension = context.suspension_phases
+    for i, action in enumerate(context.process.actions):
+        if not action.resume:
+            continue
+        if action.to is not None:
+            yield context.problem(
+                "resume-misplaced",
+                ("actions", i, "to"),
+                f"the resume action {action.id!r} names 'to: {action.to}'",
+                hint="remove 'to': resuming returns to the phase the case was suspended from",
+                key=True,
+                code="resume-misplaced.to",
+                params={"action": action.id, "to": action.to},
+            )
+        for j, phase_id in enumerate(action.from_):
+            if phase_id in context.phases and phase_id not in suspension:
+                yield context.problem(
+                    "resume-misplaced",
+                    ("actions", i, "from", j),
+                    f"the resume action {action.id!r} may be taken in {phase_id!r}, "
+                    "which is not a suspension phase",
+                    expected="a phase with 'suspension'",
+                    hint="take resume actions only from suspension phases",
+                    params={"action": action.id, "phase": phase_id},
+                )
+
+
+@_rule(
+    "suspend-from-suspension",
+    "error",
+    "an action entering a suspension phase is not taken in a suspension phase",
+)
+def check_suspend_from_suspension(context: CheckContext) -> Iterator[Problem]:
+    """A case remembers one phase to resume to; suspending a suspended case
+    would forget where it really stopped."""
+    suspension = context.suspension_phases
+    for i, action in enumerate(context.process.actions):
+        if action.to is None or action.to not in suspension:
+            continue
+        for j, phase_id in enumerate(action.from_):
+            inside = sorted(context.leaves_under(phase_id) & suspension)
+            if inside:
+                yield context.problem(
+                    "suspend-from-suspension",
+                    ("actions", i, "from", j),
+                    f"the action {action.id!r} suspends the case again from the suspension "
+                    f"phase {inside[0]!r}",
+                    hint="resume the case first, or lead the action to another phase",
+                    params={"action": action.id, "phase": inside[0]},
                 )
 
 

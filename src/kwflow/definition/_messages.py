@@ -635,6 +635,39 @@ PROBLEM_TEMPLATES: Mapping[str, ProblemTemplate] = {
         "krok {action!r} lze udělat ve fázi {phase!r}, která obsahuje koncové fáze {terminal}",
         hint="případ, který dospěl k výsledku, je uzavřený; krok povolte jen ve fázích před ním",
     ),
+    "suspension-phase.nested": ProblemTemplate(
+        "fáze pozastavení {phase!r} je uvnitř složené fáze {parent!r}",
+        hint="přesuňte ji na nejvyšší úroveň seznamu 'phases'",
+    ),
+    "suspension-phase.compound": ProblemTemplate(
+        "fáze pozastavení {phase!r} má dílčí fáze",
+        hint="pozastavený případ čeká v jediné fázi: dílčí fáze odstraňte",
+    ),
+    "suspension-phase.initial": ProblemTemplate(
+        "fáze pozastavení {phase!r} je počáteční fází",
+        hint="případ začíná v běžné fázi; pozastavit ho může jen krok",
+    ),
+    "suspension-phase.outcome": ProblemTemplate(
+        "fáze pozastavení {phase!r} má výsledek",
+        hint="pozastavený případ je stále otevřený: uzavřete ho krokem do koncové fáze",
+    ),
+    "suspension-without-resume": ProblemTemplate(
+        "z fáze pozastavení {phase!r} nevede žádný krok s 'resume: true'",
+        hint="přidejte krok s 'from: [{phase}]' a 'resume: true'",
+    ),
+    "resume-misplaced.to": ProblemTemplate(
+        "krok obnovení {action!r} uvádí 'to: {to}'",
+        hint="'to' odstraňte: obnovení vrací případ do fáze, ze které byl pozastaven",
+    ),
+    "resume-misplaced": ProblemTemplate(
+        "krok obnovení {action!r} lze udělat ve fázi {phase!r}, která není fází pozastavení",
+        expected="fáze se 'suspension'",
+        hint="kroky obnovení povolte jen z fází pozastavení",
+    ),
+    "suspend-from-suspension": ProblemTemplate(
+        "krok {action!r} pozastavuje případ znovu, a to z fáze pozastavení {phase!r}",
+        hint="případ nejprve obnovte, nebo krok veďte do jiné fáze",
+    ),
     "unreachable-phase": ProblemTemplate(
         "do fáze {phase!r} nevede z počáteční fáze žádná posloupnost kroků",
         hint="přidejte krok s 'to: {phase}', nebo fázi odstraňte",

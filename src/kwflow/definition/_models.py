@@ -307,6 +307,26 @@ class Artifact(Model):
 # -------------------------------------------------------------------------- phases
 
 
+class Suspension(Model):
+    """What makes a phase a suspension phase, and what deadlines do meanwhile.
+
+    An ordinary action entering a suspension phase remembers the leaf phase
+    the case was in; a ``resume: true`` action returns it there. With
+    ``deadlines: pause`` the deadlines running when the case was suspended
+    stop (they are never breached meanwhile) and on resumption their target
+    and limit move later by the working days the case was suspended; with
+    ``run`` they keep running and may be breached.
+    """
+
+    deadlines: Literal["pause", "run"] = Field(
+        default="pause",
+        description=(
+            "pause: running deadlines stop and move later on resumption by the working "
+            "days suspended; run: they keep running"
+        ),
+    )
+
+
 class Phase(Model):
     """A phase of the process; it may hold sub-phases (a compound phase).
 
@@ -341,6 +361,13 @@ class Phase(Model):
         default=None, description="the outcome code; a phase with one is terminal"
     )
     phases: tuple[Phase, ...] = Field(default=(), description="sub-phases (a compound phase)")
+    suspension: Suspension | None = Field(
+        default=None,
+        description=(
+            "makes this a suspension phase: entering it remembers where the case was, "
+            "a 'resume' action returns there"
+        ),
+    )
 
     @property
     def terminal(self) -> bool:
@@ -497,6 +524,13 @@ class Action(Model):
         description=(
             "whether the person must be present in the phase to take it; false only for "
             "emergency steps (a child-safety intervention during private family time)"
+        ),
+    )
+    resume: bool = Field(
+        default=False,
+        description=(
+            "leaves a suspension phase back to the phase the case was suspended in "
+            "(an action with resume has no 'to')"
         ),
     )
 
@@ -738,13 +772,27 @@ class RoleNeverEmpty(_InvariantBase):
     role: Identifier = Field(description="the role that, once held, is never left empty")
 
 
+class OnlyActionsIn(_InvariantBase):
+    """While the case is in ``phase``, no action is taken but those in ``actions``.
+
+    A suspended case takes no step but resumption or closing, say.
+    """
+
+    kind: Literal["only_actions_in"] = Field(description="the kind of invariant")
+    phase: Identifier = Field(description="the phase the rule is about")
+    actions: tuple[Identifier, ...] = Field(
+        min_length=1, description="the only actions that may be taken in the phase"
+    )
+
+
 Invariant = Annotated[
     ActionOnlyAfter
     | RoleNeverActsIn
     | ArtifactPresentOnEntry
     | PhaseEnteredAtMostOnce
     | FollowsOutcome
-    | RoleNeverEmpty,
+    | RoleNeverEmpty
+    | OnlyActionsIn,
     Field(discriminator="kind"),
 ]
 
@@ -938,6 +986,9 @@ Process.model_rebuild()
 _ADDED_LATER: dict[str, tuple[str, ...]] = {
     "": ("organisation_kinds", "follows"),
     "roles": ("replaced_by", "organisation", "assignable_in"),
+    "actions": ("resume",),
+    # Phases are walked into sub-phases too (see `_items_at`).
+    "phases": ("suspension",),
     "artifacts": ("per_person",),
     "actions.requires": ("organisations",),
     # Conditions sit deeper: in actions' requirements and in deadline variants.
@@ -959,13 +1010,22 @@ def _canonical(dumped: dict[str, Any]) -> dict[str, Any]:
     for place, keys in _ADDED_LATER.items():
         for item in _items_at(dumped, place.split(".") if place else []):
             for key in keys:
-                if key in item and item[key] in ((), [], None):
+                if key in item and _empty(item[key]):
                     del item[key]
     return dumped
 
 
+def _empty(value: object) -> bool:
+    # By identity for None and False: ``0 == False`` in Python, and a count
+    # of 0 is a value, not a default.
+    return value is None or value is False or value in ((), [])
+
+
 def _items_at(value: Any, path: list[str]) -> Iterator[dict[str, Any]]:
-    """The mappings at ``path`` under ``value``; lists on the way are walked item by item."""
+    """The mappings at ``path`` under ``value``; lists on the way are walked item by item.
+
+    Under ``phases`` the sub-phases of each phase are walked too (depth first).
+    """
     if isinstance(value, list | tuple):
         for item in value:
             yield from _items_at(item, path)
@@ -974,3 +1034,7 @@ def _items_at(value: Any, path: list[str]) -> Iterator[dict[str, Any]]:
             yield value
         elif path[0] in value:
             yield from _items_at(value[path[0]], path[1:])
+            if path == ["phases"]:
+                for phase in value["phases"]:
+                    if isinstance(phase, dict) and phase.get("phases"):
+                        yield from _items_at(phase, path)

@@ -37,6 +37,7 @@ from ._models import (
     Guard,
     Invariant,
     Label,
+    OnlyActionsIn,
     OrganisationKind,
     OrganisationRequirement,
     OrganisationRule,
@@ -48,6 +49,7 @@ from ._models import (
     Role,
     RoleNeverActsIn,
     RoleNeverEmpty,
+    Suspension,
     field_type_name,
 )
 
@@ -131,6 +133,7 @@ REFERENCE_SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
         )
     ),
     ("Phase", Phase),
+    ("Suspension", Suspension),
     ("Action", Action),
     ("Requirements (`requires`)", Requirements),
     ("Organisation requirement", OrganisationRequirement),
@@ -149,6 +152,7 @@ REFERENCE_SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("Follow-up (`follows`)", Follows),
     ("Carry-over", CarryOver),
     ("Invariant: role_never_empty", RoleNeverEmpty),
+    ("Invariant: only_actions_in", OnlyActionsIn),
     ("Label", Label),
 )
 """Every model of the language, in the order the reference presents them."""

@@ -39,6 +39,7 @@ from ._records import (
     ArtifactVersion,
     Case,
     CasePhase,
+    CaseSuspension,
     CaseView,
     DeadlineState,
     DeadlineStatus,
@@ -61,6 +62,7 @@ from ._summaries import (
     InboxDeadline,
     InboxItem,
     InboxItemJSON,
+    SuspensionSummary,
 )
 from ._view_schemas import (
     VIEW_SCHEMAS,
@@ -104,6 +106,7 @@ __all__ = [
     "CasePhase",
     "CaseSummary",
     "CaseSummaryJSON",
+    "CaseSuspension",
     "CaseView",
     "CaseViewJSON",
     "CheckDeadlines",
@@ -134,6 +137,7 @@ __all__ = [
     "RoleHoldersJSON",
     "SimulatedClock",
     "Submit",
+    "SuspensionSummary",
     "SystemClock",
     "TakenAction",
     "TakenActionJSON",

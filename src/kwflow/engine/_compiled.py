@@ -66,6 +66,7 @@ class CompiledAction:
     guards: tuple[str, ...]
     stays: bool
     required_organisations: tuple[tuple[str, frozenset[str]], ...] = ()
+    resume: bool = False
 
     @property
     def id(self) -> str:
@@ -218,6 +219,12 @@ class CompiledProcess:
             for action_id in leaf.actions
         }
         self.initial_path = _initial_path(process)
+        self.suspensions: dict[str, str] = {
+            info.phase.id: info.phase.suspension.deadlines
+            for info in process.all_phases()
+            if info.phase.suspension is not None and not info.phase.phases
+        }
+        """Suspension leaf -> what its deadlines do (``"pause"`` or ``"run"``)."""
         self.deadlines: tuple[CompiledDeadline, ...] = tuple(
             self._compile_deadline(deadline, context) for deadline in process.deadlines
         )
@@ -232,7 +239,7 @@ class CompiledProcess:
                 _add(self.deadlines_anchored_on_action, deadline.anchor_action, deadline)
             if deadline.anchor_artifact is not None:
                 _add(self.deadlines_anchored_on_artifact, deadline.anchor_artifact, deadline)
-        self.machine = PhaseMachine(process)
+        self.machine = PhaseMachine(process, context)
         # Read-only event parts many cases share, made on first use: one
         # list per phase path, one payload per plain move (the payload of an
         # action that records nothing and changes no deadline). Built from
@@ -241,6 +248,16 @@ class CompiledProcess:
         self._move_payloads: dict[
             tuple[str, tuple[str, ...] | None, str | None], FrozenDict[str, Any]
         ] = {}
+
+    def destination_id(self, case: Case, action_id: str) -> str | None:
+        """The phase ``action_id`` leads to from ``case`` as a list shows it (``None``: stays).
+
+        A resume action leads back to the phase the case was suspended from.
+        """
+        action = self.actions[action_id]
+        if action.resume:
+            return None if case.suspension is None else case.suspension.from_phase.id
+        return action.action.to
 
     def phase_list(self, path: tuple[str, ...]) -> FrozenList[str]:
         """``path`` as the read-only list an event records it as, shared."""
@@ -281,7 +298,8 @@ class CompiledProcess:
             ),
             required_roles=tuple((role, max(1, self.roles[role].min)) for role in requires.roles),
             guards=requires.guards,
-            stays=action.to is None,
+            stays=action.to is None and not action.resume,
+            resume=action.resume,
             required_organisations=tuple(
                 (needs.role, frozenset(needs.kinds)) for needs in requires.organisations
             ),
@@ -291,7 +309,9 @@ class CompiledProcess:
         if deadline.phases:
             leaves = frozenset().union(*(context.leaves_under(p) for p in deadline.phases))
         else:
-            leaves = frozenset(self.leaves)
+            # "Every phase" means the process's own course: a deadline runs in
+            # a suspension phase only when its 'phases' name it.
+            leaves = frozenset(self.leaves) - frozenset(self.suspensions)
         return CompiledDeadline(
             deadline=deadline,
             # A deadline never runs in a terminal phase: reaching an outcome ends it.

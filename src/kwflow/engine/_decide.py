@@ -26,8 +26,13 @@ assigned person's, the successor's).
   document a follow-up copied as it opened (recorded by the opener, in the
   same append as ``case_opened``)
 - ``action_taken``: ``{"action", "phase"?: [path entered], "outcome"?,
-  "records"?: {"artifact", "version", "data"}, "deadlines"?}``; without
-  ``phase`` the case stayed in its leaf phase
+  "records"?: {"artifact", "version", "data"}, "deadlines"?, "suspended"?,
+  "suspension_ended"?}``; without ``phase`` the case stayed in its leaf
+  phase. ``suspended``: ``{"from": [leaf path left], "deadlines": "pause" |
+  "run", "held": [deadline ids]}`` when the action entered a suspension
+  phase; ``suspension_ended``: ``{"working_days"}`` (how many it lasted)
+  when it left one, whose ``deadlines`` then include paused deadlines moved
+  later
 - ``called_in`` / ``dismissed``: ``{"role"}``
 - ``deadline_breached``: ``{"deadline", "due"}``, by the system actor
 
@@ -74,9 +79,10 @@ from ._commands import (
     Submit,
     Unassign,
 )
-from ._deadlines import breaches_due, deadline_changes
+from ._deadlines import breaches_due, deadline_changes, moved, suspended_working_days
 from ._machine import MoveRefused
 from ._organisations import assignable_reason, organisation_payload, organisation_reasons
+from ._records import DeadlineStatus
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -559,6 +565,7 @@ def decide_submit(
         artifact=artifact,
         artifact_data=values,
         about=about,
+        held=() if case.suspension is None else case.suspension.held,
     )
     if changes:
         payload["deadlines"] = changes
@@ -645,10 +652,14 @@ def decide_act(
     action = compiled_action.id
     leaf_id = case.phase.id
     entered = not compiled_action.stays
+    suspension = case.suspension
     path: tuple[str, ...] | None = None
     if entered:
+        resume_to = None
+        if compiled_action.resume and suspension is not None:
+            resume_to = suspension.from_phase.path
         try:
-            path = compiled.machine.destination(case.phase.path, action)
+            path = compiled.machine.destination(case.phase.path, action, resume_to=resume_to)
         except MoveRefused:
             # The compiled tables said the action may be taken here; a
             # machine that disagrees is a bug, reported without its internals.
@@ -660,6 +671,14 @@ def decide_act(
             raise ActionNotAllowed(action, [reason], facts={"action": action}) from None
         leaf_id = path[-1]
     outcome = compiled.leaves[leaf_id].outcome
+    mode = compiled.suspensions.get(leaf_id) if entered else None
+    entering = mode is not None and suspension is None
+    leaving = suspension is not None and entered and leaf_id not in compiled.suspensions
+    held: tuple[str, ...] = ()
+    if entering:
+        held = tuple(d.id for d in case.deadlines.values() if d.status is DeadlineStatus.PENDING)
+    elif suspension is not None and not leaving:
+        held = suspension.held
     changes = deadline_changes(
         compiled,
         case,
@@ -672,8 +691,24 @@ def decide_act(
         action=action,
         artifact=records,
         artifact_data=values if records is not None else None,
+        held=held,
     )
-    if records is None and not changes:
+    extra: dict[str, Any] = {}
+    if entering:
+        assert mode is not None
+        met = {change["id"] for change in changes}
+        extra["suspended"] = {
+            "from": list(case.phase.path),
+            "deadlines": mode,
+            "held": [deadline for deadline in held if deadline not in met],
+        }
+    elif leaving:
+        assert suspension is not None
+        days = suspended_working_days(compiled, suspension.since, now, calendars=calendars)
+        extra["suspension_ended"] = {"working_days": days}
+        if outcome is None:
+            changes += _paused_moved(compiled, case, changes, days, calendars=calendars)
+    if records is None and not changes and not extra:
         # A plain move: its payload is the same for every case that makes
         # it, so one read-only payload stands for all of them.
         return [(_ACTED, by, compiled.move_payload(action, path, outcome))]
@@ -690,7 +725,32 @@ def decide_act(
         }
     if changes:
         payload["deadlines"] = changes
+    payload.update(extra)
     return [(_ACTED, by, payload)]
+
+
+def _paused_moved(
+    compiled: CompiledProcess,
+    case: Case,
+    changes: list[dict[str, Any]],
+    days: int,
+    *,
+    calendars: CalendarRegistry,
+) -> list[dict[str, Any]]:
+    """Paused deadlines still running after a step that ends the suspension, moved later.
+
+    One this step changed (met, cancelled, started afresh) is left as the step left it.
+    """
+    suspension = case.suspension
+    if suspension is None or days <= 0:
+        return []
+    changed = {change["id"] for change in changes}
+    return [
+        moved(compiled, state, days, calendars=calendars)
+        for deadline_id in suspension.paused
+        if deadline_id not in changed
+        and (state := case.deadlines[deadline_id]).status is DeadlineStatus.PENDING
+    ]
 
 
 def _on_call_check(compiled: CompiledProcess, case: Case, role: str, command: str) -> None:

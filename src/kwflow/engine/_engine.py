@@ -534,6 +534,7 @@ class Engine:
             definition=compiled_process.process,
             follows=case.follows,
             organisations=case.organisations,
+            suspension=case.suspension,
         )
 
     def available_actions(self, case_id: str, person: str) -> list[ActionOption]:
@@ -561,7 +562,7 @@ class Engine:
                     label=action.action.label,
                     allowed=not reasons,
                     reasons=tuple(reasons),
-                    to=action.action.to,
+                    to=compiled_process.destination_id(case, action_id),
                     records=action.action.records,
                 )
             )

@@ -23,6 +23,7 @@ from ._records import (
     ArtifactVersion,
     Case,
     CasePhase,
+    CaseSuspension,
     DeadlineState,
     DeadlineStatus,
     ProcessRef,
@@ -82,6 +83,7 @@ class _Draft:
         "process_ref",
         "roles",
         "start",
+        "suspension",
         "taken_in_phase",
         "version",
     )
@@ -108,6 +110,7 @@ class _Draft:
             self.organisations: Any = EMPTY_MAP
             self.version = 0
             self.last_hash = GENESIS_HASH
+            self.suspension: CaseSuspension | None = None
         else:
             self.case_id = start.id
             self.process_ref = start.process
@@ -126,6 +129,7 @@ class _Draft:
             self.organisations = start.organisations
             self.version = start.version
             self.last_hash = start.last_hash
+            self.suspension = start.suspension
 
     # -- copy on first write
 
@@ -264,6 +268,16 @@ class _Draft:
         records = get("records")
         if records is not None:
             self._add_version(event, records)
+        suspended = get("suspended")
+        if suspended is not None:
+            # What the case leaves behind, kept for its resumption.
+            self.suspension = CaseSuspension(
+                from_phase=_phase(suspended["from"]),
+                since=event.at,
+                deadlines=suspended["deadlines"],
+                held=tuple(suspended["held"]),
+                taken_in_phase=tuple(self.taken_in_phase),
+            )
         path = get("phase")
         if path is None:
             self.taken_in_phase = (*self.taken_in_phase, action)
@@ -273,6 +287,12 @@ class _Draft:
                 self.called_in = ()
             if self.taken_in_phase:
                 self.taken_in_phase = ()
+        if get("suspension_ended") is not None:
+            left = self.suspension
+            self.suspension = None
+            if left is not None and left.from_phase == self.phase:
+                # Back where it stopped: its once-only actions stay taken.
+                self.taken_in_phase = left.taken_in_phase
         outcome = get("outcome")
         if outcome is not None:
             self.outcome = outcome
@@ -352,6 +372,7 @@ class _Draft:
             last_hash=self.last_hash,
             follows=self.follows,
             organisations=o if type(o := self.organisations) is FrozenMap else FrozenMap(o),
+            suspension=self.suspension,
         )
 
 

@@ -24,7 +24,13 @@ from ._authorization import action_reasons
 from ._commands import check_person
 from ._deadlines import open_deadlines
 from ._records import ActionOption, CasePhase, DeadlineStatus
-from ._summaries import CaseSummary, InboxDeadline, InboxItem, decode_cursor
+from ._summaries import (
+    CaseSummary,
+    InboxDeadline,
+    InboxItem,
+    SuspensionSummary,
+    decode_cursor,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -178,6 +184,7 @@ class _Labels:
     phases: Mapping[str, Label]
     outcomes: Mapping[str, Label]
     roles: Mapping[str, Label]
+    suspensions: frozenset[str] = frozenset()
 
 
 _LABELS: dict[str, _Labels] = {}
@@ -204,6 +211,9 @@ def _label_table(process: Process) -> _Labels:
         phases=phases,
         outcomes=outcomes,
         roles={role.id: role.label for role in process.roles},
+        suspensions=frozenset(
+            info.phase.id for info in process.all_phases() if info.phase.suspension is not None
+        ),
     )
 
 
@@ -236,6 +246,7 @@ def summary_of(entry: CaseIndexEntry, registry: Registry) -> CaseSummary:
         participants=FrozenMap(participants),
         role_labels=FrozenMap(role_labels),
         follows=entry.follows,
+        suspended=labels is not None and entry.phase in labels.suspensions,
     )
 
 
@@ -281,15 +292,17 @@ def inbox_item(
                     label=action.action.label,
                     allowed=True,
                     reasons=(),
-                    to=action.action.to,
+                    to=compiled.destination_id(case, action_id),
                     records=action.action.records,
                 )
             )
     horizon = None if within is None else now + within
     deadlines = []
+    # A paused deadline is not due while its case is suspended.
+    paused = () if case.suspension is None else case.suspension.paused
     for state in case.deadlines.values():
         due = state.due
-        if state.responsible not in roles or due is None:
+        if state.responsible not in roles or due is None or state.id in paused:
             continue
         breached = state.status is DeadlineStatus.BREACHED or state.overdue(now)
         if not breached and (
@@ -309,10 +322,19 @@ def inbox_item(
     if not actions and not deadlines:
         return None
     deadlines.sort(key=lambda d: (d.due, d.id))
+    suspension = case.suspension
     return InboxItem(
         case=summary,
         person=person,
         roles=roles,
+        suspension=None
+        if suspension is None
+        else SuspensionSummary(
+            from_phase=suspension.from_phase,
+            from_label=_labels_of(compiled.process).phases.get(suspension.from_phase.id),
+            since=suspension.since,
+            deadlines=suspension.deadlines,
+        ),
         actions=tuple(actions),
         deadlines=tuple(deadlines),
     )

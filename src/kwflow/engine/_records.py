@@ -32,6 +32,7 @@ __all__ = [
     "ArtifactVersion",
     "Case",
     "CasePhase",
+    "CaseSuspension",
     "CaseView",
     "DeadlineState",
     "DeadlineStatus",
@@ -174,6 +175,31 @@ class TakenAction(NamedTuple):
 
 
 @attrs.frozen
+class CaseSuspension:
+    """Where a suspended case was, since when, and what its deadlines do meanwhile.
+
+    ``from_phase`` is the leaf phase the case was suspended from, where a
+    resume action returns it; ``since`` the moment it was suspended;
+    ``deadlines`` the suspension phase's mode (``"pause"`` or ``"run"``);
+    ``held`` the deadlines that were running when it was suspended, which
+    the suspension neither cancels nor (when paused) lets be breached;
+    ``taken_in_phase`` the once-only actions already taken in
+    ``from_phase``, given back on resumption.
+    """
+
+    from_phase: CasePhase
+    since: datetime
+    deadlines: str
+    held: tuple[str, ...] = ()
+    taken_in_phase: tuple[str, ...] = ()
+
+    @property
+    def paused(self) -> tuple[str, ...]:
+        """The held deadlines that are paused (none when they keep running)."""
+        return self.held if self.deadlines == "pause" else ()
+
+
+@attrs.frozen
 class Case:
     """A case: the fold of its events. Immutable; every command returns a new one.
 
@@ -191,6 +217,8 @@ class Case:
     A per-person artifact keeps every person's copies in the one tuple of
     ``artifacts``, each version with its ``about``; `latest` with
     ``about=`` gives one person's newest copy and `copies` every person's.
+    ``suspension`` says where a suspended case was and since when (``None``
+    while the case is not suspended).
     """
 
     id: str
@@ -210,6 +238,7 @@ class Case:
     last_hash: str
     follows: str | None = None
     organisations: FrozenMap[str, Organisation] = EMPTY_MAP
+    suspension: CaseSuspension | None = None
 
     @property
     def closed(self) -> bool:
@@ -231,6 +260,11 @@ class Case:
         no longer hold the artifact's roles keep their copies.
         """
         return _copies_of(self.artifacts.get(artifact_id))
+
+    @property
+    def suspended_from(self) -> CasePhase | None:
+        """The leaf phase a suspended case was suspended from (``None``: not suspended)."""
+        return None if self.suspension is None else self.suspension.from_phase
 
     def roles_of(self, person: str) -> tuple[str, ...]:
         """The roles ``person`` holds in the case (empty if none)."""
@@ -260,7 +294,8 @@ class CaseView:
     participants' organisations: everyone who may view the case takes part
     in it and sees who works where. ``definition`` is the process
     (the exact version) the case runs, where `to_dict` finds the labels; it
-    is not compared: two views of the same facts are equal.
+    is not compared: two views of the same facts are equal. ``suspension``
+    is the case's, while it is suspended.
     """
 
     id: str
@@ -282,6 +317,7 @@ class CaseView:
     definition: Process = attrs.field(eq=False, repr=False)
     follows: str | None = None
     organisations: FrozenMap[str, Organisation] = EMPTY_MAP
+    suspension: CaseSuspension | None = None
 
     @property
     def closed(self) -> bool:
@@ -431,7 +467,37 @@ def case_to_dict(case: Case) -> dict[str, Any]:
             person: {"id": organisation.id, "kind": organisation.kind}
             for person, organisation in case.organisations.items()
         },
+        "suspension": _suspension_to_dict(case.suspension),
     }
+
+
+def _suspension_to_dict(suspension: CaseSuspension | None) -> dict[str, Any] | None:
+    if suspension is None:
+        return None
+    return {
+        "from_phase": list(suspension.from_phase.path),
+        "since": suspension.since.isoformat(),
+        "deadlines": suspension.deadlines,
+        "held": list(suspension.held),
+        "taken_in_phase": list(suspension.taken_in_phase),
+    }
+
+
+def _suspension_from_dict(data: Mapping[str, Any] | None) -> CaseSuspension | None:
+    # A snapshot written before suspensions existed has no key: its case was
+    # never suspended, so the form keeps its format number.
+    if data is None:
+        return None
+    path = tuple(data["from_phase"])
+    since = _moment(data["since"])
+    assert since is not None
+    return CaseSuspension(
+        from_phase=CasePhase(path[-1], path),
+        since=since,
+        deadlines=data["deadlines"],
+        held=tuple(data["held"]),
+        taken_in_phase=tuple(data["taken_in_phase"]),
+    )
 
 
 def case_from_dict(data: Mapping[str, Any]) -> Case:
@@ -505,6 +571,7 @@ def case_from_dict(data: Mapping[str, Any]) -> Case:
                     for person, organisation in data.get("organisations", {}).items()
                 }
             ),
+            suspension=_suspension_from_dict(data.get("suspension")),
         )
     except MalformedRecord:
         raise

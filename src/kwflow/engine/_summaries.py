@@ -40,6 +40,7 @@ __all__ = [
     "InboxDeadline",
     "InboxItem",
     "InboxItemJSON",
+    "SuspensionSummary",
     "decode_cursor",
     "encode_cursor",
 ]
@@ -102,7 +103,9 @@ class CaseSummary:
     case's last event; ``next_due`` the earliest due moment of its running
     deadlines. ``follows`` is the earlier case this one follows up, if it
     was opened as a follow-up. Pass `cursor` as ``after`` to get the page
-    after this row.
+    after this row. ``suspended`` says whether the case is in a suspension phase (where it
+    was suspended from is on the case, its view and its inbox item: the
+    case index does not keep it).
     """
 
     id: str
@@ -120,6 +123,7 @@ class CaseSummary:
     participants: FrozenMap[str, tuple[str, ...]]
     role_labels: FrozenMap[str, Label]
     follows: str | None = None
+    suspended: bool = False
 
     @property
     def open(self) -> bool:
@@ -153,6 +157,7 @@ class CaseSummary:
             "opened_at": _iso(self.opened_at),
             "updated_at": _iso(self.updated_at),
             "next_due": _iso(self.next_due),
+            "suspended": self.suspended,
             "participants": [
                 {
                     "person": person,
@@ -193,13 +198,39 @@ class InboxDeadline:
 
 
 @attrs.frozen(kw_only=True)
+class SuspensionSummary:
+    """Where a suspended case stopped and since when, with the label of that phase.
+
+    ``deadlines`` is ``"pause"`` (its deadlines are paused) or ``"run"``.
+    """
+
+    from_phase: CasePhase
+    from_label: Label | None
+    since: datetime
+    deadlines: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON data (part of `InboxItemJSON`)."""
+        return {
+            "from_phase": {
+                "id": self.from_phase.id,
+                "path": list(self.from_phase.path),
+                "label": _label(self.from_label),
+            },
+            "since": _iso(self.since),
+            "deadlines": self.deadlines,
+        }
+
+
+@attrs.frozen(kw_only=True)
 class InboxItem:
     """One open case and what waits there for ``person``.
 
     ``actions`` are the actions of the current phase the person may take
     now (every one allowed: `Engine.available_actions` says why others are
     not); ``deadlines`` those they answer for that are breached or due
-    within the inbox's window, earliest first.
+    within the inbox's window, earliest first. ``suspension`` says where a
+    suspended case stopped and since when (``None``: it is not suspended).
     """
 
     case: CaseSummary
@@ -207,6 +238,7 @@ class InboxItem:
     roles: tuple[str, ...]
     actions: tuple[ActionOption, ...]
     deadlines: tuple[InboxDeadline, ...]
+    suspension: SuspensionSummary | None = None
 
     @property
     def due(self) -> datetime | None:
@@ -239,6 +271,7 @@ class InboxItem:
             "deadlines": [deadline.to_dict() for deadline in self.deadlines],
             "due": _iso(self.due),
             "breached": self.breached,
+            "suspension": None if self.suspension is None else self.suspension.to_dict(),
         }
 
 
@@ -305,6 +338,7 @@ class CaseSummaryJSON(_Shape):
     opened_at: AwareDatetime
     updated_at: AwareDatetime
     next_due: AwareDatetime | None
+    suspended: bool
     participants: list[ParticipantJSON]
     follows: str | None
     cursor: str
@@ -329,6 +363,14 @@ class InboxDeadlineJSON(_Shape):
     due: AwareDatetime
 
 
+class SuspensionSummaryJSON(_Shape):
+    """Where a suspended case stopped, since when, and what its deadlines do."""
+
+    from_phase: PhaseJSON
+    since: AwareDatetime
+    deadlines: Literal["pause", "run"]
+
+
 class InboxItemJSON(_Shape):
     """The JSON of `InboxItem.to_dict()`."""
 
@@ -339,3 +381,4 @@ class InboxItemJSON(_Shape):
     deadlines: list[InboxDeadlineJSON]
     due: AwareDatetime | None
     breached: bool
+    suspension: SuspensionSummaryJSON | None

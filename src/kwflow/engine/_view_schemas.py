@@ -13,7 +13,7 @@ public API adds its model there, and the schema document follows.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from pydantic.json_schema import models_json_schema
@@ -29,6 +29,7 @@ __all__ = [
     "ActionOptionJSON",
     "ArtifactJSON",
     "ArtifactVersionJSON",
+    "CaseSuspensionJSON",
     "CaseViewJSON",
     "DeadlineJSON",
     "LabelJSON",
@@ -168,6 +169,19 @@ class OrganisationJSON(_Shape):
     kind: NamedJSON = Field(description="the kind of organisation, from the process")
 
 
+class CaseSuspensionJSON(_Shape):
+    """Where a suspended case stopped, since when, and what its deadlines do meanwhile."""
+
+    from_phase: PhaseJSON = Field(description="the leaf phase a resume action returns the case to")
+    since: Moment = Field(description="when the case was suspended")
+    deadlines: Literal["pause", "run"] = Field(
+        description="pause: the held deadlines are paused; run: they keep running"
+    )
+    held: list[NamedJSON] = Field(
+        description="the deadlines that were running when the case was suspended"
+    )
+
+
 class CaseViewJSON(_Shape):
     """A case as one person may see it: artifacts they may not read are left out."""
 
@@ -197,6 +211,9 @@ class CaseViewJSON(_Shape):
     )
     organisations: list[OrganisationJSON] = Field(
         description="the organisations of the participants the host named one for"
+    )
+    suspension: CaseSuspensionJSON | None = Field(
+        description="where a suspended case stopped and since when; null when not suspended"
     )
 
 

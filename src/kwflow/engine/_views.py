@@ -27,7 +27,14 @@ if TYPE_CHECKING:
 
     from kwflow.definition import Label, Process
 
-    from ._records import ActionOption, ArtifactVersion, CaseView, DeadlineState, Reason
+    from ._records import (
+        ActionOption,
+        ArtifactVersion,
+        CaseSuspension,
+        CaseView,
+        DeadlineState,
+        Reason,
+    )
 
 __all__ = [
     "action_option_to_dict",
@@ -155,6 +162,21 @@ class _ViewWriter:
                 }
                 for person, organisation in view.organisations.items()
             ],
+            "suspension": self.suspension(view.suspension),
+        }
+
+    def suspension(self, suspension: CaseSuspension | None) -> dict[str, Any] | None:
+        if suspension is None:
+            return None
+        where = suspension.from_phase
+        return {
+            "from_phase": {
+                **self.phase(where.id),
+                "path": [self.phase(phase) for phase in where.path],
+            },
+            "since": self.moment(suspension.since),
+            "deadlines": suspension.deadlines,
+            "held": [_named(d, _deadline_label(self.process, d)) for d in suspension.held],
         }
 
     def version(self, version: ArtifactVersion) -> dict[str, Any]:
@@ -181,6 +203,11 @@ class _ViewWriter:
             "breached_at": self.moment(state.breached_at),
             "cancelled_at": self.moment(state.cancelled_at),
         }
+
+
+def _deadline_label(process: Process, deadline_id: str) -> Label | None:
+    deadline = process.deadline(deadline_id)
+    return deadline.label if deadline is not None else None
 
 
 def _action_label(process: Process, action_id: str) -> Label | None:

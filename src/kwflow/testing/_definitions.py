@@ -15,7 +15,10 @@ static checks hold without filtering:
 - every action is taken by a role present (or on call) where it may be taken;
   what it requires can be written in that same phase by someone present
   there, and field conditions are ones a writer can meet;
-- deadlines run from a spine action (or a date field) to a later one.
+- deadlines run from a spine action (or a date field) to a later one;
+- sometimes a suspension phase (``on_hold``, its deadlines paused or
+  running) that an action enters from some phases, a resume action leaves
+  and perhaps another action closes.
 
 The draws are small integers and choices, so hypothesis shrinks a failing
 definition to a short one.
@@ -382,6 +385,55 @@ class _Builder:
             if options:
                 action["records"] = self.draw(st.sampled_from(options))["id"]
 
+    def build_suspension(self) -> None:
+        """Perhaps a suspension phase, entered from some phases, resumed and perhaps closed."""
+        draw = self.draw
+        if draw(st.integers(0, 3)):
+            return
+        name = "on_hold"
+        mode = draw(st.sampled_from(("pause", "run")))
+        # Before the outcomes, after the course of the case: never the initial phase.
+        self.phases.insert(
+            len(self.phases) - len(self.terminals),
+            {
+                "id": name,
+                "label": _label(name),
+                "suspension": {"deadlines": mode},
+                "artifacts": [],
+            },
+        )
+        everyone = frozenset(self.role_ids)
+        self.leaf_present[name] = everyone
+        self.leaf_on_call[name] = frozenset()
+        self.leaf_artifacts[name] = frozenset()
+        self.leaf_parent[name] = None
+        compound = {p for p in self.leaf_parent.values() if p is not None}
+        sources = sorted({*self.leaves, *compound})
+        from_ = sorted(set(draw(st.lists(st.sampled_from(sources), min_size=1, max_size=3))))
+        suspend = self._action("suspend", from_, name, requirements=False)
+        if draw(st.booleans()):
+            suspend["requires_presence"] = False
+        self.actions.append(suspend)
+        self.actions.append(
+            {
+                "id": "resume",
+                "label": _label("resume"),
+                "from": [name],
+                "resume": True,
+                "by": [draw(st.sampled_from(sorted(everyone)))],
+            }
+        )
+        if draw(st.booleans()):
+            self.actions.append(
+                {
+                    "id": "abandon",
+                    "label": _label("abandon"),
+                    "from": [name],
+                    "to": draw(st.sampled_from(self.terminals)),
+                    "by": [draw(st.sampled_from(sorted(everyone)))],
+                }
+            )
+
     # -- making every declaration count (the unused-* warnings)
 
     def use_everything(self) -> None:
@@ -489,6 +541,7 @@ class _Builder:
                         "artifact_present_on_entry",
                         "phase_entered_at_most_once",
                         "role_never_empty",
+                        "only_actions_in",
                     )
                 )
             )
@@ -510,6 +563,11 @@ class _Builder:
                 invariant["phase"] = draw(st.sampled_from(phase_ids))
             elif kind == "role_never_empty":
                 invariant["role"] = draw(st.sampled_from(self.role_ids))
+            elif kind == "only_actions_in":
+                invariant["phase"] = draw(st.sampled_from(phase_ids))
+                invariant["actions"] = sorted(
+                    set(draw(st.lists(st.sampled_from(action_ids), min_size=1, max_size=2)))
+                )
             else:
                 invariant["phase"] = draw(st.sampled_from(phase_ids))
             found.append(invariant)
@@ -582,6 +640,7 @@ def _process(draw: st.DrawFn, max_phases: int, invariants: bool) -> Process:
     builder.build_artifacts()
     builder.build_phases()
     builder.build_actions()
+    builder.build_suspension()
     builder.use_everything()
     builder.build_deadlines()
     return builder.process(draw(st.integers(0, 999)))

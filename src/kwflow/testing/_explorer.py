@@ -90,13 +90,15 @@ DEFAULT_MAX_STATES = 500_000
 
 # ---------------------------------------------------------------- the model
 
-# A state is (leaf, counts, artifacts, called, once, shared, memory):
+# A state is (leaf, counts, artifacts, called, once, shared, memory, back):
 # leaf: index into model.leaves; counts: per role, the count state (below);
 # artifacts: per tracked artifact, 0 = no version, 1 + class index otherwise;
 # called: bitmask of roles called in; once: bitmask of once-only actions
 # taken in this leaf; shared: index of the role pair one person holds, or -1;
-# memory: the invariant monitor's memory.
-State = tuple[int, tuple[int, ...], tuple[int, ...], int, int, int, int]
+# memory: the invariant monitor's memory; back: in a suspension phase, the
+# leaf the case was suspended from and its once-only actions taken there
+# (where a resume action returns it), else None.
+State = tuple[int, tuple[int, ...], tuple[int, ...], int, int, int, int, tuple[int, int] | None]
 
 # What a successor is: the next state (memory not yet updated), the step, the
 # phases it entered, the action taken (if any), the roles of who took it, the
@@ -212,7 +214,6 @@ class _Model:
         self.leaf_index = {leaf: i for i, leaf in enumerate(self.leaves)}
         self.outcome = tuple(shape.outcome(leaf) for leaf in self.leaves)
         self.monitor = InvariantMonitor(process)
-        self.once_actions = [a.id for a in process.actions if a.to is None and a.once]
         self.kinds = chosen_kinds(process)
         self.assignable = {
             role.id: assignable_leaves(process, shape, role.id) for role in process.roles
@@ -226,6 +227,34 @@ class _Model:
         self.organisation_roles = frozenset(
             needs.role for action in process.actions for needs in action.requires.organisations
         )
+        self.once_actions = [
+            a.id for a in process.actions if a.to is None and a.once and not a.resume
+        ]
+        # Suspension: its leaves, where a case in each may have come from, and
+        # the phases resuming there enters.
+        self.suspension_leaves = frozenset(
+            self.leaf_index[leaf] for leaf in self.leaves if shape.suspension(leaf) is not None
+        )
+        self.paused_leaves = frozenset(
+            self.leaf_index[leaf] for leaf in self.leaves if shape.suspension(leaf) == "pause"
+        )
+        self.suspended_from: dict[int, frozenset[int]] = {
+            leaf: frozenset(
+                self.leaf_index[source]
+                for action in process.actions
+                if action.to is not None
+                and process.phase_info(action.to) is not None
+                and self.leaf_index[shape.entry_leaf(action.to)] == leaf
+                for source in shape.action_leaves(action)
+                if self.leaf_index[source] not in self.suspension_leaves
+            )
+            for leaf in self.suspension_leaves
+        }
+        self.resume_entered: dict[tuple[int, int], tuple[str, ...]] = {
+            (leaf, source): shape.resume_entered(self.leaves[leaf], self.leaves[source])
+            for leaf, sources in self.suspended_from.items()
+            for source in sources
+        }
 
         conditions = process_conditions(process)
         self.classes: dict[str, ArtifactClasses] = {
@@ -273,7 +302,7 @@ class _Model:
                     action=t.action.id if t.kind == "act" and t.action else None,
                     entered=t.entered,
                     kind=t.kind,
-                )
+                ) or bool(t.action is not None and t.action.resume)
 
     # -- the static shape: where a case can go, and what it may still look at
 
@@ -282,6 +311,10 @@ class _Model:
         edges: dict[int, set[int]] = {i: set() for i in range(len(self.leaves))}
         for action in self.process.actions:
             for leaf in self.shape.action_leaves(action):
+                if action.resume:
+                    index = self.leaf_index[leaf]
+                    edges[index] |= self.suspended_from.get(index, frozenset())
+                    continue
                 new_leaf, _ = self.shape.transition(leaf, action)
                 edges[self.leaf_index[leaf]].add(self.leaf_index[new_leaf])
         reach: list[frozenset[int]] = []
@@ -762,7 +795,7 @@ class _Model:
         The invariant memory is left alone: the step that led here has still
         to be shown to the monitor, which masks it afterwards.
         """
-        leaf, counts, arts, called, once, shared, memory = state
+        leaf, counts, arts, called, once, shared, memory, back = state
         live = self.live_roles[leaf]
         canon = self.art_canon[leaf]
         return (
@@ -773,6 +806,7 @@ class _Model:
             once,
             shared if shared >= 0 and self.pair_live[leaf][shared] else -1,
             memory,
+            back,
         )
 
     def start(self) -> tuple[State, Step, tuple[str, ...]]:
@@ -790,6 +824,7 @@ class _Model:
             0,
             -1,
             self.monitor.start,
+            None,
         )
         step = Step("open", self.process.opener, self.process.id, leaf)
         return self.canonical(state), step, self.shape.path(leaf)
@@ -804,7 +839,7 @@ class _Model:
 
     def successors(self, state: State) -> Iterator[Successor]:
         """Every step possible in ``state``, with what follows from it."""
-        leaf, counts, arts, called, once, shared, memory = state
+        leaf, counts, arts, called, once, shared, memory, back = state
         for t in self.templates[leaf]:
             role = t.role
             if not counts[role] or not (t.present or called >> role & 1):
@@ -834,8 +869,22 @@ class _Model:
                 for new_arts, version in self._write(t, counts, arts):
                     step = t.step_for(version, also)
                     written = t.versions[version].written if version >= 0 else None
-                    if t.action.to is not None:
-                        moved: State = (t.new_leaf, counts, new_arts, 0, 0, shared, memory)
+                    entered = t.entered
+                    if t.action.resume:
+                        if back is None:
+                            continue
+                        # Back where the case stopped, with its once-only actions.
+                        moved: State = (back[0], counts, new_arts, 0, back[1], shared, memory, None)
+                        next_state = self.canonical(moved)
+                        entered = self.resume_entered[(leaf, back[0])]
+                        step = attrs.evolve(step, to=self.leaves[back[0]])
+                    elif t.action.to is not None:
+                        remembered = back
+                        if t.new_leaf in self.suspension_leaves:
+                            remembered = (leaf, once)
+                        elif leaf in self.suspension_leaves:
+                            remembered = None
+                        moved = (t.new_leaf, counts, new_arts, 0, 0, shared, memory, remembered)
                         next_state = self.canonical(moved)
                     else:
                         next_state = (
@@ -846,14 +895,15 @@ class _Model:
                             once | t.once_bit,
                             shared,
                             memory,
+                            back,
                         )
-                    yield next_state, step, t.entered, t.action.id, actor_roles, written, t.watched
+                    yield next_state, step, entered, t.action.id, actor_roles, written, t.watched
             elif kind == "submit":
                 if t.requires_holders and not self._held(t, counts):
                     continue  # a per-person copy is about someone holding its roles
                 for new_arts, version in self._write(t, counts, arts):
                     step = t.step_for(version, also)
-                    next_state = (leaf, counts, new_arts, called, once, shared, memory)
+                    next_state = (leaf, counts, new_arts, called, once, shared, memory, back)
                     yield (
                         next_state,
                         step,
@@ -867,7 +917,7 @@ class _Model:
                 target = t.target
                 arts = self._staled(leaf, arts, target)
                 if t.dead_target:
-                    stayed = (leaf, counts, arts, called, once, shared, memory)
+                    stayed = (leaf, counts, arts, called, once, shared, memory, back)
                     yield stayed, base, (), None, actor_roles, None, t.watched
                     continue
                 new_shared = shared
@@ -877,7 +927,7 @@ class _Model:
                     new_shared = t.pair
                 for k in self.counting[target].after_assign(counts[target]):
                     new_counts = (*counts[:target], k, *counts[target + 1 :])
-                    next_state = (leaf, new_counts, arts, called, once, new_shared, memory)
+                    next_state = (leaf, new_counts, arts, called, once, new_shared, memory, back)
                     yield next_state, base, (), None, actor_roles, None, t.watched
             elif kind == "unassign":
                 target = t.target
@@ -887,7 +937,16 @@ class _Model:
                     new_shared = shared
                     if not k and shared >= 0 and target in self.pairs[shared]:
                         new_shared = -1
-                    next_state = (leaf, new_counts, arts, new_called, once, new_shared, memory)
+                    next_state = (
+                        leaf,
+                        new_counts,
+                        arts,
+                        new_called,
+                        once,
+                        new_shared,
+                        memory,
+                        back,
+                    )
                     yield next_state, base, (), None, actor_roles, None, t.watched
             elif kind == "replace":
                 if not counts[t.target]:
@@ -898,23 +957,23 @@ class _Model:
                     if shared >= 0 or not counts[t.holder]:
                         continue
                     new_shared = t.pair
-                next_state = (leaf, counts, arts, called, once, new_shared, memory)
+                next_state = (leaf, counts, arts, called, once, new_shared, memory, back)
                 yield next_state, base, (), None, actor_roles, None, t.watched
                 if t.pair < 0 and shared >= 0 and t.target in self.pairs[shared]:
                     # The person holding both hands this one over: nobody shares any more.
-                    next_state = (leaf, counts, arts, called, once, -1, memory)
+                    next_state = (leaf, counts, arts, called, once, -1, memory, back)
                     yield next_state, base, (), None, actor_roles, None, t.watched
             elif kind == "call_in":
                 bit = 1 << t.target
                 if called & bit or not counts[t.target]:
                     continue
-                next_state = (leaf, counts, arts, called | bit, once, shared, memory)
+                next_state = (leaf, counts, arts, called | bit, once, shared, memory, back)
                 yield next_state, base, (), None, actor_roles, None, t.watched
             else:  # dismiss
                 bit = 1 << t.target
                 if not called & bit:
                     continue
-                next_state = (leaf, counts, arts, called & ~bit, once, shared, memory)
+                next_state = (leaf, counts, arts, called & ~bit, once, shared, memory, back)
                 yield next_state, base, (), None, actor_roles, None, t.watched
 
     def _held(self, t: _Template, counts: tuple[int, ...]) -> bool:
@@ -1041,7 +1100,7 @@ def _explore(
         ),
     )
     search.broke(-1, open_step, broken)
-    first = (*first[:6], memory & model.mem_mask[first[0]])
+    first = (*first[:6], memory & model.mem_mask[first[0]], first[7])
     search.add(first, -1, search.step_id(open_step), 1)
     queue: deque[int] = deque([0])
     bound: str | None = None
@@ -1074,7 +1133,7 @@ def _explore(
                     search.broke(source, step, broken)
             else:
                 memory = successor[6]
-            nxt = (*successor[:6], memory & model.mem_mask[successor[0]])
+            nxt = (*successor[:6], memory & model.mem_mask[successor[0]], successor[7])
             target = search.index.get(nxt)
             if target is None:
                 if at_depth_bound:
@@ -1185,7 +1244,9 @@ def _deadline_statuses(search: _Search) -> dict[str, tuple[str, ...]]:
     a resubmission may or may not change the value, so both are followed).
     A satisfying action meets it while pending or breached; leaving its
     phases (or reaching an outcome) cancels it while pending; time can
-    always pass, so a pending deadline can always be breached.
+    always pass, so a pending deadline can always be breached. A suspension
+    phase the deadline does not name holds it: entering or staying there
+    changes nothing but meeting it, and a paused one is not breached there.
     """
     model = search.model
     process = model.process
@@ -1195,12 +1256,19 @@ def _deadline_statuses(search: _Search) -> dict[str, tuple[str, ...]]:
     leaf_of = [state[0] for state in search.states]
     not_started, pending, met, breached, cancelled = range(len(DEADLINE_STATUSES))
     result: dict[str, tuple[str, ...]] = {}
+    suspension = model.suspension_leaves
     for deadline in process.deadlines:
         if deadline.phases:
             inside = frozenset().union(*(model._leaves_of(p) for p in deadline.phases))
             inside = frozenset(i for i in inside if model.outcome[i] is None)
         else:
-            inside = frozenset(i for i, o in enumerate(model.outcome) if o is None)
+            # A suspension phase counts only when the deadline names it.
+            inside = frozenset(
+                i for i, o in enumerate(model.outcome) if o is None and i not in suspension
+            )
+        # Where a running deadline is held by a suspension: kept, and (paused) never breached.
+        holding = suspension - inside
+        paused = model.paused_leaves - inside
         anchor_action = deadline.anchor.action
         ref = deadline.anchor.field
         # step id -> whether the anchor has happened after it (None: unchanged)
@@ -1239,13 +1307,17 @@ def _deadline_statuses(search: _Search) -> dict[str, tuple[str, ...]]:
 
         while queue and len(reached) < len(DEADLINE_STATUSES):
             state_id, status, anchored = queue.popleft()
-            if status == pending:
+            if status == pending and leaf_of[state_id] not in paused:
                 visit((state_id, breached, anchored))
             for target, step in outgoing[state_id]:
                 now_anchored = anchoring.get(step, anchored)
                 new = status
                 if step in meets and new in (pending, breached):
                     new = met
+                if leaf_of[target] in holding:
+                    # Suspended: nothing but meeting it changes the deadline.
+                    visit((target, new, now_anchored))
+                    continue
                 if leaf_of[target] not in inside:
                     visit((target, cancelled if new == pending else new, now_anchored))
                     continue

@@ -80,7 +80,8 @@ def observation(shape: ProcessShape, before: Case | None, event: Event, after: C
         action_id = str(event.payload["action"])
         action = shape.process.action(action_id)
         if action is not None:
-            _, entered = shape.transition(leaf, action)
+            back = before.suspension.from_phase.id if before.suspension is not None else None
+            _, entered = shape.transition(leaf, action, back)
     return Observation(kind, roles, leaf, action_id, entered, present, held)
 
 

@@ -19,13 +19,17 @@ Meaning of each kind (``docs/testing.md`` has the same list):
   the case enters the initial phases), ``artifact`` has a version right after
   that step; an artifact recorded by the entering action counts.
 - ``phase_entered_at_most_once``: no step enters ``phase`` a second time; an
-  action whose target is the phase the case is already in re-enters it.
+  action whose target is the phase the case is already in re-enters it (and
+  resuming a suspended case enters the phases down to where it stopped).
 - ``follows_outcome``: a case opened as a follow-up follows an earlier case
   that ended with one of ``outcomes`` (as its opening recorded it); cases
   opened on their own pass.
 - ``role_never_empty``: once a step leaves someone holding ``role`` (opening
   the case gives the opener theirs), every later step leaves someone holding
   it; a handover keeps it held, unassigning its last holder breaks it.
+- ``only_actions_in``: while the case is in ``phase`` (or a phase inside
+  it), no action is taken but those in ``actions``; other kinds of step
+  (submissions, assignments) do not count.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from kwflow.definition import (
     ActionOnlyAfter,
     ArtifactPresentOnEntry,
     FollowsOutcome,
+    OnlyActionsIn,
     PhaseEnteredAtMostOnce,
     RoleNeverActsIn,
     RoleNeverEmpty,
@@ -121,6 +126,8 @@ class InvariantMonitor:
         self._follows: list[tuple[Invariant, frozenset[str]]] = []
         # [(invariant, role, bit remembering that the role was held)]
         self._never_empty: list[tuple[Invariant, str, int]] = []
+        # leaf -> [(invariant, the only actions that may be taken there)]
+        self._only_actions: dict[str, list[tuple[Invariant, frozenset[str]]]] = {}
         for invariant in self.invariants:
             if isinstance(invariant, ActionOnlyAfter):
                 needed = self._after_bit[invariant.after] = bit("after", invariant.after)
@@ -145,6 +152,13 @@ class InvariantMonitor:
                 self._follows.append((invariant, frozenset(invariant.outcomes)))
             elif isinstance(invariant, RoleNeverEmpty):
                 self._never_empty.append((invariant, invariant.role, bit("held", invariant.role)))
+            elif (
+                isinstance(invariant, OnlyActionsIn)
+                and process.phase_info(invariant.phase) is not None
+            ):
+                only = frozenset(invariant.actions)
+                for leaf in shape.leaves_under(invariant.phase):
+                    self._only_actions.setdefault(leaf, []).append((invariant, only))
 
     def after_bits(self) -> dict[str, int]:
         """The memory bit of each action whose taking the monitor remembers."""
@@ -175,7 +189,7 @@ class InvariantMonitor:
         return bool(
             (self._never_empty and kind in ("open", "assign", "unassign", "replace"))
             or (action is not None and (action in self._only_after or action in self._after_bit))
-            or (phase is not None and phase in self._never_acts)
+            or (phase is not None and (phase in self._never_acts or phase in self._only_actions))
             or any(p in self._on_entry or p in self._entered_bit for p in entered)
         )
 
@@ -204,6 +218,13 @@ class InvariantMonitor:
                         f"({step.kind}) in {step.phase!r}"
                     )
                     broken.append((invariant, reason))
+        if step.kind == "act" and step.phase is not None:
+            for invariant, only in self._only_actions.get(step.phase, ()):
+                if action not in only:
+                    reason = (
+                        f"{action!r} was taken in {step.phase!r}, where only {_names(only)} may be"
+                    )
+                    broken.append((invariant, reason))
         for phase in step.entered:
             for invariant, artifact in self._on_entry.get(phase, ()):
                 if artifact not in step.artifacts:
@@ -224,3 +245,7 @@ class InvariantMonitor:
                 elif memory & bit:
                     broken.append((invariant, f"nobody holds {role!r} after a {step.kind} step"))
         return memory, broken
+
+
+def _names(names: frozenset[str]) -> str:
+    return ", ".join(repr(name) for name in sorted(names))

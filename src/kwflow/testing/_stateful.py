@@ -744,7 +744,12 @@ class ProcessMachine(RuleBasedStateMachine):
         if len(self.engine.history(self.case_id)) > events:
             # What the host's scheduler did is a step a scenario can take too.
             self._write_down(now, CheckDeadlines(case_id=self.case_id), DONE)
-        for state in self.case.deadlines.values():
+        case = self.case
+        # A paused deadline waits for its case to be resumed, however late it is.
+        paused = case.suspension.paused if case.suspension is not None else ()
+        for state in case.deadlines.values():
+            if state.id in paused:
+                continue
             assert not (state.open and state.due is not None and state.due < now), (
                 f"deadline {state.id} is still pending at {now.isoformat()}, "
                 f"past its due time {state.due.isoformat()}"
@@ -878,6 +883,11 @@ class ProcessMachine(RuleBasedStateMachine):
         assert before is not None, f"event {event.sequence} comes before the case was opened"
         if kind == "breach":
             assert event.actor == SYSTEM_ACTOR, f"a breach recorded by {event.actor!r}"
+            paused = before.suspension.paused if before.suspension is not None else ()
+            assert _payload_deadline(event) not in paused, (
+                f"deadline {_payload_deadline(event)} was breached while the case was suspended "
+                "with its deadlines paused"
+            )
             return
         assert before.outcome is None, f"event {event.sequence} happened after the case ended"
         payload = event.payload
@@ -891,10 +901,19 @@ class ProcessMachine(RuleBasedStateMachine):
             )
             allowed = frozenset(action.by)
             emergency = not action.requires_presence
-            new_leaf, _ = self.shape.transition(leaf, action)
+            back = before.suspension.from_phase.id if before.suspension is not None else None
+            if action.resume:
+                assert back is not None, f"{action.id} resumed a case that was not suspended"
+            new_leaf, _ = self.shape.transition(leaf, action, back)
             assert after.phase.id == new_leaf, (
                 f"{action.id} from {leaf!r} led to {after.phase.id!r}, not {new_leaf!r}"
             )
+            if self.shape.suspension(new_leaf) is not None and back is None:
+                assert after.suspension is not None, f"{action.id} suspended nothing"
+                assert after.suspension.from_phase == before.phase, (
+                    f"{action.id} suspended the case from {leaf!r} but remembers "
+                    f"{after.suspension.from_phase.id!r}"
+                )
         elif kind == "submit":
             artifact = self.process.artifact(str(payload["artifact"]))
             assert artifact is not None
@@ -1021,3 +1040,8 @@ def process_state_machine(
 
 def _camel(name: str) -> str:
     return "".join(part.capitalize() for part in name.split("_")) or "Process"
+
+
+def _payload_deadline(event: Event) -> str:
+    """The deadline a ``deadline_breached`` event names."""
+    return str(event.payload["deadline"])
