@@ -66,6 +66,9 @@ def index_entry(case: Case, updated_at: datetime) -> CaseIndexEntry:
         participants=[
             (person, role) for person, roles in case.participants.items() for role in roles
         ],
+        closed_at=case.closed_at,
+        held=case.hold is not None,
+        disposed=case.disposed_at is not None,
     )
 
 
@@ -83,6 +86,9 @@ def index_fields_differing(stored: CaseIndexEntry | None, expected: CaseIndexEnt
         "updated_at",
         "next_due",
         "participants",
+        "closed_at",
+        "held",
+        "disposed",
     )
     return [name for name in names if getattr(stored, name) != getattr(expected, name)]
 

@@ -61,6 +61,14 @@ SCHEMA_CHANGES: tuple[SchemaChange, ...] = (
         version=6,
         description="case index, its participants and phases (kwflow reindex fills it)",
     ),
+    # 7 and 8 are written in other branches; these placeholders keep the
+    # chain whole until they are merged (the lead replaces them).
+    SchemaChange(version=7, description="placeholder for migration 7 (another branch)"),
+    SchemaChange(version=8, description="placeholder for migration 8 (another branch)"),
+    SchemaChange(
+        version=9,
+        description="data-subject keys (wrapped), retention facts in the case index",
+    ),
 )
 
 SCHEMA_VERSION = SCHEMA_CHANGES[-1].version

@@ -133,6 +133,26 @@ SQLITE_MIGRATIONS = MigrationChain.of(
             ) WITHOUT ROWID""",
             "CREATE INDEX case_phases_case ON case_phases (case_id)",
         ),
+        # Placeholders for migrations 7 and 8 of other branches (see _migrations).
+        7: ("SELECT 7",),
+        8: ("SELECT 8",),
+        # Each data subject's key, wrapped with the host's key ring (never
+        # the key itself): erasing a subject overwrites and deletes its row
+        # (the store runs with secure_delete, so freed pages are zeroed).
+        # closed_at (microseconds), held and disposed let due_for_disposal
+        # read the index alone; kwflow reindex fills them for older cases.
+        9: (
+            """CREATE TABLE subject_keys (
+                case_id TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                wrapped TEXT NOT NULL,
+                created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
+                PRIMARY KEY (case_id, subject)
+            ) WITHOUT ROWID""",
+            "ALTER TABLE case_index ADD COLUMN closed_at INTEGER",
+            "ALTER TABLE case_index ADD COLUMN held INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE case_index ADD COLUMN disposed INTEGER NOT NULL DEFAULT 0",
+        ),
     },
 )
 """The SQLite chain, applied by `migrate_sqlite`."""
