@@ -5,7 +5,8 @@ A process file states conditions declaratively (``equals``, ``one_of``,
 over the JSON form of the artifact's latest version, built once per process.
 Comparisons are type-exact: ``equals: true`` does not hold for the number 1,
 which Python's ``==`` would allow. ``non_empty`` text must have something
-other than white space.
+other than white space. An erased personal value (``kwflow.ERASED``) reads as
+absent: what was erased can no longer meet a condition.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import attrs
+
+from kwflow.history import is_erased
 
 from ._artifacts import json_scalar
 
@@ -53,7 +56,7 @@ class CompiledCondition:
     def holds(self, latest: Mapping[str, Any] | None) -> bool:
         """Whether the condition holds for the artifact's latest data (``None``: no version)."""
         value = _MISSING if latest is None else latest.get(self.field, _MISSING)
-        return self.test(None if value is _MISSING else value)
+        return self.test(None if value is _MISSING or is_erased(value) else value)
 
     @property
     def message(self) -> str:
