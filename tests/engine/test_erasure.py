@@ -99,7 +99,7 @@ def test_erasing_the_child_leaves_everything_else_and_the_chain_intact(engine: E
         DPO,
         {"subject": CHILD, "reason": "the child's request (GDPR Art. 17)"},
     )
-    submitted = [e for e in engine.history("e1") if e.type == "artifact_submitted"][0]
+    submitted = next(e for e in engine.history("e1") if e.type == "artifact_submitted")
     assert submitted.payload["data"]["child_name"] == ERASED
     view = engine.view("e1", MUM).to_dict()
     (version,) = view["artifacts"][0]["versions"]
@@ -333,7 +333,7 @@ def test_erasing_any_subjects_keeps_the_chain_and_everything_else(
         assert seen["summary"] == data["summary"]
         assert seen.get("about") == data.get("about")
         assert (seen["child_name"] == ERASED) == (CHILD in erased)
-        if not (seen["child_name"] == ERASED):
+        if seen["child_name"] != ERASED:
             assert seen["child_name"] == data["child_name"]
         note_owner = data.get("about")
         note_gone = note_owner is None or note_owner in erased
