@@ -1365,6 +1365,7 @@ def check_retention_outcomes(context: CheckContext) -> Iterator[Problem]:
                 "retention-outcome",
                 ("retention", "outcomes", outcome),
                 f"the retention period is for the outcome {outcome!r}, which no phase has",
+                key=True,
                 expected=f"one of {', '.join(outcomes)}",
                 found=repr(outcome),
                 params={"outcome": outcome, "outcomes": ", ".join(outcomes)},

@@ -595,7 +595,7 @@ PROBLEM_TEMPLATES: Mapping[str, ProblemTemplate] = {
     "personal-subject.field": ProblemTemplate(
         "subjektem údajů pole {field!r} je {subject_field!r}, což není pole s osobou "
         "v dokumentu {artifact!r}",
-        expected="pole typu person na nejvyšší úrovni dokumentu {artifact!r}",
+        expected="pole s osobou na nejvyšší úrovni dokumentu {artifact!r}",
         found="{subject_field!r}",
     ),
     "retention-outcome": ProblemTemplate(

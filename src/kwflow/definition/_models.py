@@ -646,7 +646,7 @@ class Retention(Model):
     default: RetentionPeriod | None = Field(
         default=None, description="for an outcome not listed; none: such cases are kept"
     )
-    outcomes: dict[Identifier, RetentionPeriod] = Field(
+    outcomes: dict[str, RetentionPeriod] = Field(
         default_factory=dict, description="outcome code -> how long a case with it is kept"
     )
 
