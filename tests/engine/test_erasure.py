@@ -339,3 +339,16 @@ def test_erasing_any_subjects_keeps_the_chain_and_everything_else(
         note_gone = note_owner is None or note_owner in erased
         # A note about nobody belongs to the case: only disposal erases it.
         assert (seen["note"] == ERASED) == (note_owner is not None and note_gone)
+
+
+def test_the_invariant_audit_reads_a_history_with_erasure_holds_and_disposal(
+    engine: Engine, clock: SimulatedClock
+) -> None:
+    from kwflow.testing import invariant_violations
+
+    closed_family(engine)
+    engine.hold("e1", by=DPO, reason="court")
+    engine.release_hold("e1", by=DPO, reason="over")
+    clock.advance(timedelta(days=200))
+    engine.dispose("e1", by=DPO)
+    assert invariant_violations(engine.process_of("e1"), engine.history("e1")) == []

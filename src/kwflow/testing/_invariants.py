@@ -52,8 +52,17 @@ STEP_KINDS = (
     "call_in",
     "dismiss",
     "breach",
+    "erase",
+    "hold",
+    "release_hold",
+    "dispose",
 )
 """Every kind of step; all but ``breach`` (time passing) are taken by a person."""
+
+RECORD_KINDS = frozenset({"breach", "erase", "hold", "release_hold", "dispose"})
+"""Steps that are no one's part in the process: time passing, and the records
+kept about the case (erasure, legal holds, disposal); no invariant about who
+acts where counts them."""
 
 
 @attrs.frozen
@@ -149,7 +158,7 @@ class InvariantMonitor:
                 if not memory & needed:
                     broken.append((invariant, f"{action!r} was taken before {after!r} ever was"))
             memory |= self._after_bit.get(action, 0)
-        if step.kind != "breach" and step.phase is not None:
+        if step.kind not in RECORD_KINDS and step.phase is not None:
             for invariant, role, allowed in self._never_acts.get(step.phase, ()):
                 if role in step.actor_roles and not (step.kind == "act" and action in allowed):
                     roles = ", ".join(sorted(step.actor_roles))

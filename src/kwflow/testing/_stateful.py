@@ -66,7 +66,7 @@ from ._commands import AdvanceClock, Input, commands
 from ._conditions import artifact_classes, concrete, process_conditions
 from ._coverage import ProcessCoverage, stateful_coverage
 from ._history import KINDS, InvariantViolation, observation, read_events
-from ._invariants import InvariantMonitor, Observation
+from ._invariants import RECORD_KINDS, InvariantMonitor, Observation
 from ._phases import shape_of
 from ._strategies import (
     InvalidArtifactData,
@@ -749,6 +749,10 @@ class ProcessMachine(RuleBasedStateMachine):
         assert before is not None, f"event {event.sequence} comes before the case was opened"
         if kind == "breach":
             assert event.actor == SYSTEM_ACTOR, f"a breach recorded by {event.actor!r}"
+            return
+        if kind in RECORD_KINDS:
+            # Records about the case kept by whoever the host lets keep them
+            # (a DPO, an archivist): not a step of the process.
             return
         assert before.outcome is None, f"event {event.sequence} happened after the case ended"
         payload = event.payload
