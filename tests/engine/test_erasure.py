@@ -297,7 +297,7 @@ def test_an_open_case_or_one_not_yet_due_is_not_disposed_of(engine: Engine) -> N
 
 # ------------------------------------------------------------------ property
 
-_text = st.text(alphabet="abcdefghij klmnop", min_size=1, max_size=12)
+_text = st.text(alphabet="abcdefghijklmnop", min_size=1, max_size=12)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

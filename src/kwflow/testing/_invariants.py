@@ -14,7 +14,8 @@ Meaning of each kind (``docs/testing.md`` has the same list):
 - ``role_never_acts_in``: nobody who holds ``role`` takes any step (action,
   submission, assignment, handover, calling in or dismissing) while the case is in
   ``phase`` or a phase inside it, whichever of their roles they act in;
-  taking one of ``except_actions`` is allowed.
+  taking one of ``except_actions`` is allowed. Records about the case
+  (erasure, legal holds, disposal) are no one's step and do not count.
 - ``artifact_present_on_entry``: whenever a step enters ``phase`` (opening
   the case enters the initial phases), ``artifact`` has a version right after
   that step; an artifact recorded by the entering action counts.
