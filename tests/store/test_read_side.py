@@ -24,10 +24,12 @@ from kwflow import (
 )
 from kwflow.exceptions import (
     IndexOutOfDate,
+    InvalidId,
     InvalidQuery,
     KwflowError,
     ProcessNotFound,
     UnknownName,
+    WrongType,
 )
 from kwflow.store import CaseQuery, MemoryStore
 from tests.support.runtime import (
@@ -311,7 +313,8 @@ BAD_QUERIES: list[tuple[dict[str, object], type[KwflowError], str]] = [
     ({"due_before": datetime(2026, 10, 5)}, InvalidQuery, "due_before"),  # noqa: DTZ001
     ({"due_before": "2026-10-05"}, InvalidQuery, "due_before"),
     ({"open": "yes"}, InvalidQuery, "open"),
-    ({"person": ""}, InvalidQuery, "person"),
+    ({"person": ""}, InvalidId, "person"),
+    ({"person": 7}, WrongType, "person"),
     ({"process": "no_such_process"}, ProcessNotFound, "no_such_process"),
     ({"phase": "no_such_phase"}, UnknownName, "no_such_phase"),
     ({"process": "clock", "phase": "private"}, UnknownName, "private"),
@@ -335,7 +338,6 @@ def test_bad_list_filters_are_refused(
 @pytest.mark.parametrize(
     ("person", "options", "parameter"),
     [
-        ("", {}, "person"),
         (LEAD, {"now": datetime(2026, 10, 5)}, "now"),  # noqa: DTZ001
         (LEAD, {"now": "today"}, "now"),
         (LEAD, {"within": timedelta(days=-1)}, "within"),

@@ -39,6 +39,7 @@ INDEX_COLUMNS = (
     "closed_at",
     "held",
     "disposed",
+    "follows",
 )
 _SELECTED = ", ".join(f"c.{column}" for column in INDEX_COLUMNS if column != "is_open")
 
@@ -128,6 +129,9 @@ class IndexSql:
         if query.due_before is not None:
             where.append("c.next_due <= ?")
             params.append(time_param(query.due_before))
+        if query.follows is not None:
+            where.append("c.follows = ?")
+            params.append(query.follows)
         if query.after is not None:
             at, case_id = query.after
             where.append("(c.updated_at < ? OR (c.updated_at = ? AND c.case_id > ?))")
@@ -158,6 +162,7 @@ def entry_params(entry: CaseIndexEntry, time_param: Callable[[Any], object]) -> 
         None if entry.closed_at is None else time_param(entry.closed_at),
         entry.held,
         entry.disposed,
+        entry.follows,
     )
 
 
@@ -178,6 +183,7 @@ def entry_from_row(row: tuple[Any, ...], time_value: Callable[[Any], Any]) -> Ca
         closed_at,
         held,
         disposed,
+        follows,
     ) = row
     return CaseIndexEntry(
         case_id=case_id,
@@ -193,4 +199,5 @@ def entry_from_row(row: tuple[Any, ...], time_value: Callable[[Any], Any]) -> Ca
         closed_at=None if closed_at is None else time_value(closed_at),
         held=bool(held),
         disposed=bool(disposed),
+        follows=follows,
     )

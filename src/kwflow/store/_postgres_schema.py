@@ -117,8 +117,15 @@ POSTGRES_MIGRATIONS = MigrationChain.of(
             )""",
             "CREATE INDEX case_phases_case ON {s}case_phases (case_id)",
         ),
-        # Placeholders for migrations 7 and 8 of other branches (see _migrations).
-        7: ("SELECT 7",),
+        # See the SQLite chain: NULL is the true value of every older case.
+        7: (
+            "ALTER TABLE {s}case_index ADD COLUMN follows text",
+            (
+                "CREATE INDEX case_index_follows ON {s}case_index (follows) "
+                "WHERE follows IS NOT NULL"
+            ),
+        ),
+        # Placeholder for migration 8 of another branch (see _migrations).
         8: ("SELECT 8",),
         # Data-subject keys and retention facts (see the SQLite chain).
         9: (

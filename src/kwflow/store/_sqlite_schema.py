@@ -133,8 +133,13 @@ SQLITE_MIGRATIONS = MigrationChain.of(
             ) WITHOUT ROWID""",
             "CREATE INDEX case_phases_case ON case_phases (case_id)",
         ),
-        # Placeholders for migrations 7 and 8 of other branches (see _migrations).
-        7: ("SELECT 7",),
+        # Follow-up cases (the id of the earlier case). Cases stored before
+        # this version cannot be follow-ups: NULL is already their true value.
+        7: (
+            "ALTER TABLE case_index ADD COLUMN follows TEXT",
+            "CREATE INDEX case_index_follows ON case_index (follows) WHERE follows IS NOT NULL",
+        ),
+        # Placeholder for migration 8 of another branch (see _migrations).
         8: ("SELECT 8",),
         # Each data subject's key, wrapped with the host's key ring (never
         # the key itself): erasing a subject overwrites and deletes its row
