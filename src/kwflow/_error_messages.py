@@ -266,7 +266,8 @@ ERRORS: Catalogue = {
     "hold.conflict": {"cs": _hold_conflict},
     "case.on-hold": {
         "cs": (
-            "případ {case_id!r} je pod zákonnou blokací ({reason}): před skartací blokaci zrušte"
+            "případ {case_id!r} je pod zákonnou blokací ({hold_reason}): "
+            "před skartací blokaci zrušte"
         ),
     },
     "disposal.not-due": {"cs": _not_due},

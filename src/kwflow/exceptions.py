@@ -1107,15 +1107,18 @@ class HoldConflict(KwflowError, ValueError):
 
 
 class CaseOnHold(KwflowError, ValueError):
-    """A case under a legal hold cannot be disposed of; nothing was changed."""
+    """A case under a legal hold cannot be disposed of; nothing was changed.
+
+    ``hold_reason`` is the reason the host gave for the hold, in its own words.
+    """
 
     code = "case.on-hold"
 
-    def __init__(self, case_id: str, reason: str) -> None:
+    def __init__(self, case_id: str, hold_reason: str) -> None:
         self.case_id = case_id
-        self.reason = reason
+        self.hold_reason = hold_reason
         super().__init__(
-            f"case {case_id!r} is under a legal hold ({reason}): release the hold "
+            f"case {case_id!r} is under a legal hold ({hold_reason}): release the hold "
             "before disposing of it"
         )
 
