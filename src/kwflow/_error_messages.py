@@ -105,6 +105,35 @@ def _invalid_id(facts: Mapping[str, str]) -> str:
     return render(f"{{what!r}} je {noun} a {says}", facts)
 
 
+def _hold_conflict(facts: Mapping[str, str]) -> str:
+    if facts["problem"] == "held":
+        return render("případ {case_id!r} už je pod zákonnou blokací", facts)
+    return render(
+        "případ {case_id!r} není pod žádnou zákonnou blokací, kterou by šlo zrušit", facts
+    )
+
+
+def _not_due(facts: Mapping[str, str]) -> str:
+    why = {
+        "open": "ještě běží",
+        "no-retention": "pro jeho výsledek neplatí žádná skartační lhůta, uchovává se",
+        "not-yet": "jeho skartační lhůta končí {due}",
+        "disposed": "už byl skartován",
+    }.get(facts["problem"], "{problem}")
+    return render("případ {case_id!r} ještě nelze skartovat: " + why, facts)
+
+
+def _data_key(facts: Mapping[str, str]) -> str:
+    if facts["problem"] == "no-ring":
+        why = (
+            "engine nemá sadu klíčů, kterou by chránil klíče k údajům: předejte "
+            "Engine(data_keys=...) nebo úložiště s klíči"
+        )
+    else:
+        why = "jeho uložený klíč nejde otevřít danou sadou klíčů: použijte sadu, se kterou vznikl"
+    return render("osobní údaje subjektu {subject!r} v případu {case_id!r}: " + why, facts)
+
+
 def _wrong_type(facts: Mapping[str, str]) -> str:
     return f"{facts['what']!r} je {type_text(facts['expected'], 'cs')}, ne {facts['found']}"
 
@@ -225,6 +254,24 @@ ERRORS: Catalogue = {
             "případ otevřen (změněný proces potřebuje novou verzi)"
         ),
     },
+    "subject.not-found": {
+        "cs": (
+            "{subject!r} není subjektem údajů případu {case_id!r}: případ o této osobě "
+            "nevede žádné osobní údaje a osoba se ho neúčastní; zkontrolujte identifikátor"
+        ),
+    },
+    "subject.erased": {
+        "cs": "osobní údaje subjektu {subject!r} v případu {case_id!r} už byly vymazány",
+    },
+    "hold.conflict": {"cs": _hold_conflict},
+    "case.on-hold": {
+        "cs": (
+            "případ {case_id!r} je pod zákonnou blokací ({hold_reason}): "
+            "před skartací blokaci zrušte"
+        ),
+    },
+    "disposal.not-due": {"cs": _not_due},
+    "data-key.unavailable": {"cs": _data_key},
     "input.invalid-id": {"cs": _invalid_id},
     "input.wrong-type": {"cs": _wrong_type},
     "input.invalid-value": {"cs": _invalid_value},

@@ -129,6 +129,14 @@ EXAMPLES: dict[type[KwflowError], KwflowError] = {
     InvalidValue: InvalidValue("expected_version", "non-negative", "-1"),
     NaiveDatetime: NaiveDatetime("2026-10-05T10:00:00"),
     GuardFailed: GuardFailed("ready", "5"),
+    errors.SubjectNotFound: errors.SubjectNotFound("c-1", "nobody"),
+    errors.SubjectErased: errors.SubjectErased("c-1", "child-1"),
+    errors.HoldConflict: errors.HoldConflict("c-1", "held"),
+    errors.CaseOnHold: errors.CaseOnHold("c-1", "court proceedings"),
+    errors.NotDueForDisposal: errors.NotDueForDisposal(
+        "c-1", "not-yet", "2036-01-01T00:00:00+00:00"
+    ),
+    errors.DataKeyUnavailable: errors.DataKeyUnavailable("c-1", "child-1", "no-ring"),
     errors.EarlierCaseNotFound: errors.EarlierCaseNotFound("c-0"),
     errors.FollowUpNotDeclared: errors.FollowUpNotDeclared("control_conference", "c-0", "rules"),
     errors.EarlierCaseOpen: errors.EarlierCaseOpen("c-0", ["held"]),

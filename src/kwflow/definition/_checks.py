@@ -312,6 +312,8 @@ class CheckContext:
             for field, field_path in _walk_fields(artifact.fields, (*here, "fields")):
                 if isinstance(field, PersonField):
                     add("role", field.roles, (*field_path, "roles"))
+                if field.personal is not None and field.personal.subject is not None:
+                    one("role", field.personal.subject, (*field_path, "personal", "subject"))
         for entry in self.phase_entries:
             phase = entry.phase
             add("role", phase.present or (), (*entry.path, "present"))
@@ -1826,6 +1828,81 @@ def check_replacers_present(context: CheckContext) -> Iterator[Problem]:
                 hint="list in 'replaced_by' a role present while the case runs, "
                 f"or make {replacer!r} present in a phase",
                 params={"role": role.id, "replacer": replacer},
+            )
+
+
+@_rule(
+    "personal-subject",
+    "error",
+    "a personal field names its data subject: one role, or one person field beside it",
+)
+def check_personal_subjects(context: CheckContext) -> Iterator[Problem]:
+    """A personal value is encrypted under its subject's key; without exactly one
+    way to find the subject, nobody's erasure would reach it. A field inside a
+    list is sealed with its list: mark the list field."""
+    for i, artifact in enumerate(context.process.artifacts):
+        top = {field.id: field for field in artifact.fields}
+        for field, path in _walk_fields(artifact.fields, ("artifacts", i, "fields")):
+            personal = field.personal
+            if personal is None:
+                continue
+            params = {"artifact": artifact.id, "field": field.id}
+            if len(path) > 4:
+                yield context.problem(
+                    "personal-subject",
+                    (*path, "personal"),
+                    f"the field {field.id!r} lies inside a list of {artifact.id!r}; "
+                    "only a top-level field can be personal",
+                    hint="mark the list field itself as personal",
+                    code="personal-subject.in-list",
+                    params=params,
+                )
+            elif (personal.subject is None) == (personal.subject_field is None):
+                yield context.problem(
+                    "personal-subject",
+                    (*path, "personal"),
+                    f"the personal field {field.id!r} of {artifact.id!r} names "
+                    + ("no data subject" if personal.subject is None else "two data subjects"),
+                    expected="exactly one of 'subject' (a role) and 'subject_field' "
+                    "(a person field)",
+                    code="personal-subject.count",
+                    params=params,
+                )
+            elif personal.subject_field is not None and not isinstance(
+                top.get(personal.subject_field), PersonField
+            ):
+                yield context.problem(
+                    "personal-subject",
+                    (*path, "personal", "subject_field"),
+                    f"the subject of {field.id!r} is {personal.subject_field!r}, "
+                    f"which is not a person field of {artifact.id!r}",
+                    expected=f"a top-level field of type person in {artifact.id!r}",
+                    found=repr(personal.subject_field),
+                    code="personal-subject.field",
+                    params={**params, "subject_field": personal.subject_field},
+                )
+
+
+@_rule("retention-outcome", "error", "retention periods are given for outcomes the process has")
+def check_retention_outcomes(context: CheckContext) -> Iterator[Problem]:
+    """A period for an outcome no phase ends with would never apply: most likely
+    a misspelt outcome, whose cases would then fall under the default."""
+    retention = context.process.retention
+    if retention is None:
+        return
+    outcomes = sorted(
+        {info.phase.outcome for info in context.process.all_phases() if info.phase.outcome}
+    )
+    for outcome in retention.outcomes:
+        if outcome not in outcomes:
+            yield context.problem(
+                "retention-outcome",
+                ("retention", "outcomes", outcome),
+                f"the retention period is for the outcome {outcome!r}, which no phase has",
+                key=True,
+                expected=f"one of {', '.join(outcomes)}",
+                found=repr(outcome),
+                params={"outcome": outcome, "outcomes": ", ".join(outcomes)},
             )
 
 

@@ -8,7 +8,7 @@ gives the same case every time. See docs/concepts.md for the rules.
 """
 
 from kwflow.definition import FieldTypeTable
-from kwflow.history import FrozenMap
+from kwflow.history import ERASED, FrozenMap
 
 from ._artifacts import FIELD_VALIDATION
 from ._authorization import Guard
@@ -24,8 +24,12 @@ from ._commands import (
     CheckDeadlines,
     Command,
     Dismiss,
+    Dispose,
+    Erase,
+    Hold,
     OpenCase,
     Organisation,
+    ReleaseHold,
     Replace,
     Submit,
     Unassign,
@@ -49,6 +53,7 @@ from ._records import (
     ReasonCode,
     TakenAction,
 )
+from ._retention import DisposalDue
 from ._shipped_guards import (
     SHIPPED_GUARDS,
     child_safe_to_attend,
@@ -87,6 +92,7 @@ FIELD_TYPE_TABLES: tuple[FieldTypeTable[object], ...] = (FIELD_VALIDATION,)
 __all__ = [
     "CASE_FORMAT",
     "COMMAND_TYPES",
+    "ERASED",
     "FIELD_TYPE_TABLES",
     "ID_MAX_LENGTH",
     "REASON_MAX_LENGTH",
@@ -116,10 +122,14 @@ __all__ = [
     "DeadlineState",
     "DeadlineStatus",
     "Dismiss",
+    "DisposalDue",
+    "Dispose",
     "Engine",
+    "Erase",
     "FrozenMap",
     "Guard",
     "GuardContext",
+    "Hold",
     "InboxDeadline",
     "InboxItem",
     "InboxItemJSON",
@@ -133,6 +143,7 @@ __all__ = [
     "ProcessRef",
     "Reason",
     "ReasonCode",
+    "ReleaseHold",
     "Replace",
     "RoleHoldersJSON",
     "SimulatedClock",

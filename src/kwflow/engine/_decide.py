@@ -35,6 +35,13 @@ assigned person's, the successor's).
   later
 - ``called_in`` / ``dismissed``: ``{"role"}``
 - ``deadline_breached``: ``{"deadline", "due"}``, by the system actor
+- ``subject_erased``: ``{"subject", "reason"}``: the subject's key was destroyed
+- ``hold_placed`` / ``hold_released``: ``{"reason"}``
+- ``case_disposed``: ``{"retention": period text}``, after one ``subject_erased``
+  per subject not yet erased
+
+A submission (or an action recording an artifact) with personal values
+holds them sealed (see ``_personal``) and adds ``"subjects"``: whose they are.
 
 A ``deadlines`` list holds changes in order: ``{"id", "status": "pending",
 "anchor", "key", "target", "limit"}`` when a deadline starts or moves,
@@ -49,13 +56,18 @@ from kwflow.exceptions import (
     ActionNotAllowed,
     ArtifactInvalid,
     CarryOverInvalid,
+    CaseOnHold,
     EarlierCaseOpen,
     EarlierOutcomeNotListed,
     FollowUpNotDeclared,
+    HoldConflict,
+    NotDueForDisposal,
     NotInEarlierCase,
     NotPermitted,
     Reason,
     ReasonCode,
+    SubjectErased,
+    SubjectNotFound,
     UnknownName,
 )
 from kwflow.history import EMPTY_MAP, EventType, thaw
@@ -75,6 +87,10 @@ from ._commands import (
     CallIn,
     CheckDeadlines,
     Dismiss,
+    Dispose,
+    Erase,
+    Hold,
+    ReleaseHold,
     Replace,
     Submit,
     Unassign,
@@ -83,13 +99,14 @@ from ._deadlines import breaches_due, deadline_changes, moved, suspended_working
 from ._machine import MoveRefused
 from ._organisations import assignable_reason, organisation_payload, organisation_reasons
 from ._records import DeadlineStatus
+from ._retention import disposal_due_at
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
     from datetime import datetime
 
     from kwflow.calendars import CalendarRegistry
-    from kwflow.definition import Follows
+    from kwflow.definition import Follows, Retention
 
     from ._authorization import Guard
     from ._commands import CaseCommand, Organisation
@@ -107,6 +124,9 @@ __all__ = [
     "decide_call_in",
     "decide_carried",
     "decide_dismiss",
+    "decide_dispose",
+    "decide_erase",
+    "decide_hold",
     "decide_open",
     "decide_replace",
     "decide_submit",
@@ -128,6 +148,10 @@ _ACTED = EventType.ACTION_TAKEN.value
 _CALLED_IN = EventType.CALLED_IN.value
 _DISMISSED = EventType.DISMISSED.value
 _BREACHED = EventType.DEADLINE_BREACHED.value
+_SUBJECT_ERASED = EventType.SUBJECT_ERASED.value
+_HOLD_PLACED = EventType.HOLD_PLACED.value
+_HOLD_RELEASED = EventType.HOLD_RELEASED.value
+_DISPOSED = EventType.CASE_DISPOSED.value
 
 
 def _names(names: Iterable[str]) -> str:
@@ -829,6 +853,53 @@ def decide_breaches(case: Case, now: datetime) -> list[Draft]:
     ]
 
 
+def decide_erase(case: Case, command: Erase) -> list[Draft]:
+    """Erase a data subject: someone whose data the case holds, or who takes part in it."""
+    subject = command.subject
+    if subject in case.erased:
+        raise SubjectErased(case.id, subject)
+    if subject not in case.subjects and subject not in case.participants:
+        raise SubjectNotFound(case.id, subject)
+    return [(_SUBJECT_ERASED, command.by, {"subject": subject, "reason": command.reason})]
+
+
+def decide_hold(case: Case, command: Hold | ReleaseHold) -> list[Draft]:
+    """Place or release a legal hold: one at a time, recorded with its reason."""
+    if isinstance(command, Hold):
+        if case.hold is not None:
+            raise HoldConflict(case.id, "held")
+        return [(_HOLD_PLACED, command.by, {"reason": command.reason})]
+    if case.hold is None:
+        raise HoldConflict(case.id, "not-held")
+    return [(_HOLD_RELEASED, command.by, {"reason": command.reason})]
+
+
+def decide_dispose(
+    case: Case, command: Dispose, *, retention: Retention | None, now: datetime
+) -> list[Draft]:
+    """Dispose of a closed case past its retention and under no hold: erase every subject."""
+    if case.disposed_at is not None:
+        raise NotDueForDisposal(case.id, "disposed")
+    closed_at = case.closed_at
+    if case.outcome is None or closed_at is None:
+        raise NotDueForDisposal(case.id, "open")
+    if case.hold is not None:
+        raise CaseOnHold(case.id, case.hold)
+    period = None if retention is None else retention.period_for(case.outcome)
+    if period is None:
+        raise NotDueForDisposal(case.id, "no-retention")
+    due = disposal_due_at(closed_at, period)
+    if now < due:
+        raise NotDueForDisposal(case.id, "not-yet", due.isoformat())
+    drafts: list[Draft] = [
+        (_SUBJECT_ERASED, command.by, {"subject": subject, "reason": "disposal"})
+        for subject in case.subjects
+        if subject not in case.erased
+    ]
+    drafts.append((_DISPOSED, command.by, {"retention": str(period)}))
+    return drafts
+
+
 def decide(
     compiled: CompiledProcess,
     case: Case,
@@ -837,11 +908,14 @@ def decide(
     now: datetime,
     guards: Mapping[str, Guard],
     calendars: CalendarRegistry,
+    retention: Retention | None = None,
 ) -> list[Draft]:
     """What ``command`` leads to on ``case`` at ``now``: the one place commands are decided.
 
     Breaches of deadlines past due are not decided here: the engine records
     them before every command (so `CheckDeadlines` itself adds nothing).
+    ``retention`` is the one disposal counts with (the host's, else the
+    process file's; ``None``: the process file's).
     """
     match command:
         case Act():
@@ -885,6 +959,13 @@ def decide(
             return decide_dismiss(compiled, case, command.role, by=command.by)
         case CheckDeadlines():
             return []
+        case Erase():
+            return decide_erase(case, command)
+        case Hold() | ReleaseHold():
+            return decide_hold(case, command)
+        case Dispose():
+            rules = retention if retention is not None else compiled.process.retention
+            return decide_dispose(case, command, retention=rules, now=now)
         case _:
             # mypy proves every command has an arm; a record it cannot see still fails loudly.
             assert_never(command)

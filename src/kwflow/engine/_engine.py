@@ -34,7 +34,10 @@ import threading
 import uuid
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from kwflow.calendars import default_calendars
+from kwflow.definition import Retention
 from kwflow.exceptions import (
     CaseExists,
     CaseNotFound,
@@ -53,6 +56,7 @@ from kwflow.history import (
     GENESIS_HASH,
     EventType,
     FrozenMap,
+    KeyRing,
     canonical_json,
     new_event,
     verify_history,
@@ -69,8 +73,12 @@ from ._commands import (
     CallIn,
     CheckDeadlines,
     Dismiss,
+    Dispose,
+    Erase,
+    Hold,
     OpenCase,
     Organisation,
+    ReleaseHold,
     Replace,
     Submit,
     Unassign,
@@ -82,6 +90,7 @@ from ._deadlines import open_deadlines
 from ._decide import carried_documents, decide, decide_breaches, decide_carried, decide_open
 from ._evolve import evolve, fold
 from ._idempotency import KeyedCommand
+from ._personal import DataKeys, personal_fields, reveal_case, reveal_events, seal
 from ._queries import (
     aware,
     case_query,
@@ -93,6 +102,7 @@ from ._queries import (
     summary_of,
 )
 from ._records import ActionOption, Case, CaseView, DeadlineState, ProcessRef
+from ._retention import DisposalDue, disposal_due_at
 from ._shipped_guards import shipped_guards
 
 if TYPE_CHECKING:
@@ -150,6 +160,13 @@ class Engine:
         snapshot_every: store a snapshot of the case every this many events
             (0: never), so loading a long case does not replay it all.
         cache_size: how many cases to keep folded in memory.
+        data_keys: the host's key ring that protects the data keys of
+            personal fields (docs/erasure.md); when left out, the store's own
+            key ring (``store.keys``), if it has one. Keep it outside the
+            database: with it, the database alone decrypts nothing.
+        retention: the host's file plan, by process id: a
+            `kwflow.definition.Retention` replacing the ``retention`` of that
+            process's file. A process with neither has no disposal.
 
     Thread-safe: hosts may call one engine from many threads.
     """
@@ -164,6 +181,8 @@ class Engine:
         calendars: CalendarRegistry | None = None,
         snapshot_every: int = 50,
         cache_size: int = 10_000,
+        data_keys: KeyRing | None = None,
+        retention: Mapping[str, Retention] | None = None,
     ) -> None:
         """Make an engine; every process in ``registry`` is compiled (and checked) now."""
         if snapshot_every < 0:
@@ -175,7 +194,17 @@ class Engine:
         self._calendars = calendars if calendars is not None else default_calendars()
         self._snapshot_every = snapshot_every
         self._cache_size = max(cache_size, 0)
-        self._cache: dict[str, Case] = {}
+        # Each case twice: as folded from the stored events (personal values
+        # sealed) and as revealed; the same object when it has no personal field.
+        self._cache: dict[str, tuple[Case, Case]] = {}
+        ring = data_keys if data_keys is not None else getattr(self._store, "keys", None)
+        if ring is not None and not isinstance(ring, KeyRing):
+            raise WrongType("data_keys", "KeyRing", type(ring).__name__)
+        self._keys = DataKeys(self._store, ring)
+        for rules in (retention or {}).values():
+            if not isinstance(rules, Retention):
+                raise WrongType("retention", "Retention", type(rules).__name__)
+        self._retention: dict[str, Retention] = dict(retention or {})
         self._cache_lock = threading.Lock()
         self._stripes = tuple(threading.Lock() for _ in range(_STRIPES))
         for process in registry:
@@ -469,6 +498,134 @@ class Engine:
             retries=retries,
         )
 
+    def erase(
+        self,
+        case_id: str,
+        subject: str,
+        *,
+        by: str,
+        reason: str,
+        expected_version: int | None = None,
+        idempotency_key: str | None = None,
+    ) -> Case:
+        """Erase the personal data of ``subject`` in the case; see `Erase`.
+
+        Raises `SubjectNotFound` for a person whose data the case does not
+        hold and who takes no part in it, `SubjectErased` for one erased
+        already.
+        """
+        return self.execute(
+            Erase(
+                case_id=case_id,
+                subject=subject,
+                by=by,
+                reason=reason,
+                expected_version=expected_version,
+                idempotency_key=idempotency_key,
+            )
+        )
+
+    def hold(
+        self,
+        case_id: str,
+        *,
+        by: str,
+        reason: str,
+        expected_version: int | None = None,
+        idempotency_key: str | None = None,
+    ) -> Case:
+        """Place a legal hold on the case: it is not disposed of until released."""
+        return self.execute(
+            Hold(
+                case_id=case_id,
+                by=by,
+                reason=reason,
+                expected_version=expected_version,
+                idempotency_key=idempotency_key,
+            )
+        )
+
+    def release_hold(
+        self,
+        case_id: str,
+        *,
+        by: str,
+        reason: str,
+        expected_version: int | None = None,
+        idempotency_key: str | None = None,
+    ) -> Case:
+        """Release the case's legal hold; raises `HoldConflict` when it has none."""
+        return self.execute(
+            ReleaseHold(
+                case_id=case_id,
+                by=by,
+                reason=reason,
+                expected_version=expected_version,
+                idempotency_key=idempotency_key,
+            )
+        )
+
+    def dispose(
+        self,
+        case_id: str,
+        *,
+        by: str,
+        expected_version: int | None = None,
+        idempotency_key: str | None = None,
+    ) -> Case:
+        """Dispose of a closed case past its retention period: every subject is erased.
+
+        Raises `NotDueForDisposal` (open, no period, not yet, done already)
+        or `CaseOnHold`. What remains is described in docs/erasure.md.
+        """
+        return self.execute(
+            Dispose(
+                case_id=case_id,
+                by=by,
+                expected_version=expected_version,
+                idempotency_key=idempotency_key,
+            )
+        )
+
+    def retention_of(self, process: Process) -> Retention | None:
+        """The retention rules cases of ``process`` follow: the host's, else the file's."""
+        return self._retention.get(process.id, process.retention)
+
+    def due_for_disposal(self, now: datetime | None = None) -> list[DisposalDue]:
+        """Closed cases past their retention period and under no hold, longest overdue first.
+
+        Read from the case index (no history is loaded). ``now`` defaults to
+        the clock. A case whose outcome has no period is never listed.
+        """
+        moment = self._now() if now is None else aware_utc(aware("now", now))
+        due: list[DisposalDue] = []
+        for entry in self._store.find_cases(CaseQuery(open=False)):
+            if entry.held or entry.disposed or entry.closed_at is None or entry.outcome is None:
+                continue
+            try:
+                process = self._registry.get(entry.process_id, entry.process_version)
+            except LookupError:
+                continue
+            rules = self.retention_of(process)
+            period = None if rules is None else rules.period_for(entry.outcome)
+            if period is None:
+                continue
+            at = disposal_due_at(entry.closed_at, period)
+            if at <= moment:
+                due.append(
+                    DisposalDue(
+                        case_id=entry.case_id,
+                        process_id=entry.process_id,
+                        process_version=entry.process_version,
+                        outcome=entry.outcome,
+                        closed_at=entry.closed_at,
+                        due_at=at,
+                        retention=str(period),
+                    )
+                )
+        due.sort(key=lambda item: (item.due_at, item.case_id))
+        return due
+
     # ---------------------------------------------------------------- reading
 
     def get(self, case_id: str) -> Case:
@@ -479,8 +636,18 @@ class Engine:
         """Every event of the case, oldest first; raises `CaseNotFound`.
 
         Unfiltered: the events hold the data of every artifact. Show people
-        `view` instead, which leaves out what they may not read.
+        `view` instead, which leaves out what they may not read. Personal
+        values are read back (`kwflow.ERASED` once erased); the hashes are
+        those of the stored events, which hold them encrypted
+        (``engine.store.events(case_id)`` gives those, to verify).
         """
+        events = self._stored_events(case_id)
+        process = self._compiled_for(case_id, _process_ref(events[0])).process
+        if not personal_fields(process):
+            return events
+        return reveal_events(events, self._keys)
+
+    def _stored_events(self, case_id: str) -> tuple[Event, ...]:
         events = self._store.events(case_id)
         if not events:
             raise CaseNotFound(case_id)
@@ -606,9 +773,9 @@ class Engine:
 
     def replay(self, case_id: str) -> Case:
         """The case folded from its whole history, ignoring snapshots and caches."""
-        events = self.history(case_id)
+        events = self._stored_events(case_id)
         process = self._compiled_for(case_id, _process_ref(events[0])).process
-        return fold(process, events)
+        return reveal_case(fold(process, events), personal_fields(process), self._keys)
 
     def verify(self, case_id: str) -> None:
         """Check the case: its hash chain, that it folds, its snapshot and its index row.
@@ -620,7 +787,7 @@ class Engine:
         row differs (``kwflow reindex`` rewrites it).
         """
         for _ in range(3):
-            events = self.history(case_id)
+            events = self._stored_events(case_id)
             verify_history(events, case_id=case_id)
             process = self._compiled_for(case_id, _process_ref(events[0])).process
             snapshot = self._store.load(case_id).snapshot
@@ -652,7 +819,7 @@ class Engine:
         changed = 0
         for each in ids:
             while True:
-                events = self.history(each)
+                events = self._stored_events(each)
                 process = self._compiled_for(each, _process_ref(events[0])).process
                 entry = index_entry(fold(process, events), events[-1].at)
                 if not index_fields_differing(self._store.index_entry(each), entry):
@@ -838,7 +1005,7 @@ class Engine:
                 if done is not None:
                     return done
                 raise CaseExists(case_id) from None
-            self._remember(case)
+            self._remember(case, case)
             return case
 
     def _earlier_case(self, case_id: str) -> Case:
@@ -896,11 +1063,12 @@ class Engine:
             if done is not None:
                 return done, []
             while True:
-                case, compiled_process = self._current(case_id)
+                sealed, case, compiled_process = self._current_pair(case_id)
                 if expected_version is not None and case.version != expected_version:
                     raise ConcurrencyConflict(case_id, expected_version, case.version)
                 moment = self._now() if now is None else aware_utc(now)
                 process = compiled_process.process
+                spec = personal_fields(process)
                 events: list[Event] = []
                 base = case
                 breaches = decide_breaches(case, moment)
@@ -914,9 +1082,13 @@ class Engine:
                     now=moment,
                     guards=self._guards_for(process.id),
                     calendars=self._calendars,
+                    retention=self._retention.get(process.id),
                 )
                 new_case = base
                 if drafts:
+                    if spec:
+                        # Sealed before they are hashed: the chain covers the ciphertext.
+                        drafts = seal(drafts, base, spec, self._keys)
                     new_events = _chain(case_id, base.version, base.last_hash, drafts, moment)
                     new_case = evolve(process, base, new_events)
                     events.extend(new_events)
@@ -932,10 +1104,24 @@ class Engine:
                 record = keyed.record(case_id, new_case.version) if keyed is not None else None
                 if not events and record is None:
                     return case, events
+                new_sealed = new_case
+                if spec and events:
+                    new_sealed = evolve(process, sealed, events)
+                    new_case = reveal_case(new_case, spec, self._keys, since=base.version)
+                if isinstance(command, Erase | Dispose) and events:
+                    # The key goes before the event is written: should the
+                    # append fail, the values read as erased and erasing again
+                    # is still allowed; the other way round, a recorded
+                    # erasure could leave its key behind.
+                    self._keys.destroy(
+                        case_id, [command.subject] if isinstance(command, Erase) else None
+                    )
+                    if spec:
+                        new_case = reveal_case(new_sealed, spec, self._keys)
                 try:
                     # A keyed command that changes nothing still records its
                     # key, so the key stays bound to this command.
-                    self._append(case, new_case, events, idempotency=record)
+                    self._append(sealed, new_sealed, events, idempotency=record)
                 except (TamperedHistory, InvalidEvents):
                     # The stored history is not the one the cached case was
                     # built on: forget it, so nothing is decided from it again.
@@ -950,7 +1136,7 @@ class Engine:
                     attempt += 1
                     self._forget(case_id)
                     continue
-                self._remember(new_case)
+                self._remember(new_sealed, new_case)
                 return new_case, events
 
     def _append(
@@ -1010,30 +1196,39 @@ class Engine:
         events = self._store.events(case_id)
         if not 0 < version <= len(events):
             raise TamperedHistory(case_id, version, "idempotency-version")
-        return fold(compiled_process.process, events[:version])
+        process = compiled_process.process
+        # Erasures recorded since then apply to the old version too.
+        at = attrs.evolve(fold(process, events[:version]), erased=case.erased)
+        return reveal_case(at, personal_fields(process), self._keys)
 
     def _indexed_case(self, case_id: str, version: int) -> tuple[Case, CompiledProcess]:
         """The case, from the cache when it holds ``version`` (the index's), else loaded.
 
         The index row gave the version, so the store is not asked for it again.
         """
-        case = self._cache.get(case_id)
-        if case is None or case.version < version:
-            case = self._load(case_id)
-            self._remember(case)
-        return case, self._compiled_for(case_id, case.process)
+        cached = self._cache.get(case_id)
+        if cached is None or cached[1].version < version:
+            cached = self._load(case_id)
+            self._remember(*cached)
+        return cached[1], self._compiled_for(case_id, cached[1].process)
 
     def _current(self, case_id: str) -> tuple[Case, CompiledProcess]:
+        _, case, compiled_process = self._current_pair(case_id)
+        return case, compiled_process
+
+    def _current_pair(self, case_id: str) -> tuple[Case, Case, CompiledProcess]:
+        """The case as folded from its stored events, as revealed, and its process."""
         version = self._store.version(case_id)
         if version == 0:
             raise CaseNotFound(case_id)
-        case = self._cache.get(case_id)
-        if case is None or case.version != version:
-            case = self._load(case_id)
-            self._remember(case)
-        return case, self._compiled_for(case_id, case.process)
+        cached = self._cache.get(case_id)
+        if cached is None or cached[1].version != version:
+            cached = self._load(case_id)
+            self._remember(*cached)
+        sealed, case = cached
+        return sealed, case, self._compiled_for(case_id, case.process)
 
-    def _load(self, case_id: str) -> Case:
+    def _load(self, case_id: str) -> tuple[Case, Case]:
         stored = self._store.load(case_id)
         start = None
         if stored.snapshot is not None:
@@ -1057,7 +1252,11 @@ class Engine:
         else:
             raise CaseNotFound(case_id)
         process = self._compiled_for(case_id, ref).process
-        return fold(process, stored.events, start=start)
+        sealed = fold(process, stored.events, start=start)
+        spec = personal_fields(process)
+        if not spec:
+            return sealed, sealed
+        return sealed, reveal_case(sealed, spec, self._keys)
 
     def _compiled_for(self, case_id: str, ref: ProcessRef) -> CompiledProcess:
         process = self._registry.get(ref.id, ref.version)
@@ -1070,21 +1269,22 @@ class Engine:
             )
         return compiled(process)
 
-    def _remember(self, case: Case) -> None:
+    def _remember(self, sealed: Case, case: Case) -> None:
         if not self._cache_size:
             return
         with self._cache_lock:
             cached = self._cache.get(case.id)
-            if cached is not None and cached.version > case.version:
+            if cached is not None and cached[1].version > case.version:
                 return
             if cached is None and len(self._cache) >= self._cache_size:
                 # Drop the oldest entry: a plain dict keeps insertion order.
                 del self._cache[next(iter(self._cache))]
-            self._cache[case.id] = case
+            self._cache[case.id] = (sealed, case)
 
     def _forget(self, case_id: str) -> None:
         with self._cache_lock:
             self._cache.pop(case_id, None)
+        self._keys.forget(case_id)
 
 
 def _process_ref(first: Event) -> ProcessRef:

@@ -73,6 +73,9 @@ def index_entry(case: Case, updated_at: datetime) -> CaseIndexEntry:
         participants=[
             (person, role) for person, roles in case.participants.items() for role in roles
         ],
+        closed_at=case.closed_at,
+        held=case.hold is not None,
+        disposed=case.disposed_at is not None,
         follows=case.follows,
     )
 
@@ -91,6 +94,9 @@ def index_fields_differing(stored: CaseIndexEntry | None, expected: CaseIndexEnt
         "updated_at",
         "next_due",
         "participants",
+        "closed_at",
+        "held",
+        "disposed",
         "follows",
     )
     return [name for name in names if getattr(stored, name) != getattr(expected, name)]

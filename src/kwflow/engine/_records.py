@@ -209,6 +209,12 @@ class Case:
     id to its versions, oldest first. ``taken_in_phase`` lists the actions
     without ``to`` already taken since the case entered its leaf phase.
     ``version`` is the sequence of the last event and ``last_hash`` its hash.
+
+    ``subjects`` are the data subjects whose personal values the case holds
+    (encrypted under their keys), ``erased`` those erased since; ``hold`` is
+    the reason of the legal hold in force (``None``: none), ``disposed_at``
+    when the case was disposed of.
+
     ``follows`` is the id of the earlier case this one was opened as a
     follow-up of (``None``: opened on its own).
     ``organisations`` maps a participant to the organisation the host named
@@ -236,6 +242,10 @@ class Case:
     opened_by: str
     version: int
     last_hash: str
+    subjects: tuple[str, ...] = ()
+    erased: tuple[str, ...] = ()
+    hold: str | None = None
+    disposed_at: datetime | None = None
     follows: str | None = None
     organisations: FrozenMap[str, Organisation] = EMPTY_MAP
     suspension: CaseSuspension | None = None
@@ -244,6 +254,14 @@ class Case:
     def closed(self) -> bool:
         """Whether the case has ended in a terminal phase (it has an outcome)."""
         return self.outcome is not None
+
+    @property
+    def closed_at(self) -> datetime | None:
+        """When the case reached its outcome: the time of the action that closed it."""
+        if self.outcome is None or not self.actions:
+            return None
+        # No action leaves a terminal phase, so the last one taken closed the case.
+        return self.actions[-1].at
 
     def latest(self, artifact_id: str, *, about: str | None = None) -> ArtifactVersion | None:
         """The newest version of an artifact, or ``None`` if it has none.
@@ -435,7 +453,7 @@ def case_to_dict(case: Case) -> dict[str, Any]:
     The form snapshots keep, so it holds ids only: labels are the process's,
     in `CaseView.to_dict`. Each deadline also gives its ``due`` moment.
     """
-    return {
+    body: dict[str, Any] = {
         "format": CASE_FORMAT,
         "id": case.id,
         "process": {
@@ -469,6 +487,17 @@ def case_to_dict(case: Case) -> dict[str, Any]:
         },
         "suspension": _suspension_to_dict(case.suspension),
     }
+    # Written only once used, so snapshots of cases that never used them read
+    # (and compare) as before.
+    if case.subjects:
+        body["subjects"] = list(case.subjects)
+    if case.erased:
+        body["erased"] = list(case.erased)
+    if case.hold is not None:
+        body["hold"] = case.hold
+    if case.disposed_at is not None:
+        body["disposed_at"] = case.disposed_at.isoformat()
+    return body
 
 
 def _suspension_to_dict(suspension: CaseSuspension | None) -> dict[str, Any] | None:
@@ -562,6 +591,10 @@ def case_from_dict(data: Mapping[str, Any]) -> Case:
             opened_by=data["opened_by"],
             version=data["version"],
             last_hash=data["last_hash"],
+            subjects=tuple(data.get("subjects", ())),
+            erased=tuple(data.get("erased", ())),
+            hold=data.get("hold"),
+            disposed_at=_moment(data.get("disposed_at")),
             # Snapshots written before follow-ups existed lack the key.
             follows=data.get("follows"),
             # Snapshots written before organisations existed have none to read.

@@ -67,6 +67,13 @@ SCHEMA_CHANGES: tuple[SchemaChange, ...] = (
         version=7,
         description="case index: the earlier case a follow-up case follows",
     ),
+    # 8 is written in another branch; this placeholder keeps the chain whole
+    # until it is merged (the lead replaces it).
+    SchemaChange(version=8, description="placeholder for migration 8 (another branch)"),
+    SchemaChange(
+        version=9,
+        description="data-subject keys (wrapped), retention facts in the case index",
+    ),
 )
 
 SCHEMA_VERSION = SCHEMA_CHANGES[-1].version

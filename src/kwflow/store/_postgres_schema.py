@@ -125,6 +125,21 @@ POSTGRES_MIGRATIONS = MigrationChain.of(
                 "WHERE follows IS NOT NULL"
             ),
         ),
+        # Placeholder for migration 8 of another branch (see _migrations).
+        8: ("SELECT 8",),
+        # Data-subject keys and retention facts (see the SQLite chain).
+        9: (
+            """CREATE TABLE {s}subject_keys (
+                case_id text NOT NULL,
+                subject text NOT NULL,
+                wrapped text NOT NULL,
+                created_at timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (case_id, subject)
+            )""",
+            "ALTER TABLE {s}case_index ADD COLUMN closed_at timestamptz",
+            "ALTER TABLE {s}case_index ADD COLUMN held boolean NOT NULL DEFAULT false",
+            "ALTER TABLE {s}case_index ADD COLUMN disposed boolean NOT NULL DEFAULT false",
+        ),
     },
 )
 """The PostgreSQL chain, applied when a `PostgresStore` opens."""

@@ -117,6 +117,11 @@ class Queries:
     heads_page: str
     unsealed_page: str
     seal_head: str
+    subject_keys_of: str
+    insert_subject_key: str
+    subject_key: str
+    overwrite_subject_key: str
+    delete_subject_key: str
 
 
 def make_queries(prefix: str, *, placeholder: str, for_update: str, skip_locked: str) -> Queries:
@@ -212,6 +217,18 @@ def make_queries(prefix: str, *, placeholder: str, for_update: str, skip_locked:
         seal_head=q(
             f"UPDATE {p}cases SET mac = ? WHERE case_id = ? AND version = ? AND last_hash = ?"
         ),
+        subject_keys_of=q(f"SELECT subject, wrapped FROM {p}subject_keys WHERE case_id = ?"),
+        # Two engines making a subject's first key at once: the first row wins
+        # and both read it back.
+        insert_subject_key=q(
+            f"INSERT INTO {p}subject_keys (case_id, subject, wrapped) VALUES (?, ?, ?) "
+            "ON CONFLICT (case_id, subject) DO NOTHING"
+        ),
+        subject_key=q(f"SELECT wrapped FROM {p}subject_keys WHERE case_id = ? AND subject = ?"),
+        overwrite_subject_key=q(
+            f"UPDATE {p}subject_keys SET wrapped = ? WHERE case_id = ? AND subject = ?"
+        ),
+        delete_subject_key=q(f"DELETE FROM {p}subject_keys WHERE case_id = ? AND subject = ?"),
     )
 
 
@@ -497,6 +514,43 @@ class SqlStore(ABC):
 
     def _index_time(self, value: datetime) -> object:
         return self._time_param(utc(value))
+
+    # -- data-subject keys -------------------------------------------------------
+
+    def subject_keys(self, case_id: str) -> dict[str, str]:
+        """The wrapped data keys of the case's subjects, by subject."""
+        with self._read() as tx:
+            return {str(s): str(w) for s, w in tx.all(self._queries.subject_keys_of, (case_id,))}
+
+    def add_subject_key(self, case_id: str, subject: str, wrapped: str) -> str:
+        """Store ``wrapped`` as the subject's key unless it has one; return the one stored."""
+        q = self._queries
+        with self._write(case_id) as tx:
+            tx.run(q.insert_subject_key, (case_id, subject, wrapped))
+            row = tx.one(q.subject_key, (case_id, subject))
+        assert row is not None
+        return str(row[0])
+
+    def destroy_subject_keys(self, case_id: str, subjects: Sequence[str] | None = None) -> int:
+        """Destroy the keys of ``subjects`` (every key of the case: ``None``) and its snapshot.
+
+        Each row is overwritten before it is deleted, so the wrapped key does
+        not linger in a page the database only marked free; the snapshot
+        goes too (it is rebuilt from the events). Returns how many keys went.
+        """
+        q = self._queries
+        with self._write(case_id) as tx:
+            stored = {str(s): str(w) for s, w in tx.all(q.subject_keys_of, (case_id,))}
+            doomed = [s for s in (stored if subjects is None else subjects) if s in stored]
+            for subject in doomed:
+                tx.run(q.overwrite_subject_key, ("0" * len(stored[subject]), case_id, subject))
+                tx.run(q.delete_subject_key, (case_id, subject))
+            tx.run(q.delete_snapshot, (case_id,))
+        self._after_destroying_keys()
+        return len(doomed)
+
+    def _after_destroying_keys(self) -> None:  # noqa: B027 - optional: most backends need nothing
+        """What a backend does to push destroyed rows out of its files (SQLite: the WAL)."""
 
     def delete_snapshots(self, case_id: str | None = None) -> None:
         """Drop snapshots (of one case, or all): only speed may change."""

@@ -139,6 +139,25 @@ SQLITE_MIGRATIONS = MigrationChain.of(
             "ALTER TABLE case_index ADD COLUMN follows TEXT",
             "CREATE INDEX case_index_follows ON case_index (follows) WHERE follows IS NOT NULL",
         ),
+        # Placeholder for migration 8 of another branch (see _migrations).
+        8: ("SELECT 8",),
+        # Each data subject's key, wrapped with the host's key ring (never
+        # the key itself): erasing a subject overwrites and deletes its row
+        # (the store runs with secure_delete, so freed pages are zeroed).
+        # closed_at (microseconds), held and disposed let due_for_disposal
+        # read the index alone; kwflow reindex fills them for older cases.
+        9: (
+            """CREATE TABLE subject_keys (
+                case_id TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                wrapped TEXT NOT NULL,
+                created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
+                PRIMARY KEY (case_id, subject)
+            ) WITHOUT ROWID""",
+            "ALTER TABLE case_index ADD COLUMN closed_at INTEGER",
+            "ALTER TABLE case_index ADD COLUMN held INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE case_index ADD COLUMN disposed INTEGER NOT NULL DEFAULT 0",
+        ),
     },
 )
 """The SQLite chain, applied by `migrate_sqlite`."""

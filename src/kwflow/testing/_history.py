@@ -15,7 +15,7 @@ import attrs
 from kwflow.engine import evolve, fold
 from kwflow.history import EventType
 
-from ._invariants import InvariantMonitor, Observation
+from ._invariants import RECORD_KINDS, InvariantMonitor, Observation
 from ._phases import ProcessShape, shape_of
 
 if TYPE_CHECKING:
@@ -37,6 +37,10 @@ KINDS = {
     EventType.CALLED_IN.value: "call_in",
     EventType.DISMISSED.value: "dismiss",
     EventType.DEADLINE_BREACHED.value: "breach",
+    EventType.SUBJECT_ERASED.value: "erase",
+    EventType.HOLD_PLACED.value: "hold",
+    EventType.HOLD_RELEASED.value: "release_hold",
+    EventType.CASE_DISPOSED.value: "dispose",
 }
 """Event type -> the kind of step it is."""
 
@@ -71,6 +75,8 @@ def observation(shape: ProcessShape, before: Case | None, event: Event, after: C
             follows_outcome=None if follows is None else str(follows["outcome"]),
         )
     leaf = before.phase.id
+    if kind in RECORD_KINDS:
+        return Observation(kind, frozenset(), leaf, None, (), present, held)
     if kind == "breach":
         return Observation("breach", frozenset(), leaf, None, (), present, held)
     roles = frozenset(before.participants.get(event.actor, ()))

@@ -67,7 +67,7 @@ from ._commands import AdvanceClock, Input, commands
 from ._conditions import artifact_classes, concrete, process_conditions
 from ._coverage import ProcessCoverage, stateful_coverage
 from ._history import KINDS, InvariantViolation, observation, read_events
-from ._invariants import InvariantMonitor, Observation
+from ._invariants import RECORD_KINDS, InvariantMonitor, Observation
 from ._organisations import (
     chosen_kinds,
     fitting_organisations,
@@ -888,6 +888,10 @@ class ProcessMachine(RuleBasedStateMachine):
                 f"deadline {_payload_deadline(event)} was breached while the case was suspended "
                 "with its deadlines paused"
             )
+            return
+        if kind in RECORD_KINDS:
+            # Records about the case kept by whoever the host lets keep them
+            # (a DPO, an archivist): not a step of the process.
             return
         assert before.outcome is None, f"event {event.sequence} happened after the case ended"
         payload = event.payload
