@@ -17,8 +17,12 @@ from kwflow import (
     CheckDeadlines,
     Command,
     Dismiss,
+    Dispose,
     Engine,
+    Erase,
+    Hold,
     OpenCase,
+    ReleaseHold,
     Replace,
     SimulatedClock,
     Submit,
@@ -51,6 +55,10 @@ EXAMPLES: dict[type[Command], Command] = {
     CallIn: CallIn(case_id="r1", role="helper", by=LEAD),
     Dismiss: Dismiss(case_id="r1", role="helper", by=LEAD),
     CheckDeadlines: CheckDeadlines(case_id="r1"),
+    Erase: Erase(case_id="r1", subject=MEMBER, by=LEAD, reason="the person asked (GDPR Art. 17)"),
+    Hold: Hold(case_id="r1", by=LEAD, reason="court proceedings"),
+    ReleaseHold: ReleaseHold(case_id="r1", by=LEAD, reason="proceedings ended"),
+    Dispose: Dispose(case_id="r1", by=LEAD),
 }
 
 

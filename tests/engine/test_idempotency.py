@@ -24,7 +24,11 @@ from kwflow import (
     CheckDeadlines,
     Command,
     Dismiss,
+    Dispose,
+    Erase,
+    Hold,
     OpenCase,
+    ReleaseHold,
     Replace,
     SimulatedClock,
     Submit,
@@ -120,13 +124,31 @@ KEYED: dict[type[Command], tuple[Callable[[Engine], object], Command]] = {
         Dismiss(case_id="r1", role="helper", by=MEMBER, idempotency_key="k"),
     ),
     CheckDeadlines: (open_rules, CheckDeadlines(case_id="r1", idempotency_key="k")),
+    Erase: (
+        open_rules,
+        Erase(case_id="r1", subject=MEMBER, by=LEAD, reason="asked", idempotency_key="k"),
+    ),
+    Hold: (open_rules, Hold(case_id="r1", by=LEAD, reason="court", idempotency_key="k")),
+    ReleaseHold: (
+        lambda engine: (open_rules(engine), engine.hold("r1", by=LEAD, reason="court")),
+        ReleaseHold(case_id="r1", by=LEAD, reason="over", idempotency_key="k"),
+    ),
+    Dispose: (
+        lambda engine: (open_rules(engine), engine.act("r1", "drop", by=LEAD)),
+        Dispose(case_id="r1", by=LEAD, idempotency_key="k"),
+    ),
 }
 
 
 def _moved_on(engine: Engine, case_id: str) -> None:
     """Something else happens to the case after the keyed command."""
     case = engine.get_unfiltered(case_id)
-    if case.phase.id == "intake":
+    if case.closed:
+        if case.hold is None:
+            engine.hold(case_id, by=LEAD, reason=f"v{case.version}")
+        else:
+            engine.release_hold(case_id, by=LEAD, reason=f"v{case.version}")
+    elif case.phase.id == "intake":
         engine.assign(case_id, f"later-{case.version}", "member", by=LEAD)
     elif case.phase.id == "private":
         engine.submit(case_id, "plan", {**PLAN, "summary": f"v{case.version}"}, by=MEMBER)

@@ -25,6 +25,7 @@ from ._models import (
     Anchor,
     Artifact,
     ArtifactPresentOnEntry,
+    CarryOver,
     Deadline,
     DeadlineVariant,
     EnumField,
@@ -32,15 +33,27 @@ from ._models import (
     FieldCondition,
     FieldReaders,
     FieldRef,
+    Follows,
+    FollowsOutcome,
     Guard,
+    Invariant,
     Label,
+    OnlyActionsIn,
+    OrganisationKind,
+    OrganisationRequirement,
+    OrganisationRule,
     Period,
+    Personal,
     Phase,
     PhaseEnteredAtMostOnce,
     Process,
     Requirements,
+    Retention,
+    RetentionPeriod,
     Role,
     RoleNeverActsIn,
+    RoleNeverEmpty,
+    Suspension,
     field_type_name,
 )
 
@@ -111,7 +124,9 @@ _FIELD_COMPANIONS: dict[type[BaseModel], tuple[tuple[str, type[BaseModel]], ...]
 
 REFERENCE_SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("Process (the top level)", Process),
+    ("Organisation kind", OrganisationKind),
     ("Role", Role),
+    ("Organisation rule (`organisation`)", OrganisationRule),
     ("Artifact", Artifact),
     ("Field readers (`read_fields`)", FieldReaders),
     *(
@@ -122,9 +137,12 @@ REFERENCE_SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
             *_FIELD_COMPANIONS.get(model, ()),
         )
     ),
+    ("Personal data (`personal` of a field)", Personal),
     ("Phase", Phase),
+    ("Suspension", Suspension),
     ("Action", Action),
     ("Requirements (`requires`)", Requirements),
+    ("Organisation requirement", OrganisationRequirement),
     ("Field condition", FieldCondition),
     ("Guard", Guard),
     ("Deadline", Deadline),
@@ -132,10 +150,17 @@ REFERENCE_SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("Anchor", Anchor),
     ("Field reference", FieldRef),
     ("Period", Period),
+    ("Retention (`retention`)", Retention),
+    ("Retention period", RetentionPeriod),
     ("Invariant: action_only_after", ActionOnlyAfter),
     ("Invariant: role_never_acts_in", RoleNeverActsIn),
     ("Invariant: artifact_present_on_entry", ArtifactPresentOnEntry),
     ("Invariant: phase_entered_at_most_once", PhaseEnteredAtMostOnce),
+    ("Invariant: follows_outcome", FollowsOutcome),
+    ("Follow-up (`follows`)", Follows),
+    ("Carry-over", CarryOver),
+    ("Invariant: role_never_empty", RoleNeverEmpty),
+    ("Invariant: only_actions_in", OnlyActionsIn),
     ("Label", Label),
 )
 """Every model of the language, in the order the reference presents them."""
@@ -193,6 +218,8 @@ def _type_text(annotation: Any) -> str:
         return _type_text(args[0])
     if origin is tuple:
         return f"list of {_type_text(args[0])}"
+    if origin is dict:
+        return f"mapping of identifier to {_type_text(args[1])}"
     if origin is Literal:
         return " \\| ".join(f"`{a}`" for a in args)
     if origin in (typing.Union, types.UnionType):
@@ -201,12 +228,7 @@ def _type_text(annotation: Any) -> str:
             return _type_text(members[0])
         if all(isinstance(m, type) and m.__name__.endswith("Field") for m in members):
             return "field"
-        if set(members) == {
-            ActionOnlyAfter,
-            RoleNeverActsIn,
-            ArtifactPresentOnEntry,
-            PhaseEnteredAtMostOnce,
-        }:
+        if set(members) == set(typing.get_args(typing.get_args(Invariant)[0])):
             return "invariant"
         if str in members:
             return "value (text, whole number, true/false, date or datetime)"
@@ -224,6 +246,9 @@ def _type_text(annotation: Any) -> str:
                 "Period": "period",
                 "EnumValue": "enum value",
                 "FieldCondition": "field condition",
+                "OrganisationKind": "organisation kind",
+                "OrganisationRule": "organisation rule",
+                "OrganisationRequirement": "organisation requirement",
             }
             if annotation.__name__.endswith("Field"):
                 return "field"

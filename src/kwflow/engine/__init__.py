@@ -8,7 +8,7 @@ gives the same case every time. See docs/concepts.md for the rules.
 """
 
 from kwflow.definition import FieldTypeTable
-from kwflow.history import FrozenMap
+from kwflow.history import ERASED, FrozenMap
 
 from ._access import Capability, Grants
 from ._artifacts import FIELD_VALIDATION
@@ -25,7 +25,12 @@ from ._commands import (
     CheckDeadlines,
     Command,
     Dismiss,
+    Dispose,
+    Erase,
+    Hold,
     OpenCase,
+    Organisation,
+    ReleaseHold,
     Replace,
     Submit,
     Unassign,
@@ -39,6 +44,7 @@ from ._records import (
     ArtifactVersion,
     Case,
     CasePhase,
+    CaseSuspension,
     CaseView,
     DeadlineState,
     DeadlineStatus,
@@ -49,6 +55,7 @@ from ._records import (
     ReasonCode,
     TakenAction,
 )
+from ._retention import DisposalDue
 from ._shipped_guards import (
     SHIPPED_GUARDS,
     child_safe_to_attend,
@@ -62,6 +69,7 @@ from ._summaries import (
     InboxDeadline,
     InboxItem,
     InboxItemJSON,
+    SuspensionSummary,
 )
 from ._view_schemas import (
     VIEW_SCHEMAS,
@@ -88,6 +96,7 @@ FIELD_TYPE_TABLES: tuple[FieldTypeTable[object], ...] = (FIELD_VALIDATION,)
 __all__ = [
     "CASE_FORMAT",
     "COMMAND_TYPES",
+    "ERASED",
     "FIELD_TYPE_TABLES",
     "ID_MAX_LENGTH",
     "REASON_MAX_LENGTH",
@@ -109,6 +118,7 @@ __all__ = [
     "CasePhase",
     "CaseSummary",
     "CaseSummaryJSON",
+    "CaseSuspension",
     "CaseView",
     "CaseViewJSON",
     "CheckDeadlines",
@@ -118,19 +128,24 @@ __all__ = [
     "DeadlineState",
     "DeadlineStatus",
     "Dismiss",
+    "DisposalDue",
+    "Dispose",
     "Engine",
+    "Erase",
     "FrozenMap",
     "Grants",
     "Guard",
     "GuardContext",
     "HistoryEntry",
     "HistoryEntryJSON",
+    "Hold",
     "InboxDeadline",
     "InboxItem",
     "InboxItemJSON",
     "LabelJSON",
     "NamedJSON",
     "OpenCase",
+    "Organisation",
     "ParticipantJSON",
     "PhaseJSON",
     "ProcessJSON",
@@ -138,10 +153,12 @@ __all__ = [
     "ReadEntryJSON",
     "Reason",
     "ReasonCode",
+    "ReleaseHold",
     "Replace",
     "RoleHoldersJSON",
     "SimulatedClock",
     "Submit",
+    "SuspensionSummary",
     "SystemClock",
     "TakenAction",
     "TakenActionJSON",

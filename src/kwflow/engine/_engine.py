@@ -38,12 +38,15 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from kwflow.calendars import default_calendars
+from kwflow.definition import Retention
 from kwflow.exceptions import (
     CaseExists,
     CaseNotFound,
     ConcurrencyConflict,
+    EarlierCaseNotFound,
     IndexOutOfDate,
     InvalidEvents,
+    InvalidQuery,
     InvalidValue,
     MalformedEvent,
     ProcessChanged,
@@ -54,6 +57,7 @@ from kwflow.history import (
     GENESIS_HASH,
     EventType,
     FrozenMap,
+    KeyRing,
     canonical_json,
     new_event,
     verify_history,
@@ -78,16 +82,24 @@ from ._commands import (
     CallIn,
     CheckDeadlines,
     Dismiss,
+    Dispose,
+    Erase,
+    Hold,
     OpenCase,
+    Organisation,
+    ReleaseHold,
     Replace,
     Submit,
     Unassign,
+    check_id,
+    check_person,
 )
 from ._compiled import CompiledProcess, compiled, compiled_if_same
 from ._deadlines import open_deadlines
-from ._decide import decide, decide_breaches, decide_open
+from ._decide import carried_documents, decide, decide_breaches, decide_carried, decide_open
 from ._evolve import evolve, fold
 from ._idempotency import KeyedCommand
+from ._personal import DataKeys, personal_fields, reveal_case, reveal_events, seal
 from ._queries import (
     aware,
     case_query,
@@ -109,6 +121,7 @@ from ._records import (
     ProcessRef,
 )
 from ._redaction import redact_event
+from ._retention import DisposalDue, disposal_due_at
 from ._shipped_guards import shipped_guards
 
 if TYPE_CHECKING:
@@ -173,6 +186,13 @@ class Engine:
             id) giving them. Nobody has any when left out.
         read_log: whether documents shown through `view` and `history_for`
             are written to the read log (`read_log`); on by default.
+        data_keys: the host's key ring that protects the data keys of
+            personal fields (docs/erasure.md); when left out, the store's own
+            key ring (``store.keys``), if it has one. Keep it outside the
+            database: with it, the database alone decrypts nothing.
+        retention: the host's file plan, by process id: a
+            `kwflow.definition.Retention` replacing the ``retention`` of that
+            process's file. A process with neither has no disposal.
 
     Thread-safe: hosts may call one engine from many threads.
     """
@@ -189,6 +209,8 @@ class Engine:
         cache_size: int = 10_000,
         grants: Grants | None = None,
         read_log: bool = True,
+        data_keys: KeyRing | None = None,
+        retention: Mapping[str, Retention] | None = None,
     ) -> None:
         """Make an engine; every process in ``registry`` is compiled (and checked) now."""
         if snapshot_every < 0:
@@ -204,7 +226,17 @@ class Engine:
         self._grants = grants
         self._read_log_on = bool(read_log)
         self._cache_size = max(cache_size, 0)
-        self._cache: dict[str, Case] = {}
+        # Each case twice: as folded from the stored events (personal values
+        # sealed) and as revealed; the same object when it has no personal field.
+        self._cache: dict[str, tuple[Case, Case]] = {}
+        ring = data_keys if data_keys is not None else getattr(self._store, "keys", None)
+        if ring is not None and not isinstance(ring, KeyRing):
+            raise WrongType("data_keys", "KeyRing", type(ring).__name__)
+        self._keys = DataKeys(self._store, ring)
+        for rules in (retention or {}).values():
+            if not isinstance(rules, Retention):
+                raise WrongType("retention", "Retention", type(rules).__name__)
+        self._retention: dict[str, Retention] = dict(retention or {})
         self._cache_lock = threading.Lock()
         self._stripes = tuple(threading.Lock() for _ in range(_STRIPES))
         for process in registry:
@@ -274,14 +306,25 @@ class Engine:
         by: str,
         version: int | None = None,
         case_id: str | None = None,
+        follows: str | None = None,
         idempotency_key: str | None = None,
+        organisation: Organisation | None = None,
     ) -> Case:
         """Open a case of a registered process; ``by`` gets the process's opener role.
 
         Without ``version`` the newest registered version is used; without
-        ``case_id`` a random id is made. Raises `ProcessNotFound`, or
-        `CaseExists` when ``case_id`` is taken. With ``idempotency_key``,
-        opening again with that key returns the case it opened (see `execute`).
+        ``case_id`` a random id is made. ``organisation`` is the one ``by``
+        works for (the opener role's ``organisation`` rules apply). Raises
+        `ProcessNotFound`, or `CaseExists` when ``case_id`` is taken. With
+        ``idempotency_key``, opening again with that key returns the case it
+        opened (see `execute`).
+
+        ``follows`` opens the case as a follow-up of that earlier case: the
+        documents the process's ``follows`` lists under ``carry_over`` are
+        copied in, in the same append. Raises `EarlierCaseNotFound`,
+        `FollowUpNotDeclared`, `EarlierCaseOpen`, `EarlierOutcomeNotListed`,
+        `NotInEarlierCase` (``by`` holds no role in the earlier case) or
+        `CarryOverInvalid`, and stores nothing.
         """
         return self.execute(
             OpenCase(
@@ -289,7 +332,9 @@ class Engine:
                 by=by,
                 version=version,
                 case_id=case_id,
+                follows=follows,
                 idempotency_key=idempotency_key,
+                organisation=organisation,
             )
         )
 
@@ -303,8 +348,12 @@ class Engine:
         expected_version: int | None = None,
         retries: int = 0,
         idempotency_key: str | None = None,
+        organisation: Organisation | None = None,
     ) -> Case:
-        """Give ``person`` the ``role``; ``by`` holds a role in its ``assigned_by``."""
+        """Give ``person`` the ``role``; ``by`` holds a role in its ``assigned_by``.
+
+        ``organisation`` is the one ``person`` works for; see `Assign`.
+        """
         return self.execute(
             Assign(
                 case_id=case_id,
@@ -313,6 +362,7 @@ class Engine:
                 by=by,
                 expected_version=expected_version,
                 idempotency_key=idempotency_key,
+                organisation=organisation,
             ),
             retries=retries,
         )
@@ -353,8 +403,12 @@ class Engine:
         expected_version: int | None = None,
         retries: int = 0,
         idempotency_key: str | None = None,
+        organisation: Organisation | None = None,
     ) -> Case:
-        """Hand ``role`` over from ``person`` to ``successor``, for ``reason``; see `Replace`."""
+        """Hand ``role`` over from ``person`` to ``successor``, for ``reason``; see `Replace`.
+
+        ``organisation`` is the one ``successor`` works for.
+        """
         return self.execute(
             Replace(
                 case_id=case_id,
@@ -365,6 +419,7 @@ class Engine:
                 reason=reason,
                 expected_version=expected_version,
                 idempotency_key=idempotency_key,
+                organisation=organisation,
             ),
             retries=retries,
         )
@@ -376,17 +431,23 @@ class Engine:
         data: Mapping[str, Any],
         *,
         by: str,
+        about: str | None = None,
         expected_version: int | None = None,
         retries: int = 0,
         idempotency_key: str | None = None,
     ) -> Case:
-        """Submit a new version of ``artifact``; raises `ArtifactInvalid` for bad data."""
+        """Submit a new version of ``artifact``; raises `ArtifactInvalid` for bad data.
+
+        ``about`` names the person a copy of a per-person artifact is about:
+        required for such an artifact, refused (`ActionNotAllowed`) for others.
+        """
         return self.execute(
             Submit(
                 case_id=case_id,
                 artifact=artifact,
                 data=data,
                 by=by,
+                about=about,
                 expected_version=expected_version,
                 idempotency_key=idempotency_key,
             ),
@@ -469,6 +530,134 @@ class Engine:
             retries=retries,
         )
 
+    def erase(
+        self,
+        case_id: str,
+        subject: str,
+        *,
+        by: str,
+        reason: str,
+        expected_version: int | None = None,
+        idempotency_key: str | None = None,
+    ) -> Case:
+        """Erase the personal data of ``subject`` in the case; see `Erase`.
+
+        Raises `SubjectNotFound` for a person whose data the case does not
+        hold and who takes no part in it, `SubjectErased` for one erased
+        already.
+        """
+        return self.execute(
+            Erase(
+                case_id=case_id,
+                subject=subject,
+                by=by,
+                reason=reason,
+                expected_version=expected_version,
+                idempotency_key=idempotency_key,
+            )
+        )
+
+    def hold(
+        self,
+        case_id: str,
+        *,
+        by: str,
+        reason: str,
+        expected_version: int | None = None,
+        idempotency_key: str | None = None,
+    ) -> Case:
+        """Place a legal hold on the case: it is not disposed of until released."""
+        return self.execute(
+            Hold(
+                case_id=case_id,
+                by=by,
+                reason=reason,
+                expected_version=expected_version,
+                idempotency_key=idempotency_key,
+            )
+        )
+
+    def release_hold(
+        self,
+        case_id: str,
+        *,
+        by: str,
+        reason: str,
+        expected_version: int | None = None,
+        idempotency_key: str | None = None,
+    ) -> Case:
+        """Release the case's legal hold; raises `HoldConflict` when it has none."""
+        return self.execute(
+            ReleaseHold(
+                case_id=case_id,
+                by=by,
+                reason=reason,
+                expected_version=expected_version,
+                idempotency_key=idempotency_key,
+            )
+        )
+
+    def dispose(
+        self,
+        case_id: str,
+        *,
+        by: str,
+        expected_version: int | None = None,
+        idempotency_key: str | None = None,
+    ) -> Case:
+        """Dispose of a closed case past its retention period: every subject is erased.
+
+        Raises `NotDueForDisposal` (open, no period, not yet, done already)
+        or `CaseOnHold`. What remains is described in docs/erasure.md.
+        """
+        return self.execute(
+            Dispose(
+                case_id=case_id,
+                by=by,
+                expected_version=expected_version,
+                idempotency_key=idempotency_key,
+            )
+        )
+
+    def retention_of(self, process: Process) -> Retention | None:
+        """The retention rules cases of ``process`` follow: the host's, else the file's."""
+        return self._retention.get(process.id, process.retention)
+
+    def due_for_disposal(self, now: datetime | None = None) -> list[DisposalDue]:
+        """Closed cases past their retention period and under no hold, longest overdue first.
+
+        Read from the case index (no history is loaded). ``now`` defaults to
+        the clock. A case whose outcome has no period is never listed.
+        """
+        moment = self._now() if now is None else aware_utc(aware("now", now))
+        due: list[DisposalDue] = []
+        for entry in self._store.find_cases(CaseQuery(open=False)):
+            if entry.held or entry.disposed or entry.closed_at is None or entry.outcome is None:
+                continue
+            try:
+                process = self._registry.get(entry.process_id, entry.process_version)
+            except LookupError:
+                continue
+            rules = self.retention_of(process)
+            period = None if rules is None else rules.period_for(entry.outcome)
+            if period is None:
+                continue
+            at = disposal_due_at(entry.closed_at, period)
+            if at <= moment:
+                due.append(
+                    DisposalDue(
+                        case_id=entry.case_id,
+                        process_id=entry.process_id,
+                        process_version=entry.process_version,
+                        outcome=entry.outcome,
+                        closed_at=entry.closed_at,
+                        due_at=at,
+                        retention=str(period),
+                    )
+                )
+        due.sort(key=lambda item: (item.due_at, item.case_id))
+        return due
+
     # ---------------------------------------------------------------- reading
 
     def get_unfiltered(self, case_id: str) -> Case:
@@ -485,8 +674,18 @@ class Engine:
 
         The events hold the data of every document and are not logged as
         read. Show people `history_for` instead, which redacts what they may
-        not read. Raises `CaseNotFound`.
+        not read. Raises `CaseNotFound`. Personal
+        values are read back (`kwflow.ERASED` once erased); the hashes are
+        those of the stored events, which hold them encrypted
+        (``engine.store.events(case_id)`` gives those, to verify).
         """
+        events = self._stored_events(case_id)
+        process = self._compiled_for(case_id, _process_ref(events[0])).process
+        if not personal_fields(process):
+            return events
+        return reveal_events(events, self._keys)
+
+    def _stored_events(self, case_id: str) -> tuple[Event, ...]:
         events = self._store.events(case_id)
         if not events:
             raise CaseNotFound(case_id)
@@ -506,8 +705,13 @@ class Engine:
         ``not_a_participant``), unless the host granted them a capability
         (``grants``; see `Capability`). Each document shown is written to
         the read log (unless the engine was made with ``read_log=False``).
-        Raises `CaseNotFound`.
+        A person who may not read a per-person artifact still sees the
+        copies about themselves (their own invitation). ``case_id`` and
+        ``person`` are checked as a command checks them (`InvalidId`,
+        `WrongType`). Raises `CaseNotFound`.
         """
+        check_id("case_id", case_id)
+        check_person("person", person)
         case, compiled_process = self._current(case_id)
         reader = self._reader(compiled_process, case, person)
         visible: dict[str, tuple[ArtifactVersion, ...]] = {}
@@ -526,6 +730,8 @@ class Engine:
                 hidden_fields[artifact_id] = tuple(
                     field.id for field in schema.artifact.fields if field.id not in fields
                 )
+            elif own := tuple(v for v in versions if v.about == person):
+                visible[artifact_id] = own
             else:
                 hidden.append(artifact_id)
         self._log_reads(
@@ -558,6 +764,9 @@ class Engine:
             definition=compiled_process.process,
             hidden_fields=FrozenMap(hidden_fields),
             access=reader.access,
+            follows=case.follows,
+            organisations=case.organisations,
+            suspension=case.suspension,
         )
 
     def history_for(self, case_id: str, person: str) -> tuple[HistoryEntry, ...]:
@@ -570,11 +779,14 @@ class Engine:
         those fields (``hidden_fields``). Who may read what is decided as
         for `view` (their roles now, or a granted capability); a person who
         takes no part gets `NotPermitted`. Each document shown is written to
-        the read log. Raises `CaseNotFound`.
+        the read log. Personal values read back in clear, or as
+        `kwflow.ERASED` once erased. Raises `CaseNotFound`.
         """
+        check_id("case_id", case_id)
+        check_person("person", person)
         case, compiled_process = self._current(case_id)
         reader = self._reader(compiled_process, case, person)
-        events = self._store.events(case_id)
+        events = self.history_unfiltered(case_id)
         entries = []
         shown: dict[str, list[int]] = {}
         partial: set[str] = set()
@@ -623,8 +835,11 @@ class Engine:
         refuses (guards are run). A closed case has no actions. A person
         who takes no part in the case gets `NotPermitted` (the reasons would
         tell them about its documents), unless the host granted them a
-        capability.
+        capability. ``case_id`` and ``person`` are checked as a command
+        checks them (`InvalidId`, `WrongType`).
         """
+        check_id("case_id", case_id)
+        check_person("person", person)
         case, compiled_process = self._current(case_id)
         self._reader(compiled_process, case, person)
         leaf = compiled_process.leaves[case.phase.id]
@@ -640,7 +855,7 @@ class Engine:
                     label=action.action.label,
                     allowed=not reasons,
                     reasons=tuple(reasons),
-                    to=action.action.to,
+                    to=compiled_process.destination_id(case, action_id),
                     records=action.action.records,
                 )
             )
@@ -683,13 +898,13 @@ class Engine:
         return tuple(self._run(CheckDeadlines(case_id=case_id), retries=2, now=now)[1])
 
     def replay_unfiltered(self, case_id: str) -> Case:
-        """The whole case folded from its history, ignoring snapshots and caches.
+        """The case folded from its whole history, ignoring snapshots and caches.
 
         A privileged call, like `get_unfiltered`: every document is in it.
         """
-        events = self.history_unfiltered(case_id)
+        events = self._stored_events(case_id)
         process = self._compiled_for(case_id, _process_ref(events[0])).process
-        return fold(process, events)
+        return reveal_case(fold(process, events), personal_fields(process), self._keys)
 
     def verify(self, case_id: str) -> None:
         """Check the case: its hash chain, that it folds, its snapshot and its index row.
@@ -701,18 +916,14 @@ class Engine:
         row differs (``kwflow reindex`` rewrites it).
         """
         for _ in range(3):
-            events = self.history_unfiltered(case_id)
+            events = self._stored_events(case_id)
             verify_history(events, case_id=case_id)
             process = self._compiled_for(case_id, _process_ref(events[0])).process
             snapshot = self._store.load(case_id).snapshot
             if snapshot is not None:
                 at_snapshot = fold(process, events[: snapshot.version])
                 if canonical_json(at_snapshot.to_dict()) != canonical_json(dict(snapshot.state)):
-                    raise TamperedHistory(
-                        case_id,
-                        snapshot.version,
-                        "the stored snapshot differs from the case replayed from its events",
-                    )
+                    raise TamperedHistory(case_id, snapshot.version, "snapshot-differs")
             expected = index_entry(fold(process, events), events[-1].at)
             stored = self._store.index_entry(case_id)
             differing = index_fields_differing(stored, expected)
@@ -737,7 +948,7 @@ class Engine:
         changed = 0
         for each in ids:
             while True:
-                events = self.history_unfiltered(each)
+                events = self._stored_events(each)
                 process = self._compiled_for(each, _process_ref(events[0])).process
                 entry = index_entry(fold(process, events), events[-1].at)
                 if not index_fields_differing(self._store.index_entry(each), entry):
@@ -758,6 +969,7 @@ class Engine:
         phase: str | None = None,
         open: bool | None = None,  # noqa: A002 - reads as the filter it is
         due_before: datetime | None = None,
+        follows: str | None = None,
         limit: int = 50,
         after: str | None = None,
     ) -> list[CaseSummary]:
@@ -767,11 +979,13 @@ class Engine:
         ``role`` if given too; ``role`` alone: someone holds it); the case
         runs ``process``; it is in ``phase`` or a phase inside it; it is
         open (``open=True``) or closed (``False``); its next deadline falls
-        due at or before ``due_before``. At most ``limit`` (1 to 1000)
+        due at or before ``due_before``; it was opened as a follow-up of the
+        case ``follows``. At most ``limit`` (1 to 1000)
         cases; pass the last one's ``cursor`` as ``after`` for the next
         page (ties in time are ordered by case id, so pages never overlap).
-        No history is loaded. Raises `InvalidQuery`, `ProcessNotFound` or
-        `UnknownName` for a filter it cannot take.
+        No history is loaded. A ``person`` is checked as a command checks a
+        person id (`InvalidId`, `WrongType`); raises `InvalidQuery`,
+        `ProcessNotFound` or `UnknownName` for another filter it cannot take.
         """
         query = case_query(
             self._registry,
@@ -781,9 +995,25 @@ class Engine:
             phase=phase,
             open=open,
             due_before=due_before,
+            follows=follows,
             limit=limit,
             after=after,
         )
+        return [summary_of(entry, self._registry) for entry in self._store.find_cases(query)]
+
+    def follow_ups(self, case_id: str) -> list[CaseSummary]:
+        """The cases opened as follow-ups of ``case_id``, most recently updated first.
+
+        Read from the case index (`find_cases` with ``follows``), every one
+        however many; the other way, a follow-up names its earlier case in
+        `Case.follows` (and `CaseSummary.follows`). Raises `CaseNotFound`
+        for a case the store does not hold.
+        """
+        if not isinstance(case_id, str) or not case_id:
+            raise InvalidQuery("case_id", case_id, "must be a non-empty string")
+        if self._store.version(case_id) == 0:
+            raise CaseNotFound(case_id)
+        query = CaseQuery(follows=case_id)
         return [summary_of(entry, self._registry) for entry in self._store.find_cases(query)]
 
     def inbox(
@@ -797,10 +1027,11 @@ class Engine:
         (every running one when ``within`` is None). A case with neither is
         left out. Ordered by the earliest such deadline (breached ones
         first), then the most recently updated case. ``now`` defaults to
-        the clock. Raises `InvalidQuery` for an empty person, a naive
-        ``now`` or a negative ``within``.
+        the clock. ``person`` is checked as a command checks a person id
+        (`InvalidId`, `WrongType`); raises `InvalidQuery` for a naive ``now``
+        or a negative ``within``.
         """
-        query = case_query(self._registry, person=person, limit=1)
+        query = case_query(self._registry, person=check_person("person", person), limit=1)
         moment = self._now() if now is None else aware_utc(aware("now", now))
         window = inbox_window(within)
         entries = self._store.find_cases(CaseQuery(person=query.person, open=True))
@@ -916,16 +1147,25 @@ class Engine:
                     return done
                 raise CaseExists(case_id)
             now = self._now()
-            drafts = decide_open(compiled_process, by=command.by)
+            earlier = None if command.follows is None else self._earlier_case(command.follows)
+            drafts = decide_open(
+                compiled_process, by=command.by, organisation=command.organisation, follows=earlier
+            )
             events = _chain(case_id, 0, GENESIS_HASH, drafts, now)
             case = fold(process, events)
+            if earlier is not None:
+                case = self._carry_over(compiled_process, case, earlier, events, by=command.by)
             record = keyed.record(case_id, case.version) if keyed is not None else None
             try:
                 self._store.append(
                     case_id,
                     0,
                     events,
-                    deadlines=[],
+                    # Documents carried into a follow-up may start deadlines.
+                    deadlines=[
+                        DeadlineEntry(case_id=case_id, deadline_id=deadline_id, due_at=due)
+                        for deadline_id, due in open_deadlines(case)
+                    ],
                     idempotency=record,
                     summary=index_entry(case, events[-1].at),
                 )
@@ -934,8 +1174,48 @@ class Engine:
                 if done is not None:
                     return done
                 raise CaseExists(case_id) from None
-            self._remember(case)
+            self._remember(case, case)
             return case
+
+    def _earlier_case(self, case_id: str) -> Case:
+        """The case a follow-up names; `EarlierCaseNotFound` if the store lacks it."""
+        try:
+            return self._current(case_id)[0]
+        except CaseNotFound:
+            raise EarlierCaseNotFound(case_id) from None
+
+    def _carry_over(
+        self,
+        compiled_process: CompiledProcess,
+        case: Case,
+        earlier: Case,
+        events: list[Event],
+        *,
+        by: str,
+    ) -> Case:
+        """``case`` after the documents it carries over from ``earlier`` (events join ``events``).
+
+        Each is recorded in the new case's own history (replay and
+        verification never read another case), after the opening and in
+        the same append.
+        """
+        process = compiled_process.process
+        moment = events[-1].at
+        for artifact, values, carried in carried_documents(compiled_process, earlier, by=by):
+            drafts = decide_carried(
+                compiled_process,
+                case,
+                artifact,
+                values,
+                carried,
+                by=by,
+                now=moment,
+                calendars=self._calendars,
+            )
+            new_events = _chain(case.id, case.version, case.last_hash, drafts, moment)
+            case = evolve(process, case, new_events)
+            events.extend(new_events)
+        return case
 
     def _run(
         self, command: CaseCommand, retries: int, *, now: datetime | None = None
@@ -952,11 +1232,12 @@ class Engine:
             if done is not None:
                 return done, []
             while True:
-                case, compiled_process = self._current(case_id)
+                sealed, case, compiled_process = self._current_pair(case_id)
                 if expected_version is not None and case.version != expected_version:
                     raise ConcurrencyConflict(case_id, expected_version, case.version)
                 moment = self._now() if now is None else aware_utc(now)
                 process = compiled_process.process
+                spec = personal_fields(process)
                 events: list[Event] = []
                 base = case
                 breaches = decide_breaches(case, moment)
@@ -970,9 +1251,13 @@ class Engine:
                     now=moment,
                     guards=self._guards_for(process.id),
                     calendars=self._calendars,
+                    retention=self._retention.get(process.id),
                 )
                 new_case = base
                 if drafts:
+                    if spec:
+                        # Sealed before they are hashed: the chain covers the ciphertext.
+                        drafts = seal(drafts, base, spec, self._keys)
                     new_events = _chain(case_id, base.version, base.last_hash, drafts, moment)
                     new_case = evolve(process, base, new_events)
                     events.extend(new_events)
@@ -988,10 +1273,24 @@ class Engine:
                 record = keyed.record(case_id, new_case.version) if keyed is not None else None
                 if not events and record is None:
                     return case, events
+                new_sealed = new_case
+                if spec and events:
+                    new_sealed = evolve(process, sealed, events)
+                    new_case = reveal_case(new_case, spec, self._keys, since=base.version)
+                if isinstance(command, Erase | Dispose) and events:
+                    # The key goes before the event is written: should the
+                    # append fail, the values read as erased and erasing again
+                    # is still allowed; the other way round, a recorded
+                    # erasure could leave its key behind.
+                    self._keys.destroy(
+                        case_id, [command.subject] if isinstance(command, Erase) else None
+                    )
+                    if spec:
+                        new_case = reveal_case(new_sealed, spec, self._keys)
                 try:
                     # A keyed command that changes nothing still records its
                     # key, so the key stays bound to this command.
-                    self._append(case, new_case, events, idempotency=record)
+                    self._append(sealed, new_sealed, events, idempotency=record)
                 except (TamperedHistory, InvalidEvents):
                     # The stored history is not the one the cached case was
                     # built on: forget it, so nothing is decided from it again.
@@ -1006,7 +1305,7 @@ class Engine:
                     attempt += 1
                     self._forget(case_id)
                     continue
-                self._remember(new_case)
+                self._remember(new_sealed, new_case)
                 return new_case, events
 
     def _append(
@@ -1065,33 +1364,40 @@ class Engine:
             return case
         events = self._store.events(case_id)
         if not 0 < version <= len(events):
-            raise TamperedHistory(
-                case_id, version, "an idempotency key names a version the case does not have"
-            )
-        return fold(compiled_process.process, events[:version])
+            raise TamperedHistory(case_id, version, "idempotency-version")
+        process = compiled_process.process
+        # Erasures recorded since then apply to the old version too.
+        at = attrs.evolve(fold(process, events[:version]), erased=case.erased)
+        return reveal_case(at, personal_fields(process), self._keys)
 
     def _indexed_case(self, case_id: str, version: int) -> tuple[Case, CompiledProcess]:
         """The case, from the cache when it holds ``version`` (the index's), else loaded.
 
         The index row gave the version, so the store is not asked for it again.
         """
-        case = self._cache.get(case_id)
-        if case is None or case.version < version:
-            case = self._load(case_id)
-            self._remember(case)
-        return case, self._compiled_for(case_id, case.process)
+        cached = self._cache.get(case_id)
+        if cached is None or cached[1].version < version:
+            cached = self._load(case_id)
+            self._remember(*cached)
+        return cached[1], self._compiled_for(case_id, cached[1].process)
 
     def _current(self, case_id: str) -> tuple[Case, CompiledProcess]:
+        _, case, compiled_process = self._current_pair(case_id)
+        return case, compiled_process
+
+    def _current_pair(self, case_id: str) -> tuple[Case, Case, CompiledProcess]:
+        """The case as folded from its stored events, as revealed, and its process."""
         version = self._store.version(case_id)
         if version == 0:
             raise CaseNotFound(case_id)
-        case = self._cache.get(case_id)
-        if case is None or case.version != version:
-            case = self._load(case_id)
-            self._remember(case)
-        return case, self._compiled_for(case_id, case.process)
+        cached = self._cache.get(case_id)
+        if cached is None or cached[1].version != version:
+            cached = self._load(case_id)
+            self._remember(*cached)
+        sealed, case = cached
+        return sealed, case, self._compiled_for(case_id, case.process)
 
-    def _load(self, case_id: str) -> Case:
+    def _load(self, case_id: str) -> tuple[Case, Case]:
         stored = self._store.load(case_id)
         start = None
         if stored.snapshot is not None:
@@ -1115,7 +1421,11 @@ class Engine:
         else:
             raise CaseNotFound(case_id)
         process = self._compiled_for(case_id, ref).process
-        return fold(process, stored.events, start=start)
+        sealed = fold(process, stored.events, start=start)
+        spec = personal_fields(process)
+        if not spec:
+            return sealed, sealed
+        return sealed, reveal_case(sealed, spec, self._keys)
 
     def _compiled_for(self, case_id: str, ref: ProcessRef) -> CompiledProcess:
         process = self._registry.get(ref.id, ref.version)
@@ -1128,21 +1438,22 @@ class Engine:
             )
         return compiled(process)
 
-    def _remember(self, case: Case) -> None:
+    def _remember(self, sealed: Case, case: Case) -> None:
         if not self._cache_size:
             return
         with self._cache_lock:
             cached = self._cache.get(case.id)
-            if cached is not None and cached.version > case.version:
+            if cached is not None and cached[1].version > case.version:
                 return
             if cached is None and len(self._cache) >= self._cache_size:
                 # Drop the oldest entry: a plain dict keeps insertion order.
                 del self._cache[next(iter(self._cache))]
-            self._cache[case.id] = case
+            self._cache[case.id] = (sealed, case)
 
     def _forget(self, case_id: str) -> None:
         with self._cache_lock:
             self._cache.pop(case_id, None)
+        self._keys.forget(case_id)
 
 
 def _process_ref(first: Event) -> ProcessRef:

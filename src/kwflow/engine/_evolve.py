@@ -15,13 +15,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from kwflow.exceptions import MalformedEvent
+from kwflow.exceptions import MalformedEvent, TamperedHistory
 from kwflow.history import EMPTY_MAP, GENESIS_HASH, EventType, FrozenMap, freeze
 
+from ._commands import Organisation
 from ._records import (
     ArtifactVersion,
     Case,
     CasePhase,
+    CaseSuspension,
     DeadlineState,
     DeadlineStatus,
     ProcessRef,
@@ -69,9 +71,14 @@ class _Draft:
         "called_in",
         "case_id",
         "deadlines",
+        "disposed_at",
+        "erased",
+        "follows",
+        "hold",
         "last_hash",
         "opened_at",
         "opened_by",
+        "organisations",
         "outcome",
         "participants",
         "phase",
@@ -79,6 +86,8 @@ class _Draft:
         "process_ref",
         "roles",
         "start",
+        "subjects",
+        "suspension",
         "taken_in_phase",
         "version",
     )
@@ -101,8 +110,15 @@ class _Draft:
             self.outcome: str | None = None
             self.opened_at: datetime | None = None
             self.opened_by = ""
+            self.follows: str | None = None
+            self.organisations: Any = EMPTY_MAP
             self.version = 0
             self.last_hash = GENESIS_HASH
+            self.subjects: tuple[str, ...] = ()
+            self.erased: tuple[str, ...] = ()
+            self.hold: str | None = None
+            self.disposed_at: datetime | None = None
+            self.suspension: CaseSuspension | None = None
         else:
             self.case_id = start.id
             self.process_ref = start.process
@@ -117,8 +133,15 @@ class _Draft:
             self.outcome = start.outcome
             self.opened_at = start.opened_at
             self.opened_by = start.opened_by
+            self.follows = start.follows
+            self.organisations = start.organisations
             self.version = start.version
             self.last_hash = start.last_hash
+            self.subjects = start.subjects
+            self.erased = start.erased
+            self.hold = start.hold
+            self.disposed_at = start.disposed_at
+            self.suspension = start.suspension
 
     # -- copy on first write
 
@@ -132,6 +155,22 @@ class _Draft:
         if type(self.artifacts) is not dict:
             self.artifacts = dict(self.artifacts)
         return self.artifacts
+
+    def _organisations(self) -> dict[str, Organisation]:
+        if type(self.organisations) is not dict:
+            self.organisations = dict(self.organisations)
+        return self.organisations
+
+    def _joined(self, person: str, payload: Mapping[str, Any]) -> None:
+        """Record the organisation an event names for ``person``, if it names one."""
+        found = payload.get("organisation")
+        if found is not None:
+            self._organisations()[person] = Organisation(found["id"], found["kind"])
+
+    def _left(self, person: str, participants: Mapping[str, Any]) -> None:
+        """Forget the organisation of a person who holds no role any more."""
+        if person not in participants and person in self.organisations:
+            del self._organisations()[person]
 
     def _deadlines(self) -> dict[str, DeadlineState]:
         if type(self.deadlines) is not dict:
@@ -171,6 +210,10 @@ class _Draft:
         self.roles = {role: (event.actor,)}
         self.opened_at = event.at
         self.opened_by = event.actor
+        follows = payload.get("follows")
+        self.follows = None if follows is None else follows["case"]
+        self.organisations = EMPTY_MAP
+        self._joined(event.actor, payload)
         self.deadlines = {
             deadline.id: DeadlineState(
                 deadline.id, DeadlineStatus.NOT_STARTED, deadline.responsible
@@ -183,6 +226,7 @@ class _Draft:
         participants, roles = self._participants()
         participants[person] = (*participants.get(person, ()), role)
         roles[role] = (*roles.get(role, ()), person)
+        self._joined(person, payload)
 
     def unassigned(self, event: Event, payload: Mapping[str, Any]) -> None:  # noqa: ARG002
         person, role = payload["person"], payload["role"]
@@ -197,6 +241,7 @@ class _Draft:
             roles[role] = people
         else:
             roles.pop(role, None)
+        self._left(person, participants)
 
     def replaced(self, event: Event, payload: Mapping[str, Any]) -> None:  # noqa: ARG002
         # One step, in place: the successor takes the predecessor's seat in
@@ -210,9 +255,14 @@ class _Draft:
             participants.pop(person, None)
         participants[successor] = (*participants.get(successor, ()), role)
         roles[role] = tuple(successor if p == person else p for p in roles.get(role, ()))
+        self._left(person, participants)
+        self._joined(successor, payload)
 
     def submitted(self, event: Event, payload: Mapping[str, Any]) -> None:
         self._add_version(event, payload)
+        subjects = payload.get("subjects")
+        if subjects:
+            self._add_subjects(subjects)
         changes = payload.get("deadlines")
         if changes:
             self._deadline_changes(event, changes)
@@ -233,6 +283,19 @@ class _Draft:
         records = get("records")
         if records is not None:
             self._add_version(event, records)
+            subjects = get("subjects")
+            if subjects:
+                self._add_subjects(subjects)
+        suspended = get("suspended")
+        if suspended is not None:
+            # What the case leaves behind, kept for its resumption.
+            self.suspension = CaseSuspension(
+                from_phase=_phase(suspended["from"]),
+                since=event.at,
+                deadlines=suspended["deadlines"],
+                held=tuple(suspended["held"]),
+                taken_in_phase=tuple(self.taken_in_phase),
+            )
         path = get("phase")
         if path is None:
             self.taken_in_phase = (*self.taken_in_phase, action)
@@ -242,6 +305,12 @@ class _Draft:
                 self.called_in = ()
             if self.taken_in_phase:
                 self.taken_in_phase = ()
+        if get("suspension_ended") is not None:
+            left = self.suspension
+            self.suspension = None
+            if left is not None and left.from_phase == self.phase:
+                # Back where it stopped: its once-only actions stay taken.
+                self.taken_in_phase = left.taken_in_phase
         outcome = get("outcome")
         if outcome is not None:
             self.outcome = outcome
@@ -263,13 +332,38 @@ class _Draft:
             deadlines[deadline_id], status=DeadlineStatus.BREACHED, breached_at=event.at
         )
 
+    def erased_subject(self, event: Event, payload: Mapping[str, Any]) -> None:  # noqa: ARG002
+        subject = payload["subject"]
+        if subject not in self.erased:
+            self.erased = (*self.erased, str(subject))
+
+    def hold_placed(self, event: Event, payload: Mapping[str, Any]) -> None:  # noqa: ARG002
+        self.hold = str(payload["reason"])
+
+    def hold_released(self, event: Event, payload: Mapping[str, Any]) -> None:  # noqa: ARG002
+        self.hold = None
+
+    def disposed(self, event: Event, payload: Mapping[str, Any]) -> None:  # noqa: ARG002
+        self.disposed_at = event.at
+
     # -- shared steps
+
+    def _add_subjects(self, subjects: Iterable[str]) -> None:
+        known = self.subjects
+        new = tuple(s for s in dict.fromkeys(subjects) if s not in known)
+        if new:
+            self.subjects = (*known, *new)
 
     def _add_version(self, event: Event, payload: Mapping[str, Any]) -> None:
         artifacts = self._artifacts()
         artifact_id = payload["artifact"]
         version = ArtifactVersion(
-            payload["version"], freeze(payload["data"]), event.actor, event.at, event.sequence
+            payload["version"],
+            freeze(payload["data"]),
+            event.actor,
+            event.at,
+            event.sequence,
+            payload.get("about"),
         )
         artifacts[artifact_id] = (*artifacts.get(artifact_id, ()), version)
 
@@ -296,7 +390,7 @@ class _Draft:
 
     def build(self) -> Case:
         if self.process_ref is None or self.phase is None or self.opened_at is None:
-            raise ValueError("a case's history starts with its case_opened event")
+            raise TamperedHistory(self.case_id, 1, "not-opened")
         return Case(
             id=self.case_id,
             process=self.process_ref,
@@ -314,6 +408,13 @@ class _Draft:
             opened_by=self.opened_by,
             version=self.version,
             last_hash=self.last_hash,
+            subjects=self.subjects,
+            erased=self.erased,
+            hold=self.hold,
+            disposed_at=self.disposed_at,
+            follows=self.follows,
+            organisations=o if type(o := self.organisations) is FrozenMap else FrozenMap(o),
+            suspension=self.suspension,
         )
 
 
@@ -351,6 +452,10 @@ _HANDLERS: dict[str, Callable[[_Draft, Event, Mapping[str, Any]], None]] = {
     EventType.CALLED_IN.value: _Draft.called,
     EventType.DISMISSED.value: _Draft.dismissed,
     EventType.DEADLINE_BREACHED.value: _Draft.breached,
+    EventType.SUBJECT_ERASED.value: _Draft.erased_subject,
+    EventType.HOLD_PLACED.value: _Draft.hold_placed,
+    EventType.HOLD_RELEASED.value: _Draft.hold_released,
+    EventType.CASE_DISPOSED.value: _Draft.disposed,
 }
 
 

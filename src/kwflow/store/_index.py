@@ -44,7 +44,10 @@ class CaseIndexEntry:
     ``updated_at`` is the time of its last event; ``next_due`` the earliest
     due moment of its running deadlines (``None``: none runs).
     ``participants`` holds one ``(person, role)`` pair per role held,
-    sorted.
+    sorted. ``closed_at`` is when the case reached its outcome, ``held``
+    whether a legal hold stops its disposal, ``disposed`` whether it has been
+    disposed of: what ``Engine.due_for_disposal`` reads. ``follows`` is the
+    earlier case the case follows up, if any.
     """
 
     case_id: str
@@ -57,6 +60,10 @@ class CaseIndexEntry:
     updated_at: datetime
     next_due: datetime | None
     participants: tuple[tuple[str, str], ...] = attrs.field(converter=_pairs)
+    closed_at: datetime | None = None
+    held: bool = False
+    disposed: bool = False
+    follows: str | None = None
 
     @property
     def phase(self) -> str:
@@ -92,7 +99,8 @@ class CaseQuery:
     alone: any role of that person, anyone in that role). ``phase``: the
     case's leaf phase or a phase containing it. ``open``: open (``True``) or
     closed (``False``) cases only. ``due_before``: the case's next due
-    moment is at or before it. ``after``: the `CaseIndexEntry.key` of the
+    moment is at or before it. ``follows``: the case follows up this earlier
+    case. ``after``: the `CaseIndexEntry.key` of the
     last row of the previous page. ``limit``: at most this many rows
     (``None``: all).
     """
@@ -103,6 +111,7 @@ class CaseQuery:
     phase: str | None = None
     open: bool | None = None
     due_before: datetime | None = None
+    follows: str | None = None
     after: tuple[datetime, str] | None = None
     limit: int | None = None
 
@@ -123,6 +132,8 @@ class CaseQuery:
         if self.due_before is not None and (
             entry.next_due is None or entry.next_due > self.due_before
         ):
+            return False
+        if self.follows is not None and entry.follows != self.follows:
             return False
         if self.after is not None:
             at, case_id = self.after

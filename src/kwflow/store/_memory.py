@@ -105,6 +105,7 @@ class MemoryStore:
         self._cases: dict[str, _Case] = {}
         self._idempotency: dict[tuple[str, str], IdempotencyRecord] = {}
         self._reads: list[ReadEntry] = []
+        self._subject_keys: dict[str, dict[str, str]] = {}
         self._closed = False
 
     def __enter__(self) -> Self:
@@ -199,6 +200,31 @@ class MemoryStore:
                 self._idempotency[idempotency.scope, idempotency.key] = idempotency
             if summary is not None:
                 case.summary = summary
+
+    def subject_keys(self, case_id: str) -> dict[str, str]:
+        """The wrapped data keys of the case's subjects, by subject."""
+        with self._lock:
+            self._check_open()
+            return dict(self._subject_keys.get(case_id, {}))
+
+    def add_subject_key(self, case_id: str, subject: str, wrapped: str) -> str:
+        """Store ``wrapped`` as the subject's key unless it has one; return the one stored."""
+        with self._lock:
+            self._check_open()
+            return self._subject_keys.setdefault(case_id, {}).setdefault(subject, wrapped)
+
+    def destroy_subject_keys(self, case_id: str, subjects: Sequence[str] | None = None) -> int:
+        """Destroy the keys of ``subjects`` (every key of the case: ``None``) and its snapshot."""
+        with self._lock:
+            self._check_open()
+            stored = self._subject_keys.get(case_id, {})
+            doomed = [s for s in (list(stored) if subjects is None else subjects) if s in stored]
+            for subject in doomed:
+                del stored[subject]
+            case = self._cases.get(case_id)
+            if case is not None:
+                case.snapshot = None
+            return len(doomed)
 
     def delete_snapshots(self, case_id: str | None = None) -> None:
         """Drop snapshots (of one case, or all): only speed may change."""

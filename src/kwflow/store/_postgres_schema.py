@@ -117,8 +117,14 @@ POSTGRES_MIGRATIONS = MigrationChain.of(
             )""",
             "CREATE INDEX case_phases_case ON {s}case_phases (case_id)",
         ),
-        # PLACEHOLDER for the erasure branch's version 7 (see _migrations).
-        7: ("SELECT 1",),
+        # See the SQLite chain: NULL is the true value of every older case.
+        7: (
+            "ALTER TABLE {s}case_index ADD COLUMN follows text",
+            (
+                "CREATE INDEX case_index_follows ON {s}case_index (follows) "
+                "WHERE follows IS NOT NULL"
+            ),
+        ),
         # The read log (see the SQLite chain).
         8: (
             """CREATE TABLE {s}read_log (
@@ -134,6 +140,19 @@ POSTGRES_MIGRATIONS = MigrationChain.of(
             )""",
             "CREATE INDEX read_log_case ON {s}read_log (case_id, number)",
             "CREATE INDEX read_log_person ON {s}read_log (person, number)",
+        ),
+        # Data-subject keys and retention facts (see the SQLite chain).
+        9: (
+            """CREATE TABLE {s}subject_keys (
+                case_id text NOT NULL,
+                subject text NOT NULL,
+                wrapped text NOT NULL,
+                created_at timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (case_id, subject)
+            )""",
+            "ALTER TABLE {s}case_index ADD COLUMN closed_at timestamptz",
+            "ALTER TABLE {s}case_index ADD COLUMN held boolean NOT NULL DEFAULT false",
+            "ALTER TABLE {s}case_index ADD COLUMN disposed boolean NOT NULL DEFAULT false",
         ),
     },
 )

@@ -221,6 +221,26 @@ class CaseStore(Protocol):
         """Drop snapshots (of one case, or all): only speed may change."""
         ...
 
+    def subject_keys(self, case_id: str) -> dict[str, str]:
+        """The data keys of the case's data subjects, by subject, as stored (wrapped).
+
+        Kept apart from the events: a key is the only way to read the
+        subject's personal values, which the events hold encrypted.
+        """
+        ...
+
+    def add_subject_key(self, case_id: str, subject: str, wrapped: str) -> str:
+        """Store ``wrapped`` as the subject's key unless it has one; return the one stored."""
+        ...
+
+    def destroy_subject_keys(self, case_id: str, subjects: Sequence[str] | None = None) -> int:
+        """Destroy the keys of ``subjects`` (``None``: every key of the case) for good.
+
+        The rows are overwritten, not only unlinked, and the case's snapshot
+        is dropped too. Returns how many keys were destroyed.
+        """
+        ...
+
     def close(self) -> None:
         """Release connections and files."""
         ...

@@ -21,6 +21,7 @@ import attrs
 from kwflow.exceptions import (
     CaseNotFound,
     ConcurrencyConflict,
+    KeysMissing,
     MalformedEvent,
     SchemaTooNew,
     StorageError,
@@ -123,6 +124,11 @@ class Queries:
     read_values: str
     read_log: dict[tuple[bool, bool], str]
     """Pages of the read log by (a case is given, a person is given)."""
+    subject_keys_of: str
+    insert_subject_key: str
+    subject_key: str
+    overwrite_subject_key: str
+    delete_subject_key: str
 
 
 def make_queries(prefix: str, *, placeholder: str, for_update: str, skip_locked: str) -> Queries:
@@ -232,6 +238,18 @@ def make_queries(prefix: str, *, placeholder: str, for_update: str, skip_locked:
             for by_case in (False, True)
             for by_person in (False, True)
         },
+        subject_keys_of=q(f"SELECT subject, wrapped FROM {p}subject_keys WHERE case_id = ?"),
+        # Two engines making a subject's first key at once: the first row wins
+        # and both read it back.
+        insert_subject_key=q(
+            f"INSERT INTO {p}subject_keys (case_id, subject, wrapped) VALUES (?, ?, ?) "
+            "ON CONFLICT (case_id, subject) DO NOTHING"
+        ),
+        subject_key=q(f"SELECT wrapped FROM {p}subject_keys WHERE case_id = ? AND subject = ?"),
+        overwrite_subject_key=q(
+            f"UPDATE {p}subject_keys SET wrapped = ? WHERE case_id = ? AND subject = ?"
+        ),
+        delete_subject_key=q(f"DELETE FROM {p}subject_keys WHERE case_id = ? AND subject = ?"),
     )
 
 
@@ -518,6 +536,43 @@ class SqlStore(ABC):
     def _index_time(self, value: datetime) -> object:
         return self._time_param(utc(value))
 
+    # -- data-subject keys -------------------------------------------------------
+
+    def subject_keys(self, case_id: str) -> dict[str, str]:
+        """The wrapped data keys of the case's subjects, by subject."""
+        with self._read() as tx:
+            return {str(s): str(w) for s, w in tx.all(self._queries.subject_keys_of, (case_id,))}
+
+    def add_subject_key(self, case_id: str, subject: str, wrapped: str) -> str:
+        """Store ``wrapped`` as the subject's key unless it has one; return the one stored."""
+        q = self._queries
+        with self._write(case_id) as tx:
+            tx.run(q.insert_subject_key, (case_id, subject, wrapped))
+            row = tx.one(q.subject_key, (case_id, subject))
+        assert row is not None
+        return str(row[0])
+
+    def destroy_subject_keys(self, case_id: str, subjects: Sequence[str] | None = None) -> int:
+        """Destroy the keys of ``subjects`` (every key of the case: ``None``) and its snapshot.
+
+        Each row is overwritten before it is deleted, so the wrapped key does
+        not linger in a page the database only marked free; the snapshot
+        goes too (it is rebuilt from the events). Returns how many keys went.
+        """
+        q = self._queries
+        with self._write(case_id) as tx:
+            stored = {str(s): str(w) for s, w in tx.all(q.subject_keys_of, (case_id,))}
+            doomed = [s for s in (stored if subjects is None else subjects) if s in stored]
+            for subject in doomed:
+                tx.run(q.overwrite_subject_key, ("0" * len(stored[subject]), case_id, subject))
+                tx.run(q.delete_subject_key, (case_id, subject))
+            tx.run(q.delete_snapshot, (case_id,))
+        self._after_destroying_keys()
+        return len(doomed)
+
+    def _after_destroying_keys(self) -> None:  # noqa: B027 - optional: most backends need nothing
+        """What a backend does to push destroyed rows out of its files (SQLite: the WAL)."""
+
     def delete_snapshots(self, case_id: str | None = None) -> None:
         """Drop snapshots (of one case, or all): only speed may change."""
         with self._write(case_id) as tx:
@@ -602,10 +657,10 @@ class SqlStore(ABC):
             tail, prev_hash = events, GENESIS_HASH
         else:
             if not events or events[0].sequence != after:
-                raise TamperedHistory(case_id, after, "the event is missing")
+                raise TamperedHistory(case_id, after, "event-missing")
             anchor, tail, prev_hash = events[0], events[1:], events[0].hash
             if self._verify and compute_hash(anchor) != anchor.hash:
-                raise TamperedHistory(case_id, after, "content does not match its hash")
+                raise TamperedHistory(case_id, after, "hash-mismatch")
         if self._verify:
             verify_tail(
                 case_id,
@@ -690,7 +745,7 @@ class SqlStore(ABC):
         whose history does not verify: only intact histories are sealed.
         """
         if self._keys is None:
-            raise ValueError("the store has no keys to seal heads with")
+            raise KeysMissing
         sealed = 0
         last = ""
         while True:

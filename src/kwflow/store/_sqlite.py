@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from kwflow.exceptions import SchemaTooNew, StorageError
+from kwflow.exceptions import InvalidValue, SchemaTooNew, StorageError
 from kwflow.history import KeyRing
 
 try:
@@ -202,6 +202,9 @@ class SqliteStore(SqlStore):
         read_only: bool = False,
         keys: KeyRing | Literal["file"] | None = KEY_FILE,
     ) -> None:
+        # Checked first: a refused option leaves no key file and no database behind.
+        if synchronous not in ("FULL", "NORMAL", "EXTRA"):
+            raise InvalidValue("synchronous", "sqlite-synchronous", repr(synchronous))
         self.path = Path(path)
         self.key_path: Path | None = None
         created_key = False
@@ -211,8 +214,6 @@ class SqliteStore(SqlStore):
         else:
             ring = keys if isinstance(keys, KeyRing) else None
         super().__init__(verify=verify, keys=ring)
-        if synchronous not in ("FULL", "NORMAL", "EXTRA"):
-            raise ValueError(f"synchronous must be FULL, NORMAL or EXTRA, not {synchronous!r}")
         self._synchronous = synchronous
         self._busy_timeout = busy_timeout
         self._read_only = read_only
@@ -287,6 +288,9 @@ class SqliteStore(SqlStore):
         try:
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute(f"PRAGMA synchronous = {self._synchronous}")
+            # Deleted rows are zeroed, not only unlinked: an erased subject's
+            # wrapped key must not stay readable in a free page of the file.
+            conn.execute("PRAGMA secure_delete = ON")
         except sqlite3.Error as exc:
             conn.close()
             raise StorageError(f"{self.path}: {describe_sqlite_error(exc)}") from exc
@@ -425,6 +429,21 @@ class SqliteStore(SqlStore):
         if self.key_path is not None and self._keys is not None:
             target_path = Path(target)
             self._keys.write(target_path.with_name(target_path.name + "-kwflow.key"))
+
+    def _after_destroying_keys(self) -> None:
+        """Copy the WAL into the database and empty it: the old pages held the keys.
+
+        A reader still on an older snapshot keeps the WAL from being reset;
+        then the frames stay until the next checkpoint that can reset it
+        (SQLite's automatic ones, or this one after the next erasure).
+        """
+        if self._read_only:
+            return
+        with self._connection() as conn:
+            try:
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            except sqlite3.Error as exc:
+                raise StorageError(f"{self.path}: {describe_sqlite_error(exc)}") from exc
 
     def close(self) -> None:
         """Close every idle connection; connections in use close when returned."""

@@ -15,7 +15,7 @@ import attrs
 from kwflow.engine import ROLE_ACTOR_PREFIX, evolve, fold
 from kwflow.history import EventType
 
-from ._invariants import InvariantMonitor, Observation
+from ._invariants import RECORD_KINDS, InvariantMonitor, Observation
 from ._phases import ProcessShape, shape_of
 
 if TYPE_CHECKING:
@@ -37,6 +37,10 @@ KINDS = {
     EventType.CALLED_IN.value: "call_in",
     EventType.DISMISSED.value: "dismiss",
     EventType.DEADLINE_BREACHED.value: "breach",
+    EventType.SUBJECT_ERASED.value: "erase",
+    EventType.HOLD_PLACED.value: "hold",
+    EventType.HOLD_RELEASED.value: "release_hold",
+    EventType.CASE_DISPOSED.value: "dispose",
 }
 """Event type -> the kind of step it is."""
 
@@ -57,7 +61,9 @@ def observation(shape: ProcessShape, before: Case | None, event: Event, after: C
     """The step ``event`` was, given the case ``before`` it and ``after`` it."""
     kind = KINDS[event.type]
     present = frozenset(a for a, versions in after.artifacts.items() if versions)
+    held = frozenset(role for role, people in after.roles.items() if people)
     if kind == "open" or before is None:
+        follows = event.payload.get("follows") if kind == "open" else None
         return Observation(
             "open",
             frozenset({shape.process.opener}),
@@ -65,10 +71,14 @@ def observation(shape: ProcessShape, before: Case | None, event: Event, after: C
             None,
             shape.path(after.phase.id),
             present,
+            held,
+            follows_outcome=None if follows is None else str(follows["outcome"]),
         )
     leaf = before.phase.id
+    if kind in RECORD_KINDS:
+        return Observation(kind, frozenset(), leaf, None, (), present, held)
     if kind == "breach":
-        return Observation("breach", frozenset(), leaf, None, (), present)
+        return Observation("breach", frozenset(), leaf, None, (), present, held)
     actor = event.actor
     if actor.startswith(ROLE_ACTOR_PREFIX) and kind in ("call_in", "dismiss"):
         # Recorded by the role the person acted through, not by the person.
@@ -81,8 +91,9 @@ def observation(shape: ProcessShape, before: Case | None, event: Event, after: C
         action_id = str(event.payload["action"])
         action = shape.process.action(action_id)
         if action is not None:
-            _, entered = shape.transition(leaf, action)
-    return Observation(kind, roles, leaf, action_id, entered, present)
+            back = before.suspension.from_phase.id if before.suspension is not None else None
+            _, entered = shape.transition(leaf, action, back)
+    return Observation(kind, roles, leaf, action_id, entered, present, held)
 
 
 def read_events(
