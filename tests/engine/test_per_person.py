@@ -319,6 +319,22 @@ def test_the_person_a_copy_is_about_reads_only_their_own() -> None:
     assert [v["about"] for v in artifact["versions"]] == [PETR]
 
 
+def test_history_for_shows_a_person_their_own_copy_and_hides_the_others() -> None:
+    engine = opened()
+    invite(engine, PETR)
+    invite(engine, EVA)
+    shown = {}
+    for entry in engine.history_for("i1", PETR):
+        if entry.type == "artifact_submitted" and entry.payload.get("artifact") == "invitation":
+            shown[entry.payload["about"]] = "data" in entry.payload
+    # The history agrees with the view: Petr reads his own copy, not Eva's.
+    assert shown == {PETR: True, EVA: False}
+    logged = engine.read_log(case_id="i1", person=PETR)
+    assert [(e.artifact, e.call) for e in logged if e.call == "history_for"] == [
+        ("invitation", "history_for")
+    ]
+
+
 @pytest.mark.parametrize(("child_friendly", "days"), [(True, 3), (False, 7)])
 def test_a_deadline_variant_quantified_over_copies_picks_the_period(
     *, child_friendly: bool, days: int

@@ -3,7 +3,8 @@
 Two kinds of event carry a document's data: ``artifact_submitted`` (in
 ``data``) and ``action_taken`` with ``records`` (in ``records.data``). Their
 data is cut by the reader's rights exactly as `Engine.view` cuts a
-document: all of it, some fields (``read_fields``), or none. Every other
+document: all of it, some fields (``read_fields``), or none; the copy of a
+per-person document about the reader is theirs to read whole. Every other
 event says who did what and when, which the case's participants see in
 their view anyway, and is passed on as it is.
 """
@@ -54,6 +55,8 @@ def redact_event(
         return _entry(event, _replace(payload, path, None), redacted=str(artifact_id)), None
     fields = reader.fields(schema)
     number = document.get("version")
+    if fields is not None and document.get("about") == reader.person:
+        fields = None  # a copy of a per-person document is read whole by the person it is about
     if fields is None:
         return _entry(event, payload), (schema.id, number, False)  # type: ignore[return-value]
     if not fields:
