@@ -825,9 +825,10 @@ def _present_participant(
 def _refuse_stranger(case: Case, command: CaseCommand) -> None:
     """Refuse a command by someone who takes no part in the case, telling them nothing of it.
 
-    Every command but the deadline check needs its sender to hold a role in
-    the case; checking that first means a stranger learns neither the
-    phase, the outcome, nor which documents are missing (reasons that a
+    Every command but the deadline check and the data-protection records
+    (erase, hold, release, dispose) needs its sender to hold a role in the
+    case; checking that first means a stranger learns neither the phase,
+    the outcome, nor which documents are missing (reasons that a
     participant is rightly told).
     """
     facts: dict[str, str] = {}
@@ -975,7 +976,11 @@ def decide(
     ``retention`` is the one disposal counts with (the host's, else the
     process file's; ``None``: the process file's).
     """
-    if not isinstance(command, CheckDeadlines) and command.by not in case.participants:
+    # Erasure, holds and disposal are the host's data-protection acts, done
+    # by its DPO or records staff, who take no part in the case: the host
+    # decides who may send them (docs/erasure.md).
+    records_about_the_case = (CheckDeadlines, Erase, Hold, ReleaseHold, Dispose)
+    if not isinstance(command, records_about_the_case) and command.by not in case.participants:
         _refuse_stranger(case, command)
     match command:
         case Act():
