@@ -50,7 +50,9 @@ def test_shipped_traces_replay_on_the_engine(path: Path) -> None:
     check_report_on_engine(load_process(path))
 
 
-@pytest.mark.parametrize("name", ["dead_end", "broken_invariant", "sound", "valid_full"])
+@pytest.mark.parametrize(
+    "name", ["dead_end", "broken_invariant", "sound", "valid_full", "held_suspension"]
+)
 def test_fixture_traces_replay_on_the_engine(name: str) -> None:
     check_report_on_engine(fixture(name))
 
