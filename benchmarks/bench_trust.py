@@ -135,7 +135,7 @@ def time_personal(where: str, personal: bool, commands: int) -> tuple[float, flo
     times = []
     for _ in range(30):
         started = time.perf_counter()
-        cold.get(cases[0])
+        cold.get_unfiltered(cases[0])
         times.append(time.perf_counter() - started)
     store.close()
     return submit, act, statistics.median(times) * 1e6

@@ -20,6 +20,7 @@ from .engine import (
     ArtifactVersion,
     Assign,
     CallIn,
+    Capability,
     Case,
     CaseCommand,
     CasePhase,
@@ -38,6 +39,7 @@ from .engine import (
     Engine,
     Erase,
     GuardContext,
+    HistoryEntry,
     Hold,
     InboxDeadline,
     InboxItem,
@@ -53,7 +55,7 @@ from .engine import (
     SystemClock,
     Unassign,
 )
-from .store import MemoryStore, PostgresStore, SqliteStore
+from .store import MemoryStore, PostgresStore, ReadEntry, SqliteStore
 
 __all__ = [
     "COMMAND_TYPES",
@@ -63,6 +65,7 @@ __all__ = [
     "ArtifactVersion",
     "Assign",
     "CallIn",
+    "Capability",
     "Case",
     "CaseCommand",
     "CasePhase",
@@ -81,6 +84,7 @@ __all__ = [
     "Engine",
     "Erase",
     "GuardContext",
+    "HistoryEntry",
     "Hold",
     "InboxDeadline",
     "InboxItem",
@@ -89,6 +93,7 @@ __all__ = [
     "OpenCase",
     "Organisation",
     "PostgresStore",
+    "ReadEntry",
     "Reason",
     "ReasonCode",
     "Registry",

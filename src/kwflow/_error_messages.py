@@ -81,6 +81,7 @@ _NOT_PERMITTED = {
     "submit": "{actor!r} nesmí zapisovat dokument {artifact!r}: {reasons}",
     "call_in": "{actor!r} nesmí přizvat roli {role!r}: {reasons}",
     "dismiss": "{actor!r} nesmí propustit roli {role!r}: {reasons}",
+    "read": "{actor!r} nesmí číst případ {case_id!r}: {reasons}",
 }
 
 
@@ -749,6 +750,13 @@ _CONDITIONS = {
 }
 
 
+def _not_a_participant(facts: Mapping[str, str]) -> str:
+    text = f"{facts['person']!r} se případu neúčastní"
+    if facts.get("reading") == "true":
+        text += " a nemá oprávnění ho číst"
+    return text
+
+
 def _field_condition(facts: Mapping[str, str]) -> str:
     needs = render(_CONDITIONS.get(facts.get("check", ""), "nesplňuje podmínku"), facts)
     artifact, field = facts["artifact"], facts["field"]
@@ -812,6 +820,7 @@ def _role_not_assigned(facts: Mapping[str, str]) -> str:
 
 
 REASONS: Catalogue = {
+    "not_a_participant": {"cs": _not_a_participant},
     "closed": {"cs": "případ je uzavřen s výsledkem {outcome!r}; nic dalšího se už nestane"},
     "wrong_phase": {"cs": "provádí se ve fázi {phases}; případ je ve fázi {phase!r}"},
     "lacks_role": {"cs": "potřebuje jednu z rolí {roles}; {person!r} má {held:or:žádnou roli}"},

@@ -176,6 +176,8 @@ class ReasonCode(StrEnum):
     ABOUT_NOT_ALLOWED = "about_not_allowed"
     ABOUT_NOT_HOLDER = "about_not_holder"
     NO_MOVE = "no_move"
+    # Reads (view, history_for, available_actions).
+    NOT_A_PARTICIPANT = "not_a_participant"
     # Organisations: rules on who the holders of a role work for, and when
     # a role may be assigned.
     ORGANISATION_MISSING = "organisation_missing"
@@ -193,7 +195,11 @@ class ReasonCode(StrEnum):
     @property
     def permission(self) -> bool:
         """Whether the reason is about who the person is (``NotPermitted``)."""
-        return self in (ReasonCode.LACKS_ROLE, ReasonCode.NOT_PRESENT)
+        return self in (
+            ReasonCode.LACKS_ROLE,
+            ReasonCode.NOT_PRESENT,
+            ReasonCode.NOT_A_PARTICIPANT,
+        )
 
 
 # A str subclass cannot have slots of its own; its facts live in __dict__.

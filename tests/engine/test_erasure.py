@@ -93,13 +93,13 @@ def test_erasing_the_child_leaves_everything_else_and_the_chain_intact(engine: E
         k: v for k, v in RECORD.items() if k != "child_name"
     }
     assert case.erased == (CHILD,)
-    last = engine.history("e1")[-1]
+    last = engine.history_unfiltered("e1")[-1]
     assert (last.type, last.actor, dict(last.payload)) == (
         "subject_erased",
         DPO,
         {"subject": CHILD, "reason": "the child's request (GDPR Art. 17)"},
     )
-    submitted = next(e for e in engine.history("e1") if e.type == "artifact_submitted")
+    submitted = next(e for e in engine.history_unfiltered("e1") if e.type == "artifact_submitted")
     assert submitted.payload["data"]["child_name"] == ERASED
     view = engine.view("e1", MUM).to_dict()
     (version,) = view["artifacts"][0]["versions"]
@@ -108,7 +108,7 @@ def test_erasing_the_child_leaves_everything_else_and_the_chain_intact(engine: E
     check_case(engine, case)
     # A new engine on the same store reads the same case from the stored events.
     fresh = Engine(engine.registry, store=engine.store, clock=engine.clock)
-    assert fresh.get("e1") == case
+    assert fresh.get_unfiltered("e1") == case
 
 
 def test_a_condition_on_an_erased_value_sees_it_absent(engine: Engine) -> None:
@@ -195,7 +195,7 @@ def test_another_ring_cannot_read_the_personal_data(engine: Engine) -> None:
         engine.registry, store=engine.store, clock=engine.clock, data_keys=KeyRing.generate()
     )
     with pytest.raises(DataKeyUnavailable) as wrong:
-        other.get("e1")
+        other.get_unfiltered("e1")
     assert wrong.value.problem == "wrong-ring"
 
 
@@ -255,7 +255,7 @@ def test_a_legal_hold_stops_disposal_until_released(engine: Engine, clock: Simul
         engine.release_hold("e1", by=DPO, reason="again")
     assert none.value.problem == "not-held"
     assert [d.case_id for d in engine.due_for_disposal()] == ["e1"]
-    types = [e.type for e in engine.history("e1")[-2:]]
+    types = [e.type for e in engine.history_unfiltered("e1")[-2:]]
     assert types == ["hold_placed", "hold_released"]
 
 
@@ -272,7 +272,7 @@ def test_disposal_erases_every_subject_and_leaves_a_verifiable_record(
     data = case.latest("record").data  # type: ignore[union-attr]
     assert data["child_name"] == data["note"] == data["family_address"] == ERASED
     assert data["summary"] == RECORD["summary"]
-    new = [e.type for e in engine.history("e1")[before:]]
+    new = [e.type for e in engine.history_unfiltered("e1")[before:]]
     assert new == ["subject_erased"] * 3 + ["case_disposed"]
     assert engine.due_for_disposal() == []
     check_case(engine, case)
@@ -326,7 +326,7 @@ def test_erasing_any_subjects_keeps_the_chain_and_everything_else(
         submitted.append(data)
     for subject in erased:
         engine.erase("p", subject, by=DPO, reason="asked")
-    case = engine.get("p")
+    case = engine.get_unfiltered("p")
     check_case(engine, case)
     for data, version in zip(submitted, case.artifacts["record"], strict=True):
         seen = version.data
@@ -351,4 +351,4 @@ def test_the_invariant_audit_reads_a_history_with_erasure_holds_and_disposal(
     engine.release_hold("e1", by=DPO, reason="over")
     clock.advance(timedelta(days=200))
     engine.dispose("e1", by=DPO)
-    assert invariant_violations(engine.process_of("e1"), engine.history("e1")) == []
+    assert invariant_violations(engine.process_of("e1"), engine.history_unfiltered("e1")) == []

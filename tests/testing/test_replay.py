@@ -67,7 +67,7 @@ def test_invariant_violations_audits_a_stored_history() -> None:
     (violation,) = explore(process).violations
     replay = Replay(process)
     replay.run(violation.trace)
-    history = replay.machine.engine.history(replay.case.id)
+    history = replay.machine.engine.history_unfiltered(replay.case.id)
 
     found = invariant_violations(process, history)
 

@@ -308,6 +308,8 @@ class CheckContext:
             here = ("artifacts", i)
             add("role", artifact.write, (*here, "write"))
             add("role", artifact.read, (*here, "read"))
+            for j, readers in enumerate(artifact.read_fields):
+                one("role", readers.role, (*here, "read_fields", j, "role"))
             add("role", artifact.per_person, (*here, "per_person"))
             for field, field_path in _walk_fields(artifact.fields, (*here, "fields")):
                 if isinstance(field, PersonField):
@@ -753,6 +755,10 @@ def _field_refs(context: CheckContext) -> Iterator[tuple[str, str, DocPath]]:
         if deadline.anchor.field is not None:
             ref = deadline.anchor.field
             yield ref.artifact, ref.field, ("deadlines", i, "anchor", "field", "field")
+    for i, artifact in enumerate(context.process.artifacts):
+        for j, readers in enumerate(artifact.read_fields):
+            for k, field_id in enumerate(readers.fields):
+                yield artifact.id, field_id, ("artifacts", i, "read_fields", j, "fields", k)
     # A carried-over field is named by its key in ``fields`` (the value is a
     # field of the earlier process, checked when both are in one registry).
     for i, rule in enumerate(context.process.follows):
@@ -765,7 +771,7 @@ def _field_refs(context: CheckContext) -> Iterator[tuple[str, str, DocPath]]:
 @_rule(
     "unknown-field",
     "error",
-    "every field named in a condition, anchor or carry-over exists in its artifact",
+    "every field named in a condition, anchor, carry-over or read_fields exists in its artifact",
 )
 def check_unknown_fields(context: CheckContext) -> Iterator[Problem]:
     """A condition on a field the artifact lacks could never hold. A dotted
@@ -1723,6 +1729,36 @@ def check_deadlines_run(context: CheckContext) -> Iterator[Problem]:
             key=True,
             params={"deadline": deadline.id},
         )
+
+
+@_rule(
+    "read-fields-overlap",
+    "error",
+    "a role in read_fields of a document neither reads nor writes the whole of it",
+)
+def check_read_fields_overlap(context: CheckContext) -> Iterator[Problem]:
+    """A role that reads (or writes) the whole document would read every field
+    anyway, so limiting it to some fields says two things at once; a role
+    listed twice in read_fields is the same doubt."""
+    for i, artifact in enumerate(context.process.artifacts):
+        whole = set(artifact.read) | set(artifact.write)
+        seen: set[str] = set()
+        for j, readers in enumerate(artifact.read_fields):
+            role = readers.role
+            if role in whole or role in seen:
+                where = "write" if role in artifact.write else "read"
+                if role in seen:
+                    where = "read_fields"
+                yield context.problem(
+                    "read-fields-overlap",
+                    ("artifacts", i, "read_fields", j, "role"),
+                    f"the role {role!r} is in {where} of the artifact {artifact.id!r} "
+                    "and also in its read_fields",
+                    hint=f"name {role!r} in one place only: read (the whole document) "
+                    "or read_fields (some fields)",
+                    params={"role": role, "artifact": artifact.id, "where": where},
+                )
+            seen.add(role)
 
 
 @_rule("exclusive-self", "error", "no role is exclusive with itself")

@@ -750,6 +750,11 @@ PROBLEM_TEMPLATES: Mapping[str, ProblemTemplate] = {
         "to, od čeho se lhůta {deadline!r} počítá, nemůže nikdy nastat, takže lhůta nikdy "
         "nezačne běžet"
     ),
+    "read-fields-overlap": ProblemTemplate(
+        "role {role!r} je v {where} dokumentu {artifact!r} a zároveň v jeho read_fields",
+        hint="uveďte {role!r} jen na jednom místě: v read (celý dokument), "
+        "nebo v read_fields (jen některá pole)",
+    ),
     "exclusive-self": ProblemTemplate(
         "role {role!r} se vylučuje sama se sebou",
         hint="uveďte jinou roli, kterou tentýž člověk nesmí zastávat",

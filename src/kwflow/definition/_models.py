@@ -288,6 +288,19 @@ FIELD_TYPES: tuple[str, ...] = tuple(field_type_name(model) for model in FIELD_M
 """The field type names a process file may use, derived from `ArtifactField`."""
 
 
+class FieldReaders(Model):
+    """A role that may read some fields of a document, not the whole of it.
+
+    Professionals named in a family plan as giving help read the items and
+    the help asked of them, not the rest of the family's file.
+    """
+
+    role: Identifier = Field(description="the role that reads the fields")
+    fields: tuple[Identifier, ...] = Field(
+        min_length=1, description="the top-level fields it may read; the rest stays hidden"
+    )
+
+
 class Artifact(Model):
     """A document with a schema that roles write and read."""
 
@@ -298,6 +311,10 @@ class Artifact(Model):
     write: tuple[Identifier, ...] = Field(min_length=1, description="roles that may write it")
     read: tuple[Identifier, ...] = Field(
         default=(), description="roles that may read it (writers always may)"
+    )
+    read_fields: tuple[FieldReaders, ...] = Field(
+        default=(),
+        description="roles that may read only some fields of it, beyond those in read",
     )
     per_person: tuple[Identifier, ...] = Field(
         default=(),
@@ -1054,7 +1071,7 @@ _ADDED_LATER: dict[str, tuple[str, ...]] = {
     "actions": ("resume",),
     # Phases are walked into sub-phases too (see `_items_at`).
     "phases": ("suspension",),
-    "artifacts": ("per_person",),
+    "artifacts": ("per_person", "read_fields"),
     "actions.requires": ("organisations",),
     # Conditions sit deeper: in actions' requirements and in deadline variants.
     "actions.requires.fields": ("for",),

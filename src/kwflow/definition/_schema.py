@@ -31,6 +31,7 @@ from ._models import (
     EnumField,
     EnumValue,
     FieldCondition,
+    FieldReaders,
     FieldRef,
     Follows,
     FollowsOutcome,
@@ -127,6 +128,7 @@ REFERENCE_SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("Role", Role),
     ("Organisation rule (`organisation`)", OrganisationRule),
     ("Artifact", Artifact),
+    ("Field readers (`read_fields`)", FieldReaders),
     *(
         section
         for model in FIELD_MODELS

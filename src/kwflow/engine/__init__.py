@@ -10,6 +10,7 @@ gives the same case every time. See docs/concepts.md for the rules.
 from kwflow.definition import FieldTypeTable
 from kwflow.history import ERASED, FrozenMap
 
+from ._access import Capability, Grants
 from ._artifacts import FIELD_VALIDATION
 from ._authorization import Guard
 from ._clock import Clock, SimulatedClock, SystemClock
@@ -34,7 +35,7 @@ from ._commands import (
     Submit,
     Unassign,
 )
-from ._decide import SYSTEM_ACTOR
+from ._decide import ROLE_ACTOR_PREFIX, SYSTEM_ACTOR
 from ._engine import Engine
 from ._evolve import evolve, fold
 from ._records import (
@@ -48,6 +49,7 @@ from ._records import (
     DeadlineState,
     DeadlineStatus,
     GuardContext,
+    HistoryEntry,
     ProcessRef,
     Reason,
     ReasonCode,
@@ -76,11 +78,13 @@ from ._view_schemas import (
     ArtifactVersionJSON,
     CaseViewJSON,
     DeadlineJSON,
+    HistoryEntryJSON,
     LabelJSON,
     NamedJSON,
     ParticipantJSON,
     PhaseJSON,
     ProcessJSON,
+    ReadEntryJSON,
     RoleHoldersJSON,
     TakenActionJSON,
     view_json_schema,
@@ -96,6 +100,7 @@ __all__ = [
     "FIELD_TYPE_TABLES",
     "ID_MAX_LENGTH",
     "REASON_MAX_LENGTH",
+    "ROLE_ACTOR_PREFIX",
     "SHIPPED_GUARDS",
     "SYSTEM_ACTOR",
     "VIEW_SCHEMAS",
@@ -107,6 +112,7 @@ __all__ = [
     "ArtifactVersionJSON",
     "Assign",
     "CallIn",
+    "Capability",
     "Case",
     "CaseCommand",
     "CasePhase",
@@ -127,8 +133,11 @@ __all__ = [
     "Engine",
     "Erase",
     "FrozenMap",
+    "Grants",
     "Guard",
     "GuardContext",
+    "HistoryEntry",
+    "HistoryEntryJSON",
     "Hold",
     "InboxDeadline",
     "InboxItem",
@@ -141,6 +150,7 @@ __all__ = [
     "PhaseJSON",
     "ProcessJSON",
     "ProcessRef",
+    "ReadEntryJSON",
     "Reason",
     "ReasonCode",
     "ReleaseHold",

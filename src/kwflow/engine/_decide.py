@@ -33,7 +33,9 @@ assigned person's, the successor's).
   phase; ``suspension_ended``: ``{"working_days"}`` (how many it lasted)
   when it left one, whose ``deadlines`` then include paused deadlines moved
   later
-- ``called_in`` / ``dismissed``: ``{"role"}``
+- ``called_in`` / ``dismissed``: ``{"role"}``, by ``role:<role id>`` (the role
+  the person acted through, never the person: see `role_actor`); histories
+  written before record the person, and replay the same
 - ``deadline_breached``: ``{"deadline", "due"}``, by the system actor
 - ``subject_erased``: ``{"subject", "reason"}``: the subject's key was destroyed
 - ``hold_placed`` / ``hold_released``: ``{"reason"}``
@@ -114,6 +116,7 @@ if TYPE_CHECKING:
     from ._records import Case
 
 __all__ = [
+    "ROLE_ACTOR_PREFIX",
     "SYSTEM_ACTOR",
     "Draft",
     "carried_documents",
@@ -131,10 +134,15 @@ __all__ = [
     "decide_replace",
     "decide_submit",
     "decide_unassign",
+    "role_actor",
 ]
 
 SYSTEM_ACTOR = "kwflow"
 """The actor of events nobody caused: a deadline breached by the passing of time."""
+
+ROLE_ACTOR_PREFIX = "role:"
+"""Starts the actor of ``called_in`` and ``dismissed`` events: ``role:<role id>``, the
+role the person acted through, in place of the person (see `role_actor`)."""
 
 Draft = tuple[str, str, "Mapping[str, Any]"]
 """An event before it is numbered and hashed: ``(type, actor, payload)``."""
@@ -792,11 +800,13 @@ def _on_call_check(compiled: CompiledProcess, case: Case, role: str, command: st
 
 def _present_participant(
     compiled: CompiledProcess, case: Case, by: str, command: str, *, kind: str, role: str
-) -> None:
+) -> str:
+    """The role through which ``by`` is present (the first they hold); refuses otherwise."""
     leaf = compiled.leaves[case.phase.id]
     present = present_roles(leaf, case)
     held = case.participants.get(by, ())
-    if not any(role in present for role in held):
+    acting = next((held_role for held_role in held if held_role in present), None)
+    if acting is None:
         reason = Reason(
             ReasonCode.NOT_PRESENT,
             f"{by!r} is not present in the phase {leaf.id!r} (as {listing(held)}); "
@@ -809,6 +819,55 @@ def _present_participant(
             },
         )
         raise NotPermitted(by, command, [reason], kind=kind, facts={"role": role})
+    return acting
+
+
+def _refuse_stranger(case: Case, command: CaseCommand) -> None:
+    """Refuse a command by someone who takes no part in the case, telling them nothing of it.
+
+    Every command but the deadline check and the data-protection records
+    (erase, hold, release, dispose) needs its sender to hold a role in the
+    case; checking that first means a stranger learns neither the phase,
+    the outcome, nor which documents are missing (reasons that a
+    participant is rightly told).
+    """
+    facts: dict[str, str] = {}
+    match command:
+        case Act():
+            kind, facts = "act", {"action": command.action}
+        case Submit():
+            kind, facts = "submit", {"artifact": command.artifact}
+        case Assign() | Unassign():
+            kind = "assign" if isinstance(command, Assign) else "unassign"
+            facts = {"person": command.person, "role": command.role}
+        case Replace():
+            kind = "replace"
+            facts = {"role": command.role, "person": command.person, "successor": command.successor}
+        case CallIn() | Dismiss():
+            kind = "call_in" if isinstance(command, CallIn) else "dismiss"
+            facts = {"role": command.role}
+        case _:
+            kind = "act"
+    by = command.by  # type: ignore[union-attr]
+    reason = Reason(
+        ReasonCode.NOT_A_PARTICIPANT,
+        f"{by!r} takes no part in the case",
+        params={"person": by},
+    )
+    raise NotPermitted(
+        by, f"{kind.replace('_', ' ')} in the case {case.id!r}", [reason], kind=kind, facts=facts
+    )
+
+
+def role_actor(role: str) -> str:
+    """The actor recorded for a step taken through ``role``, not naming the person.
+
+    Calling the coordinator in, or sending them out, happens in private
+    family time, of which nothing but the plan is kept: the event says that
+    someone present as (say) a family member did it, never which one. Who
+    it was is checked when the command is decided, then forgotten.
+    """
+    return ROLE_ACTOR_PREFIX + role
 
 
 def decide_call_in(compiled: CompiledProcess, case: Case, role: str, *, by: str) -> list[Draft]:
@@ -818,7 +877,7 @@ def decide_call_in(compiled: CompiledProcess, case: Case, role: str, *, by: str)
     facts = {"role": role}
     _refuse_if_closed(case, command, kind="call_in", facts=facts)
     _on_call_check(compiled, case, role, command)
-    _present_participant(compiled, case, by, command, kind="call_in", role=role)
+    acting = _present_participant(compiled, case, by, command, kind="call_in", role=role)
     if role in case.called_in:
         reason = Reason(
             ReasonCode.ALREADY_CALLED_IN, f"the role {role!r} is already called in", role=role
@@ -829,7 +888,7 @@ def decide_call_in(compiled: CompiledProcess, case: Case, role: str, *, by: str)
             ReasonCode.NOBODY_HOLDS, f"nobody holds the role {role!r} in this case", role=role
         )
         raise ActionNotAllowed(command, [reason], command="call_in", facts=facts)
-    return [(_CALLED_IN, by, {"role": role})]
+    return [(_CALLED_IN, role_actor(acting), {"role": role})]
 
 
 def decide_dismiss(compiled: CompiledProcess, case: Case, role: str, *, by: str) -> list[Draft]:
@@ -841,8 +900,8 @@ def decide_dismiss(compiled: CompiledProcess, case: Case, role: str, *, by: str)
     if role not in case.called_in:
         reason = Reason(ReasonCode.NOT_CALLED_IN, f"the role {role!r} is not called in", role=role)
         raise ActionNotAllowed(command, [reason], command="dismiss", facts=facts)
-    _present_participant(compiled, case, by, command, kind="dismiss", role=role)
-    return [(_DISMISSED, by, {"role": role})]
+    acting = _present_participant(compiled, case, by, command, kind="dismiss", role=role)
+    return [(_DISMISSED, role_actor(acting), {"role": role})]
 
 
 def decide_breaches(case: Case, now: datetime) -> list[Draft]:
@@ -917,6 +976,12 @@ def decide(
     ``retention`` is the one disposal counts with (the host's, else the
     process file's; ``None``: the process file's).
     """
+    # Erasure, holds and disposal are the host's data-protection acts, done
+    # by its DPO or records staff, who take no part in the case: the host
+    # decides who may send them (docs/erasure.md).
+    records_about_the_case = (CheckDeadlines, Erase, Hold, ReleaseHold, Dispose)
+    if not isinstance(command, records_about_the_case) and command.by not in case.participants:
+        _refuse_stranger(case, command)
     match command:
         case Act():
             return decide_act(

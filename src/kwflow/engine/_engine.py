@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -61,8 +62,16 @@ from kwflow.history import (
     new_event,
     verify_history,
 )
-from kwflow.store import CaseQuery, DeadlineEntry, Snapshot, SqliteStore, default_sqlite_path
+from kwflow.store import (
+    CaseQuery,
+    DeadlineEntry,
+    ReadEntry,
+    Snapshot,
+    SqliteStore,
+    default_sqlite_path,
+)
 
+from ._access import Reader, reader_of, visible_data
 from ._authorization import action_reasons
 from ._checkpoint import take_checkpoint, verify_against_store
 from ._clock import Clock, SystemClock, aware_utc
@@ -99,14 +108,24 @@ from ._queries import (
     inbox_window,
     index_entry,
     index_fields_differing,
+    read_log_query,
     summary_of,
 )
-from ._records import ActionOption, Case, CaseView, DeadlineState, ProcessRef
+from ._records import (
+    ActionOption,
+    ArtifactVersion,
+    Case,
+    CaseView,
+    DeadlineState,
+    HistoryEntry,
+    ProcessRef,
+)
+from ._redaction import redact_event
 from ._retention import DisposalDue, disposal_due_at
 from ._shipped_guards import shipped_guards
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Iterable, Sequence
     from datetime import datetime, timedelta
 
     from cryptography.hazmat.primitives.asymmetric.ed25519 import (
@@ -119,6 +138,7 @@ if TYPE_CHECKING:
     from kwflow.history import Checkpoint, Event
     from kwflow.store import CaseStore, IdempotencyRecord
 
+    from ._access import Grants
     from ._authorization import Guard
     from ._commands import CaseCommand, Command
     from ._decide import Draft
@@ -160,6 +180,12 @@ class Engine:
         snapshot_every: store a snapshot of the case every this many events
             (0: never), so loading a long case does not replay it all.
         cache_size: how many cases to keep folded in memory.
+        grants: the capabilities the host grants people to read cases they
+            take no part in: person -> capabilities (``"supervision"``,
+            ``"audit"``; see `Capability`), or a function of (person, case
+            id) giving them. Nobody has any when left out.
+        read_log: whether documents shown through `view` and `history_for`
+            are written to the read log (`read_log`); on by default.
         data_keys: the host's key ring that protects the data keys of
             personal fields (docs/erasure.md); when left out, the store's own
             key ring (``store.keys``), if it has one. Keep it outside the
@@ -181,6 +207,8 @@ class Engine:
         calendars: CalendarRegistry | None = None,
         snapshot_every: int = 50,
         cache_size: int = 10_000,
+        grants: Grants | None = None,
+        read_log: bool = True,
         data_keys: KeyRing | None = None,
         retention: Mapping[str, Retention] | None = None,
     ) -> None:
@@ -193,6 +221,10 @@ class Engine:
         self._guards: dict[str, Guard] = dict(guards or {})
         self._calendars = calendars if calendars is not None else default_calendars()
         self._snapshot_every = snapshot_every
+        if grants is not None and not (callable(grants) or isinstance(grants, Mapping)):
+            raise WrongType("grants", "mapping or callable", type(grants).__name__)
+        self._grants = grants
+        self._read_log_on = bool(read_log)
         self._cache_size = max(cache_size, 0)
         # Each case twice: as folded from the stored events (personal values
         # sealed) and as revealed; the same object when it has no personal field.
@@ -256,7 +288,7 @@ class Engine:
 
         A command with an ``idempotency_key`` is carried out once: sent again
         with the same key and content it returns the case as it stood right
-        after the original command (not as it stands now: `get` gives that)
+        after the original command (not as it stands now: `get_unfiltered` gives that)
         and stores nothing; with the same key and other content it raises
         `IdempotencyConflict` and stores nothing. Keys of commands on a case
         are unique within the case, keys of `OpenCase` among all openings.
@@ -628,15 +660,21 @@ class Engine:
 
     # ---------------------------------------------------------------- reading
 
-    def get(self, case_id: str) -> Case:
-        """The case as it stands; raises `CaseNotFound`."""
+    def get_unfiltered(self, case_id: str) -> Case:
+        """The whole case as it stands, every document included: a privileged call.
+
+        Nothing is left out and nothing is logged: this is the call for the
+        host's own logic (and for tests), never for showing a person their
+        case; `view` does that. Raises `CaseNotFound`.
+        """
         return self._current(case_id)[0]
 
-    def history(self, case_id: str) -> tuple[Event, ...]:
-        """Every event of the case, oldest first; raises `CaseNotFound`.
+    def history_unfiltered(self, case_id: str) -> tuple[Event, ...]:
+        """Every event of the case, oldest first, unredacted: a privileged call.
 
-        Unfiltered: the events hold the data of every artifact. Show people
-        `view` instead, which leaves out what they may not read. Personal
+        The events hold the data of every document and are not logged as
+        read. Show people `history_for` instead, which redacts what they may
+        not read. Raises `CaseNotFound`. Personal
         values are read back (`kwflow.ERASED` once erased); the hashes are
         those of the stored events, which hold them encrypted
         (``engine.store.events(case_id)`` gives those, to verify).
@@ -658,34 +696,59 @@ class Engine:
         return self._current(case_id)[1].process
 
     def view(self, case_id: str, person: str) -> CaseView:
-        """The case as ``person`` may see it: artifacts they may not read are absent.
+        """The case as ``person`` may see it: what they may not read is left out.
 
+        Documents none of their roles may read are absent (named in
+        ``hidden``); a document they may read only in part (``read_fields``)
+        has only those fields (the others named in ``hidden_fields``). A
+        person who takes no part in the case gets `NotPermitted` (reason
+        ``not_a_participant``), unless the host granted them a capability
+        (``grants``; see `Capability`). Each document shown is written to
+        the read log (unless the engine was made with ``read_log=False``).
         A person who may not read a per-person artifact still sees the
         copies about themselves (their own invitation). ``case_id`` and
         ``person`` are checked as a command checks them (`InvalidId`,
-        `WrongType`).
+        `WrongType`). Raises `CaseNotFound`.
         """
         check_id("case_id", case_id)
         check_person("person", person)
         case, compiled_process = self._current(case_id)
-        roles = case.participants.get(person, ())
-        visible: dict[str, Any] = {}
+        reader = self._reader(compiled_process, case, person)
+        visible: dict[str, tuple[ArtifactVersion, ...]] = {}
         hidden: list[str] = []
+        hidden_fields: dict[str, tuple[str, ...]] = {}
         for artifact_id, versions in case.artifacts.items():
-            readers = compiled_process.artifacts[artifact_id].readers
-            if any(role in readers for role in roles):
+            schema = compiled_process.artifacts[artifact_id]
+            fields = reader.fields(schema)
+            if fields is None:
                 visible[artifact_id] = versions
-                continue
-            own = tuple(v for v in versions if v.about == person)
-            if own:
+            elif fields:
+                visible[artifact_id] = tuple(
+                    attrs.evolve(version, data=visible_data(version.data, fields))
+                    for version in versions
+                )
+                hidden_fields[artifact_id] = tuple(
+                    field.id for field in schema.artifact.fields if field.id not in fields
+                )
+            elif own := tuple(v for v in versions if v.about == person):
                 visible[artifact_id] = own
             else:
                 hidden.append(artifact_id)
+        self._log_reads(
+            case_id,
+            reader,
+            "view",
+            [
+                (artifact_id, tuple(v.number for v in versions), artifact_id in hidden_fields)
+                for artifact_id, versions in visible.items()
+            ],
+            compiled_process,
+        )
         return CaseView(
             id=case.id,
             process=case.process,
             person=person,
-            person_roles=roles,
+            person_roles=reader.roles,
             phase=case.phase,
             participants=case.participants,
             roles=case.roles,
@@ -699,9 +762,69 @@ class Engine:
             opened_by=case.opened_by,
             version=case.version,
             definition=compiled_process.process,
+            hidden_fields=FrozenMap(hidden_fields),
+            access=reader.access,
             follows=case.follows,
             organisations=case.organisations,
             suspension=case.suspension,
+        )
+
+    def history_for(self, case_id: str, person: str) -> tuple[HistoryEntry, ...]:
+        """The case's events as ``person`` may see them, oldest first.
+
+        Every event is there, with its type, actor, time and sequence, so
+        the timeline reads whole; the data of a document the person may not
+        read is left out of the payload (the entry names it in
+        ``redacted``), and a document they read only in part keeps only
+        those fields (``hidden_fields``). Who may read what is decided as
+        for `view` (their roles now, or a granted capability); a person who
+        takes no part gets `NotPermitted`. Each document shown is written to
+        the read log. Personal values read back in clear, or as
+        `kwflow.ERASED` once erased. Raises `CaseNotFound`.
+        """
+        check_id("case_id", case_id)
+        check_person("person", person)
+        case, compiled_process = self._current(case_id)
+        reader = self._reader(compiled_process, case, person)
+        events = self.history_unfiltered(case_id)
+        entries = []
+        shown: dict[str, list[int]] = {}
+        partial: set[str] = set()
+        for event in events:
+            entry, document = redact_event(event, compiled_process, reader)
+            entries.append(entry)
+            if document is not None:
+                artifact_id, number, in_part = document
+                shown.setdefault(artifact_id, []).append(number)
+                if in_part:
+                    partial.add(artifact_id)
+        self._log_reads(
+            case_id,
+            reader,
+            "history_for",
+            [(a, tuple(numbers), a in partial) for a, numbers in shown.items()],
+            compiled_process,
+        )
+        return tuple(entries)
+
+    def read_log(
+        self,
+        *,
+        case_id: str | None = None,
+        person: str | None = None,
+        limit: int = 100,
+        after: int = 0,
+    ) -> list[ReadEntry]:
+        """A page of the read log: documents shown to people, oldest first.
+
+        ``case_id`` and ``person`` narrow it (both: one person's reads of
+        one case). At most ``limit`` (1 to 1000) entries; pass the last
+        one's ``number`` as ``after`` for the next page. A privileged call
+        for the host's data-protection officer; reading the log is not
+        itself logged. Raises `InvalidQuery` for a parameter it cannot take.
+        """
+        return self._store.read_log(
+            read_log_query(case_id=case_id, person=person, limit=limit, after=after)
         )
 
     def available_actions(self, case_id: str, person: str) -> list[ActionOption]:
@@ -709,13 +832,16 @@ class Engine:
 
         Reasons are complete: each missing artifact, unmet field condition,
         unassigned role, missing role or presence, and each guard that
-        refuses (guards are run). A closed case has no actions. ``case_id``
-        and ``person`` are checked as a command checks them (`InvalidId`,
-        `WrongType`).
+        refuses (guards are run). A closed case has no actions. A person
+        who takes no part in the case gets `NotPermitted` (the reasons would
+        tell them about its documents), unless the host granted them a
+        capability. ``case_id`` and ``person`` are checked as a command
+        checks them (`InvalidId`, `WrongType`).
         """
         check_id("case_id", case_id)
         check_person("person", person)
         case, compiled_process = self._current(case_id)
+        self._reader(compiled_process, case, person)
         leaf = compiled_process.leaves[case.phase.id]
         now = self._now()
         guards = self._guards_for(compiled_process.process.id)
@@ -771,8 +897,11 @@ class Engine:
         """
         return tuple(self._run(CheckDeadlines(case_id=case_id), retries=2, now=now)[1])
 
-    def replay(self, case_id: str) -> Case:
-        """The case folded from its whole history, ignoring snapshots and caches."""
+    def replay_unfiltered(self, case_id: str) -> Case:
+        """The case folded from its whole history, ignoring snapshots and caches.
+
+        A privileged call, like `get_unfiltered`: every document is in it.
+        """
         events = self._stored_events(case_id)
         process = self._compiled_for(case_id, _process_ref(events[0])).process
         return reveal_case(fold(process, events), personal_fields(process), self._keys)
@@ -952,6 +1081,46 @@ class Engine:
 
     def _now(self) -> datetime:
         return aware_utc(self._clock.now())
+
+    def _reader(self, compiled_process: CompiledProcess, case: Case, person: str) -> Reader:
+        """Who ``person`` is as a reader of ``case``; raises `NotPermitted` for a stranger."""
+        if not isinstance(person, str) or not person:
+            raise InvalidValue("person", "a person id", repr(person))
+        return reader_of(
+            compiled_process, case, person, self._grants, doing=f"read the case {case.id!r}"
+        )
+
+    def _log_reads(
+        self,
+        case_id: str,
+        reader: Reader,
+        call: str,
+        documents: Sequence[tuple[str, tuple[int, ...], bool]],
+        compiled_process: CompiledProcess,
+    ) -> None:
+        """Write one read-log entry per document shown, in one batch (if the log is on)."""
+        if not self._read_log_on or not documents:
+            return
+        now = self._now()
+        entries = []
+        for artifact_id, versions, in_part in documents:
+            fields: tuple[str, ...] = ()
+            if in_part:
+                some = reader.fields(compiled_process.artifacts[artifact_id]) or frozenset()
+                fields = tuple(sorted(some))
+            entries.append(
+                ReadEntry(
+                    case_id=case_id,
+                    person=reader.person,
+                    artifact=artifact_id,
+                    versions=versions,
+                    fields=fields,
+                    at=now,
+                    call=call,
+                    access=reader.access,
+                )
+            )
+        self._store.log_reads(entries)
 
     def _guards_for(self, process_id: str) -> Mapping[str, Guard]:
         """The guards cases of ``process_id`` run: kwflow's built-in ones, then the host's."""

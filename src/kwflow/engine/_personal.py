@@ -122,10 +122,7 @@ class DataKeys:
     def _unwrap(self, case_id: str, subject: str, wrapped: str) -> bytes:
         if self._ring is None:
             raise DataKeyUnavailable(case_id, subject, "no-ring")
-        try:
-            return unwrap_key(self._ring, case_id, subject, wrapped)
-        except ValueError:
-            raise DataKeyUnavailable(case_id, subject, "wrong-ring") from None
+        return unwrap_key(self._ring, case_id, subject, wrapped)
 
     def find(self, case_id: str, subject: str) -> bytes | None:
         """The subject's key, or ``None`` when it has none (never made, or destroyed)."""
@@ -240,10 +237,7 @@ def _open(
         # The key was destroyed, but the erasure was not recorded (the host
         # stopped between the two): the value is gone all the same.
         return ERASED
-    try:
-        return freeze(open_value(envelope, keys=found, context=where))  # type: ignore[arg-type]
-    except ValueError:
-        raise DataKeyUnavailable(case_id, ",".join(subjects), "wrong-ring") from None
+    return freeze(open_value(envelope, keys=found, context=where))  # type: ignore[arg-type]
 
 
 def reveal_case(

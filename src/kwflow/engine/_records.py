@@ -37,6 +37,7 @@ __all__ = [
     "DeadlineState",
     "DeadlineStatus",
     "GuardContext",
+    "HistoryEntry",
     "ProcessRef",
     "Reason",
     "ReasonCode",
@@ -308,12 +309,16 @@ class CaseView:
 
     ``person_roles`` are the roles the person holds; ``hidden`` names the
     artifacts left out (so a user interface can say that something exists
-    without showing it, if the host wants to). ``organisations`` are the
-    participants' organisations: everyone who may view the case takes part
-    in it and sees who works where. ``definition`` is the process
-    (the exact version) the case runs, where `to_dict` finds the labels; it
-    is not compared: two views of the same facts are equal. ``suspension``
-    is the case's, while it is suspended.
+    without showing it, if the host wants to). ``hidden_fields`` maps an
+    artifact the person reads only in part (``read_fields``) to the fields
+    left out of its data. ``access`` says how the person reads the case:
+    ``participant``, or the capability the host granted (``supervision``,
+    ``audit``). ``definition`` is the process (the exact version) the case
+    runs, where `to_dict` finds the labels; it is not compared: two views of
+    the same facts are equal. ``organisations`` are the participants'
+    organisations: everyone who may view the case takes part in it (or was
+    granted a capability) and sees who works where. ``suspension`` is the
+    case's, while it is suspended.
     """
 
     id: str
@@ -333,6 +338,8 @@ class CaseView:
     opened_by: str
     version: int
     definition: Process = attrs.field(eq=False, repr=False)
+    hidden_fields: FrozenMap[str, tuple[str, ...]] = EMPTY_MAP
+    access: str = "participant"
     follows: str | None = None
     organisations: FrozenMap[str, Organisation] = EMPTY_MAP
     suspension: CaseSuspension | None = None
@@ -359,6 +366,40 @@ class CaseView:
     def copies(self, artifact_id: str) -> FrozenMap[str, ArtifactVersion]:
         """The newest visible copy of a per-person artifact about each person."""
         return _copies_of(self.artifacts.get(artifact_id))
+
+
+@attrs.frozen
+class HistoryEntry:
+    """One event of a case as one person may see it (`Engine.history_for`).
+
+    Type, actor, time and sequence are the event's, so the timeline reads
+    the same for everyone; the payload leaves out the data of documents the
+    person may not read. ``redacted`` names the artifact whose data was left
+    out whole (its id and version number stay, so the timeline says that a
+    document was written); ``hidden_fields`` the fields left out of a
+    document the person reads only in part. Both empty: the payload is the
+    event's own.
+    """
+
+    sequence: int
+    type: str
+    at: datetime
+    actor: str
+    payload: FrozenMap[str, Any]
+    redacted: str | None = None
+    hidden_fields: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The entry as JSON data (``HistoryEntryJSON``); the moment in ISO 8601 (UTC)."""
+        return {
+            "sequence": self.sequence,
+            "type": self.type,
+            "at": self.at.isoformat(),
+            "actor": self.actor,
+            "payload": thaw(self.payload),
+            "redacted": self.redacted,
+            "hidden_fields": list(self.hidden_fields),
+        }
 
 
 @attrs.frozen

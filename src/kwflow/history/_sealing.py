@@ -23,6 +23,8 @@ import secrets
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from kwflow.exceptions import DataKeyUnavailable
+
 from ._event import canonical_json
 from ._frozen import FrozenDict
 
@@ -96,13 +98,12 @@ def wrap_key(ring: KeyRing, case_id: str, subject: str, key: bytes) -> str:
 
 
 def unwrap_key(ring: KeyRing, case_id: str, subject: str, wrapped: str) -> bytes:
-    """The data key ``wrapped`` holds; ``ValueError`` if the ring cannot open it."""
+    """The data key ``wrapped`` holds; `DataKeyUnavailable` if the ring cannot open it."""
     key_id, _, body = wrapped.partition(":")
     secret = ring.keys.get(key_id)
     if secret is None:
-        raise ValueError(
-            f"the data key of {subject!r} is wrapped with key {key_id!r}, not in the ring"
-        )
+        # Wrapped with a key the ring does not have: the wrong ring.
+        raise DataKeyUnavailable(case_id, subject, "wrong-ring")
     raw = _unb64(body)
     try:
         return bytes(
@@ -111,7 +112,7 @@ def unwrap_key(ring: KeyRing, case_id: str, subject: str, wrapped: str) -> bytes
             )
         )
     except Exception as exc:  # cryptography's InvalidTag: the key or the row is wrong
-        raise ValueError(f"the data key of {subject!r} does not unwrap with the ring") from exc
+        raise DataKeyUnavailable(case_id, subject, "wrong-ring") from exc
 
 
 def _wrap_context(case_id: str, subject: str) -> bytes:
@@ -143,7 +144,8 @@ def open_value(
 ) -> Any:
     """The value ``envelope`` holds, given the keys of its subjects in its order.
 
-    Raises ``ValueError`` when it does not open (another key, another place,
+    ``context`` is (case id, artifact, field). Raises `DataKeyUnavailable`
+    (``wrong-ring``) when it does not open (another key, another place,
     changed bytes).
     """
     import json
@@ -157,7 +159,8 @@ def open_value(
             canonical_json(list(context)).encode(),
         )
     except InvalidTag as exc:
-        raise ValueError("the sealed value does not open with these keys") from exc
+        subjects = ",".join(subjects_of(envelope))
+        raise DataKeyUnavailable(context[0] if context else "", subjects, "wrong-ring") from exc
     return json.loads(plain)
 
 

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from types import TracebackType
 
     from ._index import CaseIndexEntry, CaseQuery
+    from ._read_log import ReadEntry, ReadLogQuery
 
 
 @attrs.define
@@ -103,6 +104,7 @@ class MemoryStore:
         self._lock = threading.RLock()
         self._cases: dict[str, _Case] = {}
         self._idempotency: dict[tuple[str, str], IdempotencyRecord] = {}
+        self._reads: list[ReadEntry] = []
         self._subject_keys: dict[str, dict[str, str]] = {}
         self._closed = False
 
@@ -388,6 +390,31 @@ class MemoryStore:
                 return False
             case.summary = entry
             return True
+
+    # -- the read log ---------------------------------------------------------
+
+    def log_reads(self, entries: Sequence[ReadEntry]) -> None:
+        """Add ``entries`` to the read log, numbered in the order they come."""
+        with self._lock:
+            self._check_open()
+            start = len(self._reads)
+            self._reads.extend(
+                attrs.evolve(entry, number=start + offset + 1, at=utc(entry.at))
+                for offset, entry in enumerate(entries)
+            )
+
+    def read_log(self, query: ReadLogQuery) -> list[ReadEntry]:
+        """A page of the read log, oldest entry first (see `ReadLogQuery`)."""
+        with self._lock:
+            self._check_open()
+            # Numbers are list positions + 1: the page starts right after ``after``.
+            found = []
+            for entry in self._reads[max(query.after, 0) :]:
+                if query.matches(entry):
+                    found.append(entry)
+                    if len(found) >= query.limit:
+                        break
+            return found
 
     # -- deadlines ----------------------------------------------------------
 

@@ -67,9 +67,10 @@ SCHEMA_CHANGES: tuple[SchemaChange, ...] = (
         version=7,
         description="case index: the earlier case a follow-up case follows",
     ),
-    # 8 is written in another branch; this placeholder keeps the chain whole
-    # until it is merged (the lead replaces it).
-    SchemaChange(version=8, description="placeholder for migration 8 (another branch)"),
+    SchemaChange(
+        version=8,
+        description="read log: who was shown which document of which case, when",
+    ),
     SchemaChange(
         version=9,
         description="data-subject keys (wrapped), retention facts in the case index",

@@ -4,7 +4,8 @@ A store keeps four things per case: the event log (the truth), an optional
 snapshot (a cache of the folded case, never the truth), the index of its
 open deadlines (so ``due()`` needs no case loading), its row in the case
 index (so lists of cases need no replay) and the idempotency keys of the
-commands that changed it. The engine hands the store all of them in one
+commands that changed it. Apart from cases it keeps the read log (who was
+shown which document; see ``_read_log``). The engine hands the store all of them in one
 ``append`` call, which a backend writes in one transaction.
 """
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from kwflow.history import Event
 
     from ._index import CaseIndexEntry, CaseQuery
+    from ._read_log import ReadEntry, ReadLogQuery
 
 
 @attrs.frozen(kw_only=True)
@@ -117,6 +119,18 @@ class CaseStore(Protocol):
 
     def idempotency_record(self, scope: str, key: str) -> IdempotencyRecord | None:
         """The record of ``key`` in ``scope``, or ``None`` when the key is unused."""
+        ...
+
+    def log_reads(self, entries: Sequence[ReadEntry]) -> None:
+        """Add ``entries`` to the read log, all in one transaction.
+
+        The store numbers them (`ReadEntry.number`) in the order written;
+        the events of cases are not touched.
+        """
+        ...
+
+    def read_log(self, query: ReadLogQuery) -> list[ReadEntry]:
+        """A page of the read log matching ``query``, oldest entry first."""
         ...
 
     def load(self, case_id: str, *, use_snapshot: bool = True) -> StoredCase:

@@ -43,6 +43,7 @@ from ._codec import EVENT_COLUMNS, event_from_row, snapshot_from_text
 from ._index_sql import IndexSql, entry_from_row, entry_params
 from ._loading import snapshot_usable, verify_tail
 from ._protocol import DeadlineEntry, IdempotencyRecord, Snapshot, StoredCase
+from ._read_log import ReadEntry, versions_from_text, versions_text
 from ._trust import (
     check_head,
     report_rejected_snapshot,
@@ -60,8 +61,10 @@ if TYPE_CHECKING:
     from kwflow.history import KeyRing
 
     from ._index import CaseIndexEntry, CaseQuery
+    from ._read_log import ReadLogQuery
 
 _PAGE = 1000
+_READS_PER_STATEMENT = 500
 
 
 class Tx(Protocol):
@@ -117,6 +120,10 @@ class Queries:
     heads_page: str
     unsealed_page: str
     seal_head: str
+    insert_read: str
+    read_values: str
+    read_log: dict[tuple[bool, bool], str]
+    """Pages of the read log by (a case is given, a person is given)."""
     subject_keys_of: str
     insert_subject_key: str
     subject_key: str
@@ -217,6 +224,20 @@ def make_queries(prefix: str, *, placeholder: str, for_update: str, skip_locked:
         seal_head=q(
             f"UPDATE {p}cases SET mac = ? WHERE case_id = ? AND version = ? AND last_hash = ?"
         ),
+        insert_read=f"INSERT INTO {p}read_log (case_id, person, artifact, versions, fields, at, "
+        "call, access) VALUES ",
+        read_values=q("(?, ?, ?, ?, ?, ?, ?, ?)"),
+        read_log={
+            (by_case, by_person): q(
+                "SELECT number, case_id, person, artifact, versions, fields, at, call, access "
+                f"FROM {p}read_log WHERE number > ?"
+                + (" AND case_id = ?" if by_case else "")
+                + (" AND person = ?" if by_person else "")
+                + " ORDER BY number LIMIT ?"
+            )
+            for by_case in (False, True)
+            for by_person in (False, True)
+        },
         subject_keys_of=q(f"SELECT subject, wrapped FROM {p}subject_keys WHERE case_id = ?"),
         # Two engines making a subject's first key at once: the first row wins
         # and both read it back.
@@ -770,6 +791,58 @@ class SqlStore(ABC):
         with self._read() as tx:
             row = tx.one(self._index_sql.entry_of, (case_id,))
         return None if row is None else entry_from_row(row, self._time_value)
+
+    # -- the read log ---------------------------------------------------------------
+
+    def log_reads(self, entries: Sequence[ReadEntry]) -> None:
+        """Add ``entries`` to the read log, in one transaction (one batch)."""
+        if not entries:
+            return
+        rows = [
+            (
+                entry.case_id,
+                entry.person,
+                entry.artifact,
+                versions_text(entry.versions),
+                ",".join(entry.fields),
+                self._time_param(utc(entry.at)),
+                entry.call,
+                entry.access,
+            )
+            for entry in entries
+        ]
+        # One statement with a row of values per entry (a call shows a few
+        # documents); chunked only to stay under the drivers' parameter limits.
+        with self._write(None) as tx:
+            for start in range(0, len(rows), _READS_PER_STATEMENT):
+                chunk = rows[start : start + _READS_PER_STATEMENT]
+                statement = self._queries.insert_read + ", ".join(
+                    [self._queries.read_values] * len(chunk)
+                )
+                tx.run(statement, [value for row in chunk for value in row])
+
+    def read_log(self, query: ReadLogQuery) -> list[ReadEntry]:
+        """A page of the read log, oldest entry first (see `ReadLogQuery`)."""
+        sql = self._queries.read_log[query.case_id is not None, query.person is not None]
+        params: list[object] = [query.after]
+        params += [value for value in (query.case_id, query.person) if value is not None]
+        params.append(query.limit)
+        with self._read() as tx:
+            rows = tx.all(sql, params)
+        return [
+            ReadEntry(
+                number=number,
+                case_id=case_id,
+                person=person,
+                artifact=artifact,
+                versions=versions_from_text(versions),
+                fields=tuple(part for part in fields.split(",") if part),
+                at=self._time_value(at),
+                call=call,
+                access=access,
+            )
+            for number, case_id, person, artifact, versions, fields, at, call, access in rows
+        ]
 
     # -- deadlines ----------------------------------------------------------------
 
