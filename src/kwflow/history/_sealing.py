@@ -18,7 +18,9 @@ database alone can decrypt nothing.
 from __future__ import annotations
 
 import base64
+import functools
 import hmac
+import json
 import secrets
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -67,6 +69,24 @@ def _aesgcm(key: bytes) -> Any:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     return AESGCM(key)
+
+
+def value_cipher(keys: Sequence[bytes]) -> Any:
+    """The AES-GCM cipher for values about the subjects whose keys are ``keys`` (in order).
+
+    Building it (and deriving a joint key) costs more than sealing a short
+    value, so a caller that seals or opens many values under the same keys
+    keeps it and passes it as ``cipher=``; it holds the key, so it is
+    dropped with the key.
+    """
+    return _aesgcm(_joint_key(keys))
+
+
+@functools.lru_cache(maxsize=4096)
+def _context_bytes(context: tuple[str, ...]) -> bytes:
+    # The authenticated context of a value: the same few (case, artifact,
+    # field) triples come back for every version of a document.
+    return canonical_json(list(context)).encode()
 
 
 def _derive(secret: bytes, info: bytes) -> bytes:
@@ -126,42 +146,56 @@ def _joint_key(keys: Sequence[bytes]) -> bytes:
 
 
 def seal_value(
-    value: Any, *, subjects: Sequence[str], keys: Sequence[bytes], context: Sequence[str]
+    value: Any,
+    *,
+    subjects: Sequence[str],
+    keys: Sequence[bytes],
+    context: Sequence[str],
+    cipher: Any = None,
 ) -> dict[str, Any]:
     """The envelope of ``value`` (any JSON) under the keys of ``subjects`` (in that order).
 
     ``context`` (case, artifact, field) is authenticated with the value, so
-    an envelope copied into another field does not open.
+    an envelope copied into another field does not open. ``cipher`` is
+    `value_cipher` of ``keys``, when the caller keeps one. Every envelope
+    gets a fresh random 96-bit nonce, whichever cipher object seals it.
     """
     nonce = secrets.token_bytes(_NONCE_BYTES)
     plain = canonical_json(value).encode()
-    sealed = _aesgcm(_joint_key(keys)).encrypt(nonce, plain, canonical_json(list(context)).encode())
+    if cipher is None:
+        cipher = value_cipher(keys)
+    sealed = cipher.encrypt(nonce, plain, _context_bytes(tuple(context)))
     return {"sealed": list(subjects), "nonce": _b64(nonce), "data": _b64(sealed)}
 
 
 def open_value(
-    envelope: Mapping[str, Any], *, keys: Sequence[bytes], context: Sequence[str]
+    envelope: Mapping[str, Any],
+    *,
+    keys: Sequence[bytes],
+    context: Sequence[str],
+    cipher: Any = None,
 ) -> Any:
     """The value ``envelope`` holds, given the keys of its subjects in its order.
 
-    ``context`` is (case id, artifact, field). Raises `DataKeyUnavailable`
+    ``context`` is (case id, artifact, field); ``cipher`` is `value_cipher`
+    of ``keys``, when the caller keeps one. Raises `DataKeyUnavailable`
     (``wrong-ring``) when it does not open (another key, another place,
     changed bytes).
     """
-    import json
-
     from cryptography.exceptions import InvalidTag
 
+    if cipher is None:
+        cipher = value_cipher(keys)
     try:
-        plain = _aesgcm(_joint_key(keys)).decrypt(
+        plain = cipher.decrypt(
             _unb64(envelope.get("nonce")),
             _unb64(envelope.get("data")),
-            canonical_json(list(context)).encode(),
+            _context_bytes(tuple(context)),
         )
     except InvalidTag as exc:
         subjects = ",".join(subjects_of(envelope))
         raise DataKeyUnavailable(context[0] if context else "", subjects, "wrong-ring") from exc
-    return json.loads(plain)
+    return json.loads(plain.decode())
 
 
 def subjects_of(envelope: Mapping[str, Any]) -> tuple[str, ...]:
