@@ -219,7 +219,9 @@ def _seal_data(
             plain[envelope["nonce"]] = freeze(value)
     if sealed is None:
         return None
-    return sealed, list(dict.fromkeys(everyone))
+    # Frozen once here: the command's two folds (sealed and revealed) then
+    # take the data as it is instead of each freezing it again.
+    return freeze(sealed), list(dict.fromkeys(everyone))
 
 
 def seal(
@@ -303,9 +305,13 @@ def reveal_case(
         if not versions or versions[-1].sequence <= since:
             continue
         revealed = list(versions)
-        for index, version in enumerate(versions):
-            if version.sequence <= since:
-                continue
+        # Versions are in the order of their events: after a command only
+        # the last few are new, so start at the first one after ``since``.
+        first = len(versions)
+        while first and versions[first - 1].sequence > since:
+            first -= 1
+        for index in range(first, len(versions)):
+            version = versions[index]
             data = version.data
             opened: dict[str, Any] | None = None
             for field in fields:
