@@ -448,6 +448,12 @@ class _Builder:
             if not any(artifact in self.writable_here(leaf) for leaf in self.leaves):
                 artifact["write"] = sorted({*artifact["write"], "worker"})
                 artifact["read"] = [r for r in artifact["read"] if r != "worker"]
+                # A writer reads the whole document: it gives up a partial right.
+                partial = [p for p in artifact.get("read_fields", ()) if p["role"] != "worker"]
+                if partial:
+                    artifact["read_fields"] = partial
+                else:
+                    artifact.pop("read_fields", None)
                 if not any(artifact in self.writable_here(leaf) for leaf in self.leaves):
                     self.phases[0].pop("artifacts", None)
                     self.leaf_artifacts[self.leaves[0]] = None
