@@ -352,3 +352,49 @@ def test_the_invariant_audit_reads_a_history_with_erasure_holds_and_disposal(
     clock.advance(timedelta(days=200))
     engine.dispose("e1", by=DPO)
     assert invariant_violations(engine.process_of("e1"), engine.history_unfiltered("e1")) == []
+
+
+PER_PERSON_PERSONAL = """
+id: per_person_personal
+version: 1
+title: {cs: Pozvánky, en: Invitations}
+opener: worker
+roles:
+  - {id: worker, label: {cs: Pracovník, en: Worker}, kind: authority, min: 1, max: 1}
+  - {id: parent, label: {cs: Rodič, en: Parent}, kind: family, max: 2, assigned_by: [worker]}
+artifacts:
+  - id: invitation
+    label: {cs: Pozvánka, en: Invitation}
+    write: [worker]
+    per_person: [parent]
+    fields:
+      - {id: said, label: {cs: Řečeno, en: Said}, type: text, personal: {subject: parent}}
+phases:
+  - {id: open, label: {cs: Otevřeno, en: Open}, initial: true, present: [worker]}
+  - {id: closed, label: {cs: Uzavřeno, en: Closed}, outcome: done}
+actions:
+  - {id: close, label: {cs: Uzavřít, en: Close}, from: [open], to: closed, by: [worker]}
+"""
+
+
+def test_a_revealed_per_person_copy_keeps_the_person_it_is_about() -> None:
+    from kwflow import Registry
+    from kwflow.definition import parse_process
+
+    registry = Registry()
+    registry.add(parse_process(PER_PERSON_PERSONAL, "per_person_personal.yaml").process)
+    store = MemoryStore()
+    engine = Engine(registry, store=store, clock=SimulatedClock(START))
+    engine.open_case("per_person_personal", by=WORKER, case_id="p1")
+    engine.assign("p1", MUM, "parent", by=WORKER)
+    engine.assign("p1", DAD, "parent", by=WORKER)
+    case = engine.submit("p1", "invitation", {"said": "by phone"}, by=WORKER, about=MUM)
+    stored = [e for e in store.events("p1") if e.type == "artifact_submitted"][-1]
+    assert is_sealed(stored.payload["data"]["said"])
+    # Just submitted (revealed from what was sealed) and loaded afresh (decrypted).
+    cold = Engine(registry, store=store, clock=SimulatedClock(START), cache_size=0)
+    for seen in (case, cold.get_unfiltered("p1")):
+        (copy,) = seen.artifacts["invitation"]
+        assert copy.about == MUM
+        assert dict(copy.data) == {"said": "by phone"}
+    check_case(engine, case)

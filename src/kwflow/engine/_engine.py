@@ -1254,10 +1254,11 @@ class Engine:
                     retention=self._retention.get(process.id),
                 )
                 new_case = base
+                plain: dict[str, Any] = {}
                 if drafts:
                     if spec:
                         # Sealed before they are hashed: the chain covers the ciphertext.
-                        drafts = seal(drafts, base, spec, self._keys)
+                        drafts = seal(drafts, base, spec, self._keys, plain)
                     new_events = _chain(case_id, base.version, base.last_hash, drafts, moment)
                     new_case = evolve(process, base, new_events)
                     events.extend(new_events)
@@ -1276,7 +1277,9 @@ class Engine:
                 new_sealed = new_case
                 if spec and events:
                     new_sealed = evolve(process, sealed, events)
-                    new_case = reveal_case(new_case, spec, self._keys, since=base.version)
+                    new_case = reveal_case(
+                        new_case, spec, self._keys, since=base.version, known=plain
+                    )
                 if isinstance(command, Erase | Dispose) and events:
                     # The key goes before the event is written: should the
                     # append fail, the values read as erased and erasing again

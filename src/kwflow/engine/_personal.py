@@ -40,26 +40,27 @@ from kwflow.history import (
     seal_value,
     subjects_of,
     unwrap_key,
+    value_cipher,
     wrap_key,
 )
 
-from ._records import ArtifactVersion
-
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Collection, Iterable, Mapping, Sequence
 
     from kwflow.definition import Process
     from kwflow.history import Event, KeyRing
     from kwflow.store import CaseStore
 
     from ._decide import Draft
-    from ._records import Case
+    from ._records import ArtifactVersion, Case
 
 __all__ = ["DataKeys", "PersonalField", "personal_fields", "reveal_case", "reveal_events", "seal"]
 
 _SUBMITTED = EventType.ARTIFACT_SUBMITTED.value
 _ACTED = EventType.ACTION_TAKEN.value
 _ERASED_EVENT = EventType.SUBJECT_ERASED.value
+# `ERASED` as the fold holds data (a FrozenMap, hashable like the rest).
+_ERASED_DATA = freeze(ERASED)
 
 
 @attrs.frozen
@@ -97,14 +98,17 @@ def personal_fields(process: Process) -> Mapping[str, tuple[PersonalField, ...]]
 class DataKeys:
     """The data keys of the subjects of cases: made, wrapped, stored and unwrapped.
 
-    Unwrapped keys are cached per case in memory (the engine's process only);
-    `forget` drops a case's keys, as erasing does.
+    Unwrapped keys are cached per case in memory (the engine's process only),
+    and so are the ciphers built from them (a cipher costs more to build than
+    a short value costs to seal); `forget` drops a case's keys and ciphers,
+    as erasing does.
     """
 
     def __init__(self, store: CaseStore, ring: KeyRing | None) -> None:
         self._store = store
         self._ring = ring
         self._cache: dict[str, dict[str, bytes]] = {}
+        self._ciphers: dict[str, dict[tuple[str, ...], tuple[tuple[bytes, ...], Any]]] = {}
         self._lock = threading.Lock()
 
     def _loaded(self, case_id: str) -> dict[str, bytes]:
@@ -144,6 +148,19 @@ class DataKeys:
             self._cache.setdefault(case_id, {})[subject] = key
         return key
 
+    def cipher(self, case_id: str, subjects: tuple[str, ...], keys: Sequence[bytes]) -> Any:
+        """The cipher for values about ``subjects`` of the case, whose keys are ``keys``."""
+        held = self._ciphers.get(case_id, {}).get(subjects)
+        key_tuple = tuple(keys)
+        # Compared with the keys given: a key made again after an erasure
+        # never reuses a cipher built from the one before.
+        if held is not None and held[0] == key_tuple:
+            return held[1]
+        made = value_cipher(key_tuple)
+        with self._lock:
+            self._ciphers.setdefault(case_id, {})[subjects] = (key_tuple, made)
+        return made
+
     def destroy(self, case_id: str, subjects: Sequence[str] | None) -> None:
         """Destroy the keys of ``subjects`` (every key of the case: ``None``) for good."""
         self.forget(case_id)
@@ -153,6 +170,7 @@ class DataKeys:
         """Drop the case's keys from memory (they are read again when needed)."""
         with self._lock:
             self._cache.pop(case_id, None)
+            self._ciphers.pop(case_id, None)
 
 
 def _subjects(field: PersonalField, case: Case, data: Mapping[str, Any]) -> tuple[str, ...]:
@@ -170,6 +188,8 @@ def _seal_data(
     fields: tuple[PersonalField, ...],
     data: Mapping[str, Any],
     keys: DataKeys,
+    *,
+    plain: dict[str, Any] | None,
 ) -> tuple[dict[str, Any], list[str]] | None:
     sealed: dict[str, Any] | None = None
     everyone: list[str] = []
@@ -184,15 +204,24 @@ def _seal_data(
         if any(subject in case.erased for subject in subjects):
             sealed[field.field] = ERASED
             continue
-        sealed[field.field] = seal_value(
+        found = [keys.make(case.id, subject) for subject in subjects]
+        envelope = seal_value(
             value,
             subjects=subjects,
-            keys=[keys.make(case.id, subject) for subject in subjects],
+            keys=found,
             context=(case.id, artifact, field.field),
+            cipher=keys.cipher(case.id, subjects, found),
         )
+        sealed[field.field] = envelope
+        if plain is not None:
+            # What the envelope holds, so the new case is revealed without
+            # decrypting what was just encrypted (nonces are random and unique).
+            plain[envelope["nonce"]] = freeze(value)
     if sealed is None:
         return None
-    return sealed, list(dict.fromkeys(everyone))
+    # Frozen once here: the command's two folds (sealed and revealed) then
+    # take the data as it is instead of each freezing it again.
+    return freeze(sealed), list(dict.fromkeys(everyone))
 
 
 def seal(
@@ -200,20 +229,29 @@ def seal(
     case: Case,
     spec: Mapping[str, tuple[PersonalField, ...]],
     keys: DataKeys,
+    plain: dict[str, Any] | None = None,
 ) -> list[Draft]:
-    """``drafts`` with every personal value sealed, each naming its subjects."""
+    """``drafts`` with every personal value sealed, each naming its subjects.
+
+    ``plain``, when given, is filled with each envelope's value by its
+    nonce: `reveal_case` takes it as ``known``.
+    """
     out: list[Draft] = []
     for type_, actor, payload in drafts:
         sealed = payload
         if type_ == _SUBMITTED:
             fields = spec.get(payload["artifact"])
-            done = fields and _seal_data(case, payload["artifact"], fields, payload["data"], keys)
+            done = fields and _seal_data(
+                case, payload["artifact"], fields, payload["data"], keys, plain=plain
+            )
             if done:
                 sealed = {**payload, "data": done[0], "subjects": done[1]}
         elif type_ == _ACTED and payload.get("records") is not None:
             records = payload["records"]
             fields = spec.get(records["artifact"])
-            done = fields and _seal_data(case, records["artifact"], fields, records["data"], keys)
+            done = fields and _seal_data(
+                case, records["artifact"], fields, records["data"], keys, plain=plain
+            )
             if done:
                 sealed = {**payload, "records": {**records, "data": done[0]}, "subjects": done[1]}
         out.append((type_, actor, sealed))
@@ -223,21 +261,26 @@ def seal(
 def _open(
     envelope: Mapping[str, Any],
     where: tuple[str, str, str],
-    erased: Iterable[str],
+    erased: Collection[str],
     keys: DataKeys,
+    known: Mapping[str, Any] | None = None,
 ) -> Any:
     """The value of ``envelope`` found at ``where`` (case, artifact, field), or `ERASED`."""
     case_id = where[0]
     subjects = subjects_of(envelope)
-    gone = set(erased)
-    if any(subject in gone for subject in subjects):
-        return ERASED
+    if any(subject in erased for subject in subjects):
+        return _ERASED_DATA
     found = [keys.find(case_id, subject) for subject in subjects]
     if any(key is None for key in found):
         # The key was destroyed, but the erasure was not recorded (the host
         # stopped between the two): the value is gone all the same.
-        return ERASED
-    return freeze(open_value(envelope, keys=found, context=where))  # type: ignore[arg-type]
+        return _ERASED_DATA
+    if known is not None:
+        value = known.get(envelope.get("nonce"))  # type: ignore[arg-type]
+        if value is not None:
+            return value
+    cipher = keys.cipher(case_id, subjects, found)  # type: ignore[arg-type]
+    return freeze(open_value(envelope, keys=found, context=where, cipher=cipher))  # type: ignore[arg-type]
 
 
 def reveal_case(
@@ -246,19 +289,29 @@ def reveal_case(
     keys: DataKeys,
     *,
     since: int = 0,
+    known: Mapping[str, Any] | None = None,
 ) -> Case:
-    """``case`` with the personal values of versions after event ``since`` read back."""
+    """``case`` with the personal values of versions after event ``since`` read back.
+
+    ``known`` maps the nonces of envelopes just sealed (`seal`'s ``plain``)
+    to their values, which are taken as they are instead of decrypted.
+    """
     if not spec:
         return case
+    erased = frozenset(case.erased)
     artifacts: dict[str, tuple[ArtifactVersion, ...]] | None = None
     for artifact_id, fields in spec.items():
         versions = case.artifacts.get(artifact_id)
         if not versions or versions[-1].sequence <= since:
             continue
         revealed = list(versions)
-        for index, version in enumerate(versions):
-            if version.sequence <= since:
-                continue
+        # Versions are in the order of their events: after a command only
+        # the last few are new, so start at the first one after ``since``.
+        first = len(versions)
+        while first and versions[first - 1].sequence > since:
+            first -= 1
+        for index in range(first, len(versions)):
+            version = versions[index]
             data = version.data
             opened: dict[str, Any] | None = None
             for field in fields:
@@ -267,12 +320,11 @@ def reveal_case(
                     if opened is None:
                         opened = dict(data)
                     opened[field.field] = _open(
-                        value, (case.id, artifact_id, field.field), case.erased, keys
+                        value, (case.id, artifact_id, field.field), erased, keys, known
                     )
             if opened is not None:
-                revealed[index] = ArtifactVersion(
-                    version.number, freeze(opened), version.by, version.at, version.sequence
-                )
+                # The other values are frozen already, and every opened one is.
+                revealed[index] = attrs.evolve(version, data=FrozenMap(opened))
         if artifacts is None:
             artifacts = dict(case.artifacts)
         artifacts[artifact_id] = tuple(revealed)
@@ -287,7 +339,7 @@ def reveal_events(events: Sequence[Event], keys: DataKeys) -> tuple[Event, ...]:
     The hashes are those of the stored (sealed) events: verify those
     (``store.events``), not these.
     """
-    erased = [str(e.payload["subject"]) for e in events if e.type == _ERASED_EVENT]
+    erased = frozenset(str(e.payload["subject"]) for e in events if e.type == _ERASED_EVENT)
     out = []
     for event in events:
         payload = event.payload

@@ -39,6 +39,7 @@ from ._sealing import (
     seal_value,
     subjects_of,
     unwrap_key,
+    value_cipher,
     wrap_key,
 )
 from ._verify import verify_history
@@ -82,6 +83,7 @@ __all__ = [
     "subjects_of",
     "thaw",
     "unwrap_key",
+    "value_cipher",
     "verify_history",
     "wrap_key",
 ]

@@ -160,13 +160,17 @@ EMPTY_MAP: FrozenMap[Any, Any] = FrozenMap()
 """The empty `FrozenMap`, shared."""
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def freeze(value: Any) -> Any:
     """JSON data with every dict made a `FrozenMap` and every list a tuple.
 
     Values already frozen are returned as they are, so folding events that a
     memory store hands back (already frozen) costs nothing extra.
     """
-    if isinstance(value, FrozenMap):
+    if type(value) in _SCALARS or isinstance(value, FrozenMap):
+        # Most values are text or numbers: skip the slower Mapping check.
         return value
     if isinstance(value, Mapping):
         return FrozenMap({key: freeze(item) for key, item in value.items()})

@@ -1,0 +1,300 @@
+"""What privacy costs: sealed personal fields on submit, act and load; the read log on view.
+
+Run: ``.venv/bin/python benchmarks/bench_privacy.py`` (``--quick`` for a
+smoke test, ``--no-postgres`` to leave PostgreSQL out, ``--label TEXT`` to
+name the run in the printed table). Prints a Markdown table and writes it
+into ``docs/performance.md`` between ``<!-- bench_privacy:start -->`` and
+``<!-- bench_privacy:end -->`` (not with ``--quick`` or ``--no-write``).
+
+For each store (memory, SQLite with ``synchronous=NORMAL`` so the CPU cost
+shows, PostgreSQL), one process with three personal fields and the same
+process with the ``personal`` marks left out (issue 12):
+
+- **submit**: ``Engine.submit`` of a document with three personal fields,
+  on 20 cached cases in turn;
+- **act**: ``Engine.act`` recording a document with one personal field;
+- **load**: ``Engine.get_unfiltered`` on an engine without a cache, so every
+  call loads the case (40 events, no snapshot), verifies it and reveals it;
+- **view**: ``Engine.view`` of a cached case by its worker, with the read
+  log on and off (the engine's ``read_log`` switch).
+
+Every operation is timed one call at a time; a round's figure is the
+median (p50) of its calls. Rounds alternate the two variants (plain then
+personal, off then on), and the table gives the median of the rounds'
+p50s with the spread of the rounds (lowest-highest) as the noise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+PERFORMANCE_MD = ROOT / "docs" / "performance.md"
+START, END = "<!-- bench_privacy:start -->", "<!-- bench_privacy:end -->"
+
+PERSONAL_PROCESS = """
+id: bench_personal
+version: 1
+title: {cs: Měření, en: Benchmark}
+opener: worker
+roles:
+  - {id: worker, label: {cs: Pracovník, en: Worker}, kind: authority, min: 1, max: 1}
+  - {id: child, label: {cs: Dítě, en: Child}, kind: family, assigned_by: [worker]}
+  - {id: parent, label: {cs: Rodič, en: Parent}, kind: family, max: 2, assigned_by: [worker]}
+artifacts:
+  - id: record
+    label: {cs: Záznam, en: Record}
+    write: [worker]
+    fields:
+      - {id: child_name, label: {cs: Jméno, en: Name}, type: text, personal: {subject: child}}
+      - {id: about, label: {cs: O kom, en: About}, type: person, required: false}
+      - {id: note, label: {cs: Pozn., en: Note}, type: text, personal: {subject_field: about}}
+      - {id: address, label: {cs: Adresa, en: Address}, type: text, personal: {subject: parent}}
+      - {id: summary, label: {cs: Shrnutí, en: Summary}, type: text}
+  - id: entry
+    label: {cs: Zápis, en: Entry}
+    write: [worker]
+    fields:
+      - {id: words, label: {cs: Slova, en: Words}, type: text, personal: {subject: child}}
+phases:
+  - {id: open, label: {cs: Otevřeno, en: Open}, initial: true, present: [worker]}
+  - {id: closed, label: {cs: Uzavřeno, en: Closed}, outcome: done}
+actions:
+  - {id: log, label: {cs: Zapsat, en: Log}, from: [open], by: [worker], once: false, records: entry}
+  - {id: close, label: {cs: Uzavřít, en: Close}, from: [open], to: closed, by: [worker]}
+"""
+PLAIN_PROCESS = re.sub(r", personal: \{[^}]*\}", "", PERSONAL_PROCESS)
+RECORD: dict[str, Any] = {
+    "child_name": "Kim",
+    "about": "mia",
+    "note": "works nights",
+    "address": "Dlouhá 1, Praha",
+    "summary": "a visit",
+}
+CASES = 20
+LOAD_EVENTS = 40
+OPERATIONS = ("submit", "act", "load", "view")
+
+
+def pg_dsn() -> str:
+    return os.environ.get("KWFLOW_TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def _store(kind: str, where: str) -> Any:
+    from kwflow.history import KeyRing
+    from kwflow.store import MemoryStore, PostgresStore, SqliteStore
+
+    ring = KeyRing.generate()
+    if kind == "memory":
+        return MemoryStore(keys=ring)
+    if kind == "sqlite":
+        return SqliteStore(where, synchronous="NORMAL", keys=ring)
+    return PostgresStore(pg_dsn(), schema=where, keys=ring)
+
+
+def _p50_us(calls: list[Any]) -> float:
+    times = []
+    for call in calls:
+        started = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1e6
+
+
+def one_round(kind: str, where: str, personal: bool, calls: int) -> dict[str, float]:
+    """p50 µs of submit, act, load (personal or plain) and view (log on if personal)."""
+    import kwflow
+    from kwflow.definition import parse_process
+
+    registry = kwflow.Registry()
+    text = PERSONAL_PROCESS if personal else PLAIN_PROCESS
+    registry.add(parse_process(text, "bench_personal.yaml").process)
+    store = _store(kind, where)
+    try:
+        engine = kwflow.Engine(registry, store=store, snapshot_every=0, read_log=personal)
+        cases = [f"case-{i}" for i in range(CASES)]
+        for case_id in cases:
+            engine.open_case("bench_personal", by="w", case_id=case_id)
+            engine.assign(case_id, "kim", "child", by="w")
+            engine.assign(case_id, "mia", "parent", by="w")
+            engine.assign(case_id, "dan", "parent", by="w")
+            engine.submit(case_id, "record", RECORD, by="w")  # keys made, case cached
+        result = {
+            "submit": _p50_us(
+                [
+                    lambda n=n: engine.submit(
+                        cases[n % CASES], "record", {**RECORD, "summary": str(n)}, by="w"
+                    )
+                    for n in range(calls)
+                ]
+            ),
+            "act": _p50_us(
+                [
+                    lambda n=n: engine.act(cases[n % CASES], "log", by="w", data={"words": str(n)})
+                    for n in range(calls)
+                ]
+            ),
+        }
+        # One case of LOAD_EVENTS events (no snapshot: snapshot_every=0).
+        loaded = "case-load"
+        engine.open_case("bench_personal", by="w", case_id=loaded)
+        engine.assign(loaded, "kim", "child", by="w")
+        engine.assign(loaded, "mia", "parent", by="w")
+        for n in range(LOAD_EVENTS - 4):
+            if n % 2:
+                engine.act(loaded, "log", by="w", data={"words": str(n)})
+            else:
+                engine.submit(loaded, "record", {**RECORD, "summary": str(n)}, by="w")
+        cold = kwflow.Engine(registry, store=store, cache_size=0, snapshot_every=0)
+        cold.get_unfiltered(loaded)
+        result["load"] = _p50_us([lambda: cold.get_unfiltered(loaded)] * max(calls // 2, 20))
+        # view: the same process (plain), the read log on in the personal round.
+        viewer = kwflow.Engine(registry, store=store, read_log=personal)
+        for case_id in cases:
+            viewer.view(case_id, "w")
+        result["view"] = _p50_us(
+            [lambda n=n: viewer.view(cases[n % CASES], "w") for n in range(calls)]
+        )
+        return result
+    finally:
+        store.close()
+
+
+def _postgres_reason() -> str | None:
+    try:
+        import psycopg
+
+        with psycopg.connect(pg_dsn(), connect_timeout=3) as conn:
+            conn.execute("SELECT 1")
+    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+        return f"{exc.__class__.__name__}: {' '.join(str(exc).split())}"
+    return None
+
+
+def _drop_schema(schema: str) -> None:
+    import psycopg
+
+    with psycopg.connect(pg_dsn(), autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+def run(args: argparse.Namespace) -> tuple[list[list[str]], dict[str, Any]]:
+    kinds = ["memory", "sqlite"]
+    reason = "left out (--no-postgres)" if args.no_postgres else _postgres_reason()
+    if reason is None:
+        kinds.append("postgres")
+    calls = 40 if args.quick else args.calls
+    rounds = 2 if args.quick else args.rounds
+    workdir = Path(tempfile.mkdtemp(prefix="kwflow-bench-privacy-"))
+    rows: list[list[str]] = []
+    raw: dict[str, Any] = {}
+    try:
+        for kind in kinds:
+            label = {"memory": "memory", "sqlite": "SQLite", "postgres": "PostgreSQL"}[kind]
+            seen: dict[bool, dict[str, list[float]]] = {False: {}, True: {}}
+            for _ in range(rounds):
+                for personal in (False, True):
+                    if kind == "postgres":
+                        where = f"kwflow_bench_{uuid.uuid4().hex[:10]}"
+                    else:
+                        where = str(workdir / f"{uuid.uuid4().hex}.sqlite3")
+                    try:
+                        got = one_round(kind, where, personal, calls)
+                    finally:
+                        if kind == "postgres":
+                            _drop_schema(where)
+                    for op, us in got.items():
+                        seen[personal].setdefault(op, []).append(us)
+            raw[label] = seen
+            for op in OPERATIONS:
+                off, on = seen[False][op], seen[True][op]
+                a, b = statistics.median(off), statistics.median(on)
+                what = {
+                    "submit": "submit, 3 personal fields",
+                    "act": "act recording 1 personal field",
+                    "load": f"load, {LOAD_EVENTS} events, no cache",
+                    "view": "view, warm cache",
+                }[op]
+                names = ("log off", "log on") if op == "view" else ("plain", "personal")
+                rows.append(
+                    [
+                        label,
+                        what,
+                        f"{a:,.0f} ({min(off):,.0f}-{max(off):,.0f})",
+                        f"{b:,.0f} ({min(on):,.0f}-{max(on):,.0f})",
+                        f"{b / a:.2f}x",
+                        "**met**" if b / a <= 1.2 else "**MISSED**",
+                        f"{names[0]} / {names[1]}",
+                    ]
+                )
+                print(rows[-1], file=sys.stderr)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    if reason is not None:
+        rows.append(["PostgreSQL", "not run", reason, "", "", "", ""])
+    return rows, raw
+
+
+def markdown(rows: list[list[str]], args: argparse.Namespace) -> str:
+    machine = f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+    load = os.getloadavg()[0]
+    lines = [
+        "## Privacy (`benchmarks/bench_privacy.py`)",
+        "",
+        f"Measured {datetime.now(UTC):%Y-%m-%d} on {machine}"
+        + (" (`--quick`)" if args.quick else "")
+        + f"{' (' + args.label + ')' if args.label else ''}; load average {load:.1f} at the end."
+        f" p50 of {40 if args.quick else args.calls} calls per round, median of"
+        f" {2 if args.quick else args.rounds} interleaved rounds"
+        " (lowest-highest round in brackets), µs. SQLite with `synchronous=NORMAL`."
+        " Target (issue 12): the privacy variant within 20% of the other (≤ 1.20x).",
+        "",
+        "| store | operation | without µs | with µs | ratio | ≤ 1.20x | variants |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    lines.extend(f"| {' | '.join(row)} |" for row in rows)
+    return "\n".join(lines) + "\n"
+
+
+def write_markdown(text: str) -> None:
+    current = PERFORMANCE_MD.read_text(encoding="utf-8")
+    block = f"{START}\n{text}{END}"
+    if START in current:
+        pattern = re.compile(re.escape(START) + r".*?" + re.escape(END), re.DOTALL)
+        current = pattern.sub(lambda _: block, current)
+    else:
+        current = current.rstrip("\n") + "\n\n" + block + "\n"
+    PERFORMANCE_MD.write_text(current, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller sizes (a smoke test)")
+    parser.add_argument("--no-postgres", action="store_true", help="leave PostgreSQL out")
+    parser.add_argument("--no-write", action="store_true", help="do not touch docs/performance.md")
+    parser.add_argument("--calls", type=int, default=200, help="calls per operation per round")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds")
+    parser.add_argument("--label", default="", help="a name for this run in the heading")
+    args = parser.parse_args(argv)
+    rows, _ = run(args)
+    text = markdown(rows, args)
+    print(text)
+    if not args.no_write and not args.quick:
+        write_markdown(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,46 @@
+"""The privacy benchmark runs in its quick mode and reports every row.
+
+No timing is asserted (timings belong in docs/performance.md, not in tests):
+only that the script still runs against the current API and that its table
+has, for each store, every operation with both figures, a ratio and a verdict.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+
+import pytest
+
+from tests.support.benchmarks import load_benchmark
+
+OPERATIONS = [
+    "submit, 3 personal fields",
+    "act recording 1 personal field",
+    "load, 40 events, no cache",
+    "view, warm cache",
+]
+
+
+@pytest.mark.slow
+def test_quick_privacy_benchmark_reports_every_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    bench = load_benchmark("bench_privacy", monkeypatch)
+    before = bench.PERFORMANCE_MD.read_text(encoding="utf-8")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert bench.main(["--quick", "--no-postgres"]) == 0
+    report = out.getvalue()
+    for store in ("memory", "SQLite"):
+        for operation in OPERATIONS:
+            (line,) = [
+                row for row in report.splitlines() if row.startswith(f"| {store} | {operation} |")
+            ]
+            cells = [cell.strip() for cell in line.strip("|").split("|")]
+            assert len(cells) == 7, line
+            assert re.match(r"[\d,]+ \(", cells[2]), line
+            assert re.match(r"[\d,]+ \(", cells[3]), line
+            assert re.fullmatch(r"\d+\.\d\dx", cells[4]), line
+            assert cells[5] in {"**met**", "**MISSED**"}, line
+    # --quick never writes the measured table.
+    assert bench.PERFORMANCE_MD.read_text(encoding="utf-8") == before
