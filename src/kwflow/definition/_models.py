@@ -501,7 +501,9 @@ class Deadline(Model):
     non-terminal phases when left out) and is cancelled when the case leaves
     them unmet. ``roll_to_working_day`` moves a calendar-day period that ends
     on a non-working day to the next working day (the previous one for
-    ``before``).
+    ``before``). ``planned`` names the field that holds when the satisfying
+    step is planned (the agreed start of a meeting), so that a plan beyond
+    the limit or target shows at once, long before the breach.
     """
 
     id: Identifier = Field(description="the deadline's id")
@@ -529,6 +531,13 @@ class Deadline(Model):
         description=(
             "other periods when field conditions hold as the deadline starts; "
             "the first variant that fits wins"
+        ),
+    )
+    planned: FieldRef | None = Field(
+        default=None,
+        description=(
+            "the date or datetime field holding when the satisfying step is planned; "
+            "a planned moment after the limit (or target) shows on the running deadline"
         ),
     )
 
@@ -710,12 +719,16 @@ Phase.model_rebuild()
 Process.model_rebuild()
 
 
-_ADDED_LATER: dict[str, tuple[str, ...]] = {"roles": ("replaced_by",)}
+_ADDED_LATER: dict[str, tuple[str, ...]] = {
+    "roles": ("replaced_by",),
+    "deadlines": ("planned",),
+}
 """Keys the language gained after files were in use, by the list that holds them.
 
 A case pins its process's content hash; a key added with an empty default
 would change the hash of every file written before it, so the canonical
-form leaves it out while it is empty (a file that uses it hashes with it).
+form leaves it out while it is empty or unset (a file that uses it hashes
+with it).
 """
 
 
@@ -724,6 +737,6 @@ def _canonical(dumped: dict[str, Any]) -> dict[str, Any]:
     for items, keys in _ADDED_LATER.items():
         for item in dumped.get(items, ()):
             for key in keys:
-                if item.get(key) in ((), []):
+                if key in item and item[key] in ((), [], None):
                     del item[key]
     return dumped

@@ -49,6 +49,7 @@ from ._records import (
 )
 from ._shipped_guards import (
     SHIPPED_GUARDS,
+    absences_decided,
     child_safe_to_attend,
     months_later,
     review_date_within_period,
@@ -136,6 +137,7 @@ __all__ = [
     "TakenAction",
     "TakenActionJSON",
     "Unassign",
+    "absences_decided",
     "child_safe_to_attend",
     "evolve",
     "fold",

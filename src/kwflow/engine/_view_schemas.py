@@ -13,7 +13,7 @@ public API adds its model there, and the schema document follows.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from pydantic.json_schema import models_json_schema
@@ -138,6 +138,12 @@ class DeadlineJSON(NamedJSON):
     met_at: Moment | None = Field(description="when it was met")
     breached_at: Moment | None = Field(description="when its breach was recorded")
     cancelled_at: Moment | None = Field(description="when it was cancelled")
+    planned_at: Moment | None = Field(
+        description="when the step that meets it is planned (the deadline's planned field)"
+    )
+    planned_late: Literal["limit", "target"] | None = Field(
+        description="the plan lies after the limit (or, within it, after the target)"
+    )
 
 
 class TakenActionJSON(NamedJSON):
