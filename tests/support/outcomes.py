@@ -71,6 +71,7 @@ class CaseWalk:
         start: datetime,
         case_id: str = "case-1",
         guards: Mapping[str, Guard] | None = None,
+        version: int | None = None,
     ) -> None:
         self.clock = SimulatedClock(start)
         # No host guards unless a test gives some: the guards the shipped
@@ -78,7 +79,11 @@ class CaseWalk:
         # needs no code of its own to run them.
         self.engine = Engine(_shipped(), store=MemoryStore(), clock=self.clock, guards=guards)
         self.case_id = case_id
-        self.accepted(self.engine.open_case(self.process_id, by=opener, case_id=case_id))
+        self.accepted(
+            self.engine.open_case(self.process_id, by=opener, case_id=case_id, version=version)
+        )
+        # The version the case runs: the newest when none was asked for.
+        self.version = self.case.process.version
 
     # -- time
 
@@ -138,6 +143,12 @@ class CaseWalk:
     def act(self, action: str, *, by: str, data: Mapping[str, Any] | None = None) -> Case:
         """Take an action."""
         return self.accepted(self.engine.act(self.case_id, action, by=by, data=data))
+
+    def replace(self, role: str, person: str, successor: str, *, by: str, reason: str) -> Case:
+        """Hand ``role`` over from ``person`` to ``successor`` (a handover)."""
+        return self.accepted(
+            self.engine.replace(self.case_id, role, person, successor, by=by, reason=reason)
+        )
 
     def call_in(self, role: str, *, by: str) -> Case:
         """Call an on-call role into the room."""
@@ -229,6 +240,10 @@ class Refusal(Generic[E]):
         """Taking the action must be refused."""
         return self._attempt("act", action, by=by, data=data)
 
+    def replace(self, role: str, person: str, successor: str, *, by: str, reason: str) -> E:
+        """Handing the role over must be refused."""
+        return self._attempt("replace", role, person, successor, by=by, reason=reason)
+
     def call_in(self, role: str, *, by: str) -> E:
         """Calling in must be refused."""
         return self._attempt("call_in", role, by=by)
@@ -283,9 +298,14 @@ class FamilyConference(CaseWalk):
         start: datetime | None = None,
         case_id: str = "fc-1",
         guards: Mapping[str, Guard] | None = None,
+        version: int | None = None,
     ) -> None:
         super().__init__(
-            REFERRER, start=start or local(2026, 11, 23), case_id=case_id, guards=guards
+            REFERRER,
+            start=start or local(2026, 11, 23),
+            case_id=case_id,
+            guards=guards,
+            version=version,
         )
 
     def refer(self, *, child_age_band: str = "under_seven", attendance: str = "in_part") -> None:
@@ -496,6 +516,25 @@ ALL_PRESENT: dict[str, Any] = {
     ],
     "absence_decision": "nobody_absent",
 }
+"""Everyone came (version 1, which also asks for an explicit "nobody absent")."""
+
+ALL_PRESENT_V2: dict[str, Any] = {
+    key: value for key, value in ALL_PRESENT.items() if key != "absence_decision"
+}
+"""Everyone came (version 2 reads "nobody absent" from the list itself)."""
+
+DELIVERY: dict[str, Any] = {
+    "delivered_on": date(2026, 11, 2),
+    "recipients": [
+        {"name": "OSPOD", "role": "ospod", "channel": "data_box"},
+        {"name": "Marie", "role": "parent", "channel": "email"},
+        {"name": "ZŠ Lipová", "role": "professional", "channel": "email"},
+    ],
+}
+"""Whom the minutes went to and when (version 2 records it with the delivery)."""
+
+SCHEDULING_DEADLINE = {1: "date_agreed", 2: "conference_in_time"}
+"""The case conference's one-month rule, by version: agreeing a date (1), holding it (2)."""
 
 
 CASE_CONFERENCE_PHASES = ("request", "scheduling", "preparation", "meeting", "minutes")
@@ -507,17 +546,38 @@ class CaseConference(CaseWalk):
 
     process_id = "case_conference"
 
-    def __init__(self, *, start: datetime | None = None, case_id: str = "cc-1") -> None:
-        super().__init__(CONVENER, start=start or local(2026, 10, 5), case_id=case_id)
+    def __init__(
+        self,
+        *,
+        start: datetime | None = None,
+        case_id: str = "cc-1",
+        version: int | None = None,
+        in_house: bool = False,
+    ) -> None:
+        super().__init__(
+            CONVENER, start=start or local(2026, 10, 5), case_id=case_id, version=version
+        )
+        # Version 2 only: a trained OSPOD colleague facilitates, no provider takes part.
+        self.in_house = in_house
+
+    @property
+    def scheduling_deadline(self) -> str:
+        """The id of the one-month rule in this case's version."""
+        return SCHEDULING_DEADLINE[self.version]
 
     def request(self) -> None:
         """The convener names the organizer and provider and fills in the request form."""
         self.assign(CONVENER, "ospod_worker", by=CONVENER)
         self.assign(ORGANIZER, "organizer", by=CONVENER)
-        self.assign(PROVIDER, "provider", by=CONVENER)
+        if not self.in_house:
+            self.assign(PROVIDER, "provider", by=CONVENER)
+        extra: dict[str, Any] = {}
+        if self.version >= 2:
+            extra["facilitation"] = "in_house" if self.in_house else "external"
         self.submit(
             "request_form",
             {
+                **extra,
                 "requested_on": self.clock.now().astimezone(PRAGUE).date(),
                 "initiated_by": "ospod",
                 "reason": "Tomáš misses school repeatedly; worries about his care.",
@@ -534,26 +594,45 @@ class CaseConference(CaseWalk):
         )
 
     def assess(self, *, suitable: bool, recommended_tool: str | None = None) -> None:
-        """The provider judges whether a conference suits the situation."""
+        """Whether a conference suits the situation.
+
+        Version 1: the provider judges. Version 2: the provider advises
+        (unless facilitation is in-house) and the convener decides.
+        """
         self.later(days=1)
-        data: dict[str, Any] = {
-            "suitable": suitable,
-            "reasoning": "The family cooperates and the professionals are willing to meet."
+        reasoning = (
+            "The family cooperates and the professionals are willing to meet."
             if suitable
-            else "The conflict is between the parents; a conference would not help Tomáš.",
-        }
+            else "The conflict is between the parents; a conference would not help Tomáš."
+        )
+        data: dict[str, Any] = {"suitable": suitable, "reasoning": reasoning}
         if recommended_tool is not None:
             data["recommended_tool"] = recommended_tool
-        self.submit("suitability", data, by=PROVIDER)
+        if self.version == 1:
+            self.submit("suitability", data, by=PROVIDER)
+            return
+        if not self.in_house:
+            advice = {"suitable": suitable, "advice": reasoning}
+            if recommended_tool is not None:
+                advice["recommended_tool"] = recommended_tool
+            self.submit("provider_advice", advice, by=PROVIDER)
+        decided_on = self.clock.now().astimezone(PRAGUE).date()
+        self.submit("suitability", {**data, "decided_on": decided_on}, by=CONVENER)
+
+    @property
+    def decider(self) -> str:
+        """Who decides whether the conference is held: the provider (1), the convener (2)."""
+        return PROVIDER if self.version == 1 else CONVENER
 
     def accept(self) -> None:
-        """The provider accepts the request: scheduling starts."""
-        self.act("accept_request", by=PROVIDER)
+        """The request is accepted: scheduling starts."""
+        action = "accept_request_in_house" if self.in_house else "accept_request"
+        self.act(action, by=self.decider)
 
     def agree_date(self, starts_at: datetime = MEETING_AT) -> None:
-        """The provider names the facilitator; the organizer agrees the date."""
+        """The provider (the organizer in-house) names the facilitator; the organizer agrees the date."""
         self.later(days=1)
-        self.assign(FACILITATOR, "facilitator", by=PROVIDER)
+        self.assign(FACILITATOR, "facilitator", by=ORGANIZER if self.in_house else PROVIDER)
         self.later(days=5)
         self.submit(
             "schedule",
@@ -623,8 +702,10 @@ class CaseConference(CaseWalk):
             self.at(moment)
             self.act(action, by=who)
 
-    def record_attendance(self, attendance: Mapping[str, Any] = ALL_PRESENT) -> None:
+    def record_attendance(self, attendance: Mapping[str, Any] | None = None) -> None:
         """The organizer records who came (and decides about absentees)."""
+        if attendance is None:
+            attendance = ALL_PRESENT if self.version == 1 else ALL_PRESENT_V2
         self.at(max(self.clock.now(), MEETING_AT - timedelta(minutes=5)))
         self.submit("attendance", attendance, by=ORGANIZER)
 
@@ -642,7 +723,10 @@ class CaseConference(CaseWalk):
         """The recorder writes the minutes and delivers them."""
         self.at(at)
         self.submit("minutes", MINUTES, by=RECORDER)
-        self.act("deliver_minutes", by=RECORDER)
+        delivery = None
+        if self.version >= 2:
+            delivery = {**DELIVERY, "delivered_on": at.astimezone(PRAGUE).date()}
+        self.act("deliver_minutes", by=RECORDER, data=delivery)
 
     def intervene(self) -> None:
         """The OSPOD worker intervenes for the child's safety."""
