@@ -630,7 +630,7 @@ class CaseConference(CaseWalk):
         self.act(action, by=self.decider)
 
     def agree_date(self, starts_at: datetime = MEETING_AT) -> None:
-        """The provider (the organizer in-house) names the facilitator; the organizer agrees the date."""
+        """The provider (in-house: the organizer) names the facilitator; a date is agreed."""
         self.later(days=1)
         self.assign(FACILITATOR, "facilitator", by=ORGANIZER if self.in_house else PROVIDER)
         self.later(days=5)
