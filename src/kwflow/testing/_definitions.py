@@ -472,7 +472,8 @@ class _Builder:
                 deadline["target"] = {unit: draw(st.integers(1, 10))}
             if which in ("limit", "both"):
                 deadline["limit"] = {unit: draw(st.integers(1, 20))}
-            if dated and draw(st.booleans()):
+            with_planned: bool = draw(st.booleans())
+            if dated and with_planned:
                 # The planned moment of the satisfying step may be any dated field.
                 artifact_id, field_id = draw(st.sampled_from(dated))
                 deadline["planned"] = {"artifact": artifact_id, "field": field_id}
