@@ -172,7 +172,21 @@ class ReasonCode(StrEnum):
     NOBODY_HOLDS = "nobody_holds"
     NOT_CALLED_IN = "not_called_in"
     TAKES_NO_DATA = "takes_no_data"
+    ABOUT_REQUIRED = "about_required"
+    ABOUT_NOT_ALLOWED = "about_not_allowed"
+    ABOUT_NOT_HOLDER = "about_not_holder"
     NO_MOVE = "no_move"
+    # Organisations: rules on who the holders of a role work for, and when
+    # a role may be assigned.
+    ORGANISATION_MISSING = "organisation_missing"
+    ORGANISATION_KIND_NOT_ALLOWED = "organisation_kind_not_allowed"
+    ORGANISATION_KIND_FORBIDDEN = "organisation_kind_forbidden"
+    SAME_ORGANISATION = "same_organisation"
+    UNKNOWN_ORGANISATION_KIND = "unknown_organisation_kind"
+    ORGANISATION_CHANGED = "organisation_changed"
+    NOT_ASSIGNABLE_IN_PHASE = "not_assignable_in_phase"
+    ORGANISATION_REQUIREMENT = "organisation_requirement"
+    ORGANISATION_REQUIREMENT_UNHELD = "organisation_requirement_unheld"
     OTHER = "other"
     """A reason given only as text (a host's own `ActionNotAllowed`)."""
 
@@ -279,7 +293,7 @@ class Reason(str):  # noqa: SLOT000
     __hash__ = str.__hash__
 
     def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"a Reason is read-only: cannot set {name!r}")
+        raise ReadOnly("reason", name)
 
     def __repr__(self) -> str:
         about = "".join(
@@ -633,16 +647,59 @@ class ConcurrencyConflict(KwflowError, RuntimeError):
         )
 
 
-class TamperedHistory(KwflowError, ValueError):
-    """A stored history does not verify; ``sequence`` is the first bad event."""
+class _WithReason(KwflowError):
+    """An error that says why with a reason code of the catalogue and the reason's facts.
+
+    ``reason`` is the English reason, ``reason_code`` its code, and the params
+    carry the code and the facts, so the Czech is written from them and never
+    repeats the English. A reason given as text (a host's own, or an older
+    caller's) has the code ``other``: its text is the param ``detail``, and
+    the Czech leaves it out rather than show English.
+    """
+
+    _not_params = KwflowError._not_params | {"reason", "details"}
+    reason: str
+    reason_code: str
+    details: Mapping[str, str]
+
+    def _say_why(self, reason: str, facts: Mapping[str, object]) -> str:
+        """Keep the reason's code and facts; return the English reason."""
+        details = {name: _text(value) for name, value in facts.items()}
+        english = _catalogue.detail_text(self.code, reason, details, "en")
+        if english is None:
+            self.reason_code = "other"
+            self.details = MappingProxyType({"detail": reason})
+            self.reason = reason
+        else:
+            self.reason_code = reason
+            self.details = MappingProxyType(details)
+            self.reason = english
+        return self.reason
+
+    @property
+    def params(self) -> Mapping[str, str]:
+        """The error's facts, the reason's code (``reason_code``) and the reason's facts."""
+        return MappingProxyType({**super().params, **self.details})
+
+    def _facts(self, lang: Language) -> Mapping[str, str]:
+        said = _catalogue.detail_text(self.code, self.reason_code, self.details, lang)
+        return {**self.params, "reason": said or ""}
+
+
+class TamperedHistory(_WithReason, ValueError):
+    """A stored history does not verify; ``sequence`` is the first bad event.
+
+    ``reason`` says what is wrong in English, ``reason_code`` names it
+    (``hash-mismatch``, ``vanished``... listed in docs/embedding.md).
+    """
 
     code = "history.tampered"
 
-    def __init__(self, case_id: str, sequence: int, reason: str) -> None:
+    def __init__(self, case_id: str, sequence: int, reason: str, **facts: object) -> None:
         self.case_id = case_id
         self.sequence = sequence
-        self.reason = reason
-        super().__init__(f"history of case {case_id!r} fails at event {sequence}: {reason}")
+        why = self._say_why(reason, facts)
+        super().__init__(f"history of case {case_id!r} fails at event {sequence}: {why}")
 
 
 class StorageError(KwflowError, OSError):
@@ -946,36 +1003,37 @@ class ErrorJSON(BaseModel):
 # --- Trust errors (appended by checkpoints; see docs/storage.md) ---------------
 
 
-class CheckpointInvalid(KwflowError, ValueError):
+class CheckpointInvalid(_WithReason, ValueError):
     """A checkpoint cannot be trusted: malformed, or its signature or root do not match.
 
-    Nothing about the cases follows from it; ``reason`` says what is wrong.
+    Nothing about the cases follows from it; ``reason`` says what is wrong
+    and ``reason_code`` names it (``bad-signature``, ``root-mismatch``...).
     """
 
     code = "checkpoint.invalid"
 
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
-        super().__init__(f"invalid checkpoint: {reason}")
+    def __init__(self, reason: str, **facts: object) -> None:
+        super().__init__(f"invalid checkpoint: {self._say_why(reason, facts)}")
 
 
 __all__ += ["CheckpointInvalid"]
 
 
-class InvalidQuery(KwflowError, ValueError):
+class InvalidQuery(_WithReason, ValueError):
     """A list or inbox query has a parameter it cannot take.
 
     ``parameter`` names it (``limit``, ``after``, ``now``...), ``value`` is
-    what was given (as text) and ``reason`` says what it must be.
+    what was given (as text), ``reason`` says what it must be and
+    ``reason_code`` names that (``limit``, ``naive``, ``not-a-cursor``...).
     """
 
     code = "query.invalid"
 
-    def __init__(self, parameter: str, value: object, reason: str) -> None:
+    def __init__(self, parameter: str, value: object, reason: str, **facts: object) -> None:
         self.parameter = parameter
         self.value = repr(value) if not isinstance(value, str) else value
-        self.reason = reason
-        super().__init__(f"{parameter} {self.value!r} cannot be used: {reason}")
+        why = self._say_why(reason, facts)
+        super().__init__(f"{parameter} {self.value!r} cannot be used: {why}")
 
 
 class IndexOutOfDate(KwflowError, RuntimeError):
@@ -997,3 +1055,272 @@ class IndexOutOfDate(KwflowError, RuntimeError):
 
 
 __all__ += ["IndexOutOfDate", "InvalidQuery"]
+
+
+# --- Follow-up cases (docs/process-format.md, "Follow-up cases") ----------------------
+
+
+class EarlierCaseNotFound(KwflowError, LookupError):
+    """A follow-up names an earlier case (``follows``) the store does not hold."""
+
+    code = "follow-up.earlier-not-found"
+
+    def __init__(self, earlier_case: str) -> None:
+        self.earlier_case = earlier_case
+        super().__init__(
+            f"no case with id {earlier_case!r} exists to be followed up: "
+            "name the earlier case by its id"
+        )
+
+
+class FollowUpNotDeclared(KwflowError, ValueError):
+    """The process does not declare (under ``follows``) it follows up the earlier case's process."""
+
+    code = "follow-up.not-declared"
+
+    def __init__(self, process_id: str, earlier_case: str, earlier_process: str) -> None:
+        self.process_id = process_id
+        self.earlier_case = earlier_case
+        self.earlier_process = earlier_process
+        super().__init__(
+            f"a case of {process_id} cannot follow up case {earlier_case!r}: the process "
+            f"does not declare under 'follows' that it follows up {earlier_process} cases"
+        )
+
+
+class EarlierCaseOpen(KwflowError, ValueError):
+    """The earlier case has not ended yet; a follow-up opens once it has."""
+
+    code = "follow-up.earlier-open"
+
+    def __init__(self, earlier_case: str, outcomes: Sequence[str]) -> None:
+        self.earlier_case = earlier_case
+        self.outcomes = tuple(outcomes)
+        super().__init__(
+            f"case {earlier_case!r} is still open: a follow-up opens once it has ended "
+            f"with one of {', '.join(self.outcomes)}"
+        )
+
+
+class EarlierOutcomeNotListed(KwflowError, ValueError):
+    """The earlier case ended with an outcome the process's ``follows`` does not list."""
+
+    code = "follow-up.earlier-outcome"
+
+    def __init__(self, earlier_case: str, outcome: str, outcomes: Sequence[str]) -> None:
+        self.earlier_case = earlier_case
+        self.outcome = outcome
+        self.outcomes = tuple(outcomes)
+        super().__init__(
+            f"case {earlier_case!r} ended with {outcome!r}; a follow-up needs it to have "
+            f"ended with one of {', '.join(self.outcomes)}"
+        )
+
+
+class NotInEarlierCase(KwflowError, PermissionError):
+    """The opener of a follow-up held no role in the earlier case, whose documents it copies."""
+
+    code = "follow-up.not-in-earlier-case"
+
+    def __init__(self, person: str, earlier_case: str) -> None:
+        self.person = person
+        self.earlier_case = earlier_case
+        super().__init__(
+            f"{person!r} took no part in case {earlier_case!r}: only someone who holds a "
+            "role in the earlier case may open its follow-up, which copies its documents"
+        )
+
+
+class CarryOverInvalid(KwflowError, ValueError):
+    """A document carried over from the earlier case does not fit this process's artifact.
+
+    ``errors`` lists every field, as `ArtifactInvalid` does; the process
+    files disagree (a field renamed or made required in the newer one).
+    """
+
+    code = "follow-up.carry-over-invalid"
+    _not_params = KwflowError._not_params | {"errors"}
+
+    def __init__(
+        self, artifact: str, earlier_case: str, from_artifact: str, errors: Sequence[FieldError]
+    ) -> None:
+        self.artifact = artifact
+        self.earlier_case = earlier_case
+        self.from_artifact = from_artifact
+        self.errors = tuple(errors)
+        super().__init__(
+            f"{from_artifact!r} of case {earlier_case!r} cannot be carried over as "
+            f"{artifact!r}: " + "; ".join(str(e) for e in self.errors)
+        )
+
+    def _facts(self, lang: Language) -> Mapping[str, str]:
+        listed = "; ".join(
+            f"{e.path}: {e.render(lang)}" if e.path else e.render(lang) for e in self.errors
+        )
+        return {**self.params, "errors": listed}
+
+    def _extras(self) -> dict[str, Any]:
+        return {"errors": [error.to_dict() for error in self.errors]}
+
+
+__all__ += [
+    "CarryOverInvalid",
+    "EarlierCaseNotFound",
+    "EarlierCaseOpen",
+    "EarlierOutcomeNotListed",
+    "FollowUpNotDeclared",
+    "NotInEarlierCase",
+]
+
+
+# --- Bad arguments and records of the lower layers (calendars, keys, files) ----
+
+
+_READ_ONLY = {
+    "event-data": "an event's data cannot be changed: events are immutable",
+    "frozen-map": "a FrozenMap cannot be changed; build a new one",
+    "calendar": "a WorkingDayCalendar cannot be changed",
+    "reason": "a Reason is read-only",
+}
+
+
+class ReadOnly(KwflowError, TypeError, AttributeError):
+    """Something kwflow hands out may not be changed: build a new one instead.
+
+    ``what`` is ``event-data`` (an event's payload, or a list or mapping in
+    it), ``frozen-map`` (a `FrozenMap` of a case), ``calendar`` (a
+    ``WorkingDayCalendar``) or ``reason`` (a `Reason`); ``attribute`` the
+    attribute set, if one was. A ``TypeError`` as for a read-only mapping,
+    and an ``AttributeError`` as for a frozen object, so either ``except``
+    keeps working.
+    """
+
+    code = "object.read-only"
+
+    def __init__(self, what: str, attribute: str | None = None) -> None:
+        self.what = what
+        self.attribute = attribute
+        text = _READ_ONLY.get(what, "this cannot be changed")
+        if attribute is not None:
+            text += f" (setting {attribute!r})"
+        super().__init__(text)
+
+
+class MalformedRecord(KwflowError, ValueError):
+    """The JSON form of an event or a case cannot be read back.
+
+    ``what`` is ``event`` (`kwflow.history.event_from_dict`) or ``case``
+    (``Case.from_dict``); ``detail`` is the technical account, in English
+    only (the Czech says what cannot be read).
+    """
+
+    code = "record.malformed"
+
+    def __init__(self, what: str, detail: str) -> None:
+        self.what = what
+        self.detail = detail
+        super().__init__(f"malformed {what}: {detail}")
+
+
+class InvalidKey(_WithReason, ValueError):
+    """A key ring or key file cannot be used; ``reason`` says why, ``reason_code`` names it.
+
+    The codes: ``empty-ring``, ``bad-key-id``, ``short-secret``,
+    ``current-missing``, ``id-taken``, ``not-hex``; ``key_id`` or ``line``
+    say which key. Secrets are never repeated.
+    """
+
+    code = "keys.invalid"
+
+    def __init__(self, reason: str, **facts: object) -> None:
+        super().__init__(self._say_why(reason, facts))
+
+
+class KeysMissing(KwflowError, ValueError):
+    """The store was asked to seal case heads but has no keys to seal them with."""
+
+    code = "store.no-keys"
+
+    def __init__(self) -> None:
+        super().__init__("the store has no keys to seal heads with")
+
+
+class CalendarExists(KwflowError, ValueError):
+    """A calendar of this id is registered already (pass ``replace=True`` to replace it)."""
+
+    code = "calendar.exists"
+
+    def __init__(self, calendar_id: str) -> None:
+        self.calendar_id = calendar_id
+        super().__init__(
+            f"a calendar {calendar_id!r} is already registered: pass replace=True to replace it"
+        )
+
+
+class OutOfCalendarRange(KwflowError, OverflowError):
+    """Counting ``days`` working days from ``day`` leaves the years calendars know."""
+
+    code = "calendar.out-of-range"
+
+    def __init__(self, day: str, days: int, first: int, last: int) -> None:
+        self.day = day
+        self.days = days
+        self.first = first
+        self.last = last
+        super().__init__(f"{days} working days from {day} is outside years {first}-{last}")
+
+
+class ProcessFilesMissing(KwflowError, FileNotFoundError):
+    """A path given for process files does not exist (or kwflow's own are missing).
+
+    ``shipped`` is true when the process files installed with kwflow are
+    missing: kwflow must be reinstalled.
+    """
+
+    code = "definition.files-missing"
+
+    def __init__(self, path: str, *, shipped: bool = False) -> None:
+        self.path = path
+        self.shipped = shipped
+        if shipped:
+            text = f"kwflow's process files are missing ({path}): reinstall kwflow"
+        else:
+            text = f"no such file or directory: {path}"
+        super().__init__(text)
+
+
+class GraphvizFailed(KwflowError, RuntimeError):
+    """Graphviz's ``dot`` failed to draw a diagram; ``detail`` is what it said (English)."""
+
+    code = "diagram.graphviz-failed"
+
+    def __init__(self, exit_code: int, detail: str) -> None:
+        self.exit_code = exit_code
+        self.detail = detail
+        super().__init__(f"Graphviz 'dot' failed (exit {exit_code}): {detail}")
+
+
+class InvalidTrace(_WithReason, ValueError):
+    """An explorer trace is not one of the process's (`kwflow.testing.trace_commands`).
+
+    ``reason`` says why in English and ``reason_code`` names it
+    (``no-holder``, ``unknown-action``, ``not-opened``...).
+    """
+
+    code = "testing.invalid-trace"
+
+    def __init__(self, reason: str, **facts: object) -> None:
+        super().__init__(self._say_why(reason, facts))
+
+
+__all__ += [
+    "CalendarExists",
+    "GraphvizFailed",
+    "InvalidKey",
+    "InvalidTrace",
+    "KeysMissing",
+    "MalformedRecord",
+    "OutOfCalendarRange",
+    "ProcessFilesMissing",
+    "ReadOnly",
+]

@@ -148,12 +148,12 @@ EXACT: dict[str, list[str]] = {
     "scenario.one-command": [
         (
             "{f}:10:5: chyba: krok potřebuje právě jeden příkaz z act, submit, assign, unassign, "
-            "replace, call_in, dismiss, check_deadlines; "
+            "replace, call_in, dismiss, check_deadlines, follow_up; "
             "uvedeno: act, submit (místo: steps[0]) [scenario]"
         ),
         (
             "{f}:11:5: chyba: krok potřebuje právě jeden příkaz z act, submit, assign, unassign, "
-            "replace, call_in, dismiss, check_deadlines; "
+            "replace, call_in, dismiss, check_deadlines, follow_up; "
             "uvedeno: žádný (místo: steps[1]) [scenario]"
         ),
     ],

@@ -77,7 +77,8 @@ def test_every_shape_problem_at_once_with_its_position() -> None:
     assert found == [
         (
             "s.yaml:8:5: error: a step needs exactly one command of act, submit, assign, unassign, "
-            "replace, call_in, dismiss, check_deadlines; found act, submit (at steps[0]) [scenario]"
+            "replace, call_in, dismiss, check_deadlines, follow_up; found act, submit "
+            "(at steps[0]) [scenario]"
         ),
         (
             "s.yaml:9:41: error: unknown key 'phse' (at steps[1].expect.phse); "

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from kwflow.calendars import WorkingDayCalendar, public_holidays
+from kwflow.exceptions import InvalidValue, OutOfCalendarRange, ReadOnly, WrongType
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -111,70 +112,172 @@ def test_the_provider_is_asked_once_per_year() -> None:
     assert 2027 in asked
 
 
-@pytest.mark.parametrize(
-    ("kwargs", "message"),
-    [
-        ({"id": "CZ"}, "calendar id"),
-        ({"id": ""}, "calendar id"),
-        ({"id": "cz-office"}, "calendar id"),
-        ({"weekend": (5, 7)}, "weekend days are 0"),
-        ({"weekend": range(7)}, "all seven days"),
+BAD_DEFINITIONS: list[tuple[dict[str, object], str, str, str]] = [
+    (
+        {"id": "CZ"},
+        "id",
+        "id must be lower-case letters, digits and underscores, starting with a letter, not 'CZ'",
+        "'id' musí být malá písmena, číslice a podtržítka, na začátku písmeno, ne 'CZ'",
+    ),
+    (
+        {"id": ""},
+        "id",
+        "id must be lower-case letters, digits and underscores, starting with a letter, not ''",
+        "'id' musí být malá písmena, číslice a podtržítka, na začátku písmeno, ne ''",
+    ),
+    (
+        {"id": "cz-office"},
+        "id",
         (
-            {"extra_closed_days": [date(2026, 1, 2)], "extra_open_days": [date(2026, 1, 2)]},
-            "both extra closed and extra open: 2026-01-02",
+            "id must be lower-case letters, digits and underscores, starting with a letter, "
+            "not 'cz-office'"
         ),
-    ],
-)
-def test_bad_definitions_are_refused(kwargs: dict[str, object], message: str) -> None:
+        "'id' musí být malá písmena, číslice a podtržítka, na začátku písmeno, ne 'cz-office'",
+    ),
+    (
+        {"weekend": (5, 7)},
+        "weekend",
+        "weekend must be day numbers from 0 (Monday) to 6 (Sunday), not [5, 7]",
+        "'weekend' musí být čísla dnů v týdnu od 0 (pondělí) do 6 (neděle), ne [5, 7]",
+    ),
+    (
+        {"weekend": range(7)},
+        "weekend",
+        (
+            "weekend must be fewer than all seven days (else no working day is left), "
+            "not [0, 1, 2, 3, 4, 5, 6]"
+        ),
+        (
+            "'weekend' musí být méně než všech sedm dnů (jinak nezbude žádný pracovní den), "
+            "ne [0, 1, 2, 3, 4, 5, 6]"
+        ),
+    ),
+    (
+        {"extra_closed_days": [date(2026, 1, 2)], "extra_open_days": [date(2026, 1, 2)]},
+        "extra_open_days",
+        "extra_open_days must be days that are not extra closed days too, not 2026-01-02",
+        (
+            "'extra_open_days' musí být dny, které nejsou zároveň mezi dny navíc zavřenými, "
+            "ne 2026-01-02"
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(("kwargs", "what", "english", "czech"), BAD_DEFINITIONS)
+def test_bad_definitions_are_refused(
+    kwargs: dict[str, object], what: str, english: str, czech: str
+) -> None:
     arguments: dict[str, object] = {"id": "ok", "holidays": no_holidays, **kwargs}
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(InvalidValue) as caught:
         WorkingDayCalendar(**arguments)  # type: ignore[arg-type]
+    error = caught.value
+    assert isinstance(error, ValueError)
+    assert (error.code, error.params["what"]) == ("input.invalid-value", what)
+    assert (str(error), error.render("cs")) == (english, czech)
+
+
+def test_an_id_that_is_not_text_is_the_wrong_type() -> None:
+    with pytest.raises(WrongType) as caught:
+        WorkingDayCalendar(7, no_holidays)  # type: ignore[arg-type]
+    assert caught.value.code == "input.wrong-type"
+    assert str(caught.value) == "id is an id (a string), not int"
+    assert caught.value.render("cs") == "'id' je identifikátor (text), ne int"
 
 
 def test_datetimes_are_refused_where_dates_belong() -> None:
     moment = datetime(2026, 10, 27, 23, 30, tzinfo=UTC)
-    with pytest.raises(TypeError, match="extra_closed_days holds dates"):
+    with pytest.raises(WrongType) as caught:
         WorkingDayCalendar("x", no_holidays, extra_closed_days=[moment])
+    assert isinstance(caught.value, TypeError)
+    assert caught.value.code == "input.wrong-type"
+    assert str(caught.value) == "extra_closed_days is a date (a date, not a datetime), not datetime"
+    assert caught.value.render("cs") == (
+        "'extra_closed_days' je datum (date, ne datetime), ne datetime"
+    )
     calendar = WorkingDayCalendar("x", no_holidays)
     for query in (
         lambda: calendar.add_working_days(moment, 1),
         lambda: calendar.is_working_day(moment),
         lambda: calendar.working_days_between(moment, date(2026, 11, 1)),
     ):
-        with pytest.raises(TypeError, match="pass its date in the process timezone"):
+        with pytest.raises(WrongType) as refused:
             query()
+        assert refused.value.params == {"what": "day", "expected": "date", "found": "datetime"}
 
 
 def test_a_provider_giving_datetimes_is_refused() -> None:
     calendar = WorkingDayCalendar("bad", lambda year: {datetime(year, 1, 1, tzinfo=UTC): "x"})
-    with pytest.raises(TypeError, match="the holidays of calendar 'bad' holds dates"):
+    with pytest.raises(WrongType) as caught:
         calendar.is_working_day(date(2026, 1, 1))
+    assert isinstance(caught.value, TypeError)
+    assert str(caught.value) == "bad.holidays is a date (a date, not a datetime), not datetime"
+    assert caught.value.render("cs") == "'bad.holidays' je datum (date, ne datetime), ne datetime"
 
 
 def test_a_provider_that_is_not_callable_is_refused() -> None:
-    with pytest.raises(TypeError, match="function from a year"):
+    with pytest.raises(WrongType) as caught:
         WorkingDayCalendar("bad", {date(2026, 1, 1): "x"})  # type: ignore[arg-type]
+    assert isinstance(caught.value, TypeError)
+    assert str(caught.value) == "holidays is a function (callable), not dict"
+    assert caught.value.render("cs") == "'holidays' je funkce (callable), ne dict"
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "message"),
+    ("kwargs", "english", "czech"),
     [
-        ({"country": "XX"}, "cannot give these holidays"),
-        ({"country": "DE", "subdivision": "XX"}, "cannot give these holidays"),
-        ({"country": "CZ", "language": "xx"}, "no 'xx' names for 'CZ'; known: cs, en_US"),
+        (
+            {"country": "XX"},
+            (
+                "country must be a country (and subdivision) whose holidays the holidays package "
+                "knows, not 'XX'"
+            ),
+            "'country' musí být země (a její oblast), jejíž svátky balíček holidays zná, ne 'XX'",
+        ),
+        (
+            {"country": "DE", "subdivision": "XX"},
+            (
+                "country must be a country (and subdivision) whose holidays the holidays package "
+                "knows, not 'DE-XX'"
+            ),
+            (
+                "'country' musí být země (a její oblast), jejíž svátky balíček holidays zná, "
+                "ne 'DE-XX'"
+            ),
+        ),
+        (
+            {"country": "CZ", "language": "xx"},
+            (
+                "language must be a language the holidays package has the country's holiday names "
+                "in, not 'xx'"
+            ),
+            (
+                "'language' musí být jazyk, ve kterém balíček holidays zná názvy svátků té země, "
+                "ne 'xx'"
+            ),
+        ),
     ],
 )
 def test_public_holidays_refuses_what_the_package_lacks(
-    kwargs: dict[str, str], message: str
+    kwargs: dict[str, str], english: str, czech: str
 ) -> None:
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(InvalidValue) as caught:
         public_holidays(**kwargs)
+    assert isinstance(caught.value, ValueError)
+    assert caught.value.code == "input.invalid-value"
+    assert (str(caught.value), caught.value.render("cs")) == (english, czech)
 
 
 def test_the_calendar_cannot_be_changed() -> None:
     calendar = WorkingDayCalendar("fixed", no_holidays)
-    with pytest.raises(AttributeError, match="cannot be changed"):
+    with pytest.raises(ReadOnly) as caught:
         calendar.id = "other"  # type: ignore[misc]
+    assert isinstance(caught.value, AttributeError)
+    assert caught.value.code == "object.read-only"
+    assert str(caught.value) == "a WorkingDayCalendar cannot be changed (setting 'id')"
+    assert caught.value.render("cs") == (
+        "pracovní kalendář (WorkingDayCalendar) nelze měnit (atribut 'id')"
+    )
     with pytest.raises(AttributeError, match="cannot be changed"):
         calendar._table = None
     with pytest.raises(AttributeError, match="cannot be changed"):
@@ -187,12 +290,26 @@ def test_the_ends_of_the_stdlib_date_range() -> None:
     calendar = WorkingDayCalendar("whole_range", no_holidays)
     assert calendar.add_working_days(date(9999, 12, 30), 1) == date(9999, 12, 31)  # a Friday
     assert calendar.add_working_days(date(1, 1, 2), -1) == date(1, 1, 1)  # a Monday
-    with pytest.raises(OverflowError, match="outside years 1-9999"):
+    with pytest.raises(OutOfCalendarRange) as caught:
         calendar.add_working_days(date(9999, 12, 31), 1)
-    with pytest.raises(OverflowError, match="outside years 1-9999"):
+    error = caught.value
+    assert isinstance(error, OverflowError)
+    assert error.code == "calendar.out-of-range"
+    assert str(error) == "1 working days from 9999-12-31 is outside years 1-9999"
+    assert error.render("cs") == "1 pracovní den od 9999-12-31 vychází mimo roky 1-9999"
+    with pytest.raises(OutOfCalendarRange, match="outside years 1-9999"):
         calendar.add_working_days(date(1, 1, 1), -1)
-    with pytest.raises(ValueError, match="outside 1-9999"):
+    with pytest.raises(InvalidValue) as year:
         calendar.holidays_in(10_000)
+    assert isinstance(year.value, ValueError)
+    assert str(year.value) == "year must be a year from 1 to 9999, not 10000"
+    assert year.value.render("cs") == "'year' musí být rok od 1 do 9999, ne 10000"
+
+
+def test_the_years_calendars_know_are_the_ones_the_errors_name() -> None:
+    from kwflow.calendars._table import FIRST_YEAR, LAST_YEAR
+
+    assert f"from {FIRST_YEAR} to {LAST_YEAR}" in str(InvalidValue("year", "calendar-year", "0"))
 
 
 def test_a_pendulum_date_is_a_date() -> None:

@@ -15,7 +15,7 @@ from kwflow.calendars import (
     public_holidays,
     register_calendar,
 )
-from kwflow.exceptions import KwflowError, UnknownName
+from kwflow.exceptions import CalendarExists, KwflowError, UnknownName, WrongType
 
 
 def czech_office(calendar_id: str) -> WorkingDayCalendar:
@@ -62,8 +62,16 @@ def test_an_id_is_registered_once_unless_replaced() -> None:
     first = czech_office("office")
     second = czech_office("office")
     registry.register(first)
-    with pytest.raises(ValueError, match="already registered: pass replace=True"):
+    with pytest.raises(CalendarExists) as caught:
         registry.register(second)
+    assert isinstance(caught.value, ValueError)
+    assert caught.value.code == "calendar.exists"
+    assert str(caught.value) == (
+        "a calendar 'office' is already registered: pass replace=True to replace it"
+    )
+    assert caught.value.render("cs") == (
+        "kalendář 'office' už je zaregistrován: chcete-li ho nahradit, předejte replace=True"
+    )
     assert registry.get("office") is first
     registry.register(second, replace=True)
     assert registry.get("office") is second
@@ -72,7 +80,7 @@ def test_an_id_is_registered_once_unless_replaced() -> None:
 def test_the_built_in_calendar_can_be_replaced_only_on_purpose() -> None:
     registry = CalendarRegistry()
     english = WorkingDayCalendar("cz", public_holidays("CZ", language="en_US"))
-    with pytest.raises(ValueError, match="'cz' is already registered"):
+    with pytest.raises(CalendarExists, match="'cz' is already registered"):
         registry.register(english)
     registry.register(english, replace=True)
     assert registry.get("cz") is english
@@ -98,5 +106,10 @@ def test_registries_are_independent() -> None:
 
 
 def test_only_calendars_can_be_registered() -> None:
-    with pytest.raises(TypeError, match="expected a WorkingDayCalendar"):
+    with pytest.raises(WrongType) as caught:
         CalendarRegistry().register("cz")  # type: ignore[arg-type]
+    assert isinstance(caught.value, TypeError)
+    assert str(caught.value) == "calendar is a working-day calendar (WorkingDayCalendar), not str"
+    assert caught.value.render("cs") == (
+        "'calendar' je pracovní kalendář (WorkingDayCalendar), ne str"
+    )

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from kwflow.calendars import get_calendar
+from kwflow.exceptions import InvalidValue
 
 CZ = get_calendar("cz")
 
@@ -150,8 +151,18 @@ def test_next_and_previous_working_day() -> None:
 
 def test_zero_working_days() -> None:
     assert CZ.add_working_days(date(2026, 10, 27), 0) == date(2026, 10, 27)
-    with pytest.raises(ValueError, match="next_working_day or previous_working_day"):
+    with pytest.raises(InvalidValue) as caught:
         CZ.add_working_days(date(2026, 10, 28), 0)
+    assert isinstance(caught.value, ValueError)
+    assert caught.value.code == "input.invalid-value"
+    assert str(caught.value) == (
+        "day must be a working day when counting 0 working days "
+        "(else use next_working_day or previous_working_day), not 2026-10-28"
+    )
+    assert caught.value.render("cs") == (
+        "'day' musí být pracovní den, když se počítá 0 pracovních dnů "
+        "(jinak použijte next_working_day nebo previous_working_day), ne 2026-10-28"
+    )
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from kwflow.calendars import due_at, end_of_day, get_calendar, local_time
 from kwflow.definition import Period
+from kwflow.exceptions import InvalidValue, NaiveDatetime, WrongType
 
 CZ = get_calendar("cz")
 PRAGUE = ZoneInfo("Europe/Prague")
@@ -292,35 +293,63 @@ def test_any_timezone_of_the_anchor_is_the_same_instant() -> None:
     "period", [Period(minutes=1), Period(hours=1), Period(days=1), Period(working_days=1)]
 )
 def test_a_naive_anchor_is_refused(period: Period) -> None:
-    with pytest.raises(ValueError, match="has no timezone"):
+    with pytest.raises(NaiveDatetime) as caught:
         due(datetime(2026, 10, 27, 14, 0), period)  # noqa: DTZ001 - naive on purpose
+    assert isinstance(caught.value, ValueError)
+    assert caught.value.code == "input.naive-datetime"
+    assert str(caught.value) == (
+        "2026-10-27T14:00:00 has no timezone: kwflow only works with aware datetimes"
+    )
+    assert caught.value.render("cs").startswith("2026-10-27T14:00:00 nemá časové pásmo")
 
 
 def test_local_time_refuses_a_naive_moment() -> None:
-    with pytest.raises(ValueError, match="has no timezone"):
+    with pytest.raises(NaiveDatetime, match="has no timezone"):
         local_time(datetime(2026, 10, 27, 14, 0), "Europe/Prague")  # noqa: DTZ001
 
 
 @pytest.mark.parametrize("period", [Period(minutes=30), Period(hours=2)])
 def test_a_date_anchor_has_no_time_for_elapsed_periods(period: Period) -> None:
-    with pytest.raises(ValueError, match="need an anchor with a time of day"):
+    with pytest.raises(InvalidValue) as caught:
         due(date(2026, 10, 27), period)
+    assert isinstance(caught.value, ValueError)
+    assert str(caught.value) == (
+        "anchor must be a date and time (datetime) when counting minutes or hours, not 2026-10-27"
+    )
+    assert caught.value.render("cs") == (
+        "'anchor' musí být datum a čas (datetime), když se počítají minuty nebo hodiny, "
+        "ne 2026-10-27"
+    )
 
 
 @pytest.mark.parametrize("zone", ["Europe/Praha", "", "../etc/passwd", "CET "])
 def test_an_unknown_timezone_is_refused(zone: str) -> None:
-    with pytest.raises(ValueError, match="is not an IANA timezone name"):
+    with pytest.raises(InvalidValue) as caught:
         due(prague("2026-10-27 14:00"), Period(days=1), timezone=zone)
+    assert isinstance(caught.value, ValueError)
+    assert caught.value.params == {"what": "timezone", "rule": "timezone", "value": repr(zone)}
+    assert str(caught.value) == (
+        f"timezone must be an IANA timezone name such as Europe/Prague, not {zone!r}"
+    )
+    assert caught.value.render("cs") == (
+        f"'timezone' musí být název časového pásma IANA, například Europe/Prague, ne {zone!r}"
+    )
 
 
 def test_an_unknown_direction_is_refused() -> None:
-    with pytest.raises(ValueError, match="'after' or 'before'"):
+    with pytest.raises(InvalidValue) as caught:
         due(prague("2026-10-27 14:00"), Period(days=1), direction="around")  # type: ignore[arg-type]
+    assert isinstance(caught.value, ValueError)
+    assert str(caught.value) == "direction must be 'after' or 'before', not 'around'"
+    assert caught.value.render("cs") == "'direction' musí být 'after', nebo 'before', ne 'around'"
 
 
 def test_end_of_day_refuses_a_datetime() -> None:
-    with pytest.raises(TypeError, match="takes a date"):
+    with pytest.raises(WrongType) as caught:
         end_of_day(prague("2026-10-27 14:00"), "Europe/Prague")
+    assert isinstance(caught.value, TypeError)
+    assert str(caught.value) == "day is a date (a date, not a datetime), not datetime"
+    assert caught.value.render("cs") == "'day' je datum (date, ne datetime), ne datetime"
 
 
 # ----------------------------------------------------------------------- properties

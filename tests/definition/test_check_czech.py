@@ -85,6 +85,19 @@ def minimal(*replacements: tuple[str, str], base: str = WITH_ARTIFACT) -> str:
     return text
 
 
+# A list field added after the money field of ARTIFACT.
+STEPS_FIELD = (
+    " type: money}\n      - {id: steps, label: {cs: Kroky, en: Steps}, type: list,"
+    " fields: [{id: what, label: {cs: Co, en: What}, type: text}]}\n"
+)
+
+# A sound process with a suspension phase (the rule fixture, its break undone).
+SUSPENSION = (
+    (FIXTURES / "rules" / "suspend-from-suspension.yaml")
+    .read_text(encoding="utf-8")
+    .replace("from: [open, suspended]", "from: [open]")
+)
+
 CORPUS: dict[str, str | bytes] = {
     "yaml.syntax": "id: *missing\n",
     "yaml.unclosed": "id: [\n",
@@ -180,6 +193,50 @@ CORPUS: dict[str, str | bytes] = {
             ),
         )
     ),
+    # Per-person artifacts and conditions on the items of a list.
+    "unknown-field.item": minimal(
+        (
+            " type: money}\n",
+            STEPS_FIELD,
+        ),
+        (
+            "    by: [worker]\n",
+            (
+                "    by: [worker]\n    requires: {fields: [{artifact: plan, field: steps.whom,"
+                " equals: x, for: every}]}\n"
+            ),
+        ),
+    ),
+    "unknown-field.not-list": minimal(
+        (
+            "    by: [worker]\n",
+            (
+                "    by: [worker]\n    requires: {fields: [{artifact: plan, field: goal.what,"
+                " equals: x, for: every}]}\n"
+            ),
+        )
+    ),
+    "per-person-use.anchor": minimal(
+        ("    write: [worker]\n", "    write: [worker]\n    per_person: [worker]\n"),
+        base=WITH_ARTIFACT
+        + "deadlines:\n  - {id: soon, label: {cs: Brzy, en: Soon}, anchor: {field: "
+        "{artifact: plan, field: due}}, target: {days: 1}, satisfied_by: [close],"
+        " responsible: worker, breach: {cs: Porušení, en: Breach}}\n",
+    ),
+    "per-person-use.dotted": minimal(
+        ("    write: [worker]\n", "    write: [worker]\n    per_person: [worker]\n"),
+        (
+            " type: money}\n",
+            STEPS_FIELD,
+        ),
+        (
+            "    by: [worker]\n",
+            (
+                "    by: [worker]\n    requires: {fields: [{artifact: plan, field: steps.what,"
+                " equals: x, for: every}]}\n"
+            ),
+        ),
+    ),
     "missing-translation.cs": minimal(("{cs: Pracovník, en: Worker}", "{en: Worker}")),
     "one-initial-phase.second": minimal(
         ("    outcome: closed\n", "    outcome: closed\n    initial: true\n")
@@ -239,6 +296,32 @@ CORPUS: dict[str, str | bytes] = {
         " target: {days: 1}, satisfied_by: [close], responsible: worker, phases: [open],"
         " breach: {cs: Porušení, en: Breach}}\n"
     ),
+    "suspension-phase.nested": minimal(
+        (
+            "    initial: true\n",
+            (
+                "    initial: true\n    phases:\n"
+                "      - {id: working, label: {cs: Práce, en: Work}, initial: true}\n"
+                "      - {id: on_hold, label: {cs: Odloženo, en: On hold}, suspension: {}}\n"
+            ),
+        ),
+        base=SUSPENSION,
+    ),
+    "suspension-phase.initial": minimal(
+        ("    initial: true\n", ""),
+        (
+            "    suspension: {deadlines: pause}\n",
+            "    suspension: {deadlines: pause}\n    initial: true\n",
+        ),
+        base=SUSPENSION,
+    ),
+    "suspension-phase.outcome": minimal(
+        (
+            "    suspension: {deadlines: pause}\n",
+            "    suspension: {deadlines: pause}\n    outcome: held\n",
+        ),
+        base=SUSPENSION,
+    ),
     "on-call-and-present.inherited": minimal(
         ("    initial: true\n", "    initial: true\n    on_call: [worker]\n")
     ),
@@ -257,6 +340,29 @@ UNREACHABLE: dict[str, dict[str, str]] = {
     "schema.invalid": {"detail": "something else", "found_kind": "value", "found_value": "3"},
     "schema.other": {"kind": "url_type", "detail": "URL input should be a string"},
     "duplicate-process": {"id": "minimal", "version": "1", "other": "a.yaml:2"},
+    # Follow-up problems between two registered files (tests/definition/test_follows_checks.py).
+    "follows-unknown-outcome": {
+        "process": "conference",
+        "version": "1",
+        "outcome": "done",
+        "known": "called_off, held",
+    },
+    "follows-unknown-artifact": {"process": "conference", "version": "1", "artifact": "notes"},
+    "follows-unknown-field": {
+        "process": "conference",
+        "version": "1",
+        "artifact": "minutes",
+        "field": "date",
+    },
+    "follows-field-type": {
+        "process": "conference",
+        "version": "1",
+        "field": "follow_up_on",
+        "type": "date",
+        "other_field": "summary",
+        "other_type": "text",
+        "artifact": "minutes",
+    },
     # A pydantic check the scenario models do not use today.
     "scenario.other": {"kind": "url_type"},
 }

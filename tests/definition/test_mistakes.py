@@ -177,8 +177,11 @@ def test_the_process_to_copy_in_the_czech_guide_is_clean_and_sound(
     from tests.support.definition import marked_blocks
     from tests.support.paths import DOCS
 
-    blocks = marked_blocks(DOCS / "pro-metodiky.md", "process")
-    [block] = [b for b in blocks if b.rule == "setkani_s_rodinou"]
+    [block] = [
+        b
+        for b in marked_blocks(DOCS / "pro-metodiky.md", "process")
+        if b.rule == "setkani_s_rodinou"
+    ]
     path = tmp_path / "muj_proces.yaml"
     path.write_text(block.text, encoding="utf-8")
     assert problems_of(block.text) == []

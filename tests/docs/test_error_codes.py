@@ -6,6 +6,7 @@ import inspect
 import re
 
 from kwflow import exceptions
+from kwflow._error_messages import DETAILS
 from kwflow.authoring import GraphvizNotFound
 from kwflow.exceptions import FIELD_ERROR_CODES, KwflowError, ReasonCode
 from tests.support.paths import DOCS
@@ -30,7 +31,8 @@ def _table_codes() -> set[str]:
 def _subclasses(cls: type[KwflowError]) -> list[type[KwflowError]]:
     found = []
     for sub in cls.__subclasses__():
-        if sub.__module__.startswith("kwflow"):
+        # A private base (`_WithReason`) is never raised itself: its subclasses are listed.
+        if sub.__module__.startswith("kwflow") and not sub.__name__.startswith("_"):
             found.append(sub)
         found += _subclasses(sub)
     return found
@@ -40,7 +42,10 @@ def test_the_docs_list_every_error_code() -> None:
     classes = [
         cls
         for cls in vars(exceptions).values()
-        if inspect.isclass(cls) and issubclass(cls, KwflowError) and cls is not KwflowError
+        if inspect.isclass(cls)
+        and issubclass(cls, KwflowError)
+        and cls is not KwflowError
+        and not cls.__name__.startswith("_")
     ]
     # Errors of the layers above (a diagram's) are listed too.
     classes += _subclasses(KwflowError)
@@ -56,3 +61,9 @@ def test_the_docs_list_every_reason_code() -> None:
 
 def test_the_docs_list_every_field_error_code() -> None:
     assert set(FIELD_ERROR_CODES) <= _table_codes()
+
+
+def test_the_docs_list_every_reason_code_of_an_error() -> None:
+    listed = _table_codes()
+    for code, reasons in DETAILS.items():
+        assert set(reasons) <= listed, (code, set(reasons) - listed)

@@ -12,6 +12,7 @@ import copy
 import inspect
 import json
 import pickle
+import string
 from datetime import UTC, datetime
 from typing import Any
 
@@ -33,6 +34,7 @@ from kwflow import (
     Unassign,
 )
 from kwflow import exceptions as errors
+from kwflow._error_messages import DETAILS
 from kwflow.authoring import GraphvizNotFound
 from kwflow.engine import ID_MAX_LENGTH
 from kwflow.exceptions import (
@@ -51,6 +53,7 @@ from kwflow.exceptions import (
     ReasonJSON,
     WrongType,
 )
+from kwflow.i18n import render
 from tests.support.czech import english_words
 from tests.support.runtime import (
     GUEST,
@@ -69,7 +72,10 @@ ALL_ERRORS = sorted(
     (
         cls
         for cls in vars(errors).values()
-        if inspect.isclass(cls) and issubclass(cls, KwflowError) and cls is not KwflowError
+        if inspect.isclass(cls)
+        and issubclass(cls, KwflowError)
+        and cls is not KwflowError
+        and not cls.__name__.startswith("_")  # a base of errors, never raised itself
     ),
     key=lambda cls: cls.__name__,
 )
@@ -81,8 +87,8 @@ EXAMPLES: dict[type[KwflowError], KwflowError] = {
     errors.ProcessNotFound: errors.ProcessNotFound("rules", 2),
     errors.CaseNotFound: errors.CaseNotFound("c-1"),
     errors.IdempotencyConflict: errors.IdempotencyConflict("form-7f3a", "c-1"),
-    errors.CheckpointInvalid: errors.CheckpointInvalid("the signature does not match"),
-    errors.InvalidQuery: errors.InvalidQuery("limit", 5000, "a whole number from 1 to 1000"),
+    errors.CheckpointInvalid: errors.CheckpointInvalid("bad-signature"),
+    errors.InvalidQuery: errors.InvalidQuery("limit", 5000, "limit", max=1000),
     errors.IndexOutOfDate: errors.IndexOutOfDate("c-1", ["phase", "outcome"]),
     errors.UnknownName: errors.UnknownName("action", "fly", ["begin", "drop"]),
     ActionNotAllowed: ActionNotAllowed(
@@ -111,7 +117,7 @@ EXAMPLES: dict[type[KwflowError], KwflowError] = {
         "intake", [FieldError.of("title", "field.too-long", max="50")]
     ),
     errors.ConcurrencyConflict: errors.ConcurrencyConflict("c-1", 3, 4),
-    errors.TamperedHistory: errors.TamperedHistory("c-1", 2, "hash mismatch"),
+    errors.TamperedHistory: errors.TamperedHistory("c-1", 2, "hash-mismatch"),
     errors.StorageError: errors.StorageError("disk full", case_id="c-1"),
     errors.MalformedEvent: errors.MalformedEvent("c-1", 2, "bad JSON"),
     errors.SchemaTooNew: errors.SchemaTooNew("the database", 9, 3),
@@ -123,6 +129,23 @@ EXAMPLES: dict[type[KwflowError], KwflowError] = {
     InvalidValue: InvalidValue("expected_version", "non-negative", "-1"),
     NaiveDatetime: NaiveDatetime("2026-10-05T10:00:00"),
     GuardFailed: GuardFailed("ready", "5"),
+    errors.EarlierCaseNotFound: errors.EarlierCaseNotFound("c-0"),
+    errors.FollowUpNotDeclared: errors.FollowUpNotDeclared("control_conference", "c-0", "rules"),
+    errors.EarlierCaseOpen: errors.EarlierCaseOpen("c-0", ["held"]),
+    errors.EarlierOutcomeNotListed: errors.EarlierOutcomeNotListed("c-0", "called_off", ["held"]),
+    errors.NotInEarlierCase: errors.NotInEarlierCase("max", "c-0"),
+    errors.CarryOverInvalid: errors.CarryOverInvalid(
+        "previous_minutes", "c-0", "minutes", [FieldError.of("follow_up_on", "field.missing")]
+    ),
+    errors.ReadOnly: errors.ReadOnly("calendar", "_id"),
+    errors.MalformedRecord: errors.MalformedRecord("case", "not a case in the JSON form: 'id'"),
+    errors.InvalidKey: errors.InvalidKey("short-secret", key_id="k1"),
+    errors.KeysMissing: errors.KeysMissing(),
+    errors.CalendarExists: errors.CalendarExists("cz"),
+    errors.OutOfCalendarRange: errors.OutOfCalendarRange("9999-12-30", 5, 1, 9999),
+    errors.ProcessFilesMissing: errors.ProcessFilesMissing("processes/missing.yaml"),
+    errors.GraphvizFailed: errors.GraphvizFailed(1, "syntax error in line 3 near '->'"),
+    errors.InvalidTrace: errors.InvalidTrace("no-holder", role="lead"),
 }
 
 
@@ -206,6 +229,101 @@ def test_a_broken_process_file_lists_its_problems_in_the_json() -> None:
     assert problem["line"] == 3
 
 
+# ------------------------------------------------------------------ no English in Czech
+
+
+def _english_sentences(error: KwflowError) -> list[str]:
+    """The English free text an error carries: its reason, detail, and params of 3+ words."""
+    texts = [getattr(error, "reason", None), getattr(error, "detail", None)]
+    texts += [value for value in error.params.values() if len(value.split()) >= 3]
+    return [text for text in texts if isinstance(text, str) and text]
+
+
+@pytest.mark.parametrize("cls", ALL_ERRORS, ids=lambda cls: cls.__name__)
+def test_the_czech_of_an_error_repeats_no_english_reason(cls: type[KwflowError]) -> None:
+    error = EXAMPLES[cls]
+    czech = error.render("cs")
+    for english in _english_sentences(error):
+        assert english not in czech, (error.code, english, czech)
+    reason = getattr(error, "reason", None)
+    if isinstance(reason, str):
+        # The English rendering ends with the reason; the Czech never does.
+        assert str(error).endswith(reason)
+        assert not czech.endswith(reason)
+
+
+_REASON_ERRORS: dict[str, Any] = {
+    "history.tampered": lambda reason, facts: errors.TamperedHistory("c-1", 4, reason, **facts),
+    "checkpoint.invalid": lambda reason, facts: errors.CheckpointInvalid(reason, **facts),
+    "query.invalid": lambda reason, facts: errors.InvalidQuery("after", "x", reason, **facts),
+    "keys.invalid": lambda reason, facts: errors.InvalidKey(reason, **facts),
+    "testing.invalid-trace": lambda reason, facts: errors.InvalidTrace(reason, **facts),
+}
+_REASONS = [(code, reason) for code, reasons in DETAILS.items() for reason in reasons]
+
+
+def _fields(template: object) -> set[str]:
+    assert isinstance(template, str)
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+@pytest.mark.parametrize(("code", "reason"), _REASONS, ids=["/".join(r) for r in _REASONS])
+def test_every_reason_of_an_error_has_its_code_and_both_languages(code: str, reason: str) -> None:
+    entry = DETAILS[code][reason]
+    assert set(entry) == {"cs", "en"}
+    facts = dict.fromkeys(_fields(entry["en"]) | _fields(entry["cs"]), "7")
+    error = _REASON_ERRORS[code](reason, facts)
+    assert error.code == code
+    assert error.reason_code == reason
+    assert error.params["reason_code"] == reason
+    assert {name: error.params[name] for name in facts} == facts
+    assert error.reason == render(entry["en"], facts)
+    assert str(error).endswith(error.reason)
+    czech = error.render("cs")
+    assert czech.endswith(render(entry["cs"], facts))
+    assert error.reason not in czech
+    assert english_words(czech, error.params.values()) == [], czech
+    assert_renders(error)
+
+
+def test_every_error_with_reason_codes_is_tested() -> None:
+    assert set(_REASON_ERRORS) == set(DETAILS)
+
+
+def test_a_reason_given_as_text_stays_english_and_out_of_the_czech() -> None:
+    error = errors.TamperedHistory("c-1", 2, "the disk ate it")
+    assert error.reason == "the disk ate it"
+    assert error.reason_code == "other"
+    assert error.params == {
+        "case_id": "c-1",
+        "sequence": "2",
+        "reason_code": "other",
+        "detail": "the disk ate it",
+    }
+    assert str(error) == "history of case 'c-1' fails at event 2: the disk ate it"
+    assert error.render("cs") == "historie případu 'c-1' neprošla kontrolou u události č. 2"
+
+
+def test_a_tampered_history_says_why_in_czech() -> None:
+    error = errors.TamperedHistory(
+        "c-1", 3, "vanished", when="2026-10-05T08:00:00+00:00", version=3
+    )
+    assert error.reason == (
+        "the case has vanished: the checkpoint of 2026-10-05T08:00:00+00:00 saw it at version 3"
+    )
+    assert error.render("cs") == (
+        "historie případu 'c-1' neprošla kontrolou u události č. 3: případ zmizel: kontrolní "
+        "bod z 2026-10-05T08:00:00+00:00 ho viděl ve verzi 3"
+    )
+    assert error.to_dict()["params"] == {
+        "case_id": "c-1",
+        "sequence": "3",
+        "reason_code": "vanished",
+        "when": "2026-10-05T08:00:00+00:00",
+        "version": "3",
+    }
+
+
 # ------------------------------------------------------------------ reasons
 
 
@@ -264,6 +382,12 @@ def test_every_reason_code_renders_in_czech(roles: list[str], held: list[str], c
         "writable": ", ".join(roles),
         "on_call": "",
         "action": "begin",
+        "organisation": "ngo_1",
+        "kind": "ospod",
+        "kinds": ", ".join(roles),
+        "known": "ngo_2",
+        "other_role": "referrer",
+        "people": ", ".join(held),
     }
     for code in ReasonCode:
         if code is ReasonCode.OTHER:
@@ -711,6 +835,78 @@ def test_the_named_methods_refuse_bad_ids_too(engine: kwflow.Engine) -> None:
     with Unchanged(engine, "r1"), pytest.raises(InvalidId) as long:
         engine.assign("r1", "p" * 100_000, "guest", by=LEAD)
     assert long.value.render("cs") == ("'person' je identifikátor osoby a smí mít nejvýš 200 znaků")
+
+
+READS: dict[str, Any] = {
+    "view": lambda e, v: e.view("r1", v),
+    "available_actions": lambda e, v: e.available_actions("r1", v),
+    "inbox": lambda e, v: e.inbox(v),
+    "find_cases": lambda e, v: e.find_cases(person=v),
+}
+
+
+@pytest.mark.parametrize(("value", "cls", "builtin", "problem"), BAD_IDS)
+@pytest.mark.parametrize("read", sorted(READS))
+def test_a_bad_person_id_is_refused_by_reads_as_by_a_command(
+    *,
+    engine: kwflow.Engine,
+    read: str,
+    value: object,
+    cls: type[KwflowError],
+    builtin: type[Exception],
+    problem: str,
+) -> None:
+    open_rules(engine)
+    if read == "find_cases" and value is None:
+        # Not a bad id: find_cases without a person lists everyone's cases.
+        assert [summary.id for summary in engine.find_cases(person=value)] == ["r1"]
+        return
+    with pytest.raises(cls) as command:
+        Assign(case_id="r1", person=value, role="guest", by=LEAD)  # type: ignore[arg-type]
+    with Unchanged(engine, "r1"), pytest.raises(cls) as caught:
+        READS[read](engine, value)
+    error = caught.value
+    assert isinstance(error, builtin)
+    # The same error, word for word, as the command with that person id gives.
+    assert error.to_dict() == command.value.to_dict()
+    assert error.params["what"] == "person"
+    if problem:
+        assert error.params == {
+            "what": "person",
+            "kind": "person-id",
+            "problem": problem,
+            "limit": str(ID_MAX_LENGTH),
+        }
+    assert_renders(error)
+
+
+@pytest.mark.parametrize("read", ["view", "available_actions"])
+def test_a_bad_case_id_is_refused_by_reads_as_by_a_command(
+    engine: kwflow.Engine, read: str
+) -> None:
+    open_rules(engine)
+    with pytest.raises(InvalidId) as command:
+        Act(case_id="ev\x00a", action="drop", by=LEAD)
+    with Unchanged(engine, "r1"), pytest.raises(InvalidId) as caught:
+        getattr(engine, read)("ev\x00a", LEAD)
+    assert caught.value.to_dict() == command.value.to_dict()
+    assert caught.value.render("cs") == (
+        "'case_id' je identifikátor a nesmí obsahovat řídicí znaky (třeba NUL nebo konec řádku)"
+    )
+    assert str(caught.value) == (
+        "case_id is an id and may not contain control characters (such as NUL or a line break)"
+    )
+    # A bad person is refused before the case is looked for, as a command's is.
+    with pytest.raises(InvalidId):
+        getattr(engine, read)("no-such-case", "")
+
+
+def test_a_good_person_id_that_takes_no_part_still_reads() -> None:
+    engine = make_engine("rules", guards={"ready": lambda context: True})
+    open_rules(engine)
+    assert engine.view("r1", "stranger").person_roles == ()
+    assert engine.inbox("stranger") == []
+    assert engine.find_cases(person="stranger") == []
 
 
 @given(

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kwflow.exceptions import TamperedHistory
+from kwflow.exceptions import NaiveDatetime, TamperedHistory
 from kwflow.history import (
     EVENT_SCHEMA_VERSION,
     GENESIS_HASH,
@@ -69,7 +69,7 @@ def test_times_are_stored_in_utc_and_naive_times_are_refused() -> None:
     assert moved.at == START
     assert moved.at.tzinfo is UTC
     assert event.to_dict()["at"] == "2026-10-27T09:01:00+00:00"
-    with pytest.raises(ValueError, match="timezone-aware"):
+    with pytest.raises(NaiveDatetime, match="2026-10-27T09:00:00 has no timezone"):
         new_event(
             case_id="c1",
             sequence=1,

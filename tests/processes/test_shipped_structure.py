@@ -15,11 +15,13 @@ import pytest
 from kwflow.definition import (
     ActionOnlyAfter,
     ArtifactPresentOnEntry,
+    FollowsOutcome,
     ListField,
     PersonField,
     PhaseEnteredAtMostOnce,
     Process,
     RoleNeverActsIn,
+    RoleNeverEmpty,
     check_process,
     load_process,
     parse_process_file,
@@ -123,8 +125,12 @@ def test_every_reference_resolves(process: Process) -> None:
         elif isinstance(invariant, ArtifactPresentOnEntry):
             assert invariant.artifact in artifacts, invariant.id
             assert invariant.phase in phases, invariant.id
-        else:
+        elif isinstance(invariant, PhaseEnteredAtMostOnce):
             assert invariant.phase in phases, invariant.id
+        elif isinstance(invariant, RoleNeverEmpty):
+            named_roles.append(invariant.role)
+        elif isinstance(invariant, FollowsOutcome):
+            assert invariant.outcomes, invariant.id
     assert set(named_roles) <= roles
     # and every declared thing is used
     assert {g for a in process.actions for g in a.requires.guards} == guards

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import psycopg
 import pytest
 
-from kwflow.exceptions import SchemaTooNew
+from kwflow.exceptions import InvalidValue, SchemaTooNew
 from kwflow.store import SCHEMA_VERSION, PostgresStore, SqliteStore
 from kwflow.store._migrations import SCHEMA_CHANGES, MigrationChain
 from kwflow.store._postgres_schema import POSTGRES_MIGRATIONS
@@ -36,12 +36,25 @@ def test_the_chain_is_numbered_without_gaps(chain: MigrationChain) -> None:
 def test_a_dialect_missing_a_version_is_refused() -> None:
     statements = dict.fromkeys(range(1, SCHEMA_VERSION + 1), ("SELECT 1",))
     assert len(MigrationChain.of("new", statements).migrations) == SCHEMA_VERSION
-    with pytest.raises(ValueError, match=r"missing \[2\], unknown \[\], without statements \[\]"):
+    every = list(range(1, SCHEMA_VERSION + 1))
+    with pytest.raises(InvalidValue) as missing:
         MigrationChain.of("new", {v: s for v, s in statements.items() if v != 2})
-    with pytest.raises(ValueError, match=rf"unknown \[{SCHEMA_VERSION + 1}\]"):
+    assert isinstance(missing.value, ValueError)
+    assert missing.value.code == "input.invalid-value"
+    assert str(missing.value) == (
+        "statements (new) must be statements for each schema version from 1 to the newest, "
+        f"none empty, not {', '.join(str(v) for v in every if v != 2)}"
+    )
+    assert missing.value.render("cs").startswith(
+        "'statements (new)' musí být příkazy pro každou verzi schématu od 1 po nejnovější, "
+        "žádné prázdné, ne 1, 3"
+    )
+    with pytest.raises(InvalidValue) as unknown:
         MigrationChain.of("new", {**statements, SCHEMA_VERSION + 1: ("SELECT 1",)})
-    with pytest.raises(ValueError, match=r"without statements \[1\]"):
+    assert unknown.value.params["value"] == ", ".join(str(v) for v in [*every, SCHEMA_VERSION + 1])
+    with pytest.raises(InvalidValue) as empty:
         MigrationChain.of("new", {**statements, 1: ()})
+    assert empty.value.params["value"] == ", ".join(str(v) for v in every[1:])
 
 
 # -- SQLite -------------------------------------------------------------------------

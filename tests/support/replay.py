@@ -37,7 +37,7 @@ class Replay:
         """Carry out a whole trace (its first step opens the case): what each step broke."""
         opening = trace_commands(self.process, trace[:1])[0]
         assert isinstance(opening, OpenCase)
-        self.machine.start(self.process, opening.by, ending=0)
+        self.machine.start(self.process, opening.by, ending=0, organisation=opening.organisation)
         broken = [self.machine.check()]
         for command in trace_commands(self.process, trace, case_id=self.machine.case_id)[1:]:
             self.machine._send(command, must_succeed=True)

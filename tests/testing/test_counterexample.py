@@ -18,6 +18,7 @@ from kwflow.authoring import load_scenario, load_scenario_text, run_scenario
 from kwflow.cli import main
 from kwflow.definition import Label, Process, Registry, load_process
 from kwflow.engine import Act, Assign, OpenCase, Submit
+from kwflow.exceptions import InvalidTrace
 from kwflow.store import MemoryStore
 from kwflow.testing import (
     Step,
@@ -158,10 +159,20 @@ def test_a_trace_that_does_not_open_the_case_is_refused() -> None:
     process = fixture("broken_invariant")
     trace = explore(process).outcomes["closed"]
 
-    with pytest.raises(ValueError, match="starts by opening the case"):
+    with pytest.raises(InvalidTrace) as caught:
         trace_commands(process, trace[1:])
-    with pytest.raises(ValueError, match="nobody does"):
+    error = caught.value
+    assert isinstance(error, ValueError)
+    assert (error.code, error.reason_code) == ("testing.invalid-trace", "not-opened")
+    assert str(error) == "a trace starts by opening the case"
+    assert error.render("cs") == "stopu nelze provést: stopa začíná otevřením případu"
+    with pytest.raises(InvalidTrace) as nobody:
         trace_commands(process, (trace[0], Step("act", "parent", "propose", "planning")))
+    assert nobody.value.params == {"reason_code": "no-holder", "role": "parent"}
+    assert str(nobody.value) == "the trace needs someone holding 'parent', and nobody does"
+    assert nobody.value.render("cs") == (
+        "stopu nelze provést: stopa potřebuje někoho s rolí 'parent' a nikdo ji nemá"
+    )
 
 
 def test_the_scenario_names_the_process_file_relative_to_the_folder(tmp_path: Path) -> None:

@@ -36,5 +36,14 @@ def test_generated_processes_load_from_their_yaml(process: Process) -> None:
 def test_max_phases_is_checked() -> None:
     import pytest
 
-    with pytest.raises(ValueError, match="max_phases"):
+    from kwflow.exceptions import InvalidValue
+
+    with pytest.raises(InvalidValue) as caught:
         process_definitions(max_phases=0)
+    assert isinstance(caught.value, ValueError)
+    assert str(caught.value) == "max_phases must be a whole number from 1 to 8, not 0"
+    assert caught.value.render("cs") == "'max_phases' musí být celé číslo od 1 do 8, ne 0"
+    # The range the message names is the one checked.
+    process_definitions(max_phases=8)
+    with pytest.raises(InvalidValue, match="from 1 to 8, not 9"):
+        process_definitions(max_phases=9)

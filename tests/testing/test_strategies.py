@@ -20,6 +20,7 @@ from kwflow import (
     Unassign,
 )
 from kwflow.definition import ListField, PersonField, Process
+from kwflow.exceptions import InvalidValue
 from kwflow.testing import (
     AdvanceClock,
     artifact_data,
@@ -104,13 +105,26 @@ def test_artifact_data_needs_someone_to_name() -> None:
     # The plan's items name their owner, who must take part in the case: nobody does.
     assert not fillable(FULL, "plan", {})
     assert fillable(FULL, "plan", {"jana": ["family_member"]})
-    with pytest.raises(ValueError, match="person field"):
+    with pytest.raises(InvalidValue) as caught:
         artifact_data(FULL, "plan", participants={})
+    assert isinstance(caught.value, ValueError)
+    assert str(caught.value) == (
+        "participants must be people who can fill every required person field of the "
+        "artifact, not -"
+    )
+    assert caught.value.render("cs") == (
+        "'participants' musí být lidé, z nichž lze vyplnit každé povinné pole s osobou "
+        "v dokumentu, ne -"
+    )
 
 
 def test_unknown_artifact_is_refused() -> None:
-    with pytest.raises(ValueError, match="no artifact 'nothing'"):
+    with pytest.raises(InvalidValue) as caught:
         artifact_data(FULL, "nothing")
+    assert isinstance(caught.value, ValueError)
+    assert caught.value.code == "input.invalid-value"
+    assert str(caught.value) == "artifact must be an artifact of the process, not 'nothing'"
+    assert caught.value.render("cs") == "'artifact' musí být dokument procesu, ne 'nothing'"
 
 
 @given(st.data())

@@ -26,10 +26,10 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from kwflow.definition import Label, Process
-    from kwflow.engine import Command
+    from kwflow.engine import Command, Organisation
     from kwflow.i18n import Language
 
-__all__ = ["COMMAND_WORDS", "describe_command"]
+__all__ = ["COMMAND_WORDS", "FOLLOW_UP_WORDS", "describe_command"]
 
 COMMAND_WORDS: Catalogue = {
     OpenCase.__name__: {"cs": "založil(a) případ", "en": "opened the case"},
@@ -43,6 +43,11 @@ COMMAND_WORDS: Catalogue = {
     CheckDeadlines.__name__: {"cs": "kontrola lhůt", "en": "deadlines checked"},
 }
 """The verb of each kind of command, by its class name; a test fails when one has none."""
+
+FOLLOW_UP_WORDS: Catalogue = {
+    "follows": {"cs": "navazující na případ", "en": "as a follow-up of case"},
+}
+"""What an opening as a follow-up adds to ``opened the case``: the earlier case follows."""
 
 
 def describe_command(
@@ -63,19 +68,45 @@ def describe_command(
         case Act():
             return f"{word}: {_label(process.action(command.action), command.action, lang)}"
         case Submit():
-            return f"{word}: {_label(process.artifact(command.artifact), command.artifact, lang)}"
+            text = f"{word}: {_label(process.artifact(command.artifact), command.artifact, lang)}"
+            if command.about is not None:
+                # Whose copy of a per-person document it is.
+                about = person_name(command.about) if person_name else command.about
+                text += f" ({about})"
+            return text
         case CallIn() | Dismiss():
             return f"{word}: {_label(process.role(command.role), command.role, lang)}"
-        case Assign() | Unassign():
+        case Assign():
+            role = _label(process.role(command.role), command.role, lang)
+            person = person_name(command.person) if person_name else command.person
+            return f"{word} {role}: {person}{_of(process, command.organisation, lang)}"
+        case Unassign():
             role = _label(process.role(command.role), command.role, lang)
             person = person_name(command.person) if person_name else command.person
             return f"{word} {role}: {person}"
         case Replace():
             role = _label(process.role(command.role), command.role, lang)
             name = person_name or str
-            return f"{word} {role}: {name(command.person)} → {name(command.successor)}"
-        case OpenCase() | CheckDeadlines():
+            successor = f"{name(command.successor)}{_of(process, command.organisation, lang)}"
+            return f"{word} {role}: {name(command.person)} → {successor}"
+        case OpenCase() if command.follows is not None:
+            of = _of(process, command.organisation, lang)
+            return f"{word}{of} {say(FOLLOW_UP_WORDS, 'follows', lang)} {command.follows}"
+        case OpenCase():
+            return f"{word}{_of(process, command.organisation, lang)}"
+        case CheckDeadlines():
             return word
+
+
+_FROM: Catalogue = {"from": {"cs": "z organizace", "en": "from"}}
+
+
+def _of(process: Process, organisation: Organisation | None, lang: Language) -> str:
+    """`` (from X, a social service)``: the organisation a command names, or nothing."""
+    if organisation is None:
+        return ""
+    kind = _label(process.organisation_kind(organisation.kind), organisation.kind, lang)
+    return f" ({say(_FROM, 'from', lang)} {organisation.id}, {kind})"
 
 
 class _Labelled(Protocol):

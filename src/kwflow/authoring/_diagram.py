@@ -24,6 +24,11 @@ Where a deadline's note goes: on the phases listed in the deadline's
 ``phases`` when the file lists them; otherwise on the phases its satisfying
 actions are taken from, which is where the deadline is watched.
 
+A suspension phase is drawn dashed, with a note saying what its deadlines
+do; a resume action (which has no ``to``) is drawn as a dashed arrow back
+("↩") to the phases the case may have been suspended from, or to the box
+that names them: it returns the case to the one it left.
+
 An action possible from many phases (the family conference's "intervene"
 from five) is drawn once: one arrow from a dashed box that names the phases
 ("from any of: Referral, Preparation, ..."), instead of one arrow per phase
@@ -40,13 +45,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from kwflow.definition import Deadline, Label, Period, PeriodUnit, Phase, Process
-from kwflow.exceptions import KwflowError
+from kwflow.exceptions import GraphvizFailed, KwflowError
 from kwflow.i18n import LANGUAGES, Catalogue, Language, say
 
 from ._period_words import period_words
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
+
+    from kwflow.definition import Role
 
 __all__ = [
     "DIAGRAM_FORMATS",
@@ -103,6 +110,29 @@ _WORDS: Catalogue = {
     "same_day": {"cs": "týž den", "en": "the same day"},
     "at_once": {"cs": "ihned", "en": "at once"},
     "from_any": {"cs": "Z kterékoli z fází", "en": "From any of"},
+    "role": {"cs": "Role", "en": "Role"},
+    "assignable_in": {"cs": "přiděluje se jen ve fázích", "en": "assigned only in"},
+    "organisation_required": {"cs": "organizace musí být uvedena", "en": "organisation named"},
+    "organisation_kinds": {"cs": "organizace jen druhu", "en": "organisation only of the kinds"},
+    "organisation_not_kinds": {
+        "cs": "organizace nikdy druhu",
+        "en": "organisation never of the kinds",
+    },
+    "organisation_not_same_as": {
+        "cs": "organizace nikdy táž jako u role",
+        "en": "organisation never the same as the role's",
+    },
+    "organisations_of": {"cs": "organizace", "en": "organisations of"},
+    "suspension": {"cs": "pozastavení", "en": "suspension"},
+    "pause": {
+        "cs": "Pozastavení: běžící lhůty stojí a po obnovení se posunou o pracovní dny přerušení",
+        "en": "Suspension: running deadlines stop and move later by the working days suspended",
+    },
+    "run": {
+        "cs": "Pozastavení: běžící lhůty dál běží",
+        "en": "Suspension: running deadlines keep running",
+    },
+    "back": {"cs": "zpět, kde se případ zastavil", "en": "back to where the case stopped"},
 }
 
 GROUPED_FROM = 3
@@ -137,6 +167,7 @@ class _Node:
     children: list[_Node] = field(default_factory=list)
     initial_child: str | None = None
     notes: list[_Note] = field(default_factory=list)
+    suspension: str | None = None  # what deadlines do in a suspension phase
 
 
 @dataclass(frozen=True)
@@ -177,6 +208,8 @@ class _Drawing:
     edges: list[_Edge]
     parent: dict[str, str | None]
     groups: list[_Group] = field(default_factory=list)
+    # Resume arrows: from a suspension phase back to a phase or a group box.
+    returns: list[_Edge] = field(default_factory=list)
 
     def nodes(self) -> Iterator[_Node]:
         stack = list(reversed(self.roots))
@@ -201,6 +234,7 @@ def _build(process: Process, lang: Language) -> _Drawing:
             outcome=phase.outcome,
             children=[node(child) for child in phase.phases],
             initial_child=initial,
+            suspension=None if phase.suspension is None else phase.suspension.deadlines,
         )
 
     roots = [node(phase) for phase in process.phases]
@@ -215,11 +249,18 @@ def _build(process: Process, lang: Language) -> _Drawing:
 
     edges: dict[tuple[str, str], _Edge] = {}
     groups: dict[tuple[str, ...], _Group] = {}
+    resumes: list[tuple[str, str]] = []  # (action line, suspension phase)
     for action in process.actions:
         roles = ", ".join(role_text(r) for r in action.by)
         # Square brackets, because role labels often hold parentheses.
         line = f"{action.label.text(lang)} [{roles}]"
+        for needed in action.requires.organisations:
+            kinds = _kinds_text(process, needed.kinds, lang)
+            line += f" ({say(_WORDS, 'organisations_of', lang)} {role_text(needed.role)}: {kinds})"
         sources = tuple(p for p in action.from_ if p in by_id)
+        if action.resume:
+            resumes += [(line, source) for source in sources]
+            continue
         if len(sources) >= GROUPED_FROM and action.to in by_id:
             group = groups.get(sources)
             if group is None:
@@ -252,10 +293,93 @@ def _build(process: Process, lang: Language) -> _Drawing:
             _Note(tuple(phases), _deadline_note(process, deadline, lang, names))
         )
 
+    returns: dict[tuple[str, str], _Edge] = {}
+    for line, suspension in resumes:
+        back = f"↩ {line} ({say(_WORDS, 'back', lang)})"
+        for target in _return_targets(process, suspension, groups):
+            edge = returns.setdefault((suspension, target), _Edge(suspension, target))
+            edge.lines.append(back)
+    for current in by_id.values():
+        if current.suspension is not None:
+            current.notes.append(_Note((current.id,), say(_WORDS, current.suspension, lang)))
+
     initial = next((p.id for p in process.phases if p.initial), None)
+    for role in process.roles:
+        # A role's rules on who may hold it: pinned to the first phase it is
+        # assigned in, or to the initial phase when it may be assigned anywhere.
+        text = _role_note(process, role, lang)
+        pinned = [p for p in role.assignable_in if p in by_id] or [initial or roots[0].id]
+        if text:
+            by_id[pinned[0]].notes.append(_Note((pinned[0],), text))
     version = f"{say(_WORDS, 'version', lang)} {process.version}"
     title = f"{process.title.text(lang)} ({process.id}, {version})"
-    return _Drawing(title, roots, initial, list(edges.values()), parent, list(groups.values()))
+    return _Drawing(
+        title,
+        roots,
+        initial,
+        list(edges.values()),
+        parent,
+        list(groups.values()),
+        list(returns.values()),
+    )
+
+
+def _return_targets(
+    process: Process, suspension: str, groups: dict[tuple[str, ...], _Group]
+) -> list[str]:
+    """Where a resume arrow from ``suspension`` points: the phases actions suspend from.
+
+    Phases an action suspends from that are drawn as one box (`GROUPED_FROM`)
+    are pointed at through the box.
+    """
+    targets: dict[str, None] = {}
+    for action in process.actions:
+        if action.to != suspension:
+            continue
+        group = groups.get(tuple(action.from_))
+        if group is not None:
+            targets[group.id] = None
+        else:
+            targets.update(dict.fromkeys(p for p in action.from_ if p != suspension))
+    return list(targets)
+
+
+def _kinds_text(process: Process, kinds: Iterable[str], lang: Language) -> str:
+    found = (process.organisation_kind(k) for k in kinds)
+    return ", ".join(
+        _text(kind.label if kind else None, lang, kind_id)
+        for kind, kind_id in zip(found, kinds, strict=True)
+    )
+
+
+def _role_note(process: Process, role: Role, lang: Language) -> str:
+    """The role's ``assignable_in`` and organisation rules as note lines (empty: none)."""
+    lines = []
+    if role.assignable_in:
+        phases = ", ".join(
+            _text(info.phase.label if (info := process.phase_info(p)) else None, lang, p)
+            for p in role.assignable_in
+        )
+        lines.append(f"{say(_WORDS, 'assignable_in', lang)}: {phases}")
+    rule = role.organisation
+    if rule is not None:
+        if rule.required:
+            lines.append(say(_WORDS, "organisation_required", lang))
+        if rule.kinds:
+            kinds = _kinds_text(process, rule.kinds, lang)
+            lines.append(f"{say(_WORDS, 'organisation_kinds', lang)}: {kinds}")
+        if rule.not_kinds:
+            kinds = _kinds_text(process, rule.not_kinds, lang)
+            lines.append(f"{say(_WORDS, 'organisation_not_kinds', lang)}: {kinds}")
+        if rule.not_same_as:
+            roles = ", ".join(
+                _text(r.label if (r := process.role(o)) else None, lang, o)
+                for o in rule.not_same_as
+            )
+            lines.append(f"{say(_WORDS, 'organisation_not_same_as', lang)}: {roles}")
+    if not lines:
+        return ""
+    return "\n".join([f"{say(_WORDS, 'role', lang)}: {role.label.text(lang)}", *lines])
 
 
 def _deadline_phases(process: Process, deadline: Deadline) -> tuple[str, ...]:
@@ -377,6 +501,8 @@ def mermaid_diagram(process: Process, *, lang: Language = "cs", title: bool = Tr
     ]
     if drawing.groups:
         lines.append("  classDef anyphase fill:#fff8dc,stroke:#999999,stroke-dasharray:4 3")
+    if drawing.returns:
+        lines.append("  classDef suspension fill:#f3f3ff,stroke:#555599,stroke-dasharray:6 3")
 
     # Edges between two phases of one compound phase are written inside it;
     # all others at the top, after every state is declared, because Mermaid
@@ -397,7 +523,11 @@ def mermaid_diagram(process: Process, *, lang: Language = "cs", title: bool = Tr
             label = node.label
             if node.outcome is not None:
                 label += f" ({say(_WORDS, 'outcome', lang)}: {node.outcome})"
+            if node.suspension is not None:
+                label += f" ({say(_WORDS, 'suspension', lang)})"
             lines.append(f'{indent}state "{_mermaid_text(label)}" as {ident}')
+            if node.suspension is not None:
+                lines.append(f"{indent}class {ident} suspension")
             if node.outcome is not None:
                 lines.append(f"{indent}class {ident} outcome")
                 lines.append(f"{indent}{ident} --> [*]")
@@ -425,6 +555,12 @@ def mermaid_diagram(process: Process, *, lang: Language = "cs", title: bool = Tr
         for edge in group.edges:
             label = "<br/>".join(_mermaid_text(line) for line in edge.lines)
             lines.append(f"  {group.id} --> {_mermaid_id(edge.target)}: {label}")
+    group_ids = {group.id for group in drawing.groups}
+    for edge in drawing.returns:
+        # Mermaid draws every transition alike: the "↩" and the words say it goes back.
+        label = "<br/>".join(_mermaid_text(line) for line in edge.lines)
+        target = edge.target if edge.target in group_ids else _mermaid_id(edge.target)
+        lines.append(f"  {_mermaid_id(edge.source)} --> {target}: {label}")
     return "\n".join(lines) + "\n"
 
 
@@ -479,6 +615,12 @@ def dot_diagram(process: Process, *, lang: Language = "cs") -> str:
                     f"{indent}{_dot_string(node.id)} [label={_dot_string(label)}, "
                     'peripheries=2, fillcolor="#eeeeee", penwidth=2];'
                 )
+            elif node.suspension is not None:
+                label = f"{node.label}\n({say(_WORDS, 'suspension', lang)})"
+                lines.append(
+                    f"{indent}{_dot_string(node.id)} [label={_dot_string(label)}, "
+                    'style="rounded,dashed,filled", fillcolor="#f3f3ff"];'
+                )
             else:
                 lines.append(f"{indent}{_dot_string(node.id)} [label={_dot_string(node.label)}];")
             notes.extend(node.notes)
@@ -511,6 +653,19 @@ def dot_diagram(process: Process, *, lang: Language = "cs") -> str:
                 f"  {group_id} -> {_dot_string(anchor(edge.target))} "
                 f"[label={_dot_string(chr(10).join(edge.lines))}{extra}];"
             )
+    group_ids = {group.id for group in drawing.groups}
+    for edge in drawing.returns:
+        if edge.target in group_ids:
+            target, extra = _dot_string(f"__{edge.target}"), ""
+        else:
+            target = _dot_string(anchor(edge.target))
+            cluster = by_id[edge.target].children
+            extra = f", lhead={_dot_string('cluster_' + edge.target)}" if cluster else ""
+        lines.append(
+            f"  {_dot_string(anchor(edge.source))} -> {target} "
+            f'[label={_dot_string(chr(10).join(edge.lines))}, style=dashed, color="#555599", '
+            f"constraint=false{extra}];"
+        )
     for number, note in enumerate(notes, start=1):
         note_id = _dot_string(f"__note_{number}")
         lines.append(
@@ -537,7 +692,7 @@ def draw_diagram(
     """Render the process to SVG or PNG with Graphviz ``dot``.
 
     Raises `GraphvizNotFound` when ``dot`` is not installed, naming what to
-    install; ``RuntimeError`` when ``dot`` fails.
+    install; `GraphvizFailed` (a ``RuntimeError``) when ``dot`` fails.
     """
     dot = shutil.which("dot")
     if dot is None:
@@ -551,5 +706,5 @@ def draw_diagram(
     )
     if result.returncode != 0:
         message = result.stderr.decode(errors="replace").strip()
-        raise RuntimeError(f"Graphviz 'dot' failed (exit {result.returncode}): {message}")
+        raise GraphvizFailed(result.returncode, message)
     return result.stdout

@@ -105,7 +105,11 @@ _OWN: dict[str, ProblemTemplate] = {
     "scenario.handover-misplaced": ProblemTemplate(
         "'successor' a 'reason' patří jen ke kroku 'replace'"
     ),
+    "scenario.organisation-misplaced": ProblemTemplate(
+        "'organisation' patří jen ke krokům 'assign' a 'replace'"
+    ),
     "scenario.data-misplaced": ProblemTemplate("'data' patří jen ke krokům 'act' a 'submit'"),
+    "scenario.about-misplaced": ProblemTemplate("'about' patří jen ke krokům 'submit'"),
     "scenario.submit-needs-data": ProblemTemplate("krok 'submit' potřebuje 'data': pole dokumentu"),
     "scenario.person-ids": ProblemTemplate(
         "id osob smějí obsahovat jen písmena bez diakritiky, číslice a znaky _ . @ -; "

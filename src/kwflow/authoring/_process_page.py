@@ -29,12 +29,15 @@ from kwflow.definition import (
     DateTimeField,
     EnumField,
     FieldTypeTable,
+    FollowsOutcome,
     IntField,
     ListField,
     MoneyField,
+    OnlyActionsIn,
     PersonField,
     PhaseEnteredAtMostOnce,
     RoleNeverActsIn,
+    RoleNeverEmpty,
     TextField,
     load_process,
     process_files,
@@ -107,6 +110,27 @@ _WORDS: dict[str, tuple[str, str]] = {
     "exclusive": ("Vylučuje se s", "Exclusive with"),
     "assigned_by": ("Přiděluje", "Assigned by"),
     "replaced_by": ("předává", "handed over by"),
+    "assignable_in": ("přiděluje se jen ve fázích", "assigned only in the phases"),
+    "organisation": ("organizace", "organisation"),
+    "organisation_required": ("musí být uvedena", "must be named"),
+    "organisation_kinds": ("jen druhu", "only of the kinds"),
+    "organisation_not_kinds": ("nikdy druhu", "never of the kinds"),
+    "organisation_not_same_as": ("nikdy táž jako u role", "never the same as the role's"),
+    "organisations_section": ("Druhy organizací", "Kinds of organisation"),
+    "organisations_intro": (
+        (
+            "Nezávislost se posuzuje podle zaměstnavatele: aplikace u každého člověka uvádí "
+            "organizaci, pro kterou na případu pracuje, a pravidla rolí říkají, z jakých "
+            "organizací smějí jejich držitelé být."
+        ),
+        (
+            "Independence is about employers: the application names, for each person, the "
+            "organisation they work on the case for, and the roles' rules say which "
+            "organisations their holders may come from."
+        ),
+    ),
+    "organisation_kind": ("Druh organizace", "Kind of organisation"),
+    "organisations_needed": ("organizace držitelů role", "organisations of the role's holders"),
     "description": ("Popis", "Description"),
     "phases": ("Fáze", "Phases"),
     "phases_intro": (
@@ -163,6 +187,24 @@ _WORDS: dict[str, tuple[str, str]] = {
     "conditions": ("Podmínky", "Conditions"),
     "records": ("Zaznamená", "Records"),
     "stays": ("zůstává ve fázi", "stays in the phase"),
+    "resumes": (
+        "zpět do fáze, ze které byl případ pozastaven",
+        "back to the phase the case was suspended from",
+    ),
+    "suspension_pause": (
+        (
+            "fáze pozastavení: běžící lhůty stojí a po obnovení se posunou o pracovní dny, "
+            "po které byl případ pozastaven"
+        ),
+        (
+            "a suspension phase: running deadlines stop, and on resumption move later by "
+            "the working days the case was suspended"
+        ),
+    ),
+    "suspension_run": (
+        "fáze pozastavení: běžící lhůty dál běží",
+        "a suspension phase: running deadlines keep running",
+    ),
     "once": ("jednou za pobyt ve fázi", "once per stay in the phase"),
     "repeatable": ("lze opakovat", "may be repeated"),
     "documents": ("Dokumenty", "Documents"),
@@ -182,6 +224,23 @@ _WORDS: dict[str, tuple[str, str]] = {
     ),
     "write": ("Zapisují", "Written by"),
     "read": ("Čtou také", "Also read by"),
+    "per_person": (
+        (
+            "Vede se zvlášť o každé osobě v rolích {roles}, každá kopie se svými verzemi; "
+            "osoba, o které kopie je, ji smí číst."
+        ),
+        (
+            "Kept separately about each person in the roles {roles}, each copy with its own "
+            "versions; the person a copy is about may read it."
+        ),
+    ),
+    "about_everyone": ("o každé osobě v rolích {roles}", "about every person in the roles {roles}"),
+    "for_every_person": ("u každé osoby", "for every person"),
+    "for_any_person": ("alespoň u jedné osoby", "for at least one person"),
+    "for_none_person": ("u žádné osoby", "for no person"),
+    "for_every_item": ("u každé položky", "for every item"),
+    "for_any_item": ("alespoň u jedné položky", "for at least one item"),
+    "for_none_item": ("u žádné položky", "for no item"),
     "nobody_else": ("nikdo další", "nobody else"),
     "field": ("Pole", "Field"),
     "type": ("Typ", "Type"),
@@ -329,9 +388,14 @@ class _Writer:
 
     def field_name(self, artifact_id: str, field_id: str) -> str:
         artifact = self.process.artifact(artifact_id)
-        field = artifact.field(field_id) if artifact is not None else None
-        field_text = self.text(field.label) if field is not None else f"`{field_id}`"
-        return f"{self.artifact(artifact_id)}{_FIELD_OF}{field_text}"
+        names: list[str] = []
+        path = ""
+        # A dotted field (a list's item field) reads "document > list > field".
+        for part in field_id.split("."):
+            path = f"{path}.{part}" if path else part
+            field = artifact.field_at(path) if artifact is not None else None
+            names.append(self.text(field.label) if field is not None else f"`{part}`")
+        return _FIELD_OF.join([self.artifact(artifact_id), *names])
 
     def heading(self, depth: int, text: str) -> str:
         return f"{'#' * (self.level + depth)} {text}"
@@ -348,6 +412,8 @@ class _Writer:
         )
         yield ""
         yield from self.roles_section()
+        if process.organisation_kinds:
+            yield from self.organisations_section()
         yield from self.phases_section()
         yield from self.outcomes_section()
         yield from self.actions_section()
@@ -386,6 +452,12 @@ class _Writer:
             # Who may hand the role over shares the cell: pages of processes
             # without handovers stay as they were.
             given += f"; {self.word('replaced_by')}: {self.roles(role.replaced_by)}"
+        if role.assignable_in:
+            phases = self.listing(self.phase(p) for p in role.assignable_in)
+            given += f"; {self.word('assignable_in')}: {phases}"
+        rule = self.organisation_rule(role)
+        if rule:
+            given += f"; {self.word('organisation')}: {rule}"
         return [
             f"{self.text(role.label)} (`{role.id}`)",
             cs if self.lang == "cs" else en,
@@ -394,6 +466,44 @@ class _Writer:
             given,
             self.text(role.description),
         ]
+
+    def organisation_kind(self, kind_id: str) -> str:
+        kind = self.process.organisation_kind(kind_id)
+        return self.text(kind.label) if kind is not None else f"`{kind_id}`"
+
+    def organisation_kinds(self, kind_ids: Iterable[str]) -> str:
+        return self.listing(self.organisation_kind(k) for k in kind_ids)
+
+    def organisation_rule(self, role: Role) -> str:
+        """The rules on the organisation of the role's holders, in words (empty: none)."""
+        rule = role.organisation
+        if rule is None:
+            return ""
+        parts = []
+        if rule.required:
+            parts.append(self.word("organisation_required"))
+        if rule.kinds:
+            parts.append(f"{self.word('organisation_kinds')} {self.organisation_kinds(rule.kinds)}")
+        if rule.not_kinds:
+            kinds = self.organisation_kinds(rule.not_kinds)
+            parts.append(f"{self.word('organisation_not_kinds')} {kinds}")
+        if rule.not_same_as:
+            roles = self.roles(rule.not_same_as)
+            parts.append(f"{self.word('organisation_not_same_as')} {roles}")
+        return ", ".join(parts)
+
+    def organisations_section(self) -> Iterator[str]:
+        yield self.heading(0, self.word("organisations_section"))
+        yield ""
+        yield self.word("organisations_intro")
+        yield ""
+        yield from _table(
+            [self.word("organisation_kind"), self.word("description")],
+            [
+                [f"{self.text(kind.label)} (`{kind.id}`)", self.text(kind.description)]
+                for kind in self.process.organisation_kinds
+            ],
+        )
 
     def cardinality(self, low: int, high: int | None) -> str:
         cs = self.lang == "cs"
@@ -437,6 +547,8 @@ class _Writer:
         if phase.initial:
             top = "." not in number
             name += f", {self.word('starts_here' if top else 'entered_first')}"
+        if phase.suspension is not None:
+            name += f", {self.word('suspension_' + phase.suspension.deadlines)}"
         if phase.present is not None:
             present = self.roles(phase.present, self.word("nobody"))
         elif parent_present is not None:
@@ -517,6 +629,8 @@ class _Writer:
         sources = self.listing(self.phase(p) for p in action.from_)
         if action.to is not None:
             route = f"{sources} → {self.phase(action.to)}"
+        elif action.resume:
+            route = f"{sources} ↩ {self.word('resumes')}"
         else:
             repeat = self.word("once" if action.once else "repeatable")
             route = f"{sources} ({self.word('stays')}; {repeat})"
@@ -532,22 +646,43 @@ class _Writer:
     def requirements(self, action: Action) -> Iterator[str]:
         needs = action.requires
         if needs.artifacts:
-            documents = self.listing(self.artifact(a) for a in needs.artifacts)
+            documents = self.listing(self.required_artifact(a) for a in needs.artifacts)
             yield f"{self.word('documents')}: {documents}"
         for condition in needs.fields:
             yield self.condition(condition)
         if needs.roles:
             yield f"{self.word('roles_assigned')}: {self.roles(needs.roles)}"
+        for needed in needs.organisations:
+            kinds = self.organisation_kinds(needed.kinds)
+            yield f"{self.word('organisations_needed')} {self.role(needed.role)}: {kinds}"
         for guard_id in needs.guards:
             guard = next((g for g in self.process.guards if g.id == guard_id), None)
             what = f" ({self.text(guard.label)})" if guard is not None else ""
             yield f"{self.word('host_checks')}: `{guard_id}`{what}"
 
+    def required_artifact(self, artifact_id: str) -> str:
+        artifact = self.process.artifact(artifact_id)
+        if artifact is None or not artifact.per_person:
+            return self.artifact(artifact_id)
+        about = self.word("about_everyone").format(roles=self.roles(artifact.per_person))
+        return f"{self.artifact(artifact_id)} ({about})"
+
     def condition(self, condition: FieldCondition) -> str:
+        artifact = self.process.artifact(condition.artifact)
+        unit = "item" if condition.list_field is not None else None
+        if unit is None and artifact is not None and artifact.per_person:
+            unit = "person"
+        text = self.bare_condition(condition)
+        if unit is None:
+            return text
+        quantifier = condition.for_.value if condition.for_ is not None else "every"
+        return f"{self.word(f'for_{quantifier}_{unit}')}: {text}"
+
+    def bare_condition(self, condition: FieldCondition) -> str:
         cs = self.lang == "cs"
         name = self.field_name(condition.artifact, condition.field)
         artifact = self.process.artifact(condition.artifact)
-        field = artifact.field(condition.field) if artifact is not None else None
+        field = artifact.field_at(condition.field) if artifact is not None else None
         if condition.equals is not None:
             return f"{name} = {self.value(field, condition.equals)}"
         if condition.one_of is not None:
@@ -597,6 +732,9 @@ class _Writer:
             f"{self.word('read')}: {self.roles(readers, self.word('nobody_else'))}."
         )
         yield ""
+        if artifact.per_person:
+            yield self.word("per_person").format(roles=self.roles(artifact.per_person))
+            yield ""
         yield from _table(
             [
                 self.word("field"),
@@ -752,6 +890,24 @@ class _Writer:
             if cs:
                 return f"Když případ vstupuje do fáze {phase}, dokument {artifact} už existuje."
             return f"When a case enters the phase {phase}, the document {artifact} exists."
+        if isinstance(invariant, FollowsOutcome):
+            outcomes = ", ".join(f"`{outcome}`" for outcome in invariant.outcomes)
+            if cs:
+                return (
+                    f"Navazující případ navazuje jen na případ, který skončil výsledkem {outcomes}."
+                )
+            return f"A follow-up case follows only a case that ended with {outcomes}."
+        if isinstance(invariant, RoleNeverEmpty):
+            role = self.role(invariant.role)
+            if cs:
+                return f"Jakmile roli {role} někdo má, má ji vždy někdo (předáním se neuvolní)."
+            return f"Once someone holds the role {role}, someone always does (a handover keeps it)."
+        if isinstance(invariant, OnlyActionsIn):
+            phase = self.phase(invariant.phase)
+            steps = ", ".join(self.action(a) for a in invariant.actions)
+            if cs:
+                return f"Ve fázi {phase} se dělají jen kroky {steps}."
+            return f"In the phase {phase} only the steps {steps} are taken."
         assert isinstance(invariant, PhaseEnteredAtMostOnce)
         phase = self.phase(invariant.phase)
         if cs:

@@ -69,6 +69,7 @@ COMMANDS: tuple[str, ...] = (
     "call_in",
     "dismiss",
     "check_deadlines",
+    "follow_up",
 )
 """The commands a step may give, one per step."""
 
@@ -77,6 +78,11 @@ REFUSAL_KINDS: tuple[str, ...] = (
     "NotPermitted",
     "ArtifactInvalid",
     "UnknownName",
+    "FollowUpNotDeclared",
+    "EarlierCaseOpen",
+    "EarlierOutcomeNotListed",
+    "NotInEarlierCase",
+    "CarryOverInvalid",
 )
 """Kinds of refusal a step may expect: the names of the errors in `kwflow.exceptions`."""
 
@@ -90,7 +96,17 @@ DEADLINE_STATUSES: tuple[str, ...] = (
 )
 """Statuses a deadline can have (see Concepts, Deadline)."""
 
-RefusalKind = Literal["ActionNotAllowed", "NotPermitted", "ArtifactInvalid", "UnknownName"]
+RefusalKind = Literal[
+    "ActionNotAllowed",
+    "NotPermitted",
+    "ArtifactInvalid",
+    "UnknownName",
+    "FollowUpNotDeclared",
+    "EarlierCaseOpen",
+    "EarlierOutcomeNotListed",
+    "NotInEarlierCase",
+    "CarryOverInvalid",
+]
 DeadlineStatus = Literal[
     "not_started", "pending", "met_on_time", "met_late", "breached", "cancelled"
 ]
@@ -143,6 +159,13 @@ class ProcessRef(_Model):
     version: int | None = Field(default=None, ge=1)
 
 
+class OrganisationRef(_Model):
+    """An organisation as a scenario names it: the host's ``id`` and a ``kind`` of the process."""
+
+    id: str = Field(pattern=_PERSON, description="the host's id of the organisation")
+    kind: str = Field(pattern=_IDENTIFIER, description="one of the process's organisation_kinds")
+
+
 class Person(_Model):
     """Someone taking part in the scenario's case, with the roles they will hold.
 
@@ -153,6 +176,13 @@ class Person(_Model):
 
     name: Text | None = Field(default=None, description="how the timeline shows the person")
     roles: tuple[str, ...] = Field(default=(), description="roles this person will hold")
+    organisation: OrganisationRef | None = Field(
+        default=None,
+        description=(
+            "the organisation the person works for: given when the case is opened by them, "
+            "they are assigned or a role is handed over to them (a step may name another)"
+        ),
+    )
 
 
 class RelativeTime(_Model):
@@ -235,13 +265,16 @@ class Step(_Model):
     """One command given at one time by one person.
 
     Exactly one command: ``act`` (an action id), ``submit`` (an artifact
-    id, with ``data``), ``assign`` / ``unassign`` (a person, with ``role``
-    unless the person has one role), ``replace`` (a person handing a
+    id, with ``data``, and ``about`` for a per-person artifact),
+    ``assign`` / ``unassign`` (a person, with ``role`` unless the person
+    has one role), ``replace`` (a person handing a
     ``role`` over to a ``successor``, with the ``reason`` recorded),
     ``call_in`` / ``dismiss`` (a role
-    waiting on call, such as the coordinator during private family time), or
+    waiting on call, such as the coordinator during private family time),
     ``check_deadlines: true`` (tell the engine the time, so it records
-    breaches).
+    breaches), or ``follow_up`` (open a follow-up of the case played so far:
+    a process file relative to the scenario file, ``*.yaml``, or the id of a
+    registered process; the steps after it play the follow-up).
     """
 
     when: When | None = Field(
@@ -259,6 +292,11 @@ class Step(_Model):
     call_in: str | None = Field(default=None, pattern=_IDENTIFIER)
     dismiss: str | None = Field(default=None, pattern=_IDENTIFIER)
     check_deadlines: bool | None = None
+    follow_up: str | None = Field(
+        default=None,
+        min_length=1,
+        description="open a follow-up of the case so far: a process file (*.yaml) or a process id",
+    )
     role: str | None = Field(default=None, pattern=_IDENTIFIER)
     successor: str | None = Field(
         default=None, pattern=_PERSON, description="who takes the role over in a 'replace' step"
@@ -266,7 +304,19 @@ class Step(_Model):
     reason: str | None = Field(
         default=None, description="why the role is handed over, in a 'replace' step"
     )
+    organisation: OrganisationRef | None = Field(
+        default=None,
+        description=(
+            "in an 'assign' or 'replace' step: the organisation of the person assigned "
+            "(the successor); left out = the one 'people' gives them, if any"
+        ),
+    )
     data: dict[str, Any] | None = None
+    about: str | None = Field(
+        default=None,
+        pattern=_PERSON,
+        description="in a 'submit' step of a per-person artifact: the person the copy is about",
+    )
     expect: Expectation | None = None
 
     @field_validator("when")
@@ -314,8 +364,15 @@ class Step(_Model):
                 "scenario.handover-misplaced",
                 "'successor' and 'reason' belong to a 'replace' step",
             )
+        if self.organisation is not None and self.command not in ("assign", "replace"):
+            raise _Invalid(
+                "scenario.organisation-misplaced",
+                "'organisation' belongs to an 'assign' or 'replace' step",
+            )
         if self.data is not None and self.command not in ("act", "submit"):
             raise _Invalid("scenario.data-misplaced", "'data' belongs to an 'act' or 'submit' step")
+        if self.about is not None and self.command != "submit":
+            raise _Invalid("scenario.about-misplaced", "'about' belongs to a 'submit' step")
         refused = self.expect is not None and self.expect.refused is not None
         if self.command == "submit" and self.data is None and not refused:
             raise _Invalid(

@@ -25,11 +25,12 @@ from kwflow.engine import (
     CheckDeadlines,
     Dismiss,
     OpenCase,
+    Organisation,
     Replace,
     Submit,
     Unassign,
 )
-from kwflow.exceptions import DefinitionError, KwflowError, Problem
+from kwflow.exceptions import DefinitionError, InvalidValue, KwflowError, Problem
 
 from ._describe import describe_command
 from ._scenario import (
@@ -54,6 +55,7 @@ __all__ = [
     "StepFailure",
     "TimelineEntry",
     "TimelineRecorder",
+    "follow_up_processes",
     "format_timeline",
     "run_scenario",
     "scenario_process",
@@ -87,6 +89,11 @@ class TimelineEntry:
     the case. ``refused`` holds the engine's message when the step was
     refused, and ``refusal_expected`` whether the scenario said it would be.
     ``changed`` names the deadlines whose status or times the step changed.
+    ``suspended_from`` is the label of the phase a suspended case was
+    suspended from (``None``: not suspended), with ``suspended_since`` and
+    ``suspension_deadlines`` (``"pause"`` or ``"run"``);
+    ``suspended_working_days`` says, on the step that ended a suspension,
+    how many working days it lasted.
     """
 
     number: int
@@ -101,6 +108,10 @@ class TimelineEntry:
     deadlines: tuple[DeadlineView, ...]
     changed: tuple[str, ...]
     refusal_expected: bool = False
+    suspended_from: str | None = None
+    suspended_since: datetime | None = None
+    suspension_deadlines: str | None = None
+    suspended_working_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -174,17 +185,86 @@ def scenario_process(loaded: LoadedScenario, registry: Registry | None = None) -
     return load_process(path)
 
 
-def reference_problems(loaded: LoadedScenario, process: Process) -> list[Problem]:
-    """Every name in the scenario that the process or the cast does not know."""
+def follow_up_processes(
+    loaded: LoadedScenario, registry: Registry | None = None
+) -> dict[int, Process]:
+    """The process of each ``follow_up`` step, by the step's index (from 0).
+
+    A value ending in ``.yaml`` or ``.yml`` is a process file relative to the
+    scenario file; any other is the id of a process in ``registry`` (kwflow's
+    shipped processes when it is ``None``), its newest version. Raises
+    `DefinitionError` for a file that is missing or has problems,
+    `ProcessNotFound` for an id not registered.
+    """
+    from kwflow.definition import Registry, load_process
+
+    found: dict[int, Process] = {}
+    base = loaded.file.parent if loaded.file is not None else Path()
+    for index, step in enumerate(loaded.scenario.steps):
+        name = step.follow_up
+        if name is None:
+            continue
+        if not name.endswith((".yaml", ".yml")):
+            found[index] = (registry or Registry.shipped()).get(name)
+            continue
+        path = base / name
+        if not path.is_file():
+            raise DefinitionError(
+                [
+                    loaded.source.problem(
+                        ("steps", index, "follow_up"),
+                        f"the process file {str(path)!r} does not exist",
+                        expected="a path relative to the scenario file, or a process id",
+                        rule="scenario",
+                        code="scenario.no-process-file",
+                        params={"path": repr(str(path))},
+                    )
+                ]
+            )
+        found[index] = load_process(path)
+    return found
+
+
+@dataclass(frozen=True)
+class _Known:
+    """The names one process declares, as the reference checks look them up."""
+
+    roles: set[str]
+    phases: set[str]
+    outcomes: set[str]
+    actions: set[str]
+    artifacts: set[str]
+    deadlines: set[str]
+
+    @classmethod
+    def of(cls, process: Process) -> _Known:
+        return cls(
+            roles={role.id for role in process.roles},
+            phases={info.phase.id for info in process.all_phases()},
+            outcomes={info.phase.outcome for info in process.all_phases() if info.phase.outcome},
+            actions={action.id for action in process.actions},
+            artifacts={artifact.id for artifact in process.artifacts},
+            deadlines={deadline.id for deadline in process.deadlines},
+        )
+
+
+def reference_problems(
+    loaded: LoadedScenario, process: Process, follow_ups: Mapping[int, Process] | None = None
+) -> list[Problem]:
+    """Every name in the scenario that the process or the cast does not know.
+
+    Steps after a ``follow_up`` step (``follow_ups``: its process by step
+    index) are checked against the follow-up's process.
+    """
     scenario = loaded.scenario
     source = loaded.source
     problems: list[Problem] = []
-    roles = {role.id for role in process.roles}
-    phases = {info.phase.id for info in process.all_phases()}
-    outcomes = {info.phase.outcome for info in process.all_phases() if info.phase.outcome}
-    actions = {action.id for action in process.actions}
-    artifacts = {artifact.id for artifact in process.artifacts}
-    deadlines = {deadline.id for deadline in process.deadlines}
+    known = _Known.of(process)
+    roles, phases, outcomes = known.roles, known.phases, known.outcomes
+    actions, artifacts, deadlines = known.actions, known.artifacts, known.deadlines
+    every_role = set(roles) | {
+        role.id for other in (follow_ups or {}).values() for role in other.roles
+    }
 
     def unknown(path: tuple[str | int, ...], kind: str, name: str, known: set[str]) -> None:
         problems.append(
@@ -200,8 +280,8 @@ def reference_problems(loaded: LoadedScenario, process: Process) -> list[Problem
 
     for person_id, person in scenario.people.items():
         for index, role in enumerate(person.roles):
-            if role not in roles:
-                unknown(("people", person_id, "roles", index), "role", role, roles)
+            if role not in every_role:
+                unknown(("people", person_id, "roles", index), "role", role, every_role)
 
     def check_expectation(path: tuple[str | int, ...], expect: Expectation | None) -> None:
         if expect is None:
@@ -222,6 +302,12 @@ def reference_problems(loaded: LoadedScenario, process: Process) -> list[Problem
     people = set(scenario.people)
     for index, step in enumerate(scenario.steps):
         path: tuple[str | int, ...] = ("steps", index)
+        follow_up = (follow_ups or {}).get(index)
+        if follow_up is not None:
+            # From here on the steps play the follow-up case.
+            known = _Known.of(follow_up)
+            roles, phases, outcomes = known.roles, known.phases, known.outcomes
+            actions, artifacts, deadlines = known.actions, known.artifacts, known.deadlines
         if step.who is not None and step.who not in people:
             _unknown_person(problems, loaded, (*path, "who"), step.who)
         command, target = step.command, step.target
@@ -388,7 +474,8 @@ def run_scenario(
 
     scenario = loaded.scenario
     process = scenario_process(loaded, registry)
-    problems = reference_problems(loaded, process)
+    follow_ups = follow_up_processes(loaded, registry)
+    problems = reference_problems(loaded, process, follow_ups)
     if problems:
         raise DefinitionError(problems)
 
@@ -397,6 +484,9 @@ def run_scenario(
     clock = SimulatedClock(current)
     engine_registry = ProcessRegistry()
     engine_registry.add(process)
+    for other in follow_ups.values():
+        if other.key not in engine_registry:
+            engine_registry.add(other)
     engine = Engine(
         engine_registry,
         store=store if store is not None else MemoryStore(),
@@ -405,12 +495,14 @@ def run_scenario(
     )
     names = _Names(process, scenario, lang)
     shown = names.person if show_names else _as_given
+    first_process = process
 
     opening = OpenCase(
         process=process.id,
         version=process.version,
         by=scenario.opened_by,
         case_id=case_id if case_id is not None else _case_id(scenario),
+        organisation=_organisation(scenario, scenario.opened_by, None),
     )
     case = engine.execute(opening)
     timeline = TimelineRecorder(engine, case.id, process, lang=lang)
@@ -428,12 +520,19 @@ def run_scenario(
             break
         current = moment
         clock.set(moment)
-        command = step_command(step, case.id, scenario, zone)
+        follow_up = follow_ups.get(number - 1)
+        command = step_command(step, case.id, scenario, zone, follow_up=follow_up)
         refusal: KwflowError | None = None
         try:
-            engine.execute(command)
+            done = engine.execute(command)
         except KwflowError as exc:
             refusal = exc
+        else:
+            if follow_up is not None:
+                # The steps after it play the follow-up, in its own words.
+                case, process = done, follow_up
+                timeline.follow(case.id, process)
+                names.process = process
         entry = timeline.record(
             current,
             shown(step.who) if step.who is not None else None,
@@ -456,7 +555,7 @@ def run_scenario(
     return ScenarioResult(
         title=text_in(scenario.title, lang) or "",
         file=loaded.file,
-        process=process,
+        process=first_process,
         entries=tuple(timeline.entries),
         failure=failure,
     )
@@ -482,33 +581,71 @@ def _case_id(scenario: Scenario) -> str:
     return f"scenario-{slug[:40] or 'case'}"
 
 
-def step_command(step: Step, case_id: str, scenario: Scenario, zone: ZoneInfo) -> Command:
+def _organisation(scenario: Scenario, person: str, step: Step | None) -> Organisation | None:
+    """The organisation a step names, else the one the cast gives ``person``, else none."""
+    found = step.organisation if step is not None else None
+    if found is None:
+        cast = scenario.people.get(person)
+        found = cast.organisation if cast is not None else None
+    return None if found is None else Organisation(found.id, found.kind)
+
+
+def step_command(
+    step: Step,
+    case_id: str,
+    scenario: Scenario,
+    zone: ZoneInfo,
+    *,
+    follow_up: Process | None = None,
+) -> Command:
     """The command a scenario step gives, as the record the engine executes.
 
     Dates and times in the step's data are local times of the process's
     ``zone``; an ``assign`` without ``role`` gives the person's first role
-    in the scenario's cast.
+    in the scenario's cast. A ``follow_up`` step opens a case of
+    ``follow_up`` (its process, from `follow_up_processes`) following
+    ``case_id``, under the id ``<case_id>-follow-up``.
     """
     who = step.who or ""
     target = step.target or ""
     data = _localize_data(step.data, zone) if step.data is not None else None
     match step.command:
+        case "follow_up":
+            if follow_up is None:
+                raise InvalidValue("follow_up", "follow-up-process", "None")
+            return OpenCase(
+                process=follow_up.id,
+                version=follow_up.version,
+                by=who,
+                case_id=f"{case_id[:180]}-follow-up",
+                follows=case_id,
+                organisation=_organisation(scenario, who, step),
+            )
         case "act":
             return Act(case_id=case_id, action=target, by=who, data=data)
         case "submit":
-            return Submit(case_id=case_id, artifact=target, data=data or {}, by=who)
-        case "assign" | "unassign":
+            return Submit(
+                case_id=case_id, artifact=target, data=data or {}, by=who, about=step.about
+            )
+        case "assign":
             role = step.role or scenario.people[target].roles[0]
-            kind = Assign if step.command == "assign" else Unassign
-            return kind(case_id=case_id, person=target, role=role, by=who)
+            organisation = _organisation(scenario, target, step)
+            return Assign(
+                case_id=case_id, person=target, role=role, by=who, organisation=organisation
+            )
+        case "unassign":
+            role = step.role or scenario.people[target].roles[0]
+            return Unassign(case_id=case_id, person=target, role=role, by=who)
         case "replace":
+            successor = step.successor or ""
             return Replace(
                 case_id=case_id,
                 role=step.role or "",
                 person=target,
-                successor=step.successor or "",
+                successor=successor,
                 by=who,
                 reason=step.reason or "",
+                organisation=_organisation(scenario, successor, step),
             )
         case "call_in":
             return CallIn(case_id=case_id, role=target, by=who)
@@ -537,6 +674,13 @@ class TimelineRecorder:
         self.entries: list[TimelineEntry] = []
         self._shown: dict[str, DeadlineView] = {}
 
+    def follow(self, case_id: str, process: Process) -> None:
+        """Record the entries from now on from ``case_id`` (a follow-up, of ``process``)."""
+        self.case_id = case_id
+        self.process = process
+        self.zone = ZoneInfo(process.timezone)
+        self._shown = {}
+
     def record(
         self,
         at: datetime,
@@ -553,6 +697,19 @@ class TimelineRecorder:
         changed = tuple(view.id for view in views if self._shown.get(view.id) != view)
         self._shown = {view.id: view for view in views}
         info = self.process.phase_info(case.phase.id)
+        suspension = case.suspension
+        ended: int | None = None
+        if self.entries and self.entries[-1].suspended_from is not None and suspension is None:
+            last = self.engine.history(self.case_id)[-1].payload.get("suspension_ended")
+            ended = None if last is None else int(last["working_days"])
+        left = None
+        if suspension is not None:
+            left_info = self.process.phase_info(suspension.from_phase.id)
+            left = (
+                left_info.phase.label.text(self.lang)
+                if left_info is not None
+                else suspension.from_phase.id
+            )
         entry = TimelineEntry(
             number=len(self.entries),
             at=at.astimezone(self.zone),
@@ -566,6 +723,10 @@ class TimelineRecorder:
             deadlines=views,
             changed=changed,
             refusal_expected=refusal_expected,
+            suspended_from=left,
+            suspended_since=None if suspension is None else suspension.since.astimezone(self.zone),
+            suspension_deadlines=None if suspension is None else suspension.deadlines,
+            suspended_working_days=ended,
         )
         self.entries.append(entry)
         return entry
@@ -729,6 +890,16 @@ _LABELS: dict[str, dict[Language, str]] = {
     "ok": {"cs": "vše proběhlo podle očekávání", "en": "everything went as expected"},
     "failed": {"cs": "SELHALO", "en": "FAILED"},
     "steps": {"cs": "kroků", "en": "steps"},
+    "suspended": {
+        "cs": "pozastaveno od {since}; obnovení vrátí případ do fáze {phase}",
+        "en": "suspended since {since}; resuming returns the case to {phase}",
+    },
+    "pause": {"cs": "lhůty stojí", "en": "deadlines paused"},
+    "run": {"cs": "lhůty běží dál", "en": "deadlines keep running"},
+    "suspension_ended": {
+        "cs": "pozastavení skončilo; pracovních dní pozastavení: {days}",
+        "en": "the suspension ended; working days suspended: {days}",
+    },
 }
 
 
@@ -767,6 +938,7 @@ def format_timeline(result: ScenarioResult, *, lang: Language = "cs", quiet: boo
             if entry.outcome is not None:
                 state += f" · {words['outcome']}: {entry.outcome}"
             lines.append(f"    {state}")
+            lines.extend(f"    {line}" for line in _suspension_lines(entry, lang))
             changed = [
                 view
                 for view in entry.deadlines
@@ -783,6 +955,21 @@ def format_timeline(result: ScenarioResult, *, lang: Language = "cs", quiet: boo
         steps = len(result.entries) - 1
         lines.append(f"OK: {steps} {words['steps']}, {words['ok']}")
     return "\n".join(lines) + "\n"
+
+
+def _suspension_lines(entry: TimelineEntry, lang: Language) -> list[str]:
+    words = {key: value[lang] for key, value in _LABELS.items()}
+    lines = []
+    if entry.suspended_working_days is not None:
+        lines.append(words["suspension_ended"].format(days=entry.suspended_working_days))
+    if entry.suspended_from is not None and entry.suspended_since is not None:
+        text = words["suspended"].format(
+            since=_show_time(entry.suspended_since, lang), phase=entry.suspended_from
+        )
+        if entry.suspension_deadlines in ("pause", "run"):
+            text += f" · {words[entry.suspension_deadlines]}"
+        lines.append(text)
+    return lines
 
 
 def _deadline_line(view: DeadlineView, lang: Language) -> str:

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Literal
 import pendulum
 
 from kwflow.definition import Period, PeriodUnit
+from kwflow.exceptions import InvalidValue, NaiveDatetime, WrongType
 
 if TYPE_CHECKING:
     from ._working_days import WorkingDayCalendar
@@ -71,22 +72,20 @@ def due_at(
         day, local time (23:59:59.999999).
 
     Raises:
-        ValueError: a naive anchor, a date anchor with minutes or hours, an
-            unknown timezone or direction.
+        NaiveDatetime: a naive anchor (a ``ValueError``).
+        InvalidValue: a date anchor with minutes or hours, an unknown
+            timezone or direction (a ``ValueError``).
     """
     if direction == "after":
         sign = 1
     elif direction == "before":
         sign = -1
     else:
-        raise ValueError(f"direction is 'after' or 'before', found {direction!r}")
+        raise InvalidValue("direction", "direction", repr(direction))
     unit, amount = _unit_and_amount(period)
     if unit is PeriodUnit.MINUTES or unit is PeriodUnit.HOURS:
         if not isinstance(anchor, datetime):
-            raise ValueError(
-                f"{period} counted from the date {anchor.isoformat()}: minutes and hours "
-                "need an anchor with a time of day (a datetime)"
-            )
+            raise InvalidValue("anchor", "datetime-anchor", anchor.isoformat())
         step = timedelta(minutes=amount) if unit is PeriodUnit.MINUTES else timedelta(hours=amount)
         return _utc(anchor) + sign * step
     zone = _zone(timezone)
@@ -116,7 +115,7 @@ def end_of_day(day: date, timezone: str) -> datetime:
     23:59:59.999999; a day the zone skipped ends where the previous one did.
     """
     if isinstance(day, datetime):
-        raise TypeError(f"end_of_day takes a date; found the datetime {day.isoformat()}")
+        raise WrongType("day", "date", type(day).__name__)
     return _end_of_day(day, _zone(timezone))
 
 
@@ -124,7 +123,8 @@ def local_time(moment: datetime, timezone: str) -> datetime:
     """``moment`` as the wall clock in ``timezone`` shows it, to display a due time.
 
     Raises:
-        ValueError: ``moment`` is naive, or the timezone is unknown.
+        NaiveDatetime: ``moment`` is naive (a ``ValueError``).
+        InvalidValue: the timezone is unknown (a ``ValueError``).
     """
     return _utc(moment).astimezone(_zone(timezone))
 
@@ -176,10 +176,7 @@ def _local_date(anchor: datetime | date, zone: zoneinfo.ZoneInfo) -> date:
 
 def _utc(moment: datetime) -> datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError(
-            f"the datetime {moment.isoformat()} has no timezone: kwflow counts time only "
-            "from aware datetimes (give stored timestamps tzinfo=UTC)"
-        )
+        raise NaiveDatetime(moment.isoformat())
     if moment.tzinfo is UTC and type(moment) is datetime:
         return moment
     utc = moment.astimezone(UTC)
@@ -198,4 +195,4 @@ def _zone(name: str) -> zoneinfo.ZoneInfo:
     try:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError) as exc:
-        raise ValueError(f"{name!r} is not an IANA timezone name") from exc
+        raise InvalidValue("timezone", "timezone", repr(name)) from exc

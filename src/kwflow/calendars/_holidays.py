@@ -11,6 +11,8 @@ from datetime import date
 
 import holidays
 
+from kwflow.exceptions import InvalidValue
+
 HolidayProvider = Callable[[int], Mapping[date, str]]
 """Gives the public holidays of one year, each date with its name.
 
@@ -41,21 +43,19 @@ def public_holidays(
         A provider to give to `WorkingDayCalendar`.
 
     Raises:
-        ValueError: the package does not know the country, the subdivision or
-            the language.
+        InvalidValue: the package does not know the country, the subdivision
+            or the language (a ``ValueError``).
     """
     # Ask once now, so a typo in a code fails when the calendar is defined,
     # not in the middle of a deadline computation.
     try:
         probe = holidays.country_holidays(country, subdiv=subdivision, years=(), language=language)
     except NotImplementedError as exc:  # what the package raises for an unknown code
-        raise ValueError(f"the holidays package cannot give these holidays: {exc}") from exc
+        asked = country if subdivision is None else f"{country}-{subdivision}"
+        raise InvalidValue("country", "holidays-country", repr(asked)) from exc
     supported = tuple(getattr(probe, "supported_languages", ()))
     if language is not None and language not in supported:
-        known = ", ".join(supported) or "none"
-        raise ValueError(
-            f"the holidays package has no {language!r} names for {country!r}; known: {known}"
-        )
+        raise InvalidValue("language", "holidays-language", repr(language))
 
     def provide(year: int) -> Mapping[date, str]:
         found = holidays.country_holidays(

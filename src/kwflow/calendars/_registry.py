@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
-from kwflow.exceptions import UnknownName
+from kwflow.exceptions import CalendarExists, UnknownName, WrongType
 
 from ._holidays import public_holidays
 from ._working_days import WorkingDayCalendar
@@ -69,18 +69,16 @@ class CalendarRegistry:
                 too (to show Czech holidays in English, say).
 
         Raises:
-            ValueError: a calendar of that id is known and ``replace`` is false.
-            TypeError: ``calendar`` is not a `WorkingDayCalendar`.
+            CalendarExists: a calendar of that id is known and ``replace`` is
+                false (a ``ValueError``).
+            WrongType: ``calendar`` is not a `WorkingDayCalendar` (a ``TypeError``).
         """
         if not isinstance(calendar, WorkingDayCalendar):
-            raise TypeError(f"expected a WorkingDayCalendar, found {type(calendar).__name__}")
+            raise WrongType("calendar", "calendar", type(calendar).__name__)
         with self._lock:
             taken = calendar.id in self._calendars or calendar.id in self._built_in
             if taken and not replace:
-                raise ValueError(
-                    f"a calendar {calendar.id!r} is already registered: "
-                    "pass replace=True to replace it"
-                )
+                raise CalendarExists(calendar.id)
             self._calendars[calendar.id] = calendar
 
     def ids(self) -> tuple[str, ...]:

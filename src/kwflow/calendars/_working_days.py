@@ -9,6 +9,8 @@ from datetime import date, datetime
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from kwflow.exceptions import InvalidValue, OutOfCalendarRange, ReadOnly, WrongType
+
 from ._table import FIRST_YEAR, LAST_YEAR, WorkingDayTable, YearDays, build_table, year_flags
 
 if TYPE_CHECKING:
@@ -50,9 +52,10 @@ class WorkingDayCalendar:
         extra_open_days: days that are working days whatever else says so.
 
     Raises:
-        ValueError: a malformed id, a weekend of all seven days, or a day
-            both extra closed and extra open.
-        TypeError: a datetime where a date belongs.
+        InvalidValue: a malformed id, a weekend of all seven days, or a day
+            both extra closed and extra open (a ``ValueError``).
+        WrongType: a datetime where a date belongs, or ``holidays`` is not
+            a function (a ``TypeError``).
     """
 
     __slots__ = (
@@ -82,23 +85,17 @@ class WorkingDayCalendar:
         extra_closed_days: Mapping[date, str] | Iterable[date] = (),
         extra_open_days: Iterable[date] = (),
     ) -> None:
-        if not isinstance(id, str) or not _ID.match(id):
-            raise ValueError(
-                f"a calendar id is lower-case letters, digits and underscores, "
-                f"starting with a letter; found {id!r}"
-            )
+        if not isinstance(id, str):
+            raise WrongType("id", "id", type(id).__name__)
+        if not _ID.match(id):
+            raise InvalidValue("id", "calendar-id", repr(id))
         if not callable(holidays):
-            raise TypeError(
-                f"holidays must be a function from a year to its holidays, "
-                f"found {type(holidays).__name__}"
-            )
+            raise WrongType("holidays", "callable", type(holidays).__name__)
         weekend_days = frozenset(weekend)
         if not weekend_days <= frozenset(range(7)):
-            raise ValueError(
-                f"weekend days are 0 (Monday) to 6 (Sunday); found {sorted(weekend_days)}"
-            )
+            raise InvalidValue("weekend", "weekdays", str(sorted(weekend_days, key=repr)))
         if len(weekend_days) == 7:
-            raise ValueError("a weekend of all seven days leaves no working day")
+            raise InvalidValue("weekend", "not-every-day", str(sorted(weekend_days)))
         if isinstance(extra_closed_days, Mapping):
             closed = {
                 _plain_date(d, "extra_closed_days"): str(n) for d, n in extra_closed_days.items()
@@ -109,7 +106,7 @@ class WorkingDayCalendar:
         both = sorted(opened.intersection(closed))
         if both:
             listed = ", ".join(d.isoformat() for d in both)
-            raise ValueError(f"days both extra closed and extra open: {listed}")
+            raise InvalidValue("extra_open_days", "not-also-closed", listed)
         set_ = object.__setattr__
         set_(self, "_id", id)
         set_(self, "_holidays", holidays)
@@ -142,10 +139,10 @@ class WorkingDayCalendar:
         return self._open
 
     def __setattr__(self, name: str, value: Any) -> NoReturn:
-        raise AttributeError(f"a WorkingDayCalendar cannot be changed (setting {name!r})")
+        raise ReadOnly("calendar", name)
 
     def __delattr__(self, name: str) -> NoReturn:
-        raise AttributeError(f"a WorkingDayCalendar cannot be changed (deleting {name!r})")
+        raise ReadOnly("calendar", name)
 
     def __repr__(self) -> str:
         return f"WorkingDayCalendar({self._id!r})"
@@ -167,10 +164,11 @@ class WorkingDayCalendar:
         working day.
 
         Raises:
-            ValueError: ``n == 0`` and ``day`` is not a working day (say
+            InvalidValue: ``n == 0`` and ``day`` is not a working day (say
                 whether you mean `next_working_day` or `previous_working_day`).
-            OverflowError: the answer would be outside years 1 to 9999.
-            TypeError: ``day`` is a datetime; pass its local date.
+            OutOfCalendarRange: the answer would be outside years 1 to 9999
+                (an ``OverflowError``).
+            WrongType: ``day`` is a datetime; pass its local date.
         """
         # The hot path: two array reads on the current table, no locking.
         # Everything unusual (no table yet, a day or an answer outside the
@@ -222,7 +220,7 @@ class WorkingDayCalendar:
         Weekends are not listed.
         """
         if not FIRST_YEAR <= year <= LAST_YEAR:
-            raise ValueError(f"year {year} is outside {FIRST_YEAR}-{LAST_YEAR}")
+            raise InvalidValue("year", "calendar-year", str(year))
         table = self._table
         if table is None or not table.first_year <= year <= table.last_year:
             table = self._grow(year, year)
@@ -245,10 +243,7 @@ class WorkingDayCalendar:
         if n == 0:
             if table.before[k + 1] != table.before[k]:
                 return date.fromordinal(day.toordinal())
-            raise ValueError(
-                f"0 working days from {day.isoformat()}, which is not a working day in "
-                f"calendar {self._id!r}: use next_working_day or previous_working_day"
-            )
+            raise InvalidValue("day", "working-day-for-zero", day.isoformat())
         while True:
             k = day.toordinal() - table.base
             if n > 0:
@@ -299,7 +294,7 @@ class WorkingDayCalendar:
     def _year(self, year: int) -> YearDays:
         flags = year_flags(year, self._weekend)
         closed: dict[date, str] = {}
-        source = f"the holidays of calendar {self._id!r}"
+        source = f"{self._id}.holidays"  # the argument, named with its calendar
         for given, name in self._holidays(year).items():
             day = _plain_date(given, source)
             if day.year == year:
@@ -331,7 +326,7 @@ def _years_for(missing: int, table: WorkingDayTable) -> int:
 
 def _plain_date(value: object, argument: str) -> date:
     if isinstance(value, datetime) or not isinstance(value, date):
-        raise TypeError(f"{argument} holds dates; found {value!r}")
+        raise WrongType(argument, "date", type(value).__name__)
     return date(value.year, value.month, value.day)
 
 
@@ -339,13 +334,8 @@ def _reject_datetime(value: datetime) -> NoReturn:
     # A datetime is a date to Python, and its date is the one of its own
     # timezone (often UTC), which is not the process's local date: refuse
     # rather than count from the wrong day.
-    raise TypeError(
-        f"working days are counted on dates; found the datetime {value.isoformat()}: "
-        "pass its date in the process timezone"
-    )
+    raise WrongType("day", "date", type(value).__name__)
 
 
 def _out_of_range(day: date, n: int) -> NoReturn:
-    raise OverflowError(
-        f"{n} working days from {day.isoformat()} is outside years {FIRST_YEAR}-{LAST_YEAR}"
-    )
+    raise OutOfCalendarRange(day.isoformat(), n, FIRST_YEAR, LAST_YEAR)

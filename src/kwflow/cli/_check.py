@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import argparse
 
+    from kwflow.definition import LoadedProcess, Process
     from kwflow.i18n import Catalogue
 
 DEFAULT_PATH = "processes"
@@ -72,6 +73,7 @@ def run(args: argparse.Namespace) -> int:
         check_process,
         czech,
         describe_place,
+        follows_problems,
         parse_process_file,
         problem_text,
         process_files,
@@ -95,6 +97,7 @@ def run(args: argparse.Namespace) -> int:
     results: dict[str, list[Problem]] = {}
     processes: dict[str, dict[str, object]] = {}
     first_of: dict[tuple[str, int], tuple[str, int | None]] = {}
+    loaded_files: dict[str, LoadedProcess] = {}
     for file in files:
         name = str(file)
         try:
@@ -104,6 +107,7 @@ def run(args: argparse.Namespace) -> int:
             continue
         problems = check_process(loaded)
         process = loaded.process
+        loaded_files[name] = loaded
         processes[name] = {
             "id": process.id,
             "version": process.version,
@@ -134,6 +138,13 @@ def run(args: argparse.Namespace) -> int:
         else:
             first_of[process.key] = (name, line)
         results[name] = problems
+    # Files checked together are compared as a registry would: a follow-up
+    # process against the process it follows, when both are given.
+    versions: dict[str, list[Process]] = {}
+    for loaded in loaded_files.values():
+        versions.setdefault(loaded.process.id, []).append(loaded.process)
+    for name, loaded in loaded_files.items():
+        results[name] += follows_problems(loaded.process, versions, source=loaded.source)
 
     if args.strict:
         results = {

@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     from kwflow.authoring import GraphvizNotFound, draw_diagram, mermaid_diagram
     from kwflow.cli._main import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
     from kwflow.definition import load_process
-    from kwflow.exceptions import DefinitionError
+    from kwflow.exceptions import DefinitionError, GraphvizFailed
 
     path: Path = args.file
     if not path.is_file():
@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         try:
             content = draw_diagram(process, image_format=args.format, lang=args.lang)
-        except GraphvizNotFound as exc:
+        except (GraphvizNotFound, GraphvizFailed) as exc:
             print(f"kwflow diagram: {exc}", file=sys.stderr)
             return EXIT_USAGE
 

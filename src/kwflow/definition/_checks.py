@@ -45,11 +45,13 @@ from ._models import (
     Label,
     ListField,
     MoneyField,
+    OnlyActionsIn,
     PersonField,
     Phase,
     PhaseEnteredAtMostOnce,
     Process,
     RoleNeverActsIn,
+    RoleNeverEmpty,
     TextField,
 )
 from ._yaml import DocPath, format_path
@@ -248,6 +250,11 @@ class CheckContext:
         """Guard id -> index in ``guards``."""
         return _first_index(g.id for g in self.process.guards)
 
+    @cached_property
+    def organisation_kinds(self) -> dict[str, int]:
+        """Organisation kind id -> index in ``organisation_kinds``."""
+        return _first_index(k.id for k in self.process.organisation_kinds)
+
     def artifact(self, artifact_id: str) -> Artifact | None:
         """The first artifact with this id, if any."""
         index = self.artifacts.get(artifact_id)
@@ -266,6 +273,7 @@ class CheckContext:
             "artifact": self.artifacts,
             "action": self.actions,
             "guard": self.guards,
+            "organisation kind": self.organisation_kinds,
         }
         return known[kind]
 
@@ -288,10 +296,19 @@ class CheckContext:
             add("role", role.exclusive_with, (*here, "exclusive_with"), uses=False)
             add("role", role.assigned_by, (*here, "assigned_by"))
             add("role", role.replaced_by, (*here, "replaced_by"))
+            add("phase", role.assignable_in, (*here, "assignable_in"))
+            rule = role.organisation
+            if rule is not None:
+                ruled: DocPath = (*here, "organisation")
+                add("organisation kind", rule.kinds, (*ruled, "kinds"))
+                add("organisation kind", rule.not_kinds, (*ruled, "not_kinds"))
+                # Naming a role whose organisation differs does not make it part of the process.
+                add("role", rule.not_same_as, (*ruled, "not_same_as"), uses=False)
         for i, artifact in enumerate(p.artifacts):
             here = ("artifacts", i)
             add("role", artifact.write, (*here, "write"))
             add("role", artifact.read, (*here, "read"))
+            add("role", artifact.per_person, (*here, "per_person"))
             for field, field_path in _walk_fields(artifact.fields, (*here, "fields")):
                 if isinstance(field, PersonField):
                     add("role", field.roles, (*field_path, "roles"))
@@ -310,6 +327,10 @@ class CheckContext:
                 one("artifact", condition.artifact, (*here, "requires", "fields", j, "artifact"))
             add("role", action.requires.roles, (*here, "requires", "roles"))
             add("guard", action.requires.guards, (*here, "requires", "guards"))
+            for j, needs in enumerate(action.requires.organisations):
+                needed: DocPath = (*here, "requires", "organisations", j)
+                one("role", needs.role, (*needed, "role"))
+                add("organisation kind", needs.kinds, (*needed, "kinds"))
             one("artifact", action.records, (*here, "records"))
         for i, deadline in enumerate(p.deadlines):
             here = ("deadlines", i)
@@ -329,6 +350,9 @@ class CheckContext:
                     one("artifact", condition.artifact, at)
             if deadline.planned is not None:
                 one("artifact", deadline.planned.artifact, (*here, "planned", "artifact"))
+        for i, follows in enumerate(p.follows):
+            for j, carry in enumerate(follows.carry_over):
+                one("artifact", carry.artifact, ("follows", i, "carry_over", j, "artifact"))
         for i, invariant in enumerate(p.invariants):
             here = ("invariants", i)
             if isinstance(invariant, ActionOnlyAfter):
@@ -343,6 +367,11 @@ class CheckContext:
                 one("phase", invariant.phase, (*here, "phase"))
             elif isinstance(invariant, PhaseEnteredAtMostOnce):
                 one("phase", invariant.phase, (*here, "phase"))
+            elif isinstance(invariant, RoleNeverEmpty):
+                one("role", invariant.role, (*here, "role"))
+            elif isinstance(invariant, OnlyActionsIn):
+                one("phase", invariant.phase, (*here, "phase"))
+                add("action", invariant.actions, (*here, "actions"))
         return tuple(refs)
 
     # -- phases and presence
@@ -414,15 +443,46 @@ class CheckContext:
 
     def after_action(self, action: Action) -> frozenset[str]:
         """The leaves a case is in right after the action."""
+        if action.resume:
+            return frozenset().union(
+                *(self.suspended_from(leaf) for leaf in self.action_leaves(action))
+            )
         if action.to is None:
             return self.action_leaves(action)
         return self.entry_leaves(action.to)
 
     @cached_property
+    def suspension_phases(self) -> frozenset[str]:
+        """Ids of the phases with a ``suspension`` (first of duplicates)."""
+        return frozenset(pid for pid, e in self.phases.items() if e.phase.suspension is not None)
+
+    def suspended_from(self, leaf: str) -> frozenset[str]:
+        """The leaves a case may have been suspended from into the suspension phase ``leaf``.
+
+        Those where some action entering ``leaf`` may be taken, apart from
+        suspension phases themselves: a resume action returns there.
+        """
+        if leaf not in self.suspension_phases:
+            return frozenset()
+        found: set[str] = set()
+        for action in self.process.actions:
+            if action.to is not None and leaf in self.entry_leaves(action.to):
+                found |= self.action_leaves(action) - self.suspension_phases
+        return frozenset(found)
+
+    @cached_property
     def edges(self) -> dict[str, set[str]]:
-        """Leaf -> leaves one action away; terminal phases have no way out."""
+        """Leaf -> leaves one action away; terminal phases have no way out.
+
+        A resume action leads from its suspension phase back to every leaf a
+        case may have been suspended from.
+        """
         graph: dict[str, set[str]] = {}
         for action in self.process.actions:
+            if action.resume:
+                for leaf in self.action_leaves(action):
+                    graph.setdefault(leaf, set()).update(self.suspended_from(leaf))
+                continue
             if action.to is None:
                 continue
             targets = self.entry_leaves(action.to)
@@ -573,6 +633,10 @@ def check_duplicate_ids(context: CheckContext) -> Iterator[Problem]:
         ("action", [(a.id, ("actions", i, "id")) for i, a in enumerate(p.actions)]),
         ("deadline", [(d.id, ("deadlines", i, "id")) for i, d in enumerate(p.deadlines)]),
         ("guard", [(g.id, ("guards", i, "id")) for i, g in enumerate(p.guards)]),
+        (
+            "organisation kind",
+            [(k.id, ("organisation_kinds", i, "id")) for i, k in enumerate(p.organisation_kinds)],
+        ),
         ("invariant", [(v.id, ("invariants", i, "id")) for i, v in enumerate(p.invariants)]),
     ]
     for i, artifact in enumerate(p.artifacts):
@@ -636,6 +700,40 @@ def check_unknown_guards(context: CheckContext) -> Iterator[Problem]:
     return _unknown(context, "guard", "unknown-guard")
 
 
+@_rule(
+    "unknown-organisation-kind",
+    "error",
+    "every organisation kind named by roles and requirements is declared in organisation_kinds",
+)
+def check_unknown_organisation_kinds(context: CheckContext) -> Iterator[Problem]:
+    """A misspelt kind would make a rule on employers refuse everyone, or nobody."""
+    return _unknown(context, "organisation kind", "unknown-organisation-kind")
+
+
+@_rule(
+    "organisation-contradictory",
+    "error",
+    "a role's organisation rule does not both allow and forbid one kind",
+)
+def check_organisation_contradictory(context: CheckContext) -> Iterator[Problem]:
+    """A kind both in ``kinds`` and in ``not_kinds`` is refused: the author
+    surely meant one of the two, and a reader cannot tell which."""
+    for i, role in enumerate(context.process.roles):
+        rule = role.organisation
+        if rule is None:
+            continue
+        for k, kind in enumerate(rule.not_kinds):
+            if kind in rule.kinds:
+                yield context.problem(
+                    "organisation-contradictory",
+                    ("roles", i, "organisation", "not_kinds", k),
+                    f"the role {role.id!r} both allows and forbids organisations of the kind "
+                    f"{kind!r}",
+                    hint="keep the kind in 'kinds' or in 'not_kinds', not in both",
+                    params={"role": role.id, "kind": kind},
+                )
+
+
 def _conditions(context: CheckContext) -> Iterator[tuple[FieldCondition, DocPath]]:
     """Every field condition with its path: actions' requirements, then deadline variants."""
     for i, action in enumerate(context.process.actions):
@@ -648,7 +746,8 @@ def _conditions(context: CheckContext) -> Iterator[tuple[FieldCondition, DocPath
 
 
 def _field_refs(context: CheckContext) -> Iterator[tuple[str, str, DocPath]]:
-    """(artifact, field, path of the field name) of every condition, anchor and planned field."""
+    """(artifact, field, path of the field name) of every condition, anchor, planned field
+    and carry-over."""
     for condition, path in _conditions(context):
         yield condition.artifact, condition.field, (*path, "field")
     for i, deadline in enumerate(context.process.deadlines):
@@ -658,31 +757,76 @@ def _field_refs(context: CheckContext) -> Iterator[tuple[str, str, DocPath]]:
         if deadline.planned is not None:
             ref = deadline.planned
             yield ref.artifact, ref.field, ("deadlines", i, "planned", "field")
+    # A carried-over field is named by its key in ``fields`` (the value is a
+    # field of the earlier process, checked when both are in one registry).
+    for i, rule in enumerate(context.process.follows):
+        for j, carry in enumerate(rule.carry_over):
+            for field_id in carry.fields or {}:
+                path = ("follows", i, "carry_over", j, "fields", field_id)
+                yield carry.artifact, field_id, path
 
 
 @_rule(
-    "unknown-field", "error", "every field named in a condition or anchor exists in its artifact"
+    "unknown-field",
+    "error",
+    "every field named in a condition, anchor or carry-over exists in its artifact",
 )
 def check_unknown_fields(context: CheckContext) -> Iterator[Problem]:
-    """A condition on a field the artifact lacks could never hold."""
+    """A condition on a field the artifact lacks could never hold. A dotted
+    name (``invitees.confirmed``) names a field of the items of a list field."""
     for artifact_id, field_id, path in _field_refs(context):
         artifact = context.artifact(artifact_id)
-        if artifact is not None and artifact.field(field_id) is None:
-            known = [f.id for f in artifact.fields]
+        if artifact is None or artifact.field_at(field_id) is not None:
+            continue
+        head, dot, rest = field_id.partition(".")
+        outer = artifact.field(head)
+        if dot and isinstance(outer, ListField):
+            known = [f.id for f in outer.fields]
             params = {
                 "artifact": artifact_id,
-                "field": field_id,
+                "list": head,
+                "field": rest,
                 "found_kind": "quoted",
-                "found_value": repr(field_id),
+                "found_value": repr(rest),
             }
             yield context.problem(
                 "unknown-field",
                 path,
-                f"the artifact {artifact_id!r} has no field {field_id!r}",
-                found=repr(field_id),
-                hint=_suggest(field_id, known, "field", params),
+                f"the items of the list {head!r} of the artifact {artifact_id!r} "
+                f"have no field {rest!r}",
+                found=repr(rest),
+                hint=_suggest(rest, known, "field", params),
+                code="unknown-field.item",
                 params=params,
             )
+            continue
+        if dot and outer is not None:
+            yield context.problem(
+                "unknown-field",
+                path,
+                f"{field_id!r} names a field of a list's items, but {head!r} of the artifact "
+                f"{artifact_id!r} is a {outer.type} field, not a list",
+                expected="a list field before the dot",
+                found=f"a {outer.type} field",
+                code="unknown-field.not-list",
+                params={"artifact": artifact_id, "field": head, "type": outer.type},
+            )
+            continue
+        known = [f.id for f in artifact.fields]
+        params = {
+            "artifact": artifact_id,
+            "field": head,
+            "found_kind": "quoted",
+            "found_value": repr(head),
+        }
+        yield context.problem(
+            "unknown-field",
+            path,
+            f"the artifact {artifact_id!r} has no field {head!r}",
+            found=repr(head),
+            hint=_suggest(head, known, "field", params),
+            params=params,
+        )
 
 
 @_rule("anchor-field-type", "error", "a deadline anchored on a field anchors on a date or datetime")
@@ -728,7 +872,8 @@ def check_condition_types(context: CheckContext) -> Iterator[Problem]:
     makes a deadline variant never apply."""
     for condition, here in _conditions(context):
         artifact = context.artifact(condition.artifact)
-        field = None if artifact is None else artifact.field(condition.field)
+        # A dotted field is checked as the item field it names.
+        field = None if artifact is None else artifact.field_at(condition.field)
         if field is None:
             continue
         if condition.min_count is not None and not FIELD_CHECKS[field].counts_records:
@@ -863,6 +1008,251 @@ def _parses(value: Any, kind: type[date]) -> bool:
     return True
 
 
+@_rule(
+    "condition-quantifier",
+    "error",
+    "'for' is given where a condition looks at many values, and only there",
+)
+def check_condition_quantifiers(context: CheckContext) -> Iterator[Problem]:
+    """A dotted field (``invitees.confirmed``) looks at every item of a list:
+    whether every item, any item or no item must meet the condition is the
+    author's to say. On one value (a field of a document kept once per
+    case) ``for`` means nothing, and is most likely a mistake."""
+    for condition, here in _conditions(context):
+        artifact = context.artifact(condition.artifact)
+        if artifact is None or artifact.field_at(condition.field) is None:
+            continue
+        dotted = condition.list_field is not None
+        if dotted and condition.for_ is None:
+            yield context.problem(
+                "condition-quantifier",
+                (*here, "field"),
+                f"the condition on {condition.field!r} looks at each item of the list "
+                f"{condition.list_field!r}; say for which items it must hold",
+                expected="'for: every', 'for: any' or 'for: none'",
+                code="condition-quantifier.missing",
+                params={"field": condition.field, "list": condition.list_field or ""},
+            )
+        elif not dotted and not artifact.per_person and condition.for_ is not None:
+            yield context.problem(
+                "condition-quantifier",
+                (*here, "for"),
+                f"'for: {condition.for_.value}' needs many values, but {condition.field!r} of "
+                f"the artifact {artifact.id!r} is one value (the artifact is not per person "
+                "and the field is not a list's item field)",
+                hint="leave 'for' out, or name an item field as 'list.field'",
+                code="condition-quantifier.needless",
+                params={
+                    "field": condition.field,
+                    "artifact": artifact.id,
+                    "quantifier": condition.for_.value,
+                },
+            )
+
+
+@_rule(
+    "per-person-use",
+    "error",
+    "a per-person artifact is not recorded by an action, anchored on, or looked into by item",
+)
+def check_per_person_use(context: CheckContext) -> Iterator[Problem]:
+    """Each copy of a per-person artifact names the person it is about, and
+    these places have no way to name one: an action's ``records`` (the
+    action takes no person), a deadline's field anchor (whose copy would it
+    count from?), a dotted field (one ``for`` cannot say both which people
+    and which items)."""
+    process = context.process
+
+    def per_person(artifact_id: str | None) -> bool:
+        artifact = None if artifact_id is None else context.artifact(artifact_id)
+        return artifact is not None and bool(artifact.per_person)
+
+    for i, action in enumerate(process.actions):
+        if per_person(action.records):
+            yield context.problem(
+                "per-person-use",
+                ("actions", i, "records"),
+                f"the action {action.id!r} cannot record the per-person artifact "
+                f"{action.records!r}: an action names nobody for the copy to be about",
+                hint="let the writers submit each person's copy before the action",
+                code="per-person-use.records",
+                params={"action": action.id, "artifact": action.records or ""},
+            )
+    for i, deadline in enumerate(process.deadlines):
+        ref = deadline.anchor.field
+        if ref is not None and per_person(ref.artifact):
+            yield context.problem(
+                "per-person-use",
+                ("deadlines", i, "anchor", "field", "artifact"),
+                f"the deadline {deadline.id!r} cannot count from a field of the per-person "
+                f"artifact {ref.artifact!r}: each person's copy may give another date",
+                code="per-person-use.anchor",
+                params={"deadline": deadline.id, "artifact": ref.artifact},
+            )
+    for condition, here in _conditions(context):
+        if condition.list_field is not None and per_person(condition.artifact):
+            yield context.problem(
+                "per-person-use",
+                (*here, "field"),
+                f"the condition on {condition.field!r} looks into the items of a list of the "
+                f"per-person artifact {condition.artifact!r}; 'for' can say which people's "
+                "copies must meet it, not also which items",
+                code="per-person-use.dotted",
+                params={"field": condition.field, "artifact": condition.artifact},
+            )
+
+
+def _condition_check(condition: FieldCondition) -> tuple[str, str]:
+    """(the check's code, its value as shown) in the words refusals use."""
+    if condition.equals is not None:
+        return "equals", _shown(condition.equals)
+    if condition.one_of is not None:
+        return "one_of", ", ".join(_shown(v) for v in condition.one_of)
+    if condition.present is not None:
+        return ("present" if condition.present else "absent"), ""
+    if condition.non_empty is not None:
+        return ("non_empty" if condition.non_empty else "empty"), ""
+    return "min_count", str(condition.min_count)
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date):
+        return value.isoformat()
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def _value_key(value: Any) -> tuple[str, Any]:
+    """A condition's value, comparable across conditions: ``true`` is never 1,
+    and a date equals the same date written as text."""
+    if isinstance(value, bool):
+        return ("bool", value)
+    if isinstance(value, int):
+        return ("number", value)
+    if isinstance(value, date):
+        return ("text", value.isoformat())
+    return ("text", value)
+
+
+def _allowed(condition: FieldCondition) -> frozenset[tuple[str, Any]] | None:
+    """The values the condition lets the field have, when it names them; else None."""
+    if condition.equals is not None:
+        return frozenset({_value_key(condition.equals)})
+    if condition.one_of is not None:
+        return frozenset(_value_key(v) for v in condition.one_of)
+    return None
+
+
+def _needs_value(condition: FieldCondition) -> bool:
+    """Whether the condition can only hold when the field has a value."""
+    return (
+        condition.equals is not None
+        or condition.one_of is not None
+        or condition.present is True
+        or condition.non_empty is True
+        or (condition.min_count is not None and condition.min_count > 0)
+    )
+
+
+def _contradict(first: FieldCondition, second: FieldCondition) -> bool:
+    """Whether no single value meets both conditions."""
+    a, b = _allowed(first), _allowed(second)
+    if a is not None and b is not None and not a & b:
+        return True
+    if (first.present is False and _needs_value(second)) or (
+        second.present is False and _needs_value(first)
+    ):
+        return True
+    if first.non_empty is not None and second.non_empty is not None:
+        return first.non_empty != second.non_empty
+    for one, other in ((first, second), (second, first)):
+        if one.non_empty is False and other.min_count is not None and other.min_count > 0:
+            return True
+    return False
+
+
+def _quantifier(condition: FieldCondition, artifact: Artifact) -> str | None:
+    """The condition's ``for``, with a per-person artifact's default (every)."""
+    if condition.for_ is not None:
+        return condition.for_.value
+    return "every" if artifact.per_person else None
+
+
+def _condition_lists(
+    context: CheckContext,
+) -> Iterator[tuple[tuple[FieldCondition, ...], DocPath]]:
+    """Each list of conditions that must all hold together, with its path."""
+    for i, action in enumerate(context.process.actions):
+        yield action.requires.fields, ("actions", i, "requires", "fields")
+    for i, deadline in enumerate(context.process.deadlines):
+        for j, variant in enumerate(deadline.variants):
+            yield variant.when, ("deadlines", i, "variants", j, "when")
+
+
+@_rule(
+    "contradictory-conditions",
+    "error",
+    "no two conditions of one list on one field contradict each other",
+)
+def check_contradictory_conditions(context: CheckContext) -> Iterator[Problem]:
+    """Conditions listed together must all hold at once; two that no value
+    meets together (``equals: none`` and ``equals: high``, ``present:
+    false`` and ``non_empty: true``) block the action for good, or make the
+    deadline variant never apply.
+
+    Only conditions with the same quantifier are compared. Without ``for``
+    the field has one value. With ``for: every`` each person's copy (or
+    each item) must meet both, which a copy can only do if the two agree:
+    they hold together only when nobody holds the roles (or the list is
+    empty), which is not what an author means. ``for: any`` conditions may
+    hold on different copies or items, and ``for: none`` conditions both
+    hold when no copy or item meets either, so neither contradicts.
+    """
+    for conditions, here in _condition_lists(context):
+        for j, second in enumerate(conditions):
+            artifact = context.artifact(second.artifact)
+            if artifact is None or artifact.field_at(second.field) is None:
+                continue
+            quantifier = _quantifier(second, artifact)
+            if quantifier not in (None, "every"):
+                continue
+            for k, first in enumerate(conditions[:j]):
+                same = first.artifact == second.artifact and first.field == second.field
+                if not same or _quantifier(first, artifact) != quantifier:
+                    continue
+                if not _contradict(first, second):
+                    continue
+                first_check, first_value = _condition_check(first)
+                second_check, second_value = _condition_check(second)
+                first_at = format_path((*here, k))
+                first_line = ""
+                if context.loaded is not None:
+                    first_line = str(context.loaded.source.locate((*here, k))[0][0])
+                where = f"{first_at}, line {first_line}" if first_line else first_at
+                yield context.problem(
+                    "contradictory-conditions",
+                    (*here, j),
+                    f"this condition on {second.artifact}.{second.field} "
+                    f"({second_check} {second_value}".rstrip()
+                    + f") can never hold together with the one at {where} "
+                    f"({first_check} {first_value}".rstrip()
+                    + ")",
+                    hint="keep the condition you mean and remove the other",
+                    params={
+                        "artifact": second.artifact,
+                        "field": second.field,
+                        "first_at": first_at,
+                        "first_line": first_line,
+                        "first_check": first_check,
+                        "first_value": first_value,
+                        "second_check": second_check,
+                        "second_value": second_value,
+                    },
+                )
+                break
+
+
 @_rule("one-initial-phase", "error", "exactly one top-level phase is initial")
 def check_one_initial_phase(context: CheckContext) -> Iterator[Problem]:
     """A new case has to start somewhere, and in one place only."""
@@ -962,6 +1352,151 @@ def check_terminal_actions(context: CheckContext) -> Iterator[Problem]:
                     "the phases before it",
                     code="terminal-has-action" + ("" if itself else ".inside"),
                     params={"action": action.id, "phase": phase_id, "terminal": _names(terminal)},
+                )
+
+
+@_rule(
+    "suspension-phase",
+    "error",
+    "a suspension phase is a top-level leaf phase, neither initial nor an outcome",
+)
+def check_suspension_phases(context: CheckContext) -> Iterator[Problem]:
+    """A case is suspended from where it was and resumed back there: the
+    suspension phase stands apart from the process's order, so a case does
+    not start in it, does not end in it, and has one place in it to wait."""
+    for entry in context.phase_entries:
+        phase = entry.phase
+        if phase.suspension is None:
+            continue
+        params = {"phase": phase.id}
+        where = (*entry.path, "suspension")
+        if entry.parents:
+            yield context.problem(
+                "suspension-phase",
+                where,
+                f"the suspension phase {phase.id!r} is inside the compound phase "
+                f"{entry.parents[-1].id!r}",
+                hint="move it to the top level of 'phases'",
+                key=True,
+                code="suspension-phase.nested",
+                params={**params, "parent": entry.parents[-1].id},
+            )
+        if phase.phases:
+            yield context.problem(
+                "suspension-phase",
+                where,
+                f"the suspension phase {phase.id!r} has sub-phases",
+                hint="a suspended case waits in one phase: remove the sub-phases",
+                key=True,
+                code="suspension-phase.compound",
+                params=params,
+            )
+        if phase.initial and not entry.parents:
+            yield context.problem(
+                "suspension-phase",
+                where,
+                f"the suspension phase {phase.id!r} is the initial phase",
+                hint="a case starts in an ordinary phase; only an action suspends it",
+                key=True,
+                code="suspension-phase.initial",
+                params=params,
+            )
+        if phase.terminal:
+            yield context.problem(
+                "suspension-phase",
+                where,
+                f"the suspension phase {phase.id!r} has an outcome",
+                hint="a suspended case is still open: close it with an action to an outcome phase",
+                key=True,
+                code="suspension-phase.outcome",
+                params=params,
+            )
+
+
+@_rule(
+    "suspension-without-resume", "error", "some action resumes a case from each suspension phase"
+)
+def check_suspension_resumes(context: CheckContext) -> Iterator[Problem]:
+    """A suspension that can only end the case is an outcome by another name."""
+    resumable = {
+        leaf
+        for action in context.process.actions
+        if action.resume
+        for leaf in context.action_leaves(action)
+    }
+    for entry in context.phase_entries:
+        phase = entry.phase
+        if phase.suspension is None or phase.phases or phase.id in resumable:
+            continue
+        if context.phases[phase.id] is not entry:
+            continue  # a duplicate id, reported by duplicate-id
+        yield context.problem(
+            "suspension-without-resume",
+            (*entry.path, "id"),
+            f"no action with 'resume: true' leaves the suspension phase {phase.id!r}",
+            hint=f"add an action with 'from: [{phase.id}]' and 'resume: true'",
+            params={"phase": phase.id},
+        )
+
+
+@_rule(
+    "resume-misplaced",
+    "error",
+    "a resume action has no 'to' and is taken only in suspension phases",
+)
+def check_resume_actions(context: CheckContext) -> Iterator[Problem]:
+    """Resuming returns the case to the phase it was suspended from, which
+    only the suspension remembers: there is nothing to resume elsewhere, and
+    a ``to`` would contradict the remembered phase."""
+    suspension = context.suspension_phases
+    for i, action in enumerate(context.process.actions):
+        if not action.resume:
+            continue
+        if action.to is not None:
+            yield context.problem(
+                "resume-misplaced",
+                ("actions", i, "to"),
+                f"the resume action {action.id!r} names 'to: {action.to}'",
+                hint="remove 'to': resuming returns to the phase the case was suspended from",
+                key=True,
+                code="resume-misplaced.to",
+                params={"action": action.id, "to": action.to},
+            )
+        for j, phase_id in enumerate(action.from_):
+            if phase_id in context.phases and phase_id not in suspension:
+                yield context.problem(
+                    "resume-misplaced",
+                    ("actions", i, "from", j),
+                    f"the resume action {action.id!r} may be taken in {phase_id!r}, "
+                    "which is not a suspension phase",
+                    expected="a phase with 'suspension'",
+                    hint="take resume actions only from suspension phases",
+                    params={"action": action.id, "phase": phase_id},
+                )
+
+
+@_rule(
+    "suspend-from-suspension",
+    "error",
+    "an action entering a suspension phase is not taken in a suspension phase",
+)
+def check_suspend_from_suspension(context: CheckContext) -> Iterator[Problem]:
+    """A case remembers one phase to resume to; suspending a suspended case
+    would forget where it really stopped."""
+    suspension = context.suspension_phases
+    for i, action in enumerate(context.process.actions):
+        if action.to is None or action.to not in suspension:
+            continue
+        for j, phase_id in enumerate(action.from_):
+            inside = sorted(context.leaves_under(phase_id) & suspension)
+            if inside:
+                yield context.problem(
+                    "suspend-from-suspension",
+                    ("actions", i, "from", j),
+                    f"the action {action.id!r} suspends the case again from the suspension "
+                    f"phase {inside[0]!r}",
+                    hint="resume the case first, or lead the action to another phase",
+                    params={"action": action.id, "phase": inside[0]},
                 )
 
 

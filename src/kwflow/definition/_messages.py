@@ -84,6 +84,10 @@ _KNOWN: dict[str, tuple[str, str]] = {
     "artifact": ("známé dokumenty: {known}", "proces neuvádí žádné dokumenty"),
     "action": ("známé kroky: {known}", "proces neuvádí žádné kroky"),
     "guard": ("známé kontroly hostitele: {known}", "proces neuvádí žádné kontroly hostitele"),
+    "organisation kind": (
+        "známé druhy organizací: {known}",
+        "proces neuvádí žádné druhy organizací",
+    ),
     "field": ("známá pole: {known}", "dokument nemá žádná pole"),
 }
 
@@ -95,6 +99,7 @@ _AMONG: dict[str, str] = {
     "action": "mezi kroky",
     "deadline": "mezi lhůtami",
     "guard": "mezi kontrolami hostitele",
+    "organisation kind": "mezi druhy organizací",
     "invariant": "mezi vlastnostmi případu (invariants)",
     "field": "mezi poli dokumentu",
     "enum value": "mezi hodnotami výběru",
@@ -145,6 +150,22 @@ _NEEDS: dict[str, str] = {
     "choice": "jedna z hodnot: {choices}",
     "list": "žádná jednotlivá hodnota: seznam porovnávejte pomocí min_count nebo non_empty",
 }
+
+_CONDITION_WORDS: dict[str, str] = {
+    "equals": "rovná se {value}",
+    "one_of": "je jedna z hodnot {value}",
+    "present": "má hodnotu",
+    "absent": "nemá hodnotu",
+    "non_empty": "není prázdné",
+    "empty": "je prázdné",
+    "min_count": "má alespoň {value:plural:záznam|záznamy|záznamů}",
+}
+
+
+def _condition_words(check: str, value: str) -> str:
+    """A condition of a process file in Czech: ``rovná se 'high'``."""
+    return render(_CONDITION_WORDS.get(check, check), {"value": value})
+
 
 _ERRNO: dict[str, str] = {
     "ENOENT": "soubor neexistuje",
@@ -506,8 +527,62 @@ PROBLEM_TEMPLATES: Mapping[str, ProblemTemplate] = {
         expected="kontrola hostitele uvedená v souboru (v 'guards')",
         hint=_hint_from_code,
     ),
+    "unknown-organisation-kind": ProblemTemplate(
+        "neznámý druh organizace {name!r}",
+        expected="druh organizace uvedený v souboru (v 'organisation_kinds')",
+        hint=_hint_from_code,
+    ),
+    "organisation-contradictory": ProblemTemplate(
+        "role {role!r} organizace druhu {kind!r} zároveň povoluje i zakazuje",
+        hint="nechte druh buď v 'kinds', nebo v 'not_kinds', ne v obou",
+    ),
     "unknown-field": ProblemTemplate(
         "dokument {artifact!r} nemá pole {field!r}", hint=_hint_from_code
+    ),
+    "unknown-field.item": ProblemTemplate(
+        "položky seznamu {list!r} dokumentu {artifact!r} nemají pole {field!r}",
+        hint=_hint_from_code,
+    ),
+    "unknown-field.not-list": ProblemTemplate(
+        "pole {field!r} dokumentu {artifact!r} je typu {type}, ne seznam, "
+        "takže za tečkou nemůže být pole jeho položek",
+        expected="pole typu list před tečkou",
+        found="pole typu {type}",
+    ),
+    "condition-quantifier.missing": ProblemTemplate(
+        "podmínka na {field!r} se dívá na každou položku seznamu {list!r}; "
+        "řekněte, pro které položky má platit",
+        expected="'for: every', 'for: any' nebo 'for: none'",
+    ),
+    "condition-quantifier.needless": ProblemTemplate(
+        "'for: {quantifier}' potřebuje více hodnot, ale pole {field!r} dokumentu "
+        "{artifact!r} má jen jednu (dokument se nevede pro každou osobu zvlášť "
+        "a pole není polem položek seznamu)",
+        hint="'for' vynechte, nebo uveďte pole položek jako 'seznam.pole'",
+    ),
+    "per-person-use.records": ProblemTemplate(
+        "krok {action!r} nemůže zaznamenat dokument {artifact!r}, který se vede pro každou "
+        "osobu zvlášť: krok neříká, o kom by kopie byla",
+        hint="ať zapisující vloží kopii každé osoby před tímto krokem",
+    ),
+    "per-person-use.anchor": ProblemTemplate(
+        "lhůta {deadline!r} nemůže počítat od pole dokumentu {artifact!r}, který se vede "
+        "pro každou osobu zvlášť: kopie každé osoby může uvádět jiné datum",
+    ),
+    "per-person-use.dotted": ProblemTemplate(
+        "podmínka na {field!r} se dívá do položek seznamu v dokumentu {artifact!r}, který "
+        "se vede pro každou osobu zvlášť; 'for' může říct, čí kopie ji mají splnit, "
+        "ale ne zároveň které položky",
+    ),
+    "contradictory-conditions": ProblemTemplate(
+        lambda p: (
+            f"tato podmínka na {p['artifact']}.{p['field']} "
+            f"({_condition_words(p['second_check'], p['second_value'])}) nemůže nikdy platit "
+            f"zároveň s podmínkou na místě {p['first_at']}"
+            + (f", řádek {p['first_line']}" if p.get("first_line") else "")
+            + f" ({_condition_words(p['first_check'], p['first_value'])})"
+        ),
+        hint="ponechte podmínku, kterou myslíte, a druhou odstraňte",
     ),
     "anchor-field-type": ProblemTemplate(
         "lhůtu nelze počítat od pole {field!r} typu {type}",
@@ -564,6 +639,39 @@ PROBLEM_TEMPLATES: Mapping[str, ProblemTemplate] = {
     "terminal-has-action.inside": ProblemTemplate(
         "krok {action!r} lze udělat ve fázi {phase!r}, která obsahuje koncové fáze {terminal}",
         hint="případ, který dospěl k výsledku, je uzavřený; krok povolte jen ve fázích před ním",
+    ),
+    "suspension-phase.nested": ProblemTemplate(
+        "fáze pozastavení {phase!r} je uvnitř složené fáze {parent!r}",
+        hint="přesuňte ji na nejvyšší úroveň seznamu 'phases'",
+    ),
+    "suspension-phase.compound": ProblemTemplate(
+        "fáze pozastavení {phase!r} má dílčí fáze",
+        hint="pozastavený případ čeká v jediné fázi: dílčí fáze odstraňte",
+    ),
+    "suspension-phase.initial": ProblemTemplate(
+        "fáze pozastavení {phase!r} je počáteční fází",
+        hint="případ začíná v běžné fázi; pozastavit ho může jen krok",
+    ),
+    "suspension-phase.outcome": ProblemTemplate(
+        "fáze pozastavení {phase!r} má výsledek",
+        hint="pozastavený případ je stále otevřený: uzavřete ho krokem do koncové fáze",
+    ),
+    "suspension-without-resume": ProblemTemplate(
+        "z fáze pozastavení {phase!r} nevede žádný krok s 'resume: true'",
+        hint="přidejte krok s 'from: [{phase}]' a 'resume: true'",
+    ),
+    "resume-misplaced.to": ProblemTemplate(
+        "krok obnovení {action!r} uvádí 'to: {to}'",
+        hint="'to' odstraňte: obnovení vrací případ do fáze, ze které byl pozastaven",
+    ),
+    "resume-misplaced": ProblemTemplate(
+        "krok obnovení {action!r} lze udělat ve fázi {phase!r}, která není fází pozastavení",
+        expected="fáze se 'suspension'",
+        hint="kroky obnovení povolte jen z fází pozastavení",
+    ),
+    "suspend-from-suspension": ProblemTemplate(
+        "krok {action!r} pozastavuje případ znovu, a to z fáze pozastavení {phase!r}",
+        hint="případ nejprve obnovte, nebo krok veďte do jiné fáze",
     ),
     "unreachable-phase": ProblemTemplate(
         "do fáze {phase!r} nevede z počáteční fáze žádná posloupnost kroků",
@@ -665,6 +773,19 @@ PROBLEM_TEMPLATES: Mapping[str, ProblemTemplate] = {
     "duplicate-process": ProblemTemplate(
         "proces {id!r} ve verzi {version} je definován dvakrát: zde a v {other}",
         hint="novějšímu souboru zvyšte verzi",
+    ),
+    "follows-unknown-outcome": ProblemTemplate(
+        "proces {process!r} ve verzi {version} nemá výsledek {outcome!r} (jeho výsledky: {known})"
+    ),
+    "follows-unknown-artifact": ProblemTemplate(
+        "proces {process!r} ve verzi {version} nemá dokument {artifact!r}, který by šlo převzít"
+    ),
+    "follows-unknown-field": ProblemTemplate(
+        "dokument {artifact!r} procesu {process!r} ve verzi {version} nemá pole {field!r}"
+    ),
+    "follows-field-type": ProblemTemplate(
+        "pole {field!r} typu {type} nemůže převzít pole {other_field!r} typu {other_type} "
+        "z dokumentu {artifact!r} procesu {process!r} ve verzi {version}"
     ),
 }
 """The Czech template of every problem a process file can have, by its ``code``."""

@@ -16,7 +16,15 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -72,6 +80,40 @@ class RoleKind(StrEnum):
     INDEPENDENT = "independent"
 
 
+class OrganisationKind(Model):
+    """A kind of organisation people work for (an OSPOD, a social service...).
+
+    Independence in casework is about employers: a role's ``organisation``
+    rules and an action's ``requires.organisations`` name these kinds.
+    """
+
+    id: Identifier = Field(description="the kind's id, used wherever the file names it")
+    label: Label = Field(description="the kind's name as people read it")
+    description: Label | None = Field(default=None, description="what organisations it covers")
+
+
+class OrganisationRule(Model):
+    """Rules on the organisation of whoever holds a role.
+
+    The host names a person's organisation (an id and a kind) when it opens
+    a case for them, assigns them or hands a role over to them.
+    """
+
+    required: bool = Field(
+        default=False, description="whether the host must name the holder's organisation"
+    )
+    kinds: tuple[Identifier, ...] = Field(
+        default=(), description="organisation kinds the holder may be from; empty = any"
+    )
+    not_kinds: tuple[Identifier, ...] = Field(
+        default=(), description="organisation kinds the holder may never be from"
+    )
+    not_same_as: tuple[Identifier, ...] = Field(
+        default=(),
+        description="roles whose holders' organisations the holder's may never be",
+    )
+
+
 class Role(Model):
     """A role people take in a case, with its cardinality per case."""
 
@@ -92,6 +134,16 @@ class Role(Model):
         description=(
             "roles whose holders may hand this role over from its holder to another "
             "person in one step (a handover); none = the role is never handed over"
+        ),
+    )
+    organisation: OrganisationRule | None = Field(
+        default=None, description="rules on the organisation of the role's holders"
+    )
+    assignable_in: tuple[Identifier, ...] = Field(
+        default=(),
+        description=(
+            "phases in which people may be assigned to the role (a compound phase stands "
+            "for its sub-phases); empty = any phase; a handover is allowed in any phase"
         ),
     )
 
@@ -225,13 +277,54 @@ class Artifact(Model):
     read: tuple[Identifier, ...] = Field(
         default=(), description="roles that may read it (writers always may)"
     )
+    per_person: tuple[Identifier, ...] = Field(
+        default=(),
+        description=(
+            "one document (with its own versions) per person holding one of these roles; "
+            "each submission names the person it is about, who may read their own copy"
+        ),
+    )
 
     def field(self, field_id: str) -> ArtifactField | None:
         """The top-level field with this id, if there is one."""
         return next((f for f in self.fields if f.id == field_id), None)
 
+    def field_at(self, path: str) -> ArtifactField | None:
+        """The field a condition names: ``informed``, or ``invitees.confirmed`` (an item field).
+
+        ``None`` when a part is missing or the first part of a dotted name is
+        not a list field.
+        """
+        head, _, rest = path.partition(".")
+        found = self.field(head)
+        if not rest or found is None:
+            return found
+        if not isinstance(found, ListField):
+            return None
+        return next((f for f in found.fields if f.id == rest), None)
+
 
 # -------------------------------------------------------------------------- phases
+
+
+class Suspension(Model):
+    """What makes a phase a suspension phase, and what deadlines do meanwhile.
+
+    An ordinary action entering a suspension phase remembers the leaf phase
+    the case was in; a ``resume: true`` action returns it there. With
+    ``deadlines: pause`` the deadlines running when the case was suspended
+    stop (they are never breached meanwhile) and on resumption their target
+    and limit move later by the working days the case was suspended; with
+    ``run`` they keep running and may be breached.
+    """
+
+    deadlines: Literal["pause", "run"] = Field(
+        default="pause",
+        description=(
+            "pause: running deadlines stop and move later on resumption by the working "
+            "days suspended; run: they keep running"
+        ),
+    )
 
 
 class Phase(Model):
@@ -268,6 +361,13 @@ class Phase(Model):
         default=None, description="the outcome code; a phase with one is terminal"
     )
     phases: tuple[Phase, ...] = Field(default=(), description="sub-phases (a compound phase)")
+    suspension: Suspension | None = Field(
+        default=None,
+        description=(
+            "makes this a suspension phase: entering it remembers where the case was, "
+            "a 'resume' action returns there"
+        ),
+    )
 
     @property
     def terminal(self) -> bool:
@@ -281,15 +381,46 @@ class Phase(Model):
 Scalar = bool | int | str | date | datetime
 
 
+FieldPath = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$",
+        max_length=129,
+        description="a field id, or 'list.field' for a field of a list field's items",
+    ),
+]
+
+
+class Quantifier(StrEnum):
+    """How a condition on many values (people's copies, a list's items) must hold."""
+
+    EVERY = "every"
+    ANY = "any"
+    NONE = "none"
+
+
 class FieldCondition(Model):
     """A declarative condition on one field of an artifact's latest version.
 
     Exactly one of ``equals``, ``one_of``, ``present``, ``non_empty``,
-    ``min_count`` must be given.
+    ``min_count`` must be given. ``field`` may name a field of a list's
+    items (``invitees.confirmed``); ``for`` then says whether every item,
+    any item or no item must meet the condition. On a per-person artifact
+    ``for`` says the same of the people's copies (left out: every).
     """
 
     artifact: Identifier = Field(description="the artifact whose latest version is looked at")
-    field: Identifier = Field(description="the field of that artifact")
+    field: FieldPath = Field(
+        description="the field of that artifact; 'list.field' names a field of a list's items"
+    )
+    for_: Quantifier | None = Field(
+        default=None,
+        alias="for",
+        description=(
+            "every, any or none: of a per-person artifact's copies (default every), "
+            "or of a list's items (a dotted field needs it)"
+        ),
+    )
     equals: Scalar | None = Field(default=None, description="the field has exactly this value")
     one_of: tuple[Scalar, ...] | None = Field(
         default=None, description="the field has one of these values"
@@ -316,6 +447,30 @@ class FieldCondition(Model):
             )
         return self
 
+    @property
+    def list_field(self) -> str | None:
+        """The list field of a dotted ``field`` (``invitees``), or ``None``."""
+        head, dot, _ = self.field.partition(".")
+        return head if dot else None
+
+    @property
+    def item_field(self) -> str | None:
+        """The item field of a dotted ``field`` (``confirmed``), or ``None``."""
+        _, dot, rest = self.field.partition(".")
+        return rest if dot else None
+
+
+class OrganisationRequirement(Model):
+    """Every holder of ``role`` is from an organisation of one of ``kinds``.
+
+    A role nobody holds does not meet it.
+    """
+
+    role: Identifier = Field(description="the role whose holders are looked at")
+    kinds: tuple[Identifier, ...] = Field(
+        min_length=1, description="the organisation kinds allowed"
+    )
+
 
 class Requirements(Model):
     """What must hold before an action may be taken."""
@@ -329,6 +484,10 @@ class Requirements(Model):
     )
     guards: tuple[Identifier, ...] = Field(
         default=(), description="named guards the host registers in Python"
+    )
+    organisations: tuple[OrganisationRequirement, ...] = Field(
+        default=(),
+        description="roles whose every holder is from an organisation of the kinds given",
     )
 
 
@@ -365,6 +524,13 @@ class Action(Model):
         description=(
             "whether the person must be present in the phase to take it; false only for "
             "emergency steps (a child-safety intervention during private family time)"
+        ),
+    )
+    resume: bool = Field(
+        default=False,
+        description=(
+            "leaves a suspension phase back to the phase the case was suspended in "
+            "(an action with resume has no 'to')"
         ),
     )
 
@@ -596,10 +762,102 @@ class PhaseEnteredAtMostOnce(_InvariantBase):
     phase: Identifier = Field(description="the phase entered at most once")
 
 
+class FollowsOutcome(_InvariantBase):
+    """A case opened as a follow-up links to an earlier case that ended in one of ``outcomes``.
+
+    Cases opened on their own pass: the invariant speaks of follow-ups only.
+    """
+
+    kind: Literal["follows_outcome"] = Field(description="the kind of invariant")
+    outcomes: tuple[Identifier, ...] = Field(
+        min_length=1, description="outcomes the earlier case may have ended in"
+    )
+
+
+class RoleNeverEmpty(_InvariantBase):
+    """Once someone holds ``role``, somebody always does (a handover keeps it held)."""
+
+    kind: Literal["role_never_empty"] = Field(description="the kind of invariant")
+    role: Identifier = Field(description="the role that, once held, is never left empty")
+
+
+class OnlyActionsIn(_InvariantBase):
+    """While the case is in ``phase``, no action is taken but those in ``actions``.
+
+    A suspended case takes no step but resumption or closing, say.
+    """
+
+    kind: Literal["only_actions_in"] = Field(description="the kind of invariant")
+    phase: Identifier = Field(description="the phase the rule is about")
+    actions: tuple[Identifier, ...] = Field(
+        min_length=1, description="the only actions that may be taken in the phase"
+    )
+
+
 Invariant = Annotated[
-    ActionOnlyAfter | RoleNeverActsIn | ArtifactPresentOnEntry | PhaseEnteredAtMostOnce,
+    ActionOnlyAfter
+    | RoleNeverActsIn
+    | ArtifactPresentOnEntry
+    | PhaseEnteredAtMostOnce
+    | FollowsOutcome
+    | RoleNeverEmpty
+    | OnlyActionsIn,
     Field(discriminator="kind"),
 ]
+
+
+# ---------------------------------------------------------------------- follow-ups
+
+
+class FieldMapping(dict[str, str]):
+    """A carry-over's ``fields``: a mapping that hashes, so a `Process` stays hashable.
+
+    Models are frozen and compare and hash by value; a plain ``dict`` would
+    make every process with a carry-over unhashable. Never changed after
+    validation.
+    """
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple(sorted(self.items())))
+
+
+def _field_mapping(value: dict[str, str] | None) -> FieldMapping | None:
+    return None if value is None else FieldMapping(value)
+
+
+class CarryOver(Model):
+    """A document copied from the earlier case into a follow-up when it opens.
+
+    The newest version of ``from`` in the earlier case becomes version 1 of
+    ``artifact`` here. ``fields`` maps a field of ``artifact`` to the field
+    of ``from`` it is copied from; without it, every field of ``artifact``
+    takes the earlier document's field of the same id.
+    """
+
+    artifact: Identifier = Field(description="the artifact of this process that receives the copy")
+    from_: Identifier = Field(
+        alias="from", description="the artifact of the earlier case's process copied from"
+    )
+    fields: Annotated[dict[str, Identifier] | None, AfterValidator(_field_mapping)] = Field(
+        default=None,
+        description="this artifact's field <- the earlier artifact's field; default: same ids",
+    )
+
+
+class Follows(Model):
+    """Cases of this process may be opened as follow-ups of a case of ``process``.
+
+    The earlier case must have ended with one of ``outcomes``; the documents
+    of ``carry_over`` are copied into the new case as it opens.
+    """
+
+    process: Identifier = Field(description="the process id of the earlier case")
+    outcomes: tuple[Identifier, ...] = Field(
+        min_length=1, description="outcomes the earlier case must have ended in"
+    )
+    carry_over: tuple[CarryOver, ...] = Field(
+        default=(), description="documents copied from the earlier case when the follow-up opens"
+    )
 
 
 # ------------------------------------------------------------------------- process
@@ -616,6 +874,9 @@ class Process(Model):
     timezone: str = Field(default="Europe/Prague", description="IANA timezone of deadlines")
     calendar: Identifier = Field(default="cz", description="working-day calendar id")
     opener: Identifier = Field(description="the role of the person who opens a case")
+    organisation_kinds: tuple[OrganisationKind, ...] = Field(
+        default=(), description="the kinds of organisation the roles' rules name"
+    )
     roles: tuple[Role, ...] = Field(min_length=1, description="the roles people take in a case")
     artifacts: tuple[Artifact, ...] = Field(
         default=(), description="the documents of a case, each with its fields"
@@ -628,6 +889,10 @@ class Process(Model):
     )
     invariants: tuple[Invariant, ...] = Field(
         default=(), description="properties that hold in every case, checked by tests"
+    )
+    follows: tuple[Follows, ...] = Field(
+        default=(),
+        description="earlier processes whose ended cases this process's cases may follow up",
     )
 
     _hash: str = PrivateAttr(default="")
@@ -687,9 +952,17 @@ class Process(Model):
         """The action with this id, if there is one."""
         return next((a for a in self.actions if a.id == action_id), None)
 
+    def organisation_kind(self, kind_id: str) -> OrganisationKind | None:
+        """The organisation kind with this id, if there is one."""
+        return next((k for k in self.organisation_kinds if k.id == kind_id), None)
+
     def deadline(self, deadline_id: str) -> Deadline | None:
         """The deadline with this id, if there is one."""
         return next((d for d in self.deadlines if d.id == deadline_id), None)
+
+    def follows_rule(self, process_id: str) -> Follows | None:
+        """How this process follows up cases of ``process_id``, if it does."""
+        return next((f for f in self.follows if f.process == process_id), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -720,23 +993,58 @@ Process.model_rebuild()
 
 
 _ADDED_LATER: dict[str, tuple[str, ...]] = {
-    "roles": ("replaced_by",),
+    "": ("organisation_kinds", "follows"),
+    "roles": ("replaced_by", "organisation", "assignable_in"),
+    "actions": ("resume",),
+    # Phases are walked into sub-phases too (see `_items_at`).
+    "phases": ("suspension",),
+    "artifacts": ("per_person",),
+    "actions.requires": ("organisations",),
+    # Conditions sit deeper: in actions' requirements and in deadline variants.
+    "actions.requires.fields": ("for",),
     "deadlines": ("planned",),
+    "deadlines.variants.when": ("for",),
 }
-"""Keys the language gained after files were in use, by the list that holds them.
+"""Keys the language gained after files were in use, by where they sit.
 
 A case pins its process's content hash; a key added with an empty default
 would change the hash of every file written before it, so the canonical
 form leaves it out while it is empty or unset (a file that uses it hashes
-with it).
+with it). The place is a dotted path from the top of the file (``""``: the
+top itself); a list on the way stands for each of its items.
 """
 
 
 def _canonical(dumped: dict[str, Any]) -> dict[str, Any]:
     """The dumped process without the later keys that are still empty (see `_ADDED_LATER`)."""
-    for items, keys in _ADDED_LATER.items():
-        for item in dumped.get(items, ()):
+    for place, keys in _ADDED_LATER.items():
+        for item in _items_at(dumped, place.split(".") if place else []):
             for key in keys:
-                if key in item and item[key] in ((), [], None):
+                if key in item and _empty(item[key]):
                     del item[key]
     return dumped
+
+
+def _empty(value: object) -> bool:
+    # By identity for None and False: ``0 == False`` in Python, and a count
+    # of 0 is a value, not a default.
+    return value is None or value is False or value in ((), [])
+
+
+def _items_at(value: Any, path: list[str]) -> Iterator[dict[str, Any]]:
+    """The mappings at ``path`` under ``value``; lists on the way are walked item by item.
+
+    Under ``phases`` the sub-phases of each phase are walked too (depth first).
+    """
+    if isinstance(value, list | tuple):
+        for item in value:
+            yield from _items_at(item, path)
+    elif isinstance(value, dict):
+        if not path:
+            yield value
+        elif path[0] in value:
+            yield from _items_at(value[path[0]], path[1:])
+            if path == ["phases"]:
+                for phase in value["phases"]:
+                    if isinstance(phase, dict) and phase.get("phases"):
+                        yield from _items_at(phase, path)

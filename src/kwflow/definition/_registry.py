@@ -14,12 +14,15 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kwflow.exceptions import DefinitionError, Problem, ProcessNotFound
+from kwflow.exceptions import DefinitionError, Problem, ProcessFilesMissing, ProcessNotFound
+
+from ._follows import follows_problems
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Mapping
 
     from ._models import Process
+    from ._yaml import SourceMap
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -55,10 +58,7 @@ def shipped_processes_dir() -> Path:
     checkout = package.parent.parent / "processes"
     if checkout.is_dir():
         return checkout
-    raise FileNotFoundError(
-        f"kwflow's process files are missing: neither {installed} nor {checkout} exists; "
-        "reinstall kwflow"
-    )
+    raise ProcessFilesMissing(str(installed), shipped=True)
 
 
 PREVIOUS_VERSIONS_DIR = "previous"
@@ -85,14 +85,14 @@ def process_files(path: str | Path) -> list[Path]:
     """The process files at ``path``: the file itself, or a directory's ``*.yaml``/``*.yml``.
 
     Directories are read one level deep, in name order, so that loading is
-    deterministic. Raises `FileNotFoundError` for a missing path.
+    deterministic. Raises `ProcessFilesMissing` (a ``FileNotFoundError``) for a missing path.
     """
     path = Path(path)
     if path.is_dir():
         return sorted(p for p in path.iterdir() if p.suffix in PROCESS_SUFFIXES and p.is_file())
     if path.exists():
         return [path]
-    raise FileNotFoundError(f"no such file or directory: {path}")
+    raise ProcessFilesMissing(str(path))
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,11 @@ class Registry:
         problem = self._duplicate(process, source, None, None)
         if problem is not None:
             raise DefinitionError([problem])
-        self._entries[process.key] = _Entry(process, source, None, None)
+        entry = _Entry(process, source, None, None)
+        problems = self._follows_problems({process.key: entry}, {})
+        if problems:
+            raise DefinitionError(problems)
+        self._entries[process.key] = entry
 
     def load_path(self, path: str | Path, *, check: bool = True) -> list[Process]:
         """Load a process file, or every ``*.yaml``/``*.yml`` file in a directory.
@@ -143,6 +147,7 @@ class Registry:
 
         problems: list[Problem] = []
         loaded: list[_Entry] = []
+        sources: dict[tuple[str, int], SourceMap] = {}
         files: list[Path] = []
         for path in paths:
             try:
@@ -165,6 +170,7 @@ class Registry:
                     continue
             (line, column), _ = result.source.locate(("id",))
             loaded.append(_Entry(result.process, str(file), line, column))
+            sources.setdefault(result.process.key, result.source)
         pending: dict[tuple[str, int], _Entry] = {}
         for entry in loaded:
             problem = self._duplicate(entry.process, entry.source, entry.line, entry.column)
@@ -175,6 +181,8 @@ class Registry:
                 problems.append(problem)
             else:
                 pending[entry.process.key] = entry
+        if check:
+            problems.extend(self._follows_problems(pending, sources))
         if problems:
             raise DefinitionError(problems)
         self._entries.update(pending)
@@ -187,6 +195,31 @@ class Registry:
         if existing is None:
             return None
         return _duplicate_problem(_Entry(process, source, line, column), existing)
+
+    def _follows_problems(
+        self, new: Mapping[tuple[str, int], _Entry], sources: Mapping[tuple[str, int], SourceMap]
+    ) -> list[Problem]:
+        """Problems of ``follows`` between the processes registered and ``new`` ones.
+
+        The new processes are checked against every version registered or
+        new; the registered ones that follow a new process, against it.
+        """
+        everyone = {**self._entries, **new}
+        by_id: dict[str, list[Process]] = {}
+        for (process_id, _), entry in sorted(everyone.items()):
+            by_id.setdefault(process_id, []).append(entry.process)
+        problems: list[Problem] = []
+        for key, entry in new.items():
+            problems.extend(
+                follows_problems(entry.process, by_id, source=sources.get(key), file=entry.source)
+            )
+        new_ids: dict[str, list[Process]] = {}
+        for (process_id, _), entry in new.items():
+            new_ids.setdefault(process_id, []).append(entry.process)
+        for entry in self._entries.values():
+            if any(rule.process in new_ids for rule in entry.process.follows):
+                problems.extend(follows_problems(entry.process, new_ids, file=entry.source))
+        return problems
 
     @classmethod
     def from_paths(cls, *paths: str | Path, check: bool = True) -> Registry:

@@ -25,14 +25,22 @@ from ._models import (
     Anchor,
     Artifact,
     ArtifactPresentOnEntry,
+    CarryOver,
     Deadline,
     DeadlineVariant,
     EnumField,
     EnumValue,
     FieldCondition,
     FieldRef,
+    Follows,
+    FollowsOutcome,
     Guard,
+    Invariant,
     Label,
+    OnlyActionsIn,
+    OrganisationKind,
+    OrganisationRequirement,
+    OrganisationRule,
     Period,
     Phase,
     PhaseEnteredAtMostOnce,
@@ -40,6 +48,8 @@ from ._models import (
     Requirements,
     Role,
     RoleNeverActsIn,
+    RoleNeverEmpty,
+    Suspension,
     field_type_name,
 )
 
@@ -110,7 +120,9 @@ _FIELD_COMPANIONS: dict[type[BaseModel], tuple[tuple[str, type[BaseModel]], ...]
 
 REFERENCE_SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("Process (the top level)", Process),
+    ("Organisation kind", OrganisationKind),
     ("Role", Role),
+    ("Organisation rule (`organisation`)", OrganisationRule),
     ("Artifact", Artifact),
     *(
         section
@@ -121,8 +133,10 @@ REFERENCE_SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
         )
     ),
     ("Phase", Phase),
+    ("Suspension", Suspension),
     ("Action", Action),
     ("Requirements (`requires`)", Requirements),
+    ("Organisation requirement", OrganisationRequirement),
     ("Field condition", FieldCondition),
     ("Guard", Guard),
     ("Deadline", Deadline),
@@ -134,6 +148,11 @@ REFERENCE_SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("Invariant: role_never_acts_in", RoleNeverActsIn),
     ("Invariant: artifact_present_on_entry", ArtifactPresentOnEntry),
     ("Invariant: phase_entered_at_most_once", PhaseEnteredAtMostOnce),
+    ("Invariant: follows_outcome", FollowsOutcome),
+    ("Follow-up (`follows`)", Follows),
+    ("Carry-over", CarryOver),
+    ("Invariant: role_never_empty", RoleNeverEmpty),
+    ("Invariant: only_actions_in", OnlyActionsIn),
     ("Label", Label),
 )
 """Every model of the language, in the order the reference presents them."""
@@ -191,6 +210,8 @@ def _type_text(annotation: Any) -> str:
         return _type_text(args[0])
     if origin is tuple:
         return f"list of {_type_text(args[0])}"
+    if origin is dict:
+        return f"mapping of identifier to {_type_text(args[1])}"
     if origin is Literal:
         return " \\| ".join(f"`{a}`" for a in args)
     if origin in (typing.Union, types.UnionType):
@@ -199,12 +220,7 @@ def _type_text(annotation: Any) -> str:
             return _type_text(members[0])
         if all(isinstance(m, type) and m.__name__.endswith("Field") for m in members):
             return "field"
-        if set(members) == {
-            ActionOnlyAfter,
-            RoleNeverActsIn,
-            ArtifactPresentOnEntry,
-            PhaseEnteredAtMostOnce,
-        }:
+        if set(members) == set(typing.get_args(typing.get_args(Invariant)[0])):
             return "invariant"
         if str in members:
             return "value (text, whole number, true/false, date or datetime)"
@@ -222,6 +238,9 @@ def _type_text(annotation: Any) -> str:
                 "Period": "period",
                 "EnumValue": "enum value",
                 "FieldCondition": "field condition",
+                "OrganisationKind": "organisation kind",
+                "OrganisationRule": "organisation rule",
+                "OrganisationRequirement": "organisation requirement",
             }
             if annotation.__name__.endswith("Field"):
                 return "field"

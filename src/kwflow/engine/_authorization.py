@@ -20,6 +20,8 @@ from kwflow.definition import Label
 from kwflow.exceptions import ActionNotAllowed, GuardFailed, NotPermitted
 from kwflow.history import EMPTY_MAP, FrozenMap
 
+from ._conditions import holders_of
+from ._organisations import requirement_reasons
 from ._records import GuardContext, Reason, ReasonCode
 
 if TYPE_CHECKING:
@@ -166,31 +168,40 @@ def action_reasons(
             )
         )
     artifacts = case.artifacts
-    reasons.extend(
-        Reason(
-            ReasonCode.MISSING_ARTIFACT,
-            f"the artifact {artifact_id!r} is missing",
-            artifact=artifact_id,
+    for artifact_id in action.required_artifacts:
+        per_person = compiled.artifacts[artifact_id].artifact.per_person
+        if not per_person:
+            if not artifacts.get(artifact_id):
+                reasons.append(
+                    Reason(
+                        ReasonCode.MISSING_ARTIFACT,
+                        f"the artifact {artifact_id!r} is missing",
+                        artifact=artifact_id,
+                    )
+                )
+            continue
+        # A per-person artifact is there when every holder of its roles has a copy.
+        copies = case.copies(artifact_id)
+        reasons.extend(
+            Reason(
+                ReasonCode.MISSING_ARTIFACT,
+                f"the artifact {artifact_id!r} about {person!r} is missing",
+                artifact=artifact_id,
+                params={"person": person},
+            )
+            for person in holders_of(case, per_person)
+            if person not in copies
         )
-        for artifact_id in action.required_artifacts
-        if not artifacts.get(artifact_id)
-    )
     for condition in action.conditions:
-        versions = artifacts.get(condition.artifact)
-        latest = versions[-1].data if versions else None
-        if not condition.holds(latest):
-            suffix = "" if versions else f" (the artifact {condition.artifact!r} has no version)"
+        failure = condition.failure(case)
+        if failure is not None:
             reasons.append(
                 Reason(
                     ReasonCode.FIELD_CONDITION,
-                    condition.message + suffix,
+                    condition.failure_message(failure),
                     artifact=condition.artifact,
                     field=condition.field,
-                    params={
-                        "check": condition.check,
-                        "value": condition.value,
-                        "no_version": "false" if versions else "true",
-                    },
+                    params=condition.failure_params(failure),
                 )
             )
     roles = case.roles
@@ -205,6 +216,8 @@ def action_reasons(
                     params={"needed": str(needed)},
                 )
             )
+    if action.required_organisations:
+        reasons.extend(requirement_reasons(case, action))
     if action.guards and run_guards:
         reasons.extend(
             _guard_reasons(compiled, case, action, person=person, guards=guards, now=now, data=data)

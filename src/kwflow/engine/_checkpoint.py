@@ -59,29 +59,23 @@ def verify_against_store(
         found = current.get(head.case_id)
         if found is None:
             raise TamperedHistory(
-                head.case_id,
-                head.version,
-                f"the case has vanished: the checkpoint of {when} saw it at version {head.version}",
+                head.case_id, head.version, "vanished", when=when, version=head.version
             )
         version, last_hash = found
         if version < head.version:
             raise TamperedHistory(
                 head.case_id,
                 version + 1,
-                f"the case is at version {version} but the checkpoint of {when} saw "
-                f"version {head.version}: its last events were removed (rolled back "
-                "or cut short)",
+                "rolled-back",
+                version=version,
+                when=when,
+                seen=head.version,
             )
         stored = (
             last_hash if version == head.version else store.event_hash(head.case_id, head.version)
         )
         if stored != head.hash:
-            raise TamperedHistory(
-                head.case_id,
-                head.version,
-                f"is not the event the checkpoint of {when} saw: the history up to it "
-                "was rewritten",
-            )
+            raise TamperedHistory(head.case_id, head.version, "rewritten", when=when)
     if full:
         for case_id in current:
             store.events(case_id)

@@ -43,6 +43,7 @@ __all__ = [
     "Command",
     "Dismiss",
     "OpenCase",
+    "Organisation",
     "Replace",
     "Submit",
     "Unassign",
@@ -72,6 +73,18 @@ def _text_id(what: str, value: object, *, kind: str = "id", limit: int = ID_MAX_
         raise InvalidId(what, problem, limit=limit, kind=kind)
 
 
+def check_id(what: str, value: object) -> str:
+    """``value``, an id or name within the limits of a command's; raises as a command would."""
+    _text_id(what, value)
+    return value  # type: ignore[return-value]  # _text_id refused anything else
+
+
+def check_person(what: str, value: object) -> str:
+    """``value``, a person id within the limits of a command's; raises as a command would."""
+    _text_id(what, value, kind="person-id")
+    return value  # type: ignore[return-value]  # _text_id refused anything else
+
+
 def _id(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """A case id, or the name of a role, action, artifact or process."""
     del instance
@@ -82,6 +95,12 @@ def _person(instance: object, attribute: attrs.Attribute[Any], value: object) ->
     """A person id: the host's own id of the person, with the limits of any id."""
     del instance
     _text_id(attribute.name, value, kind="person-id")
+
+
+def _optional_person(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """``None`` or a person id."""
+    if value is not None:
+        _person(instance, attribute, value)
 
 
 def _new_case_id(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -120,24 +139,52 @@ def _idempotency_key(instance: object, attribute: attrs.Attribute[Any], value: o
         _text_id(attribute.name, value, limit=IDEMPOTENCY_KEY_MAX_LENGTH)
 
 
+@attrs.frozen
+class Organisation:
+    """The organisation a person works for, as the host knows it: its id and its kind.
+
+    ``id`` is the host's own id of the organisation (two people of one
+    organisation carry the same id); ``kind`` is one of the process's
+    ``organisation_kinds``, which the engine checks against the case.
+    """
+
+    id: str = attrs.field(validator=_id)
+    kind: str = attrs.field(validator=_id)
+
+
+def _organisation(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """``None`` (the host names none) or an `Organisation`."""
+    del instance
+    if value is not None and not isinstance(value, Organisation):
+        raise WrongType(attribute.name, "Organisation", type(value).__name__)
+
+
 @attrs.frozen(kw_only=True)
 class OpenCase:
     """Open a case of ``process``; ``by`` takes the process's opener role.
 
     Without ``version`` the newest registered version is used; without
-    ``case_id`` a random id is made.
+    ``case_id`` a random id is made. ``organisation`` is the opener's.
+    ``follows`` names an earlier, ended case this one follows up: the
+    process must declare it under ``follows``, ``by`` must hold a role in
+    it, and its documents listed under ``carry_over`` are copied in.
     """
 
     process: str = attrs.field(validator=_id)
     by: str = attrs.field(validator=_person)
     version: int | None = attrs.field(default=None, validator=_version)
     case_id: str | None = attrs.field(default=None, validator=_new_case_id)
+    follows: str | None = attrs.field(default=None, validator=_new_case_id)
     idempotency_key: str | None = attrs.field(default=None, validator=_idempotency_key)
+    organisation: Organisation | None = attrs.field(default=None, validator=_organisation)
 
 
 @attrs.frozen(kw_only=True)
 class Assign:
-    """``by`` gives ``person`` the ``role``; ``by`` holds a role in its ``assigned_by``."""
+    """``by`` gives ``person`` the ``role``; ``by`` holds a role in its ``assigned_by``.
+
+    ``organisation`` is the one ``person`` works for, if the host names it.
+    """
 
     case_id: str = attrs.field(validator=_id)
     person: str = attrs.field(validator=_person)
@@ -145,6 +192,7 @@ class Assign:
     by: str = attrs.field(validator=_person)
     expected_version: int | None = attrs.field(default=None, validator=_version)
     idempotency_key: str | None = attrs.field(default=None, validator=_idempotency_key)
+    organisation: Organisation | None = attrs.field(default=None, validator=_organisation)
 
 
 @attrs.frozen(kw_only=True)
@@ -184,7 +232,8 @@ class Replace:
 
     ``by`` holds a role in the role's ``replaced_by``; the role is never
     empty on the way, so a required role (the referrer, the convener) can
-    change hands when a worker leaves.
+    change hands when a worker leaves. ``organisation`` is the one the
+    successor works for, if the host names it.
     """
 
     case_id: str = attrs.field(validator=_id)
@@ -195,16 +244,22 @@ class Replace:
     reason: str = attrs.field(validator=_reason)
     expected_version: int | None = attrs.field(default=None, validator=_version)
     idempotency_key: str | None = attrs.field(default=None, validator=_idempotency_key)
+    organisation: Organisation | None = attrs.field(default=None, validator=_organisation)
 
 
 @attrs.frozen(kw_only=True)
 class Submit:
-    """``by`` submits a new version of ``artifact`` with the fields ``data``."""
+    """``by`` submits a new version of ``artifact`` with the fields ``data``.
+
+    ``about`` names the person the copy of a per-person artifact is about
+    (required for such an artifact, refused for any other).
+    """
 
     case_id: str = attrs.field(validator=_id)
     artifact: str = attrs.field(validator=_id)
     data: Mapping[str, Any]
     by: str = attrs.field(validator=_person)
+    about: str | None = attrs.field(default=None, validator=_optional_person)
     expected_version: int | None = attrs.field(default=None, validator=_version)
     idempotency_key: str | None = attrs.field(default=None, validator=_idempotency_key)
 

@@ -22,13 +22,13 @@ from kwflow.exceptions import DefinitionError
 from kwflow.history import FrozenDict, FrozenList
 
 from ._artifacts import ArtifactSchema, compile_artifact
-from ._conditions import CompiledCondition, compile_condition
+from ._conditions import CompiledCondition, Written, compile_condition
 from ._machine import PhaseMachine
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
-
     from kwflow.definition import Action, Deadline, Period, Process, Role
+
+    from ._records import Case
 
 __all__ = [
     "CompiledAction",
@@ -65,6 +65,8 @@ class CompiledAction:
     required_roles: tuple[tuple[str, int], ...]
     guards: tuple[str, ...]
     stays: bool
+    required_organisations: tuple[tuple[str, frozenset[str]], ...] = ()
+    resume: bool = False
 
     @property
     def id(self) -> str:
@@ -80,9 +82,9 @@ class CompiledVariant:
     target: Period | None
     limit: Period | None
 
-    def holds(self, latest: Callable[[str], Mapping[str, Any] | None]) -> bool:
-        """Whether every condition holds; ``latest`` gives an artifact's latest data."""
-        return all(condition.holds(latest(condition.artifact)) for condition in self.conditions)
+    def holds(self, case: Case, written: Written | None = None) -> bool:
+        """Whether every condition holds on ``case`` (with ``written`` as the latest)."""
+        return all(condition.holds_on(case, written) for condition in self.conditions)
 
 
 @attrs.frozen
@@ -134,17 +136,17 @@ class CompiledDeadline:
         return self.deadline.target, self.deadline.limit
 
     def periods_for(
-        self, latest: Callable[[str], Mapping[str, Any] | None]
+        self, case: Case, written: Written | None = None
     ) -> tuple[Period | None, Period | None]:
         """``(target, limit)`` as the deadline starts: the first variant that holds wins.
 
-        ``latest`` gives an artifact's latest data (``None``: no version). A
+        ``written`` is a version the step writes, which counts as the latest. A
         variant's target or limit replaces the deadline's own; what it
         leaves out stays.
         """
         target, limit = self.deadline.target, self.deadline.limit
         for variant in self.variants:
-            if variant.holds(latest):
+            if variant.holds(case, written):
                 return (
                     variant.target if variant.target is not None else target,
                     variant.limit if variant.limit is not None else limit,
@@ -174,6 +176,27 @@ class CompiledProcess:
         }
         self.replacers: dict[str, frozenset[str]] = {
             role.id: frozenset(role.replaced_by) for role in process.roles
+        }
+        self.organisation_kinds: frozenset[str] = frozenset(
+            kind.id for kind in process.organisation_kinds
+        )
+        # Per role: the roles whose holders its holders may not share an
+        # organisation with, both ways round (a rule on the coordinator
+        # "not the referrer's organisation" binds an incoming referrer too).
+        self.not_same_organisation: dict[str, frozenset[str]] = {
+            role.id: frozenset(role.organisation.not_same_as if role.organisation else ())
+            | frozenset(
+                other.id
+                for other in process.roles
+                if other.organisation is not None and role.id in other.organisation.not_same_as
+            )
+            for role in process.roles
+        }
+        # Per role with ``assignable_in``: the leaf phases people may be assigned to it in.
+        self.assignable_leaves: dict[str, frozenset[str]] = {
+            role.id: frozenset().union(*(context.leaves_under(p) for p in role.assignable_in))
+            for role in process.roles
+            if role.assignable_in
         }
         self.artifacts: dict[str, ArtifactSchema] = {
             artifact.id: compile_artifact(artifact, process.id) for artifact in process.artifacts
@@ -208,6 +231,12 @@ class CompiledProcess:
             for action_id in leaf.actions
         }
         self.initial_path = _initial_path(process)
+        self.suspensions: dict[str, str] = {
+            info.phase.id: info.phase.suspension.deadlines
+            for info in process.all_phases()
+            if info.phase.suspension is not None and not info.phase.phases
+        }
+        """Suspension leaf -> what its deadlines do (``"pause"`` or ``"run"``)."""
         self.deadlines: tuple[CompiledDeadline, ...] = tuple(
             self._compile_deadline(deadline, context) for deadline in process.deadlines
         )
@@ -222,7 +251,7 @@ class CompiledProcess:
                 _add(self.deadlines_anchored_on_action, deadline.anchor_action, deadline)
             if deadline.anchor_artifact is not None:
                 _add(self.deadlines_anchored_on_artifact, deadline.anchor_artifact, deadline)
-        self.machine = PhaseMachine(process)
+        self.machine = PhaseMachine(process, context)
         # Read-only event parts many cases share, made on first use: one
         # list per phase path, one payload per plain move (the payload of an
         # action that records nothing and changes no deadline). Built from
@@ -231,6 +260,16 @@ class CompiledProcess:
         self._move_payloads: dict[
             tuple[str, tuple[str, ...] | None, str | None], FrozenDict[str, Any]
         ] = {}
+
+    def destination_id(self, case: Case, action_id: str) -> str | None:
+        """The phase ``action_id`` leads to from ``case`` as a list shows it (``None``: stays).
+
+        A resume action leads back to the phase the case was suspended from.
+        """
+        action = self.actions[action_id]
+        if action.resume:
+            return None if case.suspension is None else case.suspension.from_phase.id
+        return action.action.to
 
     def phase_list(self, path: tuple[str, ...]) -> FrozenList[str]:
         """``path`` as the read-only list an event records it as, shared."""
@@ -266,17 +305,25 @@ class CompiledProcess:
             leaves=context.action_leaves(action),
             by=frozenset(action.by),
             required_artifacts=requires.artifacts,
-            conditions=tuple(compile_condition(c) for c in requires.fields),
+            conditions=tuple(
+                compile_condition(c, self.process.artifact(c.artifact)) for c in requires.fields
+            ),
             required_roles=tuple((role, max(1, self.roles[role].min)) for role in requires.roles),
             guards=requires.guards,
-            stays=action.to is None,
+            stays=action.to is None and not action.resume,
+            resume=action.resume,
+            required_organisations=tuple(
+                (needs.role, frozenset(needs.kinds)) for needs in requires.organisations
+            ),
         )
 
     def _compile_deadline(self, deadline: Deadline, context: CheckContext) -> CompiledDeadline:
         if deadline.phases:
             leaves = frozenset().union(*(context.leaves_under(p) for p in deadline.phases))
         else:
-            leaves = frozenset(self.leaves)
+            # "Every phase" means the process's own course: a deadline runs in
+            # a suspension phase only when its 'phases' name it.
+            leaves = frozenset(self.leaves) - frozenset(self.suspensions)
         return CompiledDeadline(
             deadline=deadline,
             # A deadline never runs in a terminal phase: reaching an outcome ends it.
@@ -284,7 +331,10 @@ class CompiledProcess:
             satisfied_by=frozenset(deadline.satisfied_by),
             variants=tuple(
                 CompiledVariant(
-                    conditions=tuple(compile_condition(c) for c in variant.when),
+                    conditions=tuple(
+                        compile_condition(c, self.process.artifact(c.artifact))
+                        for c in variant.when
+                    ),
                     target=variant.target,
                     limit=variant.limit,
                 )

@@ -26,6 +26,12 @@ days again. The rules (docs/concepts.md, "Deadline"):
   that field is written while it runs, the moment the field holds (``None``
   when empty): the state then shows at once a plan beyond the limit or the
   target, long before any breach.
+- a suspension holds the deadlines running when the case is suspended: no
+  step cancels, starts or re-anchors them while the case is suspended
+  (actions may still meet them). A paused suspension (``deadlines: pause``)
+  also keeps them from being breached, and when the case leaves the
+  suspension phase for an ordinary one, those still running move later by
+  the working days it was suspended (`suspended_working_days`, `moved`).
 """
 
 from __future__ import annotations
@@ -48,9 +54,16 @@ if TYPE_CHECKING:
     from kwflow.definition import Deadline, Period
 
     from ._compiled import CompiledDeadline, CompiledProcess
+    from ._conditions import Written
     from ._records import Case, DeadlineState
 
-__all__ = ["breaches_due", "deadline_changes", "open_deadlines"]
+__all__ = [
+    "breaches_due",
+    "deadline_changes",
+    "moved",
+    "open_deadlines",
+    "suspended_working_days",
+]
 
 PENDING = DeadlineStatus.PENDING
 _RUNNING_OR_BREACHED = (DeadlineStatus.PENDING, DeadlineStatus.BREACHED)
@@ -74,14 +87,19 @@ def deadline_changes(
     action: str | None = None,
     artifact: str | None = None,
     artifact_data: Mapping[str, Any] | None = None,
+    about: str | None = None,
+    held: frozenset[str] | tuple[str, ...] = frozenset(),
 ) -> list[dict[str, Any]]:
     """The deadline changes one step makes, in the form its event records.
 
     ``case`` is the case before the step; ``sequence`` the step's event;
     ``new_leaf`` where the case is after it, ``entered`` whether it
     (re-)entered that leaf; ``action`` the action taken, ``artifact`` and
-    ``artifact_data`` an artifact version written, if any. The process's
-    calendar is looked up in ``calendars`` when a period needs it.
+    ``artifact_data`` an artifact version written, if any (``about``: the
+    person a per-person artifact's copy is about). The process's calendar
+    is looked up in ``calendars`` when a period needs it. ``held`` names
+    deadlines a suspension holds: the step may meet them, nothing else
+    (unless it reaches an outcome, which cancels them).
     """
     if not compiled.deadlines:
         return []
@@ -100,6 +118,8 @@ def deadline_changes(
             late = due is not None and now > due
             status = DeadlineStatus.MET_LATE if late else DeadlineStatus.MET_ON_TIME
             changes.append({"id": deadline.id, "status": status.value})
+        if outcome is None and deadline.id in held:
+            continue
         inside = outcome is None and new_leaf in deadline.leaves
         if status is PENDING and not inside:
             status = DeadlineStatus.CANCELLED
@@ -124,6 +144,7 @@ def deadline_changes(
             action=action,
             artifact=artifact,
             artifact_data=artifact_data,
+            about=about,
         )
         if replanned and not started:
             planned = _planned(compiled, deadline, _latest_data(case, artifact, artifact_data))
@@ -145,6 +166,7 @@ def _start_or_move(
     action: str | None,
     artifact: str | None,
     artifact_data: Mapping[str, Any] | None,
+    about: str | None = None,
 ) -> bool:
     """Start, move or cancel ``deadline`` when the step touches its anchor; whether it started."""
     state = case.deadlines[deadline.id]
@@ -175,9 +197,35 @@ def _start_or_move(
     )
     if not restart:
         return False
+    written: Written | None = None if artifact is None else (artifact, about, artifact_data or {})
     latest = _latest_data(case, artifact, artifact_data)
-    changes.append(_started(compiled, deadline, key, moment, latest, calendars=calendars))
+    changes.append(
+        _started(
+            compiled,
+            deadline,
+            key,
+            moment,
+            case,
+            written=written,
+            latest=latest,
+            calendars=calendars,
+        )
+    )
     return True
+
+
+def _latest_data(
+    case: Case, artifact: str | None, artifact_data: Mapping[str, Any] | None
+) -> Callable[[str], Mapping[str, Any] | None]:
+    """An artifact's latest data after the step: the version it writes, or the case's."""
+
+    def latest(artifact_id: str) -> Mapping[str, Any] | None:
+        if artifact is not None and artifact_id == artifact:
+            return artifact_data
+        version = case.latest(artifact_id)
+        return None if version is None else version.data
+
+    return latest
 
 
 def _anchor(
@@ -214,27 +262,15 @@ def _anchor(
     return value, moment
 
 
-def _latest_data(
-    case: Case, artifact: str | None, artifact_data: Mapping[str, Any] | None
-) -> Callable[[str], Mapping[str, Any] | None]:
-    """An artifact's latest data after the step: the version it writes, or the case's."""
-
-    def latest(artifact_id: str) -> Mapping[str, Any] | None:
-        if artifact is not None and artifact_id == artifact:
-            return artifact_data
-        version = case.latest(artifact_id)
-        return None if version is None else version.data
-
-    return latest
-
-
 def _started(
     compiled: CompiledProcess,
     deadline: CompiledDeadline,
     key: str,
     anchor: datetime | date,
-    latest: Callable[[str], Mapping[str, Any] | None],
+    case: Case,
     *,
+    written: Written | None,
+    latest: Callable[[str], Mapping[str, Any] | None],
     calendars: CalendarRegistry,
 ) -> dict[str, Any]:
     definition = deadline.deadline
@@ -247,7 +283,7 @@ def _started(
     # Variants are chosen here, once: the due times go into the event, so a
     # later change of the artifacts they look at moves nothing, and replay
     # never decides again.
-    target, limit = deadline.periods_for(latest) if deadline.variants else deadline.periods
+    target, limit = deadline.periods_for(case, written) if deadline.variants else deadline.periods
     started = {
         "id": deadline.id,
         "status": PENDING.value,
@@ -309,18 +345,85 @@ def _due(
     return aware_utc(value).isoformat()
 
 
+def suspended_working_days(
+    compiled: CompiledProcess, since: datetime, now: datetime, *, calendars: CalendarRegistry
+) -> int:
+    """How many working days a case suspended at ``since`` and resumed at ``now`` was suspended.
+
+    Counted on local dates of the process timezone and its calendar: every
+    working day after the day of suspension up to and including the day of
+    resumption counts whole, however little of it passed. The day a case
+    is suspended never counts, as the day of an anchor never counts for a
+    period; a case suspended and resumed on the same day was suspended 0 days.
+    """
+    zone = _zone(compiled.process.timezone)
+    calendar = calendars.get(compiled.process.calendar)
+    start = aware_utc(since).astimezone(zone).date()
+    end = aware_utc(now).astimezone(zone).date()
+    return max(0, calendar.working_days_between(start, end))
+
+
+def moved(
+    compiled: CompiledProcess,
+    state: DeadlineState,
+    days: int,
+    *,
+    calendars: CalendarRegistry,
+) -> dict[str, Any]:
+    """The change that moves a paused deadline's target and limit ``days`` working days later.
+
+    Each due moment keeps its local time of day; its local date becomes the
+    ``days``-th working day after it (a due day that is not a working day
+    itself counts as the day before the next one). The anchor stays, so
+    the deadline is the same occurrence, only later.
+    """
+    zone = _zone(compiled.process.timezone)
+    calendar = calendars.get(compiled.process.calendar)
+
+    def later(moment: datetime | None) -> str | None:
+        if moment is None:
+            return None
+        if days <= 0:
+            return aware_utc(moment).isoformat()
+        local = aware_utc(moment).astimezone(zone)
+        day = calendar.add_working_days(local.date(), days)
+        shifted = datetime.combine(day, local.time(), tzinfo=zone)
+        return aware_utc(shifted).isoformat()
+
+    assert state.anchor_at is not None
+    return {
+        "id": state.id,
+        "status": PENDING.value,
+        "anchor": aware_utc(state.anchor_at).isoformat(),
+        "key": state.anchor_key,
+        "target": later(state.target),
+        "limit": later(state.limit),
+    }
+
+
 def breaches_due(case: Case, now: datetime) -> list[DeadlineState]:
-    """Running deadlines whose due moment has passed by ``now``, earliest first."""
+    """Running deadlines whose due moment has passed by ``now``, earliest first.
+
+    Deadlines a suspension pauses are never due while it lasts.
+    """
     late = [state for state in case.deadlines.values() if state.overdue(now)]
+    suspension = case.suspension
+    if late and suspension is not None and suspension.paused:
+        late = [state for state in late if state.id not in suspension.paused]
     if len(late) > 1:
         late.sort(key=lambda state: (state.due, state.id))
     return late
 
 
 def open_deadlines(case: Case) -> list[tuple[str, datetime]]:
-    """``(deadline id, due moment)`` of every running deadline, for the store's index."""
+    """``(deadline id, due moment)`` of every running deadline, for the store's index.
+
+    A paused deadline is left out: it falls due again only when its case is
+    resumed and its times move.
+    """
+    paused = () if case.suspension is None else case.suspension.paused
     return [
         (state.id, state.due)
         for state in case.deadlines.values()
-        if state.status is PENDING and state.due is not None
+        if state.status is PENDING and state.due is not None and state.id not in paused
     ]

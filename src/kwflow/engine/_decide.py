@@ -8,14 +8,31 @@ of it out again. A refused command raises and returns nothing.
 
 Payloads (all JSON; times are UTC ISO-8601 text):
 
-- ``case_opened``: ``{"process": {"id", "version", "hash"}, "phase": [path], "role": opener role}``
-- ``role_assigned`` / ``role_unassigned``: ``{"person", "role"}``
-- ``role_replaced``: ``{"person", "role", "successor", "reason"}``: the role
-  moves from ``person`` to ``successor`` in one step
-- ``artifact_submitted``: ``{"artifact", "version", "data", "deadlines"?}``
+- ``case_opened``: ``{"process": {"id", "version", "hash"}, "phase": [path], "role": opener role,
+  "organisation"?: {"id", "kind"}, "follows"?: {"case", "process", "version", "outcome"}}``:
+  ``follows`` names the earlier case a follow-up follows, its process and
+  the outcome it ended with
+- ``role_assigned``: ``{"person", "role", "organisation"?: {"id", "kind"}}``
+- ``role_unassigned``: ``{"person", "role"}``
+- ``role_replaced``: ``{"person", "role", "successor", "reason", "organisation"?}``:
+  the role moves from ``person`` to ``successor`` in one step
+
+An ``organisation`` is there when the command named one (the opener's, the
+assigned person's, the successor's).
+- ``artifact_submitted``: ``{"artifact", "about"?, "version", "data", "deadlines"?, "carried"?}``;
+  ``about`` names the person a per-person artifact's copy is about, and
+  ``version`` then counts that person's copies;
+  ``carried``: ``{"case", "artifact", "version"}``, the earlier case's
+  document a follow-up copied as it opened (recorded by the opener, in the
+  same append as ``case_opened``)
 - ``action_taken``: ``{"action", "phase"?: [path entered], "outcome"?,
-  "records"?: {"artifact", "version", "data"}, "deadlines"?}``; without
-  ``phase`` the case stayed in its leaf phase
+  "records"?: {"artifact", "version", "data"}, "deadlines"?, "suspended"?,
+  "suspension_ended"?}``; without ``phase`` the case stayed in its leaf
+  phase. ``suspended``: ``{"from": [leaf path left], "deadlines": "pause" |
+  "run", "held": [deadline ids]}`` when the action entered a suspension
+  phase; ``suspension_ended``: ``{"working_days"}`` (how many it lasted)
+  when it left one, whose ``deadlines`` then include paused deadlines moved
+  later
 - ``called_in`` / ``dismissed``: ``{"role"}``
 - ``deadline_breached``: ``{"deadline", "due"}``, by the system actor
 
@@ -31,12 +48,17 @@ from typing import TYPE_CHECKING, Any, assert_never
 from kwflow.exceptions import (
     ActionNotAllowed,
     ArtifactInvalid,
+    CarryOverInvalid,
+    EarlierCaseOpen,
+    EarlierOutcomeNotListed,
+    FollowUpNotDeclared,
+    NotInEarlierCase,
     NotPermitted,
     Reason,
     ReasonCode,
     UnknownName,
 )
-from kwflow.history import EMPTY_MAP, EventType
+from kwflow.history import EMPTY_MAP, EventType, thaw
 
 from ._authorization import (
     action_reasons,
@@ -57,28 +79,33 @@ from ._commands import (
     Submit,
     Unassign,
 )
-from ._deadlines import breaches_due, deadline_changes
+from ._deadlines import breaches_due, deadline_changes, moved, suspended_working_days
 from ._machine import MoveRefused
+from ._organisations import assignable_reason, organisation_payload, organisation_reasons
+from ._records import DeadlineStatus
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
     from datetime import datetime
 
     from kwflow.calendars import CalendarRegistry
+    from kwflow.definition import Follows
 
     from ._authorization import Guard
-    from ._commands import CaseCommand
+    from ._commands import CaseCommand, Organisation
     from ._compiled import CompiledProcess
     from ._records import Case
 
 __all__ = [
     "SYSTEM_ACTOR",
     "Draft",
+    "carried_documents",
     "decide",
     "decide_act",
     "decide_assign",
     "decide_breaches",
     "decide_call_in",
+    "decide_carried",
     "decide_dismiss",
     "decide_open",
     "decide_replace",
@@ -119,24 +146,151 @@ def _role(compiled: CompiledProcess, role: str) -> None:
         raise UnknownName("role", role, list(compiled.roles))
 
 
-def decide_open(compiled: CompiledProcess, *, by: str) -> list[Draft]:
-    """Open a case: the opener takes the process's ``opener`` role."""
+def decide_open(
+    compiled: CompiledProcess,
+    *,
+    by: str,
+    organisation: Organisation | None = None,
+    follows: Case | None = None,
+) -> list[Draft]:
+    """Open a case: the opener takes the process's ``opener`` role.
+
+    The opener's organisation meets the opener role's rules (`assignable_in`
+    does not apply: opening is not assigning, and the opener role is held
+    from the first event on).
+
+    With ``follows`` (the earlier case, already loaded) the case opens as
+    its follow-up: the process declares it may follow that process, the
+    earlier case ended with one of the outcomes listed, and ``by`` holds a
+    role in it (they copy its documents); otherwise the opening is refused.
+    The documents to carry over are `carried_documents`.
+    """
     process = compiled.process
-    return [
-        (
-            _OPENED,
-            by,
-            {
-                "process": {
-                    "id": process.id,
-                    "version": process.version,
-                    "hash": process.content_hash,
-                },
-                "phase": list(compiled.initial_path),
-                "role": process.opener,
-            },
+    reasons = organisation_reasons(compiled, None, by, process.opener, organisation)
+    if reasons:
+        raise ActionNotAllowed(
+            f"open a case of {process.id!r}",
+            reasons,
+            command="open",
+            facts={"process": process.id, "person": by, "role": process.opener},
         )
-    ]
+    payload: dict[str, Any] = {
+        "process": {
+            "id": process.id,
+            "version": process.version,
+            "hash": process.content_hash,
+        },
+        "phase": list(compiled.initial_path),
+        "role": process.opener,
+    }
+    if organisation is not None:
+        payload["organisation"] = organisation_payload(organisation)
+    if follows is not None:
+        _follow_up_rule(compiled, follows, by=by)
+        payload["follows"] = {
+            "case": follows.id,
+            "process": follows.process.id,
+            "version": follows.process.version,
+            # Recorded so the follow-up's own history says what it followed
+            # (the follows_outcome invariant reads it): replay never reads
+            # another case.
+            "outcome": follows.outcome,
+        }
+    return [(_OPENED, by, payload)]
+
+
+def _follow_up_rule(compiled: CompiledProcess, earlier: Case, *, by: str) -> Follows:
+    """The ``follows`` entry that lets ``earlier`` be followed up by ``by``, or a refusal."""
+    process = compiled.process
+    rule = process.follows_rule(earlier.process.id)
+    if rule is None:
+        raise FollowUpNotDeclared(process.id, earlier.id, earlier.process.id)
+    if earlier.outcome is None:
+        raise EarlierCaseOpen(earlier.id, rule.outcomes)
+    if earlier.outcome not in rule.outcomes:
+        raise EarlierOutcomeNotListed(earlier.id, earlier.outcome, rule.outcomes)
+    if by not in earlier.participants:
+        raise NotInEarlierCase(by, earlier.id)
+    return rule
+
+
+def carried_documents(
+    compiled: CompiledProcess, earlier: Case, *, by: str
+) -> list[tuple[str, Mapping[str, Any], Mapping[str, Any]]]:
+    """What a follow-up of ``earlier`` copies: ``(artifact, data, carried)`` for each document.
+
+    The newest version of each ``carry_over.from`` artifact the earlier case
+    has, its fields renamed by ``fields`` (by default each field of this
+    artifact takes the earlier field of the same id), validated against
+    this process's artifact: `CarryOverInvalid` lists every field that does
+    not fit. Person fields are not checked against the new case's people:
+    they name the people of the earlier case. An artifact the earlier case
+    never had is left out.
+    """
+    rule = _follow_up_rule(compiled, earlier, by=by)
+    found: list[tuple[str, Mapping[str, Any], Mapping[str, Any]]] = []
+    for carry in rule.carry_over:
+        latest = earlier.latest(carry.from_)
+        schema = compiled.artifacts.get(carry.artifact)
+        if latest is None or schema is None:
+            continue
+        mapping = carry.fields
+        if mapping is None:
+            mapping = {field.id: field.id for field in schema.artifact.fields}
+        data = {
+            mine: thaw(latest.data[theirs])
+            for mine, theirs in mapping.items()
+            if theirs in latest.data
+        }
+        try:
+            values = schema.validate(data)
+        except ArtifactInvalid as exc:
+            raise CarryOverInvalid(carry.artifact, earlier.id, carry.from_, exc.errors) from None
+        carried = {"case": earlier.id, "artifact": carry.from_, "version": latest.number}
+        found.append((carry.artifact, values, carried))
+    return found
+
+
+def decide_carried(
+    compiled: CompiledProcess,
+    case: Case,
+    artifact: str,
+    values: Mapping[str, Any],
+    carried: Mapping[str, Any],
+    *,
+    by: str,
+    now: datetime,
+    calendars: CalendarRegistry,
+) -> list[Draft]:
+    """Record a document carried into a new follow-up case, by its opener.
+
+    Not a submission the opener asks for: no write permission is needed
+    (the process file says what is copied), but it starts and meets
+    deadlines as a submission would (a control conference's date may come
+    from the earlier minutes).
+    """
+    leaf = compiled.leaves[case.phase.id]
+    payload: dict[str, Any] = {
+        "artifact": artifact,
+        "version": len(case.artifacts.get(artifact, ())) + 1,
+        "data": values,
+        "carried": dict(carried),
+    }
+    changes = deadline_changes(
+        compiled,
+        case,
+        calendars=calendars,
+        now=now,
+        sequence=case.version + 1,
+        new_leaf=leaf.id,
+        entered=False,
+        outcome=None,
+        artifact=artifact,
+        artifact_data=values,
+    )
+    if changes:
+        payload["deadlines"] = changes
+    return [(_SUBMITTED, by, payload)]
 
 
 def _may_assign(
@@ -160,9 +314,16 @@ def _may_assign(
 
 
 def decide_assign(
-    compiled: CompiledProcess, case: Case, person: str, role: str, *, by: str
+    compiled: CompiledProcess,
+    case: Case,
+    person: str,
+    role: str,
+    *,
+    by: str,
+    organisation: Organisation | None = None,
 ) -> list[Draft]:
-    """Assign ``person`` to ``role``: cardinality (``max``) and exclusivity hold."""
+    """Assign ``person`` to ``role``: cardinality (``max``), exclusivity, the phase
+    (``assignable_in``) and the role's rules on organisations hold."""
     command = f"assign {person!r} as {role}"
     facts = {"person": person, "role": role}
     _may_assign(
@@ -201,9 +362,16 @@ def decide_assign(
     clash = _exclusive_reason(compiled, case, person, role)
     if clash is not None:
         reasons.append(clash)
+    phase = assignable_reason(compiled, case, role)
+    if phase is not None:
+        reasons.append(phase)
+    reasons.extend(organisation_reasons(compiled, case, person, role, organisation))
     if reasons:
         raise ActionNotAllowed(command, reasons, command="assign", facts=facts)
-    return [(_ASSIGNED, by, {"person": person, "role": role})]
+    payload: dict[str, Any] = {"person": person, "role": role}
+    if organisation is not None:
+        payload["organisation"] = organisation_payload(organisation)
+    return [(_ASSIGNED, by, payload)]
 
 
 def decide_unassign(
@@ -269,7 +437,10 @@ def decide_replace(
 
     ``by`` holds a role of the role's ``replaced_by`` and is present, as for
     assigning; the role's count never changes, so its ``min`` and ``max``
-    hold throughout; the successor must be free of roles exclusive with it.
+    hold throughout; the successor must be free of roles exclusive with it
+    and meet the role's rules on organisations. ``assignable_in`` does not
+    limit a handover: it never fills a role that was empty, so a worker who
+    leaves can be replaced in any phase.
     """
     person, role, successor, by = command.person, command.role, command.successor, command.by
     text = f"replace {person!r} as {role} by {successor!r}"
@@ -314,9 +485,19 @@ def decide_replace(
     clash = _exclusive_reason(compiled, case, successor, role)
     if clash is not None:
         reasons.append(clash)
+    reasons.extend(
+        organisation_reasons(compiled, case, successor, role, command.organisation, leaving=person)
+    )
     if reasons:
         raise ActionNotAllowed(text, reasons, command="replace", facts=facts)
-    payload = {"person": person, "role": role, "successor": successor, "reason": command.reason}
+    payload: dict[str, Any] = {
+        "person": person,
+        "role": role,
+        "successor": successor,
+        "reason": command.reason,
+    }
+    if command.organisation is not None:
+        payload["organisation"] = organisation_payload(command.organisation)
     return [(_REPLACED, by, payload)]
 
 
@@ -329,13 +510,20 @@ def decide_submit(
     by: str,
     now: datetime,
     calendars: CalendarRegistry,
+    about: str | None = None,
 ) -> list[Draft]:
-    """Submit a new version of ``artifact``, validated, by a present writer."""
+    """Submit a new version of ``artifact``, validated, by a present writer.
+
+    A per-person artifact's copy names the person it is about, who holds
+    one of the artifact's ``per_person`` roles; other artifacts name nobody.
+    """
     schema = compiled.artifacts.get(artifact)
     if schema is None:
         raise UnknownName("artifact", artifact, list(compiled.artifacts))
     command = f"submit {artifact}"
     facts = {"artifact": artifact}
+    if about is not None:
+        facts["about"] = about
     _refuse_if_closed(case, command, kind="submit", facts=facts)
     leaf = compiled.leaves[case.phase.id]
     denied = permission_reason(leaf, case, by, schema.writers)
@@ -350,15 +538,21 @@ def decide_submit(
             params={"phase": leaf.id, "writable": _names(leaf.writable)},
         )
         raise ActionNotAllowed(command, [reason], command="submit", facts=facts)
+    about_reason = _about_reason(case, schema.artifact.per_person, artifact, about)
+    if about_reason is not None:
+        raise ActionNotAllowed(command, [about_reason], command="submit", facts=facts)
     values = schema.validate(data)
     problems = schema.people_problems(values, case)
     if problems:
         raise ArtifactInvalid(artifact, problems)
-    payload: dict[str, Any] = {
-        "artifact": artifact,
-        "version": len(case.artifacts.get(artifact, ())) + 1,
-        "data": values,
-    }
+    versions = case.artifacts.get(artifact, ())
+    payload: dict[str, Any] = {"artifact": artifact}
+    if about is not None:
+        # Each person's copy counts its own versions.
+        payload["about"] = about
+        versions = tuple(v for v in versions if v.about == about)
+    payload["version"] = len(versions) + 1
+    payload["data"] = values
     changes = deadline_changes(
         compiled,
         case,
@@ -370,10 +564,46 @@ def decide_submit(
         outcome=None,
         artifact=artifact,
         artifact_data=values,
+        about=about,
+        held=() if case.suspension is None else case.suspension.held,
     )
     if changes:
         payload["deadlines"] = changes
     return [(_SUBMITTED, by, payload)]
+
+
+def _about_reason(
+    case: Case, per_person: tuple[str, ...], artifact: str, about: str | None
+) -> Reason | None:
+    """Why ``about`` does not fit the artifact, or ``None``."""
+    if not per_person:
+        if about is None:
+            return None
+        return Reason(
+            ReasonCode.ABOUT_NOT_ALLOWED,
+            f"the artifact {artifact!r} is one document per case; it is about nobody "
+            f"(leave out about={about!r})",
+            artifact=artifact,
+            params={"person": about},
+        )
+    if about is None:
+        return Reason(
+            ReasonCode.ABOUT_REQUIRED,
+            f"the artifact {artifact!r} is kept per person (roles {listing(per_person)}); "
+            "name the person it is about (about=)",
+            artifact=artifact,
+            params={"roles": _names(per_person)},
+        )
+    held = case.participants.get(about, ())
+    if any(role in per_person for role in held):
+        return None
+    return Reason(
+        ReasonCode.ABOUT_NOT_HOLDER,
+        f"the artifact {artifact!r} is kept about people in the roles {listing(per_person)}; "
+        f"{about!r} holds {listing(held)}",
+        artifact=artifact,
+        params={"person": about, "roles": _names(per_person), "held": _names(held)},
+    )
 
 
 def decide_act(
@@ -422,10 +652,14 @@ def decide_act(
     action = compiled_action.id
     leaf_id = case.phase.id
     entered = not compiled_action.stays
+    suspension = case.suspension
     path: tuple[str, ...] | None = None
     if entered:
+        resume_to = None
+        if compiled_action.resume and suspension is not None:
+            resume_to = suspension.from_phase.path
         try:
-            path = compiled.machine.destination(case.phase.path, action)
+            path = compiled.machine.destination(case.phase.path, action, resume_to=resume_to)
         except MoveRefused:
             # The compiled tables said the action may be taken here; a
             # machine that disagrees is a bug, reported without its internals.
@@ -437,6 +671,14 @@ def decide_act(
             raise ActionNotAllowed(action, [reason], facts={"action": action}) from None
         leaf_id = path[-1]
     outcome = compiled.leaves[leaf_id].outcome
+    mode = compiled.suspensions.get(leaf_id) if entered else None
+    entering = mode is not None and suspension is None
+    leaving = suspension is not None and entered and leaf_id not in compiled.suspensions
+    held: tuple[str, ...] = ()
+    if entering:
+        held = tuple(d.id for d in case.deadlines.values() if d.status is DeadlineStatus.PENDING)
+    elif suspension is not None and not leaving:
+        held = suspension.held
     changes = deadline_changes(
         compiled,
         case,
@@ -449,8 +691,24 @@ def decide_act(
         action=action,
         artifact=records,
         artifact_data=values if records is not None else None,
+        held=held,
     )
-    if records is None and not changes:
+    extra: dict[str, Any] = {}
+    if entering:
+        assert mode is not None
+        met = {change["id"] for change in changes}
+        extra["suspended"] = {
+            "from": list(case.phase.path),
+            "deadlines": mode,
+            "held": [deadline for deadline in held if deadline not in met],
+        }
+    elif leaving:
+        assert suspension is not None
+        days = suspended_working_days(compiled, suspension.since, now, calendars=calendars)
+        extra["suspension_ended"] = {"working_days": days}
+        if outcome is None:
+            changes += _paused_moved(compiled, case, changes, days, calendars=calendars)
+    if records is None and not changes and not extra:
         # A plain move: its payload is the same for every case that makes
         # it, so one read-only payload stands for all of them.
         return [(_ACTED, by, compiled.move_payload(action, path, outcome))]
@@ -467,7 +725,32 @@ def decide_act(
         }
     if changes:
         payload["deadlines"] = changes
+    payload.update(extra)
     return [(_ACTED, by, payload)]
+
+
+def _paused_moved(
+    compiled: CompiledProcess,
+    case: Case,
+    changes: list[dict[str, Any]],
+    days: int,
+    *,
+    calendars: CalendarRegistry,
+) -> list[dict[str, Any]]:
+    """Paused deadlines still running after a step that ends the suspension, moved later.
+
+    One this step changed (met, cancelled, started afresh) is left as the step left it.
+    """
+    suspension = case.suspension
+    if suspension is None or days <= 0:
+        return []
+    changed = {change["id"] for change in changes}
+    return [
+        moved(compiled, state, days, calendars=calendars)
+        for deadline_id in suspension.paused
+        if deadline_id not in changed
+        and (state := case.deadlines[deadline_id]).status is DeadlineStatus.PENDING
+    ]
 
 
 def _on_call_check(compiled: CompiledProcess, case: Case, role: str, command: str) -> None:
@@ -581,9 +864,17 @@ def decide(
                 by=command.by,
                 now=now,
                 calendars=calendars,
+                about=command.about,
             )
         case Assign():
-            return decide_assign(compiled, case, command.person, command.role, by=command.by)
+            return decide_assign(
+                compiled,
+                case,
+                command.person,
+                command.role,
+                by=command.by,
+                organisation=command.organisation,
+            )
         case Unassign():
             return decide_unassign(compiled, case, command.person, command.role, by=command.by)
         case Replace():

@@ -39,8 +39,10 @@ from kwflow.exceptions import (
     CaseExists,
     CaseNotFound,
     ConcurrencyConflict,
+    EarlierCaseNotFound,
     IndexOutOfDate,
     InvalidEvents,
+    InvalidQuery,
     InvalidValue,
     MalformedEvent,
     ProcessChanged,
@@ -68,13 +70,16 @@ from ._commands import (
     CheckDeadlines,
     Dismiss,
     OpenCase,
+    Organisation,
     Replace,
     Submit,
     Unassign,
+    check_id,
+    check_person,
 )
 from ._compiled import CompiledProcess, compiled, compiled_if_same
 from ._deadlines import open_deadlines
-from ._decide import decide, decide_breaches, decide_open
+from ._decide import carried_documents, decide, decide_breaches, decide_carried, decide_open
 from ._evolve import evolve, fold
 from ._idempotency import KeyedCommand
 from ._queries import (
@@ -240,14 +245,25 @@ class Engine:
         by: str,
         version: int | None = None,
         case_id: str | None = None,
+        follows: str | None = None,
         idempotency_key: str | None = None,
+        organisation: Organisation | None = None,
     ) -> Case:
         """Open a case of a registered process; ``by`` gets the process's opener role.
 
         Without ``version`` the newest registered version is used; without
-        ``case_id`` a random id is made. Raises `ProcessNotFound`, or
-        `CaseExists` when ``case_id`` is taken. With ``idempotency_key``,
-        opening again with that key returns the case it opened (see `execute`).
+        ``case_id`` a random id is made. ``organisation`` is the one ``by``
+        works for (the opener role's ``organisation`` rules apply). Raises
+        `ProcessNotFound`, or `CaseExists` when ``case_id`` is taken. With
+        ``idempotency_key``, opening again with that key returns the case it
+        opened (see `execute`).
+
+        ``follows`` opens the case as a follow-up of that earlier case: the
+        documents the process's ``follows`` lists under ``carry_over`` are
+        copied in, in the same append. Raises `EarlierCaseNotFound`,
+        `FollowUpNotDeclared`, `EarlierCaseOpen`, `EarlierOutcomeNotListed`,
+        `NotInEarlierCase` (``by`` holds no role in the earlier case) or
+        `CarryOverInvalid`, and stores nothing.
         """
         return self.execute(
             OpenCase(
@@ -255,7 +271,9 @@ class Engine:
                 by=by,
                 version=version,
                 case_id=case_id,
+                follows=follows,
                 idempotency_key=idempotency_key,
+                organisation=organisation,
             )
         )
 
@@ -269,8 +287,12 @@ class Engine:
         expected_version: int | None = None,
         retries: int = 0,
         idempotency_key: str | None = None,
+        organisation: Organisation | None = None,
     ) -> Case:
-        """Give ``person`` the ``role``; ``by`` holds a role in its ``assigned_by``."""
+        """Give ``person`` the ``role``; ``by`` holds a role in its ``assigned_by``.
+
+        ``organisation`` is the one ``person`` works for; see `Assign`.
+        """
         return self.execute(
             Assign(
                 case_id=case_id,
@@ -279,6 +301,7 @@ class Engine:
                 by=by,
                 expected_version=expected_version,
                 idempotency_key=idempotency_key,
+                organisation=organisation,
             ),
             retries=retries,
         )
@@ -319,8 +342,12 @@ class Engine:
         expected_version: int | None = None,
         retries: int = 0,
         idempotency_key: str | None = None,
+        organisation: Organisation | None = None,
     ) -> Case:
-        """Hand ``role`` over from ``person`` to ``successor``, for ``reason``; see `Replace`."""
+        """Hand ``role`` over from ``person`` to ``successor``, for ``reason``; see `Replace`.
+
+        ``organisation`` is the one ``successor`` works for.
+        """
         return self.execute(
             Replace(
                 case_id=case_id,
@@ -331,6 +358,7 @@ class Engine:
                 reason=reason,
                 expected_version=expected_version,
                 idempotency_key=idempotency_key,
+                organisation=organisation,
             ),
             retries=retries,
         )
@@ -342,17 +370,23 @@ class Engine:
         data: Mapping[str, Any],
         *,
         by: str,
+        about: str | None = None,
         expected_version: int | None = None,
         retries: int = 0,
         idempotency_key: str | None = None,
     ) -> Case:
-        """Submit a new version of ``artifact``; raises `ArtifactInvalid` for bad data."""
+        """Submit a new version of ``artifact``; raises `ArtifactInvalid` for bad data.
+
+        ``about`` names the person a copy of a per-person artifact is about:
+        required for such an artifact, refused (`ActionNotAllowed`) for others.
+        """
         return self.execute(
             Submit(
                 case_id=case_id,
                 artifact=artifact,
                 data=data,
                 by=by,
+                about=about,
                 expected_version=expected_version,
                 idempotency_key=idempotency_key,
             ),
@@ -457,7 +491,15 @@ class Engine:
         return self._current(case_id)[1].process
 
     def view(self, case_id: str, person: str) -> CaseView:
-        """The case as ``person`` may see it: artifacts they may not read are absent."""
+        """The case as ``person`` may see it: artifacts they may not read are absent.
+
+        A person who may not read a per-person artifact still sees the
+        copies about themselves (their own invitation). ``case_id`` and
+        ``person`` are checked as a command checks them (`InvalidId`,
+        `WrongType`).
+        """
+        check_id("case_id", case_id)
+        check_person("person", person)
         case, compiled_process = self._current(case_id)
         roles = case.participants.get(person, ())
         visible: dict[str, Any] = {}
@@ -466,6 +508,10 @@ class Engine:
             readers = compiled_process.artifacts[artifact_id].readers
             if any(role in readers for role in roles):
                 visible[artifact_id] = versions
+                continue
+            own = tuple(v for v in versions if v.about == person)
+            if own:
+                visible[artifact_id] = own
             else:
                 hidden.append(artifact_id)
         return CaseView(
@@ -486,6 +532,9 @@ class Engine:
             opened_by=case.opened_by,
             version=case.version,
             definition=compiled_process.process,
+            follows=case.follows,
+            organisations=case.organisations,
+            suspension=case.suspension,
         )
 
     def available_actions(self, case_id: str, person: str) -> list[ActionOption]:
@@ -493,8 +542,12 @@ class Engine:
 
         Reasons are complete: each missing artifact, unmet field condition,
         unassigned role, missing role or presence, and each guard that
-        refuses (guards are run). A closed case has no actions.
+        refuses (guards are run). A closed case has no actions. ``case_id``
+        and ``person`` are checked as a command checks them (`InvalidId`,
+        `WrongType`).
         """
+        check_id("case_id", case_id)
+        check_person("person", person)
         case, compiled_process = self._current(case_id)
         leaf = compiled_process.leaves[case.phase.id]
         now = self._now()
@@ -509,7 +562,7 @@ class Engine:
                     label=action.action.label,
                     allowed=not reasons,
                     reasons=tuple(reasons),
-                    to=action.action.to,
+                    to=compiled_process.destination_id(case, action_id),
                     records=action.action.records,
                 )
             )
@@ -574,11 +627,7 @@ class Engine:
             if snapshot is not None:
                 at_snapshot = fold(process, events[: snapshot.version])
                 if canonical_json(at_snapshot.to_dict()) != canonical_json(dict(snapshot.state)):
-                    raise TamperedHistory(
-                        case_id,
-                        snapshot.version,
-                        "the stored snapshot differs from the case replayed from its events",
-                    )
+                    raise TamperedHistory(case_id, snapshot.version, "snapshot-differs")
             expected = index_entry(fold(process, events), events[-1].at)
             stored = self._store.index_entry(case_id)
             differing = index_fields_differing(stored, expected)
@@ -624,6 +673,7 @@ class Engine:
         phase: str | None = None,
         open: bool | None = None,  # noqa: A002 - reads as the filter it is
         due_before: datetime | None = None,
+        follows: str | None = None,
         limit: int = 50,
         after: str | None = None,
     ) -> list[CaseSummary]:
@@ -633,11 +683,13 @@ class Engine:
         ``role`` if given too; ``role`` alone: someone holds it); the case
         runs ``process``; it is in ``phase`` or a phase inside it; it is
         open (``open=True``) or closed (``False``); its next deadline falls
-        due at or before ``due_before``. At most ``limit`` (1 to 1000)
+        due at or before ``due_before``; it was opened as a follow-up of the
+        case ``follows``. At most ``limit`` (1 to 1000)
         cases; pass the last one's ``cursor`` as ``after`` for the next
         page (ties in time are ordered by case id, so pages never overlap).
-        No history is loaded. Raises `InvalidQuery`, `ProcessNotFound` or
-        `UnknownName` for a filter it cannot take.
+        No history is loaded. A ``person`` is checked as a command checks a
+        person id (`InvalidId`, `WrongType`); raises `InvalidQuery`,
+        `ProcessNotFound` or `UnknownName` for another filter it cannot take.
         """
         query = case_query(
             self._registry,
@@ -647,9 +699,25 @@ class Engine:
             phase=phase,
             open=open,
             due_before=due_before,
+            follows=follows,
             limit=limit,
             after=after,
         )
+        return [summary_of(entry, self._registry) for entry in self._store.find_cases(query)]
+
+    def follow_ups(self, case_id: str) -> list[CaseSummary]:
+        """The cases opened as follow-ups of ``case_id``, most recently updated first.
+
+        Read from the case index (`find_cases` with ``follows``), every one
+        however many; the other way, a follow-up names its earlier case in
+        `Case.follows` (and `CaseSummary.follows`). Raises `CaseNotFound`
+        for a case the store does not hold.
+        """
+        if not isinstance(case_id, str) or not case_id:
+            raise InvalidQuery("case_id", case_id, "must be a non-empty string")
+        if self._store.version(case_id) == 0:
+            raise CaseNotFound(case_id)
+        query = CaseQuery(follows=case_id)
         return [summary_of(entry, self._registry) for entry in self._store.find_cases(query)]
 
     def inbox(
@@ -663,10 +731,11 @@ class Engine:
         (every running one when ``within`` is None). A case with neither is
         left out. Ordered by the earliest such deadline (breached ones
         first), then the most recently updated case. ``now`` defaults to
-        the clock. Raises `InvalidQuery` for an empty person, a naive
-        ``now`` or a negative ``within``.
+        the clock. ``person`` is checked as a command checks a person id
+        (`InvalidId`, `WrongType`); raises `InvalidQuery` for a naive ``now``
+        or a negative ``within``.
         """
-        query = case_query(self._registry, person=person, limit=1)
+        query = case_query(self._registry, person=check_person("person", person), limit=1)
         moment = self._now() if now is None else aware_utc(aware("now", now))
         window = inbox_window(within)
         entries = self._store.find_cases(CaseQuery(person=query.person, open=True))
@@ -742,16 +811,25 @@ class Engine:
                     return done
                 raise CaseExists(case_id)
             now = self._now()
-            drafts = decide_open(compiled_process, by=command.by)
+            earlier = None if command.follows is None else self._earlier_case(command.follows)
+            drafts = decide_open(
+                compiled_process, by=command.by, organisation=command.organisation, follows=earlier
+            )
             events = _chain(case_id, 0, GENESIS_HASH, drafts, now)
             case = fold(process, events)
+            if earlier is not None:
+                case = self._carry_over(compiled_process, case, earlier, events, by=command.by)
             record = keyed.record(case_id, case.version) if keyed is not None else None
             try:
                 self._store.append(
                     case_id,
                     0,
                     events,
-                    deadlines=[],
+                    # Documents carried into a follow-up may start deadlines.
+                    deadlines=[
+                        DeadlineEntry(case_id=case_id, deadline_id=deadline_id, due_at=due)
+                        for deadline_id, due in open_deadlines(case)
+                    ],
                     idempotency=record,
                     summary=index_entry(case, events[-1].at),
                 )
@@ -762,6 +840,46 @@ class Engine:
                 raise CaseExists(case_id) from None
             self._remember(case)
             return case
+
+    def _earlier_case(self, case_id: str) -> Case:
+        """The case a follow-up names; `EarlierCaseNotFound` if the store lacks it."""
+        try:
+            return self._current(case_id)[0]
+        except CaseNotFound:
+            raise EarlierCaseNotFound(case_id) from None
+
+    def _carry_over(
+        self,
+        compiled_process: CompiledProcess,
+        case: Case,
+        earlier: Case,
+        events: list[Event],
+        *,
+        by: str,
+    ) -> Case:
+        """``case`` after the documents it carries over from ``earlier`` (events join ``events``).
+
+        Each is recorded in the new case's own history (replay and
+        verification never read another case), after the opening and in
+        the same append.
+        """
+        process = compiled_process.process
+        moment = events[-1].at
+        for artifact, values, carried in carried_documents(compiled_process, earlier, by=by):
+            drafts = decide_carried(
+                compiled_process,
+                case,
+                artifact,
+                values,
+                carried,
+                by=by,
+                now=moment,
+                calendars=self._calendars,
+            )
+            new_events = _chain(case.id, case.version, case.last_hash, drafts, moment)
+            case = evolve(process, case, new_events)
+            events.extend(new_events)
+        return case
 
     def _run(
         self, command: CaseCommand, retries: int, *, now: datetime | None = None
@@ -891,9 +1009,7 @@ class Engine:
             return case
         events = self._store.events(case_id)
         if not 0 < version <= len(events):
-            raise TamperedHistory(
-                case_id, version, "an idempotency key names a version the case does not have"
-            )
+            raise TamperedHistory(case_id, version, "idempotency-version")
         return fold(compiled_process.process, events[:version])
 
     def _indexed_case(self, case_id: str, version: int) -> tuple[Case, CompiledProcess]:

@@ -17,13 +17,15 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from kwflow.exceptions import MalformedEvent
+from kwflow.exceptions import MalformedEvent, TamperedHistory
 from kwflow.history import EMPTY_MAP, GENESIS_HASH, EventType, FrozenMap, freeze
 
+from ._commands import Organisation
 from ._records import (
     ArtifactVersion,
     Case,
     CasePhase,
+    CaseSuspension,
     DeadlineState,
     DeadlineStatus,
     ProcessRef,
@@ -71,9 +73,11 @@ class _Draft:
         "called_in",
         "case_id",
         "deadlines",
+        "follows",
         "last_hash",
         "opened_at",
         "opened_by",
+        "organisations",
         "outcome",
         "participants",
         "phase",
@@ -81,6 +85,7 @@ class _Draft:
         "process_ref",
         "roles",
         "start",
+        "suspension",
         "taken_in_phase",
         "version",
     )
@@ -103,8 +108,11 @@ class _Draft:
             self.outcome: str | None = None
             self.opened_at: datetime | None = None
             self.opened_by = ""
+            self.follows: str | None = None
+            self.organisations: Any = EMPTY_MAP
             self.version = 0
             self.last_hash = GENESIS_HASH
+            self.suspension: CaseSuspension | None = None
         else:
             self.case_id = start.id
             self.process_ref = start.process
@@ -119,8 +127,11 @@ class _Draft:
             self.outcome = start.outcome
             self.opened_at = start.opened_at
             self.opened_by = start.opened_by
+            self.follows = start.follows
+            self.organisations = start.organisations
             self.version = start.version
             self.last_hash = start.last_hash
+            self.suspension = start.suspension
 
     # -- copy on first write
 
@@ -134,6 +145,22 @@ class _Draft:
         if type(self.artifacts) is not dict:
             self.artifacts = dict(self.artifacts)
         return self.artifacts
+
+    def _organisations(self) -> dict[str, Organisation]:
+        if type(self.organisations) is not dict:
+            self.organisations = dict(self.organisations)
+        return self.organisations
+
+    def _joined(self, person: str, payload: Mapping[str, Any]) -> None:
+        """Record the organisation an event names for ``person``, if it names one."""
+        found = payload.get("organisation")
+        if found is not None:
+            self._organisations()[person] = Organisation(found["id"], found["kind"])
+
+    def _left(self, person: str, participants: Mapping[str, Any]) -> None:
+        """Forget the organisation of a person who holds no role any more."""
+        if person not in participants and person in self.organisations:
+            del self._organisations()[person]
 
     def _deadlines(self) -> dict[str, DeadlineState]:
         if type(self.deadlines) is not dict:
@@ -173,6 +200,10 @@ class _Draft:
         self.roles = {role: (event.actor,)}
         self.opened_at = event.at
         self.opened_by = event.actor
+        follows = payload.get("follows")
+        self.follows = None if follows is None else follows["case"]
+        self.organisations = EMPTY_MAP
+        self._joined(event.actor, payload)
         self.deadlines = {
             deadline.id: DeadlineState(
                 deadline.id, DeadlineStatus.NOT_STARTED, deadline.responsible
@@ -185,6 +216,7 @@ class _Draft:
         participants, roles = self._participants()
         participants[person] = (*participants.get(person, ()), role)
         roles[role] = (*roles.get(role, ()), person)
+        self._joined(person, payload)
 
     def unassigned(self, event: Event, payload: Mapping[str, Any]) -> None:  # noqa: ARG002
         person, role = payload["person"], payload["role"]
@@ -199,6 +231,7 @@ class _Draft:
             roles[role] = people
         else:
             roles.pop(role, None)
+        self._left(person, participants)
 
     def replaced(self, event: Event, payload: Mapping[str, Any]) -> None:  # noqa: ARG002
         # One step, in place: the successor takes the predecessor's seat in
@@ -212,6 +245,8 @@ class _Draft:
             participants.pop(person, None)
         participants[successor] = (*participants.get(successor, ()), role)
         roles[role] = tuple(successor if p == person else p for p in roles.get(role, ()))
+        self._left(person, participants)
+        self._joined(successor, payload)
 
     def submitted(self, event: Event, payload: Mapping[str, Any]) -> None:
         self._add_version(event, payload)
@@ -235,6 +270,16 @@ class _Draft:
         records = get("records")
         if records is not None:
             self._add_version(event, records)
+        suspended = get("suspended")
+        if suspended is not None:
+            # What the case leaves behind, kept for its resumption.
+            self.suspension = CaseSuspension(
+                from_phase=_phase(suspended["from"]),
+                since=event.at,
+                deadlines=suspended["deadlines"],
+                held=tuple(suspended["held"]),
+                taken_in_phase=tuple(self.taken_in_phase),
+            )
         path = get("phase")
         if path is None:
             self.taken_in_phase = (*self.taken_in_phase, action)
@@ -244,6 +289,12 @@ class _Draft:
                 self.called_in = ()
             if self.taken_in_phase:
                 self.taken_in_phase = ()
+        if get("suspension_ended") is not None:
+            left = self.suspension
+            self.suspension = None
+            if left is not None and left.from_phase == self.phase:
+                # Back where it stopped: its once-only actions stay taken.
+                self.taken_in_phase = left.taken_in_phase
         outcome = get("outcome")
         if outcome is not None:
             self.outcome = outcome
@@ -271,7 +322,12 @@ class _Draft:
         artifacts = self._artifacts()
         artifact_id = payload["artifact"]
         version = ArtifactVersion(
-            payload["version"], freeze(payload["data"]), event.actor, event.at, event.sequence
+            payload["version"],
+            freeze(payload["data"]),
+            event.actor,
+            event.at,
+            event.sequence,
+            payload.get("about"),
         )
         artifacts[artifact_id] = (*artifacts.get(artifact_id, ()), version)
 
@@ -304,7 +360,7 @@ class _Draft:
 
     def build(self) -> Case:
         if self.process_ref is None or self.phase is None or self.opened_at is None:
-            raise ValueError("a case's history starts with its case_opened event")
+            raise TamperedHistory(self.case_id, 1, "not-opened")
         return Case(
             id=self.case_id,
             process=self.process_ref,
@@ -322,6 +378,9 @@ class _Draft:
             opened_by=self.opened_by,
             version=self.version,
             last_hash=self.last_hash,
+            follows=self.follows,
+            organisations=o if type(o := self.organisations) is FrozenMap else FrozenMap(o),
+            suspension=self.suspension,
         )
 
 

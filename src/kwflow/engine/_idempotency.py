@@ -34,7 +34,7 @@ from kwflow.exceptions import IdempotencyConflict
 from kwflow.history import canonical_json
 from kwflow.store import IdempotencyRecord
 
-from ._commands import OpenCase
+from ._commands import OpenCase, Organisation
 
 if TYPE_CHECKING:
     from ._commands import Command
@@ -48,6 +48,17 @@ _CONTENT_FORMAT = 1
 """Hashed with the content, so a future change of its form is a new hash, never a clash."""
 
 _NOT_CONTENT = frozenset({"idempotency_key", "expected_version"})
+# Fields commands gained later, left out of the content while unset, so a
+# key recorded before them still matches a repeat of its command.
+_ADDED_LATER = frozenset({"organisation"})
+
+# Fields commands gained after keys were stored: left out while unset, so a
+# key recorded before the field existed still matches its retry.
+_ADDED_LATER = frozenset({"follows"})
+
+_ADDED_LATER = frozenset({"about"})
+"""Fields commands gained after keys were stored: left out while ``None``, so that
+a key stored before keeps standing for the same content."""
 
 
 def content_hash(command: Command) -> str:
@@ -56,6 +67,7 @@ def content_hash(command: Command) -> str:
         field.name: _json_value(getattr(command, field.name))
         for field in attrs.fields(type(command))
         if field.name not in _NOT_CONTENT
+        and not (field.name in _ADDED_LATER and getattr(command, field.name) is None)
     }
     document = {"command": type(command).__name__, "fields": fields, "format": _CONTENT_FORMAT}
     return hashlib.sha256(canonical_json(document).encode()).hexdigest()
@@ -74,6 +86,8 @@ def _json_value(value: Any) -> Any:
         return value.astimezone(UTC).isoformat() if value.tzinfo is not None else value.isoformat()
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, Organisation):
+        return {"id": value.id, "kind": value.kind}
     # Not JSON data (artifact validation will refuse it): still content, by its
     # type and representation, so two different such values never look alike.
     return {"python": f"{type(value).__module__}.{type(value).__qualname__}", "repr": repr(value)}

@@ -21,9 +21,16 @@ from kwflow.history import FrozenMap
 from kwflow.store import CaseIndexEntry, CaseQuery
 
 from ._authorization import action_reasons
+from ._commands import check_person
 from ._deadlines import open_deadlines
 from ._records import ActionOption, CasePhase, DeadlineStatus
-from ._summaries import CaseSummary, InboxDeadline, InboxItem, decode_cursor
+from ._summaries import (
+    CaseSummary,
+    InboxDeadline,
+    InboxItem,
+    SuspensionSummary,
+    decode_cursor,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -66,6 +73,7 @@ def index_entry(case: Case, updated_at: datetime) -> CaseIndexEntry:
         participants=[
             (person, role) for person, roles in case.participants.items() for role in roles
         ],
+        follows=case.follows,
     )
 
 
@@ -83,6 +91,7 @@ def index_fields_differing(stored: CaseIndexEntry | None, expected: CaseIndexEnt
         "updated_at",
         "next_due",
         "participants",
+        "follows",
     )
     return [name for name in names if getattr(stored, name) != getattr(expected, name)]
 
@@ -93,17 +102,15 @@ def index_fields_differing(stored: CaseIndexEntry | None, expected: CaseIndexEnt
 def aware(parameter: str, value: object) -> datetime:
     """``value`` if it is a timezone-aware datetime; `InvalidQuery` otherwise."""
     if not isinstance(value, datetime):
-        raise InvalidQuery(parameter, value, "must be a datetime")
+        raise InvalidQuery(parameter, value, "not-datetime")
     if value.tzinfo is None or value.utcoffset() is None:
-        raise InvalidQuery(
-            parameter, value, "must be timezone-aware (a naive time means no moment)"
-        )
+        raise InvalidQuery(parameter, value, "naive")
     return value
 
 
 def _text(parameter: str, value: object) -> str:
     if not isinstance(value, str) or not value:
-        raise InvalidQuery(parameter, value, "must be a non-empty string")
+        raise InvalidQuery(parameter, value, "not-text")
     return value
 
 
@@ -116,6 +123,7 @@ def case_query(
     phase: object = None,
     open: object = None,  # noqa: A002 - the name hosts read in the docs
     due_before: object = None,
+    follows: object = None,
     limit: object = 50,
     after: object = None,
 ) -> CaseQuery:
@@ -127,9 +135,9 @@ def case_query(
     role or phase no registered process (or ``process``) has.
     """
     if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= MAX_LIMIT:
-        raise InvalidQuery("limit", limit, f"must be a whole number from 1 to {MAX_LIMIT}")
+        raise InvalidQuery("limit", limit, "limit", max=MAX_LIMIT)
     if open is not None and not isinstance(open, bool):
-        raise InvalidQuery("open", open, "must be True, False or None")
+        raise InvalidQuery("open", open, "open")
     processes = list(registry)
     if process is not None:
         process = _text("process", process)
@@ -137,7 +145,7 @@ def case_query(
             raise ProcessNotFound(process)
         processes = [p for p in processes if p.id == process]
     if person is not None:
-        person = _text("person", person)
+        person = check_person("person", person)
     if role is not None:
         role = _text("role", role)
         known = sorted({r.id for p in processes for r in p.roles})
@@ -155,6 +163,7 @@ def case_query(
         phase=phase,
         open=open,
         due_before=None if due_before is None else aware("due_before", due_before),
+        follows=None if follows is None else _text("follows", follows),
         after=None if after is None else decode_cursor(after),
         limit=limit,
     )
@@ -175,6 +184,7 @@ class _Labels:
     phases: Mapping[str, Label]
     outcomes: Mapping[str, Label]
     roles: Mapping[str, Label]
+    suspensions: frozenset[str] = frozenset()
 
 
 _LABELS: dict[str, _Labels] = {}
@@ -201,6 +211,9 @@ def _label_table(process: Process) -> _Labels:
         phases=phases,
         outcomes=outcomes,
         roles={role.id: role.label for role in process.roles},
+        suspensions=frozenset(
+            info.phase.id for info in process.all_phases() if info.phase.suspension is not None
+        ),
     )
 
 
@@ -232,6 +245,8 @@ def summary_of(entry: CaseIndexEntry, registry: Registry) -> CaseSummary:
         next_due=entry.next_due,
         participants=FrozenMap(participants),
         role_labels=FrozenMap(role_labels),
+        follows=entry.follows,
+        suspended=labels is not None and entry.phase in labels.suspensions,
     )
 
 
@@ -243,7 +258,7 @@ def inbox_window(within: object) -> timedelta | None:
     if within is None:
         return None
     if not isinstance(within, timedelta) or within < timedelta(0):
-        raise InvalidQuery("within", within, "must be a timedelta of zero or more, or None")
+        raise InvalidQuery("within", within, "within")
     return within
 
 
@@ -277,15 +292,17 @@ def inbox_item(
                     label=action.action.label,
                     allowed=True,
                     reasons=(),
-                    to=action.action.to,
+                    to=compiled.destination_id(case, action_id),
                     records=action.action.records,
                 )
             )
     horizon = None if within is None else now + within
     deadlines = []
+    # A paused deadline is not due while its case is suspended.
+    paused = () if case.suspension is None else case.suspension.paused
     for state in case.deadlines.values():
         due = state.due
-        if state.responsible not in roles or due is None:
+        if state.responsible not in roles or due is None or state.id in paused:
             continue
         breached = state.status is DeadlineStatus.BREACHED or state.overdue(now)
         # A plan beyond the deadline shows at once, however far away it is due.
@@ -310,10 +327,19 @@ def inbox_item(
     if not actions and not deadlines:
         return None
     deadlines.sort(key=lambda d: (d.due, d.id))
+    suspension = case.suspension
     return InboxItem(
         case=summary,
         person=person,
         roles=roles,
+        suspension=None
+        if suspension is None
+        else SuspensionSummary(
+            from_phase=suspension.from_phase,
+            from_label=_labels_of(compiled.process).phases.get(suspension.from_phase.id),
+            since=suspension.since,
+            deadlines=suspension.deadlines,
+        ),
         actions=tuple(actions),
         deadlines=tuple(deadlines),
     )

@@ -10,20 +10,20 @@ ISO-8601 text, money as a decimal string with two places (``"1000.00"``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
 
-from kwflow.exceptions import Reason, ReasonCode
+from kwflow.exceptions import MalformedRecord, Reason, ReasonCode
 from kwflow.history import EMPTY_MAP, FrozenMap, freeze, thaw
 
+from ._commands import Organisation
 from ._views import action_option_to_dict, case_view_to_dict
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-
     from kwflow.definition import Label, Process
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "ArtifactVersion",
     "Case",
     "CasePhase",
+    "CaseSuspension",
     "CaseView",
     "DeadlineState",
     "DeadlineStatus",
@@ -74,7 +75,9 @@ class ArtifactVersion:
     """One submission of an artifact: its data (JSON form), who, when.
 
     ``number`` counts the artifact's versions from 1; ``sequence`` is the
-    event that recorded it.
+    event that recorded it. ``about`` is the person a copy of a per-person
+    artifact is about (``None`` for other artifacts); each person's copy
+    has its own versions, so ``number`` counts that person's versions.
     """
 
     number: int
@@ -82,6 +85,25 @@ class ArtifactVersion:
     by: str
     at: datetime
     sequence: int
+    about: str | None = None
+
+
+def _latest_of(
+    versions: tuple[ArtifactVersion, ...] | None, about: str | None
+) -> ArtifactVersion | None:
+    if not versions:
+        return None
+    if about is None:
+        return versions[-1]
+    return next((v for v in reversed(versions) if v.about == about), None)
+
+
+def _copies_of(versions: tuple[ArtifactVersion, ...] | None) -> FrozenMap[str, ArtifactVersion]:
+    found: dict[str, ArtifactVersion] = {}
+    for version in versions or ():
+        if version.about is not None:
+            found[version.about] = version
+    return FrozenMap(found)
 
 
 class DeadlineStatus(StrEnum):
@@ -172,6 +194,31 @@ class TakenAction(NamedTuple):
 
 
 @attrs.frozen
+class CaseSuspension:
+    """Where a suspended case was, since when, and what its deadlines do meanwhile.
+
+    ``from_phase`` is the leaf phase the case was suspended from, where a
+    resume action returns it; ``since`` the moment it was suspended;
+    ``deadlines`` the suspension phase's mode (``"pause"`` or ``"run"``);
+    ``held`` the deadlines that were running when it was suspended, which
+    the suspension neither cancels nor (when paused) lets be breached;
+    ``taken_in_phase`` the once-only actions already taken in
+    ``from_phase``, given back on resumption.
+    """
+
+    from_phase: CasePhase
+    since: datetime
+    deadlines: str
+    held: tuple[str, ...] = ()
+    taken_in_phase: tuple[str, ...] = ()
+
+    @property
+    def paused(self) -> tuple[str, ...]:
+        """The held deadlines that are paused (none when they keep running)."""
+        return self.held if self.deadlines == "pause" else ()
+
+
+@attrs.frozen
 class Case:
     """A case: the fold of its events. Immutable; every command returns a new one.
 
@@ -181,6 +228,16 @@ class Case:
     id to its versions, oldest first. ``taken_in_phase`` lists the actions
     without ``to`` already taken since the case entered its leaf phase.
     ``version`` is the sequence of the last event and ``last_hash`` its hash.
+    ``follows`` is the id of the earlier case this one was opened as a
+    follow-up of (``None``: opened on its own).
+    ``organisations`` maps a participant to the organisation the host named
+    for them (people it named none for are absent).
+
+    A per-person artifact keeps every person's copies in the one tuple of
+    ``artifacts``, each version with its ``about``; `latest` with
+    ``about=`` gives one person's newest copy and `copies` every person's.
+    ``suspension`` says where a suspended case was and since when (``None``
+    while the case is not suspended).
     """
 
     id: str
@@ -198,16 +255,35 @@ class Case:
     opened_by: str
     version: int
     last_hash: str
+    follows: str | None = None
+    organisations: FrozenMap[str, Organisation] = EMPTY_MAP
+    suspension: CaseSuspension | None = None
 
     @property
     def closed(self) -> bool:
         """Whether the case has ended in a terminal phase (it has an outcome)."""
         return self.outcome is not None
 
-    def latest(self, artifact_id: str) -> ArtifactVersion | None:
-        """The newest version of an artifact, or ``None`` if it has none."""
-        versions = self.artifacts.get(artifact_id)
-        return versions[-1] if versions else None
+    def latest(self, artifact_id: str, *, about: str | None = None) -> ArtifactVersion | None:
+        """The newest version of an artifact, or ``None`` if it has none.
+
+        ``about`` names a person: the newest copy of a per-person artifact
+        about them. Without it, the newest version about anyone.
+        """
+        return _latest_of(self.artifacts.get(artifact_id), about)
+
+    def copies(self, artifact_id: str) -> FrozenMap[str, ArtifactVersion]:
+        """The newest copy of a per-person artifact about each person, by person id.
+
+        People appear in the order their first copy was submitted; people who
+        no longer hold the artifact's roles keep their copies.
+        """
+        return _copies_of(self.artifacts.get(artifact_id))
+
+    @property
+    def suspended_from(self) -> CasePhase | None:
+        """The leaf phase a suspended case was suspended from (``None``: not suspended)."""
+        return None if self.suspension is None else self.suspension.from_phase
 
     def roles_of(self, person: str) -> tuple[str, ...]:
         """The roles ``person`` holds in the case (empty if none)."""
@@ -223,7 +299,7 @@ class Case:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Case:
-        """Read a case written by `Case.to_dict`; raises ``ValueError`` if malformed."""
+        """Read a case written by `Case.to_dict`; `MalformedRecord` (a ``ValueError``) if not."""
         return case_from_dict(data)
 
 
@@ -233,9 +309,12 @@ class CaseView:
 
     ``person_roles`` are the roles the person holds; ``hidden`` names the
     artifacts left out (so a user interface can say that something exists
-    without showing it, if the host wants to). ``definition`` is the process
+    without showing it, if the host wants to). ``organisations`` are the
+    participants' organisations: everyone who may view the case takes part
+    in it and sees who works where. ``definition`` is the process
     (the exact version) the case runs, where `to_dict` finds the labels; it
-    is not compared: two views of the same facts are equal.
+    is not compared: two views of the same facts are equal. ``suspension``
+    is the case's, while it is suspended.
     """
 
     id: str
@@ -255,6 +334,9 @@ class CaseView:
     opened_by: str
     version: int
     definition: Process = attrs.field(eq=False, repr=False)
+    follows: str | None = None
+    organisations: FrozenMap[str, Organisation] = EMPTY_MAP
+    suspension: CaseSuspension | None = None
 
     @property
     def closed(self) -> bool:
@@ -271,10 +353,13 @@ class CaseView:
         """
         return case_view_to_dict(self)
 
-    def latest(self, artifact_id: str) -> ArtifactVersion | None:
-        """The newest visible version of an artifact, or ``None``."""
-        versions = self.artifacts.get(artifact_id)
-        return versions[-1] if versions else None
+    def latest(self, artifact_id: str, *, about: str | None = None) -> ArtifactVersion | None:
+        """The newest visible version of an artifact (about ``about``, if given), or ``None``."""
+        return _latest_of(self.artifacts.get(artifact_id), about)
+
+    def copies(self, artifact_id: str) -> FrozenMap[str, ArtifactVersion]:
+        """The newest visible copy of a per-person artifact about each person."""
+        return _copies_of(self.artifacts.get(artifact_id))
 
 
 @attrs.frozen
@@ -329,7 +414,7 @@ def _moment(value: Any) -> datetime | None:
         return None
     moment = datetime.fromisoformat(value)
     if moment.tzinfo is None:
-        raise ValueError(f"naive moment {value!r}")
+        raise MalformedRecord("case", f"naive moment {value!r}")
     return moment
 
 
@@ -351,6 +436,20 @@ def _deadline_to_dict(state: DeadlineState) -> dict[str, Any]:
     }
 
 
+def _version_to_dict(version: ArtifactVersion) -> dict[str, Any]:
+    found = {
+        "number": version.number,
+        "data": thaw(version.data),
+        "by": version.by,
+        "at": version.at.isoformat(),
+        "sequence": version.sequence,
+    }
+    if version.about is not None:
+        # Only per-person copies carry it: other snapshots keep their form.
+        found["about"] = version.about
+    return found
+
+
 def case_to_dict(case: Case) -> dict[str, Any]:
     """The JSON form of ``case`` (plain dicts, lists, strings and numbers).
 
@@ -370,16 +469,7 @@ def case_to_dict(case: Case) -> dict[str, Any]:
         "roles": {role: list(people) for role, people in case.roles.items()},
         "called_in": list(case.called_in),
         "artifacts": {
-            artifact: [
-                {
-                    "number": v.number,
-                    "data": thaw(v.data),
-                    "by": v.by,
-                    "at": v.at.isoformat(),
-                    "sequence": v.sequence,
-                }
-                for v in versions
-            ]
+            artifact: [_version_to_dict(v) for v in versions]
             for artifact, versions in case.artifacts.items()
         },
         "deadlines": {key: _deadline_to_dict(state) for key, state in case.deadlines.items()},
@@ -393,14 +483,50 @@ def case_to_dict(case: Case) -> dict[str, Any]:
         "opened_by": case.opened_by,
         "version": case.version,
         "last_hash": case.last_hash,
+        "follows": case.follows,
+        "organisations": {
+            person: {"id": organisation.id, "kind": organisation.kind}
+            for person, organisation in case.organisations.items()
+        },
+        "suspension": _suspension_to_dict(case.suspension),
     }
 
 
+def _suspension_to_dict(suspension: CaseSuspension | None) -> dict[str, Any] | None:
+    if suspension is None:
+        return None
+    return {
+        "from_phase": list(suspension.from_phase.path),
+        "since": suspension.since.isoformat(),
+        "deadlines": suspension.deadlines,
+        "held": list(suspension.held),
+        "taken_in_phase": list(suspension.taken_in_phase),
+    }
+
+
+def _suspension_from_dict(data: Mapping[str, Any] | None) -> CaseSuspension | None:
+    # A snapshot written before suspensions existed has no key: its case was
+    # never suspended, so the form keeps its format number.
+    if data is None:
+        return None
+    path = tuple(data["from_phase"])
+    since = _moment(data["since"])
+    assert since is not None
+    return CaseSuspension(
+        from_phase=CasePhase(path[-1], path),
+        since=since,
+        deadlines=data["deadlines"],
+        held=tuple(data["held"]),
+        taken_in_phase=tuple(data["taken_in_phase"]),
+    )
+
+
 def case_from_dict(data: Mapping[str, Any]) -> Case:
-    """Read the JSON form back; ``ValueError`` when it is not a case of this format."""
+    """Read the JSON form back; `MalformedRecord` (a ``ValueError``) when it is not one."""
+    if not isinstance(data, Mapping) or data.get("format") != CASE_FORMAT:
+        found = data.get("format") if isinstance(data, Mapping) else type(data).__name__
+        raise MalformedRecord("case", f"case format {found!r}, expected {CASE_FORMAT}")
     try:
-        if data.get("format") != CASE_FORMAT:
-            raise ValueError(f"case format {data.get('format')!r}, expected {CASE_FORMAT}")
         process = data["process"]
         path = tuple(data["phase"])
         opened_at = _moment(data["opened_at"])
@@ -423,6 +549,7 @@ def case_from_dict(data: Mapping[str, Any]) -> Case:
                             v["by"],
                             _moment(v["at"]),  # type: ignore[arg-type]
                             v["sequence"],
+                            v.get("about"),
                         )
                         for v in versions
                     )
@@ -458,6 +585,18 @@ def case_from_dict(data: Mapping[str, Any]) -> Case:
             opened_by=data["opened_by"],
             version=data["version"],
             last_hash=data["last_hash"],
+            # Snapshots written before follow-ups existed lack the key.
+            follows=data.get("follows"),
+            # Snapshots written before organisations existed have none to read.
+            organisations=FrozenMap(
+                {
+                    person: Organisation(organisation["id"], organisation["kind"])
+                    for person, organisation in data.get("organisations", {}).items()
+                }
+            ),
+            suspension=_suspension_from_dict(data.get("suspension")),
         )
-    except (KeyError, TypeError, IndexError, AttributeError, AssertionError) as exc:
-        raise ValueError(f"not a case in the JSON form: {exc!r}") from exc
+    except MalformedRecord:
+        raise
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError, AssertionError) as exc:
+        raise MalformedRecord("case", f"not a case in the JSON form: {exc!r}") from exc

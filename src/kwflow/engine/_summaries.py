@@ -40,6 +40,7 @@ __all__ = [
     "InboxDeadline",
     "InboxItem",
     "InboxItemJSON",
+    "SuspensionSummary",
     "decode_cursor",
     "encode_cursor",
 ]
@@ -63,26 +64,24 @@ def decode_cursor(cursor: object) -> tuple[datetime, str]:
     Raises `InvalidQuery` (parameter ``after``) for anything else.
     """
     if not isinstance(cursor, str) or not cursor.startswith(_CURSOR_PREFIX):
-        raise InvalidQuery("after", cursor, "not a cursor kwflow gave (CaseSummary.cursor)")
+        raise InvalidQuery("after", cursor, "not-a-cursor")
     body = cursor[len(_CURSOR_PREFIX) :]
     try:
         raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
         micros, case_id = json.loads(raw.decode())
     except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
-        raise InvalidQuery(
-            "after", cursor, "not a cursor kwflow gave (CaseSummary.cursor)"
-        ) from None
+        raise InvalidQuery("after", cursor, "not-a-cursor") from None
     if (
         not isinstance(micros, int)
         or isinstance(micros, bool)
         or not isinstance(case_id, str)
         or not case_id
     ):
-        raise InvalidQuery("after", cursor, "not a cursor kwflow gave (CaseSummary.cursor)")
+        raise InvalidQuery("after", cursor, "not-a-cursor")
     try:
         at = _EPOCH + timedelta(microseconds=micros)
     except OverflowError:
-        raise InvalidQuery("after", cursor, "the cursor's time is out of range") from None
+        raise InvalidQuery("after", cursor, "cursor-out-of-range") from None
     return at, case_id
 
 
@@ -102,7 +101,11 @@ class CaseSummary:
     from the registered process (``None`` or absent when the case's process
     version is no longer registered). ``updated_at`` is the time of the
     case's last event; ``next_due`` the earliest due moment of its running
-    deadlines. Pass `cursor` as ``after`` to get the page after this row.
+    deadlines. ``follows`` is the earlier case this one follows up, if it
+    was opened as a follow-up. Pass `cursor` as ``after`` to get the page
+    after this row. ``suspended`` says whether the case is in a suspension phase (where it
+    was suspended from is on the case, its view and its inbox item: the
+    case index does not keep it).
     """
 
     id: str
@@ -119,6 +122,8 @@ class CaseSummary:
     next_due: datetime | None
     participants: FrozenMap[str, tuple[str, ...]]
     role_labels: FrozenMap[str, Label]
+    follows: str | None = None
+    suspended: bool = False
 
     @property
     def open(self) -> bool:
@@ -152,6 +157,7 @@ class CaseSummary:
             "opened_at": _iso(self.opened_at),
             "updated_at": _iso(self.updated_at),
             "next_due": _iso(self.next_due),
+            "suspended": self.suspended,
             "participants": [
                 {
                     "person": person,
@@ -161,6 +167,7 @@ class CaseSummary:
                 }
                 for person, roles in self.participants.items()
             ],
+            "follows": self.follows,
             "cursor": self.cursor,
         }
 
@@ -197,13 +204,39 @@ class InboxDeadline:
 
 
 @attrs.frozen(kw_only=True)
+class SuspensionSummary:
+    """Where a suspended case stopped and since when, with the label of that phase.
+
+    ``deadlines`` is ``"pause"`` (its deadlines are paused) or ``"run"``.
+    """
+
+    from_phase: CasePhase
+    from_label: Label | None
+    since: datetime
+    deadlines: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON data (part of `InboxItemJSON`)."""
+        return {
+            "from_phase": {
+                "id": self.from_phase.id,
+                "path": list(self.from_phase.path),
+                "label": _label(self.from_label),
+            },
+            "since": _iso(self.since),
+            "deadlines": self.deadlines,
+        }
+
+
+@attrs.frozen(kw_only=True)
 class InboxItem:
     """One open case and what waits there for ``person``.
 
     ``actions`` are the actions of the current phase the person may take
     now (every one allowed: `Engine.available_actions` says why others are
     not); ``deadlines`` those they answer for that are breached or due
-    within the inbox's window, earliest first.
+    within the inbox's window, earliest first. ``suspension`` says where a
+    suspended case stopped and since when (``None``: it is not suspended).
     """
 
     case: CaseSummary
@@ -211,6 +244,7 @@ class InboxItem:
     roles: tuple[str, ...]
     actions: tuple[ActionOption, ...]
     deadlines: tuple[InboxDeadline, ...]
+    suspension: SuspensionSummary | None = None
 
     @property
     def due(self) -> datetime | None:
@@ -243,6 +277,7 @@ class InboxItem:
             "deadlines": [deadline.to_dict() for deadline in self.deadlines],
             "due": _iso(self.due),
             "breached": self.breached,
+            "suspension": None if self.suspension is None else self.suspension.to_dict(),
         }
 
 
@@ -309,7 +344,9 @@ class CaseSummaryJSON(_Shape):
     opened_at: AwareDatetime
     updated_at: AwareDatetime
     next_due: AwareDatetime | None
+    suspended: bool
     participants: list[ParticipantJSON]
+    follows: str | None
     cursor: str
 
 
@@ -334,6 +371,14 @@ class InboxDeadlineJSON(_Shape):
     planned_late: Literal["limit", "target"] | None
 
 
+class SuspensionSummaryJSON(_Shape):
+    """Where a suspended case stopped, since when, and what its deadlines do."""
+
+    from_phase: PhaseJSON
+    since: AwareDatetime
+    deadlines: Literal["pause", "run"]
+
+
 class InboxItemJSON(_Shape):
     """The JSON of `InboxItem.to_dict()`."""
 
@@ -344,3 +389,4 @@ class InboxItemJSON(_Shape):
     deadlines: list[InboxDeadlineJSON]
     due: AwareDatetime | None
     breached: bool
+    suspension: SuspensionSummaryJSON | None

@@ -29,10 +29,12 @@ __all__ = [
     "ActionOptionJSON",
     "ArtifactJSON",
     "ArtifactVersionJSON",
+    "CaseSuspensionJSON",
     "CaseViewJSON",
     "DeadlineJSON",
     "LabelJSON",
     "NamedJSON",
+    "OrganisationJSON",
     "ParticipantJSON",
     "PhaseJSON",
     "ProcessJSON",
@@ -111,15 +113,25 @@ class RoleHoldersJSON(NamedJSON):
 class ArtifactVersionJSON(_Shape):
     """One submitted version of an artifact."""
 
-    number: int = Field(description="the version, counted from 1")
+    number: int = Field(
+        description="the version, counted from 1 (per person for a per-person artifact)"
+    )
     data: dict[str, Any] = Field(description="the data as recorded (its JSON form)")
     by: str = Field(description="who submitted it")
     at: Moment = Field(description="when it was submitted")
     sequence: int = Field(description="the event that recorded it")
+    about: str | None = Field(
+        description="the person a per-person artifact's copy is about; null for other artifacts"
+    )
 
 
 class ArtifactJSON(NamedJSON):
-    """An artifact the person may read, with every version, oldest first."""
+    """An artifact the person may read, with every version, oldest first.
+
+    For a per-person artifact, the copies of every person are interleaved,
+    each version naming its ``about``; a person who may not read the
+    artifact sees only the copies about themselves.
+    """
 
     versions: list[ArtifactVersionJSON] = Field(description="oldest first")
 
@@ -155,6 +167,27 @@ class TakenActionJSON(NamedJSON):
     phase: NamedJSON = Field(description="the leaf phase it was taken in")
 
 
+class OrganisationJSON(_Shape):
+    """The organisation a participant works for, as the host named it."""
+
+    person: str = Field(description="the participant's id")
+    id: str = Field(description="the host's id of the organisation")
+    kind: NamedJSON = Field(description="the kind of organisation, from the process")
+
+
+class CaseSuspensionJSON(_Shape):
+    """Where a suspended case stopped, since when, and what its deadlines do meanwhile."""
+
+    from_phase: PhaseJSON = Field(description="the leaf phase a resume action returns the case to")
+    since: Moment = Field(description="when the case was suspended")
+    deadlines: Literal["pause", "run"] = Field(
+        description="pause: the held deadlines are paused; run: they keep running"
+    )
+    held: list[NamedJSON] = Field(
+        description="the deadlines that were running when the case was suspended"
+    )
+
+
 class CaseViewJSON(_Shape):
     """A case as one person may see it: artifacts they may not read are left out."""
 
@@ -178,6 +211,15 @@ class CaseViewJSON(_Shape):
     opened_by: str = Field(description="who opened it")
     version: int = Field(
         description="the sequence of its last event: send it back as expected_version"
+    )
+    follows: str | None = Field(
+        description="the earlier case this one follows up (None: opened on its own)"
+    )
+    organisations: list[OrganisationJSON] = Field(
+        description="the organisations of the participants the host named one for"
+    )
+    suspension: CaseSuspensionJSON | None = Field(
+        description="where a suspended case stopped and since when; null when not suspended"
     )
 
 

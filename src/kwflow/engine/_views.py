@@ -27,7 +27,14 @@ if TYPE_CHECKING:
 
     from kwflow.definition import Label, Process
 
-    from ._records import ActionOption, ArtifactVersion, CaseView, DeadlineState, Reason
+    from ._records import (
+        ActionOption,
+        ArtifactVersion,
+        CaseSuspension,
+        CaseView,
+        DeadlineState,
+        Reason,
+    )
 
 __all__ = [
     "action_option_to_dict",
@@ -96,6 +103,10 @@ class _ViewWriter:
         artifact = self.process.artifact(artifact_id)
         return _named(artifact_id, artifact.label if artifact is not None else None)
 
+    def organisation_kind(self, kind_id: str) -> dict[str, Any]:
+        kind = self.process.organisation_kind(kind_id)
+        return _named(kind_id, kind.label if kind is not None else None)
+
     def view(self, view: CaseView) -> dict[str, Any]:
         process = self.process
         leaf = self.phase(view.phase.id)
@@ -142,6 +153,30 @@ class _ViewWriter:
             "opened_at": self.moment(view.opened_at),
             "opened_by": view.opened_by,
             "version": view.version,
+            "follows": view.follows,
+            "organisations": [
+                {
+                    "person": person,
+                    "id": organisation.id,
+                    "kind": self.organisation_kind(organisation.kind),
+                }
+                for person, organisation in view.organisations.items()
+            ],
+            "suspension": self.suspension(view.suspension),
+        }
+
+    def suspension(self, suspension: CaseSuspension | None) -> dict[str, Any] | None:
+        if suspension is None:
+            return None
+        where = suspension.from_phase
+        return {
+            "from_phase": {
+                **self.phase(where.id),
+                "path": [self.phase(phase) for phase in where.path],
+            },
+            "since": self.moment(suspension.since),
+            "deadlines": suspension.deadlines,
+            "held": [_named(d, _deadline_label(self.process, d)) for d in suspension.held],
         }
 
     def version(self, version: ArtifactVersion) -> dict[str, Any]:
@@ -151,6 +186,7 @@ class _ViewWriter:
             "by": version.by,
             "at": self.moment(version.at),
             "sequence": version.sequence,
+            "about": version.about,
         }
 
     def deadline(self, state: DeadlineState) -> dict[str, Any]:
@@ -169,6 +205,11 @@ class _ViewWriter:
             "planned_at": self.moment(state.planned_at),
             "planned_late": state.planned_late,
         }
+
+
+def _deadline_label(process: Process, deadline_id: str) -> Label | None:
+    deadline = process.deadline(deadline_id)
+    return deadline.label if deadline is not None else None
 
 
 def _action_label(process: Process, action_id: str) -> Label | None:

@@ -132,16 +132,16 @@ def read_checkpoints(text: str, public_key: Ed25519PublicKey) -> list[Checkpoint
             checkpoints.append(_read_one(block, public_key))
             block = []
     if block:
-        raise CheckpointInvalid("the text ends inside a checkpoint (no signature line)")
+        raise CheckpointInvalid("unfinished")
     if not checkpoints:
-        raise CheckpointInvalid("the text holds no checkpoint")
+        raise CheckpointInvalid("none")
     return checkpoints
 
 
 def _field(line: str, name: str) -> str:
     prefix = f"{name} "
     if not line.startswith(prefix):
-        raise CheckpointInvalid(f"expected a {name!r} line, found {line[:60]!r}")
+        raise CheckpointInvalid("missing-line", name=name, found=line[:60])
     return line[len(prefix) :]
 
 
@@ -149,16 +149,13 @@ def _read_one(block: list[str], public_key: Ed25519PublicKey) -> Checkpoint:
     from cryptography.exceptions import InvalidSignature
 
     if len(block) < 6 or block[0] != MAGIC:
-        raise CheckpointInvalid(f"a checkpoint starts with {MAGIC!r}")
+        raise CheckpointInvalid("bad-start", magic=MAGIC)
     body = "\n".join(block[:-1]) + "\n"
     try:
         signature = base64.b64decode(_field(block[-1], "signature"), validate=True)
         public_key.verify(signature, body.encode())
     except (InvalidSignature, ValueError) as exc:
-        raise CheckpointInvalid(
-            "the checkpoint's signature does not verify with this public key "
-            "(the text was changed, or it was signed with another key)"
-        ) from exc
+        raise CheckpointInvalid("bad-signature") from exc
     # Signed: from here on the text is what the signer wrote.
     try:
         time = datetime.fromisoformat(_field(block[1], "time"))
@@ -171,12 +168,14 @@ def _read_one(block: list[str], public_key: Ed25519PublicKey) -> Checkpoint:
             heads.append(
                 CaseHead(case_id=json.loads(case_id), version=int(version), hash=head_hash)
             )
+    except CheckpointInvalid:
+        raise  # a line that is not the one expected: its own reason says which
     except (ValueError, TypeError) as exc:
-        raise CheckpointInvalid(f"malformed checkpoint: {exc}") from exc
+        raise CheckpointInvalid("malformed", detail=exc) from exc
     if count != len(heads):
-        raise CheckpointInvalid(f"the checkpoint says {count} cases but lists {len(heads)}")
+        raise CheckpointInvalid("count-mismatch", count=count, listed=len(heads))
     if merkle_root(heads) != root:
-        raise CheckpointInvalid("the checkpoint's root does not match its list of cases")
+        raise CheckpointInvalid("root-mismatch")
     return Checkpoint(
         time=time, heads=tuple(heads), root=root, key=key, text=body + block[-1] + "\n"
     )

@@ -16,6 +16,8 @@ from typing import Any
 
 import attrs
 
+from kwflow.exceptions import MalformedRecord, NaiveDatetime
+
 from ._frozen import FrozenDict
 
 EVENT_SCHEMA_VERSION = 1
@@ -43,7 +45,7 @@ def _utc(value: datetime) -> datetime:
     if value.tzinfo is UTC and type(value) is datetime:
         return value  # what astimezone(UTC) would return, without asking for the offset
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"event time must be timezone-aware, got naive {value!r}")
+        raise NaiveDatetime(value.isoformat())
     return value.astimezone(UTC)
 
 
@@ -317,12 +319,14 @@ def _body_of(event: Event) -> dict[str, Any]:
 
 
 def event_from_dict(data: Mapping[str, Any]) -> Event:
-    """Read an event from its JSON form; raises ``ValueError`` when malformed."""
+    """Read an event from its JSON form; `MalformedRecord` (a ``ValueError``) when malformed."""
     try:
         return _parse_event(data)
+    except MalformedRecord:
+        raise
     except (KeyError, TypeError, ValueError) as exc:
         detail = f"missing key {exc}" if isinstance(exc, KeyError) else str(exc)
-        raise ValueError(f"malformed event: {detail}") from exc
+        raise MalformedRecord("event", detail) from exc
 
 
 def _is_int(value: object) -> bool:
@@ -332,23 +336,24 @@ def _is_int(value: object) -> bool:
 def _parse_event(data: Mapping[str, Any]) -> Event:
     schema_version = data["schema_version"]
     if not _is_int(schema_version):
-        raise TypeError("schema_version is not an integer")
+        raise MalformedRecord("event", "schema_version is not an integer")
     if schema_version > EVENT_SCHEMA_VERSION:
-        raise ValueError(
+        raise MalformedRecord(
+            "event",
             f"event schema version {schema_version} is newer than this kwflow "
-            f"understands ({EVENT_SCHEMA_VERSION}); upgrade kwflow"
+            f"understands ({EVENT_SCHEMA_VERSION}); upgrade kwflow",
         )
     payload = data["payload"]
     if not isinstance(payload, dict):
-        raise TypeError("payload is not an object")
+        raise MalformedRecord("event", "payload is not an object")
     fields: dict[str, Any] = {
         name: data[name] for name in ("case_id", "type", "actor", "prev_hash", "hash")
     }
     for name, value in fields.items():
         if not isinstance(value, str):
-            raise TypeError(f"{name} is not a string")
+            raise MalformedRecord("event", f"{name} is not a string")
     if not _is_int(data["sequence"]):
-        raise TypeError("sequence is not an integer")
+        raise MalformedRecord("event", "sequence is not an integer")
     return Event(
         at=datetime.fromisoformat(data["at"]),
         payload=payload,

@@ -20,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar, NoReturn, Self, TypeVar
 
+from kwflow.exceptions import ReadOnly
+
 __all__ = ["EMPTY_MAP", "FrozenDict", "FrozenList", "FrozenMap", "freeze", "thaw"]
 
 K = TypeVar("K")
@@ -28,13 +30,13 @@ T = TypeVar("T")
 
 
 class _ReadOnlyDict(dict[K, V]):
-    """A ``dict`` whose every mutating method raises `TypeError` saying ``_REFUSAL``."""
+    """A ``dict`` whose every mutating method raises `ReadOnly` (a ``TypeError``)."""
 
     __slots__ = ()
-    _REFUSAL: ClassVar[str]
+    _WHAT: ClassVar[str]
 
     def _refuse(self) -> NoReturn:
-        raise TypeError(self._REFUSAL)
+        raise ReadOnly(self._WHAT)
 
     def __setitem__(self, key: K, value: V) -> NoReturn:
         self._refuse()
@@ -76,7 +78,7 @@ class FrozenDict(_ReadOnlyDict[K, V]):
     """A ``dict`` that refuses every change; equal to, and encoded like, the dict it holds."""
 
     __slots__ = ()
-    _REFUSAL = "an event's payload cannot be changed: events are immutable"
+    _WHAT = "event-data"
 
     __repr__ = dict.__repr__
 
@@ -87,7 +89,7 @@ class FrozenList(list[T]):
     __slots__ = ()
 
     def _refuse(self) -> NoReturn:
-        raise TypeError("an event's list cannot be changed: events are immutable")
+        raise ReadOnly("event-data")
 
     def __setitem__(self, index: Any, value: Any) -> NoReturn:
         self._refuse()
@@ -140,12 +142,12 @@ class FrozenList(list[T]):
 class FrozenMap(_ReadOnlyDict[K, V]):
     """A read-only ``dict``: equal to, and serialized like, the dict it holds.
 
-    Every mutating method raises `TypeError`. It is hashable when its values
+    Every mutating method raises `ReadOnly` (a ``TypeError``). It is hashable when its values
     are, so records holding it (a `Case`) can be hashed too.
     """
 
     __slots__ = ()
-    _REFUSAL = "a FrozenMap cannot be changed; build a new one"
+    _WHAT = "frozen-map"
 
     def __hash__(self) -> int:  # type: ignore[override]
         return hash(frozenset(self.items()))

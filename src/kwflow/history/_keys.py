@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from kwflow.exceptions import InvalidKey, WrongType
+
 from ._event import canonical_json
 
 if TYPE_CHECKING:
@@ -47,12 +49,12 @@ def _to_dict(keys: Mapping[str, bytes]) -> dict[str, bytes]:
 def _check_keys(instance: KeyRing, attribute: object, value: Mapping[str, bytes]) -> None:
     del instance, attribute
     if not value:
-        raise ValueError("a key ring needs at least one key")
+        raise InvalidKey("empty-ring")
     for key_id, secret in value.items():
         if not _KEY_ID.fullmatch(key_id):
-            raise ValueError(f"key id {key_id!r} is not letters, digits, '.', '_' or '-'")
+            raise InvalidKey("bad-key-id", key_id=key_id)
         if not isinstance(secret, bytes) or len(secret) < 16:
-            raise ValueError(f"key {key_id!r} must be at least 16 bytes")
+            raise InvalidKey("short-secret", key_id=key_id)
 
 
 @attrs.frozen(kw_only=True)
@@ -68,7 +70,7 @@ class KeyRing:
 
     def __attrs_post_init__(self) -> None:
         if self.current not in self.keys:
-            raise ValueError(f"the current key {self.current!r} is not in the ring")
+            raise InvalidKey("current-missing", key_id=self.current)
 
     @classmethod
     def generate(cls, key_id: str | None = None) -> KeyRing:
@@ -80,7 +82,7 @@ class KeyRing:
         """This ring plus a new random key that becomes current; old keys still verify."""
         key_id = key_id if key_id is not None else new_key_id()
         if key_id in self.keys:
-            raise ValueError(f"key id {key_id!r} is in the ring already")
+            raise InvalidKey("id-taken", key_id=key_id)
         return KeyRing(
             keys={**self.keys, key_id: secrets.token_bytes(_SECRET_BYTES)}, current=key_id
         )
@@ -117,7 +119,7 @@ class KeyRing:
             try:
                 keys[key_id] = bytes.fromhex(secret.strip())
             except ValueError as exc:
-                raise ValueError(f"key file line {number}: the secret is not hex") from exc
+                raise InvalidKey("not-hex", line=number) from exc
             current = key_id
         return cls(keys=keys, current=current)
 
@@ -208,7 +210,7 @@ def signing_key_from_pem(data: bytes) -> Ed25519PrivateKey:
 
     key = load_pem_private_key(data, password=None)
     if not isinstance(key, Ed25519PrivateKey):
-        raise TypeError("the signing key is not an Ed25519 private key")
+        raise WrongType("signing key", "ed25519-private-key", type(key).__name__)
     return key
 
 
@@ -219,7 +221,7 @@ def public_key_from_pem(data: bytes) -> Ed25519PublicKey:
 
     key = load_pem_public_key(data)
     if not isinstance(key, Ed25519PublicKey):
-        raise TypeError("the public key is not an Ed25519 public key")
+        raise WrongType("public key", "ed25519-public-key", type(key).__name__)
     return key
 
 

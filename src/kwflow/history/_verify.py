@@ -31,17 +31,18 @@ def verify_history(
     for event in events:
         owner = case_id if case_id is not None else event.case_id
         if event.case_id != owner:
-            raise TamperedHistory(owner, event.sequence, f"event belongs to case {event.case_id!r}")
+            raise TamperedHistory(owner, event.sequence, "other-case", other=event.case_id)
         if event.sequence != expected_sequence:
             raise TamperedHistory(
                 owner,
                 expected_sequence,
-                f"expected event {expected_sequence}, found event {event.sequence} "
-                "(an event was removed or inserted)",
+                "out-of-order",
+                expected=expected_sequence,
+                found=event.sequence,
             )
         if event.prev_hash != expected_prev:
-            raise TamperedHistory(owner, event.sequence, "does not link to the event before it")
+            raise TamperedHistory(owner, event.sequence, "broken-link")
         if compute_hash(event) != event.hash:
-            raise TamperedHistory(owner, event.sequence, "content does not match its hash")
+            raise TamperedHistory(owner, event.sequence, "hash-mismatch")
         expected_prev = event.hash
         expected_sequence += 1

@@ -44,7 +44,7 @@ class CaseIndexEntry:
     ``updated_at`` is the time of its last event; ``next_due`` the earliest
     due moment of its running deadlines (``None``: none runs).
     ``participants`` holds one ``(person, role)`` pair per role held,
-    sorted.
+    sorted. ``follows`` is the earlier case the case follows up, if any.
     """
 
     case_id: str
@@ -57,6 +57,7 @@ class CaseIndexEntry:
     updated_at: datetime
     next_due: datetime | None
     participants: tuple[tuple[str, str], ...] = attrs.field(converter=_pairs)
+    follows: str | None = None
 
     @property
     def phase(self) -> str:
@@ -92,7 +93,8 @@ class CaseQuery:
     alone: any role of that person, anyone in that role). ``phase``: the
     case's leaf phase or a phase containing it. ``open``: open (``True``) or
     closed (``False``) cases only. ``due_before``: the case's next due
-    moment is at or before it. ``after``: the `CaseIndexEntry.key` of the
+    moment is at or before it. ``follows``: the case follows up this earlier
+    case. ``after``: the `CaseIndexEntry.key` of the
     last row of the previous page. ``limit``: at most this many rows
     (``None``: all).
     """
@@ -103,6 +105,7 @@ class CaseQuery:
     phase: str | None = None
     open: bool | None = None
     due_before: datetime | None = None
+    follows: str | None = None
     after: tuple[datetime, str] | None = None
     limit: int | None = None
 
@@ -123,6 +126,8 @@ class CaseQuery:
         if self.due_before is not None and (
             entry.next_due is None or entry.next_due > self.due_before
         ):
+            return False
+        if self.follows is not None and entry.follows != self.follows:
             return False
         if self.after is not None:
             at, case_id = self.after

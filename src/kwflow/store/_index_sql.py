@@ -36,6 +36,7 @@ INDEX_COLUMNS = (
     "updated_at",
     "next_due",
     "participants",
+    "follows",
 )
 _SELECTED = ", ".join(f"c.{column}" for column in INDEX_COLUMNS if column != "is_open")
 
@@ -125,6 +126,9 @@ class IndexSql:
         if query.due_before is not None:
             where.append("c.next_due <= ?")
             params.append(time_param(query.due_before))
+        if query.follows is not None:
+            where.append("c.follows = ?")
+            params.append(query.follows)
         if query.after is not None:
             at, case_id = query.after
             where.append("(c.updated_at < ? OR (c.updated_at = ? AND c.case_id > ?))")
@@ -152,6 +156,7 @@ def entry_params(entry: CaseIndexEntry, time_param: Callable[[Any], object]) -> 
         time_param(entry.updated_at),
         None if entry.next_due is None else time_param(entry.next_due),
         json.dumps([list(pair) for pair in entry.participants], ensure_ascii=False),
+        entry.follows,
     )
 
 
@@ -169,6 +174,7 @@ def entry_from_row(row: tuple[Any, ...], time_value: Callable[[Any], Any]) -> Ca
         updated_at,
         next_due,
         participants,
+        follows,
     ) = row
     return CaseIndexEntry(
         case_id=case_id,
@@ -181,4 +187,5 @@ def entry_from_row(row: tuple[Any, ...], time_value: Callable[[Any], Any]) -> Ca
         updated_at=time_value(updated_at),
         next_due=None if next_due is None else time_value(next_due),
         participants=[(person, role) for person, role in json.loads(participants)],
+        follows=follows,
     )

@@ -59,16 +59,11 @@ def verify_tail(
         raise TamperedHistory(
             case_id,
             last_sequence + 1,
-            f"the case is at version {head_version} but its events end at "
-            f"{last_sequence} (events were removed)",
+            "events-removed",
+            version=head_version,
+            last=last_sequence,
         )
     if last_sequence > head_version:
-        raise TamperedHistory(
-            case_id,
-            head_version + 1,
-            f"the case is at version {head_version} but events follow it (an event was inserted)",
-        )
+        raise TamperedHistory(case_id, head_version + 1, "event-inserted", version=head_version)
     if last_hash != head_hash:
-        raise TamperedHistory(
-            case_id, head_version, "does not match the hash recorded for the case's head"
-        )
+        raise TamperedHistory(case_id, head_version, "head-hash")

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from kwflow.exceptions import InvalidValue
+
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
@@ -61,6 +63,10 @@ SCHEMA_CHANGES: tuple[SchemaChange, ...] = (
         version=6,
         description="case index, its participants and phases (kwflow reindex fills it)",
     ),
+    SchemaChange(
+        version=7,
+        description="case index: the earlier case a follow-up case follows",
+    ),
 )
 
 SCHEMA_VERSION = SCHEMA_CHANGES[-1].version
@@ -90,7 +96,7 @@ class MigrationChain:
     def of(cls, dialect: str, statements: Mapping[int, Sequence[str]]) -> MigrationChain:
         """The chain of ``dialect`` from its statements for each schema version.
 
-        Raises `ValueError` naming the versions missing or unknown, so a
+        Raises `InvalidValue` (a ``ValueError``) naming the versions given, so a
         backend that lacks a migration fails when it is imported, never on a
         host's database.
         """
@@ -99,11 +105,9 @@ class MigrationChain:
         unknown = sorted(statements.keys() - known)
         empty = sorted(version for version, sql in statements.items() if not sql)
         if missing or unknown or empty:
-            raise ValueError(
-                f"the {dialect} migrations do not match the schema versions "
-                f"1 to {SCHEMA_VERSION}: missing {missing}, unknown {unknown}, "
-                f"without statements {empty}"
-            )
+            # The versions with statements: a missing, unknown or empty one shows.
+            given = ", ".join(str(v) for v, sql in sorted(statements.items()) if sql)
+            raise InvalidValue(f"statements ({dialect})", "schema-versions", given)
         return cls(
             dialect=dialect,
             migrations=tuple(

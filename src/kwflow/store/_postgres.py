@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from kwflow.exceptions import SchemaTooNew, StorageError
+from kwflow.exceptions import InvalidValue, SchemaTooNew, StorageError
 
 from ._codec import EVENT_COLUMNS, event_to_row
 from ._index_sql import IndexSql
@@ -39,9 +39,7 @@ _WRITE = True
 
 def _quote(name: str) -> str:
     if not _IDENTIFIER.fullmatch(name):
-        raise ValueError(
-            f"schema name {name!r} is not a plain identifier (letters, digits, underscore)"
-        )
+        raise InvalidValue("schema", "sql-identifier", repr(name))
     return f'"{name}"'
 
 

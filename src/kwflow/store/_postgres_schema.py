@@ -117,6 +117,14 @@ POSTGRES_MIGRATIONS = MigrationChain.of(
             )""",
             "CREATE INDEX case_phases_case ON {s}case_phases (case_id)",
         ),
+        # See the SQLite chain: NULL is the true value of every older case.
+        7: (
+            "ALTER TABLE {s}case_index ADD COLUMN follows text",
+            (
+                "CREATE INDEX case_index_follows ON {s}case_index (follows) "
+                "WHERE follows IS NOT NULL"
+            ),
+        ),
     },
 )
 """The PostgreSQL chain, applied when a `PostgresStore` opens."""

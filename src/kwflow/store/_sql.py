@@ -21,6 +21,7 @@ import attrs
 from kwflow.exceptions import (
     CaseNotFound,
     ConcurrencyConflict,
+    KeysMissing,
     MalformedEvent,
     SchemaTooNew,
     StorageError,
@@ -581,10 +582,10 @@ class SqlStore(ABC):
             tail, prev_hash = events, GENESIS_HASH
         else:
             if not events or events[0].sequence != after:
-                raise TamperedHistory(case_id, after, "the event is missing")
+                raise TamperedHistory(case_id, after, "event-missing")
             anchor, tail, prev_hash = events[0], events[1:], events[0].hash
             if self._verify and compute_hash(anchor) != anchor.hash:
-                raise TamperedHistory(case_id, after, "content does not match its hash")
+                raise TamperedHistory(case_id, after, "hash-mismatch")
         if self._verify:
             verify_tail(
                 case_id,
@@ -669,7 +670,7 @@ class SqlStore(ABC):
         whose history does not verify: only intact histories are sealed.
         """
         if self._keys is None:
-            raise ValueError("the store has no keys to seal heads with")
+            raise KeysMissing
         sealed = 0
         last = ""
         while True:

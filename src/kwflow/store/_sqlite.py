@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from kwflow.exceptions import SchemaTooNew, StorageError
+from kwflow.exceptions import InvalidValue, SchemaTooNew, StorageError
 from kwflow.history import KeyRing
 
 try:
@@ -202,6 +202,9 @@ class SqliteStore(SqlStore):
         read_only: bool = False,
         keys: KeyRing | Literal["file"] | None = KEY_FILE,
     ) -> None:
+        # Checked first: a refused option leaves no key file and no database behind.
+        if synchronous not in ("FULL", "NORMAL", "EXTRA"):
+            raise InvalidValue("synchronous", "sqlite-synchronous", repr(synchronous))
         self.path = Path(path)
         self.key_path: Path | None = None
         created_key = False
@@ -211,8 +214,6 @@ class SqliteStore(SqlStore):
         else:
             ring = keys if isinstance(keys, KeyRing) else None
         super().__init__(verify=verify, keys=ring)
-        if synchronous not in ("FULL", "NORMAL", "EXTRA"):
-            raise ValueError(f"synchronous must be FULL, NORMAL or EXTRA, not {synchronous!r}")
         self._synchronous = synchronous
         self._busy_timeout = busy_timeout
         self._read_only = read_only

@@ -133,6 +133,12 @@ SQLITE_MIGRATIONS = MigrationChain.of(
             ) WITHOUT ROWID""",
             "CREATE INDEX case_phases_case ON case_phases (case_id)",
         ),
+        # Follow-up cases (the id of the earlier case). Cases stored before
+        # this version cannot be follow-ups: NULL is already their true value.
+        7: (
+            "ALTER TABLE case_index ADD COLUMN follows TEXT",
+            "CREATE INDEX case_index_follows ON case_index (follows) WHERE follows IS NOT NULL",
+        ),
     },
 )
 """The SQLite chain, applied by `migrate_sqlite`."""

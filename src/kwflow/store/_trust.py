@@ -51,17 +51,12 @@ def check_head(
     if keys is None or keys.verify(mac, _HEAD, case_id, version, last_hash):
         return
     if mac == UNAUTHENTICATED:
-        why = "carries no MAC (written without the key)"
-    elif isinstance(mac, str) and mac.partition(":")[0] not in keys.keys:
-        why = f"is authenticated with key {mac.partition(':')[0]!r}, which is not in the key ring"
-    else:
-        why = "does not match its MAC (it was written or changed without the key)"
-    raise TamperedHistory(
-        case_id,
-        version,
-        f"the case's recorded head (version {version}) {why}: "
-        "its events may have been rolled back, cut short or rewritten",
-    )
+        raise TamperedHistory(case_id, version, "head-unsealed", version=version)
+    if isinstance(mac, str) and mac.partition(":")[0] not in keys.keys:
+        raise TamperedHistory(
+            case_id, version, "head-unknown-key", version=version, key_id=mac.partition(":")[0]
+        )
+    raise TamperedHistory(case_id, version, "head-mac-mismatch", version=version)
 
 
 def seal_snapshot(

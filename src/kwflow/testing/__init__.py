@@ -21,6 +21,7 @@ from ._coverage import ProcessCoverage, StatefulCoverage, stateful_coverage
 from ._definitions import FIELD_DRAWS, process_definitions
 from ._explorer import DEFAULT_MAX_STATES, explore
 from ._history import InvariantViolation, invariant_violations
+from ._organisations import organisations
 from ._report import ExplorationReport, Finding, Step, Violation
 from ._stateful import START, CaseInvariant, ProcessMachine, process_state_machine
 from ._strategies import (
@@ -64,6 +65,7 @@ __all__ = [
     "fillable",
     "invalid_artifact_data",
     "invariant_violations",
+    "organisations",
     "people",
     "process_definitions",
     "process_state_machine",

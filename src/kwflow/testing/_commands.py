@@ -30,6 +30,7 @@ from kwflow.engine import (
     Unassign,
 )
 
+from ._organisations import organisations
 from ._strategies import artifact_data, invalid_artifact_data, people
 
 if TYPE_CHECKING:
@@ -112,10 +113,22 @@ def _command(draw: st.DrawFn, process: Process, case_id: str, who: st.SearchStra
     )
     if kind == "open":
         # Another case of the same process: it must not disturb this one.
-        return OpenCase(process=process.id, version=process.version, by=draw(who))
-    if kind in ("assign", "unassign"):
-        kind_of = Assign if kind == "assign" else Unassign
-        return kind_of(case_id=case_id, person=draw(who), role=draw(roles), by=draw(who))
+        return OpenCase(
+            process=process.id,
+            version=process.version,
+            by=draw(who),
+            organisation=draw(organisations(process)),
+        )
+    if kind == "assign":
+        return Assign(
+            case_id=case_id,
+            person=draw(who),
+            role=draw(roles),
+            by=draw(who),
+            organisation=draw(organisations(process)),
+        )
+    if kind == "unassign":
+        return Unassign(case_id=case_id, person=draw(who), role=draw(roles), by=draw(who))
     if kind == "replace":
         return Replace(
             case_id=case_id,
@@ -124,11 +137,19 @@ def _command(draw: st.DrawFn, process: Process, case_id: str, who: st.SearchStra
             successor=draw(who),
             by=draw(who),
             reason=draw(_REASONS),
+            organisation=draw(organisations(process)),
         )
     if kind == "submit":
         artifact = draw(_names([a.id for a in process.artifacts]))
         values = draw(_data(process, artifact))
-        return Submit(case_id=case_id, artifact=artifact, data=values, by=draw(who))
+        definition = process.artifact(artifact)
+        # A per-person artifact's copy names someone (mostly); others mostly nobody.
+        about = None
+        if definition is not None and definition.per_person:
+            about = draw(who | st.none()) if draw(st.integers(0, 9)) == 0 else draw(who)
+        elif draw(st.integers(0, 19)) == 0:
+            about = draw(who)
+        return Submit(case_id=case_id, artifact=artifact, data=values, by=draw(who), about=about)
     if kind == "act":
         action_id = draw(_names([a.id for a in process.actions]))
         action = process.action(action_id)
@@ -153,6 +174,7 @@ def commands(
     ``who`` (default :func:`people`), artifact data is valid or invalid
     (:func:`artifact_data`, :func:`invalid_artifact_data`), and the clock
     jumps across the periods deadlines are counted in. ``OpenCase`` opens
-    another case of the same process.
+    another case of the same process. Opening, assigning and handing over
+    name an organisation from :func:`organisations` (or none).
     """
     return _command(process, case_id, who if who is not None else people())

@@ -48,9 +48,11 @@ __all__ = [
     "concrete",
     "condition_holds",
     "condition_text",
+    "copies_hold",
     "minimal_value",
     "normalize_constant",
     "process_conditions",
+    "version_holds",
 ]
 
 SAMPLE_DATE = date(2026, 10, 27)
@@ -104,9 +106,53 @@ def condition_holds(condition: FieldCondition, field: ArtifactField | None, valu
     return count >= condition.min_count
 
 
+def version_holds(condition: FieldCondition, artifact: Artifact, data: Any) -> bool:
+    """Whether ``condition`` holds for one version's ``data`` (``None``: no version).
+
+    A dotted field (``attendees.confirmed``) is looked for in every item of
+    the list (no version or no list: no items), and ``for`` says how many
+    must meet it: ``every`` (also with no items), ``any``, ``none``. A
+    per-person artifact's copy is one version; `copies_hold` asks about all.
+    """
+    field = artifact.field_at(condition.field)
+    if condition.list_field is None:
+        value = None if data is None else data.get(condition.field)
+        return condition_holds(condition, field, value)
+    items = None if data is None else data.get(condition.list_field)
+    records = items if isinstance(items, list | tuple) else []
+    sub = condition.item_field or ""
+    meeting = [condition_holds(condition, field, item.get(sub)) for item in records]
+    quantifier = condition.for_.value if condition.for_ is not None else "every"
+    if quantifier == "any":
+        return any(meeting)
+    if quantifier == "none":
+        return not any(meeting)
+    return all(meeting)
+
+
+def copies_hold(condition: FieldCondition, artifact: Artifact, copies: Sequence[Any]) -> bool:
+    """Whether ``condition`` holds on a per-person artifact, given each current holder's copy.
+
+    ``copies`` has one entry per person holding one of the artifact's
+    roles: their latest copy's data, or ``None`` when there is none. With
+    ``for: every`` (the default) every holder needs a copy meeting it;
+    ``any``: some copy meets it; ``none``: no copy does (people without a
+    copy count for nothing).
+    """
+    meeting = [data is not None and version_holds(condition, artifact, data) for data in copies]
+    quantifier = condition.for_.value if condition.for_ is not None else "every"
+    if quantifier == "any":
+        return any(meeting)
+    if quantifier == "none":
+        return not any(meeting)
+    return all(meeting)
+
+
 def condition_text(condition: FieldCondition, *, holds: bool = True) -> str:
     """A short reading of ``condition`` (or of its negation)."""
     name = condition.field
+    if condition.list_field is not None and condition.for_ is not None:
+        name = f"{condition.for_.value} {name}"
     if condition.equals is not None:
         return f"{name}{'=' if holds else '!='}{_show(condition.equals)}"
     if condition.one_of is not None:
@@ -295,6 +341,52 @@ def _list_candidates(
     ]
 
 
+ITEM_LIMIT = 8
+"""How many kinds of list item the explorer builds lists from at most."""
+
+
+def _item_list_candidates(field: ListField, conditions: Sequence[FieldCondition]) -> list[Any]:
+    """Lists whose items meet or miss the item conditions every way one or two items can.
+
+    Items take every combination of the candidates of the item fields the
+    conditions name; the lists are the empty list, each item alone and
+    each pair, padded to ``min_items``, besides the lengths the conditions
+    on the list itself count.
+    """
+    per_item: dict[str, list[FieldCondition]] = {}
+    for c in conditions:
+        if c.item_field is not None:
+            per_item.setdefault(c.item_field, []).append(c)
+    base = minimal_record(field.fields)
+    options: list[list[tuple[str, Any]]] = []
+    for sub_id, on_sub in per_item.items():
+        sub = next((f for f in field.fields if f.id == sub_id), None)
+        if sub is not None:
+            options.append([(sub_id, v) for v in _candidates(sub, on_sub)])
+    items: list[dict[str, Any]] = []
+    for combination in itertools.product(*options):
+        item = dict(base)
+        for sub_id, value in combination:
+            if value is None:
+                item.pop(sub_id, None)
+            else:
+                item[sub_id] = value
+        items.append(item)
+        if len(items) >= ITEM_LIMIT:
+            break
+    shapes: list[list[dict[str, Any]]] = [[]]
+    shapes += [[item] for item in items]
+    shapes += [[a, b] for a, b in itertools.combinations(items, 2)]
+    lists: list[Any] = []
+    for shape in shapes:
+        padded = list(shape)
+        while len(padded) < field.min_items:
+            padded.append(dict(padded[0]) if padded else minimal_record(field.fields))
+        lists.append(padded)
+    plain = [c for c in conditions if c.item_field is None]
+    return lists + _list_candidates(field, [], plain)
+
+
 @attrs.frozen
 class FieldValues:
     """The values the explorer tries for one field type.
@@ -431,15 +523,24 @@ def artifact_classes(
     """
     by_field: dict[str, list[int]] = {}
     for index, condition in enumerate(conditions):
-        by_field.setdefault(condition.field, []).append(index)
+        # Conditions on a list's items are told apart by values of the list.
+        by_field.setdefault(condition.list_field or condition.field, []).append(index)
     choices: list[list[tuple[str, Any, dict[int, bool]]]] = []
     for field_id, indices in by_field.items():
         field = artifact.field(field_id)
         if field is None:
             continue
+        on_field = [conditions[i] for i in indices]
+        if isinstance(field, ListField) and any(c.list_field for c in on_field):
+            values = _item_list_candidates(field, on_field)
+        else:
+            values = _candidates(field, on_field)
         seen: dict[tuple[bool, ...], tuple[str, Any, dict[int, bool]]] = {}
-        for value in _candidates(field, [conditions[i] for i in indices]):
-            holds = tuple(condition_holds(conditions[i], field, value) for i in indices)
+        for value in values:
+            holds = tuple(
+                version_holds(conditions[i], artifact, {} if value is None else {field_id: value})
+                for i in indices
+            )
             seen.setdefault(holds, (field_id, value, dict(zip(indices, holds, strict=True))))
         choices.append(list(seen.values()))
     base = minimal_record(artifact.fields)

@@ -20,9 +20,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from kwflow.engine import Act, Assign, CallIn, Dismiss, OpenCase, Replace, Submit, Unassign
+from kwflow.exceptions import InvalidTrace
 from kwflow.i18n import LANGUAGES, Catalogue, render, say
 
 from ._conditions import artifact_classes, concrete, process_conditions
+from ._organisations import chosen_kinds, organisation_of
 from ._phases import shape_of
 from ._scenario_yaml import Inline, dump_scenario, scenario_step
 
@@ -30,7 +32,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
     from kwflow.definition import FieldCondition, Process
-    from kwflow.engine import Command
+    from kwflow.engine import Command, Organisation
 
     from ._report import ExplorationReport, Finding, Step, Violation
 
@@ -140,16 +142,25 @@ class _Cast:
             if (also and also not in roles) or (without and without in roles):
                 continue
             return person
-        extra = f" and {also!r}" if also else ""
-        raise ValueError(f"the trace needs someone holding {role!r}{extra}, and nobody does")
+        if also:
+            raise InvalidTrace("no-holder-of-both", role=role, also=also)
+        raise InvalidTrace("no-holder", role=role)
 
     def leaving(self, role: str) -> str:
         """Who is unassigned from ``role``: the last one assigned who holds nothing else."""
         holders = self.holders.get(role, [])
         single = [p for p in holders if len(self.held[p]) == 1] or holders
         if not single:
-            raise ValueError(f"the trace unassigns {role!r}, which nobody holds")
+            raise InvalidTrace("nobody-to-unassign", role=role)
         return single[-1]
+
+    def holders_of(self, roles: Sequence[str]) -> list[str]:
+        """The people holding one of ``roles`` now, role by role, each once."""
+        found: dict[str, None] = {}
+        for role in roles:
+            for person in self.holders.get(role, ()):
+                found.setdefault(person, None)
+        return list(found)
 
     def participants(self) -> dict[str, tuple[str, ...]]:
         return {person: tuple(roles) for person, roles in self.held.items()}
@@ -163,21 +174,36 @@ class _Translation:
         self.case_id = case_id
         self.cast = _Cast(process.opener)
         self.conditions: Mapping[str, list[FieldCondition]] = process_conditions(process)
+        self.kinds = chosen_kinds(process)
+        # Person -> the organisation they were given when they joined (for the people list).
+        self.organisations: dict[str, Organisation] = {}
+
+    def organisation(self, person: str, role: str) -> Organisation | None:
+        """A new person's own organisation, of the kind chosen for ``role``."""
+        found = organisation_of(person, self.kinds.get(role))
+        if found is not None:
+            self.organisations[person] = found
+        return found
 
     def _data(self, artifact_id: str, version: str) -> dict[str, Any]:
         artifact = self.process.artifact(artifact_id)
         if artifact is None:
-            raise ValueError(f"the process has no artifact {artifact_id!r}")
+            raise InvalidTrace("unknown-artifact", artifact=artifact_id)
         classes = artifact_classes(artifact, self.conditions.get(artifact_id, []))
         kind = next((c for c in classes.classes if c.description == version), None)
         if kind is None:
-            raise ValueError(f"{artifact_id} has no kind of version {version!r}")
+            raise InvalidTrace("unknown-version", artifact=artifact_id, version=version)
         data = concrete(dict(kind.data), self.cast.participants())
         if data is None:
-            raise ValueError(f"nobody in the case can be named in {artifact_id} [{version}]")
+            raise InvalidTrace("nobody-to-name", artifact=artifact_id, version=version)
         return dict(data)
 
-    def command(self, step: Step) -> Command:
+    def commands(self, step: Step) -> tuple[Command, ...]:
+        """The commands of ``step``: one, or one per holder for a per-person artifact."""
+        found = self.command(step)
+        return found if isinstance(found, tuple) else (found,)
+
+    def command(self, step: Step) -> Command | tuple[Command, ...]:
         """The command of ``step``; the cast then holds the roles it gives or takes."""
         cast, case_id = self.cast, self.case_id
         if step.kind == "open":
@@ -186,25 +212,37 @@ class _Translation:
                 version=self.process.version,
                 by=cast.opener,
                 case_id=case_id,
+                organisation=self.organisation(cast.opener, self.process.opener),
             )
         by = cast.holder(step.role, step.also)
         if step.kind == "assign":
+            # Someone already in the case keeps the organisation they have.
+            organisation = None
             if step.holder:
                 person = cast.holder(step.holder, without=step.target)
             else:
                 person = cast.new_person(step.target)
+                organisation = self.organisation(person, step.target)
             cast.assign(person, step.target)
-            return Assign(case_id=case_id, person=person, role=step.target, by=by)
+            return Assign(
+                case_id=case_id,
+                person=person,
+                role=step.target,
+                by=by,
+                organisation=organisation,
+            )
         if step.kind == "unassign":
             person = cast.leaving(step.target)
             cast.unassign(person, step.target)
             return Unassign(case_id=case_id, person=person, role=step.target, by=by)
         if step.kind == "replace":
             person = cast.leaving(step.target)
+            organisation = None
             if step.holder:
                 successor = cast.holder(step.holder, without=step.target)
             else:
                 successor = cast.new_person(step.target)
+                organisation = self.organisation(successor, step.target)
             cast.unassign(person, step.target)
             cast.assign(successor, step.target)
             return Replace(
@@ -214,21 +252,30 @@ class _Translation:
                 successor=successor,
                 by=by,
                 reason="předání role",
+                organisation=organisation,
             )
         if step.kind == "submit":
             data = self._data(step.target, step.version)
+            artifact = self.process.artifact(step.target)
+            if artifact is not None and artifact.per_person:
+                # The explorer writes a per-person artifact about every holder at once.
+                about = self.cast.holders_of(artifact.per_person)
+                return tuple(
+                    Submit(case_id=case_id, artifact=step.target, data=data, by=by, about=person)
+                    for person in about
+                )
             return Submit(case_id=case_id, artifact=step.target, data=data, by=by)
         if step.kind == "act":
             action = self.process.action(step.target)
             if action is None:
-                raise ValueError(f"the process has no action {step.target!r}")
+                raise InvalidTrace("unknown-action", action=step.target)
             payload = self._data(action.records, step.version) if action.records else None
             return Act(case_id=case_id, action=step.target, by=by, data=payload)
         if step.kind == "call_in":
             return CallIn(case_id=case_id, role=step.target, by=by)
         if step.kind == "dismiss":
             return Dismiss(case_id=case_id, role=step.target, by=by)
-        raise ValueError(f"a step of an unknown kind: {step.kind!r}")
+        raise InvalidTrace("unknown-step", kind=step.kind)
 
 
 def trace_commands(
@@ -238,7 +285,9 @@ def trace_commands(
 
     The first step opens the case (an `OpenCase` for ``case_id``); people
     are invented per role (``worker_1``...), and submitted data meets
-    exactly the conditions each step names. Raises ``ValueError`` for a
+    exactly the conditions each step names (a per-person artifact is
+    submitted about every holder of its roles, one command each). Raises
+    `InvalidTrace` (a ``ValueError``) for a
     trace that is not one of ``process``'s (a step by a role nobody holds).
     """
     return _translate(process, trace, case_id)[0]
@@ -246,11 +295,21 @@ def trace_commands(
 
 def _translate(
     process: Process, trace: Sequence[Step], case_id: str
-) -> tuple[tuple[Command, ...], _Cast]:
+) -> tuple[tuple[Command, ...], _Translation]:
     if not trace or trace[0].kind != "open":
-        raise ValueError("a trace starts by opening the case")
+        raise InvalidTrace("not-opened")
+    commands, translation = _translate_steps(process, trace, case_id)
+    return tuple(command for step in commands for command in step), translation
+
+
+def _translate_steps(
+    process: Process, trace: Sequence[Step], case_id: str
+) -> tuple[tuple[tuple[Command, ...], ...], _Translation]:
+    """Per step of ``trace``, its commands (see `_Translation.commands`)."""
+    if not trace or trace[0].kind != "open":
+        raise InvalidTrace("not-opened")
     translation = _Translation(process, case_id)
-    return tuple(translation.command(step) for step in trace), translation.cast
+    return tuple(translation.commands(step) for step in trace), translation
 
 
 def trace_to_scenario(
@@ -272,18 +331,20 @@ def trace_to_scenario(
     in its title and in the last step's note, which invariant that step
     breaks; give a dead-end or stuck ``finding`` and it says that.
     """
-    commands, cast = _translate(process, trace, "case")
+    per_step, translation = _translate_steps(process, trace, "case")
+    cast = translation.cast
     shape = shape_of(process)
     leaf = trace[0].phase
     steps: list[dict[str, Any]] = []
     outcome: str | None = None
-    for step, command in zip(trace[1:], commands[1:], strict=True):
+    for step, commands in zip(trace[1:], per_step[1:], strict=True):
         leaf = step.to or leaf
         outcome = shape.outcome(leaf)
-        expect = Inline({"phase": leaf})
-        if outcome is not None:
-            expect["outcome"] = outcome
-        steps.append({"note": step_words(step), **scenario_step(command), "expect": expect})
+        for command in commands:
+            expect = Inline({"phase": leaf})
+            if outcome is not None:
+                expect["outcome"] = outcome
+            steps.append({"note": step_words(step), **scenario_step(command), "expect": expect})
     if not steps:
         # A scenario needs a step: a trace of the opening alone gets one that
         # changes nothing (the engine is told the time), noting the opening.
@@ -307,7 +368,10 @@ def trace_to_scenario(
         else {"id": process.id, "version": process.version},
         "start": SCENARIO_START.strftime("%Y-%m-%d %H:%M"),
         "opened_by": cast.opener,
-        "people": {person: Inline({"roles": roles}) for person, roles in cast.ever.items()},
+        "people": {
+            person: Inline(_person_entry(roles, translation.organisations.get(person)))
+            for person, roles in cast.ever.items()
+        },
     }
     if process.guards:
         document["guards"] = Inline({guard.id: True for guard in process.guards})
@@ -315,6 +379,13 @@ def trace_to_scenario(
     document["expect"] = Inline({"outcome": outcome} if outcome is not None else {"phase": leaf})
     about = f" in {process.id} version {process.version}"
     return dump_scenario(document, _HEADER.format(about=about))
+
+
+def _person_entry(roles: list[str], organisation: Organisation | None) -> dict[str, Any]:
+    entry: dict[str, Any] = {"roles": roles}
+    if organisation is not None:
+        entry["organisation"] = {"id": organisation.id, "kind": organisation.kind}
+    return entry
 
 
 def report_scenarios(

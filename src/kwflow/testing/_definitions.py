@@ -15,7 +15,10 @@ static checks hold without filtering:
 - every action is taken by a role present (or on call) where it may be taken;
   what it requires can be written in that same phase by someone present
   there, and field conditions are ones a writer can meet;
-- deadlines run from a spine action (or a date field) to a later one.
+- deadlines run from a spine action (or a date field) to a later one;
+- sometimes a suspension phase (``on_hold``, its deadlines paused or
+  running) that an action enters from some phases, a resume action leaves
+  and perhaps another action closes.
 
 The draws are small integers and choices, so hypothesis shrinks a failing
 definition to a short one.
@@ -43,6 +46,7 @@ from kwflow.definition import (
     TextField,
     field_type_name,
 )
+from kwflow.exceptions import InvalidValue
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -381,6 +385,55 @@ class _Builder:
             if options:
                 action["records"] = self.draw(st.sampled_from(options))["id"]
 
+    def build_suspension(self) -> None:
+        """Perhaps a suspension phase, entered from some phases, resumed and perhaps closed."""
+        draw = self.draw
+        if draw(st.integers(0, 3)):
+            return
+        name = "on_hold"
+        mode = draw(st.sampled_from(("pause", "run")))
+        # Before the outcomes, after the course of the case: never the initial phase.
+        self.phases.insert(
+            len(self.phases) - len(self.terminals),
+            {
+                "id": name,
+                "label": _label(name),
+                "suspension": {"deadlines": mode},
+                "artifacts": [],
+            },
+        )
+        everyone = frozenset(self.role_ids)
+        self.leaf_present[name] = everyone
+        self.leaf_on_call[name] = frozenset()
+        self.leaf_artifacts[name] = frozenset()
+        self.leaf_parent[name] = None
+        compound = {p for p in self.leaf_parent.values() if p is not None}
+        sources = sorted({*self.leaves, *compound})
+        from_ = sorted(set(draw(st.lists(st.sampled_from(sources), min_size=1, max_size=3))))
+        suspend = self._action("suspend", from_, name, requirements=False)
+        if draw(st.booleans()):
+            suspend["requires_presence"] = False
+        self.actions.append(suspend)
+        self.actions.append(
+            {
+                "id": "resume",
+                "label": _label("resume"),
+                "from": [name],
+                "resume": True,
+                "by": [draw(st.sampled_from(sorted(everyone)))],
+            }
+        )
+        if draw(st.booleans()):
+            self.actions.append(
+                {
+                    "id": "abandon",
+                    "label": _label("abandon"),
+                    "from": [name],
+                    "to": draw(st.sampled_from(self.terminals)),
+                    "by": [draw(st.sampled_from(sorted(everyone)))],
+                }
+            )
+
     # -- making every declaration count (the unused-* warnings)
 
     def use_everything(self) -> None:
@@ -492,6 +545,8 @@ class _Builder:
                         "role_never_acts_in",
                         "artifact_present_on_entry",
                         "phase_entered_at_most_once",
+                        "role_never_empty",
+                        "only_actions_in",
                     )
                 )
             )
@@ -511,10 +566,54 @@ class _Builder:
                     continue
                 invariant["artifact"] = draw(st.sampled_from([a["id"] for a in self.artifacts]))
                 invariant["phase"] = draw(st.sampled_from(phase_ids))
+            elif kind == "role_never_empty":
+                invariant["role"] = draw(st.sampled_from(self.role_ids))
+            elif kind == "only_actions_in":
+                invariant["phase"] = draw(st.sampled_from(phase_ids))
+                invariant["actions"] = sorted(
+                    set(draw(st.lists(st.sampled_from(action_ids), min_size=1, max_size=2)))
+                )
             else:
                 invariant["phase"] = draw(st.sampled_from(phase_ids))
             found.append(invariant)
         return found
+
+    def build_organisations(self) -> list[dict[str, Any]]:
+        """Now and then: kinds of organisation, rules on roles' holders and on actions.
+
+        The opener's role gets no rules, so every case can be opened. A
+        kind is never both allowed and forbidden (a check error).
+        """
+        draw = self.draw
+        if draw(st.integers(0, 2)):
+            return []
+        kinds = ["ospod", "ngo", "provider"]
+        top = [p["id"] for p in self.phases if "outcome" not in p]
+        for role in self.roles[1:]:
+            if draw(st.booleans()):
+                allowed = draw(st.lists(st.sampled_from(kinds), unique=True, max_size=2))
+                forbidden = draw(
+                    st.lists(st.sampled_from([k for k in kinds if k not in allowed]), unique=True)
+                )
+                others = [r for r in self.role_ids if r != role["id"]]
+                role["organisation"] = {
+                    "required": draw(st.booleans()),
+                    "kinds": allowed,
+                    "not_kinds": forbidden,
+                    "not_same_as": draw(st.lists(st.sampled_from(others), unique=True, max_size=2)),
+                }
+            if top and draw(st.integers(0, 3)) == 0:
+                role["assignable_in"] = draw(
+                    st.lists(st.sampled_from(top), min_size=1, unique=True, max_size=2)
+                )
+        for action in self.actions:
+            if draw(st.integers(0, 3)) == 0:
+                needs = {
+                    "role": draw(st.sampled_from(self.role_ids[1:] or self.role_ids)),
+                    "kinds": draw(st.lists(st.sampled_from(kinds), min_size=1, unique=True)),
+                }
+                action.setdefault("requires", {})["organisations"] = [needs]
+        return [{"id": kind, "label": _label(kind)} for kind in kinds]
 
     def process(self, number: int) -> Process:
         data: dict[str, Any] = {
@@ -531,6 +630,9 @@ class _Builder:
             "deadlines": self.deadlines,
             "guards": [{"id": g, "label": _label(g)} for g in self.guards],
         }
+        kinds = self.build_organisations()
+        if kinds:
+            data["organisation_kinds"] = kinds
         if self.with_invariants:
             data["invariants"] = self.build_invariants()
         return Process.model_validate(data)
@@ -543,6 +645,7 @@ def _process(draw: st.DrawFn, max_phases: int, invariants: bool) -> Process:
     builder.build_artifacts()
     builder.build_phases()
     builder.build_actions()
+    builder.build_suspension()
     builder.use_everything()
     builder.build_deadlines()
     return builder.process(draw(st.integers(0, 999)))
@@ -556,12 +659,14 @@ def process_definitions(
     Each has two to four roles (the first, ``worker``, opens cases), up to
     ``max_phases`` top-level phases (some with parts), one to three
     outcomes, actions with requirements, records and guards, deadlines in
-    every unit, and artifacts with every field type. With ``invariants=True``
+    every unit, and artifacts with every field type; about one in three
+    declares organisation kinds, with rules on roles' holders (and
+    ``assignable_in``) and organisation requirements on actions. With ``invariants=True``
     it also declares random invariants, which may or may not hold: a test of
     the explorer, not of the process.
     """
     if not 1 <= max_phases <= len(PHASE_NAMES):
-        raise ValueError(f"max_phases must be between 1 and {len(PHASE_NAMES)}")
+        raise InvalidValue("max_phases", "phase-count", repr(max_phases))
     return _process(max_phases, invariants)
 
 

@@ -33,6 +33,26 @@ except that the explorer also tries giving one person two roles when a
 ``role_never_acts_in`` invariant could be broken that way (the person is
 present through the other role); at most one such person per case.
 
+Organisations are chosen, not explored (``_organisations``): each new holder
+of a role comes from an organisation of their own, of the one kind chosen
+for the role, so a ``requires.organisations`` on a role is met exactly when
+someone holds the role and the chosen kind is among the kinds it names
+(else the action is never taken); a role whose rule requires an
+organisation and allows no kind is never assigned; one person is given a
+second role only when that role's rule lets their organisation in (and, for
+a role an action requires organisations of, when the two roles' chosen
+kinds agree). ``assignable_in`` limits where assign steps are taken.
+A per-person artifact (one copy per holder of its roles) is followed only
+while every holder's copy is alike: a submission writes one kind of
+version about every current holder at once (the trace's commands are one
+submission per holder), and the state keeps that kind. Someone new taking
+one of its roles (an assignment or a handover) leaves that person without
+a copy: the artifact goes *stale*, and no action that looks at it is taken
+until it is written about everyone again. This misses the cases where
+copies differ, never adds a step the engine would refuse. Conditions on
+it are judged on that kind (``for: none``: the kind does not meet it;
+``for: any`` also needs someone to hold one of the roles).
+
 Deadlines do not change what can happen, so they are kept out of the states
 and followed afterwards over the finished graph, one deadline at a time:
 their statuses become not started, pending, met, breached or cancelled.
@@ -49,17 +69,18 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from kwflow.definition import ActionOnlyAfter, ArtifactPresentOnEntry, RoleNeverActsIn
+from kwflow.definition import ActionOnlyAfter, ArtifactPresentOnEntry, Quantifier, RoleNeverActsIn
 
 from ._conditions import ArtifactClasses, artifact_classes, process_conditions
 from ._invariants import InvariantMonitor, Observation
+from ._organisations import assignable_leaves, chosen_kinds, role_accepts
 from ._phases import ProcessShape, shape_of
 from ._report import DEADLINE_STATUSES, ExplorationReport, Finding, Step, Violation
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
-    from kwflow.definition import Action, Invariant, Process
+    from kwflow.definition import Action, FieldCondition, Invariant, Process
 
 __all__ = ["DEFAULT_MAX_STATES", "explore"]
 
@@ -69,13 +90,15 @@ DEFAULT_MAX_STATES = 500_000
 
 # ---------------------------------------------------------------- the model
 
-# A state is (leaf, counts, artifacts, called, once, shared, memory):
+# A state is (leaf, counts, artifacts, called, once, shared, memory, back):
 # leaf: index into model.leaves; counts: per role, the count state (below);
 # artifacts: per tracked artifact, 0 = no version, 1 + class index otherwise;
 # called: bitmask of roles called in; once: bitmask of once-only actions
 # taken in this leaf; shared: index of the role pair one person holds, or -1;
-# memory: the invariant monitor's memory.
-State = tuple[int, tuple[int, ...], tuple[int, ...], int, int, int, int]
+# memory: the invariant monitor's memory; back: in a suspension phase, the
+# leaf the case was suspended from and its once-only actions taken there
+# (where a resume action returns it), else None.
+State = tuple[int, tuple[int, ...], tuple[int, ...], int, int, int, int, tuple[int, int] | None]
 
 # What a successor is: the next state (memory not yet updated), the step, the
 # phases it entered, the action taken (if any), the roles of who took it, the
@@ -144,8 +167,10 @@ class _Template:
     step: Step
     action: Action | None = None
     requires_roles: tuple[int, ...] = ()
+    requires_held: tuple[int, ...] = ()  # roles someone must hold (organisation requirements)
     requires_artifacts: tuple[int, ...] = ()
     requires_classes: tuple[tuple[int, frozenset[int]], ...] = ()
+    requires_holders: tuple[frozenset[int], ...] = ()  # role groups someone must hold
     once_bit: int = 0
     new_leaf: int = -1
     entered: tuple[str, ...] = ()
@@ -189,7 +214,47 @@ class _Model:
         self.leaf_index = {leaf: i for i, leaf in enumerate(self.leaves)}
         self.outcome = tuple(shape.outcome(leaf) for leaf in self.leaves)
         self.monitor = InvariantMonitor(process)
-        self.once_actions = [a.id for a in process.actions if a.to is None and a.once]
+        self.kinds = chosen_kinds(process)
+        self.assignable = {
+            role.id: assignable_leaves(process, shape, role.id) for role in process.roles
+        }
+        # Roles whose every new holder would be refused for their organisation.
+        self.unholdable = frozenset(
+            role.id
+            for role in process.roles
+            if not role_accepts(process, role.id, self.kinds[role.id])
+        )
+        self.organisation_roles = frozenset(
+            needs.role for action in process.actions for needs in action.requires.organisations
+        )
+        self.once_actions = [
+            a.id for a in process.actions if a.to is None and a.once and not a.resume
+        ]
+        # Suspension: its leaves, where a case in each may have come from, and
+        # the phases resuming there enters.
+        self.suspension_leaves = frozenset(
+            self.leaf_index[leaf] for leaf in self.leaves if shape.suspension(leaf) is not None
+        )
+        self.paused_leaves = frozenset(
+            self.leaf_index[leaf] for leaf in self.leaves if shape.suspension(leaf) == "pause"
+        )
+        self.suspended_from: dict[int, frozenset[int]] = {
+            leaf: frozenset(
+                self.leaf_index[source]
+                for action in process.actions
+                if action.to is not None
+                and process.phase_info(action.to) is not None
+                and self.leaf_index[shape.entry_leaf(action.to)] == leaf
+                for source in shape.action_leaves(action)
+                if self.leaf_index[source] not in self.suspension_leaves
+            )
+            for leaf in self.suspension_leaves
+        }
+        self.resume_entered: dict[tuple[int, int], tuple[str, ...]] = {
+            (leaf, source): shape.resume_entered(self.leaves[leaf], self.leaves[source])
+            for leaf, sources in self.suspended_from.items()
+            for source in sources
+        }
 
         conditions = process_conditions(process)
         self.classes: dict[str, ArtifactClasses] = {
@@ -210,6 +275,18 @@ class _Model:
                 tracked.append(invariant.artifact)
         self.tracked = tuple(tracked)
         self.tracked_index = {a: i for i, a in enumerate(tracked)}
+        # Per-person artifacts (module docstring): their roles, by artifact id.
+        self.per_person: dict[str, frozenset[int]] = {
+            artifact.id: frozenset(self.role_index[r] for r in artifact.per_person)
+            for artifact in process.artifacts
+            if artifact.per_person
+        }
+        # Per tracked index of a per-person artifact: its "stale" value and roles.
+        self.stale: dict[int, tuple[int, frozenset[int]]] = {
+            self.tracked_index[a]: (len(self.classes[a].classes) + 1, roles)
+            for a, roles in self.per_person.items()
+            if a in self.tracked_index
+        }
         self.pairs = self._relevant_pairs()
 
         self.reach = self._reach()
@@ -224,7 +301,8 @@ class _Model:
                     phase=self.leaves[leaf_id],
                     action=t.action.id if t.kind == "act" and t.action else None,
                     entered=t.entered,
-                )
+                    kind=t.kind,
+                ) or bool(t.action is not None and t.action.resume)
 
     # -- the static shape: where a case can go, and what it may still look at
 
@@ -233,6 +311,10 @@ class _Model:
         edges: dict[int, set[int]] = {i: set() for i in range(len(self.leaves))}
         for action in self.process.actions:
             for leaf in self.shape.action_leaves(action):
+                if action.resume:
+                    index = self.leaf_index[leaf]
+                    edges[index] |= self.suspended_from.get(index, frozenset())
+                    continue
                 new_leaf, _ = self.shape.transition(leaf, action)
                 edges[self.leaf_index[leaf]].add(self.leaf_index[new_leaf])
         reach: list[frozenset[int]] = []
@@ -274,8 +356,15 @@ class _Model:
                 takers = able if action.requires_presence else frozenset(self.roles)
                 reads |= {self.role_index[r] for r in action.by if r in takers}
                 reads |= {self.role_index[r] for r in action.requires.roles}
+                reads |= {
+                    self.role_index[n.role]
+                    for n in action.requires.organisations
+                    if n.role in self.role_index
+                }
                 presence_reads[leaf_id] |= set(action.requires.artifacts)
                 class_reads[leaf_id] |= {c.artifact for c in action.requires.fields}
+                for c in action.requires.fields:
+                    reads |= set(self.per_person.get(c.artifact, ()))
                 if action.records in self.classes:
                     reads |= self._needed_roles(action.records)
             writable = shape.writable(leaf)
@@ -304,13 +393,18 @@ class _Model:
         self.pair_live: list[tuple[bool, ...]] = []
         entered_bits = self.monitor.entered_bits()
         after_bits = self.monitor.after_bits()
+        # A role that must never be left empty is looked at after every step.
+        never_empty = {
+            self.role_index[r] for r in self.monitor.never_empty_roles() if r in self.role_index
+        }
+        held_mask = sum(self.monitor.held_bits().values())
         for leaf_id in range(count):
             reach = self.reach[leaf_id]
             pairs_live = tuple(
                 any(self._leaves_of(phase) & reach for phase in self._pair_phases(pair))
                 for pair in self.pairs
             )
-            roles_read: set[int] = set().union(*(role_reads[r] for r in reach))
+            roles_read: set[int] = set().union(*(role_reads[r] for r in reach)) | never_empty
             for pair, live in zip(self.pairs, pairs_live, strict=True):
                 if live:
                     roles_read |= set(pair)
@@ -328,7 +422,7 @@ class _Model:
                     for artifact_id in self.tracked
                 )
             )
-            mask = 0
+            mask = held_mask
             for phase, bit in entered_bits.items():
                 if self._leaves_of(phase) & reach:
                     mask |= bit
@@ -343,19 +437,23 @@ class _Model:
             every = tuple(True for _ in self.roles)
             self.live_roles = [every for _ in range(count)]
             self.art_canon = [
-                tuple(tuple(range(len(self.classes[a].classes) + 1)) for a in self.tracked)
+                tuple(
+                    tuple(range(len(self.classes[a].classes) + 1 + (a in self.per_person)))
+                    for a in self.tracked
+                )
                 for _ in range(count)
             ]
             self.mem_mask = [-1 for _ in range(count)]
 
     def _needed_roles(self, artifact_id: str) -> set[int]:
+        # A per-person artifact is written about its roles' holders: their counts matter.
         return {
             self.role_index[r]
             for c in self.classes[artifact_id].classes
             for need in c.needs
             for r in need
             if r in self.role_index
-        }
+        } | set(self.per_person.get(artifact_id, ()))
 
     def _canon(
         self, artifact_id: str, actions_ahead: Sequence[Action], live: bool
@@ -367,8 +465,9 @@ class _Model:
         that every action ahead judges the same way.
         """
         classes = self.classes[artifact_id]
+        stale = artifact_id in self.per_person
         if not live:
-            return (0,) * (len(classes.classes) + 1)
+            return (0,) * (len(classes.classes) + 1 + stale)
         judgements: list[frozenset[int]] = []
         for action in actions_ahead:
             on_it = [c for c in action.requires.fields if c.artifact == artifact_id]
@@ -376,14 +475,24 @@ class _Model:
                 holding = frozenset(range(len(classes.classes)))
                 for condition in on_it:
                     if condition in classes.conditions:
-                        holding &= classes.holding(condition)
+                        holding &= self._copy_classes(classes, condition)
                 judgements.append(holding)
         first: dict[tuple[bool, ...], int] = {}
         mapping = [0]
         for index in range(len(classes.classes)):
             signature = tuple(index in j for j in judgements)
             mapping.append(1 + first.setdefault(signature, index))
+        if stale:
+            mapping.append(len(classes.classes) + 1)  # stale stays stale
         return tuple(mapping)
+
+    def _copy_classes(self, classes: ArtifactClasses, condition: FieldCondition) -> frozenset[int]:
+        """The classes in which ``condition`` holds; of a per-person artifact, when every
+        holder's copy is of that class (``for: none``: when no copy meets it)."""
+        holding = classes.holding(condition)
+        if condition.artifact in self.per_person and condition.for_ is Quantifier.NONE:
+            return frozenset(range(len(classes.classes))) - holding
+        return holding
 
     def _pair_phases(self, pair: tuple[int, int]) -> list[str]:
         return [
@@ -465,6 +574,8 @@ class _Model:
             if target not in pair or not self.pair_live[leaf_id][pair_index]:
                 continue
             holder = pair[1] if pair[0] == target else pair[0]
+            if not self._may_also_hold(self.roles[holder], role_id):
+                continue
             yield _Template(
                 kind=kind,
                 role=who[0],
@@ -474,6 +585,20 @@ class _Model:
                 pair=pair_index,
                 holder=holder,
             )
+
+    def _may_also_hold(self, holder: str, role_id: str) -> bool:
+        """Whether a holder of ``holder`` may take ``role_id`` too, for their organisation."""
+        kind = self.kinds.get(holder)
+        if not role_accepts(self.process, role_id, kind):
+            return False
+        return role_id not in self.organisation_roles or kind == self.kinds.get(role_id)
+
+    def _organisations_met(self, action: Action) -> bool:
+        """Whether the chosen kinds can ever meet the action's ``requires.organisations``."""
+        return all(
+            needs.role in self.role_index and self.kinds.get(needs.role) in needs.kinds
+            for needs in action.requires.organisations
+        )
 
     def _templates(self, leaf_id: int) -> list[_Template]:
         if self.outcome[leaf_id] is not None:
@@ -492,7 +617,7 @@ class _Model:
             return self.role_index[role_id], role_id in present
 
         for action in process.actions:
-            if leaf not in shape.action_leaves(action):
+            if leaf not in shape.action_leaves(action) or not self._organisations_met(action):
                 continue
             new_leaf, entered = shape.transition(leaf, action)
             after = self.leaf_index[new_leaf]
@@ -502,10 +627,23 @@ class _Model:
                 classes = self.classes.get(condition.artifact)
                 if index is None or classes is None or condition not in classes.conditions:
                     continue
-                holding = frozenset(i + 1 for i in classes.holding(condition))
+                holding = frozenset(i + 1 for i in self._copy_classes(classes, condition))
                 requires_classes[index] = requires_classes.get(index, holding) & holding
             records = action.records if action.records in self.classes else None
             needed = {*action.requires.artifacts, *(c.artifact for c in action.requires.fields)}
+            requires_holders: list[frozenset[int]] = []
+            for artifact_id in sorted(needed):
+                index = self.tracked_index.get(artifact_id)
+                if index in self.stale:
+                    # Every holder has a copy (of some class): never when stale.
+                    fresh = frozenset(range(1, self.stale[index][0]))
+                    requires_classes[index] = requires_classes.get(index, fresh) & fresh
+            # "Some copy meets it" needs someone to have a copy about.
+            requires_holders += [
+                self.per_person[condition.artifact]
+                for condition in action.requires.fields
+                if condition.artifact in self.per_person and condition.for_ is Quantifier.ANY
+            ]
             for role_id in action.by:
                 who = actor(role_id)
                 if not action.requires_presence and role_id in self.role_index:
@@ -531,10 +669,14 @@ class _Model:
                             for r in action.requires.roles
                             if r in self.role_index
                         ),
+                        requires_held=tuple(
+                            self.role_index[n.role] for n in action.requires.organisations
+                        ),
                         requires_artifacts=tuple(
                             self.tracked_index[a] for a in sorted(needed) if a in self.tracked_index
                         ),
                         requires_classes=tuple(requires_classes.items()),
+                        requires_holders=tuple(requires_holders),
                         once_bit=(
                             1 << self.once_actions.index(action.id)
                             if action.id in self.once_actions
@@ -564,13 +706,30 @@ class _Model:
                         artifact=self.tracked_index.get(artifact.id, -1),
                         records=artifact.id,
                         versions=self._versions(artifact.id, leaf_id),
+                        requires_holders=(
+                            (self.per_person[artifact.id],) if artifact.per_person else ()
+                        ),
                     )
                 )
         for role in process.roles:
             target = self.role_index[role.id]
+            assignable = role.id not in self.unholdable and leaf in self.assignable[role.id]
             for by in role.assigned_by:
                 who = actor(by)
                 if who is None:
+                    continue
+                if not assignable:
+                    # Nobody is assigned here; unassigning is still allowed.
+                    if live[target]:
+                        templates.append(
+                            _Template(
+                                kind="unassign",
+                                role=who[0],
+                                present=who[1],
+                                step=Step("unassign", by, role.id, leaf),
+                                target=target,
+                            )
+                        )
                     continue
                 # For a role nobody looks at again, assigning or not makes no
                 # difference: one step stands for both (its count stays 0).
@@ -591,7 +750,7 @@ class _Model:
             target = self.role_index[role.id]
             for by in role.replaced_by:
                 who = actor(by)
-                if who is None:
+                if who is None or role.id in self.unholdable:
                     continue
                 # A handover keeps the role's count: the state stays as it is,
                 # but the step is still someone acting in this leaf.
@@ -636,7 +795,7 @@ class _Model:
         The invariant memory is left alone: the step that led here has still
         to be shown to the monitor, which masks it afterwards.
         """
-        leaf, counts, arts, called, once, shared, memory = state
+        leaf, counts, arts, called, once, shared, memory, back = state
         live = self.live_roles[leaf]
         canon = self.art_canon[leaf]
         return (
@@ -647,6 +806,7 @@ class _Model:
             once,
             shared if shared >= 0 and self.pair_live[leaf][shared] else -1,
             memory,
+            back,
         )
 
     def start(self) -> tuple[State, Step, tuple[str, ...]]:
@@ -664,9 +824,14 @@ class _Model:
             0,
             -1,
             self.monitor.start,
+            None,
         )
         step = Step("open", self.process.opener, self.process.id, leaf)
         return self.canonical(state), step, self.shape.path(leaf)
+
+    def held(self, counts: tuple[int, ...]) -> frozenset[str]:
+        """The roles someone holds (exact for every role a ``role_never_empty`` names)."""
+        return frozenset(self.roles[i] for i, count in enumerate(counts) if count)
 
     def artifacts_present(self, arts: tuple[int, ...]) -> frozenset[str]:
         """The tracked artifacts that have a version."""
@@ -674,7 +839,7 @@ class _Model:
 
     def successors(self, state: State) -> Iterator[Successor]:
         """Every step possible in ``state``, with what follows from it."""
-        leaf, counts, arts, called, once, shared, memory = state
+        leaf, counts, arts, called, once, shared, memory, back = state
         for t in self.templates[leaf]:
             role = t.role
             if not counts[role] or not (t.present or called >> role & 1):
@@ -688,20 +853,38 @@ class _Model:
             base = t.step_for(-1, also) if also else t.step
             kind = t.kind
             if kind == "act":
-                if t.once_bit & once or any(
-                    counts[r] < self.counting[r].need for r in t.requires_roles
+                if (
+                    t.once_bit & once
+                    or any(counts[r] < self.counting[r].need for r in t.requires_roles)
+                    or any(not counts[r] for r in t.requires_held)
                 ):
                     continue
                 if any(not arts[a] for a in t.requires_artifacts) or any(
                     arts[a] not in allowed for a, allowed in t.requires_classes
                 ):
                     continue
+                if t.requires_holders and not self._held(t, counts):
+                    continue
                 assert t.action is not None
                 for new_arts, version in self._write(t, counts, arts):
                     step = t.step_for(version, also)
                     written = t.versions[version].written if version >= 0 else None
-                    if t.action.to is not None:
-                        moved: State = (t.new_leaf, counts, new_arts, 0, 0, shared, memory)
+                    entered = t.entered
+                    if t.action.resume:
+                        if back is None:
+                            continue
+                        # Back where the case stopped, with its once-only actions.
+                        moved: State = (back[0], counts, new_arts, 0, back[1], shared, memory, None)
+                        next_state = self.canonical(moved)
+                        entered = self.resume_entered[(leaf, back[0])]
+                        step = attrs.evolve(step, to=self.leaves[back[0]])
+                    elif t.action.to is not None:
+                        remembered = back
+                        if t.new_leaf in self.suspension_leaves:
+                            remembered = (leaf, once)
+                        elif leaf in self.suspension_leaves:
+                            remembered = None
+                        moved = (t.new_leaf, counts, new_arts, 0, 0, shared, memory, remembered)
                         next_state = self.canonical(moved)
                     else:
                         next_state = (
@@ -712,12 +895,15 @@ class _Model:
                             once | t.once_bit,
                             shared,
                             memory,
+                            back,
                         )
-                    yield next_state, step, t.entered, t.action.id, actor_roles, written, t.watched
+                    yield next_state, step, entered, t.action.id, actor_roles, written, t.watched
             elif kind == "submit":
+                if t.requires_holders and not self._held(t, counts):
+                    continue  # a per-person copy is about someone holding its roles
                 for new_arts, version in self._write(t, counts, arts):
                     step = t.step_for(version, also)
-                    next_state = (leaf, counts, new_arts, called, once, shared, memory)
+                    next_state = (leaf, counts, new_arts, called, once, shared, memory, back)
                     yield (
                         next_state,
                         step,
@@ -729,8 +915,10 @@ class _Model:
                     )
             elif kind == "assign":
                 target = t.target
+                arts = self._staled(leaf, arts, target)
                 if t.dead_target:
-                    yield state, base, (), None, actor_roles, None, t.watched
+                    stayed = (leaf, counts, arts, called, once, shared, memory, back)
+                    yield stayed, base, (), None, actor_roles, None, t.watched
                     continue
                 new_shared = shared
                 if t.pair >= 0:
@@ -739,7 +927,7 @@ class _Model:
                     new_shared = t.pair
                 for k in self.counting[target].after_assign(counts[target]):
                     new_counts = (*counts[:target], k, *counts[target + 1 :])
-                    next_state = (leaf, new_counts, arts, called, once, new_shared, memory)
+                    next_state = (leaf, new_counts, arts, called, once, new_shared, memory, back)
                     yield next_state, base, (), None, actor_roles, None, t.watched
             elif kind == "unassign":
                 target = t.target
@@ -749,34 +937,58 @@ class _Model:
                     new_shared = shared
                     if not k and shared >= 0 and target in self.pairs[shared]:
                         new_shared = -1
-                    next_state = (leaf, new_counts, arts, new_called, once, new_shared, memory)
+                    next_state = (
+                        leaf,
+                        new_counts,
+                        arts,
+                        new_called,
+                        once,
+                        new_shared,
+                        memory,
+                        back,
+                    )
                     yield next_state, base, (), None, actor_roles, None, t.watched
             elif kind == "replace":
                 if not counts[t.target]:
                     continue
+                arts = self._staled(leaf, arts, t.target)
                 new_shared = shared
                 if t.pair >= 0:
                     if shared >= 0 or not counts[t.holder]:
                         continue
                     new_shared = t.pair
-                next_state = (leaf, counts, arts, called, once, new_shared, memory)
+                next_state = (leaf, counts, arts, called, once, new_shared, memory, back)
                 yield next_state, base, (), None, actor_roles, None, t.watched
                 if t.pair < 0 and shared >= 0 and t.target in self.pairs[shared]:
                     # The person holding both hands this one over: nobody shares any more.
-                    next_state = (leaf, counts, arts, called, once, -1, memory)
+                    next_state = (leaf, counts, arts, called, once, -1, memory, back)
                     yield next_state, base, (), None, actor_roles, None, t.watched
             elif kind == "call_in":
                 bit = 1 << t.target
                 if called & bit or not counts[t.target]:
                     continue
-                next_state = (leaf, counts, arts, called | bit, once, shared, memory)
+                next_state = (leaf, counts, arts, called | bit, once, shared, memory, back)
                 yield next_state, base, (), None, actor_roles, None, t.watched
             else:  # dismiss
                 bit = 1 << t.target
                 if not called & bit:
                     continue
-                next_state = (leaf, counts, arts, called & ~bit, once, shared, memory)
+                next_state = (leaf, counts, arts, called & ~bit, once, shared, memory, back)
                 yield next_state, base, (), None, actor_roles, None, t.watched
+
+    def _held(self, t: _Template, counts: tuple[int, ...]) -> bool:
+        return all(any(counts[r] for r in group) for group in t.requires_holders)
+
+    def _staled(self, leaf: int, arts: tuple[int, ...], role: int) -> tuple[int, ...]:
+        """``arts`` after someone new takes ``role``: per-person copies of a class go stale."""
+        if not self.stale:
+            return arts
+        changed = list(arts)
+        canon = self.art_canon[leaf]
+        for index, (stale, roles) in self.stale.items():
+            if role in roles and 0 < arts[index] < stale:
+                changed[index] = canon[index][stale]
+        return tuple(changed)
 
     def _write(
         self, t: _Template, counts: tuple[int, ...], arts: tuple[int, ...]
@@ -884,10 +1096,11 @@ def _explore(
             None,
             open_entered,
             model.artifacts_present(first[2]),
+            model.held(first[1]),
         ),
     )
     search.broke(-1, open_step, broken)
-    first = (*first[:6], memory & model.mem_mask[first[0]])
+    first = (*first[:6], memory & model.mem_mask[first[0]], first[7])
     search.add(first, -1, search.step_id(open_step), 1)
     queue: deque[int] = deque([0])
     bound: str | None = None
@@ -913,13 +1126,14 @@ def _explore(
                         action,
                         entered,
                         model.artifacts_present(successor[2]) if entered else frozenset(),
+                        model.held(successor[1]),
                     ),
                 )
                 if broken:
                     search.broke(source, step, broken)
             else:
                 memory = successor[6]
-            nxt = (*successor[:6], memory & model.mem_mask[successor[0]])
+            nxt = (*successor[:6], memory & model.mem_mask[successor[0]], successor[7])
             target = search.index.get(nxt)
             if target is None:
                 if at_depth_bound:
@@ -1030,7 +1244,9 @@ def _deadline_statuses(search: _Search) -> dict[str, tuple[str, ...]]:
     a resubmission may or may not change the value, so both are followed).
     A satisfying action meets it while pending or breached; leaving its
     phases (or reaching an outcome) cancels it while pending; time can
-    always pass, so a pending deadline can always be breached.
+    always pass, so a pending deadline can always be breached. A suspension
+    phase the deadline does not name holds it: entering or staying there
+    changes nothing but meeting it, and a paused one is not breached there.
     """
     model = search.model
     process = model.process
@@ -1040,12 +1256,19 @@ def _deadline_statuses(search: _Search) -> dict[str, tuple[str, ...]]:
     leaf_of = [state[0] for state in search.states]
     not_started, pending, met, breached, cancelled = range(len(DEADLINE_STATUSES))
     result: dict[str, tuple[str, ...]] = {}
+    suspension = model.suspension_leaves
     for deadline in process.deadlines:
         if deadline.phases:
             inside = frozenset().union(*(model._leaves_of(p) for p in deadline.phases))
             inside = frozenset(i for i in inside if model.outcome[i] is None)
         else:
-            inside = frozenset(i for i, o in enumerate(model.outcome) if o is None)
+            # A suspension phase counts only when the deadline names it.
+            inside = frozenset(
+                i for i, o in enumerate(model.outcome) if o is None and i not in suspension
+            )
+        # Where a running deadline is held by a suspension: kept, and (paused) never breached.
+        holding = suspension - inside
+        paused = model.paused_leaves - inside
         anchor_action = deadline.anchor.action
         ref = deadline.anchor.field
         # step id -> whether the anchor has happened after it (None: unchanged)
@@ -1084,13 +1307,17 @@ def _deadline_statuses(search: _Search) -> dict[str, tuple[str, ...]]:
 
         while queue and len(reached) < len(DEADLINE_STATUSES):
             state_id, status, anchored = queue.popleft()
-            if status == pending:
+            if status == pending and leaf_of[state_id] not in paused:
                 visit((state_id, breached, anchored))
             for target, step in outgoing[state_id]:
                 now_anchored = anchoring.get(step, anchored)
                 new = status
                 if step in meets and new in (pending, breached):
                     new = met
+                if leaf_of[target] in holding:
+                    # Suspended: nothing but meeting it changes the deadline.
+                    visit((target, new, now_anchored))
+                    continue
                 if leaf_of[target] not in inside:
                     visit((target, cancelled if new == pending else new, now_anchored))
                     continue

@@ -57,7 +57,9 @@ def observation(shape: ProcessShape, before: Case | None, event: Event, after: C
     """The step ``event`` was, given the case ``before`` it and ``after`` it."""
     kind = KINDS[event.type]
     present = frozenset(a for a, versions in after.artifacts.items() if versions)
+    held = frozenset(role for role, people in after.roles.items() if people)
     if kind == "open" or before is None:
+        follows = event.payload.get("follows") if kind == "open" else None
         return Observation(
             "open",
             frozenset({shape.process.opener}),
@@ -65,10 +67,12 @@ def observation(shape: ProcessShape, before: Case | None, event: Event, after: C
             None,
             shape.path(after.phase.id),
             present,
+            held,
+            follows_outcome=None if follows is None else str(follows["outcome"]),
         )
     leaf = before.phase.id
     if kind == "breach":
-        return Observation("breach", frozenset(), leaf, None, (), present)
+        return Observation("breach", frozenset(), leaf, None, (), present, held)
     roles = frozenset(before.participants.get(event.actor, ()))
     action_id: str | None = None
     entered: tuple[str, ...] = ()
@@ -76,8 +80,9 @@ def observation(shape: ProcessShape, before: Case | None, event: Event, after: C
         action_id = str(event.payload["action"])
         action = shape.process.action(action_id)
         if action is not None:
-            _, entered = shape.transition(leaf, action)
-    return Observation(kind, roles, leaf, action_id, entered, present)
+            back = before.suspension.from_phase.id if before.suspension is not None else None
+            _, entered = shape.transition(leaf, action, back)
+    return Observation(kind, roles, leaf, action_id, entered, present, held)
 
 
 def read_events(

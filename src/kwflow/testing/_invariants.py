@@ -19,7 +19,17 @@ Meaning of each kind (``docs/testing.md`` has the same list):
   the case enters the initial phases), ``artifact`` has a version right after
   that step; an artifact recorded by the entering action counts.
 - ``phase_entered_at_most_once``: no step enters ``phase`` a second time; an
-  action whose target is the phase the case is already in re-enters it.
+  action whose target is the phase the case is already in re-enters it (and
+  resuming a suspended case enters the phases down to where it stopped).
+- ``follows_outcome``: a case opened as a follow-up follows an earlier case
+  that ended with one of ``outcomes`` (as its opening recorded it); cases
+  opened on their own pass.
+- ``role_never_empty``: once a step leaves someone holding ``role`` (opening
+  the case gives the opener theirs), every later step leaves someone holding
+  it; a handover keeps it held, unassigning its last holder breaks it.
+- ``only_actions_in``: while the case is in ``phase`` (or a phase inside
+  it), no action is taken but those in ``actions``; other kinds of step
+  (submissions, assignments) do not count.
 """
 
 from __future__ import annotations
@@ -31,8 +41,11 @@ import attrs
 from kwflow.definition import (
     ActionOnlyAfter,
     ArtifactPresentOnEntry,
+    FollowsOutcome,
+    OnlyActionsIn,
     PhaseEnteredAtMostOnce,
     RoleNeverActsIn,
+    RoleNeverEmpty,
 )
 
 from ._phases import shape_of
@@ -62,7 +75,11 @@ class Observation:
 
     ``phase`` is the leaf the case was in before the step (``None`` for
     opening); ``entered`` the phases the step entered, outermost first;
-    ``artifacts`` the artifacts that have a version after the step.
+    ``artifacts`` the artifacts that have a version after the step; ``held``
+    the roles someone holds after it (``None``: the reader does not know, and
+    ``role_never_empty`` is not judged on the step). ``follows_outcome`` is,
+    for the opening of a follow-up, the outcome the earlier case ended with
+    (``None`` otherwise).
     """
 
     kind: str
@@ -71,6 +88,8 @@ class Observation:
     action: str | None
     entered: tuple[str, ...]
     artifacts: frozenset[str]
+    held: frozenset[str] | None = None
+    follows_outcome: str | None = None
 
 
 class InvariantMonitor:
@@ -103,6 +122,12 @@ class InvariantMonitor:
         self._on_entry: dict[str, list[tuple[Invariant, str]]] = {}
         # phase -> [invariant]
         self._at_most_once: dict[str, list[Invariant]] = {}
+        # [(invariant, outcomes the earlier case of a follow-up may have)]
+        self._follows: list[tuple[Invariant, frozenset[str]]] = []
+        # [(invariant, role, bit remembering that the role was held)]
+        self._never_empty: list[tuple[Invariant, str, int]] = []
+        # leaf -> [(invariant, the only actions that may be taken there)]
+        self._only_actions: dict[str, list[tuple[Invariant, frozenset[str]]]] = {}
         for invariant in self.invariants:
             if isinstance(invariant, ActionOnlyAfter):
                 needed = self._after_bit[invariant.after] = bit("after", invariant.after)
@@ -123,6 +148,17 @@ class InvariantMonitor:
                 self._on_entry.setdefault(invariant.phase, []).append(
                     (invariant, invariant.artifact)
                 )
+            elif isinstance(invariant, FollowsOutcome):
+                self._follows.append((invariant, frozenset(invariant.outcomes)))
+            elif isinstance(invariant, RoleNeverEmpty):
+                self._never_empty.append((invariant, invariant.role, bit("held", invariant.role)))
+            elif (
+                isinstance(invariant, OnlyActionsIn)
+                and process.phase_info(invariant.phase) is not None
+            ):
+                only = frozenset(invariant.actions)
+                for leaf in shape.leaves_under(invariant.phase):
+                    self._only_actions.setdefault(leaf, []).append((invariant, only))
 
     def after_bits(self) -> dict[str, int]:
         """The memory bit of each action whose taking the monitor remembers."""
@@ -132,17 +168,41 @@ class InvariantMonitor:
         """The memory bit of each phase whose entering the monitor remembers."""
         return dict(self._entered_bit)
 
-    def watches(self, *, phase: str | None, action: str | None, entered: tuple[str, ...]) -> bool:
-        """Whether a step in ``phase``, taking ``action``, entering ``entered`` may matter."""
+    def held_bits(self) -> dict[str, int]:
+        """The memory bit of each role whose having been held the monitor remembers."""
+        return {role: bit for _, role, bit in self._never_empty}
+
+    def never_empty_roles(self) -> frozenset[str]:
+        """The roles a ``role_never_empty`` invariant names."""
+        return frozenset(role for _, role, _ in self._never_empty)
+
+    def watches(
+        self,
+        *,
+        phase: str | None,
+        action: str | None,
+        entered: tuple[str, ...],
+        kind: str = "act",
+    ) -> bool:
+        """Whether a step of ``kind`` in ``phase``, taking ``action``, entering ``entered``
+        may matter."""
         return bool(
-            (action is not None and (action in self._only_after or action in self._after_bit))
-            or (phase is not None and phase in self._never_acts)
+            (self._never_empty and kind in ("open", "assign", "unassign", "replace"))
+            or (action is not None and (action in self._only_after or action in self._after_bit))
+            or (phase is not None and (phase in self._never_acts or phase in self._only_actions))
             or any(p in self._on_entry or p in self._entered_bit for p in entered)
         )
 
     def observe(self, memory: int, step: Observation) -> tuple[int, list[tuple[Invariant, str]]]:
         """The memory after ``step``, and every invariant it breaks with a reason."""
         broken: list[tuple[Invariant, str]] = []
+        earlier = step.follows_outcome
+        if earlier is not None:
+            for invariant, outcomes in self._follows:
+                if earlier not in outcomes:
+                    listed = ", ".join(sorted(outcomes))
+                    reason = f"it follows a case that ended with {earlier!r}, not one of {listed}"
+                    broken.append((invariant, reason))
         action = step.action
         if action is not None:
             for invariant, needed, after in self._only_after.get(action, ()):
@@ -158,6 +218,13 @@ class InvariantMonitor:
                         f"({step.kind}) in {step.phase!r}"
                     )
                     broken.append((invariant, reason))
+        if step.kind == "act" and step.phase is not None:
+            for invariant, only in self._only_actions.get(step.phase, ()):
+                if action not in only:
+                    reason = (
+                        f"{action!r} was taken in {step.phase!r}, where only {_names(only)} may be"
+                    )
+                    broken.append((invariant, reason))
         for phase in step.entered:
             for invariant, artifact in self._on_entry.get(phase, ()):
                 if artifact not in step.artifacts:
@@ -170,4 +237,15 @@ class InvariantMonitor:
                         for invariant in self._at_most_once[phase]
                     )
                 memory |= once
+        held = step.held
+        if held is not None:
+            for invariant, role, bit in self._never_empty:
+                if role in held:
+                    memory |= bit
+                elif memory & bit:
+                    broken.append((invariant, f"nobody holds {role!r} after a {step.kind} step"))
         return memory, broken
+
+
+def _names(names: frozenset[str]) -> str:
+    return ", ".join(repr(name) for name in sorted(names))

@@ -129,12 +129,18 @@ class ProcessShape:
             if self.outcome(leaf) is None and any(self.within(leaf, f) for f in action.from_)
         )
 
-    def transition(self, leaf: str, action: Action) -> tuple[str, tuple[str, ...]]:
+    def transition(
+        self, leaf: str, action: Action, resume_to: str | None = None
+    ) -> tuple[str, tuple[str, ...]]:
         """The leaf after taking ``action`` in ``leaf``, and the phases it enters.
 
-        An action without ``to`` keeps the case in its leaf and enters nothing.
-        Entered phases are listed outermost first.
+        An action without ``to`` keeps the case in its leaf and enters nothing;
+        a resume action returns to ``resume_to`` (the leaf the case was
+        suspended from) and enters the phases down to it. Entered phases are
+        listed outermost first.
         """
+        if action.resume and resume_to is not None:
+            return resume_to, self.resume_entered(leaf, resume_to)
         if action.to is None:
             return leaf, ()
         target = self.path(action.to)
@@ -147,6 +153,20 @@ class ProcessShape:
             shared -= 1
         new_leaf = self.entry_leaf(action.to)
         return new_leaf, self.path(new_leaf)[shared:]
+
+    def resume_entered(self, leaf: str, resume_to: str) -> tuple[str, ...]:
+        """The phases resuming from the suspension leaf ``leaf`` to ``resume_to`` enters."""
+        target = self.path(resume_to)
+        current = self.path(leaf)
+        shared = 0
+        while shared < min(len(target), len(current)) and target[shared] == current[shared]:
+            shared += 1
+        return target[shared:]
+
+    def suspension(self, leaf: str) -> str | None:
+        """What deadlines do in ``leaf`` if it is a suspension phase (``None``: it is not)."""
+        phase = self.phase(leaf)
+        return None if phase.suspension is None else phase.suspension.deadlines
 
 
 _SHAPES: dict[tuple[str, int, str], ProcessShape] = {}

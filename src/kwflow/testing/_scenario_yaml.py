@@ -20,10 +20,13 @@ from kwflow.engine import (
     CheckDeadlines,
     Command,
     Dismiss,
+    OpenCase,
+    Organisation,
     Replace,
     Submit,
     Unassign,
 )
+from kwflow.exceptions import InvalidValue
 
 __all__ = ["Inline", "dump_scenario", "scenario_step"]
 
@@ -66,25 +69,42 @@ def scenario_step(command: Command) -> dict[str, Any]:
             step["data"] = _plain(command.data)
         return step
     if isinstance(command, Submit):
-        return {"who": command.by, "submit": command.artifact, "data": _plain(command.data)}
-    if isinstance(command, Assign | Unassign):
-        key = "assign" if isinstance(command, Assign) else "unassign"
-        return {"who": command.by, key: command.person, "role": command.role}
+        found = {"who": command.by, "submit": command.artifact, "data": _plain(command.data)}
+        if command.about is not None:
+            found["about"] = command.about
+        return found
+    if isinstance(command, Unassign):
+        return {"who": command.by, "unassign": command.person, "role": command.role}
+    if isinstance(command, Assign):
+        step = {"who": command.by, "assign": command.person, "role": command.role}
+        return _with_organisation(step, command.organisation)
     if isinstance(command, Replace):
-        return {
+        step = {
             "who": command.by,
             "replace": command.person,
             "role": command.role,
             "successor": command.successor,
             "reason": command.reason,
         }
+        return _with_organisation(step, command.organisation)
     if isinstance(command, CallIn):
         return {"who": command.by, "call_in": command.role}
     if isinstance(command, Dismiss):
         return {"who": command.by, "dismiss": command.role}
     if isinstance(command, CheckDeadlines):
         return {"check_deadlines": True}
-    raise ValueError(f"a scenario step cannot open a case: {type(command).__name__}")
+    if isinstance(command, OpenCase) and command.follows is not None:
+        # A follow-up of the case played so far, by its process id (the
+        # scenario runs with a registry that holds it).
+        return {"who": command.by, "follow_up": command.process}
+    raise InvalidValue("command", "scenario-step", type(command).__name__)
+
+
+def _with_organisation(step: dict[str, Any], organisation: Organisation | None) -> dict[str, Any]:
+    """The step, naming the organisation its command gives, if any."""
+    if organisation is not None:
+        step["organisation"] = Inline({"id": organisation.id, "kind": organisation.kind})
+    return step
 
 
 def _plain(value: Any) -> Any:

@@ -40,7 +40,7 @@ from hypothesis.control import current_build_context
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from kwflow.authoring import describe_command
-from kwflow.definition import Registry
+from kwflow.definition import Quantifier, Registry
 from kwflow.engine import (
     SYSTEM_ACTOR,
     Act,
@@ -51,6 +51,7 @@ from kwflow.engine import (
     Command,
     Dismiss,
     Engine,
+    Organisation,
     ReasonCode,
     Replace,
     SimulatedClock,
@@ -58,7 +59,7 @@ from kwflow.engine import (
     Unassign,
     fold,
 )
-from kwflow.exceptions import ArtifactInvalid, KwflowError
+from kwflow.exceptions import ActionNotAllowed, ArtifactInvalid, KwflowError
 from kwflow.history import verify_history
 from kwflow.store import MemoryStore
 
@@ -67,6 +68,13 @@ from ._conditions import artifact_classes, concrete, process_conditions
 from ._coverage import ProcessCoverage, stateful_coverage
 from ._history import KINDS, InvariantViolation, observation, read_events
 from ._invariants import InvariantMonitor, Observation
+from ._organisations import (
+    chosen_kinds,
+    fitting_organisations,
+    organisation_of,
+    organisation_refusals,
+    organisations,
+)
 from ._phases import shape_of
 from ._strategies import (
     InvalidArtifactData,
@@ -88,6 +96,16 @@ if TYPE_CHECKING:
 
 __all__ = ["START", "CaseInvariant", "ProcessMachine", "process_state_machine"]
 
+
+def _holders(case: Case, roles: Sequence[str]) -> list[str]:
+    """The people holding one of ``roles`` in ``case``, role by role, each once."""
+    found: dict[str, None] = {}
+    for role in roles:
+        for person in case.roles.get(role, ()):
+            found.setdefault(person, None)
+    return list(found)
+
+
 START = datetime(2026, 10, 26, 8, 0, tzinfo=UTC)
 """When every simulated case opens: a Monday, two days before a Czech public holiday."""
 
@@ -103,6 +121,21 @@ _JUMPS = (
     timedelta(days=32),
     timedelta(days=190),
 )
+
+
+_ORGANISATION_CODES = frozenset(
+    code.value
+    for code in (
+        ReasonCode.ORGANISATION_MISSING,
+        ReasonCode.ORGANISATION_KIND_NOT_ALLOWED,
+        ReasonCode.ORGANISATION_KIND_FORBIDDEN,
+        ReasonCode.SAME_ORGANISATION,
+        ReasonCode.UNKNOWN_ORGANISATION_KIND,
+        ReasonCode.ORGANISATION_CHANGED,
+        ReasonCode.NOT_ASSIGNABLE_IN_PHASE,
+    )
+)
+"""The reason codes of the rules `organisation_refusals` reads on its own."""
 
 
 class ProcessMachine(RuleBasedStateMachine):
@@ -125,15 +158,25 @@ class ProcessMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.started = False
+        self.refusal: KwflowError | None = None  # how the last command sent was refused
 
     # ------------------------------------------------------------ set-up
 
-    def start(self, process: Process, opener: str, *, ending: int = 1) -> None:
+    def start(
+        self,
+        process: Process,
+        opener: str,
+        *,
+        ending: int = 1,
+        organisation: Organisation | None = None,
+    ) -> None:
         """Build an engine for ``process`` and open the case, ``opener`` opening it.
 
         ``ending`` weighs how readily the progress rules pursue an action
         that ends the case (0: never; moving on weighs 6): runs that never
-        end early are the ones that reach deep phases.
+        end early are the ones that reach deep phases. ``organisation`` is
+        the opener's; left out, an organisation of their own of a kind the
+        opener role's rules allow (none when the process declares no kinds).
         """
         self.process = process
         self.ending = ending
@@ -158,7 +201,11 @@ class ProcessMachine(RuleBasedStateMachine):
         registry.add(process)
         self.store = type(self).store_factory()
         self.engine = Engine(registry, store=self.store, clock=self.clock, guards=guards)
-        case = self.engine.open_case(process.id, by=opener, version=process.version)
+        if organisation is None:
+            organisation = organisation_of(opener, chosen_kinds(process).get(process.opener))
+        case = self.engine.open_case(
+            process.id, by=opener, version=process.version, organisation=organisation
+        )
         self.case_id = case.id
         self.seen = 0  # events of the history already read by the checks
         self.folded: Case | None = None  # the case after those events
@@ -216,9 +263,11 @@ class ProcessMachine(RuleBasedStateMachine):
         before = self.engine.get(self.case_id)
         history = self.engine.history(self.case_id)
         at = self.clock.now()
+        self.refusal = None
         try:
             self.engine.execute(command)
         except KwflowError as exc:
+            self.refusal = exc
             self._write_down(at, command, SHOULD_BE_DONE if must_succeed else REFUSED, str(exc))
             assert self.engine.get(self.case_id) == before, f"refused {what} changed the case"
             assert self.engine.history(self.case_id) == history, (
@@ -388,7 +437,8 @@ class ProcessMachine(RuleBasedStateMachine):
 
     def _fix(self, data: st.DataObject, case: Case, action: Action, reason: Reason) -> None:
         code = reason.code
-        if code is ReasonCode.ROLE_NOT_ASSIGNED and reason.role is not None:
+        unheld = (ReasonCode.ROLE_NOT_ASSIGNED, ReasonCode.ORGANISATION_REQUIREMENT_UNHELD)
+        if code in unheld and reason.role is not None:
             self._assign(data, case, data.draw(people()), reason.role)
         elif code is ReasonCode.LACKS_ROLE:
             # Nobody suitable takes part yet: bring in someone holding a role
@@ -419,7 +469,51 @@ class ProcessMachine(RuleBasedStateMachine):
         if not assigners:
             return
         by = data.draw(st.sampled_from(assigners))
-        self._send(Assign(case_id=self.case_id, person=person, role=role, by=by))
+        # Someone in the case keeps their organisation; a newcomer brings one that fits.
+        organisation = None
+        if person not in case.organisations:
+            organisation = data.draw(fitting_organisations(self.process, role))
+        self._send_judged(
+            Assign(
+                case_id=self.case_id, person=person, role=role, by=by, organisation=organisation
+            ),
+            case,
+        )
+
+    def _send_judged(self, command: Assign | Replace, case: Case) -> None:
+        """Send an assignment or a handover, and compare its fate with `organisation_refusals`.
+
+        The test tools read the organisation rules on their own: when the
+        engine decided the command (it was done, or refused for reasons of
+        the case rather than of who asked), both readings agree on which
+        rules refuse it.
+        """
+        if isinstance(command, Assign):
+            person, leaving, assigning = command.person, None, True
+        else:
+            person, leaving, assigning = command.successor, command.person, False
+        expected = organisation_refusals(
+            self.process,
+            case,
+            person,
+            command.role,
+            command.organisation,
+            leaving=leaving,
+            assigning=assigning,
+        )
+        done = self._send(command)
+        refusal = self.refusal
+        if done:
+            assert not expected, f"{self._describe(command)} was done, but {sorted(expected)}"
+        elif isinstance(refusal, ActionNotAllowed) and self.process.role(command.role):
+            found = {r.code.value for r in refusal.reasons} & _ORGANISATION_CODES
+            # A closed case, or a role nobody may hand over, is refused before the rules are read.
+            early = {ReasonCode.CLOSED, ReasonCode.NOT_REPLACEABLE}
+            if not any(r.code in early for r in refusal.reasons):
+                assert found == expected, (
+                    f"{self._describe(command)}: the engine refused for {sorted(found)}, "
+                    f"the rules say {sorted(expected)}"
+                )
 
     def _meet(self, data: st.DataObject, case: Case, action: Action, artifact_id: str) -> None:
         """Submit a version of ``artifact_id`` that meets ``action``'s conditions on it."""
@@ -436,7 +530,11 @@ class ProcessMachine(RuleBasedStateMachine):
         wanted = frozenset(range(len(classes.classes)))
         for condition in action.requires.fields:
             if condition.artifact == artifact_id and condition in classes.conditions:
-                wanted &= classes.holding(condition)
+                holding = classes.holding(condition)
+                if artifact.per_person and condition.for_ is Quantifier.NONE:
+                    # Every copy alike and none meeting it: each copy misses it.
+                    holding = frozenset(range(len(classes.classes))) - holding
+                wanted &= holding
         if not wanted:
             return
         versions = {classes.classes[i].description: classes.classes[i] for i in sorted(wanted)}
@@ -445,8 +543,16 @@ class ProcessMachine(RuleBasedStateMachine):
         if values is None:
             return
         by = data.draw(st.sampled_from(writers))
-        # Data meeting ``action``'s conditions on the artifact.
-        self._send(Submit(case_id=self.case_id, artifact=artifact_id, data=values, by=by))
+        # Data meeting ``action``'s conditions on the artifact: of a per-person
+        # artifact, a copy of it about every holder of its roles.
+        about: list[str | None] = [None]
+        if artifact.per_person:
+            about = list(_holders(case, artifact.per_person))
+        for person in about:
+            command = Submit(
+                case_id=self.case_id, artifact=artifact_id, data=values, by=by, about=person
+            )
+            self._send(command)
 
     def _call_in(self, data: st.DataObject, case: Case, role: str) -> None:
         callers = self._people_acting(case, sorted(self._present(case)))
@@ -465,7 +571,13 @@ class ProcessMachine(RuleBasedStateMachine):
         assert definition is not None
         assigners = self._people_acting(case, definition.assigned_by)
         by = data.draw(st.sampled_from(assigners) if assigners else people())
-        self._send(Assign(case_id=self.case_id, person=person, role=role, by=by))
+        organisation = data.draw(
+            organisations(self.process) | fitting_organisations(self.process, role)
+        )
+        command = Assign(
+            case_id=self.case_id, person=person, role=role, by=by, organisation=organisation
+        )
+        self._send_judged(command, case)
 
     @rule(data=st.data())
     def unassign(self, data: st.DataObject) -> None:
@@ -501,8 +613,11 @@ class ProcessMachine(RuleBasedStateMachine):
             successor=successor,
             by=by,
             reason="předání v průběhu případu",
+            organisation=data.draw(
+                organisations(self.process) | fitting_organisations(self.process, role)
+            ),
         )
-        self._send(command)
+        self._send_judged(command, case)
 
     @rule(data=st.data())
     def submit(self, data: st.DataObject) -> None:
@@ -520,8 +635,14 @@ class ProcessMachine(RuleBasedStateMachine):
         expected = (
             not case.closed and by in writers and (writable is None or artifact.id in writable)
         )
+        about = None
+        if artifact.per_person:
+            # A copy about a holder of its roles; now and then about someone else (refused).
+            holders = _holders(case, artifact.per_person)
+            about = data.draw(st.sampled_from(holders) if holders else self._anyone(case))
+            expected = expected and about in holders
         self._send(
-            Submit(case_id=self.case_id, artifact=artifact.id, data=values, by=by),
+            Submit(case_id=self.case_id, artifact=artifact.id, data=values, by=by, about=about),
             must_succeed=expected,
         )
 
@@ -547,8 +668,16 @@ class ProcessMachine(RuleBasedStateMachine):
             not case.closed and bool(writers) and (writable is None or artifact.id in writable)
         )
         by = data.draw(st.sampled_from(writers) if writers else self._anyone(case))
+        about = None
+        if artifact.per_person:
+            holders = _holders(case, artifact.per_person)
+            if not holders:
+                return  # refused for want of someone to be about, not for the data
+            about = data.draw(st.sampled_from(holders))
         error: KwflowError | None = None
-        command = Submit(case_id=self.case_id, artifact=artifact.id, data=invalid.data, by=by)
+        command = Submit(
+            case_id=self.case_id, artifact=artifact.id, data=invalid.data, by=by, about=about
+        )
         at = self.clock.now()
         try:
             self.engine.execute(command)
@@ -615,7 +744,12 @@ class ProcessMachine(RuleBasedStateMachine):
         if len(self.engine.history(self.case_id)) > events:
             # What the host's scheduler did is a step a scenario can take too.
             self._write_down(now, CheckDeadlines(case_id=self.case_id), DONE)
-        for state in self.case.deadlines.values():
+        case = self.case
+        # A paused deadline waits for its case to be resumed, however late it is.
+        paused = case.suspension.paused if case.suspension is not None else ()
+        for state in case.deadlines.values():
+            if state.id in paused:
+                continue
             assert not (state.open and state.due is not None and state.due < now), (
                 f"deadline {state.id} is still pending at {now.isoformat()}, "
                 f"past its due time {state.due.isoformat()}"
@@ -749,6 +883,11 @@ class ProcessMachine(RuleBasedStateMachine):
         assert before is not None, f"event {event.sequence} comes before the case was opened"
         if kind == "breach":
             assert event.actor == SYSTEM_ACTOR, f"a breach recorded by {event.actor!r}"
+            paused = before.suspension.paused if before.suspension is not None else ()
+            assert _payload_deadline(event) not in paused, (
+                f"deadline {_payload_deadline(event)} was breached while the case was suspended "
+                "with its deadlines paused"
+            )
             return
         assert before.outcome is None, f"event {event.sequence} happened after the case ended"
         payload = event.payload
@@ -762,10 +901,19 @@ class ProcessMachine(RuleBasedStateMachine):
             )
             allowed = frozenset(action.by)
             emergency = not action.requires_presence
-            new_leaf, _ = self.shape.transition(leaf, action)
+            back = before.suspension.from_phase.id if before.suspension is not None else None
+            if action.resume:
+                assert back is not None, f"{action.id} resumed a case that was not suspended"
+            new_leaf, _ = self.shape.transition(leaf, action, back)
             assert after.phase.id == new_leaf, (
                 f"{action.id} from {leaf!r} led to {after.phase.id!r}, not {new_leaf!r}"
             )
+            if self.shape.suspension(new_leaf) is not None and back is None:
+                assert after.suspension is not None, f"{action.id} suspended nothing"
+                assert after.suspension.from_phase == before.phase, (
+                    f"{action.id} suspended the case from {leaf!r} but remembers "
+                    f"{after.suspension.from_phase.id!r}"
+                )
         elif kind == "submit":
             artifact = self.process.artifact(str(payload["artifact"]))
             assert artifact is not None
@@ -892,3 +1040,8 @@ def process_state_machine(
 
 def _camel(name: str) -> str:
     return "".join(part.capitalize() for part in name.split("_")) or "Process"
+
+
+def _payload_deadline(event: Event) -> str:
+    """The deadline a ``deadline_breached`` event names."""
+    return str(event.payload["deadline"])

@@ -29,6 +29,7 @@ from kwflow.definition import (
     PersonField,
     TextField,
 )
+from kwflow.exceptions import InvalidValue
 
 from ._conditions import normalize_constant, process_conditions
 
@@ -69,12 +70,17 @@ def people() -> st.SearchStrategy[str]:
     )
 
 
+def _people(participants: Participants) -> str:
+    """The people given, as text for an error (their ids, sorted)."""
+    return ", ".join(sorted(participants)) or "-"
+
+
 def _artifact(process: Process, artifact: Artifact | str) -> Artifact:
     if isinstance(artifact, Artifact):
         return artifact
     found = process.artifact(artifact)
     if found is None:
-        raise ValueError(f"the process {process.id!r} has no artifact {artifact!r}")
+        raise InvalidValue("artifact", "process-artifact", repr(artifact))
     return found
 
 
@@ -159,11 +165,25 @@ def _constants(process: Process, artifact: Artifact) -> dict[str, list[Any]]:
     """Per field, the values the process's conditions compare it with."""
     found: dict[str, list[Any]] = {}
     for condition in process_conditions(process).get(artifact.id, []):
-        field = artifact.field(condition.field)
+        field = artifact.field_at(condition.field)
         values = (condition.equals,) if condition.equals is not None else condition.one_of or ()
         for value in values:
-            found.setdefault(condition.field, []).append(normalize_constant(field, value))
+            constant = normalize_constant(field, value)
+            if condition.list_field is not None:
+                # A list's constants are its items' (item field, value) pairs.
+                pair = _ItemConstant(condition.item_field or "", constant)
+                found.setdefault(condition.list_field, []).append(pair)
+            else:
+                found.setdefault(condition.field, []).append(constant)
     return found
+
+
+@attrs.frozen
+class _ItemConstant:
+    """A value a condition compares a field of a list's items with."""
+
+    field: str
+    value: Any
 
 
 def _int_bounds(low: int | None, high: int | None) -> tuple[int, int]:
@@ -256,14 +276,18 @@ def _valid_person(
 
 
 def _valid_list(
-    field: ListField, participants: Participants | None, _constants: Sequence[Any]
+    field: ListField, participants: Participants | None, constants: Sequence[Any]
 ) -> st.SearchStrategy[Any]:
     if participants is not None and not _fillable_fields(field.fields, participants):
         # No record can name someone a required person field needs: only the
         # empty list is valid (or nothing is, when the list needs items).
         return st.just([]) if not field.min_items else st.nothing()
+    per_item: dict[str, list[Any]] = {}
+    for constant in constants:
+        if isinstance(constant, _ItemConstant):
+            per_item.setdefault(constant.field, []).append(constant.value)
     return st.lists(
-        _record(field.fields, participants, {}),
+        _record(field.fields, participants, per_item),
         min_size=field.min_items,
         max_size=field.min_items + 3,
     )
@@ -296,13 +320,12 @@ def artifact_data(
     name arbitrary :func:`people`, which fits the schema but may not fit a
     case. Values the process's field conditions compare with are drawn
     often, so actions that require them become possible. Raises
-    ``ValueError`` when no participant can fill a required person field.
+    `InvalidValue` (a ``ValueError``) when no participant can fill a
+    required person field.
     """
     found = _artifact(process, artifact)
     if participants is not None and not fillable(process, found, participants):
-        raise ValueError(
-            f"nobody in the case can be named in a required person field of {found.id!r}"
-        )
+        raise InvalidValue("participants", "fills-person-fields", _people(participants))
     return _record(found.fields, participants, _constants(process, found))
 
 
@@ -486,7 +509,5 @@ def invalid_artifact_data(
     """
     found = _artifact(process, artifact)
     if participants is not None and not fillable(process, found, participants):
-        raise ValueError(
-            f"nobody in the case can be named in a required person field of {found.id!r}"
-        )
+        raise InvalidValue("participants", "fills-person-fields", _people(participants))
     return _invalid(found, participants)
