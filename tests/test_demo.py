@@ -68,7 +68,7 @@ def test_the_minutes_are_due_on_wednesday_4_november_and_delivered_late(english:
 def test_both_outcomes_are_reached_and_both_histories_verify(english: str) -> None:
     assert "Case demo-pripadova-konference · outcome: held (Conference held) · 24 events" in english
     assert (
-        "Case demo-rodinna-konference · outcome: completed (Closed after review) · 27 events"
+        "Case demo-rodinna-konference · outcome: completed (Closed after review) · 32 events"
         in english
     )
     assert english.count("history verified: hash chain intact, replay equals the case") == 2
@@ -92,7 +92,7 @@ def test_every_step_shows_the_phase_after_it(english: str) -> None:
     steps = re.findall(r"^\[\d+\] .*$", english, flags=re.MULTILINE)
     phases = re.findall(r"^    phase: .*$", english, flags=re.MULTILINE)
     # Version 2 of the case conference: the provider advises, then the convener decides.
-    assert len(steps) == len(phases) == 25 + 28
+    assert len(steps) == len(phases) == 25 + 33
 
 
 def test_the_output_is_the_same_on_every_run_and_store(capsys: pytest.CaptureFixture[str]) -> None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 import kwflow
-from kwflow import DeadlineStatus, Engine, Registry, SimulatedClock
+from kwflow import DeadlineStatus, Engine, Organisation, Registry, SimulatedClock
 from kwflow.exceptions import NotPermitted
 from tests.support.runtime import check_case
 
@@ -55,6 +55,10 @@ class Walk:
 
 # ------------------------------------------------------- family conference
 
+# Version 2 names organisations: the referrer's OSPOD, the coordinator's own.
+OSPOD = Organisation("ospod_brno", "ospod")
+COORDINATION = Organisation("konference_brno", "coordination_service")
+
 REFERRAL = {
     "referred_on": date(2026, 10, 12),
     "concerns": "The school reports the child often comes hungry.",
@@ -66,7 +70,7 @@ REFERRAL = {
 
 
 def _family_consented(engine: Engine, clock: SimulatedClock) -> Walk:
-    walk = Walk(engine, engine.open_case("family_conference", by="sw"))
+    walk = Walk(engine, engine.open_case("family_conference", by="sw", organisation=OSPOD))
     walk.assign("mum", "family_member", by="sw")
     walk.submit("referral", REFERRAL, by="sw")
     walk.submit(
@@ -83,7 +87,7 @@ def test_family_conference_happy_path() -> None:
     walk = _family_consented(engine, clock)
     assert walk.case.deadlines["conference_in_time"].open
     walk.act("start_preparation", by="sw")
-    walk.assign("coord", "coordinator", by="sw")
+    walk.assign("coord", "coordinator", by="sw", organisation=COORDINATION)
     walk.assign("gran", "family_member", by="coord")
     clock.advance(days=14)
     walk.submit(
@@ -96,6 +100,11 @@ def test_family_conference_happy_path() -> None:
         {"invitees": [{"name": "Gran", "role": "family_member", "confirmed": True}]},
         by="coord",
     )
+    # Each invited person's own invitation: the conference opens once all were informed.
+    for person in ("mum", "gran"):
+        walk.submit(
+            "invitation", {"sent_on": "2026-10-26", "informed": True}, by="coord", about=person
+        )
     walk.submit(
         "arrangements",
         {"place": "Gran's flat", "starts_at": datetime(2026, 11, 7, 14, 0, tzinfo=UTC)},
@@ -154,7 +163,13 @@ def test_family_conference_happy_path() -> None:
 @pytest.mark.parametrize(
     ("steps", "outcome"),
     [
-        ([("act", "intervene", {"by": "sw", "data": "INTERVENTION"})], "safety_intervention"),
+        (
+            [
+                ("act", "intervene", {"by": "sw", "data": "INTERVENTION"}),
+                ("act", "end_after_intervention", {"by": "sw"}),
+            ],
+            "safety_intervention",
+        ),
         (
             [
                 ("act", "start_preparation", {"by": "sw"}),
@@ -181,7 +196,7 @@ def test_family_conference_short_outcomes(steps: list[Any], outcome: str) -> Non
 def test_family_declines() -> None:
     clock = SimulatedClock(START)
     engine = _engine(clock)
-    walk = Walk(engine, engine.open_case("family_conference", by="sw"))
+    walk = Walk(engine, engine.open_case("family_conference", by="sw", organisation=OSPOD))
     walk.assign("mum", "family_member", by="sw")
     walk.submit(
         "consent",

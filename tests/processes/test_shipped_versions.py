@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from kwflow import Engine, Registry, SimulatedClock
+from kwflow import Engine, Organisation, Registry, SimulatedClock
 from kwflow.definition import EnumField, Label, ListField, load_process
 from kwflow.store import MemoryStore
 from kwflow.testing import explore
@@ -67,7 +67,11 @@ def test_a_case_opened_on_version_1_resolves_its_pinned_hash(process_id: str) ->
     assert engine.process_of("old").version == 1
     assert case.participants["olga"] == (opener,)
     # A new case without a version gets version 2.
-    assert engine.open_case(process_id, by="olga", case_id="new").process.version == 2
+    # Version 2 asks for the opener's organisation (an OSPOD).
+    new = engine.open_case(
+        process_id, by="olga", case_id="new", organisation=Organisation("ospod_1", "ospod")
+    )
+    assert new.process.version == 2
 
 
 # ------------------------------------------------------- what version 2 fixes
@@ -217,9 +221,17 @@ def test_version_2_drops_the_old_wording(process_id: str) -> None:
 
 
 @pytest.mark.parametrize("process_id", sorted(V1_HASHES))
-def test_version_2_marks_where_a_later_version_uses_new_language(process_id: str) -> None:
+def test_version_2_uses_the_new_language_where_it_was_marked(process_id: str) -> None:
+    # The language for suspension, follow-ups, per-person documents and
+    # organisations exists now; only per-field read rights are still to come.
     text = (PROCESSES / f"{process_id}.yaml").read_text(encoding="utf-8")
-    assert text.count("# v2-next:") >= 4
+    assert text.count("# v2-next:") <= 1
+    process = newest(process_id)
+    assert [phase.id for phase in process.phases if phase.suspension is not None] == ["suspended"]
+    assert process.organisation_kinds
+    assert any(artifact.per_person for artifact in process.artifacts)
+    kinds = {invariant.kind for invariant in process.invariants}
+    assert {"role_never_empty", "only_actions_in"} <= kinds
 
 
 def _labels(process: Process) -> list[Label]:

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import functools
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from kwflow import Case, DeadlineStatus, Engine, Registry, SimulatedClock
+from kwflow import Case, DeadlineStatus, Engine, Organisation, Registry, SimulatedClock
 from kwflow.exceptions import ActionNotAllowed, KwflowError
 from kwflow.store import MemoryStore
 
@@ -63,6 +63,9 @@ class CaseWalk:
     """One case, walked command by command; every accepted step is checked."""
 
     process_id = ""
+    # The organisation each person works for, given to versions that declare
+    # organisation kinds (version 1 declares none, and is given none).
+    known_organisations: ClassVar[Mapping[str, Organisation]] = {}
 
     def __init__(
         self,
@@ -79,8 +82,23 @@ class CaseWalk:
         # needs no code of its own to run them.
         self.engine = Engine(_shipped(), store=MemoryStore(), clock=self.clock, guards=guards)
         self.case_id = case_id
+        kinds = {
+            kind.id
+            for kind in self.engine.registry.get(self.process_id, version).organisation_kinds
+        }
+        self.organisations: dict[str, Organisation] = {
+            person: organisation
+            for person, organisation in self.known_organisations.items()
+            if organisation.kind in kinds
+        }
         self.accepted(
-            self.engine.open_case(self.process_id, by=opener, case_id=case_id, version=version)
+            self.engine.open_case(
+                self.process_id,
+                by=opener,
+                case_id=case_id,
+                version=version,
+                organisation=self.organisations.get(opener),
+            )
         )
         # The version the case runs: the newest when none was asked for.
         self.version = self.case.process.version
@@ -130,15 +148,21 @@ class CaseWalk:
 
     def assign(self, person: str, role: str, *, by: str) -> Case:
         """Give ``person`` the ``role``."""
-        return self.accepted(self.engine.assign(self.case_id, person, role, by=by))
+        return self.accepted(
+            self.engine.assign(
+                self.case_id, person, role, by=by, organisation=self.organisations.get(person)
+            )
+        )
 
     def unassign(self, person: str, role: str, *, by: str) -> Case:
         """Take the ``role`` from ``person``."""
         return self.accepted(self.engine.unassign(self.case_id, person, role, by=by))
 
-    def submit(self, artifact: str, data: Mapping[str, Any], *, by: str) -> Case:
-        """Submit a version of a document."""
-        return self.accepted(self.engine.submit(self.case_id, artifact, data, by=by))
+    def submit(
+        self, artifact: str, data: Mapping[str, Any], *, by: str, about: str | None = None
+    ) -> Case:
+        """Submit a version of a document (of a per-person one: the copy ``about`` someone)."""
+        return self.accepted(self.engine.submit(self.case_id, artifact, data, by=by, about=about))
 
     def act(self, action: str, *, by: str, data: Mapping[str, Any] | None = None) -> Case:
         """Take an action."""
@@ -147,7 +171,15 @@ class CaseWalk:
     def replace(self, role: str, person: str, successor: str, *, by: str, reason: str) -> Case:
         """Hand ``role`` over from ``person`` to ``successor`` (a handover)."""
         return self.accepted(
-            self.engine.replace(self.case_id, role, person, successor, by=by, reason=reason)
+            self.engine.replace(
+                self.case_id,
+                role,
+                person,
+                successor,
+                by=by,
+                reason=reason,
+                organisation=self.organisations.get(successor),
+            )
         )
 
     def call_in(self, role: str, *, by: str) -> Case:
@@ -291,6 +323,13 @@ class FamilyConference(CaseWalk):
     """A family conference, from the referral on (opened by the OSPOD referrer)."""
 
     process_id = "family_conference"
+    known_organisations: ClassVar[Mapping[str, Organisation]] = {
+        REFERRER: Organisation("ospod_praha_2", "ospod"),
+        "horakova": Organisation("ospod_praha_2", "ospod"),
+        COORDINATOR: Organisation("rodinne_konference_zs", "coordination_service"),
+        "kucera": Organisation("rodinne_konference_zs", "coordination_service"),
+        TEACHER: Organisation("zs_lipova", "other"),
+    }
 
     def __init__(
         self,
@@ -374,6 +413,8 @@ class FamilyConference(CaseWalk):
             },
             by=MOTHER,
         )
+        if self.process.artifact("invitation") is not None:
+            self.invite_everyone()
         self.submit(
             "arrangements",
             {
@@ -383,6 +424,16 @@ class FamilyConference(CaseWalk):
             },
             by=COORDINATOR,
         )
+
+    def invite_everyone(self) -> None:
+        """Version 2: each person invited gets an invitation and is told about the conference."""
+        today = self.clock.now().astimezone(PRAGUE).date()
+        for role in ("family_member", "child", "support_person", "professional"):
+            for person in self.case.people_in(role):
+                data: dict[str, Any] = {"sent_on": today, "informed": True, "confirmed": True}
+                if role == "child":
+                    data["child_friendly"] = True
+                self.submit("invitation", data, by=COORDINATOR, about=person)
 
     def open_conference(self) -> None:
         """The coordinator opens the conference: information sharing."""
