@@ -58,6 +58,7 @@ class Walk:
 # Version 2 names organisations: the referrer's OSPOD, the coordinator's own.
 OSPOD = Organisation("ospod_brno", "ospod")
 COORDINATION = Organisation("konference_brno", "coordination_service")
+PROVIDER_ORG = Organisation("facilitace_brno", "facilitation_provider")
 
 REFERRAL = {
     "referred_on": date(2026, 10, 12),
@@ -211,9 +212,9 @@ def test_family_declines() -> None:
 
 
 def _case_conference_scheduled(engine: Engine, clock: SimulatedClock) -> Walk:
-    walk = Walk(engine, engine.open_case("case_conference", by="cv"))
+    walk = Walk(engine, engine.open_case("case_conference", by="cv", organisation=OSPOD))
     walk.assign("org", "organizer", by="cv")
-    walk.assign("prov", "provider", by="cv")
+    walk.assign("prov", "provider", by="cv", organisation=PROVIDER_ORG)
     walk.assign("os", "ospod_worker", by="cv")
     walk.submit(
         "request_form",
@@ -247,7 +248,7 @@ def test_case_conference_happy_path() -> None:
     # 3 weeks from the decision on Mon 12 Oct = Mon 2 Nov; a month = Thu 12 Nov (winter time)
     assert in_time.target == datetime(2026, 11, 2, 22, 59, 59, 999999, tzinfo=UTC)
     assert in_time.limit == datetime(2026, 11, 12, 22, 59, 59, 999999, tzinfo=UTC)
-    walk.assign("fac", "facilitator", by="prov")
+    walk.assign("fac", "facilitator", by="prov", organisation=PROVIDER_ORG)
     starts = datetime(2026, 10, 27, 9, 0, tzinfo=UTC)  # Tue 27 Oct, 10:00 in Prague
     walk.submit(
         "schedule", {"starts_at": starts, "place": "OSPOD", "length_minutes": 120}, by="org"

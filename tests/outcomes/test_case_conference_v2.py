@@ -276,7 +276,23 @@ def test_the_convener_ospod_worker_and_facilitator_are_handed_over(cc2: CaseConf
 def test_an_intervention_ends_the_conference(phase: str) -> None:
     walk = CaseConference(version=2).to(phase)
     walk.intervene()
+    if phase != "meeting":
+        # Before the meeting the case is suspended first; only the OSPOD
+        # worker acts, ending it (or resuming it).
+        assert walk.phase == "suspended"
+        assert not walk.allowed(ORGANIZER)
+        walk.act("end_after_intervention", by=CONVENER)
     walk.assert_closed_for_good("safety_intervention")
+
+
+@pytest.mark.parametrize("phase", ["request", "scheduling", "preparation"])
+def test_after_an_intervention_the_conference_resumes_where_it_stopped(phase: str) -> None:
+    walk = CaseConference(version=2).to(phase)
+    walk.intervene()
+    walk.later(days=10)
+    walk.act("resume", by=CONVENER)
+    assert walk.phase == phase
+    assert walk.case.suspension is None
 
 
 def test_a_version_1_case_keeps_running_on_version_1_after_version_2_ships() -> None:

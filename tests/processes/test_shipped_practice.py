@@ -277,7 +277,7 @@ def test_case_conference_outcomes_are_exactly_those_of_practice(cc: Process) -> 
 
 
 def test_case_conference_phases_in_order(cc: Process) -> None:
-    assert [p.id for p in cc.phases if p.outcome is None] == [
+    assert [p.id for p in cc.phases if p.outcome is None and p.suspension is None] == [
         "request",
         "scheduling",
         "preparation",
@@ -440,9 +440,19 @@ def test_ospod_may_intervene_until_the_meeting_ends(cc: Process) -> None:
     intervene = cc.action("intervene")
     assert intervene is not None
     assert intervene.by == ("ospod_worker",)
-    open_leaves = {leaf for leaf in structure.leaves if not structure.is_terminal(leaf)}
-    # choice: after the meeting the minutes are always delivered
-    assert structure.action_leaves(intervene) == open_leaves - {"minutes"}
+    during = cc.action("intervene_during_meeting")
+    assert during is not None
+    assert during.by == ("ospod_worker",)
+    open_leaves = {
+        leaf
+        for leaf in structure.leaves
+        if not structure.is_terminal(leaf) and leaf != intervene.to
+    }
+    # choice: after the meeting the minutes are always delivered; before it
+    # an intervention suspends the case, during it the conference ends
+    assert structure.action_leaves(intervene) | structure.action_leaves(during) == (
+        open_leaves - {"minutes"}
+    )
 
 
 def test_case_conference_needs_no_host_code(cc: Process) -> None:

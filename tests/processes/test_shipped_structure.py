@@ -105,7 +105,13 @@ def test_every_reference_resolves(process: Process) -> None:
         assert set(action.requires.guards) <= guards, action.id
         assert action.records is None or action.records in artifacts, action.id
         for condition in action.requires.fields:
-            assert artifacts[condition.artifact].field(condition.field) is not None, condition
+            # A dotted field names a field of a list's items.
+            head, _, item = condition.field.partition(".")
+            named = artifacts[condition.artifact].field(head)
+            assert named is not None, condition
+            if item:
+                assert isinstance(named, ListField), condition
+                assert item in {f.id for f in named.fields}, condition
     for deadline in process.deadlines:
         named_roles.append(deadline.responsible)
         assert set(deadline.satisfied_by) <= actions, deadline.id

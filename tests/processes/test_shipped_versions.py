@@ -229,7 +229,12 @@ def test_version_2_uses_the_new_language_where_it_was_marked(process_id: str) ->
     process = newest(process_id)
     assert [phase.id for phase in process.phases if phase.suspension is not None] == ["suspended"]
     assert process.organisation_kinds
-    assert any(artifact.per_person for artifact in process.artifacts)
+    # Everyone invited was informed, checked item by item or person by person.
+    assert any(
+        condition.for_ is not None
+        for action in process.actions
+        for condition in action.requires.fields
+    )
     kinds = {invariant.kind for invariant in process.invariants}
     assert {"role_never_empty", "only_actions_in"} <= kinds
 

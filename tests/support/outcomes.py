@@ -596,6 +596,15 @@ class CaseConference(CaseWalk):
     """A case conference, from the request on (opened by the OSPOD convener)."""
 
     process_id = "case_conference"
+    known_organisations: ClassVar[Mapping[str, Organisation]] = {
+        CONVENER: Organisation("ospod_praha_5", "ospod"),
+        "vesela": Organisation("ospod_praha_5", "ospod"),
+        "novak": Organisation("ospod_praha_5", "ospod"),
+        ORGANIZER: Organisation("rodina_v_centru", "social_service"),
+        PROVIDER: Organisation("facilitace_praha", "facilitation_provider"),
+        FACILITATOR: Organisation("facilitace_praha", "facilitation_provider"),
+        "hana": Organisation("facilitace_praha", "facilitation_provider"),
+    }
 
     def __init__(
         self,
@@ -610,6 +619,8 @@ class CaseConference(CaseWalk):
         )
         # Version 2 only: a trained OSPOD colleague facilitates, no provider takes part.
         self.in_house = in_house
+        if in_house and FACILITATOR in self.organisations:
+            self.organisations[FACILITATOR] = self.organisations[CONVENER]
 
     @property
     def scheduling_deadline(self) -> str:
@@ -690,7 +701,8 @@ class CaseConference(CaseWalk):
             {"starts_at": starts_at, "place": "Community centre, Lipová 12", "length_minutes": 120},
             by=ORGANIZER,
         )
-        self.act("agree_date", by=ORGANIZER)
+        in_house = self.in_house and self.process.action("agree_date_in_house") is not None
+        self.act("agree_date_in_house" if in_house else "agree_date", by=ORGANIZER)
 
     def prepare(self) -> None:
         """The recorder, the family and the school are brought in; invitations, room."""
@@ -780,9 +792,14 @@ class CaseConference(CaseWalk):
         self.act("deliver_minutes", by=RECORDER, data=delivery)
 
     def intervene(self) -> None:
-        """The OSPOD worker intervenes for the child's safety."""
+        """The OSPOD worker intervenes for the child's safety.
+
+        Version 2 suspends the case before the meeting; during the meeting
+        (one session, never interrupted) its own step ends the conference.
+        """
+        during = self.phase == "meeting" and self.process.action("intervene_during_meeting")
         self.act(
-            "intervene",
+            "intervene_during_meeting" if during else "intervene",
             by=CONVENER,
             data={
                 "reason": "Tomáš came to school with injuries.",
