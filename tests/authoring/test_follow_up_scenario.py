@@ -100,5 +100,6 @@ def test_a_follow_up_opening_written_as_a_scenario_step() -> None:
 
     command = OpenCase(process="control_conference", by="vera", follows="c1")
     assert scenario_step(command) == {"who": "vera", "follow_up": "control_conference"}
-    with pytest.raises(ValueError, match="cannot open a case"):
+    # A plain opening is no step: a scenario opens its case from `opened_by`.
+    with pytest.raises(ValueError, match="not OpenCase"):
         scenario_step(OpenCase(process="control_conference", by="vera"))
