@@ -508,7 +508,7 @@ def kwflow_samplers(process: Process, cases: int) -> dict[str, Callable[[], floa
         return sample
 
     def step_from_here(case_id: str) -> str:
-        return f"next{int(engine.get(case_id).phase.id[1:])}"
+        return f"next{int(engine.get_unfiltered(case_id).phase.id[1:])}"
 
     # Fold: a case of exactly 50 recorded events (open, 2 assignments, a
     # form, 46 actions), folded again and again.
@@ -516,11 +516,11 @@ def kwflow_samplers(process: Process, cases: int) -> dict[str, Callable[[], floa
     for action in ring_walk(46):
         clock.advance(minutes=1)
         engine.act("fold-50", action, by=WORKER)
-    events = engine.history("fold-50")
+    events = engine.history_unfiltered("fold-50")
     assert len(events) == 50
-    assert fold(process, events) == engine.get("fold-50")
+    assert fold(process, events) == engine.get_unfiltered("fold-50")
     folded = plain_fold(events)
-    assert folded["phase"] == engine.get("fold-50").phase.id
+    assert folded["phase"] == engine.get_unfiltered("fold-50").phase.id
     assert folded["version"] == 50
     loops = max(cases // 5, 20)
 
@@ -708,7 +708,7 @@ def memory_child(cases: int, mode: str) -> float | None:
         gc.collect()
         after = tracemalloc.get_traced_memory()[0]
         tracemalloc.stop()
-    assert len(engine.history("mem-0000000")) == 20
+    assert len(engine.history_unfiltered("mem-0000000")) == 20
     return (after - before) / cases
 
 

@@ -22,6 +22,8 @@ ROWS = [
     "find_cases(person=coordinator, open=True) (50 returned)",
     "inbox(coordinator), cold cache",
     "inbox(coordinator), warm cache",
+    "view(referrer), read log off",
+    "view(referrer), read log on",
 ]
 
 
@@ -40,7 +42,7 @@ def test_quick_read_benchmark_reports_every_row(monkeypatch: pytest.MonkeyPatch)
         cells = [cell.strip() for cell in matching[0].strip("|").split("|")]
         assert len(cells) == 4, matching[0]
         assert re.search(r"\d", cells[2]), matching[0]
-    # Four timed rows per backend, each target judged, met or missed.
+    # Six timed rows per backend, each target judged, met or missed.
     backends = 2 if "| PostgreSQL | setup" in report else 1
-    assert len(re.findall(r"\*\*(met|MISSED)\*\*", report)) == 4 * backends
+    assert len(re.findall(r"\*\*(met|MISSED)\*\*", report)) == 6 * backends
     assert bench.PERFORMANCE_MD.read_text(encoding="utf-8") == before

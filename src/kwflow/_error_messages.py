@@ -81,6 +81,7 @@ _NOT_PERMITTED = {
     "submit": "{actor!r} nesmí zapisovat dokument {artifact!r}: {reasons}",
     "call_in": "{actor!r} nesmí přizvat roli {role!r}: {reasons}",
     "dismiss": "{actor!r} nesmí propustit roli {role!r}: {reasons}",
+    "read": "{actor!r} nesmí číst případ {case_id!r}: {reasons}",
 }
 
 
@@ -103,6 +104,35 @@ def _invalid_id(facts: Mapping[str, str]) -> str:
         "control-character": "nesmí obsahovat řídicí znaky (třeba NUL nebo konec řádku)",
     }.get(facts["problem"], "není platný")
     return render(f"{{what!r}} je {noun} a {says}", facts)
+
+
+def _hold_conflict(facts: Mapping[str, str]) -> str:
+    if facts["problem"] == "held":
+        return render("případ {case_id!r} už je pod zákonnou blokací", facts)
+    return render(
+        "případ {case_id!r} není pod žádnou zákonnou blokací, kterou by šlo zrušit", facts
+    )
+
+
+def _not_due(facts: Mapping[str, str]) -> str:
+    why = {
+        "open": "ještě běží",
+        "no-retention": "pro jeho výsledek neplatí žádná skartační lhůta, uchovává se",
+        "not-yet": "jeho skartační lhůta končí {due}",
+        "disposed": "už byl skartován",
+    }.get(facts["problem"], "{problem}")
+    return render("případ {case_id!r} ještě nelze skartovat: " + why, facts)
+
+
+def _data_key(facts: Mapping[str, str]) -> str:
+    if facts["problem"] == "no-ring":
+        why = (
+            "engine nemá sadu klíčů, kterou by chránil klíče k údajům: předejte "
+            "Engine(data_keys=...) nebo úložiště s klíči"
+        )
+    else:
+        why = "jeho uložený klíč nejde otevřít danou sadou klíčů: použijte sadu, se kterou vznikl"
+    return render("osobní údaje subjektu {subject!r} v případu {case_id!r}: " + why, facts)
 
 
 def _wrong_type(facts: Mapping[str, str]) -> str:
@@ -225,6 +255,24 @@ ERRORS: Catalogue = {
             "případ otevřen (změněný proces potřebuje novou verzi)"
         ),
     },
+    "subject.not-found": {
+        "cs": (
+            "{subject!r} není subjektem údajů případu {case_id!r}: případ o této osobě "
+            "nevede žádné osobní údaje a osoba se ho neúčastní; zkontrolujte identifikátor"
+        ),
+    },
+    "subject.erased": {
+        "cs": "osobní údaje subjektu {subject!r} v případu {case_id!r} už byly vymazány",
+    },
+    "hold.conflict": {"cs": _hold_conflict},
+    "case.on-hold": {
+        "cs": (
+            "případ {case_id!r} je pod zákonnou blokací ({hold_reason}): "
+            "před skartací blokaci zrušte"
+        ),
+    },
+    "disposal.not-due": {"cs": _not_due},
+    "data-key.unavailable": {"cs": _data_key},
     "input.invalid-id": {"cs": _invalid_id},
     "input.wrong-type": {"cs": _wrong_type},
     "input.invalid-value": {"cs": _invalid_value},
@@ -702,6 +750,13 @@ _CONDITIONS = {
 }
 
 
+def _not_a_participant(facts: Mapping[str, str]) -> str:
+    text = f"{facts['person']!r} se případu neúčastní"
+    if facts.get("reading") == "true":
+        text += " a nemá oprávnění ho číst"
+    return text
+
+
 def _field_condition(facts: Mapping[str, str]) -> str:
     needs = render(_CONDITIONS.get(facts.get("check", ""), "nesplňuje podmínku"), facts)
     artifact, field = facts["artifact"], facts["field"]
@@ -765,6 +820,7 @@ def _role_not_assigned(facts: Mapping[str, str]) -> str:
 
 
 REASONS: Catalogue = {
+    "not_a_participant": {"cs": _not_a_participant},
     "closed": {"cs": "případ je uzavřen s výsledkem {outcome!r}; nic dalšího se už nestane"},
     "wrong_phase": {"cs": "provádí se ve fázi {phases}; případ je ve fázi {phase!r}"},
     "lacks_role": {"cs": "potřebuje jednu z rolí {roles}; {person!r} má {held:or:žádnou roli}"},

@@ -176,6 +176,8 @@ class ReasonCode(StrEnum):
     ABOUT_NOT_ALLOWED = "about_not_allowed"
     ABOUT_NOT_HOLDER = "about_not_holder"
     NO_MOVE = "no_move"
+    # Reads (view, history_for, available_actions).
+    NOT_A_PARTICIPANT = "not_a_participant"
     # Organisations: rules on who the holders of a role work for, and when
     # a role may be assigned.
     ORGANISATION_MISSING = "organisation_missing"
@@ -193,7 +195,11 @@ class ReasonCode(StrEnum):
     @property
     def permission(self) -> bool:
         """Whether the reason is about who the person is (``NotPermitted``)."""
-        return self in (ReasonCode.LACKS_ROLE, ReasonCode.NOT_PRESENT)
+        return self in (
+            ReasonCode.LACKS_ROLE,
+            ReasonCode.NOT_PRESENT,
+            ReasonCode.NOT_A_PARTICIPANT,
+        )
 
 
 # A str subclass cannot have slots of its own; its facts live in __dict__.
@@ -1055,6 +1061,129 @@ class IndexOutOfDate(KwflowError, RuntimeError):
 
 
 __all__ += ["IndexOutOfDate", "InvalidQuery"]
+
+
+# --- Erasure and retention (docs/erasure.md) -------------------------------------
+
+
+class SubjectNotFound(KwflowError, LookupError):
+    """The person named for erasure is no data subject of the case; nothing was changed."""
+
+    code = "subject.not-found"
+
+    def __init__(self, case_id: str, subject: str) -> None:
+        self.case_id = case_id
+        self.subject = subject
+        super().__init__(
+            f"{subject!r} is no data subject of case {case_id!r}: the case holds no personal "
+            "data of theirs and they take no part in it; check the person id"
+        )
+
+
+class SubjectErased(KwflowError, ValueError):
+    """The subject's data in the case has been erased already; nothing was changed."""
+
+    code = "subject.erased"
+
+    def __init__(self, case_id: str, subject: str) -> None:
+        self.case_id = case_id
+        self.subject = subject
+        super().__init__(
+            f"the personal data of {subject!r} in case {case_id!r} has been erased already"
+        )
+
+
+class HoldConflict(KwflowError, ValueError):
+    """A legal hold placed on a held case, or released where none is; nothing was changed.
+
+    ``problem`` is ``held`` (a hold is in force already) or ``not-held``.
+    """
+
+    code = "hold.conflict"
+
+    def __init__(self, case_id: str, problem: str) -> None:
+        self.case_id = case_id
+        self.problem = problem
+        what = (
+            "is under a legal hold already"
+            if problem == "held"
+            else "is under no legal hold to release"
+        )
+        super().__init__(f"case {case_id!r} {what}")
+
+
+class CaseOnHold(KwflowError, ValueError):
+    """A case under a legal hold cannot be disposed of; nothing was changed.
+
+    ``hold_reason`` is the reason the host gave for the hold, in its own words.
+    """
+
+    code = "case.on-hold"
+
+    def __init__(self, case_id: str, hold_reason: str) -> None:
+        self.case_id = case_id
+        self.hold_reason = hold_reason
+        super().__init__(
+            f"case {case_id!r} is under a legal hold ({hold_reason}): release the hold "
+            "before disposing of it"
+        )
+
+
+class NotDueForDisposal(KwflowError, ValueError):
+    """A case that is not (yet) due for disposal; nothing was changed.
+
+    ``problem`` says why: ``open`` (the case runs), ``no-retention`` (no
+    period applies to its outcome: it is kept), ``not-yet`` (its period ends
+    at ``due``) or ``disposed`` (already disposed of).
+    """
+
+    code = "disposal.not-due"
+
+    def __init__(self, case_id: str, problem: str, due: str = "") -> None:
+        self.case_id = case_id
+        self.problem = problem
+        self.due = due
+        why = {
+            "open": "it is still open",
+            "no-retention": "no retention period applies to its outcome, so it is kept",
+            "not-yet": f"its retention period ends at {due}",
+            "disposed": "it has been disposed of already",
+        }.get(problem, problem)
+        super().__init__(f"case {case_id!r} is not due for disposal: {why}")
+
+
+class DataKeyUnavailable(KwflowError, RuntimeError):
+    """Personal data cannot be sealed or read: the host's key ring is missing or wrong.
+
+    ``problem`` is ``no-ring`` (the engine has no key ring to wrap data keys
+    with: pass ``Engine(data_keys=...)`` or a store with keys) or ``wrong-ring``
+    (a stored data key does not unwrap with the ring given).
+    """
+
+    code = "data-key.unavailable"
+
+    def __init__(self, case_id: str, subject: str, problem: str) -> None:
+        self.case_id = case_id
+        self.subject = subject
+        self.problem = problem
+        why = (
+            "the engine has no key ring to protect data keys with: pass Engine(data_keys=...) "
+            "or a store built with keys"
+            if problem == "no-ring"
+            else "its stored data key does not open with the key ring given: use the ring "
+            "the key was made with"
+        )
+        super().__init__(f"the personal data of {subject!r} in case {case_id!r}: {why}")
+
+
+__all__ += [
+    "CaseOnHold",
+    "DataKeyUnavailable",
+    "HoldConflict",
+    "NotDueForDisposal",
+    "SubjectErased",
+    "SubjectNotFound",
+]
 
 
 # --- Follow-up cases (docs/process-format.md, "Follow-up cases") ----------------------

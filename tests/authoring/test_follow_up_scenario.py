@@ -14,7 +14,7 @@ from kwflow.authoring import (
     load_scenario_text,
     run_scenario,
 )
-from kwflow.exceptions import DefinitionError
+from kwflow.exceptions import DefinitionError, InvalidValue
 from tests.support.paths import TESTS
 from tests.support.runtime import fixture_process
 
@@ -100,6 +100,7 @@ def test_a_follow_up_opening_written_as_a_scenario_step() -> None:
 
     command = OpenCase(process="control_conference", by="vera", follows="c1")
     assert scenario_step(command) == {"who": "vera", "follow_up": "control_conference"}
-    # A plain opening is no step: a scenario opens its case from `opened_by`.
-    with pytest.raises(ValueError, match="not OpenCase"):
+    with pytest.raises(InvalidValue) as refused:
         scenario_step(OpenCase(process="control_conference", by="vera"))
+    assert refused.value.code == "input.invalid-value"
+    assert refused.value.rule == "scenario-step"

@@ -110,6 +110,7 @@ def test_every_full_process_in_the_docs_loads_and_checks_clean(page: object) -> 
 def test_every_fragment_in_the_format_docs_validates_against_its_model() -> None:
     blocks = marked_blocks(FORMAT, "model")
     assert blocks, "process-format.md has no model examples"
+    blocks += marked_blocks(DOCS / "pro-metodiky.md", "model")
     models = {model.__name__: model for _, model in REFERENCE_SECTIONS}
     for block in blocks:
         model = models[block.rule]

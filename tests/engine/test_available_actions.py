@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from kwflow import ReasonCode
-from kwflow.exceptions import ActionNotAllowed
+from kwflow.exceptions import ActionNotAllowed, NotPermitted
 from tests.support.runtime import (
     HELPER,
     INTAKE,
@@ -77,8 +77,10 @@ def test_permission_reasons(rules: Engine) -> None:
     member = _by_id(rules.available_actions("r1", MEMBER))["begin"]
     assert _codes(member) == [ReasonCode.LACKS_ROLE]
     assert member.reasons[0].message == "it needs one of the roles lead; 'max' holds member"
-    stranger = _by_id(rules.available_actions("r1", "zoe"))["begin"]
-    assert _codes(stranger) == [ReasonCode.LACKS_ROLE]
+    # Someone taking no part learns nothing of the case, not even its actions.
+    with pytest.raises(NotPermitted) as refused:
+        rules.available_actions("r1", "zoe")
+    assert [r.code for r in refused.value.reasons] == [ReasonCode.NOT_A_PARTICIPANT]
     lead = _by_id(rules.available_actions("r1", LEAD))["begin"]
     assert lead.allowed
 

@@ -32,7 +32,7 @@ def _together(engine: Engine, case_id: str = "r1") -> None:
 
 def test_threads_acting_on_one_case(rules: Engine) -> None:
     _together(rules)
-    base = rules.get("r1").version
+    base = rules.get_unfiltered("r1").version
     barrier = threading.Barrier(8)
 
     def worker(_: int) -> int:
@@ -43,9 +43,9 @@ def test_threads_acting_on_one_case(rules: Engine) -> None:
 
     with ThreadPoolExecutor(8) as pool:
         assert sum(pool.map(worker, range(8))) == 200
-    case = rules.get("r1")
+    case = rules.get_unfiltered("r1")
     assert case.version == base + 200
-    history = rules.history("r1")
+    history = rules.history_unfiltered("r1")
     assert [e.sequence for e in history] == list(range(1, base + 201))
     assert sum(1 for e in history if e.payload.get("action") == "ping") == 200
     check_case(rules, case)
@@ -62,7 +62,7 @@ def test_threads_on_many_cases(rules: Engine) -> None:
     with ThreadPoolExecutor(6) as pool:
         ids = list(pool.map(worker, range(30)))
     for case_id in ids:
-        case = rules.get(case_id)
+        case = rules.get_unfiltered(case_id)
         assert case.taken_in_phase == ("ping",) * 5
         check_case(rules, case)
 
@@ -72,12 +72,12 @@ def test_two_engines_on_one_store_see_each_other(clock: SimulatedClock) -> None:
     first = make_engine("rules", clock=clock, store=store, guards={"ready": lambda c: True})
     second = make_engine("rules", clock=clock, store=store, guards={"ready": lambda c: True})
     _together(first)
-    first.get("r1")  # cached in the first engine
+    first.get_unfiltered("r1")  # cached in the first engine
     second.act("r1", "ping", by=MEMBER)
     # the first engine notices the store moved on and decides on the new case
     case = first.act("r1", "ping", by=MEMBER)
     assert case.taken_in_phase == ("ping", "ping")
-    assert second.get("r1") == case
+    assert second.get_unfiltered("r1") == case
 
 
 def _racing(clock: SimulatedClock, races: int) -> tuple[Engine, Engine, list[Any]]:
@@ -100,24 +100,24 @@ def _racing(clock: SimulatedClock, races: int) -> tuple[Engine, Engine, list[Any
 
 def test_a_lost_race_raises_and_writes_nothing(clock: SimulatedClock) -> None:
     first, second, _ = _racing(clock, races=1)
-    before = first.get("r1")
+    before = first.get_unfiltered("r1")
     with pytest.raises(ConcurrencyConflict) as caught:
         first.act("r1", "begin", by=LEAD)
     assert caught.value.expected == before.version
     assert caught.value.actual == before.version + 1
-    case = second.get("r1")
+    case = second.get_unfiltered("r1")
     assert case.phase.id == "intake"
     assert case.people_in("member") == (MEMBER, "m1")
 
 
 def test_retries_read_again_and_decide_anew(clock: SimulatedClock) -> None:
     first, second, calls = _racing(clock, races=2)
-    before = first.get("r1")
+    before = first.get_unfiltered("r1")
     case = first.act("r1", "begin", by=LEAD, retries=2)
     assert calls == [before.version, before.version + 1, before.version + 2]
     assert case.phase.id == "together"
     assert case.people_in("member") == (MEMBER, "m1", "m2")
-    assert second.get("r1") == case
+    assert second.get_unfiltered("r1") == case
     check_case(first, case)
 
 
@@ -129,7 +129,7 @@ def test_retries_run_out(clock: SimulatedClock) -> None:
 
 def test_an_expected_version_is_never_retried(clock: SimulatedClock) -> None:
     first, _, calls = _racing(clock, races=1)
-    version = first.get("r1").version
+    version = first.get_unfiltered("r1").version
     with pytest.raises(ConcurrencyConflict):
         first.act("r1", "begin", by=LEAD, expected_version=version, retries=5)
     assert len(calls) == 1
@@ -142,7 +142,7 @@ def test_threads_of_two_engines_with_retries(clock: SimulatedClock) -> None:
         for _ in range(2)
     ]
     _together(engines[0])
-    base = engines[0].get("r1").version
+    base = engines[0].get_unfiltered("r1").version
 
     def worker(index: int) -> None:
         engine = engines[index % 2]
@@ -151,9 +151,9 @@ def test_threads_of_two_engines_with_retries(clock: SimulatedClock) -> None:
 
     with ThreadPoolExecutor(4) as pool:
         list(pool.map(worker, range(4)))
-    case = engines[1].get("r1")
+    case = engines[1].get_unfiltered("r1")
     assert case.version == base + 80
-    assert engines[0].get("r1") == case
+    assert engines[0].get_unfiltered("r1") == case
     check_case(engines[0], case)
 
 

@@ -73,7 +73,7 @@ def engine(clock: SimulatedClock) -> Engine:
 
 
 def planned(engine: Engine) -> tuple[object, str | None]:
-    state = engine.get("v").deadlines["visit_in_time"]
+    state = engine.get_unfiltered("v").deadlines["visit_in_time"]
     return state.planned_at, state.planned_late
 
 
@@ -95,7 +95,7 @@ def test_the_planned_day_is_compared_with_target_and_limit(
     at, shown = planned(engine)
     assert at == local(visit_on.year, visit_on.month, visit_on.day, 0)
     assert shown == late
-    check_case(engine, engine.get("v"))
+    check_case(engine, engine.get_unfiltered("v"))
 
 
 def test_a_plan_written_before_the_deadline_starts_is_taken_when_it_starts(
@@ -119,7 +119,7 @@ def test_clearing_the_plan_clears_the_flag_and_meeting_the_deadline_ends_it(
     engine.submit("v", "plan", {"visit_on": date(2026, 12, 1)}, by="ana")
     clock.advance(days=1)
     engine.act("v", "visit", by="ana")
-    state = engine.get("v").deadlines["visit_in_time"]
+    state = engine.get_unfiltered("v").deadlines["visit_in_time"]
     assert state.status is DeadlineStatus.MET_ON_TIME
     # Met: the real moment counts, no longer the plan.
     assert state.planned_late is None
@@ -130,7 +130,7 @@ def test_the_plan_survives_replay_and_the_json_form(engine: Engine) -> None:
     engine.open_case("visit", by="ana", case_id="v")
     engine.act("v", "start", by="ana")
     engine.submit("v", "plan", {"visit_on": date(2026, 11, 3)}, by="ana")
-    case = engine.get("v")
+    case = engine.get_unfiltered("v")
     data = case.to_dict()
     assert data["deadlines"]["visit_in_time"]["planned_late"] == "limit"
     assert data["deadlines"]["visit_in_time"]["planned_at"].startswith("2026-11-02T23:00")

@@ -157,7 +157,7 @@ def test_met_exactly_at_the_limit_is_on_time(clocked: Engine, clock: SimulatedCl
     clock.set(utc("2026-10-27T07:30"))
     case = clocked.act("k", "arrive", by=CLERK)
     assert case.deadlines["early"].status is DeadlineStatus.MET_ON_TIME
-    assert [e.type for e in clocked.history("k")][-1] == EventType.ACTION_TAKEN
+    assert [e.type for e in clocked.history_unfiltered("k")][-1] == EventType.ACTION_TAKEN
 
 
 def test_a_late_action_is_allowed_the_breach_recorded_first(
@@ -173,7 +173,7 @@ def test_a_late_action_is_allowed_the_breach_recorded_first(
     assert early.status is DeadlineStatus.MET_LATE
     assert early.breached_at == clock.now()
     assert early.met_at == clock.now()
-    new = clocked.history("k")[before.version :]
+    new = clocked.history_unfiltered("k")[before.version :]
     assert [e.type for e in new] == ["deadline_breached", "action_taken"]
     assert new[0].actor == "kwflow"
     assert new[0].payload == {"deadline": "early", "due": "2026-10-27T07:30:00+00:00"}
@@ -209,8 +209,9 @@ def test_re_anchoring_and_clearing_a_field(clocked: Engine, clock: SimulatedCloc
     # same value, another field changed: the deadline stays as it was
     case = clocked.submit("k", "request", {"received": "2026-10-21", "meeting_at": first}, by=BOSS)
     assert case.deadlines["early"].limit == utc("2026-10-27T07:30")
-    assert "deadlines" not in clocked.history("k")[-1].payload or all(
-        change["id"] != "early" for change in clocked.history("k")[-1].payload["deadlines"]
+    assert "deadlines" not in clocked.history_unfiltered("k")[-1].payload or all(
+        change["id"] != "early"
+        for change in clocked.history_unfiltered("k")[-1].payload["deadlines"]
     )
     # moved meeting: re-anchored while pending
     case = clocked.submit(
@@ -279,7 +280,7 @@ def test_record_breaches_and_the_due_index(clocked: Engine, clock: SimulatedCloc
         clocked.act("k", "end", by=BOSS)  # refused: the breach waits, unrecorded
     recorded = clocked.record_breaches()
     assert [e.payload["deadline"] for e in recorded] == ["reply", "plain_month"]
-    case = clocked.get("k")
+    case = clocked.get_unfiltered("k")
     assert case.deadlines["reply"].status is DeadlineStatus.BREACHED
     assert case.deadlines["reply"].breached_at == clock.now()
     assert case.deadlines["month"].status is PENDING

@@ -129,6 +129,14 @@ EXAMPLES: dict[type[KwflowError], KwflowError] = {
     InvalidValue: InvalidValue("expected_version", "non-negative", "-1"),
     NaiveDatetime: NaiveDatetime("2026-10-05T10:00:00"),
     GuardFailed: GuardFailed("ready", "5"),
+    errors.SubjectNotFound: errors.SubjectNotFound("c-1", "nobody"),
+    errors.SubjectErased: errors.SubjectErased("c-1", "child-1"),
+    errors.HoldConflict: errors.HoldConflict("c-1", "held"),
+    errors.CaseOnHold: errors.CaseOnHold("c-1", "court proceedings"),
+    errors.NotDueForDisposal: errors.NotDueForDisposal(
+        "c-1", "not-yet", "2036-01-01T00:00:00+00:00"
+    ),
+    errors.DataKeyUnavailable: errors.DataKeyUnavailable("c-1", "child-1", "no-ring"),
     errors.EarlierCaseNotFound: errors.EarlierCaseNotFound("c-0"),
     errors.FollowUpNotDeclared: errors.FollowUpNotDeclared("control_conference", "c-0", "rules"),
     errors.EarlierCaseOpen: errors.EarlierCaseOpen("c-0", ["held"]),
@@ -901,10 +909,13 @@ def test_a_bad_case_id_is_refused_by_reads_as_by_a_command(
         getattr(engine, read)("no-such-case", "")
 
 
-def test_a_good_person_id_that_takes_no_part_still_reads() -> None:
+def test_a_good_person_id_that_takes_no_part_is_checked_and_then_refused_as_a_stranger() -> None:
     engine = make_engine("rules", guards={"ready": lambda context: True})
     open_rules(engine)
-    assert engine.view("r1", "stranger").person_roles == ()
+    # The id passes the id check; the read is refused for privacy, not as bad input.
+    with pytest.raises(NotPermitted) as refused:
+        engine.view("r1", "stranger")
+    assert [r.code for r in refused.value.reasons] == ["not_a_participant"]
     assert engine.inbox("stranger") == []
     assert engine.find_cases(person="stranger") == []
 

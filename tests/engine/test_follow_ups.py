@@ -67,8 +67,8 @@ def test_a_follow_up_opens_with_the_earlier_minutes_and_their_date() -> None:
     assert deadline.status.value == "pending"
     assert deadline.anchor_key == "2026-12-01"
     # The earlier case is untouched and names no follow-up itself.
-    assert engine.get("c1").follows is None
-    assert engine.get("c1").version == 3
+    assert engine.get_unfiltered("c1").follows is None
+    assert engine.get_unfiltered("c1").version == 3
     # The documents needed to hold the control conference are there already.
     assert engine.act("k1", "hold", by=CONVENER).outcome == "held"
 
@@ -77,7 +77,7 @@ def test_the_history_of_a_follow_up_says_what_it_followed_and_copied() -> None:
     engine = pair_engine()
     held_conference(engine)
     engine.open_case("control_conference", by=CONVENER, case_id="k1", follows="c1")
-    opened, carried = engine.history("k1")
+    opened, carried = engine.history_unfiltered("k1")
     assert opened.payload["follows"] == {
         "case": "c1",
         "process": "conference",
@@ -90,7 +90,7 @@ def test_the_history_of_a_follow_up_says_what_it_followed_and_copied() -> None:
     assert carried.payload["carried"] == {"case": "c1", "artifact": "minutes", "version": 1}
     # Replay reads this history only: folding it alone gives the case.
     process = engine.process_of("k1")
-    assert fold(process, [opened, carried]) == engine.get("k1")
+    assert fold(process, [opened, carried]) == engine.get_unfiltered("k1")
 
 
 def test_the_newest_version_of_the_earlier_document_is_carried() -> None:
@@ -102,7 +102,7 @@ def test_the_newest_version_of_the_earlier_document_is_carried() -> None:
     (version,) = case.artifacts["previous_minutes"]
     assert version.data["follow_up_on"] == "2027-01-11"
     assert version.data["summary"] == MINUTES["summary"]
-    assert engine.history(case.id)[1].payload["carried"]["version"] == 2
+    assert engine.history_unfiltered(case.id)[1].payload["carried"]["version"] == 2
 
 
 def test_an_earlier_case_that_is_not_there() -> None:
@@ -271,7 +271,7 @@ def test_views_and_json_name_the_earlier_case() -> None:
     assert engine.view("k1", GUEST).follows == "c1"
     assert engine.view("k1", GUEST).to_dict()["follows"] == "c1"
     assert engine.view("c1", GUEST).to_dict()["follows"] is None
-    assert engine.get("k1").to_dict()["follows"] == "c1"
-    latest = engine.get("k1").latest("previous_minutes")
+    assert engine.get_unfiltered("k1").to_dict()["follows"] == "c1"
+    latest = engine.get_unfiltered("k1").latest("previous_minutes")
     assert latest is not None
     assert date.fromisoformat(latest.data["follow_up_on"]) == date(2026, 12, 1)

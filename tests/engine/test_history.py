@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 def test_events_are_chained_attributed_and_json(rules: Engine, clock: SimulatedClock) -> None:
     rules_in_review(rules)
-    history = rules.history("r1")
+    history = rules.history_unfiltered("r1")
     assert [e.sequence for e in history] == list(range(1, len(history) + 1))
     assert history[0].prev_hash == GENESIS_HASH
     for before, after in itertools.pairwise(history):
@@ -61,7 +61,7 @@ def test_payload_shapes(rules: Engine) -> None:
     rules_in_review(rules)
     rules.act("r1", "ping", by=MEMBER)
     rules.act("r1", "finish", by=LEAD, data={"result": "no", "reason": "enough"})
-    history = {e.sequence: e for e in rules.history("r1")}
+    history = {e.sequence: e for e in rules.history_unfiltered("r1")}
     process = fixture_process("rules")
     assert history[1].payload == {
         "process": {"id": "rules", "version": 1, "hash": process.content_hash},
@@ -117,16 +117,18 @@ def test_fold_is_public_and_never_runs_the_machine(
 
     monkeypatch.setattr(_machine.PhaseMachine, "destination", refuse)
     rules.register_guard("ready", refuse)  # type: ignore[arg-type]
-    assert fold(fixture_process("rules"), rules.history("r1")) == case
+    assert fold(fixture_process("rules"), rules.history_unfiltered("r1")) == case
     # evolving from the middle gives the same case
-    history = rules.history("r1")
+    history = rules.history_unfiltered("r1")
     middle = fold(fixture_process("rules"), history[:5])
     assert fold(fixture_process("rules"), history[5:], start=middle) == case
 
 
 def test_replay_from_stored_json_events(rules: Engine) -> None:
     case = rules_in_review(rules)
-    stored = [event_from_dict(json.loads(json.dumps(e.to_dict()))) for e in rules.history("r1")]
+    stored = [
+        event_from_dict(json.loads(json.dumps(e.to_dict()))) for e in rules.history_unfiltered("r1")
+    ]
     assert fold(fixture_process("rules"), stored) == case
 
 
@@ -142,12 +144,12 @@ def test_snapshots_are_written_and_used(clock: SimulatedClock) -> None:
     assert Case.from_dict(loaded.snapshot.state).version == 8
     # a fresh engine (empty cache) on the same store loads through the snapshot
     other = make_engine("rules", clock=clock, store=store)
-    assert other.get("r1") == case
-    assert other.replay("r1") == case
+    assert other.get_unfiltered("r1") == case
+    assert other.replay_unfiltered("r1") == case
     # a snapshot this kwflow cannot read is ignored, not trusted
     store.delete_snapshots()
     third = make_engine("rules", clock=clock, store=store, snapshot_every=0)
-    assert third.get("r1") == case
+    assert third.get_unfiltered("r1") == case
 
 
 def test_unreadable_snapshot_falls_back_to_events(clock: SimulatedClock) -> None:
@@ -175,8 +177,8 @@ def test_unreadable_snapshot_falls_back_to_events(clock: SimulatedClock) -> None
         ),
     )
     fresh = make_engine("rules", clock=clock, store=store)
-    assert fresh.get("r1").people_in("guest") == ("gus", "zoe")
-    assert fresh.get("r1").version == case.version + 1
+    assert fresh.get_unfiltered("r1").people_in("guest") == ("gus", "zoe")
+    assert fresh.get_unfiltered("r1").version == case.version + 1
 
 
 def test_verify_names_a_modified_event(rules: Engine) -> None:
@@ -251,4 +253,4 @@ def test_a_changed_process_file_is_refused(clock: SimulatedClock) -> None:
     registry.add(edited)
     other = Engine(registry, store=store, clock=clock)
     with pytest.raises(ProcessChanged, match="register the file the case was opened with"):
-        other.get("r1")
+        other.get_unfiltered("r1")

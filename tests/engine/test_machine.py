@@ -34,8 +34,8 @@ def test_compiled_once_per_process_and_shared() -> None:
     b = make_engine("rules")
     a.open_case("rules", by="x", case_id="one")
     b.open_case("rules", by="x", case_id="one")
-    assert a._compiled_for("one", a.get("one").process) is b._compiled_for(
-        "one", b.get("one").process
+    assert a._compiled_for("one", a.get_unfiltered("one").process) is b._compiled_for(
+        "one", b.get_unfiltered("one").process
     )
 
 

@@ -64,7 +64,7 @@ def test_the_opener_carries_her_organisation_into_the_event_and_the_case(engine:
     case = engine.open_case("organisations", by=WORKER, case_id="o1", organisation=OSPOD)
     check_case(engine, case)
     assert dict(case.organisations) == {WORKER: OSPOD}
-    (event,) = engine.history("o1")
+    (event,) = engine.history_unfiltered("o1")
     assert event.payload["organisation"] == {"id": "ospod_praha_2", "kind": "ospod"}
     assert case.to_dict()["organisations"] == {WORKER: {"id": "ospod_praha_2", "kind": "ospod"}}
 
@@ -75,7 +75,7 @@ def test_an_assignment_and_a_handover_record_the_incoming_persons_organisation(
     _prepared(engine)
     case = engine.assign("o1", COORDINATOR, "coordinator", by=WORKER, organisation=PROVIDER)
     check_case(engine, case)
-    assert engine.history("o1")[-1].payload == {
+    assert engine.history_unfiltered("o1")[-1].payload == {
         "person": COORDINATOR,
         "role": "coordinator",
         "organisation": {"id": "cesta_domu", "kind": "facilitation_provider"},
@@ -85,7 +85,7 @@ def test_an_assignment_and_a_handover_record_the_incoming_persons_organisation(
         organisation=OTHER_PROVIDER,
     )  # fmt: skip
     check_case(engine, case)
-    assert engine.history("o1")[-1].payload["organisation"] == {
+    assert engine.history_unfiltered("o1")[-1].payload["organisation"] == {
         "id": "rodinne_konference",
         "kind": "facilitation_provider",
     }
@@ -302,7 +302,10 @@ def test_a_person_keeps_one_organisation_in_a_case(engine: Engine) -> None:
     case = engine.assign("o1", FACILITATOR, "coordinator", by=WORKER)
     check_case(engine, case)
     assert case.organisations[FACILITATOR] == PROVIDER
-    assert engine.history("o1")[-1].payload == {"person": FACILITATOR, "role": "coordinator"}
+    assert engine.history_unfiltered("o1")[-1].payload == {
+        "person": FACILITATOR,
+        "role": "coordinator",
+    }
 
 
 def test_an_action_requires_its_role_held_by_people_of_the_kinds_it_names(engine: Engine) -> None:
@@ -420,7 +423,7 @@ def test_a_scenario_names_organisations_in_its_cast_and_its_steps() -> None:
         load_scenario(SCENARIOS / "organisations.yaml"), store=store, case_id="s1"
     )
     assert result.ok, format_timeline(result)
-    case = make_engine("organisations", store=store).get("s1")
+    case = make_engine("organisations", store=store).get_unfiltered("s1")
     assert dict(case.organisations) == {
         "jana": Organisation("ospod_praha_2", "ospod"),
         "karel": Organisation("cesta_domu", "facilitation_provider"),

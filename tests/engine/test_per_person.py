@@ -75,7 +75,7 @@ def test_each_person_has_their_own_copy_with_its_own_versions() -> None:
     # The newest version about anyone, and every version in order.
     assert case.latest("invitation") == petr
     assert [v.about for v in case.artifacts["invitation"]] == [PETR, EVA, PETR]
-    events = [e for e in engine.history("i1") if e.type == "artifact_submitted"]
+    events = [e for e in engine.history_unfiltered("i1") if e.type == "artifact_submitted"]
     assert [(e.payload["about"], e.payload["version"]) for e in events] == [
         (PETR, 1),
         (EVA, 1),
@@ -205,7 +205,7 @@ def test_a_copy_about_someone_who_left_the_role_no_longer_counts() -> None:
     invite(engine, CHILD, {"informed": False})
     engine.unassign("i1", CHILD, "child", by=COORDINATOR)
     assert reasons_of(engine, "start_conference") == []
-    assert CHILD in engine.get("i1").copies("invitation")
+    assert CHILD in engine.get_unfiltered("i1").copies("invitation")
 
 
 def test_for_any_holds_when_one_copy_meets_it() -> None:
@@ -317,6 +317,22 @@ def test_the_person_a_copy_is_about_reads_only_their_own() -> None:
     CaseViewJSON.model_validate_json(json.dumps(data))
     (artifact,) = [a for a in data["artifacts"] if a["id"] == "invitation"]
     assert [v["about"] for v in artifact["versions"]] == [PETR]
+
+
+def test_history_for_shows_a_person_their_own_copy_and_hides_the_others() -> None:
+    engine = opened()
+    invite(engine, PETR)
+    invite(engine, EVA)
+    shown = {}
+    for entry in engine.history_for("i1", PETR):
+        if entry.type == "artifact_submitted" and entry.payload.get("artifact") == "invitation":
+            shown[entry.payload["about"]] = "data" in entry.payload
+    # The history agrees with the view: Petr reads his own copy, not Eva's.
+    assert shown == {PETR: True, EVA: False}
+    logged = engine.read_log(case_id="i1", person=PETR)
+    assert [(e.artifact, e.call) for e in logged if e.call == "history_for"] == [
+        ("invitation", "history_for")
+    ]
 
 
 @pytest.mark.parametrize(("child_friendly", "days"), [(True, 3), (False, 7)])

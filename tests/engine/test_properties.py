@@ -163,7 +163,7 @@ def _run(
             clock.advance(hours=args[0])
             continue
         before_store = store_state(engine.store)
-        before = engine.get("p")
+        before = engine.get_unfiltered("p")
         try:
             if kind == "breaches":
                 engine.record_breaches()
@@ -181,13 +181,13 @@ def _run(
                 engine.dismiss("p", args[0], by=args[1])
         except KwflowError:
             assert store_state(engine.store) == before_store
-            assert engine.get("p") == before
+            assert engine.get_unfiltered("p") == before
             continue
-        case = engine.get("p")
+        case = engine.get_unfiltered("p")
         if label:
             event(f"reached {case.phase.id}")
         check_case(engine, case)
-        assert case.version == len(engine.history("p"))
+        assert case.version == len(engine.history_unfiltered("p"))
         _invariants(engine, before, case)
 
 

@@ -85,7 +85,7 @@ def test_an_intervention_in_private_family_time_resumes_into_private_family_time
         deadlines="pause",
         held=(),
     )
-    event = engine.history("s1")[-1]
+    event = engine.history_unfiltered("s1")[-1]
     assert event.payload["suspended"] == {
         "from": ["conference", "family_time"],
         "deadlines": "pause",
@@ -98,7 +98,7 @@ def test_an_intervention_in_private_family_time_resumes_into_private_family_time
     check_case(engine, case)
     assert case.phase == CasePhase("family_time", ("conference", "family_time"))
     assert case.suspension is None
-    assert engine.history("s1")[-1].payload["suspension_ended"] == {"working_days": 0}
+    assert engine.history_unfiltered("s1")[-1].payload["suspension_ended"] == {"working_days": 0}
     # Back in family time, the family goes on with its plan.
     engine.submit("s1", "plan", {"goal": "Bezpečí dítěte"}, by=PARENT)
     check_case(engine, engine.act("s1", "present_plan", by=PARENT))
@@ -107,7 +107,7 @@ def test_an_intervention_in_private_family_time_resumes_into_private_family_time
 def test_paused_deadlines_never_breach_and_move_by_the_working_days_suspended(
     engine: Engine, clock: SimulatedClock
 ) -> None:
-    before = engine.get("s1").deadlines["conference_held"]
+    before = engine.get_unfiltered("s1").deadlines["conference_held"]
     # 15 and 20 working days after Mon 5 Oct 2026 (28 Oct is a holiday).
     assert before.target == end_of("2026-10-26")
     assert before.limit == end_of("2026-11-03")
@@ -129,7 +129,7 @@ def test_paused_deadlines_never_breach_and_move_by_the_working_days_suspended(
     assert case.phase.id == "preparation"
     # Working days after Fri 23 Oct up to and including Mon 9 Nov, 28 Oct left out:
     # 26, 27, 29, 30 Oct and 2, 3, 4, 5, 6, 9 Nov.
-    assert engine.history("s1")[-1].payload["suspension_ended"] == {"working_days": 10}
+    assert engine.history_unfiltered("s1")[-1].payload["suspension_ended"] == {"working_days": 10}
     after = case.deadlines["conference_held"]
     assert after.status is DeadlineStatus.PENDING
     assert after.anchor_at == before.anchor_at
@@ -179,7 +179,7 @@ def test_a_suspended_case_is_closed_from_the_suspension(
     assert case.suspension is None
     assert case.deadlines["conference_held"].status is DeadlineStatus.CANCELLED
     assert case.deadlines["intervention_decided"].status is DeadlineStatus.MET_ON_TIME
-    assert engine.history("s1")[-1].payload["suspension_ended"] == {"working_days": 3}
+    assert engine.history_unfiltered("s1")[-1].payload["suspension_ended"] == {"working_days": 3}
 
 
 def test_resuming_is_refused_to_a_role_the_process_does_not_allow(engine: Engine) -> None:
@@ -226,7 +226,7 @@ def test_a_case_is_suspended_twice_and_each_suspension_moves_its_deadlines(
     check_case(engine, case)
     assert case.phase.id == "preparation"
     assert case.deadlines["conference_held"].limit == end_of("2026-11-06")
-    assert [e.payload.get("suspension_ended") for e in engine.history("s1")][-3:] == [
+    assert [e.payload.get("suspension_ended") for e in engine.history_unfiltered("s1")][-3:] == [
         {"working_days": 2},
         None,
         {"working_days": 1},
@@ -248,7 +248,7 @@ def test_views_and_the_inbox_show_the_suspension(engine: Engine) -> None:
     assert view["suspension"]["from_phase"]["label"] == {"cs": "Příprava", "en": "Preparation"}
     assert view["suspension"]["deadlines"] == "pause"
     assert view["suspension"]["since"].startswith("2026-10-05T10:00:00")
-    assert engine.get("s1").to_dict()["suspension"]["from_phase"] == ["preparation"]
+    assert engine.get_unfiltered("s1").to_dict()["suspension"]["from_phase"] == ["preparation"]
     (item,) = engine.inbox(WORKER)
     assert item.suspension is not None
     data = item.to_dict()
@@ -279,7 +279,7 @@ def test_an_action_outside_only_actions_in_is_a_violation() -> None:
     prepared(engine)
     engine.act("s1", "intervene", by=WORKER, data=INTERVENTION)
     engine.act("s1", "resume", by=WORKER)
-    assert invariant_violations(process, engine.history("s1")) == []
+    assert invariant_violations(process, engine.history_unfiltered("s1")) == []
 
 
 # ------------------------------------------------------------------ properties
@@ -311,7 +311,7 @@ def test_resume_returns_to_the_phase_left_and_paused_deadlines_never_breach(
         engine.act("p", action, by=BY[action])
     clock.advance(timedelta(minutes=wait))
     engine.record_breaches()
-    left = engine.get("p")
+    left = engine.get_unfiltered("p")
     suspended = engine.act("p", "intervene", by=WORKER, data=INTERVENTION)
     held = suspended.suspension.held if suspended.suspension else ()
     clock.advance(timedelta(minutes=waits))
@@ -329,7 +329,7 @@ def test_resume_returns_to_the_phase_left_and_paused_deadlines_never_breach(
         assert new.limit is not None
         assert new.limit >= old.limit
         assert (new.limit > old.limit) == bool(
-            engine.history("p")[-1].payload["suspension_ended"]["working_days"]
+            engine.history_unfiltered("p")[-1].payload["suspension_ended"]["working_days"]
         )
 
 
@@ -359,7 +359,7 @@ def test_the_explorer_finds_an_action_only_actions_in_forbids() -> None:
     prepared(engine)
     engine.act("s1", "intervene", by=WORKER, data=INTERVENTION)
     engine.act("s1", "end_after_intervention", by=WORKER)
-    (found,) = invariant_violations(watched, engine.history("s1"))
+    (found,) = invariant_violations(watched, engine.history_unfiltered("s1"))
     assert found.invariant == "only_resumes"
     assert "end_after_intervention" in found.message
 

@@ -30,7 +30,7 @@ from kwflow.engine import (
     view_json_schema,
 )
 from kwflow.engine._views import label_to_dict
-from kwflow.exceptions import KwflowError, ReasonJSON
+from kwflow.exceptions import KwflowError, NotPermitted, ReasonJSON
 from kwflow.store import MemoryStore
 from kwflow.testing import AdvanceClock, commands
 from tests.support.outcomes import (
@@ -68,9 +68,14 @@ def _moment(text: str | None) -> datetime | None:
 
 
 def check_json(engine: Engine, case: Case) -> None:
-    """Every participant's view and options, and a stranger's, as valid and true JSON."""
+    """Every participant's view and options as valid and true JSON; a stranger gets none."""
     process = engine.process_of(case.id)
-    for person in [*case.participants, STRANGER]:
+    if STRANGER not in case.participants:
+        with pytest.raises(NotPermitted):
+            engine.view(case.id, STRANGER)
+        with pytest.raises(NotPermitted):
+            engine.available_actions(case.id, STRANGER)
+    for person in case.participants:
         view = engine.view(case.id, person)
         data = _plain(view.to_dict())
         CaseViewJSON.model_validate_json(json.dumps(data))
@@ -92,8 +97,10 @@ def check_json(engine: Engine, case: Case) -> None:
                 # A person named in a per-person document reads their own copies only.
                 versions = view.artifacts[artifact["id"]]
                 assert set(versions) <= set(case.artifacts[artifact["id"]])
+            hidden = set(artifact["hidden_fields"])
             assert [v["data"] for v in artifact["versions"]] == [
-                json.loads(json.dumps(dict(v.data))) for v in versions
+                json.loads(json.dumps({k: x for k, x in v.data.items() if k not in hidden}))
+                for v in versions
             ]
             assert [_moment(v["at"]) for v in artifact["versions"]] == [v.at for v in versions]
         assert [d["id"] for d in data["deadlines"]] == list(case.deadlines)
@@ -342,4 +349,4 @@ def test_every_scenario_file_ends_in_valid_json_with_no_guard_answers(path: Path
     result = run_scenario(load_scenario(path), lang="en", store=store, case_id="scenario")
     assert result.failure is None, result.failure
     engine = Engine(Registry.shipped(), store=store)
-    check_json(engine, engine.get("scenario"))
+    check_json(engine, engine.get_unfiltered("scenario"))

@@ -113,7 +113,7 @@ def test_a_breach_is_recorded_even_when_nobody_swept(cc: CaseConference) -> None
     # No background job ran: the engine records the breach before the late step.
     cc.to("minutes")
     cc.deliver_minutes(local(2026, 11, 9, 9))
-    history = cc.engine.history(cc.case_id)
+    history = cc.engine.history_unfiltered(cc.case_id)
     breach, submitted = history[-3], history[-2]
     assert breach.type == "deadline_breached"
     assert breach.payload["deadline"] == "minutes_delivered"

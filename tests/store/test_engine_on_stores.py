@@ -34,13 +34,13 @@ ROUNDS = 12
 
 def _consistent(engine: kwflow.Engine, case_id: str) -> None:
     """The history verifies, and a replay equals the live case and a fresh engine's."""
-    history = engine.history(case_id)
+    history = engine.history_unfiltered(case_id)
     verify_history(history, case_id=case_id)
-    live = engine.get(case_id)
-    assert engine.replay(case_id) == live
+    live = engine.get_unfiltered(case_id)
+    assert engine.replay_unfiltered(case_id) == live
     assert live.version == len(history)
     fresh = engine_on(engine.store, cache_size=0)
-    assert fresh.get(case_id) == live
+    assert fresh.get_unfiltered(case_id) == live
     engine.verify(case_id)
 
 
@@ -52,11 +52,11 @@ def test_commands_survive_a_restart(backend: Backend) -> None:
     _consistent(engine, case.id)
 
     restarted = engine_on(backend.open())
-    assert restarted.get(case.id) == engine.get(case.id)
+    assert restarted.get_unfiltered(case.id) == engine.get_unfiltered(case.id)
     assert markers_in(restarted, case.id) == [f"m{i}" for i in range(10)]
     # Snapshots are a cache: without them the case is the same.
     restarted.store.delete_snapshots()
-    assert engine_on(restarted.store).get(case.id) == engine.get(case.id)
+    assert engine_on(restarted.store).get_unfiltered(case.id) == engine.get_unfiltered(case.id)
 
 
 def test_one_engine_many_threads(backend: Backend) -> None:

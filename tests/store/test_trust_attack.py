@@ -51,7 +51,7 @@ def open_store(backend: Backend, keys: KeyRing, **options: Any) -> Any:
 def attacked(sql_backend: Backend, keys: KeyRing) -> tuple[Backend, list[Event]]:
     """The backend holding the conference, and ``fc-1``'s events as written."""
     engine = conference(open_store(sql_backend, keys))
-    return sql_backend, list(engine.history(CASE))
+    return sql_backend, list(engine.history_unfiltered(CASE))
 
 
 def fresh(backend: Backend, keys: KeyRing, **options: Any) -> kwflow.Engine:
@@ -192,7 +192,7 @@ def test_single_row_tampering_is_named_by_verify(
         engine.verify(CASE)
     assert (info.value.case_id, info.value.sequence) == (CASE, first_bad)
     with pytest.raises(TamperedHistory) as loading:
-        engine.get(CASE)  # no snapshot: the whole chain is read
+        engine.get_unfiltered(CASE)  # no snapshot: the whole chain is read
     assert loading.value.case_id == CASE
     engine.verify(OTHER)  # other cases are untouched
 
@@ -231,14 +231,14 @@ def test_a_forged_snapshot_is_never_used_and_mallory_is_refused(
     before = rows(sql_backend)
 
     with caplog.at_level(logging.WARNING, logger="kwflow.store"):
-        case = engine.get(CASE)
+        case = engine.get_unfiltered(CASE)
     assert "mallory" not in case.participants
     assert store.rejected_snapshots == 1
     assert any(CASE in r.getMessage() and "snapshot" in r.getMessage() for r in caplog.records)
     with pytest.raises(NotPermitted):
         engine.submit(CASE, "referral", {**REFERRAL, "concerns": "mallory"}, by="mallory")
     assert rows(sql_backend) == before
-    assert case == engine.replay(CASE)
+    assert case == engine.replay_unfiltered(CASE)
     engine.verify(CASE)  # the events are intact; the forged snapshot was never used
 
 
@@ -272,7 +272,7 @@ def test_consistent_rewrites_are_caught_by_the_head_and_by_a_checkpoint(
 
     cold = fresh(backend, keys)
     with pytest.raises(TamperedHistory) as at_load:
-        cold.get(CASE)
+        cold.get_unfiltered(CASE)
     assert at_load.value.case_id == CASE
     assert "head" in at_load.value.reason
     with pytest.raises(TamperedHistory) as through_checkpoint:
@@ -289,7 +289,7 @@ def test_consistent_rewrites_without_keys_are_caught_by_a_checkpoint(
 ) -> None:
     """Even when the attacker holds the MAC key (or there is none), a checkpoint catches it."""
     engine = conference(sql_backend.open(keys=None))
-    events = list(engine.history(CASE))
+    events = list(engine.history_unfiltered(CASE))
     signing, public = signing_pair()
     checkpoint = engine.checkpoint(signing)
     rewrite, named_version = REWRITES[name]
@@ -318,7 +318,7 @@ def test_a_rollback_to_an_authentic_older_state_is_caught_by_a_checkpoint(
         (version, last_hash, mac, CASE),
     )
     cold = fresh(sql_backend, keys)
-    assert cold.get(CASE).version == LENGTH  # authentic, only older
+    assert cold.get_unfiltered(CASE).version == LENGTH  # authentic, only older
     with pytest.raises(TamperedHistory) as info:
         cold.verify_checkpoint(checkpoint, public)
     assert (info.value.case_id, info.value.sequence) == (CASE, LENGTH + 1)
@@ -385,7 +385,7 @@ def test_a_warm_engine_refuses_to_build_on_an_edited_event(
     sql_backend: Backend, keys: KeyRing
 ) -> None:
     engine = conference(open_store(sql_backend, keys))  # no snapshot: 26 < 50
-    engine.get(CASE)  # cached
+    engine.get_unfiltered(CASE)  # cached
     _payload_edit(12)(sql_backend)
     before = rows(sql_backend)
     with pytest.raises(TamperedHistory) as info:
@@ -394,14 +394,14 @@ def test_a_warm_engine_refuses_to_build_on_an_edited_event(
     assert rows(sql_backend) == before
     # Evicted: the next command reads the store again, and is refused again.
     with pytest.raises(TamperedHistory):
-        engine.get(CASE)
+        engine.get_unfiltered(CASE)
 
 
 def test_a_warm_engine_refuses_to_build_on_an_edit_after_its_snapshot(
     sql_backend: Backend, keys: KeyRing
 ) -> None:
     engine = conference(open_store(sql_backend, keys), snapshot_every=10)
-    engine.get(CASE)
+    engine.get_unfiltered(CASE)
     _payload_edit(23)(sql_backend)
     before = rows(sql_backend)
     with pytest.raises(TamperedHistory) as info:
@@ -415,7 +415,7 @@ def test_a_warm_engine_refuses_a_rewritten_head(
 ) -> None:
     backend, events = attacked
     engine = fresh(backend, keys)
-    engine.get(CASE)
+    engine.get_unfiltered(CASE)
     write_history(backend, CASE, REWRITES["forge the last event"][0](events))
     before = rows(backend)
     with pytest.raises(TamperedHistory) as info:

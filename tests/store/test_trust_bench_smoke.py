@@ -19,6 +19,9 @@ ROWS = [
     "load, 100 events, snapshot at 90",
     "checkpoint of 5,000 cases",
     "verify_checkpoint of 5,000 cases",
+    "personal fields, submit",
+    "personal fields, act recording a document",
+    "personal fields, load (40 events)",
 ]
 
 

@@ -119,7 +119,7 @@ class CaseWalk:
     @property
     def case(self) -> Case:
         """The case as it stands."""
-        return self.engine.get(self.case_id)
+        return self.engine.get_unfiltered(self.case_id)
 
     @property
     def process(self) -> Process:
@@ -137,7 +137,9 @@ class CaseWalk:
 
     def events_of_type(self, type_: str) -> list[Event]:
         """The recorded events of one type, oldest first."""
-        return [event for event in self.engine.history(self.case_id) if event.type == type_]
+        return [
+            event for event in self.engine.history_unfiltered(self.case_id) if event.type == type_
+        ]
 
     # -- commands (each checked)
 

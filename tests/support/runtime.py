@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Self
 from kwflow import Case, Engine, Registry, SimulatedClock
 from kwflow.definition import Process, load_process
 from kwflow.engine import fold
-from kwflow.store import CaseQuery, MemoryStore
+from kwflow.store import CaseQuery, MemoryStore, ReadLogQuery
 
 from .paths import TESTS
 
@@ -82,18 +82,19 @@ def make_engine(
 
 
 def store_state(store: CaseStore) -> tuple[Any, ...]:
-    """Everything a store holds that a command could change: events and both indexes."""
+    """Everything a store holds that a command could change: events, both indexes, read log."""
     cases = tuple((case_id, store.events(case_id)) for case_id in store.case_ids())
-    return cases, tuple(store.due(FAR_FUTURE)), tuple(store.find_cases(CaseQuery()))
+    reads = tuple(store.read_log(ReadLogQuery(limit=1_000_000)))
+    return cases, tuple(store.due(FAR_FUTURE)), tuple(store.find_cases(CaseQuery())), reads
 
 
 def check_case(engine: Engine, case: Case) -> None:
     """What holds after every step: ``case`` is the stored case, replay, the public
     ``fold`` and a JSON round trip give it again, and the history verifies."""
-    assert engine.get(case.id) == case
-    assert engine.replay(case.id) == case
+    assert engine.get_unfiltered(case.id) == case
+    assert engine.replay_unfiltered(case.id) == case
     # As a host would replay it, from the process the engine names.
-    assert fold(engine.process_of(case.id), engine.history(case.id)) == case
+    assert fold(engine.process_of(case.id), engine.history_unfiltered(case.id)) == case
     again = Case.from_dict(json.loads(json.dumps(case.to_dict())))
     assert again == case
     assert hash(again) == hash(case)
@@ -135,14 +136,14 @@ class Unchanged:
 
     def __enter__(self) -> Self:
         self.before = store_state(self.engine.store)
-        self.case = self.engine.get(self.case_id) if self.case_id else None
+        self.case = self.engine.get_unfiltered(self.case_id) if self.case_id else None
         return self
 
     def __exit__(self, *exc: object) -> None:
         assert store_state(self.engine.store) == self.before
         if self.case_id:
-            assert self.engine.get(self.case_id) == self.case
-            assert self.engine.replay(self.case_id) == self.case
+            assert self.engine.get_unfiltered(self.case_id) == self.case
+            assert self.engine.replay_unfiltered(self.case_id) == self.case
 
 
 Move = tuple[tuple[str, ...], str, tuple[str, ...]]

@@ -126,6 +126,8 @@ class Backend:
                 view = MemoryStore(**options)
                 view._cases = self.memory._cases
                 view._idempotency = self.memory._idempotency
+                view._reads = self.memory._reads
+                view._subject_keys = self.memory._subject_keys
                 view._keys = self.memory.keys
                 view._lock = self.memory._lock
                 return view

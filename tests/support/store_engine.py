@@ -45,7 +45,7 @@ def markers_in(engine: kwflow.Engine, case_id: str) -> list[str]:
     """The markers of every referral stored for the case, oldest first."""
     return [
         str(e.payload["data"]["concerns"])
-        for e in engine.history(case_id)
+        for e in engine.history_unfiltered(case_id)
         if e.type == "artifact_submitted"
     ]
 

@@ -36,7 +36,7 @@ def conference(store: CaseStore, *, snapshot_every: int = 50) -> kwflow.Engine:
         version = engine.open_case("family_conference", by=OPENER, case_id=case_id).version
         while version < length:
             submit_marked(engine, case_id, f"{case_id}-{version}")
-            version = engine.get(case_id).version
+            version = engine.get_unfiltered(case_id).version
         assert version == length
     return engine
 

@@ -110,7 +110,7 @@ def test_a_dead_end_scenario_leaves_nobody_able_to_act() -> None:
     assert result.entries[-1].phase == "meeting"
     assert result.entries[-1].outcome is None
     engine = Engine(registry, store=store)
-    case = engine.get("c")
+    case = engine.get_unfiltered("c")
     for person in case.participants:
         assert not any(o.allowed for o in engine.available_actions("c", person))
     assert "Dead end in meeting" in text

@@ -10,9 +10,10 @@ import pytest
 from hypothesis import given
 
 from kwflow.definition import Process, load_process, load_process_text
-from kwflow.testing import ExplorationReport, explore, process_definitions
+from kwflow.testing import ExplorationReport, Step, explore, process_definitions
 from kwflow.testing._explorer import _explore
 from tests.support.paths import PROCESS_FILES
+from tests.support.replay import Replay
 from tests.support.testing import KNOWN_BROKEN, fixture
 
 
@@ -250,6 +251,42 @@ def test_reductions_change_no_answer(process: Process) -> None:
     assert reduced.states <= full.states
     if full.exhaustive:
         assert summary(reduced) == summary(full)
+
+
+def test_reductions_keep_a_stuck_suspension_apart_from_a_dead_end() -> None:
+    # The coordinator (assignable only in intake) alone may resume; the
+    # parent's count is looked at nowhere. Unassigning the coordinator while
+    # on hold leaves the case stuck if a parent is still there to unassign,
+    # and at a dead end if not. Forgetting the parent's count once merged the
+    # two, and the reduced exploration saw only the dead end.
+    process = fixture("held_suspension")
+    reduced = _explore(process, depth=None, max_states=100_000, reduce=True)
+    full = _explore(process, depth=None, max_states=100_000, reduce=False)
+
+    assert summary(reduced) == summary(full)
+    assert [f.phase for f in reduced.dead_ends] == ["on_hold"]
+    assert [f.phase for f in reduced.stuck] == ["on_hold"]
+    trace = reduced.stuck[0].trace
+    assert texts(trace) == [
+        "[intake] worker opens the case",
+        "[intake] worker assigns coordinator",
+        "[intake] worker assigns parent",
+        "[intake] worker takes suspend -> on_hold",
+        "[on_hold] worker unassigns a coordinator",
+    ]
+    # On the engine: the case is on hold with nobody able to resume it, yet
+    # the worker can still unassign the parent (the replay refuses a step
+    # the engine refuses), and after that nothing is left to do.
+    replay = Replay(process)
+    replay.run(trace)
+    assert replay.case.outcome is None
+    assert replay.case.phase.id == "on_hold"
+    for person in replay.case.participants:
+        options = replay.machine.engine.available_actions(replay.case.id, person)
+        assert not any(o.allowed for o in options), person
+    replay = Replay(process)
+    replay.run([*trace, Step("unassign", "worker", "parent", "on_hold")])
+    assert not replay.case.roles.get("parent")
 
 
 @given(process_definitions(invariants=True))

@@ -91,7 +91,7 @@ def test_role_never_empty_is_broken_by_unassigning_the_last_holder() -> None:
     replay = Replay(process)
     broken = replay.run(violation.trace)
     assert "always_a_facilitator" in broken_ids(broken[-1])
-    history = replay.machine.engine.history(replay.case.id)
+    history = replay.machine.engine.history_unfiltered(replay.case.id)
     (found,) = invariant_violations(process, history)
     assert found.invariant == "always_a_facilitator"
     assert found.sequence == len(history)
@@ -111,7 +111,7 @@ def test_a_handover_never_empties_a_role() -> None:
         reason="x",
         organisation=Organisation("o", "ospod"),
     )
-    assert invariant_violations(PROCESS, engine.history("o1")) == []
+    assert invariant_violations(PROCESS, engine.history_unfiltered("o1")) == []
 
 
 OrganisationsMachine = process_state_machine(PROCESS)
@@ -131,14 +131,14 @@ def test_drawn_commands_are_done_or_refused_leaving_nothing(drawn: list[Any]) ->
     for command in drawn:
         if not isinstance(command, OpenCase | Assign | Replace | Unassign):
             continue
-        before, history = engine.get("o1"), engine.history("o1")
+        before, history = engine.get_unfiltered("o1"), engine.history_unfiltered("o1")
         try:
             engine.execute(command)
         except KwflowError:
-            assert engine.get("o1") == before
-            assert engine.history("o1") == history
+            assert engine.get_unfiltered("o1") == before
+            assert engine.history_unfiltered("o1") == history
         else:
-            check_case(engine, engine.get("o1"))
+            check_case(engine, engine.get_unfiltered("o1"))
 
 
 @settings(max_examples=50, deadline=None)

@@ -265,7 +265,7 @@ def test_the_engine_and_the_explorers_reading_agree_on_quantified_conditions(  #
         ]
         engine.submit("q", "attendance", {"attendees": items}, by="kate")
     (option,) = engine.available_actions("q", "kate")
-    case = engine.get("q")
+    case = engine.get_unfiltered("q")
     (parsed,) = process.actions[0].requires.fields
     artifact = process.artifact(parsed.artifact)
     assert artifact is not None

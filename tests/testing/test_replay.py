@@ -50,7 +50,9 @@ def test_shipped_traces_replay_on_the_engine(path: Path) -> None:
     check_report_on_engine(load_process(path))
 
 
-@pytest.mark.parametrize("name", ["dead_end", "broken_invariant", "sound", "valid_full"])
+@pytest.mark.parametrize(
+    "name", ["dead_end", "broken_invariant", "sound", "valid_full", "held_suspension"]
+)
 def test_fixture_traces_replay_on_the_engine(name: str) -> None:
     check_report_on_engine(fixture(name))
 
@@ -65,7 +67,7 @@ def test_invariant_violations_audits_a_stored_history() -> None:
     (violation,) = explore(process).violations
     replay = Replay(process)
     replay.run(violation.trace)
-    history = replay.machine.engine.history(replay.case.id)
+    history = replay.machine.engine.history_unfiltered(replay.case.id)
 
     found = invariant_violations(process, history)
 

@@ -67,7 +67,7 @@ class ExplorerChecked(ProcessMachine):
         report = _REPORTS[key]
         if not report.exhaustive:
             return
-        history = self.engine.history(self.case_id)
+        history = self.engine.history_unfiltered(self.case_id)
         leaves = {self.shape.start_leaf}
         taken = set()
         for event in history:

@@ -15,7 +15,11 @@ from kwflow.engine import (
     CallIn,
     CheckDeadlines,
     Dismiss,
+    Dispose,
+    Erase,
+    Hold,
     OpenCase,
+    ReleaseHold,
     Replace,
     Submit,
     Unassign,
@@ -41,6 +45,10 @@ COMMAND_WORDS: Catalogue = {
     CallIn.__name__: {"cs": "přivolal(a)", "en": "called in"},
     Dismiss.__name__: {"cs": "propustil(a)", "en": "dismissed"},
     CheckDeadlines.__name__: {"cs": "kontrola lhůt", "en": "deadlines checked"},
+    Erase.__name__: {"cs": "vymazal(a) osobní údaje", "en": "erased the personal data of"},
+    Hold.__name__: {"cs": "zablokoval(a) skartaci", "en": "placed a legal hold"},
+    ReleaseHold.__name__: {"cs": "zrušil(a) blokaci skartace", "en": "released the legal hold"},
+    Dispose.__name__: {"cs": "skartoval(a) případ", "en": "disposed of the case"},
 }
 """The verb of each kind of command, by its class name; a test fails when one has none."""
 
@@ -94,7 +102,11 @@ def describe_command(
             return f"{word}{of} {say(FOLLOW_UP_WORDS, 'follows', lang)} {command.follows}"
         case OpenCase():
             return f"{word}{_of(process, command.organisation, lang)}"
-        case CheckDeadlines():
+        case Erase():
+            return f"{word}: {person_name(command.subject) if person_name else command.subject}"
+        case Hold() | ReleaseHold():
+            return f"{word}: {command.reason}"
+        case CheckDeadlines() | Dispose():
             return word
 
 

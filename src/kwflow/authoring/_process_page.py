@@ -242,6 +242,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "for_any_item": ("alespoň u jedné položky", "for at least one item"),
     "for_none_item": ("u žádné položky", "for no item"),
     "nobody_else": ("nikdo další", "nobody else"),
+    "read_fields": ("Jen některá pole čtou", "Only some fields are read by"),
     "field": ("Pole", "Field"),
     "type": ("Typ", "Type"),
     "required": ("Povinné", "Required"),
@@ -731,6 +732,12 @@ class _Writer:
             f"{self.word('write')}: {self.roles(artifact.write)}. "
             f"{self.word('read')}: {self.roles(readers, self.word('nobody_else'))}."
         )
+        if artifact.read_fields:
+            some = "; ".join(
+                f"{self.roles([r.role])} ({', '.join(f'`{f}`' for f in r.fields)})"
+                for r in artifact.read_fields
+            )
+            yield f"{self.word('read_fields')}: {some}."
         yield ""
         if artifact.per_person:
             yield self.word("per_person").format(roles=self.roles(artifact.per_person))

@@ -692,7 +692,7 @@ class TimelineRecorder:
         refusal_expected: bool = False,
     ) -> TimelineEntry:
         """Add the entry of a step taken at ``at`` (refused: the engine's message)."""
-        case = self.engine.get(self.case_id)
+        case = self.engine.get_unfiltered(self.case_id)
         views = tuple(self._deadline_views())
         changed = tuple(view.id for view in views if self._shown.get(view.id) != view)
         self._shown = {view.id: view for view in views}
@@ -700,7 +700,7 @@ class TimelineRecorder:
         suspension = case.suspension
         ended: int | None = None
         if self.entries and self.entries[-1].suspended_from is not None and suspension is None:
-            last = self.engine.history(self.case_id)[-1].payload.get("suspension_ended")
+            last = self.engine.history_unfiltered(self.case_id)[-1].payload.get("suspension_ended")
             ended = None if last is None else int(last["working_days"])
         left = None
         if suspension is not None:

@@ -308,10 +308,14 @@ class CheckContext:
             here = ("artifacts", i)
             add("role", artifact.write, (*here, "write"))
             add("role", artifact.read, (*here, "read"))
+            for j, readers in enumerate(artifact.read_fields):
+                one("role", readers.role, (*here, "read_fields", j, "role"))
             add("role", artifact.per_person, (*here, "per_person"))
             for field, field_path in _walk_fields(artifact.fields, (*here, "fields")):
                 if isinstance(field, PersonField):
                     add("role", field.roles, (*field_path, "roles"))
+                if field.personal is not None and field.personal.subject is not None:
+                    one("role", field.personal.subject, (*field_path, "personal", "subject"))
         for entry in self.phase_entries:
             phase = entry.phase
             add("role", phase.present or (), (*entry.path, "present"))
@@ -757,6 +761,10 @@ def _field_refs(context: CheckContext) -> Iterator[tuple[str, str, DocPath]]:
         if deadline.planned is not None:
             ref = deadline.planned
             yield ref.artifact, ref.field, ("deadlines", i, "planned", "field")
+    for i, artifact in enumerate(context.process.artifacts):
+        for j, readers in enumerate(artifact.read_fields):
+            for k, field_id in enumerate(readers.fields):
+                yield artifact.id, field_id, ("artifacts", i, "read_fields", j, "fields", k)
     # A carried-over field is named by its key in ``fields`` (the value is a
     # field of the earlier process, checked when both are in one registry).
     for i, rule in enumerate(context.process.follows):
@@ -769,7 +777,7 @@ def _field_refs(context: CheckContext) -> Iterator[tuple[str, str, DocPath]]:
 @_rule(
     "unknown-field",
     "error",
-    "every field named in a condition, anchor or carry-over exists in its artifact",
+    "every field named in a condition, anchor, carry-over or read_fields exists in its artifact",
 )
 def check_unknown_fields(context: CheckContext) -> Iterator[Problem]:
     """A condition on a field the artifact lacks could never hold. A dotted
@@ -1747,6 +1755,36 @@ def check_deadlines_run(context: CheckContext) -> Iterator[Problem]:
         )
 
 
+@_rule(
+    "read-fields-overlap",
+    "error",
+    "a role in read_fields of a document neither reads nor writes the whole of it",
+)
+def check_read_fields_overlap(context: CheckContext) -> Iterator[Problem]:
+    """A role that reads (or writes) the whole document would read every field
+    anyway, so limiting it to some fields says two things at once; a role
+    listed twice in read_fields is the same doubt."""
+    for i, artifact in enumerate(context.process.artifacts):
+        whole = set(artifact.read) | set(artifact.write)
+        seen: set[str] = set()
+        for j, readers in enumerate(artifact.read_fields):
+            role = readers.role
+            if role in whole or role in seen:
+                where = "write" if role in artifact.write else "read"
+                if role in seen:
+                    where = "read_fields"
+                yield context.problem(
+                    "read-fields-overlap",
+                    ("artifacts", i, "read_fields", j, "role"),
+                    f"the role {role!r} is in {where} of the artifact {artifact.id!r} "
+                    "and also in its read_fields",
+                    hint=f"name {role!r} in one place only: read (the whole document) "
+                    "or read_fields (some fields)",
+                    params={"role": role, "artifact": artifact.id, "where": where},
+                )
+            seen.add(role)
+
+
 @_rule("exclusive-self", "error", "no role is exclusive with itself")
 def check_exclusive_self(context: CheckContext) -> Iterator[Problem]:
     """A role exclusive with itself reads as a typo for another role."""
@@ -1850,6 +1888,81 @@ def check_replacers_present(context: CheckContext) -> Iterator[Problem]:
                 hint="list in 'replaced_by' a role present while the case runs, "
                 f"or make {replacer!r} present in a phase",
                 params={"role": role.id, "replacer": replacer},
+            )
+
+
+@_rule(
+    "personal-subject",
+    "error",
+    "a personal field names its data subject: one role, or one person field beside it",
+)
+def check_personal_subjects(context: CheckContext) -> Iterator[Problem]:
+    """A personal value is encrypted under its subject's key; without exactly one
+    way to find the subject, nobody's erasure would reach it. A field inside a
+    list is sealed with its list: mark the list field."""
+    for i, artifact in enumerate(context.process.artifacts):
+        top = {field.id: field for field in artifact.fields}
+        for field, path in _walk_fields(artifact.fields, ("artifacts", i, "fields")):
+            personal = field.personal
+            if personal is None:
+                continue
+            params = {"artifact": artifact.id, "field": field.id}
+            if len(path) > 4:
+                yield context.problem(
+                    "personal-subject",
+                    (*path, "personal"),
+                    f"the field {field.id!r} lies inside a list of {artifact.id!r}; "
+                    "only a top-level field can be personal",
+                    hint="mark the list field itself as personal",
+                    code="personal-subject.in-list",
+                    params=params,
+                )
+            elif (personal.subject is None) == (personal.subject_field is None):
+                yield context.problem(
+                    "personal-subject",
+                    (*path, "personal"),
+                    f"the personal field {field.id!r} of {artifact.id!r} names "
+                    + ("no data subject" if personal.subject is None else "two data subjects"),
+                    expected="exactly one of 'subject' (a role) and 'subject_field' "
+                    "(a person field)",
+                    code="personal-subject.count",
+                    params=params,
+                )
+            elif personal.subject_field is not None and not isinstance(
+                top.get(personal.subject_field), PersonField
+            ):
+                yield context.problem(
+                    "personal-subject",
+                    (*path, "personal", "subject_field"),
+                    f"the subject of {field.id!r} is {personal.subject_field!r}, "
+                    f"which is not a person field of {artifact.id!r}",
+                    expected=f"a top-level field of type person in {artifact.id!r}",
+                    found=repr(personal.subject_field),
+                    code="personal-subject.field",
+                    params={**params, "subject_field": personal.subject_field},
+                )
+
+
+@_rule("retention-outcome", "error", "retention periods are given for outcomes the process has")
+def check_retention_outcomes(context: CheckContext) -> Iterator[Problem]:
+    """A period for an outcome no phase ends with would never apply: most likely
+    a misspelt outcome, whose cases would then fall under the default."""
+    retention = context.process.retention
+    if retention is None:
+        return
+    outcomes = sorted(
+        {info.phase.outcome for info in context.process.all_phases() if info.phase.outcome}
+    )
+    for outcome in retention.outcomes:
+        if outcome not in outcomes:
+            yield context.problem(
+                "retention-outcome",
+                ("retention", "outcomes", outcome),
+                f"the retention period is for the outcome {outcome!r}, which no phase has",
+                key=True,
+                expected=f"one of {', '.join(outcomes)}",
+                found=repr(outcome),
+                params={"outcome": outcome, "outcomes": ", ".join(outcomes)},
             )
 
 

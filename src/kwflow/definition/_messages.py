@@ -696,6 +696,26 @@ PROBLEM_TEMPLATES: Mapping[str, ProblemTemplate] = {
         expected="jedna z rolí {roles} přítomná nebo na zavolání",
         found="přítomni: {present:or:nikdo}",
     ),
+    "personal-subject.in-list": ProblemTemplate(
+        "pole {field!r} leží uvnitř seznamu dokumentu {artifact!r}; osobním údajem "
+        "může být jen pole na nejvyšší úrovni",
+        hint="jako osobní označte celé pole seznamu",
+    ),
+    "personal-subject.count": ProblemTemplate(
+        "osobní pole {field!r} dokumentu {artifact!r} musí určit právě jeden subjekt údajů",
+        expected="právě jedno z 'subject' (role) a 'subject_field' (pole s osobou)",
+    ),
+    "personal-subject.field": ProblemTemplate(
+        "subjektem údajů pole {field!r} je {subject_field!r}, což není pole s osobou "
+        "v dokumentu {artifact!r}",
+        expected="pole s osobou na nejvyšší úrovni dokumentu {artifact!r}",
+        found="{subject_field!r}",
+    ),
+    "retention-outcome": ProblemTemplate(
+        "doba uchování je uvedena pro výsledek {outcome!r}, který žádná fáze nemá",
+        expected="jeden z výsledků {outcomes}",
+        found="{outcome!r}",
+    ),
     "replacer-never-present": ProblemTemplate(
         "role {replacer!r} smí předat roli {role!r}, není ale přítomna v žádné fázi, "
         "kdy případ ještě běží",
@@ -734,6 +754,11 @@ PROBLEM_TEMPLATES: Mapping[str, ProblemTemplate] = {
     "deadline-never-runs": ProblemTemplate(
         "to, od čeho se lhůta {deadline!r} počítá, nemůže nikdy nastat, takže lhůta nikdy "
         "nezačne běžet"
+    ),
+    "read-fields-overlap": ProblemTemplate(
+        "role {role!r} je v {where} dokumentu {artifact!r} a zároveň v jeho read_fields",
+        hint="uveďte {role!r} jen na jednom místě: v read (celý dokument), "
+        "nebo v read_fields (jen některá pole)",
     ),
     "exclusive-self": ProblemTemplate(
         "role {role!r} se vylučuje sama se sebou",

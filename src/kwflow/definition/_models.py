@@ -164,6 +164,24 @@ class EnumValue(Model):
     label: Label = Field(description="the choice as people read it")
 
 
+class Personal(Model):
+    """Whose personal data a field holds: its value is stored encrypted under their key.
+
+    Exactly one of the two is given: ``subject``, a role (the value is about
+    the holders of that role when it is written), or ``subject_field``, a
+    person field of the same artifact (the value is about the person named
+    there). Erasing the subject destroys the key; the value then reads as erased.
+    """
+
+    subject: Identifier | None = Field(
+        default=None, description="the role whose holders the value is about"
+    )
+    subject_field: Identifier | None = Field(
+        default=None,
+        description="a person field of the same artifact naming the person the value is about",
+    )
+
+
 class FieldModel(Model):
     """What every field of an artifact has, whatever its type: the base of every field model."""
 
@@ -171,6 +189,10 @@ class FieldModel(Model):
     label: Label = Field(description="the field's name as people read it")
     description: Label | None = Field(default=None, description="what to write, for people")
     required: bool = Field(default=True, description="whether every version must have a value")
+    personal: Personal | None = Field(
+        default=None,
+        description="personal data of a data subject: stored encrypted, erasable",
+    )
 
 
 class TextField(FieldModel):
@@ -266,6 +288,19 @@ FIELD_TYPES: tuple[str, ...] = tuple(field_type_name(model) for model in FIELD_M
 """The field type names a process file may use, derived from `ArtifactField`."""
 
 
+class FieldReaders(Model):
+    """A role that may read some fields of a document, not the whole of it.
+
+    Professionals named in a family plan as giving help read the items and
+    the help asked of them, not the rest of the family's file.
+    """
+
+    role: Identifier = Field(description="the role that reads the fields")
+    fields: tuple[Identifier, ...] = Field(
+        min_length=1, description="the top-level fields it may read; the rest stays hidden"
+    )
+
+
 class Artifact(Model):
     """A document with a schema that roles write and read."""
 
@@ -276,6 +311,10 @@ class Artifact(Model):
     write: tuple[Identifier, ...] = Field(min_length=1, description="roles that may write it")
     read: tuple[Identifier, ...] = Field(
         default=(), description="roles that may read it (writers always may)"
+    )
+    read_fields: tuple[FieldReaders, ...] = Field(
+        default=(),
+        description="roles that may read only some fields of it, beyond those in read",
     )
     per_person: tuple[Identifier, ...] = Field(
         default=(),
@@ -806,6 +845,46 @@ Invariant = Annotated[
 ]
 
 
+# ----------------------------------------------------------------------- retention
+
+
+class RetentionPeriod(Model):
+    """How long a closed case is kept: ``{years: 10}``, ``{months: 6}`` or ``{days: 30}``."""
+
+    years: int | None = Field(default=None, ge=0, description="calendar years")
+    months: int | None = Field(default=None, ge=0, description="calendar months")
+    days: int | None = Field(default=None, ge=0, description="calendar days")
+
+    @model_validator(mode="after")
+    def _exactly_one_unit(self) -> RetentionPeriod:
+        given = [name for name in ("years", "months", "days") if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                "a retention period needs exactly one of years, months, days; "
+                f"found {', '.join(given) or 'none'}"
+            )
+        return self
+
+    def __str__(self) -> str:
+        name = next(n for n in ("years", "months", "days") if getattr(self, n) is not None)
+        return f"{getattr(self, name)} {name}"
+
+
+class Retention(Model):
+    """How long closed cases are kept, by outcome; a host's file plan may override it."""
+
+    default: RetentionPeriod | None = Field(
+        default=None, description="for an outcome not listed; none: such cases are kept"
+    )
+    outcomes: dict[str, RetentionPeriod] = Field(
+        default_factory=dict, description="outcome code -> how long a case with it is kept"
+    )
+
+    def period_for(self, outcome: str) -> RetentionPeriod | None:
+        """The period of a case closed with ``outcome`` (``None``: kept, no disposal)."""
+        return self.outcomes.get(outcome, self.default)
+
+
 # ---------------------------------------------------------------------- follow-ups
 
 
@@ -889,6 +968,9 @@ class Process(Model):
     )
     invariants: tuple[Invariant, ...] = Field(
         default=(), description="properties that hold in every case, checked by tests"
+    )
+    retention: Retention | None = Field(
+        default=None, description="how long closed cases are kept, by outcome (hosts may override)"
     )
     follows: tuple[Follows, ...] = Field(
         default=(),
@@ -993,12 +1075,12 @@ Process.model_rebuild()
 
 
 _ADDED_LATER: dict[str, tuple[str, ...]] = {
-    "": ("organisation_kinds", "follows"),
+    "": ("organisation_kinds", "follows", "retention"),
     "roles": ("replaced_by", "organisation", "assignable_in"),
     "actions": ("resume",),
     # Phases are walked into sub-phases too (see `_items_at`).
     "phases": ("suspension",),
-    "artifacts": ("per_person",),
+    "artifacts": ("per_person", "read_fields"),
     "actions.requires": ("organisations",),
     # Conditions sit deeper: in actions' requirements and in deadline variants.
     "actions.requires.fields": ("for",),
@@ -1015,6 +1097,10 @@ top itself); a list on the way stands for each of its items.
 """
 
 
+_ADDED_LATER_TO_FIELDS: tuple[str, ...] = ("personal",)
+"""Keys every artifact field (at any depth) gained later, left out while ``None``."""
+
+
 def _canonical(dumped: dict[str, Any]) -> dict[str, Any]:
     """The dumped process without the later keys that are still empty (see `_ADDED_LATER`)."""
     for place, keys in _ADDED_LATER.items():
@@ -1022,7 +1108,17 @@ def _canonical(dumped: dict[str, Any]) -> dict[str, Any]:
             for key in keys:
                 if key in item and _empty(item[key]):
                     del item[key]
+    for artifact in dumped.get("artifacts", ()):
+        _drop_unset_field_keys(artifact.get("fields", ()))
     return dumped
+
+
+def _drop_unset_field_keys(fields: list[dict[str, Any]]) -> None:
+    for field in fields:
+        for key in _ADDED_LATER_TO_FIELDS:
+            if key in field and field[key] is None:
+                del field[key]
+        _drop_unset_field_keys(field.get("fields") or [])
 
 
 def _empty(value: object) -> bool:

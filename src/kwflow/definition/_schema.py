@@ -31,6 +31,7 @@ from ._models import (
     EnumField,
     EnumValue,
     FieldCondition,
+    FieldReaders,
     FieldRef,
     Follows,
     FollowsOutcome,
@@ -42,10 +43,13 @@ from ._models import (
     OrganisationRequirement,
     OrganisationRule,
     Period,
+    Personal,
     Phase,
     PhaseEnteredAtMostOnce,
     Process,
     Requirements,
+    Retention,
+    RetentionPeriod,
     Role,
     RoleNeverActsIn,
     RoleNeverEmpty,
@@ -124,6 +128,7 @@ REFERENCE_SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("Role", Role),
     ("Organisation rule (`organisation`)", OrganisationRule),
     ("Artifact", Artifact),
+    ("Field readers (`read_fields`)", FieldReaders),
     *(
         section
         for model in FIELD_MODELS
@@ -132,6 +137,7 @@ REFERENCE_SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
             *_FIELD_COMPANIONS.get(model, ()),
         )
     ),
+    ("Personal data (`personal` of a field)", Personal),
     ("Phase", Phase),
     ("Suspension", Suspension),
     ("Action", Action),
@@ -144,6 +150,8 @@ REFERENCE_SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("Anchor", Anchor),
     ("Field reference", FieldRef),
     ("Period", Period),
+    ("Retention (`retention`)", Retention),
+    ("Retention period", RetentionPeriod),
     ("Invariant: action_only_after", ActionOnlyAfter),
     ("Invariant: role_never_acts_in", RoleNeverActsIn),
     ("Invariant: artifact_present_on_entry", ArtifactPresentOnEntry),

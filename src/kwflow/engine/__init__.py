@@ -8,8 +8,9 @@ gives the same case every time. See docs/concepts.md for the rules.
 """
 
 from kwflow.definition import FieldTypeTable
-from kwflow.history import FrozenMap
+from kwflow.history import ERASED, FrozenMap
 
+from ._access import Capability, Grants
 from ._artifacts import FIELD_VALIDATION
 from ._authorization import Guard
 from ._clock import Clock, SimulatedClock, SystemClock
@@ -24,13 +25,17 @@ from ._commands import (
     CheckDeadlines,
     Command,
     Dismiss,
+    Dispose,
+    Erase,
+    Hold,
     OpenCase,
     Organisation,
+    ReleaseHold,
     Replace,
     Submit,
     Unassign,
 )
-from ._decide import SYSTEM_ACTOR
+from ._decide import ROLE_ACTOR_PREFIX, SYSTEM_ACTOR
 from ._engine import Engine
 from ._evolve import evolve, fold
 from ._records import (
@@ -44,11 +49,13 @@ from ._records import (
     DeadlineState,
     DeadlineStatus,
     GuardContext,
+    HistoryEntry,
     ProcessRef,
     Reason,
     ReasonCode,
     TakenAction,
 )
+from ._retention import DisposalDue
 from ._shipped_guards import (
     SHIPPED_GUARDS,
     absences_decided,
@@ -72,11 +79,13 @@ from ._view_schemas import (
     ArtifactVersionJSON,
     CaseViewJSON,
     DeadlineJSON,
+    HistoryEntryJSON,
     LabelJSON,
     NamedJSON,
     ParticipantJSON,
     PhaseJSON,
     ProcessJSON,
+    ReadEntryJSON,
     RoleHoldersJSON,
     TakenActionJSON,
     view_json_schema,
@@ -88,9 +97,11 @@ FIELD_TYPE_TABLES: tuple[FieldTypeTable[object], ...] = (FIELD_VALIDATION,)
 __all__ = [
     "CASE_FORMAT",
     "COMMAND_TYPES",
+    "ERASED",
     "FIELD_TYPE_TABLES",
     "ID_MAX_LENGTH",
     "REASON_MAX_LENGTH",
+    "ROLE_ACTOR_PREFIX",
     "SHIPPED_GUARDS",
     "SYSTEM_ACTOR",
     "VIEW_SCHEMAS",
@@ -102,6 +113,7 @@ __all__ = [
     "ArtifactVersionJSON",
     "Assign",
     "CallIn",
+    "Capability",
     "Case",
     "CaseCommand",
     "CasePhase",
@@ -117,10 +129,17 @@ __all__ = [
     "DeadlineState",
     "DeadlineStatus",
     "Dismiss",
+    "DisposalDue",
+    "Dispose",
     "Engine",
+    "Erase",
     "FrozenMap",
+    "Grants",
     "Guard",
     "GuardContext",
+    "HistoryEntry",
+    "HistoryEntryJSON",
+    "Hold",
     "InboxDeadline",
     "InboxItem",
     "InboxItemJSON",
@@ -132,8 +151,10 @@ __all__ = [
     "PhaseJSON",
     "ProcessJSON",
     "ProcessRef",
+    "ReadEntryJSON",
     "Reason",
     "ReasonCode",
+    "ReleaseHold",
     "Replace",
     "RoleHoldersJSON",
     "SimulatedClock",

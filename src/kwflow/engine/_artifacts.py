@@ -339,6 +339,8 @@ class ArtifactSchema:
     writers: frozenset[str]
     readers: frozenset[str]
     person_paths: tuple[_PersonPath, ...]
+    field_readers: FrozenMap[str, frozenset[str]]
+    """Role -> the fields it may read, for roles that read only some (``read_fields``)."""
 
     @property
     def id(self) -> str:
@@ -405,4 +407,7 @@ def compile_artifact(artifact: Artifact, process_id: str) -> ArtifactSchema:
         writers=frozenset(artifact.write),
         readers=frozenset(artifact.read) | frozenset(artifact.write),
         person_paths=tuple(_person_paths(artifact.fields, ())),
+        field_readers=FrozenMap(
+            {readers.role: frozenset(readers.fields) for readers in artifact.read_fields}
+        ),
     )

@@ -42,8 +42,12 @@ __all__ = [
     "CheckDeadlines",
     "Command",
     "Dismiss",
+    "Dispose",
+    "Erase",
+    "Hold",
     "OpenCase",
     "Organisation",
+    "ReleaseHold",
     "Replace",
     "Submit",
     "Unassign",
@@ -311,7 +315,74 @@ class CheckDeadlines:
     idempotency_key: str | None = attrs.field(default=None, validator=_idempotency_key)
 
 
-CaseCommand = Assign | Unassign | Replace | Submit | Act | CallIn | Dismiss | CheckDeadlines
+@attrs.frozen(kw_only=True)
+class Erase:
+    """``by`` erases the personal data of ``subject`` (a person id) in the case, for ``reason``.
+
+    The subject's key is destroyed: their personal values read as erased
+    from then on, in every view and in the history, and the events (which
+    hold only ciphertext) still verify. ``by`` is whoever the host lets
+    erase (a data-protection officer): the host decides, kwflow records.
+    """
+
+    case_id: str = attrs.field(validator=_id)
+    subject: str = attrs.field(validator=_person)
+    by: str = attrs.field(validator=_person)
+    reason: str = attrs.field(validator=_reason)
+    expected_version: int | None = attrs.field(default=None, validator=_version)
+    idempotency_key: str | None = attrs.field(default=None, validator=_idempotency_key)
+
+
+@attrs.frozen(kw_only=True)
+class Hold:
+    """``by`` places a legal hold on the case, for ``reason``: no disposal until it is released."""
+
+    case_id: str = attrs.field(validator=_id)
+    by: str = attrs.field(validator=_person)
+    reason: str = attrs.field(validator=_reason)
+    expected_version: int | None = attrs.field(default=None, validator=_version)
+    idempotency_key: str | None = attrs.field(default=None, validator=_idempotency_key)
+
+
+@attrs.frozen(kw_only=True)
+class ReleaseHold:
+    """``by`` releases the case's legal hold, for ``reason``."""
+
+    case_id: str = attrs.field(validator=_id)
+    by: str = attrs.field(validator=_person)
+    reason: str = attrs.field(validator=_reason)
+    expected_version: int | None = attrs.field(default=None, validator=_version)
+    idempotency_key: str | None = attrs.field(default=None, validator=_idempotency_key)
+
+
+@attrs.frozen(kw_only=True)
+class Dispose:
+    """``by`` disposes of a closed case past its retention: every subject is erased.
+
+    What remains is the verifiable chain of events with no personal value
+    readable, ending in a ``case_disposed`` event (docs/erasure.md).
+    """
+
+    case_id: str = attrs.field(validator=_id)
+    by: str = attrs.field(validator=_person)
+    expected_version: int | None = attrs.field(default=None, validator=_version)
+    idempotency_key: str | None = attrs.field(default=None, validator=_idempotency_key)
+
+
+CaseCommand = (
+    Assign
+    | Unassign
+    | Replace
+    | Submit
+    | Act
+    | CallIn
+    | Dismiss
+    | CheckDeadlines
+    | Erase
+    | Hold
+    | ReleaseHold
+    | Dispose
+)
 """A command on a case that exists."""
 
 Command = OpenCase | CaseCommand

@@ -5,7 +5,8 @@ A process file states conditions declaratively (``equals``, ``one_of``,
 over the JSON form of the artifact's latest version, built once per process.
 Comparisons are type-exact: ``equals: true`` does not hold for the number 1,
 which Python's ``==`` would allow. ``non_empty`` text must have something
-other than white space.
+other than white space. An erased personal value (``kwflow.ERASED``) reads as
+absent: what was erased can no longer meet a condition.
 
 A condition may be quantified (``for: every | any | none``). On a
 per-person artifact it is checked on the latest copy about each current
@@ -22,6 +23,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import attrs
+
+from kwflow.history import is_erased
 
 from ._artifacts import json_scalar
 
@@ -109,7 +112,7 @@ class CompiledCondition:
 
     def _value_holds(self, data: Mapping[str, Any] | None, name: str) -> bool:
         value = _MISSING if data is None else data.get(name, _MISSING)
-        return self.test(None if value is _MISSING else value)
+        return self.test(None if value is _MISSING or is_erased(value) else value)
 
     def _data_failure(self, data: Mapping[str, Any] | None) -> ConditionFailure | None:
         """Where the condition fails in one version (a person's copy, or the artifact's)."""

@@ -33,8 +33,17 @@ assigned person's, the successor's).
   phase; ``suspension_ended``: ``{"working_days"}`` (how many it lasted)
   when it left one, whose ``deadlines`` then include paused deadlines moved
   later
-- ``called_in`` / ``dismissed``: ``{"role"}``
+- ``called_in`` / ``dismissed``: ``{"role"}``, by ``role:<role id>`` (the role
+  the person acted through, never the person: see `role_actor`); histories
+  written before record the person, and replay the same
 - ``deadline_breached``: ``{"deadline", "due"}``, by the system actor
+- ``subject_erased``: ``{"subject", "reason"}``: the subject's key was destroyed
+- ``hold_placed`` / ``hold_released``: ``{"reason"}``
+- ``case_disposed``: ``{"retention": period text}``, after one ``subject_erased``
+  per subject not yet erased
+
+A submission (or an action recording an artifact) with personal values
+holds them sealed (see ``_personal``) and adds ``"subjects"``: whose they are.
 
 A ``deadlines`` list holds changes in order: ``{"id", "status": "pending",
 "anchor", "key", "target", "limit"}`` when a deadline starts or moves,
@@ -49,13 +58,18 @@ from kwflow.exceptions import (
     ActionNotAllowed,
     ArtifactInvalid,
     CarryOverInvalid,
+    CaseOnHold,
     EarlierCaseOpen,
     EarlierOutcomeNotListed,
     FollowUpNotDeclared,
+    HoldConflict,
+    NotDueForDisposal,
     NotInEarlierCase,
     NotPermitted,
     Reason,
     ReasonCode,
+    SubjectErased,
+    SubjectNotFound,
     UnknownName,
 )
 from kwflow.history import EMPTY_MAP, EventType, thaw
@@ -75,6 +89,10 @@ from ._commands import (
     CallIn,
     CheckDeadlines,
     Dismiss,
+    Dispose,
+    Erase,
+    Hold,
+    ReleaseHold,
     Replace,
     Submit,
     Unassign,
@@ -83,13 +101,14 @@ from ._deadlines import breaches_due, deadline_changes, moved, suspended_working
 from ._machine import MoveRefused
 from ._organisations import assignable_reason, organisation_payload, organisation_reasons
 from ._records import DeadlineStatus
+from ._retention import disposal_due_at
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
     from datetime import datetime
 
     from kwflow.calendars import CalendarRegistry
-    from kwflow.definition import Follows
+    from kwflow.definition import Follows, Retention
 
     from ._authorization import Guard
     from ._commands import CaseCommand, Organisation
@@ -97,6 +116,7 @@ if TYPE_CHECKING:
     from ._records import Case
 
 __all__ = [
+    "ROLE_ACTOR_PREFIX",
     "SYSTEM_ACTOR",
     "Draft",
     "carried_documents",
@@ -107,14 +127,22 @@ __all__ = [
     "decide_call_in",
     "decide_carried",
     "decide_dismiss",
+    "decide_dispose",
+    "decide_erase",
+    "decide_hold",
     "decide_open",
     "decide_replace",
     "decide_submit",
     "decide_unassign",
+    "role_actor",
 ]
 
 SYSTEM_ACTOR = "kwflow"
 """The actor of events nobody caused: a deadline breached by the passing of time."""
+
+ROLE_ACTOR_PREFIX = "role:"
+"""Starts the actor of ``called_in`` and ``dismissed`` events: ``role:<role id>``, the
+role the person acted through, in place of the person (see `role_actor`)."""
 
 Draft = tuple[str, str, "Mapping[str, Any]"]
 """An event before it is numbered and hashed: ``(type, actor, payload)``."""
@@ -128,6 +156,10 @@ _ACTED = EventType.ACTION_TAKEN.value
 _CALLED_IN = EventType.CALLED_IN.value
 _DISMISSED = EventType.DISMISSED.value
 _BREACHED = EventType.DEADLINE_BREACHED.value
+_SUBJECT_ERASED = EventType.SUBJECT_ERASED.value
+_HOLD_PLACED = EventType.HOLD_PLACED.value
+_HOLD_RELEASED = EventType.HOLD_RELEASED.value
+_DISPOSED = EventType.CASE_DISPOSED.value
 
 
 def _names(names: Iterable[str]) -> str:
@@ -768,11 +800,13 @@ def _on_call_check(compiled: CompiledProcess, case: Case, role: str, command: st
 
 def _present_participant(
     compiled: CompiledProcess, case: Case, by: str, command: str, *, kind: str, role: str
-) -> None:
+) -> str:
+    """The role through which ``by`` is present (the first they hold); refuses otherwise."""
     leaf = compiled.leaves[case.phase.id]
     present = present_roles(leaf, case)
     held = case.participants.get(by, ())
-    if not any(role in present for role in held):
+    acting = next((held_role for held_role in held if held_role in present), None)
+    if acting is None:
         reason = Reason(
             ReasonCode.NOT_PRESENT,
             f"{by!r} is not present in the phase {leaf.id!r} (as {listing(held)}); "
@@ -785,6 +819,55 @@ def _present_participant(
             },
         )
         raise NotPermitted(by, command, [reason], kind=kind, facts={"role": role})
+    return acting
+
+
+def _refuse_stranger(case: Case, command: CaseCommand) -> None:
+    """Refuse a command by someone who takes no part in the case, telling them nothing of it.
+
+    Every command but the deadline check and the data-protection records
+    (erase, hold, release, dispose) needs its sender to hold a role in the
+    case; checking that first means a stranger learns neither the phase,
+    the outcome, nor which documents are missing (reasons that a
+    participant is rightly told).
+    """
+    facts: dict[str, str] = {}
+    match command:
+        case Act():
+            kind, facts = "act", {"action": command.action}
+        case Submit():
+            kind, facts = "submit", {"artifact": command.artifact}
+        case Assign() | Unassign():
+            kind = "assign" if isinstance(command, Assign) else "unassign"
+            facts = {"person": command.person, "role": command.role}
+        case Replace():
+            kind = "replace"
+            facts = {"role": command.role, "person": command.person, "successor": command.successor}
+        case CallIn() | Dismiss():
+            kind = "call_in" if isinstance(command, CallIn) else "dismiss"
+            facts = {"role": command.role}
+        case _:
+            kind = "act"
+    by = command.by  # type: ignore[union-attr]
+    reason = Reason(
+        ReasonCode.NOT_A_PARTICIPANT,
+        f"{by!r} takes no part in the case",
+        params={"person": by},
+    )
+    raise NotPermitted(
+        by, f"{kind.replace('_', ' ')} in the case {case.id!r}", [reason], kind=kind, facts=facts
+    )
+
+
+def role_actor(role: str) -> str:
+    """The actor recorded for a step taken through ``role``, not naming the person.
+
+    Calling the coordinator in, or sending them out, happens in private
+    family time, of which nothing but the plan is kept: the event says that
+    someone present as (say) a family member did it, never which one. Who
+    it was is checked when the command is decided, then forgotten.
+    """
+    return ROLE_ACTOR_PREFIX + role
 
 
 def decide_call_in(compiled: CompiledProcess, case: Case, role: str, *, by: str) -> list[Draft]:
@@ -794,7 +877,7 @@ def decide_call_in(compiled: CompiledProcess, case: Case, role: str, *, by: str)
     facts = {"role": role}
     _refuse_if_closed(case, command, kind="call_in", facts=facts)
     _on_call_check(compiled, case, role, command)
-    _present_participant(compiled, case, by, command, kind="call_in", role=role)
+    acting = _present_participant(compiled, case, by, command, kind="call_in", role=role)
     if role in case.called_in:
         reason = Reason(
             ReasonCode.ALREADY_CALLED_IN, f"the role {role!r} is already called in", role=role
@@ -805,7 +888,7 @@ def decide_call_in(compiled: CompiledProcess, case: Case, role: str, *, by: str)
             ReasonCode.NOBODY_HOLDS, f"nobody holds the role {role!r} in this case", role=role
         )
         raise ActionNotAllowed(command, [reason], command="call_in", facts=facts)
-    return [(_CALLED_IN, by, {"role": role})]
+    return [(_CALLED_IN, role_actor(acting), {"role": role})]
 
 
 def decide_dismiss(compiled: CompiledProcess, case: Case, role: str, *, by: str) -> list[Draft]:
@@ -817,8 +900,8 @@ def decide_dismiss(compiled: CompiledProcess, case: Case, role: str, *, by: str)
     if role not in case.called_in:
         reason = Reason(ReasonCode.NOT_CALLED_IN, f"the role {role!r} is not called in", role=role)
         raise ActionNotAllowed(command, [reason], command="dismiss", facts=facts)
-    _present_participant(compiled, case, by, command, kind="dismiss", role=role)
-    return [(_DISMISSED, by, {"role": role})]
+    acting = _present_participant(compiled, case, by, command, kind="dismiss", role=role)
+    return [(_DISMISSED, role_actor(acting), {"role": role})]
 
 
 def decide_breaches(case: Case, now: datetime) -> list[Draft]:
@@ -829,6 +912,53 @@ def decide_breaches(case: Case, now: datetime) -> list[Draft]:
     ]
 
 
+def decide_erase(case: Case, command: Erase) -> list[Draft]:
+    """Erase a data subject: someone whose data the case holds, or who takes part in it."""
+    subject = command.subject
+    if subject in case.erased:
+        raise SubjectErased(case.id, subject)
+    if subject not in case.subjects and subject not in case.participants:
+        raise SubjectNotFound(case.id, subject)
+    return [(_SUBJECT_ERASED, command.by, {"subject": subject, "reason": command.reason})]
+
+
+def decide_hold(case: Case, command: Hold | ReleaseHold) -> list[Draft]:
+    """Place or release a legal hold: one at a time, recorded with its reason."""
+    if isinstance(command, Hold):
+        if case.hold is not None:
+            raise HoldConflict(case.id, "held")
+        return [(_HOLD_PLACED, command.by, {"reason": command.reason})]
+    if case.hold is None:
+        raise HoldConflict(case.id, "not-held")
+    return [(_HOLD_RELEASED, command.by, {"reason": command.reason})]
+
+
+def decide_dispose(
+    case: Case, command: Dispose, *, retention: Retention | None, now: datetime
+) -> list[Draft]:
+    """Dispose of a closed case past its retention and under no hold: erase every subject."""
+    if case.disposed_at is not None:
+        raise NotDueForDisposal(case.id, "disposed")
+    closed_at = case.closed_at
+    if case.outcome is None or closed_at is None:
+        raise NotDueForDisposal(case.id, "open")
+    if case.hold is not None:
+        raise CaseOnHold(case.id, case.hold)
+    period = None if retention is None else retention.period_for(case.outcome)
+    if period is None:
+        raise NotDueForDisposal(case.id, "no-retention")
+    due = disposal_due_at(closed_at, period)
+    if now < due:
+        raise NotDueForDisposal(case.id, "not-yet", due.isoformat())
+    drafts: list[Draft] = [
+        (_SUBJECT_ERASED, command.by, {"subject": subject, "reason": "disposal"})
+        for subject in case.subjects
+        if subject not in case.erased
+    ]
+    drafts.append((_DISPOSED, command.by, {"retention": str(period)}))
+    return drafts
+
+
 def decide(
     compiled: CompiledProcess,
     case: Case,
@@ -837,12 +967,21 @@ def decide(
     now: datetime,
     guards: Mapping[str, Guard],
     calendars: CalendarRegistry,
+    retention: Retention | None = None,
 ) -> list[Draft]:
     """What ``command`` leads to on ``case`` at ``now``: the one place commands are decided.
 
     Breaches of deadlines past due are not decided here: the engine records
     them before every command (so `CheckDeadlines` itself adds nothing).
+    ``retention`` is the one disposal counts with (the host's, else the
+    process file's; ``None``: the process file's).
     """
+    # Erasure, holds and disposal are the host's data-protection acts, done
+    # by its DPO or records staff, who take no part in the case: the host
+    # decides who may send them (docs/erasure.md).
+    records_about_the_case = (CheckDeadlines, Erase, Hold, ReleaseHold, Dispose)
+    if not isinstance(command, records_about_the_case) and command.by not in case.participants:
+        _refuse_stranger(case, command)
     match command:
         case Act():
             return decide_act(
@@ -885,6 +1024,13 @@ def decide(
             return decide_dismiss(compiled, case, command.role, by=command.by)
         case CheckDeadlines():
             return []
+        case Erase():
+            return decide_erase(case, command)
+        case Hold() | ReleaseHold():
+            return decide_hold(case, command)
+        case Dispose():
+            rules = retention if retention is not None else compiled.process.retention
+            return decide_dispose(case, command, retention=rules, now=now)
         case _:
             # mypy proves every command has an arm; a record it cannot see still fails loudly.
             assert_never(command)

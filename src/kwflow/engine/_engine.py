@@ -32,9 +32,13 @@ from __future__ import annotations
 
 import threading
 import uuid
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from kwflow.calendars import default_calendars
+from kwflow.definition import Retention
 from kwflow.exceptions import (
     CaseExists,
     CaseNotFound,
@@ -53,12 +57,21 @@ from kwflow.history import (
     GENESIS_HASH,
     EventType,
     FrozenMap,
+    KeyRing,
     canonical_json,
     new_event,
     verify_history,
 )
-from kwflow.store import CaseQuery, DeadlineEntry, Snapshot, SqliteStore, default_sqlite_path
+from kwflow.store import (
+    CaseQuery,
+    DeadlineEntry,
+    ReadEntry,
+    Snapshot,
+    SqliteStore,
+    default_sqlite_path,
+)
 
+from ._access import Reader, reader_of, visible_data
 from ._authorization import action_reasons
 from ._checkpoint import take_checkpoint, verify_against_store
 from ._clock import Clock, SystemClock, aware_utc
@@ -69,8 +82,12 @@ from ._commands import (
     CallIn,
     CheckDeadlines,
     Dismiss,
+    Dispose,
+    Erase,
+    Hold,
     OpenCase,
     Organisation,
+    ReleaseHold,
     Replace,
     Submit,
     Unassign,
@@ -82,6 +99,7 @@ from ._deadlines import open_deadlines
 from ._decide import carried_documents, decide, decide_breaches, decide_carried, decide_open
 from ._evolve import evolve, fold
 from ._idempotency import KeyedCommand
+from ._personal import DataKeys, personal_fields, reveal_case, reveal_events, seal
 from ._queries import (
     aware,
     case_query,
@@ -90,13 +108,24 @@ from ._queries import (
     inbox_window,
     index_entry,
     index_fields_differing,
+    read_log_query,
     summary_of,
 )
-from ._records import ActionOption, Case, CaseView, DeadlineState, ProcessRef
+from ._records import (
+    ActionOption,
+    ArtifactVersion,
+    Case,
+    CaseView,
+    DeadlineState,
+    HistoryEntry,
+    ProcessRef,
+)
+from ._redaction import redact_event
+from ._retention import DisposalDue, disposal_due_at
 from ._shipped_guards import shipped_guards
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Iterable, Sequence
     from datetime import datetime, timedelta
 
     from cryptography.hazmat.primitives.asymmetric.ed25519 import (
@@ -109,6 +138,7 @@ if TYPE_CHECKING:
     from kwflow.history import Checkpoint, Event
     from kwflow.store import CaseStore, IdempotencyRecord
 
+    from ._access import Grants
     from ._authorization import Guard
     from ._commands import CaseCommand, Command
     from ._decide import Draft
@@ -150,6 +180,19 @@ class Engine:
         snapshot_every: store a snapshot of the case every this many events
             (0: never), so loading a long case does not replay it all.
         cache_size: how many cases to keep folded in memory.
+        grants: the capabilities the host grants people to read cases they
+            take no part in: person -> capabilities (``"supervision"``,
+            ``"audit"``; see `Capability`), or a function of (person, case
+            id) giving them. Nobody has any when left out.
+        read_log: whether documents shown through `view` and `history_for`
+            are written to the read log (`read_log`); on by default.
+        data_keys: the host's key ring that protects the data keys of
+            personal fields (docs/erasure.md); when left out, the store's own
+            key ring (``store.keys``), if it has one. Keep it outside the
+            database: with it, the database alone decrypts nothing.
+        retention: the host's file plan, by process id: a
+            `kwflow.definition.Retention` replacing the ``retention`` of that
+            process's file. A process with neither has no disposal.
 
     Thread-safe: hosts may call one engine from many threads.
     """
@@ -164,6 +207,10 @@ class Engine:
         calendars: CalendarRegistry | None = None,
         snapshot_every: int = 50,
         cache_size: int = 10_000,
+        grants: Grants | None = None,
+        read_log: bool = True,
+        data_keys: KeyRing | None = None,
+        retention: Mapping[str, Retention] | None = None,
     ) -> None:
         """Make an engine; every process in ``registry`` is compiled (and checked) now."""
         if snapshot_every < 0:
@@ -174,8 +221,22 @@ class Engine:
         self._guards: dict[str, Guard] = dict(guards or {})
         self._calendars = calendars if calendars is not None else default_calendars()
         self._snapshot_every = snapshot_every
+        if grants is not None and not (callable(grants) or isinstance(grants, Mapping)):
+            raise WrongType("grants", "mapping or callable", type(grants).__name__)
+        self._grants = grants
+        self._read_log_on = bool(read_log)
         self._cache_size = max(cache_size, 0)
-        self._cache: dict[str, Case] = {}
+        # Each case twice: as folded from the stored events (personal values
+        # sealed) and as revealed; the same object when it has no personal field.
+        self._cache: dict[str, tuple[Case, Case]] = {}
+        ring = data_keys if data_keys is not None else getattr(self._store, "keys", None)
+        if ring is not None and not isinstance(ring, KeyRing):
+            raise WrongType("data_keys", "KeyRing", type(ring).__name__)
+        self._keys = DataKeys(self._store, ring)
+        for rules in (retention or {}).values():
+            if not isinstance(rules, Retention):
+                raise WrongType("retention", "Retention", type(rules).__name__)
+        self._retention: dict[str, Retention] = dict(retention or {})
         self._cache_lock = threading.Lock()
         self._stripes = tuple(threading.Lock() for _ in range(_STRIPES))
         for process in registry:
@@ -227,7 +288,7 @@ class Engine:
 
         A command with an ``idempotency_key`` is carried out once: sent again
         with the same key and content it returns the case as it stood right
-        after the original command (not as it stands now: `get` gives that)
+        after the original command (not as it stands now: `get_unfiltered` gives that)
         and stores nothing; with the same key and other content it raises
         `IdempotencyConflict` and stores nothing. Keys of commands on a case
         are unique within the case, keys of `OpenCase` among all openings.
@@ -469,18 +530,162 @@ class Engine:
             retries=retries,
         )
 
+    def erase(
+        self,
+        case_id: str,
+        subject: str,
+        *,
+        by: str,
+        reason: str,
+        expected_version: int | None = None,
+        idempotency_key: str | None = None,
+    ) -> Case:
+        """Erase the personal data of ``subject`` in the case; see `Erase`.
+
+        Raises `SubjectNotFound` for a person whose data the case does not
+        hold and who takes no part in it, `SubjectErased` for one erased
+        already.
+        """
+        return self.execute(
+            Erase(
+                case_id=case_id,
+                subject=subject,
+                by=by,
+                reason=reason,
+                expected_version=expected_version,
+                idempotency_key=idempotency_key,
+            )
+        )
+
+    def hold(
+        self,
+        case_id: str,
+        *,
+        by: str,
+        reason: str,
+        expected_version: int | None = None,
+        idempotency_key: str | None = None,
+    ) -> Case:
+        """Place a legal hold on the case: it is not disposed of until released."""
+        return self.execute(
+            Hold(
+                case_id=case_id,
+                by=by,
+                reason=reason,
+                expected_version=expected_version,
+                idempotency_key=idempotency_key,
+            )
+        )
+
+    def release_hold(
+        self,
+        case_id: str,
+        *,
+        by: str,
+        reason: str,
+        expected_version: int | None = None,
+        idempotency_key: str | None = None,
+    ) -> Case:
+        """Release the case's legal hold; raises `HoldConflict` when it has none."""
+        return self.execute(
+            ReleaseHold(
+                case_id=case_id,
+                by=by,
+                reason=reason,
+                expected_version=expected_version,
+                idempotency_key=idempotency_key,
+            )
+        )
+
+    def dispose(
+        self,
+        case_id: str,
+        *,
+        by: str,
+        expected_version: int | None = None,
+        idempotency_key: str | None = None,
+    ) -> Case:
+        """Dispose of a closed case past its retention period: every subject is erased.
+
+        Raises `NotDueForDisposal` (open, no period, not yet, done already)
+        or `CaseOnHold`. What remains is described in docs/erasure.md.
+        """
+        return self.execute(
+            Dispose(
+                case_id=case_id,
+                by=by,
+                expected_version=expected_version,
+                idempotency_key=idempotency_key,
+            )
+        )
+
+    def retention_of(self, process: Process) -> Retention | None:
+        """The retention rules cases of ``process`` follow: the host's, else the file's."""
+        return self._retention.get(process.id, process.retention)
+
+    def due_for_disposal(self, now: datetime | None = None) -> list[DisposalDue]:
+        """Closed cases past their retention period and under no hold, longest overdue first.
+
+        Read from the case index (no history is loaded). ``now`` defaults to
+        the clock. A case whose outcome has no period is never listed.
+        """
+        moment = self._now() if now is None else aware_utc(aware("now", now))
+        due: list[DisposalDue] = []
+        for entry in self._store.find_cases(CaseQuery(open=False)):
+            if entry.held or entry.disposed or entry.closed_at is None or entry.outcome is None:
+                continue
+            try:
+                process = self._registry.get(entry.process_id, entry.process_version)
+            except LookupError:
+                continue
+            rules = self.retention_of(process)
+            period = None if rules is None else rules.period_for(entry.outcome)
+            if period is None:
+                continue
+            at = disposal_due_at(entry.closed_at, period)
+            if at <= moment:
+                due.append(
+                    DisposalDue(
+                        case_id=entry.case_id,
+                        process_id=entry.process_id,
+                        process_version=entry.process_version,
+                        outcome=entry.outcome,
+                        closed_at=entry.closed_at,
+                        due_at=at,
+                        retention=str(period),
+                    )
+                )
+        due.sort(key=lambda item: (item.due_at, item.case_id))
+        return due
+
     # ---------------------------------------------------------------- reading
 
-    def get(self, case_id: str) -> Case:
-        """The case as it stands; raises `CaseNotFound`."""
+    def get_unfiltered(self, case_id: str) -> Case:
+        """The whole case as it stands, every document included: a privileged call.
+
+        Nothing is left out and nothing is logged: this is the call for the
+        host's own logic (and for tests), never for showing a person their
+        case; `view` does that. Raises `CaseNotFound`.
+        """
         return self._current(case_id)[0]
 
-    def history(self, case_id: str) -> tuple[Event, ...]:
-        """Every event of the case, oldest first; raises `CaseNotFound`.
+    def history_unfiltered(self, case_id: str) -> tuple[Event, ...]:
+        """Every event of the case, oldest first, unredacted: a privileged call.
 
-        Unfiltered: the events hold the data of every artifact. Show people
-        `view` instead, which leaves out what they may not read.
+        The events hold the data of every document and are not logged as
+        read. Show people `history_for` instead, which redacts what they may
+        not read. Raises `CaseNotFound`. Personal
+        values are read back (`kwflow.ERASED` once erased); the hashes are
+        those of the stored events, which hold them encrypted
+        (``engine.store.events(case_id)`` gives those, to verify).
         """
+        events = self._stored_events(case_id)
+        process = self._compiled_for(case_id, _process_ref(events[0])).process
+        if not personal_fields(process):
+            return events
+        return reveal_events(events, self._keys)
+
+    def _stored_events(self, case_id: str) -> tuple[Event, ...]:
         events = self._store.events(case_id)
         if not events:
             raise CaseNotFound(case_id)
@@ -491,34 +696,59 @@ class Engine:
         return self._current(case_id)[1].process
 
     def view(self, case_id: str, person: str) -> CaseView:
-        """The case as ``person`` may see it: artifacts they may not read are absent.
+        """The case as ``person`` may see it: what they may not read is left out.
 
+        Documents none of their roles may read are absent (named in
+        ``hidden``); a document they may read only in part (``read_fields``)
+        has only those fields (the others named in ``hidden_fields``). A
+        person who takes no part in the case gets `NotPermitted` (reason
+        ``not_a_participant``), unless the host granted them a capability
+        (``grants``; see `Capability`). Each document shown is written to
+        the read log (unless the engine was made with ``read_log=False``).
         A person who may not read a per-person artifact still sees the
         copies about themselves (their own invitation). ``case_id`` and
         ``person`` are checked as a command checks them (`InvalidId`,
-        `WrongType`).
+        `WrongType`). Raises `CaseNotFound`.
         """
         check_id("case_id", case_id)
         check_person("person", person)
         case, compiled_process = self._current(case_id)
-        roles = case.participants.get(person, ())
-        visible: dict[str, Any] = {}
+        reader = self._reader(compiled_process, case, person)
+        visible: dict[str, tuple[ArtifactVersion, ...]] = {}
         hidden: list[str] = []
+        hidden_fields: dict[str, tuple[str, ...]] = {}
         for artifact_id, versions in case.artifacts.items():
-            readers = compiled_process.artifacts[artifact_id].readers
-            if any(role in readers for role in roles):
+            schema = compiled_process.artifacts[artifact_id]
+            fields = reader.fields(schema)
+            if fields is None:
                 visible[artifact_id] = versions
-                continue
-            own = tuple(v for v in versions if v.about == person)
-            if own:
+            elif fields:
+                visible[artifact_id] = tuple(
+                    attrs.evolve(version, data=visible_data(version.data, fields))
+                    for version in versions
+                )
+                hidden_fields[artifact_id] = tuple(
+                    field.id for field in schema.artifact.fields if field.id not in fields
+                )
+            elif own := tuple(v for v in versions if v.about == person):
                 visible[artifact_id] = own
             else:
                 hidden.append(artifact_id)
+        self._log_reads(
+            case_id,
+            reader,
+            "view",
+            [
+                (artifact_id, tuple(v.number for v in versions), artifact_id in hidden_fields)
+                for artifact_id, versions in visible.items()
+            ],
+            compiled_process,
+        )
         return CaseView(
             id=case.id,
             process=case.process,
             person=person,
-            person_roles=roles,
+            person_roles=reader.roles,
             phase=case.phase,
             participants=case.participants,
             roles=case.roles,
@@ -532,9 +762,69 @@ class Engine:
             opened_by=case.opened_by,
             version=case.version,
             definition=compiled_process.process,
+            hidden_fields=FrozenMap(hidden_fields),
+            access=reader.access,
             follows=case.follows,
             organisations=case.organisations,
             suspension=case.suspension,
+        )
+
+    def history_for(self, case_id: str, person: str) -> tuple[HistoryEntry, ...]:
+        """The case's events as ``person`` may see them, oldest first.
+
+        Every event is there, with its type, actor, time and sequence, so
+        the timeline reads whole; the data of a document the person may not
+        read is left out of the payload (the entry names it in
+        ``redacted``), and a document they read only in part keeps only
+        those fields (``hidden_fields``). Who may read what is decided as
+        for `view` (their roles now, or a granted capability); a person who
+        takes no part gets `NotPermitted`. Each document shown is written to
+        the read log. Personal values read back in clear, or as
+        `kwflow.ERASED` once erased. Raises `CaseNotFound`.
+        """
+        check_id("case_id", case_id)
+        check_person("person", person)
+        case, compiled_process = self._current(case_id)
+        reader = self._reader(compiled_process, case, person)
+        events = self.history_unfiltered(case_id)
+        entries = []
+        shown: dict[str, list[int]] = {}
+        partial: set[str] = set()
+        for event in events:
+            entry, document = redact_event(event, compiled_process, reader)
+            entries.append(entry)
+            if document is not None:
+                artifact_id, number, in_part = document
+                shown.setdefault(artifact_id, []).append(number)
+                if in_part:
+                    partial.add(artifact_id)
+        self._log_reads(
+            case_id,
+            reader,
+            "history_for",
+            [(a, tuple(numbers), a in partial) for a, numbers in shown.items()],
+            compiled_process,
+        )
+        return tuple(entries)
+
+    def read_log(
+        self,
+        *,
+        case_id: str | None = None,
+        person: str | None = None,
+        limit: int = 100,
+        after: int = 0,
+    ) -> list[ReadEntry]:
+        """A page of the read log: documents shown to people, oldest first.
+
+        ``case_id`` and ``person`` narrow it (both: one person's reads of
+        one case). At most ``limit`` (1 to 1000) entries; pass the last
+        one's ``number`` as ``after`` for the next page. A privileged call
+        for the host's data-protection officer; reading the log is not
+        itself logged. Raises `InvalidQuery` for a parameter it cannot take.
+        """
+        return self._store.read_log(
+            read_log_query(case_id=case_id, person=person, limit=limit, after=after)
         )
 
     def available_actions(self, case_id: str, person: str) -> list[ActionOption]:
@@ -542,13 +832,16 @@ class Engine:
 
         Reasons are complete: each missing artifact, unmet field condition,
         unassigned role, missing role or presence, and each guard that
-        refuses (guards are run). A closed case has no actions. ``case_id``
-        and ``person`` are checked as a command checks them (`InvalidId`,
-        `WrongType`).
+        refuses (guards are run). A closed case has no actions. A person
+        who takes no part in the case gets `NotPermitted` (the reasons would
+        tell them about its documents), unless the host granted them a
+        capability. ``case_id`` and ``person`` are checked as a command
+        checks them (`InvalidId`, `WrongType`).
         """
         check_id("case_id", case_id)
         check_person("person", person)
         case, compiled_process = self._current(case_id)
+        self._reader(compiled_process, case, person)
         leaf = compiled_process.leaves[case.phase.id]
         now = self._now()
         guards = self._guards_for(compiled_process.process.id)
@@ -604,11 +897,14 @@ class Engine:
         """
         return tuple(self._run(CheckDeadlines(case_id=case_id), retries=2, now=now)[1])
 
-    def replay(self, case_id: str) -> Case:
-        """The case folded from its whole history, ignoring snapshots and caches."""
-        events = self.history(case_id)
+    def replay_unfiltered(self, case_id: str) -> Case:
+        """The case folded from its whole history, ignoring snapshots and caches.
+
+        A privileged call, like `get_unfiltered`: every document is in it.
+        """
+        events = self._stored_events(case_id)
         process = self._compiled_for(case_id, _process_ref(events[0])).process
-        return fold(process, events)
+        return reveal_case(fold(process, events), personal_fields(process), self._keys)
 
     def verify(self, case_id: str) -> None:
         """Check the case: its hash chain, that it folds, its snapshot and its index row.
@@ -620,7 +916,7 @@ class Engine:
         row differs (``kwflow reindex`` rewrites it).
         """
         for _ in range(3):
-            events = self.history(case_id)
+            events = self._stored_events(case_id)
             verify_history(events, case_id=case_id)
             process = self._compiled_for(case_id, _process_ref(events[0])).process
             snapshot = self._store.load(case_id).snapshot
@@ -652,7 +948,7 @@ class Engine:
         changed = 0
         for each in ids:
             while True:
-                events = self.history(each)
+                events = self._stored_events(each)
                 process = self._compiled_for(each, _process_ref(events[0])).process
                 entry = index_entry(fold(process, events), events[-1].at)
                 if not index_fields_differing(self._store.index_entry(each), entry):
@@ -786,6 +1082,46 @@ class Engine:
     def _now(self) -> datetime:
         return aware_utc(self._clock.now())
 
+    def _reader(self, compiled_process: CompiledProcess, case: Case, person: str) -> Reader:
+        """Who ``person`` is as a reader of ``case``; raises `NotPermitted` for a stranger."""
+        if not isinstance(person, str) or not person:
+            raise InvalidValue("person", "a person id", repr(person))
+        return reader_of(
+            compiled_process, case, person, self._grants, doing=f"read the case {case.id!r}"
+        )
+
+    def _log_reads(
+        self,
+        case_id: str,
+        reader: Reader,
+        call: str,
+        documents: Sequence[tuple[str, tuple[int, ...], bool]],
+        compiled_process: CompiledProcess,
+    ) -> None:
+        """Write one read-log entry per document shown, in one batch (if the log is on)."""
+        if not self._read_log_on or not documents:
+            return
+        now = self._now()
+        entries = []
+        for artifact_id, versions, in_part in documents:
+            fields: tuple[str, ...] = ()
+            if in_part:
+                some = reader.fields(compiled_process.artifacts[artifact_id]) or frozenset()
+                fields = tuple(sorted(some))
+            entries.append(
+                ReadEntry(
+                    case_id=case_id,
+                    person=reader.person,
+                    artifact=artifact_id,
+                    versions=versions,
+                    fields=fields,
+                    at=now,
+                    call=call,
+                    access=reader.access,
+                )
+            )
+        self._store.log_reads(entries)
+
     def _guards_for(self, process_id: str) -> Mapping[str, Guard]:
         """The guards cases of ``process_id`` run: kwflow's built-in ones, then the host's."""
         built_in = shipped_guards(process_id)
@@ -838,7 +1174,7 @@ class Engine:
                 if done is not None:
                     return done
                 raise CaseExists(case_id) from None
-            self._remember(case)
+            self._remember(case, case)
             return case
 
     def _earlier_case(self, case_id: str) -> Case:
@@ -896,11 +1232,12 @@ class Engine:
             if done is not None:
                 return done, []
             while True:
-                case, compiled_process = self._current(case_id)
+                sealed, case, compiled_process = self._current_pair(case_id)
                 if expected_version is not None and case.version != expected_version:
                     raise ConcurrencyConflict(case_id, expected_version, case.version)
                 moment = self._now() if now is None else aware_utc(now)
                 process = compiled_process.process
+                spec = personal_fields(process)
                 events: list[Event] = []
                 base = case
                 breaches = decide_breaches(case, moment)
@@ -914,9 +1251,13 @@ class Engine:
                     now=moment,
                     guards=self._guards_for(process.id),
                     calendars=self._calendars,
+                    retention=self._retention.get(process.id),
                 )
                 new_case = base
                 if drafts:
+                    if spec:
+                        # Sealed before they are hashed: the chain covers the ciphertext.
+                        drafts = seal(drafts, base, spec, self._keys)
                     new_events = _chain(case_id, base.version, base.last_hash, drafts, moment)
                     new_case = evolve(process, base, new_events)
                     events.extend(new_events)
@@ -932,10 +1273,24 @@ class Engine:
                 record = keyed.record(case_id, new_case.version) if keyed is not None else None
                 if not events and record is None:
                     return case, events
+                new_sealed = new_case
+                if spec and events:
+                    new_sealed = evolve(process, sealed, events)
+                    new_case = reveal_case(new_case, spec, self._keys, since=base.version)
+                if isinstance(command, Erase | Dispose) and events:
+                    # The key goes before the event is written: should the
+                    # append fail, the values read as erased and erasing again
+                    # is still allowed; the other way round, a recorded
+                    # erasure could leave its key behind.
+                    self._keys.destroy(
+                        case_id, [command.subject] if isinstance(command, Erase) else None
+                    )
+                    if spec:
+                        new_case = reveal_case(new_sealed, spec, self._keys)
                 try:
                     # A keyed command that changes nothing still records its
                     # key, so the key stays bound to this command.
-                    self._append(case, new_case, events, idempotency=record)
+                    self._append(sealed, new_sealed, events, idempotency=record)
                 except (TamperedHistory, InvalidEvents):
                     # The stored history is not the one the cached case was
                     # built on: forget it, so nothing is decided from it again.
@@ -950,7 +1305,7 @@ class Engine:
                     attempt += 1
                     self._forget(case_id)
                     continue
-                self._remember(new_case)
+                self._remember(new_sealed, new_case)
                 return new_case, events
 
     def _append(
@@ -1010,30 +1365,39 @@ class Engine:
         events = self._store.events(case_id)
         if not 0 < version <= len(events):
             raise TamperedHistory(case_id, version, "idempotency-version")
-        return fold(compiled_process.process, events[:version])
+        process = compiled_process.process
+        # Erasures recorded since then apply to the old version too.
+        at = attrs.evolve(fold(process, events[:version]), erased=case.erased)
+        return reveal_case(at, personal_fields(process), self._keys)
 
     def _indexed_case(self, case_id: str, version: int) -> tuple[Case, CompiledProcess]:
         """The case, from the cache when it holds ``version`` (the index's), else loaded.
 
         The index row gave the version, so the store is not asked for it again.
         """
-        case = self._cache.get(case_id)
-        if case is None or case.version < version:
-            case = self._load(case_id)
-            self._remember(case)
-        return case, self._compiled_for(case_id, case.process)
+        cached = self._cache.get(case_id)
+        if cached is None or cached[1].version < version:
+            cached = self._load(case_id)
+            self._remember(*cached)
+        return cached[1], self._compiled_for(case_id, cached[1].process)
 
     def _current(self, case_id: str) -> tuple[Case, CompiledProcess]:
+        _, case, compiled_process = self._current_pair(case_id)
+        return case, compiled_process
+
+    def _current_pair(self, case_id: str) -> tuple[Case, Case, CompiledProcess]:
+        """The case as folded from its stored events, as revealed, and its process."""
         version = self._store.version(case_id)
         if version == 0:
             raise CaseNotFound(case_id)
-        case = self._cache.get(case_id)
-        if case is None or case.version != version:
-            case = self._load(case_id)
-            self._remember(case)
-        return case, self._compiled_for(case_id, case.process)
+        cached = self._cache.get(case_id)
+        if cached is None or cached[1].version != version:
+            cached = self._load(case_id)
+            self._remember(*cached)
+        sealed, case = cached
+        return sealed, case, self._compiled_for(case_id, case.process)
 
-    def _load(self, case_id: str) -> Case:
+    def _load(self, case_id: str) -> tuple[Case, Case]:
         stored = self._store.load(case_id)
         start = None
         if stored.snapshot is not None:
@@ -1057,7 +1421,11 @@ class Engine:
         else:
             raise CaseNotFound(case_id)
         process = self._compiled_for(case_id, ref).process
-        return fold(process, stored.events, start=start)
+        sealed = fold(process, stored.events, start=start)
+        spec = personal_fields(process)
+        if not spec:
+            return sealed, sealed
+        return sealed, reveal_case(sealed, spec, self._keys)
 
     def _compiled_for(self, case_id: str, ref: ProcessRef) -> CompiledProcess:
         process = self._registry.get(ref.id, ref.version)
@@ -1070,21 +1438,22 @@ class Engine:
             )
         return compiled(process)
 
-    def _remember(self, case: Case) -> None:
+    def _remember(self, sealed: Case, case: Case) -> None:
         if not self._cache_size:
             return
         with self._cache_lock:
             cached = self._cache.get(case.id)
-            if cached is not None and cached.version > case.version:
+            if cached is not None and cached[1].version > case.version:
                 return
             if cached is None and len(self._cache) >= self._cache_size:
                 # Drop the oldest entry: a plain dict keeps insertion order.
                 del self._cache[next(iter(self._cache))]
-            self._cache[case.id] = case
+            self._cache[case.id] = (sealed, case)
 
     def _forget(self, case_id: str) -> None:
         with self._cache_lock:
             self._cache.pop(case_id, None)
+        self._keys.forget(case_id)
 
 
 def _process_ref(first: Event) -> ProcessRef:

@@ -73,7 +73,10 @@ class _Draft:
         "called_in",
         "case_id",
         "deadlines",
+        "disposed_at",
+        "erased",
         "follows",
+        "hold",
         "last_hash",
         "opened_at",
         "opened_by",
@@ -85,6 +88,7 @@ class _Draft:
         "process_ref",
         "roles",
         "start",
+        "subjects",
         "suspension",
         "taken_in_phase",
         "version",
@@ -112,6 +116,10 @@ class _Draft:
             self.organisations: Any = EMPTY_MAP
             self.version = 0
             self.last_hash = GENESIS_HASH
+            self.subjects: tuple[str, ...] = ()
+            self.erased: tuple[str, ...] = ()
+            self.hold: str | None = None
+            self.disposed_at: datetime | None = None
             self.suspension: CaseSuspension | None = None
         else:
             self.case_id = start.id
@@ -131,6 +139,10 @@ class _Draft:
             self.organisations = start.organisations
             self.version = start.version
             self.last_hash = start.last_hash
+            self.subjects = start.subjects
+            self.erased = start.erased
+            self.hold = start.hold
+            self.disposed_at = start.disposed_at
             self.suspension = start.suspension
 
     # -- copy on first write
@@ -250,6 +262,9 @@ class _Draft:
 
     def submitted(self, event: Event, payload: Mapping[str, Any]) -> None:
         self._add_version(event, payload)
+        subjects = payload.get("subjects")
+        if subjects:
+            self._add_subjects(subjects)
         changes = payload.get("deadlines")
         if changes:
             self._deadline_changes(event, changes)
@@ -270,6 +285,9 @@ class _Draft:
         records = get("records")
         if records is not None:
             self._add_version(event, records)
+            subjects = get("subjects")
+            if subjects:
+                self._add_subjects(subjects)
         suspended = get("suspended")
         if suspended is not None:
             # What the case leaves behind, kept for its resumption.
@@ -316,7 +334,27 @@ class _Draft:
             deadlines[deadline_id], status=DeadlineStatus.BREACHED, breached_at=event.at
         )
 
+    def erased_subject(self, event: Event, payload: Mapping[str, Any]) -> None:  # noqa: ARG002
+        subject = payload["subject"]
+        if subject not in self.erased:
+            self.erased = (*self.erased, str(subject))
+
+    def hold_placed(self, event: Event, payload: Mapping[str, Any]) -> None:  # noqa: ARG002
+        self.hold = str(payload["reason"])
+
+    def hold_released(self, event: Event, payload: Mapping[str, Any]) -> None:  # noqa: ARG002
+        self.hold = None
+
+    def disposed(self, event: Event, payload: Mapping[str, Any]) -> None:  # noqa: ARG002
+        self.disposed_at = event.at
+
     # -- shared steps
+
+    def _add_subjects(self, subjects: Iterable[str]) -> None:
+        known = self.subjects
+        new = tuple(s for s in dict.fromkeys(subjects) if s not in known)
+        if new:
+            self.subjects = (*known, *new)
 
     def _add_version(self, event: Event, payload: Mapping[str, Any]) -> None:
         artifacts = self._artifacts()
@@ -378,6 +416,10 @@ class _Draft:
             opened_by=self.opened_by,
             version=self.version,
             last_hash=self.last_hash,
+            subjects=self.subjects,
+            erased=self.erased,
+            hold=self.hold,
+            disposed_at=self.disposed_at,
             follows=self.follows,
             organisations=o if type(o := self.organisations) is FrozenMap else FrozenMap(o),
             suspension=self.suspension,
@@ -419,6 +461,10 @@ _HANDLERS: dict[str, Callable[[_Draft, Event, Mapping[str, Any]], None]] = {
     EventType.CALLED_IN.value: _Draft.called,
     EventType.DISMISSED.value: _Draft.dismissed,
     EventType.DEADLINE_BREACHED.value: _Draft.breached,
+    EventType.SUBJECT_ERASED.value: _Draft.erased_subject,
+    EventType.HOLD_PLACED.value: _Draft.hold_placed,
+    EventType.HOLD_RELEASED.value: _Draft.hold_released,
+    EventType.CASE_DISPOSED.value: _Draft.disposed,
 }
 
 

@@ -18,7 +18,7 @@ import attrs
 
 from kwflow.exceptions import InvalidQuery, ProcessNotFound, UnknownName
 from kwflow.history import FrozenMap
-from kwflow.store import CaseIndexEntry, CaseQuery
+from kwflow.store import CaseIndexEntry, CaseQuery, ReadLogQuery
 
 from ._authorization import action_reasons
 from ._commands import check_person
@@ -50,6 +50,7 @@ __all__ = [
     "inbox_window",
     "index_entry",
     "index_fields_differing",
+    "read_log_query",
     "summary_of",
 ]
 
@@ -73,6 +74,9 @@ def index_entry(case: Case, updated_at: datetime) -> CaseIndexEntry:
         participants=[
             (person, role) for person, roles in case.participants.items() for role in roles
         ],
+        closed_at=case.closed_at,
+        held=case.hold is not None,
+        disposed=case.disposed_at is not None,
         follows=case.follows,
     )
 
@@ -91,6 +95,9 @@ def index_fields_differing(stored: CaseIndexEntry | None, expected: CaseIndexEnt
         "updated_at",
         "next_due",
         "participants",
+        "closed_at",
+        "held",
+        "disposed",
         "follows",
     )
     return [name for name in names if getattr(stored, name) != getattr(expected, name)]
@@ -166,6 +173,22 @@ def case_query(
         follows=None if follows is None else _text("follows", follows),
         after=None if after is None else decode_cursor(after),
         limit=limit,
+    )
+
+
+def read_log_query(
+    *, case_id: object = None, person: object = None, limit: object = 100, after: object = 0
+) -> ReadLogQuery:
+    """The store query for `Engine.read_log`'s arguments, each checked (`InvalidQuery`)."""
+    if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= MAX_LIMIT:
+        raise InvalidQuery("limit", limit, f"must be a whole number from 1 to {MAX_LIMIT}")
+    if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+        raise InvalidQuery("after", after, "must be the number of a read-log entry, or 0")
+    return ReadLogQuery(
+        case_id=None if case_id is None else _text("case_id", case_id),
+        person=None if person is None else _text("person", person),
+        limit=limit,
+        after=after,
     )
 
 

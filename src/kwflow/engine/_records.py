@@ -37,6 +37,7 @@ __all__ = [
     "DeadlineState",
     "DeadlineStatus",
     "GuardContext",
+    "HistoryEntry",
     "ProcessRef",
     "Reason",
     "ReasonCode",
@@ -228,6 +229,12 @@ class Case:
     id to its versions, oldest first. ``taken_in_phase`` lists the actions
     without ``to`` already taken since the case entered its leaf phase.
     ``version`` is the sequence of the last event and ``last_hash`` its hash.
+
+    ``subjects`` are the data subjects whose personal values the case holds
+    (encrypted under their keys), ``erased`` those erased since; ``hold`` is
+    the reason of the legal hold in force (``None``: none), ``disposed_at``
+    when the case was disposed of.
+
     ``follows`` is the id of the earlier case this one was opened as a
     follow-up of (``None``: opened on its own).
     ``organisations`` maps a participant to the organisation the host named
@@ -255,6 +262,10 @@ class Case:
     opened_by: str
     version: int
     last_hash: str
+    subjects: tuple[str, ...] = ()
+    erased: tuple[str, ...] = ()
+    hold: str | None = None
+    disposed_at: datetime | None = None
     follows: str | None = None
     organisations: FrozenMap[str, Organisation] = EMPTY_MAP
     suspension: CaseSuspension | None = None
@@ -263,6 +274,14 @@ class Case:
     def closed(self) -> bool:
         """Whether the case has ended in a terminal phase (it has an outcome)."""
         return self.outcome is not None
+
+    @property
+    def closed_at(self) -> datetime | None:
+        """When the case reached its outcome: the time of the action that closed it."""
+        if self.outcome is None or not self.actions:
+            return None
+        # No action leaves a terminal phase, so the last one taken closed the case.
+        return self.actions[-1].at
 
     def latest(self, artifact_id: str, *, about: str | None = None) -> ArtifactVersion | None:
         """The newest version of an artifact, or ``None`` if it has none.
@@ -309,12 +328,16 @@ class CaseView:
 
     ``person_roles`` are the roles the person holds; ``hidden`` names the
     artifacts left out (so a user interface can say that something exists
-    without showing it, if the host wants to). ``organisations`` are the
-    participants' organisations: everyone who may view the case takes part
-    in it and sees who works where. ``definition`` is the process
-    (the exact version) the case runs, where `to_dict` finds the labels; it
-    is not compared: two views of the same facts are equal. ``suspension``
-    is the case's, while it is suspended.
+    without showing it, if the host wants to). ``hidden_fields`` maps an
+    artifact the person reads only in part (``read_fields``) to the fields
+    left out of its data. ``access`` says how the person reads the case:
+    ``participant``, or the capability the host granted (``supervision``,
+    ``audit``). ``definition`` is the process (the exact version) the case
+    runs, where `to_dict` finds the labels; it is not compared: two views of
+    the same facts are equal. ``organisations`` are the participants'
+    organisations: everyone who may view the case takes part in it (or was
+    granted a capability) and sees who works where. ``suspension`` is the
+    case's, while it is suspended.
     """
 
     id: str
@@ -334,6 +357,8 @@ class CaseView:
     opened_by: str
     version: int
     definition: Process = attrs.field(eq=False, repr=False)
+    hidden_fields: FrozenMap[str, tuple[str, ...]] = EMPTY_MAP
+    access: str = "participant"
     follows: str | None = None
     organisations: FrozenMap[str, Organisation] = EMPTY_MAP
     suspension: CaseSuspension | None = None
@@ -360,6 +385,40 @@ class CaseView:
     def copies(self, artifact_id: str) -> FrozenMap[str, ArtifactVersion]:
         """The newest visible copy of a per-person artifact about each person."""
         return _copies_of(self.artifacts.get(artifact_id))
+
+
+@attrs.frozen
+class HistoryEntry:
+    """One event of a case as one person may see it (`Engine.history_for`).
+
+    Type, actor, time and sequence are the event's, so the timeline reads
+    the same for everyone; the payload leaves out the data of documents the
+    person may not read. ``redacted`` names the artifact whose data was left
+    out whole (its id and version number stay, so the timeline says that a
+    document was written); ``hidden_fields`` the fields left out of a
+    document the person reads only in part. Both empty: the payload is the
+    event's own.
+    """
+
+    sequence: int
+    type: str
+    at: datetime
+    actor: str
+    payload: FrozenMap[str, Any]
+    redacted: str | None = None
+    hidden_fields: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The entry as JSON data (``HistoryEntryJSON``); the moment in ISO 8601 (UTC)."""
+        return {
+            "sequence": self.sequence,
+            "type": self.type,
+            "at": self.at.isoformat(),
+            "actor": self.actor,
+            "payload": thaw(self.payload),
+            "redacted": self.redacted,
+            "hidden_fields": list(self.hidden_fields),
+        }
 
 
 @attrs.frozen
@@ -456,7 +515,7 @@ def case_to_dict(case: Case) -> dict[str, Any]:
     The form snapshots keep, so it holds ids only: labels are the process's,
     in `CaseView.to_dict`. Each deadline also gives its ``due`` moment.
     """
-    return {
+    body: dict[str, Any] = {
         "format": CASE_FORMAT,
         "id": case.id,
         "process": {
@@ -490,6 +549,17 @@ def case_to_dict(case: Case) -> dict[str, Any]:
         },
         "suspension": _suspension_to_dict(case.suspension),
     }
+    # Written only once used, so snapshots of cases that never used them read
+    # (and compare) as before.
+    if case.subjects:
+        body["subjects"] = list(case.subjects)
+    if case.erased:
+        body["erased"] = list(case.erased)
+    if case.hold is not None:
+        body["hold"] = case.hold
+    if case.disposed_at is not None:
+        body["disposed_at"] = case.disposed_at.isoformat()
+    return body
 
 
 def _suspension_to_dict(suspension: CaseSuspension | None) -> dict[str, Any] | None:
@@ -585,6 +655,10 @@ def case_from_dict(data: Mapping[str, Any]) -> Case:
             opened_by=data["opened_by"],
             version=data["version"],
             last_hash=data["last_hash"],
+            subjects=tuple(data.get("subjects", ())),
+            erased=tuple(data.get("erased", ())),
+            hold=data.get("hold"),
+            disposed_at=_moment(data.get("disposed_at")),
             # Snapshots written before follow-ups existed lack the key.
             follows=data.get("follows"),
             # Snapshots written before organisations existed have none to read.

@@ -134,6 +134,10 @@ class ArtifactJSON(NamedJSON):
     """
 
     versions: list[ArtifactVersionJSON] = Field(description="oldest first")
+    hidden_fields: list[str] = Field(
+        description="fields left out of its data: the person may read only the others "
+        "(read_fields); empty when they read it whole"
+    )
 
 
 class DeadlineJSON(NamedJSON):
@@ -194,6 +198,10 @@ class CaseViewJSON(_Shape):
     id: str = Field(description="the case id")
     process: ProcessJSON = Field(description="the process the case runs")
     person: str = Field(description="whose view this is")
+    access: Literal["participant", "supervision", "audit"] = Field(
+        description="how the person reads the case: through their roles, or a capability "
+        "the host granted"
+    )
     person_roles: list[NamedJSON] = Field(description="the roles the person holds")
     phase: PhaseJSON = Field(description="where the case is")
     participants: list[ParticipantJSON] = Field(description="everyone taking part")
@@ -223,6 +231,36 @@ class CaseViewJSON(_Shape):
     )
 
 
+class HistoryEntryJSON(_Shape):
+    """One event of a case as one person may see it (``Engine.history_for``)."""
+
+    sequence: int = Field(description="the event's number in the case, from 1")
+    type: str = Field(description="what happened (an event type)")
+    at: Moment = Field(description="when, ISO 8601 in UTC")
+    actor: str = Field(description="who did it (a person id, a role marker or kwflow)")
+    payload: dict[str, Any] = Field(
+        description="the event's facts, without the data the person may not read"
+    )
+    redacted: str | None = Field(description="the artifact whose data was left out whole, if any")
+    hidden_fields: list[str] = Field(
+        description="fields left out of a document the person reads only in part"
+    )
+
+
+class ReadEntryJSON(_Shape):
+    """One document shown to one person, as the read log keeps it."""
+
+    number: int = Field(description="the entry's place in the log: pass it as after")
+    case_id: str = Field(description="the case")
+    person: str = Field(description="who was shown the document")
+    artifact: str = Field(description="the document's artifact id")
+    versions: list[int] = Field(description="the version numbers shown")
+    fields: list[str] = Field(description="the fields shown, when only some were; else empty")
+    at: Moment = Field(description="when, ISO 8601 in UTC (the engine's clock)")
+    call: str = Field(description="the engine call that showed it (view, history_for)")
+    access: str = Field(description="participant, supervision or audit")
+
+
 VIEW_SCHEMAS: FrozenMap[str, type[BaseModel]] = FrozenMap(
     {
         "CaseView": CaseViewJSON,
@@ -231,6 +269,8 @@ VIEW_SCHEMAS: FrozenMap[str, type[BaseModel]] = FrozenMap(
         "Error": ErrorJSON,
         "CaseSummary": CaseSummaryJSON,
         "InboxItem": InboxItemJSON,
+        "HistoryEntry": HistoryEntryJSON,
+        "ReadEntry": ReadEntryJSON,
     }
 )
 """The JSON shapes of the public API, by the name of what gives them (``CaseView.to_dict``)."""

@@ -119,6 +119,7 @@ class _ViewWriter:
                 "title": label_to_dict(process.title),
             },
             "person": view.person,
+            "access": view.access,
             "person_roles": [self.role(role) for role in view.person_roles],
             "phase": {**leaf, "path": [self.phase(phase) for phase in view.phase.path]},
             "participants": [
@@ -133,6 +134,7 @@ class _ViewWriter:
                 {
                     **self.artifact(artifact),
                     "versions": [self.version(version) for version in versions],
+                    "hidden_fields": list(view.hidden_fields.get(artifact, ())),
                 }
                 for artifact, versions in view.artifacts.items()
             ],

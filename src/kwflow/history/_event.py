@@ -39,6 +39,10 @@ class EventType(StrEnum):
     CALLED_IN = "called_in"
     DISMISSED = "dismissed"
     DEADLINE_BREACHED = "deadline_breached"
+    SUBJECT_ERASED = "subject_erased"
+    HOLD_PLACED = "hold_placed"
+    HOLD_RELEASED = "hold_released"
+    CASE_DISPOSED = "case_disposed"
 
 
 def _utc(value: datetime) -> datetime:

@@ -10,6 +10,7 @@ from ._memory import MemoryStore
 from ._migrations import SCHEMA_VERSION
 from ._postgres import PostgresStore
 from ._protocol import CaseStore, DeadlineEntry, IdempotencyRecord, Snapshot, StoredCase
+from ._read_log import ReadEntry, ReadLogQuery
 from ._sqlite import SqliteStore, default_sqlite_path
 
 __all__ = [
@@ -21,6 +22,8 @@ __all__ = [
     "IdempotencyRecord",
     "MemoryStore",
     "PostgresStore",
+    "ReadEntry",
+    "ReadLogQuery",
     "Snapshot",
     "SqliteStore",
     "StoredCase",

@@ -44,7 +44,10 @@ class CaseIndexEntry:
     ``updated_at`` is the time of its last event; ``next_due`` the earliest
     due moment of its running deadlines (``None``: none runs).
     ``participants`` holds one ``(person, role)`` pair per role held,
-    sorted. ``follows`` is the earlier case the case follows up, if any.
+    sorted. ``closed_at`` is when the case reached its outcome, ``held``
+    whether a legal hold stops its disposal, ``disposed`` whether it has been
+    disposed of: what ``Engine.due_for_disposal`` reads. ``follows`` is the
+    earlier case the case follows up, if any.
     """
 
     case_id: str
@@ -57,6 +60,9 @@ class CaseIndexEntry:
     updated_at: datetime
     next_due: datetime | None
     participants: tuple[tuple[str, str], ...] = attrs.field(converter=_pairs)
+    closed_at: datetime | None = None
+    held: bool = False
+    disposed: bool = False
     follows: str | None = None
 
     @property

@@ -36,6 +36,9 @@ INDEX_COLUMNS = (
     "updated_at",
     "next_due",
     "participants",
+    "closed_at",
+    "held",
+    "disposed",
     "follows",
 )
 _SELECTED = ", ".join(f"c.{column}" for column in INDEX_COLUMNS if column != "is_open")
@@ -156,6 +159,9 @@ def entry_params(entry: CaseIndexEntry, time_param: Callable[[Any], object]) -> 
         time_param(entry.updated_at),
         None if entry.next_due is None else time_param(entry.next_due),
         json.dumps([list(pair) for pair in entry.participants], ensure_ascii=False),
+        None if entry.closed_at is None else time_param(entry.closed_at),
+        entry.held,
+        entry.disposed,
         entry.follows,
     )
 
@@ -174,6 +180,9 @@ def entry_from_row(row: tuple[Any, ...], time_value: Callable[[Any], Any]) -> Ca
         updated_at,
         next_due,
         participants,
+        closed_at,
+        held,
+        disposed,
         follows,
     ) = row
     return CaseIndexEntry(
@@ -187,5 +196,8 @@ def entry_from_row(row: tuple[Any, ...], time_value: Callable[[Any], Any]) -> Ca
         updated_at=time_value(updated_at),
         next_due=None if next_due is None else time_value(next_due),
         participants=[(person, role) for person, role in json.loads(participants)],
+        closed_at=None if closed_at is None else time_value(closed_at),
+        held=bool(held),
+        disposed=bool(disposed),
         follows=follows,
     )

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from types import TracebackType
 
     from ._index import CaseIndexEntry, CaseQuery
+    from ._read_log import ReadEntry, ReadLogQuery
 
 
 @attrs.define
@@ -103,6 +104,8 @@ class MemoryStore:
         self._lock = threading.RLock()
         self._cases: dict[str, _Case] = {}
         self._idempotency: dict[tuple[str, str], IdempotencyRecord] = {}
+        self._reads: list[ReadEntry] = []
+        self._subject_keys: dict[str, dict[str, str]] = {}
         self._closed = False
 
     def __enter__(self) -> Self:
@@ -197,6 +200,31 @@ class MemoryStore:
                 self._idempotency[idempotency.scope, idempotency.key] = idempotency
             if summary is not None:
                 case.summary = summary
+
+    def subject_keys(self, case_id: str) -> dict[str, str]:
+        """The wrapped data keys of the case's subjects, by subject."""
+        with self._lock:
+            self._check_open()
+            return dict(self._subject_keys.get(case_id, {}))
+
+    def add_subject_key(self, case_id: str, subject: str, wrapped: str) -> str:
+        """Store ``wrapped`` as the subject's key unless it has one; return the one stored."""
+        with self._lock:
+            self._check_open()
+            return self._subject_keys.setdefault(case_id, {}).setdefault(subject, wrapped)
+
+    def destroy_subject_keys(self, case_id: str, subjects: Sequence[str] | None = None) -> int:
+        """Destroy the keys of ``subjects`` (every key of the case: ``None``) and its snapshot."""
+        with self._lock:
+            self._check_open()
+            stored = self._subject_keys.get(case_id, {})
+            doomed = [s for s in (list(stored) if subjects is None else subjects) if s in stored]
+            for subject in doomed:
+                del stored[subject]
+            case = self._cases.get(case_id)
+            if case is not None:
+                case.snapshot = None
+            return len(doomed)
 
     def delete_snapshots(self, case_id: str | None = None) -> None:
         """Drop snapshots (of one case, or all): only speed may change."""
@@ -362,6 +390,31 @@ class MemoryStore:
                 return False
             case.summary = entry
             return True
+
+    # -- the read log ---------------------------------------------------------
+
+    def log_reads(self, entries: Sequence[ReadEntry]) -> None:
+        """Add ``entries`` to the read log, numbered in the order they come."""
+        with self._lock:
+            self._check_open()
+            start = len(self._reads)
+            self._reads.extend(
+                attrs.evolve(entry, number=start + offset + 1, at=utc(entry.at))
+                for offset, entry in enumerate(entries)
+            )
+
+    def read_log(self, query: ReadLogQuery) -> list[ReadEntry]:
+        """A page of the read log, oldest entry first (see `ReadLogQuery`)."""
+        with self._lock:
+            self._check_open()
+            # Numbers are list positions + 1: the page starts right after ``after``.
+            found = []
+            for entry in self._reads[max(query.after, 0) :]:
+                if query.matches(entry):
+                    found.append(entry)
+                    if len(found) >= query.limit:
+                        break
+            return found
 
     # -- deadlines ----------------------------------------------------------
 

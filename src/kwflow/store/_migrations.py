@@ -67,6 +67,14 @@ SCHEMA_CHANGES: tuple[SchemaChange, ...] = (
         version=7,
         description="case index: the earlier case a follow-up case follows",
     ),
+    SchemaChange(
+        version=8,
+        description="read log: who was shown which document of which case, when",
+    ),
+    SchemaChange(
+        version=9,
+        description="data-subject keys (wrapped), retention facts in the case index",
+    ),
 )
 
 SCHEMA_VERSION = SCHEMA_CHANGES[-1].version

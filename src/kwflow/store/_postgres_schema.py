@@ -125,6 +125,35 @@ POSTGRES_MIGRATIONS = MigrationChain.of(
                 "WHERE follows IS NOT NULL"
             ),
         ),
+        # The read log (see the SQLite chain).
+        8: (
+            """CREATE TABLE {s}read_log (
+                number bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                case_id text NOT NULL,
+                person text NOT NULL,
+                artifact text NOT NULL,
+                versions text NOT NULL,
+                fields text NOT NULL,
+                at timestamptz NOT NULL,
+                call text NOT NULL,
+                access text NOT NULL
+            )""",
+            "CREATE INDEX read_log_case ON {s}read_log (case_id, number)",
+            "CREATE INDEX read_log_person ON {s}read_log (person, number)",
+        ),
+        # Data-subject keys and retention facts (see the SQLite chain).
+        9: (
+            """CREATE TABLE {s}subject_keys (
+                case_id text NOT NULL,
+                subject text NOT NULL,
+                wrapped text NOT NULL,
+                created_at timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (case_id, subject)
+            )""",
+            "ALTER TABLE {s}case_index ADD COLUMN closed_at timestamptz",
+            "ALTER TABLE {s}case_index ADD COLUMN held boolean NOT NULL DEFAULT false",
+            "ALTER TABLE {s}case_index ADD COLUMN disposed boolean NOT NULL DEFAULT false",
+        ),
     },
 )
 """The PostgreSQL chain, applied when a `PostgresStore` opens."""

@@ -4,7 +4,8 @@ A store keeps four things per case: the event log (the truth), an optional
 snapshot (a cache of the folded case, never the truth), the index of its
 open deadlines (so ``due()`` needs no case loading), its row in the case
 index (so lists of cases need no replay) and the idempotency keys of the
-commands that changed it. The engine hands the store all of them in one
+commands that changed it. Apart from cases it keeps the read log (who was
+shown which document; see ``_read_log``). The engine hands the store all of them in one
 ``append`` call, which a backend writes in one transaction.
 """
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from kwflow.history import Event
 
     from ._index import CaseIndexEntry, CaseQuery
+    from ._read_log import ReadEntry, ReadLogQuery
 
 
 @attrs.frozen(kw_only=True)
@@ -119,6 +121,18 @@ class CaseStore(Protocol):
         """The record of ``key`` in ``scope``, or ``None`` when the key is unused."""
         ...
 
+    def log_reads(self, entries: Sequence[ReadEntry]) -> None:
+        """Add ``entries`` to the read log, all in one transaction.
+
+        The store numbers them (`ReadEntry.number`) in the order written;
+        the events of cases are not touched.
+        """
+        ...
+
+    def read_log(self, query: ReadLogQuery) -> list[ReadEntry]:
+        """A page of the read log matching ``query``, oldest entry first."""
+        ...
+
     def load(self, case_id: str, *, use_snapshot: bool = True) -> StoredCase:
         """The case's newest snapshot and the events after it.
 
@@ -205,6 +219,26 @@ class CaseStore(Protocol):
 
     def delete_snapshots(self, case_id: str | None = None) -> None:
         """Drop snapshots (of one case, or all): only speed may change."""
+        ...
+
+    def subject_keys(self, case_id: str) -> dict[str, str]:
+        """The data keys of the case's data subjects, by subject, as stored (wrapped).
+
+        Kept apart from the events: a key is the only way to read the
+        subject's personal values, which the events hold encrypted.
+        """
+        ...
+
+    def add_subject_key(self, case_id: str, subject: str, wrapped: str) -> str:
+        """Store ``wrapped`` as the subject's key unless it has one; return the one stored."""
+        ...
+
+    def destroy_subject_keys(self, case_id: str, subjects: Sequence[str] | None = None) -> int:
+        """Destroy the keys of ``subjects`` (``None``: every key of the case) for good.
+
+        The rows are overwritten, not only unlinked, and the case's snapshot
+        is dropped too. Returns how many keys were destroyed.
+        """
         ...
 
     def close(self) -> None:

@@ -43,6 +43,7 @@ from ._codec import EVENT_COLUMNS, event_from_row, snapshot_from_text
 from ._index_sql import IndexSql, entry_from_row, entry_params
 from ._loading import snapshot_usable, verify_tail
 from ._protocol import DeadlineEntry, IdempotencyRecord, Snapshot, StoredCase
+from ._read_log import ReadEntry, versions_from_text, versions_text
 from ._trust import (
     check_head,
     report_rejected_snapshot,
@@ -60,8 +61,10 @@ if TYPE_CHECKING:
     from kwflow.history import KeyRing
 
     from ._index import CaseIndexEntry, CaseQuery
+    from ._read_log import ReadLogQuery
 
 _PAGE = 1000
+_READS_PER_STATEMENT = 500
 
 
 class Tx(Protocol):
@@ -117,6 +120,15 @@ class Queries:
     heads_page: str
     unsealed_page: str
     seal_head: str
+    insert_read: str
+    read_values: str
+    read_log: dict[tuple[bool, bool], str]
+    """Pages of the read log by (a case is given, a person is given)."""
+    subject_keys_of: str
+    insert_subject_key: str
+    subject_key: str
+    overwrite_subject_key: str
+    delete_subject_key: str
 
 
 def make_queries(prefix: str, *, placeholder: str, for_update: str, skip_locked: str) -> Queries:
@@ -212,6 +224,32 @@ def make_queries(prefix: str, *, placeholder: str, for_update: str, skip_locked:
         seal_head=q(
             f"UPDATE {p}cases SET mac = ? WHERE case_id = ? AND version = ? AND last_hash = ?"
         ),
+        insert_read=f"INSERT INTO {p}read_log (case_id, person, artifact, versions, fields, at, "
+        "call, access) VALUES ",
+        read_values=q("(?, ?, ?, ?, ?, ?, ?, ?)"),
+        read_log={
+            (by_case, by_person): q(
+                "SELECT number, case_id, person, artifact, versions, fields, at, call, access "
+                f"FROM {p}read_log WHERE number > ?"
+                + (" AND case_id = ?" if by_case else "")
+                + (" AND person = ?" if by_person else "")
+                + " ORDER BY number LIMIT ?"
+            )
+            for by_case in (False, True)
+            for by_person in (False, True)
+        },
+        subject_keys_of=q(f"SELECT subject, wrapped FROM {p}subject_keys WHERE case_id = ?"),
+        # Two engines making a subject's first key at once: the first row wins
+        # and both read it back.
+        insert_subject_key=q(
+            f"INSERT INTO {p}subject_keys (case_id, subject, wrapped) VALUES (?, ?, ?) "
+            "ON CONFLICT (case_id, subject) DO NOTHING"
+        ),
+        subject_key=q(f"SELECT wrapped FROM {p}subject_keys WHERE case_id = ? AND subject = ?"),
+        overwrite_subject_key=q(
+            f"UPDATE {p}subject_keys SET wrapped = ? WHERE case_id = ? AND subject = ?"
+        ),
+        delete_subject_key=q(f"DELETE FROM {p}subject_keys WHERE case_id = ? AND subject = ?"),
     )
 
 
@@ -498,6 +536,43 @@ class SqlStore(ABC):
     def _index_time(self, value: datetime) -> object:
         return self._time_param(utc(value))
 
+    # -- data-subject keys -------------------------------------------------------
+
+    def subject_keys(self, case_id: str) -> dict[str, str]:
+        """The wrapped data keys of the case's subjects, by subject."""
+        with self._read() as tx:
+            return {str(s): str(w) for s, w in tx.all(self._queries.subject_keys_of, (case_id,))}
+
+    def add_subject_key(self, case_id: str, subject: str, wrapped: str) -> str:
+        """Store ``wrapped`` as the subject's key unless it has one; return the one stored."""
+        q = self._queries
+        with self._write(case_id) as tx:
+            tx.run(q.insert_subject_key, (case_id, subject, wrapped))
+            row = tx.one(q.subject_key, (case_id, subject))
+        assert row is not None
+        return str(row[0])
+
+    def destroy_subject_keys(self, case_id: str, subjects: Sequence[str] | None = None) -> int:
+        """Destroy the keys of ``subjects`` (every key of the case: ``None``) and its snapshot.
+
+        Each row is overwritten before it is deleted, so the wrapped key does
+        not linger in a page the database only marked free; the snapshot
+        goes too (it is rebuilt from the events). Returns how many keys went.
+        """
+        q = self._queries
+        with self._write(case_id) as tx:
+            stored = {str(s): str(w) for s, w in tx.all(q.subject_keys_of, (case_id,))}
+            doomed = [s for s in (stored if subjects is None else subjects) if s in stored]
+            for subject in doomed:
+                tx.run(q.overwrite_subject_key, ("0" * len(stored[subject]), case_id, subject))
+                tx.run(q.delete_subject_key, (case_id, subject))
+            tx.run(q.delete_snapshot, (case_id,))
+        self._after_destroying_keys()
+        return len(doomed)
+
+    def _after_destroying_keys(self) -> None:  # noqa: B027 - optional: most backends need nothing
+        """What a backend does to push destroyed rows out of its files (SQLite: the WAL)."""
+
     def delete_snapshots(self, case_id: str | None = None) -> None:
         """Drop snapshots (of one case, or all): only speed may change."""
         with self._write(case_id) as tx:
@@ -716,6 +791,58 @@ class SqlStore(ABC):
         with self._read() as tx:
             row = tx.one(self._index_sql.entry_of, (case_id,))
         return None if row is None else entry_from_row(row, self._time_value)
+
+    # -- the read log ---------------------------------------------------------------
+
+    def log_reads(self, entries: Sequence[ReadEntry]) -> None:
+        """Add ``entries`` to the read log, in one transaction (one batch)."""
+        if not entries:
+            return
+        rows = [
+            (
+                entry.case_id,
+                entry.person,
+                entry.artifact,
+                versions_text(entry.versions),
+                ",".join(entry.fields),
+                self._time_param(utc(entry.at)),
+                entry.call,
+                entry.access,
+            )
+            for entry in entries
+        ]
+        # One statement with a row of values per entry (a call shows a few
+        # documents); chunked only to stay under the drivers' parameter limits.
+        with self._write(None) as tx:
+            for start in range(0, len(rows), _READS_PER_STATEMENT):
+                chunk = rows[start : start + _READS_PER_STATEMENT]
+                statement = self._queries.insert_read + ", ".join(
+                    [self._queries.read_values] * len(chunk)
+                )
+                tx.run(statement, [value for row in chunk for value in row])
+
+    def read_log(self, query: ReadLogQuery) -> list[ReadEntry]:
+        """A page of the read log, oldest entry first (see `ReadLogQuery`)."""
+        sql = self._queries.read_log[query.case_id is not None, query.person is not None]
+        params: list[object] = [query.after]
+        params += [value for value in (query.case_id, query.person) if value is not None]
+        params.append(query.limit)
+        with self._read() as tx:
+            rows = tx.all(sql, params)
+        return [
+            ReadEntry(
+                number=number,
+                case_id=case_id,
+                person=person,
+                artifact=artifact,
+                versions=versions_from_text(versions),
+                fields=tuple(part for part in fields.split(",") if part),
+                at=self._time_value(at),
+                call=call,
+                access=access,
+            )
+            for number, case_id, person, artifact, versions, fields, at, call, access in rows
+        ]
 
     # -- deadlines ----------------------------------------------------------------
 

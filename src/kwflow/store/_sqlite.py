@@ -288,6 +288,9 @@ class SqliteStore(SqlStore):
         try:
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute(f"PRAGMA synchronous = {self._synchronous}")
+            # Deleted rows are zeroed, not only unlinked: an erased subject's
+            # wrapped key must not stay readable in a free page of the file.
+            conn.execute("PRAGMA secure_delete = ON")
         except sqlite3.Error as exc:
             conn.close()
             raise StorageError(f"{self.path}: {describe_sqlite_error(exc)}") from exc
@@ -426,6 +429,21 @@ class SqliteStore(SqlStore):
         if self.key_path is not None and self._keys is not None:
             target_path = Path(target)
             self._keys.write(target_path.with_name(target_path.name + "-kwflow.key"))
+
+    def _after_destroying_keys(self) -> None:
+        """Copy the WAL into the database and empty it: the old pages held the keys.
+
+        A reader still on an older snapshot keeps the WAL from being reset;
+        then the frames stay until the next checkpoint that can reset it
+        (SQLite's automatic ones, or this one after the next erasure).
+        """
+        if self._read_only:
+            return
+        with self._connection() as conn:
+            try:
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            except sqlite3.Error as exc:
+                raise StorageError(f"{self.path}: {describe_sqlite_error(exc)}") from exc
 
     def close(self) -> None:
         """Close every idle connection; connections in use close when returned."""

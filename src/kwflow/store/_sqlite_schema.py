@@ -139,6 +139,41 @@ SQLITE_MIGRATIONS = MigrationChain.of(
             "ALTER TABLE case_index ADD COLUMN follows TEXT",
             "CREATE INDEX case_index_follows ON case_index (follows) WHERE follows IS NOT NULL",
         ),
+        # The read log (see `_read_log`): no foreign key to cases, so what
+        # was read stays on record whatever later happens to the case. The
+        # number orders the log; it is what a page continues after.
+        8: (
+            """CREATE TABLE read_log (
+                number INTEGER PRIMARY KEY AUTOINCREMENT,
+                case_id TEXT NOT NULL,
+                person TEXT NOT NULL,
+                artifact TEXT NOT NULL,
+                versions TEXT NOT NULL,
+                fields TEXT NOT NULL,
+                at INTEGER NOT NULL,
+                call TEXT NOT NULL,
+                access TEXT NOT NULL
+            )""",
+            "CREATE INDEX read_log_case ON read_log (case_id, number)",
+            "CREATE INDEX read_log_person ON read_log (person, number)",
+        ),
+        # Each data subject's key, wrapped with the host's key ring (never
+        # the key itself): erasing a subject overwrites and deletes its row
+        # (the store runs with secure_delete, so freed pages are zeroed).
+        # closed_at (microseconds), held and disposed let due_for_disposal
+        # read the index alone; kwflow reindex fills them for older cases.
+        9: (
+            """CREATE TABLE subject_keys (
+                case_id TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                wrapped TEXT NOT NULL,
+                created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
+                PRIMARY KEY (case_id, subject)
+            ) WITHOUT ROWID""",
+            "ALTER TABLE case_index ADD COLUMN closed_at INTEGER",
+            "ALTER TABLE case_index ADD COLUMN held INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE case_index ADD COLUMN disposed INTEGER NOT NULL DEFAULT 0",
+        ),
     },
 )
 """The SQLite chain, applied by `migrate_sqlite`."""

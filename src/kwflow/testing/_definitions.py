@@ -140,15 +140,21 @@ class _Builder:
                 st.lists(st.sampled_from(self.role_ids), min_size=1, max_size=2, unique=True)
             )
             readers = draw(st.lists(st.sampled_from(self.role_ids), max_size=2, unique=True))
-            self.artifacts.append(
-                {
-                    "id": name,
-                    "label": _label(name),
-                    "fields": fields,
-                    "write": writers,
-                    "read": [r for r in readers if r not in writers],
-                }
-            )
+            artifact: dict[str, Any] = {
+                "id": name,
+                "label": _label(name),
+                "fields": fields,
+                "write": writers,
+                "read": [r for r in readers if r not in writers],
+            }
+            # Some of the other roles read only some fields (read_fields).
+            others = [r for r in self.role_ids if r not in writers and r not in readers]
+            partial = draw(st.lists(st.sampled_from(others), max_size=1)) if others else []
+            if partial:
+                ids = [f["id"] for f in fields]
+                some = draw(st.lists(st.sampled_from(ids), min_size=1, max_size=2, unique=True))
+                artifact["read_fields"] = [{"role": partial[0], "fields": some}]
+            self.artifacts.append(artifact)
 
     def field(self, name: str, *, nested: bool) -> dict[str, Any]:
         """One field of an artifact (``nested``: it may be a list of records)."""
@@ -442,6 +448,12 @@ class _Builder:
             if not any(artifact in self.writable_here(leaf) for leaf in self.leaves):
                 artifact["write"] = sorted({*artifact["write"], "worker"})
                 artifact["read"] = [r for r in artifact["read"] if r != "worker"]
+                # A writer reads the whole document: it gives up a partial right.
+                partial = [p for p in artifact.get("read_fields", ()) if p["role"] != "worker"]
+                if partial:
+                    artifact["read_fields"] = partial
+                else:
+                    artifact.pop("read_fields", None)
                 if not any(artifact in self.writable_here(leaf) for leaf in self.leaves):
                     self.phases[0].pop("artifacts", None)
                     self.leaf_artifacts[self.leaves[0]] = None

@@ -20,7 +20,10 @@ changing any answer: a part of the state that no phase still reachable from
 the current leaf can ever look at is forgotten (a document whose conditions
 only matter before a meeting, once the meeting has started; a role that
 never acts again), and versions of a document that every reachable action
-judges alike are one class.
+judges alike are one class. A role's count is forgotten only where it cannot
+decide whether any step is left (which tells a dead end from a stuck case):
+it is kept wherever its holders can be unassigned but nobody can be assigned
+(``assignable_in``, organisation rules) or its ``min`` equals its ``max``.
 
 Steps are the commands people give: assign, unassign or hand over (replace)
 a role, submit an artifact, take an action, call in or dismiss an on-call role; each is taken
@@ -375,7 +378,12 @@ class _Model:
                     if writers:
                         reads |= self._needed_roles(artifact.id)
             for role in process.roles:
-                reads |= {self.role_index[r] for r in role.assigned_by if r in able}
+                assigners = {self.role_index[r] for r in role.assigned_by if r in able}
+                reads |= assigners
+                if assigners and not self._always_a_count_step(role.id, leaf):
+                    # Whether anyone can be (un)assigned here depends on the
+                    # count: forgotten, a dead end and a stuck state would look alike.
+                    reads.add(self.role_index[role.id])
                 replacers = {self.role_index[r] for r in role.replaced_by if r in able}
                 if replacers:
                     # A handover needs someone to hand over from.
@@ -444,6 +452,23 @@ class _Model:
                 for _ in range(count)
             ]
             self.mem_mask = [-1 for _ in range(count)]
+
+    def _always_a_count_step(self, role_id: str, leaf: str) -> bool:
+        """Whether, in ``leaf``, someone can be assigned or unassigned ``role_id`` at any count.
+
+        Only then may the role's count be forgotten where nothing else looks at
+        it: one assign step that keeps the state stands for every count. Where
+        nobody may be assigned (``assignable_in``, an organisation rule nobody
+        meets), or where the most holders allowed are also the fewest, whether
+        a step is left depends on the count.
+        """
+        role = self.process.role(role_id)
+        assert role is not None
+        return (
+            role_id not in self.unholdable
+            and leaf in self.assignable[role_id]
+            and (role.max is None or role.max > role.min)
+        )
 
     def _needed_roles(self, artifact_id: str) -> set[int]:
         # A per-person artifact is written about its roles' holders: their counts matter.

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from kwflow.engine import evolve, fold
+from kwflow.engine import ROLE_ACTOR_PREFIX, evolve, fold
 from kwflow.history import EventType
 
-from ._invariants import InvariantMonitor, Observation
+from ._invariants import RECORD_KINDS, InvariantMonitor, Observation
 from ._phases import ProcessShape, shape_of
 
 if TYPE_CHECKING:
@@ -37,6 +37,10 @@ KINDS = {
     EventType.CALLED_IN.value: "call_in",
     EventType.DISMISSED.value: "dismiss",
     EventType.DEADLINE_BREACHED.value: "breach",
+    EventType.SUBJECT_ERASED.value: "erase",
+    EventType.HOLD_PLACED.value: "hold",
+    EventType.HOLD_RELEASED.value: "release_hold",
+    EventType.CASE_DISPOSED.value: "dispose",
 }
 """Event type -> the kind of step it is."""
 
@@ -71,9 +75,16 @@ def observation(shape: ProcessShape, before: Case | None, event: Event, after: C
             follows_outcome=None if follows is None else str(follows["outcome"]),
         )
     leaf = before.phase.id
+    if kind in RECORD_KINDS:
+        return Observation(kind, frozenset(), leaf, None, (), present, held)
     if kind == "breach":
         return Observation("breach", frozenset(), leaf, None, (), present, held)
-    roles = frozenset(before.participants.get(event.actor, ()))
+    actor = event.actor
+    if actor.startswith(ROLE_ACTOR_PREFIX) and kind in ("call_in", "dismiss"):
+        # Recorded by the role the person acted through, not by the person.
+        roles = frozenset({actor.removeprefix(ROLE_ACTOR_PREFIX)})
+    else:
+        roles = frozenset(before.participants.get(actor, ()))
     action_id: str | None = None
     entered: tuple[str, ...] = ()
     if kind == "act":
@@ -101,7 +112,7 @@ def invariant_violations(process: Process, events: Iterable[Event]) -> list[Inva
 
     The same reading the stateful test and the explorer use (see
     ``docs/testing.md``, "The declared invariants"); give it a stored history
-    (``engine.history(case_id)``) to audit a real case.
+    (``engine.history_unfiltered(case_id)``) to audit a real case.
     """
     shape = shape_of(process)
     monitor = InvariantMonitor(process)

@@ -14,7 +14,8 @@ Meaning of each kind (``docs/testing.md`` has the same list):
 - ``role_never_acts_in``: nobody who holds ``role`` takes any step (action,
   submission, assignment, handover, calling in or dismissing) while the case is in
   ``phase`` or a phase inside it, whichever of their roles they act in;
-  taking one of ``except_actions`` is allowed.
+  taking one of ``except_actions`` is allowed. Records about the case
+  (erasure, legal holds, disposal) are no one's step and do not count.
 - ``artifact_present_on_entry``: whenever a step enters ``phase`` (opening
   the case enters the initial phases), ``artifact`` has a version right after
   that step; an artifact recorded by the entering action counts.
@@ -65,8 +66,17 @@ STEP_KINDS = (
     "call_in",
     "dismiss",
     "breach",
+    "erase",
+    "hold",
+    "release_hold",
+    "dispose",
 )
 """Every kind of step; all but ``breach`` (time passing) are taken by a person."""
+
+RECORD_KINDS = frozenset({"breach", "erase", "hold", "release_hold", "dispose"})
+"""Steps that are no one's part in the process: time passing, and the records
+kept about the case (erasure, legal holds, disposal); no invariant about who
+acts where counts them."""
 
 
 @attrs.frozen
@@ -209,7 +219,7 @@ class InvariantMonitor:
                 if not memory & needed:
                     broken.append((invariant, f"{action!r} was taken before {after!r} ever was"))
             memory |= self._after_bit.get(action, 0)
-        if step.kind != "breach" and step.phase is not None:
+        if step.kind not in RECORD_KINDS and step.phase is not None:
             for invariant, role, allowed in self._never_acts.get(step.phase, ()):
                 if role in step.actor_roles and not (step.kind == "act" and action in allowed):
                     roles = ", ".join(sorted(step.actor_roles))

@@ -67,7 +67,7 @@ from ._commands import AdvanceClock, Input, commands
 from ._conditions import artifact_classes, concrete, process_conditions
 from ._coverage import ProcessCoverage, stateful_coverage
 from ._history import KINDS, InvariantViolation, observation, read_events
-from ._invariants import InvariantMonitor, Observation
+from ._invariants import RECORD_KINDS, InvariantMonitor, Observation
 from ._organisations import (
     chosen_kinds,
     fitting_organisations,
@@ -230,7 +230,7 @@ class ProcessMachine(RuleBasedStateMachine):
 
     @property
     def case(self) -> Case:
-        return self.engine.get(self.case_id)
+        return self.engine.get_unfiltered(self.case_id)
 
     def _present(self, case: Case) -> frozenset[str]:
         return self.shape.present(case.phase.id) | frozenset(case.called_in)
@@ -260,8 +260,8 @@ class ProcessMachine(RuleBasedStateMachine):
     ) -> bool:
         """Execute ``command``; a refusal must change nothing. Returns whether it was done."""
         what = self._describe(command)
-        before = self.engine.get(self.case_id)
-        history = self.engine.history(self.case_id)
+        before = self.engine.get_unfiltered(self.case_id)
+        history = self.engine.history_unfiltered(self.case_id)
         at = self.clock.now()
         self.refusal = None
         try:
@@ -269,8 +269,10 @@ class ProcessMachine(RuleBasedStateMachine):
         except KwflowError as exc:
             self.refusal = exc
             self._write_down(at, command, SHOULD_BE_DONE if must_succeed else REFUSED, str(exc))
-            assert self.engine.get(self.case_id) == before, f"refused {what} changed the case"
-            assert self.engine.history(self.case_id) == history, (
+            assert self.engine.get_unfiltered(self.case_id) == before, (
+                f"refused {what} changed the case"
+            )
+            assert self.engine.history_unfiltered(self.case_id) == history, (
                 f"refused {what} changed the history"
             )
             if must_succeed:
@@ -687,7 +689,7 @@ class ProcessMachine(RuleBasedStateMachine):
         if error is None:
             self._write_down(at, command, SHOULD_BE_REFUSED, refusal="ArtifactInvalid")
             raise AssertionError(f"invalid data was accepted: {invalid.reason}: {invalid.data!r}")
-        assert self.engine.get(self.case_id) == case, "refused data changed the case"
+        assert self.engine.get_unfiltered(self.case_id) == case, "refused data changed the case"
         if isinstance(error, ArtifactInvalid):
             top = invalid.field.split("[")[0].split(".")[0]
             paths = [problem.path for problem in error.errors]
@@ -705,7 +707,10 @@ class ProcessMachine(RuleBasedStateMachine):
         case = self.case
         action = self._action(data.draw(st.sampled_from([a.id for a in self.process.actions])))
         person = data.draw(self._anyone(case))
-        options = {o.action: o for o in self.engine.available_actions(self.case_id, person)}
+        options: dict[str, ActionOption] = {}
+        if person in case.participants:
+            # Someone taking no part may not even ask what they could do.
+            options = {o.action: o for o in self.engine.available_actions(self.case_id, person)}
         option = options.get(action.id)
         allowed = option is not None and option.allowed
         payload = None
@@ -739,9 +744,9 @@ class ProcessMachine(RuleBasedStateMachine):
         """The clock moves on, and the host's scheduler records what fell due."""
         now = self.clock.advance(delta)
         _note(f"time passes: {delta} (now {now.isoformat()})")
-        events = len(self.engine.history(self.case_id))
+        events = len(self.engine.history_unfiltered(self.case_id))
         self.engine.record_case_breaches(self.case_id)
-        if len(self.engine.history(self.case_id)) > events:
+        if len(self.engine.history_unfiltered(self.case_id)) > events:
             # What the host's scheduler did is a step a scenario can take too.
             self._write_down(now, CheckDeadlines(case_id=self.case_id), DONE)
         case = self.case
@@ -807,7 +812,7 @@ class ProcessMachine(RuleBasedStateMachine):
         Every other check raises ``AssertionError`` at once.
         """
         case = self.case
-        history = self.engine.history(self.case_id)
+        history = self.engine.history_unfiltered(self.case_id)
         process = self.process
         info = process.phase_info(case.phase.id)
         assert info is not None, f"{case.phase.id!r} is not a phase of the process"
@@ -888,6 +893,10 @@ class ProcessMachine(RuleBasedStateMachine):
                 f"deadline {_payload_deadline(event)} was breached while the case was suspended "
                 "with its deadlines paused"
             )
+            return
+        if kind in RECORD_KINDS:
+            # Records about the case kept by whoever the host lets keep them
+            # (a DPO, an archivist): not a step of the process.
             return
         assert before.outcome is None, f"event {event.sequence} happened after the case ended"
         payload = event.payload

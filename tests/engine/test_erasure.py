@@ -1,0 +1,354 @@
+"""Erasure (crypto-shredding) and retention on the erasure fixture, in memory.
+
+The same behaviour on SQLite and PostgreSQL, with the bytes of the files,
+is in ``tests/store/test_erasure_stores.py``.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kwflow import ERASED, Engine, MemoryStore, SimulatedClock
+from kwflow.definition import Retention, RetentionPeriod
+from kwflow.exceptions import (
+    ActionNotAllowed,
+    CaseOnHold,
+    DataKeyUnavailable,
+    HoldConflict,
+    KwflowError,
+    NotDueForDisposal,
+    ReasonCode,
+    SubjectErased,
+    SubjectNotFound,
+)
+from kwflow.history import KeyRing, is_sealed, verify_history
+from tests.support.runtime import START, Unchanged, check_case, make_engine
+
+if TYPE_CHECKING:
+    from kwflow import Case
+
+WORKER, CHILD, MUM, DAD, STRANGER, DPO = "wanda", "kim", "mia", "dan", "sam", "dora"
+RECORD: dict[str, Any] = {
+    "child_name": "Kim Nováková",
+    "about": MUM,
+    "note": "works nights",
+    "family_address": "Dlouhá 1, Praha",
+    "summary": "first visit went well",
+}
+
+
+@pytest.fixture
+def clock() -> SimulatedClock:
+    return SimulatedClock(START)
+
+
+@pytest.fixture
+def engine(clock: SimulatedClock) -> Engine:
+    return make_engine("erasure", clock=clock)
+
+
+def open_family(engine: Engine, case_id: str = "e1", record: dict[str, Any] | None = None) -> Case:
+    """A case with the child, both parents and one record."""
+    engine.open_case("erasure", by=WORKER, case_id=case_id)
+    engine.assign(case_id, CHILD, "child", by=WORKER)
+    engine.assign(case_id, MUM, "parent", by=WORKER)
+    engine.assign(case_id, DAD, "parent", by=WORKER)
+    return engine.submit(case_id, "record", record or RECORD, by=WORKER)
+
+
+def stored_record(engine: Engine, case_id: str = "e1") -> dict[str, Any]:
+    """The record's data as the store holds it (the last submission)."""
+    (event,) = [e for e in engine.store.events(case_id) if e.type == "artifact_submitted"][-1:]
+    return dict(event.payload["data"])
+
+
+def test_personal_values_are_stored_sealed_and_read_in_clear(engine: Engine) -> None:
+    case = open_family(engine)
+    stored = stored_record(engine)
+    assert all(is_sealed(stored[name]) for name in ("child_name", "note", "family_address"))
+    assert stored["summary"] == RECORD["summary"]
+    assert stored["about"] == MUM
+    text = json.dumps([e.to_dict() for e in engine.store.events("e1")], ensure_ascii=False)
+    for name in ("child_name", "note", "family_address"):
+        assert RECORD[name] not in text
+    assert dict(case.latest("record").data) == RECORD  # type: ignore[union-attr]
+    assert case.subjects == (CHILD, MUM, DAD)
+    verify_history(engine.store.events("e1"), case_id="e1")
+    check_case(engine, case)
+
+
+def test_erasing_the_child_leaves_everything_else_and_the_chain_intact(engine: Engine) -> None:
+    open_family(engine)
+    case = engine.erase("e1", CHILD, by=DPO, reason="the child's request (GDPR Art. 17)")
+    data = case.latest("record").data  # type: ignore[union-attr]
+    assert data["child_name"] == ERASED
+    assert data["child_name"] == {"erased": True}
+    assert {k: v for k, v in data.items() if k != "child_name"} == {
+        k: v for k, v in RECORD.items() if k != "child_name"
+    }
+    assert case.erased == (CHILD,)
+    last = engine.history_unfiltered("e1")[-1]
+    assert (last.type, last.actor, dict(last.payload)) == (
+        "subject_erased",
+        DPO,
+        {"subject": CHILD, "reason": "the child's request (GDPR Art. 17)"},
+    )
+    submitted = next(e for e in engine.history_unfiltered("e1") if e.type == "artifact_submitted")
+    assert submitted.payload["data"]["child_name"] == ERASED
+    view = engine.view("e1", MUM).to_dict()
+    (version,) = view["artifacts"][0]["versions"]
+    assert version["data"]["child_name"] == {"erased": True}
+    assert engine.store.subject_keys("e1").keys() == {MUM, DAD}
+    check_case(engine, case)
+    # A new engine on the same store reads the same case from the stored events.
+    fresh = Engine(engine.registry, store=engine.store, clock=engine.clock)
+    assert fresh.get_unfiltered("e1") == case
+
+
+def test_a_condition_on_an_erased_value_sees_it_absent(engine: Engine) -> None:
+    open_family(engine)
+    engine.erase("e1", CHILD, by=DPO, reason="asked")
+    with Unchanged(engine, "e1"), pytest.raises(ActionNotAllowed) as refused:
+        engine.act("e1", "close", by=WORKER, data={"words_of_child": "bye"})
+    assert [r.code for r in refused.value.reasons] == [ReasonCode.FIELD_CONDITION]
+
+
+def test_a_value_about_an_erased_subject_is_never_stored_again(engine: Engine) -> None:
+    open_family(engine)
+    engine.erase("e1", CHILD, by=DPO, reason="asked")
+    case = engine.submit("e1", "record", {**RECORD, "child_name": "Kim again"}, by=WORKER)
+    assert stored_record(engine)["child_name"] == ERASED
+    assert case.latest("record").data["child_name"] == ERASED  # type: ignore[union-attr]
+    assert CHILD not in engine.store.subject_keys("e1")
+    check_case(engine, case)
+
+
+def test_a_subject_named_in_a_person_field_owns_that_value(engine: Engine) -> None:
+    open_family(engine)
+    case = engine.erase("e1", MUM, by=DPO, reason="asked")
+    data = case.latest("record").data  # type: ignore[union-attr]
+    assert data["note"] == ERASED
+    # The address is about both parents: erasing either one erases it.
+    assert data["family_address"] == ERASED
+    assert data["child_name"] == RECORD["child_name"]
+    check_case(engine, case)
+
+
+def test_an_action_that_records_personal_data_seals_it(engine: Engine) -> None:
+    open_family(engine)
+    case = engine.act("e1", "close", by=WORKER, data={"words_of_child": "thank you"})
+    acted = engine.store.events("e1")[-1]
+    assert is_sealed(acted.payload["records"]["data"]["words_of_child"])
+    assert case.latest("closing").data["words_of_child"] == "thank you"  # type: ignore[union-attr]
+    case = engine.erase("e1", CHILD, by=DPO, reason="asked")
+    assert case.latest("closing").data["words_of_child"] == ERASED  # type: ignore[union-attr]
+    check_case(engine, case)
+
+
+def test_erasing_someone_unknown_or_twice_is_refused_and_changes_nothing(engine: Engine) -> None:
+    open_family(engine)
+    keys = engine.store.subject_keys("e1")
+    with Unchanged(engine, "e1"), pytest.raises(SubjectNotFound) as unknown:
+        engine.erase("e1", STRANGER, by=DPO, reason="asked")
+    assert engine.store.subject_keys("e1") == keys
+    assert isinstance(unknown.value, LookupError)
+    assert unknown.value.code == "subject.not-found"
+    assert STRANGER in str(unknown.value)
+    assert "není subjektem údajů" in unknown.value.render("cs")
+    engine.erase("e1", CHILD, by=DPO, reason="asked")
+    keys = engine.store.subject_keys("e1")
+    with Unchanged(engine, "e1"), pytest.raises(SubjectErased) as twice:
+        engine.erase("e1", CHILD, by=DPO, reason="asked again")
+    assert engine.store.subject_keys("e1") == keys
+    assert twice.value.code == "subject.erased"
+    assert "erased already" in str(twice.value)
+    assert "už byly vymazány" in twice.value.render("cs")
+
+
+def test_without_a_key_ring_personal_data_is_refused_and_nothing_stored(
+    clock: SimulatedClock,
+) -> None:
+    engine = make_engine("erasure", clock=clock, store=MemoryStore(keys=None))
+    engine.open_case("erasure", by=WORKER, case_id="e1")
+    engine.assign("e1", CHILD, "child", by=WORKER)
+    engine.assign("e1", MUM, "parent", by=WORKER)
+    with Unchanged(engine, "e1"), pytest.raises(DataKeyUnavailable) as missing:
+        engine.submit("e1", "record", RECORD, by=WORKER)
+    assert missing.value.problem == "no-ring"
+    assert "Engine(data_keys=...)" in str(missing.value)
+    assert "sadu klíčů" in missing.value.render("cs")
+    # With a ring of its own the same store works.
+    ring = KeyRing.generate()
+    keyed = Engine(engine.registry, store=engine.store, clock=clock, data_keys=ring)
+    assert keyed.submit("e1", "record", RECORD, by=WORKER).latest("record") is not None
+
+
+def test_another_ring_cannot_read_the_personal_data(engine: Engine) -> None:
+    open_family(engine)
+    other = Engine(
+        engine.registry, store=engine.store, clock=engine.clock, data_keys=KeyRing.generate()
+    )
+    with pytest.raises(DataKeyUnavailable) as wrong:
+        other.get_unfiltered("e1")
+    assert wrong.value.problem == "wrong-ring"
+
+
+# ------------------------------------------------------------------ retention
+
+
+def closed_family(engine: Engine, case_id: str = "e1", action: str = "decline") -> Case:
+    open_family(engine, case_id)
+    data = {"words_of_child": "bye"} if action == "close" else None
+    return engine.act(case_id, action, by=WORKER, data=data)
+
+
+def test_a_closed_case_falls_due_after_its_outcome_s_period(
+    engine: Engine, clock: SimulatedClock
+) -> None:
+    closed_family(engine, "e1", "decline")  # six months
+    closed_family(engine, "e2", "close")  # ten years (the default)
+    open_family(engine, "e3")
+    assert engine.due_for_disposal() == []
+    later = START + timedelta(days=200)
+    (due,) = engine.due_for_disposal(later)
+    assert (due.case_id, due.outcome, due.retention) == ("e1", "declined", "6 months")
+    assert due.due_at == START.replace(month=4, year=2027)
+    assert [d.case_id for d in engine.due_for_disposal(START + timedelta(days=3700))] == [
+        "e1",
+        "e2",
+    ]
+
+
+def test_the_host_s_file_plan_overrides_the_process_file(clock: SimulatedClock) -> None:
+    plan = {"erasure": Retention(outcomes={"declined": RetentionPeriod(days=10)})}
+    engine = make_engine("erasure", clock=clock, retention=plan)
+    closed_family(engine, "e1", "decline")
+    closed_family(engine, "e2", "close")
+    assert [d.case_id for d in engine.due_for_disposal(START + timedelta(days=11))] == ["e1"]
+    # No default in the host's plan: a finished case is kept however long it waits.
+    assert [d.case_id for d in engine.due_for_disposal(START + timedelta(days=9000))] == ["e1"]
+    with Unchanged(engine, "e2"), pytest.raises(NotDueForDisposal) as kept:
+        engine.dispose("e2", by=DPO)
+    assert kept.value.problem == "no-retention"
+
+
+def test_a_legal_hold_stops_disposal_until_released(engine: Engine, clock: SimulatedClock) -> None:
+    closed_family(engine)
+    engine.hold("e1", by=DPO, reason="court proceedings")
+    clock.advance(timedelta(days=200))
+    assert engine.due_for_disposal() == []
+    with Unchanged(engine, "e1"), pytest.raises(CaseOnHold) as held:
+        engine.dispose("e1", by=DPO)
+    assert held.value.code == "case.on-hold"
+    assert "court proceedings" in str(held.value)
+    assert "zákonnou blokací" in held.value.render("cs")
+    with Unchanged(engine, "e1"), pytest.raises(HoldConflict):
+        engine.hold("e1", by=DPO, reason="twice")
+    engine.release_hold("e1", by=DPO, reason="proceedings ended")
+    with Unchanged(engine, "e1"), pytest.raises(HoldConflict) as none:
+        engine.release_hold("e1", by=DPO, reason="again")
+    assert none.value.problem == "not-held"
+    assert [d.case_id for d in engine.due_for_disposal()] == ["e1"]
+    types = [e.type for e in engine.history_unfiltered("e1")[-2:]]
+    assert types == ["hold_placed", "hold_released"]
+
+
+def test_disposal_erases_every_subject_and_leaves_a_verifiable_record(
+    engine: Engine, clock: SimulatedClock
+) -> None:
+    closed_family(engine)
+    clock.advance(timedelta(days=200))
+    before = engine.store.version("e1")
+    case = engine.dispose("e1", by=DPO)
+    assert case.disposed_at == clock.now()
+    assert set(case.erased) == {CHILD, MUM, DAD}
+    assert engine.store.subject_keys("e1") == {}
+    data = case.latest("record").data  # type: ignore[union-attr]
+    assert data["child_name"] == data["note"] == data["family_address"] == ERASED
+    assert data["summary"] == RECORD["summary"]
+    new = [e.type for e in engine.history_unfiltered("e1")[before:]]
+    assert new == ["subject_erased"] * 3 + ["case_disposed"]
+    assert engine.due_for_disposal() == []
+    check_case(engine, case)
+    with Unchanged(engine, "e1"), pytest.raises(NotDueForDisposal) as again:
+        engine.dispose("e1", by=DPO)
+    assert again.value.problem == "disposed"
+
+
+def test_an_open_case_or_one_not_yet_due_is_not_disposed_of(engine: Engine) -> None:
+    open_family(engine, "e1")
+    with Unchanged(engine, "e1"), pytest.raises(NotDueForDisposal) as running:
+        engine.dispose("e1", by=DPO)
+    assert running.value.problem == "open"
+    closed_family(engine, "e2")
+    with Unchanged(engine, "e2"), pytest.raises(NotDueForDisposal) as early:
+        engine.dispose("e2", by=DPO)
+    assert early.value.problem == "not-yet"
+    assert early.value.due.startswith("2027-04-05")
+    assert "ještě nelze skartovat" in early.value.render("cs")
+    assert isinstance(early.value, KwflowError)
+
+
+# ------------------------------------------------------------------ property
+
+_text = st.text(alphabet="abcdefghijklmnop", min_size=1, max_size=12)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    records=st.lists(
+        st.tuples(_text, st.sampled_from([MUM, DAD, None]), _text, _text),
+        min_size=1,
+        max_size=4,
+    ),
+    erased=st.lists(st.sampled_from([CHILD, MUM, DAD]), min_size=1, max_size=3, unique=True),
+)
+def test_erasing_any_subjects_keeps_the_chain_and_everything_else(
+    records: list[tuple[str, str | None, str, str]], erased: list[str]
+) -> None:
+    engine = make_engine("erasure")
+    engine.open_case("erasure", by=WORKER, case_id="p")
+    engine.assign("p", CHILD, "child", by=WORKER)
+    engine.assign("p", MUM, "parent", by=WORKER)
+    engine.assign("p", DAD, "parent", by=WORKER)
+    submitted = []
+    for name, about, note, summary in records:
+        data: dict[str, Any] = {"child_name": name, "summary": summary, "note": note}
+        if about is not None:
+            data["about"] = about
+        engine.submit("p", "record", data, by=WORKER)
+        submitted.append(data)
+    for subject in erased:
+        engine.erase("p", subject, by=DPO, reason="asked")
+    case = engine.get_unfiltered("p")
+    check_case(engine, case)
+    for data, version in zip(submitted, case.artifacts["record"], strict=True):
+        seen = version.data
+        assert seen["summary"] == data["summary"]
+        assert seen.get("about") == data.get("about")
+        assert (seen["child_name"] == ERASED) == (CHILD in erased)
+        if seen["child_name"] != ERASED:
+            assert seen["child_name"] == data["child_name"]
+        note_owner = data.get("about")
+        note_gone = note_owner is None or note_owner in erased
+        # A note about nobody belongs to the case: only disposal erases it.
+        assert (seen["note"] == ERASED) == (note_owner is not None and note_gone)
+
+
+def test_the_invariant_audit_reads_a_history_with_erasure_holds_and_disposal(
+    engine: Engine, clock: SimulatedClock
+) -> None:
+    from kwflow.testing import invariant_violations
+
+    closed_family(engine)
+    engine.hold("e1", by=DPO, reason="court")
+    engine.release_hold("e1", by=DPO, reason="over")
+    clock.advance(timedelta(days=200))
+    engine.dispose("e1", by=DPO)
+    assert invariant_violations(engine.process_of("e1"), engine.history_unfiltered("e1")) == []
