@@ -427,3 +427,21 @@ def test_intervening_from_outside_the_room_gives_the_referrer_nothing_else(
     # suspended case follows it).
     intervention = [event for event in history if event.payload.get("action") == "intervene"]
     assert [violation.sequence] == [event.sequence for event in intervention]
+
+
+def test_a_professional_reads_what_the_plan_asks_and_nothing_else_of_it() -> None:
+    fc = FamilyConference(version=2)
+    fc.to("implementation")
+    plan = fc.case.latest("family_plan")
+    assert plan is not None
+    seen = fc.engine.view(fc.case_id, TEACHER)
+    # Version 2: the items and the help asked for, not how the family monitors the plan.
+    shown = seen.latest("family_plan")
+    assert shown is not None
+    assert set(shown.data) == {"items", "help_needed"} & set(plan.data)
+    assert "monitoring" in seen.hidden_fields["family_plan"]
+    assert "family_plan" not in seen.hidden
+    # Version 1 keeps the plan from professionals altogether.
+    old = FamilyConference(version=1)
+    old.to("implementation")
+    assert "family_plan" in old.engine.view(old.case_id, TEACHER).hidden
