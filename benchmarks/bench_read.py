@@ -100,7 +100,9 @@ def make_template(day: int, *, declined: bool) -> Template:
     clock = kwflow.SimulatedClock(T0 + timedelta(days=day))
     engine = kwflow.Engine(kwflow.Registry.shipped(), store=kwflow.MemoryStore(), clock=clock)
     case_id = "template"
-    engine.open_case("family_conference", by=SW, case_id=case_id)
+    # Version 1: the case of 11 events the numbers were measured on (version 2
+    # assigns the coordinator only after consent, and names organisations).
+    engine.open_case("family_conference", by=SW, case_id=case_id, version=1)
     engine.assign(case_id, FM, "family_member", by=SW)
     engine.assign(case_id, CO, "coordinator", by=SW)
     referred = (T0 + timedelta(days=day)).date().isoformat()

@@ -66,9 +66,9 @@ def test_the_minutes_are_due_on_wednesday_4_november_and_delivered_late(english:
 
 
 def test_both_outcomes_are_reached_and_both_histories_verify(english: str) -> None:
-    assert "Case demo-pripadova-konference · outcome: held (Conference held) · 23 events" in english
+    assert "Case demo-pripadova-konference · outcome: held (Conference held) · 24 events" in english
     assert (
-        "Case demo-rodinna-konference · outcome: completed (Closed after review) · 27 events"
+        "Case demo-rodinna-konference · outcome: completed (Closed after review) · 32 events"
         in english
     )
     assert english.count("history verified: hash chain intact, replay equals the case") == 2
@@ -83,7 +83,7 @@ def test_the_family_conference_runs_over_christmas(english: str) -> None:
     assert "(conference_in_time): met on time · target Mon 2027-01-18 23:59" in family
     # The referrer is refused as coordinator; the plan is rejected with reasons, then approved.
     assert "'novakova' holds referrer, which may not be held together with 'coordinator'" in family
-    assert "action: Reject the plan for amendment\n    phase: Private family time" in family
+    assert "action: Return the plan for further work\n    phase: Private family time" in family
     assert "action: Approve the plan\n    phase: Carrying out the plan" in family
     assert "(first_review): met on time · limit Fri 2027-07-09 23:59" in family
 
@@ -91,7 +91,8 @@ def test_the_family_conference_runs_over_christmas(english: str) -> None:
 def test_every_step_shows_the_phase_after_it(english: str) -> None:
     steps = re.findall(r"^\[\d+\] .*$", english, flags=re.MULTILINE)
     phases = re.findall(r"^    phase: .*$", english, flags=re.MULTILINE)
-    assert len(steps) == len(phases) == 24 + 28
+    # Version 2 of the case conference: the provider advises, then the convener decides.
+    assert len(steps) == len(phases) == 25 + 33
 
 
 def test_the_output_is_the_same_on_every_run_and_store(capsys: pytest.CaptureFixture[str]) -> None:

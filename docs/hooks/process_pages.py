@@ -11,7 +11,9 @@ file that does not load fails the build, naming every problem with its line
 and column; a process without its pages, or a site without its diagram
 renderer, fails it, naming the command that makes them.
 
-``processes/index.md`` and ``processes/index.cs.md`` list the processes.
+``processes/index.md`` and ``processes/index.cs.md`` list the processes,
+and the earlier versions kept in ``processes/previous/`` (no pages of their
+own: cases opened on them keep running, but nobody writes new ones).
 ``mkdocs serve`` also watches ``processes/``, so a methodologist editing a
 file sees its page change.
 """
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
     from kwflow.i18n import Language
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
+PREVIOUS = PROCESSES / "previous"
 # The Mermaid renderer the site ships (no CDN), fetched by scripts/mermaid.
 RENDERER = Path(__file__).resolve().parents[1] / "javascripts" / "vendor" / "mermaid.min.js"
 DIAGRAM_MARKER = "```mermaid"
@@ -55,6 +58,21 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "header": {"cs": "| proces | id | verze | soubor |", "en": "| process | id | version | file |"},
     "scenarios": {"cs": "Scénáře", "en": "Scenarios"},
+    "previous": {"cs": "Dřívější verze", "en": "Earlier versions"},
+    "version": {"cs": "verze", "en": "version"},
+    "previous_intro": {
+        "cs": (
+            "Případ zůstává na verzi, na které byl založen, proto kwflow dodává i "
+            "dřívější verze, beze změny, v `processes/previous/`. Co se ve verzi 2 "
+            "změnilo, popisuje [průvodce pro metodiky](../pro-metodiky.md)."
+        ),
+        "en": (
+            "A case stays on the version it was opened with, so kwflow also ships "
+            "the earlier versions, unchanged, in `processes/previous/`. What changed "
+            "in version 2 is in the [guide for methodologists](../pro-metodiky.md) "
+            "and the changelog."
+        ),
+    },
     "scenarios_intro": {
         "cs": (
             "Realistické případy přehrané procesem krok za krokem, s tím, co se má "
@@ -74,11 +92,20 @@ log = logging.getLogger("mkdocs.hooks.process_pages")
 
 def load_processes() -> dict[Path, Process]:
     """Every process file under ``processes/``, loaded and checked."""
+    return _load(sorted(PROCESSES.glob("*.yaml")))
+
+
+def load_previous() -> dict[Path, Process]:
+    """Every earlier version kept under ``processes/previous/``, loaded and checked."""
+    return _load(sorted(PREVIOUS.glob("*.yaml")))
+
+
+def _load(paths: list[Path]) -> dict[Path, Process]:
     from kwflow.definition import load_process
     from kwflow.exceptions import DefinitionError
 
     processes = {}
-    for path in sorted(PROCESSES.glob("*.yaml")):
+    for path in paths:
         try:
             processes[path] = load_process(path)
         except DefinitionError as exc:
@@ -149,6 +176,23 @@ def index_page(processes: dict[Path, Process], lang: Language) -> str:
         lines += [f"### {process.title.text(lang)}", ""]
         lines += [f"- {title}: `{file}`" for title, file in scenarios_of(path, lang)]
         lines.append("")
+    previous = load_previous()
+    if previous:
+        lines += [f"## {WORDS['previous'][lang]}", "", WORDS["previous_intro"][lang], ""]
+        lines += [WORDS["header"][lang], "|---|---|---|---|"]
+        for path, process in previous.items():
+            lines.append(
+                f"| {process.title.text(lang)} | `{process.id}` | {process.version} "
+                f"| `processes/previous/{path.name}` |"
+            )
+        lines.append("")
+        for path, process in previous.items():
+            played = scenarios_of(path, lang)
+            if played:
+                heading = f"{process.title.text(lang)}, {WORDS['version'][lang]} {process.version}"
+                lines += [f"### {heading}", ""]
+                lines += [f"- {title}: `{file}`" for title, file in played]
+                lines.append("")
     return "\n".join(lines)
 
 

@@ -15,7 +15,9 @@ from tests.support.paths import ROOT, SCENARIO_FILES
 if TYPE_CHECKING:
     from pathlib import Path
 
-CASE_CONFERENCE = ROOT / "processes" / "case_conference.yaml"
+# The simulator is under test here, so its scenarios play one fixed process:
+# version 1 of the case conference, kept for the cases opened on it.
+CASE_CONFERENCE = ROOT / "processes" / "previous" / "case_conference.v1.yaml"
 
 OPENING = f"""\
 title: Zkouška
@@ -280,7 +282,7 @@ def test_a_changed_deadline_shows_in_the_simulation(tmp_path: Path) -> None:
     # file and the shipped scenario's expectation no longer holds.
     processes = tmp_path / "processes"
     (processes / "scenarios").mkdir(parents=True)
-    text = CASE_CONFERENCE.read_text(encoding="utf-8")
+    text = (ROOT / "processes" / "case_conference.yaml").read_text(encoding="utf-8")
     assert "    limit: {working_days: 5}\n" in text
     (processes / "case_conference.yaml").write_text(
         text.replace("    limit: {working_days: 5}\n", "    limit: {working_days: 1}\n")

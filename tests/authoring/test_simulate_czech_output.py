@@ -37,10 +37,11 @@ def test_a_shipped_scenario_in_czech_has_no_english(
     output = _simulate(file, capsys)
     # People and their notes are the scenario's: its person ids count as names.
     people = re.findall(r"\b(?:who|by|person|opened_by):\s*([\w-]+)", file.read_text("utf-8"))
+    # A case id a scenario makes up ("scenario-<title>") is an identifier, not text.
     leftovers = {
         line: found
         for line in output.splitlines()
-        if (found := english_words(line, [*_NAMES, *people]))
+        if (found := english_words(re.sub(r"\bscenario-[\w-]+", "", line), [*_NAMES, *people]))
     }
     assert leftovers == {}
 

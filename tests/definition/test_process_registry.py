@@ -15,11 +15,12 @@ from kwflow.definition import (
     load_process,
     load_process_text,
     problem_text,
+    shipped_process_paths,
     shipped_processes_dir,
 )
 from kwflow.exceptions import DefinitionError, ProcessNotFound
 from tests.support.definition import FIXTURES
-from tests.support.paths import PROCESS_FILES, PROCESSES
+from tests.support.paths import PREVIOUS_PROCESS_FILES, PROCESS_FILES, PROCESSES
 
 MINIMAL = (FIXTURES / "valid_minimal.yaml").read_text(encoding="utf-8")
 
@@ -138,15 +139,29 @@ def test_shipped_processes_dir_in_a_checkout() -> None:
 
 def test_the_shipped_registry_holds_every_shipped_file() -> None:
     registry = Registry.shipped()
-    assert len(registry) == len(PROCESS_FILES)
-    for path in PROCESS_FILES:
+    assert len(registry) == len(PROCESS_FILES) + len(PREVIOUS_PROCESS_FILES)
+    for path in [*PROCESS_FILES, *PREVIOUS_PROCESS_FILES]:
         process = load_process(path)
         assert registry.get(process.id, process.version) == process
 
 
+def test_the_shipped_registry_keeps_version_1_and_gives_the_newest_by_default() -> None:
+    registry = Registry.shipped()
+    for process_id in ("family_conference", "case_conference"):
+        assert registry.versions(process_id) == (1, 2)
+        assert registry.get(process_id).version == 2
+        assert registry.source(process_id, 1) == str(
+            PROCESSES / "previous" / f"{process_id}.v1.yaml"
+        )
+
+
+def test_shipped_process_paths_are_the_newest_then_the_previous_versions() -> None:
+    assert shipped_process_paths() == [PROCESSES.resolve(), PROCESSES.resolve() / "previous"]
+
+
 def test_kwflow_declares_its_own_entry_point() -> None:
     [point] = [p for p in entry_points(group=ENTRY_POINT_GROUP) if p.name == "shipped"]
-    assert point.load() is shipped_processes_dir
+    assert point.load() is shipped_process_paths
 
 
 def test_from_entry_points_loads_kwflows_own_processes() -> None:

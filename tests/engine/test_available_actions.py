@@ -100,10 +100,10 @@ def test_not_present_and_on_call(rules: Engine) -> None:
 
 def test_shipped_process_options(clock: SimulatedClock) -> None:
     # In the shipped family conference the coordinator is on call in private time.
-    from kwflow import Engine, Registry
+    from kwflow import Engine, Organisation, Registry
 
     engine = Engine(Registry.shipped(), clock=clock)
-    case = engine.open_case("family_conference", by="sw")
+    case = engine.open_case("family_conference", by="sw", organisation=Organisation("o", "ospod"))
     assert case.phase.id == "referral"
     options = _by_id(engine.available_actions(case.id, "sw"))
     assert options["intervene"].allowed

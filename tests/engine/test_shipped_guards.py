@@ -3,7 +3,8 @@
 Every outcome walk (tests/outcomes) runs on an engine with no host guards,
 so those tests prove `Engine(Registry.shipped(), store=...)` needs no host
 code; here are the guards' edges: the 6/12-month rule to the day, the end of
-a month, the child's attendance, and overriding a guard by name.
+a month, the child's attendance, the case conference's absences (version
+2), and overriding a guard by name.
 """
 
 from __future__ import annotations
@@ -17,10 +18,20 @@ from hypothesis import strategies as st
 
 from kwflow import GuardContext, ReasonCode, Registry
 from kwflow.definition import Label
-from kwflow.engine import SHIPPED_GUARDS, months_later, shipped_guards
+from kwflow.engine import SHIPPED_GUARDS, absences_decided, months_later, shipped_guards
 from kwflow.engine import child_safe_to_attend as built_in_child_safe
 from kwflow.exceptions import ActionNotAllowed
-from tests.support.outcomes import CHILD, COORDINATOR, REFERRER, FamilyConference
+from tests.support.outcomes import (
+    ALL_PRESENT_V2,
+    CHILD,
+    COORDINATOR,
+    FACILITATOR,
+    MEETING_AT,
+    ORGANIZER,
+    REFERRER,
+    CaseConference,
+    FamilyConference,
+)
 
 # The walk approves the plan at the conference, on Saturday 9 January 2027.
 CONFERENCE_DAY = date(2027, 1, 9)
@@ -31,12 +42,60 @@ def _reasons(fc: FamilyConference, action: str, person: str) -> list[tuple[Reaso
     return [(r.code, r.message) for r in options[action].reasons]
 
 
-def test_the_family_conference_guards_are_built_in_and_no_other_process_has_any() -> None:
-    process = Registry.shipped().get("family_conference")
-    assert set(shipped_guards("family_conference")) == {g.id for g in process.guards}
-    assert set(SHIPPED_GUARDS) == {"family_conference"}
-    assert dict(shipped_guards("case_conference")) == {}
-    assert Registry.shipped().get("case_conference").guards == ()
+def test_every_guard_a_shipped_process_names_is_built_in() -> None:
+    shipped = Registry.shipped()
+    assert set(SHIPPED_GUARDS) == {"family_conference", "case_conference"}
+    for process in shipped:
+        assert {g.id for g in process.guards} <= set(shipped_guards(process.id))
+    assert set(shipped_guards("case_conference")) == {"absences_decided"}
+    # Version 1 of the case conference names none; version 2 reads absences from the list.
+    assert shipped.get("case_conference", 1).guards == ()
+    assert [g.id for g in shipped.get("case_conference", 2).guards] == ["absences_decided"]
+    assert dict(shipped_guards("another_process")) == {}
+
+
+@pytest.mark.parametrize(
+    ("present", "decision", "allowed"),
+    [
+        ((True, True), None, True),
+        ((True, False), None, False),
+        ((True, False), "proceed", True),
+        ((False, False), "postpone", False),
+    ],
+)
+def test_absences_are_decided_only_when_someone_is_missing(
+    present: tuple[bool, bool], decision: str | None, allowed: bool
+) -> None:
+    cc = CaseConference(version=2).to("preparation")
+    cc.arrive()
+    attendance = {
+        **ALL_PRESENT_V2,
+        "attendees": [
+            {"name": "Marie", "role": "parent", "present": present[0]},
+            {"name": "ZŠ Lipová", "role": "professional", "present": present[1]},
+        ],
+    }
+    if decision is not None:
+        attendance["absence_decision"] = decision
+    cc.record_attendance(attendance)
+    cc.at(MEETING_AT)
+    options = {o.action: o for o in cc.engine.available_actions(cc.case_id, FACILITATOR)}
+    start = options["start_meeting"]
+    assert start.allowed is allowed
+    if not allowed:
+        [reason] = start.reasons
+        assert reason.code is ReasonCode.GUARD_REFUSED
+        missing = [a["name"] for a in attendance["attendees"] if not a["present"]]
+        assert ", ".join(missing) in reason.message
+
+
+def test_a_missing_attendance_refuses_with_a_czech_and_english_reason() -> None:
+    cc = CaseConference(version=2).to("preparation")
+    context = GuardContext(
+        process=cc.process, case=cc.case, action="start_meeting", actor=ORGANIZER, now=MEETING_AT
+    )
+    refusal = absences_decided(context)
+    assert refusal == Label(cs="prezence není zapsaná", en="the attendance is not recorded")
 
 
 @pytest.mark.parametrize(

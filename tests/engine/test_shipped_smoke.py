@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 import kwflow
-from kwflow import DeadlineStatus, Engine, Registry, SimulatedClock
+from kwflow import DeadlineStatus, Engine, Organisation, Registry, SimulatedClock
 from kwflow.exceptions import NotPermitted
 from tests.support.runtime import check_case
 
@@ -55,6 +55,11 @@ class Walk:
 
 # ------------------------------------------------------- family conference
 
+# Version 2 names organisations: the referrer's OSPOD, the coordinator's own.
+OSPOD = Organisation("ospod_brno", "ospod")
+COORDINATION = Organisation("konference_brno", "coordination_service")
+PROVIDER_ORG = Organisation("facilitace_brno", "facilitation_provider")
+
 REFERRAL = {
     "referred_on": date(2026, 10, 12),
     "concerns": "The school reports the child often comes hungry.",
@@ -66,7 +71,7 @@ REFERRAL = {
 
 
 def _family_consented(engine: Engine, clock: SimulatedClock) -> Walk:
-    walk = Walk(engine, engine.open_case("family_conference", by="sw"))
+    walk = Walk(engine, engine.open_case("family_conference", by="sw", organisation=OSPOD))
     walk.assign("mum", "family_member", by="sw")
     walk.submit("referral", REFERRAL, by="sw")
     walk.submit(
@@ -83,7 +88,7 @@ def test_family_conference_happy_path() -> None:
     walk = _family_consented(engine, clock)
     assert walk.case.deadlines["conference_in_time"].open
     walk.act("start_preparation", by="sw")
-    walk.assign("coord", "coordinator", by="sw")
+    walk.assign("coord", "coordinator", by="sw", organisation=COORDINATION)
     walk.assign("gran", "family_member", by="coord")
     clock.advance(days=14)
     walk.submit(
@@ -96,6 +101,11 @@ def test_family_conference_happy_path() -> None:
         {"invitees": [{"name": "Gran", "role": "family_member", "confirmed": True}]},
         by="coord",
     )
+    # Each invited person's own invitation: the conference opens once all were informed.
+    for person in ("mum", "gran"):
+        walk.submit(
+            "invitation", {"sent_on": "2026-10-26", "informed": True}, by="coord", about=person
+        )
     walk.submit(
         "arrangements",
         {"place": "Gran's flat", "starts_at": datetime(2026, 11, 7, 14, 0, tzinfo=UTC)},
@@ -154,7 +164,13 @@ def test_family_conference_happy_path() -> None:
 @pytest.mark.parametrize(
     ("steps", "outcome"),
     [
-        ([("act", "intervene", {"by": "sw", "data": "INTERVENTION"})], "safety_intervention"),
+        (
+            [
+                ("act", "intervene", {"by": "sw", "data": "INTERVENTION"}),
+                ("act", "end_after_intervention", {"by": "sw"}),
+            ],
+            "safety_intervention",
+        ),
         (
             [
                 ("act", "start_preparation", {"by": "sw"}),
@@ -181,7 +197,7 @@ def test_family_conference_short_outcomes(steps: list[Any], outcome: str) -> Non
 def test_family_declines() -> None:
     clock = SimulatedClock(START)
     engine = _engine(clock)
-    walk = Walk(engine, engine.open_case("family_conference", by="sw"))
+    walk = Walk(engine, engine.open_case("family_conference", by="sw", organisation=OSPOD))
     walk.assign("mum", "family_member", by="sw")
     walk.submit(
         "consent",
@@ -196,9 +212,9 @@ def test_family_declines() -> None:
 
 
 def _case_conference_scheduled(engine: Engine, clock: SimulatedClock) -> Walk:
-    walk = Walk(engine, engine.open_case("case_conference", by="cv"))
+    walk = Walk(engine, engine.open_case("case_conference", by="cv", organisation=OSPOD))
     walk.assign("org", "organizer", by="cv")
-    walk.assign("prov", "provider", by="cv")
+    walk.assign("prov", "provider", by="cv", organisation=PROVIDER_ORG)
     walk.assign("os", "ospod_worker", by="cv")
     walk.submit(
         "request_form",
@@ -210,6 +226,7 @@ def _case_conference_scheduled(engine: Engine, clock: SimulatedClock) -> Walk:
             "proposed_participants": [{"name": "Mother", "role": "parent"}],
             "convener": "cv",
             "organizer": "org",
+            "facilitation": "external",
         },
         by="cv",
     )
@@ -220,20 +237,27 @@ def test_case_conference_happy_path() -> None:
     clock = SimulatedClock(START)
     engine = _engine(clock)
     walk = _case_conference_scheduled(engine, clock)
-    agreed = walk.case.deadlines["date_agreed"]
-    # 3 weeks from Mon 12 Oct = Mon 2 Nov; a month = Thu 12 Nov (winter time)
-    assert agreed.target == datetime(2026, 11, 2, 22, 59, 59, 999999, tzinfo=UTC)
-    assert agreed.limit == datetime(2026, 11, 12, 22, 59, 59, 999999, tzinfo=UTC)
-    walk.submit("suitability", {"suitable": True, "reasoning": "A good fit."}, by="prov")
-    walk.act("accept_request", by="prov")
-    walk.assign("fac", "facilitator", by="prov")
+    walk.submit("provider_advice", {"suitable": True, "advice": "A good fit."}, by="prov")
+    walk.submit(
+        "suitability",
+        {"suitable": True, "reasoning": "On advice.", "decided_on": "2026-10-12"},
+        by="cv",
+    )
+    walk.act("accept_request", by="cv")
+    in_time = walk.case.deadlines["conference_in_time"]
+    # 3 weeks from the decision on Mon 12 Oct = Mon 2 Nov; a month = Thu 12 Nov (winter time)
+    assert in_time.target == datetime(2026, 11, 2, 22, 59, 59, 999999, tzinfo=UTC)
+    assert in_time.limit == datetime(2026, 11, 12, 22, 59, 59, 999999, tzinfo=UTC)
+    walk.assign("fac", "facilitator", by="prov", organisation=PROVIDER_ORG)
     starts = datetime(2026, 10, 27, 9, 0, tzinfo=UTC)  # Tue 27 Oct, 10:00 in Prague
     walk.submit(
         "schedule", {"starts_at": starts, "place": "OSPOD", "length_minutes": 120}, by="org"
     )
     clock.advance(days=7)
     walk.act("agree_date", by="org")
-    assert walk.case.deadlines["date_agreed"].status is DeadlineStatus.MET_ON_TIME
+    in_time = walk.case.deadlines["conference_in_time"]
+    assert in_time.status is DeadlineStatus.PENDING  # met by the start, not the agreement
+    assert (in_time.planned_at, in_time.planned_late) == (starts, None)
     early = walk.case.deadlines["facilitator_early"]
     assert early.limit == starts - timedelta(minutes=30)
     walk.assign("rec", "recorder", by="fac")
@@ -265,12 +289,12 @@ def test_case_conference_happy_path() -> None:
             "family_present": True,
             "ospod_worker_present": True,
             "attendees": [{"name": "Mother", "role": "parent", "present": True}],
-            "absence_decision": "nobody_absent",
         },
         by="org",
     )
     clock.set(starts)
     walk.act("start_meeting", by="fac")
+    assert walk.case.deadlines["conference_in_time"].status is DeadlineStatus.MET_ON_TIME
     assert walk.case.deadlines["facilitator_early"].status is DeadlineStatus.MET_ON_TIME
     assert walk.case.deadlines["recorder_early"].status is DeadlineStatus.MET_ON_TIME
     assert walk.case.deadlines["meeting_length"].limit == starts + timedelta(hours=2)
@@ -293,7 +317,14 @@ def test_case_conference_happy_path() -> None:
         },
         by="rec",
     )
-    walk.act("deliver_minutes", by="rec")
+    walk.act(
+        "deliver_minutes",
+        by="rec",
+        data={
+            "delivered_on": "2026-11-04",
+            "recipients": [{"name": "OSPOD", "role": "ospod", "channel": "data_box"}],
+        },
+    )
     assert walk.case.outcome == "held"
     assert walk.case.deadlines["minutes_delivered"].status is DeadlineStatus.MET_ON_TIME
     assert engine.due(datetime(2100, 1, 1, tzinfo=UTC)) == []
@@ -305,12 +336,18 @@ def test_case_conference_short_outcomes() -> None:
     walk = _case_conference_scheduled(engine, clock)
     walk.submit(
         "suitability",
-        {"suitable": False, "reasoning": "r", "recommended_tool": "family conference"},
-        by="prov",
+        {
+            "suitable": False,
+            "reasoning": "r",
+            "recommended_tool": "family conference",
+            "decided_on": "2026-10-12",
+        },
+        by="cv",
     )
-    walk.act("recommend_other_tool", by="prov")
+    walk.act("recommend_other_tool", by="cv")
     assert walk.case.outcome == "not_suitable"
     other = _case_conference_scheduled(engine, clock)
     other.act("call_off", by="cv")
     assert other.case.outcome == "called_off"
-    assert other.case.deadlines["date_agreed"].status is DeadlineStatus.CANCELLED
+    # The rule runs from the convener's decision, which was never taken.
+    assert other.case.deadlines["conference_in_time"].status is DeadlineStatus.NOT_STARTED

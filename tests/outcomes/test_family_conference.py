@@ -353,6 +353,19 @@ def test_ospod_intervenes_for_the_childs_safety(fc: FamilyConference, phase: str
 
     fc.intervene()
 
+    if fc.version >= 2:
+        # Version 2: the case is suspended where it stood, and only the
+        # referrer may resume it or end it.
+        assert fc.phase == "suspended"
+        assert fc.case.suspension is not None
+        assert fc.case.suspension.from_phase.id == phase
+        for other in (MOTHER, COORDINATOR, TEACHER):
+            if other in fc.case.participants:
+                assert not {
+                    o.action for o in fc.engine.available_actions(fc.case_id, other) if o.allowed
+                }
+        fc.later(days=1)
+        fc.act("end_after_intervention", by=REFERRER)
     assert fc.phase == "safety_intervention"
     # Only the referrer reads the record of the intervention.
     assert fc.engine.view(fc.case_id, REFERRER).latest("intervention") is not None
@@ -363,6 +376,19 @@ def test_ospod_intervenes_for_the_childs_safety(fc: FamilyConference, phase: str
             with pytest.raises(NotPermitted):
                 fc.engine.view(fc.case_id, person)
     fc.assert_closed_for_good("safety_intervention")
+
+
+@pytest.mark.parametrize("phase", ["referral", "private_family_time", "implementation"])
+def test_after_an_intervention_the_case_resumes_where_it_stopped(phase: str) -> None:
+    fc = FamilyConference(version=2)
+    fc.to(phase)
+    fc.later(hours=2)
+    fc.intervene()
+    assert fc.phase == "suspended"
+    fc.later(days=14)
+    fc.act("resume", by=REFERRER)
+    assert fc.phase == phase
+    assert fc.case.suspension is None
 
 
 def test_intervention_needs_its_record(fc: FamilyConference) -> None:
@@ -383,6 +409,8 @@ def test_intervening_from_outside_the_room_gives_the_referrer_nothing_else(
     error = fc.refused(NotPermitted).act("withdraw_consent", by=REFERRER)
     assert "not present in the phase 'private_family_time'" in str(error)
     fc.intervene()
+    if fc.version >= 2:
+        fc.act("end_after_intervention", by=REFERRER)
     fc.assert_closed_for_good("safety_intervention")
 
     # The declared invariant allows exactly this exception, and no other.
@@ -395,4 +423,25 @@ def test_intervening_from_outside_the_room_gives_the_referrer_nothing_else(
     )
     (violation,) = invariant_violations(without_exception, history)
     assert violation.invariant == "referrer_not_in_private_time"
-    assert violation.sequence == len(history)
+    # The intervention is the step that breaks it (in version 2 ending the
+    # suspended case follows it).
+    intervention = [event for event in history if event.payload.get("action") == "intervene"]
+    assert [violation.sequence] == [event.sequence for event in intervention]
+
+
+def test_a_professional_reads_what_the_plan_asks_and_nothing_else_of_it() -> None:
+    fc = FamilyConference(version=2)
+    fc.to("implementation")
+    plan = fc.case.latest("family_plan")
+    assert plan is not None
+    seen = fc.engine.view(fc.case_id, TEACHER)
+    # Version 2: the items and the help asked for, not how the family monitors the plan.
+    shown = seen.latest("family_plan")
+    assert shown is not None
+    assert set(shown.data) == {"items", "help_needed"} & set(plan.data)
+    assert "monitoring" in seen.hidden_fields["family_plan"]
+    assert "family_plan" not in seen.hidden
+    # Version 1 keeps the plan from professionals altogether.
+    old = FamilyConference(version=1)
+    old.to("implementation")
+    assert "family_plan" in old.engine.view(old.case_id, TEACHER).hidden

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import functools
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from kwflow import Case, DeadlineStatus, Engine, Registry, SimulatedClock
+from kwflow import Case, DeadlineStatus, Engine, Organisation, Registry, SimulatedClock
 from kwflow.exceptions import ActionNotAllowed, KwflowError
 from kwflow.store import MemoryStore
 
@@ -63,6 +63,9 @@ class CaseWalk:
     """One case, walked command by command; every accepted step is checked."""
 
     process_id = ""
+    # The organisation each person works for, given to versions that declare
+    # organisation kinds (version 1 declares none, and is given none).
+    known_organisations: ClassVar[Mapping[str, Organisation]] = {}
 
     def __init__(
         self,
@@ -71,6 +74,7 @@ class CaseWalk:
         start: datetime,
         case_id: str = "case-1",
         guards: Mapping[str, Guard] | None = None,
+        version: int | None = None,
     ) -> None:
         self.clock = SimulatedClock(start)
         # No host guards unless a test gives some: the guards the shipped
@@ -78,7 +82,26 @@ class CaseWalk:
         # needs no code of its own to run them.
         self.engine = Engine(_shipped(), store=MemoryStore(), clock=self.clock, guards=guards)
         self.case_id = case_id
-        self.accepted(self.engine.open_case(self.process_id, by=opener, case_id=case_id))
+        kinds = {
+            kind.id
+            for kind in self.engine.registry.get(self.process_id, version).organisation_kinds
+        }
+        self.organisations: dict[str, Organisation] = {
+            person: organisation
+            for person, organisation in self.known_organisations.items()
+            if organisation.kind in kinds
+        }
+        self.accepted(
+            self.engine.open_case(
+                self.process_id,
+                by=opener,
+                case_id=case_id,
+                version=version,
+                organisation=self.organisations.get(opener),
+            )
+        )
+        # The version the case runs: the newest when none was asked for.
+        self.version = self.case.process.version
 
     # -- time
 
@@ -127,19 +150,39 @@ class CaseWalk:
 
     def assign(self, person: str, role: str, *, by: str) -> Case:
         """Give ``person`` the ``role``."""
-        return self.accepted(self.engine.assign(self.case_id, person, role, by=by))
+        return self.accepted(
+            self.engine.assign(
+                self.case_id, person, role, by=by, organisation=self.organisations.get(person)
+            )
+        )
 
     def unassign(self, person: str, role: str, *, by: str) -> Case:
         """Take the ``role`` from ``person``."""
         return self.accepted(self.engine.unassign(self.case_id, person, role, by=by))
 
-    def submit(self, artifact: str, data: Mapping[str, Any], *, by: str) -> Case:
-        """Submit a version of a document."""
-        return self.accepted(self.engine.submit(self.case_id, artifact, data, by=by))
+    def submit(
+        self, artifact: str, data: Mapping[str, Any], *, by: str, about: str | None = None
+    ) -> Case:
+        """Submit a version of a document (of a per-person one: the copy ``about`` someone)."""
+        return self.accepted(self.engine.submit(self.case_id, artifact, data, by=by, about=about))
 
     def act(self, action: str, *, by: str, data: Mapping[str, Any] | None = None) -> Case:
         """Take an action."""
         return self.accepted(self.engine.act(self.case_id, action, by=by, data=data))
+
+    def replace(self, role: str, person: str, successor: str, *, by: str, reason: str) -> Case:
+        """Hand ``role`` over from ``person`` to ``successor`` (a handover)."""
+        return self.accepted(
+            self.engine.replace(
+                self.case_id,
+                role,
+                person,
+                successor,
+                by=by,
+                reason=reason,
+                organisation=self.organisations.get(successor),
+            )
+        )
 
     def call_in(self, role: str, *, by: str) -> Case:
         """Call an on-call role into the room."""
@@ -174,9 +217,13 @@ class CaseWalk:
         case = self.case
         assert case.outcome == outcome
         assert case.closed
-        assert self.engine.available_actions(self.case_id, case.opened_by) == []
+        # Asked of everyone still taking part (the opener may have handed their role over).
+        for person in case.participants:
+            assert self.engine.available_actions(self.case_id, person) == []
         process = self.process
         people = list(case.participants)
+        # Someone still taking part sends the rest (a stranger is refused before anything).
+        insider = case.opened_by if case.opened_by in case.participants else people[0]
         refuse = self.refused(ActionNotAllowed)
         closed = f"closed with the outcome {outcome!r}"
         for action in process.actions:
@@ -184,17 +231,17 @@ class CaseWalk:
                 error = refuse.act(action.id, by=person)
                 assert any(closed in reason for reason in error.reasons), error
         for artifact in process.artifacts:
-            error = refuse.submit(artifact.id, {}, by=case.opened_by)
+            error = refuse.submit(artifact.id, {}, by=insider)
             assert any(closed in reason for reason in error.reasons), error
         for role in process.roles:
-            error = refuse.assign("someone-new", role.id, by=case.opened_by)
+            error = refuse.assign("someone-new", role.id, by=insider)
             assert any(closed in reason for reason in error.reasons), error
         for person, roles in case.participants.items():
-            error = refuse.unassign(person, roles[0], by=case.opened_by)
+            error = refuse.unassign(person, roles[0], by=insider)
             assert any(closed in reason for reason in error.reasons), error
         for role in process.roles:
             for command in (refuse.call_in, refuse.dismiss):
-                error = command(role.id, by=case.opened_by)
+                error = command(role.id, by=insider)
                 assert any(closed in reason for reason in error.reasons), error
         assert self.case == case
         assert self.engine.record_case_breaches(self.case_id, now=FAR_FUTURE) == ()
@@ -230,6 +277,10 @@ class Refusal(Generic[E]):
     def act(self, action: str, *, by: str, data: Mapping[str, Any] | None = None) -> E:
         """Taking the action must be refused."""
         return self._attempt("act", action, by=by, data=data)
+
+    def replace(self, role: str, person: str, successor: str, *, by: str, reason: str) -> E:
+        """Handing the role over must be refused."""
+        return self._attempt("replace", role, person, successor, by=by, reason=reason)
 
     def call_in(self, role: str, *, by: str) -> E:
         """Calling in must be refused."""
@@ -278,6 +329,13 @@ class FamilyConference(CaseWalk):
     """A family conference, from the referral on (opened by the OSPOD referrer)."""
 
     process_id = "family_conference"
+    known_organisations: ClassVar[Mapping[str, Organisation]] = {
+        REFERRER: Organisation("ospod_praha_2", "ospod"),
+        "horakova": Organisation("ospod_praha_2", "ospod"),
+        COORDINATOR: Organisation("rodinne_konference_zs", "coordination_service"),
+        "kucera": Organisation("rodinne_konference_zs", "coordination_service"),
+        TEACHER: Organisation("zs_lipova", "other"),
+    }
 
     def __init__(
         self,
@@ -285,9 +343,14 @@ class FamilyConference(CaseWalk):
         start: datetime | None = None,
         case_id: str = "fc-1",
         guards: Mapping[str, Guard] | None = None,
+        version: int | None = None,
     ) -> None:
         super().__init__(
-            REFERRER, start=start or local(2026, 11, 23), case_id=case_id, guards=guards
+            REFERRER,
+            start=start or local(2026, 11, 23),
+            case_id=case_id,
+            guards=guards,
+            version=version,
         )
 
     def refer(self, *, child_age_band: str = "under_seven", attendance: str = "in_part") -> None:
@@ -356,6 +419,8 @@ class FamilyConference(CaseWalk):
             },
             by=MOTHER,
         )
+        if self.process.artifact("invitation") is not None:
+            self.invite_everyone()
         self.submit(
             "arrangements",
             {
@@ -365,6 +430,16 @@ class FamilyConference(CaseWalk):
             },
             by=COORDINATOR,
         )
+
+    def invite_everyone(self) -> None:
+        """Version 2: each person invited gets an invitation and is told about the conference."""
+        today = self.clock.now().astimezone(PRAGUE).date()
+        for role in ("family_member", "child", "support_person", "professional"):
+            for person in self.case.people_in(role):
+                data: dict[str, Any] = {"sent_on": today, "informed": True, "confirmed": True}
+                if role == "child":
+                    data["child_friendly"] = True
+                self.submit("invitation", data, by=COORDINATOR, about=person)
 
     def open_conference(self) -> None:
         """The coordinator opens the conference: information sharing."""
@@ -498,6 +573,25 @@ ALL_PRESENT: dict[str, Any] = {
     ],
     "absence_decision": "nobody_absent",
 }
+"""Everyone came (version 1, which also asks for an explicit "nobody absent")."""
+
+ALL_PRESENT_V2: dict[str, Any] = {
+    key: value for key, value in ALL_PRESENT.items() if key != "absence_decision"
+}
+"""Everyone came (version 2 reads "nobody absent" from the list itself)."""
+
+DELIVERY: dict[str, Any] = {
+    "delivered_on": date(2026, 11, 2),
+    "recipients": [
+        {"name": "OSPOD", "role": "ospod", "channel": "data_box"},
+        {"name": "Marie", "role": "parent", "channel": "email"},
+        {"name": "ZŠ Lipová", "role": "professional", "channel": "email"},
+    ],
+}
+"""Whom the minutes went to and when (version 2 records it with the delivery)."""
+
+SCHEDULING_DEADLINE = {1: "date_agreed", 2: "conference_in_time"}
+"""The case conference's one-month rule, by version: agreeing a date (1), holding it (2)."""
 
 
 CASE_CONFERENCE_PHASES = ("request", "scheduling", "preparation", "meeting", "minutes")
@@ -508,18 +602,50 @@ class CaseConference(CaseWalk):
     """A case conference, from the request on (opened by the OSPOD convener)."""
 
     process_id = "case_conference"
+    known_organisations: ClassVar[Mapping[str, Organisation]] = {
+        CONVENER: Organisation("ospod_praha_5", "ospod"),
+        "vesela": Organisation("ospod_praha_5", "ospod"),
+        "novak": Organisation("ospod_praha_5", "ospod"),
+        ORGANIZER: Organisation("rodina_v_centru", "social_service"),
+        PROVIDER: Organisation("facilitace_praha", "facilitation_provider"),
+        FACILITATOR: Organisation("facilitace_praha", "facilitation_provider"),
+        "hana": Organisation("facilitace_praha", "facilitation_provider"),
+    }
 
-    def __init__(self, *, start: datetime | None = None, case_id: str = "cc-1") -> None:
-        super().__init__(CONVENER, start=start or local(2026, 10, 5), case_id=case_id)
+    def __init__(
+        self,
+        *,
+        start: datetime | None = None,
+        case_id: str = "cc-1",
+        version: int | None = None,
+        in_house: bool = False,
+    ) -> None:
+        super().__init__(
+            CONVENER, start=start or local(2026, 10, 5), case_id=case_id, version=version
+        )
+        # Version 2 only: a trained OSPOD colleague facilitates, no provider takes part.
+        self.in_house = in_house
+        if in_house and FACILITATOR in self.organisations:
+            self.organisations[FACILITATOR] = self.organisations[CONVENER]
+
+    @property
+    def scheduling_deadline(self) -> str:
+        """The id of the one-month rule in this case's version."""
+        return SCHEDULING_DEADLINE[self.version]
 
     def request(self) -> None:
         """The convener names the organizer and provider and fills in the request form."""
         self.assign(CONVENER, "ospod_worker", by=CONVENER)
         self.assign(ORGANIZER, "organizer", by=CONVENER)
-        self.assign(PROVIDER, "provider", by=CONVENER)
+        if not self.in_house:
+            self.assign(PROVIDER, "provider", by=CONVENER)
+        extra: dict[str, Any] = {}
+        if self.version >= 2:
+            extra["facilitation"] = "in_house" if self.in_house else "external"
         self.submit(
             "request_form",
             {
+                **extra,
                 "requested_on": self.clock.now().astimezone(PRAGUE).date(),
                 "initiated_by": "ospod",
                 "reason": "Tomáš misses school repeatedly; worries about his care.",
@@ -536,33 +662,53 @@ class CaseConference(CaseWalk):
         )
 
     def assess(self, *, suitable: bool, recommended_tool: str | None = None) -> None:
-        """The provider judges whether a conference suits the situation."""
+        """Whether a conference suits the situation.
+
+        Version 1: the provider judges. Version 2: the provider advises
+        (unless facilitation is in-house) and the convener decides.
+        """
         self.later(days=1)
-        data: dict[str, Any] = {
-            "suitable": suitable,
-            "reasoning": "The family cooperates and the professionals are willing to meet."
+        reasoning = (
+            "The family cooperates and the professionals are willing to meet."
             if suitable
-            else "The conflict is between the parents; a conference would not help Tomáš.",
-        }
+            else "The conflict is between the parents; a conference would not help Tomáš."
+        )
+        data: dict[str, Any] = {"suitable": suitable, "reasoning": reasoning}
         if recommended_tool is not None:
             data["recommended_tool"] = recommended_tool
-        self.submit("suitability", data, by=PROVIDER)
+        if self.version == 1:
+            self.submit("suitability", data, by=PROVIDER)
+            return
+        if not self.in_house:
+            advice = {"suitable": suitable, "advice": reasoning}
+            if recommended_tool is not None:
+                advice["recommended_tool"] = recommended_tool
+            self.submit("provider_advice", advice, by=PROVIDER)
+        decided_on = self.clock.now().astimezone(PRAGUE).date()
+        self.submit("suitability", {**data, "decided_on": decided_on}, by=CONVENER)
+
+    @property
+    def decider(self) -> str:
+        """Who decides whether the conference is held: the provider (1), the convener (2)."""
+        return PROVIDER if self.version == 1 else CONVENER
 
     def accept(self) -> None:
-        """The provider accepts the request: scheduling starts."""
-        self.act("accept_request", by=PROVIDER)
+        """The request is accepted: scheduling starts."""
+        action = "accept_request_in_house" if self.in_house else "accept_request"
+        self.act(action, by=self.decider)
 
     def agree_date(self, starts_at: datetime = MEETING_AT) -> None:
-        """The provider names the facilitator; the organizer agrees the date."""
+        """The provider (in-house: the organizer) names the facilitator; a date is agreed."""
         self.later(days=1)
-        self.assign(FACILITATOR, "facilitator", by=PROVIDER)
+        self.assign(FACILITATOR, "facilitator", by=ORGANIZER if self.in_house else PROVIDER)
         self.later(days=5)
         self.submit(
             "schedule",
             {"starts_at": starts_at, "place": "Community centre, Lipová 12", "length_minutes": 120},
             by=ORGANIZER,
         )
-        self.act("agree_date", by=ORGANIZER)
+        in_house = self.in_house and self.process.action("agree_date_in_house") is not None
+        self.act("agree_date_in_house" if in_house else "agree_date", by=ORGANIZER)
 
     def prepare(self) -> None:
         """The recorder, the family and the school are brought in; invitations, room."""
@@ -625,8 +771,10 @@ class CaseConference(CaseWalk):
             self.at(moment)
             self.act(action, by=who)
 
-    def record_attendance(self, attendance: Mapping[str, Any] = ALL_PRESENT) -> None:
+    def record_attendance(self, attendance: Mapping[str, Any] | None = None) -> None:
         """The organizer records who came (and decides about absentees)."""
+        if attendance is None:
+            attendance = ALL_PRESENT if self.version == 1 else ALL_PRESENT_V2
         self.at(max(self.clock.now(), MEETING_AT - timedelta(minutes=5)))
         self.submit("attendance", attendance, by=ORGANIZER)
 
@@ -644,12 +792,20 @@ class CaseConference(CaseWalk):
         """The recorder writes the minutes and delivers them."""
         self.at(at)
         self.submit("minutes", MINUTES, by=RECORDER)
-        self.act("deliver_minutes", by=RECORDER)
+        delivery = None
+        if self.version >= 2:
+            delivery = {**DELIVERY, "delivered_on": at.astimezone(PRAGUE).date()}
+        self.act("deliver_minutes", by=RECORDER, data=delivery)
 
     def intervene(self) -> None:
-        """The OSPOD worker intervenes for the child's safety."""
+        """The OSPOD worker intervenes for the child's safety.
+
+        Version 2 suspends the case before the meeting; during the meeting
+        (one session, never interrupted) its own step ends the conference.
+        """
+        during = self.phase == "meeting" and self.process.action("intervene_during_meeting")
         self.act(
-            "intervene",
+            "intervene_during_meeting" if during else "intervene",
             by=CONVENER,
             data={
                 "reason": "Tomáš came to school with injuries.",

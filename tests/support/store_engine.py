@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import kwflow
 from kwflow.exceptions import ConcurrencyConflict
 
+from .paths import PROCESSES
 from .store import open_spec
 
 if TYPE_CHECKING:
@@ -26,8 +27,13 @@ REFERRAL: dict[str, Any] = {
 
 
 def engine_on(store: CaseStore, **options: Any) -> kwflow.Engine:
-    """An engine over ``store`` running the shipped processes."""
-    return kwflow.Engine(kwflow.Registry.shipped(), store=store, **options)
+    """An engine over ``store`` running version 1 of the shipped processes.
+
+    The store tests drive storage, not the process: version 1 opens a case
+    with nothing but its opener (version 2 also asks for the referrer's
+    organisation), and stays byte for byte as it is.
+    """
+    return kwflow.Engine(kwflow.Registry.from_paths(PROCESSES / "previous"), store=store, **options)
 
 
 def submit_marked(engine: kwflow.Engine, case_id: str, marker: str, *, retries: int = 0) -> None:

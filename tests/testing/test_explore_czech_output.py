@@ -11,14 +11,16 @@ from kwflow.cli import main
 from kwflow.definition import load_process
 from kwflow.testing import Step, explore
 from tests.support.czech import english_words
-from tests.support.paths import PROCESS_FILES
+from tests.support.paths import PREVIOUS_PROCESS_FILES, PROCESS_FILES
 
 
 def _ids(path: Path) -> list[str]:
     return re.findall(r"\bid:\s*([\w-]+)", path.read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("file", PROCESS_FILES, ids=lambda path: path.stem)
+@pytest.mark.parametrize(
+    "file", [*PROCESS_FILES, *PREVIOUS_PROCESS_FILES], ids=lambda path: path.stem
+)
 def test_a_shipped_process_explored_in_czech_has_no_english(
     file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -72,7 +74,7 @@ def test_english_stays_the_default(capsys: pytest.CaptureFixture[str]) -> None:
     english = capsys.readouterr().out
     report = explore(load_process(file))
     first = report.to_text().splitlines()[0]
-    assert english.splitlines()[1] == first == f"process {report.process_id} version 1"
+    assert english.splitlines()[1] == first == f"process {report.process_id} version 2"
     assert "explored exhaustively" in english
     assert "sound: every reachable state was explored" in english
 

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 
 def under_test(name: str) -> Process:
-    """A shipped process, without the invariants it is known to break."""
+    """A shipped process (``previous/x.v1`` for an earlier version), without broken invariants."""
     process = load_process(PROCESSES / f"{name}.yaml")
     broken = KNOWN_BROKEN.get(process.id, set())
     kept = tuple(i for i in process.invariants if i.id not in broken)
@@ -87,6 +87,13 @@ CaseConferenceMachine = process_state_machine(under_test("case_conference"), bas
 FamilyConferenceMachine = process_state_machine(
     under_test("family_conference"), base=ExplorerChecked
 )
+# Cases opened on version 1 keep running, so version 1 stays under test too.
+CaseConferenceV1Machine = process_state_machine(
+    under_test("previous/case_conference.v1"), base=ExplorerChecked
+)
+FamilyConferenceV1Machine = process_state_machine(
+    under_test("previous/family_conference.v1"), base=ExplorerChecked
+)
 
 
 class GeneratedProcessMachine(ExplorerChecked):
@@ -106,6 +113,8 @@ class GeneratedProcessMachine(ExplorerChecked):
 
 TestCaseConference = CaseConferenceMachine.TestCase
 TestFamilyConference = FamilyConferenceMachine.TestCase
+TestCaseConferenceV1 = CaseConferenceV1Machine.TestCase
+TestFamilyConferenceV1 = FamilyConferenceV1Machine.TestCase
 TestGeneratedProcesses = GeneratedProcessMachine.TestCase
 
 

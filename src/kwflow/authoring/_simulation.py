@@ -77,6 +77,8 @@ class DeadlineView:
     status: str
     target_at: datetime | None
     limit_at: datetime | None
+    planned_at: datetime | None = None
+    planned_late: str | None = None
 
 
 @dataclass(frozen=True)
@@ -740,6 +742,10 @@ class TimelineRecorder:
                     status=str(state.status),
                     target_at=state.target.astimezone(self.zone) if state.target else None,
                     limit_at=state.limit.astimezone(self.zone) if state.limit else None,
+                    planned_at=(
+                        state.planned_at.astimezone(self.zone) if state.planned_at else None
+                    ),
+                    planned_late=state.planned_late,
                 )
             )
         return views
@@ -872,6 +878,9 @@ _LABELS: dict[str, dict[Language, str]] = {
     "deadline": {"cs": "lhůta", "en": "deadline"},
     "target": {"cs": "cíl", "en": "target"},
     "limit": {"cs": "limit", "en": "limit"},
+    "planned": {"cs": "naplánováno na", "en": "planned for"},
+    "planned_after_limit": {"cs": "až po limitu", "en": "after the limit"},
+    "planned_after_target": {"cs": "až po cíli", "en": "after the target"},
     "refused": {"cs": "ODMÍTNUTO", "en": "REFUSED"},
     "refused_expected": {
         "cs": "odmítnuto, jak scénář čeká",
@@ -974,4 +983,7 @@ def _deadline_line(view: DeadlineView, lang: Language) -> str:
     ]
     if times:
         text += " · " + ", ".join(times)
+    if view.planned_late is not None and view.planned_at is not None:
+        beyond = words[f"planned_after_{view.planned_late}"]
+        text += f" · {words['planned']} {_show_time(view.planned_at, lang)}, {beyond}"
     return text

@@ -81,7 +81,14 @@ from ._models import (
     field_type_name,
 )
 from ._places import describe_place
-from ._registry import ENTRY_POINT_GROUP, Registry, process_files, shipped_processes_dir
+from ._registry import (
+    ENTRY_POINT_GROUP,
+    PREVIOUS_VERSIONS_DIR,
+    Registry,
+    process_files,
+    shipped_process_paths,
+    shipped_processes_dir,
+)
 from ._schema import process_json_schema, reference_markdown
 from ._yaml import MAX_FILE_BYTES, DocPath, SourceMap, describe, describe_params, parse_yaml
 
@@ -97,6 +104,7 @@ __all__ = [
     "FOLLOWS_CODES",
     "LANGUAGE_VERSION",
     "MAX_FILE_BYTES",
+    "PREVIOUS_VERSIONS_DIR",
     "PROBLEM_TEMPLATES",
     "RULES",
     "Action",
@@ -172,6 +180,7 @@ __all__ = [
     "process_json_schema",
     "quoted_line",
     "reference_markdown",
+    "shipped_process_paths",
     "shipped_processes_dir",
     "unreadable_file",
 ]

@@ -352,6 +352,8 @@ class CheckContext:
                 for k, condition in enumerate(variant.when):
                     at = (*here, "variants", j, "when", k, "artifact")
                     one("artifact", condition.artifact, at)
+            if deadline.planned is not None:
+                one("artifact", deadline.planned.artifact, (*here, "planned", "artifact"))
         for i, follows in enumerate(p.follows):
             for j, carry in enumerate(follows.carry_over):
                 one("artifact", carry.artifact, ("follows", i, "carry_over", j, "artifact"))
@@ -748,13 +750,17 @@ def _conditions(context: CheckContext) -> Iterator[tuple[FieldCondition, DocPath
 
 
 def _field_refs(context: CheckContext) -> Iterator[tuple[str, str, DocPath]]:
-    """(artifact, field, path of the field name) of every condition, anchor and carry-over."""
+    """(artifact, field, path of the field name) of every condition, anchor, planned field
+    and carry-over."""
     for condition, path in _conditions(context):
         yield condition.artifact, condition.field, (*path, "field")
     for i, deadline in enumerate(context.process.deadlines):
         if deadline.anchor.field is not None:
             ref = deadline.anchor.field
             yield ref.artifact, ref.field, ("deadlines", i, "anchor", "field", "field")
+        if deadline.planned is not None:
+            ref = deadline.planned
+            yield ref.artifact, ref.field, ("deadlines", i, "planned", "field")
     for i, artifact in enumerate(context.process.artifacts):
         for j, readers in enumerate(artifact.read_fields):
             for k, field_id in enumerate(readers.fields):
@@ -843,6 +849,24 @@ def check_anchor_field_types(context: CheckContext) -> Iterator[Problem]:
                 "anchor-field-type",
                 ("deadlines", i, "anchor", "field", "field"),
                 f"a deadline cannot count from the {field.type} field {field.id!r}",
+                expected="a date or datetime field",
+                found=f"a {field.type} field",
+                params={"type": field.type, "field": field.id},
+            )
+
+
+@_rule("planned-field-type", "error", "a deadline's planned field is a date or datetime")
+def check_planned_field_types(context: CheckContext) -> Iterator[Problem]:
+    """Only a point in time can be compared with a deadline's limit."""
+    for i, deadline in enumerate(context.process.deadlines):
+        ref = deadline.planned
+        artifact = None if ref is None else context.artifact(ref.artifact)
+        field = None if ref is None or artifact is None else artifact.field(ref.field)
+        if field is not None and not FIELD_CHECKS[field].anchors:
+            yield context.problem(
+                "planned-field-type",
+                ("deadlines", i, "planned", "field"),
+                f"the planned moment cannot be read from the {field.type} field {field.id!r}",
                 expected="a date or datetime field",
                 found=f"a {field.type} field",
                 params={"type": field.type, "field": field.id},

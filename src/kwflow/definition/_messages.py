@@ -589,6 +589,11 @@ PROBLEM_TEMPLATES: Mapping[str, ProblemTemplate] = {
         expected="pole typu date nebo datetime",
         found="pole typu {type}",
     ),
+    "planned-field-type": ProblemTemplate(
+        "plánovaný okamžik nelze číst z pole {field!r} typu {type}",
+        expected="pole typu date nebo datetime",
+        found="pole typu {type}",
+    ),
     "condition-type.min-count": ProblemTemplate(
         "min_count počítá záznamy pole typu list; {field!r} takové pole není",
         expected="pole typu list",

@@ -706,7 +706,9 @@ class Deadline(Model):
     non-terminal phases when left out) and is cancelled when the case leaves
     them unmet. ``roll_to_working_day`` moves a calendar-day period that ends
     on a non-working day to the next working day (the previous one for
-    ``before``).
+    ``before``). ``planned`` names the field that holds when the satisfying
+    step is planned (the agreed start of a meeting), so that a plan beyond
+    the limit or target shows at once, long before the breach.
     """
 
     id: Identifier = Field(description="the deadline's id")
@@ -734,6 +736,13 @@ class Deadline(Model):
         description=(
             "other periods when field conditions hold as the deadline starts; "
             "the first variant that fits wins"
+        ),
+    )
+    planned: FieldRef | None = Field(
+        default=None,
+        description=(
+            "the date or datetime field holding when the satisfying step is planned; "
+            "a planned moment after the limit (or target) shows on the running deadline"
         ),
     )
 
@@ -1075,6 +1084,7 @@ _ADDED_LATER: dict[str, tuple[str, ...]] = {
     "actions.requires": ("organisations",),
     # Conditions sit deeper: in actions' requirements and in deadline variants.
     "actions.requires.fields": ("for",),
+    "deadlines": ("planned",),
     "deadlines.variants.when": ("for",),
 }
 """Keys the language gained after files were in use, by where they sit.

@@ -24,7 +24,14 @@ if TYPE_CHECKING:
     from ._models import Process
     from ._yaml import SourceMap
 
-__all__ = ["ENTRY_POINT_GROUP", "PROCESS_SUFFIXES", "Registry", "shipped_processes_dir"]
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "PREVIOUS_VERSIONS_DIR",
+    "PROCESS_SUFFIXES",
+    "Registry",
+    "shipped_process_paths",
+    "shipped_processes_dir",
+]
 
 ENTRY_POINT_GROUP = "kwflow.processes"
 """Entry point group through which packages ship process files.
@@ -52,6 +59,26 @@ def shipped_processes_dir() -> Path:
     if checkout.is_dir():
         return checkout
     raise ProcessFilesMissing(str(installed), shipped=True)
+
+
+PREVIOUS_VERSIONS_DIR = "previous"
+"""Subdirectory of the shipped processes holding their earlier versions.
+
+A case stays on the version it was opened with, so an earlier version is
+shipped, unchanged byte for byte, as long as cases may run on it; keeping it
+apart leaves the top directory with one file per process, the newest.
+"""
+
+
+def shipped_process_paths() -> list[Path]:
+    """The directories of every shipped process version: the newest, then the earlier ones.
+
+    This is what the ``kwflow.processes`` entry point of kwflow itself
+    returns, so `Registry.from_entry_points` loads every shipped version.
+    """
+    newest = shipped_processes_dir()
+    previous = newest / PREVIOUS_VERSIONS_DIR
+    return [newest, previous] if previous.is_dir() else [newest]
 
 
 def process_files(path: str | Path) -> list[Path]:
@@ -237,8 +264,13 @@ class Registry:
 
     @classmethod
     def shipped(cls, *, check: bool = True) -> Registry:
-        """A registry of the processes kwflow ships (``family_conference``, ``case_conference``)."""
-        return cls.from_paths(shipped_processes_dir(), check=check)
+        """A registry of the processes kwflow ships (``family_conference``, ``case_conference``).
+
+        It holds every shipped version (the earlier ones from
+        `PREVIOUS_VERSIONS_DIR`), so cases opened on an earlier version keep running;
+        `get` without a version gives the newest.
+        """
+        return cls.from_paths(*shipped_process_paths(), check=check)
 
     # -- reading
 

@@ -58,6 +58,7 @@ from ._records import (
 from ._retention import DisposalDue
 from ._shipped_guards import (
     SHIPPED_GUARDS,
+    absences_decided,
     child_safe_to_attend,
     months_later,
     review_date_within_period,
@@ -163,6 +164,7 @@ __all__ = [
     "TakenAction",
     "TakenActionJSON",
     "Unassign",
+    "absences_decided",
     "child_safe_to_attend",
     "evolve",
     "fold",

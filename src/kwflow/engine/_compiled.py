@@ -119,6 +119,18 @@ class CompiledDeadline:
         return None if field is None else field.field
 
     @property
+    def planned_artifact(self) -> str | None:
+        """The artifact holding when the satisfying step is planned, if the deadline names one."""
+        planned = self.deadline.planned
+        return None if planned is None else planned.artifact
+
+    @property
+    def planned_field(self) -> str | None:
+        """The field holding when the satisfying step is planned, if the deadline names one."""
+        planned = self.deadline.planned
+        return None if planned is None else planned.field
+
+    @property
     def periods(self) -> tuple[Period | None, Period | None]:
         """``(target, limit)`` of the deadline itself, without variants."""
         return self.deadline.target, self.deadline.limit

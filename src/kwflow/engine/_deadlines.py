@@ -22,6 +22,10 @@ days again. The rules (docs/concepts.md, "Deadline"):
 - it is breached when its due moment passes unmet: the engine records a
   ``deadline_breached`` event when told the time (before any command on the
   case, and in `Engine.record_breaches`);
+- a deadline with a ``planned`` field records, when it starts and whenever
+  that field is written while it runs, the moment the field holds (``None``
+  when empty): the state then shows at once a plan beyond the limit or the
+  target, long before any breach.
 - a suspension holds the deadlines running when the case is suspended: no
   step cancels, starts or re-anchors them while the case is suspended
   (actions may still meet them). A paused suspension (``deadlines: pause``)
@@ -44,7 +48,7 @@ from ._clock import aware_utc
 from ._records import DeadlineStatus
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
     from kwflow.calendars import CalendarRegistry
     from kwflow.definition import Deadline, Period
@@ -122,42 +126,106 @@ def deadline_changes(
             changes.append({"id": deadline.id, "status": status.value})
         if not inside:
             continue
-        touched = (
-            (action is not None and action == deadline.anchor_action)
-            or (artifact is not None and artifact == deadline.anchor_artifact)
-            or (entered and old_leaf not in deadline.leaves)
+        replanned = (
+            artifact is not None
+            and artifact == deadline.planned_artifact
+            and status in _RUNNING_OR_BREACHED
         )
-        if not touched:
-            continue
-        anchor = _anchor(
+        started = _start_or_move(
+            compiled,
             deadline,
             case,
+            changes,
+            status=status,
+            calendars=calendars,
             now=now,
             sequence=sequence,
+            entered=entered and old_leaf not in deadline.leaves,
             action=action,
             artifact=artifact,
             artifact_data=artifact_data,
+            about=about,
         )
-        if anchor is None:
-            if status is PENDING:
-                # The anchor field was cleared: the period has nothing to count from.
-                changes.append({"id": deadline.id, "status": DeadlineStatus.CANCELLED.value})
-            continue
-        key, moment = anchor
-        restart = (
-            status in (DeadlineStatus.NOT_STARTED, DeadlineStatus.CANCELLED)
-            or key != state.anchor_key
-        )
-        if restart:
-            written: Written | None = (
-                None if artifact is None else (artifact, about, artifact_data or {})
-            )
-            changes.append(
-                _started(
-                    compiled, deadline, key, moment, case, written=written, calendars=calendars
-                )
-            )
+        if replanned and not started:
+            planned = _planned(compiled, deadline, _latest_data(case, artifact, artifact_data))
+            changes.append({"id": deadline.id, "planned": planned})
     return changes
+
+
+def _start_or_move(
+    compiled: CompiledProcess,
+    deadline: CompiledDeadline,
+    case: Case,
+    changes: list[dict[str, Any]],
+    *,
+    status: DeadlineStatus,
+    calendars: CalendarRegistry,
+    now: datetime,
+    sequence: int,
+    entered: bool,
+    action: str | None,
+    artifact: str | None,
+    artifact_data: Mapping[str, Any] | None,
+    about: str | None = None,
+) -> bool:
+    """Start, move or cancel ``deadline`` when the step touches its anchor; whether it started."""
+    state = case.deadlines[deadline.id]
+    touched = (
+        (action is not None and action == deadline.anchor_action)
+        or (artifact is not None and artifact == deadline.anchor_artifact)
+        or entered
+    )
+    if not touched:
+        return False
+    anchor = _anchor(
+        deadline,
+        case,
+        now=now,
+        sequence=sequence,
+        action=action,
+        artifact=artifact,
+        artifact_data=artifact_data,
+    )
+    if anchor is None:
+        if status is PENDING:
+            # The anchor field was cleared: the period has nothing to count from.
+            changes.append({"id": deadline.id, "status": DeadlineStatus.CANCELLED.value})
+        return False
+    key, moment = anchor
+    restart = (
+        status in (DeadlineStatus.NOT_STARTED, DeadlineStatus.CANCELLED) or key != state.anchor_key
+    )
+    if not restart:
+        return False
+    written: Written | None = None if artifact is None else (artifact, about, artifact_data or {})
+    latest = _latest_data(case, artifact, artifact_data)
+    changes.append(
+        _started(
+            compiled,
+            deadline,
+            key,
+            moment,
+            case,
+            written=written,
+            latest=latest,
+            calendars=calendars,
+        )
+    )
+    return True
+
+
+def _latest_data(
+    case: Case, artifact: str | None, artifact_data: Mapping[str, Any] | None
+) -> Callable[[str], Mapping[str, Any] | None]:
+    """An artifact's latest data after the step: the version it writes, or the case's."""
+
+    def latest(artifact_id: str) -> Mapping[str, Any] | None:
+        if artifact is not None and artifact_id == artifact:
+            return artifact_data
+        version = case.latest(artifact_id)
+        return None if version is None else version.data
+
+    return latest
 
 
 def _anchor(
@@ -202,6 +270,7 @@ def _started(
     case: Case,
     *,
     written: Written | None,
+    latest: Callable[[str], Mapping[str, Any] | None],
     calendars: CalendarRegistry,
 ) -> dict[str, Any]:
     definition = deadline.deadline
@@ -215,7 +284,7 @@ def _started(
     # later change of the artifacts they look at moves nothing, and replay
     # never decides again.
     target, limit = deadline.periods_for(case, written) if deadline.variants else deadline.periods
-    return {
+    started = {
         "id": deadline.id,
         "status": PENDING.value,
         "anchor": aware_utc(moment).isoformat(),
@@ -223,6 +292,31 @@ def _started(
         "target": _due(compiled, definition, anchor, moment, target, calendars=calendars),
         "limit": _due(compiled, definition, anchor, moment, limit, calendars=calendars),
     }
+    # Only a deadline that names a planned field records one, so the events
+    # of every other deadline stay exactly as they were.
+    if deadline.planned_artifact is not None:
+        started["planned"] = _planned(compiled, deadline, latest)
+    return started
+
+
+def _planned(
+    compiled: CompiledProcess,
+    deadline: CompiledDeadline,
+    latest: Callable[[str], Mapping[str, Any] | None],
+) -> str | None:
+    """The planned moment the deadline's ``planned`` field holds now, as UTC ISO text."""
+    data = latest(deadline.planned_artifact or "")
+    value = None if data is None else data.get(deadline.planned_field or "")
+    if not isinstance(value, str):
+        return None
+    if len(value) == 10:
+        # A planned date counts from the start of that day, local time, as an anchor does.
+        moment = datetime.combine(
+            date.fromisoformat(value), time(), tzinfo=_zone(compiled.process.timezone)
+        )
+    else:
+        moment = datetime.fromisoformat(value)
+    return aware_utc(moment).isoformat()
 
 
 def _due(

@@ -15,6 +15,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from kwflow.exceptions import MalformedEvent, TamperedHistory
 from kwflow.history import EMPTY_MAP, GENESIS_HASH, EventType, FrozenMap, freeze
 
@@ -372,7 +374,12 @@ class _Draft:
         for change in changes:
             deadline_id = change["id"]
             old = deadlines[deadline_id]
-            status = _STATUS[change["status"]]
+            status_value = change.get("status")
+            if status_value is None:
+                # Only the planned moment moved (its field was written again).
+                deadlines[deadline_id] = attrs.evolve(old, planned_at=_when(change["planned"]))
+                continue
+            status = _STATUS[status_value]
             if status is DeadlineStatus.PENDING:
                 deadlines[deadline_id] = DeadlineState(
                     deadline_id,
@@ -382,6 +389,7 @@ class _Draft:
                     anchor_key=change["key"],
                     target=_when(change["target"]),
                     limit=_when(change["limit"]),
+                    planned_at=_when(change.get("planned")),
                 )
             elif status is DeadlineStatus.CANCELLED:
                 deadlines[deadline_id] = _evolve_state(old, status=status, cancelled_at=event.at)
@@ -439,6 +447,7 @@ def _evolve_state(
         met_at=met_at or state.met_at,
         breached_at=breached_at or state.breached_at,
         cancelled_at=cancelled_at or state.cancelled_at,
+        planned_at=state.planned_at,
     )
 
 

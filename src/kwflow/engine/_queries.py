@@ -328,8 +328,11 @@ def inbox_item(
         if state.responsible not in roles or due is None or state.id in paused:
             continue
         breached = state.status is DeadlineStatus.BREACHED or state.overdue(now)
+        # A plan beyond the deadline shows at once, however far away it is due.
+        planned_late = state.planned_late
         if not breached and (
-            state.status is not DeadlineStatus.PENDING or (horizon is not None and due > horizon)
+            state.status is not DeadlineStatus.PENDING
+            or (horizon is not None and due > horizon and planned_late is None)
         ):
             continue
         definition = compiled.deadlines_by_id.get(state.id)
@@ -340,6 +343,8 @@ def inbox_item(
                 responsible=state.responsible,
                 status=DeadlineStatus.BREACHED if breached else DeadlineStatus.PENDING,
                 due=due,
+                planned_at=state.planned_at,
+                planned_late=planned_late,
             )
         )
     if not actions and not deadlines:

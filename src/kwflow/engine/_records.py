@@ -127,7 +127,9 @@ class DeadlineState:
     none); `due` is the moment after which it is breached: the limit, or the
     target when there is no limit. ``anchor_key`` identifies the anchor
     occurrence (an action's event, or a field's value) so that a deadline is
-    restarted only by a new anchor.
+    restarted only by a new anchor. ``planned_at`` is when the satisfying
+    step is planned (the deadline's ``planned`` field, UTC), so that
+    `planned_late` shows a plan beyond the limit or target at once.
     """
 
     id: str
@@ -140,6 +142,23 @@ class DeadlineState:
     met_at: datetime | None = None
     breached_at: datetime | None = None
     cancelled_at: datetime | None = None
+    planned_at: datetime | None = None
+
+    @property
+    def planned_late(self) -> str | None:
+        """``"limit"`` or ``"target"`` when the planned moment lies after it, else ``None``.
+
+        Only a running (or breached, not yet met) deadline says so: once met,
+        the real moment counts, not the plan.
+        """
+        planned = self.planned_at
+        if planned is None or self.status not in (DeadlineStatus.PENDING, DeadlineStatus.BREACHED):
+            return None
+        if self.limit is not None and planned > self.limit:
+            return "limit"
+        if self.target is not None and planned > self.target:
+            return "target"
+        return None
 
     @property
     def due(self) -> datetime | None:
@@ -469,8 +488,10 @@ def _deadline_to_dict(state: DeadlineState) -> dict[str, Any]:
         "met_at": _iso(state.met_at),
         "breached_at": _iso(state.breached_at),
         "cancelled_at": _iso(state.cancelled_at),
+        "planned_at": _iso(state.planned_at),
         # Derived (the limit, or the target), for readers of the JSON; never read back.
         "due": _iso(state.due),
+        "planned_late": state.planned_late,
     }
 
 
@@ -618,6 +639,8 @@ def case_from_dict(data: Mapping[str, Any]) -> Case:
                         met_at=_moment(state["met_at"]),
                         breached_at=_moment(state["breached_at"]),
                         cancelled_at=_moment(state["cancelled_at"]),
+                        # Cases written before deadlines had a planned moment lack it.
+                        planned_at=_moment(state.get("planned_at")),
                     )
                     for key, state in data["deadlines"].items()
                 }

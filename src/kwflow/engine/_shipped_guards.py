@@ -1,8 +1,9 @@
 """The guards the shipped processes name, as kwflow implements them.
 
 A process file names a guard for a check its declarative rules cannot say.
-The shipped family conference names two, and both need nothing but what the
-case holds (the referral's answers, the agreed review date, the time), so
+The shipped family conference names two, the case conference (version 2)
+one, and they need nothing but what the case holds (the referral's answers,
+the agreed review date, the attendance list, the time), so
 kwflow ships reference implementations: an `Engine` uses them for cases of
 those processes unless the host registers a guard of the same name.
 
@@ -32,6 +33,7 @@ __all__ = [
     "REVIEW_MONTHS_OTHERWISE",
     "REVIEW_MONTHS_UNDER_SEVEN",
     "SHIPPED_GUARDS",
+    "absences_decided",
     "child_safe_to_attend",
     "months_later",
     "review_date_within_period",
@@ -68,6 +70,29 @@ def child_safe_to_attend(context: GuardContext) -> bool | Label:
             en="the referrer judged that attending is not safe for the child",
         )
     return True
+
+
+def absences_decided(context: GuardContext) -> bool | Label:
+    """Nobody on the attendance list is absent, or the organizer decided to go ahead.
+
+    "Nobody absent" is read from the list itself (every attendee ``present``),
+    so it can never disagree with it; only when someone is absent must the
+    attendance's ``absence_decision`` be ``proceed``.
+    """
+    attendance = context.case.latest("attendance")
+    if attendance is None:
+        return Label(cs="prezence není zapsaná", en="the attendance is not recorded")
+    attendees = attendance.data.get("attendees") or ()
+    absent = [a.get("name", "?") for a in attendees if a.get("present") is not True]
+    if not absent:
+        return True
+    if attendance.data.get("absence_decision") == "proceed":
+        return True
+    names = ", ".join(str(name) for name in absent)
+    return Label(
+        cs=f"chybí {names} a organizátor nezapsal, že se jedná i bez nich",
+        en=f"{names} absent and the organizer did not record going ahead without them",
+    )
 
 
 # The artifact and field holding the agreed review date, per action naming the guard.
@@ -141,6 +166,7 @@ SHIPPED_GUARDS: FrozenMap[str, FrozenMap[str, Guard]] = FrozenMap(
                 "review_date_within_period": review_date_within_period,
             }
         ),
+        "case_conference": FrozenMap({"absences_decided": absences_decided}),
     }
 )
 """kwflow's guards by process id, then by the name the process file gives them."""

@@ -177,7 +177,9 @@ class InboxDeadline:
     """A deadline a person answers for (they hold its ``responsible`` role).
 
     ``status`` is ``BREACHED`` when its due moment has passed (recorded or
-    not yet), else ``PENDING``; ``due`` is that moment.
+    not yet), else ``PENDING``; ``due`` is that moment. ``planned_at`` and
+    ``planned_late`` are the deadline's (see `DeadlineState.planned_late`):
+    a plan beyond the limit brings the deadline into the inbox at once.
     """
 
     id: str
@@ -185,6 +187,8 @@ class InboxDeadline:
     responsible: str
     status: DeadlineStatus
     due: datetime
+    planned_at: datetime | None = None
+    planned_late: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data (part of `InboxItemJSON`)."""
@@ -194,6 +198,8 @@ class InboxDeadline:
             "responsible": self.responsible,
             "status": self.status.value,
             "due": _iso(self.due),
+            "planned_at": _iso(self.planned_at),
+            "planned_late": self.planned_late,
         }
 
 
@@ -361,6 +367,8 @@ class InboxDeadlineJSON(_Shape):
     responsible: str
     status: Literal["pending", "breached"]
     due: AwareDatetime
+    planned_at: AwareDatetime | None
+    planned_late: Literal["limit", "target"] | None
 
 
 class SuspensionSummaryJSON(_Shape):

@@ -154,6 +154,12 @@ class DeadlineJSON(NamedJSON):
     met_at: Moment | None = Field(description="when it was met")
     breached_at: Moment | None = Field(description="when its breach was recorded")
     cancelled_at: Moment | None = Field(description="when it was cancelled")
+    planned_at: Moment | None = Field(
+        description="when the step that meets it is planned (the deadline's planned field)"
+    )
+    planned_late: Literal["limit", "target"] | None = Field(
+        description="the plan lies after the limit (or, within it, after the target)"
+    )
 
 
 class TakenActionJSON(NamedJSON):

@@ -204,6 +204,8 @@ class _ViewWriter:
             "met_at": self.moment(state.met_at),
             "breached_at": self.moment(state.breached_at),
             "cancelled_at": self.moment(state.cancelled_at),
+            "planned_at": self.moment(state.planned_at),
+            "planned_late": state.planned_late,
         }
 
 

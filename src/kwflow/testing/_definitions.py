@@ -537,6 +537,11 @@ class _Builder:
                 deadline["target"] = {unit: draw(st.integers(1, 10))}
             if which in ("limit", "both"):
                 deadline["limit"] = {unit: draw(st.integers(1, 20))}
+            with_planned: bool = draw(st.booleans())
+            if dated and with_planned:
+                # The planned moment of the satisfying step may be any dated field.
+                artifact_id, field_id = draw(st.sampled_from(dated))
+                deadline["planned"] = {"artifact": artifact_id, "field": field_id}
             self.deadlines.append(deadline)
 
     def build_invariants(self) -> list[dict[str, Any]]:
