@@ -289,6 +289,35 @@ def test_reductions_keep_a_stuck_suspension_apart_from_a_dead_end() -> None:
     assert not replay.case.roles.get("parent")
 
 
+def test_the_last_holders_a_role_needs_are_not_unassigned() -> None:
+    # The coordinator (min 1, assignable only in intake) is needed on hold;
+    # the engine lets the worker unassign one there only while another stays.
+    # Counting "one" and "more than one" alike once made the explorer offer
+    # unassigning the only coordinator, a step the engine refuses.
+    process = fixture("held_minimum")
+    reduced = _explore(process, depth=None, max_states=100_000, reduce=True)
+    full = _explore(process, depth=None, max_states=100_000, reduce=False)
+
+    assert summary(reduced) == summary(full)
+    assert reduced.dead_ends == reduced.stuck == ()
+    (violation,) = reduced.violations
+    assert texts(violation.trace) == [
+        "[intake] worker opens the case",
+        "[intake] worker assigns coordinator",
+        "[intake] worker assigns coordinator",
+        "[intake] worker takes suspend -> on_hold",
+        "[on_hold] worker unassigns a coordinator",
+    ]
+    replay = Replay(process)
+    replay.run(violation.trace)
+    assert len(replay.case.roles["coordinator"]) == 1
+    # With one coordinator, the same step is refused: the shorter trace the
+    # explorer once reported does not replay.
+    one_coordinator = [step for i, step in enumerate(violation.trace) if i != 2]
+    with pytest.raises(AssertionError, match="needs at least 1 person"):
+        Replay(process).run(one_coordinator)
+
+
 @given(process_definitions(invariants=True))
 def test_every_trace_is_a_path_from_opening(process: Process) -> None:
     report = explore(process, max_states=50_000)

@@ -51,7 +51,8 @@ def test_shipped_traces_replay_on_the_engine(path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["dead_end", "broken_invariant", "sound", "valid_full", "held_suspension"]
+    "name",
+    ["dead_end", "broken_invariant", "sound", "valid_full", "held_suspension", "held_minimum"],
 )
 def test_fixture_traces_replay_on_the_engine(name: str) -> None:
     check_report_on_engine(fixture(name))

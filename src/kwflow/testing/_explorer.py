@@ -6,7 +6,8 @@ case. An abstract state keeps only what decides what can happen next:
 
 - the leaf phase (its path follows from it);
 - per role, how many people hold it, counted exactly up to what the process
-  needs (``max(1, min)``) and then only "enough" or "at max";
+  needs (``max(1, min)``, and one more where the minimum forbids unassigning
+  the last ``min`` holders) and then only "enough" or "at max";
 - per artifact that something depends on, whether it has a version and, if
   so, which of the process's requirements on it the latest version meets
   (a *class*, see ``_conditions``; a writer can produce any class);
@@ -115,15 +116,29 @@ Successor = tuple[
 class _Counting:
     """How the count of one role's holders is abstracted.
 
-    States ``0 .. need`` are exact, where ``need = max(1, min)``; ``need``
-    means "at least need" when more may hold the role, and ``need + 1``
-    means "at max" when the maximum is finite and above ``need``. Like the
-    engine, nobody is unassigned when that would leave fewer than ``min``.
+    States ``0 .. need`` are exact; ``need`` means "at least need" when
+    more may hold the role, and ``need + 1`` means "at max" when the maximum
+    is finite and above ``need``. ``need`` is ``max(1, min)`` when the
+    minimum is 0 or also the maximum, else ``min + 1``: like the engine,
+    nobody is unassigned when that would leave fewer than ``min``, so
+    exactly ``min`` holders (none may leave) must not share a state with
+    more (one may).
     """
 
     need: int
     maximum: int | None
     minimum: int
+
+    @classmethod
+    def of(cls, minimum: int, maximum: int | None) -> _Counting:
+        if minimum >= 1 and (maximum is None or maximum > minimum):
+            return cls(minimum + 1, maximum, minimum)
+        return cls(max(1, minimum), maximum, minimum)
+
+    @property
+    def enough(self) -> int:
+        """The fewest holders an action's ``requires.roles`` accepts."""
+        return max(1, self.minimum)
 
     def at_max(self, k: int) -> bool:
         return (k == self.need and self.maximum == self.need) or k == self.need + 1
@@ -210,9 +225,7 @@ class _Model:
         shape = self.shape
         self.roles = shape.role_ids
         self.role_index = {r: i for i, r in enumerate(self.roles)}
-        self.counting = tuple(
-            _Counting(max(1, role.min), role.max, role.min) for role in process.roles
-        )
+        self.counting = tuple(_Counting.of(role.min, role.max) for role in process.roles)
         self.leaves = shape.leaves
         self.leaf_index = {leaf: i for i, leaf in enumerate(self.leaves)}
         self.outcome = tuple(shape.outcome(leaf) for leaf in self.leaves)
@@ -880,7 +893,7 @@ class _Model:
             if kind == "act":
                 if (
                     t.once_bit & once
-                    or any(counts[r] < self.counting[r].need for r in t.requires_roles)
+                    or any(counts[r] < self.counting[r].enough for r in t.requires_roles)
                     or any(not counts[r] for r in t.requires_held)
                 ):
                     continue
