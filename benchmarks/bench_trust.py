@@ -21,11 +21,8 @@ What is measured:
 - **checkpoint**: ``Engine.checkpoint`` and ``Engine.verify_checkpoint`` over
   N cases in SQLite (heads written in bulk, each with its MAC), and the
   checkpoint's size.
-- **personal fields**: the cost of sealing personal values (AES-GCM under
-  per-subject keys, docs/erasure.md) on ``submit``, on an ``act`` that
-  records a document, and on loading a case (an engine without a cache,
-  so every ``get`` loads and reveals it), as the ratio to the same process
-  with the ``personal`` marks left out; SQLite, keys on, fastest of 3 rounds.
+- the cost of personal fields (sealing, revealing) is measured by
+  ``benchmarks/bench_privacy.py``.
 """
 
 from __future__ import annotations
@@ -59,86 +56,6 @@ REFERRAL: dict[str, Any] = {
     "child_age_band": "under_seven",
     "child_attendance": "in_part",
 }
-
-
-# The benchmark's own process: one document with three personal fields (about
-# the child, about both parents, about a named person) and an action that
-# records a document with a personal field. PLAIN is the same without the marks.
-PERSONAL_PROCESS = """
-id: bench_personal
-version: 1
-title: {cs: Měření, en: Benchmark}
-opener: worker
-roles:
-  - {id: worker, label: {cs: Pracovník, en: Worker}, kind: authority, min: 1, max: 1}
-  - {id: child, label: {cs: Dítě, en: Child}, kind: family, assigned_by: [worker]}
-  - {id: parent, label: {cs: Rodič, en: Parent}, kind: family, max: 2, assigned_by: [worker]}
-artifacts:
-  - id: record
-    label: {cs: Záznam, en: Record}
-    write: [worker]
-    fields:
-      - {id: child_name, label: {cs: Jméno, en: Name}, type: text, personal: {subject: child}}
-      - {id: about, label: {cs: O kom, en: About}, type: person, required: false}
-      - {id: note, label: {cs: Pozn., en: Note}, type: text, personal: {subject_field: about}}
-      - {id: address, label: {cs: Adresa, en: Address}, type: text, personal: {subject: parent}}
-      - {id: summary, label: {cs: Shrnutí, en: Summary}, type: text}
-  - id: entry
-    label: {cs: Zápis, en: Entry}
-    write: [worker]
-    fields:
-      - {id: words, label: {cs: Slova, en: Words}, type: text, personal: {subject: child}}
-phases:
-  - {id: open, label: {cs: Otevřeno, en: Open}, initial: true, present: [worker]}
-  - {id: closed, label: {cs: Uzavřeno, en: Closed}, outcome: done}
-actions:
-  - {id: log, label: {cs: Zapsat, en: Log}, from: [open], by: [worker], once: false, records: entry}
-  - {id: close, label: {cs: Uzavřít, en: Close}, from: [open], to: closed, by: [worker]}
-"""
-PLAIN_PROCESS = re.sub(r", personal: \{[^}]*\}", "", PERSONAL_PROCESS)
-RECORD: dict[str, Any] = {
-    "child_name": "Kim",
-    "about": "mia",
-    "note": "works nights",
-    "address": "Dlouhá 1, Praha",
-    "summary": "a visit",
-}
-
-
-def time_personal(where: str, personal: bool, commands: int) -> tuple[float, float, float]:
-    """Mean µs of ``submit`` and of ``act`` (recording a document) on 20 cached cases,
-    and the median µs of loading one 40-event case, with or without personal marks."""
-    import kwflow
-    from kwflow.definition import parse_process
-
-    text = PERSONAL_PROCESS if personal else PLAIN_PROCESS
-    registry = kwflow.Registry()
-    registry.add(parse_process(text, "bench_personal.yaml").process)
-    store = _open("sqlite", where, "on")
-    engine = kwflow.Engine(registry, store=store, snapshot_every=0)
-    cases = [f"case-{i}" for i in range(20)]
-    for case_id in cases:
-        engine.open_case("bench_personal", by="w", case_id=case_id)
-        engine.assign(case_id, "kim", "child", by="w")
-        engine.assign(case_id, "mia", "parent", by="w")
-        engine.assign(case_id, "dan", "parent", by="w")
-        engine.submit(case_id, "record", RECORD, by="w")  # warm up: keys made, case cached
-    started = time.perf_counter()
-    for n in range(commands):
-        engine.submit(cases[n % 20], "record", {**RECORD, "summary": str(n)}, by="w")
-    submit = (time.perf_counter() - started) / commands * 1e6
-    started = time.perf_counter()
-    for n in range(commands):
-        engine.act(cases[n % 20], "log", by="w", data={"words": str(n)})
-    act = (time.perf_counter() - started) / commands * 1e6
-    cold = kwflow.Engine(registry, store=store, cache_size=0, snapshot_every=0)
-    times = []
-    for _ in range(30):
-        started = time.perf_counter()
-        cold.get_unfiltered(cases[0])
-        times.append(time.perf_counter() - started)
-    store.close()
-    return submit, act, statistics.median(times) * 1e6
 
 
 def pg_dsn() -> str:
@@ -343,26 +260,6 @@ def run(args: argparse.Namespace) -> list[list[str]]:
                 )
             for row in rows[-6:]:
                 print(row, file=sys.stderr)
-        personal: dict[bool, tuple[float, float, float]] = {}
-        for _ in range(ROUNDS):
-            for marked in (False, True):
-                took3 = time_personal(_where("sqlite", workdir), marked, commands // 2)
-                best = personal.get(marked, took3)
-                personal[marked] = (
-                    min(best[0], took3[0]),
-                    min(best[1], took3[1]),
-                    min(best[2], took3[2]),
-                )
-        for index, what in enumerate(("submit", "act recording a document", "load (40 events)")):
-            plain, sealed = personal[False][index], personal[True][index]
-            rows.append(
-                [
-                    "SQLite",
-                    f"personal fields, {what}",
-                    f"{plain:.0f} µs plain / {sealed:.0f} µs sealed ({sealed / plain:.2f}x)",
-                ]
-            )
-        print(rows[-3:], file=sys.stderr)
         cases = 5_000 if args.quick else 100_000
         took, verified, megabytes, _ = time_checkpoint(_where("sqlite", workdir), cases)
         rows.append(

@@ -19,10 +19,8 @@ ROWS = [
     "load, 100 events, snapshot at 90",
     "checkpoint of 5,000 cases",
     "verify_checkpoint of 5,000 cases",
-    "personal fields, submit",
-    "personal fields, act recording a document",
-    "personal fields, load (40 events)",
 ]
+# The cost of personal fields is bench_privacy's (tests/test_bench_privacy_smoke.py).
 
 
 def test_bench_trust_quick_reports_every_measurement(monkeypatch: pytest.MonkeyPatch) -> None:
