@@ -1078,9 +1078,10 @@ _ADDED_LATER: dict[str, tuple[str, ...]] = {
     "": ("organisation_kinds", "follows", "retention"),
     "roles": ("replaced_by", "organisation", "assignable_in"),
     "actions": ("resume",),
-    # Phases are walked into sub-phases too (see `_items_at`).
+    # Phases and fields are walked into sub-phases and list fields too (`_items_at`).
     "phases": ("suspension",),
     "artifacts": ("per_person", "read_fields"),
+    "artifacts.fields": ("personal",),
     "actions.requires": ("organisations",),
     # Conditions sit deeper: in actions' requirements and in deadline variants.
     "actions.requires.fields": ("for",),
@@ -1097,10 +1098,6 @@ top itself); a list on the way stands for each of its items.
 """
 
 
-_ADDED_LATER_TO_FIELDS: tuple[str, ...] = ("personal",)
-"""Keys every artifact field (at any depth) gained later, left out while ``None``."""
-
-
 def _canonical(dumped: dict[str, Any]) -> dict[str, Any]:
     """The dumped process without the later keys that are still empty (see `_ADDED_LATER`)."""
     for place, keys in _ADDED_LATER.items():
@@ -1108,17 +1105,11 @@ def _canonical(dumped: dict[str, Any]) -> dict[str, Any]:
             for key in keys:
                 if key in item and _empty(item[key]):
                     del item[key]
-    for artifact in dumped.get("artifacts", ()):
-        _drop_unset_field_keys(artifact.get("fields", ()))
     return dumped
 
 
-def _drop_unset_field_keys(fields: list[dict[str, Any]]) -> None:
-    for field in fields:
-        for key in _ADDED_LATER_TO_FIELDS:
-            if key in field and field[key] is None:
-                del field[key]
-        _drop_unset_field_keys(field.get("fields") or [])
+_NESTING = frozenset({"phases", "fields"})
+"""Lists whose items may hold a list of the same key (sub-phases, a list field's fields)."""
 
 
 def _empty(value: object) -> bool:
@@ -1130,7 +1121,8 @@ def _empty(value: object) -> bool:
 def _items_at(value: Any, path: list[str]) -> Iterator[dict[str, Any]]:
     """The mappings at ``path`` under ``value``; lists on the way are walked item by item.
 
-    Under ``phases`` the sub-phases of each phase are walked too (depth first).
+    A list that nests in its own items (``phases`` of a compound phase,
+    ``fields`` of a list field) is walked at every depth, depth first.
     """
     if isinstance(value, list | tuple):
         for item in value:
@@ -1140,7 +1132,7 @@ def _items_at(value: Any, path: list[str]) -> Iterator[dict[str, Any]]:
             yield value
         elif path[0] in value:
             yield from _items_at(value[path[0]], path[1:])
-            if path == ["phases"]:
-                for phase in value["phases"]:
-                    if isinstance(phase, dict) and phase.get("phases"):
-                        yield from _items_at(phase, path)
+            if len(path) == 1 and path[0] in _NESTING:
+                for item in value[path[0]]:
+                    if isinstance(item, dict) and item.get(path[0]):
+                        yield from _items_at(item, path)
