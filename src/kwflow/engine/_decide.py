@@ -822,6 +822,13 @@ def _present_participant(
     return acting
 
 
+_FROM_OUTSIDE = (CheckDeadlines, Erase, Hold, ReleaseHold, Dispose)
+"""Commands sent by someone who need not take part in the case: the scheduler's
+deadline check, and the host's data-protection acts (erasure, holds, disposal),
+done by its DPO or records staff; the host decides who may send those
+(docs/erasure.md)."""
+
+
 def _refuse_stranger(case: Case, command: CaseCommand) -> None:
     """Refuse a command by someone who takes no part in the case, telling them nothing of it.
 
@@ -976,11 +983,7 @@ def decide(
     ``retention`` is the one disposal counts with (the host's, else the
     process file's; ``None``: the process file's).
     """
-    # Erasure, holds and disposal are the host's data-protection acts, done
-    # by its DPO or records staff, who take no part in the case: the host
-    # decides who may send them (docs/erasure.md).
-    records_about_the_case = (CheckDeadlines, Erase, Hold, ReleaseHold, Dispose)
-    if not isinstance(command, records_about_the_case) and command.by not in case.participants:
+    if not isinstance(command, _FROM_OUTSIDE) and command.by not in case.participants:
         _refuse_stranger(case, command)
     match command:
         case Act():
