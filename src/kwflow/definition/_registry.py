@@ -17,6 +17,14 @@ from typing import TYPE_CHECKING
 from kwflow.exceptions import DefinitionError, Problem, ProcessFilesMissing, ProcessNotFound
 
 from ._follows import follows_problems
+from ._overlay import (
+    Overlay,
+    ProcessDocument,
+    apply_overlay,
+    is_overlay_file,
+    parse_overlay_file,
+    unknown_base,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
@@ -85,7 +93,9 @@ def process_files(path: str | Path) -> list[Path]:
     """The process files at ``path``: the file itself, or a directory's ``*.yaml``/``*.yml``.
 
     Directories are read one level deep, in name order, so that loading is
-    deterministic. Raises `ProcessFilesMissing` (a ``FileNotFoundError``) for a missing path.
+    deterministic. Overlay files (``*.overlay.yaml``) are among them; tell them
+    apart with `is_overlay_file`. Raises `ProcessFilesMissing` (a
+    ``FileNotFoundError``) for a missing path.
     """
     path = Path(path)
     if path.is_dir():
@@ -101,6 +111,10 @@ class _Entry:
     source: str | None
     line: int | None
     column: int | None
+    # What an overlay of this process merges into (None: build it from the process).
+    document: ProcessDocument | None = None
+    # The process an overlay made this one from.
+    base: tuple[str, int] | None = None
 
 
 class Registry:
@@ -133,7 +147,9 @@ class Registry:
     def load_path(self, path: str | Path, *, check: bool = True) -> list[Process]:
         """Load a process file, or every ``*.yaml``/``*.yml`` file in a directory.
 
-        Returns the processes added. All files are read before any is added:
+        Overlay files (``*.overlay.yaml``, see `apply_overlay`) among them add
+        the variants they make of a process loaded with them or registered
+        before. Returns the processes added. All files are read before any is added:
         problems of every file, and every duplicate ``(id, version)``, are
         raised together in one `DefinitionError`. With ``check=True``
         (the default) the static checks run and their errors count as problems.
@@ -157,6 +173,8 @@ class Registry:
         # A file named twice (itself and through its directory) is one file.
         unique = {file.resolve(): file for file in reversed(files)}
         files = [file for file in files if unique.get(file.resolve()) is file]
+        overlays = [file for file in files if is_overlay_file(file)]
+        files = [file for file in files if not is_overlay_file(file)]
         for file in files:
             try:
                 result = parse_process_file(file)
@@ -169,8 +187,12 @@ class Registry:
                     problems.extend(found)
                     continue
             (line, column), _ = result.source.locate(("id",))
-            loaded.append(_Entry(result.process, str(file), line, column))
+            document = None if result.data is None else ProcessDocument(result.data, result.source)
+            loaded.append(_Entry(result.process, str(file), line, column, document))
             sources.setdefault(result.process.key, result.source)
+        for entry, source in self._apply_overlays(overlays, loaded, problems, check=check):
+            loaded.append(entry)
+            sources.setdefault(entry.process.key, source)
         pending: dict[tuple[str, int], _Entry] = {}
         for entry in loaded:
             problem = self._duplicate(entry.process, entry.source, entry.line, entry.column)
@@ -187,6 +209,66 @@ class Registry:
             raise DefinitionError(problems)
         self._entries.update(pending)
         return [entry.process for entry in pending.values()]
+
+    def _apply_overlays(
+        self, files: list[Path], loaded: list[_Entry], problems: list[Problem], *, check: bool
+    ) -> list[tuple[_Entry, SourceMap]]:
+        """The variants the overlay ``files`` make of the processes registered or ``loaded``.
+
+        An overlay's base may itself be a variant (an overlay in the same
+        load), so overlays are applied while one of them finds its base; the
+        rest name a base that is not there.
+        """
+        waiting: list[Overlay] = []
+        for file in files:
+            try:
+                waiting.append(parse_overlay_file(file))
+            except DefinitionError as exc:
+                problems.extend(exc.problems)
+        bases: dict[tuple[str, int], _Entry] = {**self._entries}
+        for entry in loaded:
+            bases.setdefault(entry.process.key, entry)
+        made: list[tuple[_Entry, SourceMap]] = []
+        while waiting:
+            ready = [overlay for overlay in waiting if overlay.base in bases]
+            if not ready:
+                break
+            for overlay in ready:
+                waiting.remove(overlay)
+                base = bases[overlay.base]
+                document = base.document or ProcessDocument.of_process(base.process)
+                applied = apply_overlay(overlay, document, check=check)
+                errors = [p for p in applied.problems if p.severity == "error"]
+                if applied.loaded is None or applied.document is None or errors:
+                    problems.extend(applied.problems)
+                    continue
+                source = applied.loaded.source
+                (line, column), _ = source.locate(("id",))
+                entry = _Entry(
+                    applied.loaded.process,
+                    overlay.file,
+                    line,
+                    column,
+                    applied.document,
+                    overlay.base,
+                )
+                bases.setdefault(entry.process.key, entry)
+                made.append((entry, source))
+        versions: dict[str, list[int]] = {}
+        for process_id, version in bases:
+            versions.setdefault(process_id, []).append(version)
+        problems.extend(unknown_base(overlay, versions) for overlay in waiting)
+        return made
+
+    def base_of(self, process_id: str, version: int) -> tuple[str, int] | None:
+        """``(id, version)`` of the process a variant was made from by an overlay, if it was.
+
+        Raises `ProcessNotFound`.
+        """
+        entry = self._entries.get((process_id, version))
+        if entry is None:
+            raise ProcessNotFound(process_id, version)
+        return entry.base
 
     def _duplicate(
         self, process: Process, source: str | None, line: int | None, column: int | None

@@ -20,7 +20,7 @@ from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from kwflow.definition import Label
+from kwflow.definition import Label, variant_base_id
 from kwflow.history import FrozenMap
 
 if TYPE_CHECKING:
@@ -175,5 +175,13 @@ _NONE: FrozenMap[str, Guard] = FrozenMap({})
 
 
 def shipped_guards(process_id: str) -> Mapping[str, Guard]:
-    """The guards kwflow ships for the process ``process_id`` (empty for others)."""
-    return SHIPPED_GUARDS.get(process_id, _NONE)
+    """The guards kwflow ships for the process ``process_id`` (empty for others).
+
+    A provider's variant (``case_conference__provider``, made by an overlay)
+    keeps the meaning of its base's guards, so it gets the base's.
+    """
+    found = SHIPPED_GUARDS.get(process_id)
+    if found is None:
+        base = variant_base_id(process_id)
+        found = SHIPPED_GUARDS.get(base) if base is not None else None
+    return _NONE if found is None else found
