@@ -45,7 +45,7 @@ from ._models import Process
 from ._yaml import MAX_FILE_BYTES, SourceMap, parse_yaml
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
 
     from ._yaml import DocPath, Position
 
@@ -56,6 +56,7 @@ __all__ = [
     "Overlay",
     "ProcessDocument",
     "apply_overlay",
+    "apply_overlays",
     "is_overlay_file",
     "parse_overlay",
     "parse_overlay_file",
@@ -256,6 +257,44 @@ def unknown_base(overlay: Overlay, versions: Mapping[str, list[int]]) -> Problem
         hint="check the process and version the overlay names, and load the base with it",
         params={"process": process_id, "version": str(version), "known": known},
     )
+
+
+def apply_overlays(
+    overlays: Iterable[Overlay],
+    bases: Mapping[tuple[str, int], ProcessDocument],
+    *,
+    check: bool = True,
+) -> list[AppliedOverlay]:
+    """Apply each overlay to its base among ``bases``, in the order their bases allow.
+
+    A variant one overlay makes may be the base of another, so overlays are
+    applied while one of them finds its base; each left over gets the
+    problem of an unknown base. The results are in the overlays' order.
+    """
+    waiting = list(overlays)
+    order = {id(overlay): index for index, overlay in enumerate(waiting)}
+    known = dict(bases)
+    results: list[AppliedOverlay] = []
+    while True:
+        ready = [overlay for overlay in waiting if overlay.base in known]
+        if not ready:
+            break
+        for overlay in ready:
+            waiting.remove(overlay)
+            applied = apply_overlay(overlay, known[overlay.base], check=check)
+            results.append(applied)
+            if applied.ok and applied.document is not None:
+                known.setdefault(overlay.key, applied.document)
+    versions: dict[str, list[int]] = {}
+    for process_id, version in known:
+        versions.setdefault(process_id, []).append(version)
+    results.extend(_unapplied(overlay, versions) for overlay in waiting)
+    results.sort(key=lambda applied: order[id(applied.overlay)])
+    return results
+
+
+def _unapplied(overlay: Overlay, versions: Mapping[str, list[int]]) -> AppliedOverlay:
+    return AppliedOverlay(overlay, None, None, [unknown_base(overlay, versions)])
 
 
 # ------------------------------------------------------------------ merging

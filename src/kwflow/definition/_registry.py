@@ -20,10 +20,9 @@ from ._follows import follows_problems
 from ._overlay import (
     Overlay,
     ProcessDocument,
-    apply_overlay,
+    apply_overlays,
     is_overlay_file,
     parse_overlay_file,
-    unknown_base,
 )
 
 if TYPE_CHECKING:
@@ -213,51 +212,38 @@ class Registry:
     def _apply_overlays(
         self, files: list[Path], loaded: list[_Entry], problems: list[Problem], *, check: bool
     ) -> list[tuple[_Entry, SourceMap]]:
-        """The variants the overlay ``files`` make of the processes registered or ``loaded``.
-
-        An overlay's base may itself be a variant (an overlay in the same
-        load), so overlays are applied while one of them finds its base; the
-        rest name a base that is not there.
-        """
-        waiting: list[Overlay] = []
+        """The variants the overlay ``files`` make of the processes registered or ``loaded``."""
+        overlays: list[Overlay] = []
         for file in files:
             try:
-                waiting.append(parse_overlay_file(file))
+                overlays.append(parse_overlay_file(file))
             except DefinitionError as exc:
                 problems.extend(exc.problems)
-        bases: dict[tuple[str, int], _Entry] = {**self._entries}
+        if not overlays:
+            return []
+        entries: dict[tuple[str, int], _Entry] = {**self._entries}
         for entry in loaded:
-            bases.setdefault(entry.process.key, entry)
+            entries.setdefault(entry.process.key, entry)
+        bases = {
+            key: entry.document or ProcessDocument.of_process(entry.process)
+            for key, entry in entries.items()
+        }
         made: list[tuple[_Entry, SourceMap]] = []
-        while waiting:
-            ready = [overlay for overlay in waiting if overlay.base in bases]
-            if not ready:
-                break
-            for overlay in ready:
-                waiting.remove(overlay)
-                base = bases[overlay.base]
-                document = base.document or ProcessDocument.of_process(base.process)
-                applied = apply_overlay(overlay, document, check=check)
-                errors = [p for p in applied.problems if p.severity == "error"]
-                if applied.loaded is None or applied.document is None or errors:
-                    problems.extend(applied.problems)
-                    continue
-                source = applied.loaded.source
-                (line, column), _ = source.locate(("id",))
-                entry = _Entry(
-                    applied.loaded.process,
-                    overlay.file,
-                    line,
-                    column,
-                    applied.document,
-                    overlay.base,
-                )
-                bases.setdefault(entry.process.key, entry)
-                made.append((entry, source))
-        versions: dict[str, list[int]] = {}
-        for process_id, version in bases:
-            versions.setdefault(process_id, []).append(version)
-        problems.extend(unknown_base(overlay, versions) for overlay in waiting)
+        for applied in apply_overlays(overlays, bases, check=check):
+            if not applied.ok or applied.loaded is None:
+                problems.extend(applied.problems)
+                continue
+            overlay, source = applied.overlay, applied.loaded.source
+            (line, column), _ = source.locate(("id",))
+            entry = _Entry(
+                applied.loaded.process,
+                overlay.file,
+                line,
+                column,
+                applied.document,
+                overlay.base,
+            )
+            made.append((entry, source))
         return made
 
     def base_of(self, process_id: str, version: int) -> tuple[str, int] | None:
