@@ -45,7 +45,7 @@ from ._models import Process
 from ._yaml import MAX_FILE_BYTES, SourceMap, parse_yaml
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Iterable, Iterator, Mapping
 
     from ._yaml import DocPath, Position
 
@@ -329,6 +329,9 @@ def apply_overlay(overlay: Overlay, base: ProcessDocument, *, check: bool = True
 class _Removal:
     item_id: str
     at: DocPath  # in the overlay: the entry of 'remove' that names the item
+    # The ids gone with it: its own and those of the items inside it (a
+    # compound phase's sub-phases), which references may name as well.
+    names: frozenset[str]
 
 
 class _Merger:
@@ -499,7 +502,8 @@ class _Merger:
                     )
                 elif verb == "remove":
                     removed.add(item_id)
-                    self.removals.append(_Removal(item_id, at))
+                    names = frozenset(_ids_in(old[by_id[item_id]]))
+                    self.removals.append(_Removal(item_id, at, names))
                 else:
                     changes[item_id] = (at, entry)
         merged: list[Any] = []
@@ -571,6 +575,18 @@ def _is_patch(old: object, new: Mapping[str, Any]) -> bool:
     return old is None and bool(new) and all(key in _PATCH_KEYS for key in new)
 
 
+def _ids_in(value: Any) -> Iterator[str]:
+    """The ids of the item ``value`` and of every item inside it."""
+    if isinstance(value, dict):
+        if isinstance(value.get("id"), str):
+            yield value["id"]
+        for item in value.values():
+            yield from _ids_in(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _ids_in(item)
+
+
 def _as_lists(value: Any) -> Any:
     if isinstance(value, dict):
         return {key: _as_lists(item) for key, item in value.items()}
@@ -594,8 +610,9 @@ def _dangling(
     caused: dict[str, list[Problem]] = {removal.item_id: [] for removal in removals}
     for problem in problems:
         name = _unknown_name(problem)
-        if name is not None and name in caused:
-            caused[name].append(problem)
+        by = next((r for r in removals if name is not None and name in r.names), None)
+        if by is not None:
+            caused[by.item_id].append(problem)
         else:
             kept.append(problem)
     for removal in removals:
