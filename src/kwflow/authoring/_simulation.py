@@ -157,7 +157,8 @@ class ScenarioResult:
 def scenario_process(loaded: LoadedScenario, registry: Registry | None = None) -> Process:
     """The process a scenario plays, loaded and checked.
 
-    A path is relative to the scenario file; ``{id, version}`` is looked up
+    A path is relative to the scenario file (an overlay file, ``*.overlay.yaml``,
+    gives the variant it makes of a shipped process); ``{id, version}`` is looked up
     in ``registry`` (kwflow's shipped processes when it is ``None``).
     Raises `DefinitionError` when the process file has problems,
     `ProcessNotFound` when the id is not registered.
