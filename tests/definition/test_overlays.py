@@ -495,3 +495,35 @@ def test_kwflow_check_effective_refuses_what_is_not_a_good_overlay(
     captured = capsys.readouterr()
     assert captured.out == ""
     assert f"{path}:1:7" in captured.err
+
+
+KEYS = ["roles", "phases", "actions", "deadlines", "artifacts", "fields", "values", "id", "label"]
+KEYS += ["cs", "en", "add", "change", "remove", "target", "weeks", "present", "min", "title"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    body=st.dictionaries(
+        st.sampled_from(KEYS),
+        st.recursive(
+            st.none() | st.booleans() | st.integers(-2, 3) | st.sampled_from(["recorder", "x", ""]),
+            lambda children: (
+                st.lists(children, max_size=3)
+                | st.dictionaries(st.sampled_from(KEYS), children, max_size=3)
+            ),
+            max_leaves=10,
+        ),
+        max_size=4,
+    )
+)
+def test_any_overlay_body_is_merged_or_refused_with_positioned_problems(
+    body: dict[str, Any],
+) -> None:
+    body.pop("id", None)
+    text = HEAD + (dump_yaml(body) if body else "")
+    result = apply_overlay(parse_overlay(text, "g.overlay.yaml"), BASE)
+    for problem in result.problems:
+        assert problem.file in ("g.overlay.yaml", str(BASE_FILE))
+        assert problem.line is not None
+    if result.loaded is None:
+        assert any(p.severity == "error" for p in result.problems)

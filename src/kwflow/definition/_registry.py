@@ -24,12 +24,12 @@ from ._overlay import (
     is_overlay_file,
     parse_overlay_file,
 )
+from ._yaml import SourceMap, parse_yaml
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
 
     from ._models import Process
-    from ._yaml import SourceMap
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -110,8 +110,11 @@ class _Entry:
     source: str | None
     line: int | None
     column: int | None
-    # What an overlay of this process merges into (None: build it from the process).
+    # What an overlay of this process merges into: a variant keeps its merged
+    # document; a file keeps only its text, read again when an overlay needs
+    # it (the text is a tenth of the parsed data and its positions).
     document: ProcessDocument | None = None
+    text: str | None = None
     # The process an overlay made this one from.
     base: tuple[str, int] | None = None
 
@@ -186,8 +189,8 @@ class Registry:
                     problems.extend(found)
                     continue
             (line, column), _ = result.source.locate(("id",))
-            document = None if result.data is None else ProcessDocument(result.data, result.source)
-            loaded.append(_Entry(result.process, str(file), line, column, document))
+            text = result.source.text if result.data is not None else None
+            loaded.append(_Entry(result.process, str(file), line, column, text=text))
             sources.setdefault(result.process.key, result.source)
         for entry, source in self._apply_overlays(overlays, loaded, problems, check=check):
             loaded.append(entry)
@@ -224,9 +227,11 @@ class Registry:
         entries: dict[tuple[str, int], _Entry] = {**self._entries}
         for entry in loaded:
             entries.setdefault(entry.process.key, entry)
+        # Only the bases named are read again; the others' keys still count
+        # among the versions an unknown base's problem lists.
+        named = {overlay.base for overlay in overlays}
         bases = {
-            key: entry.document or ProcessDocument.of_process(entry.process)
-            for key, entry in entries.items()
+            key: _document_of(entry) if key in named else _UNREAD for key, entry in entries.items()
         }
         made: list[tuple[_Entry, SourceMap]] = []
         for applied in apply_overlays(overlays, bases, check=check):
@@ -240,8 +245,8 @@ class Registry:
                 overlay.file,
                 line,
                 column,
-                applied.document,
-                overlay.base,
+                document=applied.document,
+                base=overlay.base,
             )
             made.append((entry, source))
         return made
@@ -389,6 +394,20 @@ class Registry:
     def __repr__(self) -> str:
         listed = ", ".join(f"{pid} v{v}" for pid, v in sorted(self._entries))
         return f"Registry({listed})"
+
+
+_UNREAD = ProcessDocument({}, SourceMap("<not read>"))
+"""Stands for a registered process no overlay names (never merged into)."""
+
+
+def _document_of(entry: _Entry) -> ProcessDocument:
+    """What an overlay of ``entry``'s process merges into."""
+    if entry.document is not None:
+        return entry.document
+    if entry.text is not None and entry.source is not None:
+        data, source = parse_yaml(entry.text, entry.source)
+        return ProcessDocument(data, source)
+    return ProcessDocument.of_process(entry.process)
 
 
 def _file_problem(file: str, message: str) -> Problem:
