@@ -527,3 +527,11 @@ def test_any_overlay_body_is_merged_or_refused_with_positioned_problems(
         assert problem.line is not None
     if result.loaded is None:
         assert any(p.severity == "error" for p in result.problems)
+
+
+def test_a_misspelt_id_is_answered_with_the_close_one_and_the_list() -> None:
+    (problem,) = overlay_problems(BROKEN["overlay.unknown-id"])
+    assert problem.params["suggestion"] == "facilitator"
+    assert problem.hint is not None
+    assert problem.hint.startswith("did you mean 'facilitator'? the list has: convener, ")
+    assert "měli jste na mysli 'facilitator'" in problem_text(problem, "cs")

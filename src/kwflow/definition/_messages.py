@@ -836,7 +836,11 @@ PROBLEM_TEMPLATES: Mapping[str, ProblemTemplate] = {
         lambda f: (
             f"v tomto seznamu základního procesu není {f['id']!r}, "
             + ("které by šlo změnit" if f["verb"] == "change" else "které by šlo odebrat")
-        )
+        ),
+        hint=lambda f: (
+            (f"měli jste na mysli {f['suggestion']!r}? " if f.get("suggestion") else "")
+            + f"seznam obsahuje: {f['known']}"
+        ),
     ),
     "overlay.add-existing": ProblemTemplate(
         "základní proces už v tomto seznamu má {id!r}",

@@ -29,6 +29,7 @@ overlay.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -386,11 +387,19 @@ class _Merger:
         *,
         key: bool = False,
         expected: str | None = None,
+        hint: str | None = None,
         **facts: str,
     ) -> None:
         self.problems.append(
             self.overlay.source.problem(
-                at, message, key=key, rule="overlay", code=code, expected=expected, params=facts
+                at,
+                message,
+                key=key,
+                rule="overlay",
+                code=code,
+                expected=expected,
+                hint=hint,
+                params=facts,
             )
         )
 
@@ -492,13 +501,18 @@ class _Merger:
                     continue
                 named[item_id] = id_at
                 if item_id not in by_id:
+                    close = difflib.get_close_matches(item_id, list(by_id), n=1)
+                    suggestion = close[0] if close else ""
                     self.problem(
                         id_at,
                         f"there is no {item_id!r} in this list of the base process to {verb}",
                         "overlay.unknown-id",
+                        hint=(f"did you mean {suggestion!r}? " if suggestion else "")
+                        + f"the list has: {known}",
                         id=item_id,
                         verb=verb,
                         known=known,
+                        suggestion=suggestion,
                     )
                 elif verb == "remove":
                     removed.add(item_id)
