@@ -7,9 +7,10 @@ the agreed review date, the attendance list, the time), so
 kwflow ships reference implementations: an `Engine` uses them for cases of
 those processes unless the host registers a guard of the same name.
 
-They are keyed by process id, not by version: a host's variant of a shipped
-process keeps its id and the meaning of its guards. A variant that drops a
-field a guard reads gets a refusal saying so, never a crash.
+They are keyed by process id, not by version: a later version keeps the
+meaning of its guards, and so does a provider's variant made by an overlay
+(its id is the base's, ``__`` and a name; see `variant_base_id`). A variant
+that drops a field a guard reads gets a refusal saying so, never a crash.
 """
 
 from __future__ import annotations
