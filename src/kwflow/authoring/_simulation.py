@@ -157,12 +157,13 @@ class ScenarioResult:
 def scenario_process(loaded: LoadedScenario, registry: Registry | None = None) -> Process:
     """The process a scenario plays, loaded and checked.
 
-    A path is relative to the scenario file; ``{id, version}`` is looked up
+    A path is relative to the scenario file (an overlay file, ``*.overlay.yaml``,
+    gives the variant it makes of a shipped process); ``{id, version}`` is looked up
     in ``registry`` (kwflow's shipped processes when it is ``None``).
     Raises `DefinitionError` when the process file has problems,
     `ProcessNotFound` when the id is not registered.
     """
-    from kwflow.definition import Registry, load_process
+    from kwflow.definition import Registry
 
     ref = loaded.scenario.process
     if isinstance(ref, ProcessRef):
@@ -182,7 +183,18 @@ def scenario_process(loaded: LoadedScenario, registry: Registry | None = None) -
                 )
             ]
         )
-    return load_process(path)
+    return _process_at(path)
+
+
+def _process_at(path: Path) -> Process:
+    """The process of a process file, or the variant an overlay file makes of a shipped process."""
+    from kwflow.definition import Registry, is_overlay_file, load_process
+
+    if not is_overlay_file(path):
+        return load_process(path)
+    registry = Registry.shipped()
+    (variant,) = registry.load_path(path)
+    return variant
 
 
 def follow_up_processes(
@@ -196,7 +208,7 @@ def follow_up_processes(
     `DefinitionError` for a file that is missing or has problems,
     `ProcessNotFound` for an id not registered.
     """
-    from kwflow.definition import Registry, load_process
+    from kwflow.definition import Registry
 
     found: dict[int, Process] = {}
     base = loaded.file.parent if loaded.file is not None else Path()
@@ -221,7 +233,7 @@ def follow_up_processes(
                     )
                 ]
             )
-        found[index] = load_process(path)
+        found[index] = _process_at(path)
     return found
 
 

@@ -17,8 +17,10 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import argparse
+    from pathlib import Path
 
-    from kwflow.definition import LoadedProcess, Process
+    from kwflow.definition import LoadedProcess, Process, ProcessDocument
+    from kwflow.exceptions import Problem
     from kwflow.i18n import Catalogue
 
 DEFAULT_PATH = "processes"
@@ -55,6 +57,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="make every warning an error (a label without its Czech text, an unused role...)",
     )
     parser.add_argument(
+        "--effective",
+        metavar="OVERLAY",
+        help="print the process an overlay file makes (merged into its base, as YAML) "
+        "instead of checking; its base is looked up among PATH and the shipped processes",
+    )
+    parser.add_argument(
         "--lang",
         choices=("en", "cs"),
         default="en",
@@ -74,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
         czech,
         describe_place,
         follows_problems,
+        is_overlay_file,
         parse_process_file,
         problem_text,
         process_files,
@@ -81,6 +90,8 @@ def run(args: argparse.Namespace) -> int:
     from kwflow.exceptions import DefinitionError, Problem
     from kwflow.i18n import say
 
+    if args.effective is not None:
+        return _effective(args)
     paths = [Path(p) for p in (args.paths or [DEFAULT_PATH])]
     files: list[Path] = []
     for path in paths:
@@ -98,14 +109,27 @@ def run(args: argparse.Namespace) -> int:
     processes: dict[str, dict[str, object]] = {}
     first_of: dict[tuple[str, int], tuple[str, int | None]] = {}
     loaded_files: dict[str, LoadedProcess] = {}
+    checked: list[tuple[str, LoadedProcess | None, list[Problem]]] = []
     for file in files:
-        name = str(file)
+        if is_overlay_file(file):
+            continue
         try:
             loaded = parse_process_file(file)
         except DefinitionError as exc:
-            results[name] = list(exc.problems)
+            checked.append((str(file), None, list(exc.problems)))
             continue
-        problems = check_process(loaded)
+        checked.append((str(file), loaded, check_process(loaded)))
+    # Overlays among the files: each is merged into its base (a file given, or
+    # a shipped process) and its variant checked like the other files.
+    overlays = [file for file in files if is_overlay_file(file)]
+    if overlays:
+        given = [loaded for _, loaded, _ in checked if loaded is not None]
+        checked += _check_overlays(overlays, given)
+    for name, maybe_loaded, problems in checked:
+        if maybe_loaded is None:
+            results[name] = problems
+            continue
+        loaded = maybe_loaded
         process = loaded.process
         loaded_files[name] = loaded
         processes[name] = {
@@ -209,3 +233,111 @@ def run(args: argparse.Namespace) -> int:
         counts = {"files": len(results), "bad": bad, "errors": errors, "warnings": warnings}
         print(say(_SAY, "summary", args.lang, **{name: str(n) for name, n in counts.items()}))
     return EXIT_OK if ok else EXIT_PROBLEMS
+
+
+def _bases(given: list[LoadedProcess]) -> dict[tuple[str, int], ProcessDocument]:
+    """The processes overlays may vary: the files given, then every shipped version."""
+    from kwflow.definition import (
+        ProcessDocument,
+        is_overlay_file,
+        parse_process_file,
+        process_files,
+        shipped_process_paths,
+    )
+    from kwflow.exceptions import DefinitionError, ProcessFilesMissing
+
+    bases = {
+        loaded.process.key: ProcessDocument(loaded.data, loaded.source)
+        for loaded in given
+        if loaded.data is not None
+    }
+    try:
+        shipped = [f for path in shipped_process_paths() for f in process_files(path)]
+    except ProcessFilesMissing:
+        shipped = []
+    for file in shipped:
+        if is_overlay_file(file):
+            continue
+        try:
+            loaded = parse_process_file(file)
+        except DefinitionError:
+            continue  # a broken shipped file is the shipped tests' business
+        if loaded.data is not None:
+            bases.setdefault(loaded.process.key, ProcessDocument(loaded.data, loaded.source))
+    return bases
+
+
+def _check_overlays(
+    files: list[Path], given: list[LoadedProcess]
+) -> list[tuple[str, LoadedProcess | None, list[Problem]]]:
+    from kwflow.definition import Overlay, apply_overlays, parse_overlay_file
+    from kwflow.exceptions import DefinitionError
+
+    results: dict[str, tuple[str, LoadedProcess | None, list[Problem]]] = {}
+    overlays: list[Overlay] = []
+    for file in files:
+        try:
+            overlays.append(parse_overlay_file(file))
+        except DefinitionError as exc:
+            results[str(file)] = (str(file), None, list(exc.problems))
+    for applied in apply_overlays(overlays, _bases(given)):
+        name = applied.overlay.file
+        results[name] = (name, applied.loaded, applied.problems)
+    return [results[str(file)] for file in files]
+
+
+def _effective(args: argparse.Namespace) -> int:
+    """``--effective``: the merged process of one overlay, as YAML on stdout."""
+    from pathlib import Path
+
+    from kwflow.cli._main import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
+    from kwflow.definition import (
+        apply_overlays,
+        dump_yaml,
+        is_overlay_file,
+        parse_overlay_file,
+        parse_process_file,
+        problem_text,
+        process_files,
+    )
+    from kwflow.exceptions import DefinitionError
+
+    overlay_path = Path(args.effective)
+    if not overlay_path.is_file() or not is_overlay_file(overlay_path):
+        print(
+            f"kwflow check: --effective needs an overlay file (*.overlay.yaml): {overlay_path}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    given: list[LoadedProcess] = []
+    overlays = []
+    try:
+        for path in args.paths:
+            for file in process_files(path):
+                if is_overlay_file(file):
+                    if file.resolve() != overlay_path.resolve():
+                        overlays.append(parse_overlay_file(file))
+                else:
+                    given.append(parse_process_file(file))
+        overlays.append(parse_overlay_file(overlay_path))
+    except FileNotFoundError as exc:
+        print(f"kwflow check: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except DefinitionError as exc:
+        for problem in exc.problems:
+            print(problem_text(problem, args.lang, for_people=True), file=sys.stderr)
+        return EXIT_PROBLEMS
+    applied = apply_overlays(overlays, _bases(given))[-1]
+    if not applied.ok or applied.document is None:
+        for problem in applied.problems:
+            print(problem_text(problem, args.lang, for_people=True), file=sys.stderr)
+        return EXIT_PROBLEMS
+    for problem in applied.problems:  # warnings: the merged process is still printed
+        print(problem_text(problem, args.lang, for_people=True), file=sys.stderr)
+    base_id, base_version = applied.overlay.base
+    print(
+        f"# The process {overlay_path} makes of {base_id} version {base_version}\n"
+        "# (kwflow check --effective); read it, do not edit it: edit the overlay."
+    )
+    print(dump_yaml(applied.document.data), end="")
+    return EXIT_OK

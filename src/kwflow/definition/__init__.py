@@ -1,7 +1,9 @@
 """The process-file language: models, loading, static checks, registry.
 
 Load one file with `load_process`, many with `Registry`; run the
-static checks yourself with `parse_process` and `check_process`.
+static checks yourself with `parse_process` and `check_process`. An overlay
+file (`parse_overlay`) is a provider's variant of a process, merged into
+its base by `apply_overlay`.
 Every problem with a file is reported at once in a
 `DefinitionError`, each with its line and column; `problem_text`
 renders a problem in English or Czech (`czech` gives its parts, from the
@@ -80,6 +82,20 @@ from ._models import (
     TextField,
     field_type_name,
 )
+from ._overlay import (
+    OVERLAY_SUFFIXES,
+    VARIANT_SEPARATOR,
+    AppliedOverlay,
+    Overlay,
+    ProcessDocument,
+    apply_overlay,
+    apply_overlays,
+    is_overlay_file,
+    parse_overlay,
+    parse_overlay_file,
+    unknown_base,
+    variant_base_id,
+)
 from ._places import describe_place
 from ._registry import (
     ENTRY_POINT_GROUP,
@@ -90,7 +106,15 @@ from ._registry import (
     shipped_processes_dir,
 )
 from ._schema import process_json_schema, reference_markdown
-from ._yaml import MAX_FILE_BYTES, DocPath, SourceMap, describe, describe_params, parse_yaml
+from ._yaml import (
+    MAX_FILE_BYTES,
+    DocPath,
+    SourceMap,
+    describe,
+    describe_params,
+    dump_yaml,
+    parse_yaml,
+)
 
 FIELD_TYPE_TABLES: tuple[FieldTypeTable[object], ...] = (FIELD_CHECKS,)
 """This package's per-field-type tables (see `FieldTypeTable`): a new field type needs a
@@ -104,12 +128,15 @@ __all__ = [
     "FOLLOWS_CODES",
     "LANGUAGE_VERSION",
     "MAX_FILE_BYTES",
+    "OVERLAY_SUFFIXES",
     "PREVIOUS_VERSIONS_DIR",
     "PROBLEM_TEMPLATES",
     "RULES",
+    "VARIANT_SEPARATOR",
     "Action",
     "ActionOnlyAfter",
     "Anchor",
+    "AppliedOverlay",
     "Artifact",
     "ArtifactField",
     "ArtifactPresentOnEntry",
@@ -141,6 +168,7 @@ __all__ = [
     "OrganisationKind",
     "OrganisationRequirement",
     "OrganisationRule",
+    "Overlay",
     "Period",
     "PeriodUnit",
     "PersonField",
@@ -150,6 +178,7 @@ __all__ = [
     "PhaseInfo",
     "ProblemTemplate",
     "Process",
+    "ProcessDocument",
     "Quantifier",
     "Registry",
     "Requirements",
@@ -163,15 +192,21 @@ __all__ = [
     "SourceMap",
     "Suspension",
     "TextField",
+    "apply_overlay",
+    "apply_overlays",
     "check_process",
     "czech",
     "describe",
     "describe_params",
     "describe_place",
+    "dump_yaml",
     "field_type_name",
     "follows_problems",
+    "is_overlay_file",
     "load_process",
     "load_process_text",
+    "parse_overlay",
+    "parse_overlay_file",
     "parse_process",
     "parse_process_file",
     "parse_yaml",
@@ -182,5 +217,7 @@ __all__ = [
     "reference_markdown",
     "shipped_process_paths",
     "shipped_processes_dir",
+    "unknown_base",
     "unreadable_file",
+    "variant_base_id",
 ]

@@ -6,10 +6,12 @@ import it from here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from ._models import Process
     from ._yaml import SourceMap
 
@@ -27,3 +29,5 @@ class LoadedProcess:
     process: Process
     source: SourceMap
     file: str
+    data: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
+    """The document as read, before validation: what an overlay merges into."""

@@ -73,7 +73,7 @@ def parse_process(text: str | bytes, filename: str = "<string>") -> LoadedProces
         process = Process.model_validate(data)
     except ValidationError as exc:
         raise DefinitionError(translate_errors(exc.errors(), data, source)) from None
-    return LoadedProcess(process, source, filename)
+    return LoadedProcess(process, source, filename, data)
 
 
 def parse_process_file(path: str | Path) -> LoadedProcess:
@@ -396,7 +396,7 @@ def _problem(error: ErrorDetails, at: _Located, source: SourceMap, data: Any) ->
         code = "schema.other"
         params.update(kind=kind, detail=message)
 
-    (line, column), _ = source.locate(position_path, key=key)
+    file, (line, column) = source.where(position_path, key=key)
     if any(isinstance(segment, int) for segment in path):
         params["place_ids"] = source.place_ids(path)
     reference = params.get("reference") or _reference_of(at, kind)
@@ -404,7 +404,7 @@ def _problem(error: ErrorDetails, at: _Located, source: SourceMap, data: Any) ->
         # Shown by `problem_text` and in JSON; the English parts stay as they were.
         params["reference"] = reference
     return Problem(
-        file=source.file,
+        file=file,
         line=line,
         column=column,
         path=format_path(path),
@@ -555,7 +555,7 @@ def _misplaced(
     if target is None:
         return None
     line, _ = source.keys.get(doc, (0, 0))
-    line_text = source.line_text(line) if line else ""
+    line_text = source.line_text(line, source.where(doc, key=True)[0]) if line else ""
     target_line, _ = source.locate(target)[0]
     ids = source.place_ids(target)
     place = describe_place(format_path(target), ids) if target else "the top level"

@@ -812,6 +812,57 @@ PROBLEM_TEMPLATES: Mapping[str, ProblemTemplate] = {
         "pole {field!r} typu {type} nemůže převzít pole {other_field!r} typu {other_type} "
         "z dokumentu {artifact!r} procesu {process!r} ve verzi {version}"
     ),
+    # Overlay files (`_overlay`): a provider's variant of a process.
+    "overlay.base": ProblemTemplate(
+        "překryv v klíči 'base' jmenuje proces, který mění",
+        expected="base: {{process: case_conference, version: 2}}",
+    ),
+    "overlay.variant-id": ProblemTemplate(
+        "id varianty je id základního procesu, '__' a vlastní název, nejvýše {limit} znaků",
+        expected="id: {example}",
+        hint="varianta tak nikdy nepřevezme id dodávaného procesu a nestřetne se "
+        "s jeho pozdější verzí",
+    ),
+    "overlay.version": ProblemTemplate(
+        "varianta má vlastní verzi, celé číslo od 1",
+        expected="version: 1",
+        hint="zvyšte ji, kdykoli se změní překryv nebo jeho základní proces",
+    ),
+    "overlay.unknown-base": ProblemTemplate(
+        "základní proces {process!r} ve verzi {version} není načten (načtené verze: {known})",
+        hint="zkontrolujte proces a verzi, které překryv jmenuje, a načtěte základní proces s ním",
+    ),
+    "overlay.unknown-id": ProblemTemplate(
+        lambda f: (
+            f"v tomto seznamu základního procesu není {f['id']!r}, "
+            + ("které by šlo změnit" if f["verb"] == "change" else "které by šlo odebrat")
+        ),
+        hint=lambda f: (
+            (f"měli jste na mysli {f['suggestion']!r}? " if f.get("suggestion") else "")
+            + f"seznam obsahuje: {f['known']}"
+        ),
+    ),
+    "overlay.add-existing": ProblemTemplate(
+        "základní proces už v tomto seznamu má {id!r}",
+        hint="položku změňte v 'change', nebo jí dejte jiné id",
+    ),
+    "overlay.twice": ProblemTemplate(
+        "{id!r} je ve změnách tohoto seznamu jmenováno dvakrát (poprvé na řádku {first_line})"
+    ),
+    "overlay.no-id": ProblemTemplate("každá položka v {verb!r} jmenuje id"),
+    "overlay.patch-key": ProblemTemplate(
+        "neznámý klíč {name!r} ve změnách seznamu",
+        expected="add, change nebo remove",
+    ),
+    "overlay.patch-not-list": ProblemTemplate("{verb!r} obsahuje seznam"),
+    "overlay.list-by-id": ProblemTemplate(
+        "položky tohoto seznamu mají id: měňte jej pomocí 'add', 'change' a 'remove'",
+        expected="add, change nebo remove",
+    ),
+    "overlay.dangling": ProblemTemplate(
+        "po odebrání {id!r} zůstává jeho jméno na {count:plural:místě|místech|místech}: {places}",
+        hint="odeberte nebo změňte v překryvu i tato místa",
+    ),
 }
 """The Czech template of every problem a process file can have, by its ``code``."""
 

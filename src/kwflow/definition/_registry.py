@@ -17,12 +17,19 @@ from typing import TYPE_CHECKING
 from kwflow.exceptions import DefinitionError, Problem, ProcessFilesMissing, ProcessNotFound
 
 from ._follows import follows_problems
+from ._overlay import (
+    Overlay,
+    ProcessDocument,
+    apply_overlays,
+    is_overlay_file,
+    parse_overlay_file,
+)
+from ._yaml import SourceMap, parse_yaml
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
 
     from ._models import Process
-    from ._yaml import SourceMap
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -85,7 +92,9 @@ def process_files(path: str | Path) -> list[Path]:
     """The process files at ``path``: the file itself, or a directory's ``*.yaml``/``*.yml``.
 
     Directories are read one level deep, in name order, so that loading is
-    deterministic. Raises `ProcessFilesMissing` (a ``FileNotFoundError``) for a missing path.
+    deterministic. Overlay files (``*.overlay.yaml``) are among them; tell them
+    apart with `is_overlay_file`. Raises `ProcessFilesMissing` (a
+    ``FileNotFoundError``) for a missing path.
     """
     path = Path(path)
     if path.is_dir():
@@ -101,6 +110,13 @@ class _Entry:
     source: str | None
     line: int | None
     column: int | None
+    # What an overlay of this process merges into: a variant keeps its merged
+    # document; a file keeps only its text, read again when an overlay needs
+    # it (the text is a tenth of the parsed data and its positions).
+    document: ProcessDocument | None = None
+    text: str | None = None
+    # The process an overlay made this one from.
+    base: tuple[str, int] | None = None
 
 
 class Registry:
@@ -133,7 +149,9 @@ class Registry:
     def load_path(self, path: str | Path, *, check: bool = True) -> list[Process]:
         """Load a process file, or every ``*.yaml``/``*.yml`` file in a directory.
 
-        Returns the processes added. All files are read before any is added:
+        Overlay files (``*.overlay.yaml``, see `apply_overlay`) among them add
+        the variants they make of a process loaded with them or registered
+        before. Returns the processes added. All files are read before any is added:
         problems of every file, and every duplicate ``(id, version)``, are
         raised together in one `DefinitionError`. With ``check=True``
         (the default) the static checks run and their errors count as problems.
@@ -157,6 +175,8 @@ class Registry:
         # A file named twice (itself and through its directory) is one file.
         unique = {file.resolve(): file for file in reversed(files)}
         files = [file for file in files if unique.get(file.resolve()) is file]
+        overlays = [file for file in files if is_overlay_file(file)]
+        files = [file for file in files if not is_overlay_file(file)]
         for file in files:
             try:
                 result = parse_process_file(file)
@@ -169,8 +189,12 @@ class Registry:
                     problems.extend(found)
                     continue
             (line, column), _ = result.source.locate(("id",))
-            loaded.append(_Entry(result.process, str(file), line, column))
+            text = result.source.text if result.data is not None else None
+            loaded.append(_Entry(result.process, str(file), line, column, text=text))
             sources.setdefault(result.process.key, result.source)
+        for entry, source in self._apply_overlays(overlays, loaded, problems, check=check):
+            loaded.append(entry)
+            sources.setdefault(entry.process.key, source)
         pending: dict[tuple[str, int], _Entry] = {}
         for entry in loaded:
             problem = self._duplicate(entry.process, entry.source, entry.line, entry.column)
@@ -187,6 +211,55 @@ class Registry:
             raise DefinitionError(problems)
         self._entries.update(pending)
         return [entry.process for entry in pending.values()]
+
+    def _apply_overlays(
+        self, files: list[Path], loaded: list[_Entry], problems: list[Problem], *, check: bool
+    ) -> list[tuple[_Entry, SourceMap]]:
+        """The variants the overlay ``files`` make of the processes registered or ``loaded``."""
+        overlays: list[Overlay] = []
+        for file in files:
+            try:
+                overlays.append(parse_overlay_file(file))
+            except DefinitionError as exc:
+                problems.extend(exc.problems)
+        if not overlays:
+            return []
+        entries: dict[tuple[str, int], _Entry] = {**self._entries}
+        for entry in loaded:
+            entries.setdefault(entry.process.key, entry)
+        # Only the bases named are read again; the others' keys still count
+        # among the versions an unknown base's problem lists.
+        named = {overlay.base for overlay in overlays}
+        bases = {
+            key: _document_of(entry) if key in named else _UNREAD for key, entry in entries.items()
+        }
+        made: list[tuple[_Entry, SourceMap]] = []
+        for applied in apply_overlays(overlays, bases, check=check):
+            if not applied.ok or applied.loaded is None:
+                problems.extend(applied.problems)
+                continue
+            overlay, source = applied.overlay, applied.loaded.source
+            (line, column), _ = source.locate(("id",))
+            entry = _Entry(
+                applied.loaded.process,
+                overlay.file,
+                line,
+                column,
+                document=applied.document,
+                base=overlay.base,
+            )
+            made.append((entry, source))
+        return made
+
+    def base_of(self, process_id: str, version: int) -> tuple[str, int] | None:
+        """``(id, version)`` of the process a variant was made from by an overlay, if it was.
+
+        Raises `ProcessNotFound`.
+        """
+        entry = self._entries.get((process_id, version))
+        if entry is None:
+            raise ProcessNotFound(process_id, version)
+        return entry.base
 
     def _duplicate(
         self, process: Process, source: str | None, line: int | None, column: int | None
@@ -321,6 +394,20 @@ class Registry:
     def __repr__(self) -> str:
         listed = ", ".join(f"{pid} v{v}" for pid, v in sorted(self._entries))
         return f"Registry({listed})"
+
+
+_UNREAD = ProcessDocument({}, SourceMap("<not read>"))
+"""Stands for a registered process no overlay names (never merged into)."""
+
+
+def _document_of(entry: _Entry) -> ProcessDocument:
+    """What an overlay of ``entry``'s process merges into."""
+    if entry.document is not None:
+        return entry.document
+    if entry.text is not None and entry.source is not None:
+        data, source = parse_yaml(entry.text, entry.source)
+        return ProcessDocument(data, source)
+    return ProcessDocument.of_process(entry.process)
 
 
 def _file_problem(file: str, message: str) -> Problem:

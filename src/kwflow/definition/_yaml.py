@@ -37,6 +37,7 @@ __all__ = [
     "SourceMap",
     "describe",
     "describe_params",
+    "dump_yaml",
     "format_path",
     "parse_path",
     "parse_yaml",
@@ -110,10 +111,28 @@ class SourceMap:
     """The ``id`` of each list item that has one, by the item's path."""
     text: str = field(default="", repr=False)
     """The text the document was read from, for quoting a line."""
+    files: Mapping[DocPath, str] = field(default_factory=dict, repr=False)
+    """The file of each path whose value was read from another file than ``file``.
 
-    def line_text(self, line: int) -> str:
-        """Line ``line`` (1-based) of the text, without its line break; ``""`` past the end."""
-        return _line_of(self.text, line)
+    A process merged from an overlay and its base (``_overlay``) has values
+    from both; a problem is reported in the file its value came from.
+    """
+    texts: Mapping[str, str] = field(default_factory=dict, repr=False)
+    """The texts of the other files of ``files``, by file name."""
+
+    def line_text(self, line: int, file: str | None = None) -> str:
+        """Line ``line`` (1-based) of the text of ``file`` (this map's own by default).
+
+        Without its line break; ``""`` past the end.
+        """
+        if file is None or file == self.file:
+            return _line_of(self.text, line)
+        return _line_of(self.texts.get(file, ""), line)
+
+    def where(self, path: DocPath, *, key: bool = False) -> tuple[str, Position]:
+        """The file and position of ``path`` (or of its nearest ancestor); see `locate`."""
+        position, found = self.locate(path, key=key)
+        return self.files.get(found, self.file), position
 
     def place_ids(self, path: DocPath) -> str:
         """The ids of the list items along ``path``, as the ``place_ids`` param.
@@ -155,12 +174,12 @@ class SourceMap:
         params: Mapping[str, str] | None = None,
     ) -> Problem:
         """A `Problem` about ``path``, positioned through this map."""
-        (line, column), _ = self.locate(path, key=key)
+        file, (line, column) = self.where(path, key=key)
         facts = dict(params or {})
         if any(isinstance(segment, int) for segment in path):
             facts.setdefault("place_ids", self.place_ids(path))
         return Problem(
-            file=self.file,
+            file=file,
             line=line,
             column=column,
             path=format_path(path),
@@ -403,6 +422,31 @@ _Loader.add_implicit_resolver(
 )
 # The merge key '<<' is left unresolved on purpose: it reads as an ordinary
 # (unknown) key instead of copying entries whose positions would mislead.
+
+
+class _Dumper(yaml.SafeDumper):
+    """A safe dumper that quotes exactly the text this module's reader would not read as text."""
+
+
+_Dumper.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+
+
+def _no_aliases(dumper: yaml.SafeDumper, data: object) -> bool:  # noqa: ARG001
+    return True
+
+
+# A merged process shares values between its parts; written out, each is written in full.
+_Dumper.ignore_aliases = _no_aliases  # type: ignore[method-assign,assignment]
+
+
+def dump_yaml(data: Mapping[str, Any]) -> str:
+    """Plain data as YAML text that `parse_yaml` reads back to the same data.
+
+    Keys keep their order; text is quoted wherever the YAML 1.2 core schema
+    this module reads with would take it for a number, a date, a boolean or null.
+    """
+    text: str = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    return text
 
 
 # libyaml composes about ten times faster than the pure-Python reader (16 ms

@@ -7,9 +7,10 @@ the agreed review date, the attendance list, the time), so
 kwflow ships reference implementations: an `Engine` uses them for cases of
 those processes unless the host registers a guard of the same name.
 
-They are keyed by process id, not by version: a host's variant of a shipped
-process keeps its id and the meaning of its guards. A variant that drops a
-field a guard reads gets a refusal saying so, never a crash.
+They are keyed by process id, not by version: a later version keeps the
+meaning of its guards, and so does a provider's variant made by an overlay
+(its id is the base's, ``__`` and a name; see `variant_base_id`). A variant
+that drops a field a guard reads gets a refusal saying so, never a crash.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from kwflow.definition import Label
+from kwflow.definition import Label, variant_base_id
 from kwflow.history import FrozenMap
 
 if TYPE_CHECKING:
@@ -175,5 +176,13 @@ _NONE: FrozenMap[str, Guard] = FrozenMap({})
 
 
 def shipped_guards(process_id: str) -> Mapping[str, Guard]:
-    """The guards kwflow ships for the process ``process_id`` (empty for others)."""
-    return SHIPPED_GUARDS.get(process_id, _NONE)
+    """The guards kwflow ships for the process ``process_id`` (empty for others).
+
+    A provider's variant (``case_conference__provider``, made by an overlay)
+    keeps the meaning of its base's guards, so it gets the base's.
+    """
+    found = SHIPPED_GUARDS.get(process_id)
+    if found is None:
+        base = variant_base_id(process_id)
+        found = SHIPPED_GUARDS.get(base) if base is not None else None
+    return _NONE if found is None else found
