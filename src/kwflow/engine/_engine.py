@@ -1371,6 +1371,7 @@ class Engine:
             idempotency=idempotency,
             # A keyed command that changed nothing leaves the index row as it is.
             summary=index_entry(new, events[-1].at) if events else None,
+            unchanged=_index_unchanged(old, new),
         )
 
     def _done(self, keyed: KeyedCommand | None) -> Case | None:
@@ -1491,6 +1492,16 @@ class Engine:
         with self._cache_lock:
             self._cache.pop(case_id, None)
         self._keys.forget(case_id)
+
+
+def _index_unchanged(old: Case, new: Case) -> tuple[str, ...]:
+    """The parts of the case's index row a command left as they were."""
+    parts = []
+    if new.participants == old.participants:
+        parts.append("participants")
+    if new.phase.path == old.phase.path:
+        parts.append("phase_path")
+    return tuple(parts)
 
 
 def _process_ref(first: Event) -> ProcessRef:

@@ -53,7 +53,7 @@ from ._trust import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Sequence
+    from collections.abc import Collection, Iterable, Iterator, Sequence
     from contextlib import AbstractContextManager
     from datetime import timedelta
     from types import TracebackType
@@ -392,6 +392,7 @@ class SqlStore(ABC):
         snapshot: Snapshot | None = None,
         idempotency: IdempotencyRecord | None = None,
         summary: CaseIndexEntry | None = None,
+        unchanged: Collection[str] = (),
     ) -> None:
         """Append ``events`` if the case is still at ``expected_version``; see ``CaseStore``."""
         events = tuple(events)
@@ -420,7 +421,7 @@ class SqlStore(ABC):
                 if idempotency is not None:
                     self._record_key(tx, idempotency)
                 if summary is not None:
-                    self._write_index(tx, summary)
+                    self._write_index(tx, summary, unchanged)
         except DuplicateRow:
             # The unique (case_id, sequence) key is the last line of defence
             # against a racing writer the version check could not see yet
@@ -544,17 +545,22 @@ class SqlStore(ABC):
         if rows:
             tx.many(q.insert_deadline, rows)
 
-    def _write_index(self, tx: Tx, entry: CaseIndexEntry) -> None:
+    def _write_index(self, tx: Tx, entry: CaseIndexEntry, unchanged: Collection[str] = ()) -> None:
         sql = self._index_sql
         tx.run(sql.upsert, entry_params(entry, self._index_time))
-        tx.run(sql.delete_people, (entry.case_id,))
-        if entry.participants:
-            tx.many(
-                sql.insert_person,
-                [(person, role, entry.case_id) for person, role in entry.participants],
-            )
-        tx.run(sql.delete_phases, (entry.case_id,))
-        tx.many(sql.insert_phase, [(phase, entry.case_id) for phase in set(entry.phase_path)])
+        # The people and phase rows are rewritten only when they changed:
+        # most commands change neither, and rewriting them was a third of
+        # the pages a SQLite commit wrote (benchmarks/bench_commit.py).
+        if "participants" not in unchanged:
+            tx.run(sql.delete_people, (entry.case_id,))
+            if entry.participants:
+                tx.many(
+                    sql.insert_person,
+                    [(person, role, entry.case_id) for person, role in entry.participants],
+                )
+        if "phase_path" not in unchanged:
+            tx.run(sql.delete_phases, (entry.case_id,))
+            tx.many(sql.insert_phase, [(phase, entry.case_id) for phase in set(entry.phase_path)])
 
     def put_index_entry(self, entry: CaseIndexEntry) -> bool:
         """Replace the case's index row if the case is still at ``entry.version``."""
