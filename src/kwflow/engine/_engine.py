@@ -4,8 +4,10 @@ Every command is a record (``_commands``) and `Engine.execute` is the one
 way in; the named methods build a record and execute it. Every command on a
 case runs the same loop (docs/architecture.md, "The core loop"):
 
-1. find the case: the store's version, then the engine's cached `Case` if
-   it is that version, else the store's snapshot and events, folded;
+1. find the case: the engine's cached `Case`, else the store's snapshot and
+   events, folded (the cache is trusted without asking the store: the
+   append checks the version, and a refusal or a conflict from a cache that
+   fell behind reads the case again and decides once more);
 2. note the time once, from the clock;
 3. record, first, the breaches of the case's deadlines that passed by now;
 4. decide the command (``_decide.decide``: pure; a refusal raises and
@@ -48,6 +50,7 @@ from kwflow.exceptions import (
     InvalidEvents,
     InvalidQuery,
     InvalidValue,
+    KwflowError,
     MalformedEvent,
     ProcessChanged,
     TamperedHistory,
@@ -1232,7 +1235,18 @@ class Engine:
             if done is not None:
                 return done, []
             while True:
-                sealed, case, compiled_process = self._current_pair(case_id)
+                # The cached case is trusted until the store says otherwise:
+                # the append checks the version anyway, so asking for it first
+                # would cost every command a round trip to the database.
+                trusted = self._cache.get(case_id) if self._cache_size else None
+                if trusted is not None and (
+                    expected_version is None or trusted[1].version == expected_version
+                ):
+                    (sealed, case), optimistic = trusted, True
+                    compiled_process = self._compiled_for(case_id, case.process)
+                else:
+                    sealed, case, compiled_process = self._current_pair(case_id)
+                    optimistic = False
                 if expected_version is not None and case.version != expected_version:
                     raise ConcurrencyConflict(case_id, expected_version, case.version)
                 moment = self._now() if now is None else aware_utc(now)
@@ -1244,15 +1258,22 @@ class Engine:
                 if breaches:
                     events = _chain(case_id, case.version, case.last_hash, breaches, moment)
                     base = evolve(process, case, events)
-                drafts = decide(
-                    compiled_process,
-                    base,
-                    command,
-                    now=moment,
-                    guards=self._guards_for(process.id),
-                    calendars=self._calendars,
-                    retention=self._retention.get(process.id),
-                )
+                try:
+                    drafts = decide(
+                        compiled_process,
+                        base,
+                        command,
+                        now=moment,
+                        guards=self._guards_for(process.id),
+                        calendars=self._calendars,
+                        retention=self._retention.get(process.id),
+                    )
+                except KwflowError:
+                    # A refusal must be about the case as it stands, not as
+                    # this engine last saw it: a writer elsewhere may have moved it.
+                    if optimistic and self._moved_on(case):
+                        continue
+                    raise
                 new_case = base
                 plain: dict[str, Any] = {}
                 if drafts:
@@ -1273,6 +1294,8 @@ class Engine:
                         events.extend(late_events)
                 record = keyed.record(case_id, new_case.version) if keyed is not None else None
                 if not events and record is None:
+                    if optimistic and self._moved_on(case):
+                        continue
                     return case, events
                 new_sealed = new_case
                 if spec and events:
@@ -1303,10 +1326,14 @@ class Engine:
                     done = self._done(keyed)
                     if done is not None:
                         return done, []
+                    self._forget(case_id)
+                    if optimistic:
+                        # The cached case was behind the store: decide again
+                        # on the stored one; this is no retry of the caller's.
+                        continue
                     if expected_version is not None or attempt >= retries:
                         raise
                     attempt += 1
-                    self._forget(case_id)
                     continue
                 self._remember(new_sealed, new_case)
                 return new_case, events
@@ -1344,6 +1371,7 @@ class Engine:
             idempotency=idempotency,
             # A keyed command that changed nothing leaves the index row as it is.
             summary=index_entry(new, events[-1].at) if events else None,
+            unchanged=_index_unchanged(old, new),
         )
 
     def _done(self, keyed: KeyedCommand | None) -> Case | None:
@@ -1383,6 +1411,13 @@ class Engine:
             cached = self._load(case_id)
             self._remember(*cached)
         return cached[1], self._compiled_for(case_id, cached[1].process)
+
+    def _moved_on(self, case: Case) -> bool:
+        """Whether the store holds a later version than ``case`` (then it is forgotten)."""
+        if self._store.version(case.id) == case.version:
+            return False
+        self._forget(case.id)
+        return True
 
     def _current(self, case_id: str) -> tuple[Case, CompiledProcess]:
         _, case, compiled_process = self._current_pair(case_id)
@@ -1457,6 +1492,16 @@ class Engine:
         with self._cache_lock:
             self._cache.pop(case_id, None)
         self._keys.forget(case_id)
+
+
+def _index_unchanged(old: Case, new: Case) -> tuple[str, ...]:
+    """The parts of the case's index row a command left as they were."""
+    parts = []
+    if new.participants == old.participants:
+        parts.append("participants")
+    if new.phase.path == old.phase.path:
+        parts.append("phase_path")
+    return tuple(parts)
 
 
 def _process_ref(first: Event) -> ProcessRef:

@@ -34,7 +34,7 @@ from ._trust import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Collection, Iterator, Sequence
     from datetime import datetime, timedelta
     from types import TracebackType
 
@@ -135,6 +135,7 @@ class MemoryStore:
         snapshot: Snapshot | None = None,
         idempotency: IdempotencyRecord | None = None,
         summary: CaseIndexEntry | None = None,
+        unchanged: Collection[str] = (),  # noqa: ARG002 - one object per row: nothing to skip
     ) -> None:
         """Append ``events`` if the case is still at ``expected_version``; see ``CaseStore``."""
         events = tuple(events)

@@ -96,6 +96,24 @@ class _PgTx:
         self._cur.executemany(sql, rows)
         self._unread = True
 
+    def all_of(
+        self, queries: Sequence[tuple[str, Sequence[object]]]
+    ) -> list[list[tuple[Any, ...]]]:
+        # Each query on a cursor of its own, all sent before one sync: one
+        # round trip, and each cursor gets its own query's rows.
+        self._settle()
+        cursors = []
+        for sql, params in queries:
+            cur = self._cur.connection.cursor()
+            cur.execute(sql, params)
+            cursors.append(cur)
+        self._pipeline.sync()
+        try:
+            return [cur.fetchall() for cur in cursors]
+        finally:
+            for cur in cursors:
+                cur.close()
+
 
 class PostgresStore(SqlStore):
     """A ``CaseStore`` in PostgreSQL, shared safely by many processes and hosts.
@@ -158,7 +176,7 @@ class PostgresStore(SqlStore):
             self._queries = make_queries(
                 prefix,
                 placeholder="%s",
-                for_update="FOR UPDATE",
+                for_update="FOR UPDATE OF c",
                 skip_locked="FOR UPDATE SKIP LOCKED",
             )
             self._index_sql = IndexSql(prefix=prefix, placeholder="%s")

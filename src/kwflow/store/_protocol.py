@@ -17,7 +17,7 @@ import attrs
 
 if TYPE_CHECKING:
     # attrs reads these annotations as strings only; nothing needs them at run time.
-    from collections.abc import Iterator, Mapping, Sequence
+    from collections.abc import Collection, Iterator, Mapping, Sequence
     from datetime import datetime, timedelta
 
     from kwflow.history import Event
@@ -98,6 +98,7 @@ class CaseStore(Protocol):
         snapshot: Snapshot | None = None,
         idempotency: IdempotencyRecord | None = None,
         summary: CaseIndexEntry | None = None,
+        unchanged: Collection[str] = (),
     ) -> None:
         """Append ``events`` if the case is still at ``expected_version``.
 
@@ -114,6 +115,10 @@ class CaseStore(Protocol):
         first, and ``idempotency_record`` tells what it recorded.
         ``summary``, when given, replaces the case's row in the case index (it
         describes the case at its new version, ``expected_version + len(events)``).
+        ``unchanged`` names fields of ``summary`` that are the same as at
+        ``expected_version`` (``"participants"``, ``"phase_path"``): a backend
+        may leave what it stores of them as it is (most commands change
+        neither the people nor the phase of a case).
         """
         ...
 

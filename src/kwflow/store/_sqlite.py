@@ -169,6 +169,11 @@ class _SqliteTx:
     def many(self, sql: str, rows: Iterable[Sequence[object]]) -> None:
         self._conn.executemany(sql, rows)
 
+    def all_of(
+        self, queries: Sequence[tuple[str, Sequence[object]]]
+    ) -> list[list[tuple[Any, ...]]]:
+        return [self._conn.execute(sql, params).fetchall() for sql, params in queries]
+
 
 class SqliteStore(SqlStore):
     """A ``CaseStore`` in one SQLite file; safe for many threads and processes.
