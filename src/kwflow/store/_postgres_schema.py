@@ -154,6 +154,28 @@ POSTGRES_MIGRATIONS = MigrationChain.of(
             "ALTER TABLE {s}case_index ADD COLUMN held boolean NOT NULL DEFAULT false",
             "ALTER TABLE {s}case_index ADD COLUMN disposed boolean NOT NULL DEFAULT false",
         ),
+        11: (
+            # key: the notification's idempotency key, unique forever, so a
+            # notification already sent is never written again.
+            """CREATE TABLE {s}outbox (
+                key text PRIMARY KEY,
+                case_id text NOT NULL,
+                deadline_id text NOT NULL,
+                kind text NOT NULL,
+                due_at timestamptz NOT NULL,
+                roles text NOT NULL,
+                people text NOT NULL,
+                message text NOT NULL,
+                attempts integer NOT NULL DEFAULT 0,
+                claimed_by text,
+                lease_until timestamptz,
+                sent_at timestamptz
+            )""",
+            # Only what is still to be sent: a claim reads the first due rows
+            # straight off this index however many were sent before.
+            "CREATE INDEX outbox_pending ON {s}outbox (due_at, key) WHERE sent_at IS NULL",
+            "CREATE INDEX outbox_case ON {s}outbox (case_id, deadline_id)",
+        ),
     },
 )
 """The PostgreSQL chain, applied when a `PostgresStore` opens."""

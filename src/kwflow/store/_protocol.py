@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from kwflow.history import Event
 
     from ._index import CaseIndexEntry, CaseQuery
+    from ._outbox import Notification, OutboxChange
     from ._read_log import ReadEntry, ReadLogQuery
 
 
@@ -98,6 +99,7 @@ class CaseStore(Protocol):
         snapshot: Snapshot | None = None,
         idempotency: IdempotencyRecord | None = None,
         summary: CaseIndexEntry | None = None,
+        outbox: Sequence[OutboxChange] | None = None,
     ) -> None:
         """Append ``events`` if the case is still at ``expected_version``.
 
@@ -114,7 +116,28 @@ class CaseStore(Protocol):
         first, and ``idempotency_record`` tells what it recorded.
         ``summary``, when given, replaces the case's row in the case index (it
         describes the case at its new version, ``expected_version + len(events)``).
+        ``outbox``, when given, replaces the unsent notifications of the
+        deadlines it names (see `OutboxChange`).
         """
+        ...
+
+    def claim_notifications(
+        self, now: datetime, *, limit: int, lease: timedelta, worker: str
+    ) -> list[Notification]:
+        """Up to ``limit`` notifications due by ``now`` and not leased, leased to ``worker``.
+
+        Earliest due first. Each is leased until ``now + lease``: no other
+        claim returns it before then, however many claimers run at once. One
+        not acked by then is returned again (its ``attempts`` counts the claims).
+        """
+        ...
+
+    def ack_notification(self, key: str, *, now: datetime) -> bool:
+        """Mark the notification ``key`` sent; ``False`` when it is unknown, voided or sent."""
+        ...
+
+    def notifications(self, case_id: str) -> list[Notification]:
+        """Every notification of the case in the outbox, sent ones included, earliest first."""
         ...
 
     def idempotency_record(self, scope: str, key: str) -> IdempotencyRecord | None:
