@@ -128,6 +128,7 @@ class Backend:
                 view._idempotency = self.memory._idempotency
                 view._reads = self.memory._reads
                 view._subject_keys = self.memory._subject_keys
+                view._outbox = self.memory._outbox
                 view._keys = self.memory.keys
                 view._lock = self.memory._lock
                 return view
