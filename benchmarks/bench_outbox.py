@@ -18,8 +18,7 @@ filling a million that way would time the filling, not the claim), then
 the planner's statistics are gathered.
 
 What is measured (median and slowest of 25 calls, one claimer after the
-other at the same moment, so every claim steps past the rows the claims
-before it leased):
+other at the same moment, each leasing rows the next must not get):
 
 - ``claim_notifications(limit=100)``: 100 due notifications leased;
 - ``ack_notification(key)``: one marked sent.
@@ -106,10 +105,16 @@ def fill_sqlite(path: Path, count: int) -> float:
     try:
         conn.execute("BEGIN")
         conn.executemany(
-            "INSERT INTO outbox (key, case_id, deadline_id, kind, due_at, roles, people, "
-            "message, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO outbox (key, case_id, deadline_id, kind, due_at, available_at, roles, "
+            "people, message, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                (*row[:4], _micros(row[4]), *row[5:8], None if row[8] is None else _micros(row[8]))
+                (
+                    *row[:4],
+                    _micros(row[4]),
+                    _micros(row[4]),
+                    *row[5:8],
+                    None if row[8] is None else _micros(row[8]),
+                )
                 for row in rows(count)
             ),
         )
@@ -128,12 +133,12 @@ def fill_postgres(dsn: str, schema: str, count: int) -> float:
     with psycopg.connect(dsn, autocommit=True) as conn:
         with conn.cursor() as cur:
             copy_sql = (
-                f'COPY "{schema}".outbox (key, case_id, deadline_id, kind, due_at, roles, '
-                "people, message, sent_at) FROM STDIN"
+                f'COPY "{schema}".outbox (key, case_id, deadline_id, kind, due_at, available_at, '
+                "roles, people, message, sent_at) FROM STDIN"
             )
             with cur.copy(copy_sql) as copy:
                 for row in rows(count):
-                    copy.write_row(row)
+                    copy.write_row((*row[:5], row[4], *row[5:]))
         conn.execute(f'ANALYZE "{schema}".outbox')
     return time.perf_counter() - started
 
@@ -221,8 +226,8 @@ def markdown(table: list[list[str]], load: float, count: int) -> str:
             f"{os.cpu_count()} CPUs, Python {platform.python_version()}, SQLite "
             f"{sqlite3.sqlite_version}, over {count:,} notifications (5 per case; about a "
             "twelfth due, a tenth already sent). Median and slowest of "
-            f"{CALLS} claims of 100 in a row at one moment, each stepping past the rows the "
-            "claims before it leased, and of an ack after each. The machine was shared with "
+            f"{CALLS} claims of 100 in a row at one moment (each leasing what the next must not "
+            "get), and of an ack after each. The machine was shared with "
             f"other work (load average {load:.1f} when the run started)."
         ),
         "",

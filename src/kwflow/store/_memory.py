@@ -246,14 +246,18 @@ class MemoryStore:
                 and n.due_at <= now_utc
                 and (n.lease_until is None or n.lease_until <= now_utc)
             ]
-            chosen = heapq.nsmallest(max(limit, 0), due, key=lambda n: (n.due_at, n.key))
+            # As the SQL backends: available longest first (a lease that ran
+            # out makes a notification available when it ended).
+            chosen = heapq.nsmallest(
+                max(limit, 0), due, key=lambda n: (n.lease_until or n.due_at, n.key)
+            )
             claimed = [
                 attrs.evolve(n, attempts=n.attempts + 1, lease_until=now_utc + lease)
                 for n in chosen
             ]
             for notification in claimed:
                 self._outbox[notification.key] = notification
-        return claimed
+        return sorted(claimed, key=lambda n: (n.due_at, n.key))
 
     def ack_notification(self, key: str, *, now: datetime) -> bool:
         """Mark ``key`` sent at ``now``; whether it was unsent."""

@@ -163,6 +163,7 @@ POSTGRES_MIGRATIONS = MigrationChain.of(
                 deadline_id text NOT NULL,
                 kind text NOT NULL,
                 due_at timestamptz NOT NULL,
+                available_at timestamptz NOT NULL,
                 roles text NOT NULL,
                 people text NOT NULL,
                 message text NOT NULL,
@@ -171,9 +172,11 @@ POSTGRES_MIGRATIONS = MigrationChain.of(
                 lease_until timestamptz,
                 sent_at timestamptz
             )""",
-            # Only what is still to be sent: a claim reads the first due rows
-            # straight off this index however many were sent before.
-            "CREATE INDEX outbox_pending ON {s}outbox (due_at, key) WHERE sent_at IS NULL",
+            # available_at: when a claim may take the row, its due time or,
+            # once claimed, the end of its lease. Claims read the first rows of
+            # this index (only what is still to be sent) and move what they
+            # take further back, so the next claim never steps over leased rows.
+            "CREATE INDEX outbox_pending ON {s}outbox (available_at, key) WHERE sent_at IS NULL",
             "CREATE INDEX outbox_case ON {s}outbox (case_id, deadline_id)",
         ),
     },

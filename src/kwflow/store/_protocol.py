@@ -126,9 +126,11 @@ class CaseStore(Protocol):
     ) -> list[Notification]:
         """Up to ``limit`` notifications due by ``now`` and not leased, leased to ``worker``.
 
-        Earliest due first. Each is leased until ``now + lease``: no other
-        claim returns it before then, however many claimers run at once. One
-        not acked by then is returned again (its ``attempts`` counts the claims).
+        Those available longest are taken first (due earliest, or back from
+        a lease that ran out earliest) and returned earliest due first. Each
+        is leased until ``now + lease``: no other claim returns it before
+        then, however many claimers run at once. One not acked by then is
+        returned again (its ``attempts`` counts the claims).
         """
         ...
 

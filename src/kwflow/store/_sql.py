@@ -269,17 +269,18 @@ def make_queries(prefix: str, *, placeholder: str, for_update: str, skip_locked:
         # A key already in the table was sent (unsent rows of the deadline
         # were just dropped): it stays sent, and is not written again.
         insert_notification=q(
-            f"INSERT INTO {p}outbox (key, case_id, deadline_id, kind, due_at, roles, people, "
-            "message) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING"
+            f"INSERT INTO {p}outbox (key, case_id, deadline_id, kind, due_at, available_at, "
+            "roles, people, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (key) DO NOTHING"
         ),
         # One statement picks and leases: on PostgreSQL the rows another
         # claimer has locked are skipped, not waited for; SQLite's write lock
         # (BEGIN IMMEDIATE) lets one claimer in at a time.
         claim_notifications=q(
-            f"UPDATE {p}outbox SET claimed_by = ?, lease_until = ?, attempts = attempts + 1 "
-            f"WHERE key IN (SELECT key FROM {p}outbox WHERE sent_at IS NULL AND due_at <= ? "
-            "AND (lease_until IS NULL OR lease_until <= ?) "
-            f"ORDER BY due_at, key LIMIT ? {skip_locked}) "
+            f"UPDATE {p}outbox SET claimed_by = ?, lease_until = ?, available_at = ?, "
+            "attempts = attempts + 1 "
+            f"WHERE key IN (SELECT key FROM {p}outbox WHERE sent_at IS NULL "
+            f"AND available_at <= ? ORDER BY available_at, key LIMIT ? {skip_locked}) "
             f"RETURNING {_OUTBOX_COLUMNS}"
         ),
         ack_notification=q(
@@ -899,6 +900,7 @@ class SqlStore(ABC):
                     change.deadline_id,
                     n.kind,
                     self._time_param(utc(n.due_at)),
+                    self._time_param(utc(n.due_at)),
                     json.dumps(list(n.roles)),
                     json.dumps(list(n.people)),
                     message_text(n.message),
@@ -929,17 +931,18 @@ class SqlStore(ABC):
     ) -> list[Notification]:
         """Due notifications nobody holds a lease on at ``now``, leased to ``worker``.
 
-        Earliest due first; no other claim returns one of them before
-        ``now + lease`` unless it is acked.
+        The ones available longest first (due, or back from a lease that ran
+        out), returned earliest due first; no other claim returns one of
+        them before ``now + lease``.
         """
         if limit <= 0:
             return []
         now_utc = utc(now)
-        moment = self._time_param(now_utc)
+        until = self._time_param(now_utc + lease)
         with self._write(None) as tx:
             rows = tx.all(
                 self._queries.claim_notifications,
-                (worker, self._time_param(now_utc + lease), moment, moment, limit),
+                (worker, until, until, self._time_param(now_utc), limit),
             )
         found = [self._notification(row) for row in rows]
         found.sort(key=lambda n: (n.due_at, n.key))

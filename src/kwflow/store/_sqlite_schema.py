@@ -184,6 +184,7 @@ SQLITE_MIGRATIONS = MigrationChain.of(
                 deadline_id TEXT NOT NULL,
                 kind TEXT NOT NULL,
                 due_at INTEGER NOT NULL,
+                available_at INTEGER NOT NULL,
                 roles TEXT NOT NULL,
                 people TEXT NOT NULL,
                 message TEXT NOT NULL,
@@ -192,9 +193,11 @@ SQLITE_MIGRATIONS = MigrationChain.of(
                 lease_until INTEGER,
                 sent_at INTEGER
             ) WITHOUT ROWID""",
-            # Only what is still to be sent: a claim reads the first due rows
-            # straight off this index however many were sent before.
-            "CREATE INDEX outbox_pending ON outbox (due_at, key) WHERE sent_at IS NULL",
+            # available_at: when a claim may take the row, its due time or,
+            # once claimed, the end of its lease. Claims read the first rows of
+            # this index (only what is still to be sent) and move what they
+            # take further back, so the next claim never steps over leased rows.
+            "CREATE INDEX outbox_pending ON outbox (available_at, key) WHERE sent_at IS NULL",
             "CREATE INDEX outbox_case ON outbox (case_id, deadline_id)",
         ),
     },
