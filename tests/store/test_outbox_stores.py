@@ -210,3 +210,16 @@ def test_a_store_returns_notifications_as_written(backend: Backend) -> None:
     assert got[0].to_dict()["due_at"] == (T0 + timedelta(minutes=1)).astimezone(UTC).isoformat()
     assert [n.key for n in store.notifications("c")] == ["k1", "k2"]
     assert store.claim_notifications(T0, limit=0, lease=timedelta(hours=1), worker="w") == []
+
+
+def test_a_pause_whose_deadlines_run_keeps_the_reminders_as_they_were(backend: Backend) -> None:
+    clock = SimulatedClock(START)
+    engine = consented(backend, clock)
+    before = pending(engine)
+    clock.set(local(2026, 10, 12, 9))
+    check_case(engine, engine.act("s1", "ask_pause", by="rodic"))
+    assert pending(engine) == before
+    clock.set(local(2026, 10, 14, 9))
+    check_case(engine, engine.act("s1", "carry_on", by="rodic"))
+    assert pending(engine) == before
+    assert [n.attempts for n in engine.notifications("s1")] == [0] * len(DECLARED)
