@@ -33,6 +33,7 @@ ALLOWED: dict[tuple[str, str], str] = {
             "_exactly_one_unit",
             "_exactly_one",
             "_target_or_limit",
+            "_one_moment",
             "_known_timezone",
         )
     },

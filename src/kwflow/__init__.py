@@ -50,12 +50,13 @@ from .engine import (
     ReasonCode,
     ReleaseHold,
     Replace,
+    ScheduledNotice,
     SimulatedClock,
     Submit,
     SystemClock,
     Unassign,
 )
-from .store import MemoryStore, PostgresStore, ReadEntry, SqliteStore
+from .store import MemoryStore, Notification, PostgresStore, ReadEntry, SqliteStore
 
 __all__ = [
     "COMMAND_TYPES",
@@ -90,6 +91,7 @@ __all__ = [
     "InboxItem",
     "InboxItemJSON",
     "MemoryStore",
+    "Notification",
     "OpenCase",
     "Organisation",
     "PostgresStore",
@@ -99,6 +101,7 @@ __all__ = [
     "Registry",
     "ReleaseHold",
     "Replace",
+    "ScheduledNotice",
     "SimulatedClock",
     "SqliteStore",
     "Submit",

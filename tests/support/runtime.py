@@ -82,10 +82,13 @@ def make_engine(
 
 
 def store_state(store: CaseStore) -> tuple[Any, ...]:
-    """Everything a store holds that a command could change: events, both indexes, read log."""
-    cases = tuple((case_id, store.events(case_id)) for case_id in store.case_ids())
+    """Everything a store holds that a command could change: events, both indexes, read
+    log, outbox."""
+    ids = tuple(store.case_ids())
+    cases = tuple((case_id, store.events(case_id)) for case_id in ids)
     reads = tuple(store.read_log(ReadLogQuery(limit=1_000_000)))
-    return cases, tuple(store.due(FAR_FUTURE)), tuple(store.find_cases(CaseQuery())), reads
+    outbox = tuple(n for case_id in ids for n in store.notifications(case_id))
+    return cases, tuple(store.due(FAR_FUTURE)), tuple(store.find_cases(CaseQuery())), reads, outbox
 
 
 def check_case(engine: Engine, case: Case) -> None:

@@ -128,6 +128,7 @@ class Backend:
                 view._idempotency = self.memory._idempotency
                 view._reads = self.memory._reads
                 view._subject_keys = self.memory._subject_keys
+                view._outbox = self.memory._outbox
                 view._keys = self.memory.keys
                 view._lock = self.memory._lock
                 return view
@@ -271,3 +272,65 @@ def crash_writer(spec: tuple[str, str, str | None], cases: int, batch: int) -> N
             )
             version[case_id] = last.sequence
             prev[case_id] = last.hash
+
+
+# -- the outbox's claimers (issue 14) --------------------------------------------
+
+OUTBOX_NOW = T0 + timedelta(days=1)
+"""When the outbox claimers claim: every notification `fill_outbox` writes is due."""
+
+
+def fill_outbox(store: CaseStore, cases: int, per_case: int) -> set[str]:
+    """``cases`` cases with ``per_case`` due notifications each; their keys."""
+    from kwflow.store import Notification, OutboxChange
+
+    keys: set[str] = set()
+    for i in range(cases):
+        case_id = f"n-{i:03d}"
+        written = tuple(
+            Notification(
+                key=f"{case_id}/d/#1/reminder-{j}",
+                case_id=case_id,
+                deadline_id="d",
+                kind="reminder",
+                due_at=T0 + timedelta(minutes=(i * per_case + j) % 97),
+                roles=("worker",),
+                people=("eva",),
+                message={"code": "deadline-reminder", "params": {}, "cs": "Č", "en": "E"},
+            )
+            for j in range(per_case)
+        )
+        store.append(
+            case_id,
+            0,
+            chain(case_id, 1),
+            outbox=[OutboxChange(deadline_id="d", notifications=written)],
+        )
+        keys.update(n.key for n in written)
+    return keys
+
+
+def notification_claimer(
+    spec: tuple[str, str, str | None], worker: str, rounds: int, start_at: float
+) -> list[str]:
+    """Claim 7 at a time, ``rounds`` times, within one long lease; the keys this process got."""
+    got: list[str] = []
+    with open_spec(spec) as store:
+        time.sleep(max(0.0, start_at - time.time()))
+        for _ in range(rounds):
+            claimed = store.claim_notifications(
+                OUTBOX_NOW, limit=7, lease=timedelta(hours=1), worker=worker
+            )
+            got.extend(n.key for n in claimed)
+    return got
+
+
+def claim_and_hang(spec: tuple[str, str, str | None], limit: int, done: Path) -> None:
+    """Claim ``limit`` notifications, say so in the file ``done``, and never ack them."""
+    with open_spec(spec) as store:
+        claimed = store.claim_notifications(
+            OUTBOX_NOW, limit=limit, lease=timedelta(minutes=5), worker="doomed"
+        )
+        done.write_text("\n".join(n.key for n in claimed), encoding="utf-8")
+        while True:
+            time.sleep(1)

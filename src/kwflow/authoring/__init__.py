@@ -36,6 +36,7 @@ from ._scenario import (
 )
 from ._simulation import (
     DeadlineView,
+    NoticeView,
     ScenarioResult,
     StepFailure,
     TimelineEntry,
@@ -61,6 +62,7 @@ __all__ = [
     "Expectation",
     "GraphvizNotFound",
     "LoadedScenario",
+    "NoticeView",
     "Person",
     "ProcessRef",
     "RelativeTime",

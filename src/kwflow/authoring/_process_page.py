@@ -59,6 +59,7 @@ if TYPE_CHECKING:
         FieldCondition,
         Invariant,
         Label,
+        Notice,
         Period,
         Phase,
         Process,
@@ -264,6 +265,29 @@ _WORDS: dict[str, tuple[str, str]] = {
         ),
     ),
     "deadline": ("Lhůta", "Deadline"),
+    "notices_intro": (
+        (
+            "Připomínky a eskalace: kdy hostitelská aplikace koho upozorní na běžící "
+            "lhůtu. Po splnění nebo zrušení lhůty už žádné nepřijdou; pozastavení je "
+            "posune spolu s lhůtou."
+        ),
+        (
+            "Reminders and escalations: when the host application tells whom about a "
+            "running deadline. None come once the deadline is met or cancelled; a "
+            "suspension moves them with the deadline."
+        ),
+    ),
+    "reminder": ("připomínka", "reminder"),
+    "escalation": ("eskalace", "escalation"),
+    "of_target": ("cílového termínu", "the target"),
+    "of_limit": ("nejzazšího termínu", "the limit"),
+    "notice_at": ("v den", "on the day of"),
+    "notice_before": ("před dnem", "before"),
+    "notice_after": ("po dni", "after"),
+    "notice_repeat": (
+        "pak každých {every}, celkem {count} krát",
+        "then every {every}, {count} times in all",
+    ),
     "anchor": ("Počítá se od", "Counted from"),
     "target": ("Cíl", "Target"),
     "limit": ("Limit", "Limit"),
@@ -790,6 +814,31 @@ class _Writer:
             yield f"- **{self.text(deadline.label)}**: {self.text(deadline.description)}"
         if explained:
             yield ""
+        notifying = [d for d in self.process.deadlines if d.notices]
+        if notifying:
+            yield self.word("notices_intro")
+            yield ""
+            for deadline in notifying:
+                told = "; ".join(self.notice(kind, n, deadline) for kind, n in deadline.notices)
+                yield f"- **{self.text(deadline.label)}**: {told}"
+            yield ""
+
+    def notice(self, kind: str, notice: Notice, deadline: Deadline) -> str:
+        """One reminder or escalation in words: when, of which moment, to whom."""
+        moment = self.word(f"of_{notice.moment}")
+        if notice.at is not None:
+            when = f"{self.word('notice_at')} {moment}"
+        else:
+            period = notice.before if notice.before is not None else notice.after
+            assert period is not None
+            side = self.word("notice_before" if notice.before is not None else "notice_after")
+            when = f"{self.period(period)} {side} {moment}"
+        if notice.repeat is not None:
+            when += ", " + self.word("notice_repeat").format(
+                every=self.period(notice.repeat.every), count=notice.repeat.count
+            )
+        to = self.roles(notice.to or (deadline.responsible,))
+        return f"{self.word(kind)} {when} ({to})"
 
     def deadline_row(self, deadline: Deadline) -> list[str]:
         anchor = deadline.anchor

@@ -82,6 +82,22 @@ class DeadlineView:
 
 
 @dataclass(frozen=True)
+class NoticeView:
+    """A reminder or escalation that fell due, as the timeline shows it (its time is local).
+
+    ``people`` are the persons told (the holders of ``roles`` when it was
+    written); ``text`` is the notification's message in the timeline's language.
+    """
+
+    at: datetime
+    kind: str
+    deadline: str
+    roles: tuple[str, ...]
+    people: tuple[str, ...]
+    text: str
+
+
+@dataclass(frozen=True)
 class TimelineEntry:
     """One step of the run: what was done, and the case right after it.
 
@@ -112,6 +128,8 @@ class TimelineEntry:
     suspended_since: datetime | None = None
     suspension_deadlines: str | None = None
     suspended_working_days: int | None = None
+    notices: tuple[NoticeView, ...] = ()
+    """Reminders and escalations that fell due after the previous entry, before this step."""
 
 
 @dataclass(frozen=True)
@@ -532,6 +550,8 @@ def run_scenario(
             break
         current = moment
         clock.set(moment)
+        # What a host's sender would have sent by now, shown before the step.
+        notices = timeline.due_notices(moment)
         follow_up = follow_ups.get(number - 1)
         command = step_command(step, case.id, scenario, zone, follow_up=follow_up)
         refusal: KwflowError | None = None
@@ -552,6 +572,7 @@ def run_scenario(
             note,
             refusal.render(lang) if refusal is not None else None,
             refusal_expected=step.expect is not None and step.expect.refused is not None,
+            notices=notices,
         )
         problems_here = _unmet(step.expect, entry, refusal, process, lang)
         if problems_here:
@@ -685,6 +706,7 @@ class TimelineRecorder:
         self.zone = ZoneInfo(process.timezone)
         self.entries: list[TimelineEntry] = []
         self._shown: dict[str, DeadlineView] = {}
+        self._told: set[str] = set()
 
     def follow(self, case_id: str, process: Process) -> None:
         """Record the entries from now on from ``case_id`` (a follow-up, of ``process``)."""
@@ -702,8 +724,13 @@ class TimelineRecorder:
         refused: str | None = None,
         *,
         refusal_expected: bool = False,
+        notices: tuple[NoticeView, ...] = (),
     ) -> TimelineEntry:
-        """Add the entry of a step taken at ``at`` (refused: the engine's message)."""
+        """Add the entry of a step taken at ``at`` (refused: the engine's message).
+
+        ``notices`` are the reminders and escalations that fell due before
+        the step (`due_notices`).
+        """
         case = self.engine.get_unfiltered(self.case_id)
         views = tuple(self._deadline_views())
         changed = tuple(view.id for view in views if self._shown.get(view.id) != view)
@@ -739,9 +766,34 @@ class TimelineRecorder:
             suspended_since=None if suspension is None else suspension.since.astimezone(self.zone),
             suspension_deadlines=None if suspension is None else suspension.deadlines,
             suspended_working_days=ended,
+            notices=notices,
         )
         self.entries.append(entry)
         return entry
+
+    def due_notices(self, now: datetime) -> tuple[NoticeView, ...]:
+        """The case's reminders and escalations due by ``now`` and not shown yet, earliest first.
+
+        Read from the outbox without claiming them (a store shared with a
+        host's sender is left as it is): those still waiting are exactly
+        what a sender running until ``now`` would have sent.
+        """
+        found: list[NoticeView] = []
+        for notification in self.engine.notifications(self.case_id):
+            if notification.due_at > now or notification.key in self._told:
+                continue
+            self._told.add(notification.key)
+            found.append(
+                NoticeView(
+                    at=notification.due_at.astimezone(self.zone),
+                    kind=notification.kind,
+                    deadline=notification.deadline_id,
+                    roles=notification.roles,
+                    people=notification.people,
+                    text=str(notification.message.get(self.lang, "")),
+                )
+            )
+        return tuple(found)
 
     def _deadline_views(self) -> list[DeadlineView]:
         views = []
@@ -939,6 +991,9 @@ def format_timeline(result: ScenarioResult, *, lang: Language = "cs", quiet: boo
     if not quiet:
         for entry in result.entries:
             who = f" · {entry.who}" if entry.who else ""
+            for notice in entry.notices:
+                told = ", ".join(notice.people or notice.roles)
+                lines.append(f"[!] {_show_time(notice.at, lang)} → {told} · {notice.text}")
             head = f"[{entry.number}] {_show_time(entry.at, lang)}{who} · {entry.what}"
             lines.append(head)
             if entry.note:

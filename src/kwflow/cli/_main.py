@@ -32,6 +32,10 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
         "check every case (chain, index row), or the store against a signed checkpoint",
     ),
     "reindex": ("kwflow.cli._reindex", "rebuild the case index of a database from the histories"),
+    "notify": (
+        "kwflow.cli._notify",
+        "hand due reminders and escalations to a sender, and ack them",
+    ),
 }
 
 EXIT_OK = 0

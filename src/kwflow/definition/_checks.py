@@ -39,12 +39,14 @@ from ._models import (
     BoolField,
     DateField,
     DateTimeField,
+    Deadline,
     EnumField,
     FieldCondition,
     IntField,
     Label,
     ListField,
     MoneyField,
+    Notice,
     OnlyActionsIn,
     PersonField,
     Phase,
@@ -354,6 +356,8 @@ class CheckContext:
                     one("artifact", condition.artifact, at)
             if deadline.planned is not None:
                 one("artifact", deadline.planned.artifact, (*here, "planned", "artifact"))
+            for notice, notice_path in _notices(deadline, here):
+                add("role", notice.to, (*notice_path, "to"))
         for i, follows in enumerate(p.follows):
             for j, carry in enumerate(follows.carry_over):
                 one("artifact", carry.artifact, ("follows", i, "carry_over", j, "artifact"))
@@ -871,6 +875,56 @@ def check_planned_field_types(context: CheckContext) -> Iterator[Problem]:
                 found=f"a {field.type} field",
                 params={"type": field.type, "field": field.id},
             )
+
+
+def _notices(deadline: Deadline, here: DocPath) -> Iterator[tuple[Notice, DocPath]]:
+    """A deadline's reminders and escalation, each with its path in the file."""
+    for j, reminder in enumerate(deadline.reminders):
+        yield reminder, (*here, "reminders", j)
+    if deadline.escalation is not None:
+        yield deadline.escalation, (*here, "escalation")
+
+
+@_rule("notice-moment", "error", "a reminder or escalation counts from a moment its deadline has")
+def check_notice_moments(context: CheckContext) -> Iterator[Problem]:
+    """A reminder of the target of a deadline that has only a limit would never go out.
+
+    Variants replace the deadline's own periods and keep what they leave
+    out, so the deadline itself must give the moment.
+    """
+    for i, deadline in enumerate(context.process.deadlines):
+        has = {"target": deadline.target is not None, "limit": deadline.limit is not None}
+        for notice, path in _notices(deadline, ("deadlines", i)):
+            moment = notice.moment
+            if not has[moment]:
+                key = "at" if notice.at is not None else "of"
+                other = "limit" if moment == "target" else "target"
+                yield context.problem(
+                    "notice-moment",
+                    (*path, key),
+                    f"deadline {deadline.id!r} has no {moment} to count from",
+                    expected=f"'{other}', which the deadline gives",
+                    found=moment,
+                    params={"deadline": deadline.id, "moment": moment, "other": other},
+                )
+
+
+@_rule("notice-repeat", "error", "only a notice counted 'after' a moment repeats")
+def check_notice_repeats(context: CheckContext) -> Iterator[Problem]:
+    """Repeating a reminder 'before' the limit would run into the limit itself;
+    a reminder that repeats is one that keeps nagging after the moment passed."""
+    for i, deadline in enumerate(context.process.deadlines):
+        for notice, path in _notices(deadline, ("deadlines", i)):
+            if notice.repeat is not None and notice.after is None:
+                given = "before" if notice.before is not None else "at"
+                yield context.problem(
+                    "notice-repeat",
+                    (*path, "repeat"),
+                    f"a notice given with {given!r} cannot repeat",
+                    expected="'after' with 'repeat', or no 'repeat'",
+                    found=given,
+                    params={"deadline": deadline.id, "given": given},
+                )
 
 
 @_rule("condition-type", "error", "a field condition fits the type of its field")

@@ -76,6 +76,9 @@ _FOUND_KINDS: dict[str, str] = {
     "value": "{found_value}",
 }
 
+# A deadline's two moments, as methodologists name them (docs/pro-metodiky.md).
+_MOMENT_CS = {"target": "cílový termín", "limit": "nejzazší termín"}
+
 # The kinds of names, as hints and duplicate-id speak of them.
 _KNOWN: dict[str, tuple[str, str]] = {
     # kind: (known ..., none declared)
@@ -593,6 +596,19 @@ PROBLEM_TEMPLATES: Mapping[str, ProblemTemplate] = {
         "plánovaný okamžik nelze číst z pole {field!r} typu {type}",
         expected="pole typu date nebo datetime",
         found="pole typu {type}",
+    ),
+    "notice-moment": ProblemTemplate(
+        lambda p: (
+            f"lhůta {p['deadline']!r} nemá {_MOMENT_CS[p['moment']]} ({p['moment']}), "
+            "od kterého by se upozornění počítalo"
+        ),
+        expected=lambda p: f"{_MOMENT_CS[p['other']]} ('{p['other']}'), který lhůta má",
+        found="{moment}",
+    ),
+    "notice-repeat": ProblemTemplate(
+        "upozornění zadané pomocí {given!r} se nemůže opakovat",
+        expected="'after' spolu s 'repeat', nebo bez 'repeat'",
+        found="{given}",
     ),
     "condition-type.min-count": ProblemTemplate(
         "min_count počítá záznamy pole typu list; {field!r} takové pole není",

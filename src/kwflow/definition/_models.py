@@ -697,6 +697,72 @@ class DeadlineVariant(Model):
         return self
 
 
+class NoticeRepeat(Model):
+    """How a notice repeats after its first time: every ``every``, ``count`` times in all."""
+
+    every: Period = Field(description="the period between two times")
+    count: int = Field(
+        ge=2, description="how many times the notice goes out in all, the first included"
+    )
+
+
+class Notice(Model):
+    """When someone is told about a running deadline: before, at or after its target or limit.
+
+    Exactly one of ``before``, ``after`` and ``at``. ``before`` and
+    ``after`` count a period from the moment ``of`` names (the target or
+    the limit); ``at`` is that moment itself. A notice counted in days,
+    weeks, months or working days goes out at the start of its local day
+    (a day-based target or limit ends at midnight, too late to act on);
+    one counted in hours or minutes goes out that much before or after the
+    moment. ``to`` names the roles told (left out: the deadline's
+    responsible role). The times are computed when the deadline starts and
+    recorded in its event; a deadline met or cancelled tells nobody more.
+    """
+
+    before: Period | None = Field(default=None, description="this long before the moment")
+    after: Period | None = Field(default=None, description="this long after the moment")
+    at: Literal["target", "limit"] | None = Field(
+        default=None, description="at the target or the limit itself"
+    )
+    of: Literal["target", "limit"] | None = Field(
+        default=None, description="the moment 'before' or 'after' counts from"
+    )
+    to: tuple[Identifier, ...] = Field(
+        default=(), description="the roles told; left out = the deadline's responsible role"
+    )
+    repeat: NoticeRepeat | None = Field(
+        default=None, description="goes out again every period, up to a count (with 'after')"
+    )
+
+    @model_validator(mode="after")
+    def _one_moment(self) -> Notice:
+        given = [name for name in ("before", "after", "at") if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                "a reminder or escalation needs exactly one of before, after, at; "
+                f"found {', '.join(given) or 'none'}"
+            )
+        if self.at is None and self.of is None:
+            raise ValueError("'before' and 'after' need 'of': target or limit")
+        if self.at is not None and self.of is not None:
+            raise ValueError("'at' names its moment itself; leave 'of' out")
+        return self
+
+    @property
+    def moment(self) -> Literal["target", "limit"]:
+        """The deadline moment this notice counts from."""
+        moment = self.at if self.at is not None else self.of
+        assert moment is not None  # the validator requires one
+        return moment
+
+
+class Escalation(Notice):
+    """A notice to people above the responsible role, typically after the limit passed."""
+
+    to: tuple[Identifier, ...] = Field(min_length=1, description="the roles the case goes up to")
+
+
 class Deadline(Model):
     """A time rule: something must happen within a period of an anchor.
 
@@ -745,6 +811,22 @@ class Deadline(Model):
             "a planned moment after the limit (or target) shows on the running deadline"
         ),
     )
+
+    reminders: tuple[Notice, ...] = Field(
+        default=(),
+        description="who is reminded when, relative to the target or the limit",
+    )
+    escalation: Escalation | None = Field(
+        default=None, description="the roles told when the deadline is (about to be) missed"
+    )
+
+    @property
+    def notices(self) -> tuple[tuple[str, Notice], ...]:
+        """Every reminder and the escalation, with its kind, in the order of the file."""
+        found: list[tuple[str, Notice]] = [("reminder", r) for r in self.reminders]
+        if self.escalation is not None:
+            found.append(("escalation", self.escalation))
+        return tuple(found)
 
     @model_validator(mode="after")
     def _target_or_limit(self) -> Deadline:
@@ -1085,7 +1167,7 @@ _ADDED_LATER: dict[str, tuple[str, ...]] = {
     "actions.requires": ("organisations",),
     # Conditions sit deeper: in actions' requirements and in deadline variants.
     "actions.requires.fields": ("for",),
-    "deadlines": ("planned",),
+    "deadlines": ("planned", "reminders", "escalation"),
     "deadlines.variants.when": ("for",),
 }
 """Keys the language gained after files were in use, by where they sit.

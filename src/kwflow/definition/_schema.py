@@ -30,6 +30,7 @@ from ._models import (
     DeadlineVariant,
     EnumField,
     EnumValue,
+    Escalation,
     FieldCondition,
     FieldReaders,
     FieldRef,
@@ -38,6 +39,8 @@ from ._models import (
     Guard,
     Invariant,
     Label,
+    Notice,
+    NoticeRepeat,
     OnlyActionsIn,
     OrganisationKind,
     OrganisationRequirement,
@@ -110,6 +113,8 @@ def _tighten(defs: dict[str, Any]) -> None:
     one_of_keys("Anchor", ("action", "field"), exactly=True)
     one_of_keys("Deadline", ("target", "limit"), exactly=False)
     one_of_keys("DeadlineVariant", ("target", "limit"), exactly=False)
+    one_of_keys("Notice", ("before", "after", "at"), exactly=True)
+    one_of_keys("Escalation", ("before", "after", "at"), exactly=True)
     one_of_keys(
         "FieldCondition", ("equals", "one_of", "present", "non_empty", "min_count"), exactly=True
     )
@@ -147,6 +152,9 @@ REFERENCE_SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("Guard", Guard),
     ("Deadline", Deadline),
     ("Deadline variant", DeadlineVariant),
+    ("Reminder (`reminders`)", Notice),
+    ("Escalation (`escalation`)", Escalation),
+    ("Repeat (`repeat` of a reminder)", NoticeRepeat),
     ("Anchor", Anchor),
     ("Field reference", FieldRef),
     ("Period", Period),

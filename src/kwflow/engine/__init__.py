@@ -53,6 +53,7 @@ from ._records import (
     ProcessRef,
     Reason,
     ReasonCode,
+    ScheduledNotice,
     TakenAction,
 )
 from ._retention import DisposalDue
@@ -157,6 +158,7 @@ __all__ = [
     "ReleaseHold",
     "Replace",
     "RoleHoldersJSON",
+    "ScheduledNotice",
     "SimulatedClock",
     "Submit",
     "SuspensionSummary",

@@ -241,6 +241,8 @@ class CompiledProcess:
             self._compile_deadline(deadline, context) for deadline in process.deadlines
         )
         self.deadlines_by_id = {d.id: d for d in self.deadlines}
+        # Whether any deadline sends reminders: only then does an append look at the outbox.
+        self.notifying = any(d.deadline.notices for d in self.deadlines)
         self.deadlines_satisfied_by: dict[str, tuple[CompiledDeadline, ...]] = {}
         self.deadlines_anchored_on_action: dict[str, tuple[CompiledDeadline, ...]] = {}
         self.deadlines_anchored_on_artifact: dict[str, tuple[CompiledDeadline, ...]] = {}

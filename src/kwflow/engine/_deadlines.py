@@ -41,10 +41,13 @@ from datetime import date, datetime, time
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from kwflow.calendars import due_at
 from kwflow.definition import PeriodUnit
 
 from ._clock import aware_utc
+from ._notices import notices_for
 from ._records import DeadlineStatus
 
 if TYPE_CHECKING:
@@ -284,7 +287,7 @@ def _started(
     # later change of the artifacts they look at moves nothing, and replay
     # never decides again.
     target, limit = deadline.periods_for(case, written) if deadline.variants else deadline.periods
-    started = {
+    started: dict[str, Any] = {
         "id": deadline.id,
         "status": PENDING.value,
         "anchor": aware_utc(moment).isoformat(),
@@ -296,6 +299,13 @@ def _started(
     # of every other deadline stay exactly as they were.
     if deadline.planned_artifact is not None:
         started["planned"] = _planned(compiled, deadline, latest)
+    # Likewise reminders: computed here, once, and recorded (`_notices`).
+    if definition.notices:
+        moments = {
+            "target": (started["target"], target),
+            "limit": (started["limit"], limit),
+        }
+        started["notices"] = notices_for(compiled, definition, moments, calendars=calendars)
     return started
 
 
@@ -391,7 +401,7 @@ def moved(
         return aware_utc(shifted).isoformat()
 
     assert state.anchor_at is not None
-    return {
+    change: dict[str, Any] = {
         "id": state.id,
         "status": PENDING.value,
         "anchor": aware_utc(state.anchor_at).isoformat(),
@@ -399,6 +409,13 @@ def moved(
         "target": later(state.target),
         "limit": later(state.limit),
     }
+    if state.notices:
+        # Reminders move with the moments they count from, and record as they started.
+        change["notices"] = [
+            attrs.evolve(notice, at=datetime.fromisoformat(str(later(notice.at)))).to_dict()
+            for notice in state.notices
+        ]
+    return change
 
 
 def breaches_due(case: Case, now: datetime) -> list[DeadlineState]:

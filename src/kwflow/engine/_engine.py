@@ -32,9 +32,12 @@ the case again and decides anew).
 
 from __future__ import annotations
 
+import os
+import socket
 import threading
 import uuid
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -102,6 +105,7 @@ from ._deadlines import open_deadlines
 from ._decide import carried_documents, decide, decide_breaches, decide_carried, decide_open
 from ._evolve import evolve, fold
 from ._idempotency import KeyedCommand
+from ._outbox import outbox_changes
 from ._personal import DataKeys, personal_fields, reveal_case, reveal_events, seal
 from ._queries import (
     aware,
@@ -129,7 +133,7 @@ from ._shipped_guards import shipped_guards
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
-    from datetime import datetime, timedelta
+    from datetime import datetime
 
     from cryptography.hazmat.primitives.asymmetric.ed25519 import (
         Ed25519PrivateKey,
@@ -139,7 +143,7 @@ if TYPE_CHECKING:
     from kwflow.calendars import CalendarRegistry
     from kwflow.definition import Process, Registry
     from kwflow.history import Checkpoint, Event
-    from kwflow.store import CaseStore, IdempotencyRecord
+    from kwflow.store import CaseStore, IdempotencyRecord, Notification
 
     from ._access import Grants
     from ._authorization import Guard
@@ -875,6 +879,44 @@ class Engine:
         moment = self._now() if before is None else aware_utc(before)
         return self._store.due(moment, limit=limit)
 
+    # -- the outbox: reminders and escalations (issue 14) ---------------------
+
+    def claim_notifications(
+        self,
+        now: datetime | None = None,
+        *,
+        limit: int = 100,
+        lease: timedelta = timedelta(minutes=5),
+        worker: str | None = None,
+    ) -> list[Notification]:
+        """Hand out up to ``limit`` reminders and escalations due by ``now`` (default: the clock).
+
+        Each is leased for ``lease``: no other claim, in this process or
+        another, gets it before the lease ends. Send each and then
+        `ack_notification` its ``key``; one not acked comes back once its
+        lease has run out (its ``attempts`` counts the claims), so a sender
+        that dies loses nothing. ``key`` is also the idempotency key to give
+        a mailer that may see a notification twice. ``worker`` names the
+        claimer in the store (default: this host and process).
+        """
+        moment = self._now() if now is None else aware_utc(now)
+        if worker is None:
+            worker = f"{socket.gethostname()}:{os.getpid()}"
+        return self._store.claim_notifications(moment, limit=limit, lease=lease, worker=worker)
+
+    def ack_notification(self, key: str, *, now: datetime | None = None) -> bool:
+        """Record the notification ``key`` as sent; ``False`` if it was unknown, voided or sent.
+
+        A notification voided meanwhile (its deadline met or cancelled while
+        it was being sent) acks as ``False``: nothing is left to mark.
+        """
+        moment = self._now() if now is None else aware_utc(now)
+        return self._store.ack_notification(key, now=moment)
+
+    def notifications(self, case_id: str) -> list[Notification]:
+        """The case's notifications in the outbox, sent ones included, earliest due first."""
+        return self._store.notifications(case_id)
+
     def record_breaches(
         self, now: datetime | None = None, *, limit: int | None = None
     ) -> list[Event]:
@@ -1171,6 +1213,9 @@ class Engine:
                     ],
                     idempotency=record,
                     summary=index_entry(case, events[-1].at),
+                    outbox=outbox_changes(compiled_process, None, case)
+                    if compiled_process.notifying
+                    else None,
                 )
             except ConcurrencyConflict:
                 done = self._done(keyed)
@@ -1316,7 +1361,9 @@ class Engine:
                 try:
                     # A keyed command that changes nothing still records its
                     # key, so the key stays bound to this command.
-                    self._append(sealed, new_sealed, events, idempotency=record)
+                    self._append(
+                        sealed, new_sealed, events, idempotency=record, compiled=compiled_process
+                    )
                 except (TamperedHistory, InvalidEvents):
                     # The stored history is not the one the cached case was
                     # built on: forget it, so nothing is decided from it again.
@@ -1345,6 +1392,7 @@ class Engine:
         events: Sequence[Event],
         *,
         idempotency: IdempotencyRecord | None = None,
+        compiled: CompiledProcess,
     ) -> None:
         entries = None
         # Evolve keeps the deadlines map of a case whose deadlines no event
@@ -1372,6 +1420,7 @@ class Engine:
             # A keyed command that changed nothing leaves the index row as it is.
             summary=index_entry(new, events[-1].at) if events else None,
             unchanged=_index_unchanged(old, new),
+            outbox=outbox_changes(compiled, old, new) if compiled.notifying else None,
         )
 
     def _done(self, keyed: KeyedCommand | None) -> Case | None:

@@ -29,6 +29,7 @@ from ._records import (
     DeadlineState,
     DeadlineStatus,
     ProcessRef,
+    ScheduledNotice,
     TakenAction,
 )
 
@@ -62,6 +63,10 @@ def _phase(path: Any) -> CasePhase:
 
 def _when(value: str | None) -> datetime | None:
     return None if value is None else _fromiso(value)
+
+
+def _notices(recorded: list[Mapping[str, Any]] | None) -> tuple[ScheduledNotice, ...]:
+    return () if not recorded else tuple(ScheduledNotice.from_dict(n) for n in recorded)
 
 
 class _Draft:
@@ -390,6 +395,8 @@ class _Draft:
                     target=_when(change["target"]),
                     limit=_when(change["limit"]),
                     planned_at=_when(change.get("planned")),
+                    # Only deadlines that declare reminders record them.
+                    notices=_notices(change.get("notices")),
                 )
             elif status is DeadlineStatus.CANCELLED:
                 deadlines[deadline_id] = _evolve_state(old, status=status, cancelled_at=event.at)
@@ -448,6 +455,7 @@ def _evolve_state(
         breached_at=breached_at or state.breached_at,
         cancelled_at=cancelled_at or state.cancelled_at,
         planned_at=state.planned_at,
+        notices=state.notices,
     )
 
 

@@ -41,6 +41,7 @@ __all__ = [
     "ProcessRef",
     "Reason",
     "ReasonCode",
+    "ScheduledNotice",
     "TakenAction",
 ]
 
@@ -119,6 +120,42 @@ class DeadlineStatus(StrEnum):
 
 
 @attrs.frozen
+class ScheduledNotice:
+    """One reminder or escalation a running deadline sends, as recorded when it started.
+
+    ``key`` names it within its deadline (``reminder-0``, ``reminder-0.2``
+    for the second time a repeating one goes out, ``escalation``); ``at`` is
+    when it falls due (UTC); ``to`` the roles told; ``of`` the moment it is
+    about (``"target"`` or ``"limit"``). The engine writes it to the
+    store's outbox; see `Engine.claim_notifications`.
+    """
+
+    key: str
+    kind: str
+    at: datetime
+    to: tuple[str, ...]
+    of: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form recorded in events and snapshots."""
+        return {
+            "key": self.key,
+            "kind": self.kind,
+            "at": _iso(self.at),
+            "to": list(self.to),
+            "of": self.of,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ScheduledNotice:
+        """Read back `to_dict`."""
+        at = _moment(data["at"])
+        if at is None:
+            raise MalformedRecord("case", "a notice without its time")
+        return cls(str(data["key"]), str(data["kind"]), at, tuple(data["to"]), str(data["of"]))
+
+
+@attrs.frozen
 class DeadlineState:
     """One deadline of a case: its status and times (UTC).
 
@@ -143,6 +180,7 @@ class DeadlineState:
     breached_at: datetime | None = None
     cancelled_at: datetime | None = None
     planned_at: datetime | None = None
+    notices: tuple[ScheduledNotice, ...] = ()
 
     @property
     def planned_late(self) -> str | None:
@@ -492,7 +530,7 @@ def _deadline_to_dict(state: DeadlineState) -> dict[str, Any]:
         # Derived (the limit, or the target), for readers of the JSON; never read back.
         "due": _iso(state.due),
         "planned_late": state.planned_late,
-    }
+    } | ({"notices": [n.to_dict() for n in state.notices]} if state.notices else {})
 
 
 def _version_to_dict(version: ArtifactVersion) -> dict[str, Any]:
@@ -641,6 +679,9 @@ def case_from_dict(data: Mapping[str, Any]) -> Case:
                         cancelled_at=_moment(state["cancelled_at"]),
                         # Cases written before deadlines had a planned moment lack it.
                         planned_at=_moment(state.get("planned_at")),
+                        notices=tuple(
+                            ScheduledNotice.from_dict(n) for n in state.get("notices", ())
+                        ),
                     )
                     for key, state in data["deadlines"].items()
                 }

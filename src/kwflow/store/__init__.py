@@ -8,6 +8,7 @@ servers. All three pass the same contract tests; see ``docs/storage.md``.
 from ._index import CaseIndexEntry, CaseQuery
 from ._memory import MemoryStore
 from ._migrations import SCHEMA_VERSION
+from ._outbox import Notification, OutboxChange
 from ._postgres import PostgresStore
 from ._protocol import CaseStore, DeadlineEntry, IdempotencyRecord, Snapshot, StoredCase
 from ._read_log import ReadEntry, ReadLogQuery
@@ -21,6 +22,8 @@ __all__ = [
     "DeadlineEntry",
     "IdempotencyRecord",
     "MemoryStore",
+    "Notification",
+    "OutboxChange",
     "PostgresStore",
     "ReadEntry",
     "ReadLogQuery",

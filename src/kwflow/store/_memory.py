@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from types import TracebackType
 
     from ._index import CaseIndexEntry, CaseQuery
+    from ._outbox import Notification, OutboxChange
     from ._read_log import ReadEntry, ReadLogQuery
 
 
@@ -106,6 +107,7 @@ class MemoryStore:
         self._idempotency: dict[tuple[str, str], IdempotencyRecord] = {}
         self._reads: list[ReadEntry] = []
         self._subject_keys: dict[str, dict[str, str]] = {}
+        self._outbox: dict[str, Notification] = {}
         self._closed = False
 
     def __enter__(self) -> Self:
@@ -136,6 +138,7 @@ class MemoryStore:
         idempotency: IdempotencyRecord | None = None,
         summary: CaseIndexEntry | None = None,
         unchanged: Collection[str] = (),  # noqa: ARG002 - one object per row: nothing to skip
+        outbox: Sequence[OutboxChange] | None = None,
     ) -> None:
         """Append ``events`` if the case is still at ``expected_version``; see ``CaseStore``."""
         events = tuple(events)
@@ -201,6 +204,78 @@ class MemoryStore:
                 self._idempotency[idempotency.scope, idempotency.key] = idempotency
             if summary is not None:
                 case.summary = summary
+            for change in outbox or ():
+                self._replace_notifications(case_id, change)
+
+    # -- the outbox ---------------------------------------------------------
+
+    def _replace_notifications(self, case_id: str, change: OutboxChange) -> None:
+        stored = self._outbox
+        for key in [
+            key
+            for key, n in stored.items()
+            if n.case_id == case_id and n.deadline_id == change.deadline_id and n.sent_at is None
+        ]:
+            del stored[key]
+        for notification in change.notifications:
+            # A key still here was sent: it stays sent (see `OutboxChange`).
+            stored.setdefault(
+                notification.key,
+                attrs.evolve(
+                    notification,
+                    case_id=case_id,
+                    deadline_id=change.deadline_id,
+                    due_at=utc(notification.due_at),
+                    attempts=0,
+                    lease_until=None,
+                    sent_at=None,
+                ),
+            )
+
+    def claim_notifications(
+        self, now: datetime, *, limit: int, lease: timedelta, worker: str
+    ) -> list[Notification]:
+        """Due notifications nobody holds a lease on at ``now``, leased to ``worker``."""
+        del worker  # Nothing reads who holds a lease here; the SQL backends record it.
+        now_utc = utc(now)
+        with self._lock:
+            self._check_open()
+            due = [
+                n
+                for n in self._outbox.values()
+                if n.sent_at is None
+                and n.due_at <= now_utc
+                and (n.lease_until is None or n.lease_until <= now_utc)
+            ]
+            # As the SQL backends: available longest first (a lease that ran
+            # out makes a notification available when it ended).
+            chosen = heapq.nsmallest(
+                max(limit, 0), due, key=lambda n: (n.lease_until or n.due_at, n.key)
+            )
+            claimed = [
+                attrs.evolve(n, attempts=n.attempts + 1, lease_until=now_utc + lease)
+                for n in chosen
+            ]
+            for notification in claimed:
+                self._outbox[notification.key] = notification
+        return sorted(claimed, key=lambda n: (n.due_at, n.key))
+
+    def ack_notification(self, key: str, *, now: datetime) -> bool:
+        """Mark ``key`` sent at ``now``; whether it was unsent."""
+        with self._lock:
+            self._check_open()
+            found = self._outbox.get(key)
+            if found is None or found.sent_at is not None:
+                return False
+            self._outbox[key] = attrs.evolve(found, sent_at=utc(now), lease_until=None)
+            return True
+
+    def notifications(self, case_id: str) -> list[Notification]:
+        """Every notification of the case in the outbox, sent ones too, earliest due first."""
+        with self._lock:
+            self._check_open()
+            found = [n for n in self._outbox.values() if n.case_id == case_id]
+        return sorted(found, key=lambda n: (n.due_at, n.key))
 
     def subject_keys(self, case_id: str) -> dict[str, str]:
         """The wrapped data keys of the case's subjects, by subject."""

@@ -75,6 +75,10 @@ SCHEMA_CHANGES: tuple[SchemaChange, ...] = (
         version=9,
         description="data-subject keys (wrapped), retention facts in the case index",
     ),
+    SchemaChange(
+        version=11,
+        description="outbox: reminders and escalations, written with the events that cause them",
+    ),
 )
 
 SCHEMA_VERSION = SCHEMA_CHANGES[-1].version

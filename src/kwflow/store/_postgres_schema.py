@@ -154,6 +154,31 @@ POSTGRES_MIGRATIONS = MigrationChain.of(
             "ALTER TABLE {s}case_index ADD COLUMN held boolean NOT NULL DEFAULT false",
             "ALTER TABLE {s}case_index ADD COLUMN disposed boolean NOT NULL DEFAULT false",
         ),
+        11: (
+            # key: the notification's idempotency key, unique forever, so a
+            # notification already sent is never written again.
+            """CREATE TABLE {s}outbox (
+                key text PRIMARY KEY,
+                case_id text NOT NULL,
+                deadline_id text NOT NULL,
+                kind text NOT NULL,
+                due_at timestamptz NOT NULL,
+                available_at timestamptz NOT NULL,
+                roles text NOT NULL,
+                people text NOT NULL,
+                message text NOT NULL,
+                attempts integer NOT NULL DEFAULT 0,
+                claimed_by text,
+                lease_until timestamptz,
+                sent_at timestamptz
+            )""",
+            # available_at: when a claim may take the row, its due time or,
+            # once claimed, the end of its lease. Claims read the first rows of
+            # this index (only what is still to be sent) and move what they
+            # take further back, so the next claim never steps over leased rows.
+            "CREATE INDEX outbox_pending ON {s}outbox (available_at, key) WHERE sent_at IS NULL",
+            "CREATE INDEX outbox_case ON {s}outbox (case_id, deadline_id)",
+        ),
     },
 )
 """The PostgreSQL chain, applied when a `PostgresStore` opens."""

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from kwflow.history import Event
 
     from ._index import CaseIndexEntry, CaseQuery
+    from ._outbox import Notification, OutboxChange
     from ._read_log import ReadEntry, ReadLogQuery
 
 
@@ -99,6 +100,7 @@ class CaseStore(Protocol):
         idempotency: IdempotencyRecord | None = None,
         summary: CaseIndexEntry | None = None,
         unchanged: Collection[str] = (),
+        outbox: Sequence[OutboxChange] | None = None,
     ) -> None:
         """Append ``events`` if the case is still at ``expected_version``.
 
@@ -119,7 +121,30 @@ class CaseStore(Protocol):
         ``expected_version`` (``"participants"``, ``"phase_path"``): a backend
         may leave what it stores of them as it is (most commands change
         neither the people nor the phase of a case).
+        ``outbox``, when given, replaces the unsent notifications of the
+        deadlines it names (see `OutboxChange`).
         """
+        ...
+
+    def claim_notifications(
+        self, now: datetime, *, limit: int, lease: timedelta, worker: str
+    ) -> list[Notification]:
+        """Up to ``limit`` notifications due by ``now`` and not leased, leased to ``worker``.
+
+        Those available longest are taken first (due earliest, or back from
+        a lease that ran out earliest) and returned earliest due first. Each
+        is leased until ``now + lease``: no other claim returns it before
+        then, however many claimers run at once. One not acked by then is
+        returned again (its ``attempts`` counts the claims).
+        """
+        ...
+
+    def ack_notification(self, key: str, *, now: datetime) -> bool:
+        """Mark the notification ``key`` sent; ``False`` when it is unknown, voided or sent."""
+        ...
+
+    def notifications(self, case_id: str) -> list[Notification]:
+        """Every notification of the case in the outbox, sent ones included, earliest first."""
         ...
 
     def idempotency_record(self, scope: str, key: str) -> IdempotencyRecord | None:

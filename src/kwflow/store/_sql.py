@@ -12,6 +12,7 @@ treated the same way on both.
 
 from __future__ import annotations
 
+import json
 from abc import ABC, abstractmethod
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol, Self
@@ -42,6 +43,7 @@ from ._checks import (
 from ._codec import EVENT_COLUMNS, event_from_row, snapshot_from_text
 from ._index_sql import IndexSql, entry_from_row, entry_params
 from ._loading import snapshot_usable, verify_tail
+from ._outbox import Notification, OutboxChange, message_from_text, message_text
 from ._protocol import DeadlineEntry, IdempotencyRecord, Snapshot, StoredCase
 from ._read_log import ReadEntry, versions_from_text, versions_text
 from ._trust import (
@@ -138,6 +140,17 @@ class Queries:
     subject_key: str
     overwrite_subject_key: str
     delete_subject_key: str
+    void_notifications: str
+    insert_notification: str
+    claim_notifications: str
+    ack_notification: str
+    notifications_of: str
+
+
+_OUTBOX_COLUMNS = (
+    "key, case_id, deadline_id, kind, due_at, roles, people, message, attempts, "
+    "lease_until, sent_at"
+)
 
 
 def make_queries(prefix: str, *, placeholder: str, for_update: str, skip_locked: str) -> Queries:
@@ -268,6 +281,33 @@ def make_queries(prefix: str, *, placeholder: str, for_update: str, skip_locked:
             f"UPDATE {p}subject_keys SET wrapped = ? WHERE case_id = ? AND subject = ?"
         ),
         delete_subject_key=q(f"DELETE FROM {p}subject_keys WHERE case_id = ? AND subject = ?"),
+        void_notifications=q(
+            f"DELETE FROM {p}outbox WHERE case_id = ? AND deadline_id = ? AND sent_at IS NULL"
+        ),
+        # A key already in the table was sent (unsent rows of the deadline
+        # were just dropped): it stays sent, and is not written again.
+        insert_notification=q(
+            f"INSERT INTO {p}outbox (key, case_id, deadline_id, kind, due_at, available_at, "
+            "roles, people, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (key) DO NOTHING"
+        ),
+        # One statement picks and leases: on PostgreSQL the rows another
+        # claimer has locked are skipped, not waited for; SQLite's write lock
+        # (BEGIN IMMEDIATE) lets one claimer in at a time.
+        claim_notifications=q(
+            f"UPDATE {p}outbox SET claimed_by = ?, lease_until = ?, available_at = ?, "
+            "attempts = attempts + 1 "
+            f"WHERE key IN (SELECT key FROM {p}outbox WHERE sent_at IS NULL "
+            f"AND available_at <= ? ORDER BY available_at, key LIMIT ? {skip_locked}) "
+            f"RETURNING {_OUTBOX_COLUMNS}"
+        ),
+        ack_notification=q(
+            f"UPDATE {p}outbox SET sent_at = ?, lease_until = NULL "
+            "WHERE key = ? AND sent_at IS NULL RETURNING key"
+        ),
+        notifications_of=q(
+            f"SELECT {_OUTBOX_COLUMNS} FROM {p}outbox WHERE case_id = ? ORDER BY due_at, key"
+        ),
     )
 
 
@@ -393,6 +433,7 @@ class SqlStore(ABC):
         idempotency: IdempotencyRecord | None = None,
         summary: CaseIndexEntry | None = None,
         unchanged: Collection[str] = (),
+        outbox: Sequence[OutboxChange] | None = None,
     ) -> None:
         """Append ``events`` if the case is still at ``expected_version``; see ``CaseStore``."""
         events = tuple(events)
@@ -422,6 +463,8 @@ class SqlStore(ABC):
                     self._record_key(tx, idempotency)
                 if summary is not None:
                     self._write_index(tx, summary, unchanged)
+                if outbox:
+                    self._write_outbox(tx, case_id, outbox)
         except DuplicateRow:
             # The unique (case_id, sequence) key is the last line of defence
             # against a racing writer the version check could not see yet
@@ -882,6 +925,82 @@ class SqlStore(ABC):
             )
             for number, case_id, person, artifact, versions, fields, at, call, access in rows
         ]
+
+    # -- the outbox ---------------------------------------------------------------
+
+    def _write_outbox(self, tx: Tx, case_id: str, changes: Sequence[OutboxChange]) -> None:
+        q = self._queries
+        for change in changes:
+            tx.run(q.void_notifications, (case_id, change.deadline_id))
+            rows = [
+                (
+                    n.key,
+                    case_id,
+                    change.deadline_id,
+                    n.kind,
+                    self._time_param(utc(n.due_at)),
+                    self._time_param(utc(n.due_at)),
+                    json.dumps(list(n.roles)),
+                    json.dumps(list(n.people)),
+                    message_text(n.message),
+                )
+                for n in change.notifications
+            ]
+            if rows:
+                tx.many(q.insert_notification, rows)
+
+    def _notification(self, row: Sequence[Any]) -> Notification:
+        key, case_id, deadline_id, kind, due_at, roles, people, message, attempts, lease, sent = row
+        return Notification(
+            key=key,
+            case_id=case_id,
+            deadline_id=deadline_id,
+            kind=kind,
+            due_at=self._time_value(due_at),
+            roles=tuple(json.loads(roles)),
+            people=tuple(json.loads(people)),
+            message=message_from_text(message),
+            attempts=int(attempts),
+            lease_until=None if lease is None else self._time_value(lease),
+            sent_at=None if sent is None else self._time_value(sent),
+        )
+
+    def claim_notifications(
+        self, now: datetime, *, limit: int, lease: timedelta, worker: str
+    ) -> list[Notification]:
+        """Due notifications nobody holds a lease on at ``now``, leased to ``worker``.
+
+        The ones available longest first (due, or back from a lease that ran
+        out), returned earliest due first; no other claim returns one of
+        them before ``now + lease``.
+        """
+        if limit <= 0:
+            return []
+        now_utc = utc(now)
+        until = self._time_param(now_utc + lease)
+        with self._write(None) as tx:
+            rows = tx.all(
+                self._queries.claim_notifications,
+                (worker, until, until, self._time_param(now_utc), limit),
+            )
+        found = [self._notification(row) for row in rows]
+        found.sort(key=lambda n: (n.due_at, n.key))
+        return found
+
+    def ack_notification(self, key: str, *, now: datetime) -> bool:
+        """Mark ``key`` sent at ``now``; ``False`` when it was unknown, acked or voided."""
+        with self._write(None) as tx:
+            rows = tx.all(
+                self._queries.ack_notification,
+                (self._time_param(utc(now)), key),
+            )
+        return bool(rows)
+
+    def notifications(self, case_id: str) -> list[Notification]:
+        """Every notification of the case in the outbox, sent ones too, earliest due first."""
+        with self._read() as tx:
+            rows = tx.all(self._queries.notifications_of, (case_id,))
+        return [self._notification(row) for row in rows]
 
     # -- deadlines ----------------------------------------------------------------
 

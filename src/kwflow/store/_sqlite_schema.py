@@ -174,6 +174,32 @@ SQLITE_MIGRATIONS = MigrationChain.of(
             "ALTER TABLE case_index ADD COLUMN held INTEGER NOT NULL DEFAULT 0",
             "ALTER TABLE case_index ADD COLUMN disposed INTEGER NOT NULL DEFAULT 0",
         ),
+        11: (
+            # key: the notification's idempotency key, unique forever, so a
+            # notification already sent is never written again. Times are
+            # microseconds since the epoch (UTC), as for deadlines.
+            """CREATE TABLE outbox (
+                key TEXT PRIMARY KEY,
+                case_id TEXT NOT NULL,
+                deadline_id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                due_at INTEGER NOT NULL,
+                available_at INTEGER NOT NULL,
+                roles TEXT NOT NULL,
+                people TEXT NOT NULL,
+                message TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                claimed_by TEXT,
+                lease_until INTEGER,
+                sent_at INTEGER
+            ) WITHOUT ROWID""",
+            # available_at: when a claim may take the row, its due time or,
+            # once claimed, the end of its lease. Claims read the first rows of
+            # this index (only what is still to be sent) and move what they
+            # take further back, so the next claim never steps over leased rows.
+            "CREATE INDEX outbox_pending ON outbox (available_at, key) WHERE sent_at IS NULL",
+            "CREATE INDEX outbox_case ON outbox (case_id, deadline_id)",
+        ),
     },
 )
 """The SQLite chain, applied by `migrate_sqlite`."""
