@@ -34,6 +34,8 @@ from . import cases, document_forms, outbox, people, screens
 from .models import Delivery
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from kwflow.definition import Artifact, Process
 
 # The HTTP status a refusal answers with; the first class that fits wins.
@@ -334,10 +336,16 @@ def case_detail(request: HttpRequest, case_id: str) -> HttpResponse:
     return _case_page(request, case_id)
 
 
-def _command(request: HttpRequest, case_id: str, command: kwflow.Command) -> HttpResponse:
-    """Execute a command from the case page: back to the page, or the page with the refusal."""
+def _command(
+    request: HttpRequest, case_id: str, command: Callable[[], kwflow.Command]
+) -> HttpResponse:
+    """Execute a command from the case page: back to the page, or the page with the refusal.
+
+    ``command`` makes the record: kwflow checks its fields as it is made
+    (a blank reason, an empty id), and refuses those with its errors too.
+    """
     try:
-        cases.engine().execute(command)
+        cases.engine().execute(command())
     except KwflowError as refused:
         return _case_page(request, case_id, _refusal(refused, _lang()), status=_status(refused))
     messages.success(request, _("Done."))
@@ -352,7 +360,7 @@ def act(request: HttpRequest, case_id: str) -> HttpResponse:
     return _command(
         request,
         case_id,
-        kwflow.Act(
+        lambda: kwflow.Act(
             case_id=case_id,
             action=request.POST.get("action", ""),
             by=person,
@@ -372,7 +380,7 @@ def assign(request: HttpRequest, case_id: str) -> HttpResponse:
     return _command(
         request,
         case_id,
-        kwflow.Assign(
+        lambda: kwflow.Assign(
             case_id=case_id,
             person=assignee,
             role=request.POST.get("role", ""),
@@ -394,7 +402,7 @@ def handover(request: HttpRequest, case_id: str) -> HttpResponse:
     return _command(
         request,
         case_id,
-        kwflow.Replace(
+        lambda: kwflow.Replace(
             case_id=case_id,
             role=request.POST.get("role", ""),
             person=request.POST.get("person", ""),
@@ -420,7 +428,7 @@ def call_in(request: HttpRequest, case_id: str) -> HttpResponse:
     return _command(
         request,
         case_id,
-        record(
+        lambda: record(
             case_id=case_id,
             role=role,
             by=person,
@@ -579,27 +587,27 @@ def _document_or_action(
         )
     values = document_forms.posted_values(artifact, request.POST)
     data = document_forms.document_data(artifact, values, process.timezone)
-    command: kwflow.Command
-    if action is None:
-        command = kwflow.Submit(
-            case_id=case_id,
-            artifact=artifact_id,
-            data=data,
-            by=person,
-            about=about or None,
-            expected_version=_posted_version(request),
-            idempotency_key=_posted_key(request),
-        )
-    else:
-        command = kwflow.Act(
-            case_id=case_id,
-            action=action,
-            by=person,
-            data=data,
-            expected_version=_posted_version(request),
-            idempotency_key=_posted_key(request),
-        )
     try:
+        command: kwflow.Command
+        if action is None:
+            command = kwflow.Submit(
+                case_id=case_id,
+                artifact=artifact_id,
+                data=data,
+                by=person,
+                about=about or None,
+                expected_version=_posted_version(request),
+                idempotency_key=_posted_key(request),
+            )
+        else:
+            command = kwflow.Act(
+                case_id=case_id,
+                action=action,
+                by=person,
+                data=data,
+                expected_version=_posted_version(request),
+                idempotency_key=_posted_key(request),
+            )
         engine.execute(command)
     except KwflowError as refused:
         errors = (
