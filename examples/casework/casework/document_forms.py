@@ -225,7 +225,9 @@ def _converted(spec: ArtifactField, value: Any, timezone: str) -> Any:
             }
             if kept:
                 records.append(kept)
-        return records if records or value else None
+        # No record typed: an empty list where the field is required (kwflow
+        # checks min_items), else the field is left out.
+        return records if records or spec.required else None
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(spec, BoolField):

@@ -67,3 +67,11 @@ def client_for(django_site: Any) -> Any:
         return client
 
     return make
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say where the browser test's screenshots are."""
+    from test_casework_browser import SCREENSHOTS
+
+    if SCREENSHOTS:
+        terminalreporter.write_line(f"casework screenshots: {SCREENSHOTS[0].parent}")
