@@ -69,9 +69,23 @@ def client_for(django_site: Any) -> Any:
     return make
 
 
+# The browser test's screenshots, for the line the run ends with.
+SCREENSHOTS: list[Path] = []
+
+
+@pytest.fixture
+def screenshots() -> list[Path]:
+    """Where a test adds the screenshots it saved (the run prints their folder)."""
+    return SCREENSHOTS
+
+
+@pytest.fixture
+def demo_password() -> str:
+    """The password of every demo user in the tests."""
+    return PASSWORD
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     """Say where the browser test's screenshots are."""
-    from test_casework_browser import SCREENSHOTS
-
     if SCREENSHOTS:
         terminalreporter.write_line(f"casework screenshots: {SCREENSHOTS[0].parent}")

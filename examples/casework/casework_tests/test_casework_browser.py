@@ -27,10 +27,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
-from conftest import PASSWORD
-
-SCREENSHOTS: list[Path] = []
-
 
 def _browser() -> tuple[str, str]:
     """Chromium and chromedriver, or a skip (a failure under CI=true) naming the fix."""
@@ -98,10 +94,14 @@ def browser() -> Iterator[Any]:
 class Turn:
     """One user's session in the browser: log in, open pages, fill forms, take steps."""
 
-    def __init__(self, driver: Any, server: str, shots: Path) -> None:
+    def __init__(
+        self, driver: Any, server: str, shots: Path, saved: list[Path], password: str
+    ) -> None:
         self.driver = driver
         self.server = server
         self.shots = shots
+        self.saved = saved
+        self.password = password
         self.case_id = ""
 
     def login(self, username: str) -> None:
@@ -110,7 +110,7 @@ class Turn:
         self.driver.delete_all_cookies()
         self.driver.get(f"{self.server}/login/")
         self.driver.find_element(By.ID, "id_username").send_keys(username)
-        self.driver.find_element(By.ID, "id_password").send_keys(PASSWORD)
+        self.driver.find_element(By.ID, "id_password").send_keys(self.password)
         self._submit(self.driver.find_element(By.ID, "login-button"))
         assert self.driver.find_element(By.ID, "nav-inbox").text == "Moje úkoly"
 
@@ -178,20 +178,25 @@ class Turn:
         assert 'id="refusal"' not in self.driver.page_source
 
     def shot(self, name: str) -> None:
-        path = self.shots / f"{len(SCREENSHOTS) + 1:02d}-{name}.png"
+        path = self.shots / f"{len(self.saved) + 1:02d}-{name}.png"
         assert self.driver.save_screenshot(str(path))
-        SCREENSHOTS.append(path)
+        self.saved.append(path)
 
 
 @pytest.mark.slow
-def test_a_family_conference_from_referral_to_an_approved_plan(
-    browser: Any, live_server: str, engine: Any, tmp_path_factory: pytest.TempPathFactory
+def test_a_family_conference_from_referral_to_an_approved_plan(  # noqa: PLR0917 (pytest fixtures)
+    browser: Any,
+    live_server: str,
+    engine: Any,
+    tmp_path_factory: pytest.TempPathFactory,
+    screenshots: list[Path],
+    demo_password: str,
 ) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
     shots = tmp_path_factory.mktemp("casework-screenshots")
-    turn = Turn(browser, live_server, shots)
+    turn = Turn(browser, live_server, shots, screenshots, demo_password)
     today = datetime.now(ZoneInfo("Europe/Prague")).date()
 
     # The referrer opens a case, brings in the family and refers.
@@ -323,5 +328,5 @@ def test_a_family_conference_from_referral_to_an_approved_plan(
     assert "Carrying out the plan" in page
     assert "Family group conference" in page
     turn.shot("petr-english")
-    assert len(SCREENSHOTS) == 9
-    assert all(path.stat().st_size > 1000 for path in SCREENSHOTS)
+    assert len(screenshots) == 9
+    assert all(path.stat().st_size > 1000 for path in screenshots)
