@@ -25,7 +25,7 @@ PASSWORD = "kwflow-demo-test"
 
 @pytest.fixture(scope="session")
 def django_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """Django, set up on a temporary folder, with the demo users and cases."""
+    """Django on a temporary folder, with the demo users and cases; the app's engine module."""
     data = tmp_path_factory.mktemp("casework")
     os.environ["CASEWORK_DATA"] = str(data)
     os.environ["DJANGO_SETTINGS_MODULE"] = "casework_site.settings"
@@ -43,7 +43,7 @@ def django_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     from casework import cases
 
     try:
-        yield cases.engine()
+        yield cases
     finally:
         cases.close()
         teardown_test_environment()
@@ -51,8 +51,8 @@ def django_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
 @pytest.fixture
 def engine(django_site: Any) -> Any:
-    """The app's kwflow engine (the one its views use)."""
-    return django_site
+    """The app's kwflow engine (the one its views use, made anew after a settings change)."""
+    return django_site.engine()
 
 
 @pytest.fixture

@@ -541,3 +541,43 @@ def test_the_outbox_drainer_delivers_or_says_the_outbox_is_missing(
     out = io.StringIO()
     call_command("drain_outbox", stdout=out)
     assert out.getvalue().startswith("delivered ")
+
+
+# ------------------------------------------------------------------ PostgreSQL
+
+
+@pytest.mark.postgres
+def test_the_cases_move_to_postgresql_with_one_setting(django_site: Any, client_for: Any) -> None:
+    """kwflow's store on the PostgreSQL server, in a schema of its own, dropped after."""
+    import os
+
+    from casework import cases
+    from django.test import override_settings
+
+    from tests.support.store import pg_dsn
+
+    dsn = pg_dsn()
+    try:
+        import psycopg
+
+        psycopg.connect(dsn, connect_timeout=3).close()
+    except Exception as unreachable:  # noqa: BLE001 - any failure means "not reachable"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"PostgreSQL at {dsn} is unreachable and CI=true: {unreachable}")
+        pytest.skip(f"PostgreSQL at {dsn} is unreachable: {unreachable}")
+    schema = f"casework_test_{uuid.uuid4().hex[:12]}"
+    cases.close()
+    try:
+        with override_settings(KWFLOW_POSTGRES_DSN=dsn, KWFLOW_SCHEMA=schema):
+            engine = cases.engine()
+            assert isinstance(engine.store, kwflow.PostgresStore)
+            case_id = _referred(engine)
+            text = _text(client_for("jana").get(f"/cases/{case_id}/"))
+            assert "Fáze: Zadání" in text
+            assert "Ema často zůstává bez dozoru." in text
+            cases.close()
+        assert case_id not in set(cases.engine().store.case_ids())  # back on SQLite
+    finally:
+        cases.close()
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
