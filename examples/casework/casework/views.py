@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -156,7 +157,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
                 "open": data["open"],
                 "suspended": data["suspended"],
                 "roles": ", ".join(screens.text(role["label"], lang) for role in mine),
-                "updated": screens.local(data["updated_at"], "Europe/Prague"),
+                "updated": screens.local(data["updated_at"], settings.TIME_ZONE),
             }
         )
     context = {
@@ -399,13 +400,17 @@ def handover(request: HttpRequest, case_id: str) -> HttpResponse:
     person = people.person_id(request.user)
     successor = request.POST.get("successor", "")
     process = cases.engine().process_of(case_id)
+    # The page's one select says "role|holder"; without it, the two fields.
+    role, _, holder = request.POST.get("handover", "").partition("|")
+    role = role or request.POST.get("role", "")
+    holder = holder or request.POST.get("person", "")
     return _command(
         request,
         case_id,
         lambda: kwflow.Replace(
             case_id=case_id,
-            role=request.POST.get("role", ""),
-            person=request.POST.get("person", ""),
+            role=role,
+            person=holder,
             successor=successor,
             by=person,
             reason=request.POST.get("reason", ""),
@@ -648,8 +653,8 @@ def notifications(request: HttpRequest) -> HttpResponse:
         {
             "case_id": d.case_id,
             "text": d.text_en if lang == "en" else d.text_cs,
-            "due": screens.local(d.due, "Europe/Prague") if d.due else "",
-            "delivered": screens.local(d.delivered_at, "Europe/Prague"),
+            "due": screens.local(d.due, settings.TIME_ZONE) if d.due else "",
+            "delivered": screens.local(d.delivered_at, settings.TIME_ZONE),
         }
         for d in Delivery.objects.filter(person_id=person)[:200]
     ]
