@@ -2,11 +2,12 @@
 
 kwflow writes each reminder and escalation into its outbox in the same
 transaction as the event that causes it; a host drains it with
-``engine.claim_notifications(now, limit, lease)`` (each due notification
-handed out once per lease) and ``engine.ack(...)`` once it is delivered.
-This module turns a claimed notification into a `Claimed` record the app
-delivers (one `Delivery` per recipient) and acknowledges it. Every other
-module goes through here, so a change in the outbox's shape is one edit.
+``engine.claim_notifications(now, limit=..., lease=...)`` (each due
+notification handed out once per lease) and acknowledges each delivered one
+(``engine.ack_notification(key)``). This module turns a claimed
+notification into a `Claimed` record the app delivers (one `Delivery` per
+person told) and acknowledges it. Every other module goes through here, so
+a change in the outbox's shape is one edit.
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ class Claimed:
     recipients: tuple[str, ...]  # person ids, resolved when the notification was written
     text: dict[str, str]  # {"cs": ..., "en": ...}
     due: datetime | None
-    handle: Any  # what `ack` needs back
 
 
 def available(engine: kwflow.Engine) -> bool:
@@ -42,31 +42,21 @@ def available(engine: kwflow.Engine) -> bool:
 
 def claim(engine: kwflow.Engine, now: datetime, limit: int = 100) -> list[Claimed]:
     """Claim up to ``limit`` due notifications for one lease."""
-    claimed = engine.claim_notifications(now, limit, LEASE)  # type: ignore[attr-defined]
+    claimed = engine.claim_notifications(now, limit=limit, lease=LEASE)  # type: ignore[attr-defined]
     return [_claimed(item) for item in claimed]
 
 
 def ack(engine: kwflow.Engine, notification: Claimed) -> None:
     """Mark a delivered notification sent: it is never handed out again."""
-    engine.ack(notification.handle)  # type: ignore[attr-defined]
+    engine.ack_notification(notification.key)  # type: ignore[attr-defined]
 
 
 def _claimed(item: Any) -> Claimed:
+    message = dict(item.message)
     return Claimed(
-        key=str(item.idempotency_key),
+        key=str(item.key),
         case_id=str(item.case_id),
-        recipients=tuple(str(person) for person in item.recipients),
-        text={lang: _text(item, lang) for lang in ("cs", "en")},
-        due=getattr(item, "due", None),
-        handle=item,
+        recipients=tuple(str(person) for person in item.people),
+        text={lang: str(message.get(lang, "")) for lang in ("cs", "en")},
+        due=item.due_at,
     )
-
-
-def _text(item: Any, lang: str) -> str:
-    render = getattr(item, "render", None)
-    if callable(render):
-        return str(render(lang))
-    text = getattr(item, "text", None)
-    if isinstance(text, dict):
-        return str(text.get(lang, ""))
-    return str(text) if text is not None else ""

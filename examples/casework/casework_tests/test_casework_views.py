@@ -527,7 +527,10 @@ def test_the_notifications_page_lists_what_was_delivered_to_the_person(
 def test_the_outbox_drainer_delivers_or_says_the_outbox_is_missing(
     engine: Any, client_for: Any
 ) -> None:
+    import io
+
     from casework import outbox
+    from casework.models import Delivery
     from django.core.management import call_command
     from django.core.management.base import CommandError
 
@@ -536,11 +539,26 @@ def test_the_outbox_drainer_delivers_or_says_the_outbox_is_missing(
             call_command("drain_outbox")
         assert 'id="no-outbox"' in client_for("petr").get("/notifications/").content.decode()
         return
-    import io
-
+    # A referral ten weeks old: the conference is late, so the referrer is
+    # told (the escalation of the eight-week rule) when the outbox is drained.
+    case_id = f"T-{uuid.uuid4().hex[:10]}"
+    engine.open_case("family_conference", by="jana", case_id=case_id, organisation=OSPOD)
+    engine.assign(case_id, "marie", "family_member", by="jana")
+    ten_weeks_ago = (datetime.now(UTC) - timedelta(weeks=10)).date().isoformat()
+    engine.submit(case_id, "referral", {**REFERRAL, "referred_on": ten_weeks_ago}, by="jana")
     out = io.StringIO()
     call_command("drain_outbox", stdout=out)
     assert out.getvalue().startswith("delivered ")
+    delivered = Delivery.objects.filter(case_id=case_id, person_id="jana")
+    assert delivered.count() >= 1
+    assert all(d.text_cs and d.text_en for d in delivered)
+    page = _text(client_for("jana").get("/notifications/"))
+    assert case_id in page
+    assert case_id not in _text(client_for("marie").get("/notifications/"))
+    # Drained: a second round delivers nothing more for the case.
+    before = Delivery.objects.filter(case_id=case_id).count()
+    call_command("drain_outbox", stdout=io.StringIO())
+    assert Delivery.objects.filter(case_id=case_id).count() == before
 
 
 # ------------------------------------------------------------------ PostgreSQL
