@@ -10,12 +10,19 @@ conference just referred, for the demo users to run on.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 
 import kwflow
-from kwflow.authoring import load_scenario, run_scenario
+from kwflow.authoring import (
+    LoadedScenario,
+    ProcessRef,
+    load_scenario,
+    run_scenario,
+    scenario_process,
+)
 
 from .models import Person
 
@@ -86,7 +93,12 @@ def make_cases(engine: kwflow.Engine) -> list[str]:
     for case_id, file in PLAYED.items():
         if case_id in existing:
             continue
-        result = run_scenario(load_scenario(SCENARIOS / file), store=engine.store, case_id=case_id)
+        result = run_scenario(
+            _on_registry(load_scenario(SCENARIOS / file)),
+            registry=engine.registry,
+            store=engine.store,
+            case_id=case_id,
+        )
         if result.failure is not None:
             raise RuntimeError(f"the demo scenario {file} failed: {result.failure}")
         made.append(case_id)
@@ -101,3 +113,15 @@ def make_cases(engine: kwflow.Engine) -> list[str]:
         engine.submit(LIVE_CASE, "referral", {**REFERRAL, "referred_on": today}, by=referrer)
         made.append(LIVE_CASE)
     return made
+
+
+def _on_registry(loaded: LoadedScenario) -> LoadedScenario:
+    """The scenario, playing its process as the engine's registry has it.
+
+    A scenario names its process file; the app's cases must run on the
+    process its engine registered (the same id and version), or the
+    engine would refuse them later as opened on another file.
+    """
+    played = scenario_process(loaded)
+    ref = ProcessRef(id=played.id, version=played.version)
+    return dataclasses.replace(loaded, scenario=loaded.scenario.model_copy(update={"process": ref}))
