@@ -55,7 +55,7 @@ from .engine import (
     SystemClock,
     Unassign,
 )
-from .store import MemoryStore, PostgresStore, ReadEntry, SqliteStore
+from .store import DisposalRecord, MemoryStore, PostgresStore, ReadEntry, SqliteStore
 
 __all__ = [
     "COMMAND_TYPES",
@@ -80,6 +80,7 @@ __all__ = [
     "DeadlineStatus",
     "Dismiss",
     "DisposalDue",
+    "DisposalRecord",
     "Dispose",
     "Engine",
     "Erase",

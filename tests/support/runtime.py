@@ -83,7 +83,11 @@ def make_engine(
 
 def store_state(store: CaseStore) -> tuple[Any, ...]:
     """Everything a store holds that a command could change: events, both indexes, read log."""
-    cases = tuple((case_id, store.events(case_id)) for case_id in store.case_ids())
+    # A disposed case is its disposal record (its events are gone).
+    cases = tuple(
+        (case_id, store.disposal_record(case_id) or store.events(case_id))
+        for case_id in store.case_ids()
+    )
     reads = tuple(store.read_log(ReadLogQuery(limit=1_000_000)))
     return cases, tuple(store.due(FAR_FUTURE)), tuple(store.find_cases(CaseQuery())), reads
 

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Literal, Self
 
 import attrs
 
-from kwflow.exceptions import CaseNotFound, ConcurrencyConflict, InvalidEvents, StorageError
+from kwflow.exceptions import (
+    CaseDisposed,
+    CaseNotFound,
+    ConcurrencyConflict,
+    InvalidEvents,
+    StorageError,
+    TamperedHistory,
+)
 from kwflow.history import GENESIS_HASH, Event, KeyRing, hash_is_sealed
 
 from ._checks import (
@@ -22,6 +29,7 @@ from ._checks import (
     utc,
 )
 from ._codec import snapshot_from_text
+from ._disposal import DisposalRecord, check_disposal_record, seal_record
 from ._index import in_index_order
 from ._loading import snapshot_usable, verify_tail
 from ._protocol import DeadlineEntry, IdempotencyRecord, Snapshot, StoredCase
@@ -70,6 +78,9 @@ class _Case:
     snapshot: _StoredSnapshot | None = None
     deadlines: dict[str, _Deadline] = attrs.Factory(dict)
     summary: CaseIndexEntry | None = None
+    disposed: bool = False
+    # The disposal record's text and MAC, as the SQL backends store them.
+    disposal: tuple[str, str] | None = None
 
 
 class MemoryStore:
@@ -84,7 +95,8 @@ class MemoryStore:
     Test hook: ``_replace_events(case_id, events)`` swaps the stored event
     list (not the recorded head) so tests can show that a modified, removed
     or inserted event is detected, as they do with SQL on the other backends.
-    ``_cases`` is the rest of the stored data, for tests to change directly.
+    ``_cases`` is the rest of the stored data, for tests to change directly
+    (a disposed case's record is its ``disposal``).
     """
 
     rejected_snapshots: int
@@ -151,6 +163,8 @@ class MemoryStore:
         with self._lock:
             self._check_open()
             case = self._cases.get(case_id)
+            if case is not None and case.disposed:
+                self._refuse_disposed(case_id, case)
             actual = case.head_version if case is not None else 0
             check_version(case_id, expected_version, actual)
             head_hash = case.head_hash if case is not None else GENESIS_HASH
@@ -226,6 +240,78 @@ class MemoryStore:
                 case.snapshot = None
             return len(doomed)
 
+    def dispose(
+        self,
+        record: DisposalRecord,
+        *,
+        summary: CaseIndexEntry | None = None,
+        idempotency: IdempotencyRecord | None = None,
+    ) -> None:
+        """Replace the case by ``record``, all at once; see ``CaseStore.dispose``."""
+        case_id = record.case_id
+        check_summary(case_id, record.events, (), summary)
+        check_idempotency(case_id, record.events, (), idempotency)
+        text = record.to_text()
+        with self._lock:
+            self._check_open()
+            case = self._cases.get(case_id)
+            if case is None:
+                raise CaseNotFound(case_id)
+            if case.disposed:
+                self._refuse_disposed(case_id, case)
+            check_version(case_id, record.events, case.head_version)
+            check_head(self._keys, case_id, case.head_version, case.head_hash, case.head_mac)
+            # Only an intact history is replaced by its record.
+            verify_tail(
+                case_id,
+                case.events,
+                start_sequence=1,
+                prev_hash=GENESIS_HASH,
+                head_version=case.head_version,
+                head_hash=case.head_hash,
+            )
+            if record.head_hash != case.head_hash or record.hashes != tuple(
+                e.hash for e in case.events
+            ):
+                raise TamperedHistory(
+                    case_id, case.head_version, "disposal-record-differs", version=case.head_version
+                )
+            if (
+                idempotency is not None
+                and (idempotency.scope, idempotency.key) in self._idempotency
+            ):
+                raise ConcurrencyConflict(case_id, record.events, case.head_version)
+            case.disposal = (text, seal_record(self._keys, text))
+            case.disposed = True
+            case.events = []
+            case.snapshot = None
+            case.deadlines = {}
+            self._subject_keys.pop(case_id, None)
+            if summary is not None:
+                case.summary = summary
+            elif case.summary is not None:
+                case.summary = attrs.evolve(case.summary, participants=())
+            if idempotency is not None:
+                self._idempotency[idempotency.scope, idempotency.key] = idempotency
+
+    def disposal_record(self, case_id: str) -> DisposalRecord | None:
+        """The checked disposal record of a disposed case; ``None`` for any other case."""
+        with self._lock:
+            self._check_open()
+            case = self._cases.get(case_id)
+            if case is None or not case.disposed:
+                return None
+            return self._record_of(case_id, case)
+
+    def _record_of(self, case_id: str, case: _Case) -> DisposalRecord:
+        return check_disposal_record(
+            self._keys, case_id, (case.head_version, case.head_hash), case.disposal
+        )
+
+    def _refuse_disposed(self, case_id: str, case: _Case) -> None:
+        record = self._record_of(case_id, case)
+        raise CaseDisposed(case_id, record.disposed_at.isoformat())
+
     def delete_snapshots(self, case_id: str | None = None) -> None:
         """Drop snapshots (of one case, or all): only speed may change."""
         with self._lock:
@@ -252,6 +338,8 @@ class MemoryStore:
             case = self._cases.get(case_id)
             if case is None:
                 raise CaseNotFound(case_id)
+            if case.disposed:
+                self._refuse_disposed(case_id, case)
             events = list(case.events)
             head_version, head_hash, head_mac = case.head_version, case.head_hash, case.head_mac
             stored_snapshot = case.snapshot if use_snapshot else None
@@ -301,6 +389,8 @@ class MemoryStore:
             case = self._cases.get(case_id)
             if case is None:
                 return ()
+            if case.disposed:
+                self._refuse_disposed(case_id, case)
             events = list(case.events)
             head_version, head_hash, head_mac = case.head_version, case.head_hash, case.head_mac
         check_head(self._keys, case_id, head_version, head_hash, head_mac)
@@ -322,6 +412,8 @@ class MemoryStore:
         with self._lock:
             self._check_open()
             case = self._cases.get(case_id)
+            if case is not None and case.disposed:
+                self._refuse_disposed(case_id, case)
             return case.head_version if case is not None else 0
 
     def case_ids(self) -> Iterator[str]:
@@ -357,6 +449,10 @@ class MemoryStore:
             if case is None:
                 return None
             found = [e.hash for e in case.events if e.sequence == sequence]
+            record = self._record_of(case_id, case) if case.disposed else None
+        if record is not None and 0 < sequence <= len(record.hashes):
+            # A disposed case's record keeps the hash of every event it had.
+            return record.hashes[sequence - 1]
         return found[0] if found else None
 
     @property
@@ -386,7 +482,7 @@ class MemoryStore:
         with self._lock:
             self._check_open()
             case = self._cases.get(entry.case_id)
-            if case is None or case.head_version != entry.version:
+            if case is None or case.disposed or case.head_version != entry.version:
                 return False
             case.summary = entry
             return True

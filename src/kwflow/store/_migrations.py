@@ -75,6 +75,10 @@ SCHEMA_CHANGES: tuple[SchemaChange, ...] = (
         version=9,
         description="data-subject keys (wrapped), retention facts in the case index",
     ),
+    SchemaChange(
+        version=10,
+        description="disposal records of disposed cases; heads marked disposed",
+    ),
 )
 
 SCHEMA_VERSION = SCHEMA_CHANGES[-1].version
