@@ -1193,6 +1193,11 @@ class Engine:
             case = fold(process, events)
             if earlier is not None:
                 case = self._carry_over(compiled_process, case, earlier, events, by=command.by)
+            # Documents carried over hold their personal values sealed, as
+            # every submission does: the opened case is shown revealed.
+            sealed = case
+            if earlier is not None and personal_fields(process):
+                case = reveal_case(sealed, personal_fields(process), self._keys)
             record = keyed.record(case_id, case.version) if keyed is not None else None
             try:
                 self._store.append(
@@ -1212,7 +1217,7 @@ class Engine:
                 if done is not None:
                     return done
                 raise CaseExists(case_id) from None
-            self._remember(case, case)
+            self._remember(sealed, case)
             return case
 
     def _earlier_case(self, case_id: str) -> Case:
@@ -1233,11 +1238,15 @@ class Engine:
     ) -> Case:
         """``case`` after the documents it carries over from ``earlier`` (events join ``events``).
 
+        The case returned is sealed (as folded from its events): personal
+        values carried over are sealed under the new case's keys.
+
         Each is recorded in the new case's own history (replay and
         verification never read another case), after the opening and in
         the same append.
         """
         process = compiled_process.process
+        spec = personal_fields(process)
         moment = events[-1].at
         for artifact, values, carried in carried_documents(compiled_process, earlier, by=by):
             drafts = decide_carried(
@@ -1250,6 +1259,9 @@ class Engine:
                 now=moment,
                 calendars=self._calendars,
             )
+            if spec:
+                # Sealed under the new case's keys before they are hashed.
+                drafts = seal(drafts, case, spec, self._keys)
             new_events = _chain(case.id, case.version, case.last_hash, drafts, moment)
             case = evolve(process, case, new_events)
             events.extend(new_events)
