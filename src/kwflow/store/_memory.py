@@ -490,14 +490,14 @@ class MemoryStore:
     # -- the read log ---------------------------------------------------------
 
     def log_reads(self, entries: Sequence[ReadEntry]) -> None:
-        """Add ``entries`` to the read log, numbered in the order they come."""
+        """Add ``entries`` to the read log, numbered in the order they come.
+
+        Kept as given: an entry's number is its place in the list (+ 1),
+        given when it is read back, so a read costs no copy of its entries.
+        """
         with self._lock:
             self._check_open()
-            start = len(self._reads)
-            self._reads.extend(
-                attrs.evolve(entry, number=start + offset + 1, at=utc(entry.at))
-                for offset, entry in enumerate(entries)
-            )
+            self._reads.extend(entries)
 
     def read_log(self, query: ReadLogQuery) -> list[ReadEntry]:
         """A page of the read log, oldest entry first (see `ReadLogQuery`)."""
@@ -505,9 +505,12 @@ class MemoryStore:
             self._check_open()
             # Numbers are list positions + 1: the page starts right after ``after``.
             found = []
-            for entry in self._reads[max(query.after, 0) :]:
-                if query.matches(entry):
-                    found.append(entry)
+            start = max(query.after, 0)
+            for number, entry in enumerate(self._reads[start:], start + 1):
+                if (query.case_id is None or entry.case_id == query.case_id) and (
+                    query.person is None or entry.person == query.person
+                ):
+                    found.append(attrs.evolve(entry, number=number, at=utc(entry.at)))
                     if len(found) >= query.limit:
                         break
             return found
