@@ -175,3 +175,60 @@ def test_views_and_histories_of_the_shipped_processes_show_exactly_the_read_righ
     assert ran is not None
     shown = _check_reads(process, *ran)
     count_event("a document was shown" if shown else "nothing was shown")
+
+
+PER_PERSON_IN_PART = """
+id: per_person_in_part
+version: 1
+title: {cs: Pozvánky, en: Invitations}
+opener: worker
+roles:
+  - {id: worker, label: {cs: Pracovník, en: Worker}, kind: authority, min: 1, max: 1}
+  - {id: parent, label: {cs: Rodič, en: Parent}, kind: family, max: 2, assigned_by: [worker]}
+artifacts:
+  - id: invitation
+    label: {cs: Pozvánka, en: Invitation}
+    write: [worker]
+    per_person: [parent]
+    read_fields: [{role: parent, fields: [said]}]
+    fields:
+      - {id: said, label: {cs: Řečeno, en: Said}, type: text}
+      - {id: internal, label: {cs: Interní, en: Internal}, type: text}
+phases:
+  - {id: open, label: {cs: Otevřeno, en: Open}, initial: true, present: [worker]}
+  - {id: closed, label: {cs: Uzavřeno, en: Closed}, outcome: done}
+actions:
+  - {id: close, label: {cs: Uzavřít, en: Close}, from: [open], to: closed, by: [worker]}
+"""
+
+
+def test_a_copy_about_the_reader_is_read_whole_even_by_a_role_reading_in_part() -> None:
+    from kwflow import Assign, Submit
+    from kwflow.definition import load_process_text
+
+    process = load_process_text(PER_PERSON_IN_PART)
+    steps = [
+        Assign(case_id=CASE, person="mia", role="parent", by="ana"),
+        Assign(case_id=CASE, person="dan", role="parent", by="ana"),
+        Submit(
+            case_id=CASE,
+            artifact="invitation",
+            data={"said": "a", "internal": "b"},
+            by="ana",
+            about="mia",
+        ),
+        Submit(
+            case_id=CASE,
+            artifact="invitation",
+            data={"said": "c", "internal": "d"},
+            by="ana",
+            about="dan",
+        ),
+    ]
+    ran = _run(process, steps, None)
+    assert ran is not None
+    engine, case = ran
+    assert _check_reads(process, engine, case) == 2 + 2 + 2  # ana both whole, each parent both
+    mine, theirs = engine.view(CASE, "mia").artifacts["invitation"]
+    assert dict(mine.data) == {"said": "a", "internal": "b"}
+    assert dict(theirs.data) == {"said": "c"}

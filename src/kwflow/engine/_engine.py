@@ -752,8 +752,12 @@ class Engine:
             if fields is None:
                 visible[artifact_id] = versions
             elif fields:
+                # A copy of a per-person document about the reader is theirs
+                # to read whole, as `history_for` shows it.
                 visible[artifact_id] = tuple(
-                    attrs.evolve(version, data=visible_data(version.data, fields))
+                    version
+                    if version.about == person
+                    else attrs.evolve(version, data=visible_data(version.data, fields))
                     for version in versions
                 )
                 hidden_fields[artifact_id] = tuple(
