@@ -56,7 +56,7 @@ from .engine import (
     SystemClock,
     Unassign,
 )
-from .store import MemoryStore, Notification, PostgresStore, ReadEntry, SqliteStore
+from .store import DisposalRecord, MemoryStore, Notification, PostgresStore, ReadEntry, SqliteStore
 
 __all__ = [
     "COMMAND_TYPES",
@@ -81,6 +81,7 @@ __all__ = [
     "DeadlineStatus",
     "Dismiss",
     "DisposalDue",
+    "DisposalRecord",
     "Dispose",
     "Engine",
     "Erase",

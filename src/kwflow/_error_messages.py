@@ -124,6 +124,15 @@ def _not_due(facts: Mapping[str, str]) -> str:
     return render("případ {case_id!r} ještě nelze skartovat: " + why, facts)
 
 
+def _case_disposed(facts: Mapping[str, str]) -> str:
+    when = " dne {disposed_at}" if facts.get("disposed_at") else ""
+    return render(
+        "případ {case_id!r} byl" + when + " skartován: jeho historie a dokumenty jsou pryč, "
+        "zbývá jen záznam o skartaci (Engine.disposal_record)",
+        facts,
+    )
+
+
 def _data_key(facts: Mapping[str, str]) -> str:
     if facts["problem"] == "no-ring":
         why = (
@@ -272,6 +281,7 @@ ERRORS: Catalogue = {
         ),
     },
     "disposal.not-due": {"cs": _not_due},
+    "case.disposed": {"cs": _case_disposed},
     "data-key.unavailable": {"cs": _data_key},
     "input.invalid-id": {"cs": _invalid_id},
     "input.wrong-type": {"cs": _wrong_type},
@@ -572,6 +582,25 @@ DETAILS: Mapping[str, Catalogue] = {
             "cs": (
                 "není událost, kterou viděl kontrolní bod z {when}: historie až po ni byla přepsána"
             ),
+        },
+        # The disposal record of a disposed case (store/_disposal.py).
+        "disposal-record-missing": {
+            "en": "the case is marked disposed of, but its disposal record is missing",
+            "cs": "případ je označen jako skartovaný, ale jeho záznam o skartaci chybí",
+        },
+        "disposal-record-mac-mismatch": {
+            "en": "the disposal record does not match its MAC "
+            "(it was written or changed without the key)",
+            "cs": "záznam o skartaci neodpovídá svému podpisu MAC "
+            "(byl zapsán nebo změněn bez klíče)",
+        },
+        "disposal-record-differs": {
+            "en": "the disposal record does not match the case's recorded head (version {version})",
+            "cs": "záznam o skartaci neodpovídá zapsané hlavě případu (verze {version})",
+        },
+        "disposal-record-malformed": {
+            "en": "the disposal record cannot be read",
+            "cs": "záznam o skartaci nelze přečíst",
         },
     },
     "checkpoint.invalid": {

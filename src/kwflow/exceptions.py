@@ -1176,7 +1176,26 @@ class DataKeyUnavailable(KwflowError, RuntimeError):
         super().__init__(f"the personal data of {subject!r} in case {case_id!r}: {why}")
 
 
+class CaseDisposed(KwflowError, LookupError):
+    """The case was disposed of: only its disposal record is left, nothing can be read or done.
+
+    ``disposed_at`` is when (ISO 8601); ``Engine.disposal_record`` gives the record.
+    """
+
+    code = "case.disposed"
+
+    def __init__(self, case_id: str, disposed_at: str = "") -> None:
+        self.case_id = case_id
+        self.disposed_at = disposed_at
+        when = f" on {disposed_at}" if disposed_at else ""
+        super().__init__(
+            f"case {case_id!r} was disposed of{when}: its history and documents are gone, "
+            "only its disposal record is left (Engine.disposal_record)"
+        )
+
+
 __all__ += [
+    "CaseDisposed",
     "CaseOnHold",
     "DataKeyUnavailable",
     "HoldConflict",

@@ -18,9 +18,12 @@ from kwflow import ERASED, Engine, MemoryStore, SimulatedClock
 from kwflow.definition import Retention, RetentionPeriod
 from kwflow.exceptions import (
     ActionNotAllowed,
+    CaseDisposed,
+    CaseNotFound,
     CaseOnHold,
     DataKeyUnavailable,
     HoldConflict,
+    IdempotencyConflict,
     KwflowError,
     NotDueForDisposal,
     ReasonCode,
@@ -234,7 +237,7 @@ def test_the_host_s_file_plan_overrides_the_process_file(clock: SimulatedClock) 
     # No default in the host's plan: a finished case is kept however long it waits.
     assert [d.case_id for d in engine.due_for_disposal(START + timedelta(days=9000))] == ["e1"]
     with Unchanged(engine, "e2"), pytest.raises(NotDueForDisposal) as kept:
-        engine.dispose("e2", by=DPO)
+        engine.dispose("e2", by=DPO, reason="file plan")
     assert kept.value.problem == "no-retention"
 
 
@@ -244,7 +247,7 @@ def test_a_legal_hold_stops_disposal_until_released(engine: Engine, clock: Simul
     clock.advance(timedelta(days=200))
     assert engine.due_for_disposal() == []
     with Unchanged(engine, "e1"), pytest.raises(CaseOnHold) as held:
-        engine.dispose("e1", by=DPO)
+        engine.dispose("e1", by=DPO, reason="file plan")
     assert held.value.code == "case.on-hold"
     assert "court proceedings" in str(held.value)
     assert "zákonnou blokací" in held.value.render("cs")
@@ -259,36 +262,101 @@ def test_a_legal_hold_stops_disposal_until_released(engine: Engine, clock: Simul
     assert types == ["hold_placed", "hold_released"]
 
 
-def test_disposal_erases_every_subject_and_leaves_a_verifiable_record(
+def test_disposal_leaves_only_a_verifiable_record_of_the_case(
     engine: Engine, clock: SimulatedClock
 ) -> None:
     closed_family(engine)
     clock.advance(timedelta(days=200))
-    before = engine.store.version("e1")
-    case = engine.dispose("e1", by=DPO)
-    assert case.disposed_at == clock.now()
-    assert set(case.erased) == {CHILD, MUM, DAD}
+    final = engine.get_unfiltered("e1")
+    hashes = tuple(e.hash for e in engine.store.events("e1"))
+    record = engine.dispose("e1", by=DPO, reason="file plan: 6 months after a declined case")
+    assert (record.case_id, record.process_id, record.process_version) == ("e1", "erasure", 1)
+    assert (record.opened_at, record.closed_at) == (final.opened_at, final.closed_at)
+    assert record.disposed_at == clock.now()
+    assert (record.outcome, record.retention) == ("declined", "6 months")
+    assert (record.disposed_by, record.reason) == (DPO, "file plan: 6 months after a declined case")
+    assert (record.events, record.head_hash, record.hashes) == (
+        final.version,
+        final.last_hash,
+        hashes,
+    )
+    # Nothing of the case is left but the record and its head.
     assert engine.store.subject_keys("e1") == {}
+    assert engine.store.due(START + timedelta(days=9999)) == []
+    assert engine.verify("e1") == record
+    assert engine.disposal_record("e1") == record
+    assert engine.store.disposal_record("e1") == record
+    assert list(engine.store.heads()) == [("e1", final.version, final.last_hash)]
+    row = engine.store.index_entry("e1")
+    assert row is not None
+    assert (row.participants, row.outcome, row.disposed) == ((), "declined", True)
+    assert engine.find_cases(person=MUM) == []
+    assert engine.due_for_disposal(START + timedelta(days=9999)) == []
+    for read in (
+        lambda: engine.get_unfiltered("e1"),
+        lambda: engine.history_unfiltered("e1"),
+        lambda: engine.replay_unfiltered("e1"),
+        lambda: engine.view("e1", WORKER),
+        lambda: engine.history_for("e1", WORKER),
+        lambda: engine.available_actions("e1", WORKER),
+        lambda: engine.hold("e1", by=DPO, reason="too late"),
+        lambda: engine.erase("e1", MUM, by=DPO, reason="asked"),
+        lambda: engine.dispose("e1", by=DPO, reason="again"),
+        lambda: engine.store.events("e1"),
+        lambda: engine.store.load("e1"),
+    ):
+        with Unchanged(engine), pytest.raises(CaseDisposed) as gone:
+            read()
+        assert gone.value.code == "case.disposed"
+        assert gone.value.case_id == "e1"
+        assert "skartován" in gone.value.render("cs")
+    # Another engine over the same store (no cache) sees the same.
+    other = Engine(engine.registry, store=engine.store, clock=clock)
+    with pytest.raises(CaseDisposed):
+        other.get_unfiltered("e1")
+    assert other.verify("e1") == record
+    open_family(engine, "e2")
+    assert engine.disposal_record("e2") is None
+    assert engine.verify("e2") is None
+    with pytest.raises(CaseNotFound):
+        engine.disposal_record("never")
+
+
+def test_a_keyed_disposal_sent_again_returns_the_same_record(
+    engine: Engine, clock: SimulatedClock
+) -> None:
+    closed_family(engine)
+    clock.advance(timedelta(days=200))
+    first = engine.dispose("e1", by=DPO, reason="plan", idempotency_key="d-1")
+    with Unchanged(engine):
+        assert engine.dispose("e1", by=DPO, reason="plan", idempotency_key="d-1") == first
+    with Unchanged(engine), pytest.raises(IdempotencyConflict):
+        engine.dispose("e1", by=DPO, reason="other", idempotency_key="d-1")
+
+
+def test_execute_dispose_returns_the_case_as_it_stood_with_nothing_personal(
+    engine: Engine, clock: SimulatedClock
+) -> None:
+    from kwflow import Dispose
+
+    closed_family(engine)
+    clock.advance(timedelta(days=200))
+    case = engine.execute(Dispose(case_id="e1", by=DPO, reason="plan"))
+    assert case.disposed_at == clock.now()
+    assert set(case.erased) >= {CHILD, MUM, DAD}
     data = case.latest("record").data  # type: ignore[union-attr]
     assert data["child_name"] == data["note"] == data["family_address"] == ERASED
-    assert data["summary"] == RECORD["summary"]
-    new = [e.type for e in engine.history_unfiltered("e1")[before:]]
-    assert new == ["subject_erased"] * 3 + ["case_disposed"]
-    assert engine.due_for_disposal() == []
-    check_case(engine, case)
-    with Unchanged(engine, "e1"), pytest.raises(NotDueForDisposal) as again:
-        engine.dispose("e1", by=DPO)
-    assert again.value.problem == "disposed"
+    assert engine.verify("e1") is not None
 
 
 def test_an_open_case_or_one_not_yet_due_is_not_disposed_of(engine: Engine) -> None:
     open_family(engine, "e1")
     with Unchanged(engine, "e1"), pytest.raises(NotDueForDisposal) as running:
-        engine.dispose("e1", by=DPO)
+        engine.dispose("e1", by=DPO, reason="file plan")
     assert running.value.problem == "open"
     closed_family(engine, "e2")
     with Unchanged(engine, "e2"), pytest.raises(NotDueForDisposal) as early:
-        engine.dispose("e2", by=DPO)
+        engine.dispose("e2", by=DPO, reason="file plan")
     assert early.value.problem == "not-yet"
     assert early.value.due.startswith("2027-04-05")
     assert "ještě nelze skartovat" in early.value.render("cs")
@@ -341,7 +409,7 @@ def test_erasing_any_subjects_keeps_the_chain_and_everything_else(
         assert (seen["note"] == ERASED) == (note_owner is not None and note_gone)
 
 
-def test_the_invariant_audit_reads_a_history_with_erasure_holds_and_disposal(
+def test_the_invariant_audit_reads_a_history_with_holds(
     engine: Engine, clock: SimulatedClock
 ) -> None:
     from kwflow.testing import invariant_violations
@@ -349,8 +417,6 @@ def test_the_invariant_audit_reads_a_history_with_erasure_holds_and_disposal(
     closed_family(engine)
     engine.hold("e1", by=DPO, reason="court")
     engine.release_hold("e1", by=DPO, reason="over")
-    clock.advance(timedelta(days=200))
-    engine.dispose("e1", by=DPO)
     assert invariant_violations(engine.process_of("e1"), engine.history_unfiltered("e1")) == []
 
 

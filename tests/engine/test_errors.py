@@ -137,6 +137,7 @@ EXAMPLES: dict[type[KwflowError], KwflowError] = {
         "c-1", "not-yet", "2036-01-01T00:00:00+00:00"
     ),
     errors.DataKeyUnavailable: errors.DataKeyUnavailable("c-1", "child-1", "no-ring"),
+    errors.CaseDisposed: errors.CaseDisposed("c-1", "2036-01-01T00:00:00+00:00"),
     errors.EarlierCaseNotFound: errors.EarlierCaseNotFound("c-0"),
     errors.FollowUpNotDeclared: errors.FollowUpNotDeclared("control_conference", "c-0", "rules"),
     errors.EarlierCaseOpen: errors.EarlierCaseOpen("c-0", ["held"]),

@@ -58,7 +58,7 @@ EXAMPLES: dict[type[Command], Command] = {
     Erase: Erase(case_id="r1", subject=MEMBER, by=LEAD, reason="the person asked (GDPR Art. 17)"),
     Hold: Hold(case_id="r1", by=LEAD, reason="court proceedings"),
     ReleaseHold: ReleaseHold(case_id="r1", by=LEAD, reason="proceedings ended"),
-    Dispose: Dispose(case_id="r1", by=LEAD),
+    Dispose: Dispose(case_id="r1", by=LEAD, reason="retention period over"),
 }
 
 

@@ -35,7 +35,7 @@ ROUNDS = 12
 def _consistent(engine: kwflow.Engine, case_id: str) -> None:
     """The history verifies, and a replay equals the live case and a fresh engine's."""
     history = engine.history_unfiltered(case_id)
-    verify_history(history, case_id=case_id)
+    verify_history(engine.store.events(case_id), case_id=case_id)
     live = engine.get_unfiltered(case_id)
     assert engine.replay_unfiltered(case_id) == live
     assert live.version == len(history)

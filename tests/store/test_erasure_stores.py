@@ -10,16 +10,21 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import pytest
 
 from kwflow import ERASED, Engine, SimulatedClock
+from kwflow.exceptions import CaseDisposed, TamperedHistory
 from kwflow.history import KeyRing, verify_history
 from tests.engine.test_erasure import CHILD, DAD, DPO, MUM, RECORD, WORKER, open_family
 from tests.support.runtime import START, check_case, registry
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
+    from kwflow.history import Checkpoint
     from kwflow.store import CaseStore
     from tests.support.store import Backend
 
@@ -52,26 +57,121 @@ def test_erasure_verifies_and_replays_on_every_backend(backend: Backend) -> None
     assert set(again.store.subject_keys("e1")) == {MUM, DAD}
 
 
-def test_disposal_on_every_backend_leaves_a_verifiable_chain_and_no_keys(
+def _disposed(
+    engine: Engine,
+    clock: SimulatedClock,
+    record: dict[str, Any] | None = None,
+    before: Callable[[], object] = lambda: None,
+) -> Checkpoint:
+    """Open, close, hold and release case e1, wait out its period, dispose of it.
+
+    Checkpoints taken before (at an earlier version, and the last one) still
+    verify; the last one is returned.
+    """
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    open_family(engine, record=record)
+    engine.act("e1", "decline", by=WORKER)
+    signing = Ed25519PrivateKey.generate()
+    # A checkpoint at an earlier version, and the last one before disposal.
+    early = engine.checkpoint(signing)
+    engine.hold("e1", by=DPO, reason="court")
+    engine.release_hold("e1", by=DPO, reason="over")
+    clock.advance(timedelta(days=200))
+    last = engine.checkpoint(signing)
+    before()
+    engine.dispose("e1", by=DPO, reason="file plan")
+    for text in (early, last, early + last):
+        engine.verify_checkpoint(text, signing.public_key(), full=True)
+    return engine.verify_checkpoint(last, signing.public_key())
+
+
+def test_disposal_on_every_backend_leaves_a_verifiable_record_and_nothing_else(
     backend: Backend,
 ) -> None:
     clock = SimulatedClock(START)
-    engine = erasure_engine(backend.open(), KeyRing.generate(), clock)
-    open_family(engine)
-    engine.act("e1", "decline", by=WORKER)
-    assert engine.due_for_disposal(START + timedelta(days=200))[0].case_id == "e1"
-    engine.hold("e1", by=DPO, reason="court")
-    assert engine.due_for_disposal(START + timedelta(days=200)) == []
-    engine.release_hold("e1", by=DPO, reason="over")
+    ring = KeyRing.generate()
+    engine = erasure_engine(backend.open(keys=ring), ring, clock)
     # The list comes from the case index: no key is needed to read it.
-    other = erasure_engine(backend.open(), KeyRing.generate())
-    assert other.due_for_disposal(START + timedelta(days=200))[0].case_id == "e1"
-    clock.advance(timedelta(days=200))
-    case = engine.dispose("e1", by=DPO)
+    open_family(engine, "e2")
+    last = _disposed(engine, clock)
+    (head,) = [h for h in last.heads if h.case_id == "e1"]
+    record = engine.verify("e1")
+    assert record is not None
+    assert (record.events, record.head_hash) == (head.version, head.hash)
     assert engine.store.subject_keys("e1") == {}
-    assert case.disposed_at is not None
-    check_case(engine, case)
+    assert engine.store.index_entry("e1").participants == ()  # type: ignore[union-attr]
     assert engine.due_for_disposal(START + timedelta(days=400)) == []
+    # Another engine, another connection: the same record, the same refusal.
+    again = erasure_engine(backend.open(keys=ring), ring, clock)
+    assert again.verify("e1") == record
+    with pytest.raises(CaseDisposed):
+        again.view("e1", WORKER)
+    with pytest.raises(CaseDisposed):
+        again.store.events("e1")
+    # The other case is untouched.
+    check_case(again, again.get_unfiltered("e2"))
+
+
+def _tamper_with(backend: Backend, ring: KeyRing) -> Engine:
+    clock = SimulatedClock(START)
+    engine = erasure_engine(backend.open(keys=ring), ring, clock)
+    _disposed(engine, clock)
+    return erasure_engine(backend.open(keys=ring), ring, clock)
+
+
+def test_a_changed_disposal_record_is_detected(sql_backend: Backend) -> None:
+    ring = KeyRing.generate()
+    engine = _tamper_with(sql_backend, ring)
+    record = engine.verify("e1")
+    assert record is not None
+    forged = "f" * len(record.head_hash)
+    sql_backend.sql(
+        "UPDATE disposed_cases SET record = replace(record, ?, ?)", (record.head_hash, forged)
+    )
+    with pytest.raises(TamperedHistory) as caught:
+        engine.verify("e1")
+    assert caught.value.reason_code == "disposal-record-mac-mismatch"
+    with pytest.raises(TamperedHistory):
+        engine.get_unfiltered("e1")
+    # Without the key the MAC is not checked, but the head it names must still match.
+    keyless = Engine(registry("erasure"), store=sql_backend.open(keys=None), data_keys=ring)
+    with pytest.raises(TamperedHistory) as unkeyed:
+        keyless.verify("e1")
+    assert unkeyed.value.reason_code == "disposal-record-differs"
+
+
+def test_a_deleted_disposal_record_is_detected(sql_backend: Backend) -> None:
+    ring = KeyRing.generate()
+    engine = _tamper_with(sql_backend, ring)
+    sql_backend.sql("DELETE FROM disposed_cases")
+    with pytest.raises(TamperedHistory) as caught:
+        engine.verify("e1")
+    assert caught.value.reason_code == "disposal-record-missing"
+    assert "chybí" in caught.value.render("cs")
+    with pytest.raises(TamperedHistory):
+        engine.view("e1", WORKER)
+
+
+def test_a_disposed_case_unmarked_or_removed_is_detected(sql_backend: Backend) -> None:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    ring = KeyRing.generate()
+    engine = _tamper_with(sql_backend, ring)
+    signing = Ed25519PrivateKey.generate()
+    checkpoint = engine.checkpoint(signing)
+    # Passed off as a case that is still there: its events are missing.
+    sql_backend.sql("UPDATE cases SET disposed = ?", (False,))
+    with pytest.raises(TamperedHistory):
+        engine.verify("e1")
+    # Removed altogether (the record and the head): the checkpoint misses it.
+    for table in ("disposed_cases", "idempotency_keys", "case_people", "case_phases"):
+        sql_backend.sql(f"DELETE FROM {table}")
+    sql_backend.sql("DELETE FROM case_index")
+    sql_backend.sql("DELETE FROM cases")
+    with pytest.raises(TamperedHistory) as caught:
+        engine.verify_checkpoint(checkpoint, signing.public_key())
+    assert caught.value.reason_code == "vanished"
 
 
 def _bytes_of(path: Path) -> bytes:
@@ -152,4 +252,83 @@ def test_an_erased_marker_and_its_key_are_not_in_postgresql_s_tables(
     assert wrapped not in after
     assert engine.get_unfiltered("e1").latest("record").data["child_name"] == ERASED  # type: ignore[union-attr]
     engine.verify("e1")
+    store.close()
+
+
+def _marked(marker: str) -> dict[str, Any]:
+    # The marker in a personal field and in fields that are not personal.
+    return {**RECORD, "child_name": marker, "summary": marker + "-summary", "note": marker}
+
+
+def test_after_disposal_a_marker_from_any_field_is_not_in_the_sqlite_file_or_its_wal(
+    tmp_path: Path,
+) -> None:
+    from kwflow import SqliteStore
+
+    path = tmp_path / "cases.sqlite3"
+    marker = f"MARKER-{uuid.uuid4().hex}"
+    ring = KeyRing.generate()
+    store = SqliteStore(path, keys=ring)
+    clock = SimulatedClock(START)
+    engine = erasure_engine(store, ring, clock)
+    open_family(engine, "e2")
+
+    def there_before() -> None:
+        engine.view("e1", WORKER)
+        assert marker.encode() in _bytes_of(path)  # the fields that are not personal
+
+    _disposed(engine, clock, record=_marked(marker), before=there_before)
+    assert marker.encode() not in _bytes_of(path)
+    assert engine.verify("e1") is not None
+    # What remains can still be read: the other case, the read log, the record.
+    assert engine.get_unfiltered("e2").latest("record") is not None
+    store.close()
+    on_disk = _bytes_of(path)
+    assert marker.encode() not in on_disk
+    assert b"file plan" in on_disk  # the record is there, in clear
+
+
+def test_after_disposal_a_marker_from_any_field_is_not_in_postgresql_s_tables(
+    pg_schema: tuple[str, str],
+) -> None:
+    import psycopg
+
+    from kwflow import PostgresStore
+
+    dsn, schema = pg_schema
+    marker = f"MARKER-{uuid.uuid4().hex}"
+    ring = KeyRing.generate()
+    store = PostgresStore(dsn, schema=schema, keys=ring)
+    clock = SimulatedClock(START)
+    engine = erasure_engine(store, ring, clock)
+    open_family(engine, record=_marked(marker))
+    engine.view("e1", WORKER)
+
+    def everything() -> str:
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            tables = [
+                row[0]
+                for row in conn.execute(
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema = %s",
+                    (schema,),
+                )
+            ]
+            return "\n".join(
+                repr(conn.execute(f'SELECT * FROM "{schema}"."{table}"').fetchall())
+                for table in tables
+            )
+
+    assert marker in everything()  # the fields that are not personal are in clear
+    engine.store.delete_snapshots()
+    store.close()
+    store = PostgresStore(dsn, schema=schema, keys=ring)
+    engine = erasure_engine(store, ring, clock)
+    engine.act("e1", "decline", by=WORKER)
+    clock.advance(timedelta(days=200))
+    engine.dispose("e1", by=DPO, reason="file plan")
+    after = everything()
+    assert marker not in after
+    assert "file plan" in after
+    assert engine.verify("e1") is not None
+    assert engine.read_log(case_id="e1")  # the read log is kept
     store.close()

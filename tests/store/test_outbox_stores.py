@@ -223,3 +223,39 @@ def test_a_pause_whose_deadlines_run_keeps_the_reminders_as_they_were(backend: B
     check_case(engine, engine.act("s1", "carry_on", by="rodic"))
     assert pending(engine) == before
     assert [n.attempts for n in engine.notifications("s1")] == [0] * len(DECLARED)
+
+
+def test_disposal_takes_the_case_s_notifications_sent_or_not(backend: Backend) -> None:
+    # Notifications name the people who held the roles: a disposed case keeps none.
+    from kwflow.definition import Retention, RetentionPeriod
+
+    clock = SimulatedClock(START)
+    engine = make_engine(
+        "reminders",
+        store=backend.open(),
+        clock=clock,
+        retention={"reminders": Retention(default=RetentionPeriod(days=30))},
+    )
+    for case_id in ("s1", "s2"):
+        engine.open_case("reminders", by="jana", case_id=case_id)
+        engine.assign(case_id, "rodic", "family_member", by="jana")
+        engine.assign(case_id, "koord", "coordinator", by="jana")
+        engine.act(case_id, "consent", by="rodic")
+    claimed = engine.claim_notifications(local(2026, 10, 22), lease=timedelta(minutes=5))
+    assert {n.case_id for n in claimed} == {"s1", "s2"}
+    for notification in claimed:
+        assert engine.ack_notification(notification.key, now=local(2026, 10, 22))
+    clock.set(local(2026, 10, 23, 10))
+    engine.act("s1", "intervene", by="jana", data={"reason": "Ohrožení dítěte"})
+    engine.act("s1", "end_after_intervention", by="jana")
+    # Ending voided what was not sent; the sent reminder stays until disposal.
+    assert [n.key for n in engine.notifications("s1")] == [
+        n.key for n in claimed if n.case_id == "s1"
+    ]
+    others = engine.notifications("s2")
+    assert any(n.sent_at is None for n in others)
+    assert any(n.sent_at for n in others)
+    clock.advance(timedelta(days=31))
+    engine.dispose("s1", by="dpo", reason="file plan")
+    assert engine.store.notifications("s1") == []
+    assert engine.notifications("s2") == others

@@ -254,8 +254,10 @@ def test_a_store_from_before_the_index_is_migrated_and_reindexed(sql_backend: Ba
     # Take the database back to the schema version before the index, as a kwflow
     # before the index left it: without the index and what later versions
     # added (8: the read log; 9: the subject keys, the index's retention columns;
-    # 11: the outbox).
+    # 10: disposal records and the heads' disposed mark; 11: the outbox).
     sql_backend.sql("DROP TABLE outbox")
+    sql_backend.sql("DROP TABLE disposed_cases")
+    sql_backend.sql("ALTER TABLE cases DROP COLUMN disposed")
     sql_backend.sql("DROP TABLE read_log")
     sql_backend.sql("DROP TABLE subject_keys")
     sql_backend.sql("DROP TABLE case_phases")

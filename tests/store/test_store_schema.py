@@ -136,6 +136,7 @@ def test_sqlite_new_database_gets_the_current_schema(tmp_path: Path) -> None:
         "read_log",
         "sqlite_sequence",  # AUTOINCREMENT: read-log numbers are never reused
         "subject_keys",
+        "disposed_cases",
         "outbox",
     }
     indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}

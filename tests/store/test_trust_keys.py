@@ -145,9 +145,18 @@ def test_a_database_from_before_keys_is_sealed_when_migrated(tmp_path: Path) -> 
     conn = sqlite3.connect(path, isolation_level=None)
     # Back to the schema before MACs: drop the columns and the version rows.
     # Tables of later versions go too (the index, the read log, the subject keys,
-    # the outbox).
-    for later in ("outbox", "read_log", "subject_keys", "case_phases", "case_people", "case_index"):
+    # the outbox), and the disposal records with the heads' disposed mark.
+    for later in (
+        "outbox",
+        "disposed_cases",
+        "read_log",
+        "subject_keys",
+        "case_phases",
+        "case_people",
+        "case_index",
+    ):
         conn.execute(f"DROP TABLE {later}")
+    conn.execute("ALTER TABLE cases DROP COLUMN disposed")
     conn.execute("ALTER TABLE cases DROP COLUMN mac")
     conn.execute("ALTER TABLE snapshots DROP COLUMN mac")
     conn.execute("DELETE FROM schema_version WHERE version >= ?", (MAC_SCHEMA_VERSION,))

@@ -85,7 +85,10 @@ def store_state(store: CaseStore) -> tuple[Any, ...]:
     """Everything a store holds that a command could change: events, both indexes, read
     log, outbox."""
     ids = tuple(store.case_ids())
-    cases = tuple((case_id, store.events(case_id)) for case_id in ids)
+    # A disposed case is its disposal record (its events are gone).
+    cases = tuple(
+        (case_id, store.disposal_record(case_id) or store.events(case_id)) for case_id in ids
+    )
     reads = tuple(store.read_log(ReadLogQuery(limit=1_000_000)))
     outbox = tuple(n for case_id in ids for n in store.notifications(case_id))
     return cases, tuple(store.due(FAR_FUTURE)), tuple(store.find_cases(CaseQuery())), reads, outbox

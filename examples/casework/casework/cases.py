@@ -11,6 +11,7 @@ import threading
 from django.conf import settings
 
 import kwflow
+from kwflow.history import KeyRing
 
 _lock = threading.Lock()
 _engine: kwflow.Engine | None = None
@@ -37,7 +38,12 @@ def close() -> None:
 def _store() -> kwflow.SqliteStore | kwflow.PostgresStore:
     dsn = settings.KWFLOW_POSTGRES_DSN
     if dsn:
-        return kwflow.PostgresStore(dsn, schema=settings.KWFLOW_SCHEMA)
+        # The key ring authenticates the cases and protects the personal data
+        # keys; it must live outside the database (docs/storage.md), here in a
+        # file of the app's own (made on first use, owner-only).
+        settings.KWFLOW_KEY_FILE.parent.mkdir(parents=True, exist_ok=True)
+        ring, _ = KeyRing.read_or_create(settings.KWFLOW_KEY_FILE)
+        return kwflow.PostgresStore(dsn, schema=settings.KWFLOW_SCHEMA, keys=ring)
     path = settings.KWFLOW_SQLITE
     path.parent.mkdir(parents=True, exist_ok=True)
     return kwflow.SqliteStore(path)

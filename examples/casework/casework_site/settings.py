@@ -90,6 +90,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 KWFLOW_SQLITE = DATA_DIR / "cases.sqlite3"
 KWFLOW_POSTGRES_DSN = DATABASE_URL
 KWFLOW_SCHEMA = os.environ.get("CASEWORK_KWFLOW_SCHEMA", "casework_kwflow")
+# kwflow's key ring for PostgreSQL (SQLite keeps its own beside the database file).
+KWFLOW_KEY_FILE = Path(os.environ.get("CASEWORK_KWFLOW_KEYS", DATA_DIR / "kwflow-postgres.key"))
 
 # Czech first: the people who use it are Czech social workers and families;
 # English for anyone else (the switch in the page header).

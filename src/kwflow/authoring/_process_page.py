@@ -43,7 +43,7 @@ from kwflow.definition import (
     process_files,
 )
 from kwflow.engine import shipped_guards
-from kwflow.i18n import LANGUAGES, Language, Noun
+from kwflow.i18n import LANGUAGES, Language, Noun, czech_plural, english_plural
 
 from ._period_words import period_words
 
@@ -63,6 +63,8 @@ if TYPE_CHECKING:
         Period,
         Phase,
         Process,
+        Retention,
+        RetentionPeriod,
         Role,
     )
 
@@ -245,6 +247,22 @@ _WORDS: dict[str, tuple[str, str]] = {
     "nobody_else": ("nikdo další", "nobody else"),
     "read_fields": ("Jen některá pole čtou", "Only some fields are read by"),
     "field": ("Pole", "Field"),
+    "personal": ("osobní údaj", "personal data"),
+    "retention": ("Doba uchování", "Retention"),
+    "retention_intro": (
+        (
+            "Jak dlouho se uzavřený případ uchovává, než se skartuje, podle výsledku. Jsou to "
+            "jen výchozí hodnoty: rozhoduje spisový a skartační plán úřadu, kterým je "
+            "hostitelská aplikace nahradí."
+        ),
+        (
+            "How long a closed case is kept before it is disposed of, by outcome. These are "
+            "defaults only: the office's file plan (spisový a skartační plán) decides, and "
+            "the host replaces them with it."
+        ),
+    ),
+    "retention_other": ("ostatní výsledky", "any other outcome"),
+    "kept": ("uchovává se", "kept"),
     "type": ("Typ", "Type"),
     "required": ("Povinné", "Required"),
     "yes": ("ano", "yes"),
@@ -441,6 +459,8 @@ class _Writer:
             yield from self.organisations_section()
         yield from self.phases_section()
         yield from self.outcomes_section()
+        if process.retention is not None:
+            yield from self.retention_section(process.retention)
         yield from self.actions_section()
         yield from self.artifacts_section()
         if process.deadlines:
@@ -633,6 +653,32 @@ class _Writer:
             rows,
         )
 
+    def retention_section(self, retention: Retention) -> Iterator[str]:
+        yield self.heading(0, self.word("retention"))
+        yield ""
+        yield self.word("retention_intro")
+        yield ""
+        rows = [
+            [f"`{outcome}`", self.retention_period(period)]
+            for outcome, period in retention.outcomes.items()
+        ]
+        rows.append([self.word("retention_other"), self.retention_period(retention.default)])
+        yield from _table([self.word("outcome"), self.word("retention")], rows)
+
+    def retention_period(self, period: RetentionPeriod | None) -> str:
+        if period is None:
+            return self.word("kept")
+        forms = {
+            "years": (("rok", "roky", "let"), ("year", "years")),
+            "months": (("měsíc", "měsíce", "měsíců"), ("month", "months")),
+            "days": (("den", "dny", "dní"), ("day", "days")),
+        }
+        unit = next(name for name in forms if getattr(period, name) is not None)
+        count = int(getattr(period, unit))
+        cs, en = forms[unit]
+        word = czech_plural(count, *cs) if self.lang == "cs" else english_plural(count, *en)
+        return f"{count} {word}"
+
     def actions_section(self) -> Iterator[str]:
         yield self.heading(0, self.word("actions"))
         yield ""
@@ -779,9 +825,17 @@ class _Writer:
     def field_rows(self, fields: Iterable[ArtifactField], depth: int) -> Iterator[list[str]]:
         for field in fields:
             indent = "&nbsp;&nbsp;" * depth + ("↳ " if depth else "")
+            kind = self.field_type(field)
+            if field.personal is not None:
+                whose = (
+                    self.role(field.personal.subject)
+                    if field.personal.subject is not None
+                    else f"`{field.personal.subject_field}`"
+                )
+                kind += f"; {self.word('personal')} ({whose})"
             yield [
                 f"{indent}{self.text(field.label)} (`{field.id}`)",
-                self.field_type(field),
+                kind,
                 self.word("yes" if field.required else "no"),
                 self.text(field.description),
             ]

@@ -39,6 +39,10 @@ _SAY: Catalogue = {
         "cs": "ověřeno případů: {cases}, neprošlo: {failed}",
     },
     "case": {"en": "case {case_id}: {error}", "cs": "případ {case_id}: {error}"},
+    "disposed": {
+        "en": "{disposed} of them disposed of (their disposal records verified)",
+        "cs": "z toho skartovaných: {disposed} (ověřeny jejich záznamy o skartaci)",
+    },
     "needs-key": {
         "en": "--checkpoint needs --public-key",
         "cs": "--checkpoint potřebuje --public-key",
@@ -106,15 +110,18 @@ def run(args: argparse.Namespace) -> int:
 def _every_case(engine: Engine, lang: Language) -> int:
     from kwflow.exceptions import KwflowError
 
-    failed = cases = 0
+    failed = cases = disposed = 0
     for case_id in engine.store.case_ids():
         cases += 1
         try:
-            engine.verify(case_id)
+            if engine.verify(case_id) is not None:
+                disposed += 1
         except KwflowError as exc:
             failed += 1
             print(_say(lang, "case", case_id=case_id, error=exc.render(lang)))
     print(_say(lang, "cases", cases=str(cases), failed=str(failed)))
+    if disposed:
+        print(_say(lang, "disposed", disposed=str(disposed)))
     return 0 if not failed else 1
 
 

@@ -357,14 +357,17 @@ class ReleaseHold:
 
 @attrs.frozen(kw_only=True)
 class Dispose:
-    """``by`` disposes of a closed case past its retention: every subject is erased.
+    """``by`` disposes of a closed case past its retention, for ``reason``.
 
-    What remains is the verifiable chain of events with no personal value
-    readable, ending in a ``case_disposed`` event (docs/erasure.md).
+    The case's events, documents and data keys are deleted; what remains is
+    its disposal record (`kwflow.DisposalRecord`): that it existed, how it
+    ended, who disposed of it, why, and the hashes its history had
+    (docs/erasure.md).
     """
 
     case_id: str = attrs.field(validator=_id)
     by: str = attrs.field(validator=_person)
+    reason: str = attrs.field(validator=_reason)
     expected_version: int | None = attrs.field(default=None, validator=_version)
     idempotency_key: str | None = attrs.field(default=None, validator=_idempotency_key)
 

@@ -39,8 +39,8 @@ assigned person's, the successor's).
 - ``deadline_breached``: ``{"deadline", "due"}``, by the system actor
 - ``subject_erased``: ``{"subject", "reason"}``: the subject's key was destroyed
 - ``hold_placed`` / ``hold_released``: ``{"reason"}``
-- ``case_disposed``: ``{"retention": period text}``, after one ``subject_erased``
-  per subject not yet erased
+- ``case_disposed``: ``{"retention": period text, "reason"}``: decided, never
+  stored; the engine makes the case's disposal record of it instead
 
 A submission (or an action recording an artifact) with personal values
 holds them sealed (see ``_personal``) and adds ``"subjects"``: whose they are.
@@ -943,7 +943,11 @@ def decide_hold(case: Case, command: Hold | ReleaseHold) -> list[Draft]:
 def decide_dispose(
     case: Case, command: Dispose, *, retention: Retention | None, now: datetime
 ) -> list[Draft]:
-    """Dispose of a closed case past its retention and under no hold: erase every subject."""
+    """Dispose of a closed case past its retention and under no hold.
+
+    The one draft, ``case_disposed``, is what the disposal record is made
+    of; it is never appended (the events it would follow are deleted).
+    """
     if case.disposed_at is not None:
         raise NotDueForDisposal(case.id, "disposed")
     closed_at = case.closed_at
@@ -957,13 +961,8 @@ def decide_dispose(
     due = disposal_due_at(closed_at, period)
     if now < due:
         raise NotDueForDisposal(case.id, "not-yet", due.isoformat())
-    drafts: list[Draft] = [
-        (_SUBJECT_ERASED, command.by, {"subject": subject, "reason": "disposal"})
-        for subject in case.subjects
-        if subject not in case.erased
-    ]
-    drafts.append((_DISPOSED, command.by, {"retention": str(period)}))
-    return drafts
+    # Never appended: the engine turns it into the case's disposal record.
+    return [(_DISPOSED, command.by, {"retention": str(period), "reason": command.reason})]
 
 
 def decide(

@@ -45,6 +45,7 @@ import attrs
 from kwflow.calendars import default_calendars
 from kwflow.definition import Retention
 from kwflow.exceptions import (
+    CaseDisposed,
     CaseExists,
     CaseNotFound,
     ConcurrencyConflict,
@@ -71,6 +72,7 @@ from kwflow.history import (
 from kwflow.store import (
     CaseQuery,
     DeadlineEntry,
+    DisposalRecord,
     ReadEntry,
     Snapshot,
     SqliteStore,
@@ -304,6 +306,12 @@ class Engine:
             return self._open(command)
         if not isinstance(command, COMMAND_TYPES):
             raise WrongType("command", "command", type(command).__name__)
+        if isinstance(command, Dispose):
+            record, disposed = self._dispose(command)
+            if disposed is None:
+                # Sent again: the record is there, the case it would return is gone.
+                raise CaseDisposed(record.case_id, record.disposed_at.isoformat())
+            return disposed
         return self._run(command, retries)[0]
 
     def open_case(
@@ -609,22 +617,43 @@ class Engine:
         case_id: str,
         *,
         by: str,
+        reason: str,
         expected_version: int | None = None,
         idempotency_key: str | None = None,
-    ) -> Case:
-        """Dispose of a closed case past its retention period: every subject is erased.
+    ) -> DisposalRecord:
+        """Dispose of a closed case past its retention period; returns its disposal record.
 
-        Raises `NotDueForDisposal` (open, no period, not yet, done already)
-        or `CaseOnHold`. What remains is described in docs/erasure.md.
+        The case's events, documents, snapshot, deadlines, data keys and the
+        people in its index row are deleted in one transaction; its
+        disposal record (`DisposalRecord`: process, dates, outcome, ``by``,
+        ``reason``, its event hashes) is all that remains, and every later
+        read of the case raises `CaseDisposed`. Raises `NotDueForDisposal`
+        (open, no period, not yet) or `CaseOnHold`, changing nothing.
+        ``execute(Dispose(...))`` does the same and returns the case as it
+        stood, every personal value erased. See docs/erasure.md.
         """
-        return self.execute(
+        return self._dispose(
             Dispose(
                 case_id=case_id,
                 by=by,
+                reason=reason,
                 expected_version=expected_version,
                 idempotency_key=idempotency_key,
             )
-        )
+        )[0]
+
+    def disposal_record(self, case_id: str) -> DisposalRecord | None:
+        """The disposal record of a disposed case (checked); ``None`` for a case not disposed.
+
+        Raises `CaseNotFound` for a case the store never held, and
+        `TamperedHistory` when a disposed case's record is missing or does
+        not verify.
+        """
+        check_id("case_id", case_id)
+        record = self._store.disposal_record(case_id)
+        if record is None and self._store.version(case_id) == 0:
+            raise CaseNotFound(case_id)
+        return record
 
     def retention_of(self, process: Process) -> Retention | None:
         """The retention rules cases of ``process`` follow: the host's, else the file's."""
@@ -730,8 +759,12 @@ class Engine:
             if fields is None:
                 visible[artifact_id] = versions
             elif fields:
+                # A copy of a per-person document about the reader is theirs
+                # to read whole, as `history_for` shows it.
                 visible[artifact_id] = tuple(
-                    attrs.evolve(version, data=visible_data(version.data, fields))
+                    version
+                    if version.about == person
+                    else attrs.evolve(version, data=visible_data(version.data, fields))
                     for version in versions
                 )
                 hidden_fields[artifact_id] = tuple(
@@ -951,7 +984,7 @@ class Engine:
         process = self._compiled_for(case_id, _process_ref(events[0])).process
         return reveal_case(fold(process, events), personal_fields(process), self._keys)
 
-    def verify(self, case_id: str) -> None:
+    def verify(self, case_id: str) -> DisposalRecord | None:
         """Check the case: its hash chain, that it folds, its snapshot and its index row.
 
         The stored snapshot (if the store has one it trusts) must be exactly
@@ -959,7 +992,14 @@ class Engine:
         case index what the replay gives. Raises `TamperedHistory` naming the
         first event that does not match, and `IndexOutOfDate` when the index
         row differs (``kwflow reindex`` rewrites it).
+
+        A disposed case passes when its disposal record verifies (its MAC,
+        and the head it names is the case's authenticated head): the record
+        is returned. ``None`` for a case that was not disposed of.
         """
+        record = self._store.disposal_record(case_id)
+        if record is not None:
+            return record
         for _ in range(3):
             events = self._stored_events(case_id)
             verify_history(events, case_id=case_id)
@@ -973,7 +1013,7 @@ class Engine:
             stored = self._store.index_entry(case_id)
             differing = index_fields_differing(stored, expected)
             if not differing:
-                return
+                return None
             if stored is None or stored.version == expected.version:
                 break
             # A command appended between the two reads: compare again.
@@ -992,6 +1032,8 @@ class Engine:
         ids = [case_id] if case_id is not None else self._store.case_ids()
         changed = 0
         for each in ids:
+            if case_id is None and self._store.disposal_record(each) is not None:
+                continue  # its row was written when it was disposed of
             while True:
                 events = self._stored_events(each)
                 process = self._compiled_for(each, _process_ref(events[0])).process
@@ -1200,6 +1242,11 @@ class Engine:
             case = fold(process, events)
             if earlier is not None:
                 case = self._carry_over(compiled_process, case, earlier, events, by=command.by)
+            # Documents carried over hold their personal values sealed, as
+            # every submission does: the opened case is shown revealed.
+            sealed = case
+            if earlier is not None and personal_fields(process):
+                case = reveal_case(sealed, personal_fields(process), self._keys)
             record = keyed.record(case_id, case.version) if keyed is not None else None
             try:
                 self._store.append(
@@ -1222,7 +1269,7 @@ class Engine:
                 if done is not None:
                     return done
                 raise CaseExists(case_id) from None
-            self._remember(case, case)
+            self._remember(sealed, case)
             return case
 
     def _earlier_case(self, case_id: str) -> Case:
@@ -1243,11 +1290,15 @@ class Engine:
     ) -> Case:
         """``case`` after the documents it carries over from ``earlier`` (events join ``events``).
 
+        The case returned is sealed (as folded from its events): personal
+        values carried over are sealed under the new case's keys.
+
         Each is recorded in the new case's own history (replay and
         verification never read another case), after the opening and in
         the same append.
         """
         process = compiled_process.process
+        spec = personal_fields(process)
         moment = events[-1].at
         for artifact, values, carried in carried_documents(compiled_process, earlier, by=by):
             drafts = decide_carried(
@@ -1260,6 +1311,9 @@ class Engine:
                 now=moment,
                 calendars=self._calendars,
             )
+            if spec:
+                # Sealed under the new case's keys before they are hashed.
+                drafts = seal(drafts, case, spec, self._keys)
             new_events = _chain(case.id, case.version, case.last_hash, drafts, moment)
             case = evolve(process, case, new_events)
             events.extend(new_events)
@@ -1348,14 +1402,12 @@ class Engine:
                     new_case = reveal_case(
                         new_case, spec, self._keys, since=base.version, known=plain
                     )
-                if isinstance(command, Erase | Dispose) and events:
+                if isinstance(command, Erase) and events:
                     # The key goes before the event is written: should the
                     # append fail, the values read as erased and erasing again
                     # is still allowed; the other way round, a recorded
                     # erasure could leave its key behind.
-                    self._keys.destroy(
-                        case_id, [command.subject] if isinstance(command, Erase) else None
-                    )
+                    self._keys.destroy(case_id, [command.subject])
                     if spec:
                         new_case = reveal_case(new_sealed, spec, self._keys)
                 try:
@@ -1384,6 +1436,81 @@ class Engine:
                     continue
                 self._remember(new_sealed, new_case)
                 return new_case, events
+
+    def _dispose(self, command: Dispose) -> tuple[DisposalRecord, Case | None]:
+        """Dispose of a case: its disposal record, and the case as it stood, erased.
+
+        Decided like any command (`decide_dispose`), but nothing is
+        appended: the store replaces the case by its record in one
+        transaction. A keyed disposal sent again returns the same record
+        (and no case: it is gone).
+        """
+        case_id = command.case_id
+        keyed = KeyedCommand.of(command)
+        with self._lock_for(case_id):
+            if keyed is not None:
+                found = self._store.idempotency_record(keyed.scope, keyed.key)
+                if found is not None:
+                    keyed.check(found)
+                    done = self._store.disposal_record(case_id)
+                    if done is not None:
+                        return done, None
+            sealed, case, compiled_process = self._current_pair(case_id)
+            if command.expected_version is not None and case.version != command.expected_version:
+                raise ConcurrencyConflict(case_id, command.expected_version, case.version)
+            moment = self._now()
+            process = compiled_process.process
+            ((_, by, payload),) = decide(
+                compiled_process,
+                case,
+                command,
+                now=moment,
+                guards=self._guards_for(process.id),
+                calendars=self._calendars,
+                retention=self._retention.get(process.id),
+            )
+            # Decided: the case is closed, so both are set.
+            assert case.closed_at is not None
+            assert case.outcome is not None
+            events = self._stored_events(case_id)
+            record = DisposalRecord(
+                case_id=case_id,
+                process_id=process.id,
+                process_version=process.version,
+                opened_at=case.opened_at,
+                closed_at=case.closed_at,
+                disposed_at=moment,
+                outcome=case.outcome,
+                disposed_by=by,
+                reason=str(payload["reason"]),
+                retention=str(payload["retention"]),
+                events=case.version,
+                head_hash=case.last_hash,
+                hashes=tuple(event.hash for event in events),
+            )
+            disposed = attrs.evolve(sealed, disposed_at=moment)
+            summary = attrs.evolve(index_entry(disposed, moment), participants=())
+            try:
+                self._store.dispose(
+                    record,
+                    summary=summary,
+                    idempotency=keyed.record(case_id, case.version) if keyed else None,
+                )
+            finally:
+                # Whatever happened, nothing of the case stays in memory.
+                self._forget(case_id)
+            return record, self._disposed_case(disposed, record)
+
+    def _disposed_case(self, sealed: Case, record: DisposalRecord) -> Case:
+        """The case as it stood when disposed of, every personal value read as erased."""
+        process = self._compiled_for(sealed.id, sealed.process).process
+        erased = attrs.evolve(
+            sealed,
+            disposed_at=record.disposed_at,
+            erased=tuple(dict.fromkeys((*sealed.erased, *sealed.subjects))),
+        )
+        # The keys are gone: every sealed value reads as ERASED.
+        return reveal_case(erased, personal_fields(process), self._keys)
 
     def _append(
         self,

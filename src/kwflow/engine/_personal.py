@@ -264,23 +264,47 @@ def _open(
     erased: Collection[str],
     keys: DataKeys,
     known: Mapping[str, Any] | None = None,
+    *,
+    ciphers: dict[tuple[str, ...], tuple[list[bytes], Any] | None] | None = None,
 ) -> Any:
-    """The value of ``envelope`` found at ``where`` (case, artifact, field), or `ERASED`."""
+    """The value of ``envelope`` found at ``where`` (case, artifact, field), or `ERASED`.
+
+    ``ciphers``, when given, holds what was found for each set of subjects
+    already met in the same read (their keys and cipher, or ``None`` when
+    the value is erased), so a case's many values about the same people
+    look their keys up once.
+    """
     case_id = where[0]
     subjects = subjects_of(envelope)
-    if any(subject in erased for subject in subjects):
-        return _ERASED_DATA
-    found = [keys.find(case_id, subject) for subject in subjects]
-    if any(key is None for key in found):
-        # The key was destroyed, but the erasure was not recorded (the host
-        # stopped between the two): the value is gone all the same.
+    if ciphers is not None and subjects in ciphers:
+        held = ciphers[subjects]
+    else:
+        held = _keys_for(case_id, subjects, erased, keys)
+        if ciphers is not None:
+            ciphers[subjects] = held
+    if held is None:
         return _ERASED_DATA
     if known is not None:
         value = known.get(envelope.get("nonce"))  # type: ignore[arg-type]
         if value is not None:
             return value
-    cipher = keys.cipher(case_id, subjects, found)  # type: ignore[arg-type]
-    return freeze(open_value(envelope, keys=found, context=where, cipher=cipher))  # type: ignore[arg-type]
+    found, cipher = held
+    return freeze(open_value(envelope, keys=found, context=where, cipher=cipher))
+
+
+def _keys_for(
+    case_id: str, subjects: tuple[str, ...], erased: Collection[str], keys: DataKeys
+) -> tuple[list[bytes], Any] | None:
+    """The keys and cipher of values about ``subjects``; ``None`` when such values are erased."""
+    if any(subject in erased for subject in subjects):
+        return None
+    found = [keys.find(case_id, subject) for subject in subjects]
+    if any(key is None for key in found):
+        # The key was destroyed, but the erasure was not recorded (the host
+        # stopped between the two): the value is gone all the same.
+        return None
+    present = [key for key in found if key is not None]
+    return present, keys.cipher(case_id, subjects, present)
 
 
 def reveal_case(
@@ -299,6 +323,7 @@ def reveal_case(
     if not spec:
         return case
     erased = frozenset(case.erased)
+    ciphers: dict[tuple[str, ...], tuple[list[bytes], Any] | None] = {}
     artifacts: dict[str, tuple[ArtifactVersion, ...]] | None = None
     for artifact_id, fields in spec.items():
         versions = case.artifacts.get(artifact_id)
@@ -320,7 +345,12 @@ def reveal_case(
                     if opened is None:
                         opened = dict(data)
                     opened[field.field] = _open(
-                        value, (case.id, artifact_id, field.field), erased, keys, known
+                        value,
+                        (case.id, artifact_id, field.field),
+                        erased,
+                        keys,
+                        known,
+                        ciphers=ciphers,
                     )
             if opened is not None:
                 # The other values are frozen already, and every opened one is.

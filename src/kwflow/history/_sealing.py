@@ -185,8 +185,6 @@ def open_value(
     (``wrong-ring``) when it does not open (another key, another place,
     changed bytes).
     """
-    from cryptography.exceptions import InvalidTag
-
     if cipher is None:
         cipher = value_cipher(keys)
     try:
@@ -195,7 +193,11 @@ def open_value(
             _unb64(envelope.get("data")),
             _context_bytes(tuple(context)),
         )
-    except InvalidTag as exc:
+    except Exception as exc:
+        # cryptography's InvalidTag (imported only with the cipher, which
+        # costs an import statement per value otherwise): it does not open.
+        if type(exc).__name__ != "InvalidTag":
+            raise
         subjects = ",".join(subjects_of(envelope))
         raise DataKeyUnavailable(context[0] if context else "", subjects, "wrong-ring") from exc
     text = plain.decode()

@@ -5,6 +5,7 @@ is the embedded default (one file); ``PostgresStore`` serves several app
 servers. All three pass the same contract tests; see ``docs/storage.md``.
 """
 
+from ._disposal import DisposalRecord
 from ._index import CaseIndexEntry, CaseQuery
 from ._memory import MemoryStore
 from ._migrations import SCHEMA_VERSION
@@ -20,6 +21,7 @@ __all__ = [
     "CaseQuery",
     "CaseStore",
     "DeadlineEntry",
+    "DisposalRecord",
     "IdempotencyRecord",
     "MemoryStore",
     "Notification",

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Literal, Self
 
 import attrs
 
-from kwflow.exceptions import CaseNotFound, ConcurrencyConflict, InvalidEvents, StorageError
+from kwflow.exceptions import (
+    CaseDisposed,
+    CaseNotFound,
+    ConcurrencyConflict,
+    InvalidEvents,
+    StorageError,
+    TamperedHistory,
+)
 from kwflow.history import GENESIS_HASH, Event, KeyRing, hash_is_sealed
 
 from ._checks import (
@@ -22,6 +29,7 @@ from ._checks import (
     utc,
 )
 from ._codec import snapshot_from_text
+from ._disposal import DisposalRecord, check_disposal_record, seal_record
 from ._index import in_index_order
 from ._loading import snapshot_usable, verify_tail
 from ._protocol import DeadlineEntry, IdempotencyRecord, Snapshot, StoredCase
@@ -71,6 +79,9 @@ class _Case:
     snapshot: _StoredSnapshot | None = None
     deadlines: dict[str, _Deadline] = attrs.Factory(dict)
     summary: CaseIndexEntry | None = None
+    disposed: bool = False
+    # The disposal record's text and MAC, as the SQL backends store them.
+    disposal: tuple[str, str] | None = None
 
 
 class MemoryStore:
@@ -85,7 +96,8 @@ class MemoryStore:
     Test hook: ``_replace_events(case_id, events)`` swaps the stored event
     list (not the recorded head) so tests can show that a modified, removed
     or inserted event is detected, as they do with SQL on the other backends.
-    ``_cases`` is the rest of the stored data, for tests to change directly.
+    ``_cases`` is the rest of the stored data, for tests to change directly
+    (a disposed case's record is its ``disposal``).
     """
 
     rejected_snapshots: int
@@ -155,6 +167,8 @@ class MemoryStore:
         with self._lock:
             self._check_open()
             case = self._cases.get(case_id)
+            if case is not None and case.disposed:
+                self._refuse_disposed(case_id, case)
             actual = case.head_version if case is not None else 0
             check_version(case_id, expected_version, actual)
             head_hash = case.head_hash if case is not None else GENESIS_HASH
@@ -302,6 +316,81 @@ class MemoryStore:
                 case.snapshot = None
             return len(doomed)
 
+    def dispose(
+        self,
+        record: DisposalRecord,
+        *,
+        summary: CaseIndexEntry | None = None,
+        idempotency: IdempotencyRecord | None = None,
+    ) -> None:
+        """Replace the case by ``record``, all at once; see ``CaseStore.dispose``."""
+        case_id = record.case_id
+        check_summary(case_id, record.events, (), summary)
+        check_idempotency(case_id, record.events, (), idempotency)
+        text = record.to_text()
+        with self._lock:
+            self._check_open()
+            case = self._cases.get(case_id)
+            if case is None:
+                raise CaseNotFound(case_id)
+            if case.disposed:
+                self._refuse_disposed(case_id, case)
+            check_version(case_id, record.events, case.head_version)
+            check_head(self._keys, case_id, case.head_version, case.head_hash, case.head_mac)
+            # Only an intact history is replaced by its record.
+            verify_tail(
+                case_id,
+                case.events,
+                start_sequence=1,
+                prev_hash=GENESIS_HASH,
+                head_version=case.head_version,
+                head_hash=case.head_hash,
+            )
+            if record.head_hash != case.head_hash or record.hashes != tuple(
+                e.hash for e in case.events
+            ):
+                raise TamperedHistory(
+                    case_id, case.head_version, "disposal-record-differs", version=case.head_version
+                )
+            if (
+                idempotency is not None
+                and (idempotency.scope, idempotency.key) in self._idempotency
+            ):
+                raise ConcurrencyConflict(case_id, record.events, case.head_version)
+            case.disposal = (text, seal_record(self._keys, text))
+            case.disposed = True
+            case.events = []
+            case.snapshot = None
+            case.deadlines = {}
+            self._subject_keys.pop(case_id, None)
+            # Notifications name the people who held the roles: they go too.
+            for key in [k for k, n in self._outbox.items() if n.case_id == case_id]:
+                del self._outbox[key]
+            if summary is not None:
+                case.summary = summary
+            elif case.summary is not None:
+                case.summary = attrs.evolve(case.summary, participants=())
+            if idempotency is not None:
+                self._idempotency[idempotency.scope, idempotency.key] = idempotency
+
+    def disposal_record(self, case_id: str) -> DisposalRecord | None:
+        """The checked disposal record of a disposed case; ``None`` for any other case."""
+        with self._lock:
+            self._check_open()
+            case = self._cases.get(case_id)
+            if case is None or not case.disposed:
+                return None
+            return self._record_of(case_id, case)
+
+    def _record_of(self, case_id: str, case: _Case) -> DisposalRecord:
+        return check_disposal_record(
+            self._keys, case_id, (case.head_version, case.head_hash), case.disposal
+        )
+
+    def _refuse_disposed(self, case_id: str, case: _Case) -> None:
+        record = self._record_of(case_id, case)
+        raise CaseDisposed(case_id, record.disposed_at.isoformat())
+
     def delete_snapshots(self, case_id: str | None = None) -> None:
         """Drop snapshots (of one case, or all): only speed may change."""
         with self._lock:
@@ -328,6 +417,8 @@ class MemoryStore:
             case = self._cases.get(case_id)
             if case is None:
                 raise CaseNotFound(case_id)
+            if case.disposed:
+                self._refuse_disposed(case_id, case)
             events = list(case.events)
             head_version, head_hash, head_mac = case.head_version, case.head_hash, case.head_mac
             stored_snapshot = case.snapshot if use_snapshot else None
@@ -377,6 +468,8 @@ class MemoryStore:
             case = self._cases.get(case_id)
             if case is None:
                 return ()
+            if case.disposed:
+                self._refuse_disposed(case_id, case)
             events = list(case.events)
             head_version, head_hash, head_mac = case.head_version, case.head_hash, case.head_mac
         check_head(self._keys, case_id, head_version, head_hash, head_mac)
@@ -398,6 +491,8 @@ class MemoryStore:
         with self._lock:
             self._check_open()
             case = self._cases.get(case_id)
+            if case is not None and case.disposed:
+                self._refuse_disposed(case_id, case)
             return case.head_version if case is not None else 0
 
     def case_ids(self) -> Iterator[str]:
@@ -433,6 +528,10 @@ class MemoryStore:
             if case is None:
                 return None
             found = [e.hash for e in case.events if e.sequence == sequence]
+            record = self._record_of(case_id, case) if case.disposed else None
+        if record is not None and 0 < sequence <= len(record.hashes):
+            # A disposed case's record keeps the hash of every event it had.
+            return record.hashes[sequence - 1]
         return found[0] if found else None
 
     @property
@@ -462,7 +561,7 @@ class MemoryStore:
         with self._lock:
             self._check_open()
             case = self._cases.get(entry.case_id)
-            if case is None or case.head_version != entry.version:
+            if case is None or case.disposed or case.head_version != entry.version:
                 return False
             case.summary = entry
             return True
@@ -470,14 +569,14 @@ class MemoryStore:
     # -- the read log ---------------------------------------------------------
 
     def log_reads(self, entries: Sequence[ReadEntry]) -> None:
-        """Add ``entries`` to the read log, numbered in the order they come."""
+        """Add ``entries`` to the read log, numbered in the order they come.
+
+        Kept as given: an entry's number is its place in the list (+ 1),
+        given when it is read back, so a read costs no copy of its entries.
+        """
         with self._lock:
             self._check_open()
-            start = len(self._reads)
-            self._reads.extend(
-                attrs.evolve(entry, number=start + offset + 1, at=utc(entry.at))
-                for offset, entry in enumerate(entries)
-            )
+            self._reads.extend(entries)
 
     def read_log(self, query: ReadLogQuery) -> list[ReadEntry]:
         """A page of the read log, oldest entry first (see `ReadLogQuery`)."""
@@ -485,9 +584,12 @@ class MemoryStore:
             self._check_open()
             # Numbers are list positions + 1: the page starts right after ``after``.
             found = []
-            for entry in self._reads[max(query.after, 0) :]:
-                if query.matches(entry):
-                    found.append(entry)
+            start = max(query.after, 0)
+            for number, entry in enumerate(self._reads[start:], start + 1):
+                if (query.case_id is None or entry.case_id == query.case_id) and (
+                    query.person is None or entry.person == query.person
+                ):
+                    found.append(attrs.evolve(entry, number=number, at=utc(entry.at)))
                     if len(found) >= query.limit:
                         break
             return found

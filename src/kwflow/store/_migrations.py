@@ -76,6 +76,10 @@ SCHEMA_CHANGES: tuple[SchemaChange, ...] = (
         description="data-subject keys (wrapped), retention facts in the case index",
     ),
     SchemaChange(
+        version=10,
+        description="disposal records of disposed cases; heads marked disposed",
+    ),
+    SchemaChange(
         version=11,
         description="outbox: reminders and escalations, written with the events that cause them",
     ),

@@ -154,6 +154,15 @@ POSTGRES_MIGRATIONS = MigrationChain.of(
             "ALTER TABLE {s}case_index ADD COLUMN held boolean NOT NULL DEFAULT false",
             "ALTER TABLE {s}case_index ADD COLUMN disposed boolean NOT NULL DEFAULT false",
         ),
+        # Disposal records (see the SQLite chain).
+        10: (
+            "ALTER TABLE {s}cases ADD COLUMN disposed boolean NOT NULL DEFAULT false",
+            """CREATE TABLE {s}disposed_cases (
+                case_id text PRIMARY KEY REFERENCES {s}cases (case_id),
+                record text NOT NULL,
+                mac text NOT NULL
+            )""",
+        ),
         11: (
             # key: the notification's idempotency key, unique forever, so a
             # notification already sent is never written again.

@@ -5,8 +5,10 @@ snapshot (a cache of the folded case, never the truth), the index of its
 open deadlines (so ``due()`` needs no case loading), its row in the case
 index (so lists of cases need no replay) and the idempotency keys of the
 commands that changed it. Apart from cases it keeps the read log (who was
-shown which document; see ``_read_log``). The engine hands the store all of them in one
-``append`` call, which a backend writes in one transaction.
+shown which document; see ``_read_log``) and, for each disposed case, its
+disposal record in place of everything else (see ``_disposal``). The engine
+hands the store all of them in one ``append`` call, which a backend writes
+in one transaction.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
 
     from kwflow.history import Event
 
+    from ._disposal import DisposalRecord
     from ._index import CaseIndexEntry, CaseQuery
     from ._outbox import Notification, OutboxChange
     from ._read_log import ReadEntry, ReadLogQuery
@@ -180,7 +183,11 @@ class CaseStore(Protocol):
         ...
 
     def version(self, case_id: str) -> int:
-        """The case's current version (0 when it does not exist)."""
+        """The case's current version (0 when it does not exist).
+
+        Raises ``CaseDisposed`` for a disposed case (as ``load``, ``events``
+        and ``append`` do), after checking its disposal record.
+        """
         ...
 
     def case_ids(self) -> Iterator[str]:
@@ -268,6 +275,35 @@ class CaseStore(Protocol):
 
         The rows are overwritten, not only unlinked, and the case's snapshot
         is dropped too. Returns how many keys were destroyed.
+        """
+        ...
+
+    def dispose(
+        self,
+        record: DisposalRecord,
+        *,
+        summary: CaseIndexEntry | None = None,
+        idempotency: IdempotencyRecord | None = None,
+    ) -> None:
+        """Replace the case by its disposal ``record``, all in one transaction.
+
+        The case must be at version ``record.events`` with head
+        ``record.head_hash`` (``ConcurrencyConflict`` otherwise), and its
+        whole history must verify and have exactly ``record.hashes``
+        (``TamperedHistory`` otherwise). Its events, snapshot, deadlines
+        and data-subject keys are deleted, its head row stays (marked
+        disposed), and the record is stored with a MAC; ``summary``
+        replaces its case-index row (without participants: they are
+        people), ``idempotency`` records the command's key. The read log
+        is kept. A disposed case raises ``CaseDisposed`` from then on.
+        """
+        ...
+
+    def disposal_record(self, case_id: str) -> DisposalRecord | None:
+        """The disposal record of a disposed case, checked against its head; else ``None``.
+
+        Raises ``TamperedHistory`` when the record is missing, does not
+        verify with the store's keys or names another head.
         """
         ...
 

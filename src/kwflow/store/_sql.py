@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol, Self
 import attrs
 
 from kwflow.exceptions import (
+    CaseDisposed,
     CaseNotFound,
     ConcurrencyConflict,
     KeysMissing,
@@ -41,6 +42,7 @@ from ._checks import (
     utc,
 )
 from ._codec import EVENT_COLUMNS, event_from_row, snapshot_from_text
+from ._disposal import DisposalRecord, check_disposal_record, seal_record
 from ._index_sql import IndexSql, entry_from_row, entry_params
 from ._loading import snapshot_usable, verify_tail
 from ._outbox import Notification, OutboxChange, message_from_text, message_text
@@ -145,6 +147,14 @@ class Queries:
     claim_notifications: str
     ack_notification: str
     notifications_of: str
+    delete_notifications: str
+    head_disposed: str
+    disposal_of: str
+    insert_disposal: str
+    mark_disposed: str
+    delete_events: str
+    delete_subject_keys: str
+    seal_disposal: str
 
 
 _OUTBOX_COLUMNS = (
@@ -179,7 +189,7 @@ def make_queries(prefix: str, *, placeholder: str, for_update: str, skip_locked:
         # With the newest snapshot's place, which the append's verification
         # starts from: one round trip, not two.
         head_for_update=q(
-            "SELECT c.version, c.last_hash, c.mac, s.version, s.last_hash "
+            "SELECT c.version, c.last_hash, c.mac, c.disposed, s.version, s.last_hash "
             f"FROM {p}cases c LEFT JOIN {p}snapshots s ON s.case_id = c.case_id "
             f"WHERE c.case_id = ? {for_update}"
         ),
@@ -234,7 +244,7 @@ def make_queries(prefix: str, *, placeholder: str, for_update: str, skip_locked:
             "WHERE case_id = ? AND deadline_id = ?"
         ),
         case_ids_page=q(f"SELECT case_id FROM {p}cases WHERE case_id > ? ORDER BY case_id LIMIT ?"),
-        case_version=q(f"SELECT version FROM {p}cases WHERE case_id = ?"),
+        case_version=q(f"SELECT version, disposed FROM {p}cases WHERE case_id = ?"),
         # The primary key (scope, key) refuses a second record of one key,
         # however the writers interleave: the loser's whole append rolls back.
         insert_idempotency=q(
@@ -305,9 +315,17 @@ def make_queries(prefix: str, *, placeholder: str, for_update: str, skip_locked:
             f"UPDATE {p}outbox SET sent_at = ?, lease_until = NULL "
             "WHERE key = ? AND sent_at IS NULL RETURNING key"
         ),
+        delete_notifications=q(f"DELETE FROM {p}outbox WHERE case_id = ?"),
         notifications_of=q(
             f"SELECT {_OUTBOX_COLUMNS} FROM {p}outbox WHERE case_id = ? ORDER BY due_at, key"
         ),
+        head_disposed=q(f"SELECT version, last_hash, disposed FROM {p}cases WHERE case_id = ?"),
+        disposal_of=q(f"SELECT record, mac FROM {p}disposed_cases WHERE case_id = ?"),
+        insert_disposal=q(f"INSERT INTO {p}disposed_cases (case_id, record, mac) VALUES (?, ?, ?)"),
+        mark_disposed=q(f"UPDATE {p}cases SET disposed = ? WHERE case_id = ?"),
+        delete_events=q(f"DELETE FROM {p}events WHERE case_id = ?"),
+        delete_subject_keys=q(f"DELETE FROM {p}subject_keys WHERE case_id = ?"),
+        seal_disposal=q(f"UPDATE {p}disposed_cases SET mac = ? WHERE case_id = ?"),
     )
 
 
@@ -492,6 +510,8 @@ class SqlStore(ABC):
             row = heads[0] if heads else None
         else:
             row, tail = tx.one(q.head_for_update, (case_id,)), []
+        if row is not None and row[3]:
+            raise CaseDisposed(case_id)
         actual, head_hash = _head(case_id, row) if row is not None else (0, GENESIS_HASH)
         check_version(case_id, expected_version, actual)
         if row is not None:
@@ -501,7 +521,7 @@ class SqlStore(ABC):
             check_head(self._keys, case_id, actual, head_hash, row[2])
             if self._verify:
                 self._verify_stored(
-                    tx, case_id, actual, head_hash, anchor=(row[3], row[4]), rows=tail
+                    tx, case_id, actual, head_hash, anchor=(row[4], row[5]), rows=tail
                 )
         check_chain(case_id, expected_version, events, head_hash)
         if snapshot is not None:
@@ -610,7 +630,7 @@ class SqlStore(ABC):
         check_summary(entry.case_id, entry.version, (), entry)
         with self._write(entry.case_id) as tx:
             row = tx.one(self._queries.head_for_update, (entry.case_id,))
-            if row is None or _head(entry.case_id, row)[0] != entry.version:
+            if row is None or row[3] or _head(entry.case_id, row)[0] != entry.version:
                 return False
             self._write_index(tx, entry)
         return True
@@ -691,6 +711,8 @@ class SqlStore(ABC):
                     report_rejected_snapshot(case_id, snap_row[0])
             start = snapshot.version if snapshot is not None else 1
             rows = tx.all(q.events_from, (case_id, start))
+            if not rows:
+                self._refuse_disposed(tx, case_id)
         head_version, head_hash = _head(case_id, head_row)
         check_head(self._keys, case_id, head_version, head_hash, head_row[2])
         if snapshot is not None:
@@ -729,6 +751,8 @@ class SqlStore(ABC):
             if head_row is None:
                 return ()
             rows = tx.all(self._queries.events_from, (case_id, max(after, 1)))
+            if not rows:
+                self._refuse_disposed(tx, case_id)
         head_version, head_hash = _head(case_id, head_row)
         check_head(self._keys, case_id, head_version, head_hash, head_row[2])
         if after > head_version:
@@ -758,6 +782,8 @@ class SqlStore(ABC):
         """The case's current version (0 when it does not exist)."""
         with self._read() as tx:
             row = tx.one(self._queries.case_version, (case_id,))
+            if row is not None and row[1]:
+                self._refuse_disposed(tx, case_id)
         if row is None:
             return 0
         version, _ = _head(case_id, (row[0], ""))
@@ -816,7 +842,14 @@ class SqlStore(ABC):
     def event_hash(self, case_id: str, sequence: int) -> str | None:
         """The stored hash column of one event (``None`` if there is no such event)."""
         with self._read() as tx:
-            return self._hash_at(tx, case_id, sequence)
+            found = self._hash_at(tx, case_id, sequence)
+            if found is not None:
+                return found
+            record = self._disposal_in(tx, case_id)
+        # A disposed case's record keeps the hash of every event it had.
+        if record is not None and 0 < sequence <= len(record.hashes):
+            return record.hashes[sequence - 1]
+        return None
 
     def seal_heads(self) -> int:
         """Authenticate every head written without a MAC, after verifying its whole history.
@@ -839,7 +872,17 @@ class SqlStore(ABC):
                     if row is None or row[2] != "":
                         continue
                     version, last_hash = _head(case_id, row)
-                    self._verify_stored_fully(tx, case_id, version, last_hash)
+                    if row[3]:
+                        # A disposed case: its record (consistent with the head)
+                        # stands for its events, and is sealed with it.
+                        stored = tx.one(self._queries.disposal_of, (case_id,))
+                        record = check_disposal_record(None, case_id, (version, last_hash), stored)
+                        tx.run(
+                            self._queries.seal_disposal,
+                            (seal_record(self._keys, record.to_text()), case_id),
+                        )
+                    else:
+                        self._verify_stored_fully(tx, case_id, version, last_hash)
                     mac = seal_head(self._keys, case_id, version, last_hash)
                     tx.run(self._queries.seal_head, (mac, case_id, version, last_hash))
                     sealed += 1
@@ -858,6 +901,87 @@ class SqlStore(ABC):
             head_version=head_version,
             head_hash=head_hash,
         )
+
+    # -- disposal -------------------------------------------------------------------
+
+    def dispose(
+        self,
+        record: DisposalRecord,
+        *,
+        summary: CaseIndexEntry | None = None,
+        idempotency: IdempotencyRecord | None = None,
+    ) -> None:
+        """Replace the case by ``record`` in one transaction; see ``CaseStore.dispose``."""
+        case_id = record.case_id
+        check_summary(case_id, record.events, (), summary)
+        check_idempotency(case_id, record.events, (), idempotency)
+        text = record.to_text()
+        q = self._queries
+        try:
+            with self._write(case_id) as tx:
+                row = tx.one(q.head_for_update, (case_id,))
+                if row is None:
+                    raise CaseNotFound(case_id)
+                if row[3]:
+                    self._refuse_disposed(tx, case_id)
+                version, head_hash = _head(case_id, row)
+                check_version(case_id, record.events, version)
+                check_head(self._keys, case_id, version, head_hash, row[2])
+                # Only an intact history is replaced by its record: every
+                # event is verified, and the record must name each one.
+                rows = tx.all(q.events_from, (case_id, 1))
+                events = [event_from_row(case_id, 1 + i, r) for i, r in enumerate(rows)]
+                verify_tail(
+                    case_id,
+                    events,
+                    start_sequence=1,
+                    prev_hash=GENESIS_HASH,
+                    head_version=version,
+                    head_hash=head_hash,
+                )
+                if record.head_hash != head_hash or record.hashes != tuple(e.hash for e in events):
+                    raise TamperedHistory(
+                        case_id, version, "disposal-record-differs", version=version
+                    )
+                tx.run(q.insert_disposal, (case_id, text, seal_record(self._keys, text)))
+                tx.run(q.mark_disposed, (True, case_id))
+                tx.run(q.delete_events, (case_id,))
+                tx.run(q.delete_snapshot, (case_id,))
+                tx.run(q.delete_deadlines, (case_id,))
+                # Notifications name the people who held the roles: they go too.
+                tx.run(q.delete_notifications, (case_id,))
+                for subject, wrapped in tx.all(q.subject_keys_of, (case_id,)):
+                    tx.run(q.overwrite_subject_key, ("0" * len(str(wrapped)), case_id, subject))
+                tx.run(q.delete_subject_keys, (case_id,))
+                if summary is not None:
+                    self._write_index(tx, summary)
+                else:
+                    tx.run(self._index_sql.delete_people, (case_id,))
+                if idempotency is not None:
+                    self._record_key(tx, idempotency)
+        except DuplicateRow:
+            raise ConcurrencyConflict(case_id, record.events, self.version(case_id)) from None
+        # The deleted rows must not linger in a log the database keeps (SQLite's WAL).
+        self._after_destroying_keys()
+
+    def disposal_record(self, case_id: str) -> DisposalRecord | None:
+        """The checked disposal record of a disposed case; ``None`` for any other case."""
+        with self._read() as tx:
+            return self._disposal_in(tx, case_id)
+
+    def _disposal_in(self, tx: Tx, case_id: str) -> DisposalRecord | None:
+        row = tx.one(self._queries.head_disposed, (case_id,))
+        if row is None or not row[2]:
+            return None
+        version, head_hash = _head(case_id, row)
+        stored = tx.one(self._queries.disposal_of, (case_id,))
+        return check_disposal_record(self._keys, case_id, (version, head_hash), stored)
+
+    def _refuse_disposed(self, tx: Tx, case_id: str) -> None:
+        """Raise `CaseDisposed` if the case was disposed of (its record checked first)."""
+        record = self._disposal_in(tx, case_id)
+        if record is not None:
+            raise CaseDisposed(case_id, record.disposed_at.isoformat())
 
     # -- the case index -------------------------------------------------------------
 

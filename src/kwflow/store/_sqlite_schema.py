@@ -174,6 +174,17 @@ SQLITE_MIGRATIONS = MigrationChain.of(
             "ALTER TABLE case_index ADD COLUMN held INTEGER NOT NULL DEFAULT 0",
             "ALTER TABLE case_index ADD COLUMN disposed INTEGER NOT NULL DEFAULT 0",
         ),
+        # Disposal (see `_disposal`): the case's events, snapshot, deadlines,
+        # keys and people go; its head row stays, marked disposed, and one
+        # row of disposed_cases (a JSON record and its MAC) says what it was.
+        10: (
+            "ALTER TABLE cases ADD COLUMN disposed INTEGER NOT NULL DEFAULT 0",
+            """CREATE TABLE disposed_cases (
+                case_id TEXT PRIMARY KEY REFERENCES cases (case_id),
+                record TEXT NOT NULL,
+                mac TEXT NOT NULL
+            ) WITHOUT ROWID""",
+        ),
         11: (
             # key: the notification's idempotency key, unique forever, so a
             # notification already sent is never written again. Times are
