@@ -32,8 +32,8 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, overload
 
 import attrs
 
@@ -48,7 +48,10 @@ from kwflow.exceptions import (
     InvalidEvents,
     InvalidQuery,
     InvalidValue,
+    KwflowError,
     MalformedEvent,
+    MigrationPlanNotFound,
+    MigrationRefused,
     ProcessChanged,
     TamperedHistory,
     WrongType,
@@ -85,6 +88,7 @@ from ._commands import (
     Dispose,
     Erase,
     Hold,
+    Migrate,
     OpenCase,
     Organisation,
     ReleaseHold,
@@ -99,6 +103,7 @@ from ._deadlines import open_deadlines
 from ._decide import carried_documents, decide, decide_breaches, decide_carried, decide_open
 from ._evolve import evolve, fold
 from ._idempotency import KeyedCommand
+from ._migrate import Migration, MigrationCheck, decide_migrate
 from ._personal import DataKeys, personal_fields, reveal_case, reveal_events, seal
 from ._queries import (
     aware,
@@ -125,7 +130,7 @@ from ._retention import DisposalDue, disposal_due_at
 from ._shipped_guards import shipped_guards
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable
     from datetime import datetime, timedelta
 
     from cryptography.hazmat.primitives.asymmetric.ed25519 import (
@@ -618,6 +623,184 @@ class Engine:
                 idempotency_key=idempotency_key,
             )
         )
+
+    # ------------------------------------------------------------ migration
+    # (docs/migration.md: plans, the dry run, the one event per case)
+
+    @overload
+    def migrate(
+        self,
+        case_ids: str,
+        to_version: int,
+        *,
+        by: str,
+        from_version: int | None = None,
+        organisations: Mapping[str, Organisation] | None = None,
+        expected_version: int | None = None,
+        idempotency_key: str | None = None,
+    ) -> Case: ...
+
+    @overload
+    def migrate(
+        self,
+        case_ids: Sequence[str],
+        to_version: int,
+        *,
+        by: str,
+        from_version: int | None = None,
+        organisations: Mapping[str, Organisation] | None = None,
+        expected_version: int | None = None,
+        idempotency_key: str | None = None,
+    ) -> list[MigrationCheck]: ...
+
+    def migrate(
+        self,
+        case_ids: str | Sequence[str],
+        to_version: int,
+        *,
+        by: str,
+        from_version: int | None = None,
+        organisations: Mapping[str, Organisation] | None = None,
+        expected_version: int | None = None,
+        idempotency_key: str | None = None,
+    ) -> Case | list[MigrationCheck]:
+        """Move cases to version ``to_version`` of their process by the registered plan.
+
+        Each case gets one ``case_migrated`` event naming the plan and its
+        content hash, and runs the new version from then on. One case id:
+        returns the case after the move, or raises (`MigrationPlanNotFound`,
+        `MigrationRefused` with its reason, `ConcurrencyConflict` with
+        ``expected_version``...) and changes nothing. Several: each is moved
+        on its own, and a `MigrationCheck` per case says whether it moved or
+        why not (``migrated``, ``error``), so one refused case stops none of
+        the others. ``organisations`` (person -> `Organisation`) gives the
+        organisations the new version requires that the cases never recorded;
+        ``from_version`` refuses a case on another version. With
+        ``idempotency_key`` a repeat returns the result of the first move.
+        """
+        if isinstance(case_ids, str):
+            return self.execute(
+                self._migrate_command(
+                    case_ids,
+                    to_version,
+                    by=by,
+                    from_version=from_version,
+                    organisations=organisations,
+                    expected_version=expected_version,
+                    idempotency_key=idempotency_key,
+                )
+            )
+        results = []
+        for case_id in _case_ids(case_ids):
+            try:
+                case = self.migrate(
+                    case_id,
+                    to_version,
+                    by=by,
+                    from_version=from_version,
+                    organisations=organisations,
+                    expected_version=expected_version,
+                    idempotency_key=idempotency_key,
+                )
+            except KwflowError as exc:
+                results.append(MigrationCheck.refused(case_id, to_version, exc))
+            else:
+                results.append(MigrationCheck.moved(case_id, to_version, case, done=True))
+        return results
+
+    def plan_migration(
+        self,
+        case_ids: str | Sequence[str],
+        to_version: int,
+        *,
+        from_version: int | None = None,
+        organisations: Mapping[str, Organisation] | None = None,
+    ) -> list[MigrationCheck]:
+        """A dry run of `migrate`: per case, whether it would move and where, or why not.
+
+        Nothing is written. Each `MigrationCheck` is JSON-able
+        (``to_dict()``), with the reason in Czech and English.
+        """
+        results = []
+        for case_id in _case_ids(case_ids):
+            try:
+                command = self._migrate_command(
+                    case_id,
+                    to_version,
+                    by=SYSTEM_DRY_RUN,
+                    from_version=from_version,
+                    organisations=organisations,
+                )
+                case, migration, moment = self._migration_of(command)
+                drafts = decide_migrate(
+                    migration, case, command, now=moment, calendars=self._calendars
+                )
+                moved = evolve(
+                    migration.target.process,
+                    case,
+                    _chain(case.id, case.version, case.last_hash, drafts, moment),
+                )
+            except KwflowError as exc:
+                results.append(MigrationCheck.refused(case_id, to_version, exc))
+            else:
+                results.append(MigrationCheck.moved(case_id, to_version, moved, before=case))
+        return results
+
+    def _migrate_command(
+        self,
+        case_id: str,
+        to_version: int,
+        *,
+        by: str,
+        from_version: int | None,
+        organisations: Mapping[str, Organisation] | None,
+        expected_version: int | None = None,
+        idempotency_key: str | None = None,
+    ) -> Migrate:
+        return Migrate(
+            case_id=case_id,
+            to_version=to_version,
+            by=by,
+            from_version=from_version,
+            organisations=dict(organisations or {}),
+            expected_version=expected_version,
+            idempotency_key=idempotency_key,
+        )
+
+    def _migration_of(self, command: Migrate) -> tuple[Case, Migration, datetime]:
+        """The case (its breaches due recorded, in memory), the migration and the time."""
+        _, case, compiled_process = self._current_pair(command.case_id)
+        if command.expected_version is not None and case.version != command.expected_version:
+            raise ConcurrencyConflict(case.id, command.expected_version, case.version)
+        moment = self._now()
+        breaches = decide_breaches(case, moment)
+        if breaches:
+            events = _chain(case.id, case.version, case.last_hash, breaches, moment)
+            case = evolve(compiled_process.process, case, events)
+        return case, self._migration(case, command, compiled_process), moment
+
+    def _migration(
+        self, case: Case, command: Migrate, compiled_process: CompiledProcess
+    ) -> Migration:
+        """The plan and the two versions ``command`` moves ``case`` by; raises if there is none."""
+        ref = case.process
+        if command.from_version is not None and ref.version != command.from_version:
+            raise MigrationRefused(
+                case.id,
+                command.to_version,
+                "other-version",
+                version=ref.version,
+                expected=command.from_version,
+            )
+        if ref.version == command.to_version:
+            raise MigrationRefused(
+                case.id, command.to_version, "already-there", version=ref.version
+            )
+        plan = self._registry.plan(ref.id, ref.version, command.to_version)
+        if plan is None:
+            raise MigrationPlanNotFound(case.id, ref.id, ref.version, command.to_version)
+        target = compiled(self._registry.get(ref.id, command.to_version))
+        return Migration(plan, compiled_process, target)
 
     def retention_of(self, process: Process) -> Retention | None:
         """The retention rules cases of ``process`` follow: the host's, else the file's."""
@@ -1244,6 +1427,11 @@ class Engine:
                 if breaches:
                     events = _chain(case_id, case.version, case.last_hash, breaches, moment)
                     base = evolve(process, case, events)
+                migration = (
+                    self._migration(base, command, compiled_process)
+                    if isinstance(command, Migrate)
+                    else None
+                )
                 drafts = decide(
                     compiled_process,
                     base,
@@ -1252,6 +1440,7 @@ class Engine:
                     guards=self._guards_for(process.id),
                     calendars=self._calendars,
                     retention=self._retention.get(process.id),
+                    migration=migration,
                 )
                 new_case = base
                 plain: dict[str, Any] = {}
@@ -1457,6 +1646,19 @@ class Engine:
         with self._cache_lock:
             self._cache.pop(case_id, None)
         self._keys.forget(case_id)
+
+
+SYSTEM_DRY_RUN = "kwflow"
+"""Who a dry run (`Engine.plan_migration`) decides as: nobody is recorded."""
+
+
+def _case_ids(case_ids: str | Sequence[str]) -> list[str]:
+    """One case id or several, as a list; each checked as a command checks an id."""
+    if isinstance(case_ids, str):
+        return [check_id("case_id", case_ids)]
+    if not isinstance(case_ids, Sequence):
+        raise WrongType("case_ids", "case ids", type(case_ids).__name__)
+    return [check_id("case_id", case_id) for case_id in case_ids]
 
 
 def _process_ref(first: Event) -> ProcessRef:

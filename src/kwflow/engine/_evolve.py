@@ -348,6 +348,47 @@ class _Draft:
     def disposed(self, event: Event, payload: Mapping[str, Any]) -> None:  # noqa: ARG002
         self.disposed_at = event.at
 
+    def migrated(self, event: Event, payload: Mapping[str, Any]) -> None:
+        # The case runs another version from here on: everything the move
+        # led to is in the event (see _migrate), in the new version's terms.
+        ref = payload["process"]
+        self.process_ref = ProcessRef(ref["id"], ref["version"], ref["hash"])
+        self.phase = _phase(payload["phase"])
+        roles = {role: tuple(people) for role, people in payload["roles"].items()}
+        participants: dict[str, tuple[str, ...]] = {}
+        for role, people in roles.items():
+            for person in people:
+                participants[person] = (*participants.get(person, ()), role)
+        self.roles, self.participants = roles, participants
+        organisations = {p: o for p, o in self.organisations.items() if p in participants}
+        for person, found in (payload.get("organisations") or {}).items():
+            organisations[person] = Organisation(found["id"], found["kind"])
+        self.organisations = organisations
+        self.called_in = tuple(payload["called_in"])
+        self.taken_in_phase = tuple(payload["taken_in_phase"])
+        artifacts = self._artifacts()
+        for old, new in (payload.get("renamed") or {}).items():
+            if old in artifacts:
+                artifacts[new] = artifacts.pop(old)
+        for old in payload.get("dropped") or ():
+            artifacts.pop(old, None)
+        for document in payload.get("documents") or ():
+            self._add_version(event, document)
+        before = self.deadlines
+        self.deadlines = {
+            entry["id"]: (
+                attrs.evolve(
+                    before[entry["from"]], id=entry["id"], responsible=entry["responsible"]
+                )
+                if "from" in entry
+                else DeadlineState(entry["id"], DeadlineStatus.NOT_STARTED, entry["responsible"])
+            )
+            for entry in payload["deadlines"]
+        }
+        changes = payload.get("changes")
+        if changes:
+            self._deadline_changes(event, changes)
+
     # -- shared steps
 
     def _add_subjects(self, subjects: Iterable[str]) -> None:
@@ -465,6 +506,7 @@ _HANDLERS: dict[str, Callable[[_Draft, Event, Mapping[str, Any]], None]] = {
     EventType.HOLD_PLACED.value: _Draft.hold_placed,
     EventType.HOLD_RELEASED.value: _Draft.hold_released,
     EventType.CASE_DISPOSED.value: _Draft.disposed,
+    EventType.CASE_MIGRATED.value: _Draft.migrated,
 }
 
 
