@@ -293,7 +293,7 @@ def plan_problems(
     return problems
 
 
-def _problem(
+def _problem(  # noqa: PLR0917 - a problem's parts, in the order Problem takes them
     source: SourceMap | None,
     file: str,
     path: DocPath,
@@ -351,8 +351,10 @@ def _problems(plan: MigrationPlan, versions: Mapping[tuple[str, int], Process]) 
             yield (
                 (key,),
                 "migration-unknown-version",
-                f"process {plan.process!r} has no version {version} registered "
-                f"(versions: {', '.join(map(str, known)) or 'none'})",
+                (
+                    f"process {plan.process!r} has no version {version} registered "
+                    f"(versions: {', '.join(map(str, known)) or 'none'})"
+                ),
                 {**base, "version": str(version), "known": ", ".join(map(str, known))},
             )
     if old is None or new is None:
@@ -405,8 +407,10 @@ def _role_problems(plan: MigrationPlan, old: Process, new: Process) -> Iterator[
             yield (
                 ("roles",),
                 "migration-role-not-mapped",
-                f"the role {role.id!r} is gone in version {new.version}: rename it "
-                "(from/to) or drop it (drop: true)",
+                (
+                    f"the role {role.id!r} is gone in version {new.version}: rename it "
+                    "(from/to) or drop it (drop: true)"
+                ),
                 {"role": role.id, "version": str(new.version)},
             )
 
@@ -448,8 +452,10 @@ def _document_problems(plan: MigrationPlan, old: Process, new: Process) -> Itera
             yield (
                 ("documents",),
                 "migration-artifact-not-mapped",
-                f"the document {artifact.id!r} is gone in version {new.version}: rename it "
-                "(to) or drop it (drop: true)",
+                (
+                    f"the document {artifact.id!r} is gone in version {new.version}: rename it "
+                    "(to) or drop it (drop: true)"
+                ),
                 {"artifact": artifact.id, "version": str(new.version)},
             )
         else:
@@ -458,7 +464,7 @@ def _document_problems(plan: MigrationPlan, old: Process, new: Process) -> Itera
             )
 
 
-def _field_problems(
+def _field_problems(  # noqa: PLR0917 - one document's two sides and where it is
     change: DocumentChange,
     index: int | None,
     mine: Artifact,
@@ -479,8 +485,10 @@ def _field_problems(
                 yield (
                     (*at, "field"),
                     "migration-unknown-field",
-                    f"the document {mine.id!r} of version {old.version} has no field "
-                    f"{field_change.field!r}",
+                    (
+                        f"the document {mine.id!r} of version {old.version} has no field "
+                        f"{field_change.field!r}"
+                    ),
                     {"artifact": mine.id, "field": field_change.field, "version": str(old.version)},
                 )
             continue
@@ -489,8 +497,10 @@ def _field_problems(
             yield (
                 (*at, "field"),
                 "migration-unknown-field",
-                f"the document {theirs.id!r} of version {new.version} has no field "
-                f"{field_change.field!r}",
+                (
+                    f"the document {theirs.id!r} of version {new.version} has no field "
+                    f"{field_change.field!r}"
+                ),
                 {**base, "field": field_change.field, "version": str(new.version)},
             )
         origin = field_change.from_ or field_change.field
@@ -498,8 +508,10 @@ def _field_problems(
             yield (
                 (*at, "from"),
                 "migration-unknown-field",
-                f"the document {mine.id!r} of version {old.version} has no field "
-                f"{field_change.from_!r}",
+                (
+                    f"the document {mine.id!r} of version {old.version} has no field "
+                    f"{field_change.from_!r}"
+                ),
                 {"artifact": mine.id, "field": field_change.from_, "version": str(old.version)},
             )
         elif mine.field(origin) is not None:
@@ -514,8 +526,10 @@ def _field_problems(
         yield (
             (*here, "artifact") if index is not None else here,
             "migration-field-not-mapped",
-            f"the field {field.id!r} of the document {mine.id!r} is gone in version "
-            f"{new.version}: rename it (field/from) or drop it (drop: true)",
+            (
+                f"the field {field.id!r} of the document {mine.id!r} is gone in version "
+                f"{new.version}: rename it (field/from) or drop it (drop: true)"
+            ),
             {"artifact": mine.id, "field": field.id, "version": str(new.version)},
         )
     for field in theirs.fields:
@@ -527,8 +541,10 @@ def _field_problems(
             yield (
                 at if entry is not None else ((*here, "artifact") if index is not None else here),
                 "migration-required-field",
-                f"the required field {field.id!r} of the document {theirs.id!r} has no value "
-                "in the old version: give it a default",
+                (
+                    f"the required field {field.id!r} of the document {theirs.id!r} has no value "
+                    "in the old version: give it a default"
+                ),
                 {**base, "field": field.id},
             )
         if default is not None and not _fits(field, default):
@@ -546,8 +562,10 @@ def _field_problems(
             yield (
                 at if entry is not None else ((*here, "artifact") if index is not None else here),
                 "migration-field-type",
-                f"the {_type(before)} field {origin!r} cannot become the {_type(field)} "
-                f"field {field.id!r}",
+                (
+                    f"the {_type(before)} field {origin!r} cannot become the {_type(field)} "
+                    f"field {field.id!r}"
+                ),
                 {
                     **base,
                     "field": field.id,
@@ -582,8 +600,10 @@ def _enum_problems(
         yield (
             (*at, "values") if entry is not None else at,
             "migration-enum-value",
-            f"the value {value!r} of the field {after.id!r} has no place in the new version: "
-            "map it under 'values' (to a new value, or null to leave the field empty)",
+            (
+                f"the value {value!r} of the field {after.id!r} has no place in the new version: "
+                "map it under 'values' (to a new value, or null to leave the field empty)"
+            ),
             {"artifact": artifact, "field": after.id, "value": value},
         )
 
@@ -642,8 +662,10 @@ def _deadline_problems(plan: MigrationPlan, old: Process, new: Process) -> Itera
             yield (
                 ("deadlines",),
                 "migration-deadline-not-mapped",
-                f"the deadline {deadline.id!r} is gone in version {new.version}: map it "
-                "(to) or cancel it (running: cancel)",
+                (
+                    f"the deadline {deadline.id!r} is gone in version {new.version}: map it "
+                    "(to) or cancel it (running: cancel)"
+                ),
                 {"deadline": deadline.id, "version": str(new.version)},
             )
 

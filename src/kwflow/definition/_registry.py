@@ -217,7 +217,7 @@ class Registry:
     def _read_plans(
         self, *, files_and_dirs: list[str | Path], problems: list[Problem]
     ) -> dict[tuple[str, int, int], LoadedPlan]:
-        """The migration plans among ``files_and_dirs``; their reading problems join ``problems``."""
+        """The plans among ``files_and_dirs``; their reading problems join ``problems``."""
         plans: dict[tuple[str, int, int], LoadedPlan] = {}
         for path in files_and_dirs:
             for file in plan_files(path):

@@ -96,7 +96,7 @@ class MigrationCheck:
         return cls(
             case_id,
             to_version,
-            True,
+            ok=True,
             done=done,
             process=case.process.id,
             from_version=None if before is None else before.process.version,
@@ -107,7 +107,7 @@ class MigrationCheck:
     @classmethod
     def refused(cls, case_id: str, to_version: int, error: KwflowError) -> MigrationCheck:
         """A case that stays as it is, and why."""
-        return cls(case_id, to_version, False, error=error)
+        return cls(case_id, to_version, ok=False, error=error)
 
     def to_dict(self) -> dict[str, Any]:
         """As plain JSON: ``{"case_id", "to_version", "ok", "done", ..., "error"?}``."""
