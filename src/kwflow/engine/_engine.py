@@ -153,6 +153,7 @@ __all__ = ["Engine"]
 
 _STRIPES = 64
 _OPENED = EventType.CASE_OPENED.value
+_MIGRATED = EventType.CASE_MIGRATED.value
 
 
 def default_store() -> CaseStore:
@@ -973,8 +974,14 @@ class Engine:
         entries = []
         shown: dict[str, list[int]] = {}
         partial: set[str] = set()
+        # Each event is redacted by the rules of the version it was written
+        # under: a case migrated since runs another version from its
+        # `case_migrated` event on (whose documents are the new version's).
+        written_under = self._compiled_for(case_id, _process_ref(events[0]))
         for event in events:
-            entry, document = redact_event(event, compiled_process, reader)
+            if event.type == _MIGRATED:
+                written_under = self._compiled_for(case_id, _ref_of(event.payload["process"]))
+            entry, document = redact_event(event, written_under, reader)
             entries.append(entry)
             if document is not None:
                 artifact_id, number, in_part = document
@@ -1288,8 +1295,11 @@ class Engine:
         entries = []
         for artifact_id, versions, in_part in documents:
             fields: tuple[str, ...] = ()
-            if in_part:
-                some = reader.fields(compiled_process.artifacts[artifact_id]) or frozenset()
+            schema = compiled_process.artifacts.get(artifact_id)
+            if in_part and schema is not None:
+                # (A document of an earlier version the case ran, gone from
+                # this one, is logged as read in part without its fields.)
+                some = reader.fields(schema) or frozenset()
                 fields = tuple(sorted(some))
             entries.append(
                 ReadEntry(
@@ -1558,8 +1568,9 @@ class Engine:
         if not 0 < version <= len(events):
             raise TamperedHistory(case_id, version, "idempotency-version")
         process = compiled_process.process
-        # Erasures recorded since then apply to the old version too.
-        at = attrs.evolve(fold(process, events[:version]), erased=case.erased)
+        # Erasures recorded since then apply to the old version too; the
+        # registry replays a case migrated since, whatever version it ran then.
+        at = attrs.evolve(fold(self._registry, events[:version]), erased=case.erased)
         return reveal_case(at, personal_fields(process), self._keys)
 
     def _indexed_case(self, case_id: str, version: int) -> tuple[Case, CompiledProcess]:
@@ -1659,6 +1670,10 @@ def _case_ids(case_ids: str | Sequence[str]) -> list[str]:
     if not isinstance(case_ids, Sequence):
         raise WrongType("case_ids", "case ids", type(case_ids).__name__)
     return [check_id("case_id", case_id) for case_id in case_ids]
+
+
+def _ref_of(ref: Mapping[str, Any]) -> ProcessRef:
+    return ProcessRef(ref["id"], ref["version"], ref["hash"])
 
 
 def _process_ref(first: Event) -> ProcessRef:

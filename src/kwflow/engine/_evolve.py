@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from kwflow.definition import Registry
 from kwflow.exceptions import MalformedEvent, TamperedHistory
 from kwflow.history import EMPTY_MAP, GENESIS_HASH, EventType, FrozenMap, freeze
 
@@ -94,7 +95,7 @@ class _Draft:
         "version",
     )
 
-    def __init__(self, process: Process, start: Case | None) -> None:
+    def __init__(self, process: Process | Registry, start: Case | None) -> None:
         self.process = process
         self.start = start
         # Maps start as the frozen originals and are copied on first change.
@@ -216,11 +217,15 @@ class _Draft:
         self.follows = None if follows is None else follows["case"]
         self.organisations = EMPTY_MAP
         self._joined(event.actor, payload)
+        # The version the case opened with: a case migrated later runs another
+        # one, whose deadlines its `case_migrated` event lists itself.
+        source = self.process
+        process = source.get(ref["id"], ref["version"]) if isinstance(source, Registry) else source
         self.deadlines = {
             deadline.id: DeadlineState(
                 deadline.id, DeadlineStatus.NOT_STARTED, deadline.responsible
             )
-            for deadline in self.process.deadlines
+            for deadline in process.deadlines
         }
 
     def assigned(self, event: Event, payload: Mapping[str, Any]) -> None:  # noqa: ARG002
@@ -510,11 +515,16 @@ _HANDLERS: dict[str, Callable[[_Draft, Event, Mapping[str, Any]], None]] = {
 }
 
 
-def fold(process: Process, events: Iterable[Event], *, start: Case | None = None) -> Case:
+def fold(
+    process: Process | Registry, events: Iterable[Event], *, start: Case | None = None
+) -> Case:
     """The case ``events`` describe, from its first event (or after ``start``).
 
     ``process`` supplies the deadlines a new case starts with (all
-    ``not_started``); nothing else of it is consulted. Raises
+    ``not_started``); nothing else of it is consulted. It is the version the
+    case was opened with, or a `Registry` holding it: a case migrated to
+    another version (``case_migrated``) takes the new version's deadlines
+    from that event, so a registry replays any case, migrated or not. Raises
     `MalformedEvent` for an event this kwflow cannot read.
     """
     draft = _Draft(process, start)
@@ -522,6 +532,6 @@ def fold(process: Process, events: Iterable[Event], *, start: Case | None = None
     return draft.build()
 
 
-def evolve(process: Process, case: Case, events: Iterable[Event]) -> Case:
+def evolve(process: Process | Registry, case: Case, events: Iterable[Event]) -> Case:
     """``case`` after ``events`` (the events a command just produced)."""
     return fold(process, events, start=case)
