@@ -27,6 +27,7 @@ from .outcomes import (
 
 if TYPE_CHECKING:
     from kwflow import Case
+    from kwflow.store import CaseStore
 
 ADMIN = "spravce"
 """The host's administrator who moves cases (takes no part in them)."""
@@ -117,9 +118,11 @@ def finish_conference(walk: CaseConference) -> str:
     return walk.case.outcome
 
 
-def conference_in(phase: str, *, case_id: str = "cc-1") -> CaseConference:
+def conference_in(
+    phase: str, *, case_id: str = "cc-1", store: CaseStore | None = None
+) -> CaseConference:
     """A version-1 case conference walked to ``phase`` (``preparation``: before the invitations)."""
-    walk = CaseConference(version=1, case_id=case_id)
+    walk = CaseConference(version=1, case_id=case_id, store=store)
     reached = CASE_CONFERENCE_PHASES.index(phase)
     walk.request()
     walk.assess(suitable=True)
