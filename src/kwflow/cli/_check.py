@@ -17,8 +17,11 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Mapping
+    from pathlib import Path
 
     from kwflow.definition import LoadedProcess, Process
+    from kwflow.exceptions import Problem
     from kwflow.i18n import Catalogue
 
 DEFAULT_PATH = "processes"
@@ -75,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
         describe_place,
         follows_problems,
         parse_process_file,
+        plan_files,
         problem_text,
         process_files,
     )
@@ -83,16 +87,19 @@ def run(args: argparse.Namespace) -> int:
 
     paths = [Path(p) for p in (args.paths or [DEFAULT_PATH])]
     files: list[Path] = []
+    plans: list[Path] = []
     for path in paths:
         try:
             found = process_files(path)
         except FileNotFoundError:
             print(f"kwflow check: no such file or directory: {path}", file=sys.stderr)
             return EXIT_USAGE
-        if not found:
+        found_plans = plan_files(path)
+        if not found and not found_plans:
             print(f"kwflow check: no process files (*.yaml, *.yml) in {path}", file=sys.stderr)
             return EXIT_USAGE
         files.extend(f for f in found if f not in files)
+        plans.extend(f for f in found_plans if f not in plans)
 
     results: dict[str, list[Problem]] = {}
     processes: dict[str, dict[str, object]] = {}
@@ -145,6 +152,9 @@ def run(args: argparse.Namespace) -> int:
         versions.setdefault(loaded.process.id, []).append(loaded.process)
     for name, loaded in loaded_files.items():
         results[name] += follows_problems(loaded.process, versions, source=loaded.source)
+    # Migration plans, against the versions given here or else the shipped ones.
+    for file in plans:
+        results[str(file)], processes[str(file)] = _plan_results(file, loaded_files)
 
     if args.strict:
         results = {
@@ -209,3 +219,46 @@ def run(args: argparse.Namespace) -> int:
         counts = {"files": len(results), "bad": bad, "errors": errors, "warnings": warnings}
         print(say(_SAY, "summary", args.lang, **{name: str(n) for name, n in counts.items()}))
     return EXIT_OK if ok else EXIT_PROBLEMS
+
+
+def _plan_results(
+    file: Path, loaded_files: Mapping[str, LoadedProcess]
+) -> tuple[list[Problem], dict[str, object] | None]:
+    """The problems of one migration plan, and what the JSON says it is.
+
+    Its names and types are checked against the two versions (given in the
+    same run, or shipped with kwflow); then, with no error among those,
+    every reachable state of the old version is read through it (the
+    explorer, ``kwflow.testing.migration_problems``).
+    """
+    from kwflow.definition import Registry, parse_plan_file, plan_problems
+    from kwflow.exceptions import DefinitionError
+    from kwflow.testing import migration_problems
+
+    try:
+        loaded = parse_plan_file(file)
+    except DefinitionError as exc:
+        return list(exc.problems), None
+    plan = loaded.plan
+    versions = {loaded.process.key: loaded.process for loaded in loaded_files.values()}
+    needed = {(plan.process, plan.from_), (plan.process, plan.to)}
+    if not needed <= set(versions):
+        # A version not given in this run (the earlier one in processes/previous/).
+        try:
+            shipped = Registry.shipped(check=False)
+        except DefinitionError:
+            shipped = Registry()
+        for process in shipped:
+            versions.setdefault(process.key, process)
+    problems = plan_problems(loaded, versions)
+    described: dict[str, object] = {
+        "plan": plan.id,
+        "process_id": plan.process,
+        "from": plan.from_,
+        "to": plan.to,
+        "content_hash": plan.content_hash,
+    }
+    if any(p.severity == "error" for p in problems):
+        return problems, described
+    old, new = versions[(plan.process, plan.from_)], versions[(plan.process, plan.to)]
+    return problems + migration_problems(loaded, old, new), described

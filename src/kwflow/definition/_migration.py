@@ -267,11 +267,12 @@ MIGRATION_CODES = (
     "migration-unmapped-phase",
     "migration-state-roles",
     "migration-state-exclusive",
+    "migration-state-assignable",
     "migration-state-invariant",
 )
 """The codes of a plan's problems (each has a Czech template in ``_messages``).
 
-The last four are reported by the explorer's check (``kwflow.testing``)."""
+The last five are reported by the explorer's check (``kwflow.testing``)."""
 
 _Found = tuple["DocPath", str, str, dict[str, str]]
 
@@ -302,7 +303,8 @@ def _problem(  # noqa: PLR0917 - a problem's parts, in the order Problem takes t
     params: Mapping[str, str],
 ) -> Problem:
     if source is not None:
-        return source.problem(path, message, rule=code, code=code, params=params)
+        # At the key: a list or mapping the problem is about starts on its key's line.
+        return source.problem(path, message, rule=code, code=code, params=params, key=True)
     return Problem(
         file=file,
         line=None,
@@ -405,7 +407,7 @@ def _role_problems(plan: MigrationPlan, old: Process, new: Process) -> Iterator[
     for role in old.roles:
         if role.id not in named and new.role(role.id) is None:
             yield (
-                ("roles",),
+                ("roles",) if plan.roles else ("to",),
                 "migration-role-not-mapped",
                 (
                     f"the role {role.id!r} is gone in version {new.version}: rename it "
@@ -450,7 +452,7 @@ def _document_problems(plan: MigrationPlan, old: Process, new: Process) -> Itera
         theirs = new.artifact(artifact.id)
         if theirs is None:
             yield (
-                ("documents",),
+                ("documents",) if plan.documents else ("to",),
                 "migration-artifact-not-mapped",
                 (
                     f"the document {artifact.id!r} is gone in version {new.version}: rename it "
@@ -660,7 +662,7 @@ def _deadline_problems(plan: MigrationPlan, old: Process, new: Process) -> Itera
     for deadline in old.deadlines:
         if deadline.id not in named and new.deadline(deadline.id) is None:
             yield (
-                ("deadlines",),
+                ("deadlines",) if plan.deadlines else ("to",),
                 "migration-deadline-not-mapped",
                 (
                     f"the deadline {deadline.id!r} is gone in version {new.version}: map it "
