@@ -114,7 +114,7 @@ def migration_problems(
         if key in seen:
             continue
         seen.add(key)
-        problems.append(_problem(source, plan, old, new, state.leaf, code, facts))
+        problems.append(_problem(source, old, new, state.leaf, code, facts))
     problems.sort(key=lambda p: (p.line or 0, p.column or 0, p.code or ""))
     return problems
 
@@ -128,9 +128,8 @@ _CODES = {
 }
 
 
-def _problem(  # noqa: PLR0917 - the plan, its two versions and the state's finding
+def _problem(  # noqa: PLR0917 - the plan's file, its two versions and the state's finding
     source: LoadedPlan | None,
-    plan: MigrationPlan,
     old: Process,
     new: Process,
     leaf: str,
