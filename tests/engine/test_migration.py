@@ -9,7 +9,7 @@ nothing; the dry run reports each case in Czech and English.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -175,7 +175,7 @@ def test_the_migrated_case_replays_from_a_registry_and_the_event_is_shown_to_its
 
     # Each reader sees the documents the move rewrote as they may read them:
     # the provider reads the attendance list, a parent does not.
-    def attendance_seen_by(person: str) -> dict[str, object]:
+    def attendance_seen_by(person: str) -> dict[str, Any]:
         entry = walk.engine.history_for(walk.case_id, person)[-1]
         assert entry.type == "case_migrated"
         shown = thaw(entry.payload)
@@ -211,7 +211,7 @@ def test_a_case_the_plan_cannot_move_is_refused_with_its_reason(
 ) -> None:
     walk = FamilyConference(version=1).to("preparation")
     with Unchanged(walk.engine, walk.case_id), pytest.raises(MigrationRefused) as raised:
-        walk.engine.migrate(walk.case_id, 2, by=ADMIN, **command)  # type: ignore[arg-type]
+        walk.engine.migrate(walk.case_id, 2, by=ADMIN, **command)  # type: ignore[call-overload]
     assert raised.value.reason_code == reason
     assert "převést" in raised.value.render("cs")
 

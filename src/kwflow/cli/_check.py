@@ -154,7 +154,9 @@ def run(args: argparse.Namespace) -> int:
         results[name] += follows_problems(loaded.process, versions, source=loaded.source)
     # Migration plans, against the versions given here or else the shipped ones.
     for file in plans:
-        results[str(file)], processes[str(file)] = _plan_results(file, loaded_files)
+        results[str(file)], described = _plan_results(file, loaded_files)
+        if described is not None:
+            processes[str(file)] = described
 
     if args.strict:
         results = {

@@ -538,8 +538,8 @@ def _field_problems(  # noqa: PLR0917 - one document's two sides and where it is
         entry = by_field.get(field.id)
         at = (*here, "fields", entry[0]) if entry is not None else (*here,)
         default = entry[1].default if entry is not None else None
-        origin = sources.get(field.id)
-        if origin is None and field.required and default is None:
+        found_origin = sources.get(field.id)
+        if found_origin is None and field.required and default is None:
             yield (
                 at if entry is not None else ((*here, "artifact") if index is not None else here),
                 "migration-required-field",
@@ -556,8 +556,9 @@ def _field_problems(  # noqa: PLR0917 - one document's two sides and where it is
                 f"the default {default!r} does not fit the {_type(field)} field {field.id!r}",
                 {**base, "field": field.id, "type": _type(field), "value": str(default)},
             )
-        if origin is None:
+        if found_origin is None:
             continue
+        origin = found_origin
         before = mine.field(origin)
         assert before is not None
         if _type(before) != _type(field):

@@ -644,7 +644,7 @@ class Engine:
     @overload
     def migrate(
         self,
-        case_ids: Sequence[str],
+        case_ids: list[str] | tuple[str, ...],
         to_version: int,
         *,
         by: str,
@@ -656,7 +656,7 @@ class Engine:
 
     def migrate(
         self,
-        case_ids: str | Sequence[str],
+        case_ids: str | list[str] | tuple[str, ...],
         to_version: int,
         *,
         by: str,

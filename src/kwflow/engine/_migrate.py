@@ -381,9 +381,9 @@ def _deadlines(
     starts: set[str] = set()
     for deadline in target.deadlines:
         entry: dict[str, Any] = {"id": deadline.id, "responsible": deadline.deadline.responsible}
-        old_id = sources.get(deadline.id)
-        if old_id is not None:
-            entry["from"] = old_id
+        source_id = sources.get(deadline.id)
+        if source_id is not None:
+            entry["from"] = source_id
         entries.append(entry)
         what = running.get(deadline.id)
         if what == "restart":
@@ -391,6 +391,6 @@ def _deadlines(
             entry.pop("from")
         elif what == "cancel" or (what == "keep" and leaf not in deadline.leaves):
             changes.append({"id": deadline.id, "status": DeadlineStatus.CANCELLED.value})
-        elif old_id is None:
+        elif source_id is None:
             starts.add(deadline.id)
     return entries, changes, frozenset(starts)

@@ -1151,7 +1151,7 @@ def reachable_states(
     """
     search, bound = _search(process, depth=None, max_states=max_states, reduce=True)
     model = search.model
-    found = {}
+    found: dict[ReachedState, None] = {}
     for state in search.states:
         leaf, counts, arts, _, _, shared, _, _ = state
         # The fewest holders the state stands for: exact, "at least", or the maximum.
