@@ -38,7 +38,6 @@ from typing import TYPE_CHECKING
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_read  # the read side's way of storing many real cases quickly
-
 import kwflow
 from kwflow.store import PostgresStore, SqliteStore
 

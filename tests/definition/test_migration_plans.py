@@ -19,7 +19,9 @@ from kwflow.definition import (
     MigrationPlan,
     Registry,
     is_plan_file,
+    migration_json_schema,
     parse_plan,
+    plan_data,
     plan_problems,
     problem_text,
 )
@@ -27,7 +29,7 @@ from kwflow.exceptions import DefinitionError, Problem
 from kwflow.testing import migration_problems
 from tests.support.czech import assert_czech
 from tests.support.migration_plans import BROKEN, MIGRATION_FACTS, plan
-from tests.support.paths import PROCESSES
+from tests.support.paths import PROCESSES, ROOT
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -164,3 +166,17 @@ def test_kwflow_check_reports_a_plan_with_file_line_and_column(
     shipped = PROCESSES / "case_conference.1-to-2.migration.yaml"
     assert main(["check", str(shipped)]) == EXIT_OK
     assert "warning" in capsys.readouterr().out
+
+
+def test_the_committed_json_schema_of_plans_is_up_to_date() -> None:
+    committed = json.loads((ROOT / "schema" / "kwflow-migration.schema.json").read_text("utf-8"))
+    assert committed == migration_json_schema(), (
+        "schema/kwflow-migration.schema.json is stale: run "
+        "`kwflow schema --migration --output schema/kwflow-migration.schema.json`"
+    )
+    # The shipped plans are valid by it (keys as written, no unknown key).
+    properties = committed["properties"]
+    for shipped in SHIPPED.plans():
+        data = plan_data(shipped)
+        assert set(data) <= set(properties)
+        assert set(committed["required"]) <= set(data)

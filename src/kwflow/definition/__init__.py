@@ -39,6 +39,7 @@ from ._migration import (
     is_plan_file,
     leaf_ids,
     located,
+    migration_json_schema,
     parse_plan,
     parse_plan_file,
     plan_data,

@@ -50,6 +50,7 @@ __all__ = [
     "is_plan_file",
     "leaf_ids",
     "located",
+    "migration_json_schema",
     "parse_plan",
     "parse_plan_file",
     "plan_data",
@@ -671,6 +672,29 @@ def _deadline_problems(plan: MigrationPlan, old: Process, new: Process) -> Itera
                 ),
                 {"deadline": deadline.id, "version": str(new.version)},
             )
+
+
+MIGRATION_SCHEMA_ID = "urn:kwflow:migration-plan:1"
+"""The ``$id`` of the JSON Schema of migration plans."""
+
+
+def migration_json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 7) of a migration plan file, for editors (keys as written)."""
+    schema = MigrationPlan.model_json_schema(
+        by_alias=True, mode="validation", ref_template="#/definitions/{model}"
+    )
+    definitions: dict[str, Any] = schema.pop("$defs", {})
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "$id": MIGRATION_SCHEMA_ID,
+        "title": "kwflow migration plan",
+        "description": (
+            "Moves running cases of a process from one version to another. "
+            "Run 'kwflow check' for the checks against both versions."
+        ),
+        **{k: v for k, v in schema.items() if k not in ("title", "description")},
+        "definitions": definitions,
+    }
 
 
 def plan_data(plan: MigrationPlan) -> dict[str, Any]:
