@@ -51,7 +51,7 @@ ADMIN = "spravce"
 
 
 def organisations(count: int) -> dict[str, kwflow.Organisation]:
-    """The organisations version 2 asks for, of every referrer and coordinator of ``count`` cases."""
+    """The organisations version 2 asks for: of each referrer and coordinator of the cases."""
     found: dict[str, kwflow.Organisation] = {}
     for number in range(count):
         people = bench_read.people_of(number)

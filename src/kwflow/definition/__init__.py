@@ -202,6 +202,7 @@ __all__ = [
     "load_process",
     "load_process_text",
     "located",
+    "migration_json_schema",
     "parse_plan",
     "parse_plan_file",
     "parse_process",
