@@ -10,10 +10,18 @@ from __future__ import annotations
 
 import functools
 
+import attrs
 import pytest
 
-from kwflow.definition import Registry
-from kwflow.testing import ReachedState, map_state, reachable_states, state_refusal
+from kwflow import Engine, MemoryStore, Organisation, Registry
+from kwflow.testing import (
+    ReachedState,
+    map_state,
+    reachable_states,
+    reachable_traces,
+    state_refusal,
+    trace_commands,
+)
 
 SHIPPED = Registry.shipped()
 REFUSALS = {
@@ -68,3 +76,52 @@ def test_every_reachable_state_migrates_to_a_valid_state_or_is_refused(process_i
         moved += 1
     # Most states move; those refused are the ones version 2 cannot hold.
     assert moved > refused > 0
+
+
+# The organisations version 2 requires, by role (version 1 records none).
+ORGANISATION_KINDS = {
+    "family_conference": {"referrer": "ospod", "coordinator": "coordination_service"},
+    "case_conference": {
+        "convener": "ospod",
+        "ospod_worker": "ospod",
+        "provider": "facilitation_provider",
+        "facilitator": "facilitation_provider",
+    },
+}
+
+
+@pytest.mark.parametrize("process_id", ["family_conference", "case_conference"])
+def test_the_engine_refuses_exactly_the_states_the_check_reads_as_refused(
+    process_id: str,
+) -> None:
+    """A real case brought into each reachable state (the explorer's trace, run by the
+    engine) migrates exactly when `state_refusal` says so, and with its reason."""
+    plan = SHIPPED.plan(process_id, 1, 2)
+    assert plan is not None
+    old, new = SHIPPED.get(process_id, 1), SHIPPED.get(process_id, 2)
+    kinds = ORGANISATION_KINDS[process_id]
+    moved = 0
+    for state, trace in reachable_traces(old):
+        engine = Engine(SHIPPED, store=MemoryStore())
+        opening, *steps = trace_commands(old, trace, case_id="c")
+        engine.execute(attrs.evolve(opening, version=1))
+        for command in steps:
+            engine.execute(command)
+        case = engine.get_unfiltered("c")
+        organisations = {
+            person: Organisation(f"org-{person}", kinds[role])
+            for person, roles in case.participants.items()
+            for role in roles
+            if role in kinds
+        }
+        (check,) = engine.plan_migration("c", 2, organisations=organisations)
+        expected = state_refusal(plan, old, new, state)
+        if expected is None:
+            assert check.ok, (state, check.to_dict())
+            engine.migrate("c", 2, by="spravce", organisations=organisations)
+            engine.verify("c")
+            moved += 1
+        else:
+            assert check.error is not None, state
+            assert check.error.params.get("reason_code") == expected[0], (state, check.to_dict())
+    assert moved > 0

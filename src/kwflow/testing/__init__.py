@@ -19,7 +19,13 @@ from ._counterexample import (
 )
 from ._coverage import ProcessCoverage, StatefulCoverage, stateful_coverage
 from ._definitions import FIELD_DRAWS, process_definitions
-from ._explorer import DEFAULT_MAX_STATES, ReachedState, explore, reachable_states
+from ._explorer import (
+    DEFAULT_MAX_STATES,
+    ReachedState,
+    explore,
+    reachable_states,
+    reachable_traces,
+)
 from ._history import InvariantViolation, invariant_violations
 from ._migration import MappedState, map_state, migration_problems, state_refusal
 from ._organisations import organisations

@@ -86,7 +86,13 @@ if TYPE_CHECKING:
 
     from kwflow.definition import Action, FieldCondition, Invariant, Process
 
-__all__ = ["DEFAULT_MAX_STATES", "ReachedState", "explore", "reachable_states"]
+__all__ = [
+    "DEFAULT_MAX_STATES",
+    "ReachedState",
+    "explore",
+    "reachable_states",
+    "reachable_traces",
+]
 
 DEFAULT_MAX_STATES = 500_000
 """How many abstract states :func:`explore` visits at most unless told otherwise."""
@@ -1149,10 +1155,29 @@ def reachable_states(
     reductions, as `explore` runs: without them the case conference has
     hundreds of thousands of states.
     """
+    found, complete = _reached(process, max_states)
+    return tuple(found), complete
+
+
+def reachable_traces(
+    process: Process, *, max_states: int = DEFAULT_MAX_STATES
+) -> tuple[tuple[ReachedState, tuple[Step, ...]], ...]:
+    """Each state of `reachable_states` with a shortest trace of steps that reaches it.
+
+    ``kwflow.testing.trace_commands`` turns a trace into the commands a host
+    sends, so a test can bring a real case into each state.
+    """
+    found, _ = _reached(process, max_states)
+    return tuple(found.items())
+
+
+def _reached(
+    process: Process, max_states: int
+) -> tuple[dict[ReachedState, tuple[Step, ...]], bool]:
     search, bound = _search(process, depth=None, max_states=max_states, reduce=True)
     model = search.model
-    found: dict[ReachedState, None] = {}
-    for state in search.states:
+    found: dict[ReachedState, tuple[Step, ...]] = {}
+    for number, state in enumerate(search.states):
         leaf, counts, arts, _, _, shared, _, _ = state
         # The fewest holders the state stands for: exact, "at least", or the maximum.
         held = tuple(
@@ -1170,8 +1195,10 @@ def reachable_states(
         reached = ReachedState(
             model.leaves[leaf], held, at_max, model.artifacts_present(arts), pair, known
         )
-        found[reached] = None
-    return tuple(found), bound is None
+        if reached not in found:
+            # Breadth first: the first state found is reached by a shortest trace.
+            found[reached] = search.trace_to(number)
+    return found, bound is None
 
 
 def _fewest(counting: _Counting, k: int) -> int:
