@@ -13,7 +13,7 @@ import functools
 import attrs
 import pytest
 
-from kwflow import Engine, MemoryStore, Organisation, Registry
+from kwflow import Engine, MemoryStore, OpenCase, Organisation, Registry
 from kwflow.testing import (
     ReachedState,
     map_state,
@@ -104,6 +104,7 @@ def test_the_engine_refuses_exactly_the_states_the_check_reads_as_refused(
     for state, trace in reachable_traces(old):
         engine = Engine(SHIPPED, store=MemoryStore())
         opening, *steps = trace_commands(old, trace, case_id="c")
+        assert isinstance(opening, OpenCase)
         engine.execute(attrs.evolve(opening, version=1))
         for command in steps:
             engine.execute(command)

@@ -81,6 +81,7 @@ __all__ = [
     "process_definitions",
     "process_state_machine",
     "reachable_states",
+    "reachable_traces",
     "report_scenarios",
     "state_refusal",
     "stateful_coverage",
