@@ -8,12 +8,13 @@ nothing; the dry run reports each case in Czech and English.
 
 from __future__ import annotations
 
-from datetime import date
-from typing import TYPE_CHECKING, Any
+from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 
-from kwflow import DeadlineStatus, Migrate, Organisation, Registry
+from kwflow import DeadlineStatus, Engine, MemoryStore, Migrate, Organisation, Registry
+from kwflow.definition import parse_plan
 from kwflow.engine import fold
 from kwflow.exceptions import (
     ConcurrencyConflict,
@@ -43,10 +44,8 @@ from tests.support.outcomes import (
     CaseConference,
     FamilyConference,
 )
+from tests.support.paths import PROCESSES
 from tests.support.runtime import Unchanged
-
-if TYPE_CHECKING:
-    from kwflow import Engine
 
 
 def only_migration_event(engine: Engine, case_id: str, before: int) -> dict[str, object]:
@@ -342,3 +341,56 @@ def test_migrating_several_cases_reports_each_and_a_refusal_stops_no_other() -> 
     assert not refused["ok"]
     assert refused["error"]["params"]["reason_code"] == "organisation-missing"
     assert engine.get_unfiltered("fc-2").process.version == 1
+
+
+# ---------------------------------------------- what a plan does to deadlines
+
+
+def walk_with_plan(deadlines: str) -> FamilyConference:
+    """A version-1 family conference in preparation, under a plan with these ``deadlines``."""
+    registry = Registry()
+    registry.load_paths(
+        [PROCESSES / "family_conference.yaml", PROCESSES / "previous" / "family_conference.v1.yaml"]
+    )
+    registry.add_plan(
+        parse_plan(
+            "process: family_conference\nfrom: 1\nto: 2\n"
+            "phases: {referral: referral, preparation: preparation,"
+            " information_sharing: information_sharing, private_family_time: private_family_time,"
+            " plan_presentation: plan_presentation, implementation: implementation,"
+            " review: review}\n" + deadlines
+        )
+    )
+    walk = FamilyConference(version=1)
+    walk.engine = Engine(registry, store=MemoryStore(), clock=walk.clock)
+    walk.accepted(
+        walk.engine.open_case("family_conference", by=REFERRER, case_id=walk.case_id, version=1)
+    )
+    return walk.to("preparation")
+
+
+def test_a_running_deadline_restarted_by_the_plan_starts_through_the_usual_path() -> None:
+    walk = walk_with_plan("deadlines: [{deadline: conference_in_time, running: restart}]")
+    before = walk.case.deadlines["conference_in_time"]
+    assert before.status is DeadlineStatus.PENDING
+    walk.later(days=2)
+    case = migrate(walk)
+    after = case.deadlines["conference_in_time"]
+    # Counted again from its anchor (the referral's date) by version 2's periods,
+    # which are version 1's: the same target, now recorded by the move.
+    assert after.status is DeadlineStatus.PENDING
+    assert (after.anchor_at, after.target) == (before.anchor_at, before.target)
+    (event,) = walk.engine.history_unfiltered(walk.case_id)[-1:]
+    (started,) = event.payload["changes"]
+    assert started["id"] == "conference_in_time"
+    assert started["status"] == "pending"
+    assert "from" not in thaw(event.payload["deadlines"])[0]
+    assert finish_family(walk) == "completed"
+
+
+def test_a_running_deadline_cancelled_by_the_plan_is_cancelled_and_not_due() -> None:
+    walk = walk_with_plan("deadlines: [{deadline: conference_in_time, running: cancel}]")
+    case = migrate(walk)
+    assert case.deadlines["conference_in_time"].status is DeadlineStatus.CANCELLED
+    due = walk.engine.due(datetime(2100, 1, 1, tzinfo=UTC))
+    assert [d for d in due if d.case_id == walk.case_id] == []
