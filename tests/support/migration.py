@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kwflow.definition import load_process_text, parse_plan
+
 from .outcomes import (
     CASE_CONFERENCE_PHASES,
     CONVENER,
@@ -24,13 +26,27 @@ from .outcomes import (
     FamilyConference,
     local,
 )
+from .runtime import FIXTURES
 
 if TYPE_CHECKING:
-    from kwflow import Case
+    from kwflow import Case, Engine
     from kwflow.store import CaseStore
+
+RULES_PLAN = (
+    "process: rules\nfrom: 1\nto: 2\n"
+    "phases: {intake: intake, together: together, private: private, review: review}\n"
+)
+"""A plan moving cases of the rules fixture to its version 2, which changes nothing else."""
 
 ADMIN = "spravce"
 """The host's administrator who moves cases (takes no part in them)."""
+
+
+def rules_version_2(engine: Engine) -> None:
+    """Register version 2 of the rules fixture (version 1 renumbered) and a plan to it."""
+    text = (FIXTURES / "rules.yaml").read_text(encoding="utf-8")
+    engine.registry.add(load_process_text(text.replace("\nversion: 1\n", "\nversion: 2\n")))
+    engine.registry.add_plan(parse_plan(RULES_PLAN))
 
 
 def migrate(walk: CaseWalk, *, to_version: int = 2) -> Case:
