@@ -30,6 +30,7 @@ from .runtime import FIXTURES
 
 if TYPE_CHECKING:
     from kwflow import Case, Engine
+    from kwflow.definition import MigrationPlan
     from kwflow.store import CaseStore
 
 RULES_PLAN = (
@@ -42,11 +43,13 @@ ADMIN = "spravce"
 """The host's administrator who moves cases (takes no part in them)."""
 
 
-def rules_version_2(engine: Engine) -> None:
+def rules_version_2(engine: Engine) -> MigrationPlan:
     """Register version 2 of the rules fixture (version 1 renumbered) and a plan to it."""
     text = (FIXTURES / "rules.yaml").read_text(encoding="utf-8")
     engine.registry.add(load_process_text(text.replace("\nversion: 1\n", "\nversion: 2\n")))
-    engine.registry.add_plan(parse_plan(RULES_PLAN))
+    loaded = parse_plan(RULES_PLAN)
+    engine.registry.add_plan(loaded)
+    return loaded.plan
 
 
 def migrate(walk: CaseWalk, *, to_version: int = 2) -> Case:
