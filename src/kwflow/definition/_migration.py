@@ -25,11 +25,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from kwflow.exceptions import DefinitionError, Problem
 
-from ._models import Identifier, Label, Model
+from ._models import Identifier, Label  # noqa: TC001 - pydantic reads the annotations at run time
 from ._yaml import MAX_FILE_BYTES, format_path, parse_yaml
 
 if TYPE_CHECKING:
@@ -64,12 +64,22 @@ Scalar = str | bool | int
 """A default a plan may give a field: text (a date as ``YYYY-MM-DD``), a flag or a number."""
 
 
+class PlanModel(BaseModel):
+    """Base of the plan file's models: frozen, no unknown keys, as the process language's.
+
+    A separate format with its own JSON Schema (``kwflow schema --migration``),
+    so not among the process language's models (``_models.Model``).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
 def is_plan_file(path: str | Path) -> bool:
     """Whether ``path`` names a migration plan (by its ending), not a process file."""
     return Path(path).name.endswith(MIGRATION_SUFFIXES)
 
 
-class RoleChange(Model):
+class RoleChange(PlanModel):
     """A role of the old version renamed (``to``) or dropped (``drop: true``)."""
 
     from_: Identifier = Field(alias="from", description="the role in the old version")
@@ -83,7 +93,7 @@ class RoleChange(Model):
         return self
 
 
-class FieldChange(Model):
+class FieldChange(PlanModel):
     """One field of a document: renamed, given a default, its values mapped, or dropped."""
 
     field: Identifier = Field(description="the field in the new version (dropped: the old one)")
@@ -108,7 +118,7 @@ class FieldChange(Model):
         return self
 
 
-class DocumentChange(Model):
+class DocumentChange(PlanModel):
     """A document (artifact) of the old version: renamed, its fields changed, or dropped."""
 
     artifact: Identifier = Field(description="the document in the old version")
@@ -132,7 +142,7 @@ RUNNING = ("keep", "restart", "cancel")
 """What becomes of a deadline running at migration."""
 
 
-class DeadlineChange(Model):
+class DeadlineChange(PlanModel):
     """A deadline of the old version: what happens to it if it is running, and its new id."""
 
     deadline: Identifier = Field(description="the deadline in the old version")
@@ -151,7 +161,7 @@ class DeadlineChange(Model):
         return self.to or self.deadline
 
 
-class MigrationPlan(Model):
+class MigrationPlan(PlanModel):
     """A plan moving cases of ``process`` from version ``from`` to version ``to``."""
 
     process: Identifier = Field(description="the process id")
