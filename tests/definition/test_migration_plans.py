@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from kwflow import Engine, MemoryStore
 from kwflow.cli import main
 from kwflow.cli._main import EXIT_OK, EXIT_PROBLEMS
 from kwflow.definition import (
@@ -19,6 +20,7 @@ from kwflow.definition import (
     MigrationPlan,
     Registry,
     is_plan_file,
+    load_process_text,
     migration_json_schema,
     parse_plan,
     plan_data,
@@ -180,3 +182,67 @@ def test_the_committed_json_schema_of_plans_is_up_to_date() -> None:
         data = plan_data(shipped)
         assert set(data) <= set(properties)
         assert set(committed["required"]) <= set(data)
+
+
+# Two versions of a small process: version 2 renames the helper role and
+# drops the note, so a plan must say what becomes of both.
+SMALL_V1 = """id: small
+version: 1
+title: {cs: Malý, en: Small}
+opener: worker
+roles:
+  - {id: worker, label: {cs: Pracovník, en: Worker}, kind: professional, max: 1}
+  - {id: helper, label: {cs: Pomocník, en: Helper}, kind: professional, max: 1,
+     assigned_by: [worker]}
+artifacts:
+  - id: note
+    label: {cs: Poznámka, en: Note}
+    write: [worker, helper]
+    fields: [{id: text, label: {cs: Text, en: Text}, type: text}]
+phases:
+  - {id: open, label: {cs: Otevřeno, en: Open}, initial: true, artifacts: [note]}
+  - {id: closed, label: {cs: Uzavřeno, en: Closed}, outcome: closed}
+actions:
+  - {id: close, label: {cs: Uzavřít, en: Close}, from: [open], to: closed, by: [worker, helper]}
+"""
+SMALL_V2 = (
+    SMALL_V1.replace("version: 1", "version: 2")
+    .replace("helper", "assistant")
+    .replace("Helper", "Assistant")
+    .split("artifacts:\n  - id: note")[0]
+    + "phases:"
+    + SMALL_V1.split("phases:", 1)[1]
+    .replace(", artifacts: [note]", "")
+    .replace("helper", "assistant")
+)
+
+
+def test_a_role_or_document_gone_from_the_new_version_must_be_mapped() -> None:
+    registry = Registry()
+    registry.add(load_process_text(SMALL_V1))
+    registry.add(load_process_text(SMALL_V2))
+    versions = {process.key: process for process in registry}
+    bare = parse_plan("process: small\nfrom: 1\nto: 2\nphases: {open: open}\n", "p.yaml")
+    assert {p.code for p in plan_problems(bare, versions)} == {
+        "migration-role-not-mapped",
+        "migration-artifact-not-mapped",
+    }
+    for problem in plan_problems(bare, versions):
+        assert problem.line == 3  # at `to`: the version they are gone from
+        assert_czech(problem)
+    mapped = parse_plan(
+        "process: small\nfrom: 1\nto: 2\nphases: {open: open}\n"
+        "roles: [{from: helper, to: assistant}]\n"
+        "documents: [{artifact: note, drop: true}]\n"
+    )
+    assert plan_problems(mapped, versions) == []
+    registry.add_plan(mapped)
+    engine = Engine(registry, store=MemoryStore())
+    engine.open_case("small", by="ana", case_id="s1", version=1)
+    engine.assign("s1", "bob", "helper", by="ana")
+    engine.submit("s1", "note", {"text": "Poznámka."}, by="bob")
+    case = engine.migrate("s1", 2, by="admin")
+    assert case.roles == {"worker": ("ana",), "assistant": ("bob",)}
+    assert "note" not in case.artifacts
+    engine.verify("s1")
+    assert engine.act("s1", "close", by="bob").outcome == "closed"
