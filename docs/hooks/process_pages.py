@@ -91,8 +91,10 @@ log = logging.getLogger("mkdocs.hooks.process_pages")
 
 
 def load_processes() -> dict[Path, Process]:
-    """Every process file under ``processes/``, loaded and checked."""
-    return _load(sorted(PROCESSES.glob("*.yaml")))
+    """Every process file under ``processes/``, loaded and checked (not the migration plans)."""
+    from kwflow.definition import is_plan_file
+
+    return _load(sorted(p for p in PROCESSES.glob("*.yaml") if not is_plan_file(p)))
 
 
 def load_previous() -> dict[Path, Process]:

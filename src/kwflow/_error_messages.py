@@ -353,6 +353,16 @@ ERRORS: Catalogue = {
             "nebo důvod odmítnutí jako text"
         ),
     },
+    # -- migration of running cases (docs/migration.md)
+    "migration.no-plan": {
+        "cs": (
+            "případ {case_id!r} nelze převést: žádný plán nepřevádí případy procesu "
+            "{process_id!r} z verze {from_version} na verzi {to_version}"
+        ),
+    },
+    "migration.refused": {
+        "cs": _with_reason("případ {case_id!r} nelze převést na verzi {to_version}"),
+    },
 }
 """The Czech of every error, by code; the English is the error's ``str()``."""
 
@@ -736,6 +746,67 @@ DETAILS: Mapping[str, Catalogue] = {
         "not-opened": {
             "en": "a trace starts by opening the case",
             "cs": "stopa začíná otevřením případu",
+        },
+    },
+    # Why a plan cannot move a case (kwflow.engine, _migrate.py).
+    "migration.refused": {
+        "already-there": {
+            "en": "it runs version {version} already",
+            "cs": "už běží ve verzi {version}",
+        },
+        "other-version": {
+            "en": "it runs version {version}, not version {expected}",
+            "cs": "běží ve verzi {version}, ne ve verzi {expected}",
+        },
+        "closed": {
+            "en": "it has ended ({outcome}); only running cases migrate",
+            "cs": "už skončil ({outcome}); převádějí se jen běžící případy",
+        },
+        "suspended": {
+            "en": "it is suspended; resume it first",
+            "cs": "je pozastaven; nejdřív jej obnovte",
+        },
+        "phase-unmapped": {
+            "en": "the plan does not map its phase {phase!r}",
+            "cs": "plán neurčuje, kam přejde jeho fáze {phase!r}",
+        },
+        "role-too-many": {
+            "en": "{count} people would hold the role {role!r}, which allows at most {max}",
+            "cs": "roli {role!r} by zastávalo {count} lidí, smí nejvýš {max}",
+        },
+        "role-empty": {
+            "en": "nobody would hold the role {role!r}, which is never left empty",
+            "cs": "roli {role!r} by nikdo nezastával, a ta nesmí zůstat prázdná",
+        },
+        "roles-exclusive": {
+            "en": "{person!r} would hold both {role!r} and {other!r}, which exclude each other",
+            "cs": "{person!r} by zastával(a) role {role!r} i {other!r}, které se vylučují",
+        },
+        "role-assigned-too-early": {
+            "en": "{person!r} holds {role!r}, which the new version assigns only in {phases}",
+            "cs": "{person!r} má roli {role!r}, kterou nová verze přiděluje až ve fázích {phases}",
+        },
+        "organisation-missing": {
+            "en": (
+                "the new version requires the organisation of {person!r} ({role!r}): "
+                "give it in organisations="
+            ),
+            "cs": (
+                "nová verze vyžaduje organizaci osoby {person!r} ({role!r}): "
+                "uveďte ji v organisations="
+            ),
+        },
+        "organisation-kind": {
+            "en": "the organisation of {person!r} is a {kind!r}, which the role {role!r} refuses",
+            "cs": "organizace osoby {person!r} je druhu {kind!r}, který role {role!r} nepřipouští",
+        },
+        "document-invalid": {
+            "en": "the document {artifact!r} would not fit the new version: {errors}",
+            "cs": "dokument {artifact!r} by nové verzi neodpovídal: {errors}",
+        },
+        "document-on-entry": {
+            "en": "the new version requires the document {artifact!r} in the phase {phase!r}",
+            "cs": "nová verze ve fázi {phase!r} vyžaduje dokument {artifact!r}",
         },
     },
 }

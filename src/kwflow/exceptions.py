@@ -1321,6 +1321,45 @@ __all__ += [
 ]
 
 
+# --- Migration of running cases to a new process version (docs/migration.md) ----
+
+
+class MigrationPlanNotFound(KwflowError, LookupError):
+    """No migration plan is registered from the case's version of its process to the one asked."""
+
+    code = "migration.no-plan"
+
+    def __init__(self, case_id: str, process_id: str, from_version: int, to_version: int) -> None:
+        self.case_id = case_id
+        self.process_id = process_id
+        self.from_version = from_version
+        self.to_version = to_version
+        super().__init__(
+            f"case {case_id!r} cannot migrate: no plan moves {process_id} cases from "
+            f"version {from_version} to version {to_version} (register "
+            f"{process_id}.{from_version}-to-{to_version}.migration.yaml)"
+        )
+
+
+class MigrationRefused(_WithReason, ValueError):
+    """The plan cannot move this case as it stands; the case is left unchanged.
+
+    ``reason_code`` says why (``closed``, ``suspended``, ``phase-unmapped``,
+    ``role-too-many``... listed in docs/embedding.md), ``reason`` in English.
+    """
+
+    code = "migration.refused"
+
+    def __init__(self, case_id: str, to_version: int, reason: str, **facts: object) -> None:
+        self.case_id = case_id
+        self.to_version = to_version
+        why = self._say_why(reason, facts)
+        super().__init__(f"case {case_id!r} cannot migrate to version {to_version}: {why}")
+
+
+__all__ += ["MigrationPlanNotFound", "MigrationRefused"]
+
+
 # --- Bad arguments and records of the lower layers (calendars, keys, files) ----
 
 

@@ -23,6 +23,7 @@ from tests.support.definition import (
     merge_sections,
     problems_of,
 )
+from tests.support.migration_plans import MIGRATION_FACTS
 from tests.support.overlays import BROKEN as BROKEN_OVERLAYS
 from tests.support.overlays import overlay_problems
 from tests.support.paths import DOCS, PROCESSES
@@ -367,6 +368,8 @@ UNREACHABLE: dict[str, dict[str, str]] = {
     },
     # A pydantic check the scenario models do not use today.
     "scenario.other": {"kind": "url_type"},
+    # Migration plans: broken plans reach each (tests/definition/test_migration_plans.py).
+    **MIGRATION_FACTS,
 }
 
 

@@ -146,6 +146,10 @@ EXAMPLES: dict[type[KwflowError], KwflowError] = {
     errors.CarryOverInvalid: errors.CarryOverInvalid(
         "previous_minutes", "c-0", "minutes", [FieldError.of("follow_up_on", "field.missing")]
     ),
+    errors.MigrationPlanNotFound: errors.MigrationPlanNotFound("c-1", "rules", 1, 2),
+    errors.MigrationRefused: errors.MigrationRefused(
+        "c-1", 2, "role-too-many", role="lead", count=2, max=1
+    ),
     errors.ReadOnly: errors.ReadOnly("calendar", "_id"),
     errors.MalformedRecord: errors.MalformedRecord("case", "not a case in the JSON form: 'id'"),
     errors.InvalidKey: errors.InvalidKey("short-secret", key_id="k1"),
@@ -267,6 +271,7 @@ _REASON_ERRORS: dict[str, Any] = {
     "query.invalid": lambda reason, facts: errors.InvalidQuery("after", "x", reason, **facts),
     "keys.invalid": lambda reason, facts: errors.InvalidKey(reason, **facts),
     "testing.invalid-trace": lambda reason, facts: errors.InvalidTrace(reason, **facts),
+    "migration.refused": lambda reason, facts: errors.MigrationRefused("c-1", 2, reason, **facts),
 }
 _REASONS = [(code, reason) for code, reasons in DETAILS.items() for reason in reasons]
 

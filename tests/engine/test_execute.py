@@ -21,6 +21,7 @@ from kwflow import (
     Engine,
     Erase,
     Hold,
+    Migrate,
     OpenCase,
     ReleaseHold,
     Replace,
@@ -59,6 +60,7 @@ EXAMPLES: dict[type[Command], Command] = {
     Hold: Hold(case_id="r1", by=LEAD, reason="court proceedings"),
     ReleaseHold: ReleaseHold(case_id="r1", by=LEAD, reason="proceedings ended"),
     Dispose: Dispose(case_id="r1", by=LEAD, reason="retention period over"),
+    Migrate: Migrate(case_id="r1", to_version=2, by=LEAD),
 }
 
 

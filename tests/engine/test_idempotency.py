@@ -27,6 +27,7 @@ from kwflow import (
     Dispose,
     Erase,
     Hold,
+    Migrate,
     OpenCase,
     ReleaseHold,
     Replace,
@@ -44,6 +45,7 @@ from kwflow.exceptions import (
 )
 from kwflow.testing import AdvanceClock, Input, commands
 from tests.support.idempotency import stored_keys
+from tests.support.migration import rules_version_2
 from tests.support.runtime import (
     GUEST,
     HELPER,
@@ -136,6 +138,10 @@ KEYED: dict[type[Command], tuple[Callable[[Engine], object], Command]] = {
     Dispose: (
         lambda engine: (open_rules(engine), engine.act("r1", "drop", by=LEAD)),
         Dispose(case_id="r1", by=LEAD, reason="file plan", idempotency_key="k"),
+    ),
+    Migrate: (
+        lambda engine: (open_rules(engine), rules_version_2(engine)),
+        Migrate(case_id="r1", to_version=2, by=LEAD, idempotency_key="k"),
     ),
 }
 

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from kwflow.definition import Process
     from kwflow.engine import Guard
     from kwflow.history import Event
+    from kwflow.store import CaseStore
 
 PRAGUE = ZoneInfo("Europe/Prague")
 
@@ -75,12 +76,15 @@ class CaseWalk:
         case_id: str = "case-1",
         guards: Mapping[str, Guard] | None = None,
         version: int | None = None,
+        store: CaseStore | None = None,
     ) -> None:
         self.clock = SimulatedClock(start)
         # No host guards unless a test gives some: the guards the shipped
         # processes name are kwflow's own, so every walk shows that a host
         # needs no code of its own to run them.
-        self.engine = Engine(_shipped(), store=MemoryStore(), clock=self.clock, guards=guards)
+        self.engine = Engine(
+            _shipped(), store=store or MemoryStore(), clock=self.clock, guards=guards
+        )
         self.case_id = case_id
         kinds = {
             kind.id
@@ -344,6 +348,7 @@ class FamilyConference(CaseWalk):
         case_id: str = "fc-1",
         guards: Mapping[str, Guard] | None = None,
         version: int | None = None,
+        store: CaseStore | None = None,
     ) -> None:
         super().__init__(
             REFERRER,
@@ -351,6 +356,7 @@ class FamilyConference(CaseWalk):
             case_id=case_id,
             guards=guards,
             version=version,
+            store=store,
         )
 
     def refer(self, *, child_age_band: str = "under_seven", attendance: str = "in_part") -> None:
@@ -619,9 +625,14 @@ class CaseConference(CaseWalk):
         case_id: str = "cc-1",
         version: int | None = None,
         in_house: bool = False,
+        store: CaseStore | None = None,
     ) -> None:
         super().__init__(
-            CONVENER, start=start or local(2026, 10, 5), case_id=case_id, version=version
+            CONVENER,
+            start=start or local(2026, 10, 5),
+            case_id=case_id,
+            version=version,
+            store=store,
         )
         # Version 2 only: a trained OSPOD colleague facilitates, no provider takes part.
         self.in_house = in_house

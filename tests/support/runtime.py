@@ -99,8 +99,12 @@ def check_case(engine: Engine, case: Case) -> None:
     ``fold`` and a JSON round trip give it again, and the history verifies."""
     assert engine.get_unfiltered(case.id) == case
     assert engine.replay_unfiltered(case.id) == case
-    # As a host would replay it, from the process the engine names.
-    assert fold(engine.process_of(case.id), engine.history_unfiltered(case.id)) == case
+    # As a host would replay it: from the process the engine names, or (a case
+    # migrated to another version since it opened) from the engine's registry.
+    history = engine.history_unfiltered(case.id)
+    if not any(event.type == "case_migrated" for event in history):
+        assert fold(engine.process_of(case.id), history) == case
+    assert fold(engine.registry, history) == case
     again = Case.from_dict(json.loads(json.dumps(case.to_dict())))
     assert again == case
     assert hash(again) == hash(case)

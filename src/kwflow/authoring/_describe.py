@@ -18,6 +18,7 @@ from kwflow.engine import (
     Dispose,
     Erase,
     Hold,
+    Migrate,
     OpenCase,
     ReleaseHold,
     Replace,
@@ -49,6 +50,7 @@ COMMAND_WORDS: Catalogue = {
     Hold.__name__: {"cs": "zablokoval(a) skartaci", "en": "placed a legal hold"},
     ReleaseHold.__name__: {"cs": "zrušil(a) blokaci skartace", "en": "released the legal hold"},
     Dispose.__name__: {"cs": "skartoval(a) případ", "en": "disposed of the case"},
+    Migrate.__name__: {"cs": "převedl(a) případ na verzi", "en": "migrated the case to version"},
 }
 """The verb of each kind of command, by its class name; a test fails when one has none."""
 
@@ -108,6 +110,8 @@ def describe_command(
             return f"{word}: {command.reason}"
         case CheckDeadlines() | Dispose():
             return word
+        case Migrate():
+            return f"{word} {command.to_version}"
 
 
 _FROM: Catalogue = {"from": {"cs": "z organizace", "en": "from"}}

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Mapping
     from pathlib import Path
 
     from kwflow.definition import LoadedProcess, Process, ProcessDocument
@@ -84,6 +85,7 @@ def run(args: argparse.Namespace) -> int:
         follows_problems,
         is_overlay_file,
         parse_process_file,
+        plan_files,
         problem_text,
         process_files,
     )
@@ -94,16 +96,19 @@ def run(args: argparse.Namespace) -> int:
         return _effective(args)
     paths = [Path(p) for p in (args.paths or [DEFAULT_PATH])]
     files: list[Path] = []
+    plans: list[Path] = []
     for path in paths:
         try:
             found = process_files(path)
         except FileNotFoundError:
             print(f"kwflow check: no such file or directory: {path}", file=sys.stderr)
             return EXIT_USAGE
-        if not found:
+        found_plans = plan_files(path)
+        if not found and not found_plans:
             print(f"kwflow check: no process files (*.yaml, *.yml) in {path}", file=sys.stderr)
             return EXIT_USAGE
         files.extend(f for f in found if f not in files)
+        plans.extend(f for f in found_plans if f not in plans)
 
     results: dict[str, list[Problem]] = {}
     processes: dict[str, dict[str, object]] = {}
@@ -169,6 +174,11 @@ def run(args: argparse.Namespace) -> int:
         versions.setdefault(loaded.process.id, []).append(loaded.process)
     for name, loaded in loaded_files.items():
         results[name] += follows_problems(loaded.process, versions, source=loaded.source)
+    # Migration plans, against the versions given here or else the shipped ones.
+    for file in plans:
+        results[str(file)], described = _plan_results(file, loaded_files)
+        if described is not None:
+            processes[str(file)] = described
 
     if args.strict:
         results = {
@@ -341,3 +351,46 @@ def _effective(args: argparse.Namespace) -> int:
     )
     print(dump_yaml(applied.document.data), end="")
     return EXIT_OK
+
+
+def _plan_results(
+    file: Path, loaded_files: Mapping[str, LoadedProcess]
+) -> tuple[list[Problem], dict[str, object] | None]:
+    """The problems of one migration plan, and what the JSON says it is.
+
+    Its names and types are checked against the two versions (given in the
+    same run, or shipped with kwflow); then, with no error among those,
+    every reachable state of the old version is read through it (the
+    explorer, ``kwflow.testing.migration_problems``).
+    """
+    from kwflow.definition import Registry, parse_plan_file, plan_problems
+    from kwflow.exceptions import DefinitionError
+    from kwflow.testing import migration_problems
+
+    try:
+        loaded = parse_plan_file(file)
+    except DefinitionError as exc:
+        return list(exc.problems), None
+    plan = loaded.plan
+    versions = {loaded.process.key: loaded.process for loaded in loaded_files.values()}
+    needed = {(plan.process, plan.from_), (plan.process, plan.to)}
+    if not needed <= set(versions):
+        # A version not given in this run (the earlier one in processes/previous/).
+        try:
+            shipped = Registry.shipped(check=False)
+        except DefinitionError:
+            shipped = Registry()
+        for process in shipped:
+            versions.setdefault(process.key, process)
+    problems = plan_problems(loaded, versions)
+    described: dict[str, object] = {
+        "plan": plan.id,
+        "process_id": plan.process,
+        "from": plan.from_,
+        "to": plan.to,
+        "content_hash": plan.content_hash,
+    }
+    if any(p.severity == "error" for p in problems):
+        return problems, described
+    old, new = versions[(plan.process, plan.from_)], versions[(plan.process, plan.to)]
+    return problems + migration_problems(loaded, old, new), described

@@ -27,6 +27,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="the JSON Schema (default), or the Markdown reference of every key",
     )
     parser.add_argument(
+        "--migration",
+        action="store_true",
+        help="the JSON Schema of migration plans (*.migration.yaml), not of process files",
+    )
+    parser.add_argument(
         "--views",
         action="store_true",
         help="the JSON Schema of the views' JSON (CaseView.to_dict() ...), not of process files",
@@ -47,6 +52,13 @@ def run(args: argparse.Namespace) -> int:
         from kwflow.engine import view_json_schema
 
         text = json.dumps(view_json_schema(), indent=2, ensure_ascii=False) + "\n"
+    elif args.migration:
+        if args.format != "json":
+            print("kwflow schema: --migration prints JSON Schema only", file=sys.stderr)
+            return EXIT_USAGE
+        from kwflow.definition import migration_json_schema
+
+        text = json.dumps(migration_json_schema(), indent=2, ensure_ascii=False) + "\n"
     elif args.format == "json":
         text = json.dumps(process_json_schema(), indent=2, ensure_ascii=False) + "\n"
     else:

@@ -879,6 +879,71 @@ PROBLEM_TEMPLATES: Mapping[str, ProblemTemplate] = {
         "po odebrání {id!r} zůstává jeho jméno na {count:plural:místě|místech|místech}: {places}",
         hint="odeberte nebo změňte v překryvu i tato místa",
     ),
+    # -- migration plans (``_migration``; the last four from the explorer's check)
+    "duplicate-plan": ProblemTemplate(
+        "druhý plán převodu procesu {process!r} z verze {from} na verzi {to}"
+    ),
+    "migration-same-version": ProblemTemplate(
+        "plán převádí případy na jinou verzi, ne na tutéž verzi {version}"
+    ),
+    "migration-unknown-version": ProblemTemplate(
+        "proces {process!r} nemá registrovanou verzi {version} (verze: {known})"
+    ),
+    "migration-unknown-phase": ProblemTemplate("verze {version} nemá listovou fázi {phase!r}"),
+    "migration-unknown-role": ProblemTemplate("verze {version} nemá roli {role!r}"),
+    "migration-role-not-mapped": ProblemTemplate(
+        "role {role!r} ve verzi {version} už není: přejmenujte ji ('from' a 'to'), "
+        "nebo ji zrušte ('drop: true')"
+    ),
+    "migration-unknown-artifact": ProblemTemplate("verze {version} nemá dokument {artifact!r}"),
+    "migration-artifact-not-mapped": ProblemTemplate(
+        "dokument {artifact!r} ve verzi {version} už není: přejmenujte jej ('to'), "
+        "nebo jej zrušte ('drop: true')"
+    ),
+    "migration-unknown-field": ProblemTemplate(
+        "dokument {artifact!r} ve verzi {version} nemá pole {field!r}"
+    ),
+    "migration-field-not-mapped": ProblemTemplate(
+        "pole {field!r} dokumentu {artifact!r} ve verzi {version} už není: přejmenujte jej "
+        "('field' a 'from'), nebo jej zrušte ('drop: true')"
+    ),
+    "migration-required-field": ProblemTemplate(
+        "povinné pole {field!r} dokumentu {artifact!r} nemá ve staré verzi hodnotu: "
+        "uveďte výchozí hodnotu ('default')"
+    ),
+    "migration-field-type": ProblemTemplate(
+        "pole {other_field!r} typu {other_type} se nemůže stát polem {field!r} typu {type}"
+    ),
+    "migration-default-type": ProblemTemplate(
+        "výchozí hodnota {value!r} se nehodí do pole {field!r} typu {type}"
+    ),
+    "migration-enum-value": ProblemTemplate(
+        "hodnota {value!r} pole {field!r} v nové verzi není: převeďte ji ve 'values' "
+        "(na novou hodnotu, nebo na null, aby pole zůstalo prázdné)"
+    ),
+    "migration-unknown-deadline": ProblemTemplate("verze {version} nemá lhůtu {deadline!r}"),
+    "migration-deadline-not-mapped": ProblemTemplate(
+        "lhůta {deadline!r} ve verzi {version} už není: převeďte ji ('to'), nebo ji zrušte "
+        "('running: cancel')"
+    ),
+    "migration-unmapped-phase": ProblemTemplate(
+        "případ se může nacházet ve fázi {phase!r} verze {version}, ale plán ji nikam nepřevádí"
+    ),
+    "migration-state-roles": ProblemTemplate(
+        "případ ve fázi {phase!r} může mít po převodu v roli {role!r} víc lidí, "
+        "než nová verze připouští (nejvýš {max})"
+    ),
+    "migration-state-exclusive": ProblemTemplate(
+        "případ ve fázi {phase!r} může mít člověka s rolemi {role!r} a {other!r}, "
+        "které se v nové verzi vylučují"
+    ),
+    "migration-state-assignable": ProblemTemplate(
+        "případ ve fázi {phase!r} může mít někoho v roli {role!r}, kterou nová verze "
+        "přiděluje až později"
+    ),
+    "migration-state-invariant": ProblemTemplate(
+        "případ ve fázi {phase!r} by po převodu porušil vlastnost {invariant!r} nové verze"
+    ),
 }
 """The Czech template of every problem a process file can have, by its ``code``."""
 

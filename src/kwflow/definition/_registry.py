@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from kwflow.exceptions import DefinitionError, Problem, ProcessFilesMissing, ProcessNotFound
 
 from ._follows import follows_problems
+from ._migration import LoadedPlan, MigrationPlan, is_plan_file, parse_plan_file, plan_problems
 from ._overlay import (
     Overlay,
     ProcessDocument,
@@ -98,10 +99,26 @@ def process_files(path: str | Path) -> list[Path]:
     """
     path = Path(path)
     if path.is_dir():
-        return sorted(p for p in path.iterdir() if p.suffix in PROCESS_SUFFIXES and p.is_file())
+        return sorted(
+            p
+            for p in path.iterdir()
+            if p.suffix in PROCESS_SUFFIXES and p.is_file() and not is_plan_file(p)
+        )
     if path.exists():
-        return [path]
+        return [] if is_plan_file(path) else [path]
     raise ProcessFilesMissing(str(path))
+
+
+def plan_files(path: str | Path) -> list[Path]:
+    """The migration plans at ``path``: the file itself, or a directory's ``*.migration.yaml``.
+
+    Plans live beside their process files, so a directory holds both kinds;
+    `process_files` leaves the plans out and this takes only them.
+    """
+    path = Path(path)
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if is_plan_file(p) and p.is_file())
+    return [path] if is_plan_file(path) and path.exists() else []
 
 
 @dataclass(frozen=True)
@@ -129,6 +146,7 @@ class Registry:
 
     def __init__(self) -> None:
         self._entries: dict[tuple[str, int], _Entry] = {}
+        self._plans: dict[tuple[str, int, int], LoadedPlan] = {}
 
     # -- building
 
@@ -163,6 +181,7 @@ class Registry:
         from ._checks import check_process
         from ._loader import parse_process_file
 
+        paths = list(paths)
         problems: list[Problem] = []
         loaded: list[_Entry] = []
         sources: dict[tuple[str, int], SourceMap] = {}
@@ -207,9 +226,16 @@ class Registry:
                 pending[entry.process.key] = entry
         if check:
             problems.extend(self._follows_problems(pending, sources))
+        plans = self._read_plans(files_and_dirs=list(paths), problems=problems)
+        if check and not problems:
+            versions = {**{k: e.process for k, e in self._entries.items()}}
+            versions.update({k: e.process for k, e in pending.items()})
+            for loaded_plan in plans.values():
+                problems.extend(plan_problems(loaded_plan, versions))
         if problems:
             raise DefinitionError(problems)
         self._entries.update(pending)
+        self._plans.update(plans)
         return [entry.process for entry in pending.values()]
 
     def _apply_overlays(
@@ -260,6 +286,55 @@ class Registry:
         if entry is None:
             raise ProcessNotFound(process_id, version)
         return entry.base
+
+    def _read_plans(
+        self, *, files_and_dirs: list[str | Path], problems: list[Problem]
+    ) -> dict[tuple[str, int, int], LoadedPlan]:
+        """The plans among ``files_and_dirs``; their reading problems join ``problems``."""
+        plans: dict[tuple[str, int, int], LoadedPlan] = {}
+        for path in files_and_dirs:
+            for file in plan_files(path):
+                try:
+                    loaded = parse_plan_file(file)
+                except DefinitionError as exc:
+                    problems.extend(exc.problems)
+                    continue
+                key = loaded.plan.key
+                if key in plans or key in self._plans:
+                    (line, column), _ = loaded.source.locate(("process",))
+                    problems.append(
+                        Problem(
+                            file=str(file),
+                            line=line,
+                            column=column,
+                            path="process",
+                            message=f"a second plan from version {key[1]} to {key[2]} "
+                            f"of {key[0]!r}",
+                            rule="duplicate-plan",
+                            code="duplicate-plan",
+                            params={"process": key[0], "from": str(key[1]), "to": str(key[2])},
+                        )
+                    )
+                    continue
+                plans[key] = loaded
+        return plans
+
+    def add_plan(self, plan: MigrationPlan | LoadedPlan) -> None:
+        """Register a migration plan; its processes must be registered already.
+
+        Raises `DefinitionError` with the plan's problems (see `plan_problems`).
+        """
+        versions = {key: entry.process for key, entry in self._entries.items()}
+        problems = plan_problems(plan, versions)
+        if isinstance(plan, LoadedPlan):
+            loaded = plan
+        else:
+            loaded = LoadedPlan(plan, _no_source(), f"<plan {plan.id}>")
+        if loaded.plan.key in self._plans:
+            problems.append(_file_problem(loaded.file, "the plan is registered already"))
+        if problems:
+            raise DefinitionError(problems)
+        self._plans[loaded.plan.key] = loaded
 
     def _duplicate(
         self, process: Process, source: str | None, line: int | None, column: int | None
@@ -362,6 +437,19 @@ class Registry:
             raise ProcessNotFound(process_id)
         return self._entries[(process_id, versions[-1])].process
 
+    def plan(self, process_id: str, from_version: int, to_version: int) -> MigrationPlan | None:
+        """The migration plan from one version of a process to another, if one is registered."""
+        found = self._plans.get((process_id, from_version, to_version))
+        return None if found is None else found.plan
+
+    def loaded_plan(self, process_id: str, from_version: int, to_version: int) -> LoadedPlan | None:
+        """The plan with its source map (positions), as `plan`."""
+        return self._plans.get((process_id, from_version, to_version))
+
+    def plans(self) -> tuple[MigrationPlan, ...]:
+        """Every registered migration plan, by process, from and to."""
+        return tuple(self._plans[key].plan for key in sorted(self._plans))
+
     def versions(self, process_id: str) -> tuple[int, ...]:
         """The registered versions of a process, lowest first."""
         return tuple(sorted(v for (pid, v) in self._entries if pid == process_id))
@@ -408,6 +496,12 @@ def _document_of(entry: _Entry) -> ProcessDocument:
         data, source = parse_yaml(entry.text, entry.source)
         return ProcessDocument(data, source)
     return ProcessDocument.of_process(entry.process)
+
+
+def _no_source() -> SourceMap:
+    from ._yaml import SourceMap
+
+    return SourceMap("")
 
 
 def _file_problem(file: str, message: str) -> Problem:

@@ -28,6 +28,7 @@ from ._commands import (
     Dispose,
     Erase,
     Hold,
+    Migrate,
     OpenCase,
     Organisation,
     ReleaseHold,
@@ -38,6 +39,7 @@ from ._commands import (
 from ._decide import ROLE_ACTOR_PREFIX, SYSTEM_ACTOR
 from ._engine import Engine
 from ._evolve import evolve, fold
+from ._migrate import MigrationCheck
 from ._records import (
     CASE_FORMAT,
     ActionOption,
@@ -145,6 +147,8 @@ __all__ = [
     "InboxItem",
     "InboxItemJSON",
     "LabelJSON",
+    "Migrate",
+    "MigrationCheck",
     "NamedJSON",
     "OpenCase",
     "Organisation",

@@ -21,14 +21,12 @@ result (see ``_idempotency``).
 from __future__ import annotations
 
 import unicodedata
-from typing import TYPE_CHECKING, Any, get_args
+from collections.abc import Mapping
+from typing import Any, get_args
 
 import attrs
 
 from kwflow.exceptions import InvalidId, InvalidValue, WrongType
-
-if TYPE_CHECKING:
-    from collections.abc import Mapping
 
 __all__ = [
     "COMMAND_TYPES",
@@ -45,6 +43,7 @@ __all__ = [
     "Dispose",
     "Erase",
     "Hold",
+    "Migrate",
     "OpenCase",
     "Organisation",
     "ReleaseHold",
@@ -372,6 +371,46 @@ class Dispose:
     idempotency_key: str | None = attrs.field(default=None, validator=_idempotency_key)
 
 
+def _organisations(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A mapping of person ids to the `Organisation` each works for."""
+    del instance
+    if not isinstance(value, Mapping):
+        raise WrongType(attribute.name, "mapping", type(value).__name__)
+    for person, organisation in value.items():
+        _text_id(attribute.name, person, kind="person-id")
+        if not isinstance(organisation, Organisation):
+            raise WrongType(attribute.name, "Organisation", type(organisation).__name__)
+
+
+def _to_version(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A process version: a whole number, 1 or more."""
+    del instance
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise WrongType(attribute.name, "int", type(value).__name__)
+    if value < 1:
+        raise InvalidValue(attribute.name, "positive", str(value))
+
+
+@attrs.frozen(kw_only=True)
+class Migrate:
+    """``by`` moves the case to version ``to_version`` of its process, by the registered plan.
+
+    Nobody inside the case asks for it: the host's administrator does (as
+    for `Hold`), and ``by`` is recorded. ``from_version``, when given, is the
+    version the host believes the case runs; a case on another one is
+    refused. ``organisations`` names, by person, the organisations the new
+    version requires that the case never recorded (version 1 asked none).
+    """
+
+    case_id: str = attrs.field(validator=_id)
+    to_version: int = attrs.field(validator=_to_version)
+    by: str = attrs.field(validator=_person)
+    from_version: int | None = attrs.field(default=None, validator=_version)
+    organisations: Mapping[str, Organisation] = attrs.field(factory=dict, validator=_organisations)
+    expected_version: int | None = attrs.field(default=None, validator=_version)
+    idempotency_key: str | None = attrs.field(default=None, validator=_idempotency_key)
+
+
 CaseCommand = (
     Assign
     | Unassign
@@ -385,6 +424,7 @@ CaseCommand = (
     | Hold
     | ReleaseHold
     | Dispose
+    | Migrate
 )
 """A command on a case that exists."""
 

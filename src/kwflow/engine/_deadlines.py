@@ -63,6 +63,7 @@ if TYPE_CHECKING:
 __all__ = [
     "breaches_due",
     "deadline_changes",
+    "deadline_starts",
     "moved",
     "open_deadlines",
     "suspended_working_days",
@@ -152,6 +153,45 @@ def deadline_changes(
         if replanned and not started:
             planned = _planned(compiled, deadline, _latest_data(case, artifact, artifact_data))
             changes.append({"id": deadline.id, "planned": planned})
+    return changes
+
+
+def deadline_starts(
+    compiled: CompiledProcess,
+    case: Case,
+    deadline_ids: frozenset[str],
+    *,
+    calendars: CalendarRegistry,
+    now: datetime,
+    sequence: int,
+) -> list[dict[str, Any]]:
+    """Start each of ``deadline_ids`` as a step entering the case's leaf phase would.
+
+    For a case just moved to another version of its process (``_migrate``):
+    a deadline the plan restarts, or one the new version adds, starts
+    through the same path as any deadline entered (`_start_or_move`), so it
+    counts from its anchor by the new version's periods, and only when the
+    case is inside its phases and its anchor has happened.
+    """
+    changes: list[dict[str, Any]] = []
+    leaf = case.phase.id
+    for deadline in compiled.deadlines:
+        if deadline.id not in deadline_ids or leaf not in deadline.leaves:
+            continue
+        _start_or_move(
+            compiled,
+            deadline,
+            case,
+            changes,
+            status=DeadlineStatus.NOT_STARTED,
+            calendars=calendars,
+            now=now,
+            sequence=sequence,
+            entered=True,
+            action=None,
+            artifact=None,
+            artifact_data=None,
+        )
     return changes
 
 

@@ -41,6 +41,11 @@ assigned person's, the successor's).
 - ``hold_placed`` / ``hold_released``: ``{"reason"}``
 - ``case_disposed``: ``{"retention": period text, "reason"}``: decided, never
   stored; the engine makes the case's disposal record of it instead
+- ``case_migrated``: ``{"plan": {"id", "hash"}, "from": {"id", "version", "hash"},
+  "process": {"id", "version", "hash"}, "phase": [path], "roles": {role: [people]},
+  "called_in", "taken_in_phase", "deadlines": [{"id", "responsible", "from"?}],
+  "organisations"?, "renamed"?, "dropped"?, "documents"?, "changes"?}``: the case
+  runs ``process`` from here on (see ``_migrate``)
 
 A submission (or an action recording an artifact) with personal values
 holds them sealed (see ``_personal``) and adds ``"subjects"``: whose they are.
@@ -63,6 +68,7 @@ from kwflow.exceptions import (
     EarlierOutcomeNotListed,
     FollowUpNotDeclared,
     HoldConflict,
+    MigrationPlanNotFound,
     NotDueForDisposal,
     NotInEarlierCase,
     NotPermitted,
@@ -92,6 +98,7 @@ from ._commands import (
     Dispose,
     Erase,
     Hold,
+    Migrate,
     ReleaseHold,
     Replace,
     Submit,
@@ -99,6 +106,7 @@ from ._commands import (
 )
 from ._deadlines import breaches_due, deadline_changes, moved, suspended_working_days
 from ._machine import MoveRefused
+from ._migrate import Migration, decide_migrate
 from ._organisations import assignable_reason, organisation_payload, organisation_reasons
 from ._records import DeadlineStatus
 from ._retention import disposal_due_at
@@ -822,7 +830,7 @@ def _present_participant(
     return acting
 
 
-_FROM_OUTSIDE = (CheckDeadlines, Erase, Hold, ReleaseHold, Dispose)
+_FROM_OUTSIDE = (CheckDeadlines, Erase, Hold, ReleaseHold, Dispose, Migrate)
 """Commands sent by someone who need not take part in the case: the scheduler's
 deadline check, and the host's data-protection acts (erasure, holds, disposal),
 done by its DPO or records staff; the host decides who may send those
@@ -974,13 +982,16 @@ def decide(
     guards: Mapping[str, Guard],
     calendars: CalendarRegistry,
     retention: Retention | None = None,
+    migration: Migration | None = None,
 ) -> list[Draft]:
     """What ``command`` leads to on ``case`` at ``now``: the one place commands are decided.
 
     Breaches of deadlines past due are not decided here: the engine records
     them before every command (so `CheckDeadlines` itself adds nothing).
     ``retention`` is the one disposal counts with (the host's, else the
-    process file's; ``None``: the process file's).
+    process file's; ``None``: the process file's). ``migration`` is the plan
+    and the two versions a `Migrate` command moves the case by (the engine
+    finds them in its registry).
     """
     if not isinstance(command, _FROM_OUTSIDE) and command.by not in case.participants:
         _refuse_stranger(case, command)
@@ -1033,6 +1044,12 @@ def decide(
         case Dispose():
             rules = retention if retention is not None else compiled.process.retention
             return decide_dispose(case, command, retention=rules, now=now)
+        case Migrate():
+            if migration is None:
+                raise MigrationPlanNotFound(
+                    case.id, case.process.id, case.process.version, command.to_version
+                )
+            return decide_migrate(migration, case, command, now=now, calendars=calendars)
         case _:
             # mypy proves every command has an arm; a record it cannot see still fails loudly.
             assert_never(command)

@@ -36,9 +36,9 @@ import os
 import socket
 import threading
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 import attrs
 
@@ -56,6 +56,8 @@ from kwflow.exceptions import (
     InvalidValue,
     KwflowError,
     MalformedEvent,
+    MigrationPlanNotFound,
+    MigrationRefused,
     ProcessChanged,
     TamperedHistory,
     WrongType,
@@ -93,6 +95,7 @@ from ._commands import (
     Dispose,
     Erase,
     Hold,
+    Migrate,
     OpenCase,
     Organisation,
     ReleaseHold,
@@ -107,6 +110,7 @@ from ._deadlines import open_deadlines
 from ._decide import carried_documents, decide, decide_breaches, decide_carried, decide_open
 from ._evolve import evolve, fold
 from ._idempotency import KeyedCommand
+from ._migrate import Migration, MigrationCheck, decide_migrate
 from ._outbox import outbox_changes
 from ._personal import DataKeys, personal_fields, reveal_case, reveal_events, seal
 from ._queries import (
@@ -134,7 +138,7 @@ from ._retention import DisposalDue, disposal_due_at
 from ._shipped_guards import shipped_guards
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable
     from datetime import datetime
 
     from cryptography.hazmat.primitives.asymmetric.ed25519 import (
@@ -157,6 +161,7 @@ __all__ = ["Engine"]
 
 _STRIPES = 64
 _OPENED = EventType.CASE_OPENED.value
+_MIGRATED = EventType.CASE_MIGRATED.value
 
 
 def default_store() -> CaseStore:
@@ -655,6 +660,184 @@ class Engine:
             raise CaseNotFound(case_id)
         return record
 
+    # ------------------------------------------------------------ migration
+    # (docs/migration.md: plans, the dry run, the one event per case)
+
+    @overload
+    def migrate(
+        self,
+        case_ids: str,
+        to_version: int,
+        *,
+        by: str,
+        from_version: int | None = None,
+        organisations: Mapping[str, Organisation] | None = None,
+        expected_version: int | None = None,
+        idempotency_key: str | None = None,
+    ) -> Case: ...
+
+    @overload
+    def migrate(
+        self,
+        case_ids: list[str] | tuple[str, ...],
+        to_version: int,
+        *,
+        by: str,
+        from_version: int | None = None,
+        organisations: Mapping[str, Organisation] | None = None,
+        expected_version: int | None = None,
+        idempotency_key: str | None = None,
+    ) -> list[MigrationCheck]: ...
+
+    def migrate(
+        self,
+        case_ids: str | list[str] | tuple[str, ...],
+        to_version: int,
+        *,
+        by: str,
+        from_version: int | None = None,
+        organisations: Mapping[str, Organisation] | None = None,
+        expected_version: int | None = None,
+        idempotency_key: str | None = None,
+    ) -> Case | list[MigrationCheck]:
+        """Move cases to version ``to_version`` of their process by the registered plan.
+
+        Each case gets one ``case_migrated`` event naming the plan and its
+        content hash, and runs the new version from then on. One case id:
+        returns the case after the move, or raises (`MigrationPlanNotFound`,
+        `MigrationRefused` with its reason, `ConcurrencyConflict` with
+        ``expected_version``...) and changes nothing. Several: each is moved
+        on its own, and a `MigrationCheck` per case says whether it moved or
+        why not (``migrated``, ``error``), so one refused case stops none of
+        the others. ``organisations`` (person -> `Organisation`) gives the
+        organisations the new version requires that the cases never recorded;
+        ``from_version`` refuses a case on another version. With
+        ``idempotency_key`` a repeat returns the result of the first move.
+        """
+        if isinstance(case_ids, str):
+            return self.execute(
+                self._migrate_command(
+                    case_ids,
+                    to_version,
+                    by=by,
+                    from_version=from_version,
+                    organisations=organisations,
+                    expected_version=expected_version,
+                    idempotency_key=idempotency_key,
+                )
+            )
+        results = []
+        for case_id in _case_ids(case_ids):
+            try:
+                case = self.migrate(
+                    case_id,
+                    to_version,
+                    by=by,
+                    from_version=from_version,
+                    organisations=organisations,
+                    expected_version=expected_version,
+                    idempotency_key=idempotency_key,
+                )
+            except KwflowError as exc:
+                results.append(MigrationCheck.refused(case_id, to_version, exc))
+            else:
+                results.append(MigrationCheck.moved(case_id, to_version, case, done=True))
+        return results
+
+    def plan_migration(
+        self,
+        case_ids: str | Sequence[str],
+        to_version: int,
+        *,
+        from_version: int | None = None,
+        organisations: Mapping[str, Organisation] | None = None,
+    ) -> list[MigrationCheck]:
+        """A dry run of `migrate`: per case, whether it would move and where, or why not.
+
+        Nothing is written. Each `MigrationCheck` is JSON-able
+        (``to_dict()``), with the reason in Czech and English.
+        """
+        results = []
+        for case_id in _case_ids(case_ids):
+            try:
+                command = self._migrate_command(
+                    case_id,
+                    to_version,
+                    by=SYSTEM_DRY_RUN,
+                    from_version=from_version,
+                    organisations=organisations,
+                )
+                case, migration, moment = self._migration_of(command)
+                drafts = decide_migrate(
+                    migration, case, command, now=moment, calendars=self._calendars
+                )
+                moved = evolve(
+                    migration.target.process,
+                    case,
+                    _chain(case.id, case.version, case.last_hash, drafts, moment),
+                )
+            except KwflowError as exc:
+                results.append(MigrationCheck.refused(case_id, to_version, exc))
+            else:
+                results.append(MigrationCheck.moved(case_id, to_version, moved, before=case))
+        return results
+
+    def _migrate_command(
+        self,
+        case_id: str,
+        to_version: int,
+        *,
+        by: str,
+        from_version: int | None,
+        organisations: Mapping[str, Organisation] | None,
+        expected_version: int | None = None,
+        idempotency_key: str | None = None,
+    ) -> Migrate:
+        return Migrate(
+            case_id=case_id,
+            to_version=to_version,
+            by=by,
+            from_version=from_version,
+            organisations=dict(organisations or {}),
+            expected_version=expected_version,
+            idempotency_key=idempotency_key,
+        )
+
+    def _migration_of(self, command: Migrate) -> tuple[Case, Migration, datetime]:
+        """The case (its breaches due recorded, in memory), the migration and the time."""
+        _, case, compiled_process = self._current_pair(command.case_id)
+        if command.expected_version is not None and case.version != command.expected_version:
+            raise ConcurrencyConflict(case.id, command.expected_version, case.version)
+        moment = self._now()
+        breaches = decide_breaches(case, moment)
+        if breaches:
+            events = _chain(case.id, case.version, case.last_hash, breaches, moment)
+            case = evolve(compiled_process.process, case, events)
+        return case, self._migration(case, command, compiled_process), moment
+
+    def _migration(
+        self, case: Case, command: Migrate, compiled_process: CompiledProcess
+    ) -> Migration:
+        """The plan and the two versions ``command`` moves ``case`` by; raises if there is none."""
+        ref = case.process
+        if command.from_version is not None and ref.version != command.from_version:
+            raise MigrationRefused(
+                case.id,
+                command.to_version,
+                "other-version",
+                version=ref.version,
+                expected=command.from_version,
+            )
+        if ref.version == command.to_version:
+            raise MigrationRefused(
+                case.id, command.to_version, "already-there", version=ref.version
+            )
+        plan = self._registry.plan(ref.id, ref.version, command.to_version)
+        if plan is None:
+            raise MigrationPlanNotFound(case.id, ref.id, ref.version, command.to_version)
+        target = compiled(self._registry.get(ref.id, command.to_version))
+        return Migration(plan, compiled_process, target)
+
     def retention_of(self, process: Process) -> Retention | None:
         """The retention rules cases of ``process`` follow: the host's, else the file's."""
         return self._retention.get(process.id, process.retention)
@@ -830,8 +1013,14 @@ class Engine:
         entries = []
         shown: dict[str, list[int]] = {}
         partial: set[str] = set()
+        # Each event is redacted by the rules of the version it was written
+        # under: a case migrated since runs another version from its
+        # `case_migrated` event on (whose documents are the new version's).
+        written_under = self._compiled_for(case_id, _process_ref(events[0]))
         for event in events:
-            entry, document = redact_event(event, compiled_process, reader)
+            if event.type == _MIGRATED:
+                written_under = self._compiled_for(case_id, _ref_of(event.payload["process"]))
+            entry, document = redact_event(event, written_under, reader)
             entries.append(entry)
             if document is not None:
                 artifact_id, number, in_part = document
@@ -1192,8 +1381,11 @@ class Engine:
         entries = []
         for artifact_id, versions, in_part in documents:
             fields: tuple[str, ...] = ()
-            if in_part:
-                some = reader.fields(compiled_process.artifacts[artifact_id]) or frozenset()
+            schema = compiled_process.artifacts.get(artifact_id)
+            if in_part and schema is not None:
+                # (A document of an earlier version the case ran, gone from
+                # this one, is logged as read in part without its fields.)
+                some = reader.fields(schema) or frozenset()
                 fields = tuple(sorted(some))
             entries.append(
                 ReadEntry(
@@ -1358,6 +1550,11 @@ class Engine:
                     events = _chain(case_id, case.version, case.last_hash, breaches, moment)
                     base = evolve(process, case, events)
                 try:
+                    migration = (
+                        self._migration(base, command, compiled_process)
+                        if isinstance(command, Migrate)
+                        else None
+                    )
                     drafts = decide(
                         compiled_process,
                         base,
@@ -1366,6 +1563,7 @@ class Engine:
                         guards=self._guards_for(process.id),
                         calendars=self._calendars,
                         retention=self._retention.get(process.id),
+                        migration=migration,
                     )
                 except KwflowError:
                     # A refusal must be about the case as it stands, not as
@@ -1573,8 +1771,9 @@ class Engine:
         if not 0 < version <= len(events):
             raise TamperedHistory(case_id, version, "idempotency-version")
         process = compiled_process.process
-        # Erasures recorded since then apply to the old version too.
-        at = attrs.evolve(fold(process, events[:version]), erased=case.erased)
+        # Erasures recorded since then apply to the old version too; the
+        # registry replays a case migrated since, whatever version it ran then.
+        at = attrs.evolve(fold(self._registry, events[:version]), erased=case.erased)
         return reveal_case(at, personal_fields(process), self._keys)
 
     def _indexed_case(self, case_id: str, version: int) -> tuple[Case, CompiledProcess]:
@@ -1678,6 +1877,23 @@ def _index_unchanged(old: Case, new: Case) -> tuple[str, ...]:
     if new.phase.path == old.phase.path:
         parts.append("phase_path")
     return tuple(parts)
+
+
+SYSTEM_DRY_RUN = "kwflow"
+"""Who a dry run (`Engine.plan_migration`) decides as: nobody is recorded."""
+
+
+def _case_ids(case_ids: str | Sequence[str]) -> list[str]:
+    """One case id or several, as a list; each checked as a command checks an id."""
+    if isinstance(case_ids, str):
+        return [check_id("case_id", case_ids)]
+    if not isinstance(case_ids, Sequence):
+        raise WrongType("case_ids", "case ids", type(case_ids).__name__)
+    return [check_id("case_id", case_id) for case_id in case_ids]
+
+
+def _ref_of(ref: Mapping[str, Any]) -> ProcessRef:
+    return ProcessRef(ref["id"], ref["version"], ref["hash"])
 
 
 def _process_ref(first: Event) -> ProcessRef:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from kwflow.definition import Registry
 from kwflow.exceptions import MalformedEvent, TamperedHistory
 from kwflow.history import EMPTY_MAP, GENESIS_HASH, EventType, FrozenMap, freeze
 
@@ -99,7 +100,7 @@ class _Draft:
         "version",
     )
 
-    def __init__(self, process: Process, start: Case | None) -> None:
+    def __init__(self, process: Process | Registry, start: Case | None) -> None:
         self.process = process
         self.start = start
         # Maps start as the frozen originals and are copied on first change.
@@ -221,11 +222,15 @@ class _Draft:
         self.follows = None if follows is None else follows["case"]
         self.organisations = EMPTY_MAP
         self._joined(event.actor, payload)
+        # The version the case opened with: a case migrated later runs another
+        # one, whose deadlines its `case_migrated` event lists itself.
+        source = self.process
+        process = source.get(ref["id"], ref["version"]) if isinstance(source, Registry) else source
         self.deadlines = {
             deadline.id: DeadlineState(
                 deadline.id, DeadlineStatus.NOT_STARTED, deadline.responsible
             )
-            for deadline in self.process.deadlines
+            for deadline in process.deadlines
         }
 
     def assigned(self, event: Event, payload: Mapping[str, Any]) -> None:  # noqa: ARG002
@@ -353,6 +358,47 @@ class _Draft:
     def disposed(self, event: Event, payload: Mapping[str, Any]) -> None:  # noqa: ARG002
         self.disposed_at = event.at
 
+    def migrated(self, event: Event, payload: Mapping[str, Any]) -> None:
+        # The case runs another version from here on: everything the move
+        # led to is in the event (see _migrate), in the new version's terms.
+        ref = payload["process"]
+        self.process_ref = ProcessRef(ref["id"], ref["version"], ref["hash"])
+        self.phase = _phase(payload["phase"])
+        roles = {role: tuple(people) for role, people in payload["roles"].items()}
+        participants: dict[str, tuple[str, ...]] = {}
+        for role, people in roles.items():
+            for person in people:
+                participants[person] = (*participants.get(person, ()), role)
+        self.roles, self.participants = roles, participants
+        organisations = {p: o for p, o in self.organisations.items() if p in participants}
+        for person, found in (payload.get("organisations") or {}).items():
+            organisations[person] = Organisation(found["id"], found["kind"])
+        self.organisations = organisations
+        self.called_in = tuple(payload["called_in"])
+        self.taken_in_phase = tuple(payload["taken_in_phase"])
+        artifacts = self._artifacts()
+        for old, new in (payload.get("renamed") or {}).items():
+            if old in artifacts:
+                artifacts[new] = artifacts.pop(old)
+        for old in payload.get("dropped") or ():
+            artifacts.pop(old, None)
+        for document in payload.get("documents") or ():
+            self._add_version(event, document)
+        before = self.deadlines
+        self.deadlines = {
+            entry["id"]: (
+                attrs.evolve(
+                    before[entry["from"]], id=entry["id"], responsible=entry["responsible"]
+                )
+                if "from" in entry
+                else DeadlineState(entry["id"], DeadlineStatus.NOT_STARTED, entry["responsible"])
+            )
+            for entry in payload["deadlines"]
+        }
+        changes = payload.get("changes")
+        if changes:
+            self._deadline_changes(event, changes)
+
     # -- shared steps
 
     def _add_subjects(self, subjects: Iterable[str]) -> None:
@@ -473,14 +519,20 @@ _HANDLERS: dict[str, Callable[[_Draft, Event, Mapping[str, Any]], None]] = {
     EventType.HOLD_PLACED.value: _Draft.hold_placed,
     EventType.HOLD_RELEASED.value: _Draft.hold_released,
     EventType.CASE_DISPOSED.value: _Draft.disposed,
+    EventType.CASE_MIGRATED.value: _Draft.migrated,
 }
 
 
-def fold(process: Process, events: Iterable[Event], *, start: Case | None = None) -> Case:
+def fold(
+    process: Process | Registry, events: Iterable[Event], *, start: Case | None = None
+) -> Case:
     """The case ``events`` describe, from its first event (or after ``start``).
 
     ``process`` supplies the deadlines a new case starts with (all
-    ``not_started``); nothing else of it is consulted. Raises
+    ``not_started``); nothing else of it is consulted. It is the version the
+    case was opened with, or a `Registry` holding it: a case migrated to
+    another version (``case_migrated``) takes the new version's deadlines
+    from that event, so a registry replays any case, migrated or not. Raises
     `MalformedEvent` for an event this kwflow cannot read.
     """
     draft = _Draft(process, start)
@@ -488,6 +540,6 @@ def fold(process: Process, events: Iterable[Event], *, start: Case | None = None
     return draft.build()
 
 
-def evolve(process: Process, case: Case, events: Iterable[Event]) -> Case:
+def evolve(process: Process | Registry, case: Case, events: Iterable[Event]) -> Case:
     """``case`` after ``events`` (the events a command just produced)."""
     return fold(process, events, start=case)

@@ -30,6 +30,7 @@ __all__ = ["redact_event"]
 
 _SUBMITTED = EventType.ARTIFACT_SUBMITTED.value
 _ACTED = EventType.ACTION_TAKEN.value
+_MIGRATED = EventType.CASE_MIGRATED.value
 
 Shown = tuple[str, int, bool]
 """A document an entry shows: artifact id, version number, whether only in part."""
@@ -40,6 +41,8 @@ def redact_event(
 ) -> tuple[HistoryEntry, Shown | None]:
     """The entry ``reader`` sees for ``event``, and the document it shows them, if any."""
     payload = event.payload
+    if event.type == _MIGRATED and payload.get("documents"):
+        return _migrated_entry(event, compiled, reader), None
     if event.type == _SUBMITTED:
         document: Mapping[str, Any] = payload
         path: tuple[str, ...] = ()
@@ -66,6 +69,32 @@ def redact_event(
     hidden = tuple(f.id for f in schema.artifact.fields if f.id not in fields)
     entry = _entry(event, _replace(payload, path, kept), hidden_fields=hidden)
     return entry, (schema.id, number, True)  # type: ignore[return-value]
+
+
+def _migrated_entry(event: Event, compiled: CompiledProcess, reader: Reader) -> HistoryEntry:
+    """A ``case_migrated`` event with each document's data cut to what ``reader`` may read.
+
+    The documents it carries are versions of the new version's documents (a
+    field renamed, a default given): shown as their submission would be.
+    """
+    documents = []
+    hidden: list[str] = []
+    for document in event.payload["documents"]:
+        schema = compiled.artifacts.get(document["artifact"])
+        fields = None if schema is None else reader.fields(schema)
+        if schema is not None and fields is not None and document.get("about") == reader.person:
+            fields = None
+        if schema is None or (fields is not None and not fields):
+            documents.append(FrozenMap({k: v for k, v in document.items() if k != "data"}))
+            hidden.append(str(document["artifact"]))
+        elif fields is None:
+            documents.append(document)
+        else:
+            documents.append(
+                FrozenMap({**document, "data": visible_data(document["data"], fields)})
+            )
+    payload = FrozenMap({**event.payload, "documents": tuple(documents)})
+    return _entry(event, payload, redacted=", ".join(hidden) or None)
 
 
 def _replace(

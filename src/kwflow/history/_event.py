@@ -43,6 +43,7 @@ class EventType(StrEnum):
     HOLD_PLACED = "hold_placed"
     HOLD_RELEASED = "hold_released"
     CASE_DISPOSED = "case_disposed"
+    CASE_MIGRATED = "case_migrated"
 
 
 def _utc(value: datetime) -> datetime:

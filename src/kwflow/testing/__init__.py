@@ -19,8 +19,15 @@ from ._counterexample import (
 )
 from ._coverage import ProcessCoverage, StatefulCoverage, stateful_coverage
 from ._definitions import FIELD_DRAWS, process_definitions
-from ._explorer import DEFAULT_MAX_STATES, explore
+from ._explorer import (
+    DEFAULT_MAX_STATES,
+    ReachedState,
+    explore,
+    reachable_states,
+    reachable_traces,
+)
 from ._history import InvariantViolation, invariant_violations
+from ._migration import MappedState, map_state, migration_problems, state_refusal
 from ._organisations import organisations
 from ._report import ExplorationReport, Finding, Step, Violation
 from ._stateful import START, CaseInvariant, ProcessMachine, process_state_machine
@@ -53,8 +60,10 @@ __all__ = [
     "Input",
     "InvalidArtifactData",
     "InvariantViolation",
+    "MappedState",
     "ProcessCoverage",
     "ProcessMachine",
+    "ReachedState",
     "StatefulCoverage",
     "Step",
     "Violation",
@@ -65,11 +74,16 @@ __all__ = [
     "fillable",
     "invalid_artifact_data",
     "invariant_violations",
+    "map_state",
+    "migration_problems",
     "organisations",
     "people",
     "process_definitions",
     "process_state_machine",
+    "reachable_states",
+    "reachable_traces",
     "report_scenarios",
+    "state_refusal",
     "stateful_coverage",
     "step_words",
     "trace_commands",

@@ -86,7 +86,13 @@ if TYPE_CHECKING:
 
     from kwflow.definition import Action, FieldCondition, Invariant, Process
 
-__all__ = ["DEFAULT_MAX_STATES", "explore"]
+__all__ = [
+    "DEFAULT_MAX_STATES",
+    "ReachedState",
+    "explore",
+    "reachable_states",
+    "reachable_traces",
+]
 
 DEFAULT_MAX_STATES = 500_000
 """How many abstract states :func:`explore` visits at most unless told otherwise."""
@@ -1117,10 +1123,101 @@ def explore(
     return _explore(process, depth=depth, max_states=max_states, reduce=True)
 
 
+@attrs.frozen
+class ReachedState:
+    """One abstract state the explorer reached, in the process's own names.
+
+    ``counts`` gives, per role held, how many hold it as the explorer counts
+    them (exact up to what the process needs, then "at least"); ``at_max``
+    names the roles held by as many as their ``max``; ``present`` the
+    documents that have a version (among those something depends on);
+    ``shared`` the two roles one person holds, if any. ``known`` names the
+    roles whose count the state keeps: the explorer forgets a role no phase
+    still reachable looks at, and such a role may be held or not.
+    """
+
+    leaf: str
+    counts: tuple[tuple[str, int], ...]
+    at_max: frozenset[str]
+    present: frozenset[str]
+    shared: tuple[str, str] | None
+    known: frozenset[str]
+
+
+def reachable_states(
+    process: Process, *, max_states: int = DEFAULT_MAX_STATES
+) -> tuple[tuple[ReachedState, ...], bool]:
+    """Every abstract state of ``process`` the explorer reaches, and whether that is all.
+
+    What a migration plan is checked against (``kwflow.testing.migration_problems``):
+    each state's leaf, who holds which role (where the state keeps it, see
+    `ReachedState.known`) and which documents exist. With the explorer's
+    reductions, as `explore` runs: without them the case conference has
+    hundreds of thousands of states.
+    """
+    found, complete = _reached(process, max_states)
+    return tuple(found), complete
+
+
+def reachable_traces(
+    process: Process, *, max_states: int = DEFAULT_MAX_STATES
+) -> tuple[tuple[ReachedState, tuple[Step, ...]], ...]:
+    """Each state of `reachable_states` with a shortest trace of steps that reaches it.
+
+    ``kwflow.testing.trace_commands`` turns a trace into the commands a host
+    sends, so a test can bring a real case into each state.
+    """
+    found, _ = _reached(process, max_states)
+    return tuple(found.items())
+
+
+def _reached(
+    process: Process, max_states: int
+) -> tuple[dict[ReachedState, tuple[Step, ...]], bool]:
+    search, bound = _search(process, depth=None, max_states=max_states, reduce=True)
+    model = search.model
+    found: dict[ReachedState, tuple[Step, ...]] = {}
+    for number, state in enumerate(search.states):
+        leaf, counts, arts, _, _, shared, _, _ = state
+        # The fewest holders the state stands for: exact, "at least", or the maximum.
+        held = tuple(
+            (model.roles[i], _fewest(model.counting[i], c)) for i, c in enumerate(counts) if c
+        )
+        at_max = frozenset(
+            model.roles[i] for i, c in enumerate(counts) if c and model.counting[i].at_max(c)
+        )
+        pair = None
+        if shared >= 0:
+            a, b = model.pairs[shared]
+            pair = (model.roles[a], model.roles[b])
+        live = model.live_roles[leaf]
+        known = frozenset(model.roles[i] for i, alive in enumerate(live) if alive)
+        reached = ReachedState(
+            model.leaves[leaf], held, at_max, model.artifacts_present(arts), pair, known
+        )
+        if reached not in found:
+            # Breadth first: the first state found is reached by a shortest trace.
+            found[reached] = search.trace_to(number)
+    return found, bound is None
+
+
+def _fewest(counting: _Counting, k: int) -> int:
+    if k > counting.need and counting.maximum is not None:
+        return counting.maximum
+    return k
+
+
 def _explore(
     process: Process, *, depth: int | None, max_states: int, reduce: bool
 ) -> ExplorationReport:
     started = time.perf_counter()
+    search, bound = _search(process, depth=depth, max_states=max_states, reduce=reduce)
+    return _report(search, bound=bound, seconds=time.perf_counter() - started)
+
+
+def _search(
+    process: Process, *, depth: int | None, max_states: int, reduce: bool
+) -> tuple[_Search, str | None]:
     model = _Model(process, reduce=reduce)
     monitor = model.monitor
     search = _Search(model)
@@ -1189,7 +1286,7 @@ def _explore(
     cut = [a for a, classes in model.classes.items() if not classes.complete]
     if cut and bound is None:
         bound = f"kinds of version of {', '.join(cut)}"
-    return _report(search, bound=bound, seconds=time.perf_counter() - started)
+    return search, bound
 
 
 def _report(search: _Search, *, bound: str | None, seconds: float) -> ExplorationReport:

@@ -41,6 +41,7 @@ KINDS = {
     EventType.HOLD_PLACED.value: "hold",
     EventType.HOLD_RELEASED.value: "release_hold",
     EventType.CASE_DISPOSED.value: "dispose",
+    EventType.CASE_MIGRATED.value: "migrate",
 }
 """Event type -> the kind of step it is."""
 

@@ -73,10 +73,10 @@ STEP_KINDS = (
 )
 """Every kind of step; all but ``breach`` (time passing) are taken by a person."""
 
-RECORD_KINDS = frozenset({"breach", "erase", "hold", "release_hold", "dispose"})
+RECORD_KINDS = frozenset({"breach", "erase", "hold", "release_hold", "dispose", "migrate"})
 """Steps that are no one's part in the process: time passing, and the records
-kept about the case (erasure, legal holds, disposal); no invariant about who
-acts where counts them."""
+kept about the case (erasure, legal holds, disposal, a move to another version
+of the process); no invariant about who acts where counts them."""
 
 
 @attrs.frozen
