@@ -394,3 +394,25 @@ def test_a_running_deadline_cancelled_by_the_plan_is_cancelled_and_not_due() -> 
     assert case.deadlines["conference_in_time"].status is DeadlineStatus.CANCELLED
     due = walk.engine.due(datetime(2100, 1, 1, tzinfo=UTC))
     assert [d for d in due if d.case_id == walk.case_id] == []
+
+
+def test_documents_written_after_migration_are_sealed_and_earlier_ones_stay_as_written() -> None:
+    # Version 1 marks nothing personal; version 2 seals the referral's concerns.
+    walk = FamilyConference(version=1).to("referral")
+    (earlier,) = walk.case.artifacts["referral"]
+    migrate(walk)
+    data = {**thaw(earlier.data), "concerns": "Nově: dítě je často samo doma."}
+    case = walk.engine.submit(walk.case_id, "referral", data, by=REFERRER)
+    stored = walk.engine.store.events(walk.case_id)
+    written = [e for e in stored if e.type == "artifact_submitted"]
+    # The earlier version was written in clear under version 1 and stays so
+    # (history is never rewritten); the new one is sealed before it is hashed.
+    assert written[0].payload["data"]["concerns"] == earlier.data["concerns"]
+    assert "sealed" in written[-1].payload["data"]["concerns"]
+    assert "Nově" not in str(written[-1].payload)
+    # Both read back: the plain one as it is, the sealed one opened.
+    assert [v.data["concerns"] for v in case.artifacts["referral"]] == [
+        earlier.data["concerns"],
+        data["concerns"],
+    ]
+    assert walk.engine.replay_unfiltered(walk.case_id) == case

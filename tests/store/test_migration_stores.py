@@ -19,11 +19,11 @@ if TYPE_CHECKING:
 def test_a_migrated_case_is_kept_replayed_and_carried_on_by_every_backend(
     backend: Backend,
 ) -> None:
-    walk = conference_in("scheduling", store=backend.open())
+    walk = conference_in("scheduling", store=backend.keyed())
     before = walk.case
     case = migrate(walk)
     # A fresh engine over the same data reads the case on its new version.
-    fresh = Engine(Registry.shipped(), store=backend.open(), clock=walk.clock)
+    fresh = Engine(Registry.shipped(), store=backend.keyed(), clock=walk.clock)
     again = fresh.get_unfiltered(walk.case_id)
     assert again == case
     assert again.process.version == 2
@@ -39,10 +39,10 @@ def test_a_migrated_case_is_kept_replayed_and_carried_on_by_every_backend(
 
 
 def test_a_refused_migration_leaves_every_backend_unchanged(backend: Backend) -> None:
-    walk = FamilyConference(version=1, store=backend.open()).to("preparation")
+    walk = FamilyConference(version=1, store=backend.keyed()).to("preparation")
     with Unchanged(walk.engine, walk.case_id), pytest.raises(MigrationRefused):
         walk.engine.migrate(walk.case_id, 2, by=ADMIN)
-    fresh = Engine(Registry.shipped(), store=backend.open(), clock=walk.clock)
+    fresh = Engine(Registry.shipped(), store=backend.keyed(), clock=walk.clock)
     assert fresh.get_unfiltered(walk.case_id).process.version == 1
     (summary,) = fresh.find_cases()
     assert summary.process_version == 1

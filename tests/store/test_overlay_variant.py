@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 from kwflow import Engine
 from kwflow.authoring import load_scenario, run_scenario
 from kwflow.definition import Registry
-from kwflow.history import KeyRing
 from tests.support.overlays import EXAMPLE_SCENARIO, OVERLAYS
 
 if TYPE_CHECKING:
@@ -15,15 +14,13 @@ if TYPE_CHECKING:
 
 
 def test_a_variant_case_runs_to_its_outcome_and_verifies(backend: Backend) -> None:
-    # PostgreSQL keeps no key ring of its own; the process seals personal fields.
-    keys = {"keys": KeyRing.generate()} if backend.kind == "postgres" else {}
-    store = backend.open(**keys)
+    store = backend.keyed()  # the process seals personal fields
     result = run_scenario(load_scenario(EXAMPLE_SCENARIO), store=store, case_id="variant-1")
     assert result.failure is None
     registry = Registry.shipped()
     registry.load_path(OVERLAYS)
     # A second engine, on the same stored data, reads the case back by replay.
-    engine = Engine(registry, store=backend.open(**keys))
+    engine = Engine(registry, store=backend.keyed())
     case = engine.replay_unfiltered("variant-1")
     engine.verify("variant-1")
     assert case.outcome == "held"

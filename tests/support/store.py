@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from kwflow.exceptions import ConcurrencyConflict
-from kwflow.history import GENESIS_HASH, Event, new_event
+from kwflow.history import GENESIS_HASH, Event, KeyRing, new_event
 from kwflow.store import (
     DeadlineEntry,
     MemoryStore,
@@ -104,6 +104,7 @@ class Backend:
     schema: str | None = None
     memory: MemoryStore | None = None
     opened: list[Any] = field(default_factory=list)
+    ring: KeyRing | None = None
 
     @property
     def spec(self) -> tuple[str, str, str | None]:
@@ -136,6 +137,19 @@ class Backend:
         store = open_spec(self.spec, **options)
         self.opened.append(store)
         return store
+
+    def keyed(self) -> CaseStore:
+        """A store over this backend's data that can seal personal fields.
+
+        Memory and SQLite stores keep a key ring of their own; a PostgreSQL
+        store is given one (the same for every store this backend opens), as
+        a host gives it from its configuration.
+        """
+        if self.kind != "postgres":
+            return self.open()
+        if self.ring is None:
+            self.ring = KeyRing.generate()
+        return self.open(keys=self.ring)
 
     def sql(self, statement: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
         """Run SQL on the backend's tables directly, as an intruder or a disk would."""

@@ -112,7 +112,7 @@ from ._evolve import evolve, fold
 from ._idempotency import KeyedCommand
 from ._migrate import Migration, MigrationCheck, decide_migrate
 from ._outbox import outbox_changes
-from ._personal import DataKeys, personal_fields, reveal_case, reveal_events, seal
+from ._personal import DataKeys, PersonalField, personal_fields, reveal_case, reveal_events, seal
 from ._queries import (
     aware,
     case_query,
@@ -898,11 +898,9 @@ class Engine:
         those of the stored events, which hold them encrypted
         (``engine.store.events(case_id)`` gives those, to verify).
         """
-        events = self._stored_events(case_id)
-        process = self._compiled_for(case_id, _process_ref(events[0])).process
-        if not personal_fields(process):
-            return events
-        return reveal_events(events, self._keys)
+        # Only events that name subjects hold sealed values: the others pass
+        # unchanged, whichever versions the case ran.
+        return reveal_events(self._stored_events(case_id), self._keys)
 
     def _stored_events(self, case_id: str) -> tuple[Event, ...]:
         events = self._store.events(case_id)
@@ -1171,7 +1169,8 @@ class Engine:
         """
         events = self._stored_events(case_id)
         process = self._compiled_for(case_id, _process_ref(events[0])).process
-        return reveal_case(fold(process, events), personal_fields(process), self._keys)
+        sealed = fold(process, events)
+        return reveal_case(sealed, self._personal_fields_of(sealed), self._keys)
 
     def verify(self, case_id: str) -> DisposalRecord | None:
         """Check the case: its hash chain, that it folds, its snapshot and its index row.
@@ -1835,10 +1834,18 @@ class Engine:
             raise CaseNotFound(case_id)
         process = self._compiled_for(case_id, ref).process
         sealed = fold(process, stored.events, start=start)
-        spec = personal_fields(process)
+        spec = self._personal_fields_of(sealed)
         if not spec:
             return sealed, sealed
         return sealed, reveal_case(sealed, spec, self._keys)
+
+    def _personal_fields_of(self, case: Case) -> Mapping[str, tuple[PersonalField, ...]]:
+        """The personal fields of the version ``case`` runs now (after a migration, the new one).
+
+        Values written under an earlier version without them are plain, and
+        read back as they are.
+        """
+        return personal_fields(self._compiled_for(case.id, case.process).process)
 
     def _compiled_for(self, case_id: str, ref: ProcessRef) -> CompiledProcess:
         process = self._registry.get(ref.id, ref.version)
