@@ -31,6 +31,7 @@ dropped afterwards.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import multiprocessing
 import os
 import platform
@@ -46,6 +47,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from kwflow.history import KeyRing
 
 ROOT = Path(__file__).resolve().parents[1]
 PERFORMANCE_MD = ROOT / "docs" / "performance.md"
@@ -123,7 +126,11 @@ def _engine(spec: Spec) -> Any:
     if kind == "sqlite":
         store = kwflow.SqliteStore(where)
     else:
-        store = kwflow.PostgresStore(where, schema=schema)
+        # PostgreSQL keeps no key ring of its own: every worker process gets
+        # the same one (the shipped processes seal personal fields with it).
+        secret = hashlib.sha256(f"bench {schema}".encode()).digest()
+        keys = KeyRing(keys={"bench": secret}, current="bench")
+        store = kwflow.PostgresStore(where, schema=schema, keys=keys)
     return kwflow.Engine(kwflow.Registry.shipped(), store=store)
 
 

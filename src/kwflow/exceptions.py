@@ -18,7 +18,7 @@ A refused command carries its reasons as `Reason` records, the same records
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, Self
@@ -74,6 +74,21 @@ def _both(render: Any) -> dict[str, str]:
     return {"cs": render("cs"), "en": render("en")}
 
 
+def _rebuild(
+    cls: type[KwflowError],
+    args: tuple[Any, ...],
+    state: dict[str, Any],
+    views: tuple[str, ...] = (),
+) -> KwflowError:
+    """A pickled error again (see `KwflowError.__reduce__`)."""
+    error = cls.__new__(cls, *args)
+    error.args = args
+    error.__dict__.update(state)
+    for name in views:
+        error.__dict__[name] = MappingProxyType(state[name])
+    return error
+
+
 class KwflowError(Exception):
     """Base of every error raised by kwflow.
 
@@ -95,6 +110,17 @@ class KwflowError(Exception):
     # Attributes that are not facts of the params (structured extras, or text
     # already in them); a subclass extends it.
     _not_params: ClassVar[frozenset[str]] = frozenset({"args"})
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt from its state, not from its constructor's arguments (which
+        # differ per class): an error crosses a process boundary intact (a
+        # worker pool, a job queue that pickles) instead of failing there.
+        state = dict(vars(self))
+        # Read-only views of mappings are kept as such, rebuilt from a copy.
+        views = tuple(name for name, value in state.items() if isinstance(value, MappingProxyType))
+        for name in views:
+            state[name] = dict(state[name])
+        return (_rebuild, (type(self), self.args, state, views))
 
     @property
     def params(self) -> Mapping[str, str]:
@@ -341,6 +367,12 @@ def _reasons(reasons: Sequence[Reason | str]) -> tuple[Reason, ...]:
 # ------------------------------------------------------------------ process files
 
 
+def _reduce_frozen(record: Any) -> tuple[Any, ...]:
+    """Pickle a frozen record whose ``params`` is a read-only view (views do not pickle)."""
+    values = [getattr(record, f.name) for f in fields(record) if f.init]
+    return (type(record), tuple(dict(v) if isinstance(v, MappingProxyType) else v for v in values))
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with a process file.
@@ -390,6 +422,9 @@ class Problem:
         if self.hint:
             text += f"; {self.hint}"
         return f"{text} [{self.rule}]"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _reduce_frozen(self)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -582,6 +617,9 @@ class FieldError:
     def __post_init__(self) -> None:
         if not isinstance(self.params, MappingProxyType):
             object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _reduce_frozen(self)
 
     @classmethod
     def of(cls, path: str, code: str, **params: str) -> FieldError:

@@ -246,3 +246,14 @@ def test_a_role_or_document_gone_from_the_new_version_must_be_mapped() -> None:
     assert "note" not in case.artifacts
     engine.verify("s1")
     assert engine.act("s1", "close", by="bob").outcome == "closed"
+
+
+def test_a_plan_waits_until_both_of_its_versions_are_registered() -> None:
+    # processes/ holds version 2 and the plans; version 1 is in processes/previous/.
+    registry = Registry.from_paths(PROCESSES)
+    assert registry.versions("family_conference") == (2,)
+    assert registry.plan("family_conference", 1, 2) is None
+    registry.load_path(PROCESSES / "previous")
+    plan = registry.plan("family_conference", 1, 2)
+    assert plan is not None
+    assert plan.id == "family_conference.1-to-2"

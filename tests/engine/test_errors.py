@@ -204,6 +204,16 @@ def test_every_error_renders_in_czech_and_english_and_as_json(cls: type[KwflowEr
     assert_renders(error)
 
 
+@pytest.mark.parametrize("cls", ALL_ERRORS, ids=lambda cls: cls.__name__)
+def test_every_error_crosses_a_process_boundary_intact(cls: type[KwflowError]) -> None:
+    # Worker pools and job queues pickle what a worker raises.
+    error = EXAMPLES[cls]
+    again = pickle.loads(pickle.dumps(error))
+    assert type(again) is cls
+    assert str(again) == str(error)
+    assert again.to_dict() == error.to_dict()
+
+
 def test_a_new_error_class_gets_params_and_czech_for_free() -> None:
     class Late(KwflowError, RuntimeError):
         code = "test.late"

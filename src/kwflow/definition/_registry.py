@@ -147,6 +147,11 @@ class Registry:
     def __init__(self) -> None:
         self._entries: dict[tuple[str, int], _Entry] = {}
         self._plans: dict[tuple[str, int, int], LoadedPlan] = {}
+        # Plans read before both of their versions were registered (say
+        # `processes/` before `processes/previous/`): registered, and checked,
+        # once both are; until then no case of the missing version can be
+        # loaded here, so no case needs them. `kwflow check` checks every plan.
+        self._waiting: dict[tuple[str, int, int], LoadedPlan] = {}
 
     # -- building
 
@@ -226,16 +231,22 @@ class Registry:
                 pending[entry.process.key] = entry
         if check:
             problems.extend(self._follows_problems(pending, sources))
-        plans = self._read_plans(files_and_dirs=list(paths), problems=problems)
+        plans = {**self._waiting, **self._read_plans(files_and_dirs=list(paths), problems=problems)}
+        versions = {**{k: e.process for k, e in self._entries.items()}}
+        versions.update({k: e.process for k, e in pending.items()})
+        ready = {
+            key: loaded_plan
+            for key, loaded_plan in plans.items()
+            if (key[0], key[1]) in versions and (key[0], key[2]) in versions
+        }
         if check and not problems:
-            versions = {**{k: e.process for k, e in self._entries.items()}}
-            versions.update({k: e.process for k, e in pending.items()})
-            for loaded_plan in plans.values():
+            for loaded_plan in ready.values():
                 problems.extend(plan_problems(loaded_plan, versions))
         if problems:
             raise DefinitionError(problems)
         self._entries.update(pending)
-        self._plans.update(plans)
+        self._plans.update(ready)
+        self._waiting = {key: p for key, p in plans.items() if key not in ready}
         return [entry.process for entry in pending.values()]
 
     def _apply_overlays(
@@ -300,7 +311,7 @@ class Registry:
                     problems.extend(exc.problems)
                     continue
                 key = loaded.plan.key
-                if key in plans or key in self._plans:
+                if key in plans or key in self._plans or key in self._waiting:
                     (line, column), _ = loaded.source.locate(("process",))
                     problems.append(
                         Problem(
