@@ -255,6 +255,10 @@ def _case_context(
         for holder in holders.get(role.id, [])
     ]
     on_call = screens.effective(process, view["phase"]["id"], "on_call") or ()
+    # The view names each called-in role ({id, label}); only someone present
+    # in the phase calls a role in or sends it out, so nobody else is offered to.
+    called_in = [role["id"] for role in view["called_in"]]
+    present = screens.is_present(process, view)
     follow_ups = (
         [
             (candidate.id, screens.text(candidate.title, lang))
@@ -305,12 +309,12 @@ def _case_context(
         "call_in": [
             (role_id, screens.text(process.role(role_id).label, lang))
             for role_id in on_call
-            if process.role(role_id) and role_id not in view["called_in"]
+            if present and process.role(role_id) and role_id not in called_in
         ],
         "dismissable": [
             (role_id, screens.text(process.role(role_id).label, lang))
-            for role_id in view["called_in"]
-            if process.role(role_id)
+            for role_id in called_in
+            if present and process.role(role_id)
         ],
         "follow_ups": follow_ups,
         "known_people": people.known_people(),

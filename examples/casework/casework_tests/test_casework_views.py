@@ -55,6 +55,21 @@ def _in_preparation(engine: Any) -> str:
     return case_id
 
 
+def _in_private_time(engine: Any) -> str:
+    """A family conference in the family's private time: petr waits outside, on call."""
+    case_id = _in_preparation(engine)
+    invitee = {"name": "Marie", "relationship": "matka", "role": "family_member", "confirmed": True}
+    engine.submit(case_id, "invitation_list", {"invitees": [invitee]}, by="petr")
+    engine.submit(
+        case_id, "invitation", {"informed": True, "confirmed": True}, by="petr", about="marie"
+    )
+    arrangements = {"place": "Komunitní centrum, Lipová 12", "starts_at": "2027-01-10T16:00+01:00"}
+    engine.submit(case_id, "arrangements", arrangements, by="petr")
+    engine.act(case_id, "open_conference", by="petr")
+    engine.act(case_id, "start_private_time", by="petr")
+    return case_id
+
+
 def _text(response: Any) -> str:
     """The page's text, tags and entities gone, white space squeezed."""
     html = response.content.decode()
@@ -499,6 +514,119 @@ def test_opening_a_follow_up_conference_of_a_held_one(engine: Any, client_for: A
     # A running case offers no follow-up.
     running = _referred(engine)
     assert "follow-up-button" not in client_for("jana").get(f"/cases/{running}/").content.decode()
+
+
+def _button_key(response: Any, suffix: str) -> str | None:
+    """The idempotency key of the page's form whose key ends with ``suffix``, if offered."""
+    found = re.search(rf'value="([^"]*-{re.escape(suffix)})"', response.content.decode())
+    return found.group(1) if found else None
+
+
+def test_the_family_calls_the_coordinator_in_and_sends_him_out(
+    engine: Any, client_for: Any
+) -> None:
+    case_id = _in_private_time(engine)
+    marie = client_for("marie")
+    page = marie.get(f"/cases/{case_id}/")
+    assert "Přivolat: Nezávislý koordinátor" in _text(page)
+    assert "Propustit:" not in _text(page)
+    called = marie.post(
+        f"/cases/{case_id}/call-in/",
+        {
+            "role": "coordinator",
+            "expected_version": _hidden(page, "expected_version"),
+            "idempotency_key": _button_key(page, "call-coordinator"),
+        },
+    )
+    assert called.status_code == 302
+    assert engine.get_unfiltered(case_id).called_in == ("coordinator",)
+    # Recorded through the role, never the person (nothing of private time is kept).
+    assert engine.history_unfiltered(case_id)[-1].actor == "role:family_member"
+    after = marie.get(f"/cases/{case_id}/")
+    text = _text(after)
+    assert "Propustit: Nezávislý koordinátor" in text
+    assert "Přivolat: Nezávislý koordinátor" not in text
+    assert "někdo přítomný jako Člen rodinné sítě přivolal(a) roli Nezávislý koordinátor" in text
+    assert "Marie (matka) přivolal(a)" not in text
+    # The coordinator, called in, is present now: he sees the same line and may be sent out.
+    petr = _text(client_for("petr").get(f"/cases/{case_id}/"))
+    assert "někdo přítomný jako Člen rodinné sítě přivolal(a) roli Nezávislý koordinátor" in petr
+    assert "Propustit: Nezávislý koordinátor" in petr
+    dismissed = marie.post(
+        f"/cases/{case_id}/call-in/",
+        {
+            "role": "coordinator",
+            "dismiss": "1",
+            "expected_version": _hidden(after, "expected_version"),
+            "idempotency_key": _button_key(after, "dismiss-coordinator"),
+        },
+    )
+    assert dismissed.status_code == 302
+    assert engine.get_unfiltered(case_id).called_in == ()
+    final = _text(marie.get(f"/cases/{case_id}/"))
+    assert "někdo přítomný jako Člen rodinné sítě propustil(a) roli Nezávislý koordinátor" in final
+    assert "Přivolat: Nezávislý koordinátor" in final
+
+
+def test_a_call_in_twice_on_a_double_click_stores_once(engine: Any, client_for: Any) -> None:
+    case_id = _in_private_time(engine)
+    marie = client_for("marie")
+    page = marie.get(f"/cases/{case_id}/")
+    posted = {
+        "role": "coordinator",
+        "expected_version": _hidden(page, "expected_version"),
+        "idempotency_key": _button_key(page, "call-coordinator"),
+    }
+    first = marie.post(f"/cases/{case_id}/call-in/", posted)
+    second = marie.post(f"/cases/{case_id}/call-in/", posted)
+    assert first.status_code == second.status_code == 302
+    called = [e for e in engine.history_unfiltered(case_id) if e.type == "called_in"]
+    assert len(called) == 1
+
+
+def test_someone_absent_in_private_time_may_not_call_in_nor_dismiss(
+    engine: Any, client_for: Any
+) -> None:
+    case_id = _in_private_time(engine)
+    version = engine.get_unfiltered(case_id).version
+    for absent in ("jana", "petr"):
+        client = client_for(absent)
+        # Neither is offered the button: they are not present in private time.
+        page = client.get(f"/cases/{case_id}/")
+        assert page.status_code == 200
+        assert _button_key(page, "call-coordinator") is None
+        refused = client.post(f"/cases/{case_id}/call-in/", {"role": "coordinator"})
+        assert refused.status_code == 403
+        text = _text(refused)
+        assert 'id="refusal"' in refused.content.decode()
+        assert f"'{absent}' nesmí přizvat roli 'coordinator'" in text
+        assert "není ve fázi 'private_family_time' přítomen" in text
+    stranger = client_for("cizi").post(f"/cases/{case_id}/call-in/", {"role": "coordinator"})
+    assert stranger.status_code == 403
+    assert "Tohoto případu se neúčastníte" in _text(stranger)
+    assert engine.get_unfiltered(case_id).version == version  # nothing stored
+    # With the coordinator called in, the referrer still may not send him out.
+    engine.call_in(case_id, "coordinator", by="marie")
+    version = engine.get_unfiltered(case_id).version
+    refused = client_for("jana").post(
+        f"/cases/{case_id}/call-in/", {"role": "coordinator", "dismiss": "1"}
+    )
+    assert refused.status_code == 403
+    assert "'jana' není ve fázi 'private_family_time' přítomen" in _text(refused)
+    assert engine.get_unfiltered(case_id).version == version
+    assert engine.get_unfiltered(case_id).called_in == ("coordinator",)
+
+
+def test_a_call_in_kwflow_refuses_shows_its_czech_reason(engine: Any, client_for: Any) -> None:
+    case_id = _in_preparation(engine)  # preparation: no one is on call
+    version = engine.get_unfiltered(case_id).version
+    page = client_for("jana").get(f"/cases/{case_id}/")
+    assert _button_key(page, "call-coordinator") is None
+    refused = client_for("jana").post(f"/cases/{case_id}/call-in/", {"role": "coordinator"})
+    assert refused.status_code == 409
+    assert 'id="refusal"' in refused.content.decode()
+    assert "role 'coordinator' není ve fázi 'preparation' na zavolání" in _text(refused)
+    assert engine.get_unfiltered(case_id).version == version
 
 
 # ------------------------------------------------------------------ notifications
