@@ -460,6 +460,72 @@ def test_a_handover_without_a_reason_is_refused_in_czech(engine: Any, client_for
     assert engine.get_unfiltered(case_id).version == version
 
 
+def _unassign_choices(response: Any) -> list[str]:
+    """The "role|holder" choices of the page's take-away form (none when not offered)."""
+    html = response.content.decode()
+    if 'id="unassign-form"' not in html:
+        return []
+    form = html.split('id="unassign-form"')[1].split("</form>")[0]
+    return re.findall(r'<option value="([^"]*)"', form)
+
+
+def test_taking_a_role_away_where_the_process_allows_it(engine: Any, client_for: Any) -> None:
+    case_id = _in_preparation(engine)
+    engine.assign(case_id, "ema", "child", by="jana")
+    client = client_for("jana")
+    page = client.get(f"/cases/{case_id}/")
+    # jana assigns the child, the family and the coordinator; the family and the
+    # coordinator have one holder each, their minimum, so only the child is offered.
+    assert _unassign_choices(page) == ["child|ema"]
+    assert "Odebrat roli" in _text(page)
+    # The family member assigns no one: no form for her.
+    assert _unassign_choices(client_for("marie").get(f"/cases/{case_id}/")) == []
+    posted = {
+        "unassign": "child|ema",
+        "expected_version": _hidden(page, "expected_version"),
+        "idempotency_key": _button_key(page, "unassign"),
+    }
+    first = client.post(f"/cases/{case_id}/unassign/", posted)
+    second = client.post(f"/cases/{case_id}/unassign/", posted)  # a double click
+    assert first.status_code == second.status_code == 302
+    case = engine.get_unfiltered(case_id)
+    assert case.people_in("child") == ()
+    assert [e.type for e in engine.history_unfiltered(case_id)].count("role_unassigned") == 1
+    after = client.get(f"/cases/{case_id}/")
+    assert "odebral(a) osobě Ema (dítě) roli Dítě" in _text(after)
+    assert _unassign_choices(after) == []
+    # ema takes no part any more.
+    assert client_for("ema").get(f"/cases/{case_id}/").status_code == 403
+
+
+def test_taking_a_role_away_that_kwflow_refuses_stores_nothing(
+    engine: Any, client_for: Any
+) -> None:
+    case_id = _in_preparation(engine)
+    engine.assign(case_id, "ema", "child", by="jana")
+    version = engine.get_unfiltered(case_id).version
+    # The family's one member: the role would fall below its minimum.
+    below = client_for("jana").post(
+        f"/cases/{case_id}/unassign/", {"role": "family_member", "person": "marie"}
+    )
+    assert below.status_code == 409
+    assert 'id="refusal"' in below.content.decode()
+    assert "roli 'family_member' musí mít alespoň 1 osoba" in _text(below)
+    # The family member may not take anyone's role away.
+    refused = client_for("marie").post(
+        f"/cases/{case_id}/unassign/", {"role": "child", "person": "ema"}
+    )
+    assert refused.status_code == 403
+    assert "'marie' nesmí odebírat roli 'child'" in _text(refused)
+    stranger = client_for("cizi").post(
+        f"/cases/{case_id}/unassign/", {"role": "child", "person": "ema"}
+    )
+    assert stranger.status_code == 403
+    assert "Tohoto případu se neúčastníte" in _text(stranger)
+    assert engine.get_unfiltered(case_id).version == version
+    assert engine.get_unfiltered(case_id).people_in("child") == ("ema",)
+
+
 def test_suspension_and_resumption_are_ordinary_steps(engine: Any, client_for: Any) -> None:
     case_id = _in_preparation(engine)
     client = client_for("jana")
