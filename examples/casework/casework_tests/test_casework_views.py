@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -693,6 +694,80 @@ def test_a_call_in_kwflow_refuses_shows_its_czech_reason(engine: Any, client_for
     assert 'id="refusal"' in refused.content.decode()
     assert "role 'coordinator' není ve fázi 'preparation' na zavolání" in _text(refused)
     assert engine.get_unfiltered(case_id).version == version
+
+
+# ------------------------------------------------------------------ every view
+
+
+def test_logging_out_ends_the_session(django_site: Any, client_for: Any) -> None:
+    client = client_for("jana")
+    assert client.get("/").status_code == 200
+    response = client.post("/logout/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login")
+    after = client.get("/")
+    assert after.status_code == 302
+    assert after["Location"].startswith("/login/")
+
+
+def test_a_follow_up_kwflow_refuses_shows_why_and_opens_nothing(
+    engine: Any, client_for: Any
+) -> None:
+    running = _referred(engine)
+    before = len(engine.find_cases(person="jana", limit=1000))
+    response = client_for("jana").post(
+        f"/cases/{running}/follow-up/", {"process": "case_conference"}
+    )
+    assert response.status_code >= 400
+    assert 'id="refusal"' in response.content.decode()
+    # The family conference's file names no follow-up of the case conference's kind.
+    assert f"nemůže navázat na případ '{running}'" in _text(response)
+    assert engine.follow_ups(running) == []
+    assert len(engine.find_cases(person="jana", limit=1000)) == before
+
+
+def test_opening_a_case_of_an_unknown_process_says_so_and_opens_nothing(
+    engine: Any, client_for: Any
+) -> None:
+    client = client_for("jana")
+    before = len(engine.find_cases(person="jana", limit=1000))
+    response = client.post("/cases/open/", {"process": "no_such_process"}, follow=True)
+    assert response.status_code == 200
+    assert "proces 'no_such_process' není registrován" in _text(response)
+    assert len(engine.find_cases(person="jana", limit=1000)) == before
+
+
+def test_an_action_form_is_only_for_steps_that_record_a_document(
+    engine: Any, client_for: Any
+) -> None:
+    case_id = _referred(engine)
+    jana = client_for("jana")
+    assert jana.get(f"/cases/{case_id}/actions/start_preparation/").status_code == 404
+    assert jana.get(f"/cases/{case_id}/actions/no_such_step/").status_code == 404
+    assert jana.get("/cases/no-such-case/actions/intervene/").status_code == 404
+    version = engine.get_unfiltered(case_id).version
+    stranger = client_for("cizi")
+    assert stranger.get(f"/cases/{case_id}/actions/intervene/").status_code == 403
+    refused = stranger.post(f"/cases/{case_id}/actions/intervene/", {"reason": "x"})
+    assert refused.status_code == 403
+    assert engine.get_unfiltered(case_id).version == version
+
+
+def test_every_view_of_the_app_has_a_test_here(django_site: Any) -> None:
+    """Each route of casework/urls.py and of the site (login, logout, language) has a test."""
+    from casework import urls
+    from casework_site import urls as site_urls
+    from django.urls import URLPattern
+
+    source = Path(__file__).read_text(encoding="utf-8")
+    routes = [*urls.urlpatterns, *site_urls.urlpatterns]
+    for pattern in (route for route in routes if isinstance(route, URLPattern)):
+        route = str(pattern.pattern)
+        # "cases/<str:case_id>/call-in/" is requested as "/cases/{case_id}/call-in/"
+        # (or with a literal id): a string of the test source, whole.
+        parts = [re.escape(part) for part in re.split(r"<[^>]+>", route)]
+        requested = '"/' + '[^/"]+'.join(parts) + '"'
+        assert re.search(requested, source), f"no test requests {route!r}"
 
 
 # ------------------------------------------------------------------ notifications
