@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
+from kwflow.engine import ROLE_ACTOR_PREFIX
+
 from . import people
 
 if TYPE_CHECKING:
@@ -68,6 +70,17 @@ def effective(process: Process, phase_id: str, attribute: str) -> tuple[str, ...
         if value is not None:
             return tuple(value)
     return None
+
+
+def is_present(process: Process, view: dict[str, Any]) -> bool:
+    """Whether the person is present in the phase: a role of theirs the file lists, or called in.
+
+    A phase that lists no one present (nor any phase around it) has everyone present.
+    """
+    present = effective(process, view["phase"]["id"], "present")
+    if present is None:
+        return True
+    return bool(my_roles(view) & (set(present) | {role["id"] for role in view["called_in"]}))
 
 
 def writable_documents(process: Process, view: dict[str, Any]) -> list[Artifact]:
@@ -177,11 +190,24 @@ def timeline(
         lines.append(
             {
                 "at": local(entry.at, process.timezone),
-                "who": names.get(entry.actor, entry.actor),
+                "who": _actor(process, entry.actor, lang, names),
                 "what": what,
             }
         )
     return lines
+
+
+def _actor(process: Process, actor: str, lang: str, names: dict[str, str]) -> str:
+    """Who did it: a person's name, or the role a call-in or dismissal was made through.
+
+    kwflow records calling in and dismissing in private family time as done
+    by ``role:<role id>``, never by the person, so the timeline names the role.
+    """
+    if actor.startswith(ROLE_ACTOR_PREFIX):
+        found = process.role(actor.removeprefix(ROLE_ACTOR_PREFIX))
+        label = text(found.label, lang) if found else actor.removeprefix(ROLE_ACTOR_PREFIX)
+        return _("someone present as %(role)s") % {"role": label}
+    return names.get(actor, actor)
 
 
 def _event_words(

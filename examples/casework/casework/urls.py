@@ -12,6 +12,7 @@ urlpatterns = [
     path("cases/<str:case_id>/act/", views.act, name="act"),
     path("cases/<str:case_id>/assign/", views.assign, name="assign"),
     path("cases/<str:case_id>/handover/", views.handover, name="handover"),
+    path("cases/<str:case_id>/unassign/", views.unassign, name="unassign"),
     path("cases/<str:case_id>/call-in/", views.call_in, name="call_in"),
     path("cases/<str:case_id>/follow-up/", views.follow_up, name="follow_up"),
     path("cases/<str:case_id>/documents/<str:artifact_id>/", views.document, name="document"),

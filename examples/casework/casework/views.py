@@ -254,7 +254,24 @@ def _case_context(
         if set(role.replaced_by) & mine
         for holder in holders.get(role.id, [])
     ]
+    # Who may take a role away is who may assign it (the file's `assigned_by`);
+    # a role already at its `min` holders is not offered, kwflow would refuse.
+    removable = [
+        {
+            "role": role.id,
+            "role_label": screens.text(role.label, lang),
+            "person": holder,
+            "name": names.get(holder, holder),
+        }
+        for role in process.roles
+        if set(role.assigned_by) & mine and len(holders.get(role.id, [])) > role.min
+        for holder in holders.get(role.id, [])
+    ]
     on_call = screens.effective(process, view["phase"]["id"], "on_call") or ()
+    # The view names each called-in role ({id, label}); only someone present
+    # in the phase calls a role in or sends it out, so nobody else is offered to.
+    called_in = [role["id"] for role in view["called_in"]]
+    present = screens.is_present(process, view)
     follow_ups = (
         [
             (candidate.id, screens.text(candidate.title, lang))
@@ -302,15 +319,16 @@ def _case_context(
         ],
         "assignable": assignable,
         "handovers": handovers,
+        "removable": removable,
         "call_in": [
             (role_id, screens.text(process.role(role_id).label, lang))
             for role_id in on_call
-            if process.role(role_id) and role_id not in view["called_in"]
+            if present and process.role(role_id) and role_id not in called_in
         ],
         "dismissable": [
             (role_id, screens.text(process.role(role_id).label, lang))
-            for role_id in view["called_in"]
-            if process.role(role_id)
+            for role_id in called_in
+            if present and process.role(role_id)
         ],
         "follow_ups": follow_ups,
         "known_people": people.known_people(),
@@ -415,6 +433,29 @@ def handover(request: HttpRequest, case_id: str) -> HttpResponse:
             by=person,
             reason=request.POST.get("reason", ""),
             organisation=people.organisation(successor, process),
+            expected_version=_posted_version(request),
+            idempotency_key=_posted_key(request),
+        ),
+    )
+
+
+@login_required
+@require_POST
+def unassign(request: HttpRequest, case_id: str) -> HttpResponse:
+    """Take a role away from one of its holders."""
+    person = people.person_id(request.user)
+    # The page's one select says "role|holder"; without it, the two fields.
+    role, _, holder = request.POST.get("unassign", "").partition("|")
+    role = role or request.POST.get("role", "")
+    holder = holder or request.POST.get("person", "")
+    return _command(
+        request,
+        case_id,
+        lambda: kwflow.Unassign(
+            case_id=case_id,
+            person=holder,
+            role=role,
+            by=person,
             expected_version=_posted_version(request),
             idempotency_key=_posted_key(request),
         ),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -52,6 +53,21 @@ def _in_preparation(engine: Any) -> str:
     _consented(engine, case_id)
     engine.act(case_id, "start_preparation", by="jana")
     engine.assign(case_id, "petr", "coordinator", by="jana", organisation=COORDINATION)
+    return case_id
+
+
+def _in_private_time(engine: Any) -> str:
+    """A family conference in the family's private time: petr waits outside, on call."""
+    case_id = _in_preparation(engine)
+    invitee = {"name": "Marie", "relationship": "matka", "role": "family_member", "confirmed": True}
+    engine.submit(case_id, "invitation_list", {"invitees": [invitee]}, by="petr")
+    engine.submit(
+        case_id, "invitation", {"informed": True, "confirmed": True}, by="petr", about="marie"
+    )
+    arrangements = {"place": "Komunitní centrum, Lipová 12", "starts_at": "2027-01-10T16:00+01:00"}
+    engine.submit(case_id, "arrangements", arrangements, by="petr")
+    engine.act(case_id, "open_conference", by="petr")
+    engine.act(case_id, "start_private_time", by="petr")
     return case_id
 
 
@@ -445,6 +461,72 @@ def test_a_handover_without_a_reason_is_refused_in_czech(engine: Any, client_for
     assert engine.get_unfiltered(case_id).version == version
 
 
+def _unassign_choices(response: Any) -> list[str]:
+    """The "role|holder" choices of the page's take-away form (none when not offered)."""
+    html = response.content.decode()
+    if 'id="unassign-form"' not in html:
+        return []
+    form = html.split('id="unassign-form"')[1].split("</form>")[0]
+    return re.findall(r'<option value="([^"]*)"', form)
+
+
+def test_taking_a_role_away_where_the_process_allows_it(engine: Any, client_for: Any) -> None:
+    case_id = _in_preparation(engine)
+    engine.assign(case_id, "ema", "child", by="jana")
+    client = client_for("jana")
+    page = client.get(f"/cases/{case_id}/")
+    # jana assigns the child, the family and the coordinator; the family and the
+    # coordinator have one holder each, their minimum, so only the child is offered.
+    assert _unassign_choices(page) == ["child|ema"]
+    assert "Odebrat roli" in _text(page)
+    # The family member assigns no one: no form for her.
+    assert _unassign_choices(client_for("marie").get(f"/cases/{case_id}/")) == []
+    posted = {
+        "unassign": "child|ema",
+        "expected_version": _hidden(page, "expected_version"),
+        "idempotency_key": _button_key(page, "unassign"),
+    }
+    first = client.post(f"/cases/{case_id}/unassign/", posted)
+    second = client.post(f"/cases/{case_id}/unassign/", posted)  # a double click
+    assert first.status_code == second.status_code == 302
+    case = engine.get_unfiltered(case_id)
+    assert case.people_in("child") == ()
+    assert [e.type for e in engine.history_unfiltered(case_id)].count("role_unassigned") == 1
+    after = client.get(f"/cases/{case_id}/")
+    assert "odebral(a) osobě Ema (dítě) roli Dítě" in _text(after)
+    assert _unassign_choices(after) == []
+    # ema takes no part any more.
+    assert client_for("ema").get(f"/cases/{case_id}/").status_code == 403
+
+
+def test_taking_a_role_away_that_kwflow_refuses_stores_nothing(
+    engine: Any, client_for: Any
+) -> None:
+    case_id = _in_preparation(engine)
+    engine.assign(case_id, "ema", "child", by="jana")
+    version = engine.get_unfiltered(case_id).version
+    # The family's one member: the role would fall below its minimum.
+    below = client_for("jana").post(
+        f"/cases/{case_id}/unassign/", {"role": "family_member", "person": "marie"}
+    )
+    assert below.status_code == 409
+    assert 'id="refusal"' in below.content.decode()
+    assert "roli 'family_member' musí mít alespoň 1 osoba" in _text(below)
+    # The family member may not take anyone's role away.
+    refused = client_for("marie").post(
+        f"/cases/{case_id}/unassign/", {"role": "child", "person": "ema"}
+    )
+    assert refused.status_code == 403
+    assert "'marie' nesmí odebírat roli 'child'" in _text(refused)
+    stranger = client_for("cizi").post(
+        f"/cases/{case_id}/unassign/", {"role": "child", "person": "ema"}
+    )
+    assert stranger.status_code == 403
+    assert "Tohoto případu se neúčastníte" in _text(stranger)
+    assert engine.get_unfiltered(case_id).version == version
+    assert engine.get_unfiltered(case_id).people_in("child") == ("ema",)
+
+
 def test_suspension_and_resumption_are_ordinary_steps(engine: Any, client_for: Any) -> None:
     case_id = _in_preparation(engine)
     client = client_for("jana")
@@ -499,6 +581,193 @@ def test_opening_a_follow_up_conference_of_a_held_one(engine: Any, client_for: A
     # A running case offers no follow-up.
     running = _referred(engine)
     assert "follow-up-button" not in client_for("jana").get(f"/cases/{running}/").content.decode()
+
+
+def _button_key(response: Any, suffix: str) -> str | None:
+    """The idempotency key of the page's form whose key ends with ``suffix``, if offered."""
+    found = re.search(rf'value="([^"]*-{re.escape(suffix)})"', response.content.decode())
+    return found.group(1) if found else None
+
+
+def test_the_family_calls_the_coordinator_in_and_sends_him_out(
+    engine: Any, client_for: Any
+) -> None:
+    case_id = _in_private_time(engine)
+    marie = client_for("marie")
+    page = marie.get(f"/cases/{case_id}/")
+    assert "Přivolat: Nezávislý koordinátor" in _text(page)
+    assert "Propustit:" not in _text(page)
+    called = marie.post(
+        f"/cases/{case_id}/call-in/",
+        {
+            "role": "coordinator",
+            "expected_version": _hidden(page, "expected_version"),
+            "idempotency_key": _button_key(page, "call-coordinator"),
+        },
+    )
+    assert called.status_code == 302
+    assert engine.get_unfiltered(case_id).called_in == ("coordinator",)
+    # Recorded through the role, never the person (nothing of private time is kept).
+    assert engine.history_unfiltered(case_id)[-1].actor == "role:family_member"
+    after = marie.get(f"/cases/{case_id}/")
+    text = _text(after)
+    assert "Propustit: Nezávislý koordinátor" in text
+    assert "Přivolat: Nezávislý koordinátor" not in text
+    assert "někdo přítomný jako Člen rodinné sítě přivolal(a) roli Nezávislý koordinátor" in text
+    assert "Marie (matka) přivolal(a)" not in text
+    # The coordinator, called in, is present now: he sees the same line and may be sent out.
+    petr = _text(client_for("petr").get(f"/cases/{case_id}/"))
+    assert "někdo přítomný jako Člen rodinné sítě přivolal(a) roli Nezávislý koordinátor" in petr
+    assert "Propustit: Nezávislý koordinátor" in petr
+    dismissed = marie.post(
+        f"/cases/{case_id}/call-in/",
+        {
+            "role": "coordinator",
+            "dismiss": "1",
+            "expected_version": _hidden(after, "expected_version"),
+            "idempotency_key": _button_key(after, "dismiss-coordinator"),
+        },
+    )
+    assert dismissed.status_code == 302
+    assert engine.get_unfiltered(case_id).called_in == ()
+    final = _text(marie.get(f"/cases/{case_id}/"))
+    assert "někdo přítomný jako Člen rodinné sítě propustil(a) roli Nezávislý koordinátor" in final
+    assert "Přivolat: Nezávislý koordinátor" in final
+
+
+def test_a_call_in_twice_on_a_double_click_stores_once(engine: Any, client_for: Any) -> None:
+    case_id = _in_private_time(engine)
+    marie = client_for("marie")
+    page = marie.get(f"/cases/{case_id}/")
+    posted = {
+        "role": "coordinator",
+        "expected_version": _hidden(page, "expected_version"),
+        "idempotency_key": _button_key(page, "call-coordinator"),
+    }
+    first = marie.post(f"/cases/{case_id}/call-in/", posted)
+    second = marie.post(f"/cases/{case_id}/call-in/", posted)
+    assert first.status_code == second.status_code == 302
+    called = [e for e in engine.history_unfiltered(case_id) if e.type == "called_in"]
+    assert len(called) == 1
+
+
+def test_someone_absent_in_private_time_may_not_call_in_nor_dismiss(
+    engine: Any, client_for: Any
+) -> None:
+    case_id = _in_private_time(engine)
+    version = engine.get_unfiltered(case_id).version
+    for absent in ("jana", "petr"):
+        client = client_for(absent)
+        # Neither is offered the button: they are not present in private time.
+        page = client.get(f"/cases/{case_id}/")
+        assert page.status_code == 200
+        assert _button_key(page, "call-coordinator") is None
+        refused = client.post(f"/cases/{case_id}/call-in/", {"role": "coordinator"})
+        assert refused.status_code == 403
+        text = _text(refused)
+        assert 'id="refusal"' in refused.content.decode()
+        assert f"'{absent}' nesmí přizvat roli 'coordinator'" in text
+        assert "není ve fázi 'private_family_time' přítomen" in text
+    stranger = client_for("cizi").post(f"/cases/{case_id}/call-in/", {"role": "coordinator"})
+    assert stranger.status_code == 403
+    assert "Tohoto případu se neúčastníte" in _text(stranger)
+    assert engine.get_unfiltered(case_id).version == version  # nothing stored
+    # With the coordinator called in, the referrer still may not send him out.
+    engine.call_in(case_id, "coordinator", by="marie")
+    version = engine.get_unfiltered(case_id).version
+    refused = client_for("jana").post(
+        f"/cases/{case_id}/call-in/", {"role": "coordinator", "dismiss": "1"}
+    )
+    assert refused.status_code == 403
+    assert "'jana' není ve fázi 'private_family_time' přítomen" in _text(refused)
+    assert engine.get_unfiltered(case_id).version == version
+    assert engine.get_unfiltered(case_id).called_in == ("coordinator",)
+
+
+def test_a_call_in_kwflow_refuses_shows_its_czech_reason(engine: Any, client_for: Any) -> None:
+    case_id = _in_preparation(engine)  # preparation: no one is on call
+    version = engine.get_unfiltered(case_id).version
+    page = client_for("jana").get(f"/cases/{case_id}/")
+    assert _button_key(page, "call-coordinator") is None
+    refused = client_for("jana").post(f"/cases/{case_id}/call-in/", {"role": "coordinator"})
+    assert refused.status_code == 409
+    assert 'id="refusal"' in refused.content.decode()
+    assert "role 'coordinator' není ve fázi 'preparation' na zavolání" in _text(refused)
+    assert engine.get_unfiltered(case_id).version == version
+
+
+# ------------------------------------------------------------------ every view
+
+
+def test_logging_out_ends_the_session(django_site: Any, client_for: Any) -> None:
+    client = client_for("jana")
+    assert client.get("/").status_code == 200
+    response = client.post("/logout/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login")
+    after = client.get("/")
+    assert after.status_code == 302
+    assert after["Location"].startswith("/login/")
+
+
+def test_a_follow_up_kwflow_refuses_shows_why_and_opens_nothing(
+    engine: Any, client_for: Any
+) -> None:
+    running = _referred(engine)
+    before = len(engine.find_cases(person="jana", limit=1000))
+    response = client_for("jana").post(
+        f"/cases/{running}/follow-up/", {"process": "case_conference"}
+    )
+    assert response.status_code >= 400
+    assert 'id="refusal"' in response.content.decode()
+    # The family conference's file names no follow-up of the case conference's kind.
+    assert f"nemůže navázat na případ '{running}'" in _text(response)
+    assert engine.follow_ups(running) == []
+    assert len(engine.find_cases(person="jana", limit=1000)) == before
+
+
+def test_opening_a_case_of_an_unknown_process_says_so_and_opens_nothing(
+    engine: Any, client_for: Any
+) -> None:
+    client = client_for("jana")
+    before = len(engine.find_cases(person="jana", limit=1000))
+    response = client.post("/cases/open/", {"process": "no_such_process"}, follow=True)
+    assert response.status_code == 200
+    assert "proces 'no_such_process' není registrován" in _text(response)
+    assert len(engine.find_cases(person="jana", limit=1000)) == before
+
+
+def test_an_action_form_is_only_for_steps_that_record_a_document(
+    engine: Any, client_for: Any
+) -> None:
+    case_id = _referred(engine)
+    jana = client_for("jana")
+    assert jana.get(f"/cases/{case_id}/actions/start_preparation/").status_code == 404
+    assert jana.get(f"/cases/{case_id}/actions/no_such_step/").status_code == 404
+    assert jana.get("/cases/no-such-case/actions/intervene/").status_code == 404
+    version = engine.get_unfiltered(case_id).version
+    stranger = client_for("cizi")
+    assert stranger.get(f"/cases/{case_id}/actions/intervene/").status_code == 403
+    refused = stranger.post(f"/cases/{case_id}/actions/intervene/", {"reason": "x"})
+    assert refused.status_code == 403
+    assert engine.get_unfiltered(case_id).version == version
+
+
+def test_every_view_of_the_app_has_a_test_here(django_site: Any) -> None:
+    """Each route of casework/urls.py and of the site (login, logout, language) has a test."""
+    from casework import urls
+    from casework_site import urls as site_urls
+    from django.urls import URLPattern
+
+    source = Path(__file__).read_text(encoding="utf-8")
+    routes = [*urls.urlpatterns, *site_urls.urlpatterns]
+    for pattern in (route for route in routes if isinstance(route, URLPattern)):
+        route = str(pattern.pattern)
+        # "cases/<str:case_id>/call-in/" is requested as "/cases/{case_id}/call-in/"
+        # (or with a literal id): a string of the test source, whole.
+        parts = [re.escape(part) for part in re.split(r"<[^>]+>", route)]
+        requested = '"/' + '[^/"]+'.join(parts) + '"'
+        assert re.search(requested, source), f"no test requests {route!r}"
 
 
 # ------------------------------------------------------------------ notifications
