@@ -167,7 +167,7 @@ def _engine_loop(spec: Spec, worker: int, shared: bool) -> tuple[Any, Any]:
             "referral",
             {**REFERRAL, "concerns": f"note {worker}-{n}"},
             by="social-worker",
-            retries=50,
+            retries=1000,  # one case, four writers: a worker may lose many races in a row
         )
 
     return submit, engine.store.close
