@@ -385,6 +385,13 @@ def test_a_running_deadline_restarted_by_the_plan_starts_through_the_usual_path(
     assert started["id"] == "conference_in_time"
     assert started["status"] == "pending"
     assert "from" not in thaw(event.payload["deadlines"])[0]
+    # Started under version 2, it has version 2's reminders, in the outbox
+    # of the very append that moved the case.
+    assert after.notices
+    waiting = walk.engine.notifications(walk.case_id)
+    assert {(n.deadline_id, n.due_at) for n in waiting} == {
+        ("conference_in_time", notice.at) for notice in after.notices
+    }
     assert finish_family(walk) == "completed"
 
 

@@ -1610,9 +1610,14 @@ class Engine:
                 try:
                     # A keyed command that changes nothing still records its
                     # key, so the key stays bound to this command.
-                    self._append(
-                        sealed, new_sealed, events, idempotency=record, compiled=compiled_process
+                    # A migration's events leave the case on another version,
+                    # whose deadlines (and their reminders) the outbox follows.
+                    runs = (
+                        compiled_process
+                        if new_sealed.process == sealed.process
+                        else self._compiled_for(case_id, new_sealed.process)
                     )
+                    self._append(sealed, new_sealed, events, idempotency=record, compiled=runs)
                 except (TamperedHistory, InvalidEvents):
                     # The stored history is not the one the cached case was
                     # built on: forget it, so nothing is decided from it again.
