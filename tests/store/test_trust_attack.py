@@ -397,6 +397,24 @@ def test_a_warm_engine_refuses_to_build_on_an_edited_event(
         engine.get_unfiltered(CASE)
 
 
+@pytest.mark.parametrize("name", list(SINGLE_ROW))
+def test_a_warm_engine_refuses_an_edit_of_rows_an_earlier_append_checked(
+    sql_backend: Backend, keys: KeyRing, name: str
+) -> None:
+    # The first append hashes the stored rows and keeps them as checked
+    # (store/_verified_rows.py); an edit afterwards must still be refused by
+    # the next append: a kept row is trusted only while it reads back equal.
+    engine = conference(open_store(sql_backend, keys))  # no snapshot: 26 < 50
+    engine.submit(CASE, "referral", {**REFERRAL, "concerns": "checked"}, by=OPENER)
+    tamper, _ = SINGLE_ROW[name]
+    tamper(sql_backend)
+    before = rows(sql_backend)
+    with pytest.raises(TamperedHistory) as info:
+        engine.submit(CASE, "referral", {**REFERRAL, "concerns": "on top"}, by=OPENER)
+    assert info.value.case_id == CASE
+    assert rows(sql_backend) == before
+
+
 def test_a_warm_engine_refuses_to_build_on_an_edit_after_its_snapshot(
     sql_backend: Backend, keys: KeyRing
 ) -> None:
