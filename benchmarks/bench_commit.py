@@ -22,6 +22,11 @@ Measured per store, each in a fresh database:
   (version 2): 1 and 4 workers each on its own 20 cases, and 4 workers on
   one shared case (optimistic concurrency: a worker that loses the race
   retries, as a host would with ``retries=``);
+- where one worker's time goes: the same submit on the memory store (the
+  engine's own work, no database) and, for SQLite, with
+  ``synchronous=NORMAL`` (the commit not waiting for the disk); every row also
+  gives the client's CPU time per command (the rest is waiting for the
+  database), and SQLite's WAL pages per command by table or index;
 - what the fast paths of the durable path save: the version read a command
   no longer makes, and the rows an append keeps as checked
   (``store/_verified_rows.py``: one worker with them dropped after each append);
@@ -57,7 +62,8 @@ from kwflow.history import KeyRing
 ROOT = Path(__file__).resolve().parents[1]
 PERFORMANCE_MD = ROOT / "docs" / "performance.md"
 START, END = "<!-- bench_commit:start -->", "<!-- bench_commit:end -->"
-Spec = tuple[str, str, str | None]  # (kind, file or DSN, PostgreSQL schema)
+# (kind, file or DSN, PostgreSQL schema or SQLite's synchronous); kind "memory": no database.
+Spec = tuple[str, str, str | None]
 
 # About the size of a referral event row: the floor writes rows like kwflow's.
 ROW = "x" * 300
@@ -127,8 +133,11 @@ def _engine(spec: Spec) -> Any:
 
     kind, where, schema = spec
     store: Any
-    if kind == "sqlite":
-        store = kwflow.SqliteStore(where)
+    if kind == "memory":
+        # The engine's own work, with no database to wait for.
+        store = kwflow.MemoryStore(keys=KeyRing.generate())
+    elif kind == "sqlite":
+        store = kwflow.SqliteStore(where, synchronous="NORMAL" if schema == "NORMAL" else "FULL")
     else:
         # PostgreSQL keeps no key ring of its own: every worker process gets
         # the same one (the shipped processes seal personal fields with it).
@@ -190,8 +199,12 @@ def _engine_loop(
 
 def worker(
     spec: Spec, what: str, index: int, seconds: float, start_at: float
-) -> tuple[list[float], float]:
-    """Run one kind of command for ``seconds``: (each command's latency, elapsed)."""
+) -> tuple[list[float], float, float]:
+    """Run one kind of command for ``seconds``: (each command's latency, elapsed, CPU seconds).
+
+    The CPU time is this process's (the client's): the rest of a command's
+    time is spent waiting for the database, its round trips and its disk.
+    """
     if what == "floor":
         step, close = _floor_loop(spec)
     else:
@@ -201,14 +214,15 @@ def worker(
     step(-1)  # warm: the first command pays for imports and compiled statements
     time.sleep(max(0.0, start_at - time.time()))
     latencies: list[float] = []
-    count, started = 0, time.perf_counter()
+    count, started, cpu = 0, time.perf_counter(), time.process_time()
     while (elapsed := time.perf_counter() - started) < seconds:
         before = time.perf_counter()
         step(count)
         latencies.append(time.perf_counter() - before)
         count += 1
+    cpu = time.process_time() - cpu
     close()
-    return latencies, elapsed
+    return latencies, elapsed, cpu
 
 
 @dataclass(frozen=True)
@@ -216,6 +230,7 @@ class Result:
     rate: float  # commands per second, all workers together
     p50_ms: float
     p99_ms: float
+    cpu_ms: float  # the client's CPU time per command
 
 
 def measure(spec: Spec, what: str, workers: int, seconds: float) -> Result:
@@ -226,10 +241,11 @@ def measure(spec: Spec, what: str, workers: int, seconds: float) -> Result:
             pool.apply_async(worker, (spec, what, w, seconds, start_at)) for w in range(workers)
         ]
         done = [p.get(timeout=seconds * 10 + 180) for p in pending]
-    latencies = sorted(latency for got, _ in done for latency in got)
-    rate = sum(len(got) / elapsed for got, elapsed in done)
+    latencies = sorted(latency for got, _, _ in done for latency in got)
+    rate = sum(len(got) / elapsed for got, elapsed, _ in done)
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
-    return Result(rate, statistics.median(latencies) * 1000, p99 * 1000)
+    cpu_ms = sum(cpu for _, _, cpu in done) / len(latencies) * 1000
+    return Result(rate, statistics.median(latencies) * 1000, p99 * 1000, cpu_ms)
 
 
 # -- what the fast paths save ------------------------------------------------------------
@@ -252,23 +268,37 @@ def version_read_ms(spec: Spec, repeats: int = 200) -> float:
     return statistics.median(times) * 1000
 
 
-def wal_bytes_per_command(spec: Spec, commands: int = 100) -> tuple[float, float]:
-    """SQLite: bytes the WAL grows by per command, (kwflow's submit, the floor's INSERT).
+def wal_bytes_per_command(
+    spec: Spec, commands: int = 100
+) -> tuple[float, float, list[tuple[str, float]]]:
+    """SQLite: bytes the WAL grows by per command, (kwflow's submit, the floor's INSERT, pages).
 
     Fewer pages per commit is less to write and sync, and fewer checkpoints.
+    ``pages``: the WAL's pages per command by the table or index they belong
+    to (``dbstat``), most first; "new" are pages the file grew by.
     """
+    _engine_setup(spec)
     step, close = _engine_loop(spec, 0, shared=False)
     for n in range(commands):  # past the first snapshots and page splits
         step(n)
     wal = Path(spec[1] + "-wal")
     conn = sqlite3.connect(spec[1])
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    owners = {page: name for name, page in conn.execute("SELECT name, pageno FROM dbstat")}
     conn.close()
     before = wal.stat().st_size
     for n in range(commands):
         step(commands + n)
     engine_bytes = (wal.stat().st_size - before) / commands
+    frames = wal.read_bytes()  # before closing: the last connection removes the WAL
     close()
+    page_size = int.from_bytes(frames[8:12], "big")
+    counted: dict[str, int] = {}
+    for offset in range(32, len(frames) - 23, 24 + page_size):
+        page = int.from_bytes(frames[offset : offset + 4], "big")
+        owner = owners.get(page, "new")
+        counted[owner] = counted.get(owner, 0) + 1
+    pages = sorted(((k, v / commands) for k, v in counted.items()), key=lambda kv: -kv[1])
     floor_spec: Spec = ("sqlite", spec[1] + "-floor", None)
     _floor_setup(floor_spec)
     commit, close_floor = _floor_loop(floor_spec)
@@ -279,7 +309,7 @@ def wal_bytes_per_command(spec: Spec, commands: int = 100) -> tuple[float, float
         commit(n)
     floor_bytes = (floor_wal.stat().st_size - before) / commands
     close_floor()
-    return engine_bytes, floor_bytes
+    return engine_bytes, floor_bytes, pages
 
 
 # -- the run --------------------------------------------------------------------------------
@@ -317,6 +347,23 @@ ROWS = [
 ]
 
 
+def _row(
+    label: str, text: str, result: Result, floor: Result | None, judged: str = ""
+) -> list[str]:
+    row = [
+        label,
+        text,
+        f"{result.rate:,.0f}/s",
+        f"{result.rate / floor.rate:.0%}" if floor is not None else "",
+        f"{result.p50_ms:.2f} ms",
+        f"{result.p99_ms:.2f} ms",
+        f"{result.cpu_ms:.2f} ms",
+        judged,
+    ]
+    print(" | ".join(row), file=sys.stderr)
+    return row
+
+
 def run(args: argparse.Namespace) -> list[list[str]]:
     kinds = ["sqlite"]
     reason = "left out (--no-postgres)" if args.no_postgres else _postgres_reason()
@@ -324,87 +371,88 @@ def run(args: argparse.Namespace) -> list[list[str]]:
         kinds.append("postgres")
     rows: list[list[str]] = []
     workdir = Path(tempfile.mkdtemp(prefix="kwflow-bench-commit-"))
+    schemas: list[str] = []
+
+    def fresh(kind: str, synchronous: str | None = None) -> Spec:
+        name = f"bench_{uuid.uuid4().hex[:10]}"
+        if kind == "sqlite":
+            return ("sqlite", str(workdir / f"{name}.sqlite3"), synchronous)
+        schemas.append(name)
+        return ("postgres", pg_dsn(), name)
+
     try:
+        # The engine alone: what every store's command costs before its database.
+        alone = measure(("memory", "", None), "engine", 1, args.seconds)
+        rows.append(
+            _row(
+                "memory",
+                "Engine.submit on the memory store, 1 worker: the engine's own work, no database",
+                alone,
+                None,
+            )
+        )
         for kind in kinds:
             label = "SQLite" if kind == "sqlite" else "PostgreSQL"
             results: dict[tuple[str, int], Result] = {}
-            schemas: list[str] = []
             try:
                 for what, workers, text in ROWS:
-                    name = f"bench_{uuid.uuid4().hex[:10]}"
-                    if kind == "sqlite":
-                        spec: Spec = ("sqlite", str(workdir / f"{name}.sqlite3"), None)
-                    else:
-                        spec = ("postgres", pg_dsn(), name)
-                        schemas.append(name)
+                    spec = fresh(kind)
                     if what == "floor":
                         _floor_setup(spec)
                     else:
                         _engine_setup(spec)
                     result = measure(spec, what, workers, args.seconds)
                     results[(what, workers)] = result
+                    target = TARGETS.get((kind, what, workers))
                     # Each rate is a share of the floor with as many connections
                     # as it has workers: PostgreSQL's commits of several
                     # connections share a WAL flush, so its floor with 4 is
                     # far above the one a single worker could ever reach.
-                    ratio = result.rate / results[("floor", workers)].rate
-                    target = TARGETS.get((kind, what, workers))
+                    floor = results[("floor", workers)]
                     judged = ""
                     if target is not None:
-                        met = "met" if ratio >= target else "**MISSED**"
+                        met = "met" if result.rate / floor.rate >= target else "**MISSED**"
                         judged = f"≥ {target:.0%} of the floor: {met}"
                     if kind == "postgres" and what == "engine" and workers == 4:
                         scaling = result.rate / results[("engine", 1)].rate
                         met = "met" if scaling >= SCALING_TARGET else "**MISSED**"
                         judged = f"{scaling:.2f}x 1 worker, ≥ {SCALING_TARGET}x: {met}"
-                    rows.append(
-                        [
-                            label,
-                            f"{text}, {workers} worker(s)",
-                            f"{result.rate:,.0f}/s",
-                            f"{ratio:.0%}",
-                            f"{result.p50_ms:.2f} ms",
-                            f"{result.p99_ms:.2f} ms",
-                            judged,
-                        ]
-                    )
-                    print(" | ".join(rows[-1]), file=sys.stderr)
-                # What the fast paths of the durable path save, measured here.
-                name = f"bench_{uuid.uuid4().hex[:10]}"
+                    rows.append(_row(label, f"{text}, {workers} worker(s)", result, floor, judged))
+                one, floor_1 = results[("engine", 1)], results[("floor", 1)]
                 if kind == "sqlite":
-                    spec = ("sqlite", str(workdir / f"{name}.sqlite3"), None)
-                else:
-                    spec = ("postgres", pg_dsn(), name)
-                    schemas.append(name)
+                    # Where one worker's time goes: the same command not waiting for the disk.
+                    spec = fresh(kind, "NORMAL")
+                    _engine_setup(spec)
+                    normal = measure(spec, "engine", 1, args.seconds)
+                    rows.append(
+                        _row(
+                            label,
+                            "Engine.submit, 1 worker, `synchronous=NORMAL`: the commit does "
+                            "not wait for the disk",
+                            normal,
+                            floor_1,
+                            f"the disk wait is {one.p50_ms - normal.p50_ms:.2f} ms of "
+                            f"{one.p50_ms:.2f} ms",
+                        )
+                    )
+                # What the fast paths of the durable path save, measured here.
+                spec = fresh(kind)
+                _engine_setup(spec)
+                unkept = measure(spec, "unkept", 1, args.seconds)
+                rows.append(
+                    _row(
+                        label,
+                        "Engine.submit, 1 worker, the append hashing every event since the "
+                        "snapshot again (the rows it checked not kept)",
+                        unkept,
+                        floor_1,
+                        f"keeping them saves {1 - one.p50_ms / unkept.p50_ms:.0%} of a "
+                        "submit's p50",
+                    )
+                )
+                spec = fresh(kind)
                 _engine_setup(spec)
                 saved = version_read_ms(spec)
-                per_command = results[("engine", 1)]
-                unkept_name = f"bench_{uuid.uuid4().hex[:10]}"
-                if kind == "sqlite":
-                    unkept_spec: Spec = ("sqlite", str(workdir / f"{unkept_name}.sqlite3"), None)
-                else:
-                    unkept_spec = ("postgres", pg_dsn(), unkept_name)
-                    schemas.append(unkept_name)
-                _engine_setup(unkept_spec)
-                unkept = measure(unkept_spec, "unkept", 1, args.seconds)
-                rows.append(
-                    [
-                        label,
-                        (
-                            "Engine.submit, 1 worker, the append hashing every event since "
-                            "the snapshot again (rows it checked not kept)"
-                        ),
-                        f"{unkept.rate:,.0f}/s",
-                        f"{unkept.rate / results[('floor', 1)].rate:.0%}",
-                        f"{unkept.p50_ms:.2f} ms",
-                        f"{unkept.p99_ms:.2f} ms",
-                        (
-                            f"keeping them saves {1 - per_command.p50_ms / unkept.p50_ms:.0%}"
-                            " of a submit's p50"
-                        ),
-                    ]
-                )
-                print(" | ".join(rows[-1]), file=sys.stderr)
                 rows.append(
                     [
                         label,
@@ -416,18 +464,22 @@ def run(args: argparse.Namespace) -> list[list[str]]:
                         "",
                         f"{saved:.3f} ms",
                         "",
-                        f"saves {saved / per_command.p50_ms:.0%} of a submit's p50",
+                        "",
+                        f"saves {saved / one.p50_ms:.0%} of a submit's p50",
                     ]
                 )
                 print(" | ".join(rows[-1]), file=sys.stderr)
                 if kind == "sqlite":
-                    engine_bytes, floor_bytes = wal_bytes_per_command(spec)
+                    engine_bytes, floor_bytes, pages = wal_bytes_per_command(fresh(kind))
                     rows.append(
                         [
                             label,
-                            "WAL bytes written per command: Engine.submit / the floor's INSERT",
+                            "WAL bytes written per command: Engine.submit / the floor's "
+                            "INSERT; pages per command by table or index: "
+                            + ", ".join(f"{name} {count:.2f}" for name, count in pages),
                             f"{engine_bytes:,.0f} / {floor_bytes:,.0f}",
                             f"{engine_bytes / floor_bytes:.1f}x",
+                            "",
                             "",
                             "",
                             "",
@@ -437,10 +489,11 @@ def run(args: argparse.Namespace) -> list[list[str]]:
             finally:
                 for schema in schemas:
                     _drop_schema(schema)
+                schemas.clear()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     if reason is not None:
-        rows.append(["PostgreSQL", "not run", reason, "", "", "", ""])
+        rows.append(["PostgreSQL", "not run", reason, "", "", "", "", ""])
     return rows
 
 
@@ -465,8 +518,8 @@ def markdown(rows: list[list[str]], args: argparse.Namespace, load: float) -> st
             "the ratios less."
         ),
         "",
-        "| store | measurement | rate | of the floor | p50 | p99 | target |",
-        "|---|---|---|---|---|---|---|",
+        "| store | measurement | rate | of the floor | p50 | p99 | client CPU | target |",
+        "|---|---|---|---|---|---|---|---|",
         *("| " + " | ".join(row) + " |" for row in rows),
     ]
     return "\n".join(lines)
