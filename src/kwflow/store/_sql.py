@@ -384,6 +384,10 @@ def _rows_chain(
     return bool(rows) and rows[-1][1] == head_version and prev == head_hash
 
 
+def _key_params(record: IdempotencyRecord) -> tuple[object, ...]:
+    return (record.scope, record.key, record.content_hash, record.case_id, record.version)
+
+
 def _head(case_id: str, row: tuple[Any, ...]) -> tuple[int, str]:
     version, last_hash = row[:2]
     if not (
@@ -491,9 +495,8 @@ class SqlStore(ABC):
                     snapshot=snapshot,
                     snapshot_text=snapshot_text,
                     summary=summary,
+                    idempotency=idempotency,
                 )
-                if idempotency is not None:
-                    self._record_key(tx, idempotency)
                 if summary is not None:
                     self._write_index_rows(tx, summary, unchanged)
                 if outbox:
@@ -516,6 +519,7 @@ class SqlStore(ABC):
         snapshot: Snapshot | None,
         snapshot_text: tuple[str, ...] | None,
         summary: CaseIndexEntry | None,
+        idempotency: IdempotencyRecord | None = None,
     ) -> None:
         q = self._queries
         if self._verify:
@@ -542,7 +546,8 @@ class SqlStore(ABC):
         check_chain(case_id, expected_version, events, head_hash)
         if snapshot is not None:
             check_snapshot(case_id, snapshot, events, lambda seq: self._hash_at(tx, case_id, seq))
-        # The head, the events and the case's index row: one statement where
+        # The head, the events, the case's index row, the snapshot and the
+        # idempotency key (each on a table of its own): one statement where
         # the backend allows (benchmarks/bench_commit.py). First, so a new
         # case's row is there before anything that refers to it.
         writes: list[tuple[str, Sequence[object]]] = []
@@ -556,16 +561,19 @@ class SqlStore(ABC):
             writes.extend((q.insert_event, self._event_params(e)) for e in events)
         if summary is not None:
             writes.append((self._index_sql.upsert, entry_params(summary, self._index_time)))
+        if snapshot is not None and snapshot_text is not None:
+            writes.append(
+                (
+                    q.upsert_snapshot,
+                    (case_id, snapshot.version, snapshot.last_hash, *snapshot_text),
+                )
+            )
+        if idempotency is not None:
+            writes.append((q.insert_idempotency, _key_params(idempotency)))
         if writes:
             tx.run_together(writes)
         if deadlines is not None:
             self._replace_deadlines(tx, case_id, deadlines)
-        if snapshot is not None and snapshot_text is not None:
-            state_text, checksum, snapshot_mac = snapshot_text
-            tx.run(
-                q.upsert_snapshot,
-                (case_id, snapshot.version, snapshot.last_hash, state_text, checksum, snapshot_mac),
-            )
 
     def _verify_stored(
         self,
@@ -610,10 +618,7 @@ class SqlStore(ABC):
             self._verify_stored_fully(tx, case_id, head_version, head_hash)
 
     def _record_key(self, tx: Tx, record: IdempotencyRecord) -> None:
-        tx.run(
-            self._queries.insert_idempotency,
-            (record.scope, record.key, record.content_hash, record.case_id, record.version),
-        )
+        tx.run(self._queries.insert_idempotency, _key_params(record))
 
     def _hash_at(self, tx: Tx, case_id: str, sequence: int) -> str | None:
         row = tx.one(self._queries.hash_at, (case_id, sequence))
