@@ -20,23 +20,19 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import re
 import sys
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from _support import ROOT, write_section
 from kwflow.definition import MAX_FILE_BYTES, parse_process, parse_yaml
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-ROOT = Path(__file__).resolve().parents[1]
-PERFORMANCE_MD = ROOT / "docs" / "performance.md"
-START, END = "<!-- bench_loading:start -->", "<!-- bench_loading:end -->"
 SOURCE = ROOT / "processes" / "family_conference.yaml"
 
 
@@ -109,18 +105,6 @@ def section(rows: list[tuple[str, str, int, float]]) -> str:
     return "\n".join(lines)
 
 
-def write_section(text: str) -> None:
-    """Put ``text`` between this benchmark's markers in docs/performance.md."""
-    block = f"{START}\n{text}\n{END}"
-    page = PERFORMANCE_MD.read_text(encoding="utf-8")
-    if START in page and END in page:
-        pattern = re.escape(START) + r".*?" + re.escape(END)
-        page = re.sub(pattern, lambda _: block, page, flags=re.DOTALL)
-    else:
-        page = page.rstrip("\n") + "\n\n" + block + "\n"
-    PERFORMANCE_MD.write_text(page, encoding="utf-8")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="smaller files")
@@ -129,7 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     text = section(measure(args.quick))
     print(text)
     if not args.no_write and not args.quick:
-        write_section(text)
+        write_section("bench_loading", text)
     return 0
 
 

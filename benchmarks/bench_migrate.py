@@ -24,13 +24,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
-import re
-import shutil
 import sys
-import tempfile
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,14 +34,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_read  # the read side's way of storing many real cases quickly
 import kwflow
-from kwflow.store import PostgresStore, SqliteStore
+from _support import Databases, backends, label, machine, write_section
 
 if TYPE_CHECKING:
     from kwflow.store import CaseStore
 
-ROOT = Path(__file__).resolve().parents[1]
-PERFORMANCE_MD = ROOT / "docs" / "performance.md"
-START, END = "<!-- bench_migrate:start -->", "<!-- bench_migrate:end -->"
 ADMIN = "spravce"
 
 
@@ -86,39 +78,25 @@ def run(args: argparse.Namespace) -> list[list[str]]:
     """Every measurement on every backend, as table rows."""
     count = args.cases or (500 if args.quick else 10_000)
     templates = [bench_read.make_template(day, declined=False) for day in range(5)]
-    kinds = ["sqlite"]
-    reason = "left out (--no-postgres)" if args.no_postgres else bench_read._postgres_reason()
-    if reason is None:
-        kinds.append("postgres")
+    kinds, reason = backends(no_postgres=args.no_postgres)
     rows: list[list[str]] = []
-    workdir = Path(tempfile.mkdtemp(prefix="kwflow-bench-migrate-"))
-    try:
-        for kind in kinds:
-            label = "SQLite" if kind == "sqlite" else "PostgreSQL"
-            schema = f"bench_migrate_{uuid.uuid4().hex[:10]}"
-            store: CaseStore
-            if kind == "sqlite":
-                store = SqliteStore(workdir / "migrate.sqlite3", synchronous="NORMAL")
-            else:
-                store = PostgresStore(bench_read.pg_dsn(), schema=schema)
+    for kind in kinds:
+        with Databases(kind, "bench_migrate") as databases:
+            store = databases.fresh().open(synchronous="NORMAL")
             try:
-                print(f"{label}: storing {count:,} cases", file=sys.stderr)
+                print(f"{label(kind)}: storing {count:,} cases", file=sys.stderr)
                 bench_read.fill(store, count, templates)
                 bench_read.analyze(store)
                 for name, seconds in measure(store, count).items():
                     rows.append(
                         [
-                            label,
+                            label(kind),
                             f"{name} of {count:,} running cases",
                             f"{count / seconds:,.0f} cases/s ({seconds:,.1f} s)",
                         ]
                     )
             finally:
                 store.close()
-                if kind == "postgres":
-                    bench_read._drop_schema(schema)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
     if reason is not None:
         rows.append(["PostgreSQL", "not run", reason])
     return rows
@@ -127,12 +105,11 @@ def run(args: argparse.Namespace) -> list[list[str]]:
 def markdown(rows: list[list[str]], args: argparse.Namespace, load: float) -> str:
     import sqlite3
 
-    machine = f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
     lines = [
         "## Migration (`benchmarks/bench_migrate.py`)",
         "",
         (
-            f"Measured {datetime.now(UTC):%Y-%m-%d} on {machine}, SQLite "
+            f"Measured {datetime.now(UTC):%Y-%m-%d} on {machine()}, SQLite "
             f"{sqlite3.sqlite_version}{' (--quick sizes)' if args.quick else ''}: running "
             "family conferences of version 1 (in preparation) moved to version 2 by the "
             "shipped plan, each loaded by a fresh engine (its chain verified), one "
@@ -147,19 +124,6 @@ def markdown(rows: list[list[str]], args: argparse.Namespace, load: float) -> st
     return "\n".join(lines)
 
 
-def write_section(section: str) -> None:
-    """Put ``section`` between the markers in docs/performance.md."""
-    block = f"{START}\n{section}\n{END}"
-    text = PERFORMANCE_MD.read_text(encoding="utf-8") if PERFORMANCE_MD.exists() else ""
-    if START in text and END in text:
-        text = re.sub(
-            re.escape(START) + r".*?" + re.escape(END), lambda _: block, text, flags=re.DOTALL
-        )
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    PERFORMANCE_MD.write_text(text, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run, print the table, and (unless ``--no-write``) write it into the docs."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
@@ -172,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     section = markdown(run(args), args, load)
     print(section)
     if not args.no_write:
-        write_section(section)
+        write_section("bench_migrate", section)
     return 0
 
 

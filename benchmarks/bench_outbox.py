@@ -29,29 +29,21 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
-import re
-import shutil
 import sqlite3
 import statistics
 import sys
-import tempfile
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kwflow.store import PostgresStore, SqliteStore
+from _support import Databases, backends, label, machine, write_section
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from _support import Database
     from kwflow.store import CaseStore
 
-ROOT = Path(__file__).resolve().parents[1]
-PERFORMANCE_MD = ROOT / "docs" / "performance.md"
-START, END = "<!-- bench_outbox:start -->", "<!-- bench_outbox:end -->"
 NOW = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 PER_CASE = 5
 TARGET_MS = 50.0
@@ -65,11 +57,6 @@ _MESSAGE = json.dumps(
     },
     ensure_ascii=False,
 )
-
-
-def pg_dsn() -> str:
-    """The PostgreSQL server to measure."""
-    return os.environ.get("KWFLOW_TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test")
 
 
 def rows(count: int) -> Iterator[tuple[Any, ...]]:
@@ -98,10 +85,10 @@ def _micros(moment: datetime) -> int:
     return int(moment.timestamp()) * 1_000_000 + moment.microsecond
 
 
-def fill_sqlite(path: Path, count: int) -> float:
+def fill_sqlite(path: str, count: int) -> float:
     """Write ``count`` rows into the SQLite file's outbox; seconds taken."""
     started = time.perf_counter()
-    conn = sqlite3.connect(str(path), isolation_level=None)
+    conn = sqlite3.connect(path, isolation_level=None)
     try:
         conn.execute("BEGIN")
         conn.executemany(
@@ -188,31 +175,29 @@ def measure(label: str, store: CaseStore, count: int, fill_s: float) -> list[lis
     ]
 
 
+def fill(database: Database, count: int) -> float:
+    """Write ``count`` rows into the database's outbox (its tables made first); seconds taken."""
+    database.open(keys=None).close()
+    if database.schema is None:
+        return fill_sqlite(database.where, count)
+    return fill_postgres(database.where, database.schema, count)
+
+
 def run(args: argparse.Namespace, count: int) -> list[list[str]]:
     """Every measurement, SQLite first."""
     table: list[list[str]] = []
-    folder = Path(tempfile.mkdtemp(prefix="kwflow-bench-outbox-"))
-    try:
-        path = folder / "outbox.sqlite3"
-        SqliteStore(path, keys=None).close()
-        fill_s = fill_sqlite(path, count)
-        with SqliteStore(path, keys=None) as store:
-            table += measure("SQLite", store, count, fill_s)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-    if args.no_postgres:
-        return table
-    import psycopg
-
-    schema = f"kwflow_bench_outbox_{uuid.uuid4().hex[:8]}"
-    try:
-        PostgresStore(pg_dsn(), schema=schema, keys=None).close()
-        fill_s = fill_postgres(pg_dsn(), schema, count)
-        with PostgresStore(pg_dsn(), schema=schema, keys=None) as store:
-            table += measure("PostgreSQL", store, count, fill_s)
-    finally:
-        with psycopg.connect(pg_dsn(), autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    kinds, reason = backends(no_postgres=args.no_postgres)
+    for kind in kinds:
+        with Databases(kind, "bench_outbox") as databases:
+            database = databases.fresh()
+            fill_s = fill(database, count)
+            store = database.open(keys=None)
+            try:
+                table += measure(label(kind), store, count, fill_s)
+            finally:
+                store.close()
+    if reason is not None:
+        table.append(["PostgreSQL", "not run", reason, ""])
     return table
 
 
@@ -222,8 +207,7 @@ def markdown(table: list[list[str]], load: float, count: int) -> str:
         "## Outbox (`benchmarks/bench_outbox.py`)",
         "",
         (
-            f"Measured {datetime.now(UTC).date().isoformat()} on {platform.machine()}, "
-            f"{os.cpu_count()} CPUs, Python {platform.python_version()}, SQLite "
+            f"Measured {datetime.now(UTC).date().isoformat()} on {machine()}, SQLite "
             f"{sqlite3.sqlite_version}, over {count:,} notifications (5 per case; about a "
             "twelfth due, a tenth already sent). Median and slowest of "
             f"{CALLS} claims of 100 in a row at one moment (each leasing what the next must not "
@@ -236,19 +220,6 @@ def markdown(table: list[list[str]], load: float, count: int) -> str:
         *(f"| {a} | {b} | {c} | {d} |" for a, b, c, d in table),
     ]
     return "\n".join(lines)
-
-
-def write_section(section: str) -> None:
-    """Put ``section`` between the markers in docs/performance.md."""
-    block = f"{START}\n{section}\n{END}"
-    text = PERFORMANCE_MD.read_text(encoding="utf-8") if PERFORMANCE_MD.exists() else ""
-    if START in text and END in text:
-        text = re.sub(
-            re.escape(START) + r".*?" + re.escape(END), lambda _: block, text, flags=re.DOTALL
-        )
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    PERFORMANCE_MD.write_text(text, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -264,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     section = markdown(run(args, count), load, count)
     print(section)
     if not args.no_write:
-        write_section(section)
+        write_section("bench_outbox", section)
     return 0
 
 

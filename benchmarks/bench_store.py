@@ -28,44 +28,19 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
-import platform
-import re
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
+from _support import Database, Databases, backends, label, machine, write_section
 from kwflow.history import GENESIS_HASH, Event, new_event
-from kwflow.store import (
-    CaseStore,
-    DeadlineEntry,
-    PostgresStore,
-    Snapshot,
-    SqliteStore,
-)
+from kwflow.store import CaseStore, DeadlineEntry, Snapshot
 from kwflow.store._codec import to_micros
 
-ROOT = Path(__file__).resolve().parents[1]
-PERFORMANCE_MD = ROOT / "docs" / "performance.md"
-START, END = "<!-- bench_store:start -->", "<!-- bench_store:end -->"
 T0 = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
-Spec = tuple[str, str, str | None]
-
-
-def pg_dsn() -> str:
-    return os.environ.get("KWFLOW_TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test")
-
-
-def open_spec(spec: Spec, **options: Any) -> CaseStore:
-    kind, where, schema = spec
-    if kind == "sqlite":
-        return SqliteStore(where, **options)
-    return PostgresStore(where, schema=schema, **options)
 
 
 def _state(events: int) -> dict[str, Any]:
@@ -136,7 +111,7 @@ REFERRAL: dict[str, Any] = {
 
 
 def command_worker(
-    spec: Spec, worker: int, seconds: float, start_at: float, options: dict[str, Any]
+    database: Database, worker: int, seconds: float, start_at: float, options: dict[str, Any]
 ) -> tuple[int, float]:
     """Run commands on this worker's own 20 cases for ``seconds``; (count, elapsed).
 
@@ -148,7 +123,7 @@ def command_worker(
     """
     options = dict(options)
     mode = options.pop("mode", "store")
-    store = open_spec(spec, **options)
+    store = database.open(**options)
     cases = [f"w{worker}-case-{i}" for i in range(20)]
     run: Any
     if mode == "store":
@@ -184,13 +159,13 @@ def command_worker(
 
 
 def commands_per_second(
-    spec: Spec, workers: int, seconds: float, options: dict[str, Any] | None = None
+    database: Database, workers: int, seconds: float, options: dict[str, Any] | None = None
 ) -> float:
     ctx = multiprocessing.get_context("spawn")
     start_at = time.time() + 2.0 + 0.3 * workers
     with ctx.Pool(workers) as pool:
         results = [
-            pool.apply_async(command_worker, (spec, w, seconds, start_at, options or {}))
+            pool.apply_async(command_worker, (database, w, seconds, start_at, options or {}))
             for w in range(workers)
         ]
         done = [r.get(timeout=seconds * 10 + 120) for r in results]
@@ -300,125 +275,71 @@ def time_load(store: CaseStore, events: int, repeats: int = 25) -> tuple[float, 
 # -- the run --------------------------------------------------------------------------------
 
 
-def _postgres_reason() -> str | None:
-    try:
-        import psycopg
-
-        with psycopg.connect(pg_dsn(), connect_timeout=3) as conn:
-            conn.execute("SELECT 1")
-    except Exception as exc:  # noqa: BLE001 - any failure means "not there"
-        return " ".join(str(exc).split())
-    return None
-
-
-def _drop_schema(schema: str) -> None:
-    import psycopg
-
-    with psycopg.connect(pg_dsn(), autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-
-
-class Backend:
-    """A fresh database per measurement: a new SQLite file or a new PostgreSQL schema."""
-
-    def __init__(self, kind: str, workdir: Path) -> None:
-        self.kind = kind
-        self.workdir = workdir
-        self.schemas: list[str] = []
-
-    def fresh(self) -> Spec:
-        name = f"bench_{uuid.uuid4().hex[:10]}"
-        if self.kind == "sqlite":
-            return ("sqlite", str(self.workdir / f"{name}.sqlite3"), None)
-        self.schemas.append(name)
-        return ("postgres", pg_dsn(), name)
-
-    def cleanup(self) -> None:
-        for schema in self.schemas:
-            _drop_schema(schema)
-
-
 def run(args: argparse.Namespace) -> list[list[str]]:
     rows: list[list[str]] = []
-    kinds = ["sqlite"]
-    reason = None if args.no_postgres else _postgres_reason()
-    if args.no_postgres:
-        reason = "left out (--no-postgres)"
-    if reason is None:
-        kinds.append("postgres")
-    workdir = Path(tempfile.mkdtemp(prefix="kwflow-bench-"))
+    kinds, reason = backends(no_postgres=args.no_postgres)
     due_sizes = [10_000, 100_000] if args.quick else [100_000, 1_000_000]
-    try:
-        for kind in kinds:
-            backend = Backend(kind, workdir)
-            label = "SQLite" if kind == "sqlite" else "PostgreSQL"
-            try:
-                variants: list[tuple[str, dict[str, Any]]] = [
-                    ("Engine.submit (load-act-save)", {"mode": "engine"}),
+    for kind in kinds:
+        name = label(kind)
+        with Databases(kind) as databases:
+            variants: list[tuple[str, dict[str, Any]]] = [
+                ("Engine.submit (load-act-save)", {"mode": "engine"}),
+                (
+                    "Engine.submit, no case cache (load from the store every time)",
+                    {"mode": "engine-uncached"},
+                ),
+                ("store only: load, next event, append", {"mode": "store"}),
+            ]
+            if kind == "sqlite":
+                variants.append(
                     (
-                        "Engine.submit, no case cache (load from the store every time)",
-                        {"mode": "engine-uncached"},
-                    ),
-                    ("store only: load, next event, append", {"mode": "store"}),
-                ]
-                if kind == "sqlite":
-                    variants.append(
-                        (
-                            "Engine.submit, synchronous=NORMAL",
-                            {"mode": "engine", "synchronous": "NORMAL"},
-                        )
+                        "Engine.submit, synchronous=NORMAL",
+                        {"mode": "engine", "synchronous": "NORMAL"},
                     )
-                for what, options in variants:
-                    for workers in (1, 4):
-                        rate = commands_per_second(backend.fresh(), workers, args.seconds, options)
-                        rows.append(
-                            [label, f"{what}, {workers} worker(s)", f"{rate:,.0f} commands/s"]
-                        )
-                        print(rows[-1], file=sys.stderr)
-                for size in due_sizes:
-                    spec = backend.fresh()
-                    open_spec(spec).close()  # create the schema
-                    if kind == "sqlite":
-                        _fill_deadlines_sqlite(spec[1], size)
-                    else:
-                        assert spec[2] is not None
-                        _fill_deadlines_postgres(spec[1], spec[2], size)
-                    store = open_spec(spec)
-                    due_ms, claim_ms = time_due(store)
-                    store.close()
-                    rows.append([label, f"due(), first 100 of {size:,} open", f"{due_ms:.2f} ms"])
-                    rows.append([label, f"claim_due(), 100 of {size:,} open", f"{claim_ms:.2f} ms"])
-                    print(rows[-2], rows[-1], file=sys.stderr)
-                store = open_spec(backend.fresh())
-                for events in (10, 100, 1000):
-                    fast, full = time_load(store, events)
-                    rows.append(
-                        [
-                            label,
-                            f"load, {events:,} events",
-                            f"{fast:.2f} ms with snapshot / {full:.2f} ms full replay",
-                        ]
-                    )
+                )
+            for what, options in variants:
+                for workers in (1, 4):
+                    rate = commands_per_second(databases.fresh(), workers, args.seconds, options)
+                    rows.append([name, f"{what}, {workers} worker(s)", f"{rate:,.0f} commands/s"])
                     print(rows[-1], file=sys.stderr)
+            for size in due_sizes:
+                database = databases.fresh()
+                database.open().close()  # create the schema
+                if database.schema is None:
+                    _fill_deadlines_sqlite(database.where, size)
+                else:
+                    _fill_deadlines_postgres(database.where, database.schema, size)
+                store = database.open()
+                due_ms, claim_ms = time_due(store)
                 store.close()
-            finally:
-                backend.cleanup()
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+                rows.append([name, f"due(), first 100 of {size:,} open", f"{due_ms:.2f} ms"])
+                rows.append([name, f"claim_due(), 100 of {size:,} open", f"{claim_ms:.2f} ms"])
+                print(rows[-2], rows[-1], file=sys.stderr)
+            store = databases.fresh().open()
+            for events in (10, 100, 1000):
+                fast, full = time_load(store, events)
+                rows.append(
+                    [
+                        name,
+                        f"load, {events:,} events",
+                        f"{fast:.2f} ms with snapshot / {full:.2f} ms full replay",
+                    ]
+                )
+                print(rows[-1], file=sys.stderr)
+            store.close()
     if reason is not None:
         rows.append(["PostgreSQL", "not run", reason])
     return rows
 
 
 def markdown(rows: list[list[str]], args: argparse.Namespace, load: float) -> str:
-    machine = f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
     import sqlite3
 
     lines = [
         "## Store (`benchmarks/bench_store.py`)",
         "",
         (
-            f"Measured {datetime.now(UTC):%Y-%m-%d} on {machine}, SQLite "
+            f"Measured {datetime.now(UTC):%Y-%m-%d} on {machine()}, SQLite "
             f"{sqlite3.sqlite_version}{' (--quick sizes)' if args.quick else ''}. SQLite "
             "with `synchronous=FULL` (every commit synced) unless the row says NORMAL; "
             "every load verifies the hash chain. Commands: one worker process per "
@@ -438,25 +359,6 @@ def markdown(rows: list[list[str]], args: argparse.Namespace, load: float) -> st
     return "\n".join(lines)
 
 
-def write_section(section: str) -> None:
-    block = f"{START}\n{section}\n{END}"
-    if PERFORMANCE_MD.exists():
-        text = PERFORMANCE_MD.read_text(encoding="utf-8")
-        if START in text and END in text:
-            text = re.sub(
-                re.escape(START) + r".*?" + re.escape(END), lambda _: block, text, flags=re.DOTALL
-            )
-        else:
-            text = text.rstrip("\n") + "\n\n" + block + "\n"
-    else:
-        text = (
-            "# Performance\n\nMeasurements of kwflow on the project's test machine. Each "
-            "section is written by the benchmark named in its title; rerun it to update.\n\n"
-            f"{block}\n"
-        )
-    PERFORMANCE_MD.write_text(text, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="smaller sizes, shorter runs")
@@ -470,7 +372,7 @@ def main() -> None:
     section = markdown(run(args), args, load)
     print(section)
     if not args.no_write:
-        write_section(section)
+        write_section("bench_store", section)
 
 
 if __name__ == "__main__":

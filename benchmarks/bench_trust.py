@@ -30,23 +30,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
-import re
-import shutil
 import sqlite3
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-PERFORMANCE_MD = ROOT / "docs" / "performance.md"
-START, END = "<!-- bench_trust:start -->", "<!-- bench_trust:end -->"
+from _support import Database, Databases, backends, label, machine, write_section
+
 ROUNDS = 3
 REFERRAL: dict[str, Any] = {
     "referred_on": "2025-03-03",
@@ -58,29 +53,21 @@ REFERRAL: dict[str, Any] = {
 }
 
 
-def pg_dsn() -> str:
-    return os.environ.get("KWFLOW_TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test")
-
-
-def _open(kind: str, where: str, keys: str) -> Any:
+def _open(database: Database, keys: str) -> Any:
     """A store; ``keys`` is "on" (a ring), "off" (None) or "base" (a kwflow without keys)."""
-    from kwflow.store import PostgresStore, SqliteStore
-
     options: dict[str, Any] = {}
     if keys != "base":
         from kwflow.history import KeyRing
 
         options["keys"] = KeyRing.generate() if keys == "on" else None
-    if kind == "sqlite":
-        return SqliteStore(where, synchronous="NORMAL", **options)
-    return PostgresStore(pg_dsn(), schema=where, **options)
+    return database.open(synchronous="NORMAL", **options)
 
 
-def time_commands(kind: str, where: str, keys: str, commands: int) -> float:
+def time_commands(database: Database, keys: str, commands: int) -> float:
     """Mean µs per ``Engine.submit`` over ``commands`` commands on 20 cached cases."""
     import kwflow
 
-    store = _open(kind, where, keys)
+    store = _open(database, keys)
     engine = kwflow.Engine(kwflow.Registry.shipped(), store=store)
     cases = [f"case-{i}" for i in range(20)]
     for case_id in cases:
@@ -97,12 +84,12 @@ def time_commands(kind: str, where: str, keys: str, commands: int) -> float:
     return elapsed / commands * 1e6
 
 
-def time_loads(kind: str, where: str, keys: str) -> tuple[float, float]:
+def time_loads(database: Database, keys: str) -> tuple[float, float]:
     """Median ms of ``load`` of a 26-event case (no snapshot) and a 100-event one (snapshot)."""
     from kwflow.history import GENESIS_HASH, new_event
     from kwflow.store import Snapshot
 
-    store = _open(kind, where, keys)
+    store = _open(database, keys)
     results = []
     for events, snapshot_at in ((26, None), (100, 90)):
         case_id = f"load-{events}-{uuid.uuid4().hex[:6]}"
@@ -171,35 +158,11 @@ def time_checkpoint(path: str, cases: int) -> tuple[float, float, float, float]:
     return took, verified, len(text.encode()) / 1e6, filled
 
 
-def _postgres_reason() -> str | None:
-    try:
-        import psycopg
-
-        with psycopg.connect(pg_dsn(), connect_timeout=3) as conn:
-            conn.execute("SELECT 1")
-    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
-        return f"{exc.__class__.__name__}: {' '.join(str(exc).split())}"
-    return None
-
-
-def _drop_schema(schema: str) -> None:
-    import psycopg
-
-    with psycopg.connect(pg_dsn(), autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-
-
-def _where(kind: str, workdir: Path) -> str:
-    if kind == "sqlite":
-        return str(workdir / f"{uuid.uuid4().hex}.sqlite3")
-    return f"kwflow_bench_{uuid.uuid4().hex[:10]}"
-
-
-def _baseline_commands(src: Path, kind: str, where: str, commands: int) -> float:
+def _baseline_commands(src: Path, database: Database, commands: int) -> float:
     """``time_commands`` with another kwflow's sources, in a process of its own."""
     env = {**os.environ, "PYTHONPATH": str(src)}
     out = subprocess.run(
-        [sys.executable, __file__, "--measure-baseline", kind, where, str(commands)],
+        [sys.executable, __file__, "--measure-baseline", json.dumps(database), str(commands)],
         env=env,
         check=True,
         capture_output=True,
@@ -210,80 +173,62 @@ def _baseline_commands(src: Path, kind: str, where: str, commands: int) -> float
 
 def run(args: argparse.Namespace) -> list[list[str]]:
     rows: list[list[str]] = []
-    kinds = ["sqlite"]
-    reason = "left out (--no-postgres)" if args.no_postgres else _postgres_reason()
-    if reason is None:
-        kinds.append("postgres")
+    kinds, reason = backends(no_postgres=args.no_postgres)
     commands = 100 if args.quick else 1000
-    workdir = Path(tempfile.mkdtemp(prefix="kwflow-bench-trust-"))
-    schemas: list[str] = []
-    try:
-        for kind in kinds:
-            label = "SQLite" if kind == "sqlite" else "PostgreSQL"
+    for kind in kinds:
+        name = label(kind)
+        with Databases(kind, "bench_trust") as databases:
             # Interleaved rounds, the fastest of each kept: the machine is shared,
             # and a slow round says more about the neighbours than about kwflow.
             timings: dict[str, float] = {}
             modes = ["off", "on"]
             for _ in range(ROUNDS):
                 for mode in [*modes, *(["base"] if args.baseline_src is not None else [])]:
-                    where = _where(kind, workdir)
-                    schemas.append(where)
+                    database = databases.fresh()
                     if mode == "base":
-                        took = _baseline_commands(args.baseline_src, kind, where, commands)
+                        took = _baseline_commands(args.baseline_src, database, commands)
                     else:
-                        took = time_commands(kind, where, mode, commands)
+                        took = time_commands(database, mode, commands)
                     timings[mode] = min(timings.get(mode, took), took)
             if "base" in timings:
                 rows.append(
-                    [label, "command, before keys (baseline sources)", f"{timings['base']:.0f} µs"]
+                    [name, "command, before keys (baseline sources)", f"{timings['base']:.0f} µs"]
                 )
-            rows.append([label, "command, keys=None", f"{timings['off']:.0f} µs"])
-            rows.append([label, "command, with keys", f"{timings['on']:.0f} µs"])
+            rows.append([name, "command, keys=None", f"{timings['off']:.0f} µs"])
+            rows.append([name, "command, with keys", f"{timings['on']:.0f} µs"])
             ratio = timings["on"] / timings["off"]
-            rows.append([label, "command, with keys / keys=None", f"{ratio:.2f}x"])
+            rows.append([name, "command, with keys / keys=None", f"{ratio:.2f}x"])
             if "base" in timings:
                 ratio = timings["on"] / timings["base"]
-                rows.append([label, "command, with keys / before keys", f"{ratio:.2f}x"])
-            loads = {}
-            for mode in modes:
-                where = _where(kind, workdir)
-                schemas.append(where)
-                loads[mode] = time_loads(kind, where, mode)
-            for index, what in enumerate(("26 events, no snapshot", "100 events, snapshot at 90")):
-                off, on = loads["off"][index], loads["on"][index]
-                rows.append(
-                    [
-                        label,
-                        f"load, {what}",
-                        f"{off:.2f} ms keys=None / {on:.2f} ms with keys ({on / off:.2f}x)",
-                    ]
-                )
-            for row in rows[-6:]:
-                print(row, file=sys.stderr)
-        cases = 5_000 if args.quick else 100_000
-        took, verified, megabytes, _ = time_checkpoint(_where("sqlite", workdir), cases)
-        rows.append(
-            ["SQLite", f"checkpoint of {cases:,} cases", f"{took:.2f} s ({megabytes:.1f} MB)"]
-        )
-        rows.append(["SQLite", f"verify_checkpoint of {cases:,} cases", f"{verified:.2f} s"])
-        print(rows[-2:], file=sys.stderr)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-        if "postgres" in kinds:
-            for schema in schemas:
-                if not schema.endswith(".sqlite3"):
-                    _drop_schema(schema)
+                rows.append([name, "command, with keys / before keys", f"{ratio:.2f}x"])
+            loads = {mode: time_loads(databases.fresh(), mode) for mode in modes}
+        for index, what in enumerate(("26 events, no snapshot", "100 events, snapshot at 90")):
+            off, on = loads["off"][index], loads["on"][index]
+            rows.append(
+                [
+                    name,
+                    f"load, {what}",
+                    f"{off:.2f} ms keys=None / {on:.2f} ms with keys ({on / off:.2f}x)",
+                ]
+            )
+        for row in rows[-6:]:
+            print(row, file=sys.stderr)
+    cases = 5_000 if args.quick else 100_000
+    with Databases("sqlite", "bench_trust") as databases:
+        took, verified, megabytes, _ = time_checkpoint(databases.fresh().where, cases)
+    rows.append(["SQLite", f"checkpoint of {cases:,} cases", f"{took:.2f} s ({megabytes:.1f} MB)"])
+    rows.append(["SQLite", f"verify_checkpoint of {cases:,} cases", f"{verified:.2f} s"])
+    print(rows[-2:], file=sys.stderr)
     if reason is not None:
         rows.append(["PostgreSQL", "not run", reason])
     return rows
 
 
 def markdown(rows: list[list[str]], args: argparse.Namespace) -> str:
-    machine = f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
     lines = [
         "## Authentication (`benchmarks/bench_trust.py`)",
         "",
-        f"Measured {datetime.now(UTC):%Y-%m-%d} on {machine}"
+        f"Measured {datetime.now(UTC):%Y-%m-%d} on {machine()}"
         + (" (`--quick`)" if args.quick else "")
         + ". Commands: mean of single-threaded `Engine.submit` on 20 cached cases, "
         "fastest of 3 interleaved rounds (the machine is shared); "
@@ -296,34 +241,23 @@ def markdown(rows: list[list[str]], args: argparse.Namespace) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_markdown(text: str) -> None:
-    current = PERFORMANCE_MD.read_text(encoding="utf-8")
-    block = f"{START}\n{text}{END}"
-    if START in current:
-        pattern = re.compile(re.escape(START) + r".*?" + re.escape(END), re.DOTALL)
-        current = pattern.sub(lambda _: block, current)
-    else:
-        current = current.rstrip("\n") + "\n\n" + block + "\n"
-    PERFORMANCE_MD.write_text(current, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes (a smoke test)")
     parser.add_argument("--no-postgres", action="store_true", help="leave PostgreSQL out")
     parser.add_argument("--no-write", action="store_true", help="do not touch docs/performance.md")
     parser.add_argument("--baseline-src", type=Path, help="also time commands with this src/")
-    parser.add_argument("--measure-baseline", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--measure-baseline", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.measure_baseline:
-        kind, where, commands = args.measure_baseline
-        print(json.dumps(time_commands(kind, where, "base", int(commands))))
+        database, commands = args.measure_baseline
+        print(json.dumps(time_commands(Database(*json.loads(database)), "base", int(commands))))
         return 0
     rows = run(args)
     text = markdown(rows, args)
     print(text)
     if not args.no_write and not args.quick:
-        write_markdown(text)
+        write_section("bench_trust", text)
     return 0
 
 

@@ -13,16 +13,15 @@ import re
 
 import pytest
 
-from tests.support.benchmarks import load_benchmark
+from tests.support.benchmarks import PERFORMANCE_MD, load_benchmark
 
 ROWS = ["plan_migration (dry run) of 60 running cases", "migrate of 60 running cases"]
 
 
 @pytest.mark.slow
 def test_quick_migration_benchmark_reports_every_row(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.syspath_prepend(str(load_benchmark.__globals__["ROOT"] / "benchmarks"))
     bench = load_benchmark("bench_migrate", monkeypatch)
-    before = bench.PERFORMANCE_MD.read_text(encoding="utf-8")
+    before = PERFORMANCE_MD.read_text(encoding="utf-8")
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         assert bench.main(["--cases", "60", "--no-write"]) == 0
@@ -31,4 +30,4 @@ def test_quick_migration_benchmark_reports_every_row(monkeypatch: pytest.MonkeyP
     for name in ROWS:
         (line,) = [line for line in table if name in line]
         assert re.search(r"\d+ cases/s", line), line
-    assert bench.PERFORMANCE_MD.read_text(encoding="utf-8") == before
+    assert PERFORMANCE_MD.read_text(encoding="utf-8") == before

@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-from tests.support.benchmarks import load_benchmark
+from tests.support.benchmarks import PERFORMANCE_MD, load_benchmark
 
 ROWS = [
     "setup: 50,000 pending notifications written",
@@ -26,7 +26,7 @@ ROWS = [
 @pytest.mark.slow
 def test_quick_outbox_benchmark_reports_every_row(monkeypatch: pytest.MonkeyPatch) -> None:
     bench = load_benchmark("bench_outbox", monkeypatch)
-    before = bench.PERFORMANCE_MD.read_text(encoding="utf-8")
+    before = PERFORMANCE_MD.read_text(encoding="utf-8")
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         assert bench.main(["--quick", "--no-write"]) == 0
@@ -42,4 +42,4 @@ def test_quick_outbox_benchmark_reports_every_row(monkeypatch: pytest.MonkeyPatc
             assert len(cells) == 4, matching[0]
             assert re.search(r"\d", cells[2]), matching[0]
     assert len(re.findall(r"\*\*(met|MISSED)\*\*", report)) == 2 * len(backends)
-    assert bench.PERFORMANCE_MD.read_text(encoding="utf-8") == before
+    assert PERFORMANCE_MD.read_text(encoding="utf-8") == before

@@ -20,15 +20,14 @@ import functools
 import importlib.util
 import json
 import os
-import shutil
 import subprocess
 import sys
-import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from tests.support.browser import Quiet, headless_chromium, serving
 from tests.support.paths import PROCESS_FILES, ROOT
 
 if TYPE_CHECKING:
@@ -116,65 +115,26 @@ def test_the_site_ships_its_diagram_renderer(site: Path) -> None:
 # ------------------------------------------------------------------ the browser
 
 
-def _browser() -> tuple[str, str]:
-    """Chromium and chromedriver, or a skip (a failure under CI=true) naming the fix."""
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver = shutil.which("chromedriver")
-    if chromium and driver:
-        return chromium, driver
-    reason = "no chromium/chromedriver: run 'bash scripts/browser' (Debian's packages)"
-    if os.environ.get("CI") == "true":
-        pytest.fail(reason)
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def served(site: Path) -> Iterator[str]:
     """The built site on a local port, as ``http://127.0.0.1:PORT/``."""
 
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, *args: Any) -> None:
-            pass
+    class Handler(Quiet, SimpleHTTPRequestHandler):
+        pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=site))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(
+        ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=site))
+    ) as url:
+        yield f"{url}/"
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    chromium, driver_path = _browser()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",  # CI runs as root
-        "--disable-dev-shm-usage",
-        "--disable-gpu",
-        "--window-size=1280,1000",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-default-apps",
-        "--disable-sync",
-    ):
-        options.add_argument(argument)
     # Every request a page makes, from the DevTools protocol's Network domain.
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=driver_path))
-    driver.set_page_load_timeout(60)
-    try:
+    with headless_chromium(
+        window=(1280, 1000), capabilities={"goog:loggingPrefs": {"performance": "ALL"}}
+    ) as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def _requests(driver: Any) -> list[str]:

@@ -10,7 +10,7 @@ user's language with their reasons or per-field errors.
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.conf import settings
 from django.contrib import messages
@@ -73,12 +73,28 @@ def _key() -> str:
 
 
 def _posted_key(request: HttpRequest) -> str | None:
+    """The form's idempotency key, or none (a form from before keys, a hand-made POST)."""
     return request.POST.get("idempotency_key") or None
 
 
-def _posted_version(request: HttpRequest) -> int | None:
+class _Posted(TypedDict):
+    """What every command on an existing case takes from its form."""
+
+    expected_version: int | None
+    idempotency_key: str | None
+
+
+def _posted(request: HttpRequest) -> _Posted:
+    """The case version the page was rendered from and the form's key, for ``**`` in a command.
+
+    A version that is not a whole number is taken as none (no check), as
+    from a form without the field.
+    """
     raw = request.POST.get("expected_version", "")
-    return int(raw) if raw.isdigit() else None
+    return _Posted(
+        expected_version=int(raw) if raw.isdigit() else None,
+        idempotency_key=_posted_key(request),
+    )
 
 
 # ------------------------------------------------------------------ lists
@@ -383,8 +399,7 @@ def act(request: HttpRequest, case_id: str) -> HttpResponse:
             case_id=case_id,
             action=request.POST.get("action", ""),
             by=person,
-            expected_version=_posted_version(request),
-            idempotency_key=_posted_key(request),
+            **_posted(request),
         ),
     )
 
@@ -405,8 +420,7 @@ def assign(request: HttpRequest, case_id: str) -> HttpResponse:
             role=request.POST.get("role", ""),
             by=person,
             organisation=people.organisation(assignee, process),
-            expected_version=_posted_version(request),
-            idempotency_key=_posted_key(request),
+            **_posted(request),
         ),
     )
 
@@ -433,8 +447,7 @@ def handover(request: HttpRequest, case_id: str) -> HttpResponse:
             by=person,
             reason=request.POST.get("reason", ""),
             organisation=people.organisation(successor, process),
-            expected_version=_posted_version(request),
-            idempotency_key=_posted_key(request),
+            **_posted(request),
         ),
     )
 
@@ -456,8 +469,7 @@ def unassign(request: HttpRequest, case_id: str) -> HttpResponse:
             person=holder,
             role=role,
             by=person,
-            expected_version=_posted_version(request),
-            idempotency_key=_posted_key(request),
+            **_posted(request),
         ),
     )
 
@@ -478,8 +490,7 @@ def call_in(request: HttpRequest, case_id: str) -> HttpResponse:
             case_id=case_id,
             role=role,
             by=person,
-            expected_version=_posted_version(request),
-            idempotency_key=_posted_key(request),
+            **_posted(request),
         ),
     )
 
@@ -642,8 +653,7 @@ def _document_or_action(
                 data=data,
                 by=person,
                 about=about or None,
-                expected_version=_posted_version(request),
-                idempotency_key=_posted_key(request),
+                **_posted(request),
             )
         else:
             command = kwflow.Act(
@@ -651,8 +661,7 @@ def _document_or_action(
                 action=action,
                 by=person,
                 data=data,
-                expected_version=_posted_version(request),
-                idempotency_key=_posted_key(request),
+                **_posted(request),
             )
         engine.execute(command)
     except KwflowError as refused:

@@ -119,7 +119,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "organisation_kinds": ("jen druhu", "only of the kinds"),
     "organisation_not_kinds": ("nikdy druhu", "never of the kinds"),
     "organisation_not_same_as": ("nikdy táž jako u role", "never the same as the role's"),
-    "organisations_section": ("Druhy organizací", "Kinds of organisation"),
+    "organisations": ("Druhy organizací", "Kinds of organisation"),
     "organisations_intro": (
         (
             "Nezávislost se posuzuje podle zaměstnavatele: aplikace u každého člověka uvádí "
@@ -443,6 +443,29 @@ class _Writer:
     def heading(self, depth: int, text: str) -> str:
         return f"{'#' * (self.level + depth)} {text}"
 
+    def table_section(
+        self,
+        name: str,
+        columns: Iterable[str],
+        rows: Iterable[list[str]],
+        *,
+        note: str | None = None,
+    ) -> Iterator[str]:
+        """A section that is one table: its heading, its introduction, the table.
+
+        ``name`` is the word of the heading, ``<name>_intro`` the word of the
+        introduction; ``note`` a word for a further paragraph before the
+        table; ``columns`` the words of the table's header.
+        """
+        yield self.heading(0, self.word(name))
+        yield ""
+        yield self.word(f"{name}_intro")
+        yield ""
+        if note is not None:
+            yield self.word(note)
+            yield ""
+        yield from _table([self.word(column) for column in columns], list(rows))
+
     # -- the sections
 
     def section(self) -> Iterator[str]:
@@ -471,20 +494,10 @@ class _Writer:
             yield from self.invariants_section()
 
     def roles_section(self) -> Iterator[str]:
-        yield self.heading(0, self.word("roles"))
-        yield ""
-        yield self.word("roles_intro")
-        yield ""
-        yield from _table(
-            [
-                self.word("role"),
-                self.word("kind"),
-                self.word("how_many"),
-                self.word("exclusive"),
-                self.word("assigned_by"),
-                self.word("description"),
-            ],
-            [self.role_row(role) for role in self.process.roles],
+        yield from self.table_section(
+            "roles",
+            ["role", "kind", "how_many", "exclusive", "assigned_by", "description"],
+            map(self.role_row, self.process.roles),
         )
 
     def role_row(self, role: Role) -> list[str]:
@@ -538,16 +551,13 @@ class _Writer:
         return ", ".join(parts)
 
     def organisations_section(self) -> Iterator[str]:
-        yield self.heading(0, self.word("organisations_section"))
-        yield ""
-        yield self.word("organisations_intro")
-        yield ""
-        yield from _table(
-            [self.word("organisation_kind"), self.word("description")],
-            [
+        yield from self.table_section(
+            "organisations",
+            ["organisation_kind", "description"],
+            (
                 [f"{self.text(kind.label)} (`{kind.id}`)", self.text(kind.description)]
                 for kind in self.process.organisation_kinds
-            ],
+            ),
         )
 
     def cardinality(self, low: int, high: int | None) -> str:
@@ -561,24 +571,10 @@ class _Writer:
         return f"{low}{_RANGE}{high}"
 
     def phases_section(self) -> Iterator[str]:
-        yield self.heading(0, self.word("phases"))
-        yield ""
-        yield self.word("phases_intro")
-        yield ""
-        rows = [
-            self.phase_row(number, phase, parent_present, parent_artifacts)
-            for number, phase, parent_present, parent_artifacts in _numbered(self.process.phases)
-        ]
-        yield from _table(
-            [
-                self.word("number"),
-                self.word("phase"),
-                self.word("present"),
-                self.word("on_call"),
-                self.word("writable"),
-                self.word("description"),
-            ],
-            rows,
+        yield from self.table_section(
+            "phases",
+            ["number", "phase", "present", "on_call", "writable", "description"],
+            (self.phase_row(*numbered) for numbered in _numbered(self.process.phases)),
         )
 
     def phase_row(
@@ -628,42 +624,28 @@ class _Writer:
         terminals = [info.phase for info in self.process.all_phases() if info.phase.outcome]
         if not terminals:
             return
-        yield self.heading(0, self.word("outcomes"))
-        yield ""
-        yield self.word("outcomes_intro")
-        yield ""
-        rows = []
-        for phase in terminals:
-            leading = [self.action(a.id) for a in self.process.actions if a.to == phase.id]
-            rows.append(
-                [
-                    f"{self.text(phase.label)} (`{phase.id}`)",
-                    f"`{phase.outcome}`",
-                    self.listing(leading),
-                    self.text(phase.description),
-                ]
-            )
-        yield from _table(
-            [
-                self.word("outcome"),
-                self.word("code"),
-                self.word("reached_by"),
-                self.word("description"),
-            ],
-            rows,
+        yield from self.table_section(
+            "outcomes",
+            ["outcome", "code", "reached_by", "description"],
+            map(self.outcome_row, terminals),
         )
 
+    def outcome_row(self, phase: Phase) -> list[str]:
+        leading = [self.action(a.id) for a in self.process.actions if a.to == phase.id]
+        return [
+            f"{self.text(phase.label)} (`{phase.id}`)",
+            f"`{phase.outcome}`",
+            self.listing(leading),
+            self.text(phase.description),
+        ]
+
     def retention_section(self, retention: Retention) -> Iterator[str]:
-        yield self.heading(0, self.word("retention"))
-        yield ""
-        yield self.word("retention_intro")
-        yield ""
         rows = [
             [f"`{outcome}`", self.retention_period(period)]
             for outcome, period in retention.outcomes.items()
         ]
         rows.append([self.word("retention_other"), self.retention_period(retention.default)])
-        yield from _table([self.word("outcome"), self.word("retention")], rows)
+        yield from self.table_section("retention", ["outcome", "retention"], rows)
 
     def retention_period(self, period: RetentionPeriod | None) -> str:
         if period is None:
@@ -680,20 +662,10 @@ class _Writer:
         return f"{count} {word}"
 
     def actions_section(self) -> Iterator[str]:
-        yield self.heading(0, self.word("actions"))
-        yield ""
-        yield self.word("actions_intro")
-        yield ""
-        yield from _table(
-            [
-                self.word("step"),
-                self.word("from_to"),
-                self.word("by"),
-                self.word("conditions"),
-                self.word("records"),
-                self.word("description"),
-            ],
-            [self.action_row(action) for action in self.process.actions],
+        yield from self.table_section(
+            "actions",
+            ["step", "from_to", "by", "conditions", "records", "description"],
+            map(self.action_row, self.process.actions),
         )
 
     def action_row(self, action: Action) -> list[str]:
@@ -846,22 +818,19 @@ class _Writer:
         return FIELD_WORDING[field](self, field)
 
     def deadlines_section(self) -> Iterator[str]:
-        yield self.heading(0, self.word("deadlines"))
-        yield ""
-        yield self.word("deadlines_intro")
-        yield ""
-        yield from _table(
+        yield from self.table_section(
+            "deadlines",
             [
-                self.word("deadline"),
-                self.word("anchor"),
-                self.word("target"),
-                self.word("limit"),
-                self.word("satisfied_by"),
-                self.word("responsible"),
-                self.word("runs_in"),
-                self.word("breach"),
+                "deadline",
+                "anchor",
+                "target",
+                "limit",
+                "satisfied_by",
+                "responsible",
+                "runs_in",
+                "breach",
             ],
-            [self.deadline_row(deadline) for deadline in self.process.deadlines],
+            map(self.deadline_row, self.process.deadlines),
         )
         explained = [d for d in self.process.deadlines if d.description is not None]
         for deadline in explained:
@@ -935,14 +904,7 @@ class _Writer:
         return "; ".join(parts)
 
     def guards_section(self) -> Iterator[str]:
-        yield self.heading(0, self.word("guards"))
-        yield ""
-        yield self.word("guards_intro")
         built_in = shipped_guards(self.process.id)
-        if built_in:
-            yield ""
-            yield self.word("guards_built_in")
-        yield ""
         rows = []
         for guard in self.process.guards:
             users = [
@@ -957,27 +919,21 @@ class _Writer:
             if built_in:
                 row.insert(1, self.word("yes") if guard.id in built_in else "—")
             rows.append(row)
-        header = [
-            self.word("guard"),
-            self.word("checks"),
-            self.word("used_by"),
-            self.word("description"),
-        ]
+        columns = ["guard", "checks", "used_by", "description"]
         if built_in:
-            header.insert(1, self.word("built_in"))
-        yield from _table(header, rows)
+            columns.insert(1, "built_in")
+        yield from self.table_section(
+            "guards", columns, rows, note="guards_built_in" if built_in else None
+        )
 
     def invariants_section(self) -> Iterator[str]:
-        yield self.heading(0, self.word("invariants"))
-        yield ""
-        yield self.word("invariants_intro")
-        yield ""
-        yield from _table(
-            [self.word("property"), self.word("meaning")],
-            [
+        yield from self.table_section(
+            "invariants",
+            ["property", "meaning"],
+            (
                 [f"{self.text(invariant.label)} (`{invariant.id}`)", self.invariant(invariant)]
                 for invariant in self.process.invariants
-            ],
+            ),
         )
 
     def invariant(self, invariant: Invariant) -> str:

@@ -1,0 +1,171 @@
+"""What the benchmarks share: the PostgreSQL server, fresh databases, docs/performance.md.
+
+The benchmarks are scripts, not a package: each imports this module by its
+file name (``import _support``), which Python finds beside the script it
+runs; ``tests/support/benchmarks.py`` puts this folder on ``sys.path`` for
+the smoke tests, which load a benchmark from its file. kwflow is imported
+inside the functions that need it, so that ``bench_trust.py`` can time
+another kwflow's sources (``--baseline-src``) in a process of its own.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+import shutil
+import tempfile
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple, Self
+
+if TYPE_CHECKING:
+    from types import TracebackType
+
+    from kwflow.store import CaseStore
+
+ROOT = Path(__file__).resolve().parents[1]
+PERFORMANCE_MD = ROOT / "docs" / "performance.md"
+"""The page every benchmark writes its section into."""
+_NEW_PAGE = (
+    "# Performance\n\nMeasurements of kwflow on the project's test machine. Each "
+    "section is written by the benchmark named in its title; rerun it to update.\n\n"
+)
+
+
+# ------------------------------------------------------------------ PostgreSQL
+
+
+def pg_dsn() -> str:
+    """The PostgreSQL server to measure: ``KWFLOW_TEST_POSTGRES_DSN``, as the tests use."""
+    return os.environ.get("KWFLOW_TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def postgres_reason() -> str | None:
+    """Why PostgreSQL cannot be measured (its error, on one line), or None when it answers."""
+    try:
+        import psycopg
+
+        with psycopg.connect(pg_dsn(), connect_timeout=3) as conn:
+            conn.execute("SELECT 1")
+    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+        return f"{exc.__class__.__name__}: {' '.join(str(exc).split())}"
+    return None
+
+
+def backends(*, no_postgres: bool) -> tuple[list[str], str | None]:
+    """The kinds of database to measure, and why PostgreSQL is not among them (or None).
+
+    A benchmark reports the reason in a "not run" row, so that a table
+    without PostgreSQL says so rather than looking complete.
+    """
+    reason = "left out (--no-postgres)" if no_postgres else postgres_reason()
+    return (["sqlite"] if reason is not None else ["sqlite", "postgres"]), reason
+
+
+def drop_schema(schema: str) -> None:
+    """Drop a benchmark's PostgreSQL schema with all it holds."""
+    import psycopg
+
+    with psycopg.connect(pg_dsn(), autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+# ------------------------------------------------------------------ fresh databases
+
+
+class Database(NamedTuple):
+    """One benchmark database, as plain strings (a worker process gets it pickled)."""
+
+    kind: str
+    """``"sqlite"`` or ``"postgres"``."""
+    where: str
+    """The SQLite file, or PostgreSQL's DSN."""
+    schema: str | None
+    """PostgreSQL's schema; None for SQLite."""
+
+    def open(self, *, synchronous: str | None = None, **options: Any) -> CaseStore:
+        """Its store; ``synchronous`` is SQLite's (PostgreSQL has no such setting)."""
+        from kwflow.store import PostgresStore, SqliteStore
+
+        if self.kind == "sqlite":
+            if synchronous is not None:
+                options["synchronous"] = synchronous
+            return SqliteStore(self.where, **options)
+        return PostgresStore(self.where, schema=self.schema, **options)
+
+
+class Databases:
+    """Fresh databases of one kind: a new SQLite file or a new PostgreSQL schema each.
+
+    Used as a context manager: on leaving, the schemas it made are dropped
+    and its folder of SQLite files is removed.
+    """
+
+    def __init__(self, kind: str, prefix: str = "bench") -> None:
+        self.kind = kind
+        self.prefix = prefix
+        self.folder = Path(tempfile.mkdtemp(prefix=f"kwflow-{prefix}-"))
+        self.schemas: list[str] = []
+
+    def fresh(self) -> Database:
+        name = f"{self.prefix}_{uuid.uuid4().hex[:10]}"
+        if self.kind == "sqlite":
+            return Database("sqlite", str(self.folder / f"{name}.sqlite3"), None)
+        self.schemas.append(name)
+        return Database("postgres", pg_dsn(), name)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        try:
+            for schema in self.schemas:
+                drop_schema(schema)
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def label(kind: str) -> str:
+    """How the tables name a backend."""
+    return "SQLite" if kind == "sqlite" else "PostgreSQL"
+
+
+# ------------------------------------------------------------------ docs/performance.md
+
+
+def machine() -> str:
+    """The machine, for the line above a table: architecture, CPUs, Python."""
+    return f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+
+
+def markers(benchmark: str) -> tuple[str, str]:
+    """The comments around ``benchmark``'s section of docs/performance.md."""
+    return f"<!-- {benchmark}:start -->", f"<!-- {benchmark}:end -->"
+
+
+def write_section(benchmark: str, section: str) -> None:
+    """Put ``section`` between ``benchmark``'s markers in docs/performance.md.
+
+    A section not there yet goes at the end of the page (a page not there
+    yet is begun); the other benchmarks' sections are left as they are.
+    """
+    start, end = markers(benchmark)
+    body = section.rstrip("\n")  # some sections end with a newline, some do not
+    block = f"{start}\n{body}\n{end}"
+    if PERFORMANCE_MD.exists():
+        text = PERFORMANCE_MD.read_text(encoding="utf-8")
+        if start in text and end in text:
+            text = re.sub(
+                re.escape(start) + r".*?" + re.escape(end), lambda _: block, text, flags=re.DOTALL
+            )
+        else:
+            text = text.rstrip("\n") + "\n\n" + block + "\n"
+    else:
+        text = f"{_NEW_PAGE}{block}\n"
+    PERFORMANCE_MD.write_text(text, encoding="utf-8")
