@@ -43,8 +43,6 @@ import argparse
 import hashlib
 import multiprocessing
 import os
-import platform
-import re
 import shutil
 import sqlite3
 import statistics
@@ -57,11 +55,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from _support import backends, drop_schema, label, machine, pg_dsn, write_section
 from kwflow.history import KeyRing
 
 ROOT = Path(__file__).resolve().parents[1]
-PERFORMANCE_MD = ROOT / "docs" / "performance.md"
-START, END = "<!-- bench_commit:start -->", "<!-- bench_commit:end -->"
 # (kind, file or DSN, PostgreSQL schema or SQLite's synchronous); kind "memory": no database.
 Spec = tuple[str, str, str | None]
 
@@ -76,10 +73,6 @@ REFERRAL: dict[str, Any] = {
     "child_attendance": "in_part",
 }
 SHARED_CASE = "shared-case"
-
-
-def pg_dsn() -> str:
-    return os.environ.get("KWFLOW_TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test")
 
 
 # -- the floor --------------------------------------------------------------------------
@@ -315,24 +308,6 @@ def wal_bytes_per_command(
 # -- the run --------------------------------------------------------------------------------
 
 
-def _postgres_reason() -> str | None:
-    try:
-        import psycopg
-
-        with psycopg.connect(pg_dsn(), connect_timeout=3) as conn:
-            conn.execute("SELECT 1")
-    except Exception as exc:  # noqa: BLE001 - any failure means "not there"
-        return " ".join(str(exc).split())
-    return None
-
-
-def _drop_schema(schema: str) -> None:
-    import psycopg
-
-    with psycopg.connect(pg_dsn(), autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-
-
 # The issue's targets: (store, what, workers) -> (ratio to the floor, or None).
 TARGETS = {("sqlite", "engine", 1): 0.40, ("postgres", "engine", 1): 0.35}
 # 4 workers on distinct cases against 1 worker, PostgreSQL.
@@ -365,10 +340,7 @@ def _row(
 
 
 def run(args: argparse.Namespace) -> list[list[str]]:
-    kinds = ["sqlite"]
-    reason = "left out (--no-postgres)" if args.no_postgres else _postgres_reason()
-    if reason is None:
-        kinds.append("postgres")
+    kinds, reason = backends(no_postgres=args.no_postgres)
     rows: list[list[str]] = []
     workdir = Path(tempfile.mkdtemp(prefix="kwflow-bench-commit-"))
     schemas: list[str] = []
@@ -392,7 +364,7 @@ def run(args: argparse.Namespace) -> list[list[str]]:
             )
         )
         for kind in kinds:
-            label = "SQLite" if kind == "sqlite" else "PostgreSQL"
+            store = label(kind)
             results: dict[tuple[str, int], Result] = {}
             try:
                 for what, workers, text in ROWS:
@@ -417,7 +389,7 @@ def run(args: argparse.Namespace) -> list[list[str]]:
                         scaling = result.rate / results[("engine", 1)].rate
                         met = "met" if scaling >= SCALING_TARGET else "**MISSED**"
                         judged = f"{scaling:.2f}x 1 worker, ≥ {SCALING_TARGET}x: {met}"
-                    rows.append(_row(label, f"{text}, {workers} worker(s)", result, floor, judged))
+                    rows.append(_row(store, f"{text}, {workers} worker(s)", result, floor, judged))
                 one, floor_1 = results[("engine", 1)], results[("floor", 1)]
                 if kind == "sqlite":
                     # Where one worker's time goes: the same command not waiting for the disk.
@@ -426,7 +398,7 @@ def run(args: argparse.Namespace) -> list[list[str]]:
                     normal = measure(spec, "engine", 1, args.seconds)
                     rows.append(
                         _row(
-                            label,
+                            store,
                             "Engine.submit, 1 worker, `synchronous=NORMAL`: the commit does "
                             "not wait for the disk",
                             normal,
@@ -441,7 +413,7 @@ def run(args: argparse.Namespace) -> list[list[str]]:
                 unkept = measure(spec, "unkept", 1, args.seconds)
                 rows.append(
                     _row(
-                        label,
+                        store,
                         "Engine.submit, 1 worker, the append hashing every event since the "
                         "snapshot again (the rows it checked not kept)",
                         unkept,
@@ -455,7 +427,7 @@ def run(args: argparse.Namespace) -> list[list[str]]:
                 saved = version_read_ms(spec)
                 rows.append(
                     [
-                        label,
+                        store,
                         (
                             "store.version(): the read each command made before deciding "
                             "(now the cached case is trusted and the append checks)"
@@ -473,7 +445,7 @@ def run(args: argparse.Namespace) -> list[list[str]]:
                     engine_bytes, floor_bytes, pages = wal_bytes_per_command(fresh(kind))
                     rows.append(
                         [
-                            label,
+                            store,
                             "WAL bytes written per command: Engine.submit / the floor's "
                             "INSERT; pages per command by table or index: "
                             + ", ".join(f"{name} {count:.2f}" for name, count in pages),
@@ -488,7 +460,7 @@ def run(args: argparse.Namespace) -> list[list[str]]:
                     print(" | ".join(rows[-1]), file=sys.stderr)
             finally:
                 for schema in schemas:
-                    _drop_schema(schema)
+                    drop_schema(schema)
                 schemas.clear()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -498,12 +470,11 @@ def run(args: argparse.Namespace) -> list[list[str]]:
 
 
 def markdown(rows: list[list[str]], args: argparse.Namespace, load: float) -> str:
-    machine = f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
     lines = [
         "## Durable commands against the commit floor (`benchmarks/bench_commit.py`)",
         "",
         (
-            f"Measured {datetime.now(UTC):%Y-%m-%d} on {machine}, SQLite "
+            f"Measured {datetime.now(UTC):%Y-%m-%d} on {machine()}, SQLite "
             f"{sqlite3.sqlite_version}, {args.seconds:g} s per row"
             f"{' (--quick)' if args.quick else ''}. The floor is one INSERT of a "
             "~300-byte row per transaction on the store's kind of connection (SQLite: "
@@ -525,18 +496,6 @@ def markdown(rows: list[list[str]], args: argparse.Namespace, load: float) -> st
     return "\n".join(lines)
 
 
-def write_section(section: str) -> None:
-    block = f"{START}\n{section}\n{END}"
-    text = PERFORMANCE_MD.read_text(encoding="utf-8")
-    if START in text and END in text:
-        text = re.sub(
-            re.escape(START) + r".*?" + re.escape(END), lambda _: block, text, flags=re.DOTALL
-        )
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    PERFORMANCE_MD.write_text(text, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="short runs")
@@ -550,7 +509,7 @@ def main(argv: list[str] | None = None) -> int:
     section = markdown(run(args), args, load)
     print(section)
     if not args.no_write:
-        write_section(section)
+        write_section("bench_commit", section)
     return 0
 
 
