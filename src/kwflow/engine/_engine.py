@@ -112,7 +112,15 @@ from ._evolve import evolve, fold
 from ._idempotency import KeyedCommand
 from ._migrate import Migration, MigrationCheck, decide_migrate
 from ._outbox import outbox_changes
-from ._personal import DataKeys, PersonalField, personal_fields, reveal_case, reveal_events, seal
+from ._personal import (
+    DataKeys,
+    PersonalField,
+    personal_fields,
+    plaintext_twins,
+    reveal_case,
+    reveal_events,
+    seal,
+)
 from ._queries import (
     aware,
     case_query,
@@ -1571,13 +1579,20 @@ class Engine:
                         continue
                     raise
                 new_case = base
-                plain: dict[str, Any] = {}
                 if drafts:
+                    revealed: list[Draft | None] = []
                     if spec:
                         # Sealed before they are hashed: the chain covers the ciphertext.
-                        drafts = seal(drafts, base, spec, self._keys, plain)
+                        drafts = seal(drafts, base, spec, self._keys, revealed)
                     new_events = _chain(case_id, base.version, base.last_hash, drafts, moment)
-                    new_case = evolve(process, base, new_events)
+                    # The revealed case is folded from the plaintext twins of
+                    # the events (same sequence and hash, values in clear):
+                    # nothing just sealed is opened again.
+                    new_case = evolve(
+                        process,
+                        base,
+                        plaintext_twins(new_events, revealed) if spec else new_events,
+                    )
                     events.extend(new_events)
                     # A deadline the command started (or moved) may be overdue
                     # already: it is breached in the same append, never left pending.
@@ -1596,9 +1611,6 @@ class Engine:
                 new_sealed = new_case
                 if spec and events:
                     new_sealed = evolve(process, sealed, events)
-                    new_case = reveal_case(
-                        new_case, spec, self._keys, since=base.version, known=plain
-                    )
                 if isinstance(command, Erase) and events:
                     # The key goes before the event is written: should the
                     # append fail, the values read as erased and erasing again

@@ -43,6 +43,9 @@ CASE_SUBJECT = ""
 """The subject of a personal value nobody was named for (its role had no holder):
 the case itself; only disposing of the case erases it."""
 
+# What canonical_json encodes text with (no ASCII escaping).
+_encode_text = json.encoder.encode_basestring
+
 DATA_KEY_BYTES = 32
 _NONCE_BYTES = 12
 _WRAP_INFO = b"kwflow-subject-key-wrap"
@@ -164,7 +167,10 @@ def seal_value(
     gets a fresh random 96-bit nonce, whichever cipher object seals it.
     """
     nonce = secrets.token_bytes(_NONCE_BYTES)
-    plain = canonical_json(value).encode()
+    # Most personal values are text: its canonical JSON is the quoted string
+    # (canonical_json's own encoder), without building an encoder for it.
+    text = _encode_text(value) if type(value) is str else canonical_json(value)
+    plain = text.encode()
     if cipher is None:
         cipher = value_cipher(keys)
     sealed = cipher.encrypt(nonce, plain, _context_bytes(tuple(context)))
