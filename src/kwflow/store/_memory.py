@@ -561,7 +561,12 @@ class MemoryStore:
 
     # -- the read log ---------------------------------------------------------
 
-    def log_reads(self, entries: Sequence[ReadEntry]) -> None:
+    def log_reads(
+        self,
+        entries: Sequence[ReadEntry],
+        *,
+        durable: bool = False,  # noqa: ARG002 - memory has no disk to flush
+    ) -> None:
         """Add ``entries`` to the read log, numbered in the order they come.
 
         Kept as given: an entry's number is its place in the list (+ 1),
@@ -570,6 +575,23 @@ class MemoryStore:
         with self._lock:
             self._check_open()
             self._reads.extend(entries)
+
+    def log_reads_at(
+        self,
+        case_id: str,
+        version: int,
+        entries: Sequence[ReadEntry],
+        *,
+        durable: bool = False,  # noqa: ARG002 - memory has no disk to flush
+    ) -> bool:
+        """`log_reads` if the case is still at ``version`` (and not disposed); whether it was."""
+        with self._lock:
+            self._check_open()
+            case = self._cases.get(case_id)
+            if case is None or case.disposed or case.head_version != version:
+                return False
+            self._reads.extend(entries)
+            return True
 
     def read_log(self, query: ReadLogQuery) -> list[ReadEntry]:
         """A page of the read log, oldest entry first (see `ReadLogQuery`)."""
