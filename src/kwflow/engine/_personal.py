@@ -42,8 +42,11 @@ from kwflow.history import (
     subjects_of,
     unwrap_key,
     value_cipher,
+    value_context,
     wrap_key,
 )
+
+from ._records import ArtifactVersion
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -53,7 +56,7 @@ if TYPE_CHECKING:
     from kwflow.store import CaseStore
 
     from ._decide import Draft
-    from ._records import ArtifactVersion, Case
+    from ._records import Case
 
 __all__ = [
     "DataKeys",
@@ -70,6 +73,8 @@ _ACTED = EventType.ACTION_TAKEN.value
 _ERASED_EVENT = EventType.SUBJECT_ERASED.value
 # `ERASED` as the fold holds data (a FrozenMap, hashable like the rest).
 _ERASED_DATA = freeze(ERASED)
+# Values that are never an envelope, told apart without a Mapping check.
+_PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 @attrs.frozen
@@ -363,7 +368,10 @@ def reveal_case(
     """``case`` with its personal values read back (or `ERASED`).
 
     A command's new case needs no such pass: it is folded from the
-    plaintext twins of its events (`seal`'s ``revealed``).
+    plaintext twins of its events (`seal`'s ``revealed``). Loading a case
+    runs it over every version of every personal document, so the loop is
+    kept lean: keys and cipher are looked up once per set of subjects, the
+    authenticated context once per field.
     """
     if not spec:
         return case
@@ -374,6 +382,7 @@ def reveal_case(
         versions = case.artifacts.get(artifact_id)
         if not versions:
             continue
+        contexts = {f.field: value_context((case.id, artifact_id, f.field)) for f in fields}
         revealed = list(versions)
         changed = False
         for index, version in enumerate(versions):
@@ -381,19 +390,34 @@ def reveal_case(
             opened: dict[str, Any] | None = None
             for field in fields:
                 value: Any = data.get(field.field)
-                if is_sealed(value):
-                    if opened is None:
-                        opened = dict(data)
-                    opened[field.field] = _open(
-                        value,
-                        (case.id, artifact_id, field.field),
-                        erased,
-                        keys,
-                        ciphers=ciphers,
-                    )
+                if type(value) in _PLAIN or not is_sealed(value):
+                    continue
+                if opened is None:
+                    opened = dict(data)
+                named = value.get("sealed")
+                held_key = named if type(named) is tuple else subjects_of(value)
+                if held_key in ciphers:
+                    held = ciphers[held_key]
+                else:
+                    held = ciphers[held_key] = _keys_for(case.id, subjects_of(value), erased, keys)
+                if held is None:
+                    opened[field.field] = _ERASED_DATA
+                    continue
+                found, cipher = held
+                opened[field.field] = freeze(
+                    open_value(value, keys=found, context=contexts[field.field], cipher=cipher)
+                )
             if opened is not None:
-                # The other values are frozen already, and every opened one is.
-                revealed[index] = attrs.evolve(version, data=FrozenMap(opened))
+                # The other values are frozen already, and every opened one
+                # is. Built directly: attrs.evolve costs more than the rest.
+                revealed[index] = ArtifactVersion(
+                    number=version.number,
+                    data=FrozenMap(opened),
+                    by=version.by,
+                    at=version.at,
+                    sequence=version.sequence,
+                    about=version.about,
+                )
                 changed = True
         if not changed:
             continue
