@@ -19,7 +19,10 @@ process with the ``personal`` marks left out (issue 12):
   call loads the case (40 events written with ``snapshot_every=0``, so no
   snapshot: the row is about reading a long tail), verifies it and reveals it;
 - **view**: ``Engine.view`` of a cached case by its worker, with the read
-  log on and off (the engine's ``read_log`` switch).
+  log on (the default: rows written before the call returns, their commit
+  not waiting for the disk flush) and off (the engine's ``read_log``);
+- **view, durable**: the same with ``read_log="durable"`` (every row
+  flushed to disk before the call returns) against the log off.
 
 Every operation is timed one call at a time; a round's figure is the
 median (p50) of its calls. Rounds alternate the two variants (plain then
@@ -41,7 +44,7 @@ import time
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 ROOT = Path(__file__).resolve().parents[1]
 PERFORMANCE_MD = ROOT / "docs" / "performance.md"
@@ -88,7 +91,7 @@ RECORD: dict[str, Any] = {
 }
 CASES = 20
 LOAD_EVENTS = 40
-OPERATIONS = ("submit", "act", "load", "view")
+OPERATIONS = ("submit", "act", "load", "view", "view_durable")
 
 
 def pg_dsn() -> str:
@@ -166,13 +169,19 @@ def one_round(kind: str, where: str, personal: bool, calls: int) -> dict[str, fl
         cold = kwflow.Engine(registry, store=store, cache_size=0, snapshot_every=0)
         cold.get_unfiltered(loaded)
         result["load"] = _p50_us([lambda: cold.get_unfiltered(loaded)] * max(calls // 2, 20))
-        # view: the same process (plain), the read log on in the personal round.
-        viewer = kwflow.Engine(registry, store=store, read_log=personal)
-        for case_id in cases:
-            viewer.view(case_id, "w")
-        result["view"] = _p50_us(
-            [lambda n=n: viewer.view(cases[n % CASES], "w") for n in range(calls)]
+        # view: the read log off in the plain round; on (and durable) in the
+        # personal round.
+        modes: tuple[tuple[str, Literal["on", "durable", "off"]], ...] = (
+            ("view", "on" if personal else "off"),
+            ("view_durable", "durable" if personal else "off"),
         )
+        for op, mode in modes:
+            viewer = kwflow.Engine(registry, store=store, read_log=mode)
+            for case_id in cases:
+                viewer.view(case_id, "w")
+            result[op] = _p50_us(
+                [lambda n=n, v=viewer: v.view(cases[n % CASES], "w") for n in range(calls)]
+            )
         return result
     finally:
         store.close()
@@ -232,8 +241,12 @@ def run(args: argparse.Namespace) -> tuple[list[list[str]], dict[str, Any]]:
                     "act": "act recording 1 personal field",
                     "load": f"load, {LOAD_EVENTS} events, no cache",
                     "view": "view, warm cache",
+                    "view_durable": 'view, warm cache, read_log="durable"',
                 }[op]
-                names = ("log off", "log on") if op == "view" else ("plain", "personal")
+                names = {
+                    "view": ("log off", "log on"),
+                    "view_durable": ("log off", "log durable"),
+                }.get(op, ("plain", "personal"))
                 rows.append(
                     [
                         label,
