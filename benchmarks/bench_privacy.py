@@ -171,9 +171,9 @@ def one_round(kind: str, where: str, personal: bool, calls: int) -> dict[str, fl
         result["load"] = _p50_us([lambda: cold.get_unfiltered(loaded)] * max(calls // 2, 20))
         # view: the read log off in the plain round; on (and durable) in the
         # personal round.
-        modes: tuple[tuple[str, Literal["on", "durable", "off"]], ...] = (
-            ("view", "on" if personal else "off"),
-            ("view_durable", "durable" if personal else "off"),
+        modes: tuple[tuple[str, bool | Literal["durable"]], ...] = (
+            ("view", personal),
+            ("view_durable", "durable" if personal else False),
         )
         for op, mode in modes:
             viewer = kwflow.Engine(registry, store=store, read_log=mode)
