@@ -948,12 +948,13 @@ class Engine:
         """
         check_id("case_id", case_id)
         check_person("person", person)
-        cached = self._cache.get(case_id) if self._read_log_on else None
+        cached = self._cache.get(case_id)
         if cached is not None:
             # A warm view costs one round trip: the read-log rows are written
             # only if the store's case is still the cached one's version, so
-            # one statement both checks that and logs. Otherwise (or when the
-            # cached case refuses the person) the store's case decides.
+            # one statement both checks that and logs (with the log off, or
+            # nothing shown, it only checks). Otherwise (or when the cached
+            # case refuses the person) the store's case decides.
             case = cached[1]
             compiled_process = self._compiled_for(case_id, case.process)
             try:
@@ -961,7 +962,11 @@ class Engine:
             except NotPermitted:
                 pass
             else:
-                entries = self._read_entries(case_id, reader, "view", documents, compiled_process)
+                entries = (
+                    self._read_entries(case_id, reader, "view", documents, compiled_process)
+                    if self._read_log_on
+                    else []
+                )
                 if self._store.log_reads_at(
                     case_id, case.version, entries, durable=self._read_log_durable
                 ):

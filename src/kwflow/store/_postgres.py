@@ -291,6 +291,10 @@ class PostgresStore(SqlStore):
         del durable  # set by the statement itself (``_read_log_setting``)
         return self._statement() if statements == 1 else self._write(None)
 
+    def _version_check(self) -> AbstractContextManager[_PgTx]:
+        # One statement sees one state: no transaction around it (one round trip).
+        return self._statement()
+
     def _read_log_setting(self, durable: bool) -> str:
         # ``SET LOCAL synchronous_commit``, inside the statement: the commit
         # of a read-log row need not wait for the WAL flush (an application

@@ -140,6 +140,7 @@ class Queries:
     insert_read: str
     read_values: str
     reads_if_at: str
+    case_at: str
     read_log: dict[tuple[bool, bool], str]
     """Pages of the read log by (a case is given, a person is given)."""
     subject_keys_of: str
@@ -275,6 +276,7 @@ def make_queries(prefix: str, *, placeholder: str, for_update: str, skip_locked:
         insert_read=f"INSERT INTO {p}read_log (case_id, person, artifact, versions, fields, at, "
         "call, access) SELECT v.* FROM (VALUES ",
         read_values=q("(?, ?, ?, ?, ?, ?, ?, ?)"),
+        case_at=q(f"SELECT 1 FROM {p}cases WHERE case_id = ? AND version = ? AND disposed = ?"),
         reads_if_at=q(
             f" WHERE EXISTS (SELECT 1 FROM {p}cases WHERE case_id = ? AND version = ? "
             "AND disposed = ?)"
@@ -1041,8 +1043,12 @@ class SqlStore(ABC):
         disposed of) and nothing was written.
         """
         rows = self._read_rows(entries)
-        if not rows or len(rows) > _READS_PER_STATEMENT:
-            # Nothing to write, or more than one statement: check, then write.
+        if not rows:
+            # Nothing to write: the version alone, in one statement.
+            with self._version_check() as tx:
+                return tx.one(self._queries.case_at, (case_id, version, False)) is not None
+        if len(rows) > _READS_PER_STATEMENT:
+            # More than one statement: check, then write.
             try:
                 if self.version(case_id) != version:
                     return False
@@ -1086,6 +1092,10 @@ class SqlStore(ABC):
         """The transaction read-log rows are written in (a backend sets its durability)."""
         del durable, statements
         return self._write(None)
+
+    def _version_check(self) -> AbstractContextManager[Tx]:
+        """Where `log_reads_at` checks a version alone (one statement)."""
+        return self._read()
 
     def _read_log_setting(self, durable: bool) -> str:
         """A FROM item that sets the transaction's durability inside the statement, or ``""``."""
