@@ -135,6 +135,8 @@ def test_a_warm_view_of_a_case_moved_on_elsewhere_shows_and_logs_the_new_version
     engine = make_engine("rules", store=backend.open(), clock=clock, guards=READY)
     rules_in_review(engine)
     assert engine.view("r1", MEMBER).artifacts["plan"][-1].number == 1  # cached now
+    unlogged = make_engine("rules", store=backend.open(), clock=clock, read_log=False)
+    unlogged.view("r1", MEMBER)  # cached too
     other = make_engine("rules", store=backend.open(), clock=clock, guards=READY)
     other.act("r1", "rework", by=LEAD)
     other.submit("r1", "plan", {"items": [{"task": "visit", "owner": MEMBER}]}, by=MEMBER)
@@ -149,6 +151,9 @@ def test_a_warm_view_of_a_case_moved_on_elsewhere_shows_and_logs_the_new_version
     assert [v.number for v in seen.artifacts["plan"]] == [1, 2]
     logged = [(e.person, e.artifact, e.versions) for e in engine.read_log()]
     assert logged == [(MEMBER, "plan", (1,)), (MEMBER, "plan", (1, 2)), (MEMBER, "plan", (1, 2))]
+    # The log off, the cached version is checked all the same.
+    assert [v.number for v in unlogged.view("r1", MEMBER).artifacts["plan"]] == [1, 2]
+    assert len(engine.read_log()) == 3
 
 
 def test_log_reads_at_writes_only_at_the_given_version(backend: Backend) -> None:
