@@ -20,6 +20,7 @@ OPERATIONS = [
     "act recording 1 personal field",
     "load, 40 events, no cache",
     "view, warm cache",
+    'view, warm cache, read_log="durable"',
 ]
 
 

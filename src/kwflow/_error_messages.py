@@ -443,6 +443,10 @@ VALUES: Catalogue = {
         "cs": "'FULL', 'NORMAL', nebo 'EXTRA'",
         "en": "'FULL', 'NORMAL' or 'EXTRA'",
     },
+    "read-log-mode": {
+        "cs": "'on' (nebo True), 'durable', nebo 'off' (nebo False)",
+        "en": "'on' (or True), 'durable', or 'off' (or False)",
+    },
     "sql-identifier": {
         "cs": "prostý identifikátor (písmena, číslice, podtržítko; nejvýš 63 znaků)",
         "en": "a plain identifier (letters, digits, underscore; at most 63 characters)",

@@ -34,6 +34,8 @@ from kwflow.history import KeyRing, is_sealed, verify_history
 from tests.support.runtime import START, Unchanged, check_case, make_engine
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from kwflow import Case
 
 WORKER, CHILD, MUM, DAD, STRANGER, DPO = "wanda", "kim", "mia", "dan", "sam", "dora"
@@ -152,6 +154,27 @@ def test_an_action_that_records_personal_data_seals_it(engine: Engine) -> None:
     case = engine.erase("e1", CHILD, by=DPO, reason="asked")
     assert case.latest("closing").data["words_of_child"] == ERASED  # type: ignore[union-attr]
     check_case(engine, case)
+
+
+def test_each_command_s_case_is_the_case_loaded_afresh(engine: Engine) -> None:
+    # A command's case is folded from the plaintext twins of its events, not
+    # decrypted: it must be exactly what a cold engine reads back.
+    open_family(engine)
+    cold = Engine(engine.registry, store=engine.store, clock=engine.clock, cache_size=0)
+    steps: list[Callable[[], Case]] = [
+        lambda: engine.submit("e1", "record", {**RECORD, "about": DAD, "note": "n2"}, by=WORKER),
+        lambda: engine.erase("e1", MUM, by=DPO, reason="asked"),
+        lambda: engine.submit("e1", "record", {**RECORD, "note": "n3"}, by=WORKER),
+        lambda: engine.act("e1", "close", by=WORKER, data={"words_of_child": "bye"}),
+    ]
+    for step in steps:
+        case = step()
+        assert cold.get_unfiltered("e1") == case
+    data = case.latest("record").data  # type: ignore[union-attr]
+    assert (data["note"], data["family_address"]) == (ERASED, ERASED)  # about mia
+    assert data["child_name"] == RECORD["child_name"]
+    assert case.latest("closing").data["words_of_child"] == "bye"  # type: ignore[union-attr]
+    assert case.artifacts["record"][1].data["note"] == "n2"  # about dan, kept
 
 
 def test_erasing_someone_unknown_or_twice_is_refused_and_changes_nothing(engine: Engine) -> None:

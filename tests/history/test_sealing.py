@@ -51,3 +51,23 @@ def test_a_kept_cipher_still_checks_the_place() -> None:
         open_value(envelope, keys=keys, context=("c1", "record", "other"), cipher=cipher)
     with pytest.raises(DataKeyUnavailable):
         open_value(envelope, keys=[new_data_key()], context=WHERE)
+
+
+@given(text=st.text())
+def test_text_is_sealed_as_its_canonical_json(text: str) -> None:
+    # Text takes a shortcut to its JSON: what is encrypted must still be the
+    # canonical form every other value is encrypted in.
+    import base64
+
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    from kwflow.history import canonical_json
+
+    key = new_data_key()
+    envelope = seal_value(text, subjects=["mia"], keys=[key], context=WHERE)
+    plain = AESGCM(key).decrypt(
+        base64.b64decode(envelope["nonce"]),
+        base64.b64decode(envelope["data"]),
+        canonical_json(list(WHERE)).encode(),
+    )
+    assert plain.decode() == canonical_json(text)

@@ -21,6 +21,8 @@ from tests.support.runtime import (
 )
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from tests.support.store import Backend
 
 AT = datetime(2026, 10, 5, 8, 0, tzinfo=UTC)
@@ -122,3 +124,113 @@ def test_private_family_time_stores_no_family_member_in_any_row(
     engine.verify("r1")
     fresh = make_engine("rules", store=sql_backend.open(), clock=clock, guards=READY)
     assert fresh.replay_unfiltered("r1") == engine.get_unfiltered("r1")
+
+
+# -- a warm view: one statement checks the cached version and logs ---------------------
+
+
+def test_a_warm_view_of_a_case_moved_on_elsewhere_shows_and_logs_the_new_version(
+    backend: Backend, clock: SimulatedClock
+) -> None:
+    engine = make_engine("rules", store=backend.open(), clock=clock, guards=READY)
+    rules_in_review(engine)
+    assert engine.view("r1", MEMBER).artifacts["plan"][-1].number == 1  # cached now
+    unlogged = make_engine("rules", store=backend.open(), clock=clock, read_log=False)
+    unlogged.view("r1", MEMBER)  # cached too
+    other = make_engine("rules", store=backend.open(), clock=clock, guards=READY)
+    other.act("r1", "rework", by=LEAD)
+    other.submit("r1", "plan", {"items": [{"task": "visit", "owner": MEMBER}]}, by=MEMBER)
+    other.act("r1", "back", by=MEMBER)
+    other.assign("r1", "gia", "guest", by=LEAD)
+    # Someone the cached case does not know yet is no stranger to the store's.
+    assert engine.view("r1", "gia").person_roles == ("guest",)
+    engine.view("r1", MEMBER)  # the reloaded case, cached
+    other.act("r1", "rework", by=LEAD)
+    seen = engine.view("r1", MEMBER)
+    assert seen.version == other.get_unfiltered("r1").version
+    assert [v.number for v in seen.artifacts["plan"]] == [1, 2]
+    logged = [(e.person, e.artifact, e.versions) for e in engine.read_log()]
+    assert logged == [(MEMBER, "plan", (1,)), (MEMBER, "plan", (1, 2)), (MEMBER, "plan", (1, 2))]
+    # The log off, the cached version is checked all the same.
+    assert [v.number for v in unlogged.view("r1", MEMBER).artifacts["plan"]] == [1, 2]
+    assert len(engine.read_log()) == 3
+
+
+def test_log_reads_at_writes_only_at_the_given_version(backend: Backend) -> None:
+    store = backend.open()
+    engine = make_engine("rules", store=store, guards=READY)
+    version = rules_in_review(engine).version
+    entry = _entry("r1", "eva", "plan", 0)
+    assert not store.log_reads_at("r1", version - 1, [entry])
+    assert not store.log_reads_at("nope", 1, [entry])
+    assert store.read_log(ReadLogQuery()) == []
+    assert store.log_reads_at("r1", version, [entry, _entry("r1", "jan", "plan", 1)])
+    assert [e.person for e in store.read_log(ReadLogQuery())] == ["eva", "jan"]
+    # With nothing to write, only the version is checked.
+    assert store.log_reads_at("r1", version, [])
+    assert not store.log_reads_at("r1", version + 1, [])
+    assert len(store.read_log(ReadLogQuery())) == 2
+
+
+def test_an_unknown_read_log_mode_is_refused() -> None:
+    from kwflow.exceptions import InvalidValue
+
+    with pytest.raises(InvalidValue) as refused:
+        make_engine("rules", read_log="sometimes")
+    assert refused.value.what == "read_log"
+    assert "durable" in str(refused.value)
+
+
+# -- durability: written before the call returns; flushed only when asked ----------------
+
+
+def test_read_log_rows_skip_the_flush_unless_durable_and_events_never_do(
+    sql_backend: Backend, clock: SimulatedClock
+) -> None:
+    from tests.support.read_log import seen_settings, watch_durability
+
+    store = sql_backend.open()
+    rules_in_review(make_engine("rules", store=store, clock=clock, guards=READY))
+    watch_durability(sql_backend)
+    relaxed, flushed = ("NORMAL", "FULL") if sql_backend.kind == "sqlite" else ("off", "on")
+    for mode, expected in (("on", relaxed), ("durable", flushed), (True, relaxed)):
+        engine = make_engine("rules", store=store, clock=clock, guards=READY, read_log=mode)
+        engine.view("r1", MEMBER)  # cold: the case is loaded, then the rows written
+        engine.view("r1", MEMBER)  # warm: one statement checks the version and logs
+        engine.history_for("r1", LEAD)
+        assert seen_settings(sql_backend) == [("read_log", expected)] * 4, mode
+        # The store's own setting is back for everything else: a command's events.
+        engine.act("r1", "stay_here", by=LEAD)
+        assert {setting for _, setting in seen_settings(sql_backend)} == {flushed}
+
+
+def test_a_read_log_row_is_there_after_the_viewer_is_killed_right_after_view(
+    sql_backend: Backend, clock: SimulatedClock, tmp_path: Path
+) -> None:
+    import multiprocessing
+    import os
+    import signal
+    import time
+
+    from tests.support.read_log import view_and_hang
+
+    store = sql_backend.open()
+    rules_in_review(make_engine("rules", store=store, clock=clock, guards=READY))
+    for mode in ("on", "durable"):
+        done = tmp_path / f"viewed-{mode}"
+        process = multiprocessing.get_context("spawn").Process(
+            target=view_and_hang, args=(sql_backend.spec, mode, done)
+        )
+        process.start()
+        give_up = time.monotonic() + 60
+        while not done.exists():
+            assert time.monotonic() < give_up, "the viewer never viewed"
+            assert process.is_alive(), "the viewer died on its own"
+            time.sleep(0.01)
+        assert process.pid is not None
+        os.kill(process.pid, signal.SIGKILL)
+        process.join(10)
+        assert process.exitcode == -signal.SIGKILL
+    # Read by a store opened afterwards: both views of both killed viewers.
+    logged = sql_backend.open().read_log(ReadLogQuery(case_id="r1"))
+    assert [(e.person, e.artifact, e.call) for e in logged] == [(MEMBER, "plan", "view")] * 4

@@ -196,6 +196,55 @@ def test_a_warm_engine_on_memory_refuses_an_edited_event() -> None:
     assert store.version(CASE) == LENGTH
 
 
+def _edit_memory(store: MemoryStore, sequence: int) -> None:
+    import attrs
+
+    events = list(store._cases[CASE].events)
+    events[sequence - 1] = attrs.evolve(events[sequence - 1], actor="mallory")
+    store._replace_events(CASE, events)
+
+
+def test_a_warm_engine_on_memory_refuses_an_edit_after_its_snapshot() -> None:
+    # Appends verify from the newest snapshot on, as the SQL stores do.
+    store = MemoryStore()
+    engine = conference(store, snapshot_every=10)
+    snapshot = store._cases[CASE].snapshot
+    assert snapshot is not None
+    assert snapshot.version == 20
+    engine.get_unfiltered(CASE)
+    _edit_memory(store, 23)
+    with pytest.raises(TamperedHistory) as info:
+        engine.submit(CASE, "referral", {**REFERRAL, "concerns": "x"}, by=OPENER)
+    assert (info.value.case_id, info.value.sequence) == (CASE, 23)
+    assert store.version(CASE) == LENGTH
+
+
+def test_a_warm_engine_on_memory_refuses_an_edit_of_its_snapshots_event() -> None:
+    # The snapshot's own event no longer hashes: the whole history is
+    # verified, which names it.
+    store = MemoryStore()
+    engine = conference(store, snapshot_every=10)
+    engine.get_unfiltered(CASE)
+    _edit_memory(store, 20)
+    with pytest.raises(TamperedHistory) as info:
+        engine.submit(CASE, "referral", {**REFERRAL, "concerns": "x"}, by=OPENER)
+    assert (info.value.case_id, info.value.sequence) == (CASE, 20)
+    assert store.version(CASE) == LENGTH
+
+
+def test_an_edit_before_the_snapshot_is_named_by_every_full_read_on_memory() -> None:
+    # Appends trust the snapshot for what precedes it (as on SQL); every
+    # full read of the history still verifies from the first event.
+    store = MemoryStore()
+    engine = conference(store, snapshot_every=10)
+    _edit_memory(store, 12)
+    with pytest.raises(TamperedHistory) as info:
+        engine.verify(CASE)
+    assert (info.value.case_id, info.value.sequence) == (CASE, 12)
+    with pytest.raises(TamperedHistory):
+        store.events(CASE)
+
+
 @given(
     st.lists(
         st.one_of(st.text(), st.integers(), st.booleans(), st.none(), st.floats(allow_nan=False))

@@ -38,7 +38,7 @@ import threading
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import attrs
 
@@ -58,6 +58,7 @@ from kwflow.exceptions import (
     MalformedEvent,
     MigrationPlanNotFound,
     MigrationRefused,
+    NotPermitted,
     ProcessChanged,
     TamperedHistory,
     WrongType,
@@ -112,7 +113,15 @@ from ._evolve import evolve, fold
 from ._idempotency import KeyedCommand
 from ._migrate import Migration, MigrationCheck, decide_migrate
 from ._outbox import outbox_changes
-from ._personal import DataKeys, PersonalField, personal_fields, reveal_case, reveal_events, seal
+from ._personal import (
+    DataKeys,
+    PersonalField,
+    personal_fields,
+    plaintext_twins,
+    reveal_case,
+    reveal_events,
+    seal,
+)
 from ._queries import (
     aware,
     case_query,
@@ -199,7 +208,14 @@ class Engine:
             ``"audit"``; see `Capability`), or a function of (person, case
             id) giving them. Nobody has any when left out.
         read_log: whether documents shown through `view` and `history_for`
-            are written to the read log (`read_log`); on by default.
+            are written to the read log (`read_log`): ``"on"`` (or ``True``,
+            the default), ``"durable"`` or ``"off"`` (or ``False``). Rows
+            are written before the call returns either way. ``"on"`` lets
+            their commit skip the wait for the disk flush (an application
+            crash keeps them; a power cut may lose those of the last
+            fraction of a second; events are never written so);
+            ``"durable"`` waits for it, as every command does
+            (docs/data-protection.md).
         data_keys: the host's key ring that protects the data keys of
             personal fields (docs/erasure.md); when left out, the store's own
             key ring (``store.keys``), if it has one. Keep it outside the
@@ -222,7 +238,7 @@ class Engine:
         snapshot_every: int = 50,
         cache_size: int = 10_000,
         grants: Grants | None = None,
-        read_log: bool = True,
+        read_log: bool | Literal["on", "durable", "off"] = "on",
         data_keys: KeyRing | None = None,
         retention: Mapping[str, Retention] | None = None,
     ) -> None:
@@ -238,7 +254,10 @@ class Engine:
         if grants is not None and not (callable(grants) or isinstance(grants, Mapping)):
             raise WrongType("grants", "mapping or callable", type(grants).__name__)
         self._grants = grants
-        self._read_log_on = bool(read_log)
+        if read_log not in (True, False, "on", "durable", "off"):
+            raise InvalidValue("read_log", "read-log-mode", repr(read_log))
+        self._read_log_on = read_log not in (False, "off")
+        self._read_log_durable = read_log == "durable"
         self._cache_size = max(cache_size, 0)
         # Each case twice: as folded from the stored events (personal values
         # sealed) and as revealed; the same object when it has no personal field.
@@ -929,7 +948,38 @@ class Engine:
         """
         check_id("case_id", case_id)
         check_person("person", person)
+        cached = self._cache.get(case_id)
+        if cached is not None:
+            # A warm view costs one round trip: the read-log rows are written
+            # only if the store's case is still the cached one's version, so
+            # one statement both checks that and logs (with the log off, or
+            # nothing shown, it only checks). Otherwise (or when the cached
+            # case refuses the person) the store's case decides.
+            case = cached[1]
+            compiled_process = self._compiled_for(case_id, case.process)
+            try:
+                shown, reader, documents = self._view_of(case, compiled_process, person)
+            except NotPermitted:
+                pass
+            else:
+                entries = (
+                    self._read_entries(case_id, reader, "view", documents, compiled_process)
+                    if self._read_log_on
+                    else []
+                )
+                if self._store.log_reads_at(
+                    case_id, case.version, entries, durable=self._read_log_durable
+                ):
+                    return shown
         case, compiled_process = self._current(case_id)
+        shown, reader, documents = self._view_of(case, compiled_process, person)
+        self._log_reads(case_id, reader, "view", documents, compiled_process)
+        return shown
+
+    def _view_of(
+        self, case: Case, compiled_process: CompiledProcess, person: str
+    ) -> tuple[CaseView, Reader, list[tuple[str, tuple[int, ...], bool]]]:
+        """``person``'s view of ``case``, who they are as its reader, and the documents shown."""
         reader = self._reader(compiled_process, case, person)
         visible: dict[str, tuple[ArtifactVersion, ...]] = {}
         hidden: list[str] = []
@@ -955,17 +1005,11 @@ class Engine:
                 visible[artifact_id] = own
             else:
                 hidden.append(artifact_id)
-        self._log_reads(
-            case_id,
-            reader,
-            "view",
-            [
-                (artifact_id, tuple(v.number for v in versions), artifact_id in hidden_fields)
-                for artifact_id, versions in visible.items()
-            ],
-            compiled_process,
-        )
-        return CaseView(
+        documents = [
+            (artifact_id, tuple(v.number for v in versions), artifact_id in hidden_fields)
+            for artifact_id, versions in visible.items()
+        ]
+        shown = CaseView(
             id=case.id,
             process=case.process,
             person=person,
@@ -989,6 +1033,7 @@ class Engine:
             organisations=case.organisations,
             suspension=case.suspension,
         )
+        return shown, reader, documents
 
     def history_for(self, case_id: str, person: str) -> tuple[HistoryEntry, ...]:
         """The case's events as ``person`` may see them, oldest first.
@@ -1376,6 +1421,18 @@ class Engine:
         """Write one read-log entry per document shown, in one batch (if the log is on)."""
         if not self._read_log_on or not documents:
             return
+        entries = self._read_entries(case_id, reader, call, documents, compiled_process)
+        self._store.log_reads(entries, durable=self._read_log_durable)
+
+    def _read_entries(
+        self,
+        case_id: str,
+        reader: Reader,
+        call: str,
+        documents: Sequence[tuple[str, tuple[int, ...], bool]],
+        compiled_process: CompiledProcess,
+    ) -> list[ReadEntry]:
+        """The read-log entries of the documents a call shows ``reader``, one each."""
         now = self._now()
         entries = []
         for artifact_id, versions, in_part in documents:
@@ -1398,7 +1455,7 @@ class Engine:
                     access=reader.access,
                 )
             )
-        self._store.log_reads(entries)
+        return entries
 
     def _guards_for(self, process_id: str) -> Mapping[str, Guard]:
         """The guards cases of ``process_id`` run: kwflow's built-in ones, then the host's."""
@@ -1571,13 +1628,20 @@ class Engine:
                         continue
                     raise
                 new_case = base
-                plain: dict[str, Any] = {}
                 if drafts:
+                    revealed: list[Draft | None] = []
                     if spec:
                         # Sealed before they are hashed: the chain covers the ciphertext.
-                        drafts = seal(drafts, base, spec, self._keys, plain)
+                        drafts = seal(drafts, base, spec, self._keys, revealed)
                     new_events = _chain(case_id, base.version, base.last_hash, drafts, moment)
-                    new_case = evolve(process, base, new_events)
+                    # The revealed case is folded from the plaintext twins of
+                    # the events (same sequence and hash, values in clear):
+                    # nothing just sealed is opened again.
+                    new_case = evolve(
+                        process,
+                        base,
+                        plaintext_twins(new_events, revealed) if spec else new_events,
+                    )
                     events.extend(new_events)
                     # A deadline the command started (or moved) may be overdue
                     # already: it is breached in the same append, never left pending.
@@ -1596,9 +1660,6 @@ class Engine:
                 new_sealed = new_case
                 if spec and events:
                     new_sealed = evolve(process, sealed, events)
-                    new_case = reveal_case(
-                        new_case, spec, self._keys, since=base.version, known=plain
-                    )
                 if isinstance(command, Erase) and events:
                     # The key goes before the event is written: should the
                     # append fail, the values read as erased and erasing again

@@ -31,6 +31,7 @@ from kwflow.exceptions import DataKeyUnavailable
 from kwflow.history import (
     CASE_SUBJECT,
     ERASED,
+    Event,
     EventType,
     FrozenMap,
     freeze,
@@ -41,26 +42,39 @@ from kwflow.history import (
     subjects_of,
     unwrap_key,
     value_cipher,
+    value_context,
     wrap_key,
 )
+
+from ._records import ArtifactVersion
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterable, Mapping, Sequence
 
     from kwflow.definition import Process
-    from kwflow.history import Event, KeyRing
+    from kwflow.history import KeyRing
     from kwflow.store import CaseStore
 
     from ._decide import Draft
-    from ._records import ArtifactVersion, Case
+    from ._records import Case
 
-__all__ = ["DataKeys", "PersonalField", "personal_fields", "reveal_case", "reveal_events", "seal"]
+__all__ = [
+    "DataKeys",
+    "PersonalField",
+    "personal_fields",
+    "plaintext_twins",
+    "reveal_case",
+    "reveal_events",
+    "seal",
+]
 
 _SUBMITTED = EventType.ARTIFACT_SUBMITTED.value
 _ACTED = EventType.ACTION_TAKEN.value
 _ERASED_EVENT = EventType.SUBJECT_ERASED.value
 # `ERASED` as the fold holds data (a FrozenMap, hashable like the rest).
 _ERASED_DATA = freeze(ERASED)
+# Values that are never an envelope, told apart without a Mapping check.
+_PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 @attrs.frozen
@@ -188,40 +202,51 @@ def _seal_data(
     fields: tuple[PersonalField, ...],
     data: Mapping[str, Any],
     keys: DataKeys,
-    *,
-    plain: dict[str, Any] | None,
-) -> tuple[dict[str, Any], list[str]] | None:
-    sealed: dict[str, Any] | None = None
+) -> tuple[FrozenMap[str, Any], FrozenMap[str, Any], list[str]] | None:
+    """The data sealed and as revealed (both frozen), and its subjects; ``None``: nothing personal.
+
+    The revealed data is what `reveal_case` would make of the sealed data
+    (each value as given, `ERASED` where a subject is erased), so the
+    command's new case is revealed without opening what was just sealed.
+    """
+    frozen: FrozenMap[str, Any] | None = None
+    sealed: dict[str, Any] = {}
+    erased: dict[str, Any] = {}
     everyone: list[str] = []
+    found_for: dict[tuple[str, ...], tuple[list[bytes], Any]] = {}
     for field in fields:
         value = data.get(field.field)
         if value is None:
             continue
+        if frozen is None:
+            # Frozen once: the sealed and the revealed data share every
+            # value but the personal ones, and the command's two folds take
+            # them as they are instead of each freezing them again.
+            frozen = freeze(data)
         subjects = _subjects(field, case, data)
-        if sealed is None:
-            sealed = dict(data)
         everyone.extend(subjects)
         if any(subject in case.erased for subject in subjects):
-            sealed[field.field] = ERASED
+            sealed[field.field] = erased[field.field] = _ERASED_DATA
             continue
-        found = [keys.make(case.id, subject) for subject in subjects]
+        held = found_for.get(subjects)
+        if held is None:
+            found = [keys.make(case.id, subject) for subject in subjects]
+            held = found_for[subjects] = (found, keys.cipher(case.id, subjects, found))
         envelope = seal_value(
-            value,
+            frozen[field.field],
             subjects=subjects,
-            keys=found,
+            keys=held[0],
             context=(case.id, artifact, field.field),
-            cipher=keys.cipher(case.id, subjects, found),
+            cipher=held[1],
         )
-        sealed[field.field] = envelope
-        if plain is not None:
-            # What the envelope holds, so the new case is revealed without
-            # decrypting what was just encrypted (nonces are random and unique).
-            plain[envelope["nonce"]] = freeze(value)
-    if sealed is None:
+        # As `freeze` would make it (subjects a tuple), built directly.
+        sealed[field.field] = FrozenMap(
+            {"sealed": subjects, "nonce": envelope["nonce"], "data": envelope["data"]}
+        )
+    if frozen is None:
         return None
-    # Frozen once here: the command's two folds (sealed and revealed) then
-    # take the data as it is instead of each freezing it again.
-    return freeze(sealed), list(dict.fromkeys(everyone))
+    revealed = FrozenMap({**frozen, **erased}) if erased else frozen
+    return FrozenMap({**frozen, **sealed}), revealed, list(dict.fromkeys(everyone))
 
 
 def seal(
@@ -229,33 +254,66 @@ def seal(
     case: Case,
     spec: Mapping[str, tuple[PersonalField, ...]],
     keys: DataKeys,
-    plain: dict[str, Any] | None = None,
+    revealed: list[Draft | None] | None = None,
 ) -> list[Draft]:
     """``drafts`` with every personal value sealed, each naming its subjects.
 
-    ``plain``, when given, is filled with each envelope's value by its
-    nonce: `reveal_case` takes it as ``known``.
+    ``revealed``, when given, is filled with the *plaintext twin* of each
+    draft returned: the same payload (``subjects`` included) with each
+    personal value as given, or `ERASED` for a subject erased already
+    (``None`` for a draft with nothing sealed: it is its own twin).
+    Folding the twins (as events with the sealed events' sequence, time
+    and hash) gives the revealed case a `reveal_case` pass would give,
+    without opening what was just sealed; they are never stored or hashed.
     """
     out: list[Draft] = []
     for type_, actor, payload in drafts:
-        sealed = payload
+        sealed, plain = payload, None
         if type_ == _SUBMITTED:
             fields = spec.get(payload["artifact"])
-            done = fields and _seal_data(
-                case, payload["artifact"], fields, payload["data"], keys, plain=plain
-            )
+            done = fields and _seal_data(case, payload["artifact"], fields, payload["data"], keys)
             if done:
-                sealed = {**payload, "data": done[0], "subjects": done[1]}
+                sealed = {**payload, "data": done[0], "subjects": done[2]}
+                plain = {**payload, "data": done[1], "subjects": done[2]}
         elif type_ == _ACTED and payload.get("records") is not None:
             records = payload["records"]
             fields = spec.get(records["artifact"])
-            done = fields and _seal_data(
-                case, records["artifact"], fields, records["data"], keys, plain=plain
-            )
+            done = fields and _seal_data(case, records["artifact"], fields, records["data"], keys)
             if done:
-                sealed = {**payload, "records": {**records, "data": done[0]}, "subjects": done[1]}
+                sealed = {**payload, "records": {**records, "data": done[0]}, "subjects": done[2]}
+                plain = {**payload, "records": {**records, "data": done[1]}, "subjects": done[2]}
         out.append((type_, actor, sealed))
+        if revealed is not None:
+            revealed.append(None if plain is None else (type_, actor, plain))
     return out
+
+
+def plaintext_twins(events: Sequence[Event], revealed: Sequence[Draft | None]) -> list[Event]:
+    """``events`` (just made from sealed drafts) with the payloads of their plaintext twins.
+
+    Only for folding the revealed case: each twin keeps its event's
+    sequence, time, links and hash, which no longer match its payload, so a
+    store refuses it (``hash_is_sealed`` is false for it: it is hashed again).
+    """
+    twins: list[Event] = []
+    for event, twin in zip(events, revealed, strict=True):
+        if twin is None:
+            twins.append(event)
+        else:
+            twins.append(
+                Event(
+                    case_id=event.case_id,
+                    sequence=event.sequence,
+                    type=event.type,
+                    at=event.at,
+                    actor=event.actor,
+                    payload=twin[2],
+                    prev_hash=event.prev_hash,
+                    hash=event.hash,
+                    schema_version=event.schema_version,
+                )
+            )
+    return twins
 
 
 def _open(
@@ -263,7 +321,6 @@ def _open(
     where: tuple[str, str, str],
     erased: Collection[str],
     keys: DataKeys,
-    known: Mapping[str, Any] | None = None,
     *,
     ciphers: dict[tuple[str, ...], tuple[list[bytes], Any] | None] | None = None,
 ) -> Any:
@@ -284,10 +341,6 @@ def _open(
             ciphers[subjects] = held
     if held is None:
         return _ERASED_DATA
-    if known is not None:
-        value = known.get(envelope.get("nonce"))  # type: ignore[arg-type]
-        if value is not None:
-            return value
     found, cipher = held
     return freeze(open_value(envelope, keys=found, context=where, cipher=cipher))
 
@@ -311,14 +364,14 @@ def reveal_case(
     case: Case,
     spec: Mapping[str, tuple[PersonalField, ...]],
     keys: DataKeys,
-    *,
-    since: int = 0,
-    known: Mapping[str, Any] | None = None,
 ) -> Case:
-    """``case`` with the personal values of versions after event ``since`` read back.
+    """``case`` with its personal values read back (or `ERASED`).
 
-    ``known`` maps the nonces of envelopes just sealed (`seal`'s ``plain``)
-    to their values, which are taken as they are instead of decrypted.
+    A command's new case needs no such pass: it is folded from the
+    plaintext twins of its events (`seal`'s ``revealed``). Loading a case
+    runs it over every version of every personal document, so the loop is
+    kept lean: keys and cipher are looked up once per set of subjects, the
+    authenticated context once per field.
     """
     if not spec:
         return case
@@ -327,34 +380,47 @@ def reveal_case(
     artifacts: dict[str, tuple[ArtifactVersion, ...]] | None = None
     for artifact_id, fields in spec.items():
         versions = case.artifacts.get(artifact_id)
-        if not versions or versions[-1].sequence <= since:
+        if not versions:
             continue
+        contexts = {f.field: value_context((case.id, artifact_id, f.field)) for f in fields}
         revealed = list(versions)
-        # Versions are in the order of their events: after a command only
-        # the last few are new, so start at the first one after ``since``.
-        first = len(versions)
-        while first and versions[first - 1].sequence > since:
-            first -= 1
-        for index in range(first, len(versions)):
-            version = versions[index]
+        changed = False
+        for index, version in enumerate(versions):
             data = version.data
             opened: dict[str, Any] | None = None
             for field in fields:
                 value: Any = data.get(field.field)
-                if is_sealed(value):
-                    if opened is None:
-                        opened = dict(data)
-                    opened[field.field] = _open(
-                        value,
-                        (case.id, artifact_id, field.field),
-                        erased,
-                        keys,
-                        known,
-                        ciphers=ciphers,
-                    )
+                if type(value) in _PLAIN or not is_sealed(value):
+                    continue
+                if opened is None:
+                    opened = dict(data)
+                named = value.get("sealed")
+                held_key = named if type(named) is tuple else subjects_of(value)
+                if held_key in ciphers:
+                    held = ciphers[held_key]
+                else:
+                    held = ciphers[held_key] = _keys_for(case.id, subjects_of(value), erased, keys)
+                if held is None:
+                    opened[field.field] = _ERASED_DATA
+                    continue
+                found, cipher = held
+                opened[field.field] = freeze(
+                    open_value(value, keys=found, context=contexts[field.field], cipher=cipher)
+                )
             if opened is not None:
-                # The other values are frozen already, and every opened one is.
-                revealed[index] = attrs.evolve(version, data=FrozenMap(opened))
+                # The other values are frozen already, and every opened one
+                # is. Built directly: attrs.evolve costs more than the rest.
+                revealed[index] = ArtifactVersion(
+                    number=version.number,
+                    data=FrozenMap(opened),
+                    by=version.by,
+                    at=version.at,
+                    sequence=version.sequence,
+                    about=version.about,
+                )
+                changed = True
+        if not changed:
+            continue
         if artifacts is None:
             artifacts = dict(case.artifacts)
         artifacts[artifact_id] = tuple(revealed)

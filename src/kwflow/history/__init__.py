@@ -40,6 +40,7 @@ from ._sealing import (
     subjects_of,
     unwrap_key,
     value_cipher,
+    value_context,
     wrap_key,
 )
 from ._verify import verify_history
@@ -84,6 +85,7 @@ __all__ = [
     "thaw",
     "unwrap_key",
     "value_cipher",
+    "value_context",
     "verify_history",
     "wrap_key",
 ]

@@ -43,6 +43,9 @@ CASE_SUBJECT = ""
 """The subject of a personal value nobody was named for (its role had no holder):
 the case itself; only disposing of the case erases it."""
 
+# What canonical_json encodes text with (no ASCII escaping).
+_encode_text = json.encoder.encode_basestring
+
 DATA_KEY_BYTES = 32
 _NONCE_BYTES = 12
 _WRAP_INFO = b"kwflow-subject-key-wrap"
@@ -90,6 +93,15 @@ def _context_bytes(context: tuple[str, ...]) -> bytes:
     return canonical_json(list(context)).encode()
 
 
+def value_context(context: Sequence[str]) -> bytes:
+    """The bytes ``context`` (case, artifact, field) is authenticated as.
+
+    A caller opening many values of one field passes them to `open_value`
+    as ``context`` instead of the triple, which it then need not encode again.
+    """
+    return _context_bytes(tuple(context))
+
+
 def _derive(secret: bytes, info: bytes) -> bytes:
     # HKDF with one output block is HMAC(HMAC(salt, secret), info || 1).
     pseudo_random = hmac.digest(b"\0" * 32, secret, "sha256")
@@ -105,7 +117,7 @@ def _unb64(text: object) -> bytes:
         text = ""  # decrypting nothing fails below, with the ValueError callers expect
     # Strict: only the base64 alphabet, padded as b64encode pads (as
     # ``b64decode(validate=True)`` checks, without its per-call regex).
-    return binascii.a2b_base64(text.encode("ascii"), strict_mode=True)
+    return binascii.a2b_base64(text, strict_mode=True)
 
 
 def wrap_key(ring: KeyRing, case_id: str, subject: str, key: bytes) -> str:
@@ -164,7 +176,10 @@ def seal_value(
     gets a fresh random 96-bit nonce, whichever cipher object seals it.
     """
     nonce = secrets.token_bytes(_NONCE_BYTES)
-    plain = canonical_json(value).encode()
+    # Most personal values are text: its canonical JSON is the quoted string
+    # (canonical_json's own encoder), without building an encoder for it.
+    text = _encode_text(value) if type(value) is str else canonical_json(value)
+    plain = text.encode()
     if cipher is None:
         cipher = value_cipher(keys)
     sealed = cipher.encrypt(nonce, plain, _context_bytes(tuple(context)))
@@ -175,31 +190,29 @@ def open_value(
     envelope: Mapping[str, Any],
     *,
     keys: Sequence[bytes],
-    context: Sequence[str],
+    context: Sequence[str] | bytes,
     cipher: Any = None,
 ) -> Any:
     """The value ``envelope`` holds, given the keys of its subjects in its order.
 
-    ``context`` is (case id, artifact, field); ``cipher`` is `value_cipher`
-    of ``keys``, when the caller keeps one. Raises `DataKeyUnavailable`
-    (``wrong-ring``) when it does not open (another key, another place,
-    changed bytes).
+    ``context`` is (case id, artifact, field), or `value_context` of it;
+    ``cipher`` is `value_cipher` of ``keys``, when the caller keeps one.
+    Raises `DataKeyUnavailable` (``wrong-ring``) when it does not open
+    (another key, another place, changed bytes).
     """
     if cipher is None:
         cipher = value_cipher(keys)
+    aad = context if isinstance(context, bytes) else _context_bytes(tuple(context))
     try:
-        plain = cipher.decrypt(
-            _unb64(envelope.get("nonce")),
-            _unb64(envelope.get("data")),
-            _context_bytes(tuple(context)),
-        )
+        plain = cipher.decrypt(_unb64(envelope.get("nonce")), _unb64(envelope.get("data")), aad)
     except Exception as exc:
         # cryptography's InvalidTag (imported only with the cipher, which
         # costs an import statement per value otherwise): it does not open.
         if type(exc).__name__ != "InvalidTag":
             raise
         subjects = ",".join(subjects_of(envelope))
-        raise DataKeyUnavailable(context[0] if context else "", subjects, "wrong-ring") from exc
+        where = json.loads(aad) if isinstance(context, bytes) else list(context)
+        raise DataKeyUnavailable(where[0] if where else "", subjects, "wrong-ring") from exc
     text = plain.decode()
     if text[:1] == '"' and "\\" not in text:
         # A JSON string without escapes is its own text between the quotes.

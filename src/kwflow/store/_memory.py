@@ -16,7 +16,7 @@ from kwflow.exceptions import (
     StorageError,
     TamperedHistory,
 )
-from kwflow.history import GENESIS_HASH, Event, KeyRing, hash_is_sealed
+from kwflow.history import GENESIS_HASH, Event, KeyRing, compute_hash, hash_is_sealed
 
 from ._checks import (
     check_chain,
@@ -176,14 +176,7 @@ class MemoryStore:
                 # The stored history must still be the one the writer read.
                 check_head(self._keys, case_id, actual, head_hash, case.head_mac)
                 if self._verify:
-                    verify_tail(
-                        case_id,
-                        case.events,
-                        start_sequence=1,
-                        prev_hash=GENESIS_HASH,
-                        head_version=actual,
-                        head_hash=head_hash,
-                    )
+                    _verify_stored(case_id, case)
             _check_chain(case_id, expected_version, events, head_hash)
             if snapshot is not None:
                 stored = case.events if case is not None else []
@@ -568,7 +561,12 @@ class MemoryStore:
 
     # -- the read log ---------------------------------------------------------
 
-    def log_reads(self, entries: Sequence[ReadEntry]) -> None:
+    def log_reads(
+        self,
+        entries: Sequence[ReadEntry],
+        *,
+        durable: bool = False,  # noqa: ARG002 - memory has no disk to flush
+    ) -> None:
         """Add ``entries`` to the read log, numbered in the order they come.
 
         Kept as given: an entry's number is its place in the list (+ 1),
@@ -577,6 +575,23 @@ class MemoryStore:
         with self._lock:
             self._check_open()
             self._reads.extend(entries)
+
+    def log_reads_at(
+        self,
+        case_id: str,
+        version: int,
+        entries: Sequence[ReadEntry],
+        *,
+        durable: bool = False,  # noqa: ARG002 - memory has no disk to flush
+    ) -> bool:
+        """`log_reads` if the case is still at ``version`` (and not disposed); whether it was."""
+        with self._lock:
+            self._check_open()
+            case = self._cases.get(case_id)
+            if case is None or case.disposed or case.head_version != version:
+                return False
+            self._reads.extend(entries)
+            return True
 
     def read_log(self, query: ReadLogQuery) -> list[ReadEntry]:
         """A page of the read log, oldest entry first (see `ReadLogQuery`)."""
@@ -668,6 +683,68 @@ def _check_chain(
                 case_id, f"event {event.sequence}: does not link to the event before it"
             )
         previous = event.hash
+
+
+def _verify_stored(case_id: str, case: _Case) -> None:
+    """Verify the stored events a load would read: from the snapshot's event to the head.
+
+    As the SQL backends check before an append (``SqlStore._verify_stored``):
+    events before the newest snapshot cannot change what the case decides
+    (the snapshot stands for them, and ``load`` uses it only while the event
+    it follows is intact); every full read (``events``, ``Engine.verify``)
+    verifies them. Re-hashing the whole history on every append made a long
+    case's commands slower the longer it ran.
+
+    An event whose hash is sealed (`hash_is_sealed`: made by ``new_event``
+    in this process from this very content, read-only since) is not hashed
+    again, as `_check_chain` does not when it arrives; its place in the
+    chain is checked all the same. An event put here any other way (the
+    test hook's edits) is hashed. Anything off is named by verifying the
+    whole history.
+    """
+    events = case.events
+    head_version, head_hash = case.head_version, case.head_hash
+    start, prev = 0, GENESIS_HASH
+    snapshot = case.snapshot
+    if snapshot is not None and 1 < snapshot.version <= head_version:
+        index = snapshot.version - 1
+        anchor = events[index] if index < len(events) else None
+        if (
+            anchor is not None
+            and anchor.sequence == snapshot.version
+            and anchor.hash == snapshot.last_hash
+            and (hash_is_sealed(anchor) or compute_hash(anchor) == anchor.hash)
+        ):
+            start, prev = snapshot.version, snapshot.last_hash
+    if _links_up(case_id, events, start, prev, head=(head_version, head_hash)):
+        return
+    verify_tail(
+        case_id,
+        events,
+        start_sequence=1,
+        prev_hash=GENESIS_HASH,
+        head_version=head_version,
+        head_hash=head_hash,
+    )
+
+
+def _links_up(
+    case_id: str, events: list[Event], start: int, prev: str, *, head: tuple[int, str]
+) -> bool:
+    """Whether ``events[start:]`` run from ``start + 1``, linked after ``prev``, to ``head``."""
+    head_version, head_hash = head
+    sequence = start
+    for event in events[start:]:
+        sequence += 1
+        if (
+            event.case_id != case_id
+            or event.sequence != sequence
+            or event.prev_hash != prev
+            or not (hash_is_sealed(event) or compute_hash(event) == event.hash)
+        ):
+            return False
+        prev = event.hash
+    return sequence == head_version and prev == head_hash
 
 
 def _earliest(

@@ -67,15 +67,15 @@ class _PgTx:
     empty row taken for a table that exists).
     """
 
-    def __init__(self, pipeline: psycopg.Pipeline, cur: psycopg.Cursor[Any]) -> None:
+    def __init__(self, pipeline: psycopg.Pipeline | None, cur: psycopg.Cursor[Any]) -> None:
         self._pipeline = pipeline
         self._cur = cur
         self._unread = False
 
     def _settle(self) -> None:
-        if self._unread:
+        if self._unread and self._pipeline is not None:
             self._pipeline.sync()
-            self._unread = False
+        self._unread = False
 
     def one(self, sql: str, params: Sequence[object] = ()) -> tuple[Any, ...] | None:
         self._settle()
@@ -121,7 +121,8 @@ class _PgTx:
             cur = self._cur.connection.cursor()
             cur.execute(sql, params)
             cursors.append(cur)
-        self._pipeline.sync()
+        if self._pipeline is not None:
+            self._pipeline.sync()
         try:
             return [cur.fetchall() for cur in cursors]
         finally:
@@ -273,6 +274,48 @@ class PostgresStore(SqlStore):
                 "(raise pool_size or timeout)",
                 case_id=case_id,
             ) from exc
+
+    @contextmanager
+    def _statement(self) -> Iterator[_PgTx]:
+        """One statement in a transaction of its own (autocommit): one round trip.
+
+        For read-log rows: the statement sets its transaction's durability
+        itself (``_read_log_setting``), so no BEGIN, SET or COMMIT is sent.
+        """
+        psycopg = self._psycopg
+        try:
+            with self._pool.connection() as conn:
+                conn.read_only = None
+                conn.autocommit = True
+                try:
+                    with conn.cursor() as cur:
+                        yield _PgTx(None, cur)
+                finally:
+                    conn.autocommit = False
+        except psycopg.Error as exc:
+            raise StorageError(f"PostgreSQL at {self._where}: {_describe(exc)}") from exc
+        except self._pool_timeout as exc:
+            raise StorageError(
+                f"PostgreSQL at {self._where}: no connection free in time "
+                "(raise pool_size or timeout)"
+            ) from exc
+
+    def _read_log_write(self, durable: bool, *, statements: int) -> AbstractContextManager[_PgTx]:
+        """Read-log rows: one statement is its own transaction; several share one."""
+        del durable  # set by the statement itself (``_read_log_setting``)
+        return self._statement() if statements == 1 else self._write(None)
+
+    def _version_check(self) -> AbstractContextManager[_PgTx]:
+        # One statement sees one state: no transaction around it (one round trip).
+        return self._statement()
+
+    def _read_log_setting(self, durable: bool) -> str:
+        # ``SET LOCAL synchronous_commit``, inside the statement: the commit
+        # of a read-log row need not wait for the WAL flush (an application
+        # or server crash keeps it; a power cut may lose the last ones)
+        # unless the host asked for durable rows. Events never take this path.
+        setting = "on" if durable else "off"
+        return f", (SELECT set_config('synchronous_commit', '{setting}', true)) AS s"
 
     def _read(self) -> AbstractContextManager[_PgTx]:
         return self._transaction(_READ, None)

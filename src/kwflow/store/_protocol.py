@@ -154,11 +154,34 @@ class CaseStore(Protocol):
         """The record of ``key`` in ``scope``, or ``None`` when the key is unused."""
         ...
 
-    def log_reads(self, entries: Sequence[ReadEntry]) -> None:
+    def log_reads(self, entries: Sequence[ReadEntry], *, durable: bool = False) -> None:
         """Add ``entries`` to the read log, all in one transaction.
 
         The store numbers them (`ReadEntry.number`) in the order written;
-        the events of cases are not touched.
+        the events of cases are not touched. The rows are written before
+        this returns (never held back in memory); ``durable=False`` lets
+        their commit skip the wait for the disk flush (SQLite
+        ``synchronous=NORMAL``, PostgreSQL ``synchronous_commit=off`` for
+        this transaction only), so an application crash keeps them and a
+        power cut may lose those of the last fraction of a second.
+        ``durable=True`` waits for the flush, as every append does.
+        """
+        ...
+
+    def log_reads_at(
+        self,
+        case_id: str,
+        version: int,
+        entries: Sequence[ReadEntry],
+        *,
+        durable: bool = False,
+    ) -> bool:
+        """`log_reads` if the case is still at ``version`` (and not disposed); whether it was.
+
+        ``False`` writes nothing: the reader's copy of the case is behind
+        (or the case is gone), and the caller reads it again. One round trip
+        where the backend can: the check and the write are one statement.
+        With no ``entries`` only the version is checked.
         """
         ...
 

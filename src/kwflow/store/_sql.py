@@ -72,6 +72,10 @@ _PAGE = 1000
 _READS_PER_STATEMENT = 500
 
 
+def _flat(rows: Sequence[tuple[object, ...]]) -> list[object]:
+    return [value for row in rows for value in row]
+
+
 class Tx(Protocol):
     """One open transaction, as the shared logic uses it."""
 
@@ -145,6 +149,8 @@ class Queries:
     seal_head: str
     insert_read: str
     read_values: str
+    reads_if_at: str
+    case_at: str
     read_log: dict[tuple[bool, bool], str]
     """Pages of the read log by (a case is given, a person is given)."""
     subject_keys_of: str
@@ -275,9 +281,16 @@ def make_queries(prefix: str, *, placeholder: str, for_update: str, skip_locked:
         seal_head=q(
             f"UPDATE {p}cases SET mac = ? WHERE case_id = ? AND version = ? AND last_hash = ?"
         ),
+        # ``INSERT ... SELECT`` from a VALUES list, so that a condition can
+        # follow (``reads_if_at``): ``_insert_reads`` closes the list.
         insert_read=f"INSERT INTO {p}read_log (case_id, person, artifact, versions, fields, at, "
-        "call, access) VALUES ",
+        "call, access) SELECT v.* FROM (VALUES ",
         read_values=q("(?, ?, ?, ?, ?, ?, ?, ?)"),
+        case_at=q(f"SELECT 1 FROM {p}cases WHERE case_id = ? AND version = ? AND disposed = ?"),
+        reads_if_at=q(
+            f" WHERE EXISTS (SELECT 1 FROM {p}cases WHERE case_id = ? AND version = ? "
+            "AND disposed = ?)"
+        ),
         read_log={
             (by_case, by_person): q(
                 "SELECT number, case_id, person, artifact, versions, fields, at, call, access "
@@ -1039,11 +1052,56 @@ class SqlStore(ABC):
 
     # -- the read log ---------------------------------------------------------------
 
-    def log_reads(self, entries: Sequence[ReadEntry]) -> None:
-        """Add ``entries`` to the read log, in one transaction (one batch)."""
+    def log_reads(self, entries: Sequence[ReadEntry], *, durable: bool = False) -> None:
+        """Add ``entries`` to the read log, in one transaction (one batch); see ``CaseStore``."""
         if not entries:
             return
-        rows = [
+        rows = self._read_rows(entries)
+        # One statement with a row of values per entry (a call shows a few
+        # documents); chunked only to stay under the drivers' parameter limits.
+        chunks = [
+            rows[start : start + _READS_PER_STATEMENT]
+            for start in range(0, len(rows), _READS_PER_STATEMENT)
+        ]
+        with self._read_log_write(durable, statements=len(chunks)) as tx:
+            for chunk in chunks:
+                tx.all(self._insert_reads(len(chunk), durable), _flat(chunk))
+
+    def log_reads_at(
+        self,
+        case_id: str,
+        version: int,
+        entries: Sequence[ReadEntry],
+        *,
+        durable: bool = False,
+    ) -> bool:
+        """`log_reads` if the case is still at ``version``; whether it was (see ``CaseStore``).
+
+        One ``INSERT ... SELECT ... WHERE EXISTS`` both checks the head and
+        writes the rows: no row back means the case has moved on (or was
+        disposed of) and nothing was written.
+        """
+        rows = self._read_rows(entries)
+        if not rows:
+            # Nothing to write: the version alone, in one statement.
+            with self._version_check() as tx:
+                return tx.one(self._queries.case_at, (case_id, version, False)) is not None
+        if len(rows) > _READS_PER_STATEMENT:
+            # More than one statement: check, then write.
+            try:
+                if self.version(case_id) != version:
+                    return False
+            except CaseDisposed:
+                return False
+            self.log_reads(entries, durable=durable)
+            return True
+        sql = self._insert_reads(len(rows), durable, if_at=True)
+        with self._read_log_write(durable, statements=1) as tx:
+            written = tx.all(sql, [*_flat(rows), case_id, version, False])
+        return bool(written)
+
+    def _read_rows(self, entries: Sequence[ReadEntry]) -> list[tuple[object, ...]]:
+        return [
             (
                 entry.case_id,
                 entry.person,
@@ -1056,15 +1114,32 @@ class SqlStore(ABC):
             )
             for entry in entries
         ]
-        # One statement with a row of values per entry (a call shows a few
-        # documents); chunked only to stay under the drivers' parameter limits.
-        with self._write(None) as tx:
-            for start in range(0, len(rows), _READS_PER_STATEMENT):
-                chunk = rows[start : start + _READS_PER_STATEMENT]
-                statement = self._queries.insert_read + ", ".join(
-                    [self._queries.read_values] * len(chunk)
-                )
-                tx.run(statement, [value for row in chunk for value in row])
+
+    def _insert_reads(self, count: int, durable: bool, *, if_at: bool = False) -> str:
+        """The statement writing ``count`` read-log rows (``if_at``: only at the given head)."""
+        q = self._queries
+        sql = (
+            q.insert_read
+            + ", ".join([q.read_values] * count)
+            + f") AS v{self._read_log_setting(durable)}"
+        )
+        if if_at:
+            sql += q.reads_if_at
+        return sql + " RETURNING number"
+
+    def _read_log_write(self, durable: bool, *, statements: int) -> AbstractContextManager[Tx]:
+        """The transaction read-log rows are written in (a backend sets its durability)."""
+        del durable, statements
+        return self._write(None)
+
+    def _version_check(self) -> AbstractContextManager[Tx]:
+        """Where `log_reads_at` checks a version alone (one statement)."""
+        return self._read()
+
+    def _read_log_setting(self, durable: bool) -> str:
+        """A FROM item that sets the transaction's durability inside the statement, or ``""``."""
+        del durable
+        return ""
 
     def read_log(self, query: ReadLogQuery) -> list[ReadEntry]:
         """A page of the read log, oldest entry first (see `ReadLogQuery`)."""

@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 
     from kwflow.history import Event
 
+    from ._sql import Tx
+
 Synchronous = Literal["FULL", "NORMAL", "EXTRA"]
 KEY_FILE: Literal["file"] = "file"
 """``SqliteStore(keys=...)``: the key file beside the database (the default)."""
@@ -235,6 +237,9 @@ class SqliteStore(SqlStore):
         self._all_lock = threading.Lock()
         self._pid = os.getpid()
         self._closed = False
+        # Connections whose synchronous setting is not the store's (between
+        # the two PRAGMAs around a read-log write), by id.
+        self._relaxed: set[int] = set()
         self._writers = _WriterQueue(
             self.path.with_name(self.path.name + "-kwflow.lock"), busy_timeout
         )
@@ -365,8 +370,15 @@ class SqliteStore(SqlStore):
                 self._idle.put(conn)
 
     @contextmanager
-    def _transaction(self, begin: str, case_id: str | None) -> Iterator[_SqliteTx]:
+    def _transaction(
+        self, begin: str, case_id: str | None, *, synchronous: Synchronous | None = None
+    ) -> Iterator[_SqliteTx]:
+        """A transaction; ``synchronous``: its commit's durability, if not the store's."""
+        wanted = synchronous or self._synchronous
         with self._connection() as conn:
+            if wanted != self._synchronous or id(conn) in self._relaxed:
+                # Only between transactions: SQLite refuses it inside one.
+                self._set_synchronous(conn, wanted)
             try:
                 conn.execute(begin)
                 yield _SqliteTx(conn)
@@ -384,6 +396,47 @@ class SqliteStore(SqlStore):
             except BaseException:
                 _rollback(conn)
                 raise
+            finally:
+                if wanted != self._synchronous and not conn.in_transaction:
+                    # Should this fail, the connection stays marked, and its
+                    # next transaction sets the store's setting first.
+                    with contextlib.suppress(StorageError):
+                        self._set_synchronous(conn, self._synchronous)
+
+    def _set_synchronous(self, conn: sqlite3.Connection, level: Synchronous) -> None:
+        try:
+            conn.execute(f"PRAGMA synchronous = {level}")
+        except sqlite3.Error as exc:
+            raise StorageError(f"{self.path}: {describe_sqlite_error(exc)}") from exc
+        if level == self._synchronous:
+            self._relaxed.discard(id(conn))
+        else:
+            self._relaxed.add(id(conn))
+
+    def _read_log_write(self, durable: bool, *, statements: int) -> AbstractContextManager[Tx]:
+        """Read-log rows: committed without waiting for the disk unless ``durable``.
+
+        ``synchronous=NORMAL`` for this transaction only: in WAL mode the
+        commit is in the log file when it returns, so an application crash
+        keeps the rows; a power cut may lose the last ones, until the next
+        FULL commit (any append) makes them durable. ``durable``: FULL (or
+        the store's EXTRA).
+        """
+        del statements
+        level: Synchronous = "NORMAL"
+        if durable:
+            level = "EXTRA" if self._synchronous == "EXTRA" else "FULL"
+        if self._read_only or level == self._synchronous:
+            return self._write(None)
+        return self._relaxed_write(level)
+
+    @contextmanager
+    def _relaxed_write(self, level: Synchronous) -> Iterator[_SqliteTx]:
+        with (
+            self._writers.turn(self.path),
+            self._transaction("BEGIN IMMEDIATE", None, synchronous=level) as tx,
+        ):
+            yield tx
 
     def _read(self) -> AbstractContextManager[_SqliteTx]:
         # A deferred transaction: in WAL mode it reads one consistent state
