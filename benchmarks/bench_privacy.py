@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import re
 import shutil
 import statistics
@@ -46,9 +45,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-ROOT = Path(__file__).resolve().parents[1]
-PERFORMANCE_MD = ROOT / "docs" / "performance.md"
-START, END = "<!-- bench_privacy:start -->", "<!-- bench_privacy:end -->"
+from _support import backends, drop_schema, machine, pg_dsn, write_section
+
 
 PERSONAL_PROCESS = """
 id: bench_personal
@@ -92,10 +90,6 @@ RECORD: dict[str, Any] = {
 CASES = 20
 LOAD_EVENTS = 40
 OPERATIONS = ("submit", "act", "load", "view", "view_durable")
-
-
-def pg_dsn() -> str:
-    return os.environ.get("KWFLOW_TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test")
 
 
 def _store(kind: str, where: str) -> Any:
@@ -187,29 +181,9 @@ def one_round(kind: str, where: str, personal: bool, calls: int) -> dict[str, fl
         store.close()
 
 
-def _postgres_reason() -> str | None:
-    try:
-        import psycopg
-
-        with psycopg.connect(pg_dsn(), connect_timeout=3) as conn:
-            conn.execute("SELECT 1")
-    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
-        return f"{exc.__class__.__name__}: {' '.join(str(exc).split())}"
-    return None
-
-
-def _drop_schema(schema: str) -> None:
-    import psycopg
-
-    with psycopg.connect(pg_dsn(), autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-
-
 def run(args: argparse.Namespace) -> tuple[list[list[str]], dict[str, Any]]:
-    kinds = ["memory", "sqlite"]
-    reason = "left out (--no-postgres)" if args.no_postgres else _postgres_reason()
-    if reason is None:
-        kinds.append("postgres")
+    databases, reason = backends(no_postgres=args.no_postgres)
+    kinds = ["memory", *databases]
     calls = 40 if args.quick else args.calls
     rounds = 2 if args.quick else args.rounds
     workdir = Path(tempfile.mkdtemp(prefix="kwflow-bench-privacy-"))
@@ -229,7 +203,7 @@ def run(args: argparse.Namespace) -> tuple[list[list[str]], dict[str, Any]]:
                         got = one_round(kind, where, personal, calls)
                     finally:
                         if kind == "postgres":
-                            _drop_schema(where)
+                            drop_schema(where)
                     for op, us in got.items():
                         seen[personal].setdefault(op, []).append(us)
             raw[label] = seen
@@ -267,12 +241,11 @@ def run(args: argparse.Namespace) -> tuple[list[list[str]], dict[str, Any]]:
 
 
 def markdown(rows: list[list[str]], args: argparse.Namespace) -> str:
-    machine = f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
     load = os.getloadavg()[0]
     lines = [
         "## Privacy (`benchmarks/bench_privacy.py`)",
         "",
-        f"Measured {datetime.now(UTC):%Y-%m-%d} on {machine}"
+        f"Measured {datetime.now(UTC):%Y-%m-%d} on {machine()}"
         + (" (`--quick`)" if args.quick else "")
         + f"{' (' + args.label + ')' if args.label else ''}; load average {load:.1f} at the end."
         f" p50 of {40 if args.quick else args.calls} calls per round, median of"
@@ -289,17 +262,6 @@ def markdown(rows: list[list[str]], args: argparse.Namespace) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_markdown(text: str) -> None:
-    current = PERFORMANCE_MD.read_text(encoding="utf-8")
-    block = f"{START}\n{text}{END}"
-    if START in current:
-        pattern = re.compile(re.escape(START) + r".*?" + re.escape(END), re.DOTALL)
-        current = pattern.sub(lambda _: block, current)
-    else:
-        current = current.rstrip("\n") + "\n\n" + block + "\n"
-    PERFORMANCE_MD.write_text(current, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes (a smoke test)")
@@ -313,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
     text = markdown(rows, args)
     print(text)
     if not args.no_write and not args.quick:
-        write_markdown(text)
+        write_section("bench_privacy", text)
     return 0
 
 

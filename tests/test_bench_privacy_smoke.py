@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from tests.support.benchmarks import load_benchmark
+from tests.support.benchmarks import PERFORMANCE_MD, load_benchmark
 
 OPERATIONS = [
     "submit, 3 personal fields",
@@ -27,7 +27,7 @@ OPERATIONS = [
 @pytest.mark.slow
 def test_quick_privacy_benchmark_reports_every_row(monkeypatch: pytest.MonkeyPatch) -> None:
     bench = load_benchmark("bench_privacy", monkeypatch)
-    before = bench.PERFORMANCE_MD.read_text(encoding="utf-8")
+    before = PERFORMANCE_MD.read_text(encoding="utf-8")
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         assert bench.main(["--quick", "--no-postgres"]) == 0
@@ -44,4 +44,4 @@ def test_quick_privacy_benchmark_reports_every_row(monkeypatch: pytest.MonkeyPat
             assert re.fullmatch(r"\d+\.\d\dx", cells[4]), line
             assert cells[5] in {"**met**", "**MISSED**"}, line
     # --quick never writes the measured table.
-    assert bench.PERFORMANCE_MD.read_text(encoding="utf-8") == before
+    assert PERFORMANCE_MD.read_text(encoding="utf-8") == before
