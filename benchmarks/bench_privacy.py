@@ -47,7 +47,6 @@ from typing import Any, Literal
 
 from _support import backends, drop_schema, machine, pg_dsn, write_section
 
-
 PERSONAL_PROCESS = """
 id: bench_personal
 version: 1

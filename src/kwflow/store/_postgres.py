@@ -96,20 +96,6 @@ class _PgTx:
         self._cur.executemany(sql, rows)
         self._unread = True
 
-    def run_together(self, statements: Sequence[tuple[str, Sequence[object]]]) -> None:
-        # One statement: every write but the last in a WITH. Each statement
-        # sent costs psycopg and the server a parse, a plan and a reply;
-        # folding an append's head, events and index row (and a snapshot or
-        # an idempotency key) into one saves about a tenth of a command's
-        # client CPU (measured with bench_commit's client CPU column).
-        if len(statements) == 1:
-            self.run(*statements[0])
-            return
-        *first, (last_sql, _) = statements
-        parts = ", ".join(f"w{n} AS ({sql})" for n, (sql, _) in enumerate(first))
-        params = [param for _, given in statements for param in given]
-        self.run(f"WITH {parts} {last_sql}", params)
-
     def all_of(
         self, queries: Sequence[tuple[str, Sequence[object]]]
     ) -> list[list[tuple[Any, ...]]]:

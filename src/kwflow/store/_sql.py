@@ -104,15 +104,6 @@ class Tx(Protocol):
         """
         ...
 
-    def run_together(self, statements: Sequence[tuple[str, Sequence[object]]]) -> None:
-        """Run several writes whose results nobody reads, each on a row of its own.
-
-        A backend that can makes them one statement (PostgreSQL: each but the
-        last in a ``WITH``), so the database parses, plans and answers once.
-        No two may write the same row: they may run in any order.
-        """
-        ...
-
 
 class DuplicateRow(Exception):
     """A backend's unique key refused a row: another writer got there first."""
@@ -559,32 +550,22 @@ class SqlStore(ABC):
         check_chain(case_id, expected_version, events, head_hash)
         if snapshot is not None:
             check_snapshot(case_id, snapshot, events, lambda seq: self._hash_at(tx, case_id, seq))
-        # The head, the events, the case's index row, the snapshot and the
-        # idempotency key (each on a table of its own): one statement where
-        # the backend allows (benchmarks/bench_commit.py). First, so a new
-        # case's row is there before anything that refers to it.
-        writes: list[tuple[str, Sequence[object]]] = []
         if events:
             last = events[-1]
             mac = seal_head(self._keys, case_id, last.sequence, last.hash)
             if row is None:
-                writes.append((q.insert_case, (case_id, last.sequence, last.hash, mac)))
+                tx.run(q.insert_case, (case_id, last.sequence, last.hash, mac))
             else:
-                writes.append((q.update_case, (last.sequence, last.hash, mac, case_id)))
-            writes.extend((q.insert_event, self._event_params(e)) for e in events)
+                tx.run(q.update_case, (last.sequence, last.hash, mac, case_id))
+            tx.many(q.insert_event, [self._event_params(e) for e in events])
         if summary is not None:
-            writes.append((self._index_sql.upsert, entry_params(summary, self._index_time)))
+            tx.run(self._index_sql.upsert, entry_params(summary, self._index_time))
         if snapshot is not None and snapshot_text is not None:
-            writes.append(
-                (
-                    q.upsert_snapshot,
-                    (case_id, snapshot.version, snapshot.last_hash, *snapshot_text),
-                )
+            tx.run(
+                q.upsert_snapshot, (case_id, snapshot.version, snapshot.last_hash, *snapshot_text)
             )
         if idempotency is not None:
-            writes.append((q.insert_idempotency, _key_params(idempotency)))
-        if writes:
-            tx.run_together(writes)
+            self._record_key(tx, idempotency)
         if deadlines is not None:
             self._replace_deadlines(tx, case_id, deadlines)
 

@@ -176,12 +176,6 @@ class _SqliteTx:
     ) -> list[list[tuple[Any, ...]]]:
         return [self._conn.execute(sql, params).fetchall() for sql, params in queries]
 
-    def run_together(self, statements: Sequence[tuple[str, Sequence[object]]]) -> None:
-        # SQLite has no writes inside WITH, and a statement here is a call
-        # into the library, not a round trip: one after the other.
-        for sql, params in statements:
-            self._conn.execute(sql, params)
-
 
 class SqliteStore(SqlStore):
     """A ``CaseStore`` in one SQLite file; safe for many threads and processes.
