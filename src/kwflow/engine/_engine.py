@@ -141,6 +141,7 @@ from ._records import (
     DeadlineState,
     HistoryEntry,
     ProcessRef,
+    case_to_dict,
 )
 from ._redaction import redact_event
 from ._retention import DisposalDue, disposal_due_at
@@ -1798,7 +1799,10 @@ class Engine:
         every = self._snapshot_every
         if every and old.version // every != new.version // every:
             snapshot = Snapshot(
-                case_id=new.id, version=new.version, last_hash=new.last_hash, state=new.to_dict()
+                case_id=new.id,
+                version=new.version,
+                last_hash=new.last_hash,
+                state=case_to_dict(new, thawed=False),
             )
         self._store.append(
             new.id,
