@@ -1,7 +1,7 @@
 """Every fast path of the engine beside the generic path it replaces, in one run.
 
-Run: ``.venv/bin/python benchmarks/bench_fast_paths.py`` (a minute or two;
-``--quick`` for a smoke run in seconds, ``--no-write`` to leave the docs
+Run: ``.venv/bin/python benchmarks/bench_fast_paths.py`` (about five minutes;
+``--quick`` for a smoke run in about one, ``--no-write`` to leave the docs
 alone). Prints a Markdown table and writes it into ``docs/performance.md``
 between ``<!-- bench_fast_paths:start -->`` and ``<!-- bench_fast_paths:end -->``
 (never with ``--quick``).
@@ -14,8 +14,8 @@ same process and in interleaved rounds:
 
 - the fast path, as the engine runs it, and the generic path it replaces
   (the general function called directly, or the object built the slow way:
-  a `HierarchicalMachine` for a flat process, ``attrs.evolve`` for a written
-  out copy, the full check behind a table);
+  a `HierarchicalMachine` for a flat process, the event body as a dict, a
+  payload built per event);
 - how often a command uses it: each command is run under a profiler hook
   that counts calls of the fast path's function (and only the calls where
   it applies);
@@ -38,7 +38,15 @@ as whole commands with it and without it (the engine then says nothing is
 unchanged), alternating case by case.
 
 Times are medians over rounds (after a warm-up round) of the mean time per
-operation in a round, the garbage collector paused while timing.
+operation in a round, the garbage collector paused while timing. Uses are
+counted before and after the timed rounds and averaged: cases grow as the
+commands run on them, and a load (or the memory store's re-check of the
+chain on append) does more for a longer case.
+
+Fast paths removed under issue 16 for saving less than 5% (the acting-roles
+table, `_utc`'s shortcut, the deadlines-map identity test, the written-out
+deadline state, `tuple.__new__` for `TakenAction`, shared `CasePhase`s)
+are listed with their figures in docs/performance.md.
 """
 
 from __future__ import annotations
@@ -64,18 +72,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import attrs
-
 import kwflow
 import kwflow.engine._engine as engine_module
 from kwflow import Engine, Organisation, Registry, SimulatedClock
-from kwflow.engine import _evolve as evolve_module
-from kwflow.engine._authorization import action_reasons, permission_reason
 from kwflow.engine._compiled import compiled
-from kwflow.engine._deadlines import open_deadlines
-from kwflow.engine._evolve import _Draft, _evolve_state, _new_tuple
 from kwflow.engine._machine import PhaseMachine, _Machine, _state_config
-from kwflow.engine._records import CasePhase, DeadlineState, DeadlineStatus, TakenAction
 from kwflow.history import FrozenDict, FrozenList, FrozenMap, KeyRing, canonical_json, freeze
 from kwflow.history import _event as event_module
 from kwflow.history import _frozen as frozen_module
@@ -482,13 +483,6 @@ def hierarchical_twin(process: Process) -> PhaseMachine:
     return twin
 
 
-def generic_utc(value: datetime) -> datetime:
-    """``_utc`` without its first line: ask for the offset and convert."""
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(value)
-    return value.astimezone(UTC)
-
-
 def generic_freeze(value: Any) -> Any:
     """``freeze`` without its first test (text and numbers first)."""
     if isinstance(value, FrozenMap):
@@ -498,6 +492,10 @@ def generic_freeze(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return tuple(generic_freeze(item) for item in value)
     return value
+
+
+def _scalar(frame: FrameType) -> bool:
+    return type(frame.f_locals.get("value")) in frozen_module._SCALARS
 
 
 def body_text(event: Event) -> str:
@@ -529,40 +527,9 @@ def written_text(event: Event) -> str:
     )
 
 
-def _scalar(frame: FrameType) -> bool:
-    return type(frame.f_locals.get("value")) in frozen_module._SCALARS
-
-
-def _kept_deadlines(frame: FrameType) -> bool:
-    old, new = frame.f_locals.get("old"), frame.f_locals.get("new")
-    return old is not None and new is not None and new.deadlines is old.deadlines
-
-
-def _table_hit(frame: FrameType) -> bool:
-    """Whether `action_reasons` settles the permission from the table (no full check)."""
-    local = frame.f_locals
-    process, case, action, person = (local[k] for k in ("compiled", "case", "action", "person"))
-    if case.outcome is not None or not action.action.requires_presence:
-        return False
-    acting = process.acting_roles.get((case.phase.id, action.id))
-    return not (
-        acting is None or case.called_in or acting.isdisjoint(case.participants.get(person, ()))
-    )
-
-
 def _sealed_event(frame: FrameType) -> bool:
     event = frame.f_locals.get("event")
     return event is not None and bool(event._sealed)
-
-
-def _moved(frame: FrameType) -> bool:
-    payload = frame.f_locals.get("payload")
-    return payload is not None and payload.get("phase") is not None
-
-
-def _utc_now(frame: FrameType) -> bool:
-    value = frame.f_locals.get("value")
-    return value.__class__ is datetime and value.tzinfo is UTC
 
 
 def counters() -> dict[str, Counter]:
@@ -575,12 +542,6 @@ def counters() -> dict[str, Counter]:
         "body": Counter(history_event._canonical_body.__code__),
         "encoder": Counter(history_event.canonical_json.__code__),
         "payload": Counter(kwflow.engine._compiled.CompiledProcess.move_payload.__code__),
-        "table": Counter(action_reasons.__code__, _table_hit),
-        "deadlines": Counter(engine_module.Engine._append.__code__, _kept_deadlines),
-        "utc": Counter(history_event._utc.__code__, _utc_now),
-        "evolve_state": Counter(_evolve_state.__code__),
-        "taken": Counter(_Draft.acted.__code__),
-        "phase": Counter(_Draft.acted.__code__, _moved),
         "freeze_scalar": Counter(freeze.__code__, _scalar),
         "freeze_other": Counter(freeze.__code__, lambda frame: not _scalar(frame)),
     }
@@ -616,53 +577,13 @@ def fast_paths(samples: dict[str, Command]) -> list[FastPath]:
             "_compiled.py, _decide.py",
         ),
         FastPath(
-            "table",
-            "authorization by the compiled acting-roles table, not `permission_reason`",
-            "_authorization.py, _compiled.py",
-        ),
-        FastPath(
-            "deadlines",
-            "`evolve` keeps the deadlines map, so the append compares no open deadlines",
-            "_evolve.py, _engine.py",
-        ),
-        FastPath(
-            "utc",
-            "`_utc` takes a UTC `datetime` as it is, without asking for its offset",
-            "history/_event.py",
-        ),
-        FastPath(
-            "evolve_state",
-            "a deadline's new state written out, not `attrs.evolve`",
-            "_evolve.py",
-        ),
-        FastPath(
-            "taken",
-            "a `TakenAction` made by `tuple.__new__`, not the named tuple's constructor",
-            "_evolve.py",
-        ),
-        FastPath(
-            "phase",
-            "one shared `CasePhase` per phase path, not one per move folded",
-            "_evolve.py",
-        ),
-        FastPath(
             "freeze",
             "`freeze` tests for text and numbers first",
             "history/_frozen.py",
         ),
     ]
-    at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-    state = DeadlineState(
-        "d",
-        DeadlineStatus.PENDING,
-        "worker",
-        anchor_at=at,
-        anchor_key="k",
-        target=at,
-        limit=at,
-    )
     for kind, sample in samples.items():
-        parts = sample_parts(kind, sample, state, at)
+        parts = sample_parts(kind, sample)
         for fast_path in paths:
             fast_path.parts[kind] = parts.get(fast_path.key, [])
     for fast_path in paths:
@@ -673,11 +594,9 @@ def fast_paths(samples: dict[str, Command]) -> list[FastPath]:
     return paths
 
 
-def sample_parts(
-    kind: str, sample: Command, state: DeadlineState, at: datetime
-) -> dict[str, list[Part]]:
+def sample_parts(kind: str, sample: Command) -> dict[str, list[Part]]:
     """The fast and generic call of each fast path, on one command's case and events."""
-    engine, before, after, events = sample.engine, sample.before, sample.after, sample.events
+    engine, before, events = sample.engine, sample.before, sample.events
     process = engine.registry.get(before.process.id, before.process.version)
     compiled_process = compiled(process)
     pin = (before.process.id, before.process.version, before.process.content_hash)
@@ -685,7 +604,6 @@ def sample_parts(
     first = events[0]
     one = events[:1]
     payload = dict(first.payload)
-    met = DeadlineStatus.MET_ON_TIME
 
     def checked_compiled() -> Any:
         if process.content_hash != pin[2]:
@@ -716,31 +634,9 @@ def sample_parts(
                 lambda: event_module._CANONICAL.encode(payload),
             )
         ],
-        "utc": [Part("utc", lambda: event_module._utc(at), lambda: generic_utc(at))],
-        "evolve_state": [
-            Part(
-                "evolve_state",
-                lambda: _evolve_state(state, status=met, met_at=at),
-                lambda: attrs.evolve(state, status=met, met_at=at),
-            )
-        ],
-        "taken": [
-            Part(
-                "taken",
-                lambda: _new_tuple(TakenAction, ("next0", "wendy", at, 5, "p0")),
-                lambda: TakenAction("next0", "wendy", at, 5, "p0"),
-            )
-        ],
         "freeze": [
             Part("freeze_scalar", lambda: freeze("text"), lambda: generic_freeze("text")),
             Part("freeze_other", lambda: freeze(()), lambda: generic_freeze(())),
-        ],
-        "deadlines": [
-            Part(
-                "deadlines",
-                lambda: after.deadlines is not before.deadlines,
-                lambda: open_deadlines(after) != open_deadlines(before),
-            )
         ],
     }
     if kind != "act":
@@ -764,35 +660,6 @@ def sample_parts(
             lambda: FrozenDict({"action": action_id, "phase": FrozenList(path)}),
         )
     ]
-    action = compiled_process.actions[action_id]
-    leaf = compiled_process.leaves[before.phase.id]
-    table = compiled_process.acting_roles
-
-    def by_table() -> bool:
-        acting = table.get((leaf.id, action.id))
-        return bool(
-            acting is None
-            or before.called_in
-            or acting.isdisjoint(before.participants.get(ring.WORKER, ()))
-        )
-
-    phases = evolve_module._PHASES
-    parts["phase"] = [
-        Part(
-            "phase",
-            lambda: phases.get(tuple(path)) or evolve_module._phase(path),
-            lambda: CasePhase((key := tuple(path))[-1], key),
-        )
-    ]
-    parts["table"] = [
-        Part(
-            "table",
-            by_table,
-            lambda: permission_reason(leaf, before, ring.WORKER, action.by, check_presence=True),
-        )
-    ]
-    assert not by_table()
-    assert permission_reason(leaf, before, ring.WORKER, action.by) is None
     return parts
 
 
@@ -875,8 +742,10 @@ def _run(folder: Path, sizes: Sizes, *, postgres: bool) -> Result:
     STORES_OPEN.extend(command.engine.store for command in commands.values())
     paths = fast_paths({kind: commands[kind, MEMORY] for kind in ("act", "submit")})
 
-    # Uses per command, counted on each command and store.
-    uses = {
+    # Uses per command, counted on each command and store, before and after
+    # the timed rounds: the cases grow as commands run on them, and what a
+    # load or the memory store's re-check of the chain does grows with them.
+    first = {
         key: count_uses(counters(), command, sizes.count_repeats)
         for key, command in commands.items()
     }
@@ -894,6 +763,14 @@ def _run(folder: Path, sizes: Sizes, *, postgres: bool) -> Result:
                     sizes.sample_ns, part.generic
                 )
     times = interleaved(samplers, sizes.rounds)
+    last = {
+        key: count_uses(counters(), command, sizes.count_repeats)
+        for key, command in commands.items()
+    }
+    uses = {
+        key: {name: (first[key][name] + last[key][name]) / 2 for name in first[key]}
+        for key in commands
+    }
 
     command_ns = {key: times[f"command {key}"] for key in commands}
     rows: list[list[str]] = []
@@ -996,7 +873,7 @@ def row_for(
         if value is None:
             cells.append("-")
             continue
-        uses = "" if counted is None else f"{counted.get(key, 0.0):g} x: "
+        uses = "" if counted is None else f"{counted.get(key, 0.0):.3g} x: "
         if counted is not None and not counted.get(key):
             cells.append("0 x")
             continue
