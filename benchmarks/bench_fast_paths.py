@@ -458,6 +458,8 @@ class FastPath:
     where: str
     parts: dict[str, list[Part]] = field(default_factory=dict)
     """Command kind -> its parts, measured on that command's sample."""
+    kept_for: str = ""
+    """Why it stays though it saves under 5% of every command's time, if it does."""
 
 
 def hierarchical_twin(process: Process) -> PhaseMachine:
@@ -575,6 +577,7 @@ def fast_paths(samples: dict[str, Command]) -> list[FastPath]:
             "payload",
             "one shared read-only payload per plain move, not one built per event",
             "_compiled.py, _decide.py",
+            kept_for=f"memory: {payload_bytes():.0f} bytes per plain-move event",
         ),
         FastPath(
             "freeze",
@@ -794,7 +797,7 @@ def _run(folder: Path, sizes: Sizes, *, postgres: bool) -> Result:
                 saved[key] = saved.get(key, 0.0) + n * (generic - fast)
                 counted[key] = counted.get(key, 0.0) + n
         rows.append(row_for(path, "; ".join(per_use), counted, saved, command_ns))
-        if best_share(saved, command_ns) < THRESHOLD:
+        if best_share(saved, command_ns) < THRESHOLD and not path.kept_for:
             removable.append(path.key)
     # The store's write: whole commands with and without it, alternating.
     paired = {
@@ -832,11 +835,18 @@ def _run(folder: Path, sizes: Sizes, *, postgres: bool) -> Result:
         "today), so the act is closer to what the engine itself costs.",
         payload_memory_note(),
     ]
+    if removable:
+        names = {path.key: path.name for path in paths}
+        names["index"] = index_path.name
+        notes.append(
+            "Under 5% of every command in this run (issue 16: it goes, unless a second run "
+            "says otherwise): " + "; ".join(names[key] for key in removable) + "."
+        )
     return Result(rows, command_ns, notes, removable)
 
 
-def payload_memory_note() -> str:
-    """What one payload per plain-move event would cost in memory, from tracemalloc."""
+def payload_bytes() -> float:
+    """Bytes a plain move's payload takes when built per event (tracemalloc, 10,000 built)."""
     count = 10_000
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
@@ -844,6 +854,12 @@ def payload_memory_note() -> str:
     per_event = (tracemalloc.get_traced_memory()[0] - before) / count
     tracemalloc.stop()
     del built
+    return per_event
+
+
+def payload_memory_note() -> str:
+    """What one payload per plain-move event would cost in memory."""
+    per_event = payload_bytes()
     return (
         "The shared payload of a plain move is above all a memory saving: built per event, "
         f"a plain move's payload (a read-only map and its phase list) takes {per_event:.0f} "
@@ -879,7 +895,12 @@ def row_for(
             continue
         cells.append(f"{uses}{fmt_ns(value)} ({fmt_share(value / command_ns[key])})")
     share = best_share(saved, command_ns)
-    cells.append(f"{share * 100:.1f}%" + ("" if share >= THRESHOLD else ": **< 5%**"))
+    if share >= THRESHOLD:
+        cells.append(f"{share * 100:.1f}%")
+    elif path.kept_for:
+        cells.append(f"{share * 100:.1f}%: < 5% of time, kept for {path.kept_for}")
+    else:
+        cells.append(f"{share * 100:.1f}%: **< 5%**")
     return cells
 
 
