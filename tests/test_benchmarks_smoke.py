@@ -21,6 +21,7 @@ ROWS = [
     "(b) `transitions` `HierarchicalMachine`",
     "(c) python-statemachine",
     "(d) kwflow `act`, accepted",
+    "... the same on a memory store that does not hash its stored chain again",
     "(for comparison) the `HierarchicalMachine` trigger",
     "... within it: the plain `Machine` trigger",
     "... within it: `new_event`",

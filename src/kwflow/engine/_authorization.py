@@ -149,16 +149,11 @@ def action_reasons(
                 params={"phases": _names(action.action.from_), "phase": "/".join(case.phase.path)},
             )
         )
-    requires_presence = action.action.requires_presence
-    acting = compiled.acting_roles.get((leaf.id, action.id)) if requires_presence else None
-    if acting is None or case.called_in or acting.isdisjoint(case.participants.get(person, ())):
-        # Not the common case (a present role of ``by``, nobody called in):
-        # work out the reason, if there is one, in full.
-        permission = permission_reason(
-            leaf, case, person, action.by, check_presence=requires_presence
-        )
-        if permission is not None:
-            reasons.append(permission)
+    permission = permission_reason(
+        leaf, case, person, action.by, check_presence=action.action.requires_presence
+    )
+    if permission is not None:
+        reasons.append(permission)
     if action.stays and action.action.once and action.id in case.taken_in_phase:
         reasons.append(
             Reason(

@@ -222,14 +222,6 @@ class CompiledProcess:
                 outcome=info.phase.outcome,
                 actions=tuple(a.id for a in self.actions.values() if leaf in a.leaves),
             )
-        # Per (leaf, action of that leaf): the roles through which a person
-        # may take the action there without anyone called in (present and in
-        # ``by``), so that the common case of authorization is one set test.
-        self.acting_roles: dict[tuple[str, str], frozenset[str]] = {
-            (leaf.id, action_id): leaf.present & self.actions[action_id].by
-            for leaf in self.leaves.values()
-            for action_id in leaf.actions
-        }
         self.initial_path = _initial_path(process)
         self.suspensions: dict[str, str] = {
             info.phase.id: info.phase.suspension.deadlines

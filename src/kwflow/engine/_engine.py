@@ -1786,15 +1786,12 @@ class Engine:
         compiled: CompiledProcess,
     ) -> None:
         entries = None
-        # Evolve keeps the deadlines map of a case whose deadlines no event
-        # touched: the same map has the same open deadlines.
-        if new.deadlines is not old.deadlines:
-            after = open_deadlines(new)
-            if after != open_deadlines(old):
-                entries = [
-                    DeadlineEntry(case_id=new.id, deadline_id=deadline_id, due_at=due)
-                    for deadline_id, due in after
-                ]
+        after = open_deadlines(new)
+        if after != open_deadlines(old):
+            entries = [
+                DeadlineEntry(case_id=new.id, deadline_id=deadline_id, due_at=due)
+                for deadline_id, due in after
+            ]
         snapshot = None
         every = self._snapshot_every
         if every and old.version // every != new.version // every:

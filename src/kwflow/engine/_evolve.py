@@ -45,21 +45,10 @@ __all__ = ["evolve", "fold"]
 _STATUS = {status.value: status for status in DeadlineStatus}
 _fromiso = datetime.fromisoformat
 
-# Phases are shared: a case enters the same few phases again and again, and
-# an immutable CasePhase can stand for every entry.
-_PHASES: dict[tuple[str, ...], CasePhase] = {}
-
-
-# A named tuple's own __new__ is a Python-level wrapper around this.
-_new_tuple = tuple.__new__
-
 
 def _phase(path: Any) -> CasePhase:
     key = tuple(path)
-    phase = _PHASES.get(key)
-    if phase is None:
-        phase = _PHASES.setdefault(key, CasePhase(key[-1], key))
-    return phase
+    return CasePhase(key[-1], key)
 
 
 def _when(value: str | None) -> datetime | None:
@@ -288,9 +277,7 @@ class _Draft:
         actions = self.actions
         if type(actions) is not list:
             actions = self.actions = list(actions)
-        actions.append(
-            _new_tuple(TakenAction, (action, event.actor, event.at, event.sequence, phase.id))
-        )
+        actions.append(TakenAction(action, event.actor, event.at, event.sequence, phase.id))
         get = payload.get
         records = get("records")
         if records is not None:
@@ -312,7 +299,7 @@ class _Draft:
         if path is None:
             self.taken_in_phase = (*self.taken_in_phase, action)
         else:
-            self.phase = _PHASES.get(tuple(path)) or _phase(path)
+            self.phase = _phase(path)
             if self.called_in:
                 self.called_in = ()
             if self.taken_in_phase:
@@ -340,7 +327,7 @@ class _Draft:
     def breached(self, event: Event, payload: Mapping[str, Any]) -> None:
         deadlines = self._deadlines()
         deadline_id = payload["deadline"]
-        deadlines[deadline_id] = _evolve_state(
+        deadlines[deadline_id] = attrs.evolve(
             deadlines[deadline_id], status=DeadlineStatus.BREACHED, breached_at=event.at
         )
 
@@ -445,9 +432,9 @@ class _Draft:
                     notices=_notices(change.get("notices")),
                 )
             elif status is DeadlineStatus.CANCELLED:
-                deadlines[deadline_id] = _evolve_state(old, status=status, cancelled_at=event.at)
+                deadlines[deadline_id] = attrs.evolve(old, status=status, cancelled_at=event.at)
             else:
-                deadlines[deadline_id] = _evolve_state(old, status=status, met_at=event.at)
+                deadlines[deadline_id] = attrs.evolve(old, status=status, met_at=event.at)
 
     def build(self) -> Case:
         if self.process_ref is None or self.phase is None or self.opened_at is None:
@@ -477,32 +464,6 @@ class _Draft:
             organisations=o if type(o := self.organisations) is FrozenMap else FrozenMap(o),
             suspension=self.suspension,
         )
-
-
-def _evolve_state(
-    state: DeadlineState,
-    *,
-    status: DeadlineStatus,
-    met_at: datetime | None = None,
-    breached_at: datetime | None = None,
-    cancelled_at: datetime | None = None,
-) -> DeadlineState:
-    # Written out rather than attrs.evolve: this runs once per deadline
-    # change during replay, and evolve's generic path costs several times more.
-    return DeadlineState(
-        state.id,
-        status,
-        state.responsible,
-        anchor_at=state.anchor_at,
-        anchor_key=state.anchor_key,
-        target=state.target,
-        limit=state.limit,
-        met_at=met_at or state.met_at,
-        breached_at=breached_at or state.breached_at,
-        cancelled_at=cancelled_at or state.cancelled_at,
-        planned_at=state.planned_at,
-        notices=state.notices,
-    )
 
 
 _HANDLERS: dict[str, Callable[[_Draft, Event, Mapping[str, Any]], None]] = {

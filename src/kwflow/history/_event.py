@@ -47,8 +47,6 @@ class EventType(StrEnum):
 
 
 def _utc(value: datetime) -> datetime:
-    if value.tzinfo is UTC and type(value) is datetime:
-        return value  # what astimezone(UTC) would return, without asking for the offset
     if value.tzinfo is None or value.utcoffset() is None:
         raise NaiveDatetime(value.isoformat())
     return value.astimezone(UTC)
