@@ -332,3 +332,24 @@ def test_after_disposal_a_marker_from_any_field_is_not_in_postgresql_s_tables(
     assert engine.verify("e1") is not None
     assert engine.read_log(case_id="e1")  # the read log is kept
     store.close()
+
+
+def test_a_load_brings_the_subject_keys_read_with_the_events(backend: Backend) -> None:
+    # SQL backends read the wrapped keys in the load's own transaction (one
+    # round trip less for a cold reveal); a backend that does not says None.
+    ring = KeyRing.generate()
+    engine = erasure_engine(backend.open(), ring)
+    open_family(engine)
+    store = engine.store
+    loaded = store.load("e1")
+    if backend.kind == "memory":
+        assert loaded.subject_keys is None
+    else:
+        assert loaded.subject_keys == store.subject_keys("e1")
+        assert set(loaded.subject_keys) == {CHILD, MUM, DAD}
+    engine.erase("e1", CHILD, by=DPO, reason="asked")
+    after = store.load("e1").subject_keys
+    assert after is None or set(after) == {MUM, DAD}
+    # A cold engine reveals from the keys the load brought: the same case.
+    cold = erasure_engine(backend.open(), ring)
+    assert cold.get_unfiltered("e1") == engine.get_unfiltered("e1")

@@ -1904,6 +1904,8 @@ class Engine:
         spec = self._personal_fields_of(sealed)
         if not spec:
             return sealed, sealed
+        if stored.subject_keys is not None:
+            self._keys.offer(case_id, stored.subject_keys)
         return sealed, reveal_case(sealed, spec, self._keys)
 
     def _personal_fields_of(self, case: Case) -> Mapping[str, tuple[PersonalField, ...]]:

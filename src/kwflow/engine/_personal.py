@@ -122,14 +122,27 @@ class DataKeys:
         self._store = store
         self._ring = ring
         self._cache: dict[str, dict[str, bytes]] = {}
+        # Wrapped keys read with a case's events (`offer`), not unwrapped yet.
+        self._offered: dict[str, dict[str, str]] = {}
         self._ciphers: dict[str, dict[tuple[str, ...], tuple[tuple[bytes, ...], Any]]] = {}
         self._lock = threading.Lock()
+
+    def offer(self, case_id: str, stored: Mapping[str, str]) -> None:
+        """Take the case's stored (wrapped) keys, read with its events, unless its keys are held.
+
+        They are unwrapped when first needed, as keys read by `find` are.
+        """
+        with self._lock:
+            if case_id not in self._cache:
+                self._offered[case_id] = dict(stored)
 
     def _loaded(self, case_id: str) -> dict[str, bytes]:
         keys = self._cache.get(case_id)
         if keys is not None:
             return keys
-        stored = self._store.subject_keys(case_id)
+        with self._lock:
+            offered = self._offered.pop(case_id, None)
+        stored = offered if offered is not None else self._store.subject_keys(case_id)
         keys = {
             subject: self._unwrap(case_id, subject, wrapped) for subject, wrapped in stored.items()
         }
@@ -184,6 +197,7 @@ class DataKeys:
         """Drop the case's keys from memory (they are read again when needed)."""
         with self._lock:
             self._cache.pop(case_id, None)
+            self._offered.pop(case_id, None)
             self._ciphers.pop(case_id, None)
 
 

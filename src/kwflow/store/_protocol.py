@@ -79,6 +79,9 @@ class StoredCase:
     case_id: str
     snapshot: Snapshot | None
     events: tuple[Event, ...]
+    subject_keys: Mapping[str, str] | None = None
+    """The case's data-subject keys as stored (wrapped), when the backend read them
+    with the events (saving the engine a transaction of its own); ``None``: not read."""
 
     @property
     def version(self) -> int:
