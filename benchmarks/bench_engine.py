@@ -44,7 +44,6 @@ import contextlib
 import gc
 import os
 import platform
-import re
 import statistics
 import sys
 import time
@@ -57,6 +56,7 @@ from typing import TYPE_CHECKING, Any
 from transitions import Machine
 from transitions.extensions.nesting import HierarchicalMachine
 
+from _support import write_section
 from kwflow import Engine, GuardContext, Registry, SimulatedClock, load_process
 from kwflow.calendars import get_calendar
 from kwflow.engine import fold
@@ -72,9 +72,6 @@ if TYPE_CHECKING:
     from kwflow.definition import Process
     from kwflow.history import Event
 
-ROOT = Path(__file__).resolve().parents[1]
-PERFORMANCE_MD = ROOT / "docs" / "performance.md"
-START, END = "<!-- bench_engine:start -->", "<!-- bench_engine:end -->"
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 ISSUE_16_ACT = 4.7
 """Issue 16: an accepted `act` no slower, against the bare trigger, than when it was filed."""
@@ -1087,26 +1084,6 @@ def markdown(rows: list[list[str]], notes: list[str], args: argparse.Namespace) 
     return "\n".join(lines)
 
 
-def write_section(section: str) -> None:
-    """Put ``section`` between this benchmark's markers in docs/performance.md."""
-    block = f"{START}\n{section}\n{END}"
-    if PERFORMANCE_MD.exists():
-        text = PERFORMANCE_MD.read_text(encoding="utf-8")
-        if START in text and END in text:
-            text = re.sub(
-                re.escape(START) + r".*?" + re.escape(END), lambda _: block, text, flags=re.DOTALL
-            )
-        else:
-            text = text.rstrip("\n") + "\n\n" + block + "\n"
-    else:
-        text = (
-            "# Performance\n\nMeasurements of kwflow on the project's test machine. Each "
-            "section is written by the benchmark named in its title; rerun it to update.\n\n"
-            f"{block}\n"
-        )
-    PERFORMANCE_MD.write_text(text, encoding="utf-8")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark; print the table and (unless ``--no-write``) write it to the docs."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
@@ -1129,7 +1106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     section = markdown(rows, notes, args)
     print(section)
     if not args.no_write:
-        write_section(section)
+        write_section("bench_engine", section)
     return 0
 
 

@@ -57,8 +57,6 @@ import copy
 import gc
 import hashlib
 import os
-import platform
-import re
 import shutil
 import statistics
 import sys
@@ -86,6 +84,7 @@ from kwflow.store._memory import _check_chain
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_engine as ring
+from _support import drop_schema, machine, pg_dsn, postgres_reason, write_section
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -95,9 +94,6 @@ if TYPE_CHECKING:
     from kwflow.engine._records import Case
     from kwflow.history import Event
 
-ROOT = Path(__file__).resolve().parents[1]
-PERFORMANCE_MD = ROOT / "docs" / "performance.md"
-START, END = "<!-- bench_fast_paths:start -->", "<!-- bench_fast_paths:end -->"
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 THRESHOLD = 0.05
 """A fast path that saves less than this share of the command it serves goes (issue 16)."""
@@ -208,20 +204,6 @@ SCHEMAS: list[str] = []
 """PostgreSQL schemas made by this run, dropped at its end."""
 
 
-def pg_dsn() -> str:
-    return os.environ.get("KWFLOW_TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test")
-
-
-def postgres_reachable() -> bool:
-    try:
-        import psycopg
-
-        with psycopg.connect(pg_dsn(), connect_timeout=3):
-            return True
-    except Exception:  # noqa: BLE001 - any failure means: leave PostgreSQL out
-        return False
-
-
 def new_store(store: str, path: Path) -> Any:
     """A memory store (``UNCHECKED``: no re-check of the stored chain on append), or a SQL one."""
     if store == SQLITE:
@@ -236,13 +218,8 @@ def new_store(store: str, path: Path) -> Any:
 
 
 def drop_schemas() -> None:
-    if not SCHEMAS:
-        return
-    import psycopg
-
-    with psycopg.connect(pg_dsn(), autocommit=True) as conn:
-        for schema in SCHEMAS:
-            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    for schema in SCHEMAS:
+        drop_schema(schema)
     SCHEMAS.clear()
 
 
@@ -711,7 +688,7 @@ def run(args: argparse.Namespace) -> Result:
         )
     )
     folder = Path(tempfile.mkdtemp(prefix="bench-fast-"))
-    postgres = not args.no_postgres and postgres_reachable()
+    postgres = not args.no_postgres and postgres_reason() is None
     try:
         return _run(folder, sizes, postgres=postgres)
     finally:
@@ -918,8 +895,7 @@ def markdown(result: Result, args: argparse.Namespace) -> str:
         "## Fast paths (`benchmarks/bench_fast_paths.py`)",
         "",
         (
-            f"Measured {datetime.now(UTC):%Y-%m-%d} on {platform.machine()}, "
-            f"{os.cpu_count()} CPUs, Python {platform.python_version()}"
+            f"Measured {datetime.now(UTC):%Y-%m-%d} on {machine()}"
             f"{'; `--quick` sizes' if args.quick else ''}. Each fast path beside the generic "
             "path it replaces, in the same process: median over interleaved rounds of the mean "
             "time per use, and uses per command counted by a profiler hook. Saved = (generic - "
@@ -941,19 +917,6 @@ def markdown(result: Result, args: argparse.Namespace) -> str:
     return "\n".join(lines)
 
 
-def write_section(section: str) -> None:
-    """Put ``section`` between this benchmark's markers in docs/performance.md."""
-    block = f"{START}\n{section}\n{END}"
-    text = PERFORMANCE_MD.read_text(encoding="utf-8")
-    if START in text and END in text:
-        text = re.sub(
-            re.escape(START) + r".*?" + re.escape(END), lambda _: block, text, flags=re.DOTALL
-        )
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    PERFORMANCE_MD.write_text(text, encoding="utf-8")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run")
@@ -965,7 +928,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     section = markdown(result, args)
     print(section)
     if not (args.quick or args.no_write):
-        write_section(section)
+        write_section("bench_fast_paths", section)
     return 0
 
 

@@ -37,31 +37,23 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
-import re
-import shutil
 import statistics
 import sys
-import tempfile
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 import kwflow
+from _support import Databases, backends, label, machine, write_section
 from kwflow.history import GENESIS_HASH, new_event, thaw
-from kwflow.store import DeadlineEntry, PostgresStore, SqliteStore
+from kwflow.store import DeadlineEntry
 
 if TYPE_CHECKING:
     from kwflow.history import Event
     from kwflow.store import CaseIndexEntry, CaseStore
 
-ROOT = Path(__file__).resolve().parents[1]
-PERFORMANCE_MD = ROOT / "docs" / "performance.md"
-START, END = "<!-- bench_read:start -->", "<!-- bench_read:end -->"
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 TEMPLATE_DAYS = 20
 CASES_PER_REFERRER = 50
@@ -77,10 +69,6 @@ REFERRAL: dict[str, Any] = {
     "child_age_band": "under_seven",
     "child_attendance": "in_part",
 }
-
-
-def pg_dsn() -> str:
-    return os.environ.get("KWFLOW_TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test")
 
 
 # ------------------------------------------------------------ the data
@@ -297,24 +285,6 @@ def sample_verified(store: CaseStore, count: int) -> None:
         engine.verify(f"case-{number:06d}")
 
 
-def _postgres_reason() -> str | None:
-    try:
-        import psycopg
-
-        with psycopg.connect(pg_dsn(), connect_timeout=3) as conn:
-            conn.execute("SELECT 1")
-    except Exception as exc:  # noqa: BLE001 - any failure means "not there"
-        return " ".join(str(exc).split())
-    return None
-
-
-def _drop_schema(schema: str) -> None:
-    import psycopg
-
-    with psycopg.connect(pg_dsn(), autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-
-
 def run(args: argparse.Namespace) -> list[list[str]]:
     """Every measurement on every backend, as table rows."""
     count = args.cases or (2_000 if args.quick else 100_000)
@@ -325,40 +295,31 @@ def run(args: argparse.Namespace) -> list[list[str]]:
     # Every case's conference deadline runs 8 weeks from its day: "now" is
     # in the middle, so some are breached and others still running.
     now = T0 + timedelta(weeks=8, days=TEMPLATE_DAYS // 2)
-    kinds = ["sqlite"]
-    reason = "left out (--no-postgres)" if args.no_postgres else _postgres_reason()
-    if reason is None:
-        kinds.append("postgres")
+    kinds, reason = backends(no_postgres=args.no_postgres)
     rows: list[list[str]] = []
-    workdir = Path(tempfile.mkdtemp(prefix="kwflow-bench-read-"))
-    try:
-        for kind in kinds:
-            label = "SQLite" if kind == "sqlite" else "PostgreSQL"
-            schema = f"bench_read_{uuid.uuid4().hex[:10]}"
-            store: CaseStore
-            if kind == "sqlite":
-                store = SqliteStore(workdir / "read.sqlite3", synchronous="NORMAL")
-            else:
-                store = PostgresStore(pg_dsn(), schema=schema)
+    for kind in kinds:
+        backend = label(kind)
+        with Databases(kind, "bench_read") as databases:
+            store = databases.fresh().open(synchronous="NORMAL")
             try:
-                print(f"{label}: storing {count:,} cases", file=sys.stderr)
+                print(f"{backend}: storing {count:,} cases", file=sys.stderr)
                 seconds = fill(store, count, templates)
                 analyze(store)
                 sample_verified(store, count)
                 rows.append(
                     [
-                        label,
+                        backend,
                         f"setup: {count:,} cases x {len(templates[0].events)} events stored",
                         f"{seconds:,.0f} s",
                         "",
                     ]
                 )
-                target = TARGETS_MS[label]
+                target = TARGETS_MS[backend]
                 for name, (median, slowest, size) in measure(store, count, now).items():
                     judged = "**met**" if median < target else "**MISSED**"
                     rows.append(
                         [
-                            label,
+                            backend,
                             f"{name} ({size:.0f} returned)",
                             f"{median:.2f} ms median, {slowest:.2f} ms slowest",
                             f"< {target:g} ms: {judged}",
@@ -366,10 +327,6 @@ def run(args: argparse.Namespace) -> list[list[str]]:
                     )
             finally:
                 store.close()
-                if kind == "postgres":
-                    _drop_schema(schema)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
     if reason is not None:
         rows.append(["PostgreSQL", "not run", reason, ""])
     return rows
@@ -378,12 +335,11 @@ def run(args: argparse.Namespace) -> list[list[str]]:
 def markdown(rows: list[list[str]], args: argparse.Namespace, load: float, count: int) -> str:
     import sqlite3
 
-    machine = f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
     lines = [
         "## Read side (`benchmarks/bench_read.py`)",
         "",
         (
-            f"Measured {datetime.now(UTC):%Y-%m-%d} on {machine}, SQLite "
+            f"Measured {datetime.now(UTC):%Y-%m-%d} on {machine()}, SQLite "
             f"{sqlite3.sqlite_version}{' (--quick sizes)' if args.quick else ''}, over "
             f"{count:,} family-conference cases (half open), each social worker in 50 "
             "and each coordinator in 100 of them. Median and slowest of 25 calls, a "
@@ -402,19 +358,6 @@ def markdown(rows: list[list[str]], args: argparse.Namespace, load: float, count
     return "\n".join(lines)
 
 
-def write_section(section: str) -> None:
-    """Put ``section`` between the markers in docs/performance.md."""
-    block = f"{START}\n{section}\n{END}"
-    text = PERFORMANCE_MD.read_text(encoding="utf-8") if PERFORMANCE_MD.exists() else ""
-    if START in text and END in text:
-        text = re.sub(
-            re.escape(START) + r".*?" + re.escape(END), lambda _: block, text, flags=re.DOTALL
-        )
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    PERFORMANCE_MD.write_text(text, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run, print the table, and (unless ``--no-write``) write it into the docs."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
@@ -428,7 +371,7 @@ def main(argv: list[str] | None = None) -> int:
     section = markdown(run(args), args, load, count)
     print(section)
     if not args.no_write:
-        write_section(section)
+        write_section("bench_read", section)
     return 0
 
 

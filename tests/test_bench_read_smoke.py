@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-from tests.support.benchmarks import load_benchmark
+from tests.support.benchmarks import PERFORMANCE_MD, load_benchmark
 
 ROWS = [
     "setup: 2,000 cases x",
@@ -30,7 +30,7 @@ ROWS = [
 @pytest.mark.slow
 def test_quick_read_benchmark_reports_every_row(monkeypatch: pytest.MonkeyPatch) -> None:
     bench = load_benchmark("bench_read", monkeypatch)
-    before = bench.PERFORMANCE_MD.read_text(encoding="utf-8")
+    before = PERFORMANCE_MD.read_text(encoding="utf-8")
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         assert bench.main(["--quick", "--no-write"]) == 0
@@ -45,4 +45,4 @@ def test_quick_read_benchmark_reports_every_row(monkeypatch: pytest.MonkeyPatch)
     # Six timed rows per backend, each target judged, met or missed.
     backends = 2 if "| PostgreSQL | setup" in report else 1
     assert len(re.findall(r"\*\*(met|MISSED)\*\*", report)) == 6 * backends
-    assert bench.PERFORMANCE_MD.read_text(encoding="utf-8") == before
+    assert PERFORMANCE_MD.read_text(encoding="utf-8") == before

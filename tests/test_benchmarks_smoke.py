@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from tests.support.benchmarks import load_benchmark
+from tests.support.benchmarks import PERFORMANCE_MD, load_benchmark
 
 ROWS = [
     "(a) dict transition table",
@@ -42,9 +42,7 @@ ROWS = [
 @pytest.mark.slow
 def test_quick_benchmark_reports_every_row(monkeypatch: pytest.MonkeyPatch) -> None:
     bench = load_benchmark("bench_engine", monkeypatch)
-    before = (
-        bench.PERFORMANCE_MD.read_text(encoding="utf-8") if bench.PERFORMANCE_MD.exists() else None
-    )
+    before = PERFORMANCE_MD.read_text(encoding="utf-8") if PERFORMANCE_MD.exists() else None
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         assert bench.main(["--quick", "--no-write"]) == 0
@@ -60,7 +58,5 @@ def test_quick_benchmark_reports_every_row(monkeypatch: pytest.MonkeyPatch) -> N
     # Every target is judged, met or missed.
     assert len(re.findall(r"\*\*(met|MISSED)\*\*", report)) >= 7
     # --no-write leaves the docs alone.
-    after = (
-        bench.PERFORMANCE_MD.read_text(encoding="utf-8") if bench.PERFORMANCE_MD.exists() else None
-    )
+    after = PERFORMANCE_MD.read_text(encoding="utf-8") if PERFORMANCE_MD.exists() else None
     assert after == before
