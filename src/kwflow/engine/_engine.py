@@ -1865,12 +1865,20 @@ class Engine:
         return case, compiled_process
 
     def _current_pair(self, case_id: str) -> tuple[Case, Case, CompiledProcess]:
-        """The case as folded from its stored events, as revealed, and its process."""
-        version = self._store.version(case_id)
-        if version == 0:
-            raise CaseNotFound(case_id)
+        """The case as folded from its stored events, as revealed, and its process.
+
+        A cached case is checked against the store's version; with none
+        cached the case is loaded straight away (a load that finds no case
+        raises `CaseNotFound`), without asking for the version first.
+        """
         cached = self._cache.get(case_id)
-        if cached is None or cached[1].version != version:
+        if cached is not None:
+            version = self._store.version(case_id)
+            if version == 0:
+                raise CaseNotFound(case_id)
+            if cached[1].version != version:
+                cached = None
+        if cached is None:
             cached = self._load(case_id)
             self._remember(*cached)
         sealed, case = cached
