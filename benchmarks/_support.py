@@ -10,16 +10,19 @@ another kwflow's sources (``--baseline-src``) in a process of its own.
 
 from __future__ import annotations
 
+import gc
 import os
 import platform
 import re
 import shutil
 import tempfile
+import time
 import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Self
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from types import TracebackType
 
     from kwflow.store import CaseStore
@@ -31,6 +34,37 @@ _NEW_PAGE = (
     "# Performance\n\nMeasurements of kwflow on the project's test machine. Each "
     "section is written by the benchmark named in its title; rerun it to update.\n\n"
 )
+
+
+# ------------------------------------------------------------------ what is measured
+
+REFERRAL: dict[str, Any] = {
+    "referred_on": "2025-03-03",
+    "concerns": "Opakovaně nechodí do školy; matka je nemocná.",
+    "question": "Jak zajistí rodina, že dítě bude chodit do školy a bude v bezpečí?",
+    "bottom_lines": [{"condition": "Dítě chodí pravidelně do školy."}],
+    "child_age_band": "under_seven",
+    "child_attendance": "in_part",
+}
+"""A referral of the family conference, about the size of a real one: what submits submit."""
+
+
+def timed(ops: int, body: Callable[[], object]) -> float:
+    """Run ``body`` (which does ``ops`` operations) once; ns per operation.
+
+    The cyclic garbage collector is off while ``body`` runs, as in
+    ``timeit``: otherwise a collection that happens to fall inside one
+    measurement walks every object the benchmark keeps alive (thousands of
+    cases), and the figure says more about the heap than about the code.
+    """
+    gc.collect()
+    gc.disable()
+    try:
+        started = time.perf_counter_ns()
+        body()
+        return (time.perf_counter_ns() - started) / ops
+    finally:
+        gc.enable()
 
 
 # ------------------------------------------------------------------ PostgreSQL

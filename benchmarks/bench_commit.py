@@ -55,7 +55,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from _support import backends, drop_schema, label, machine, pg_dsn, write_section
+from _support import REFERRAL, backends, drop_schema, label, machine, pg_dsn, write_section
 from kwflow.history import KeyRing
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,14 +64,6 @@ Spec = tuple[str, str, str | None]
 
 # About the size of a referral event row: the floor writes rows like kwflow's.
 ROW = "x" * 300
-REFERRAL: dict[str, Any] = {
-    "referred_on": "2025-03-03",
-    "concerns": "Opakovaně nechodí do školy; matka je nemocná.",
-    "question": "Jak zajistí rodina, že dítě bude chodit do školy a bude v bezpečí?",
-    "bottom_lines": [{"condition": "Dítě chodí pravidelně do školy."}],
-    "child_age_band": "under_seven",
-    "child_attendance": "in_part",
-}
 SHARED_CASE = "shared-case"
 
 

@@ -56,7 +56,7 @@ from typing import TYPE_CHECKING, Any
 from transitions import Machine
 from transitions.extensions.nesting import HierarchicalMachine
 
-from _support import write_section
+from _support import timed, write_section
 from kwflow import Engine, GuardContext, Registry, SimulatedClock, load_process
 from kwflow.calendars import get_calendar
 from kwflow.engine import fold
@@ -160,24 +160,6 @@ def load_bench_process(folder: Path) -> Process:
 
 
 # ------------------------------------------------------------ measuring
-
-
-def timed(ops: int, body: Callable[[], object]) -> float:
-    """Run ``body`` (which does ``ops`` operations) once; ns per operation.
-
-    The cyclic garbage collector is off while ``body`` runs, as in
-    ``timeit``: otherwise a collection that happens to fall inside one
-    measurement walks every object the benchmark keeps alive (thousands of
-    cases), and the figure says more about the heap than about the code.
-    """
-    gc.collect()
-    gc.disable()
-    try:
-        started = time.perf_counter_ns()
-        body()
-        return (time.perf_counter_ns() - started) / ops
-    finally:
-        gc.enable()
 
 
 def interleaved(samplers: dict[str, Callable[[], float]], repeats: int) -> dict[str, float]:

@@ -84,7 +84,7 @@ from kwflow.store._memory import _check_chain
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_engine as ring
-from _support import drop_schema, machine, pg_dsn, postgres_reason, write_section
+from _support import REFERRAL, drop_schema, machine, pg_dsn, postgres_reason, timed, write_section
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -98,14 +98,6 @@ T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 THRESHOLD = 0.05
 """A fast path that saves less than this share of the command it serves goes (issue 16)."""
 
-REFERRAL: dict[str, Any] = {
-    "referred_on": "2025-03-03",
-    "concerns": "Opakovaně nechodí do školy; matka je nemocná.",
-    "question": "Jak zajistí rodina, že dítě bude chodit do školy a bude v bezpečí?",
-    "bottom_lines": [{"condition": "Dítě chodí pravidelně do školy."}],
-    "child_age_band": "under_seven",
-    "child_attendance": "in_part",
-}
 MEMORY, UNCHECKED, SQLITE, POSTGRES = "memory", "memory, no re-check", "SQLite", "PostgreSQL"
 KEYS: tuple[tuple[str, str], ...] = (
     ("act", MEMORY),
@@ -126,18 +118,6 @@ SAMPLE_OF = {"act": "act", "submit": "submit", "load": "act", "load-fc": "submit
 
 
 # ------------------------------------------------------------ measuring
-
-
-def timed(ops: int, body: Callable[[], object]) -> float:
-    """Run ``body`` (``ops`` operations) once, the collector paused; ns per operation."""
-    gc.collect()
-    gc.disable()
-    try:
-        started = time.perf_counter_ns()
-        body()
-        return (time.perf_counter_ns() - started) / ops
-    finally:
-        gc.enable()
 
 
 def repeated(target_ns: int, function: Callable[[], object]) -> Callable[[], float]:

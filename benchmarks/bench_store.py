@@ -35,7 +35,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from _support import Database, Databases, backends, label, machine, write_section
+from _support import REFERRAL, Database, Databases, backends, label, machine, write_section
 from kwflow.history import GENESIS_HASH, Event, new_event
 from kwflow.store import CaseStore, DeadlineEntry, Snapshot
 from kwflow.store._codec import to_micros
@@ -98,16 +98,6 @@ def _store_command(store: CaseStore, case_id: str) -> None:
         ],
         snapshot=snapshot,
     )
-
-
-REFERRAL: dict[str, Any] = {
-    "referred_on": "2025-03-03",
-    "concerns": "Opakovaně nechodí do školy; matka je nemocná.",
-    "question": "Jak zajistí rodina, že dítě bude chodit do školy a bude v bezpečí?",
-    "bottom_lines": [{"condition": "Dítě chodí pravidelně do školy."}],
-    "child_age_band": "under_seven",
-    "child_attendance": "in_part",
-}
 
 
 def command_worker(
