@@ -78,14 +78,20 @@ def parse_process(text: str | bytes, filename: str = "<string>") -> LoadedProces
 
 def parse_process_file(path: str | Path) -> LoadedProcess:
     """Read and validate one process file, without running the static checks."""
-    name = str(path)
+    return parse_process(read_definition_file(path), str(path))
+
+
+def read_definition_file(path: str | Path) -> bytes:
+    """The bytes of a process, plan or overlay file; `DefinitionError` when it cannot be read.
+
+    One byte past the size limit is read, enough for the parser to refuse a
+    file that is too large without reading all of it.
+    """
     try:
-        # One byte past the limit is enough to refuse a file that is too large.
         with Path(path).open("rb") as stream:
-            text = stream.read(MAX_FILE_BYTES + 1)
+            return stream.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise DefinitionError([unreadable_file(name, exc)]) from None
-    return parse_process(text, name)
+        raise DefinitionError([unreadable_file(str(path), exc)]) from None
 
 
 def unreadable_file(name: str, exc: OSError) -> Problem:

@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from kwflow.exceptions import DefinitionError, Problem
 
 from ._models import Identifier, Label  # noqa: TC001 - pydantic reads the annotations at run time
-from ._yaml import MAX_FILE_BYTES, format_path, parse_yaml
+from ._yaml import format_path, parse_yaml
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
@@ -246,15 +246,9 @@ def parse_plan(text: str | bytes, filename: str = "<string>") -> LoadedPlan:
 
 def parse_plan_file(path: str | Path) -> LoadedPlan:
     """Read and validate one plan file."""
-    from ._loader import unreadable_file
+    from ._loader import read_definition_file
 
-    name = str(path)
-    try:
-        with Path(path).open("rb") as stream:
-            text = stream.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise DefinitionError([unreadable_file(name, exc)]) from None
-    return parse_plan(text, name)
+    return parse_plan(read_definition_file(path), str(path))
 
 
 # ------------------------------------------------------------ static checks

@@ -41,9 +41,9 @@ from kwflow.exceptions import DefinitionError, Problem
 
 from ._checks import check_process
 from ._loaded import LoadedProcess
-from ._loader import translate_errors, unreadable_file
+from ._loader import read_definition_file, translate_errors
 from ._models import Process
-from ._yaml import MAX_FILE_BYTES, SourceMap, parse_yaml
+from ._yaml import SourceMap, parse_yaml
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping
@@ -144,13 +144,7 @@ class AppliedOverlay:
 
 def parse_overlay_file(path: str | Path) -> Overlay:
     """Read an overlay file; raises `DefinitionError` with every problem of its head."""
-    name = str(path)
-    try:
-        with Path(path).open("rb") as stream:
-            text = stream.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise DefinitionError([unreadable_file(name, exc)]) from None
-    return parse_overlay(text, name)
+    return parse_overlay(read_definition_file(path), str(path))
 
 
 def parse_overlay(text: str | bytes, filename: str = "<string>") -> Overlay:
