@@ -425,6 +425,12 @@ def assign(request: HttpRequest, case_id: str) -> HttpResponse:
     )
 
 
+def _role_and_holder(request: HttpRequest, select: str) -> tuple[str, str]:
+    """The role and its holder a form names: its one select (``role|holder``), or two fields."""
+    role, _, holder = request.POST.get(select, "").partition("|")
+    return role or request.POST.get("role", ""), holder or request.POST.get("person", "")
+
+
 @login_required
 @require_POST
 def handover(request: HttpRequest, case_id: str) -> HttpResponse:
@@ -432,10 +438,7 @@ def handover(request: HttpRequest, case_id: str) -> HttpResponse:
     person = people.person_id(request.user)
     successor = request.POST.get("successor", "")
     process = cases.engine().process_of(case_id)
-    # The page's one select says "role|holder"; without it, the two fields.
-    role, _, holder = request.POST.get("handover", "").partition("|")
-    role = role or request.POST.get("role", "")
-    holder = holder or request.POST.get("person", "")
+    role, holder = _role_and_holder(request, "handover")
     return _command(
         request,
         case_id,
@@ -457,10 +460,7 @@ def handover(request: HttpRequest, case_id: str) -> HttpResponse:
 def unassign(request: HttpRequest, case_id: str) -> HttpResponse:
     """Take a role away from one of its holders."""
     person = people.person_id(request.user)
-    # The page's one select says "role|holder"; without it, the two fields.
-    role, _, holder = request.POST.get("unassign", "").partition("|")
-    role = role or request.POST.get("role", "")
-    holder = holder or request.POST.get("person", "")
+    role, holder = _role_and_holder(request, "unassign")
     return _command(
         request,
         case_id,
