@@ -43,24 +43,21 @@ import argparse
 import hashlib
 import multiprocessing
 import os
-import shutil
 import sqlite3
 import statistics
 import sys
-import tempfile
 import time
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from _support import REFERRAL, backends, drop_schema, label, machine, pg_dsn, write_section
+from _support import REFERRAL, Database, Databases, backends, label, machine, write_section
 from kwflow.history import KeyRing
 
 ROOT = Path(__file__).resolve().parents[1]
-# (kind, file or DSN, PostgreSQL schema or SQLite's synchronous); kind "memory": no database.
-Spec = tuple[str, str, str | None]
+MEMORY = Database("memory", "", None)
+"""No database: the engine's own work on the memory store."""
 
 # About the size of a referral event row: the floor writes rows like kwflow's.
 ROW = "x" * 300
@@ -70,7 +67,7 @@ SHARED_CASE = "shared-case"
 # -- the floor --------------------------------------------------------------------------
 
 
-def _floor_setup(spec: Spec) -> None:
+def _floor_setup(spec: Database) -> None:
     kind, where, schema = spec
     if kind == "sqlite":
         conn = sqlite3.connect(where, isolation_level=None)
@@ -85,7 +82,7 @@ def _floor_setup(spec: Spec) -> None:
         pg.execute(f'CREATE TABLE "{schema}".floor (id BIGSERIAL PRIMARY KEY, body TEXT)')
 
 
-def _floor_loop(spec: Spec) -> tuple[Any, Any]:
+def _floor_loop(spec: Database) -> tuple[Any, Any]:
     """(one commit, close) on a connection like the store's."""
     kind, where, schema = spec
     if kind == "sqlite":
@@ -113,22 +110,21 @@ def _floor_loop(spec: Spec) -> tuple[Any, Any]:
 # -- the engine ---------------------------------------------------------------------------
 
 
-def _engine(spec: Spec) -> Any:
+def _engine(spec: Database, synchronous: str = "FULL") -> Any:
+    """An engine on ``spec``; ``synchronous`` is SQLite's (the others have none)."""
     import kwflow
 
-    kind, where, schema = spec
     store: Any
-    if kind == "memory":
+    if spec.kind == MEMORY.kind:
         # The engine's own work, with no database to wait for.
         store = kwflow.MemoryStore(keys=KeyRing.generate())
-    elif kind == "sqlite":
-        store = kwflow.SqliteStore(where, synchronous="NORMAL" if schema == "NORMAL" else "FULL")
+    elif spec.kind == "sqlite":
+        store = spec.open(synchronous=synchronous)
     else:
         # PostgreSQL keeps no key ring of its own: every worker process gets
         # the same one (the shipped processes seal personal fields with it).
-        secret = hashlib.sha256(f"bench {schema}".encode()).digest()
-        keys = KeyRing(keys={"bench": secret}, current="bench")
-        store = kwflow.PostgresStore(where, schema=schema, keys=keys)
+        secret = hashlib.sha256(f"bench {spec.schema}".encode()).digest()
+        store = spec.open(keys=KeyRing(keys={"bench": secret}, current="bench"))
     return kwflow.Engine(kwflow.Registry.shipped(), store=store)
 
 
@@ -143,7 +139,7 @@ def _open(engine: Any, case_id: str) -> None:
     )
 
 
-def _engine_setup(spec: Spec) -> None:
+def _engine_setup(spec: Database) -> None:
     """Create the schema (and the shared case) before the workers start."""
     engine = _engine(spec)
     _open(engine, SHARED_CASE)
@@ -151,9 +147,14 @@ def _engine_setup(spec: Spec) -> None:
 
 
 def _engine_loop(
-    spec: Spec, worker: int, shared: bool, *, keep_checked: bool = True
+    spec: Database,
+    worker: int,
+    shared: bool,
+    *,
+    keep_checked: bool = True,
+    synchronous: str = "FULL",
 ) -> tuple[Any, Any]:
-    engine = _engine(spec)
+    engine = _engine(spec, synchronous)
     if not keep_checked:
         # What the append did before it kept the rows it checked: hash every
         # stored event since the snapshot again (a benchmark may reach in).
@@ -183,7 +184,7 @@ def _engine_loop(
 
 
 def worker(
-    spec: Spec, what: str, index: int, seconds: float, start_at: float
+    spec: Database, what: str, index: int, seconds: float, start_at: float
 ) -> tuple[list[float], float, float]:
     """Run one kind of command for ``seconds``: (each command's latency, elapsed, CPU seconds).
 
@@ -194,7 +195,11 @@ def worker(
         step, close = _floor_loop(spec)
     else:
         step, close = _engine_loop(
-            spec, index, shared=what == "shared", keep_checked=what != "unkept"
+            spec,
+            index,
+            shared=what == "shared",
+            keep_checked=what != "unkept",
+            synchronous="NORMAL" if what == "normal" else "FULL",
         )
     step(-1)  # warm: the first command pays for imports and compiled statements
     time.sleep(max(0.0, start_at - time.time()))
@@ -218,7 +223,7 @@ class Result:
     cpu_ms: float  # the client's CPU time per command
 
 
-def measure(spec: Spec, what: str, workers: int, seconds: float) -> Result:
+def measure(spec: Database, what: str, workers: int, seconds: float) -> Result:
     ctx = multiprocessing.get_context("spawn")
     start_at = time.time() + 3.0 + 0.5 * workers
     with ctx.Pool(workers) as pool:
@@ -236,7 +241,7 @@ def measure(spec: Spec, what: str, workers: int, seconds: float) -> Result:
 # -- what the fast paths save ------------------------------------------------------------
 
 
-def version_read_ms(spec: Spec, repeats: int = 200) -> float:
+def version_read_ms(spec: Database, repeats: int = 200) -> float:
     """Median ms of ``store.version()``: the read a command made before it decided.
 
     Commands now decide on the engine's cached case and let the append check
@@ -254,7 +259,7 @@ def version_read_ms(spec: Spec, repeats: int = 200) -> float:
 
 
 def wal_bytes_per_command(
-    spec: Spec, commands: int = 100
+    spec: Database, commands: int = 100
 ) -> tuple[float, float, list[tuple[str, float]]]:
     """SQLite: bytes the WAL grows by per command, (kwflow's submit, the floor's INSERT, pages).
 
@@ -266,8 +271,8 @@ def wal_bytes_per_command(
     step, close = _engine_loop(spec, 0, shared=False)
     for n in range(commands):  # past the first snapshots and page splits
         step(n)
-    wal = Path(spec[1] + "-wal")
-    conn = sqlite3.connect(spec[1])
+    wal = Path(spec.where + "-wal")
+    conn = sqlite3.connect(spec.where)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     owners = {page: name for name, page in conn.execute("SELECT name, pageno FROM dbstat")}
     conn.close()
@@ -284,11 +289,11 @@ def wal_bytes_per_command(
         owner = owners.get(page, "new")
         counted[owner] = counted.get(owner, 0) + 1
     pages = sorted(((k, v / commands) for k, v in counted.items()), key=lambda kv: -kv[1])
-    floor_spec: Spec = ("sqlite", spec[1] + "-floor", None)
+    floor_spec = Database("sqlite", spec.where + "-floor", None)
     _floor_setup(floor_spec)
     commit, close_floor = _floor_loop(floor_spec)
     commit(0)
-    floor_wal = Path(floor_spec[1] + "-wal")
+    floor_wal = Path(floor_spec.where + "-wal")
     before = floor_wal.stat().st_size
     for n in range(commands):
         commit(n)
@@ -334,128 +339,110 @@ def _row(
 def run(args: argparse.Namespace) -> list[list[str]]:
     kinds, reason = backends(no_postgres=args.no_postgres)
     rows: list[list[str]] = []
-    workdir = Path(tempfile.mkdtemp(prefix="kwflow-bench-commit-"))
-    schemas: list[str] = []
-
-    def fresh(kind: str, synchronous: str | None = None) -> Spec:
-        name = f"bench_{uuid.uuid4().hex[:10]}"
-        if kind == "sqlite":
-            return ("sqlite", str(workdir / f"{name}.sqlite3"), synchronous)
-        schemas.append(name)
-        return ("postgres", pg_dsn(), name)
-
-    try:
-        # The engine alone: what every store's command costs before its database.
-        alone = measure(("memory", "", None), "engine", 1, args.seconds)
-        rows.append(
-            _row(
-                "memory",
-                "Engine.submit on the memory store, 1 worker: the engine's own work, no database",
-                alone,
-                None,
-            )
+    # The engine alone: what every store's command costs before its database.
+    alone = measure(MEMORY, "engine", 1, args.seconds)
+    rows.append(
+        _row(
+            "memory",
+            "Engine.submit on the memory store, 1 worker: the engine's own work, no database",
+            alone,
+            None,
         )
-        for kind in kinds:
-            store = label(kind)
-            results: dict[tuple[str, int], Result] = {}
-            try:
-                for what, workers, text in ROWS:
-                    spec = fresh(kind)
-                    if what == "floor":
-                        _floor_setup(spec)
-                    else:
-                        _engine_setup(spec)
-                    result = measure(spec, what, workers, args.seconds)
-                    results[(what, workers)] = result
-                    target = TARGETS.get((kind, what, workers))
-                    # Each rate is a share of the floor with as many connections
-                    # as it has workers: PostgreSQL's commits of several
-                    # connections share a WAL flush, so its floor with 4 is
-                    # far above the one a single worker could ever reach.
-                    floor = results[("floor", workers)]
-                    judged = ""
-                    if target is not None:
-                        met = "met" if result.rate / floor.rate >= target else "**MISSED**"
-                        judged = f"≥ {target:.0%} of the floor: {met}"
-                    if kind == "postgres" and what == "engine" and workers == 4:
-                        scaling = result.rate / results[("engine", 1)].rate
-                        met = "met" if scaling >= SCALING_TARGET else "**MISSED**"
-                        judged = f"{scaling:.2f}x 1 worker, ≥ {SCALING_TARGET}x: {met}"
-                    rows.append(_row(store, f"{text}, {workers} worker(s)", result, floor, judged))
-                one, floor_1 = results[("engine", 1)], results[("floor", 1)]
-                if kind == "sqlite":
-                    # Where one worker's time goes: the same command not waiting for the disk.
-                    spec = fresh(kind, "NORMAL")
+    )
+    for kind in kinds:
+        store = label(kind)
+        results: dict[tuple[str, int], Result] = {}
+        with Databases(kind) as databases:
+            for what, workers, text in ROWS:
+                spec = databases.fresh()
+                if what == "floor":
+                    _floor_setup(spec)
+                else:
                     _engine_setup(spec)
-                    normal = measure(spec, "engine", 1, args.seconds)
-                    rows.append(
-                        _row(
-                            store,
-                            "Engine.submit, 1 worker, `synchronous=NORMAL`: the commit does "
-                            "not wait for the disk",
-                            normal,
-                            floor_1,
-                            f"the disk wait is {one.p50_ms - normal.p50_ms:.2f} ms of "
-                            f"{one.p50_ms:.2f} ms",
-                        )
-                    )
-                # What the fast paths of the durable path save, measured here.
-                spec = fresh(kind)
+                result = measure(spec, what, workers, args.seconds)
+                results[(what, workers)] = result
+                target = TARGETS.get((kind, what, workers))
+                # Each rate is a share of the floor with as many connections
+                # as it has workers: PostgreSQL's commits of several
+                # connections share a WAL flush, so its floor with 4 is
+                # far above the one a single worker could ever reach.
+                floor = results[("floor", workers)]
+                judged = ""
+                if target is not None:
+                    met = "met" if result.rate / floor.rate >= target else "**MISSED**"
+                    judged = f"≥ {target:.0%} of the floor: {met}"
+                if kind == "postgres" and what == "engine" and workers == 4:
+                    scaling = result.rate / results[("engine", 1)].rate
+                    met = "met" if scaling >= SCALING_TARGET else "**MISSED**"
+                    judged = f"{scaling:.2f}x 1 worker, ≥ {SCALING_TARGET}x: {met}"
+                rows.append(_row(store, f"{text}, {workers} worker(s)", result, floor, judged))
+            one, floor_1 = results[("engine", 1)], results[("floor", 1)]
+            if kind == "sqlite":
+                # Where one worker's time goes: the same command not waiting for the disk.
+                spec = databases.fresh()
                 _engine_setup(spec)
-                unkept = measure(spec, "unkept", 1, args.seconds)
+                normal = measure(spec, "normal", 1, args.seconds)
                 rows.append(
                     _row(
                         store,
-                        "Engine.submit, 1 worker, the append hashing every event since the "
-                        "snapshot again (the rows it checked not kept)",
-                        unkept,
+                        "Engine.submit, 1 worker, `synchronous=NORMAL`: the commit does "
+                        "not wait for the disk",
+                        normal,
                         floor_1,
-                        f"keeping them saves {1 - one.p50_ms / unkept.p50_ms:.0%} of a "
-                        "submit's p50",
+                        f"the disk wait is {one.p50_ms - normal.p50_ms:.2f} ms of "
+                        f"{one.p50_ms:.2f} ms",
                     )
                 )
-                spec = fresh(kind)
-                _engine_setup(spec)
-                saved = version_read_ms(spec)
+            # What the fast paths of the durable path save, measured here.
+            spec = databases.fresh()
+            _engine_setup(spec)
+            unkept = measure(spec, "unkept", 1, args.seconds)
+            rows.append(
+                _row(
+                    store,
+                    "Engine.submit, 1 worker, the append hashing every event since the "
+                    "snapshot again (the rows it checked not kept)",
+                    unkept,
+                    floor_1,
+                    f"keeping them saves {1 - one.p50_ms / unkept.p50_ms:.0%} of a submit's p50",
+                )
+            )
+            spec = databases.fresh()
+            _engine_setup(spec)
+            saved = version_read_ms(spec)
+            rows.append(
+                [
+                    store,
+                    (
+                        "store.version(): the read each command made before deciding "
+                        "(now the cached case is trusted and the append checks)"
+                    ),
+                    "",
+                    "",
+                    f"{saved:.3f} ms",
+                    "",
+                    "",
+                    f"saves {saved / one.p50_ms:.0%} of a submit's p50",
+                ]
+            )
+            print(" | ".join(rows[-1]), file=sys.stderr)
+            if kind == "sqlite":
+                engine_bytes, floor_bytes, pages = wal_bytes_per_command(databases.fresh())
                 rows.append(
                     [
                         store,
-                        (
-                            "store.version(): the read each command made before deciding "
-                            "(now the cached case is trusted and the append checks)"
-                        ),
+                        "WAL bytes written per command: Engine.submit / the floor's "
+                        "INSERT; pages per command by table or index: "
+                        + ", ".join(f"{name} {count:.2f}" for name, count in pages),
+                        f"{engine_bytes:,.0f} / {floor_bytes:,.0f}",
+                        f"{engine_bytes / floor_bytes:.1f}x",
                         "",
                         "",
-                        f"{saved:.3f} ms",
                         "",
                         "",
-                        f"saves {saved / one.p50_ms:.0%} of a submit's p50",
                     ]
                 )
                 print(" | ".join(rows[-1]), file=sys.stderr)
-                if kind == "sqlite":
-                    engine_bytes, floor_bytes, pages = wal_bytes_per_command(fresh(kind))
-                    rows.append(
-                        [
-                            store,
-                            "WAL bytes written per command: Engine.submit / the floor's "
-                            "INSERT; pages per command by table or index: "
-                            + ", ".join(f"{name} {count:.2f}" for name, count in pages),
-                            f"{engine_bytes:,.0f} / {floor_bytes:,.0f}",
-                            f"{engine_bytes / floor_bytes:.1f}x",
-                            "",
-                            "",
-                            "",
-                            "",
-                        ]
-                    )
-                    print(" | ".join(rows[-1]), file=sys.stderr)
-            finally:
-                for schema in schemas:
-                    drop_schema(schema)
-                schemas.clear()
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
     if reason is not None:
         rows.append(["PostgreSQL", "not run", reason, "", "", "", "", ""])
     return rows
