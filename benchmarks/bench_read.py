@@ -197,9 +197,8 @@ def fill(store: CaseStore, count: int, templates: list[Template], batch: int = 1
                     deadlines=deadlines,
                     snapshot=None,
                     snapshot_text=None,
-                    summary=entry,
                 )
-                store._write_index_rows(tx, entry)
+                store._write_index(tx, entry)
         done = min(first + batch, count)
         if done % 20_000 == 0 or done == count:
             print(f"  {done:,} cases stored", file=sys.stderr)

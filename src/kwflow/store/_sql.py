@@ -388,10 +388,6 @@ def _rows_chain(
     return bool(rows) and rows[-1][1] == head_version and prev == head_hash
 
 
-def _key_params(record: IdempotencyRecord) -> tuple[object, ...]:
-    return (record.scope, record.key, record.content_hash, record.case_id, record.version)
-
-
 def _head(case_id: str, row: tuple[Any, ...]) -> tuple[int, str]:
     version, last_hash = row[:2]
     if not (
@@ -498,11 +494,11 @@ class SqlStore(ABC):
                     deadlines=deadlines,
                     snapshot=snapshot,
                     snapshot_text=snapshot_text,
-                    summary=summary,
-                    idempotency=idempotency,
                 )
+                if idempotency is not None:
+                    self._record_key(tx, idempotency)
                 if summary is not None:
-                    self._write_index_rows(tx, summary, unchanged)
+                    self._write_index(tx, summary, unchanged)
                 if outbox:
                     self._write_outbox(tx, case_id, outbox)
         except DuplicateRow:
@@ -522,8 +518,6 @@ class SqlStore(ABC):
         deadlines: Sequence[DeadlineEntry] | None,
         snapshot: Snapshot | None,
         snapshot_text: tuple[str, ...] | None,
-        summary: CaseIndexEntry | None,
-        idempotency: IdempotencyRecord | None = None,
     ) -> None:
         q = self._queries
         if self._verify:
@@ -558,14 +552,10 @@ class SqlStore(ABC):
             else:
                 tx.run(q.update_case, (last.sequence, last.hash, mac, case_id))
             tx.many(q.insert_event, [self._event_params(e) for e in events])
-        if summary is not None:
-            tx.run(self._index_sql.upsert, entry_params(summary, self._index_time))
         if snapshot is not None and snapshot_text is not None:
             tx.run(
                 q.upsert_snapshot, (case_id, snapshot.version, snapshot.last_hash, *snapshot_text)
             )
-        if idempotency is not None:
-            self._record_key(tx, idempotency)
         if deadlines is not None:
             self._replace_deadlines(tx, case_id, deadlines)
 
@@ -612,7 +602,10 @@ class SqlStore(ABC):
             self._verify_stored_fully(tx, case_id, head_version, head_hash)
 
     def _record_key(self, tx: Tx, record: IdempotencyRecord) -> None:
-        tx.run(self._queries.insert_idempotency, _key_params(record))
+        tx.run(
+            self._queries.insert_idempotency,
+            (record.scope, record.key, record.content_hash, record.case_id, record.version),
+        )
 
     def _hash_at(self, tx: Tx, case_id: str, sequence: int) -> str | None:
         row = tx.one(self._queries.hash_at, (case_id, sequence))
@@ -635,15 +628,9 @@ class SqlStore(ABC):
         if rows:
             tx.many(q.insert_deadline, rows)
 
-    def _write_index(self, tx: Tx, entry: CaseIndexEntry) -> None:
-        tx.run(self._index_sql.upsert, entry_params(entry, self._index_time))
-        self._write_index_rows(tx, entry)
-
-    def _write_index_rows(
-        self, tx: Tx, entry: CaseIndexEntry, unchanged: Collection[str] = ()
-    ) -> None:
-        """The case's people and phase rows (its own row is written apart)."""
+    def _write_index(self, tx: Tx, entry: CaseIndexEntry, unchanged: Collection[str] = ()) -> None:
         sql = self._index_sql
+        tx.run(sql.upsert, entry_params(entry, self._index_time))
         # The people and phase rows are rewritten only when they changed:
         # most commands change neither, and rewriting them was a third of
         # the pages a SQLite commit wrote (benchmarks/bench_commit.py).
