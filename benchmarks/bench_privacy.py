@@ -17,7 +17,10 @@ process with the ``personal`` marks left out (issue 12):
   (the same engine and cases);
 - **load**: ``Engine.get_unfiltered`` on an engine without a cache, so every
   call loads the case (40 events written with ``snapshot_every=0``, so no
-  snapshot: the row is about reading a long tail), verifies it and reveals it;
+  snapshot: the row is about reading a long tail), verifies it and reveals it
+  (sealed values are opened when first read, so this opens nothing);
+- **load, then read**: the same, then reading each document's latest version
+  (what a case page shows), or every version (every sealed value opened);
 - **view**: ``Engine.view`` of a cached case by its worker, with the read
   log on (the default: rows written before the call returns, their commit
   not waiting for the disk flush) and off (the engine's ``read_log``);
@@ -88,7 +91,7 @@ RECORD: dict[str, Any] = {
 }
 CASES = 20
 LOAD_EVENTS = 40
-OPERATIONS = ("submit", "act", "load", "view", "view_durable")
+OPERATIONS = ("submit", "act", "load", "load_latest", "load_all", "view", "view_durable")
 
 
 def _store(kind: str, where: str) -> Any:
@@ -110,6 +113,17 @@ def _p50_us(calls: list[Any]) -> float:
         call()
         times.append(time.perf_counter() - started)
     return statistics.median(times) * 1e6
+
+
+def _read_latest(case: Any) -> None:
+    for versions in case.artifacts.values():
+        dict(versions[-1].data)
+
+
+def _read_all(case: Any) -> None:
+    for versions in case.artifacts.values():
+        for version in versions:
+            dict(version.data)
 
 
 def one_round(kind: str, where: str, personal: bool, calls: int) -> dict[str, float]:
@@ -161,7 +175,12 @@ def one_round(kind: str, where: str, personal: bool, calls: int) -> dict[str, fl
                 writer.submit(loaded, "record", {**RECORD, "summary": str(n)}, by="w")
         cold = kwflow.Engine(registry, store=store, cache_size=0, snapshot_every=0)
         cold.get_unfiltered(loaded)
-        result["load"] = _p50_us([lambda: cold.get_unfiltered(loaded)] * max(calls // 2, 20))
+        loads = max(calls // 2, 20)
+        result["load"] = _p50_us([lambda: cold.get_unfiltered(loaded)] * loads)
+        # Sealed values are opened when first read: what a case page reads
+        # (each document's latest version), and everything.
+        result["load_latest"] = _p50_us([lambda: _read_latest(cold.get_unfiltered(loaded))] * loads)
+        result["load_all"] = _p50_us([lambda: _read_all(cold.get_unfiltered(loaded))] * loads)
         # view: the read log off in the plain round; on (and durable) in the
         # personal round.
         modes: tuple[tuple[str, bool | Literal["durable"]], ...] = (
@@ -213,6 +232,8 @@ def run(args: argparse.Namespace) -> tuple[list[list[str]], dict[str, Any]]:
                     "submit": "submit, 3 personal fields",
                     "act": "act recording 1 personal field",
                     "load": f"load, {LOAD_EVENTS} events, no cache",
+                    "load_latest": "load, then read each document's latest version",
+                    "load_all": "load, then read every version",
                     "view": "view, warm cache",
                     "view_durable": 'view, warm cache, read_log="durable"',
                 }[op]

@@ -487,3 +487,70 @@ def test_a_revealed_per_person_copy_keeps_the_person_it_is_about() -> None:
         assert copy.about == MUM
         assert dict(copy.data) == {"said": "by phone"}
     check_case(engine, case)
+
+
+# ------------------------------------------------------------ lazy opening
+
+
+def test_a_loaded_case_opens_each_version_only_when_it_is_read(engine: Engine) -> None:
+    from kwflow.engine._records import UnopenedData
+
+    open_family(engine)
+    warm = engine.submit("e1", "record", {**RECORD, "note": "second"}, by=WORKER)
+    cold = Engine(engine.registry, store=engine.store, clock=engine.clock, cache_size=0)
+    loaded = cold.get_unfiltered("e1")
+    first, second = loaded.artifacts["record"]
+    # Loading opened nothing: each version's sealed values wait for a read.
+    assert type(first._data) is UnopenedData
+    assert type(second._data) is UnopenedData
+    assert second.data["note"] == "second"
+    assert type(first._data) is UnopenedData  # reading one version opens only it
+    assert first.data["note"] == RECORD["note"]
+    # Unopened or opened, a version reads, compares, hashes and encodes as the warm case's.
+    assert loaded == warm
+    assert hash(loaded) == hash(warm)
+    assert loaded.to_dict() == warm.to_dict()
+    assert "works nights" in repr(cold.get_unfiltered("e1").artifacts["record"][0])
+
+
+def test_a_loaded_case_pickles_with_its_values_opened_and_copies_whole(engine: Engine) -> None:
+    import copy
+    import pickle
+
+    from kwflow.history import FrozenMap
+
+    open_family(engine)
+    cold = Engine(engine.registry, store=engine.store, clock=engine.clock, cache_size=0)
+    # Pickled, a version holds its opened data: no cipher travels with it.
+    (version,) = pickle.loads(pickle.dumps(cold.get_unfiltered("e1"))).artifacts["record"]
+    assert type(version._data) is FrozenMap
+    assert version.data["child_name"] == RECORD["child_name"]
+    # Copied, it is the same read-only record, reading the same values.
+    copied = copy.deepcopy(cold.get_unfiltered("e1"))
+    assert copied == engine.get_unfiltered("e1")
+    assert copied.artifacts["record"][0].data["note"] == RECORD["note"]
+
+
+def test_threads_reading_an_unopened_version_at_once_all_read_it_whole(engine: Engine) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    open_family(engine)
+    expected = dict(engine.get_unfiltered("e1").artifacts["record"][0].data)
+    cold = Engine(engine.registry, store=engine.store, clock=engine.clock, cache_size=0)
+    for _ in range(20):
+        (version,) = cold.get_unfiltered("e1").artifacts["record"]
+        with ThreadPoolExecutor(8) as pool:
+            seen = list(pool.map(lambda _, v=version: dict(v.data), range(8)))
+        assert seen == [expected] * 8
+
+
+def test_a_case_loaded_after_an_erasure_reads_its_values_erased(engine: Engine) -> None:
+    open_family(engine)
+    engine.submit("e1", "record", {**RECORD, "note": "second"}, by=WORKER)
+    engine.erase("e1", MUM, by=DPO, reason="asked")
+    cold = Engine(engine.registry, store=engine.store, clock=engine.clock, cache_size=0)
+    first, second = cold.get_unfiltered("e1").artifacts["record"]
+    for version in (second, first):  # the later read first: each opens on its own
+        assert version.data["note"] == version.data["family_address"] == ERASED  # about mia
+        assert version.data["child_name"] == RECORD["child_name"]
+    assert engine.get_unfiltered("e1") == cold.get_unfiltered("e1")

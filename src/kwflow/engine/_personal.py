@@ -23,6 +23,7 @@ only disposing of the case erases it.
 from __future__ import annotations
 
 import threading
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -46,7 +47,7 @@ from kwflow.history import (
     wrap_key,
 )
 
-from ._records import ArtifactVersion
+from ._records import ArtifactVersion, UnopenedData
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -154,6 +155,10 @@ class DataKeys:
         if self._ring is None:
             raise DataKeyUnavailable(case_id, subject, "no-ring")
         return unwrap_key(self._ring, case_id, subject, wrapped)
+
+    def unwrap_all(self, case_id: str) -> None:
+        """Unwrap the case's stored keys now (unless held): a missing or wrong ring raises here."""
+        self._loaded(case_id)
 
     def find(self, case_id: str, subject: str) -> bytes | None:
         """The subject's key, or ``None`` when it has none (never made, or destroyed)."""
@@ -379,60 +384,48 @@ def reveal_case(
     spec: Mapping[str, tuple[PersonalField, ...]],
     keys: DataKeys,
 ) -> Case:
-    """``case`` with its personal values read back (or `ERASED`).
+    """``case`` with its personal values read back (or `ERASED`), each version's when first read.
 
     A command's new case needs no such pass: it is folded from the
     plaintext twins of its events (`seal`'s ``revealed``). Loading a case
-    runs it over every version of every personal document, so the loop is
-    kept lean: keys and cipher are looked up once per set of subjects, the
-    authenticated context once per field.
+    runs it over every version of every personal document, and most are
+    never read, so a version holding sealed values gets `UnopenedData`:
+    they are opened when its data is first read. What can fail is found
+    here all the same: the case's stored keys are unwrapped now, so a
+    missing or wrong key ring raises `DataKeyUnavailable` from the load,
+    not from a later read.
     """
     if not spec:
         return case
-    erased = frozenset(case.erased)
-    ciphers: dict[tuple[str, ...], tuple[list[bytes], Any] | None] = {}
+    keys.unwrap_all(case.id)
+    opening = _Opening(case.id, frozenset(case.erased), keys)
     artifacts: dict[str, tuple[ArtifactVersion, ...]] | None = None
     for artifact_id, fields in spec.items():
         versions = case.artifacts.get(artifact_id)
         if not versions:
             continue
-        contexts = {f.field: value_context((case.id, artifact_id, f.field)) for f in fields}
+        names = tuple(field.field for field in fields)
         revealed = list(versions)
         changed = False
         for index, version in enumerate(versions):
             data = version.data
-            opened: dict[str, Any] | None = None
-            for field in fields:
-                value: Any = data.get(field.field)
-                if type(value) in _PLAIN or not is_sealed(value):
-                    continue
-                if opened is None:
-                    opened = dict(data)
-                named = value.get("sealed")
-                held_key = named if type(named) is tuple else subjects_of(value)
-                if held_key in ciphers:
-                    held = ciphers[held_key]
-                else:
-                    held = ciphers[held_key] = _keys_for(case.id, subjects_of(value), erased, keys)
-                if held is None:
-                    opened[field.field] = _ERASED_DATA
-                    continue
-                found, cipher = held
-                opened[field.field] = freeze(
-                    open_value(value, keys=found, context=contexts[field.field], cipher=cipher)
-                )
-            if opened is not None:
-                # The other values are frozen already, and every opened one
-                # is. Built directly: attrs.evolve costs more than the rest.
-                revealed[index] = ArtifactVersion(
-                    number=version.number,
-                    data=FrozenMap(opened),
-                    by=version.by,
-                    at=version.at,
-                    sequence=version.sequence,
-                    about=version.about,
-                )
-                changed = True
+            # An envelope is a frozen map; a version written before its
+            # fields were personal (an earlier process version) has none.
+            for name in names:
+                if type(data.get(name)) is FrozenMap:
+                    break
+            else:
+                continue
+            # Built directly: attrs.evolve costs more than the rest.
+            revealed[index] = ArtifactVersion(
+                number=version.number,
+                data=UnopenedData(partial(opening.open, artifact_id, names, data)),
+                by=version.by,
+                at=version.at,
+                sequence=version.sequence,
+                about=version.about,
+            )
+            changed = True
         if not changed:
             continue
         if artifacts is None:
@@ -441,6 +434,51 @@ def reveal_case(
     if artifacts is None:
         return case
     return attrs.evolve(case, artifacts=FrozenMap(artifacts))
+
+
+class _Opening:
+    """What opening a loaded case's sealed values needs, shared by its versions.
+
+    Keys and cipher are looked up once per set of subjects, the
+    authenticated context once per field. The caches are filled by whichever
+    thread reads first; two threads filling one at once store equal values.
+    """
+
+    def __init__(self, case_id: str, erased: frozenset[str], keys: DataKeys) -> None:
+        self._case_id = case_id
+        self._erased = erased
+        self._keys = keys
+        self._ciphers: dict[tuple[str, ...], tuple[list[bytes], Any] | None] = {}
+        self._contexts: dict[tuple[str, str], bytes] = {}
+
+    def open(
+        self, artifact_id: str, names: tuple[str, ...], data: Mapping[str, Any]
+    ) -> FrozenMap[str, Any]:
+        """``data`` of ``artifact_id`` with its sealed ``names`` opened (or `ERASED`)."""
+        opened = dict(data)
+        for name in names:
+            value: Any = data.get(name)
+            if type(value) in _PLAIN or not is_sealed(value):
+                continue
+            subjects = subjects_of(value)
+            if subjects in self._ciphers:
+                held = self._ciphers[subjects]
+            else:
+                held = self._ciphers[subjects] = _keys_for(
+                    self._case_id, subjects, self._erased, self._keys
+                )
+            if held is None:
+                opened[name] = _ERASED_DATA
+                continue
+            context = self._contexts.get((artifact_id, name))
+            if context is None:
+                context = self._contexts[artifact_id, name] = value_context(
+                    (self._case_id, artifact_id, name)
+                )
+            found, cipher = held
+            # The other values are frozen already, and every opened one is.
+            opened[name] = freeze(open_value(value, keys=found, context=context, cipher=cipher))
+        return FrozenMap(opened)
 
 
 def reveal_events(events: Sequence[Event], keys: DataKeys) -> tuple[Event, ...]:

@@ -10,7 +10,7 @@ ISO-8601 text, money as a decimal string with two places (``"1000.00"``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -43,6 +43,7 @@ __all__ = [
     "ReasonCode",
     "ScheduledNotice",
     "TakenAction",
+    "UnopenedData",
 ]
 
 
@@ -72,7 +73,47 @@ class CasePhase:
         return phase_id in self.path
 
 
-@attrs.frozen
+class UnopenedData:
+    """Data whose sealed personal values are opened when it is first read.
+
+    A loaded case holds every version of every document, but a reader
+    mostly reads the latest ones: opening each sealed value up front cost
+    more than the rest of a load. ``opener`` makes the data, as revealed,
+    once; it is kept (not dropped) so that two threads reading at once
+    both get a whole map. Pickled or copied, it is the opened map.
+    """
+
+    __slots__ = ("_opened", "_opener")
+
+    def __init__(self, opener: Callable[[], FrozenMap[str, Any]]) -> None:
+        self._opener = opener
+        self._opened: FrozenMap[str, Any] | None = None
+
+    def open(self) -> FrozenMap[str, Any]:
+        """The data, its personal values opened (or `ERASED`); opened once."""
+        opened = self._opened
+        if opened is None:
+            opened = self._opened = self._opener()
+        return opened
+
+    def __repr__(self) -> str:
+        return repr(self.open())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenMap, (dict(self.open()),))
+
+    def __copy__(self) -> FrozenMap[str, Any]:
+        return self.open()
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> FrozenMap[str, Any]:
+        return self.open()
+
+
+def _opened(data: FrozenMap[str, Any] | UnopenedData) -> FrozenMap[str, Any]:
+    return data.open() if type(data) is UnopenedData else data  # type: ignore[return-value]
+
+
+@attrs.frozen(repr=False)
 class ArtifactVersion:
     """One submission of an artifact: its data (JSON form), who, when.
 
@@ -80,14 +121,28 @@ class ArtifactVersion:
     event that recorded it. ``about`` is the person a copy of a per-person
     artifact is about (``None`` for other artifacts); each person's copy
     has its own versions, so ``number`` counts that person's versions.
+
+    ``data`` may be given as `UnopenedData` (a loaded case's sealed values,
+    opened when first read); it reads, compares and hashes as the opened map.
     """
 
     number: int
-    data: FrozenMap[str, Any]
+    _data: FrozenMap[str, Any] | UnopenedData = attrs.field(alias="data", eq=_opened)
     by: str
     at: datetime
     sequence: int
     about: str | None = None
+
+    @property
+    def data(self) -> FrozenMap[str, Any]:
+        """The data, in its JSON form (personal values opened, or `ERASED`)."""
+        return _opened(self._data)
+
+    def __repr__(self) -> str:
+        return (
+            f"ArtifactVersion(number={self.number!r}, data={self.data!r}, by={self.by!r}, "
+            f"at={self.at!r}, sequence={self.sequence!r}, about={self.about!r})"
+        )
 
 
 def _latest_of(
