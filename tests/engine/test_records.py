@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 import pendulum
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import kwflow
 import kwflow.engine as engine_api
@@ -53,6 +55,42 @@ def test_frozen_map_compares_hashes_copies_and_pickles() -> None:
     assert json.loads(json.dumps(frozen)) == thaw(frozen) == {"a": [1, {"b": 2}], "c": None}
     assert freeze(frozen) is frozen
     assert repr(FrozenMap({"a": 1})) == "FrozenMap({'a': 1})"
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+def _all_frozen(value: object) -> bool:
+    if isinstance(value, dict):
+        return type(value) is FrozenMap and all(_all_frozen(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return type(value) is tuple and all(_all_frozen(v) for v in value)
+    return True
+
+
+@given(_JSON)
+def test_freeze_makes_every_map_and_list_read_only_whatever_it_is_given(value: object) -> None:
+    from kwflow.history import FrozenDict, FrozenList
+
+    # JSON as parsed, and as an event payload holds it (FrozenDict, FrozenList).
+    def as_payload(item: object) -> object:
+        if isinstance(item, dict):
+            return FrozenDict({k: as_payload(v) for k, v in item.items()})
+        if isinstance(item, list):
+            return FrozenList([as_payload(v) for v in item])
+        return item
+
+    for given_value in (value, as_payload(value)):
+        frozen = freeze(given_value)
+        assert _all_frozen(frozen)
+        assert thaw(frozen) == value
+        assert freeze(frozen) is frozen or not isinstance(frozen, dict)
 
 
 def test_case_is_frozen_hashable_and_round_trips(rules: kwflow.Engine) -> None:

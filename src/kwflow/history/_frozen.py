@@ -161,6 +161,8 @@ EMPTY_MAP: FrozenMap[Any, Any] = FrozenMap()
 
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
+_DICTS = frozenset({dict, FrozenDict})
+_LISTS = frozenset({list, tuple, FrozenList})
 
 
 def freeze(value: Any) -> Any:
@@ -169,8 +171,19 @@ def freeze(value: Any) -> Any:
     Values already frozen are returned as they are, so folding events that a
     memory store hands back (already frozen) costs nothing extra.
     """
-    if type(value) in _SCALARS or isinstance(value, FrozenMap):
-        # Most values are text or numbers: skip the slower Mapping check.
+    kind = type(value)
+    # Every fold freezes each document's data: the exact types JSON and
+    # event payloads hold are told apart by identity, before the slower
+    # ABC checks, and scalars inside are kept without a call.
+    if kind in _SCALARS or kind is FrozenMap:
+        return value
+    if kind in _DICTS:
+        return FrozenMap(
+            {key: item if type(item) in _SCALARS else freeze(item) for key, item in value.items()}
+        )
+    if kind in _LISTS:
+        return tuple([item if type(item) in _SCALARS else freeze(item) for item in value])
+    if isinstance(value, FrozenMap):
         return value
     if isinstance(value, Mapping):
         return FrozenMap({key: freeze(item) for key, item in value.items()})
