@@ -23,7 +23,6 @@ only disposing of the case erases it.
 from __future__ import annotations
 
 import threading
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -416,14 +415,14 @@ def reveal_case(
                     break
             else:
                 continue
-            # Built directly: attrs.evolve costs more than the rest.
+            # Built directly, by position: attrs.evolve costs more than the rest.
             revealed[index] = ArtifactVersion(
-                number=version.number,
-                data=UnopenedData(partial(opening.open, artifact_id, names, data)),
-                by=version.by,
-                at=version.at,
-                sequence=version.sequence,
-                about=version.about,
+                version.number,
+                UnopenedData(opening.open, artifact_id, names, data),
+                version.by,
+                version.at,
+                version.sequence,
+                version.about,
             )
             changed = True
         if not changed:

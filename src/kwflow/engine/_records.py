@@ -78,22 +78,24 @@ class UnopenedData:
 
     A loaded case holds every version of every document, but a reader
     mostly reads the latest ones: opening each sealed value up front cost
-    more than the rest of a load. ``opener`` makes the data, as revealed,
-    once; it is kept (not dropped) so that two threads reading at once
-    both get a whole map. Pickled or copied, it is the opened map.
+    more than the rest of a load. ``opener(*args)`` makes the data, as
+    revealed, once (a loaded case has many versions: no closure is built
+    per version); it is kept, not dropped, so that two threads reading at
+    once both get a whole map. Pickled or copied, it is the opened map.
     """
 
-    __slots__ = ("_opened", "_opener")
+    __slots__ = ("_args", "_opened", "_opener")
 
-    def __init__(self, opener: Callable[[], FrozenMap[str, Any]]) -> None:
+    def __init__(self, opener: Callable[..., FrozenMap[str, Any]], *args: Any) -> None:
         self._opener = opener
+        self._args = args
         self._opened: FrozenMap[str, Any] | None = None
 
     def open(self) -> FrozenMap[str, Any]:
         """The data, its personal values opened (or `ERASED`); opened once."""
         opened = self._opened
         if opened is None:
-            opened = self._opened = self._opener()
+            opened = self._opened = self._opener(*self._args)
         return opened
 
     def __repr__(self) -> str:
@@ -136,7 +138,9 @@ class ArtifactVersion:
     @property
     def data(self) -> FrozenMap[str, Any]:
         """The data, in its JSON form (personal values opened, or `ERASED`)."""
-        return _opened(self._data)
+        data = self._data
+        # Read on every fold and view: the test is written out, not called.
+        return data.open() if type(data) is UnopenedData else data  # type: ignore[return-value]
 
     def __repr__(self) -> str:
         return (
