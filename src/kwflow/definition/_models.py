@@ -14,6 +14,7 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 
 from pydantic import (
@@ -1086,10 +1087,17 @@ class Process(Model):
     # -- lookups the engine and checks share; they tolerate broken references,
     #    which the checks report.
 
-    @property
+    # A private attribute is read through pydantic's __getattr__ (about 2.5
+    # µs); the engine reads these on every command, so each is copied into
+    # the instance once (cached_property; pydantic's equality ignores it).
+    @cached_property
     def content_hash(self) -> str:
         """SHA-256 of the canonical form; a case pins it."""
         return self._hash
+
+    @cached_property
+    def _phase_table(self) -> dict[str, PhaseInfo]:
+        return self._phases
 
     @property
     def key(self) -> tuple[str, int]:
@@ -1098,11 +1106,11 @@ class Process(Model):
 
     def phase_info(self, phase_id: str) -> PhaseInfo | None:
         """The phase with this id and its place in the tree, if there is one."""
-        return self._phases.get(phase_id)
+        return self._phase_table.get(phase_id)
 
     def all_phases(self) -> tuple[PhaseInfo, ...]:
         """Every phase, depth first, with its parents."""
-        return tuple(self._phases.values())
+        return tuple(self._phase_table.values())
 
     def role(self, role_id: str) -> Role | None:
         """The role with this id, if there is one."""
