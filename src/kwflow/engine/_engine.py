@@ -1007,7 +1007,7 @@ class Engine:
             else:
                 hidden.append(artifact_id)
         documents = [
-            (artifact_id, tuple(v.number for v in versions), artifact_id in hidden_fields)
+            (artifact_id, tuple([v.number for v in versions]), artifact_id in hidden_fields)
             for artifact_id, versions in visible.items()
         ]
         shown = CaseView(
@@ -1438,8 +1438,8 @@ class Engine:
         entries = []
         for artifact_id, versions, in_part in documents:
             fields: tuple[str, ...] = ()
-            schema = compiled_process.artifacts.get(artifact_id)
-            if in_part and schema is not None:
+            schema = compiled_process.artifacts.get(artifact_id) if in_part else None
+            if schema is not None:
                 # (A document of an earlier version the case ran, gone from
                 # this one, is logged as read in part without its fields.)
                 some = reader.fields(schema) or frozenset()
