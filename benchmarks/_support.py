@@ -10,6 +10,7 @@ another kwflow's sources (``--baseline-src``) in a process of its own.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import platform
@@ -174,8 +175,18 @@ def label(kind: str) -> str:
 
 
 def machine() -> str:
-    """The machine, for the line above a table: architecture, CPUs, Python."""
-    return f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+    """The machine, for the line above a table: architecture, CPU model, CPUs, Python.
+
+    The model is named because machines with the same architecture and CPU
+    count have differed by more than twice in speed between sessions.
+    """
+    model = ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = f" ({line.split(':', 1)[1].strip()})"
+                break
+    return f"{platform.machine()}{model}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
 
 
 def markers(benchmark: str) -> tuple[str, str]:

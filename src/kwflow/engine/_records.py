@@ -112,7 +112,7 @@ class UnopenedData:
 
 
 def _opened(data: FrozenMap[str, Any] | UnopenedData) -> FrozenMap[str, Any]:
-    return data.open() if type(data) is UnopenedData else data  # type: ignore[return-value]
+    return data.open() if isinstance(data, UnopenedData) else data
 
 
 @attrs.frozen(repr=False)
@@ -140,7 +140,7 @@ class ArtifactVersion:
         """The data, in its JSON form (personal values opened, or `ERASED`)."""
         data = self._data
         # Read on every fold and view: the test is written out, not called.
-        return data.open() if type(data) is UnopenedData else data  # type: ignore[return-value]
+        return data.open() if isinstance(data, UnopenedData) else data
 
     def __repr__(self) -> str:
         return (
