@@ -409,3 +409,70 @@ def test_the_process_page_says_who_reads_only_some_fields(lang: Language, words:
     line = next(line for line in page.splitlines() if line.startswith(words))
     assert "`items`" in line
     assert "`summary`" not in line
+
+
+ONE_PERSON_TWO_ROLES = """
+id: two_roles
+version: 1
+title: {cs: Dvě role, en: Two roles}
+opener: worker
+roles:
+  - id: worker
+    label: {cs: Pracovník, en: Worker}
+    kind: authority
+    min: 1
+    exclusive_with: [coordinator, parent]
+  - id: coordinator
+    label: {cs: Koordinátor, en: Coordinator}
+    kind: independent
+    exclusive_with: [worker]
+    assigned_by: [worker]
+  - id: parent
+    label: {cs: Rodič, en: Parent}
+    kind: family
+    exclusive_with: [worker]
+    assigned_by: [worker]
+phases:
+  - id: private
+    label: {cs: Soukromě, en: Private}
+    initial: true
+    present: [parent, worker]
+    on_call: [coordinator]
+  - {id: closed, label: {cs: Uzavřeno, en: Closed}, outcome: closed}
+actions:
+  - {id: close, label: {cs: Uzavřít, en: Close}, from: [private], to: closed, by: [worker]}
+invariants:
+  - id: coordinator_stays_out
+    label: {cs: Koordinátor nejedná, en: The coordinator does not act}
+    kind: role_never_acts_in
+    role: coordinator
+    phase: private
+"""
+
+
+@pytest.mark.parametrize("first", ["coordinator", "parent"])
+def test_one_person_in_two_roles_is_recorded_under_the_first_present_in_file_order(
+    clock: SimulatedClock, first: str
+) -> None:
+    from kwflow.testing import invariant_violations
+
+    registry = Registry()
+    registry.add(load_process_text(ONE_PERSON_TWO_ROLES))
+    engine = Engine(registry, store=MemoryStore(), clock=clock)
+    engine.open_case("two_roles", by="wanda", case_id="t1")
+    second = "parent" if first == "coordinator" else "coordinator"
+    engine.assign("t1", "pat", first, by="wanda")
+    engine.assign("t1", "pat", second, by="wanda")
+    # Only present as a parent: the call-in is the parent's, whichever came first.
+    engine.call_in("t1", "coordinator", by="pat")
+    # Present as both now: the coordinator comes first in the file.
+    engine.dismiss("t1", "coordinator", by="pat")
+    events = engine.history_unfiltered("t1")[-2:]
+    assert [(e.type, e.actor) for e in events] == [
+        ("called_in", "role:parent"),
+        ("dismissed", "role:coordinator"),
+    ]
+    broken = invariant_violations(engine.process_of("t1"), engine.history_unfiltered("t1"))
+    assert [(v.invariant, v.sequence) for v in broken] == [
+        ("coordinator_stays_out", events[1].sequence)
+    ]

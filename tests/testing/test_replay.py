@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import pytest
 from hypothesis import given
 
-from kwflow.definition import Process, load_process
+from kwflow.definition import Process, load_process, load_process_text
 from kwflow.testing import explore, invariant_violations, process_definitions
 from tests.support.paths import PROCESS_FILES
 from tests.support.replay import Replay, broken_ids
@@ -78,3 +78,15 @@ def test_invariant_violations_audits_a_stored_history() -> None:
         "'review' was entered without 'plan'"
     )
     assert invariant_violations(fixture("sound"), []) == []
+
+
+def test_a_call_in_by_someone_in_two_roles_counts_for_the_role_it_is_recorded_under() -> None:
+    # Found by the generated-process test: the explorer counted a call-in by
+    # a person holding the coordinator's role against the coordinator, while
+    # the history (which names the role, not the person) showed the parent's.
+    from tests.engine.test_privacy import ONE_PERSON_TWO_ROLES
+
+    process = load_process_text(ONE_PERSON_TWO_ROLES)
+    report = explore(process)
+    assert [v.invariant for v in report.violations] == ["coordinator_stays_out"]
+    check_report_on_engine(process)

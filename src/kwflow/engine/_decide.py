@@ -809,11 +809,20 @@ def _on_call_check(compiled: CompiledProcess, case: Case, role: str, command: st
 def _present_participant(
     compiled: CompiledProcess, case: Case, by: str, command: str, *, kind: str, role: str
 ) -> str:
-    """The role through which ``by`` is present (the first they hold); refuses otherwise."""
+    """The role through which ``by`` is present; refuses otherwise.
+
+    Of their roles present now, the first in the process file's order: the
+    event records only that role (`role_actor`), so the same person in the
+    same place is recorded the same way whatever order their roles came in
+    (and the explorer, which does not know that order, predicts it).
+    """
     leaf = compiled.leaves[case.phase.id]
     present = present_roles(leaf, case)
     held = case.participants.get(by, ())
-    acting = next((held_role for held_role in held if held_role in present), None)
+    acting = next(
+        (role.id for role in compiled.process.roles if role.id in held and role.id in present),
+        None,
+    )
     if acting is None:
         reason = Reason(
             ReasonCode.NOT_PRESENT,

@@ -235,6 +235,11 @@ class _Model:
         self.leaves = shape.leaves
         self.leaf_index = {leaf: i for i, leaf in enumerate(self.leaves)}
         self.outcome = tuple(shape.outcome(leaf) for leaf in self.leaves)
+        # Per leaf: the roles present there by the process file (as indices).
+        self.present_in = tuple(
+            frozenset(self.role_index[r] for r in shape.present(leaf) if r in self.role_index)
+            for leaf in self.leaves
+        )
         self.monitor = InvariantMonitor(process)
         self.kinds = chosen_kinds(process)
         self.assignable = {
@@ -1012,13 +1017,26 @@ class _Model:
                 if called & bit or not counts[t.target]:
                     continue
                 next_state = (leaf, counts, arts, called | bit, once, shared, memory, back)
-                yield next_state, base, (), None, actor_roles, None, t.watched
+                acting = self._acting_role(leaf, called, role, also)
+                yield next_state, base, (), None, acting, None, t.watched
             else:  # dismiss
                 bit = 1 << t.target
                 if not called & bit:
                     continue
                 next_state = (leaf, counts, arts, called & ~bit, once, shared, memory, back)
-                yield next_state, base, (), None, actor_roles, None, t.watched
+                acting = self._acting_role(leaf, called, role, also)
+                yield next_state, base, (), None, acting, None, t.watched
+
+    def _acting_role(self, leaf: int, called: int, role: int, also: str) -> frozenset[str]:
+        """The one role a call-in or dismissal is recorded under (the engine's `role_actor`).
+
+        The event names the role, not the person (private family time), so
+        the step counts for that role alone: of the person's roles present
+        now, the first in the process file's order.
+        """
+        held = (role, self.role_index[also]) if also else (role,)
+        present = [r for r in held if r in self.present_in[leaf] or called >> r & 1]
+        return self.actor_roles[min(present)]
 
     def _held(self, t: _Template, counts: tuple[int, ...]) -> bool:
         return all(any(counts[r] for r in group) for group in t.requires_holders)

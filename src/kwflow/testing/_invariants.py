@@ -16,6 +16,9 @@ Meaning of each kind (``docs/testing.md`` has the same list):
   ``phase`` or a phase inside it, whichever of their roles they act in;
   taking one of ``except_actions`` is allowed. Records about the case
   (erasure, legal holds, disposal) are no one's step and do not count.
+  Calling in and dismissing are recorded under one role, not the person
+  (private family time keeps nothing else): they count for that role
+  alone, the first of the person's roles present then, in file order.
 - ``artifact_present_on_entry``: whenever a step enters ``phase`` (opening
   the case enters the initial phases), ``artifact`` has a version right after
   that step; an artifact recorded by the entering action counts.
