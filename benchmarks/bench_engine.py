@@ -42,6 +42,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
+import itertools
 import os
 import platform
 import statistics
@@ -67,7 +68,7 @@ from kwflow.store import MemoryStore
 from kwflow.store._memory import _check_chain
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Iterator, Sequence
 
     from kwflow.definition import Process
     from kwflow.history import Event
@@ -255,6 +256,11 @@ def ring_walk(count: int, start: int = 0) -> list[str]:
     return [f"next{(start + i) % 9}" for i in range(count)]
 
 
+def ring_steps() -> Iterator[str]:
+    """The actions of `ring_walk` from p0, without end (no list of millions built first)."""
+    return itertools.cycle(ring_walk(9))
+
+
 def floor_sampler(ops: int) -> Callable[[], float]:
     """(a): ``ops`` moves around the ring through the dict table."""
     actions = ring_walk(ops)
@@ -389,7 +395,7 @@ def statemachine_samplers(cases: int) -> dict[str, Callable[[], float]] | str:
         return "python-statemachine is not installed: pip install 'python-statemachine>=2.3'"
     machine_class = statemachine_class()
     machines = [machine_class(CaseModel()) for _ in range(cases)]
-    steps = iter(ring_walk(10**6))
+    steps = ring_steps()
 
     def create() -> float:
         def body() -> None:
@@ -461,7 +467,7 @@ def kwflow_samplers(process: Process, cases: int) -> dict[str, Callable[[], floa
     ready = [f"act-{i}" for i in range(cases)]
     for case_id in ready:
         ready_case(engine, case_id)
-    steps = iter(ring_walk(10**6))
+    steps = ring_steps()
 
     def act() -> float:
         action = next(steps)
@@ -478,7 +484,7 @@ def kwflow_samplers(process: Process, cases: int) -> dict[str, Callable[[], floa
     unchecked, unchecked_clock = make_engine(process, cache_size=10 * cases, verify=False)
     for case_id in ready:
         ready_case(unchecked, case_id)
-    unchecked_steps = iter(ring_walk(10**6))
+    unchecked_steps = ring_steps()
 
     def act_unchecked() -> float:
         action = next(unchecked_steps)

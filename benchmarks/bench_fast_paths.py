@@ -217,7 +217,7 @@ def ring_commands(store: str, folder: Path, cases: int) -> Command:
     ids = [f"act-{i}" for i in range(cases)]
     for case_id in ids:
         ring.ready_case(engine, case_id)
-    steps = iter(ring.ring_walk(10**7))
+    steps = ring.ring_steps()
     current = [""]
 
     def advance() -> None:
