@@ -443,7 +443,7 @@ def hierarchical_twin(process: Process) -> PhaseMachine:
 
 
 def generic_freeze(value: Any) -> Any:
-    """``freeze`` without its first test (text and numbers first)."""
+    """``freeze`` without its tests of exact types (text and numbers, dicts and lists) first."""
     if isinstance(value, FrozenMap):
         return value
     if isinstance(value, Mapping):

@@ -334,35 +334,6 @@ def plaintext_twins(events: Sequence[Event], revealed: Sequence[Draft | None]) -
     return twins
 
 
-def _open(
-    envelope: Mapping[str, Any],
-    where: tuple[str, str, str],
-    erased: Collection[str],
-    keys: DataKeys,
-    *,
-    ciphers: dict[tuple[str, ...], tuple[list[bytes], Any] | None] | None = None,
-) -> Any:
-    """The value of ``envelope`` found at ``where`` (case, artifact, field), or `ERASED`.
-
-    ``ciphers``, when given, holds what was found for each set of subjects
-    already met in the same read (their keys and cipher, or ``None`` when
-    the value is erased), so a case's many values about the same people
-    look their keys up once.
-    """
-    case_id = where[0]
-    subjects = subjects_of(envelope)
-    if ciphers is not None and subjects in ciphers:
-        held = ciphers[subjects]
-    else:
-        held = _keys_for(case_id, subjects, erased, keys)
-        if ciphers is not None:
-            ciphers[subjects] = held
-    if held is None:
-        return _ERASED_DATA
-    found, cipher = held
-    return freeze(open_value(envelope, keys=found, context=where, cipher=cipher))
-
-
 def _keys_for(
     case_id: str, subjects: tuple[str, ...], erased: Collection[str], keys: DataKeys
 ) -> tuple[list[bytes], Any] | None:
@@ -436,7 +407,8 @@ def reveal_case(
 
 
 class _Opening:
-    """What opening a loaded case's sealed values needs, shared by its versions.
+    """What opening one case's sealed values needs: shared by a loaded case's versions
+    (`reveal_case`, when each is first read) and by a history's events (`reveal_events`).
 
     Keys and cipher are looked up once per set of subjects, the
     authenticated context once per field. The caches are filled by whichever
@@ -487,6 +459,8 @@ def reveal_events(events: Sequence[Event], keys: DataKeys) -> tuple[Event, ...]:
     (``store.events``), not these.
     """
     erased = frozenset(str(e.payload["subject"]) for e in events if e.type == _ERASED_EVENT)
+    # One opening per case (a history is one case's): keys looked up once per set of subjects.
+    openings: dict[str, _Opening] = {}
     out = []
     for event in events:
         payload = event.payload
@@ -494,15 +468,10 @@ def reveal_events(events: Sequence[Event], keys: DataKeys) -> tuple[Event, ...]:
             out.append(event)
             continue
         holder = payload if event.type == _SUBMITTED else payload["records"]
-        artifact = holder["artifact"]
-        data = {
-            name: (
-                _open(value, (event.case_id, artifact, name), erased, keys)
-                if is_sealed(value)
-                else value
-            )
-            for name, value in holder["data"].items()
-        }
+        opening = openings.get(event.case_id)
+        if opening is None:
+            opening = openings[event.case_id] = _Opening(event.case_id, erased, keys)
+        data = opening.open(holder["artifact"], tuple(holder["data"]), holder["data"])
         if event.type == _SUBMITTED:
             new_payload = {**payload, "data": data}
         else:
