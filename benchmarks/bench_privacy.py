@@ -31,15 +31,26 @@ Every operation is timed one call at a time; a round's figure is the
 median (p50) of its calls. Rounds alternate the two variants (plain then
 personal, off then on), and the table gives the median of the rounds'
 p50s with the spread of the rounds (lowest-highest) as the noise.
+
+``--baseline-src DIR`` also times the plain process on another kwflow's
+``src`` directory, in a process of its own in each round (as
+``bench_trust.py`` does): issue 12 sets its target against "the same
+operations today", the day it was filed, so the docs' run passes the
+sources of that day (main at ``d09543e``, before any privacy work; made
+with ``git archive d09543e src | tar -x -C DIR``). The last columns compare
+the privacy variant with them.
 """
 
 from __future__ import annotations
 
 import argparse
+import inspect
+import json
 import os
 import re
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -135,9 +146,17 @@ def one_round(kind: str, where: str, personal: bool, calls: int) -> dict[str, fl
     text = PERSONAL_PROCESS if personal else PLAIN_PROCESS
     registry.add(parse_process(text, "bench_personal.yaml").process)
     store = _store(kind, where)
+    # The baseline sources (--baseline-src) predate the read log.
+    has_log = "read_log" in inspect.signature(kwflow.Engine).parameters
+
+    def engine_of(read_log: bool | Literal["durable"], **options: Any) -> Any:
+        if has_log:
+            options["read_log"] = read_log
+        return kwflow.Engine(registry, store=store, **options)
+
     try:
         # The engine's default snapshot cadence, as a host runs it.
-        engine = kwflow.Engine(registry, store=store, read_log=personal)
+        engine = engine_of(personal)
         cases = [f"case-{i}" for i in range(CASES)]
         for case_id in cases:
             engine.open_case("bench_personal", by="w", case_id=case_id)
@@ -164,7 +183,7 @@ def one_round(kind: str, where: str, personal: bool, calls: int) -> dict[str, fl
         # One case of LOAD_EVENTS events, written without a snapshot
         # (snapshot_every=0): the row is about reading a long tail.
         loaded = "case-load"
-        writer = kwflow.Engine(registry, store=store, snapshot_every=0, read_log=personal)
+        writer = engine_of(personal, snapshot_every=0)
         writer.open_case("bench_personal", by="w", case_id=loaded)
         writer.assign(loaded, "kim", "child", by="w")
         writer.assign(loaded, "mia", "parent", by="w")
@@ -188,7 +207,7 @@ def one_round(kind: str, where: str, personal: bool, calls: int) -> dict[str, fl
             ("view_durable", "durable" if personal else False),
         )
         for op, mode in modes:
-            viewer = kwflow.Engine(registry, store=store, read_log=mode)
+            viewer = engine_of(mode)
             for case_id in cases:
                 viewer.view(case_id, "w")
             result[op] = _p50_us(
@@ -197,6 +216,32 @@ def one_round(kind: str, where: str, personal: bool, calls: int) -> dict[str, fl
         return result
     finally:
         store.close()
+
+
+def _baseline_round(src: Path, kind: str, where: str, calls: int) -> dict[str, float]:
+    """`one_round` of the plain process with another kwflow's sources, in a process of its own."""
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    out = subprocess.run(
+        [sys.executable, __file__, "--measure-baseline", kind, where, str(calls)],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    got: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return got
+
+
+def _measure_baseline(kind: str, where: str, calls: int) -> dict[str, float]:
+    """The baseline process's round: `one_round` with whichever kwflow ``PYTHONPATH`` gives."""
+    import kwflow
+
+    source = Path(kwflow.__file__).resolve()
+    # An editable install must not stand in for the sources asked for.
+    paths = [Path(part).resolve() for part in os.environ.get("PYTHONPATH", "").split(os.pathsep)]
+    if not any(path in source.parents for path in paths if str(path) != "."):
+        raise SystemExit(f"kwflow came from {source}, not from PYTHONPATH")
+    return one_round(kind, where, personal=False, calls=calls)
 
 
 def run(args: argparse.Namespace) -> tuple[list[list[str]], dict[str, Any]]:
@@ -210,15 +255,22 @@ def run(args: argparse.Namespace) -> tuple[list[list[str]], dict[str, Any]]:
     try:
         for kind in kinds:
             label = {"memory": "memory", "sqlite": "SQLite", "postgres": "PostgreSQL"}[kind]
-            seen: dict[bool, dict[str, list[float]]] = {False: {}, True: {}}
+            # Keyed by variant: False plain, True personal, None the baseline sources.
+            seen: dict[bool | None, dict[str, list[float]]] = {False: {}, True: {}, None: {}}
+            variants: list[bool | None] = [False, True]
+            if args.baseline_src is not None:
+                variants.append(None)
             for _ in range(rounds):
-                for personal in (False, True):
+                for personal in variants:
                     if kind == "postgres":
                         where = f"kwflow_bench_{uuid.uuid4().hex[:10]}"
                     else:
                         where = str(workdir / f"{uuid.uuid4().hex}.sqlite3")
                     try:
-                        got = one_round(kind, where, personal, calls)
+                        if personal is None:
+                            got = _baseline_round(args.baseline_src, kind, where, calls)
+                        else:
+                            got = one_round(kind, where, personal, calls)
                     finally:
                         if kind == "postgres":
                             drop_schema(where)
@@ -241,6 +293,16 @@ def run(args: argparse.Namespace) -> tuple[list[list[str]], dict[str, Any]]:
                     "view": ("log off", "log on"),
                     "view_durable": ("log off", "log durable"),
                 }.get(op, ("plain", "personal"))
+                before = ["-", "-", "-"]
+                # The baseline has no read log: its view is the plain one.
+                base = seen[None].get("view" if op == "view_durable" else op)
+                if base:
+                    c = statistics.median(base)
+                    before = [
+                        f"{c:,.0f} ({min(base):,.0f}-{max(base):,.0f})",
+                        f"{b / c:.2f}x",
+                        "**met**" if b / c <= 1.2 else "**MISSED**",
+                    ]
                 rows.append(
                     [
                         label,
@@ -250,13 +312,14 @@ def run(args: argparse.Namespace) -> tuple[list[list[str]], dict[str, Any]]:
                         f"{b / a:.2f}x",
                         "**met**" if b / a <= 1.2 else "**MISSED**",
                         f"{names[0]} / {names[1]}",
+                        *before,
                     ]
                 )
                 print(rows[-1], file=sys.stderr)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     if reason is not None:
-        rows.append(["PostgreSQL", "not run", reason, "", "", "", ""])
+        rows.append(["PostgreSQL", "not run", reason, "", "", "", "", "", "", ""])
     return rows, raw
 
 
@@ -273,10 +336,20 @@ def markdown(rows: list[list[str]], args: argparse.Namespace) -> str:
         " (lowest-highest round in brackets), µs. SQLite with `synchronous=NORMAL`."
         " submit and act with the engine's default snapshot cadence (every 50 events);"
         " the load row's case has no snapshot."
-        " Target (issue 12): the privacy variant within 20% of the other (≤ 1.20x).",
+        " Target (issue 12): the privacy variant within 20% of the other (≤ 1.20x)"
+        " and of the same operation before issue 12"
+        + (
+            f" (the plain process on the baseline sources, {args.baseline_label},"
+            " timed in a process of its own in each round; their view has no read log)."
+            if args.baseline_src is not None
+            else " (not measured in this run: no --baseline-src)."
+        ),
         "",
-        "| store | operation | without µs | with µs | ratio | ≤ 1.20x | variants |",
-        "|---|---|---|---|---|---|---|",
+        (
+            "| store | operation | without µs | with µs | ratio | ≤ 1.20x | variants"
+            " | before issue 12 µs | with / before | ≤ 1.20x |"
+        ),
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     lines.extend(f"| {' | '.join(row)} |" for row in rows)
     return "\n".join(lines) + "\n"
@@ -290,7 +363,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--calls", type=int, default=200, help="calls per operation per round")
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds")
     parser.add_argument("--label", default="", help="a name for this run in the heading")
+    parser.add_argument(
+        "--baseline-src", type=Path, help="also time the plain process with this src/"
+    )
+    parser.add_argument(
+        "--baseline-label",
+        default="main at d09543e, before issue 12",
+        help="what the baseline sources are, for the heading",
+    )
+    parser.add_argument("--measure-baseline", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.measure_baseline:
+        kind, where, calls = args.measure_baseline
+        print(json.dumps(_measure_baseline(kind, where, int(calls))))
+        return 0
     rows, _ = run(args)
     text = markdown(rows, args)
     print(text)
