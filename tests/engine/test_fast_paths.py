@@ -29,7 +29,7 @@ from kwflow.definition import Registry
 from kwflow.engine._authorization import permission_reason
 from kwflow.engine._compiled import compiled
 from kwflow.engine._machine import MoveRefused, PhaseMachine
-from kwflow.exceptions import InvalidEvents, TamperedHistory
+from kwflow.exceptions import InvalidEvents
 from kwflow.history import (
     GENESIS_HASH,
     Event,
@@ -40,6 +40,7 @@ from kwflow.history import (
     event_from_dict,
     hash_is_sealed,
     new_event,
+    read_only,
     verify_history,
 )
 from kwflow.store import MemoryStore
@@ -322,18 +323,44 @@ def test_memory_store_checks_the_link_of_sealed_events() -> None:
     assert store.load("c-1").events == (first, second)
 
 
-def test_a_sealed_event_changed_in_place_is_found_on_load() -> None:
-    """The trust ends at the store's door: every read hashes every event again."""
+def test_what_the_caller_keeps_cannot_change_a_sealed_event() -> None:
+    """A sealed event holds its payload read-only all the way down, so its hash stays true.
+
+    A store links such an event instead of hashing it again (on append and
+    on load); that trust holds only because nothing inside can change.
+    """
     store = MemoryStore()
     inner = ["kept"]
-    event = _event(items=inner)
+    nested: dict[str, Any] = {"list": inner}
+    event = _event(items=inner, nested=nested)
     store.append("c-1", 0, [event])
     inner.append("changed behind the event's back")
-    with pytest.raises(TamperedHistory) as info:
-        store.load("c-1")
-    assert info.value.sequence == 1
-    with pytest.raises(TamperedHistory):
-        verify_history([event], case_id="c-1")
+    nested["added"] = True
+    assert event.payload == {"items": ["kept"], "nested": {"list": ["kept"]}}
+    with pytest.raises(TypeError):
+        event.payload["items"].append("changed through the event")
+    with pytest.raises(TypeError):
+        event.payload["nested"]["added"] = True
+    (loaded,) = store.load("c-1").events
+    assert loaded == event
+    verify_history([loaded], case_id="c-1")
+
+
+def test_read_only_keeps_what_is_read_only_and_copies_the_rest() -> None:
+    shared = FrozenList(["a", "b"])
+    payload = FrozenDict({"phase": shared, "n": 1, "pair": ("x", 2)})
+    assert read_only(payload) is payload
+    event = _event(phase=shared)
+    assert event.payload["phase"] is shared
+    mixed = {"kept": shared, "copied": ["c"], "deep": ({"d": [1]},)}
+    made = read_only(mixed)
+    assert made == mixed
+    assert made["kept"] is shared
+    assert isinstance(made["copied"], FrozenList)
+    assert isinstance(made["deep"], tuple)
+    assert isinstance(made["deep"][0], FrozenDict)
+    assert isinstance(made["deep"][0]["d"], FrozenList)
+    assert canonical_json(made) == canonical_json(mixed)
 
 
 # -- the engine: shared payloads, one authorization, unchanged results ----------------------

@@ -78,7 +78,7 @@ from kwflow.exceptions import (
     SubjectNotFound,
     UnknownName,
 )
-from kwflow.history import EMPTY_MAP, EventType, thaw
+from kwflow.history import EMPTY_MAP, EventType, FrozenDict, thaw
 
 from ._authorization import (
     action_reasons,
@@ -758,11 +758,13 @@ def decide_act(
     if outcome is not None:
         payload["outcome"] = outcome
     if records is not None:
-        payload["records"] = {
-            "artifact": records,
-            "version": len(case.artifacts.get(records, ())) + 1,
-            "data": values,
-        }
+        payload["records"] = FrozenDict(
+            {
+                "artifact": records,
+                "version": len(case.artifacts.get(records, ())) + 1,
+                "data": values,
+            }
+        )
     if changes:
         payload["deadlines"] = changes
     payload.update(extra)

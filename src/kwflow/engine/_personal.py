@@ -33,6 +33,8 @@ from kwflow.history import (
     ERASED,
     Event,
     EventType,
+    FrozenDict,
+    FrozenList,
     FrozenMap,
     freeze,
     is_sealed,
@@ -220,7 +222,7 @@ def _seal_data(
     fields: tuple[PersonalField, ...],
     data: Mapping[str, Any],
     keys: DataKeys,
-) -> tuple[FrozenMap[str, Any], FrozenMap[str, Any], list[str]] | None:
+) -> tuple[FrozenMap[str, Any], FrozenMap[str, Any], FrozenList[str]] | None:
     """The data sealed and as revealed (both frozen), and its subjects; ``None``: nothing personal.
 
     The revealed data is what `reveal_case` would make of the sealed data
@@ -264,7 +266,7 @@ def _seal_data(
     if frozen is None:
         return None
     revealed = FrozenMap({**frozen, **erased}) if erased else frozen
-    return FrozenMap({**frozen, **sealed}), revealed, list(dict.fromkeys(everyone))
+    return FrozenMap({**frozen, **sealed}), revealed, FrozenList(dict.fromkeys(everyone))
 
 
 def seal(
@@ -298,8 +300,16 @@ def seal(
             fields = spec.get(records["artifact"])
             done = fields and _seal_data(case, records["artifact"], fields, records["data"], keys)
             if done:
-                sealed = {**payload, "records": {**records, "data": done[0]}, "subjects": done[2]}
-                plain = {**payload, "records": {**records, "data": done[1]}, "subjects": done[2]}
+                sealed = {
+                    **payload,
+                    "records": FrozenDict({**records, "data": done[0]}),
+                    "subjects": done[2],
+                }
+                plain = {
+                    **payload,
+                    "records": FrozenDict({**records, "data": done[1]}),
+                    "subjects": done[2],
+                }
         out.append((type_, actor, sealed))
         if revealed is not None:
             revealed.append(None if plain is None else (type_, actor, plain))

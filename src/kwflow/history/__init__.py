@@ -18,7 +18,7 @@ from ._event import (
     new_event,
     stored_hash,
 )
-from ._frozen import EMPTY_MAP, FrozenDict, FrozenList, FrozenMap, freeze, thaw
+from ._frozen import EMPTY_MAP, FrozenDict, FrozenList, FrozenMap, freeze, read_only, thaw
 from ._keys import (
     UNAUTHENTICATED,
     KeyRing,
@@ -76,6 +76,7 @@ __all__ = [
     "public_key_from_pem",
     "public_key_to_pem",
     "read_checkpoints",
+    "read_only",
     "seal_value",
     "sign_checkpoint",
     "signing_key_from_pem",

@@ -18,7 +18,7 @@ import attrs
 
 from kwflow.exceptions import MalformedRecord, NaiveDatetime
 
-from ._frozen import FrozenDict
+from ._frozen import FrozenDict, read_only
 
 EVENT_SCHEMA_VERSION = 1
 """Version of the event format written now; older ones are migrated on read."""
@@ -64,7 +64,7 @@ class Event:
     ``sequence`` counts from 1 without gaps; the case's version is the
     sequence of its last event. ``payload`` holds JSON values only and is
     never mutated after the event is made (an event made by `new_event`
-    holds it as a read-only `FrozenDict`).
+    holds it read-only all the way down: `read_only`).
     """
 
     case_id: str
@@ -165,15 +165,17 @@ def new_event(
 ) -> Event:
     """Make the next event of a chain, computing its hash.
 
-    The event holds ``payload`` itself when it is a `FrozenDict` already,
-    else a read-only shallow copy of it. Its values must not be changed
-    afterwards (pass frozen ones: `FrozenList`, tuples, read-only maps): a
-    store may trust the hash of an event made here instead of computing it
-    again (`hash_is_sealed`), and checks it again whenever it reads.
+    The event holds ``payload`` read-only all the way down (`read_only`:
+    itself when it is so already, else a copy whose dicts and lists refuse
+    every change), so its content stays what was hashed whatever the caller
+    does with what it passed: a store may trust the hash of an event made
+    here instead of computing it again (`hash_is_sealed`).
     """
     at_utc = _utc(at)
     type_ = str(type)
-    frozen = payload if isinstance(payload, FrozenDict) else FrozenDict(payload)
+    frozen = read_only(payload)
+    if not isinstance(frozen, FrozenDict):
+        frozen = FrozenDict(frozen)
     text = _canonical_body(
         case_id=case_id,
         sequence=sequence,

@@ -22,7 +22,7 @@ from typing import Any, ClassVar, NoReturn, Self, TypeVar
 
 from kwflow.exceptions import ReadOnly
 
-__all__ = ["EMPTY_MAP", "FrozenDict", "FrozenList", "FrozenMap", "freeze", "thaw"]
+__all__ = ["EMPTY_MAP", "FrozenDict", "FrozenList", "FrozenMap", "freeze", "read_only", "thaw"]
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -189,6 +189,40 @@ def freeze(value: Any) -> Any:
         return FrozenMap({key: freeze(item) for key, item in value.items()})
     if isinstance(value, list | tuple):
         return tuple(freeze(item) for item in value)
+    return value
+
+
+_KEPT = _SCALARS | {FrozenMap}
+"""Kept as they are by `read_only`: scalars, and maps `freeze` made read-only all the way down."""
+
+
+def read_only(value: Any) -> Any:
+    """JSON data with every dict inside a `FrozenDict` and every list a `FrozenList`.
+
+    An event's payload: equal to, and encoded like, what it was given, so
+    its hash is unchanged, but nothing inside can be changed after it was
+    hashed. What is read-only already (scalars, a `FrozenMap` as `freeze`
+    makes it, and read-only maps, lists and tuples holding only such) is
+    returned as it is, so events keep sharing read-only parts (a plain
+    move's payload); it is walked, not copied.
+    """
+    kind = type(value)
+    if kind in _KEPT:
+        return value
+    if kind is FrozenDict or kind is FrozenList or kind is tuple:
+        items = value.values() if kind is FrozenDict else value
+        for item in items:
+            if type(item) not in _KEPT and read_only(item) is not item:
+                break
+        else:
+            return value
+    if isinstance(value, Mapping):
+        return FrozenDict(
+            {key: item if type(item) in _KEPT else read_only(item) for key, item in value.items()}
+        )
+    if isinstance(value, list | tuple):
+        listed = [item if type(item) in _KEPT else read_only(item) for item in value]
+        return tuple(listed) if kind is tuple else FrozenList(listed)
     return value
 
 
