@@ -93,6 +93,36 @@ def test_freeze_makes_every_map_and_list_read_only_whatever_it_is_given(value: o
         assert freeze(frozen) is frozen or not isinstance(frozen, dict)
 
 
+def _all_read_only(value: object) -> bool:
+    from kwflow.history import FrozenDict, FrozenList
+
+    if isinstance(value, dict):
+        return type(value) in (FrozenDict, FrozenMap) and all(
+            _all_read_only(v) for v in value.values()
+        )
+    if isinstance(value, list):
+        return type(value) is FrozenList and all(_all_read_only(v) for v in value)
+    if isinstance(value, tuple):
+        return all(_all_read_only(v) for v in value)
+    return True
+
+
+@given(_JSON)
+def test_read_only_payloads_hash_the_same_and_cannot_change(value: object) -> None:
+    """What `new_event` makes of a payload: equal, encoded alike, nothing inside changeable."""
+    from kwflow.history import canonical_json, read_only
+
+    made = read_only(value)
+    assert _all_read_only(made)
+    assert made == value
+    assert canonical_json(made) == canonical_json(value)
+    assert read_only(made) is made
+    # A tuple or frozen map inside is kept when it holds only what is read-only.
+    frozen = freeze(value)
+    assert read_only(frozen) is frozen
+    assert read_only((made,))[0] is made
+
+
 def test_case_is_frozen_hashable_and_round_trips(rules: kwflow.Engine) -> None:
     case = rules_in_review(rules)
     with pytest.raises(AttributeError):
