@@ -4,18 +4,22 @@ The benchmarks are scripts, not a package: each imports this module by its
 file name (``import _support``), which Python finds beside the script it
 runs; ``tests/support/benchmarks.py`` puts this folder on ``sys.path`` for
 the smoke tests, which load a benchmark from its file. kwflow is imported
-inside the functions that need it, so that ``bench_trust.py`` can time
-another kwflow's sources (``--baseline-src``) in a process of its own.
+inside the functions that need it, so that ``bench_trust.py`` and
+``bench_privacy.py`` can time another kwflow's sources (``--baseline-src``)
+in a process of their own (`run_on_sources`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
+import json
 import os
 import platform
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -164,6 +168,37 @@ class Databases:
                 drop_schema(schema)
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def run_on_sources(src: Path, script: str, args: list[str]) -> Any:
+    """What ``script`` prints as JSON on its last line, run with kwflow from ``src``.
+
+    A process of its own, ``src`` first on ``PYTHONPATH``: a benchmark times
+    another kwflow's sources (``--baseline-src``) this way. The script calls
+    `check_sources_from_path` before it measures.
+    """
+    out = subprocess.run(
+        [sys.executable, script, *args],
+        env={**os.environ, "PYTHONPATH": str(src)},
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def check_sources_from_path() -> None:
+    """In a `run_on_sources` process: stop unless kwflow came from ``PYTHONPATH``.
+
+    An installed kwflow (an editable install finds its own sources first)
+    must not stand in for the sources asked for.
+    """
+    import kwflow
+
+    source = Path(kwflow.__file__).resolve()
+    paths = [Path(part).resolve() for part in os.environ.get("PYTHONPATH", "").split(os.pathsep)]
+    if not any(path in source.parents for path in paths if str(path) != "."):
+        raise SystemExit(f"kwflow came from {source}, not from PYTHONPATH")
 
 
 def label(kind: str) -> str:

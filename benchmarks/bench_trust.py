@@ -29,10 +29,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sqlite3
 import statistics
-import subprocess
 import sys
 import time
 import uuid
@@ -40,7 +38,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from _support import Database, Databases, backends, label, machine, write_section
+from _support import (
+    Database,
+    Databases,
+    backends,
+    check_sources_from_path,
+    label,
+    machine,
+    run_on_sources,
+    write_section,
+)
 
 ROUNDS = 3
 REFERRAL: dict[str, Any] = {
@@ -158,19 +165,6 @@ def time_checkpoint(path: str, cases: int) -> tuple[float, float, float, float]:
     return took, verified, len(text.encode()) / 1e6, filled
 
 
-def _baseline_commands(src: Path, database: Database, commands: int) -> float:
-    """``time_commands`` with another kwflow's sources, in a process of its own."""
-    env = {**os.environ, "PYTHONPATH": str(src)}
-    out = subprocess.run(
-        [sys.executable, __file__, "--measure-baseline", json.dumps(database), str(commands)],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return float(json.loads(out.stdout.strip().splitlines()[-1]))
-
-
 def run(args: argparse.Namespace) -> list[list[str]]:
     rows: list[list[str]] = []
     kinds, reason = backends(no_postgres=args.no_postgres)
@@ -186,7 +180,13 @@ def run(args: argparse.Namespace) -> list[list[str]]:
                 for mode in [*modes, *(["base"] if args.baseline_src is not None else [])]:
                     database = databases.fresh()
                     if mode == "base":
-                        took = _baseline_commands(args.baseline_src, database, commands)
+                        took = float(
+                            run_on_sources(
+                                args.baseline_src,
+                                __file__,
+                                ["--measure-baseline", json.dumps(database), str(commands)],
+                            )
+                        )
                     else:
                         took = time_commands(database, mode, commands)
                     timings[mode] = min(timings.get(mode, took), took)
@@ -251,6 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.measure_baseline:
         database, commands = args.measure_baseline
+        check_sources_from_path()
         print(json.dumps(time_commands(Database(*json.loads(database)), "base", int(commands))))
         return 0
     rows = run(args)
