@@ -463,14 +463,14 @@ class _Opening:
 
 
 def reveal_events(events: Sequence[Event], keys: DataKeys) -> tuple[Event, ...]:
-    """``events`` with their personal values read back (or `ERASED`); hashes unchanged.
+    """``events`` (one case's) with their personal values read back (or `ERASED`).
 
-    The hashes are those of the stored (sealed) events: verify those
-    (``store.events``), not these.
+    Hashes unchanged: they are those of the stored (sealed) events: verify
+    those (``store.events``), not these.
     """
     erased = frozenset(str(e.payload["subject"]) for e in events if e.type == _ERASED_EVENT)
-    # One opening per case (a history is one case's): keys looked up once per set of subjects.
-    openings: dict[str, _Opening] = {}
+    # One opening for the history: keys looked up once per set of subjects.
+    opening = _Opening(events[0].case_id if events else "", erased, keys)
     out = []
     for event in events:
         payload = event.payload
@@ -478,9 +478,6 @@ def reveal_events(events: Sequence[Event], keys: DataKeys) -> tuple[Event, ...]:
             out.append(event)
             continue
         holder = payload if event.type == _SUBMITTED else payload["records"]
-        opening = openings.get(event.case_id)
-        if opening is None:
-            opening = openings[event.case_id] = _Opening(event.case_id, erased, keys)
         data = opening.open(holder["artifact"], tuple(holder["data"]), holder["data"])
         if event.type == _SUBMITTED:
             new_payload = {**payload, "data": data}
